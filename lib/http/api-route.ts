@@ -1,0 +1,160 @@
+/**
+ * The one place that turns HTTP into use-case calls and errors into statuses:
+ * authenticate (Bearer token or session), check the Origin of cookie-authenticated mutations,
+ * read a size-limited JSON body, and map AppError / zod errors to `{ error: { code, message, details } }`.
+ */
+import { NextResponse, type NextRequest } from "next/server";
+import { z } from "zod";
+import { configuredTokens, getCurrentUser, userPrincipal } from "@/lib/auth";
+import { getDb } from "@/lib/db";
+import type { Db } from "@/lib/marketing/db";
+import { canMutate, verifyBearerToken, type Principal } from "@/lib/marketing/auth/api-tokens";
+import { AppError, ERROR_STATUS, issuesToDetails, type AppErrorCode } from "@/lib/marketing/errors";
+
+export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
+
+export type RouteContext<P> = {
+  req: NextRequest;
+  params: P;
+  principal: Principal;
+  db: Db;
+  now: Date;
+  query: URLSearchParams;
+  /** the parsed JSON body (undefined when empty); INVALID_JSON / PAYLOAD_TOO_LARGE on bad input */
+  json: () => Promise<unknown>;
+};
+
+type Options = {
+  /** "cron": the CRON_SECRET is accepted too */
+  auth?: "required" | "cron";
+  /** a mutation: viewers are refused, and cookie sessions must come from our own Origin */
+  mutation?: boolean;
+  maxBodyBytes?: number;
+};
+
+export function errorResponse(code: AppErrorCode, message: string, details?: unknown, headers?: HeadersInit) {
+  return NextResponse.json(
+    { error: { code, message, ...(details === undefined ? {} : { details }) } },
+    { status: ERROR_STATUS[code], headers },
+  );
+}
+
+export function toErrorResponse(error: unknown): NextResponse {
+  if (error instanceof AppError) {
+    const headers: Record<string, string> = {};
+    const retry = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+    if (error.code === "RATE_LIMITED" && retry) headers["Retry-After"] = String(retry);
+    return errorResponse(error.code, error.message, error.details, headers);
+  }
+  if (error instanceof z.ZodError) {
+    return errorResponse("VALIDATION_FAILED", "Some values are invalid.", issuesToDetails(error.issues));
+  }
+  console.error("[api] unexpected error:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown");
+  return errorResponse("INTERNAL", "Something went wrong on our side. Try again.");
+}
+
+async function readJson(req: NextRequest, maxBytes: number): Promise<unknown> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than ${maxBytes} bytes.`);
+  const reader = req.body?.getReader();
+  if (!reader) return undefined;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than ${maxBytes} bytes.`);
+    }
+    chunks.push(value);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("INVALID_JSON", "The request body is not valid JSON.");
+  }
+}
+
+async function authenticate(req: NextRequest, db: Db, now: Date, allowCron: boolean): Promise<{ principal: Principal; viaSession: boolean } | null> {
+  const header = req.headers.get("authorization");
+  if (header) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) return null;
+    const principal = await verifyBearerToken({ db, token: match[1], now, allowCron, ...configuredTokens() });
+    return principal ? { principal, viaSession: false } : null;
+  }
+  const user = await getCurrentUser();
+  return user ? { principal: userPrincipal(user), viaSession: true } : null;
+}
+
+function sameOrigin(req: NextRequest): boolean {
+  const origin = req.headers.get("origin");
+  if (!origin) return false;
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export function apiRoute<P = Record<string, string>>(
+  options: Options,
+  handler: (ctx: RouteContext<P>) => Promise<Response | unknown>,
+) {
+  return async (req: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
+    try {
+      const db = getDb();
+      const now = new Date();
+      const auth = await authenticate(req, db, now, options.auth === "cron");
+      if (!auth) return errorResponse("UNAUTHENTICATED", "Sign in or send Authorization: Bearer <token>.");
+      if (options.mutation) {
+        if (auth.viaSession && !sameOrigin(req)) return errorResponse("FORBIDDEN", "Cross-origin request refused.");
+        if (!canMutate(auth.principal)) return errorResponse("FORBIDDEN", "Your role can view but not change anything.");
+      }
+      let body: { value: unknown } | undefined;
+      const ctx: RouteContext<P> = {
+        req,
+        params: (await context.params) ?? ({} as P),
+        principal: auth.principal,
+        db,
+        now,
+        query: req.nextUrl.searchParams,
+        json: async () => {
+          body ??= { value: await readJson(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) };
+          return body.value;
+        },
+      };
+      const result = await handler(ctx);
+      if (result instanceof Response) return result;
+      return NextResponse.json(result);
+    } catch (error) {
+      return toErrorResponse(error);
+    }
+  };
+}
+
+/** Parses with zod, throwing VALIDATION_FAILED (422) with field details. */
+export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new AppError("VALIDATION_FAILED", "Some values are invalid.", issuesToDetails(parsed.error.issues));
+  return parsed.data;
+}
+
+/** Query string → object (repeated keys become arrays) for zod parsing. */
+export function queryObject(query: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(query.keys())) {
+    const all = query.getAll(key);
+    out[key] = all.length > 1 ? all : all[0];
+  }
+  return out;
+}
+
+export function created(body: unknown) {
+  return NextResponse.json(body, { status: 201 });
+}

@@ -1,0 +1,55 @@
+/**
+ * One error type for the whole domain. Use-cases throw AppError with a code; only lib/http maps codes
+ * to HTTP statuses, and server actions map them to form messages.
+ */
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  INVALID_JSON: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_SIGNATURE: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CAMPAIGN_NOT_FOUND: 404,
+  CUSTOMER_NOT_FOUND: 404,
+  TEMPLATE_NOT_FOUND_404: 404,
+  INVALID_TRANSITION: 409,
+  CONFLICT: 409,
+  TEST_SEND_REQUIRED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  VALIDATION_FAILED: 422,
+  NO_RECIPIENTS: 422,
+  START_DATE_IN_PAST: 422,
+  TEMPLATE_NOT_FOUND: 422,
+  TEMPLATE_PARAMETERS_MISMATCH: 422,
+  TEMPLATE_NOT_APPROVED: 422,
+  TOO_MANY_RECIPIENTS: 422,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type AppErrorCode = keyof typeof ERROR_STATUS;
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly details?: unknown;
+  readonly status: number;
+
+  constructor(code: AppErrorCode, message?: string, details?: unknown) {
+    super(message ?? code);
+    this.name = "AppError";
+    this.code = code;
+    this.details = details;
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+/** zod issues → `details` of a VALIDATION_FAILED error: [{ path: "a.b", message }] */
+export function issuesToDetails(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>) {
+  return issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+}

@@ -1,0 +1,130 @@
+/**
+ * A campaign's template_components: Meta's component format, where any text value may instead be a
+ * per-recipient variable bound to customer data, with a fallback literal:
+ *
+ *   { "type": "text", "text": "30%" }                                              literal
+ *   { "type": "text", "variable": { "field": "first_name", "fallback": "there" } } per recipient
+ *   { "type": "text", "parameter_name": "first_name", "variable": { ... } }         NAMED templates
+ *
+ * Fields: name, first_name, city, customer_tier, phone_number, attributes.<key>.
+ * renderComponents() turns them into exactly what Meta's /messages endpoint takes.
+ */
+import { z } from "zod";
+import type { MetaTemplateComponent } from "./types";
+
+const ZUrl = z.string().trim().url().max(2000).refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL");
+
+export const CUSTOMER_FIELDS = ["name", "first_name", "city", "customer_tier", "phone_number"] as const;
+
+export const ZVariable = z.object({
+  field: z
+    .string()
+    .max(100)
+    .refine((f) => (CUSTOMER_FIELDS as readonly string[]).includes(f) || /^attributes\.[A-Za-z0-9_]{1,64}$/.test(f), {
+      message: `must be one of ${CUSTOMER_FIELDS.join(", ")} or attributes.<key>`,
+    }),
+  fallback: z.string().max(1024).default(""),
+});
+export type TVariable = z.infer<typeof ZVariable>;
+
+const ZParameterName = z.string().regex(/^[a-z_][a-z0-9_]{0,63}$/, "lowercase letters, digits and _").optional();
+
+const ZTextParam = z
+  .object({
+    type: z.literal("text"),
+    parameter_name: ZParameterName,
+    text: z.string().max(1024).optional(),
+    variable: ZVariable.optional(),
+  })
+  .strict()
+  .refine((p) => (p.text === undefined) !== (p.variable === undefined), { message: "give either text or variable" });
+
+const ZCurrencyParam = z
+  .object({
+    type: z.literal("currency"),
+    parameter_name: ZParameterName,
+    currency: z.object({ fallback_value: z.string().max(100), code: z.string().regex(/^[A-Z]{3}$/), amount_1000: z.number().int() }).strict(),
+  })
+  .strict();
+const ZDateTimeParam = z
+  .object({ type: z.literal("date_time"), parameter_name: ZParameterName, date_time: z.object({ fallback_value: z.string().max(100) }).strict() })
+  .strict();
+const ZMedia = z.object({ link: ZUrl, filename: z.string().max(240).optional(), caption: z.string().max(1024).optional() }).strict();
+const ZImageParam = z.object({ type: z.literal("image"), image: ZMedia }).strict();
+const ZVideoParam = z.object({ type: z.literal("video"), video: ZMedia }).strict();
+const ZDocumentParam = z.object({ type: z.literal("document"), document: ZMedia }).strict();
+const ZLocationParam = z
+  .object({
+    type: z.literal("location"),
+    location: z
+      .object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), name: z.string().max(1000).optional(), address: z.string().max(1000).optional() })
+      .strict(),
+  })
+  .strict();
+const ZPayloadParam = z.object({ type: z.literal("payload"), payload: z.string().min(1).max(1000) }).strict();
+const ZCouponParam = z.object({ type: z.literal("coupon_code"), coupon_code: z.string().min(1).max(15) }).strict();
+
+export const ZHeaderComponent = z
+  .object({ type: z.literal("header"), parameters: z.array(z.union([ZTextParam, ZImageParam, ZVideoParam, ZDocumentParam, ZLocationParam])).max(1) })
+  .strict();
+export const ZBodyComponent = z
+  .object({ type: z.literal("body"), parameters: z.array(z.union([ZTextParam, ZCurrencyParam, ZDateTimeParam])).max(100) })
+  .strict();
+export const ZButtonComponent = z
+  .object({
+    type: z.literal("button"),
+    sub_type: z.enum(["quick_reply", "url", "copy_code", "flow"]),
+    index: z.union([z.number().int().min(0).max(9), z.string().regex(/^[0-9]$/)]),
+    parameters: z.array(z.union([ZTextParam, ZPayloadParam, ZCouponParam])).max(1),
+  })
+  .strict();
+
+export const ZCampaignComponent = z.discriminatedUnion("type", [ZHeaderComponent, ZBodyComponent, ZButtonComponent]);
+export const ZCampaignComponents = z.array(ZCampaignComponent).max(20);
+export type TCampaignComponent = z.infer<typeof ZCampaignComponent>;
+export type TCampaignComponents = z.infer<typeof ZCampaignComponents>;
+
+/** What a recipient's variables are filled from. */
+export type CustomerData = {
+  name?: string | null;
+  city?: string | null;
+  customer_tier?: string | null;
+  phone_number?: string | null;
+  attributes?: Record<string, unknown> | null;
+};
+
+export function firstName(name: string | null | undefined): string | undefined {
+  const first = name?.trim().split(/\s+/)[0];
+  return first ? first : undefined;
+}
+
+export function resolveVariable(variable: TVariable, customer: CustomerData | null | undefined): string {
+  let value: unknown;
+  if (customer) {
+    if (variable.field === "first_name") value = firstName(customer.name);
+    else if (variable.field.startsWith("attributes.")) value = customer.attributes?.[variable.field.slice("attributes.".length)];
+    else value = customer[variable.field as Exclude<(typeof CUSTOMER_FIELDS)[number], "first_name">];
+  }
+  const text = value === null || value === undefined ? "" : String(value).trim();
+  return text !== "" ? text : variable.fallback;
+}
+
+/** The campaign's components with every variable filled for one customer, in Meta's format. */
+export function renderComponents(components: TCampaignComponents, customer: CustomerData | null | undefined): MetaTemplateComponent[] {
+  return components.map((component) => {
+    const parameters = component.parameters.map((p) => {
+      if (p.type !== "text") return p as Record<string, unknown>;
+      const text = p.variable ? resolveVariable(p.variable, customer) : (p.text ?? "");
+      return p.parameter_name ? { type: "text", parameter_name: p.parameter_name, text } : { type: "text", text };
+    });
+    if (component.type === "button") {
+      return { type: "button", sub_type: component.sub_type, index: String(component.index), parameters };
+    }
+    return { type: component.type, parameters };
+  });
+}
+
+/** True when rendering depends on the customer (then the processor loads customer data per batch). */
+export function usesVariables(components: TCampaignComponents): boolean {
+  return components.some((c) => c.parameters.some((p) => p.type === "text" && p.variable !== undefined));
+}

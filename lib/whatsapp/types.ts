@@ -1,0 +1,66 @@
+/**
+ * The contract between the campaign engine (lib/marketing) and WhatsApp (lib/whatsapp).
+ * Implementations: the Cloud API client (cloud-client.ts) and the sandbox (sandbox.ts).
+ */
+
+/** A template component exactly as Meta's /messages endpoint takes it (after per-recipient rendering). */
+export type MetaTemplateComponent = {
+  type: "header" | "body" | "button" | "footer";
+  sub_type?: string;
+  index?: string | number;
+  parameters?: Array<Record<string, unknown>>;
+};
+
+export type OutboundTemplateMessage = {
+  /** E.164 digits without '+' */
+  to: string;
+  templateName: string;
+  languageCode: string;
+  components: MetaTemplateComponent[];
+  /** echoed back in status webhooks: we send our recipient id */
+  bizOpaqueCallbackData?: string;
+};
+
+/**
+ * How a failed send is handled (see classifyError):
+ *  retry      – temporary (rate limits, maintenance, 5xx, connection refused before sending): try later, backoff
+ *  ambiguous  – timeout or reset after the request went out: WhatsApp may have sent it; never resend blindly
+ *  meta_cap   – 131049, Meta's per-user marketing cap: not an opt-out, retry no sooner than 24 h
+ *  opted_out  – 131050, the user stopped marketing messages: unsubscribe the customer, never retry
+ *  permanent  – this recipient cannot get it (not on WhatsApp, invalid number, ...): failed
+ *  template   – the template is the problem: pause the campaign with the reason
+ *  account    – the account/number/token is the problem: hold all sending and surface it
+ */
+export type SendErrorClass = "retry" | "ambiguous" | "meta_cap" | "opted_out" | "permanent" | "template" | "account";
+
+export type SendSuccess = {
+  ok: true;
+  wamid: string;
+  /** contacts[0].wa_id: the number as WhatsApp knows it */
+  waId: string | null;
+  /** messages[0].message_status: accepted | held_for_quality_assessment | paused */
+  messageStatus: string | null;
+};
+
+export type SendFailure = {
+  ok: false;
+  errorClass: SendErrorClass;
+  /** Meta's error code, null for transport failures */
+  code: number | null;
+  /** a short human reason, e.g. "131026 Message undeliverable" */
+  title: string;
+  details?: string;
+  httpStatus?: number;
+  /** a minimum wait before retrying, when the error implies one */
+  retryAfterMs?: number;
+};
+
+export type SendResult = SendSuccess | SendFailure;
+
+export interface WhatsAppClient {
+  readonly mode: "cloud" | "sandbox";
+  /** the requests-per-second cap the client enforces (WHATSAPP_MAX_MPS) */
+  readonly maxMessagesPerSecond: number;
+  /** Sends one template message. Never throws for WhatsApp/transport errors: they come back classified. */
+  sendTemplate(message: OutboundTemplateMessage): Promise<SendResult>;
+}

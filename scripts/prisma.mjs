@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Runs the Prisma CLI. `prisma generate` and `migrate diff` need no database, but Prisma 6 reads
+// env("DATABASE_URL") from the schema, so a placeholder is supplied when none is set.
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const cli = require.resolve("prisma/build/index.js");
+const env = { ...process.env };
+if (!env.DATABASE_URL) env.DATABASE_URL = "postgresql://placeholder@127.0.0.1:5432/placeholder";
+const result = spawnSync(process.execPath, [cli, ...process.argv.slice(2)], { stdio: "inherit", env });
+process.exit(result.status ?? 1);
