@@ -1,0 +1,160 @@
+/**
+ * The demo workspace `npm run dev` starts with: users for each role, 8,000 customers, campaigns in every
+ * state with weeks of history (the counter triggers derive campaign totals, send schedules and
+ * campaign_analytics from the recipient rows written here), so the dashboard shows real numbers.
+ */
+import type { Db } from "@/lib/marketing/db";
+import { hashPassword } from "@/lib/marketing/auth/passwords";
+import { insertCustomers } from "./factories";
+
+export const DEMO_PASSWORD = "campaigns-demo";
+export const DEMO_USERS = [
+  { email: "admin@example.com", name: "Alex Admin", role: "admin" },
+  { email: "marketer@example.com", name: "Maya Marketer", role: "marketer" },
+  { email: "viewer@example.com", name: "Victor Viewer", role: "viewer" },
+] as const;
+
+type DemoCampaign = {
+  name: string;
+  description: string;
+  templateName: string;
+  status: "draft" | "active" | "paused" | "completed" | "cancelled";
+  dailySendLimit: number;
+  priority: number;
+  audience: { customer_tier?: string; city?: string; tags?: string[] };
+  /** recipients to add (taken from the matching subscribed customers) */
+  recipients: number;
+  /** first send day relative to today (negative = in the past); null = never activated */
+  startOffset: number | null;
+  /** for active/paused: days already sent; the rest stays pending from today on */
+  daysSent?: number;
+  pauseReason?: string;
+};
+
+const PROMO_COMPONENTS = [
+  { type: "header", parameters: [{ type: "image", image: { link: "https://example.com/banners/sale.jpg" } }] },
+  {
+    type: "body",
+    parameters: [
+      { type: "text", variable: { field: "first_name", fallback: "there" } },
+      { type: "text", text: "30%" },
+    ],
+  },
+];
+
+const CAMPAIGNS: DemoCampaign[] = [
+  { name: "Back to School 2026", description: "Backpacks and shoes for the new term", templateName: "back_to_school", status: "completed", dailySendLimit: 250, priority: 5, audience: { tags: ["shoes"] }, recipients: 1500, startOffset: -70 },
+  { name: "Spring Collection Launch", description: "New arrivals for premium customers", templateName: "spring_collection", status: "completed", dailySendLimit: 250, priority: 6, audience: { customer_tier: "premium" }, recipients: 2000, startOffset: -40 },
+  { name: "Summer Sale 2026", description: "30% off everything, all subscribed customers", templateName: "summer_sale_promo", status: "active", dailySendLimit: 250, priority: 5, audience: {}, recipients: 7000, startOffset: -14, daysSent: 14 },
+  { name: "VIP Early Access", description: "48 hours early access for VIPs", templateName: "vip_early_access", status: "active", dailySendLimit: 100, priority: 9, audience: { customer_tier: "vip" }, recipients: 700, startOffset: -3, daysSent: 3 },
+  { name: "Weekend Flash Sale", description: "Fashion and accessories in New York", templateName: "flash_sale", status: "paused", dailySendLimit: 150, priority: 7, audience: { tags: ["fashion"] }, recipients: 1200, startOffset: -6, daysSent: 4, pauseReason: "Paused by Maya Marketer: waiting for new stock" },
+  { name: "Loyalty Points Reminder", description: "Remind customers of their points", templateName: "loyalty_points", status: "draft", dailySendLimit: 250, priority: 4, audience: { city: "Chicago" }, recipients: 900, startOffset: null },
+  { name: "Black Friday Preview", description: "Sneak peek of Black Friday deals", templateName: "black_friday_preview", status: "draft", dailySendLimit: 500, priority: 8, audience: { customer_tier: "premium", tags: ["electronics"] }, recipients: 0, startOffset: null },
+  { name: "Holiday Newsletter (old)", description: "Replaced by a new template", templateName: "holiday_newsletter", status: "cancelled", dailySendLimit: 250, priority: 3, audience: { city: "Miami" }, recipients: 600, startOffset: -20, daysSent: 1 },
+];
+
+function dayInZone(now: Date, timezone: string, offsetDays = 0): string {
+  const base = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  const d = new Date(`${base}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + offsetDays);
+  return d.toISOString().slice(0, 10);
+}
+
+export async function isDatabaseEmpty(db: Db): Promise<boolean> {
+  const [users, campaigns, customers] = await Promise.all([db.user.count(), db.marketingCampaign.count(), db.userProfile.count()]);
+  return users + campaigns + customers === 0;
+}
+
+export async function seedDemo({ db, now, timezone, customers = 8000 }: { db: Db; now: Date; timezone: string; customers?: number }) {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  for (const u of DEMO_USERS) {
+    await db.user.upsert({ where: { email: u.email }, update: {}, create: { email: u.email, name: u.name, role: u.role, passwordHash } });
+  }
+  await insertCustomers(db, { count: customers, firstPhone: 12025550000n });
+  const today = dayInZone(now, timezone);
+
+  for (const c of CAMPAIGNS) {
+    const startDate = c.startOffset === null ? null : dayInZone(now, timezone, c.startOffset);
+    const campaign = await db.marketingCampaign.create({
+      data: {
+        name: c.name,
+        description: c.description,
+        templateName: c.templateName,
+        languageCode: "en_US",
+        status: c.status,
+        dailySendLimit: c.dailySendLimit,
+        priority: c.priority,
+        targetAudience: c.audience,
+        templateComponents: PROMO_COMPONENTS,
+        startDate: startDate ? new Date(`${startDate}T00:00:00Z`) : null,
+        startedAt: startDate ? new Date(`${startDate}T08:00:00Z`) : null,
+        pausedAt: c.status === "paused" ? now : null,
+        pauseReason: c.pauseReason ?? null,
+        pausedBy: c.status === "paused" ? "user" : null,
+        cancelledAt: c.status === "cancelled" ? now : null,
+        createdAt: startDate ? new Date(new Date(`${startDate}T00:00:00Z`).getTime() - 2 * 86_400_000) : now,
+      },
+    });
+    if (c.recipients === 0) continue;
+    const tier = c.audience.customer_tier ?? null;
+    const city = c.audience.city ?? null;
+    const tags = c.audience.tags ?? null;
+    const daysSent = c.status === "completed" ? 10_000 : (c.daysSent ?? 0);
+    // recipients: the first N matching subscribed customers, day k gets rows k*limit+1 .. (k+1)*limit.
+    // Days already sent get realistic outcomes: ~62% read, 28% delivered, 5% sent, 3% failed, 2% skipped.
+    await db.$executeRaw`
+      WITH picked AS (
+        SELECT p.id AS customer_id, p.whatsapp_phone, row_number() OVER (ORDER BY p.whatsapp_phone) - 1 AS rn
+        FROM user_profiles p
+        WHERE p.subscription = 'subscribed' AND p.is_active
+          AND (${tier}::text IS NULL OR p.customer_tier = ${tier})
+          AND (${city}::text IS NULL OR lower(p.city) = lower(${city}))
+          AND (${tags}::text[] IS NULL OR p.tags @> ${tags}::text[])
+        ORDER BY p.whatsapp_phone
+        LIMIT ${c.recipients}
+      ), planned AS (
+        SELECT *, (rn / ${c.dailySendLimit})::int AS day_index, abs(hashtext(whatsapp_phone)) % 100 AS h
+        FROM picked
+      ), shaped AS (
+        SELECT *,
+          CASE WHEN ${startDate}::date IS NULL THEN NULL
+               WHEN day_index < ${daysSent} THEN ${startDate}::date + day_index
+               ELSE greatest(${today}::date, ${startDate}::date + day_index) END AS sched,
+          (${startDate}::date IS NOT NULL AND day_index < ${daysSent} AND ${startDate}::date + day_index < ${today}::date) AS done
+        FROM planned
+      )
+      INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, status, scheduled_send_date, sent_on,
+        whatsapp_message_id, wa_id, sent_at, delivered_at, read_at, failed_at, failure_reason, error_code, created_at, updated_at)
+      SELECT gen_random_uuid(), ${campaign.id}::uuid, whatsapp_phone, customer_id,
+        CASE WHEN NOT done THEN 'pending' WHEN h < 2 THEN 'skipped' WHEN h < 5 THEN 'failed' WHEN h < 10 THEN 'sent'
+             WHEN h < 38 THEN 'delivered' ELSE 'read' END,
+        sched,
+        CASE WHEN done THEN sched END,
+        CASE WHEN done AND h >= 5 THEN 'wamid.DEMO' || md5(${campaign.id} || whatsapp_phone) END,
+        CASE WHEN done AND h >= 5 THEN whatsapp_phone END,
+        CASE WHEN done AND h >= 5 THEN sched + time '09:00' + (h || ' seconds')::interval END,
+        CASE WHEN done AND h >= 10 THEN sched + time '09:02' + (h || ' seconds')::interval END,
+        CASE WHEN done AND h >= 38 THEN sched + time '11:00' + (h || ' minutes')::interval END,
+        CASE WHEN done AND h >= 2 AND h < 5 THEN sched + time '09:00' END,
+        CASE WHEN done AND h < 2 THEN 'User unsubscribed' WHEN done AND h < 5 THEN '131026 Message undeliverable' END,
+        CASE WHEN done AND h >= 2 AND h < 5 THEN 131026 END,
+        ${campaign.createdAt}, now()
+      FROM shaped`;
+    await db.$executeRaw`
+      INSERT INTO whatsapp_messages (id, direction, campaign_id, recipient_id, phone_number, wa_id, whatsapp_message_id, status,
+        template_name, language_code, sent_at, delivered_at, read_at, created_at, updated_at)
+      SELECT gen_random_uuid(), 'outbound', campaign_id, id, phone_number, wa_id, whatsapp_message_id, status,
+        ${c.templateName}, 'en_US', sent_at, delivered_at, read_at, sent_at, now()
+      FROM campaign_recipients WHERE campaign_id = ${campaign.id}::uuid AND whatsapp_message_id IS NOT NULL`;
+    if (c.status === "completed") {
+      await db.$executeRaw`
+        UPDATE marketing_campaigns SET completed_at = (SELECT max(sent_at) FROM campaign_recipients WHERE campaign_id = ${campaign.id}::uuid)
+        WHERE id = ${campaign.id}::uuid`;
+    }
+    if (c.status === "cancelled") {
+      await db.$executeRaw`UPDATE campaign_send_schedule SET status = 'cancelled' WHERE campaign_id = ${campaign.id}::uuid AND messages_remaining > 0`;
+    }
+  }
+  await db.auditLog.create({ data: { actor: "system", action: "demo.seeded", entityType: "workspace", details: { customers } } });
+  return { users: DEMO_USERS.map((u) => u.email), password: DEMO_PASSWORD };
+}

@@ -1,0 +1,35 @@
+import { defineConfig } from "@playwright/test";
+import { E2E_BASE_URL } from "./e2e/support/env";
+
+// Debian's Chromium: `playwright install` downloads browsers and cannot run on these machines.
+const chromium = {
+  browserName: "chromium" as const,
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  },
+};
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results/e2e",
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  use: { baseURL: E2E_BASE_URL, trace: "retain-on-failure", screenshot: "only-on-failure" },
+  webServer: {
+    command: "npx tsx e2e/support/server.ts",
+    url: `${E2E_BASE_URL}/login`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+  projects: [
+    { name: "api", testDir: "e2e/api", use: { ...chromium } },
+    { name: "ui", testDir: "e2e/ui", use: { ...chromium, viewport: { width: 1280, height: 800 } } },
+  ],
+});
