@@ -1,0 +1,111 @@
+/**
+ * WhatsApp Cloud API error codes → what we do about them (issue 4). Used for the errors of a send
+ * (cloud-client.ts) and for the errors of `failed` status webhooks (webhook/statuses.ts).
+ */
+import type { SendErrorClass } from "./types";
+
+const RETRY = [130429, 131056, 4, 80007, 2, 131000, 131016, 133004, 131057] as const;
+const META_CAP = [131049] as const;
+const OPTED_OUT = [131050] as const;
+const PERMANENT = [131026, 130403, 130472, 100, 131008, 131009] as const;
+const TEMPLATE = [132000, 132001, 132005, 132007, 132012, 132015, 132016, 131063] as const;
+const ACCOUNT = [131048, 368, 131031, 130497, 131064, 131042, 0, 3, 10, 190] as const;
+
+const BY_CODE = new Map<number, SendErrorClass>([
+  ...RETRY.map((c) => [c, "retry"] as const),
+  ...META_CAP.map((c) => [c, "meta_cap"] as const),
+  ...OPTED_OUT.map((c) => [c, "opted_out"] as const),
+  ...PERMANENT.map((c) => [c, "permanent"] as const),
+  ...TEMPLATE.map((c) => [c, "template"] as const),
+  ...ACCOUNT.map((c) => [c, "account"] as const),
+]);
+
+/** Every code issue 4 lists, by class (tests iterate over it). */
+export const LISTED_ERROR_CODES: Readonly<Record<Exclude<SendErrorClass, "ambiguous">, readonly number[]>> = {
+  retry: RETRY,
+  meta_cap: META_CAP,
+  opted_out: OPTED_OUT,
+  permanent: PERMANENT,
+  template: TEMPLATE,
+  account: [...ACCOUNT, ...Array.from({ length: 100 }, (_, i) => 200 + i)],
+};
+
+/** Short, human titles for the codes we know (Meta's titles), used when Meta sends none. */
+export const ERROR_TITLES: Readonly<Record<number, string>> = {
+  0: "Authentication error",
+  2: "API service temporarily unavailable",
+  3: "API method capability or permission error",
+  4: "API rate limit hit",
+  10: "Permission denied",
+  100: "Invalid parameter",
+  190: "Access token expired or invalid",
+  368: "Temporarily blocked for policy violations",
+  80007: "WhatsApp Business Account rate limit hit",
+  130403: "Recipient not on the allowed list",
+  130429: "Cloud API throughput rate limit hit",
+  130472: "User's number is part of an experiment",
+  130497: "Business account restricted from messaging users in this country",
+  131000: "Something went wrong",
+  131008: "Required parameter is missing",
+  131009: "Parameter value is not valid",
+  131016: "Service temporarily unavailable",
+  131026: "Message undeliverable",
+  131031: "Business account locked",
+  131042: "Business eligibility payment issue",
+  131048: "Spam rate limit hit",
+  131049: "Meta chose not to deliver (per-user marketing limit)",
+  131050: "User stopped marketing messages",
+  131056: "Too many messages to this user (pair rate limit)",
+  131057: "Business account in maintenance mode",
+  131063: "Template paused or disabled",
+  131064: "Phone number quality too low",
+  132000: "Template parameter count mismatch",
+  132001: "Template does not exist in this language",
+  132005: "Translated template text too long",
+  132007: "Template format violates policy",
+  132012: "Template parameter format mismatch",
+  132015: "Template is paused",
+  132016: "Template is disabled",
+  133004: "Server temporarily unavailable",
+};
+
+/**
+ * The class of a Meta error. `code` is Meta's error.code (null when the response had none).
+ * Codes not in the issue's list fall back on the HTTP status: 5xx/429 → retry, 401/403 → account,
+ * any other 4xx → permanent for this recipient (never a blind loop of retries).
+ */
+export function classifyError(code: number | null | undefined, httpStatus?: number | null): SendErrorClass {
+  if (code !== null && code !== undefined) {
+    const known = BY_CODE.get(code);
+    if (known) return known;
+    if (code >= 200 && code <= 299) return "account";
+  }
+  if (httpStatus === undefined || httpStatus === null) return "permanent";
+  if (httpStatus >= 500 || httpStatus === 429) return "retry";
+  if (httpStatus === 401 || httpStatus === 403) return "account";
+  return "permanent";
+}
+
+/** A minimum wait implied by the error (the engine's backoff may wait longer). */
+export function retryAfterMsFor(code: number | null | undefined): number | undefined {
+  switch (code) {
+    case 131049:
+      return 24 * 60 * 60 * 1000;
+    case 131056:
+      return 4_000;
+    case 4:
+    case 80007:
+      return 60_000;
+    case 130429:
+      return 1_000;
+    default:
+      return undefined;
+  }
+}
+
+/** "131026 Message undeliverable" */
+export function errorTitle(code: number | null | undefined, metaTitle?: string | null): string {
+  const known = code !== null && code !== undefined ? ERROR_TITLES[code] : undefined;
+  const text = known || (metaTitle && metaTitle.replace(/^\(#\d+\)\s*/, "").trim()) || "Unknown error";
+  return code !== null && code !== undefined ? `${code} ${text}`.slice(0, 500) : text.slice(0, 500);
+}

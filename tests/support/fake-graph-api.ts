@@ -1,0 +1,222 @@
+/**
+ * A fake of Meta's Graph API served over real HTTP on 127.0.0.1 (random port), for tests.
+ *
+ *   const graph = await startFakeGraphApi();          // graph.url → pass as WHATSAPP_API_URL
+ *   graph.script({ to: "15550001111", error: { code: 131026, httpStatus: 400 } });
+ *   graph.script({ latencyMs: 100 });                 // every request, until reset()
+ *   graph.script({ to: "15550002222", hang: true, times: 1 });
+ *   ... graph.requests (path, headers, body, startedAt) ...
+ *   graph.reset(); await graph.stop();
+ *
+ * Routes: POST /{version}/{phone_number_id}/messages (template sends) and
+ * GET /{version}/{waba_id}/message_templates (the template library, paged with limit/after).
+ * Anything else can be served with `graph.route(...)`.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type RecordedRequest = {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  /** parsed JSON body (undefined when empty or not JSON) */
+  body: unknown;
+  rawBody: string;
+  /** performance.now() when the request arrived */
+  startedAt: number;
+  /** the phone number of a /messages request */
+  to?: string;
+};
+
+export type FakeError = { code: number; httpStatus?: number; message?: string; type?: string; details?: string; title?: string };
+
+export type ScriptRule = {
+  /** only /messages requests to this number (default: every request the rule's `match` accepts) */
+  to?: string;
+  match?: (req: RecordedRequest) => boolean;
+  /** how many requests the rule applies to (default: unlimited) */
+  times?: number;
+  /** answer with Meta's error body */
+  error?: FakeError;
+  /** answer with this raw status and text (e.g. a gateway's 502 page) */
+  raw?: { status: number; body: string; headers?: Record<string, string> };
+  latencyMs?: number;
+  /** never answer (the client's timeout fires) */
+  hang?: boolean;
+  /** read the request, then destroy the socket without answering */
+  destroy?: boolean;
+  /** messages[0].message_status on success */
+  messageStatus?: string;
+  /** contacts[0].wa_id on success (default: the `to` number) */
+  waId?: string;
+};
+
+export type FakeTemplate = Record<string, unknown> & { name: string; language: string };
+
+export type RouteHandler = (req: RecordedRequest) => { status: number; body: unknown } | undefined;
+
+export type FakeGraphApi = {
+  url: string;
+  port: number;
+  requests: RecordedRequest[];
+  /** /messages requests only */
+  readonly sends: RecordedRequest[];
+  script(rule: ScriptRule): void;
+  /** default latency for every request */
+  setLatency(ms: number): void;
+  /** the template library served by GET .../message_templates */
+  setTemplates(templates: FakeTemplate[]): void;
+  /** an extra handler, tried before the built-in routes; return undefined to fall through */
+  route(handler: RouteHandler): void;
+  /** clears requests, rules, routes, templates and latency */
+  reset(): void;
+  stop(): Promise<void>;
+  /** the wamids returned so far, in order */
+  readonly wamids: string[];
+};
+
+function metaError(e: FakeError) {
+  return {
+    error: {
+      message: e.message ?? `(#${e.code}) ${e.title ?? "Error"}`,
+      type: e.type ?? "OAuthException",
+      code: e.code,
+      error_data: { messaging_product: "whatsapp", details: e.details ?? e.title ?? `Error ${e.code}` },
+      fbtrace_id: "AbCdEfGhIjK",
+    },
+  };
+}
+
+export async function startFakeGraphApi(options: { latencyMs?: number } = {}): Promise<FakeGraphApi> {
+  let rules: Array<ScriptRule & { used: number }> = [];
+  let routes: RouteHandler[] = [];
+  let templates: FakeTemplate[] = [];
+  let latency = options.latencyMs ?? 0;
+  let counter = 0;
+  const requests: RecordedRequest[] = [];
+  const wamids: string[] = [];
+
+  const server = http.createServer((req, res) => {
+    const startedAt = performance.now();
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const rawBody = Buffer.concat(chunks).toString("utf8");
+      let body: unknown;
+      try {
+        body = rawBody ? JSON.parse(rawBody) : undefined;
+      } catch {
+        body = undefined;
+      }
+      const u = new URL(req.url ?? "/", "http://127.0.0.1");
+      const isSend = req.method === "POST" && /^\/v\d+\.\d+\/[^/]+\/messages$/.test(u.pathname);
+      const to = isSend && body && typeof body === "object" ? String((body as { to?: unknown }).to ?? "") : undefined;
+      const recorded: RecordedRequest = { method: req.method ?? "GET", path: u.pathname, query: u.searchParams, headers: req.headers, body, rawBody, startedAt, to };
+      requests.push(recorded);
+
+      const rule = rules.find(
+        (r) => (r.times === undefined || r.used < r.times) && (r.to === undefined || r.to === to) && (r.match === undefined || r.match(recorded)),
+      );
+      if (rule) rule.used++;
+
+      const respond = () => {
+        if (rule?.hang) return; // the socket stays open until the client gives up or stop()
+        if (rule?.destroy) {
+          req.socket.destroy();
+          return;
+        }
+        const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+          const text = typeof payload === "string" ? payload : JSON.stringify(payload);
+          res.writeHead(status, { "Content-Type": typeof payload === "string" ? "text/html" : "application/json", ...headers });
+          res.end(text);
+        };
+        if (rule?.raw) return send(rule.raw.status, rule.raw.body, rule.raw.headers);
+        if (rule?.error) return send(rule.error.httpStatus ?? 400, metaError(rule.error));
+        for (const handler of routes) {
+          const answer = handler(recorded);
+          if (answer) return send(answer.status, answer.body);
+        }
+        const auth = req.headers.authorization;
+        if (!auth || !/^Bearer \S+$/.test(auth)) {
+          return send(401, metaError({ code: 190, httpStatus: 401, title: "Invalid OAuth access token" }));
+        }
+        if (isSend) {
+          const b = (body ?? {}) as { messaging_product?: unknown; to?: unknown };
+          if (b.messaging_product !== "whatsapp" || typeof b.to !== "string") {
+            return send(400, metaError({ code: 100, title: "Invalid parameter" }));
+          }
+          counter++;
+          const wamid = `wamid.FAKE${Buffer.from(`${Date.now()}:${counter}`).toString("base64url")}`;
+          wamids.push(wamid);
+          return send(200, {
+            messaging_product: "whatsapp",
+            contacts: [{ input: b.to, wa_id: rule?.waId ?? b.to }],
+            messages: [{ id: wamid, ...(rule?.messageStatus ? { message_status: rule.messageStatus } : {}) }],
+          });
+        }
+        const tpl = /^\/(v\d+\.\d+)\/([^/]+)\/message_templates$/.exec(u.pathname);
+        if (req.method === "GET" && tpl) {
+          const name = u.searchParams.get("name");
+          const list = name ? templates.filter((t) => t.name === name) : templates;
+          const limit = Math.max(1, Math.min(1000, Number(u.searchParams.get("limit") ?? "25") || 25));
+          const after = Number(u.searchParams.get("after") ? Buffer.from(u.searchParams.get("after")!, "base64url").toString() : "0") || 0;
+          const page = list.slice(after, after + limit);
+          const paging: Record<string, unknown> = {
+            cursors: { before: Buffer.from(String(after)).toString("base64url"), after: Buffer.from(String(after + page.length)).toString("base64url") },
+          };
+          if (after + limit < list.length) {
+            const next = new URL(`${u.pathname}`, `http://127.0.0.1:${port}`);
+            u.searchParams.forEach((v, k) => next.searchParams.set(k, v));
+            next.searchParams.set("after", Buffer.from(String(after + limit)).toString("base64url"));
+            paging.next = next.toString();
+          }
+          return send(200, { data: page, paging });
+        }
+        return send(404, metaError({ code: 100, title: "Unsupported request", httpStatus: 404 }));
+      };
+      const delay = rule?.latencyMs ?? latency;
+      if (delay > 0) setTimeout(respond, delay);
+      else respond();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    get sends() {
+      return requests.filter((r) => r.to !== undefined);
+    },
+    get wamids() {
+      return wamids;
+    },
+    script(rule) {
+      rules.push({ ...rule, used: 0 });
+    },
+    setLatency(ms) {
+      latency = ms;
+    },
+    setTemplates(list) {
+      templates = list;
+    },
+    route(handler) {
+      routes.push(handler);
+    },
+    reset() {
+      requests.length = 0;
+      wamids.length = 0;
+      rules = [];
+      routes = [];
+      templates = [];
+      latency = options.latencyMs ?? 0;
+    },
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
