@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "whatsapp_templates" ADD COLUMN     "quality_event_at" TIMESTAMPTZ(3),
+ADD COLUMN     "status_event_at" TIMESTAMPTZ(3);
