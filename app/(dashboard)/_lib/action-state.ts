@@ -1,0 +1,39 @@
+/**
+ * The result of a dashboard server action, for useActionState: field errors beside their fields and one
+ * message. Errors from use-cases (AppError) become messages; anything else is logged and hidden.
+ */
+import "server-only";
+import { z } from "zod";
+import { AppError } from "@/lib/marketing/errors";
+import { ActionDenied } from "./session";
+
+export type { ActionState } from "@/components/forms/action-state";
+import type { ActionState } from "@/components/forms/action-state";
+
+export function fieldErrors(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join(".") || "_form";
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+export function invalid(error: z.ZodError, message = "Check the highlighted fields."): ActionState<never> {
+  return { ok: false, errors: fieldErrors(error), message };
+}
+
+export function actionError(error: unknown): ActionState<never> {
+  if (error instanceof ActionDenied) return { ok: false, message: error.message };
+  if (error instanceof AppError) {
+    const errors: Record<string, string[]> = {};
+    if (error.code === "VALIDATION_FAILED" && Array.isArray(error.details)) {
+      for (const d of error.details as Array<{ path?: string; message?: string }>) {
+        if (d?.path && d.message) (errors[d.path] ??= []).push(d.message);
+      }
+    }
+    return { ok: false, message: error.message, code: error.code, details: error.details, errors: Object.keys(errors).length ? errors : undefined };
+  }
+  console.error("[action] unexpected error:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown");
+  return { ok: false, message: "Something went wrong on our side. Try again." };
+}

@@ -1,0 +1,44 @@
+/** Number and date formatting shared by server and client components (fixed locale: no hydration mismatch). */
+const LOCALE = "en-US";
+const int = new Intl.NumberFormat(LOCALE);
+const compact = new Intl.NumberFormat(LOCALE, { notation: "compact", maximumFractionDigits: 1 });
+
+export function formatInt(n: number | bigint | null | undefined): string {
+  return n === null || n === undefined ? "—" : int.format(n);
+}
+
+export function formatCompact(n: number): string {
+  return compact.format(n);
+}
+
+export function formatPct(n: number | null | undefined, digits = 1): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return "—";
+  return `${n.toFixed(digits)}%`;
+}
+
+/** A ratio as a percentage, "—" when the denominator is 0. */
+export function pct(part: number, whole: number): number | null {
+  return whole > 0 ? (100 * part) / whole : null;
+}
+
+/** A DATE column (midnight UTC) or "YYYY-MM-DD" shown as "Jan 15, 2025". */
+export function formatDay(d: Date | string | null | undefined): string {
+  if (!d) return "—";
+  const date = typeof d === "string" ? new Date(`${d.slice(0, 10)}T00:00:00Z`) : d;
+  return date.toLocaleDateString(LOCALE, { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
+}
+
+export function formatShortDay(d: Date | string): string {
+  const date = typeof d === "string" ? new Date(`${d.slice(0, 10)}T00:00:00Z`) : d;
+  return date.toLocaleDateString(LOCALE, { month: "short", day: "numeric", timeZone: "UTC" });
+}
+
+export function formatDateTime(d: Date | string | null | undefined, timeZone = "UTC"): string {
+  if (!d) return "—";
+  const date = typeof d === "string" ? new Date(d) : d;
+  return date.toLocaleString(LOCALE, { month: "short", day: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone });
+}
+
+export function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,31 @@
+import type { ComponentProps } from "react";
+import { cn } from "./cn";
+
+/** A horizontally scrollable table (phones scroll it sideways instead of squeezing columns). */
+export function Table({ className, ...props }: ComponentProps<"table">) {
+  return (
+    <div className="relative overflow-x-auto">
+      <table className={cn("w-full border-collapse text-left text-sm", className)} {...props} />
+    </div>
+  );
+}
+
+export function THead({ className, ...props }: ComponentProps<"thead">) {
+  return <thead className={cn("border-b border-slate-200 bg-slate-50/80 text-xs font-medium uppercase tracking-wide text-slate-500", className)} {...props} />;
+}
+
+export function TH({ className, numeric, ...props }: ComponentProps<"th"> & { numeric?: boolean }) {
+  return <th scope="col" className={cn("whitespace-nowrap px-4 py-2.5 font-medium", numeric && "text-right", className)} {...props} />;
+}
+
+export function TBody({ className, ...props }: ComponentProps<"tbody">) {
+  return <tbody className={cn("divide-y divide-slate-100", className)} {...props} />;
+}
+
+export function TR({ className, ...props }: ComponentProps<"tr">) {
+  return <tr className={cn("hover:bg-slate-50/60", className)} {...props} />;
+}
+
+export function TD({ className, numeric, ...props }: ComponentProps<"td"> & { numeric?: boolean }) {
+  return <td className={cn("px-4 py-3 align-middle text-slate-700", numeric && "text-right tabular-nums", className)} {...props} />;
+}

@@ -1,0 +1,16 @@
+/** What each dashboard role may do. Viewers see everything and change nothing; only admins manage the workspace. */
+import type { Role } from "../auth/api-tokens";
+
+export type Permission = "view" | "change" | "manage";
+
+export function can(role: Role, permission: Permission): boolean {
+  if (permission === "view") return true;
+  if (permission === "change") return role === "admin" || role === "marketer";
+  return role === "admin";
+}
+
+export const ROLE_DESCRIPTIONS: Record<Role, string> = {
+  admin: "Everything, including users, API tokens and settings",
+  marketer: "Creates and runs campaigns, manages customers",
+  viewer: "Sees everything, changes nothing",
+};
