@@ -1,0 +1,118 @@
+/**
+ * The campaign form's parameter fields ↔ template_components. One value per slot of the template
+ * (requirements.ts): a literal, or a customer field with a fallback, or a media link, location,
+ * quick-reply payload or coupon code. Pure, shared by the form and its tests.
+ */
+import type { ParameterSlot, TemplateRequirements } from "./requirements";
+
+export type SlotValue = {
+  /** text slots: a literal, or a per-recipient customer field */
+  mode?: "literal" | "variable";
+  /** literal text, media link, payload or coupon code */
+  text?: string;
+  field?: string;
+  fallback?: string;
+  latitude?: string;
+  longitude?: string;
+  name?: string;
+  address?: string;
+};
+export type SlotValues = Record<string, SlotValue>;
+
+type Param = Record<string, unknown>;
+
+function param(req: TemplateRequirements, slot: ParameterSlot, v: SlotValue | undefined): Param | null {
+  const value = v ?? {};
+  switch (slot.kind) {
+    case "text": {
+      const named = req.parameterFormat === "NAMED" && slot.component !== "button" ? { parameter_name: slot.name } : {};
+      if (value.mode === "variable" && value.field) return { type: "text", ...named, variable: { field: value.field, fallback: value.fallback ?? "" } };
+      return { type: "text", ...named, text: value.text ?? "" };
+    }
+    case "image":
+    case "video":
+    case "document":
+      return { type: slot.kind, [slot.kind]: { link: (value.text ?? "").trim() } };
+    case "location": {
+      const loc: Record<string, unknown> = { latitude: Number(value.latitude ?? NaN), longitude: Number(value.longitude ?? NaN) };
+      if (value.name) loc.name = value.name;
+      if (value.address) loc.address = value.address;
+      return { type: "location", location: loc };
+    }
+    case "payload":
+      return value.text ? { type: "payload", payload: value.text } : null;
+    case "coupon_code":
+      return { type: "coupon_code", coupon_code: (value.text ?? "").trim() };
+  }
+}
+
+export function buildComponents(req: TemplateRequirements, values: SlotValues): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (const slot of req.slots.filter((s) => s.component === "header")) {
+    const p = param(req, slot, values[slot.key]);
+    if (p) out.push({ type: "header", parameters: [p] });
+  }
+  const body = req.slots.filter((s) => s.component === "body").map((s) => param(req, s, values[s.key])).filter((p): p is Param => p !== null);
+  if (body.length > 0) out.push({ type: "body", parameters: body });
+  for (const slot of req.slots.filter((s) => s.component === "button")) {
+    const p = param(req, slot, values[slot.key]);
+    if (p) out.push({ type: "button", sub_type: slot.subType, index: slot.buttonIndex, parameters: [p] });
+  }
+  return out;
+}
+
+type Loose = Record<string, unknown>;
+const isObject = (v: unknown): v is Loose => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function valueOf(p: unknown): SlotValue {
+  if (!isObject(p)) return {};
+  if (p.type === "text") {
+    if (isObject(p.variable)) return { mode: "variable", field: String(p.variable.field ?? ""), fallback: String(p.variable.fallback ?? "") };
+    return { mode: "literal", text: typeof p.text === "string" ? p.text : "" };
+  }
+  for (const kind of ["image", "video", "document"]) if (p.type === kind && isObject(p[kind])) return { text: String((p[kind] as Loose).link ?? "") };
+  if (p.type === "location" && isObject(p.location)) {
+    const l = p.location;
+    return { latitude: l.latitude === undefined ? "" : String(l.latitude), longitude: l.longitude === undefined ? "" : String(l.longitude), name: typeof l.name === "string" ? l.name : "", address: typeof l.address === "string" ? l.address : "" };
+  }
+  if (p.type === "payload") return { text: String(p.payload ?? "") };
+  if (p.type === "coupon_code") return { text: String(p.coupon_code ?? "") };
+  if (p.type === "currency" && isObject(p.currency)) return { mode: "literal", text: String(p.currency.fallback_value ?? "") };
+  if (p.type === "date_time" && isObject(p.date_time)) return { mode: "literal", text: String(p.date_time.fallback_value ?? "") };
+  return {};
+}
+
+/** The form's values for existing components (a campaign being edited). */
+export function valuesFromComponents(req: TemplateRequirements, components: unknown): SlotValues {
+  const list = Array.isArray(components) ? components.filter(isObject) : [];
+  const params = (c: Loose | undefined): unknown[] => (c && Array.isArray(c.parameters) ? c.parameters : []);
+  const values: SlotValues = {};
+  const header = list.find((c) => c.type === "header");
+  const hs = req.slots.find((s) => s.component === "header");
+  if (hs && header) values[hs.key] = valueOf(params(header)[0]);
+  const bp = params(list.find((c) => c.type === "body"));
+  req.slots
+    .filter((s) => s.component === "body")
+    .forEach((s, i) => {
+      const p = req.parameterFormat === "NAMED" ? bp.find((x) => isObject(x) && x.parameter_name === s.name) : bp[i];
+      if (p !== undefined) values[s.key] = valueOf(p);
+    });
+  for (const s of req.slots.filter((x) => x.component === "button")) {
+    const c = list.find((x) => x.type === "button" && Number(x.index) === s.buttonIndex);
+    if (c) values[s.key] = valueOf(params(c)[0]);
+  }
+  return values;
+}
+
+/** Starting values for a freshly picked template: the template's own examples, first names as variables. */
+export function defaultValues(req: TemplateRequirements): SlotValues {
+  const values: SlotValues = {};
+  for (const s of req.slots) {
+    if (s.kind === "text" && s.component !== "button" && /name/i.test(s.name ?? "") ) values[s.key] = { mode: "variable", field: "first_name", fallback: "there" };
+    else if (s.kind === "text") values[s.key] = { mode: "literal", text: s.example ?? "" };
+    else if (s.kind === "location") values[s.key] = { latitude: "", longitude: "", name: "", address: "" };
+    else if (s.kind === "payload") values[s.key] = {};
+    else values[s.key] = { text: s.example ?? "" };
+  }
+  return values;
+}
