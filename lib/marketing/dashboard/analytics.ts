@@ -1,0 +1,62 @@
+/** Daily series from campaign_analytics (kept by triggers) for the dashboard's charts. */
+import { Prisma, type DbOrTx } from "../db";
+
+export type DailyPoint = { date: string; sent: number; delivered: number; read: number; failed: number; skipped: number };
+
+function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Every day from `from` to `to` (inclusive), zero where nothing happened. */
+export function fillDays(points: DailyPoint[], from: string, to: string): DailyPoint[] {
+  const byDay = new Map(points.map((p) => [p.date, p]));
+  const out: DailyPoint[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) {
+    out.push(byDay.get(d) ?? { date: d, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0 });
+  }
+  return out;
+}
+
+/** All campaigns together, the `days` days ending `today`. */
+export async function workspaceDailySeries({ db, today, days }: { db: DbOrTx; today: string; days: number }): Promise<DailyPoint[]> {
+  const from = addDays(today, -(days - 1));
+  const rows = await db.$queryRaw<Array<{ date: Date; sent: bigint; delivered: bigint; read: bigint; failed: bigint; skipped: bigint }>>(Prisma.sql`
+    SELECT date, sum(messages_sent) AS sent, sum(messages_delivered) AS delivered, sum(messages_read) AS read,
+           sum(messages_failed) AS failed, sum(messages_skipped) AS skipped
+    FROM campaign_analytics WHERE date BETWEEN ${from}::date AND ${today}::date
+    GROUP BY date ORDER BY date`);
+  return fillDays(rows.map(toPoint), from, today);
+}
+
+/** One campaign, from its first analytics day (or `today`) to the later of its last day and today. */
+export async function campaignDailySeries({ db, campaignId, today }: { db: DbOrTx; campaignId: string; today: string }): Promise<DailyPoint[]> {
+  const rows = await db.campaignAnalytics.findMany({ where: { campaignId }, orderBy: { date: "asc" }, take: 400 });
+  const points = rows.map((r) => ({
+    date: r.date.toISOString().slice(0, 10),
+    sent: r.messagesSent,
+    delivered: r.messagesDelivered,
+    read: r.messagesRead,
+    failed: r.messagesFailed,
+    skipped: r.messagesSkipped,
+  }));
+  if (points.length === 0) return [];
+  const first = points[0].date;
+  const last = points[points.length - 1].date;
+  const end = last > today ? last : today;
+  // a long campaign shows its last 90 days
+  const start = first < addDays(end, -89) ? addDays(end, -89) : first;
+  return fillDays(points.filter((p) => p.date >= start), start, end);
+}
+
+function toPoint(r: { date: Date; sent: bigint; delivered: bigint; read: bigint; failed: bigint; skipped: bigint }): DailyPoint {
+  return {
+    date: r.date.toISOString().slice(0, 10),
+    sent: Number(r.sent),
+    delivered: Number(r.delivered),
+    read: Number(r.read),
+    failed: Number(r.failed),
+    skipped: Number(r.skipped),
+  };
+}

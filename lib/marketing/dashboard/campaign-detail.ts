@@ -1,0 +1,50 @@
+/** What the campaign page shows besides the campaign row: its send schedule, failure reasons, analytics. */
+import type { DbOrTx } from "../db";
+import { campaignDailySeries } from "./analytics";
+import { topFailureReasons } from "./overview";
+
+export async function getCampaignDetailExtras({ db, campaignId, today }: { db: DbOrTx; campaignId: string; today: string }) {
+  const [schedule, series, failureReasons, sentToday] = await Promise.all([
+    db.campaignSendSchedule.findMany({
+      where: { campaignId },
+      orderBy: [{ sendDate: "asc" }, { batchNumber: "asc" }],
+      take: 400,
+      select: { id: true, sendDate: true, batchSize: true, messagesSent: true, messagesRemaining: true, status: true },
+    }),
+    campaignDailySeries({ db, campaignId, today }),
+    topFailureReasons({ db, campaignIds: [campaignId] }),
+    db.campaignAnalytics.findUnique({ where: { campaignId_date: { campaignId, date: new Date(`${today}T00:00:00Z`) } } }),
+  ]);
+  return {
+    schedule: schedule.map((s) => ({ ...s, sendDate: s.sendDate.toISOString().slice(0, 10) })),
+    series,
+    failureReasons,
+    sentToday: sentToday ? sentToday.messagesSent + sentToday.messagesFailed : 0,
+  };
+}
+
+/** The numbers that change while a campaign sends, for live polling. */
+export async function getCampaignLive({ db, campaignId, today }: { db: DbOrTx; campaignId: string; today: string }) {
+  const c = await db.marketingCampaign.findUnique({ where: { id: campaignId } });
+  if (!c) return null;
+  const extras = await getCampaignDetailExtras({ db, campaignId, today });
+  return {
+    campaign: {
+      id: c.id,
+      status: c.status,
+      pauseReason: c.pauseReason,
+      dailySendLimit: c.dailySendLimit,
+      total: c.totalTargetCustomers,
+      sent: c.messagesSent,
+      delivered: c.messagesDelivered,
+      read: c.messagesRead,
+      failed: c.messagesFailed,
+      pending: c.messagesPending,
+      skipped: c.messagesSkipped,
+      unknown: c.messagesUnknown,
+      updatedAt: c.updatedAt.toISOString(),
+    },
+    ...extras,
+  };
+}
+export type CampaignLive = NonNullable<Awaited<ReturnType<typeof getCampaignLive>>>;

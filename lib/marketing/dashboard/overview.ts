@@ -1,0 +1,123 @@
+/**
+ * The overview page in a handful of indexed queries: active campaigns and today's sends against their
+ * daily limits, 30-day delivery and read rates, what needs attention (failures, unknown outcomes,
+ * campaigns paused with a reason), and the campaigns closest to completion.
+ */
+import { Prisma, type DbOrTx } from "../db";
+import { workspaceDailySeries, type DailyPoint } from "./analytics";
+
+export type OverviewCampaign = {
+  id: string;
+  name: string;
+  status: string;
+  dailySendLimit: number;
+  total: number;
+  pending: number;
+  sent: number;
+  failed: number;
+  unknown: number;
+  progress: number;
+  sentToday: number;
+  lastSendDay: string | null;
+  pauseReason: string | null;
+};
+
+export type Attention = {
+  campaignId: string;
+  campaignName: string;
+  status: string;
+  kind: "failures" | "unknown" | "paused";
+  text: string;
+  count: number;
+};
+
+export async function getOverview({ db, today }: { db: DbOrTx; today: string }) {
+  const [campaignRows, series, statusCounts] = await Promise.all([
+    db.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
+      SELECT c.id, c.name, c.status, c.daily_send_limit, c.total_target_customers, c.messages_pending, c.messages_sent,
+             c.messages_failed, c.messages_unknown, c.pause_reason,
+             coalesce(a.attempts, 0) AS sent_today,
+             (SELECT max(s.send_date) FROM campaign_send_schedule s WHERE s.campaign_id = c.id AND s.messages_remaining > 0) AS last_send_day
+      FROM marketing_campaigns c
+      LEFT JOIN LATERAL (
+        SELECT messages_sent + messages_failed AS attempts FROM campaign_analytics WHERE campaign_id = c.id AND date = ${today}::date
+      ) a ON true
+      WHERE c.status IN ('active', 'paused')
+      ORDER BY c.priority DESC, c.created_at`),
+    workspaceDailySeries({ db, today, days: 30 }),
+    db.$queryRaw<Array<{ status: string; n: bigint }>>(Prisma.sql`SELECT status, count(*) AS n FROM marketing_campaigns GROUP BY status`),
+  ]);
+  const campaigns: OverviewCampaign[] = campaignRows.map((r) => {
+    const total = Number(r.total_target_customers);
+    const pending = Number(r.messages_pending);
+    return {
+      id: String(r.id),
+      name: String(r.name),
+      status: String(r.status),
+      dailySendLimit: Number(r.daily_send_limit),
+      total,
+      pending,
+      sent: Number(r.messages_sent),
+      failed: Number(r.messages_failed),
+      unknown: Number(r.messages_unknown),
+      progress: total > 0 ? (100 * (total - pending)) / total : 0,
+      sentToday: Number(r.sent_today),
+      lastSendDay: r.last_send_day ? (r.last_send_day as Date).toISOString().slice(0, 10) : null,
+      pauseReason: (r.pause_reason as string | null) ?? null,
+    };
+  });
+  const active = campaigns.filter((c) => c.status === "active");
+  const todayPoint = series[series.length - 1];
+  const totals30 = series.reduce(
+    (acc, p) => ({ sent: acc.sent + p.sent, delivered: acc.delivered + p.delivered, read: acc.read + p.read, failed: acc.failed + p.failed }),
+    { sent: 0, delivered: 0, read: 0, failed: 0 },
+  );
+
+  const attention: Attention[] = [];
+  for (const c of campaigns) {
+    if (c.status === "paused" && c.pauseReason) {
+      attention.push({ campaignId: c.id, campaignName: c.name, status: c.status, kind: "paused", text: c.pauseReason, count: c.pending });
+    }
+    const attempts = c.sent + c.failed;
+    if (c.failed > 0 && (c.failed / Math.max(1, attempts) >= 0.02 || c.failed >= 50)) {
+      attention.push({
+        campaignId: c.id,
+        campaignName: c.name,
+        status: c.status,
+        kind: "failures",
+        text: `${((100 * c.failed) / Math.max(1, attempts)).toFixed(1)}% of sends failed`,
+        count: c.failed,
+      });
+    }
+    if (c.unknown > 0) {
+      attention.push({ campaignId: c.id, campaignName: c.name, status: c.status, kind: "unknown", text: "sends with an unknown outcome to review", count: c.unknown });
+    }
+  }
+  const failureReasons = await topFailureReasons({ db, campaignIds: attention.filter((a) => a.kind === "failures").map((a) => a.campaignId) });
+
+  return {
+    today,
+    counts: Object.fromEntries(statusCounts.map((s) => [s.status, Number(s.n)])) as Record<string, number>,
+    activeCount: active.length,
+    sentToday: todayPoint ? todayPoint.sent + todayPoint.failed : 0,
+    dailyCapacity: active.reduce((a, c) => a + c.dailySendLimit, 0),
+    activeCampaigns: active,
+    totals30,
+    deliveryRate30: totals30.sent > 0 ? (100 * totals30.delivered) / totals30.sent : null,
+    readRate30: totals30.sent > 0 ? (100 * totals30.read) / totals30.sent : null,
+    series: series as DailyPoint[],
+    attention,
+    failureReasons,
+    closestToCompletion: [...active].filter((c) => c.total > 0).sort((a, b) => b.progress - a.progress).slice(0, 5),
+  };
+}
+
+/** The most common failure reasons among some campaigns (index range scans on (campaign_id, status, id)). */
+export async function topFailureReasons({ db, campaignIds }: { db: DbOrTx; campaignIds: string[] }) {
+  if (campaignIds.length === 0) return [];
+  const rows = await db.$queryRaw<Array<{ reason: string | null; code: number | null; n: bigint }>>(Prisma.sql`
+    SELECT failure_reason AS reason, error_code AS code, count(*) AS n FROM campaign_recipients
+    WHERE campaign_id = ANY(${campaignIds}::uuid[]) AND status = 'failed'
+    GROUP BY 1, 2 ORDER BY n DESC LIMIT 5`);
+  return rows.map((r) => ({ reason: r.reason ?? "No reason recorded", code: r.code, count: Number(r.n) }));
+}

@@ -1,0 +1,118 @@
+/**
+ * One page of a campaign's recipients for the dashboard, keyset-paged so page 2,000 of a
+ * 100,000-recipient campaign costs the same as page 1 (an index range scan, never OFFSET):
+ *  - all statuses: by phone number, on the unique (campaign_id, phone_number) index;
+ *  - a status group: by id, one index range per status on (campaign_id, status, id), merged.
+ * The cursor is the last row's sort key; counts come from the campaign's counters (never a recount).
+ */
+import { z } from "zod";
+import { Prisma, type DbOrTx } from "../db";
+
+/** The filter groups the table offers, and the statuses each covers. */
+export const RECIPIENT_FILTERS = {
+  pending: ["pending", "sending"],
+  sent: ["queued", "sent"],
+  delivered: ["delivered"],
+  read: ["read"],
+  failed: ["failed"],
+  skipped: ["skipped"],
+  unknown: ["unknown"],
+} as const;
+export type RecipientFilter = keyof typeof RECIPIENT_FILTERS;
+
+export const ZRecipientsPageQuery = z.object({
+  status: z.enum(Object.keys(RECIPIENT_FILTERS) as [RecipientFilter, ...RecipientFilter[]]).optional().catch(undefined),
+  /** digits the phone number starts with */
+  phone: z.string().trim().regex(/^\+?[0-9]{1,15}$/).transform((v) => v.replace(/^\+/, "")).optional().catch(undefined),
+  after: z.string().max(64).optional().catch(undefined),
+  limit: z.coerce.number().int().min(10).max(200).default(50).catch(50),
+});
+export type TRecipientsPageQuery = z.infer<typeof ZRecipientsPageQuery>;
+
+export type RecipientRow = {
+  id: string;
+  phoneNumber: string;
+  status: string;
+  scheduledSendDate: Date | null;
+  sentAt: Date | null;
+  deliveredAt: Date | null;
+  readAt: Date | null;
+  failedAt: Date | null;
+  failureReason: string | null;
+  errorCode: number | null;
+  retryCount: number;
+  deferredReason: string | null;
+  customerName: string | null;
+};
+
+const COLUMNS = Prisma.sql`r.id, r.phone_number, r.status, r.scheduled_send_date, r.sent_at, r.delivered_at, r.read_at, r.failed_at,
+  r.failure_reason, r.error_code, r.retry_count, r.deferred_reason, u.name AS customer_name`;
+
+export async function findRecipientsPage({ db, campaignId, query }: { db: DbOrTx; campaignId: string; query: TRecipientsPageQuery }) {
+  const take = query.limit + 1;
+  const phoneRange = query.phone
+    ? Prisma.sql`AND r.phone_number >= ${query.phone} AND r.phone_number LIKE ${query.phone + "%"}`
+    : Prisma.empty;
+  let rows: Array<Record<string, unknown>>;
+  if (!query.status) {
+    const after = query.after ? Prisma.sql`AND r.phone_number > ${query.after}` : Prisma.empty;
+    rows = await db.$queryRaw(Prisma.sql`
+      SELECT ${COLUMNS} FROM campaign_recipients r LEFT JOIN user_profiles u ON u.id = r.customer_id
+      WHERE r.campaign_id = ${campaignId}::uuid ${phoneRange} ${after}
+      ORDER BY r.phone_number LIMIT ${take}`);
+  } else {
+    const afterId = query.after && /^[0-9a-f-]{36}$/i.test(query.after) ? query.after : null;
+    const after = afterId ? Prisma.sql`AND r.id > ${afterId}::uuid` : Prisma.empty;
+    const parts = RECIPIENT_FILTERS[query.status].map(
+      (s) => Prisma.sql`(SELECT r.id FROM campaign_recipients r
+        WHERE r.campaign_id = ${campaignId}::uuid AND r.status = ${s} ${phoneRange} ${after}
+        ORDER BY r.id LIMIT ${take})`,
+    );
+    rows = await db.$queryRaw(Prisma.sql`
+      SELECT ${COLUMNS} FROM (SELECT id FROM (${Prisma.join(parts, " UNION ALL ")}) ids ORDER BY id LIMIT ${take}) k
+      JOIN campaign_recipients r ON r.id = k.id LEFT JOIN user_profiles u ON u.id = r.customer_id
+      ORDER BY r.id`);
+  }
+  const hasMore = rows.length > query.limit;
+  const page = rows.slice(0, query.limit).map(toRow);
+  const last = page[page.length - 1];
+  return {
+    rows: page,
+    nextCursor: hasMore && last ? (query.status ? last.id : last.phoneNumber) : null,
+  };
+}
+
+function toRow(r: Record<string, unknown>): RecipientRow {
+  return {
+    id: String(r.id),
+    phoneNumber: String(r.phone_number),
+    status: String(r.status),
+    scheduledSendDate: (r.scheduled_send_date as Date | null) ?? null,
+    sentAt: (r.sent_at as Date | null) ?? null,
+    deliveredAt: (r.delivered_at as Date | null) ?? null,
+    readAt: (r.read_at as Date | null) ?? null,
+    failedAt: (r.failed_at as Date | null) ?? null,
+    failureReason: (r.failure_reason as string | null) ?? null,
+    errorCode: r.error_code === null || r.error_code === undefined ? null : Number(r.error_code),
+    retryCount: Number(r.retry_count ?? 0),
+    deferredReason: (r.deferred_reason as string | null) ?? null,
+    customerName: (r.customer_name as string | null) ?? null,
+  };
+}
+
+/** How many recipients each filter group holds, from the campaign's counters. */
+export function recipientFilterCounts(c: {
+  totalTargetCustomers: number; messagesPending: number; messagesSent: number; messagesDelivered: number; messagesRead: number;
+  messagesFailed: number; messagesSkipped: number; messagesUnknown: number;
+}): Record<RecipientFilter | "all", number> {
+  return {
+    all: c.totalTargetCustomers,
+    pending: c.messagesPending,
+    sent: c.messagesSent - c.messagesDelivered,
+    delivered: c.messagesDelivered - c.messagesRead,
+    read: c.messagesRead,
+    failed: c.messagesFailed,
+    skipped: c.messagesSkipped,
+    unknown: c.messagesUnknown,
+  };
+}
