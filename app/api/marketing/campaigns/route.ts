@@ -1,0 +1,11 @@
+import { apiRoute, created, parseInput, queryObject } from "@/lib/http/api-route";
+import { createCampaign, ZCreateCampaign } from "@/lib/marketing/campaigns/create-campaign";
+import { findCampaigns } from "@/lib/marketing/campaigns/find-campaigns";
+
+export const GET = apiRoute({}, async ({ db, query }) =>
+  findCampaigns({ db, query: queryObject(query) }),
+);
+
+export const POST = apiRoute({ mutation: true }, async ({ db, now, principal, json }) =>
+  created(await createCampaign({ db, now, principal, input: parseInput(ZCreateCampaign, await json()) })),
+);

@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { apiRoute, parseInput, queryObject } from "@/lib/http/api-route";
+import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
+import { ZDay } from "@/lib/marketing/time";
+import { getEngine } from "@/lib/server/engine";
+
+export const dynamic = "force-dynamic";
+export const maxDuration = 60;
+
+const ZQuery = z.object({ date: ZDay.optional() }).strict();
+
+/** Vercel Cron calls GET (with Authorization: Bearer <CRON_SECRET>); integrations may POST. */
+const handler = apiRoute({ auth: "cron", mutation: true }, async ({ db, now, query }) => {
+  const q = parseInput(ZQuery, queryObject(query));
+  const { config, whatsapp } = await getEngine(db);
+  return runDailyProcessing({
+    db, now, whatsapp, config, date: q.date,
+    log: (message, fields) => console.info(`[process-daily] ${message}`, fields ? JSON.stringify(fields) : ""),
+  });
+});
+
+export const GET = handler;
+export const POST = handler;

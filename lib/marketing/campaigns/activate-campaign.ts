@@ -1,0 +1,51 @@
+import { z } from "zod";
+import type { Principal } from "../auth/api-tokens";
+import { audit } from "../audit";
+import { Prisma, type Db } from "../db";
+import { AppError } from "../errors";
+import { packSchedule, scheduleExtent } from "../recipients/pack-schedule";
+import { addDays, dayInZone, dayToDate, ZDay, type Day } from "../time";
+import { lockCampaign } from "./lock-campaign";
+
+export const ZActivateCampaign = z.object({ start_date: ZDay.optional() }).strict();
+export type TActivateCampaign = z.input<typeof ZActivateCampaign>;
+
+/**
+ * draft → active: assigns every pending recipient a scheduled_send_date in daily_send_limit batches from
+ * start_date (default tomorrow in the campaign time zone) in one set-based UPDATE; the schedule rows
+ * appear by trigger. estimated_days / estimated_completion_date are the number of send days and the last.
+ */
+export async function activateCampaign({ db, now, timezone, campaignId, startDate, principal }: {
+  db: Db; now: Date; timezone: string; campaignId: string; startDate?: Day; principal?: Principal | null;
+}) {
+  const today = dayInZone(now, timezone);
+  const start = startDate ?? addDays(today, 1);
+  if (!ZDay.safeParse(start).success) throw new AppError("VALIDATION_FAILED", "start_date must be a date YYYY-MM-DD.", [{ path: "start_date", message: "must be a date YYYY-MM-DD" }]);
+  if (start < today) throw new AppError("START_DATE_IN_PAST", `start_date ${start} is in the past (today is ${today} in ${timezone}).`, { start_date: start, today, timezone });
+
+  return db.$transaction(async (tx) => {
+    const c = await lockCampaign(tx, campaignId);
+    if (c.status !== "draft") throw new AppError("INVALID_TRANSITION", `A ${c.status} campaign cannot be activated${c.status === "paused" ? " (resume it)" : ""}.`, { status: c.status });
+    const [{ n }] = await tx.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
+      SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND status = 'pending'`);
+    const pending = Number(n);
+    if (pending === 0) throw new AppError("NO_RECIPIENTS", "The campaign has no recipients to send to: add recipients first.");
+    await packSchedule(tx, { campaignId: c.id, fromDay: start, dailyLimit: c.dailySendLimit, now, timezone });
+    await tx.marketingCampaign.update({
+      where: { id: c.id },
+      data: { status: "active", startDate: dayToDate(start), startedAt: now, updatedAt: now, pauseReason: null, pausedBy: null },
+    });
+    const extent = await scheduleExtent(tx, c.id);
+    await audit(tx, { actor: principal?.actor ?? "system", action: "campaign.activate", entityType: "campaign", entityId: c.id, details: { start_date: start, recipients: pending }, now });
+    return {
+      campaign_id: c.id,
+      status: "active" as const,
+      recipients_scheduled: pending,
+      daily_limit: c.dailySendLimit,
+      start_date: start,
+      estimated_days: extent.days,
+      estimated_completion_date: extent.lastDay,
+      message: `Campaign activated. Sending ${c.dailySendLimit} messages/day starting ${start}`,
+    };
+  }, { timeout: 120_000, maxWait: 10_000 });
+}

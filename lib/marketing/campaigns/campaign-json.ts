@@ -1,0 +1,73 @@
+/** The API shape of a campaign (snake_case, as in the spec). */
+import type { MarketingCampaign } from "@/lib/generated/prisma/client";
+import { dateToDay } from "../time";
+
+export type CampaignJson = ReturnType<typeof campaignJson>;
+
+export function progressPercentage(total: number, pending: number): number {
+  return total > 0 ? round1((100 * (total - pending)) / total) : 0;
+}
+
+export function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+export function campaignJson(c: MarketingCampaign) {
+  return {
+    id: c.id,
+    name: c.name,
+    description: c.description,
+    status: c.status,
+    template_name: c.templateName,
+    language_code: c.languageCode,
+    daily_send_limit: c.dailySendLimit,
+    priority: c.priority,
+    target_audience: c.targetAudience,
+    template_components: c.templateComponents,
+    send_window: c.sendWindow,
+    pause_reason: c.pauseReason,
+    paused_by: c.pausedBy,
+    total_target: c.totalTargetCustomers,
+    total_target_customers: c.totalTargetCustomers,
+    messages_sent: c.messagesSent,
+    messages_delivered: c.messagesDelivered,
+    messages_read: c.messagesRead,
+    messages_failed: c.messagesFailed,
+    messages_pending: c.messagesPending,
+    messages_skipped: c.messagesSkipped,
+    messages_unknown: c.messagesUnknown,
+    progress: progressPercentage(c.totalTargetCustomers, c.messagesPending),
+    start_date: c.startDate ? dateToDay(c.startDate) : null,
+    started_at: c.startedAt?.toISOString() ?? null,
+    paused_at: c.pausedAt?.toISOString() ?? null,
+    completed_at: c.completedAt?.toISOString() ?? null,
+    cancelled_at: c.cancelledAt?.toISOString() ?? null,
+    created_at: c.createdAt.toISOString(),
+    updated_at: c.updatedAt.toISOString(),
+  };
+}
+
+/** A list row, as in the spec's list example. */
+export function campaignListItem(c: MarketingCampaign) {
+  return {
+    id: c.id,
+    name: c.name,
+    status: c.status,
+    template_name: c.templateName,
+    language_code: c.languageCode,
+    priority: c.priority,
+    daily_send_limit: c.dailySendLimit,
+    total_target: c.totalTargetCustomers,
+    messages_sent: c.messagesSent,
+    messages_delivered: c.messagesDelivered,
+    messages_read: c.messagesRead,
+    messages_failed: c.messagesFailed,
+    messages_pending: c.messagesPending,
+    messages_skipped: c.messagesSkipped,
+    messages_unknown: c.messagesUnknown,
+    progress: progressPercentage(c.totalTargetCustomers, c.messagesPending),
+    pause_reason: c.pauseReason,
+    start_date: c.startDate ? dateToDay(c.startDate) : null,
+    created_at: c.createdAt.toISOString(),
+  };
+}

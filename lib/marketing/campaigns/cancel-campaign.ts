@@ -1,0 +1,26 @@
+import type { Principal } from "../auth/api-tokens";
+import { audit } from "../audit";
+import { Prisma, type Db } from "../db";
+import { AppError } from "../errors";
+import { lockCampaign } from "./lock-campaign";
+
+const CANCELLABLE = new Set(["draft", "active", "paused"]);
+
+/**
+ * draft | active | paused → cancelled, for good. Unsent recipients stay 'pending' (never sent: the
+ * processor only takes active campaigns) and the remaining schedule days are marked cancelled.
+ */
+export async function cancelCampaign({ db, now, campaignId, principal }: {
+  db: Db; now: Date; campaignId: string; principal?: Principal | null;
+}) {
+  return db.$transaction(async (tx) => {
+    const c = await lockCampaign(tx, campaignId);
+    if (!CANCELLABLE.has(c.status)) throw new AppError("INVALID_TRANSITION", `A ${c.status} campaign cannot be cancelled.`, { status: c.status });
+    await tx.marketingCampaign.update({ where: { id: c.id }, data: { status: "cancelled", cancelledAt: now, updatedAt: now } });
+    await tx.$executeRaw(Prisma.sql`
+      UPDATE campaign_send_schedule SET status = 'cancelled', updated_at = ${now}
+      WHERE campaign_id = ${c.id}::uuid AND status IN ('pending', 'processing')`);
+    await audit(tx, { actor: principal?.actor ?? "system", action: "campaign.cancel", entityType: "campaign", entityId: c.id, details: { from: c.status }, now });
+    return { campaign_id: c.id, status: "cancelled" as const, message: `Campaign '${c.name}' cancelled` };
+  });
+}

@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { ZCampaignComponents } from "@/lib/whatsapp/components";
+import type { Principal } from "../auth/api-tokens";
+import { audit } from "../audit";
+import type { Db } from "../db";
+import { campaignJson } from "./campaign-json";
+import { ZTargetAudience } from "./target-audience";
+
+/** The fields of a campaign, without defaults (ZUpdateCampaign is its partial). */
+export const ZCampaignFields = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    description: z.string().trim().max(2000).nullish(),
+    template_name: z.string().trim().regex(/^[a-z0-9_]{1,512}$/, "lowercase letters, digits and _ (as WhatsApp names templates)"),
+    language_code: z.string().trim().regex(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, "a WhatsApp language code such as en_US or fr"),
+    daily_send_limit: z.number().int().min(1).max(100_000),
+    priority: z.number().int().min(1).max(10),
+    target_audience: ZTargetAudience,
+    template_components: ZCampaignComponents,
+  })
+  .strict();
+
+export const ZCreateCampaign = ZCampaignFields.extend({
+  language_code: ZCampaignFields.shape.language_code.default("en_US"),
+  daily_send_limit: ZCampaignFields.shape.daily_send_limit.default(250),
+  priority: ZCampaignFields.shape.priority.default(5),
+  target_audience: ZTargetAudience.default({}),
+  template_components: ZCampaignComponents.default([]),
+}).strict();
+export type TCreateCampaign = z.input<typeof ZCreateCampaign>;
+
+export async function createCampaign({ db, now, input, principal }: {
+  db: Db; now: Date; input: TCreateCampaign; principal?: Principal | null;
+}) {
+  const data = ZCreateCampaign.parse(input);
+  const campaign = await db.$transaction(async (tx) => {
+    const c = await tx.marketingCampaign.create({
+      data: {
+        name: data.name,
+        description: data.description ?? null,
+        templateName: data.template_name,
+        languageCode: data.language_code,
+        dailySendLimit: data.daily_send_limit,
+        priority: data.priority,
+        targetAudience: data.target_audience,
+        templateComponents: data.template_components as object[],
+        status: "draft",
+        createdById: principal?.kind === "user" ? principal.id : null,
+        createdAt: now,
+        updatedAt: now,
+      },
+    });
+    await audit(tx, { actor: principal?.actor ?? "system", action: "campaign.create", entityType: "campaign", entityId: c.id, details: { name: c.name }, now });
+    return c;
+  });
+  return { ...campaignJson(campaign), message: `Campaign '${campaign.name}' created successfully` };
+}

@@ -1,0 +1,30 @@
+import type { Principal } from "../auth/api-tokens";
+import { audit } from "../audit";
+import type { Db } from "../db";
+import { AppError } from "../errors";
+import { packSchedule, scheduleExtent } from "../recipients/pack-schedule";
+import { dateToDay, dayInZone } from "../time";
+import { lockCampaign } from "./lock-campaign";
+
+/** paused → active: pending recipients are re-scheduled from today (or the start date, if later). */
+export async function resumeCampaign({ db, now, timezone, campaignId, principal }: {
+  db: Db; now: Date; timezone: string; campaignId: string; principal?: Principal | null;
+}) {
+  return db.$transaction(async (tx) => {
+    const c = await lockCampaign(tx, campaignId);
+    if (c.status !== "paused") throw new AppError("INVALID_TRANSITION", `Only a paused campaign can be resumed; this one is ${c.status}.`, { status: c.status });
+    const today = dayInZone(now, timezone);
+    const start = c.startDate ? dateToDay(c.startDate) : today;
+    const fromDay = start > today ? start : today;
+    await packSchedule(tx, { campaignId: c.id, fromDay, dailyLimit: c.dailySendLimit, now, timezone });
+    await tx.marketingCampaign.update({ where: { id: c.id }, data: { status: "active", pausedAt: null, pausedBy: null, pauseReason: null, updatedAt: now } });
+    const extent = await scheduleExtent(tx, c.id);
+    await audit(tx, { actor: principal?.actor ?? "system", action: "campaign.resume", entityType: "campaign", entityId: c.id, details: { from: fromDay, paused_by: c.pausedBy }, now });
+    return {
+      campaign_id: c.id,
+      status: "active" as const,
+      estimated_completion_date: extent.lastDay,
+      message: `Campaign '${c.name}' resumed`,
+    };
+  }, { timeout: 120_000, maxWait: 10_000 });
+}

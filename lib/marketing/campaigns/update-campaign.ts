@@ -1,0 +1,47 @@
+import { z } from "zod";
+import type { Principal } from "../auth/api-tokens";
+import { audit } from "../audit";
+import type { Db } from "../db";
+import { AppError } from "../errors";
+import { campaignJson } from "./campaign-json";
+import { ZCampaignFields } from "./create-campaign";
+import { lockCampaign } from "./lock-campaign";
+
+/** Everything of a draft can change; of an active or paused campaign only name, description and priority. */
+export const ZUpdateCampaign = ZCampaignFields.partial().strict();
+export type TUpdateCampaign = z.input<typeof ZUpdateCampaign>;
+
+const LIVE_EDITABLE = new Set(["name", "description", "priority"]);
+
+export async function updateCampaign({ db, now, campaignId, input, principal }: {
+  db: Db; now: Date; campaignId: string; input: TUpdateCampaign; principal?: Principal | null;
+}) {
+  const data = ZUpdateCampaign.parse(input);
+  const updated = await db.$transaction(async (tx) => {
+    const c = await lockCampaign(tx, campaignId);
+    const keys = Object.keys(data).filter((k) => data[k as keyof typeof data] !== undefined);
+    if (c.status !== "draft") {
+      const frozen = keys.filter((k) => !LIVE_EDITABLE.has(k));
+      if (c.status === "completed" || c.status === "cancelled" || frozen.length > 0) {
+        throw new AppError("INVALID_TRANSITION", `A ${c.status} campaign cannot change ${frozen.length ? frozen.join(", ") : "any more"}.`, { status: c.status, fields: frozen });
+      }
+    }
+    const u = await tx.marketingCampaign.update({
+      where: { id: c.id },
+      data: {
+        name: data.name,
+        description: data.description,
+        templateName: data.template_name,
+        languageCode: data.language_code,
+        dailySendLimit: data.daily_send_limit,
+        priority: data.priority,
+        targetAudience: data.target_audience,
+        templateComponents: data.template_components as object[] | undefined,
+        updatedAt: now,
+      },
+    });
+    await audit(tx, { actor: principal?.actor ?? "system", action: "campaign.update", entityType: "campaign", entityId: c.id, details: { fields: keys }, now });
+    return u;
+  });
+  return campaignJson(updated);
+}

@@ -1,0 +1,105 @@
+/**
+ * Bulk upsert of customers by phone (≤ 10,000 a call), all or nothing: every row is validated and its
+ * phone normalised first; if any row is invalid (or repeats a phone of an earlier row) nothing is
+ * written and the answer lists the row errors. Then one statement writes them all: existing customers
+ * (by whatsapp_phone) get the fields the row gives (omitted fields keep their value), new ones are
+ * inserted, and a concurrent insert of the same phone is resolved by ON CONFLICT (whatsapp_phone).
+ */
+import { z } from "zod";
+import type { Principal } from "../auth/api-tokens";
+import { audit } from "../audit";
+import { Prisma, type Db } from "../db";
+import { AppError } from "../errors";
+import { normalizePhone } from "../phone";
+
+export const MAX_CUSTOMERS_PER_REQUEST = 10_000;
+
+const ZText = (max: number) => z.string().trim().min(1).max(max);
+
+export const ZCustomerRow = z
+  .object({
+    phone: z.union([z.string().max(40), z.number()]),
+    name: ZText(200).nullish(),
+    customer_tier: ZText(100).nullish(),
+    city: ZText(200).nullish(),
+    tags: z.array(ZText(100)).max(100).optional(),
+    subscription: z.enum(["subscribed", "unsubscribed"]).optional(),
+    is_active: z.boolean().optional(),
+    attributes: z.record(z.string().max(64), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()])).optional(),
+  })
+  .strict();
+export type TCustomerRow = z.input<typeof ZCustomerRow>;
+
+export const ZUpsertCustomers = z.object({ customers: z.array(z.unknown()).min(1).max(MAX_CUSTOMERS_PER_REQUEST) }).strict();
+
+export type RowError = { row: number; field: string; message: string };
+
+export async function upsertCustomers({ db, now, rows, principal, source = "api" }: {
+  db: Db; now: Date; rows: unknown[]; principal?: Principal | null; source?: string;
+}) {
+  if (rows.length > MAX_CUSTOMERS_PER_REQUEST) throw new AppError("VALIDATION_FAILED", `At most ${MAX_CUSTOMERS_PER_REQUEST} customers a request.`);
+  const errors: RowError[] = [];
+  const clean: Array<Record<string, unknown>> = [];
+  const firstRow = new Map<string, number>();
+  rows.forEach((raw, row) => {
+    const parsed = ZCustomerRow.safeParse(raw);
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) errors.push({ row, field: i.path.map(String).join(".") || "(row)", message: i.message });
+      return;
+    }
+    const phone = normalizePhone(parsed.data.phone);
+    if (!phone.ok) {
+      errors.push({ row, field: "phone", message: phone.reason });
+      return;
+    }
+    const earlier = firstRow.get(phone.phone);
+    if (earlier !== undefined) {
+      errors.push({ row, field: "phone", message: `the same number as row ${earlier}` });
+      return;
+    }
+    firstRow.set(phone.phone, row);
+    const { phone: _raw, ...fields } = parsed.data;
+    clean.push({ ...fields, phone: phone.phone });
+  });
+  if (errors.length > 0) {
+    throw new AppError("VALIDATION_FAILED", `${new Set(errors.map((e) => e.row)).size} of ${rows.length} rows are invalid: nothing was saved.`, errors.slice(0, 1000));
+  }
+
+  const json = JSON.stringify(clean);
+  const has = (k: string) => Prisma.sql`(i.j ? ${k})`;
+  const [res] = await db.$queryRaw<Array<{ updated: bigint; inserted: bigint }>>(Prisma.sql`
+    WITH i AS (
+      SELECT e AS j, e->>'phone' AS phone FROM jsonb_array_elements(${json}::jsonb) e
+    ), upd AS (
+      UPDATE user_profiles p SET
+        name = CASE WHEN ${has("name")} THEN i.j->>'name' ELSE p.name END,
+        customer_tier = CASE WHEN ${has("customer_tier")} THEN i.j->>'customer_tier' ELSE p.customer_tier END,
+        city = CASE WHEN ${has("city")} THEN i.j->>'city' ELSE p.city END,
+        tags = CASE WHEN ${has("tags")} THEN ARRAY(SELECT jsonb_array_elements_text(i.j->'tags')) ELSE p.tags END,
+        attributes = CASE WHEN ${has("attributes")} THEN p.attributes || (i.j->'attributes') ELSE p.attributes END,
+        is_active = CASE WHEN ${has("is_active")} THEN (i.j->>'is_active')::boolean ELSE p.is_active END,
+        subscription = CASE WHEN ${has("subscription")} THEN i.j->>'subscription' ELSE p.subscription END,
+        subscription_changed_at = CASE WHEN ${has("subscription")} AND i.j->>'subscription' <> p.subscription THEN ${now} ELSE p.subscription_changed_at END,
+        subscription_source = CASE WHEN ${has("subscription")} AND i.j->>'subscription' <> p.subscription THEN ${source} ELSE p.subscription_source END,
+        updated_at = ${now}
+      FROM i WHERE p.whatsapp_phone = i.phone
+      RETURNING p.whatsapp_phone
+    ), ins AS (
+      INSERT INTO user_profiles AS p (id, whatsapp_phone, name, customer_tier, city, tags, attributes, subscription,
+        subscription_changed_at, subscription_source, is_active, created_at, updated_at)
+      SELECT gen_random_uuid(), i.phone, i.j->>'name', i.j->>'customer_tier', i.j->>'city',
+        coalesce(ARRAY(SELECT jsonb_array_elements_text(i.j->'tags')), ARRAY[]::text[]),
+        coalesce(i.j->'attributes', '{}'::jsonb), coalesce(i.j->>'subscription', 'subscribed'),
+        ${now}, ${source}, coalesce((i.j->>'is_active')::boolean, true), ${now}, ${now}
+      FROM i WHERE i.phone NOT IN (SELECT whatsapp_phone FROM upd)
+      ON CONFLICT (whatsapp_phone) DO UPDATE SET
+        name = coalesce(excluded.name, p.name), customer_tier = coalesce(excluded.customer_tier, p.customer_tier),
+        city = coalesce(excluded.city, p.city), updated_at = excluded.updated_at
+      RETURNING (xmax = 0) AS inserted)
+    SELECT (SELECT count(*) FROM upd) + (SELECT count(*) FROM ins WHERE NOT inserted) AS updated,
+           (SELECT count(*) FROM ins WHERE inserted) AS inserted`);
+  const created = Number(res.inserted);
+  const updated = Number(res.updated);
+  await audit(db, { actor: principal?.actor ?? "system", action: "customers.upsert", entityType: "customer", details: { created, updated, source }, now });
+  return { created, updated, total: clean.length, message: `Saved ${clean.length} customers (${created} new, ${updated} updated)` };
+}

@@ -1,0 +1,19 @@
+/** What the campaign engine is configured with (built from the environment by lib/server/engine.ts). */
+export type EngineConfig = {
+  /** IANA zone of the calendar days campaigns are scheduled in (CAMPAIGN_TIMEZONE) */
+  timezone: string;
+  /** WhatsApp's messaging limit: unique users reached in any moving 24 h; null = unlimited */
+  messagingLimit: number | null;
+  /** stop claiming new work after this long (PROCESSOR_TIME_BUDGET_MS) */
+  timeBudgetMs: number;
+  /** recipients claimed per batch (default 500) */
+  batchSize?: number;
+  /** sends in flight at once (default 64; the client itself holds the rate to WHATSAPP_MAX_MPS) */
+  concurrency?: number;
+  /** a 'sending' claim older than this is reconciled (default 10 minutes; keep it above the request timeout) */
+  staleClaimMs?: number;
+  /** tries of a temporarily failing send before it is failed (default 5) */
+  maxAttempts?: number;
+};
+
+export const ENGINE_DEFAULTS = { batchSize: 500, concurrency: 64, staleClaimMs: 10 * 60_000, maxAttempts: 5 } as const;

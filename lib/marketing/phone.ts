@@ -1,0 +1,28 @@
+/**
+ * Phone numbers are stored as E.164 digits without '+' (e.g. "14694652751"). Input may carry '+',
+ * spaces, dashes, dots or parentheses, or a leading "00"; it must include the country code.
+ */
+import { parsePhoneNumberFromString } from "libphonenumber-js";
+
+export type NormalizedPhone = { ok: true; phone: string } | { ok: false; reason: string };
+
+export function normalizePhone(input: unknown): NormalizedPhone {
+  if (typeof input !== "string" && typeof input !== "number") return { ok: false, reason: "not a string" };
+  const raw = String(input).trim();
+  if (raw === "") return { ok: false, reason: "empty" };
+  if (raw.length > 40) return { ok: false, reason: "too long" };
+  if (!/^[+0-9 ().\-]+$/.test(raw)) return { ok: false, reason: "contains characters that are not part of a phone number" };
+  let candidate = raw.replace(/[ ().\-]/g, "");
+  if (candidate.startsWith("00")) candidate = `+${candidate.slice(2)}`;
+  if (!candidate.startsWith("+")) candidate = `+${candidate}`;
+  if (!/^\+[0-9]+$/.test(candidate)) return { ok: false, reason: "'+' may only come first" };
+  const parsed = parsePhoneNumberFromString(candidate);
+  if (!parsed) return { ok: false, reason: "not a phone number with a country code" };
+  if (!parsed.isPossible()) {
+    const digits = candidate.length - 1;
+    return { ok: false, reason: digits < 8 ? "too short" : digits > 15 ? "too long" : `not a possible number for +${parsed.countryCallingCode}` };
+  }
+  const phone = parsed.number.slice(1);
+  if (!/^[0-9]{6,15}$/.test(phone)) return { ok: false, reason: "not a possible number" };
+  return { ok: true, phone };
+}

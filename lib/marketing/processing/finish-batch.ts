@@ -1,0 +1,124 @@
+/**
+ * Records a batch's outcomes with a few set-based statements in one transaction, each fenced by the
+ * batch's claim id (a worker whose claim was reconciled and retried cannot overwrite the newer attempt):
+ *   sent       → queued + wamid + wa_id + message status + sent_at, and a whatsapp_messages row
+ *   permanent  → failed (failure_reason, error_code)
+ *   retry      → pending again with retry_count + 1 and exponential backoff (1 min · 2^n, ≤ 1 h, plus any Retry-After); failed after maxAttempts
+ *   ambiguous  → unknown (never resent blindly)
+ *   meta_cap   → pending, deferred ≥ 24 h; the customer's marketing_deferred_until is set
+ *   opted_out  → skipped ('User unsubscribed'); the customer is unsubscribed
+ *   template / account / not started → released back to pending, untouched
+ */
+import type { Db } from "../db";
+import { Prisma, withRetry } from "../db";
+import { applyPendingEventsByWamid } from "./apply-status-events";
+import type { SendOutcome } from "./send-batch";
+
+const DAY_MS = 24 * 3600_000;
+
+export type FinishCounts = { sent: number; failed: number; retried: number; unknown: number; deferred: number; skipped: number; released: number };
+
+export async function finishBatch({ db, claimId, campaignId, outcomes, now, timezone, maxAttempts, templateName, languageCode }: {
+  db: Db; claimId: string; campaignId: string; outcomes: SendOutcome[]; now: Date; timezone: string; maxAttempts: number;
+  templateName: string; languageCode: string;
+}): Promise<FinishCounts> {
+  const sent = outcomes.filter((o) => o.kind === "sent");
+  const failed = outcomes.filter((o) => o.kind === "failed");
+  const by = (cls: string) => failed.filter((o) => o.result.errorClass === cls);
+  const permanent = by("permanent");
+  const retry = by("retry");
+  const ambiguous = by("ambiguous");
+  const metaCap = by("meta_cap");
+  const optedOut = by("opted_out");
+  const released = [...outcomes.filter((o) => o.kind === "released"), ...by("template"), ...by("account")];
+  const claim = Prisma.sql`${claimId}::uuid`;
+  const counts: FinishCounts = { sent: 0, failed: 0, retried: 0, unknown: 0, deferred: 0, skipped: 0, released: 0 };
+
+  await withRetry(() => db.$transaction(async (tx) => {
+    counts.sent = counts.failed = counts.retried = counts.unknown = counts.deferred = counts.skipped = counts.released = 0;
+    if (sent.length > 0) {
+      const ids = sent.map((o) => o.id);
+      const [row] = await tx.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
+        WITH v AS (
+          SELECT * FROM unnest(${ids}::uuid[], ${sent.map((o) => o.result.wamid)}::text[], ${sent.map((o) => o.result.waId)}::text[],
+                               ${sent.map((o) => o.result.messageStatus)}::text[], ${sent.map((o) => o.at.toISOString())}::timestamptz[],
+                               ${sent.map((o) => o.phone)}::text[])
+            AS v(id, wamid, wa_id, mstatus, sent_at, phone)
+        ), upd AS (
+          UPDATE campaign_recipients r SET status = 'queued', whatsapp_message_id = v.wamid, wa_id = v.wa_id,
+            whatsapp_message_status = v.mstatus, sent_at = v.sent_at, claim_id = NULL, claimed_at = NULL,
+            next_attempt_at = NULL, deferred_reason = NULL, failure_reason = NULL, error_code = NULL, updated_at = ${now}
+          FROM v WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status IN ('sending', 'unknown')
+          RETURNING r.id
+        ), msg AS (
+          -- every accepted message is recorded (it counts towards the messaging limit), fenced or not
+          INSERT INTO whatsapp_messages (id, direction, campaign_id, recipient_id, phone_number, wa_id, whatsapp_message_id, status,
+            whatsapp_message_status, message_type, template_name, language_code, sent_at, created_at, updated_at)
+          SELECT gen_random_uuid(), 'outbound', ${campaignId}::uuid, v.id, v.phone, v.wa_id, v.wamid, 'queued', v.mstatus, 'template',
+            ${templateName}, ${languageCode}, v.sent_at, ${now}, ${now}
+          FROM v ON CONFLICT (whatsapp_message_id) DO NOTHING RETURNING 1)
+        SELECT count(*) AS n FROM upd`);
+      counts.sent = Number(row.n);
+      await applyPendingEventsByWamid(tx, ids, now);
+    }
+    if (permanent.length > 0) {
+      counts.failed += await tx.$executeRaw(Prisma.sql`
+        UPDATE campaign_recipients r SET status = 'failed', failed_at = v.at, failure_reason = v.reason, error_code = v.code,
+          claim_id = NULL, claimed_at = NULL, updated_at = ${now}
+        FROM unnest(${permanent.map((o) => o.id)}::uuid[], ${permanent.map((o) => o.result.title)}::text[],
+                    ${permanent.map((o) => o.result.code)}::int[], ${permanent.map((o) => o.at.toISOString())}::timestamptz[]) AS v(id, reason, code, at)
+        WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
+    }
+    if (retry.length > 0) {
+      const n = await tx.$executeRaw(Prisma.sql`
+        UPDATE campaign_recipients r SET
+          status = CASE WHEN r.retry_count + 1 >= ${maxAttempts}::int THEN 'failed' ELSE 'pending' END,
+          retry_count = r.retry_count + 1,
+          failure_reason = CASE WHEN r.retry_count + 1 >= ${maxAttempts}::int THEN v.reason || ' (gave up after ' || (r.retry_count + 1) || ' attempts)' ELSE v.reason END,
+          error_code = v.code,
+          failed_at = CASE WHEN r.retry_count + 1 >= ${maxAttempts}::int THEN v.at ELSE NULL END,
+          next_attempt_at = CASE WHEN r.retry_count + 1 >= ${maxAttempts}::int THEN NULL
+            ELSE v.at + make_interval(secs => least(60 * power(2, r.retry_count), 3600) ) + make_interval(secs => v.after_ms / 1000.0) END,
+          sent_on = CASE WHEN r.retry_count + 1 >= ${maxAttempts}::int THEN r.sent_on ELSE NULL END,
+          claim_id = NULL, claimed_at = NULL, updated_at = ${now}
+        FROM unnest(${retry.map((o) => o.id)}::uuid[], ${retry.map((o) => o.result.title)}::text[], ${retry.map((o) => o.result.code)}::int[],
+                    ${retry.map((o) => o.at.toISOString())}::timestamptz[], ${retry.map((o) => o.result.retryAfterMs ?? 0)}::int[]) AS v(id, reason, code, at, after_ms)
+        WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
+      counts.retried += n;
+    }
+    if (ambiguous.length > 0) {
+      counts.unknown += await tx.$executeRaw(Prisma.sql`
+        UPDATE campaign_recipients r SET status = 'unknown', failure_reason = v.reason, updated_at = ${now}
+        FROM unnest(${ambiguous.map((o) => o.id)}::uuid[], ${ambiguous.map((o) => o.result.title)}::text[]) AS v(id, reason)
+        WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
+    }
+    if (metaCap.length > 0) {
+      const until = new Date(now.getTime() + DAY_MS);
+      counts.deferred += await tx.$executeRaw(Prisma.sql`
+        UPDATE campaign_recipients r SET status = 'pending', deferred_reason = 'meta_cap', next_attempt_at = ${until},
+          scheduled_send_date = (${until}::timestamptz AT TIME ZONE ${timezone})::date,
+          failure_reason = v.reason, error_code = v.code, sent_on = NULL, claim_id = NULL, claimed_at = NULL, updated_at = ${now}
+        FROM unnest(${metaCap.map((o) => o.id)}::uuid[], ${metaCap.map((o) => o.result.title)}::text[], ${metaCap.map((o) => o.result.code)}::int[]) AS v(id, reason, code)
+        WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
+      await tx.$executeRaw(Prisma.sql`
+        UPDATE user_profiles SET marketing_deferred_until = greatest(coalesce(marketing_deferred_until, ${until}), ${until}), updated_at = ${now}
+        WHERE whatsapp_phone = ANY(${metaCap.map((o) => o.phone)}::text[])`);
+    }
+    if (optedOut.length > 0) {
+      counts.skipped += await tx.$executeRaw(Prisma.sql`
+        UPDATE campaign_recipients r SET status = 'skipped', failure_reason = 'User unsubscribed', error_code = v.code,
+          claim_id = NULL, claimed_at = NULL, updated_at = ${now}
+        FROM unnest(${optedOut.map((o) => o.id)}::uuid[], ${optedOut.map((o) => o.result.code)}::int[]) AS v(id, code)
+        WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
+      await tx.$executeRaw(Prisma.sql`
+        UPDATE user_profiles SET subscription = 'unsubscribed', subscription_changed_at = ${now}, subscription_source = 'whatsapp_131050', updated_at = ${now}
+        WHERE whatsapp_phone = ANY(${optedOut.map((o) => o.phone)}::text[]) AND subscription = 'subscribed'`);
+    }
+    if (released.length > 0) {
+      counts.released += await tx.$executeRaw(Prisma.sql`
+        UPDATE campaign_recipients SET status = 'pending', sent_on = NULL, claim_id = NULL, claimed_at = NULL, updated_at = ${now}
+        WHERE id = ANY(${released.map((o) => o.id)}::uuid[]) AND claim_id = ${claim} AND status = 'sending'`);
+    }
+  }, { timeout: 60_000, maxWait: 30_000 }));
+  return counts;
+}

@@ -1,0 +1,195 @@
+/**
+ * The daily processor (POST/GET /api/marketing/process-daily, Vercel Cron, scripts). Safe to call at any
+ * cadence, twice at once, or again after a timeout: every step is idempotent and claim-based.
+ *
+ *   0. stale claims of dead runs are reconciled (never resent blindly);
+ *   for each active campaign, highest priority first:
+ *   1. pending recipients scheduled before today (missed day, backoff, limits) are rolled forward within
+ *      the daily limit, so nobody is stranded and the schedule agrees;
+ *   2. claim a batch (claim-batch.ts: daily limit by actual send day, global messaging limit, SKIP LOCKED,
+ *      subscription re-check) in a short committed transaction;
+ *   3. send it outside any transaction with bounded concurrency;
+ *   4. record the outcomes fenced by the claim (finish-batch.ts);
+ *   repeat until the campaign's day is done; a campaign with nothing pending or in flight completes.
+ * Claiming stops after timeBudgetMs; `has_more` says another call would continue.
+ *
+ * Extension points for careful sending (issue 10): a send window or frequency cap narrows what
+ * claimBatch may take (its `due` filter and allowance) and defers the rest with packSchedule.
+ */
+import { renderComponents, ZCampaignComponents, type TCampaignComponents } from "@/lib/whatsapp/components";
+import type { WhatsAppClient } from "@/lib/whatsapp/types";
+import { audit } from "../audit";
+import { lockCampaign } from "../campaigns/lock-campaign";
+import { Prisma, withRetry, type Db } from "../db";
+import { ENGINE_DEFAULTS, type EngineConfig } from "../engine-config";
+import { AppError } from "../errors";
+import { hasStrandedRecipients, packSchedule } from "../recipients/pack-schedule";
+import { dateToDay, dayInZone, isDay, type Day } from "../time";
+import { claimBatch } from "./claim-batch";
+import { finishBatch } from "./finish-batch";
+import { reconcileStaleClaims } from "./reconcile-stale-claims";
+import { sendBatch } from "./send-batch";
+
+export type ProcessingLog = (message: string, fields?: Record<string, unknown>) => void;
+
+export type DailyProcessingResult = {
+  date: Day;
+  campaigns_processed: number;
+  messages_sent: number;
+  failed: number;
+  skipped: number;
+  unknown: number;
+  retried: number;
+  deferred: number;
+  remaining: number;
+  has_more: boolean;
+  stopped_reason: "time_budget" | "account" | "messaging_limit" | null;
+  stopped_detail?: string;
+  reconciled: { recovered: number; unknown: number };
+  completed_campaigns: string[];
+  paused_campaigns: Array<{ campaign_id: string; reason: string }>;
+  message: string;
+};
+
+export async function runDailyProcessing({ db, now, whatsapp, config, date, log = () => {} }: {
+  db: Db; now: Date; whatsapp: WhatsAppClient; config: EngineConfig; date?: Day; log?: ProcessingLog;
+}): Promise<DailyProcessingResult> {
+  if (date !== undefined && !isDay(date)) throw new AppError("VALIDATION_FAILED", "date must be YYYY-MM-DD.", [{ path: "date", message: "must be a date YYYY-MM-DD" }]);
+  const t0 = performance.now();
+  /** the injected `now`, advancing with real time during the run */
+  const clock = () => new Date(now.getTime() + (performance.now() - t0));
+  const outOfTime = () => performance.now() - t0 >= config.timeBudgetMs;
+  const tz = config.timezone;
+  const batchSize = config.batchSize ?? ENGINE_DEFAULTS.batchSize;
+  const concurrency = config.concurrency ?? ENGINE_DEFAULTS.concurrency;
+  const maxAttempts = config.maxAttempts ?? ENGINE_DEFAULTS.maxAttempts;
+  const today = dayInZone(now, tz);
+  const due = date ?? today;
+
+  const result: DailyProcessingResult = {
+    date: due, campaigns_processed: 0, messages_sent: 0, failed: 0, skipped: 0, unknown: 0, retried: 0, deferred: 0,
+    remaining: 0, has_more: false, stopped_reason: null, reconciled: { recovered: 0, unknown: 0 },
+    completed_campaigns: [], paused_campaigns: [], message: "",
+  };
+
+  result.reconciled = await withRetry(() => reconcileStaleClaims({ db, now: clock(), staleClaimMs: config.staleClaimMs ?? ENGINE_DEFAULTS.staleClaimMs }));
+  if (result.reconciled.recovered + result.reconciled.unknown > 0) log("reconciled stale claims", result.reconciled);
+
+  const campaigns = await db.marketingCampaign.findMany({
+    where: { status: "active" },
+    orderBy: [{ priority: "desc" }, { createdAt: "asc" }, { id: "asc" }],
+    select: { id: true },
+  });
+
+  outer: for (const { id } of campaigns) {
+    if (outOfTime()) {
+      result.stopped_reason = "time_budget";
+      break;
+    }
+    // 1. roll forward whoever a missed day, a backoff or a limit left behind
+    const campaign = await withRetry(() => db.$transaction(async (tx) => {
+      const c = await lockCampaign(tx, id);
+      if (c.status !== "active") return null;
+      const start = c.startDate ? dateToDay(c.startDate) : today;
+      const fromDay = start > today ? start : today;
+      if (await hasStrandedRecipients(tx, c.id, fromDay)) {
+        const { moved } = await packSchedule(tx, { campaignId: c.id, fromDay, dailyLimit: c.dailySendLimit, now: clock(), timezone: tz });
+        if (moved > 0) log("rolled recipients forward", { campaign_id: c.id, moved });
+      }
+      return c;
+    }, { timeout: 120_000, maxWait: 30_000 }));
+    if (!campaign) continue;
+    result.campaigns_processed++;
+
+    let components: TCampaignComponents = [];
+    const parsed = ZCampaignComponents.safeParse(campaign.templateComponents);
+    if (parsed.success) components = parsed.data;
+    const render = (r: { phone: string; customer: { name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null } | null }) =>
+      renderComponents(components, { ...(r.customer ?? {}), phone_number: r.phone });
+
+    for (;;) {
+      if (outOfTime()) {
+        result.stopped_reason = "time_budget";
+        break outer;
+      }
+      // 2. claim
+      const claim = await withRetry(() => claimBatch({
+        db, campaignId: id, today: dayInZone(clock(), tz), due, now: clock(), batchSize, messagingLimit: config.messagingLimit,
+      }));
+      if (claim.kind === "messaging_limit") {
+        result.stopped_reason = "messaging_limit";
+        log("messaging limit reached", { limit: config.messagingLimit });
+        break outer;
+      }
+      if (claim.kind !== "claimed") break;
+      result.skipped += claim.skipped;
+      if (claim.recipients.length === 0) continue;
+      // 3. send, outside any transaction
+      const { outcomes, stop } = await sendBatch({
+        recipients: claim.recipients, whatsapp, templateName: campaign.templateName, languageCode: campaign.languageCode,
+        render, concurrency, clock,
+      });
+      // 4. record, fenced by the claim
+      const counts = await finishBatch({
+        db, claimId: claim.claimId, campaignId: id, outcomes, now: clock(), timezone: tz, maxAttempts,
+        templateName: campaign.templateName, languageCode: campaign.languageCode,
+      });
+      result.messages_sent += counts.sent;
+      result.failed += counts.failed;
+      result.skipped += counts.skipped;
+      result.unknown += counts.unknown;
+      result.retried += counts.retried;
+      result.deferred += counts.deferred;
+      log("batch", { campaign_id: id, claimed: claim.recipients.length, ...counts });
+      if (stop?.errorClass === "template") {
+        const reason = `Paused automatically: WhatsApp refused the template (${stop.code ?? "?"} ${stop.title})`;
+        await pauseForTemplate(db, id, reason, clock());
+        result.paused_campaigns.push({ campaign_id: id, reason });
+        log("campaign paused: template error", { campaign_id: id, code: stop.code });
+        break;
+      }
+      if (stop?.errorClass === "account") {
+        result.stopped_reason = "account";
+        result.stopped_detail = `${stop.code ?? "?"} ${stop.title}`;
+        log("run stopped: account error", { code: stop.code, title: stop.title });
+        break outer;
+      }
+    }
+    if (await completeIfDone(db, id, clock())) result.completed_campaigns.push(id);
+  }
+
+  const [{ n }] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
+    SELECT count(*) AS n FROM campaign_recipients r JOIN marketing_campaigns c ON c.id = r.campaign_id
+    WHERE c.status = 'active' AND r.status = 'pending' AND r.scheduled_send_date <= ${due}::date`);
+  result.remaining = Number(n);
+  result.has_more = result.stopped_reason === "time_budget";
+  result.message = `Processed ${result.campaigns_processed} campaigns, sent ${result.messages_sent} messages`
+    + (result.failed ? `, ${result.failed} failed` : "") + (result.skipped ? `, ${result.skipped} skipped` : "")
+    + (result.has_more ? ` (time budget used up: ${result.remaining} still due, call again)` : "")
+    + (result.stopped_reason === "account" ? ` (stopped: ${result.stopped_detail})` : "")
+    + (result.stopped_reason === "messaging_limit" ? " (WhatsApp messaging limit reached for the moving 24 hours)" : "");
+  return result;
+}
+
+async function pauseForTemplate(db: Db, campaignId: string, reason: string, now: Date) {
+  await withRetry(() => db.$transaction(async (tx) => {
+    const n = await tx.$executeRaw(Prisma.sql`
+      UPDATE marketing_campaigns SET status = 'paused', paused_by = 'template', pause_reason = ${reason}, paused_at = ${now}, updated_at = ${now}
+      WHERE id = ${campaignId}::uuid AND status = 'active'`);
+    if (n > 0) await audit(tx, { actor: "system", action: "campaign.pause", entityType: "campaign", entityId: campaignId, details: { paused_by: "template", reason }, now });
+  }));
+}
+
+/** active → completed when nothing is pending or in flight (unknown outcomes do not hold it open). */
+async function completeIfDone(db: Db, campaignId: string, now: Date): Promise<boolean> {
+  return withRetry(() => db.$transaction(async (tx) => {
+    // lock first: the check below then runs on a snapshot that sees recipients added meanwhile
+    await tx.$queryRaw(Prisma.sql`SELECT 1 FROM marketing_campaigns WHERE id = ${campaignId}::uuid FOR UPDATE`);
+    const n = await tx.$executeRaw(Prisma.sql`
+      UPDATE marketing_campaigns c SET status = 'completed', completed_at = ${now}, updated_at = ${now}
+      WHERE c.id = ${campaignId}::uuid AND c.status = 'active'
+        AND NOT EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = c.id AND r.status IN ('pending', 'sending'))`);
+    if (n > 0) await audit(tx, { actor: "system", action: "campaign.complete", entityType: "campaign", entityId: campaignId, now });
+    return n > 0;
+  }));
+}

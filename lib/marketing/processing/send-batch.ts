@@ -1,0 +1,53 @@
+/**
+ * Sends a claimed batch outside any transaction, with bounded concurrency (the client holds the rate to
+ * WHATSAPP_MAX_MPS). A template or account error stops starting new sends: what was not started is
+ * 'released' (goes back to pending untouched).
+ */
+import type { SendFailure, SendSuccess, WhatsAppClient, MetaTemplateComponent } from "@/lib/whatsapp/types";
+import type { ClaimedRecipient } from "./claim-batch";
+
+export type SendOutcome =
+  | { id: string; phone: string; kind: "sent"; result: SendSuccess; at: Date }
+  | { id: string; phone: string; kind: "failed"; result: SendFailure; at: Date }
+  | { id: string; phone: string; kind: "released" };
+
+export async function sendBatch({ recipients, whatsapp, templateName, languageCode, render, concurrency, clock }: {
+  recipients: ClaimedRecipient[];
+  whatsapp: WhatsAppClient;
+  templateName: string;
+  languageCode: string;
+  render: (r: ClaimedRecipient) => MetaTemplateComponent[];
+  concurrency: number;
+  clock: () => Date;
+}): Promise<{ outcomes: SendOutcome[]; stop: SendFailure | null }> {
+  const outcomes: SendOutcome[] = new Array(recipients.length);
+  let next = 0;
+  let stop: SendFailure | null = null;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= recipients.length) return;
+      const r = recipients[i];
+      if (stop) {
+        outcomes[i] = { id: r.id, phone: r.phone, kind: "released" };
+        continue;
+      }
+      let result;
+      try {
+        result = await whatsapp.sendTemplate({
+          to: r.phone, templateName, languageCode, components: render(r), bizOpaqueCallbackData: r.id,
+        });
+      } catch (error) {
+        // the client promises never to throw; if it does, the request may have gone out
+        result = { ok: false as const, errorClass: "ambiguous" as const, code: null, title: `Send failed unexpectedly: ${error instanceof Error ? error.name : "error"}` };
+      }
+      if (result.ok) outcomes[i] = { id: r.id, phone: r.phone, kind: "sent", result, at: clock() };
+      else {
+        outcomes[i] = { id: r.id, phone: r.phone, kind: "failed", result, at: clock() };
+        if ((result.errorClass === "template" || result.errorClass === "account") && !stop) stop = result;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, recipients.length)) }, worker));
+  return { outcomes, stop };
+}

@@ -1,0 +1,64 @@
+/**
+ * (Re)assigns scheduled_send_date to a campaign's pending recipients, set-based, in daily_send_limit
+ * batches from `fromDay`. Call it with the campaign row locked (lockCampaign). The schedule table follows
+ * by trigger.
+ *
+ *  - ready recipients (no backoff/deferral pending) are packed in order (current day, created_at, id):
+ *    recipients scheduled before fromDay (stranded) come first, unscheduled ones (just added) last,
+ *    and fromDay only gets what is left of its limit after the attempts already made that day;
+ *  - deferred recipients (next_attempt_at in the future: retry backoff, Meta's 24 h cap) go to the day
+ *    they become eligible, never earlier than fromDay.
+ *
+ * Only rows whose day changes are written, so rolling a few stranded recipients forward through a
+ * long schedule touches a few rows per day, not the whole campaign.
+ */
+import { Prisma, type DbOrTx } from "../db";
+import type { Day } from "../time";
+
+/** statuses that count as a send attempt on their sent_on day (for the daily limit) */
+export const ATTEMPT_STATUSES = ["sending", "queued", "sent", "delivered", "read", "failed", "unknown"] as const;
+export const ATTEMPT_STATUSES_SQL = Prisma.sql`('sending','queued','sent','delivered','read','failed','unknown')`;
+
+export async function attemptsOnDay(db: DbOrTx, campaignId: string, day: Day): Promise<number> {
+  const [row] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
+    SELECT count(*) AS n FROM campaign_recipients
+    WHERE campaign_id = ${campaignId}::uuid AND sent_on = ${day}::date AND status IN ${ATTEMPT_STATUSES_SQL}`);
+  return Number(row.n);
+}
+
+export async function packSchedule(db: DbOrTx, args: {
+  campaignId: string; fromDay: Day; dailyLimit: number; now: Date; timezone: string;
+}): Promise<{ moved: number }> {
+  const { campaignId, fromDay, dailyLimit, now, timezone } = args;
+  const used = Math.min(await attemptsOnDay(db, campaignId, fromDay), dailyLimit);
+  const ready = await db.$executeRaw(Prisma.sql`
+    UPDATE campaign_recipients r SET scheduled_send_date = x.d, updated_at = ${now}
+    FROM (
+      SELECT id, (${fromDay}::date + ((row_number() OVER (ORDER BY scheduled_send_date NULLS LAST, created_at, id) - 1 + ${used}::int) / ${dailyLimit}::int)::int) AS d
+      FROM campaign_recipients
+      WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${now})
+    ) x
+    WHERE r.id = x.id AND r.scheduled_send_date IS DISTINCT FROM x.d`);
+  const deferred = await db.$executeRaw(Prisma.sql`
+    UPDATE campaign_recipients SET scheduled_send_date = greatest(${fromDay}::date, (next_attempt_at AT TIME ZONE ${timezone})::date), updated_at = ${now}
+    WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND next_attempt_at > ${now}
+      AND (scheduled_send_date IS NULL OR scheduled_send_date < ${fromDay}::date OR scheduled_send_date < (next_attempt_at AT TIME ZONE ${timezone})::date)`);
+  return { moved: ready + deferred };
+}
+
+/** True when some pending recipient has no day or a day before `day` (it must be rolled forward). */
+export async function hasStrandedRecipients(db: DbOrTx, campaignId: string, day: Day): Promise<boolean> {
+  const rows = await db.$queryRaw<unknown[]>(Prisma.sql`
+    SELECT 1 FROM campaign_recipients
+    WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND (scheduled_send_date IS NULL OR scheduled_send_date < ${day}::date)
+    LIMIT 1`);
+  return rows.length > 0;
+}
+
+/** The number of send days and the last one, from the schedule (days with recipients still to send). */
+export async function scheduleExtent(db: DbOrTx, campaignId: string): Promise<{ days: number; firstDay: Day | null; lastDay: Day | null }> {
+  const [row] = await db.$queryRaw<Array<{ days: bigint; first: string | null; last: string | null }>>(Prisma.sql`
+    SELECT count(*) AS days, min(send_date)::text AS first, max(send_date)::text AS last FROM campaign_send_schedule
+    WHERE campaign_id = ${campaignId}::uuid AND messages_remaining > 0`);
+  return { days: Number(row.days), firstDay: row.first, lastDay: row.last };
+}

@@ -1,0 +1,41 @@
+import { parseCampaignId } from "../campaigns/campaign-id";
+import { progressPercentage, round1 } from "../campaigns/campaign-json";
+import type { DbOrTx } from "../db";
+import { AppError } from "../errors";
+import { scheduleExtent } from "../recipients/pack-schedule";
+
+/**
+ * A campaign's progress, from the counters the database keeps (never a recount):
+ * progress = (total − pending) / total, delivery_rate = delivered / sent, read_rate = read / sent,
+ * in percent with one decimal; estimated_completion_date = the last schedule day with something to send.
+ */
+export async function getCampaignStats({ db, campaignId }: { db: DbOrTx; campaignId: string }) {
+  const c = await db.marketingCampaign.findUnique({ where: { id: parseCampaignId(campaignId) } });
+  if (!c) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
+  const sent = c.messagesSent;
+  const extent = await scheduleExtent(db, c.id);
+  const estimated =
+    c.status === "completed" && c.completedAt ? c.completedAt.toISOString().slice(0, 10)
+    : c.status === "cancelled" || c.status === "draft" ? null
+    : extent.lastDay;
+  return {
+    campaign_id: c.id,
+    campaign_name: c.name,
+    status: c.status,
+    total_target: c.totalTargetCustomers,
+    sent,
+    delivered: c.messagesDelivered,
+    read: c.messagesRead,
+    failed: c.messagesFailed,
+    pending: c.messagesPending,
+    skipped: c.messagesSkipped,
+    unknown: c.messagesUnknown,
+    progress_percentage: progressPercentage(c.totalTargetCustomers, c.messagesPending),
+    delivery_rate: sent > 0 ? round1((100 * c.messagesDelivered) / sent) : 0,
+    read_rate: sent > 0 ? round1((100 * c.messagesRead) / sent) : 0,
+    daily_send_limit: c.dailySendLimit,
+    remaining_send_days: extent.days,
+    estimated_completion_date: estimated,
+    pause_reason: c.pauseReason,
+  };
+}

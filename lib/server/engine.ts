@@ -1,0 +1,36 @@
+/**
+ * Server-only adapter: the campaign engine's configuration from lib/env.ts, and the WhatsApp client.
+ */
+import "server-only";
+import type { Db } from "@/lib/marketing/db";
+import { getEnv, messagingLimitFromEnv, MESSAGING_TIERS } from "@/lib/env";
+import type { EngineConfig } from "@/lib/marketing/engine-config";
+import { getWhatsAppClient } from "@/lib/server/whatsapp";
+import type { WhatsAppClient } from "@/lib/whatsapp/types";
+
+/** The settings that need no database (time zone, limits, budget). */
+export function getEngineSettings(): Omit<EngineConfig, "messagingLimit"> & { messagingLimit: number | null | undefined } {
+  const env = getEnv();
+  return {
+    timezone: env.CAMPAIGN_TIMEZONE,
+    messagingLimit: messagingLimitFromEnv(env),
+    timeBudgetMs: env.PROCESSOR_TIME_BUDGET_MS,
+    // a claim is stale well after any request could still be in flight
+    staleClaimMs: Math.max(10 * 60_000, 4 * env.WHATSAPP_REQUEST_TIMEOUT_MS),
+  };
+}
+
+/**
+ * The engine config for a run: WHATSAPP_MESSAGING_LIMIT when set ("unlimited" → none), otherwise the
+ * messaging-limit tier WhatsApp last reported for the number (settings.messaging_limit_tier), otherwise none.
+ */
+export async function getEngine(db: Db): Promise<{ config: EngineConfig; whatsapp: WhatsAppClient }> {
+  const settings = getEngineSettings();
+  let messagingLimit = settings.messagingLimit;
+  if (messagingLimit === undefined) {
+    const row = await db.setting.findUnique({ where: { id: 1 }, select: { messagingLimitTier: true } });
+    const tier = row?.messagingLimitTier?.toLowerCase().replace(/^tier_/, "");
+    messagingLimit = tier && tier in MESSAGING_TIERS ? MESSAGING_TIERS[tier as keyof typeof MESSAGING_TIERS] : null;
+  }
+  return { config: { ...settings, messagingLimit }, whatsapp: getWhatsAppClient() };
+}

@@ -1,0 +1,136 @@
+/**
+ * Engine test harness: a fresh database, the fake Graph API over HTTP, the app's env pointing at both,
+ * and a way to call route handlers directly (NextRequest in, status + JSON out).
+ */
+import { NextRequest } from "next/server";
+import { vi } from "vitest";
+import { createTestDb, type TestDb } from "../../support/db";
+import { startFakeGraphApi, type FakeGraphApi } from "../../support/fake-graph-api";
+import { Prisma, type Db } from "@/lib/marketing/db";
+import { createCloudWhatsAppClient } from "@/lib/whatsapp/cloud-client";
+import type { WhatsAppClient } from "@/lib/whatsapp/types";
+
+export const TOKEN = "test-marketing-token-0123456789";
+export const CRON = "test-cron-secret-0123456789";
+
+// lib/env.ts parses process.env once, on first use (lib/auth reads it at import): set the static part
+// before any route module is imported (import this file first).
+Object.assign(process.env, {
+  MARKETING_API_TOKEN: TOKEN,
+  CRON_SECRET: CRON,
+  CAMPAIGN_TIMEZONE: process.env.TEST_CAMPAIGN_TIMEZONE ?? "UTC",
+  WHATSAPP_ACCESS_TOKEN: "fake-access-token",
+  WHATSAPP_PHONE_NUMBER_ID: "1098765432",
+  WHATSAPP_MAX_MPS: "1000",
+  WHATSAPP_REQUEST_TIMEOUT_MS: "2000",
+  PROCESSOR_TIME_BUDGET_MS: "50000",
+});
+
+export type EngineTest = { t: TestDb; db: Db; graph: FakeGraphApi; stop: () => Promise<void> };
+
+export async function setupEngineTest(options: { poolMax?: number } = {}): Promise<EngineTest> {
+  const t = await createTestDb({ poolMax: options.poolMax ?? 12 });
+  const graph = await startFakeGraphApi();
+  process.env.DATABASE_URL = t.url;
+  // the app's getDb() and getWhatsAppClient() (lib/server/whatsapp.ts) return these: this test database,
+  // and the real Cloud API client pointed at the fake Graph API
+  const g = globalThis as unknown as { __db?: Db; __whatsappClient?: WhatsAppClient };
+  g.__db = t.db;
+  g.__whatsappClient = cloudClient(graph);
+  return {
+    t, db: t.db, graph,
+    stop: async () => {
+      vi.useRealTimers();
+      await graph.stop();
+      await t.drop();
+    },
+  };
+}
+
+/** A real Cloud API client against the fake Graph API (what production uses, pointed at loopback). */
+export function cloudClient(graph: FakeGraphApi, options: { maxMps?: number; timeoutMs?: number } = {}): WhatsAppClient {
+  return createCloudWhatsAppClient({
+    apiUrl: graph.url, apiVersion: "v23.0", phoneNumberId: "1098765432", accessToken: "fake-access-token",
+    maxMps: options.maxMps ?? 1000, timeoutMs: options.timeoutMs ?? 2000,
+  });
+}
+
+/** Sets the clock route handlers see (new Date()). */
+export function setClock(iso: string) {
+  vi.setSystemTime(new Date(iso));
+}
+
+type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+export async function call(handler: unknown, opts: {
+  method?: string; path?: string; params?: Record<string, string>; body?: unknown; rawBody?: string; token?: string | null; query?: Record<string, string | undefined>;
+} = {}): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const url = new URL(`http://localhost${opts.path ?? "/api/marketing/x"}`);
+  for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  const token = opts.token === undefined ? TOKEN : opts.token;
+  if (token) headers.authorization = `Bearer ${token}`;
+  const body = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
+  const req = new NextRequest(url, { method: opts.method ?? (body ? "POST" : "GET"), headers, body });
+  const res = await (handler as Handler)(req, { params: Promise.resolve(opts.params ?? {}) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** n subscribed customers 1555000xxxx with the given fields, one set-based insert. */
+export async function seedCustomers(db: Db, n: number, fields: { tier?: string; city?: string; tags?: string[]; base?: number } = {}) {
+  const base = fields.base ?? 15550000000;
+  await db.$executeRaw(Prisma.sql`
+    INSERT INTO user_profiles (id, whatsapp_phone, name, customer_tier, city, tags, subscription, is_active, created_at, updated_at)
+    SELECT gen_random_uuid(), (${base}::bigint + g)::text, 'Customer ' || g, ${fields.tier ?? null}, ${fields.city ?? null},
+           ${fields.tags ?? []}::text[], 'subscribed', true, now() + g * interval '1 microsecond', now()
+    FROM generate_series(1, ${n}::int) g
+    ON CONFLICT (whatsapp_phone) DO NOTHING`);
+}
+
+/** Counters vs a recount, schedule vs recipients, analytics vs recipients: all must agree. */
+export async function checkConsistency(db: Db, campaignId: string) {
+  const [r] = await db.$queryRaw<Array<Record<string, bigint>>>(Prisma.sql`
+    SELECT count(*) AS total,
+      count(*) FILTER (WHERE status IN ('pending','sending')) AS pending,
+      count(*) FILTER (WHERE status IN ('queued','sent','delivered','read')) AS sent,
+      count(*) FILTER (WHERE status IN ('delivered','read')) AS delivered,
+      count(*) FILTER (WHERE status = 'read') AS read,
+      count(*) FILTER (WHERE status = 'failed') AS failed,
+      count(*) FILTER (WHERE status = 'skipped') AS skipped,
+      count(*) FILTER (WHERE status = 'unknown') AS unknown
+    FROM campaign_recipients WHERE campaign_id = ${campaignId}::uuid`);
+  const c = await db.marketingCampaign.findUniqueOrThrow({ where: { id: campaignId } });
+  const recount = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)]));
+  const counters = {
+    total: c.totalTargetCustomers, pending: c.messagesPending, sent: c.messagesSent, delivered: c.messagesDelivered,
+    read: c.messagesRead, failed: c.messagesFailed, skipped: c.messagesSkipped, unknown: c.messagesUnknown,
+  };
+  const schedule = await db.$queryRaw<unknown[]>(Prisma.sql`
+    WITH truth AS (
+      SELECT scheduled_send_date AS d, count(*) AS batch,
+        count(*) FILTER (WHERE status IN ('queued','sent','delivered','read')) AS sent,
+        count(*) FILTER (WHERE status IN ('pending','sending')) AS remaining
+      FROM campaign_recipients WHERE campaign_id = ${campaignId}::uuid AND scheduled_send_date IS NOT NULL GROUP BY 1)
+    SELECT * FROM truth FULL JOIN (SELECT * FROM campaign_send_schedule WHERE campaign_id = ${campaignId}::uuid) s ON s.send_date = truth.d
+    WHERE coalesce(truth.batch, 0) <> coalesce(s.batch_size, 0) OR coalesce(truth.sent, 0) <> coalesce(s.messages_sent, 0)
+       OR coalesce(truth.remaining, 0) <> coalesce(s.messages_remaining, 0)`);
+  return { counters, recount, scheduleMismatches: schedule.length };
+}
+
+/** Pending recipients of active campaigns scheduled before `day` (or not at all): must be none. */
+export async function strandedCount(db: Db, day: string): Promise<number> {
+  const [row] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
+    SELECT count(*) AS n FROM campaign_recipients r JOIN marketing_campaigns c ON c.id = r.campaign_id
+    WHERE c.status = 'active' AND r.status = 'pending' AND (r.scheduled_send_date IS NULL OR r.scheduled_send_date < ${day}::date)`);
+  return Number(row.n);
+}
+
+/** The most attempts any campaign made on one calendar day (by sent_on). */
+export async function maxAttemptsPerDay(db: Db, campaignId: string): Promise<number> {
+  const [row] = await db.$queryRaw<Array<{ n: bigint | null }>>(Prisma.sql`
+    SELECT max(n) AS n FROM (SELECT count(*) AS n FROM campaign_recipients
+      WHERE campaign_id = ${campaignId}::uuid AND sent_on IS NOT NULL AND status IN ('sending','queued','sent','delivered','read','failed','unknown')
+      GROUP BY sent_on) x`);
+  return Number(row.n ?? 0);
+}
