@@ -1,14 +1,19 @@
 /**
  * Server-only adapter: THE WhatsApp client of this process, built from lib/env.ts (one per process so
- * its rate limiter is shared by every send of the process).
+ * its rate limiter is shared by every send of the process). In sandbox mode (no WHATSAPP_ACCESS_TOKEN)
+ * it also starts an in-process pump that delivers the sandbox's due status events every few seconds,
+ * so `npm run dev` shows the funnel moving; flushSandbox() does one round on demand (e.g. from the cron).
  */
 import "server-only";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
+import { getEnv, isSandbox } from "@/lib/env";
 import { createWhatsAppClient } from "@/lib/whatsapp/create-client";
+import { flushSandboxEvents } from "@/lib/whatsapp/sandbox";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 
-const globalForWhatsApp = globalThis as unknown as { __whatsappClient?: WhatsAppClient };
+const SANDBOX_PUMP_MS = 3_000;
+
+const globalForWhatsApp = globalThis as unknown as { __whatsappClient?: WhatsAppClient; __sandboxPump?: ReturnType<typeof setInterval> };
 
 export function getWhatsAppClient(): WhatsAppClient {
   if (!globalForWhatsApp.__whatsappClient) {
@@ -24,5 +29,27 @@ export function getWhatsAppClient(): WhatsAppClient {
       now: () => new Date(),
     });
   }
+  if (globalForWhatsApp.__whatsappClient.mode === "sandbox") startSandboxPump();
   return globalForWhatsApp.__whatsappClient;
+}
+
+/** Delivers the sandbox's due events now (no-op with a real WhatsApp account). */
+export async function flushSandbox(now: Date = new Date()) {
+  if (!isSandbox()) return { delivered: 0, dropped: 0, summary: null };
+  return flushSandboxEvents({ db: getDb(), now, timezone: getEnv().CAMPAIGN_TIMEZONE });
+}
+
+function startSandboxPump() {
+  if (globalForWhatsApp.__sandboxPump || process.env.NEXT_PHASE === "phase-production-build") return;
+  let running = false;
+  globalForWhatsApp.__sandboxPump = setInterval(() => {
+    if (running) return;
+    running = true;
+    flushSandbox()
+      .catch((error) => console.warn("[sandbox] flush failed:", error instanceof Error ? error.message : "unknown"))
+      .finally(() => {
+        running = false;
+      });
+  }, SANDBOX_PUMP_MS);
+  globalForWhatsApp.__sandboxPump.unref?.();
 }

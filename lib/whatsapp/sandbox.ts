@@ -6,8 +6,16 @@
  * Meta's real webhooks, so the dashboard shows the whole funnel moving.
  */
 import { randomUUID } from "node:crypto";
-import type { Db } from "@/lib/marketing/db";
+import { Prisma, withRetry, type Db } from "@/lib/marketing/db";
 import { ERROR_TITLES } from "./errors";
+import {
+  applyParsedWebhook,
+  mergeParsedWebhooks,
+  parseWebhookPayload,
+  type ParsedWebhook,
+  type WebhookLog,
+  type WebhookSummary,
+} from "./webhook/handle-webhook-payload";
 import type { OutboundTemplateMessage, SendResult, WhatsAppClient } from "./types";
 
 export const SANDBOX_PHONE_NUMBER_ID = "100000000000000";
@@ -185,4 +193,42 @@ export function createSandboxWhatsAppClient(options: SandboxOptions): SandboxWha
   }
 
   return { mode: "sandbox", maxMessagesPerSecond: options.maxMps ?? 1000, sendTemplate };
+}
+
+/**
+ * Delivers the sandbox events that are due through the webhook handling code, and deletes them, in one
+ * transaction: DELETE … RETURNING with SKIP LOCKED, so two flushers never apply an event twice and a
+ * failure leaves the events to the next flush. Bounded per call.
+ */
+export async function flushSandboxEvents({ db, now, timezone = "UTC", limit = 2000, log = console }: {
+  db: Db;
+  now: Date;
+  timezone?: string;
+  limit?: number;
+  log?: WebhookLog;
+}): Promise<{ delivered: number; dropped: number; summary: WebhookSummary | null }> {
+  return withRetry(() =>
+    db.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRaw<Array<{ payload: unknown }>>(Prisma.sql`
+          DELETE FROM sandbox_events WHERE id IN (
+            SELECT id FROM sandbox_events WHERE due_at <= ${now} ORDER BY due_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+          RETURNING payload`);
+        if (rows.length === 0) return { delivered: 0, dropped: 0, summary: null };
+        const parsed: ParsedWebhook[] = [];
+        let dropped = 0;
+        for (const row of rows) {
+          try {
+            parsed.push(parseWebhookPayload(row.payload));
+          } catch {
+            dropped++;
+          }
+        }
+        if (dropped > 0) log.warn("[sandbox] dropped malformed sandbox events", { dropped });
+        const summary = await applyParsedWebhook({ tx, now, timezone, log }, mergeParsedWebhooks(parsed));
+        return { delivered: rows.length - dropped, dropped, summary };
+      },
+      { timeout: 60_000, maxWait: 10_000 },
+    ),
+  );
 }

@@ -1,0 +1,85 @@
+/**
+ * zod schemas of Meta's webhook payloads. Objects are loose (Meta adds fields over time: they are kept
+ * and ignored); only what we rely on is checked. The envelope is parsed first, then each change's value
+ * by the schema of its handler (handle-webhook-payload.ts), so an unknown field never fails a payload.
+ */
+import { z } from "zod";
+
+/** Unix seconds as Meta sends them (a string, sometimes a number). */
+export const ZUnixTimestamp = z.union([z.string().regex(/^\d{1,12}$/), z.number().int().nonnegative().max(1e12)]).transform((v) => new Date(Number(v) * 1000));
+
+export const ZChange = z.looseObject({ field: z.string().max(200), value: z.unknown() });
+export const ZEntry = z.looseObject({ id: z.string().max(200).optional(), changes: z.array(ZChange).max(10_000).default([]) });
+export const ZWebhookEnvelope = z.looseObject({ object: z.string().max(200), entry: z.array(ZEntry).max(10_000) });
+export type TWebhookEnvelope = z.infer<typeof ZWebhookEnvelope>;
+
+const ZMetadata = z.looseObject({ display_phone_number: z.string().optional(), phone_number_id: z.string().optional() }).optional();
+
+export const ZStatusError = z.looseObject({
+  code: z.coerce.number().int(),
+  title: z.string().max(2000).optional(),
+  message: z.string().max(2000).optional(),
+  error_data: z.looseObject({ details: z.string().max(5000).optional() }).optional(),
+});
+
+export const ZStatus = z.looseObject({
+  id: z.string().min(1).max(500),
+  /** sent | delivered | read | failed (others, e.g. "deleted" or "warning", are ignored) */
+  status: z.string().max(100),
+  timestamp: ZUnixTimestamp,
+  recipient_id: z.string().max(200).optional(),
+  biz_opaque_callback_data: z.string().max(10_000).optional(),
+  conversation: z.looseObject({ id: z.string().max(500).optional() }).optional(),
+  pricing: z.looseObject({ billable: z.boolean().optional(), pricing_model: z.string().optional(), category: z.string().optional() }).optional(),
+  errors: z.array(ZStatusError).max(100).optional(),
+});
+export type TStatus = z.infer<typeof ZStatus>;
+
+export const ZInboundMessage = z.looseObject({
+  from: z.string().min(1).max(200),
+  id: z.string().min(1).max(500),
+  timestamp: ZUnixTimestamp,
+  type: z.string().max(100),
+  text: z.looseObject({ body: z.string().max(100_000) }).optional(),
+  button: z.looseObject({ payload: z.string().max(10_000).optional(), text: z.string().max(10_000).optional() }).optional(),
+  interactive: z
+    .looseObject({
+      type: z.string().max(100).optional(),
+      button_reply: z.looseObject({ id: z.string().max(10_000).optional(), title: z.string().max(10_000).optional() }).optional(),
+      list_reply: z.looseObject({ id: z.string().max(10_000).optional(), title: z.string().max(10_000).optional() }).optional(),
+    })
+    .optional(),
+  context: z.looseObject({ from: z.string().optional(), id: z.string().optional() }).optional(),
+});
+export type TInboundMessage = z.infer<typeof ZInboundMessage>;
+
+export const ZContact = z.looseObject({ wa_id: z.string().max(200).optional(), profile: z.looseObject({ name: z.string().max(1000).optional() }).optional() });
+
+/** field "messages": statuses of our messages and messages from customers */
+export const ZMessagesValue = z.looseObject({
+  messaging_product: z.string().optional(),
+  metadata: ZMetadata,
+  contacts: z.array(ZContact).max(10_000).optional(),
+  statuses: z.array(ZStatus).max(10_000).optional(),
+  messages: z.array(ZInboundMessage).max(10_000).optional(),
+  errors: z.array(z.unknown()).max(1000).optional(),
+});
+export type TMessagesValue = z.infer<typeof ZMessagesValue>;
+
+export const ZUserPreference = z.looseObject({
+  wa_id: z.string().min(1).max(200),
+  detail: z.string().max(2000).optional(),
+  category: z.string().max(200),
+  /** stop | resume */
+  value: z.string().max(200),
+  timestamp: ZUnixTimestamp,
+});
+
+/** field "user_preferences": a customer stopped or resumed marketing messages in WhatsApp itself */
+export const ZUserPreferencesValue = z.looseObject({
+  messaging_product: z.string().optional(),
+  metadata: ZMetadata,
+  contacts: z.array(ZContact).max(10_000).optional(),
+  user_preferences: z.array(ZUserPreference).max(10_000),
+});
+export type TUserPreferencesValue = z.infer<typeof ZUserPreferencesValue>;

@@ -1,0 +1,219 @@
+/**
+ * Status webhooks on Meta's documented payload shapes: forward-only moves, timestamps, error classes,
+ * reconciliation by biz_opaque_callback_data, unknown wamids kept for later, duplicates, reordering,
+ * batches of 1,000, and counters/analytics staying equal to the recipients.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handleWebhookPayload, WebhookPayloadError } from "@/lib/whatsapp/webhook/handle-webhook-payload";
+import { applyPendingStatusEvents } from "@/lib/whatsapp/webhook/statuses";
+import { createTestDb, type TestDb } from "../../support/db";
+import { consistency, createCampaignWithRecipients, envelope, recipientRows, statusesPayload } from "./fixtures";
+
+let t: TestDb;
+const now = new Date("2026-03-02T12:00:00Z");
+const quiet = { warn: () => {} };
+const handle = (payload: unknown, at = now) => handleWebhookPayload({ db: t.db, now: at, payload, log: quiet });
+
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+describe("statuses", () => {
+  it("sent with conversation and pricing (Meta's example) → sent, sent_at from the event, pricing stored", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 1);
+    const r = recipients[0];
+    await t.db.whatsappMessage.create({ data: { direction: "outbound", campaignId: campaign.id, recipientId: r.id, phoneNumber: r.phoneNumber, whatsappMessageId: r.whatsappMessageId, status: "queued" } });
+    const summary = await handle(statusesPayload([{ id: r.whatsappMessageId!, status: "sent", at: "2026-03-02T10:00:05Z", pricing: true, biz: r.id, recipient_id: r.phoneNumber }]));
+    expect(summary.results.messages).toMatchObject({ statuses_received: 1, recipients_updated: 1, messages_updated: 1, statuses_pending: 0 });
+    const after = await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: r.id } });
+    expect(after.status).toBe("sent");
+    expect(after.sentAt).toEqual(new Date("2026-03-02T10:00:05Z"));
+    expect(after.waId).toBe(r.phoneNumber);
+    const msg = await t.db.whatsappMessage.findFirstOrThrow({ where: { whatsappMessageId: r.whatsappMessageId } });
+    expect(msg.status).toBe("sent");
+    expect(msg.pricing).toMatchObject({ billable: true, pricing_model: "PMP", category: "marketing", conversation: { origin: { type: "marketing" } } });
+    const c = await consistency(t.db, campaign.id);
+    expect(c.counters).toEqual(c.recount);
+    expect(c.analyticsMismatches).toBe(0);
+  });
+
+  it("moves forward only; read without delivered sets both; late delivered after read changes nothing; duplicates change nothing", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 3);
+    const [a, b, c] = recipients;
+    await handle(statusesPayload([
+      { id: a.whatsappMessageId!, status: "read", at: "2026-03-02T10:05:00Z" },
+      { id: b.whatsappMessageId!, status: "delivered", at: "2026-03-02T10:01:00Z" },
+      { id: c.whatsappMessageId!, status: "sent", at: "2026-03-02T10:00:30Z" },
+    ]));
+    let rows = await recipientRows(t.db, campaign.id);
+    expect(rows.map((r) => r.status)).toEqual(["read", "delivered", "sent"]);
+    expect(rows[0].delivered_at).toEqual(new Date("2026-03-02T10:05:00Z"));
+    expect(rows[0].read_at).toEqual(new Date("2026-03-02T10:05:00Z"));
+
+    // late and repeated events: nothing moves back, no row is rewritten
+    const late = statusesPayload([
+      { id: a.whatsappMessageId!, status: "delivered", at: "2026-03-02T10:04:00Z" },
+      { id: a.whatsappMessageId!, status: "sent", at: "2026-03-02T10:00:01Z" },
+      { id: b.whatsappMessageId!, status: "sent", at: "2026-03-02T10:00:01Z" },
+      { id: b.whatsappMessageId!, status: "failed", at: "2026-03-02T10:09:00Z", error: { code: 131026, title: "Message undeliverable" } },
+    ]);
+    const before = await recipientRows(t.db, campaign.id);
+    const s = await handle(late);
+    expect(s.results.messages.recipients_updated).toBe(0);
+    rows = await recipientRows(t.db, campaign.id);
+    expect(rows).toEqual(before);
+
+    const again = await handle(statusesPayload([{ id: c.whatsappMessageId!, status: "sent", at: "2026-03-02T10:00:30Z" }]));
+    expect(again.results.messages.recipients_updated).toBe(0);
+    expect(await recipientRows(t.db, campaign.id)).toEqual(before);
+    const k = await consistency(t.db, campaign.id);
+    expect(k.counters).toEqual(k.recount);
+    expect(k.analyticsMismatches).toBe(0);
+  });
+
+  it("reordered within one payload and across payloads ends in the most advanced state", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 2);
+    const [a, b] = recipients;
+    await handle(statusesPayload([
+      { id: a.whatsappMessageId!, status: "read", at: "2026-03-02T10:09:00Z" },
+      { id: a.whatsappMessageId!, status: "sent", at: "2026-03-02T10:00:02Z" },
+      { id: a.whatsappMessageId!, status: "delivered", at: "2026-03-02T10:00:09Z" },
+    ]));
+    await handle(statusesPayload([{ id: b.whatsappMessageId!, status: "delivered", at: "2026-03-02T10:00:09Z" }]));
+    await handle(statusesPayload([{ id: b.whatsappMessageId!, status: "sent", at: "2026-03-02T10:00:02Z" }]));
+    const rows = await recipientRows(t.db, campaign.id);
+    expect(rows[0]).toMatchObject({ status: "read", sent_at: new Date("2026-03-02T10:00:02Z"), delivered_at: new Date("2026-03-02T10:00:09Z"), read_at: new Date("2026-03-02T10:09:00Z") });
+    expect(rows[1]).toMatchObject({ status: "delivered", delivered_at: new Date("2026-03-02T10:00:09Z") });
+  });
+
+  it("failed keeps the code and title; 131050 unsubscribes; 131049 retries no sooner than 24 h and defers the customer", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 3);
+    const [a, b, c] = recipients;
+    await t.db.whatsappMessage.create({ data: { direction: "outbound", campaignId: campaign.id, recipientId: c.id, phoneNumber: c.phoneNumber, whatsappMessageId: c.whatsappMessageId, status: "queued" } });
+    await handle(statusesPayload([
+      { id: a.whatsappMessageId!, status: "failed", at: "2026-03-02T10:00:09Z", error: { code: 131026, title: "Message undeliverable" } },
+      { id: b.whatsappMessageId!, status: "failed", at: "2026-03-02T10:00:09Z", error: { code: 131050, title: "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business." } },
+      { id: c.whatsappMessageId!, status: "failed", at: "2026-03-02T10:00:09Z", error: { code: 131049, title: "This message was not delivered to maintain healthy ecosystem engagement." } },
+    ]));
+    const rows = await recipientRows(t.db, campaign.id);
+    expect(rows[0]).toMatchObject({ status: "failed", error_code: 131026, failure_reason: "131026 Message undeliverable", failed_at: new Date("2026-03-02T10:00:09Z") });
+    expect(rows[1]).toMatchObject({ status: "failed", error_code: 131050 });
+    expect(rows[2]).toMatchObject({ status: "pending", error_code: 131049, deferred_reason: "meta_cap", retry_count: 1, sent_on: null });
+    expect((rows[2].next_attempt_at as Date).getTime()).toBeGreaterThanOrEqual(now.getTime() + 24 * 3600_000);
+    expect(rows[2].scheduled_send_date).toEqual(new Date("2026-03-03T00:00:00Z"));
+    const profiles = await t.db.userProfile.findMany({ where: { whatsappPhone: { in: [a.phoneNumber, b.phoneNumber, c.phoneNumber] } }, orderBy: { whatsappPhone: "asc" } });
+    expect(profiles.map((p) => p.subscription)).toEqual(["subscribed", "unsubscribed", "subscribed"]);
+    expect(profiles[1].subscriptionSource).toBe("whatsapp_error_131050");
+    expect(profiles[2].marketingDeferredUntil!.getTime()).toBeGreaterThanOrEqual(now.getTime() + 24 * 3600_000);
+    const msg = await t.db.whatsappMessage.findFirstOrThrow({ where: { whatsappMessageId: c.whatsappMessageId } });
+    expect(msg).toMatchObject({ status: "failed", errorCode: 131049 });
+    // the same failure delivered again changes nothing (the recipient is pending now)
+    const again = await handle(statusesPayload([{ id: c.whatsappMessageId!, status: "failed", at: "2026-03-02T10:00:09Z", error: { code: 131049, title: "x" } }]));
+    expect(again.results.messages.recipients_updated).toBe(0);
+    const k = await consistency(t.db, campaign.id);
+    expect(k.counters).toEqual(k.recount);
+    expect(k.analyticsMismatches).toBe(0);
+  });
+
+  it("reconciles a recipient still 'sending' or 'unknown' by biz_opaque_callback_data: wamid recorded, moved forward", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 2, { status: "sending" });
+    await t.db.campaignRecipient.update({ where: { id: recipients[1].id }, data: { status: "unknown", claimId: null, claimedAt: null } });
+    await handle(statusesPayload([
+      { id: "wamid.RECONCILE1", status: "sent", at: "2026-03-02T10:00:02Z", biz: recipients[0].id },
+      { id: "wamid.RECONCILE2", status: "delivered", at: "2026-03-02T10:00:05Z", biz: recipients[1].id },
+    ]));
+    const rows = await recipientRows(t.db, campaign.id);
+    expect(rows[0]).toMatchObject({ status: "sent", whatsapp_message_id: "wamid.RECONCILE1", claim_id: null, sent_at: new Date("2026-03-02T10:00:02Z") });
+    expect(rows[1]).toMatchObject({ status: "delivered", whatsapp_message_id: "wamid.RECONCILE2" });
+    const k = await consistency(t.db, campaign.id);
+    expect(k.counters).toEqual(k.recount);
+    expect(k.analyticsMismatches).toBe(0);
+  });
+
+  it("keeps statuses of unknown messages and applies them when the send is recorded", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 2, { status: "pending" });
+    const [a, b] = recipients;
+    const s = await handle(statusesPayload([
+      { id: "wamid.EARLY1", status: "sent", at: "2026-03-02T10:00:02Z" },
+      { id: "wamid.EARLY1", status: "delivered", at: "2026-03-02T10:00:04Z" },
+      { id: "wamid.EARLY2", status: "read", at: "2026-03-02T10:00:09Z", biz: "00000000-0000-4000-8000-000000000000" },
+    ]));
+    expect(s.results.messages.statuses_pending).toBe(3);
+    // stored once, however often it is delivered
+    await handle(statusesPayload([{ id: "wamid.EARLY1", status: "sent", at: "2026-03-02T10:00:02Z" }]));
+    expect(await t.db.pendingStatusEvent.count({ where: { whatsappMessageId: { in: ["wamid.EARLY1", "wamid.EARLY2"] } } })).toBe(3);
+
+    // the engine records its send of a, then asks for what was waiting
+    await t.db.campaignRecipient.update({ where: { id: a.id }, data: { status: "queued", whatsappMessageId: "wamid.EARLY1", sentOn: new Date("2026-03-02"), sentAt: now } });
+    const applied = await applyPendingStatusEvents({ db: t.db, now, recipientIds: [a.id, b.id] });
+    expect(applied).toEqual({ applied: 2, recipientsUpdated: 1 });
+    const rows = await recipientRows(t.db, campaign.id);
+    expect(rows[0]).toMatchObject({ status: "delivered", delivered_at: new Date("2026-03-02T10:00:04Z") });
+    expect(await t.db.pendingStatusEvent.count({ where: { whatsappMessageId: "wamid.EARLY1" } })).toBe(0);
+    expect(await t.db.pendingStatusEvent.count({ where: { whatsappMessageId: "wamid.EARLY2" } })).toBe(1);
+    expect(await applyPendingStatusEvents({ db: t.db, now })).toEqual({ applied: 0, recipientsUpdated: 0 });
+    const k = await consistency(t.db, campaign.id);
+    expect(k.counters).toEqual(k.recount);
+  });
+
+  it("applies a batch of 1,000 statuses over many entries and changes in a few statements", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 450);
+    const statuses = recipients.flatMap((r, i) => {
+      const list = [{ id: r.whatsappMessageId!, status: "sent", at: "2026-03-02T10:00:02Z", pricing: true }];
+      if (i % 4 !== 3) list.push({ id: r.whatsappMessageId!, status: "delivered", at: "2026-03-02T10:00:04Z", pricing: true });
+      if (i % 2 === 0) list.push({ id: r.whatsappMessageId!, status: "read", at: "2026-03-02T10:10:00Z", pricing: false });
+      return list;
+    }).slice(0, 1000);
+    expect(statuses).toHaveLength(1000);
+    // shuffled deterministically
+    const shuffled = statuses.map((s, i) => ({ s, k: (i * 7919) % 1000 })).sort((x, y) => x.k - y.k).map((x) => x.s);
+    const started = performance.now();
+    const summary = await handle(statusesPayload(shuffled, { changes: 10, entries: 5 }));
+    const elapsed = performance.now() - started;
+    expect(summary.changes).toBe(10);
+    expect(summary.results.messages.statuses_received).toBe(1000);
+    expect(elapsed).toBeLessThan(3000);
+    const k = await consistency(t.db, campaign.id);
+    expect(k.counters).toEqual(k.recount);
+    expect(k.analyticsMismatches).toBe(0);
+    expect(k.recount.delivered).toBe(new Set(statuses.filter((x) => x.status !== "sent").map((x) => x.id)).size);
+    expect(k.recount.read).toBeGreaterThan(150);
+    // the same batch again: nothing changes
+    const again = await handle(statusesPayload(shuffled, { changes: 3 }));
+    expect(again.results.messages.recipients_updated).toBe(0);
+  });
+
+  it("concurrent webhooks for the same rows do not deadlock or lose updates", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 100);
+    const forward = recipients.map((r) => ({ id: r.whatsappMessageId!, status: "delivered", at: "2026-03-02T10:00:04Z" }));
+    const reads = [...recipients].reverse().map((r) => ({ id: r.whatsappMessageId!, status: "read", at: "2026-03-02T10:05:00Z" }));
+    await Promise.all([handle(statusesPayload(forward)), handle(statusesPayload(reads)), handle(statusesPayload(forward))]);
+    const k = await consistency(t.db, campaign.id);
+    expect(k.recount.read).toBe(100);
+    expect(k.counters).toEqual(k.recount);
+  });
+});
+
+describe("malformed payloads", () => {
+  it("rejects the whole payload before writing anything", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 1);
+    const good = statusesPayload([{ id: recipients[0].whatsappMessageId!, status: "delivered", at: "2026-03-02T10:00:04Z" }]);
+    const bad = { ...good, entry: [...good.entry, { id: "1", changes: [{ field: "messages", value: { statuses: [{ id: 5, status: [] }] } }] }] };
+    await expect(handle(bad)).rejects.toBeInstanceOf(WebhookPayloadError);
+    for (const junk of [null, 42, "x", [], {}, { object: "whatsapp_business_account" }, { object: 1, entry: [] }, { object: "whatsapp_business_account", entry: [{ changes: "no" }] }]) {
+      await expect(handle(junk)).rejects.toBeInstanceOf(WebhookPayloadError);
+    }
+    expect((await recipientRows(t.db, campaign.id))[0].status).toBe("queued");
+  });
+
+  it("ignores other objects, unknown fields and unknown status kinds", async () => {
+    expect(await handle({ object: "page", entry: [] })).toMatchObject({ ignored: true });
+    const s = await handle(envelope([{ field: "account_update", value: { event: "VERIFIED_ACCOUNT" } }]));
+    expect(s).toMatchObject({ ignored: false, ignored_fields: ["account_update"], changes: 0 });
+    const d = await handle(statusesPayload([{ id: "wamid.X", status: "deleted", at: "2026-03-02T10:00:04Z" }]));
+    expect(d.results.messages).toMatchObject({ statuses_ignored: 1, statuses_pending: 0 });
+  });
+});
