@@ -1,0 +1,99 @@
+/**
+ * The route handler /api/whatsapp/webhook with real NextRequests: verification, signatures on the raw
+ * bytes, malformed and huge bodies, and 5xx only when events cannot be stored.
+ */
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signatureHeader } from "@/lib/whatsapp/webhook/signature";
+import { createTestDb, type TestDb } from "../../support/db";
+import { createCampaignWithRecipients, statusesPayload } from "./fixtures";
+
+const SECRET = "app-secret-for-tests";
+let t: TestDb;
+let route: typeof import("@/app/api/whatsapp/webhook/route");
+
+beforeAll(async () => {
+  t = await createTestDb();
+  process.env.DATABASE_URL = t.url;
+  process.env.WHATSAPP_APP_SECRET = SECRET;
+  process.env.WHATSAPP_VERIFY_TOKEN = "verify-me";
+  route = await import("@/app/api/whatsapp/webhook/route");
+});
+afterAll(async () => {
+  await (globalThis as { __db?: { $disconnect(): Promise<void> } }).__db?.$disconnect();
+  await t.drop();
+});
+
+const URL_ = "http://localhost/api/whatsapp/webhook";
+
+function post(body: string | Buffer, headers: Record<string, string> = {}) {
+  return route.POST(new NextRequest(URL_, { method: "POST", body, headers: { "content-type": "application/json", ...headers } }));
+}
+const signed = (body: string | Buffer, extra: Record<string, string> = {}) => post(body, { "x-hub-signature-256": signatureHeader(body, SECRET), ...extra });
+
+describe("GET verification", () => {
+  it("answers the challenge as plain text for the right token, 403 otherwise", async () => {
+    const ok = await route.GET(new NextRequest(`${URL_}?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444`));
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(await ok.text()).toBe("1158201444");
+    for (const q of ["hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1", "hub.mode=unsubscribe&hub.verify_token=verify-me&hub.challenge=1", ""]) {
+      expect((await route.GET(new NextRequest(`${URL_}?${q}`))).status).toBe(403);
+    }
+  });
+});
+
+describe("POST", () => {
+  it("applies a signed payload; refuses unsigned and wrongly signed ones with 401 before parsing", async () => {
+    const { recipients } = await createCampaignWithRecipients(t.db, 1);
+    // Meta signs its escaped-unicode text: the raw bytes are what counts
+    const body = JSON.stringify(statusesPayload([{ id: recipients[0].whatsappMessageId!, status: "delivered", at: "2026-03-02T10:00:04Z" }])).replace("messaging_product", "messaging\\u005fproduct");
+    expect((await post(body)).status).toBe(401);
+    expect((await post(body, { "x-hub-signature-256": "sha256=" + "0".repeat(64) })).status).toBe(401);
+    expect((await post(body, { "x-hub-signature-256": signatureHeader(JSON.stringify(JSON.parse(body)), SECRET) })).status).toBe(401);
+    expect((await post("not json", { "x-hub-signature-256": "sha256=abc" })).status).toBe(401);
+    expect((await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: recipients[0].id } })).status).toBe("queued");
+    const res = await signed(body);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, results: { messages: { recipients_updated: 1 } } });
+    expect((await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: recipients[0].id } })).status).toBe("delivered");
+    // duplicated delivery: 200, nothing changes
+    const dup = await signed(body);
+    expect(dup.status).toBe(200);
+    expect(await dup.json()).toMatchObject({ results: { messages: { recipients_updated: 0 } } });
+  });
+
+  it("malformed JSON or an unknown shape with a valid signature → 400 with a JSON error, never 500", async () => {
+    for (const body of ["{", "", "null", "[1,2]", '{"object":"whatsapp_business_account","entry":"x"}',
+      '{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"statuses":[{"id":1}]}}]}]}']) {
+      const res = await signed(body);
+      expect([400]).toContain(res.status);
+      expect((await res.json()).error.code).toMatch(/BAD_REQUEST|INVALID_JSON/);
+    }
+    const other = await signed('{"object":"instagram","entry":[]}');
+    expect(other.status).toBe(200);
+  });
+
+  it("accepts bodies up to 3 MB and answers 413 beyond", async () => {
+    const big = JSON.stringify({ object: "whatsapp_business_account", entry: [], padding: "x".repeat(3 * 1024 * 1024 - 100) });
+    expect(Buffer.byteLength(big)).toBeLessThanOrEqual(3 * 1024 * 1024);
+    expect((await signed(big)).status).toBe(200);
+    const huge = big + " ".repeat(200);
+    const res = await signed(huge);
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("answers 503 when the events cannot be stored, and nothing is half-applied", async () => {
+    const { recipients } = await createCampaignWithRecipients(t.db, 1);
+    await t.db.$executeRawUnsafe(`ALTER TABLE whatsapp_messages RENAME TO whatsapp_messages_away`);
+    try {
+      const res = await signed(JSON.stringify(statusesPayload([{ id: recipients[0].whatsappMessageId!, status: "read", at: "2026-03-02T10:00:04Z" }])));
+      expect(res.status).toBe(503);
+      expect((await res.json()).error.code).toBe("SERVICE_UNAVAILABLE");
+    } finally {
+      await t.db.$executeRawUnsafe(`ALTER TABLE whatsapp_messages_away RENAME TO whatsapp_messages`);
+    }
+    expect((await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: recipients[0].id } })).status).toBe("queued");
+  });
+});
