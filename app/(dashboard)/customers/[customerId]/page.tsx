@@ -1,0 +1,125 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import { SubscriptionToggle } from "@/components/customers/subscription-toggle";
+import { Badge, CampaignStatusBadge, RecipientStatusBadge, SubscriptionBadge } from "@/components/ui/badge";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { formatDateTime, formatDay } from "@/components/ui/format";
+import { PageHeader } from "@/components/ui/page-header";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { getDb } from "@/lib/db";
+import { getCustomerWithHistory } from "@/lib/marketing/dashboard/customers";
+import { can } from "@/lib/marketing/users/permissions";
+import { requirePageUser } from "../../_lib/session";
+
+export const metadata: Metadata = { title: "Customer" };
+
+export default async function CustomerPage({ params }: { params: Promise<{ customerId: string }> }) {
+  const user = await requirePageUser();
+  const { customerId } = await params;
+  const found = await getCustomerWithHistory({ db: getDb(), customerId });
+  if (!found) notFound();
+  const { customer: c, history } = found;
+  const attributes = Object.entries((c.attributes ?? {}) as Record<string, unknown>);
+  return (
+    <>
+      <PageHeader
+        eyebrow={
+          <Link href="/customers" className="hover:text-slate-900 hover:underline">
+            ← Customers
+          </Link>
+        }
+        title={c.name || "Unnamed customer"}
+        description={<span className="font-mono tabular-nums">+{c.whatsappPhone}</span>}
+        actions={<SubscriptionToggle phone={c.whatsappPhone} subscription={c.subscription} canChange={can(user.role, "change")} />}
+      />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card>
+          <CardHeader title="Profile" />
+          <CardBody>
+            <dl className="divide-y divide-slate-100 text-sm">
+              <Row label="Subscription">
+                <SubscriptionBadge subscription={c.subscription} />
+              </Row>
+              {c.subscriptionChangedAt ? (
+                <Row label="Changed">
+                  {formatDateTime(c.subscriptionChangedAt)}
+                  {c.subscriptionSource ? <span className="text-slate-500"> · {c.subscriptionSource.replaceAll("_", " ")}</span> : null}
+                </Row>
+              ) : null}
+              <Row label="Active">{c.isActive ? "Yes" : <Badge tone="gray">Inactive</Badge>}</Row>
+              <Row label="Tier">
+                <span className="capitalize">{c.customerTier ?? "—"}</span>
+              </Row>
+              <Row label="City">{c.city ?? "—"}</Row>
+              <Row label="Tags">
+                <span className="flex flex-wrap justify-end gap-1">
+                  {c.tags.length ? c.tags.map((t) => <Badge key={t}>{t}</Badge>) : "—"}
+                </span>
+              </Row>
+              {attributes.map(([k, v]) => (
+                <Row key={k} label={k.replaceAll("_", " ")}>
+                  {String(v)}
+                </Row>
+              ))}
+              {c.marketingDeferredUntil && c.marketingDeferredUntil > new Date() ? (
+                <Row label="Marketing paused until">{formatDateTime(c.marketingDeferredUntil)}</Row>
+              ) : null}
+              <Row label="Customer since">{formatDay(c.createdAt)}</Row>
+            </dl>
+          </CardBody>
+        </Card>
+        <Card className="lg:col-span-2">
+          <CardHeader title="Campaign history" description="Every campaign this number was added to, newest first." />
+          {history.length === 0 ? (
+            <EmptyState title="No campaigns yet" description="This customer has not been added to any campaign." />
+          ) : (
+            <Table>
+              <THead>
+                <tr>
+                  <TH>Campaign</TH>
+                  <TH>Message</TH>
+                  <TH>Scheduled</TH>
+                  <TH>Sent</TH>
+                  <TH>Read</TH>
+                </tr>
+              </THead>
+              <TBody>
+                {history.map((h) => (
+                  <TR key={h.recipient_id}>
+                    <TD>
+                      <Link href={`/campaigns/${h.campaign_id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">
+                        {h.campaign_name}
+                      </Link>
+                      <div className="mt-1">
+                        <CampaignStatusBadge status={h.campaign_status} />
+                      </div>
+                    </TD>
+                    <TD>
+                      <RecipientStatusBadge status={h.status} />
+                      {h.failure_reason ? <div className="mt-1 max-w-56 text-xs text-red-600">{h.failure_reason}</div> : null}
+                    </TD>
+                    <TD className="whitespace-nowrap">{formatDay(h.scheduled_send_date)}</TD>
+                    <TD className="whitespace-nowrap">{formatDateTime(h.sent_at)}</TD>
+                    <TD className="whitespace-nowrap">{formatDateTime(h.read_at)}</TD>
+                  </TR>
+                ))}
+              </TBody>
+            </Table>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="flex items-start justify-between gap-4 py-2.5">
+      <dt className="capitalize text-slate-500">{label}</dt>
+      <dd className="text-right font-medium text-slate-900">{children}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,151 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CustomerImport } from "@/components/customers/customer-import";
+import { FilterForm } from "@/components/forms/filter-form";
+import { Badge, SubscriptionBadge } from "@/components/ui/badge";
+import { Button, ButtonLink } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Input, Select } from "@/components/ui/field";
+import { formatInt } from "@/components/ui/format";
+import { PageHeader } from "@/components/ui/page-header";
+import { Pagination } from "@/components/ui/pagination";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { getDb } from "@/lib/db";
+import { customerFilterOptions, listCustomersForDashboard, ZCustomerListQuery } from "@/lib/marketing/dashboard/customers";
+import { can } from "@/lib/marketing/users/permissions";
+import { flatParams, hrefWith, type SearchParams } from "../_lib/search-params";
+import { requirePageUser } from "../_lib/session";
+
+export const metadata: Metadata = { title: "Customers" };
+
+export default async function CustomersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const user = await requirePageUser();
+  const params = flatParams(await searchParams);
+  const { import: _import, ...filters } = params;
+  const query = ZCustomerListQuery.parse(filters);
+  const db = getDb();
+  const [list, options] = await Promise.all([listCustomersForDashboard({ db, query }), customerFilterOptions({ db })]);
+  const showImport = params.import === "1" && can(user.role, "change");
+  const filtered = Boolean(query.q || query.tier || query.city || query.tag || query.subscription);
+  const subscribed = options.subscriptions.find((s) => s.value === "subscribed")?.count ?? 0;
+  const all = options.subscriptions.reduce((a, s) => a + s.count, 0);
+  return (
+    <>
+      <PageHeader
+        title="Customers"
+        description={`${formatInt(all)} customers, ${formatInt(subscribed)} subscribed to marketing messages.`}
+        actions={
+          can(user.role, "change") && !showImport ? (
+            <ButtonLink href={hrefWith("/customers", params, { import: 1 })}>Import CSV</ButtonLink>
+          ) : null
+        }
+      />
+      {showImport ? (
+        <div className="mb-6">
+          <CustomerImport closeHref={hrefWith("/customers", params, { import: null })} />
+        </div>
+      ) : null}
+      <Card>
+        <div className="border-b border-slate-100 px-4 py-4">
+          <FilterForm>
+            <div className="col-span-2 sm:w-64">
+              <label htmlFor="q" className="mb-1 block text-xs font-medium text-slate-600">
+                Search
+              </label>
+              <Input id="q" name="q" type="search" placeholder="Name or phone number" defaultValue={query.q ?? ""} />
+            </div>
+            <FilterSelect id="tier" label="Tier" value={query.tier} options={options.tiers} />
+            <FilterSelect id="city" label="City" value={query.city} options={options.cities} />
+            <FilterSelect id="tag" label="Tag" value={query.tag} options={options.tags} />
+            <div>
+              <label htmlFor="subscription" className="mb-1 block text-xs font-medium text-slate-600">
+                Subscription
+              </label>
+              <Select id="subscription" name="subscription" defaultValue={query.subscription ?? ""} className="w-full sm:w-40">
+                <option value="">Any</option>
+                <option value="subscribed">Subscribed</option>
+                <option value="unsubscribed">Unsubscribed</option>
+              </Select>
+            </div>
+            <Button type="submit" variant="secondary">
+              Search
+            </Button>
+            {filtered ? (
+              <ButtonLink href="/customers" variant="ghost">
+                Clear
+              </ButtonLink>
+            ) : null}
+          </FilterForm>
+        </div>
+        {list.rows.length === 0 ? (
+          <EmptyState
+            title={filtered ? "No customers match these filters" : "No customers yet"}
+            description={filtered ? "Try fewer filters or another search." : "Import a CSV file or add customers through the API."}
+          />
+        ) : (
+          <>
+            <Table>
+              <THead>
+                <tr>
+                  <TH>Customer</TH>
+                  <TH>Phone</TH>
+                  <TH className="hidden md:table-cell">Tier</TH>
+                  <TH className="hidden md:table-cell">City</TH>
+                  <TH className="hidden lg:table-cell">Tags</TH>
+                  <TH>Subscription</TH>
+                </tr>
+              </THead>
+              <TBody>
+                {list.rows.map((c) => (
+                  <TR key={c.id}>
+                    <TD>
+                      <Link href={`/customers/${c.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">
+                        {c.name || "Unnamed customer"}
+                      </Link>
+                      {!c.isActive ? <span className="ml-2 text-xs text-slate-400">inactive</span> : null}
+                      <div className="text-xs capitalize text-slate-500 md:hidden">{[c.tier, c.city].filter(Boolean).join(" · ")}</div>
+                    </TD>
+                    <TD className="whitespace-nowrap font-mono text-xs tabular-nums">+{c.phone}</TD>
+                    <TD className="hidden capitalize md:table-cell">{c.tier ?? "—"}</TD>
+                    <TD className="hidden whitespace-nowrap md:table-cell">{c.city ?? "—"}</TD>
+                    <TD className="hidden lg:table-cell">
+                      <div className="flex flex-wrap gap-1">
+                        {c.tags.slice(0, 4).map((t) => (
+                          <Badge key={t}>{t}</Badge>
+                        ))}
+                        {c.tags.length > 4 ? <span className="text-xs text-slate-400">+{c.tags.length - 4}</span> : null}
+                      </div>
+                    </TD>
+                    <TD>
+                      <SubscriptionBadge subscription={c.subscription} />
+                    </TD>
+                  </TR>
+                ))}
+              </TBody>
+            </Table>
+            <Pagination page={query.page} pageSize={query.pageSize} total={list.total} hrefFor={(page) => hrefWith("/customers", params, { page })} />
+          </>
+        )}
+      </Card>
+    </>
+  );
+}
+
+function FilterSelect({ id, label, value, options }: { id: string; label: string; value?: string; options: Array<{ value: string; count: number }> }) {
+  return (
+    <div>
+      <label htmlFor={id} className="mb-1 block text-xs font-medium text-slate-600">
+        {label}
+      </label>
+      <Select id={id} name={id} defaultValue={value ?? ""} className="w-full sm:w-40">
+        <option value="">Any</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.value} ({formatInt(o.count)})
+          </option>
+        ))}
+      </Select>
+    </div>
+  );
+}

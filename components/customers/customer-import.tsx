@@ -1,0 +1,230 @@
+"use client";
+
+import Papa from "papaparse";
+import { useRef, useState, useTransition } from "react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { Button, buttonClass } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { formatInt } from "@/components/ui/format";
+import { Notice } from "@/components/ui/notice";
+import { ProgressBar } from "@/components/ui/progress";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { useToast } from "@/components/ui/toast";
+import type { ActionState } from "@/components/forms/action-state";
+import { importCustomersAction } from "@/app/(dashboard)/customers/actions";
+import { CSV_COLUMNS_HELP, mapCustomerRecords, mapHeader, MAX_IMPORT_ROWS, type CsvRowError } from "@/lib/marketing/dashboard/customer-csv";
+import type { ImportCustomersResult } from "@/lib/marketing/dashboard/import-customers-csv";
+
+type Phase =
+  | { kind: "idle" }
+  | { kind: "reading"; pct: number }
+  | { kind: "checking"; pct: number; rows: number }
+  | { kind: "invalid"; errors: CsvRowError[]; errorCount: number; rows: number; serverSide?: boolean }
+  | { kind: "ready"; rows: number }
+  | { kind: "saving"; rows: number }
+  | { kind: "done"; message: string }
+  | { kind: "failed"; message: string };
+
+const SAMPLE = "phone,name,customer_tier,city,tags,subscription,attributes.loyalty_points\n+14155550101,Ava Smith,premium,New York,fashion;shoes,subscribed,1200\n+14155550102,Liam Garcia,standard,Chicago,home,subscribed,80\n";
+
+/**
+ * CSV import in steps that never block the page: the file is read and checked in the browser with a
+ * progress bar (every bad row reported by line, nothing uploaded), then a clean file is sent once and
+ * imported all-or-nothing by the server, which checks it again.
+ */
+export function CustomerImport({ closeHref }: { closeHref?: string }) {
+  const [phase, setPhase] = useState<Phase>({ kind: "idle" });
+  const [file, setFile] = useState<File | null>(null);
+  const [, startTransition] = useTransition();
+  const inputRef = useRef<HTMLInputElement>(null);
+  const toast = useToast();
+  const router = useRouter();
+
+  async function check(f: File) {
+    setFile(f);
+    setPhase({ kind: "reading", pct: 0 });
+    const records: string[][] = [];
+    try {
+      await new Promise<void>((resolve, reject) => {
+        Papa.parse<string[]>(f, {
+          skipEmptyLines: "greedy",
+          chunkSize: 512 * 1024,
+          chunk: (results) => {
+            for (const r of results.data) records.push(r);
+            setPhase({ kind: "reading", pct: (100 * results.meta.cursor) / Math.max(1, f.size) });
+          },
+          complete: () => resolve(),
+          error: (e) => reject(e),
+        });
+      });
+    } catch {
+      setPhase({ kind: "failed", message: "This file could not be read as CSV." });
+      return;
+    }
+    if (records.length < 2) {
+      setPhase({ kind: "failed", message: "The file has no rows under its header." });
+      return;
+    }
+    const rowCount = records.length - 1;
+    if (rowCount > MAX_IMPORT_ROWS) {
+      setPhase({ kind: "failed", message: `The file has ${formatInt(rowCount)} rows; at most ${formatInt(MAX_IMPORT_ROWS)} a file.` });
+      return;
+    }
+    const header = mapHeader(records[0]);
+    if (!header.ok) {
+      setPhase({ kind: "invalid", errors: header.errors, errorCount: header.errors.length, rows: rowCount });
+      return;
+    }
+    // check in slices, yielding to the browser so the page stays responsive and the bar moves
+    const seen = new Map<string, number>();
+    const errors: CsvRowError[] = [];
+    let errorCount = 0;
+    const SLICE = 5000;
+    for (let i = 1; i < records.length; i += SLICE) {
+      const r = mapCustomerRecords(header.columns, records.slice(i, i + SLICE), i + 1, seen);
+      errorCount += r.errorCount;
+      for (const e of r.errors) if (errors.length < 1000) errors.push(e);
+      setPhase({ kind: "checking", pct: (100 * Math.min(records.length, i + SLICE)) / records.length, rows: rowCount });
+      await new Promise((res) => setTimeout(res, 0));
+    }
+    setPhase(errorCount > 0 ? { kind: "invalid", errors, errorCount, rows: rowCount } : { kind: "ready", rows: rowCount });
+  }
+
+  function save() {
+    if (!file || phase.kind !== "ready") return;
+    const rows = phase.rows;
+    setPhase({ kind: "saving", rows });
+    const fd = new FormData();
+    fd.set("file", file);
+    startTransition(async () => {
+      let result: ActionState<ImportCustomersResult>;
+      try {
+        result = await importCustomersAction(fd);
+      } catch {
+        setPhase({ kind: "failed", message: "The upload was interrupted: nothing was imported. Try again." });
+        return;
+      }
+      if (result.ok) {
+        setPhase({ kind: "done", message: result.message ?? "Imported." });
+        toast.show(result.message ?? "Imported.");
+        router.refresh();
+      } else if (result.data && !result.data.ok) {
+        setPhase({ kind: "invalid", errors: result.data.errors, errorCount: result.data.errorCount, rows: result.data.rowCount, serverSide: true });
+      } else {
+        setPhase({ kind: "failed", message: result.message ?? "The import failed: nothing was imported." });
+      }
+    });
+  }
+
+  function reset() {
+    setPhase({ kind: "idle" });
+    setFile(null);
+    if (inputRef.current) inputRef.current.value = "";
+  }
+
+  return (
+    <Card>
+      <CardHeader
+        title="Import customers from CSV"
+        description={<>Columns: {CSV_COLUMNS_HELP}. Existing customers (same phone) are updated.</>}
+        actions={
+          <>
+            <a className="text-sm font-medium text-brand-700 hover:underline" href={`data:text/csv;charset=utf-8,${encodeURIComponent(SAMPLE)}`} download="customers-sample.csv">
+              Sample file
+            </a>
+            {closeHref ? (
+              <Link href={closeHref} className={buttonClass("ghost", "sm")}>
+                Close
+              </Link>
+            ) : null}
+          </>
+        }
+      />
+      <CardBody className="space-y-4">
+        <div>
+          <label htmlFor="customers-csv" className="mb-1.5 block text-sm font-medium text-slate-800">
+            CSV file
+          </label>
+          <input
+            ref={inputRef}
+            id="customers-csv"
+            type="file"
+            accept=".csv,text/csv"
+            disabled={phase.kind === "reading" || phase.kind === "checking" || phase.kind === "saving"}
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) void check(f);
+            }}
+            className="block w-full text-sm text-slate-700 file:mr-3 file:rounded-lg file:border-0 file:bg-brand-50 file:px-3 file:py-2 file:text-sm file:font-medium file:text-brand-700 hover:file:bg-brand-100"
+          />
+        </div>
+        <div aria-live="polite" className="space-y-3">
+          {phase.kind === "reading" ? <Step label="Reading the file…" pct={phase.pct} /> : null}
+          {phase.kind === "checking" ? <Step label={`Checking ${formatInt(phase.rows)} rows…`} pct={phase.pct} /> : null}
+          {phase.kind === "saving" ? <Step label={`Importing ${formatInt(phase.rows)} customers… you can keep working; this page updates when it is done.`} pct={null} /> : null}
+          {phase.kind === "ready" ? (
+            <Notice tone="success" title={`${formatInt(phase.rows)} rows look good`}>
+              <div className="mt-2 flex flex-wrap gap-2">
+                <Button onClick={save}>Import {formatInt(phase.rows)} customers</Button>
+                <Button variant="secondary" onClick={reset}>
+                  Choose another file
+                </Button>
+              </div>
+            </Notice>
+          ) : null}
+          {phase.kind === "done" ? (
+            <Notice tone="success" title="Import finished">
+              {phase.message}{" "}
+              <button type="button" className="font-medium underline" onClick={reset}>
+                Import another file
+              </button>
+            </Notice>
+          ) : null}
+          {phase.kind === "failed" ? <Notice tone="error">{phase.message}</Notice> : null}
+          {phase.kind === "invalid" ? (
+            <div className="space-y-3">
+              <Notice tone="error" title={`${formatInt(phase.errorCount)} problem${phase.errorCount === 1 ? "" : "s"} in ${formatInt(phase.rows)} rows — nothing was imported`}>
+                Fix the rows below in your file and choose it again.{phase.errorCount > phase.errors.length ? ` The first ${formatInt(phase.errors.length)} are listed.` : ""}
+              </Notice>
+              <div className="max-h-80 overflow-y-auto rounded-lg border border-slate-200">
+                <Table data-testid="import-errors">
+                  <THead>
+                    <tr>
+                      <TH numeric>Line</TH>
+                      <TH>Column</TH>
+                      <TH>Value</TH>
+                      <TH>Problem</TH>
+                    </tr>
+                  </THead>
+                  <TBody>
+                    {phase.errors.map((e, i) => (
+                      <TR key={i}>
+                        <TD numeric>{e.line}</TD>
+                        <TD className="whitespace-nowrap font-medium">{e.column}</TD>
+                        <TD className="max-w-48 truncate font-mono text-xs">{e.value || "—"}</TD>
+                        <TD>{e.message}</TD>
+                      </TR>
+                    ))}
+                  </TBody>
+                </Table>
+              </div>
+            </div>
+          ) : null}
+        </div>
+      </CardBody>
+    </Card>
+  );
+}
+
+function Step({ label, pct }: { label: string; pct: number | null }) {
+  return (
+    <div>
+      <div className="mb-1.5 flex justify-between text-sm text-slate-700">
+        <span>{label}</span>
+        {pct !== null ? <span className="tabular-nums text-slate-500">{Math.floor(pct)}%</span> : null}
+      </div>
+      <ProgressBar value={pct} label={label} />
+    </div>
+  );
+}

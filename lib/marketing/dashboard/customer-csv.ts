@@ -1,0 +1,148 @@
+/**
+ * Customer CSV files → customer rows, the same on the client (an instant per-row report before anything
+ * is uploaded) and on the server (the authoritative check before the import). Plain TypeScript, no I/O.
+ *
+ * Columns (header names are case-insensitive; spaces and dashes count as _):
+ *   phone (or phone_number, whatsapp_phone, mobile) — required, with country code
+ *   name, customer_tier (or tier), city, tags (separated by ; or |), subscription (subscribed/unsubscribed),
+ *   is_active (true/false, yes/no, 1/0), attributes.<key> (custom attributes, e.g. attributes.loyalty_points)
+ * Any other column is an error: a misspelt column would otherwise be silently dropped.
+ */
+import { normalizePhone } from "../phone";
+
+const ALIASES: Record<string, string> = {
+  phone: "phone",
+  phone_number: "phone",
+  whatsapp_phone: "phone",
+  mobile: "phone",
+  name: "name",
+  customer_tier: "customer_tier",
+  tier: "customer_tier",
+  city: "city",
+  tags: "tags",
+  subscription: "subscription",
+  is_active: "is_active",
+  active: "is_active",
+};
+
+export const CSV_COLUMNS_HELP = "phone (required), name, customer_tier, city, tags (separated by ;), subscription, is_active, attributes.<key>";
+export const MAX_IMPORT_ROWS = 100_000;
+const MAX_ERRORS = 1000;
+
+export type CsvRowError = { line: number; column: string; value: string; message: string };
+export type CustomerCsvRow = {
+  phone: string;
+  name?: string | null;
+  customer_tier?: string | null;
+  city?: string | null;
+  tags?: string[];
+  subscription?: "subscribed" | "unsubscribed";
+  is_active?: boolean;
+  attributes?: Record<string, string>;
+};
+
+export type MappedColumns = { ok: true; columns: Array<{ index: number; field: string; header: string }> } | { ok: false; errors: CsvRowError[] };
+
+export function mapHeader(header: string[]): MappedColumns {
+  const errors: CsvRowError[] = [];
+  const columns: Array<{ index: number; field: string; header: string }> = [];
+  const seen = new Set<string>();
+  header.forEach((raw, index) => {
+    const h = raw.trim().replace(/^\uFEFF/, "");
+    if (h === "") return;
+    const key = h.toLowerCase().replace(/[\s-]+/g, "_");
+    let field = ALIASES[key];
+    if (!field && /^(attributes|attribute|attr)\.[a-z0-9_]{1,64}$/i.test(key)) field = `attributes.${key.split(".")[1]}`;
+    if (!field) {
+      errors.push({ line: 1, column: h, value: "", message: `unknown column “${h}”; use ${CSV_COLUMNS_HELP}` });
+      return;
+    }
+    if (seen.has(field)) {
+      errors.push({ line: 1, column: h, value: "", message: `column “${h}” repeats ${field}` });
+      return;
+    }
+    seen.add(field);
+    columns.push({ index, field, header: h });
+  });
+  if (!seen.has("phone")) errors.push({ line: 1, column: "phone", value: "", message: "the file needs a phone column" });
+  return errors.length ? { ok: false, errors } : { ok: true, columns };
+}
+
+const TRUE = new Set(["true", "yes", "y", "1"]);
+const FALSE = new Set(["false", "no", "n", "0"]);
+
+/**
+ * Maps and checks every row. `firstLine` is the file line of records[0] (2 when the header is line 1).
+ * Returns all valid rows when there is no error; otherwise the errors (the first MAX_ERRORS) and no rows.
+ */
+export function mapCustomerRecords(
+  columns: Array<{ index: number; field: string; header: string }>,
+  records: string[][],
+  firstLine = 2,
+  seenPhones: Map<string, number> = new Map(),
+): { rows: CustomerCsvRow[]; errors: CsvRowError[]; errorCount: number } {
+  const rows: CustomerCsvRow[] = [];
+  const errors: CsvRowError[] = [];
+  let errorCount = 0;
+  const fail = (e: CsvRowError) => {
+    errorCount++;
+    if (errors.length < MAX_ERRORS) errors.push(e);
+  };
+  records.forEach((record, i) => {
+    const line = firstLine + i;
+    if (record.every((v) => v.trim() === "")) return;
+    const row: CustomerCsvRow = { phone: "" };
+    let ok = true;
+    for (const { index, field, header } of columns) {
+      const value = (record[index] ?? "").trim();
+      if (field === "phone") {
+        const n = normalizePhone(value);
+        if (!n.ok) {
+          fail({ line, column: header, value, message: n.reason });
+          ok = false;
+        } else {
+          const earlier = seenPhones.get(n.phone);
+          if (earlier !== undefined) {
+            fail({ line, column: header, value, message: `the same number as line ${earlier}` });
+            ok = false;
+          } else {
+            seenPhones.set(n.phone, line);
+            row.phone = n.phone;
+          }
+        }
+      } else if (value === "") {
+        continue;
+      } else if (field === "tags") {
+        row.tags = [...new Set(value.split(/[;|]/).map((t) => t.trim()).filter(Boolean))];
+        if (row.tags.some((t) => t.length > 100)) {
+          fail({ line, column: header, value, message: "a tag is longer than 100 characters" });
+          ok = false;
+        }
+      } else if (field === "subscription") {
+        const v = value.toLowerCase();
+        if (v !== "subscribed" && v !== "unsubscribed") {
+          fail({ line, column: header, value, message: "must be subscribed or unsubscribed" });
+          ok = false;
+        } else row.subscription = v;
+      } else if (field === "is_active") {
+        const v = value.toLowerCase();
+        if (TRUE.has(v)) row.is_active = true;
+        else if (FALSE.has(v)) row.is_active = false;
+        else {
+          fail({ line, column: header, value, message: "must be true or false" });
+          ok = false;
+        }
+      } else if (field.startsWith("attributes.")) {
+        (row.attributes ??= {})[field.slice("attributes.".length)] = value.slice(0, 1000);
+      } else {
+        const max = field === "customer_tier" ? 100 : 200;
+        if (value.length > max) {
+          fail({ line, column: header, value: value.slice(0, 40) + "…", message: `longer than ${max} characters` });
+          ok = false;
+        } else (row as Record<string, unknown>)[field] = value;
+      }
+    }
+    if (ok) rows.push(row);
+  });
+  return errorCount > 0 ? { rows: [], errors, errorCount } : { rows, errors, errorCount };
+}
