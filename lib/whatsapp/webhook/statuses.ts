@@ -113,7 +113,10 @@ const EV = (json: string) => Prisma.sql`
     wamid text, biz uuid, wa_id text, sent_ts timestamptz, delivered_ts timestamptz, read_ts timestamptz,
     failed_ts timestamptz, error_code int, error_title text, error_details text, pricing jsonb)`;
 
-type UpdatedRecipient = { id: string; status: string; error_code: number | null; customer_id: string | null; phone_number: string; wa_id: string | null; failed_at: Date | null };
+type UpdatedRecipient = {
+  id: string; status: string; prev: string; campaign_id: string; whatsapp_message_id: string | null; error_code: number | null;
+  customer_id: string | null; phone_number: string; wa_id: string | null; failed_at: Date | null; sent_at: Date | null;
+};
 
 /**
  * Applies aggregated statuses inside a transaction. Returns what changed; statuses of unknown messages
@@ -184,7 +187,8 @@ export async function applyStatusAggregates(
       updated_at = ${now}
     FROM t
     WHERE r.id = t.rid AND t.next <> t.cur
-    RETURNING r.id, r.status, r.error_code, r.customer_id, r.phone_number, r.wa_id, r.failed_at`);
+    RETURNING r.id, r.status, t.cur AS prev, r.campaign_id, r.whatsapp_message_id, r.error_code, r.customer_id, r.phone_number, r.wa_id, r.failed_at,
+      coalesce(r.sent_at, t.sent_ts, t.delivered_ts, t.read_ts, t.failed_ts) AS sent_at`);
   summary.recipientsUpdated = updated.length;
 
   // the customer: 131050 unsubscribes, 131049 defers marketing everywhere for 24 h, wa_id learnt
@@ -216,6 +220,23 @@ export async function applyStatusAggregates(
       UPDATE user_profiles p SET wa_id = x.wa_id, updated_at = ${now}
       FROM (SELECT DISTINCT ON (c) c, w AS wa_id FROM unnest(${learnt.map((u) => u.customer_id!)}::uuid[], ${learnt.map((u) => u.wa_id!)}::text[]) AS u(c, w) ORDER BY c) x
       WHERE p.id = x.c AND p.wa_id IS NULL`);
+  }
+
+  // a reconciled send (the process died, or the webhook beat the engine's write) gets its whatsapp_messages
+  // row here: it counts towards the messaging limit, and the engine's own insert becomes a no-op
+  const reconciled = updated.filter((u) => (u.prev === "sending" || u.prev === "unknown") && u.whatsapp_message_id);
+  if (reconciled.length > 0) {
+    await tx.$executeRaw(Prisma.sql`
+      INSERT INTO whatsapp_messages (id, direction, campaign_id, recipient_id, phone_number, wa_id, whatsapp_message_id, status,
+        message_type, template_name, language_code, sent_at, created_at, updated_at)
+      SELECT gen_random_uuid(), 'outbound', v.campaign_id, v.id, v.phone, v.wa_id, v.wamid, 'queued', 'template', c.template_name, c.language_code,
+        v.sent_at, ${now}, ${now}
+      FROM unnest(${reconciled.map((u) => u.id)}::uuid[], ${reconciled.map((u) => u.campaign_id)}::uuid[], ${reconciled.map((u) => u.phone_number)}::text[],
+                  ${reconciled.map((u) => u.wa_id)}::text[], ${reconciled.map((u) => u.whatsapp_message_id)}::text[],
+                  ${reconciled.map((u) => u.sent_at?.toISOString() ?? null)}::timestamptz[]) AS v(id, campaign_id, phone, wa_id, wamid, sent_at)
+      LEFT JOIN marketing_campaigns c ON c.id = v.campaign_id
+      ORDER BY v.wamid
+      ON CONFLICT (whatsapp_message_id) DO NOTHING`);
   }
 
   // whatsapp_messages (campaign sends and test sends): the same forward-only rules

@@ -128,6 +128,9 @@ describe("statuses", () => {
     const rows = await recipientRows(t.db, campaign.id);
     expect(rows[0]).toMatchObject({ status: "sent", whatsapp_message_id: "wamid.RECONCILE1", claim_id: null, sent_at: new Date("2026-03-02T10:00:02Z") });
     expect(rows[1]).toMatchObject({ status: "delivered", whatsapp_message_id: "wamid.RECONCILE2" });
+    // the send is recorded in whatsapp_messages (it counts towards the messaging limit)
+    const msgs = await t.db.whatsappMessage.findMany({ where: { whatsappMessageId: { in: ["wamid.RECONCILE1", "wamid.RECONCILE2"] } }, orderBy: { whatsappMessageId: "asc" } });
+    expect(msgs.map((m) => [m.status, m.templateName, m.sentAt !== null])).toEqual([["sent", "promo", true], ["delivered", "promo", true]]);
     const k = await consistency(t.db, campaign.id);
     expect(k.counters).toEqual(k.recount);
     expect(k.analyticsMismatches).toBe(0);
