@@ -18,7 +18,7 @@ export async function cancelCampaign({ db, now, campaignId, principal }: {
     if (!CANCELLABLE.has(c.status)) throw new AppError("INVALID_TRANSITION", `A ${c.status} campaign cannot be cancelled.`, { status: c.status });
     await tx.marketingCampaign.update({ where: { id: c.id }, data: { status: "cancelled", cancelledAt: now, updatedAt: now } });
     await tx.$executeRaw(Prisma.sql`
-      UPDATE campaign_send_schedule SET status = 'cancelled', updated_at = ${now}
+      UPDATE campaign_send_schedule SET status = 'cancelled', updated_at = ${now}::timestamptz
       WHERE campaign_id = ${c.id}::uuid AND status IN ('pending', 'processing')`);
     await audit(tx, { actor: principal?.actor ?? "system", action: "campaign.cancel", entityType: "campaign", entityId: c.id, details: { from: c.status }, now });
     return { campaign_id: c.id, status: "cancelled" as const, message: `Campaign '${c.name}' cancelled` };

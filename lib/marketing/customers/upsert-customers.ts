@@ -79,9 +79,9 @@ export async function upsertCustomers({ db, now, rows, principal, source = "api"
         attributes = CASE WHEN ${has("attributes")} THEN p.attributes || (i.j->'attributes') ELSE p.attributes END,
         is_active = CASE WHEN ${has("is_active")} THEN (i.j->>'is_active')::boolean ELSE p.is_active END,
         subscription = CASE WHEN ${has("subscription")} THEN i.j->>'subscription' ELSE p.subscription END,
-        subscription_changed_at = CASE WHEN ${has("subscription")} AND i.j->>'subscription' <> p.subscription THEN ${now} ELSE p.subscription_changed_at END,
+        subscription_changed_at = CASE WHEN ${has("subscription")} AND i.j->>'subscription' <> p.subscription THEN ${now}::timestamptz ELSE p.subscription_changed_at END,
         subscription_source = CASE WHEN ${has("subscription")} AND i.j->>'subscription' <> p.subscription THEN ${source} ELSE p.subscription_source END,
-        updated_at = ${now}
+        updated_at = ${now}::timestamptz
       FROM i WHERE p.whatsapp_phone = i.phone
       RETURNING p.whatsapp_phone
     ), ins AS (
@@ -90,7 +90,7 @@ export async function upsertCustomers({ db, now, rows, principal, source = "api"
       SELECT gen_random_uuid(), i.phone, i.j->>'name', i.j->>'customer_tier', i.j->>'city',
         coalesce(ARRAY(SELECT jsonb_array_elements_text(i.j->'tags')), ARRAY[]::text[]),
         coalesce(i.j->'attributes', '{}'::jsonb), coalesce(i.j->>'subscription', 'subscribed'),
-        ${now}, ${source}, coalesce((i.j->>'is_active')::boolean, true), ${now}, ${now}
+        ${now}::timestamptz, ${source}, coalesce((i.j->>'is_active')::boolean, true), ${now}::timestamptz, ${now}::timestamptz
       FROM i WHERE i.phone NOT IN (SELECT whatsapp_phone FROM upd)
       ON CONFLICT (whatsapp_phone) DO UPDATE SET
         name = coalesce(excluded.name, p.name), customer_tier = coalesce(excluded.customer_tier, p.customer_tier),

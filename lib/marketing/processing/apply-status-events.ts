@@ -27,6 +27,6 @@ export async function applyPendingEventsByWamid(tx: Tx, recipientIds: string[], 
       failed_at = CASE WHEN ev.status = 'failed' THEN ev.occurred_at ELSE r.failed_at END,
       failure_reason = CASE WHEN ev.status = 'failed' THEN coalesce(ev.error_title, 'Failed') ELSE r.failure_reason END,
       error_code = CASE WHEN ev.status = 'failed' THEN ev.error_code ELSE r.error_code END,
-      updated_at = ${now}
+      updated_at = ${now}::timestamptz
     FROM ev WHERE r.id = ev.rid AND ${STATUS_RANK_SQL(Prisma.sql`ev.status`)} > ${STATUS_RANK_SQL(Prisma.sql`r.status`)}`);
 }

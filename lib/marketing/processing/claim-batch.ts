@@ -32,9 +32,9 @@ export async function uniqueUsersReached(db: Db | Prisma.TransactionClient, sinc
   const [row] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
     SELECT count(*) AS n FROM (
       SELECT phone_number FROM whatsapp_messages
-      WHERE direction = 'outbound' AND sent_at > ${since} AND phone_number IS NOT NULL
+      WHERE direction = 'outbound' AND sent_at > ${since}::timestamptz AND phone_number IS NOT NULL
       UNION
-      SELECT phone_number FROM campaign_recipients WHERE status IN ('sending', 'unknown') AND claimed_at > ${since}
+      SELECT phone_number FROM campaign_recipients WHERE status IN ('sending', 'unknown') AND claimed_at > ${since}::timestamptz
     ) reached`);
   return Number(row.n);
 }
@@ -63,7 +63,7 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
       WITH picked AS (
         SELECT id FROM campaign_recipients
         WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND scheduled_send_date <= ${due}::date
-          AND (next_attempt_at IS NULL OR next_attempt_at <= ${now})
+          AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz)
         ORDER BY scheduled_send_date, id
         LIMIT ${n}::int
         FOR UPDATE SKIP LOCKED
@@ -76,12 +76,12 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
       UPDATE campaign_recipients r SET
         status = CASE WHEN i.blocked THEN 'skipped' ELSE 'sending' END,
         claim_id = CASE WHEN i.blocked THEN NULL ELSE ${claimId}::uuid END,
-        claimed_at = CASE WHEN i.blocked THEN NULL ELSE ${now} END,
+        claimed_at = CASE WHEN i.blocked THEN NULL ELSE ${now}::timestamptz END,
         sent_on = ${today}::date,
         failure_reason = CASE WHEN i.blocked THEN 'User unsubscribed' ELSE r.failure_reason END,
         customer_id = coalesce(r.customer_id, i.customer_id),
         deferred_reason = NULL,
-        updated_at = ${now}
+        updated_at = ${now}::timestamptz
       FROM info i WHERE r.id = i.id
       RETURNING r.id, r.phone_number, r.status, (i.customer_id IS NOT NULL) AS has_customer, i.name, i.city, i.customer_tier, i.attributes`);
     if (rows.length === 0) return { kind: "nothing_due" } as const;

@@ -47,7 +47,7 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
         ), upd AS (
           UPDATE campaign_recipients r SET status = 'queued', whatsapp_message_id = v.wamid, wa_id = v.wa_id,
             whatsapp_message_status = v.mstatus, sent_at = v.sent_at, claim_id = NULL, claimed_at = NULL,
-            next_attempt_at = NULL, deferred_reason = NULL, failure_reason = NULL, error_code = NULL, updated_at = ${now}
+            next_attempt_at = NULL, deferred_reason = NULL, failure_reason = NULL, error_code = NULL, updated_at = ${now}::timestamptz
           FROM v WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status IN ('sending', 'unknown')
           RETURNING r.id
         ), msg AS (
@@ -55,7 +55,7 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
           INSERT INTO whatsapp_messages (id, direction, campaign_id, recipient_id, phone_number, wa_id, whatsapp_message_id, status,
             whatsapp_message_status, message_type, template_name, language_code, sent_at, created_at, updated_at)
           SELECT gen_random_uuid(), 'outbound', ${campaignId}::uuid, v.id, v.phone, v.wa_id, v.wamid, 'queued', v.mstatus, 'template',
-            ${templateName}, ${languageCode}, v.sent_at, ${now}, ${now}
+            ${templateName}, ${languageCode}, v.sent_at, ${now}::timestamptz, ${now}::timestamptz
           FROM v ON CONFLICT (whatsapp_message_id) DO NOTHING RETURNING 1)
         SELECT count(*) AS n FROM upd`);
       counts.sent = Number(row.n);
@@ -64,7 +64,7 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
     if (permanent.length > 0) {
       counts.failed += await tx.$executeRaw(Prisma.sql`
         UPDATE campaign_recipients r SET status = 'failed', failed_at = v.at, failure_reason = v.reason, error_code = v.code,
-          claim_id = NULL, claimed_at = NULL, updated_at = ${now}
+          claim_id = NULL, claimed_at = NULL, updated_at = ${now}::timestamptz
         FROM unnest(${permanent.map((o) => o.id)}::uuid[], ${permanent.map((o) => o.result.title)}::text[],
                     ${permanent.map((o) => o.result.code)}::int[], ${permanent.map((o) => o.at.toISOString())}::timestamptz[]) AS v(id, reason, code, at)
         WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
@@ -80,7 +80,7 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
           next_attempt_at = CASE WHEN r.retry_count + 1 >= ${maxAttempts}::int THEN NULL
             ELSE v.at + make_interval(secs => least(60 * power(2, r.retry_count), 3600) ) + make_interval(secs => v.after_ms / 1000.0) END,
           sent_on = CASE WHEN r.retry_count + 1 >= ${maxAttempts}::int THEN r.sent_on ELSE NULL END,
-          claim_id = NULL, claimed_at = NULL, updated_at = ${now}
+          claim_id = NULL, claimed_at = NULL, updated_at = ${now}::timestamptz
         FROM unnest(${retry.map((o) => o.id)}::uuid[], ${retry.map((o) => o.result.title)}::text[], ${retry.map((o) => o.result.code)}::int[],
                     ${retry.map((o) => o.at.toISOString())}::timestamptz[], ${retry.map((o) => o.result.retryAfterMs ?? 0)}::int[]) AS v(id, reason, code, at, after_ms)
         WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
@@ -88,35 +88,35 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
     }
     if (ambiguous.length > 0) {
       counts.unknown += await tx.$executeRaw(Prisma.sql`
-        UPDATE campaign_recipients r SET status = 'unknown', failure_reason = v.reason, updated_at = ${now}
+        UPDATE campaign_recipients r SET status = 'unknown', failure_reason = v.reason, updated_at = ${now}::timestamptz
         FROM unnest(${ambiguous.map((o) => o.id)}::uuid[], ${ambiguous.map((o) => o.result.title)}::text[]) AS v(id, reason)
         WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
     }
     if (metaCap.length > 0) {
       const until = new Date(now.getTime() + DAY_MS);
       counts.deferred += await tx.$executeRaw(Prisma.sql`
-        UPDATE campaign_recipients r SET status = 'pending', deferred_reason = 'meta_cap', next_attempt_at = ${until},
+        UPDATE campaign_recipients r SET status = 'pending', deferred_reason = 'meta_cap', next_attempt_at = ${until}::timestamptz,
           scheduled_send_date = (${until}::timestamptz AT TIME ZONE ${timezone})::date,
-          failure_reason = v.reason, error_code = v.code, sent_on = NULL, claim_id = NULL, claimed_at = NULL, updated_at = ${now}
+          failure_reason = v.reason, error_code = v.code, sent_on = NULL, claim_id = NULL, claimed_at = NULL, updated_at = ${now}::timestamptz
         FROM unnest(${metaCap.map((o) => o.id)}::uuid[], ${metaCap.map((o) => o.result.title)}::text[], ${metaCap.map((o) => o.result.code)}::int[]) AS v(id, reason, code)
         WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
       await tx.$executeRaw(Prisma.sql`
-        UPDATE user_profiles SET marketing_deferred_until = greatest(coalesce(marketing_deferred_until, ${until}), ${until}), updated_at = ${now}
+        UPDATE user_profiles SET marketing_deferred_until = greatest(coalesce(marketing_deferred_until, ${until}::timestamptz), ${until}::timestamptz), updated_at = ${now}::timestamptz
         WHERE whatsapp_phone = ANY(${metaCap.map((o) => o.phone)}::text[])`);
     }
     if (optedOut.length > 0) {
       counts.skipped += await tx.$executeRaw(Prisma.sql`
         UPDATE campaign_recipients r SET status = 'skipped', failure_reason = 'User unsubscribed', error_code = v.code,
-          claim_id = NULL, claimed_at = NULL, updated_at = ${now}
+          claim_id = NULL, claimed_at = NULL, updated_at = ${now}::timestamptz
         FROM unnest(${optedOut.map((o) => o.id)}::uuid[], ${optedOut.map((o) => o.result.code)}::int[]) AS v(id, code)
         WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
       await tx.$executeRaw(Prisma.sql`
-        UPDATE user_profiles SET subscription = 'unsubscribed', subscription_changed_at = ${now}, subscription_source = 'whatsapp_131050', updated_at = ${now}
+        UPDATE user_profiles SET subscription = 'unsubscribed', subscription_changed_at = ${now}::timestamptz, subscription_source = 'whatsapp_131050', updated_at = ${now}::timestamptz
         WHERE whatsapp_phone = ANY(${optedOut.map((o) => o.phone)}::text[]) AND subscription = 'subscribed'`);
     }
     if (released.length > 0) {
       counts.released += await tx.$executeRaw(Prisma.sql`
-        UPDATE campaign_recipients SET status = 'pending', sent_on = NULL, claim_id = NULL, claimed_at = NULL, updated_at = ${now}
+        UPDATE campaign_recipients SET status = 'pending', sent_on = NULL, claim_id = NULL, claimed_at = NULL, updated_at = ${now}::timestamptz
         WHERE id = ANY(${released.map((o) => o.id)}::uuid[]) AND claim_id = ${claim} AND status = 'sending'`);
     }
   }, { timeout: 60_000, maxWait: 30_000 }));

@@ -17,7 +17,7 @@ export async function reconcileStaleClaims({ db, now, staleClaimMs }: { db: Db; 
       WITH ev AS (
         SELECT DISTINCT ON (e.recipient_id) e.recipient_id, e.whatsapp_message_id, e.status, e.occurred_at, e.error_code, e.error_title
         FROM pending_status_events e JOIN campaign_recipients r ON r.id = e.recipient_id
-        WHERE r.status = 'sending' AND r.claimed_at < ${cutoff} AND e.status IN ('sent', 'delivered', 'read', 'failed')
+        WHERE r.status = 'sending' AND r.claimed_at < ${cutoff}::timestamptz AND e.status IN ('sent', 'delivered', 'read', 'failed')
           AND NOT EXISTS (SELECT 1 FROM campaign_recipients o WHERE o.whatsapp_message_id = e.whatsapp_message_id)
         ORDER BY e.recipient_id, ${STATUS_RANK_SQL(Prisma.sql`e.status`)} DESC, e.occurred_at DESC
       ), upd AS (
@@ -29,20 +29,20 @@ export async function reconcileStaleClaims({ db, now, staleClaimMs }: { db: Db; 
           failed_at = CASE WHEN ev.status = 'failed' THEN ev.occurred_at END,
           failure_reason = CASE WHEN ev.status = 'failed' THEN coalesce(ev.error_title, 'Failed') END,
           error_code = CASE WHEN ev.status = 'failed' THEN ev.error_code END,
-          claim_id = NULL, claimed_at = NULL, updated_at = ${now}
-        FROM ev WHERE r.id = ev.recipient_id AND r.status = 'sending' AND r.claimed_at < ${cutoff}
+          claim_id = NULL, claimed_at = NULL, updated_at = ${now}::timestamptz
+        FROM ev WHERE r.id = ev.recipient_id AND r.status = 'sending' AND r.claimed_at < ${cutoff}::timestamptz
         RETURNING r.id, r.campaign_id, r.phone_number, r.whatsapp_message_id, r.status, r.sent_at
       ), msg AS (
         INSERT INTO whatsapp_messages (id, direction, campaign_id, recipient_id, phone_number, whatsapp_message_id, status, message_type, sent_at, created_at, updated_at)
         SELECT gen_random_uuid(), 'outbound', upd.campaign_id, upd.id, upd.phone_number, upd.whatsapp_message_id,
-               CASE WHEN upd.status = 'failed' THEN 'failed' ELSE upd.status END, 'template', upd.sent_at, ${now}, ${now}
+               CASE WHEN upd.status = 'failed' THEN 'failed' ELSE upd.status END, 'template', upd.sent_at, ${now}::timestamptz, ${now}::timestamptz
         FROM upd ON CONFLICT (whatsapp_message_id) DO NOTHING RETURNING 1)
       SELECT count(*) AS echoed FROM upd`);
     const unknown = await tx.$executeRaw(Prisma.sql`
       UPDATE campaign_recipients SET status = 'unknown',
         failure_reason = 'Outcome unknown: the send was interrupted after the request went out (it may have been delivered)',
-        updated_at = ${now}
-      WHERE status = 'sending' AND claimed_at < ${cutoff}`);
+        updated_at = ${now}::timestamptz
+      WHERE status = 'sending' AND claimed_at < ${cutoff}::timestamptz`);
     return { recovered: Number(echoed), unknown };
   });
 }

@@ -174,7 +174,7 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
 async function pauseForTemplate(db: Db, campaignId: string, reason: string, now: Date) {
   await withRetry(() => db.$transaction(async (tx) => {
     const n = await tx.$executeRaw(Prisma.sql`
-      UPDATE marketing_campaigns SET status = 'paused', paused_by = 'template', pause_reason = ${reason}, paused_at = ${now}, updated_at = ${now}
+      UPDATE marketing_campaigns SET status = 'paused', paused_by = 'template', pause_reason = ${reason}, paused_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
       WHERE id = ${campaignId}::uuid AND status = 'active'`);
     if (n > 0) await audit(tx, { actor: "system", action: "campaign.pause", entityType: "campaign", entityId: campaignId, details: { paused_by: "template", reason }, now });
   }));
@@ -186,7 +186,7 @@ async function completeIfDone(db: Db, campaignId: string, now: Date): Promise<bo
     // lock first: the check below then runs on a snapshot that sees recipients added meanwhile
     await tx.$queryRaw(Prisma.sql`SELECT 1 FROM marketing_campaigns WHERE id = ${campaignId}::uuid FOR UPDATE`);
     const n = await tx.$executeRaw(Prisma.sql`
-      UPDATE marketing_campaigns c SET status = 'completed', completed_at = ${now}, updated_at = ${now}
+      UPDATE marketing_campaigns c SET status = 'completed', completed_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
       WHERE c.id = ${campaignId}::uuid AND c.status = 'active'
         AND NOT EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = c.id AND r.status IN ('pending', 'sending'))`);
     if (n > 0) await audit(tx, { actor: "system", action: "campaign.complete", entityType: "campaign", entityId: campaignId, now });

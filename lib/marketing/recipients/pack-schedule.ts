@@ -32,16 +32,16 @@ export async function packSchedule(db: DbOrTx, args: {
   const { campaignId, fromDay, dailyLimit, now, timezone } = args;
   const used = Math.min(await attemptsOnDay(db, campaignId, fromDay), dailyLimit);
   const ready = await db.$executeRaw(Prisma.sql`
-    UPDATE campaign_recipients r SET scheduled_send_date = x.d, updated_at = ${now}
+    UPDATE campaign_recipients r SET scheduled_send_date = x.d, updated_at = ${now}::timestamptz
     FROM (
       SELECT id, (${fromDay}::date + ((row_number() OVER (ORDER BY scheduled_send_date NULLS LAST, created_at, id) - 1 + ${used}::int) / ${dailyLimit}::int)::int) AS d
       FROM campaign_recipients
-      WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${now})
+      WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz)
     ) x
     WHERE r.id = x.id AND r.scheduled_send_date IS DISTINCT FROM x.d`);
   const deferred = await db.$executeRaw(Prisma.sql`
-    UPDATE campaign_recipients SET scheduled_send_date = greatest(${fromDay}::date, (next_attempt_at AT TIME ZONE ${timezone})::date), updated_at = ${now}
-    WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND next_attempt_at > ${now}
+    UPDATE campaign_recipients SET scheduled_send_date = greatest(${fromDay}::date, (next_attempt_at AT TIME ZONE ${timezone})::date), updated_at = ${now}::timestamptz
+    WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND next_attempt_at > ${now}::timestamptz
       AND (scheduled_send_date IS NULL OR scheduled_send_date < ${fromDay}::date OR scheduled_send_date < (next_attempt_at AT TIME ZONE ${timezone})::date)`);
   return { moved: ready + deferred };
 }

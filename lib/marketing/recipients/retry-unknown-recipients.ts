@@ -20,7 +20,7 @@ export async function retryUnknownRecipients({ db, now, timezone, campaignId, pr
     const count = await tx.$executeRaw(Prisma.sql`
       UPDATE campaign_recipients SET status = 'pending', claim_id = NULL, claimed_at = NULL, sent_on = NULL,
         scheduled_send_date = NULL, next_attempt_at = NULL, deferred_reason = NULL,
-        failure_reason = NULL, error_code = NULL, updated_at = ${now}
+        failure_reason = NULL, error_code = NULL, updated_at = ${now}::timestamptz
       WHERE campaign_id = ${c.id}::uuid AND status = 'unknown'`);
     if (count > 0) {
       const today = dayInZone(now, timezone);
