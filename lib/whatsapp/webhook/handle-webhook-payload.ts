@@ -14,6 +14,7 @@ import { withRetry, type Db, type Tx } from "@/lib/marketing/db";
 import { applyInboundMessages, applyUserPreferences } from "./inbound";
 import { ZMessagesValue, ZUserPreferencesValue, ZWebhookEnvelope, type TMessagesValue, type TUserPreferencesValue } from "./schema";
 import { aggregateStatuses, applyStatusAggregates } from "./statuses";
+import { templateQualityWebhookHandler, templateStatusWebhookHandler } from "@/lib/marketing/templates/handle-template-webhook";
 
 export type WebhookLog = {
   info?: (message: string, details?: Record<string, unknown>) => void;
@@ -26,6 +27,8 @@ export type WebhookChangeHandler<T> = {
   field: string;
   schema: z.ZodType<T>;
   apply: (ctx: WebhookContext, values: T[]) => Promise<Record<string, number>>;
+  /** the value is parsed with the entry's `time` added as `entry_time` (for ordering events) */
+  withEntryTime?: boolean;
 };
 
 /** Define a handler with its value type checked. */
@@ -67,7 +70,13 @@ const userPreferencesHandler = defineWebhookHandler<TUserPreferencesValue>({
 });
 
 /** One handler per webhook field, applied in this order. */
-export const WEBHOOK_HANDLERS: ReadonlyArray<WebhookChangeHandler<unknown>> = [messagesHandler, userPreferencesHandler];
+export const WEBHOOK_HANDLERS: ReadonlyArray<WebhookChangeHandler<unknown>> = [
+  messagesHandler,
+  userPreferencesHandler,
+  // message_template_status_update, message_template_quality_update (lib/marketing/templates)
+  defineWebhookHandler(templateStatusWebhookHandler),
+  defineWebhookHandler(templateQualityWebhookHandler),
+];
 
 export class WebhookPayloadError extends Error {
   readonly issues: Array<{ path: string; message: string }>;
@@ -112,7 +121,8 @@ export function parseWebhookPayload(payload: unknown, handlers: ReadonlyArray<We
         ignored.add(change.field.slice(0, 100));
         return;
       }
-      const value = handler.schema.safeParse(change.value);
+      const raw = handler.withEntryTime && change.value && typeof change.value === "object" ? { ...change.value, entry_time: entry.time } : change.value;
+      const value = handler.schema.safeParse(raw);
       if (!value.success) throw new WebhookPayloadError(`Invalid "${handler.field}" change.`, issuesOf(value.error, `entry.${e}.changes.${c}.value`));
       const list = byField.get(handler.field) ?? [];
       list.push(value.data);

@@ -1,0 +1,9 @@
+import { apiRoute, parseInput, queryObject } from "@/lib/http/api-route";
+import { listTemplates, ZListTemplatesQuery } from "@/lib/marketing/templates/list-templates";
+import { getTemplatesApi } from "@/lib/server/templates";
+
+/** GET /api/marketing/templates?status=&category=&language=&search= */
+export const GET = apiRoute({}, async ({ db, now, query }) => {
+  const q = parseInput(ZListTemplatesQuery, queryObject(query));
+  return listTemplates({ db, now, api: getTemplatesApi(), query: q });
+});
