@@ -1,10 +1,13 @@
 import { z } from "zod";
+import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
 import type { Principal } from "../auth/api-tokens";
+import { assertTemplateApproved, assertTestSendDone } from "../templates/check-campaign-template";
 import { audit } from "../audit";
 import { Prisma, type Db } from "../db";
 import { AppError } from "../errors";
 import { packSchedule, scheduleExtent } from "../recipients/pack-schedule";
 import { addDays, dayInZone, dayToDate, ZDay, type Day } from "../time";
+import { parseCampaignId } from "./campaign-id";
 import { lockCampaign } from "./lock-campaign";
 
 export const ZActivateCampaign = z.object({ start_date: ZDay.optional() }).strict();
@@ -15,17 +18,24 @@ export type TActivateCampaign = z.input<typeof ZActivateCampaign>;
  * start_date (default tomorrow in the campaign time zone) in one set-based UPDATE; the schedule rows
  * appear by trigger. estimated_days / estimated_completion_date are the number of send days and the last.
  */
-export async function activateCampaign({ db, now, timezone, campaignId, startDate, principal }: {
+export async function activateCampaign({ db, now, timezone, campaignId, startDate, principal, templates = null }: {
   db: Db; now: Date; timezone: string; campaignId: string; startDate?: Day; principal?: Principal | null;
+  /** the template library (lib/server/templates.ts); null = not available: not checked */
+  templates?: TemplatesApi | null;
 }) {
   const today = dayInZone(now, timezone);
   const start = startDate ?? addDays(today, 1);
   if (!ZDay.safeParse(start).success) throw new AppError("VALIDATION_FAILED", "start_date must be a date YYYY-MM-DD.", [{ path: "start_date", message: "must be a date YYYY-MM-DD" }]);
   if (start < today) throw new AppError("START_DATE_IN_PAST", `start_date ${start} is in the past (today is ${today} in ${timezone}).`, { start_date: start, today, timezone });
 
+  // 422 TEMPLATE_NOT_APPROVED (may ask Meta: outside the transaction)
+  const current = await db.marketingCampaign.findUnique({ where: { id: parseCampaignId(campaignId) } });
+  if (current?.status === "draft") await assertTemplateApproved({ db, now, api: templates, templateName: current.templateName, languageCode: current.languageCode });
+
   return db.$transaction(async (tx) => {
     const c = await lockCampaign(tx, campaignId);
     if (c.status !== "draft") throw new AppError("INVALID_TRANSITION", `A ${c.status} campaign cannot be activated${c.status === "paused" ? " (resume it)" : ""}.`, { status: c.status });
+    await assertTestSendDone({ db: tx, campaign: c }); // 409 TEST_SEND_REQUIRED
     const [{ n }] = await tx.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
       SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND status = 'pending'`);
     const pending = Number(n);

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { ZCampaignComponents } from "@/lib/whatsapp/components";
+import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
+import { checkCampaignTemplate } from "../templates/check-campaign-template";
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
 import type { Db } from "../db";
@@ -29,10 +31,14 @@ export const ZCreateCampaign = ZCampaignFields.extend({
 }).strict();
 export type TCreateCampaign = z.input<typeof ZCreateCampaign>;
 
-export async function createCampaign({ db, now, input, principal }: {
+export async function createCampaign({ db, now, input, principal, templates = null }: {
   db: Db; now: Date; input: TCreateCampaign; principal?: Principal | null;
+  /** the template library (lib/server/templates.ts); null = not available: accepted unverified */
+  templates?: TemplatesApi | null;
 }) {
   const data = ZCreateCampaign.parse(input);
+  // 422 TEMPLATE_NOT_FOUND / TEMPLATE_PARAMETERS_MISMATCH; warnings (opt-out, not verified) are stored
+  const check = await checkCampaignTemplate({ db, now, api: templates, templateName: data.template_name, languageCode: data.language_code, components: data.template_components });
   const campaign = await db.$transaction(async (tx) => {
     const c = await tx.marketingCampaign.create({
       data: {
@@ -43,7 +49,9 @@ export async function createCampaign({ db, now, input, principal }: {
         dailySendLimit: data.daily_send_limit,
         priority: data.priority,
         targetAudience: data.target_audience,
-        templateComponents: data.template_components as object[],
+        templateComponents: check.components as object[],
+        templateVerified: check.verified,
+        templateWarnings: check.warnings,
         status: "draft",
         createdById: principal?.kind === "user" ? principal.id : null,
         createdAt: now,

@@ -1,15 +1,24 @@
+import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
 import type { Principal } from "../auth/api-tokens";
+import { assertTemplateApproved } from "../templates/check-campaign-template";
 import { audit } from "../audit";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { packSchedule, scheduleExtent } from "../recipients/pack-schedule";
 import { dateToDay, dayInZone } from "../time";
+import { parseCampaignId } from "./campaign-id";
 import { lockCampaign } from "./lock-campaign";
 
 /** paused → active: pending recipients are re-scheduled from today (or the start date, if later). */
-export async function resumeCampaign({ db, now, timezone, campaignId, principal }: {
+export async function resumeCampaign({ db, now, timezone, campaignId, principal, templates = null }: {
   db: Db; now: Date; timezone: string; campaignId: string; principal?: Principal | null;
+  /** the template library (lib/server/templates.ts); null = not available: not checked */
+  templates?: TemplatesApi | null;
 }) {
+  // 422 TEMPLATE_NOT_APPROVED (may ask Meta: outside the transaction)
+  const current = await db.marketingCampaign.findUnique({ where: { id: parseCampaignId(campaignId) } });
+  if (current?.status === "paused") await assertTemplateApproved({ db, now, api: templates, templateName: current.templateName, languageCode: current.languageCode });
+
   return db.$transaction(async (tx) => {
     const c = await lockCampaign(tx, campaignId);
     if (c.status !== "paused") throw new AppError("INVALID_TRANSITION", `Only a paused campaign can be resumed; this one is ${c.status}.`, { status: c.status });

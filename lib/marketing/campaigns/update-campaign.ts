@@ -1,8 +1,11 @@
 import { z } from "zod";
+import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
 import type { Principal } from "../auth/api-tokens";
+import { checkCampaignTemplate } from "../templates/check-campaign-template";
 import { audit } from "../audit";
 import type { Db } from "../db";
 import { AppError } from "../errors";
+import { parseCampaignId } from "./campaign-id";
 import { campaignJson } from "./campaign-json";
 import { ZCampaignFields } from "./create-campaign";
 import { lockCampaign } from "./lock-campaign";
@@ -13,10 +16,25 @@ export type TUpdateCampaign = z.input<typeof ZUpdateCampaign>;
 
 const LIVE_EDITABLE = new Set(["name", "description", "priority"]);
 
-export async function updateCampaign({ db, now, campaignId, input, principal }: {
+export async function updateCampaign({ db, now, campaignId, input, principal, templates = null }: {
   db: Db; now: Date; campaignId: string; input: TUpdateCampaign; principal?: Principal | null;
+  /** the template library (lib/server/templates.ts); null = not available: accepted unverified */
+  templates?: TemplatesApi | null;
 }) {
   const data = ZUpdateCampaign.parse(input);
+  // a draft's template, language or values changed: check the result against the template (422s)
+  let check: Awaited<ReturnType<typeof checkCampaignTemplate>> | undefined;
+  if (data.template_name !== undefined || data.language_code !== undefined || data.template_components !== undefined) {
+    const current = await db.marketingCampaign.findUnique({ where: { id: parseCampaignId(campaignId) } });
+    if (current?.status === "draft") {
+      check = await checkCampaignTemplate({
+        db, now, api: templates,
+        templateName: data.template_name ?? current.templateName,
+        languageCode: data.language_code ?? current.languageCode,
+        components: data.template_components ?? current.templateComponents,
+      });
+    }
+  }
   const updated = await db.$transaction(async (tx) => {
     const c = await lockCampaign(tx, campaignId);
     const keys = Object.keys(data).filter((k) => data[k as keyof typeof data] !== undefined);
@@ -36,7 +54,9 @@ export async function updateCampaign({ db, now, campaignId, input, principal }: 
         dailySendLimit: data.daily_send_limit,
         priority: data.priority,
         targetAudience: data.target_audience,
-        templateComponents: data.template_components as object[] | undefined,
+        templateComponents: (check?.components ?? data.template_components) as object[] | undefined,
+        templateVerified: check?.verified,
+        templateWarnings: check?.warnings,
         updatedAt: now,
       },
     });

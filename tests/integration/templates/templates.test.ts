@@ -11,6 +11,11 @@ import { call, seedCustomers, setClock, setupEngineTest, type EngineTest } from 
 import * as templatesRoute from "@/app/api/marketing/templates/route";
 import * as syncRoute from "@/app/api/marketing/templates/sync/route";
 import * as testSendRoute from "@/app/api/marketing/campaigns/[campaignId]/test-send/route";
+import * as campaignsRoute from "@/app/api/marketing/campaigns/route";
+import * as campaignRoute from "@/app/api/marketing/campaigns/[campaignId]/route";
+import * as recipientsRoute from "@/app/api/marketing/campaigns/[campaignId]/recipients/route";
+import * as activateRoute from "@/app/api/marketing/campaigns/[campaignId]/activate/route";
+import * as resumeRoute from "@/app/api/marketing/campaigns/[campaignId]/resume/route";
 import { Prisma } from "@/lib/marketing/db";
 import { AppError } from "@/lib/marketing/errors";
 import { uniqueUsersReached } from "@/lib/marketing/processing/claim-batch";
@@ -269,6 +274,57 @@ describe("test sends", () => {
     } finally {
       await e.db.setting.update({ where: { id: 1 }, data: { requireTestSend: false } });
     }
+  });
+});
+
+describe("the campaign API with the library available", () => {
+  const create = (body: Record<string, unknown>) => call(campaignsRoute.POST, { body: { name: "Templated", template_name: "summer_sale_promo", template_components: PROMO, ...body } });
+
+  it("create / update: 422 TEMPLATE_NOT_FOUND and TEMPLATE_PARAMETERS_MISMATCH with details; verified campaigns carry their warnings", async () => {
+    const missing = await create({ template_name: "nope_not_here" });
+    expect(missing).toMatchObject({ status: 422, body: { error: { code: "TEMPLATE_NOT_FOUND" } } });
+    const mismatch = await create({ template_components: [PROMO_BODY] });
+    expect(mismatch).toMatchObject({ status: 422, body: { error: { code: "TEMPLATE_PARAMETERS_MISMATCH", details: [{ path: "template_components", message: "missing the header image: the template's header is IMAGE" }] } } });
+    const ok = await create({});
+    expect(ok).toMatchObject({ status: 201, body: { template_verified: true, template_warnings: [] } });
+    const vip = await call(campaignRoute.PATCH, { method: "PATCH", params: { campaignId: ok.body.id }, body: { template_name: "vip_early_access" } });
+    expect(vip).toMatchObject({ status: 200, body: { template_name: "vip_early_access", template_verified: true, template_warnings: [OPT_OUT_WARNING] } });
+    const bad = await call(campaignRoute.PATCH, { method: "PATCH", params: { campaignId: ok.body.id }, body: { template_name: "member_rewards" } });
+    expect(bad.body.error.code).toBe("TEMPLATE_PARAMETERS_MISMATCH");
+    setApi(null);
+    try {
+      expect(await create({ template_name: "whatever_it_is" })).toMatchObject({ status: 201, body: { template_verified: false, template_warnings: [NOT_CONFIGURED_NOTICE] } });
+    } finally {
+      setApi(api);
+    }
+  });
+
+  it("activate / resume: 422 TEMPLATE_NOT_APPROVED with status and reason, 409 TEST_SEND_REQUIRED, then activation", async () => {
+    await seedCustomers(e.db, 2, { base: 14155550300 });
+    const rejected = await create({ template_name: "cyber_monday_blast", template_components: [{ type: "body", parameters: [{ type: "text", text: "Ana" }, { type: "text", text: "70%" }] }] });
+    expect(rejected.status).toBe(201);
+    await call(recipientsRoute.POST, { params: { campaignId: rejected.body.id }, body: { phone_numbers: ["14155550301"] } });
+    const r = await call(activateRoute.POST, { params: { campaignId: rejected.body.id }, method: "POST" });
+    expect(r).toMatchObject({ status: 422, body: { error: { code: "TEMPLATE_NOT_APPROVED", details: { status: "REJECTED", reason: "PROMOTIONAL" } } } });
+    expect(r.body.error.message).toContain("REJECTED: PROMOTIONAL");
+
+    const c = await create({});
+    await call(recipientsRoute.POST, { params: { campaignId: c.body.id }, body: { phone_numbers: ["14155550301", "14155550302"] } });
+    await e.db.setting.update({ where: { id: 1 }, data: { requireTestSend: true } });
+    try {
+      expect((await call(activateRoute.POST, { params: { campaignId: c.body.id }, method: "POST" })).body.error.code).toBe("TEST_SEND_REQUIRED");
+      expect((await call(testSendRoute.POST, { params: { campaignId: c.body.id }, body: { phone_numbers: ["14155550301"] } })).body.sent).toBe(1);
+      const ok = await call(activateRoute.POST, { params: { campaignId: c.body.id }, method: "POST" });
+      expect(ok).toMatchObject({ status: 200, body: { status: "active", recipients_scheduled: 2 } });
+    } finally {
+      await e.db.setting.update({ where: { id: 1 }, data: { requireTestSend: false } });
+    }
+    // the template gets paused by Meta: the campaign pauses, and cannot resume until it is approved again
+    await handleWebhookPayload({ db: e.db, now: at(450), payload: templateStatusPayload({ wabaId: WABA, at: at(450), event: "PAUSED", templateId: "900000000000001", name: "summer_sale_promo", language: "en_US", reason: "Low quality" }) });
+    expect((await e.db.marketingCampaign.findUniqueOrThrow({ where: { id: c.body.id } })).status).toBe("paused");
+    expect((await call(resumeRoute.POST, { params: { campaignId: c.body.id }, method: "POST" })).body.error).toMatchObject({ code: "TEMPLATE_NOT_APPROVED", details: { status: "PAUSED" } });
+    await handleWebhookPayload({ db: e.db, now: at(460), payload: templateStatusPayload({ wabaId: WABA, at: at(460), event: "APPROVED", templateId: "900000000000001", name: "summer_sale_promo", language: "en_US" }) });
+    expect((await call(resumeRoute.POST, { params: { campaignId: c.body.id }, method: "POST" })).body.status).toBe("active");
   });
 });
 
