@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { CampaignForm } from "@/components/campaigns/campaign-form";
+import { PageHeader } from "@/components/ui/page-header";
+import { getDb } from "@/lib/db";
+import { readTargetAudience } from "@/lib/marketing/campaigns/target-audience";
+import { customerFilterOptions } from "@/lib/marketing/dashboard/customers";
+import { can } from "@/lib/marketing/users/permissions";
+import { requirePageUser } from "../../../_lib/session";
+
+export const metadata: Metadata = { title: "Edit campaign" };
+
+export default async function EditCampaignPage({ params }: { params: Promise<{ campaignId: string }> }) {
+  const user = await requirePageUser();
+  const { campaignId } = await params;
+  if (!/^[0-9a-f-]{36}$/i.test(campaignId)) notFound();
+  const db = getDb();
+  const c = await db.marketingCampaign.findUnique({ where: { id: campaignId } });
+  if (!c) notFound();
+  if (c.status !== "draft" || !can(user.role, "change")) redirect(`/campaigns/${c.id}`);
+  const options = await customerFilterOptions({ db });
+  return (
+    <div className="mx-auto max-w-4xl">
+      <PageHeader
+        eyebrow={<Link href={`/campaigns/${c.id}`} className="hover:text-slate-900 hover:underline">← {c.name}</Link>}
+        title="Edit draft"
+        description="Everything can change until the campaign is activated."
+      />
+      <CampaignForm
+        initial={{
+          id: c.id,
+          name: c.name,
+          description: c.description ?? "",
+          template_name: c.templateName,
+          language_code: c.languageCode,
+          daily_send_limit: c.dailySendLimit,
+          priority: c.priority,
+          target_audience: readTargetAudience(c.targetAudience),
+          template_components: Array.isArray(c.templateComponents) ? (c.templateComponents as unknown[]) : [],
+        }}
+        options={{ tiers: options.tiers.map((o) => o.value), cities: options.cities.map((o) => o.value), tags: options.tags.map((o) => o.value) }}
+      />
+    </div>
+  );
+}

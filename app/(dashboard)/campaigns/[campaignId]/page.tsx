@@ -1,0 +1,264 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { AddRecipients } from "@/components/campaigns/add-recipients";
+import { CampaignActions } from "@/components/campaigns/campaign-actions";
+import { CampaignLive } from "@/components/campaigns/campaign-live";
+import { Badge, CampaignStatusBadge, RecipientStatusBadge } from "@/components/ui/badge";
+import { Button, ButtonLink } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Input } from "@/components/ui/field";
+import { formatDateTime, formatDay, formatInt } from "@/components/ui/format";
+import { Notice } from "@/components/ui/notice";
+import { PageHeader } from "@/components/ui/page-header";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { getDb } from "@/lib/db";
+import { readTargetAudience } from "@/lib/marketing/campaigns/target-audience";
+import { getCampaignLive } from "@/lib/marketing/dashboard/campaign-detail";
+import { countAudience } from "@/lib/marketing/dashboard/customers";
+import { findRecipientsPage, RECIPIENT_FILTERS, recipientFilterCounts, ZRecipientsPageQuery } from "@/lib/marketing/dashboard/recipients-page";
+import { can } from "@/lib/marketing/users/permissions";
+import { flatParams, hrefWith, type SearchParams } from "../../_lib/search-params";
+import { requirePageUser } from "../../_lib/session";
+import { today as todayInZone } from "../../_lib/today";
+
+export async function generateMetadata({ params }: { params: Promise<{ campaignId: string }> }): Promise<Metadata> {
+  const { campaignId } = await params;
+  if (!/^[0-9a-f-]{36}$/i.test(campaignId)) return { title: "Campaign" };
+  const c = await getDb().marketingCampaign.findUnique({ where: { id: campaignId }, select: { name: true } });
+  return { title: c?.name ?? "Campaign" };
+}
+
+type Component = { type?: string; sub_type?: string; parameters?: Array<Record<string, unknown>> };
+
+function describeParam(p: Record<string, unknown>): string {
+  const v = p.variable as { field?: string; fallback?: string } | undefined;
+  if (v) return `{customer ${String(v.field).replace("_", " ")}${v.fallback ? `, else “${v.fallback}”` : ""}}`;
+  for (const k of ["text", "payload", "coupon_code"]) if (typeof p[k] === "string") return `“${p[k]}”`;
+  for (const k of ["image", "video", "document"]) if (p[k]) return `${k}: ${(p[k] as { link?: string }).link ?? ""}`;
+  return String(p.type ?? "value");
+}
+
+export default async function CampaignPage({ params, searchParams }: { params: Promise<{ campaignId: string }>; searchParams: Promise<SearchParams> }) {
+  const user = await requirePageUser();
+  const { campaignId } = await params;
+  if (!/^[0-9a-f-]{36}$/i.test(campaignId)) notFound();
+  const sp = flatParams(await searchParams);
+  const db = getDb();
+  const today = todayInZone();
+  const c = await db.marketingCampaign.findUnique({ where: { id: campaignId } });
+  if (!c) notFound();
+  const query = ZRecipientsPageQuery.parse({ status: sp.status, phone: sp.phone, after: sp.after });
+  const audience = readTargetAudience(c.targetAudience);
+  const open = c.status === "draft" || c.status === "active" || c.status === "paused";
+  const [live, page, audienceCount] = await Promise.all([
+    getCampaignLive({ db, campaignId: c.id, today }),
+    findRecipientsPage({ db, campaignId: c.id, query }),
+    open ? countAudience({ db, audience }) : Promise.resolve(0),
+  ]);
+  if (!live) notFound();
+  const counts = recipientFilterCounts(c);
+  const canChange = can(user.role, "change");
+  const components = (Array.isArray(c.templateComponents) ? c.templateComponents : []) as Component[];
+  const audienceSummary =
+    [audience.customer_tier && `tier ${audience.customer_tier}`, audience.city && `in ${audience.city}`, audience.tags?.length && `tagged ${audience.tags.join(" + ")}`].filter(Boolean).join(", ") ||
+    "all customers";
+  const base = `/campaigns/${c.id}`;
+  const keep = { status: query.status, phone: query.phone };
+
+  return (
+    <>
+      <PageHeader
+        eyebrow={
+          <Link href="/campaigns" className="hover:text-slate-900 hover:underline">
+            ← Campaigns
+          </Link>
+        }
+        title={
+          <span className="flex flex-wrap items-center gap-3">
+            <span className="break-words">{c.name}</span>
+            <CampaignStatusBadge status={c.status} />
+          </span>
+        }
+        description={
+          <>
+            {c.description ? <span className="block">{c.description}</span> : null}
+            <span className="font-mono text-xs">
+              {c.templateName} · {c.languageCode}
+            </span>
+            <span className="text-xs"> · priority {c.priority}</span>
+            {c.startDate ? <span className="text-xs"> · started {formatDay(c.startDate)}</span> : null}
+          </>
+        }
+        actions={
+          <CampaignActions
+            campaignId={c.id}
+            status={c.status}
+            pending={c.messagesPending}
+            dailyLimit={c.dailySendLimit}
+            today={today}
+            canChange={canChange}
+            canManage={can(user.role, "manage")}
+          />
+        }
+      />
+      {sp.saved === "1" ? <Notice tone="success" className="mb-4">Saved.{c.status === "draft" ? " Add recipients, then activate when you are ready." : ""}</Notice> : null}
+      {c.status === "paused" && c.pauseReason ? (
+        <Notice tone="warning" title="Paused" className="mb-4">
+          {c.pauseReason}
+        </Notice>
+      ) : null}
+      {c.status === "cancelled" ? <Notice tone="error" className="mb-4">Cancelled {formatDateTime(c.cancelledAt)}. Nothing more is sent; a cancelled campaign cannot be reactivated.</Notice> : null}
+      {c.status === "completed" ? <Notice tone="success" className="mb-4">Completed {formatDateTime(c.completedAt)}.</Notice> : null}
+
+      <CampaignLive campaignId={c.id} initial={JSON.parse(JSON.stringify(live))} today={today} />
+
+      <div className="mt-6 grid gap-6 xl:grid-cols-3">
+        <Card className={cn(canChange && open ? "xl:col-span-1" : "xl:col-span-3")}>
+          <CardHeader title="Message and audience" />
+          <CardBody>
+            <dl className="space-y-3 text-sm">
+              <div>
+                <dt className="text-slate-500">Template</dt>
+                <dd className="font-mono text-slate-900">
+                  {c.templateName} ({c.languageCode})
+                </dd>
+              </div>
+              {components.length === 0 ? (
+                <div>
+                  <dt className="text-slate-500">Components</dt>
+                  <dd className="text-slate-900">None (a template without variables)</dd>
+                </div>
+              ) : (
+                components.map((comp, i) => (
+                  <div key={i}>
+                    <dt className="capitalize text-slate-500">
+                      {comp.type}
+                      {comp.sub_type ? ` (${comp.sub_type.replace("_", " ")})` : ""}
+                    </dt>
+                    <dd className="break-words text-slate-900">{(comp.parameters ?? []).map(describeParam).join(", ") || "—"}</dd>
+                  </div>
+                ))
+              )}
+              <div>
+                <dt className="text-slate-500">Target audience</dt>
+                <dd className="text-slate-900">
+                  {audienceSummary}
+                  {open ? <span className="text-slate-500"> — {formatInt(audienceCount)} subscribed customers match now</span> : null}
+                </dd>
+              </div>
+            </dl>
+          </CardBody>
+        </Card>
+        {canChange && open ? (
+          <div className="xl:col-span-2">
+            <AddRecipients campaignId={c.id} audienceSummary={audienceSummary} audienceCount={audienceCount} />
+          </div>
+        ) : null}
+      </div>
+
+      <Card className="mt-6" id="recipients">
+        <CardHeader title="Recipients" description={query.status ? "Oldest added first." : "Ordered by phone number."} />
+        <nav aria-label="Recipient status" className="flex gap-1 overflow-x-auto border-b border-slate-100 px-3">
+          {(["all", ...Object.keys(RECIPIENT_FILTERS)] as Array<keyof typeof counts>).map((k) => {
+            const active = (query.status ?? "all") === k;
+            return (
+              <Link
+                key={k}
+                scroll={false}
+                href={hrefWith(base, {}, { status: k === "all" ? undefined : k, phone: query.phone }) + "#recipients"}
+                aria-current={active ? "page" : undefined}
+                className={cn(
+                  "-mb-px flex items-center gap-2 whitespace-nowrap border-b-2 px-3 py-2.5 text-sm font-medium capitalize",
+                  active ? "border-brand-600 text-brand-700" : "border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-800",
+                )}
+              >
+                {k}
+                <span className={cn("rounded-full px-1.5 text-xs tabular-nums", active ? "bg-brand-100 text-brand-700" : "bg-slate-100 text-slate-600")}>{formatInt(counts[k])}</span>
+              </Link>
+            );
+          })}
+        </nav>
+        <form method="get" action={`${base}#recipients`} className="flex flex-wrap items-center gap-2 border-b border-slate-100 px-4 py-3" role="search">
+          {query.status ? <input type="hidden" name="status" value={query.status} /> : null}
+          <label htmlFor="phone" className="sr-only">
+            Phone number starts with
+          </label>
+          <Input id="phone" name="phone" inputMode="numeric" placeholder="Phone starts with…" defaultValue={query.phone ?? ""} className="w-56" />
+          <Button type="submit" variant="secondary">
+            Find
+          </Button>
+          {query.phone ? (
+            <ButtonLink href={hrefWith(base, {}, { status: query.status }) + "#recipients"} variant="ghost">
+              Clear
+            </ButtonLink>
+          ) : null}
+        </form>
+        {page.rows.length === 0 ? (
+          <EmptyState
+            title={query.status || query.phone ? "No recipients here" : "No recipients yet"}
+            description={query.status || query.phone ? "Try another status or number." : canChange && open ? "Paste numbers, upload a CSV or add the target audience above." : undefined}
+          />
+        ) : (
+          <>
+            <Table data-testid="recipients-table">
+              <THead>
+                <tr>
+                  <TH>Phone</TH>
+                  <TH>Status</TH>
+                  <TH className="hidden md:table-cell">Scheduled</TH>
+                  <TH className="hidden md:table-cell">Sent</TH>
+                  <TH className="hidden lg:table-cell">Delivered</TH>
+                  <TH className="hidden lg:table-cell">Read</TH>
+                  <TH>Details</TH>
+                </tr>
+              </THead>
+              <TBody>
+                {page.rows.map((r) => (
+                  <TR key={r.id}>
+                    <TD className="whitespace-nowrap">
+                      <span className="font-mono text-xs tabular-nums text-slate-900">+{r.phoneNumber}</span>
+                      {r.customerName ? <div className="text-xs text-slate-500">{r.customerName}</div> : null}
+                    </TD>
+                    <TD>
+                      <RecipientStatusBadge status={r.status} />
+                    </TD>
+                    <TD className="hidden whitespace-nowrap md:table-cell">{formatDay(r.scheduledSendDate)}</TD>
+                    <TD className="hidden whitespace-nowrap md:table-cell">{formatDateTime(r.sentAt)}</TD>
+                    <TD className="hidden whitespace-nowrap lg:table-cell">{formatDateTime(r.deliveredAt)}</TD>
+                    <TD className="hidden whitespace-nowrap lg:table-cell">{formatDateTime(r.readAt)}</TD>
+                    <TD className="max-w-72 text-xs">
+                      {r.failureReason ? <span className="text-red-600">{r.failureReason}</span> : null}
+                      {r.deferredReason ? <Badge tone="amber">deferred: {r.deferredReason.replace("_", " ")}</Badge> : null}
+                      {r.retryCount > 0 && r.status === "pending" ? <span className="text-slate-500"> retry {r.retryCount}</span> : null}
+                      {!r.failureReason && !r.deferredReason && !(r.retryCount > 0 && r.status === "pending") ? <span className="text-slate-400">—</span> : null}
+                    </TD>
+                  </TR>
+                ))}
+              </TBody>
+            </Table>
+            <nav aria-label="Recipient pages" className="flex items-center justify-between gap-3 border-t border-slate-100 px-4 py-3 text-sm">
+              <span className="text-slate-500">
+                {formatInt(page.rows.length)} shown of {formatInt(query.status ? counts[query.status] : counts.all)}
+              </span>
+              <div className="flex gap-2">
+                {query.after ? (
+                  <ButtonLink href={hrefWith(base, keep, {}) + "#recipients"} variant="secondary" size="sm" scroll={false}>
+                    First page
+                  </ButtonLink>
+                ) : null}
+                {page.nextCursor ? (
+                  <ButtonLink href={hrefWith(base, keep, { after: page.nextCursor }) + "#recipients"} variant="secondary" size="sm" scroll={false} rel="next">
+                    Next page
+                  </ButtonLink>
+                ) : null}
+              </div>
+            </nav>
+          </>
+        )}
+      </Card>
+    </>
+  );
+}

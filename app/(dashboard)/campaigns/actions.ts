@@ -1,0 +1,158 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
+import { cancelCampaign } from "@/lib/marketing/campaigns/cancel-campaign";
+import { createCampaign, ZCreateCampaign } from "@/lib/marketing/campaigns/create-campaign";
+import { pauseCampaign } from "@/lib/marketing/campaigns/pause-campaign";
+import { resumeCampaign } from "@/lib/marketing/campaigns/resume-campaign";
+import { updateCampaign, ZUpdateCampaign } from "@/lib/marketing/campaigns/update-campaign";
+import { countAudience, ZAudienceFilter } from "@/lib/marketing/dashboard/customers";
+import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
+import { addRecipients, MAX_PHONE_NUMBERS, type AddRecipientsResult } from "@/lib/marketing/recipients/add-recipients";
+import { flushSandbox } from "@/lib/server/whatsapp";
+import { getEngine } from "@/lib/server/engine";
+import { actionError, invalid, type ActionState } from "../_lib/action-state";
+import { requireActionUser } from "../_lib/session";
+
+function readPayload(formData: FormData): unknown {
+  try {
+    return JSON.parse(String(formData.get("payload") ?? "{}"));
+  } catch {
+    return {};
+  }
+}
+
+/** Creates a draft (campaignId empty) or saves a draft's changes; the same zod schemas as the API. */
+export async function saveCampaignAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  let id: string;
+  try {
+    const { principal } = await requireActionUser("change");
+    const campaignId = String(formData.get("campaignId") ?? "");
+    const payload = readPayload(formData);
+    const db = getDb();
+    const now = new Date();
+    if (!campaignId) {
+      const parsed = ZCreateCampaign.safeParse(payload);
+      if (!parsed.success) return invalid(parsed.error);
+      id = (await createCampaign({ db, now, input: parsed.data, principal })).id;
+    } else {
+      const parsed = ZUpdateCampaign.safeParse(payload);
+      if (!parsed.success) return invalid(parsed.error);
+      id = (await updateCampaign({ db, now, campaignId, input: parsed.data, principal })).id;
+    }
+    revalidatePath("/campaigns");
+    revalidatePath(`/campaigns/${id}`);
+  } catch (error) {
+    return actionError(error);
+  }
+  redirect(`/campaigns/${id}?saved=1`);
+}
+
+/** The live count of subscribed, active customers matching the audience filters. */
+export async function countAudienceAction(audience: unknown): Promise<{ count: number | null }> {
+  try {
+    await requireActionUser("view");
+    const parsed = ZAudienceFilter.safeParse(audience);
+    if (!parsed.success) return { count: null };
+    return { count: await countAudience({ db: getDb(), audience: parsed.data }) };
+  } catch {
+    return { count: null };
+  }
+}
+
+const ZDayInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "choose a date");
+
+export async function activateCampaignAction(campaignId: string, startDate: string): Promise<ActionState> {
+  try {
+    const { principal } = await requireActionUser("change");
+    const parsed = ZDayInput.safeParse(startDate);
+    if (!parsed.success) return { ok: false, errors: { start_date: ["choose a date"] }, message: "Choose a start date." };
+    const r = await activateCampaign({ db: getDb(), now: new Date(), timezone: getEnv().CAMPAIGN_TIMEZONE, campaignId, startDate: parsed.data, principal });
+    revalidatePath(`/campaigns/${campaignId}`);
+    revalidatePath("/campaigns");
+    return { ok: true, message: `Activated: ${r.recipients_scheduled.toLocaleString("en-US")} recipients over ${r.estimated_days} days, last on ${r.estimated_completion_date}.` };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+export async function pauseCampaignAction(campaignId: string, reason: string): Promise<ActionState> {
+  try {
+    const { principal } = await requireActionUser("change");
+    const text = reason.trim().slice(0, 500);
+    await pauseCampaign({ db: getDb(), now: new Date(), campaignId, principal, reason: text || undefined });
+    revalidatePath(`/campaigns/${campaignId}`);
+    return { ok: true, message: "Paused: nothing more is sent until you resume." };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+export async function resumeCampaignAction(campaignId: string): Promise<ActionState> {
+  try {
+    const { principal } = await requireActionUser("change");
+    await resumeCampaign({ db: getDb(), now: new Date(), timezone: getEnv().CAMPAIGN_TIMEZONE, campaignId, principal });
+    revalidatePath(`/campaigns/${campaignId}`);
+    return { ok: true, message: "Resumed: pending recipients are rescheduled from today." };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+export async function cancelCampaignAction(campaignId: string): Promise<ActionState> {
+  try {
+    const { principal } = await requireActionUser("change");
+    await cancelCampaign({ db: getDb(), now: new Date(), campaignId, principal });
+    revalidatePath(`/campaigns/${campaignId}`);
+    revalidatePath("/campaigns");
+    return { ok: true, message: "Cancelled. Nothing more will be sent for this campaign." };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+const ZAddInput = z.union([
+  z.object({ source: z.literal("audience") }),
+  z.object({ source: z.literal("numbers"), phone_numbers: z.array(z.string().max(100)).min(1, "add at least one number").max(MAX_PHONE_NUMBERS) }),
+]);
+
+export async function addRecipientsAction(campaignId: string, input: unknown): Promise<ActionState<AddRecipientsResult>> {
+  try {
+    const { principal } = await requireActionUser("change");
+    const parsed = ZAddInput.safeParse(input);
+    if (!parsed.success) return invalid(parsed.error, parsed.error.issues[0]?.message ?? "Nothing to add.");
+    const base = { db: getDb(), now: new Date(), timezone: getEnv().CAMPAIGN_TIMEZONE, campaignId, principal };
+    const r =
+      parsed.data.source === "audience"
+        ? await addRecipients({ ...base, useTargetAudience: true })
+        : await addRecipients({ ...base, phoneNumbers: parsed.data.phone_numbers });
+    revalidatePath(`/campaigns/${campaignId}`);
+    return { ok: true, message: `Added ${r.recipients_added.toLocaleString("en-US")} recipients.`, data: r };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+/** Runs today's processing now (admins), as the scheduler would; in the sandbox also delivers due status events. */
+export async function runProcessingAction(): Promise<ActionState<{ sent: number; failed: number; skipped: number; remaining: number }>> {
+  try {
+    await requireActionUser("manage");
+    const db = getDb();
+    const { config, whatsapp } = await getEngine(db);
+    const r = await runDailyProcessing({ db, now: new Date(), whatsapp, config });
+    await flushSandbox().catch(() => undefined);
+    revalidatePath("/", "layout");
+    return {
+      ok: true,
+      message: `Processed ${r.campaigns_processed} campaign${r.campaigns_processed === 1 ? "" : "s"}: ${r.messages_sent.toLocaleString("en-US")} sent, ${r.failed} failed, ${r.skipped} skipped${r.has_more ? "; more remains for today, run again" : ""}.`,
+      data: { sent: r.messages_sent, failed: r.failed, skipped: r.skipped, remaining: r.remaining },
+    };
+  } catch (error) {
+    return actionError(error);
+  }
+}

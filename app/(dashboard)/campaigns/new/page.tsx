@@ -1,0 +1,30 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { CampaignForm } from "@/components/campaigns/campaign-form";
+import { PageHeader } from "@/components/ui/page-header";
+import { getDb } from "@/lib/db";
+import { customerFilterOptions } from "@/lib/marketing/dashboard/customers";
+import { can } from "@/lib/marketing/users/permissions";
+import { requirePageUser } from "../../_lib/session";
+
+export const metadata: Metadata = { title: "New campaign" };
+
+export default async function NewCampaignPage() {
+  const user = await requirePageUser();
+  if (!can(user.role, "change")) redirect("/campaigns");
+  const options = await customerFilterOptions({ db: getDb() });
+  return (
+    <div className="mx-auto max-w-4xl">
+      <PageHeader
+        eyebrow={<Link href="/campaigns" className="hover:text-slate-900 hover:underline">← Campaigns</Link>}
+        title="New campaign"
+        description="Campaigns start as drafts: add recipients and activate when you are ready."
+      />
+      <CampaignForm
+        initial={{ name: "", description: "", template_name: "", language_code: "en_US", daily_send_limit: 250, priority: 5, target_audience: {}, template_components: [] }}
+        options={{ tiers: options.tiers.map((o) => o.value), cities: options.cities.map((o) => o.value), tags: options.tags.map((o) => o.value) }}
+      />
+    </div>
+  );
+}

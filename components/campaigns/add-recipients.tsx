@@ -1,0 +1,209 @@
+"use client";
+
+import Papa from "papaparse";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { Button } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
+import { Field, Textarea } from "@/components/ui/field";
+import { formatInt } from "@/components/ui/format";
+import { Notice } from "@/components/ui/notice";
+import { ProgressBar } from "@/components/ui/progress";
+import { useToast } from "@/components/ui/toast";
+import { addRecipientsAction } from "@/app/(dashboard)/campaigns/actions";
+import type { AddRecipientsResult } from "@/lib/marketing/recipients/add-recipients";
+
+type Tab = "paste" | "csv" | "audience";
+
+/** Numbers from pasted text: one per line, or separated by commas, semicolons or tabs. */
+function splitNumbers(text: string): string[] {
+  return text
+    .split(/[\n\r,;\t]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function AddRecipients({ campaignId, audienceSummary, audienceCount }: { campaignId: string; audienceSummary: string; audienceCount: number }) {
+  const [tab, setTab] = useState<Tab>("paste");
+  const [text, setText] = useState("");
+  const [csvNumbers, setCsvNumbers] = useState<string[] | null>(null);
+  const [csvName, setCsvName] = useState("");
+  const [reading, setReading] = useState<number | null>(null);
+  const [result, setResult] = useState<AddRecipientsResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, start] = useTransition();
+  const router = useRouter();
+  const toast = useToast();
+
+  function submit(input: { source: "audience" } | { source: "numbers"; phone_numbers: string[] }) {
+    setError(null);
+    setResult(null);
+    start(async () => {
+      const r = await addRecipientsAction(campaignId, input);
+      if (r.ok && r.data) {
+        setResult(r.data);
+        toast.show(`Added ${formatInt(r.data.recipients_added)} recipients.`);
+        if (input.source === "numbers") {
+          setText("");
+          setCsvNumbers(null);
+        }
+        router.refresh();
+      } else setError(r.message ?? "Could not add recipients.");
+    });
+  }
+
+  function readCsv(file: File) {
+    setCsvName(file.name);
+    setCsvNumbers(null);
+    setReading(0);
+    const numbers: string[] = [];
+    let phoneCol = -1;
+    let first = true;
+    Papa.parse<string[]>(file, {
+      skipEmptyLines: "greedy",
+      chunkSize: 512 * 1024,
+      chunk: (res) => {
+        for (const row of res.data) {
+          if (first) {
+            first = false;
+            const idx = row.findIndex((h) => /^(phone|phone_number|whatsapp_phone|mobile|number)$/i.test(h.trim()));
+            if (idx >= 0) {
+              phoneCol = idx;
+              continue;
+            }
+            phoneCol = 0; // no header: the first column holds the numbers
+          }
+          const v = row[phoneCol]?.trim();
+          if (v) numbers.push(v);
+        }
+        setReading((100 * res.meta.cursor) / Math.max(1, file.size));
+      },
+      complete: () => {
+        setReading(null);
+        setCsvNumbers(numbers);
+      },
+      error: () => {
+        setReading(null);
+        setError("This file could not be read as CSV.");
+      },
+    });
+  }
+
+  const pasted = splitNumbers(text);
+  return (
+    <Card>
+      <CardHeader title="Add recipients" description="Numbers need their country code. Duplicates and numbers already in the campaign are skipped." />
+      <CardBody className="space-y-4">
+        <div role="tablist" aria-label="How to add recipients" className="inline-flex rounded-lg border border-slate-200 bg-slate-50 p-1">
+          {(
+            [
+              ["paste", "Paste numbers"],
+              ["csv", "Upload CSV"],
+              ["audience", "Target audience"],
+            ] as const
+          ).map(([k, label]) => (
+            <button
+              key={k}
+              type="button"
+              role="tab"
+              aria-selected={tab === k}
+              onClick={() => setTab(k)}
+              className={cn("rounded-md px-3 py-1.5 text-sm font-medium", tab === k ? "bg-white text-slate-900 shadow-sm" : "text-slate-600 hover:text-slate-900")}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+
+        {tab === "paste" ? (
+          <div className="space-y-3">
+            <Field label="Phone numbers" htmlFor="paste_numbers" hint="One per line, or separated by commas.">
+              <Textarea id="paste_numbers" rows={5} value={text} onChange={(e) => setText(e.target.value)} placeholder={"+1 469 465 2751\n19453083188"} className="font-mono" />
+            </Field>
+            <Button onClick={() => submit({ source: "numbers", phone_numbers: pasted })} disabled={pasted.length === 0} pending={busy}>
+              Add {pasted.length > 0 ? formatInt(pasted.length) : ""} number{pasted.length === 1 ? "" : "s"}
+            </Button>
+          </div>
+        ) : null}
+
+        {tab === "csv" ? (
+          <div className="space-y-3">
+            <div>
+              <label htmlFor="recipients_csv" className="mb-1.5 block text-sm font-medium text-slate-800">
+                CSV file
+              </label>
+              <input
+                id="recipients_csv"
+                type="file"
+                accept=".csv,text/csv,text/plain"
+                onChange={(e) => {
+                  const f = e.target.files?.[0];
+                  if (f) readCsv(f);
+                }}
+                className="block w-full text-sm text-slate-700 file:mr-3 file:rounded-lg file:border-0 file:bg-brand-50 file:px-3 file:py-2 file:text-sm file:font-medium file:text-brand-700 hover:file:bg-brand-100"
+              />
+              <p className="mt-1 text-xs text-slate-500">A “phone” column, or the numbers in the first column. Up to 100,000 numbers a file.</p>
+            </div>
+            {reading !== null ? <ProgressBar value={reading} label="Reading the file" /> : null}
+            {csvNumbers ? (
+              <Button onClick={() => submit({ source: "numbers", phone_numbers: csvNumbers })} disabled={csvNumbers.length === 0} pending={busy}>
+                Add {formatInt(csvNumbers.length)} numbers from {csvName}
+              </Button>
+            ) : null}
+          </div>
+        ) : null}
+
+        {tab === "audience" ? (
+          <div className="space-y-3">
+            <p className="text-sm text-slate-700">
+              Adds every subscribed, active customer matching the campaign’s audience: <span className="font-medium">{audienceSummary}</span>.
+            </p>
+            <Button onClick={() => submit({ source: "audience" })} pending={busy}>
+              Add {formatInt(audienceCount)} matching customers
+            </Button>
+          </div>
+        ) : null}
+
+        {busy ? (
+          <div aria-live="polite" className="space-y-1.5">
+            <p className="text-sm text-slate-600">Adding recipients… large lists take a few seconds; you can keep reading this page.</p>
+            <ProgressBar value={null} label="Adding recipients" />
+          </div>
+        ) : null}
+        {error ? <Notice tone="error">{error}</Notice> : null}
+        {result ? (
+          <div className="space-y-2" aria-live="polite">
+            <dl className="grid grid-cols-3 gap-3 rounded-lg bg-slate-50 p-4 text-sm" data-testid="add-recipients-result">
+              <div>
+                <dt className="text-slate-500">Added</dt>
+                <dd className="text-lg font-semibold tabular-nums text-emerald-700">{formatInt(result.recipients_added)}</dd>
+              </div>
+              <div>
+                <dt className="text-slate-500">Duplicates</dt>
+                <dd className="text-lg font-semibold tabular-nums">{formatInt(result.duplicates_skipped)}</dd>
+              </div>
+              <div>
+                <dt className="text-slate-500">Invalid</dt>
+                <dd className={cn("text-lg font-semibold tabular-nums", result.invalid_count > 0 && "text-red-600")}>{formatInt(result.invalid_count)}</dd>
+              </div>
+            </dl>
+            {result.invalid.length > 0 ? (
+              <details className="rounded-lg border border-slate-200 px-4 py-2 text-sm">
+                <summary className="cursor-pointer font-medium text-slate-700">Invalid numbers</summary>
+                <ul className="mt-2 max-h-48 space-y-1 overflow-y-auto">
+                  {result.invalid.slice(0, 200).map((i) => (
+                    <li key={i.index} className="flex justify-between gap-4">
+                      <span className="font-mono text-xs">{i.phone_number || "(empty)"}</span>
+                      <span className="text-slate-500">{i.reason}</span>
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            ) : null}
+          </div>
+        ) : null}
+      </CardBody>
+    </Card>
+  );
+}

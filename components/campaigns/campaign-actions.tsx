@@ -1,0 +1,192 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { Button, ButtonLink } from "@/components/ui/button";
+import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
+import { Field, Input, Textarea } from "@/components/ui/field";
+import { formatDay, formatInt } from "@/components/ui/format";
+import { Notice } from "@/components/ui/notice";
+import { useToast } from "@/components/ui/toast";
+import type { ActionState } from "@/components/forms/action-state";
+import { activateCampaignAction, cancelCampaignAction, pauseCampaignAction, resumeCampaignAction, runProcessingAction } from "@/app/(dashboard)/campaigns/actions";
+import { activationPreview } from "@/lib/marketing/dashboard/activation-preview";
+
+type Props = {
+  campaignId: string;
+  status: string;
+  pending: number;
+  dailyLimit: number;
+  today: string;
+  canChange: boolean;
+  canManage: boolean;
+};
+
+function addDay(day: string, n: number) {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+export function CampaignActions({ campaignId, status, pending, dailyLimit, today, canChange, canManage }: Props) {
+  const router = useRouter();
+  const toast = useToast();
+  const [dialog, setDialog] = useState<null | "activate" | "pause" | "cancel" | "resume">(null);
+  const [startDate, setStartDate] = useState(addDay(today, 1));
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<ActionState | null>(null);
+  const [busy, start] = useTransition();
+  const [processing, startProcessing] = useTransition();
+
+  function run(action: () => Promise<ActionState>) {
+    setError(null);
+    start(async () => {
+      const r = await action();
+      if (r.ok) {
+        toast.show(r.message ?? "Done.");
+        setDialog(null);
+        router.refresh();
+      } else {
+        setError(r);
+      }
+    });
+  }
+
+  const preview = activationPreview({ pending, dailyLimit, startDate });
+  const exportLink = (
+    <a href={`/api/dashboard/campaigns/${campaignId}/export`} className="inline-flex h-10 items-center rounded-lg border border-slate-300 bg-white px-4 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50" download>
+      Export CSV
+    </a>
+  );
+  if (!canChange) return exportLink;
+
+  return (
+    <>
+      {exportLink}
+      {status === "draft" ? (
+        <ButtonLink href={`/campaigns/${campaignId}/edit`} variant="secondary">
+          Edit
+        </ButtonLink>
+      ) : null}
+      {canManage && status === "active" ? (
+        <Button
+          variant="secondary"
+          pending={processing}
+          onClick={() =>
+            startProcessing(async () => {
+              const r = await runProcessingAction();
+              toast.show(r.message ?? (r.ok ? "Processed." : "Processing failed."), r.ok ? "success" : "error");
+              router.refresh();
+            })
+          }
+        >
+          Run today’s processing
+        </Button>
+      ) : null}
+      {status === "active" ? (
+        <Button variant="secondary" onClick={() => setDialog("pause")}>
+          Pause
+        </Button>
+      ) : null}
+      {status === "paused" ? <Button onClick={() => setDialog("resume")}>Resume</Button> : null}
+      {status === "draft" || status === "active" || status === "paused" ? (
+        <Button variant="ghost" className="text-red-600 hover:bg-red-50" onClick={() => setDialog("cancel")}>
+          Cancel campaign
+        </Button>
+      ) : null}
+      {status === "draft" ? <Button onClick={() => { setError(null); setDialog("activate"); }}>Activate</Button> : null}
+
+      <Dialog
+        open={dialog === "activate"}
+        onClose={() => setDialog(null)}
+        title="Activate campaign"
+        description="Recipients are spread over days within the daily limit, starting on the date you choose."
+        footer={
+          <>
+            <Button variant="secondary" onClick={() => setDialog(null)} disabled={busy}>
+              Not yet
+            </Button>
+            <Button onClick={() => run(() => activateCampaignAction(campaignId, startDate))} pending={busy} disabled={pending === 0}>
+              Activate
+            </Button>
+          </>
+        }
+      >
+        <div className="space-y-4">
+          {error?.message ? <Notice tone="error">{error.message}</Notice> : null}
+          <Field label="Start date" htmlFor="start_date" errors={error?.errors?.start_date} hint={`Today is ${formatDay(today)}.`}>
+            <Input id="start_date" type="date" min={today} value={startDate} onChange={(e) => setStartDate(e.target.value)} />
+          </Field>
+          {pending === 0 ? (
+            <Notice tone="warning">Add recipients before activating.</Notice>
+          ) : (
+            <dl className="grid grid-cols-3 gap-3 rounded-lg bg-slate-50 p-4 text-sm" data-testid="activation-preview">
+              <div>
+                <dt className="text-slate-500">Recipients</dt>
+                <dd className="text-lg font-semibold tabular-nums">{formatInt(pending)}</dd>
+              </div>
+              <div>
+                <dt className="text-slate-500">Send days</dt>
+                <dd className="text-lg font-semibold tabular-nums">{formatInt(preview.days)}</dd>
+              </div>
+              <div>
+                <dt className="text-slate-500">Completes</dt>
+                <dd className="text-lg font-semibold tabular-nums">{preview.lastDay ? formatDay(preview.lastDay) : "—"}</dd>
+              </div>
+              <p className="col-span-3 text-xs text-slate-500">
+                {formatInt(dailyLimit)} a day{preview.days > 1 ? `; ${formatInt(preview.lastDayCount)} on the last day` : ""}.
+              </p>
+            </dl>
+          )}
+        </div>
+      </Dialog>
+
+      <Dialog
+        open={dialog === "pause"}
+        onClose={() => setDialog(null)}
+        title="Pause campaign"
+        description="Nothing more is sent until you resume; messages already sent keep reporting deliveries and reads."
+        footer={
+          <>
+            <Button variant="secondary" onClick={() => setDialog(null)} disabled={busy}>
+              Keep sending
+            </Button>
+            <Button onClick={() => run(() => pauseCampaignAction(campaignId, reason))} pending={busy}>
+              Pause
+            </Button>
+          </>
+        }
+      >
+        {error?.message ? <Notice tone="error" className="mb-3">{error.message}</Notice> : null}
+        <Field label="Reason" htmlFor="pause_reason" optional hint="Shown to your team on the campaign and the overview.">
+          <Textarea id="pause_reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
+        </Field>
+      </Dialog>
+
+      <ConfirmDialog
+        open={dialog === "resume"}
+        onClose={() => setDialog(null)}
+        variant="primary"
+        title="Resume campaign?"
+        description="Pending recipients are rescheduled from today within the daily limit."
+        confirmLabel="Resume"
+        pending={busy}
+        onConfirm={() => run(() => resumeCampaignAction(campaignId))}
+      >
+        {error?.message ? <Notice tone="error">{error.message}</Notice> : null}
+      </ConfirmDialog>
+
+      <ConfirmDialog
+        open={dialog === "cancel"}
+        onClose={() => setDialog(null)}
+        title="Cancel this campaign?"
+        description={`Nothing more will be sent${pending > 0 ? ` to the ${formatInt(pending)} pending recipients` : ""}. A cancelled campaign can never be reactivated.`}
+        confirmLabel="Cancel campaign"
+        pending={busy}
+        onConfirm={() => run(() => cancelCampaignAction(campaignId))}
+      >
+        {error?.message ? <Notice tone="error">{error.message}</Notice> : null}
+      </ConfirmDialog>
+    </>
+  );
+}

@@ -1,0 +1,156 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+import { DailyChart } from "@/components/charts/daily-chart";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { formatDay, formatInt, formatPct, formatShortDay, pct } from "@/components/ui/format";
+import { ProgressBar } from "@/components/ui/progress";
+import { StatCard } from "@/components/ui/stat-card";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import type { CampaignLive as Live } from "@/lib/marketing/dashboard/campaign-detail";
+
+const SCHEDULE_TONES: Record<string, "gray" | "sky" | "green" | "amber" | "red"> = { pending: "gray", processing: "sky", completed: "green", rolled_over: "amber", cancelled: "red" };
+
+/**
+ * Stat cards, the daily chart and the send schedule of one campaign. While it is active the numbers are
+ * polled every few seconds (and the server-rendered recipients table is refreshed when they change).
+ */
+export function CampaignLive({ campaignId, initial, today }: { campaignId: string; initial: Live; today: string }) {
+  const router = useRouter();
+  const { data, isFetching, dataUpdatedAt } = useQuery({
+    queryKey: ["campaign-live", campaignId],
+    queryFn: async (): Promise<Live> => {
+      const res = await fetch(`/api/dashboard/campaigns/${campaignId}/live`, { cache: "no-store" });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return res.json();
+    },
+    initialData: initial,
+    refetchInterval: (q) => (q.state.data?.campaign.status === "active" ? 4_000 : false),
+    refetchIntervalInBackground: false,
+  });
+  const c = data.campaign;
+  const signature = `${c.status}|${c.sent}|${c.delivered}|${c.read}|${c.failed}|${c.pending}|${c.skipped}|${c.total}`;
+  const last = useRef(signature);
+  // the time is shown only after the browser fetched (the server's clock would not match hydration)
+  const [updatedAt, setUpdatedAt] = useState<string | null>(null);
+  const firstUpdate = useRef(dataUpdatedAt);
+  useEffect(() => {
+    if (dataUpdatedAt !== firstUpdate.current) setUpdatedAt(new Date(dataUpdatedAt).toLocaleTimeString("en-US", { hour: "2-digit", minute: "2-digit", second: "2-digit" }));
+  }, [dataUpdatedAt]);
+  useEffect(() => {
+    if (last.current !== signature) {
+      last.current = signature;
+      router.refresh();
+    }
+  }, [signature, router]);
+
+  const attempted = c.total - c.pending;
+  const progress = c.total > 0 ? (100 * attempted) / c.total : 0;
+  const remainingDays = data.schedule.filter((s) => s.messagesRemaining > 0).length;
+  const lastDay = [...data.schedule].reverse().find((s) => s.messagesRemaining > 0)?.sendDate ?? null;
+
+  return (
+    <div className="space-y-6">
+      <div className="flex items-center justify-end gap-2 text-xs text-slate-500" aria-live="polite">
+        {c.status === "active" ? (
+          <>
+            <span className="relative flex size-2">
+              <span className="absolute inline-flex size-full animate-ping rounded-full bg-emerald-400 opacity-75" />
+              <span className="relative inline-flex size-2 rounded-full bg-emerald-500" />
+            </span>
+            <span>
+              Live{isFetching ? " · updating…" : updatedAt ? ` · updated ${updatedAt}` : " · refreshes every few seconds"}
+            </span>
+          </>
+        ) : null}
+      </div>
+      <div className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6" data-testid="campaign-stats">
+        <StatCard label="Recipients" value={formatInt(c.total)} sub={`${formatInt(c.dailySendLimit)} / day`} />
+        <StatCard label="Sent" value={formatInt(c.sent)} sub={`${formatInt(data.sentToday)} today`} />
+        <StatCard label="Delivered" value={formatInt(c.delivered)} sub={`${formatPct(pct(c.delivered, c.sent))} of sent`} tone="green" />
+        <StatCard label="Read" value={formatInt(c.read)} sub={`${formatPct(pct(c.read, c.sent))} of sent`} />
+        <StatCard label="Failed" value={formatInt(c.failed)} sub={c.unknown > 0 ? `${formatInt(c.unknown)} unknown` : `${formatPct(pct(c.failed, c.sent + c.failed))} of attempts`} tone={c.failed > 0 ? "red" : undefined} />
+        <StatCard label="Pending" value={formatInt(c.pending)} sub={`${formatInt(c.skipped)} skipped`} />
+      </div>
+      <Card>
+        <CardBody>
+          <div className="mb-2 flex flex-wrap items-baseline justify-between gap-2 text-sm">
+            <span className="font-medium text-slate-900">
+              Progress <span className="tabular-nums text-slate-500">— {formatInt(attempted)} of {formatInt(c.total)} processed</span>
+            </span>
+            <span className="tabular-nums text-slate-500">
+              {progress.toFixed(1)}%{lastDay && c.status !== "cancelled" ? ` · ${remainingDays} send day${remainingDays === 1 ? "" : "s"} left, last ${formatDay(lastDay)}` : ""}
+            </span>
+          </div>
+          <ProgressBar value={progress} label="Campaign progress" />
+        </CardBody>
+      </Card>
+      <div className="grid gap-6 xl:grid-cols-3">
+        <Card className="xl:col-span-2">
+          <CardHeader title="Daily results" description="By the day messages were sent; deliveries and reads are added as WhatsApp reports them." />
+          <CardBody>
+            {data.series.length === 0 ? (
+              <EmptyState title="Nothing sent yet" description="The chart fills in once the campaign sends its first messages." className="h-[288px]" />
+            ) : (
+              <DailyChart data={data.series} label="Messages per day for this campaign" />
+            )}
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Send schedule" description={today ? `Today is ${formatDay(today)}.` : undefined} />
+          {data.schedule.length === 0 ? (
+            <EmptyState title="Not scheduled" description="Activating the campaign spreads its recipients over days within the daily limit." className="py-8" />
+          ) : (
+            <div className="max-h-[340px] overflow-y-auto">
+              <Table>
+                <THead className="sticky top-0">
+                  <tr>
+                    <TH className="px-3">Day</TH>
+                    <TH numeric className="px-3">Sent</TH>
+                    <TH numeric className="px-3">Left</TH>
+                    <TH className="px-3">Status</TH>
+                  </tr>
+                </THead>
+                <TBody>
+                  {data.schedule.map((s) => (
+                    <TR key={s.id} className={s.sendDate === today ? "bg-brand-50/60" : undefined}>
+                      <TD className="whitespace-nowrap px-3">
+                        {formatShortDay(s.sendDate)}
+                        {s.sendDate === today ? <span className="ml-1.5 text-xs font-medium text-brand-700">today</span> : null}
+                      </TD>
+                      <TD numeric className="px-3">
+                        {formatInt(s.messagesSent)}
+                        <span className="text-slate-400">/{formatInt(s.batchSize)}</span>
+                      </TD>
+                      <TD numeric className="px-3">{formatInt(s.messagesRemaining)}</TD>
+                      <TD className="px-3">
+                        <Badge tone={SCHEDULE_TONES[s.status] ?? "gray"}>{s.status.replace("_", " ")}</Badge>
+                      </TD>
+                    </TR>
+                  ))}
+                </TBody>
+              </Table>
+            </div>
+          )}
+        </Card>
+      </div>
+      {data.failureReasons.length > 0 ? (
+        <Card>
+          <CardHeader title="Why sends failed" />
+          <ul className="divide-y divide-slate-100">
+            {data.failureReasons.map((f) => (
+              <li key={`${f.code}-${f.reason}`} className="flex justify-between gap-4 px-5 py-2.5 text-sm">
+                <span className="text-slate-700">{f.reason}</span>
+                <span className="tabular-nums text-slate-500">{formatInt(f.count)}</span>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+/**
+ * A campaign's recipients as CSV, produced in keyset-paged batches (never the whole campaign in memory),
+ * for a streaming download.
+ */
+import { Prisma, type DbOrTx } from "../db";
+
+const HEADER = ["phone_number", "customer_name", "status", "scheduled_send_date", "sent_at", "delivered_at", "read_at", "failed_at", "failure_reason", "error_code", "retry_count"];
+
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  const s = v instanceof Date ? v.toISOString() : String(v);
+  // quote when needed; neutralise spreadsheet formulas
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+export async function* recipientsCsv({ db, campaignId, batchSize = 5000 }: { db: DbOrTx; campaignId: string; batchSize?: number }): AsyncGenerator<string> {
+  yield HEADER.join(",") + "\n";
+  let after: string | null = null;
+  for (;;) {
+    const rows: Array<Record<string, unknown>> = await db.$queryRaw(Prisma.sql`
+      SELECT r.phone_number, u.name AS customer_name, r.status, r.scheduled_send_date, r.sent_at, r.delivered_at, r.read_at, r.failed_at,
+             r.failure_reason, r.error_code, r.retry_count
+      FROM campaign_recipients r LEFT JOIN user_profiles u ON u.id = r.customer_id
+      WHERE r.campaign_id = ${campaignId}::uuid ${after === null ? Prisma.empty : Prisma.sql`AND r.phone_number > ${after}`}
+      ORDER BY r.phone_number LIMIT ${batchSize}`);
+    if (rows.length === 0) return;
+    let out = "";
+    for (const r of rows) {
+      const day = r.scheduled_send_date instanceof Date ? r.scheduled_send_date.toISOString().slice(0, 10) : null;
+      out += [r.phone_number, r.customer_name, r.status, day, r.sent_at, r.delivered_at, r.read_at, r.failed_at, r.failure_reason, r.error_code, r.retry_count].map(cell).join(",") + "\n";
+    }
+    yield out;
+    if (rows.length < batchSize) return;
+    after = String(rows[rows.length - 1].phone_number);
+  }
+}
