@@ -87,6 +87,8 @@ async function authenticate(req: NextRequest, db: Db, now: Date, allowCron: bool
     const principal = await verifyBearerToken({ db, token: match[1], now, allowCron, ...configuredTokens() });
     return principal ? { principal, viaSession: false } : null;
   }
+  // no session cookie: unauthenticated, without asking next-auth (also keeps handlers callable outside Next)
+  if (!req.cookies.getAll().some((c) => c.name.endsWith("next-auth.session-token"))) return null;
   const user = await getCurrentUser();
   return user ? { principal: userPrincipal(user), viaSession: true } : null;
 }

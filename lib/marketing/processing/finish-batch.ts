@@ -11,7 +11,7 @@
  */
 import type { Db } from "../db";
 import { Prisma, withRetry } from "../db";
-import { applyPendingEventsByWamid } from "./apply-status-events";
+import { applyPendingStatusEvents } from "@/lib/whatsapp/webhook/statuses";
 import type { SendOutcome } from "./send-batch";
 
 const DAY_MS = 24 * 3600_000;
@@ -59,7 +59,6 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
           FROM v ON CONFLICT (whatsapp_message_id) DO NOTHING RETURNING 1)
         SELECT count(*) AS n FROM upd`);
       counts.sent = Number(row.n);
-      await applyPendingEventsByWamid(tx, ids, now);
     }
     if (permanent.length > 0) {
       counts.failed += await tx.$executeRaw(Prisma.sql`
@@ -120,5 +119,8 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
         WHERE id = ANY(${released.map((o) => o.id)}::uuid[]) AND claim_id = ${claim} AND status = 'sending'`);
     }
   }, { timeout: 60_000, maxWait: 30_000 }));
+  // statuses that beat our write (kept by the webhook in pending_status_events) apply now, through the
+  // webhook's own code: forward-only, error classes (131049 / 131050), whatsapp_messages, then deleted
+  if (sent.length > 0) await applyPendingStatusEvents({ db, now, timezone, recipientIds: sent.map((o) => o.id) });
   return counts;
 }
