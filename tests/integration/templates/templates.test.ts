@@ -23,6 +23,8 @@ import { assertTemplateApproved, assertTestSendDone, checkCampaignTemplate, NOT_
 import { OPT_OUT_WARNING } from "@/lib/marketing/templates/opt-out";
 import { maybeSyncTemplates, syncTemplates } from "@/lib/marketing/templates/sync-templates";
 import { seedSandboxTemplates } from "@/lib/marketing/templates/seed-sandbox-templates";
+import { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
+import { createSandboxTemplatesApi } from "@/lib/whatsapp/templates/sandbox-templates";
 import { handleWebhookPayload } from "@/lib/whatsapp/webhook/handle-webhook-payload";
 import { SANDBOX_TEMPLATES, templateQualityPayload, templateStatusPayload } from "@/lib/whatsapp/templates/sandbox-templates";
 import { createCloudTemplatesApi, fetchTemplates, TemplatesApiError, type TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
@@ -398,5 +400,14 @@ describe("sandbox library", () => {
       const r = await checkCampaignTemplate({ db: e.db, now: at(902), api: { mode: "sandbox", list: async () => [], lookup: async () => [] }, templateName: name, languageCode: "en_US", components: PROMO });
       expect(r.verified, name).toBe(true);
     }
+  });
+
+  it("in sandbox mode an empty library fills itself; the editor gets a sample customer from the audience", async () => {
+    await e.db.$executeRaw(Prisma.sql`DELETE FROM whatsapp_templates`);
+    const data = await getTemplateEditorData({ db: e.db, now: at(950), api: createSandboxTemplatesApi(), targetAudience: {} });
+    expect(data.library).toMatchObject({ available: true, source: "sandbox" });
+    expect(data.templates.map((t) => t.name)).toContain("member_rewards");
+    expect(data.sampleCustomer?.name).toMatch(/^Customer /);
+    expect(data.testPhoneNumbers.length).toBeGreaterThan(0);
   });
 });

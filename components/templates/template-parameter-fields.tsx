@@ -1,0 +1,93 @@
+"use client";
+
+import { Field, Input, Select } from "@/components/ui/field";
+import type { SlotValue, SlotValues } from "@/lib/marketing/templates/form-values";
+import type { ParameterSlot, TemplateRequirements } from "@/lib/marketing/templates/requirements";
+
+export const VARIABLE_FIELDS = [
+  { value: "first_name", label: "First name" },
+  { value: "name", label: "Full name" },
+  { value: "city", label: "City" },
+  { value: "customer_tier", label: "Tier" },
+  { value: "phone_number", label: "Phone number" },
+];
+
+const fieldId = (slot: ParameterSlot, part: string) => `tpl-${slot.key.replace(/\W/g, "-")}-${part}`;
+
+/** One field per value the template needs, generated from its requirements. */
+export function TemplateParameterFields({ requirements, values, onChange, errors }: {
+  requirements: TemplateRequirements;
+  values: SlotValues;
+  onChange: (values: SlotValues) => void;
+  /** problems by slot key (or "" for the whole list) */
+  errors?: Record<string, string[]>;
+}) {
+  const set = (key: string, patch: SlotValue) => onChange({ ...values, [key]: { ...values[key], ...patch } });
+  if (requirements.slots.length === 0) {
+    return <p className="text-sm text-slate-500">This template has no variables: it is sent exactly as approved.</p>;
+  }
+  return (
+    <div className="space-y-4">
+      {requirements.slots.map((slot) => {
+        const v = values[slot.key] ?? {};
+        const err = errors?.[slot.key];
+        if (slot.kind === "text") {
+          const mode = v.mode ?? "literal";
+          return (
+            <fieldset key={slot.key} className="rounded-lg border border-slate-200 p-3" data-testid={`slot-${slot.key}`}>
+              <legend className="px-1 text-sm font-medium text-slate-800">{slot.label}</legend>
+              <div className="flex flex-wrap items-end gap-3">
+                <Field label="Value" htmlFor={fieldId(slot, "mode")} className="w-44">
+                  <Select id={fieldId(slot, "mode")} value={mode} onChange={(e) => set(slot.key, { mode: e.target.value as "literal" | "variable", field: v.field ?? "first_name" })}>
+                    <option value="literal">Same text for everyone</option>
+                    <option value="variable">Customer data</option>
+                  </Select>
+                </Field>
+                {mode === "literal" ? (
+                  <Field label="Text" htmlFor={fieldId(slot, "text")} className="min-w-48 flex-1" errors={err}>
+                    <Input id={fieldId(slot, "text")} value={v.text ?? ""} placeholder={slot.example ?? ""} invalid={!!err?.length} onChange={(e) => set(slot.key, { text: e.target.value })} />
+                  </Field>
+                ) : (
+                  <>
+                    <Field label="Customer field" htmlFor={fieldId(slot, "field")} className="w-44">
+                      <Select id={fieldId(slot, "field")} value={v.field ?? "first_name"} onChange={(e) => set(slot.key, { field: e.target.value })}>
+                        {VARIABLE_FIELDS.map((f) => (
+                          <option key={f.value} value={f.value}>{f.label}</option>
+                        ))}
+                        {v.field?.startsWith("attributes.") ? <option value={v.field}>{v.field}</option> : null}
+                      </Select>
+                    </Field>
+                    <Field label="Fallback" htmlFor={fieldId(slot, "fallback")} hint="Used when a customer has no value" className="min-w-40 flex-1" errors={err}>
+                      <Input id={fieldId(slot, "fallback")} value={v.fallback ?? ""} placeholder="there" onChange={(e) => set(slot.key, { fallback: e.target.value })} />
+                    </Field>
+                  </>
+                )}
+              </div>
+            </fieldset>
+          );
+        }
+        if (slot.kind === "location") {
+          return (
+            <fieldset key={slot.key} className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 p-3" data-testid={`slot-${slot.key}`}>
+              <legend className="px-1 text-sm font-medium text-slate-800">{slot.label}</legend>
+              {(["latitude", "longitude", "name", "address"] as const).map((part) => (
+                <Field key={part} label={part[0].toUpperCase() + part.slice(1)} htmlFor={fieldId(slot, part)} optional={part === "name" || part === "address"} errors={part === "latitude" ? err : undefined}>
+                  <Input id={fieldId(slot, part)} value={v[part] ?? ""} inputMode={part === "latitude" || part === "longitude" ? "decimal" : undefined} onChange={(e) => set(slot.key, { [part]: e.target.value })} />
+                </Field>
+              ))}
+            </fieldset>
+          );
+        }
+        const label = slot.kind === "payload" ? `${slot.label} (sent back when tapped)` : slot.label;
+        return (
+          <Field key={slot.key} label={label} htmlFor={fieldId(slot, "text")} optional={!slot.required} errors={err}
+            hint={slot.kind === "image" || slot.kind === "video" || slot.kind === "document" ? "A public https link" : slot.kind === "coupon_code" ? "Up to 15 characters" : undefined}>
+            <Input id={fieldId(slot, "text")} value={v.text ?? ""} placeholder={slot.example ?? ""} invalid={!!err?.length} type={slot.kind === "payload" || slot.kind === "coupon_code" ? "text" : "url"}
+              maxLength={slot.kind === "coupon_code" ? 15 : undefined} onChange={(e) => set(slot.key, { text: e.target.value })} />
+          </Field>
+        );
+      })}
+      {errors?.[""]?.length ? <p className="text-sm text-red-700">{errors[""].join(" ")}</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * What the campaign form and detail page need for the template UI (components/templates): the library
+ * (the sandbox fills itself when empty), a sample customer of the campaign's audience for the preview
+ * (its first recipient when it has some), and the workspace's test-send settings.
+ */
+import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
+import { readTargetAudience } from "../campaigns/target-audience";
+import { Prisma, type Db } from "../db";
+import { audienceWhere } from "../recipients/add-recipients";
+import { listTemplates } from "./list-templates";
+
+export type SampleCustomerData = { name: string | null; city: string | null; customer_tier: string | null; phone_number: string; attributes: Record<string, unknown> | null };
+
+export async function findSampleCustomer({ db, campaignId, targetAudience }: { db: Db; campaignId?: string | null; targetAudience?: unknown }): Promise<SampleCustomerData | null> {
+  const fromRecipients = campaignId
+    ? Prisma.sql`SELECT u.* FROM campaign_recipients r JOIN user_profiles u ON u.id = r.customer_id WHERE r.campaign_id = ${campaignId}::uuid ORDER BY r.created_at, r.id LIMIT 1`
+    : null;
+  const fromAudience = Prisma.sql`SELECT u.* FROM user_profiles u WHERE ${audienceWhere(readTargetAudience(targetAudience))} AND u.name IS NOT NULL ORDER BY u.created_at, u.id LIMIT 1`;
+  for (const query of [fromRecipients, fromAudience]) {
+    if (!query) continue;
+    const rows = await db.$queryRaw<Array<{ name: string | null; city: string | null; customer_tier: string | null; whatsapp_phone: string; attributes: unknown }>>(query);
+    const u = rows[0];
+    if (u) return { name: u.name, city: u.city, customer_tier: u.customer_tier, phone_number: u.whatsapp_phone, attributes: (u.attributes ?? null) as Record<string, unknown> | null };
+  }
+  return null;
+}
+
+export async function getTemplateEditorData({ db, now, api, campaignId, targetAudience }: {
+  db: Db; now: Date; api: TemplatesApi | null; campaignId?: string | null; targetAudience?: unknown;
+}) {
+  const [library, sampleCustomer, settings] = await Promise.all([
+    listTemplates({ db, now, api, query: {} }),
+    findSampleCustomer({ db, campaignId, targetAudience }),
+    db.setting.findUnique({ where: { id: 1 }, select: { testPhoneNumbers: true, requireTestSend: true } }),
+  ]);
+  return {
+    templates: library.templates,
+    library: library.library,
+    sampleCustomer,
+    testPhoneNumbers: settings?.testPhoneNumbers ?? [],
+    requireTestSend: settings?.requireTestSend ?? false,
+  };
+}
