@@ -1,0 +1,100 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
+import { ButtonLink } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { formatDateTime } from "@/components/ui/format";
+import { PageHeader } from "@/components/ui/page-header";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { getDb } from "@/lib/db";
+import { findAuditEntries } from "@/lib/marketing/dashboard/audit-log";
+import { flatParams, hrefWith, type SearchParams } from "../_lib/search-params";
+import { requireAdminPage } from "../_lib/session";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+const FILTERS = [
+  ["", "Everything"],
+  ["campaign.", "Campaigns"],
+  ["customers.", "Customers"],
+  ["user.", "Users"],
+  ["api_token.", "API tokens"],
+] as const;
+
+function summary(details: unknown): string {
+  if (!details || typeof details !== "object") return "";
+  return Object.entries(details as Record<string, unknown>)
+    .map(([k, v]) => `${k.replaceAll("_", " ")}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+    .join(" · ")
+    .slice(0, 240);
+}
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  await requireAdminPage();
+  const sp = flatParams(await searchParams);
+  const action = FILTERS.some(([k]) => k === sp.action) ? sp.action : undefined;
+  const { rows, next } = await findAuditEntries({ db: getDb(), before: sp.before, action });
+  return (
+    <>
+      <PageHeader title="Audit log" description="Who changed what, newest first. Only admins see this page." />
+      <Card>
+        <nav aria-label="Filter" className="flex gap-1 overflow-x-auto border-b border-slate-100 px-3 py-2">
+          {FILTERS.map(([k, label]) => (
+            <Link
+              key={k}
+              href={hrefWith("/audit", {}, { action: k || undefined })}
+              aria-current={(action ?? "") === k ? "page" : undefined}
+              className={(action ?? "") === k ? "rounded-md bg-brand-50 px-3 py-1.5 text-sm font-medium text-brand-700" : "rounded-md px-3 py-1.5 text-sm text-slate-600 hover:bg-slate-100"}
+            >
+              {label}
+            </Link>
+          ))}
+        </nav>
+        {rows.length === 0 ? (
+          <EmptyState title="Nothing recorded yet" />
+        ) : (
+          <Table>
+            <THead>
+              <tr>
+                <TH>When</TH>
+                <TH>Who</TH>
+                <TH>Action</TH>
+                <TH>Details</TH>
+              </tr>
+            </THead>
+            <TBody>
+              {rows.map((r) => (
+                <TR key={r.id}>
+                  <TD className="whitespace-nowrap">{formatDateTime(r.created_at)}</TD>
+                  <TD className="whitespace-nowrap">{r.user_email ?? r.actor}</TD>
+                  <TD className="whitespace-nowrap">
+                    <Badge tone="gray">{r.action}</Badge>
+                    {r.entity_type === "campaign" && r.entity_id ? (
+                      <Link href={`/campaigns/${r.entity_id}`} className="ml-2 text-xs text-brand-700 hover:underline">
+                        open
+                      </Link>
+                    ) : null}
+                  </TD>
+                  <TD className="min-w-64 text-xs text-slate-500">{summary(r.details)}</TD>
+                </TR>
+              ))}
+            </TBody>
+          </Table>
+        )}
+        <div className="flex justify-end gap-2 border-t border-slate-100 px-4 py-3">
+          {sp.before ? (
+            <ButtonLink href={hrefWith("/audit", {}, { action })} variant="secondary" size="sm">
+              Newest
+            </ButtonLink>
+          ) : null}
+          {next ? (
+            <ButtonLink href={hrefWith("/audit", {}, { action, before: next })} variant="secondary" size="sm">
+              Older
+            </ButtonLink>
+          ) : null}
+        </div>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,211 @@
+/**
+ * The whole story of issue 5 as a marketer lives it, in a real browser against the production build:
+ * sign in, import customers from CSV (a bad file is refused with a per-row report and imports nothing),
+ * create a campaign with audience filters (live count), add recipients, activate with a preview, run
+ * today's processing, watch stats, chart and recipient statuses change live, pause, resume, cancel.
+ */
+import { expect, test } from "@playwright/test";
+import { E2E_CRON_SECRET } from "../support/env";
+import { signIn, snap } from "./helpers";
+
+test.describe.configure({ mode: "serial" });
+
+const run = Date.now().toString(36);
+const TAG = `e2e${run}`;
+const CITY = `Testville ${run}`;
+const CUSTOMERS = 31;
+// numbers nobody else uses: +1 650 555 01xx is a fictional range valid for libphonenumber
+const phone = (i: number) => `+1650555${String(1000 + i).slice(-4)}`;
+
+function customersCsv(rows: number, extra = "") {
+  const lines = ["phone,name,customer_tier,city,tags,subscription,attributes.loyalty_points"];
+  for (let i = 0; i < rows; i++) lines.push(`${phone(i)},Test Person ${i},vip,${CITY},${TAG};fashion,subscribed,${i * 10}`);
+  return lines.join("\n") + "\n" + extra;
+}
+
+test("signed-out visitors are sent to the sign-in page", async ({ page }) => {
+  await page.goto("/campaigns");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fcampaigns/);
+  await expect(page.getByRole("heading", { name: /sign in/i })).toBeVisible();
+  const api = await page.request.get("/api/dashboard/campaigns/00000000-0000-0000-0000-000000000000/live");
+  expect(api.status()).toBe(401);
+});
+
+test("a marketer imports customers, runs a campaign and watches it send", async ({ page }, testInfo) => {
+  test.setTimeout(240_000);
+  await signIn(page, "marketer@example.com");
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await snap(page, testInfo, "01-overview");
+
+  // --- customers: a bad file is refused row by row and nothing is imported
+  await page.goto("/customers");
+  await page.getByRole("link", { name: "Import CSV" }).click();
+  await page.getByLabel("CSV file").setInputFiles({
+    name: "bad.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(customersCsv(3, `not-a-number,Broken Row,vip,${CITY},${TAG},subscribed,1\n`)),
+  });
+  await expect(page.getByText(/problem.*nothing was imported/i)).toBeVisible();
+  await expect(page.getByTestId("import-errors")).toContainText("not-a-number");
+  await snap(page, testInfo, "02-customers-import-errors");
+  await page.goto(`/customers?q=${encodeURIComponent("Test Person")}&city=${encodeURIComponent(CITY)}`);
+  await expect(page.getByText(/No customers match/)).toBeVisible();
+
+  // a clean file is imported
+  await page.goto("/customers?import=1");
+  await page.getByLabel("CSV file").setInputFiles({ name: "customers.csv", mimeType: "text/csv", buffer: Buffer.from(customersCsv(CUSTOMERS)) });
+  await page.getByRole("button", { name: `Import ${CUSTOMERS} customers` }).click();
+  await expect(page.getByText(`Imported ${CUSTOMERS} customers`).first()).toBeVisible();
+  await page.goto(`/customers?tag=${TAG}`);
+  await expect(page.getByText(`1–25 of ${CUSTOMERS}`)).toBeVisible();
+  await snap(page, testInfo, "03-customers");
+
+  // a customer's page: unsubscribe one of them (they drop out of the audience)
+  await page.getByRole("link", { name: "Test Person 0", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Test Person 0" })).toBeVisible();
+  await page.getByRole("button", { name: "Unsubscribe" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Unsubscribe" }).click();
+  await expect(page.getByRole("button", { name: "Subscribe again" })).toBeVisible();
+  await snap(page, testInfo, "04-customer");
+
+  // --- a campaign with audience filters and a live count
+  await page.goto("/campaigns/new");
+  await page.getByRole("button", { name: "Create draft" }).click();
+  await expect(page.getByText("Check the highlighted fields.")).toBeVisible();
+  await expect(page.locator("#name-error")).toBeVisible();
+  await page.getByLabel("Name", { exact: true }).fill(`E2E Launch ${run}`);
+  await page.getByLabel("Template name").fill("summer_sale_promo");
+  await page.getByLabel("Daily limit").fill("20");
+  await page.getByText("image", { exact: true }).click();
+  await page.getByLabel("Image link").fill("https://example.com/banner.jpg");
+  await page.getByRole("button", { name: "Add body variable" }).click();
+  await page.getByLabel("{{1}}").selectOption("variable");
+  await page.getByLabel("Fallback").fill("there");
+  await page.getByLabel("Customer tier").selectOption("vip");
+  await page.getByLabel("City").fill(CITY);
+  await page.locator("label", { hasText: TAG }).click();
+  await expect(page.getByTestId("audience-count")).toHaveText(String(CUSTOMERS - 1));
+  await snap(page, testInfo, "05-campaign-form");
+  await page.getByRole("button", { name: "Create draft" }).click();
+  await expect(page).toHaveURL(/\/campaigns\/[0-9a-f-]{36}\?saved=1/);
+  const campaignUrl = page.url().replace(/\?.*$/, "");
+  await expect(page.getByText("Draft", { exact: true }).first()).toBeVisible();
+
+  // --- recipients: the audience, then pasted numbers (one new, one duplicate, one invalid)
+  await page.getByRole("tab", { name: "Target audience" }).click();
+  await page.getByRole("button", { name: `Add ${CUSTOMERS - 1} matching customers` }).click();
+  await expect(page.getByTestId("add-recipients-result")).toContainText(`Added${CUSTOMERS - 1}`);
+  await page.getByRole("tab", { name: "Paste numbers" }).click();
+  await page.getByLabel("Phone numbers").fill(`+1 650 555 1999\n${phone(1)}\n12`);
+  await page.getByRole("button", { name: "Add 3 numbers" }).click();
+  const result = page.getByTestId("add-recipients-result");
+  await expect(result).toContainText("Added1");
+  await expect(result).toContainText("Duplicates1");
+  await expect(result).toContainText("Invalid1");
+  const total = CUSTOMERS; // 30 from the audience + 1 pasted
+
+  // --- activate today, with the preview of days and completion
+  await page.getByRole("button", { name: "Activate" }).click();
+  const dialog = page.getByRole("dialog");
+  const today = new Date().toISOString().slice(0, 10);
+  await dialog.getByLabel("Start date").fill(today);
+  await expect(dialog.getByTestId("activation-preview")).toContainText(`Recipients${total}`);
+  await expect(dialog.getByTestId("activation-preview")).toContainText("Send days2");
+  await snap(page, testInfo, "06-activate-dialog");
+  await dialog.getByRole("button", { name: "Activate" }).click();
+  await expect(page.getByText("Active", { exact: true }).first()).toBeVisible();
+
+  // --- today's processing (the scheduler's call); the page updates by itself
+  const processed = await page.request.post("/api/marketing/process-daily", { headers: { Authorization: `Bearer ${E2E_CRON_SECRET}` } });
+  expect(processed.ok()).toBeTruthy();
+  const stats = page.getByTestId("campaign-stats");
+  await expect(stats).toContainText("Sent20", { timeout: 30_000 });
+  await expect(stats).not.toContainText("Delivered0", { timeout: 45_000 });
+  await page.getByRole("link", { name: /^Delivered/ }).or(page.getByRole("link", { name: /^Read/ })).first().click();
+  await expect(page.getByTestId("recipients-table")).toBeVisible();
+  await page.goto(campaignUrl);
+  await expect(page.locator("figure svg").first()).toBeVisible();
+  await snap(page, testInfo, "07-campaign-sending");
+
+  // --- pause, resume, cancel
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByRole("dialog").getByLabel("Reason").fill("Checking the stock");
+  await page.getByRole("dialog").getByRole("button", { name: "Pause" }).click();
+  await expect(page.getByText("Checking the stock")).toBeVisible();
+  await expect(page.getByText("Paused", { exact: true }).first()).toBeVisible();
+  await page.getByRole("button", { name: "Resume" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Resume" }).click();
+  await expect(page.getByRole("button", { name: "Pause" })).toBeVisible();
+  await page.getByRole("button", { name: "Cancel campaign" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Cancel campaign" }).click();
+  await expect(page.getByText(/cannot be reactivated/)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Resume" })).toHaveCount(0);
+  await snap(page, testInfo, "08-campaign-cancelled");
+
+  await page.goto("/campaigns");
+  await page.getByLabel("Search by name").fill(`E2E Launch ${run}`);
+  await page.getByLabel("Search by name").press("Enter");
+  await expect(page.getByRole("link", { name: `E2E Launch ${run}` })).toBeVisible();
+  await snap(page, testInfo, "09-campaigns");
+
+  // sign out
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("a viewer sees everything and can change nothing", async ({ page }, testInfo) => {
+  await signIn(page, "viewer@example.com");
+  await page.goto("/campaigns");
+  await expect(page.getByRole("link", { name: "New campaign" })).toHaveCount(0);
+  await page.getByRole("link", { name: "Summer Sale 2026" }).click();
+  await expect(page.getByRole("heading", { name: /Summer Sale 2026/ })).toBeVisible();
+  for (const name of ["Pause", "Cancel campaign", "Run today’s processing"]) await expect(page.getByRole("button", { name })).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "Add recipients" })).toHaveCount(0);
+  await snap(page, testInfo, "viewer-campaign");
+  await page.goto("/campaigns/new");
+  await expect(page).toHaveURL(/\/campaigns$/);
+  await page.goto("/customers");
+  await expect(page.getByRole("link", { name: "Import CSV" })).toHaveCount(0);
+  await page.goto("/settings");
+  await expect(page.getByText("Only admins manage API tokens and the team.")).toBeVisible();
+  // the server refuses too, whatever the page shows
+  const refused = await page.request.post("/api/marketing/campaigns", {
+    data: { name: "Not allowed", template_name: "x" },
+    headers: { Origin: new URL(page.url()).origin },
+  });
+  expect(refused.status()).toBe(403);
+});
+
+test("an admin manages API tokens and users, and reads the audit log", async ({ page }, testInfo) => {
+  await signIn(page, "admin@example.com");
+  await page.goto("/settings");
+  await page.getByLabel("Name", { exact: true }).fill(`CRM ${run}`);
+  await page.getByRole("button", { name: "Create token" }).click();
+  const token = await page.getByTestId("new-api-token").textContent();
+  expect(token).toMatch(/^wac_/);
+  const ok = await page.request.get("/api/marketing/campaigns?limit=1", { headers: { Authorization: `Bearer ${token}` } });
+  expect(ok.status()).toBe(200);
+  await snap(page, testInfo, "settings");
+  const row = page.getByRole("row", { name: new RegExp(`CRM ${run}`) });
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Revoke token" }).click();
+  await expect(row.getByText("Revoked")).toBeVisible();
+  const refused = await page.request.get("/api/marketing/campaigns?limit=1", { headers: { Authorization: `Bearer ${token}` } });
+  expect(refused.status()).toBe(401);
+  await page.goto("/audit");
+  await expect(page.getByText("api_token.revoke").first()).toBeVisible();
+  await snap(page, testInfo, "audit");
+});
+
+test("pages fit a phone screen", async ({ browser }, testInfo) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await signIn(page, "marketer@example.com");
+  for (const path of ["/overview", "/campaigns", "/customers", "/settings"]) {
+    await page.goto(path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+    await snap(page, testInfo, `phone${path.replaceAll("/", "-")}`);
+  }
+  await context.close();
+});
