@@ -5,6 +5,7 @@
  */
 import type { Db } from "@/lib/marketing/db";
 import { hashPassword } from "@/lib/marketing/auth/passwords";
+import { seedSandboxTemplates } from "@/lib/marketing/templates/seed-sandbox-templates";
 import { insertCustomers } from "./factories";
 
 export const DEMO_PASSWORD = "campaigns-demo";
@@ -71,6 +72,9 @@ export async function seedDemo({ db, now, timezone, customers = 8000 }: { db: Db
     await db.user.upsert({ where: { email: u.email }, update: {}, create: { email: u.email, name: u.name, role: u.role, passwordHash } });
   }
   await insertCustomers(db, { count: customers, firstPhone: 12025550000n });
+  // the sandbox's approved-template library (the demo campaigns use its templates); the PENDING one is
+  // approved a couple of minutes later by a sandbox status webhook
+  await seedSandboxTemplates({ db, now, approvePendingAfterMs: 2 * 60_000 });
   const today = dayInZone(now, timezone);
 
   for (const c of CAMPAIGNS) {
