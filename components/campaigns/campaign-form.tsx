@@ -10,6 +10,8 @@ import { formatInt } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 import { initialActionState } from "@/components/forms/action-state";
 import { countAudienceAction, saveCampaignAction } from "@/app/(dashboard)/campaigns/actions";
+import { TemplateComposer, type TemplateChoice } from "@/components/templates/template-composer";
+import type { SampleCustomer, TemplateOption } from "@/components/templates/types";
 
 /** A text value of a template parameter: a literal, or a per-recipient variable with a fallback. */
 type Value = { mode: "literal" | "variable"; text: string; field: string; fallback: string };
@@ -82,9 +84,12 @@ function readComponents(components: unknown[]) {
 export function CampaignForm({
   initial,
   options,
+  templateLibrary,
 }: {
   initial: CampaignFormInitial;
   options: { tiers: string[]; cities: string[]; tags: string[] };
+  /** the approved-template library: when it has templates, the template is picked from it (components/templates) */
+  templateLibrary?: { templates: TemplateOption[]; sampleCustomer: SampleCustomer | null } | null;
 }) {
   const [state, formAction, pending] = useActionState(saveCampaignAction, initialActionState);
   const start = useMemo(() => readComponents(initial.template_components), [initial.template_components]);
@@ -103,6 +108,8 @@ export function CampaignForm({
   const [headerText, setHeaderText] = useState<Value>(start.headerText);
   const [body, setBody] = useState<Value[]>(start.body);
   const [buttons, setButtons] = useState<ButtonState[]>(start.buttons);
+  const useLibrary = Boolean(templateLibrary && templateLibrary.templates.length > 0);
+  const [choice, setChoice] = useState<TemplateChoice | null>(null);
 
   const audience = useMemo(() => {
     const a: { customer_tier?: string; city?: string; tags?: string[] } = {};
@@ -148,12 +155,12 @@ export function CampaignForm({
   const payload = {
     name,
     description: description.trim() ? description : null,
-    template_name: templateName,
-    language_code: language,
+    template_name: useLibrary ? (choice?.template_name ?? initial.template_name) : templateName,
+    language_code: useLibrary ? (choice?.language_code ?? initial.language_code) : language,
     daily_send_limit: Number(dailyLimit),
     priority: Number(priority),
     target_audience: audience,
-    template_components: components,
+    template_components: useLibrary ? (choice?.template_components ?? initial.template_components) : components,
   };
 
   const errors = state.errors ?? {};
@@ -192,6 +199,11 @@ export function CampaignForm({
       <Card>
         <CardHeader title="Message template" description="An approved WhatsApp template and the values of its variables." />
         <CardBody className="space-y-6">
+          {useLibrary && templateLibrary ? (
+            <TemplateComposer templates={templateLibrary.templates} sampleCustomer={templateLibrary.sampleCustomer} initial={initial} onChange={setChoice} />
+          ) : null}
+          {/* without a template library: the template's name, language and values typed by hand */}
+          <div className={useLibrary ? "hidden" : "space-y-6"}>
           <div className="grid gap-5 sm:grid-cols-2">
             <Field label="Template name" htmlFor="template_name" errors={err("template_name")} hint="As approved in WhatsApp Manager, e.g. summer_sale_promo.">
               <Input id="template_name" value={templateName} onChange={(e) => setTemplateName(e.target.value)} invalid={Boolean(err("template_name"))} autoComplete="off" spellCheck={false} />
@@ -292,6 +304,7 @@ export function CampaignForm({
               Add button
             </Button>
           </fieldset>
+          </div>
           {errors.template_components ? <p className="text-sm font-medium text-red-600">{errors.template_components.join(" ")}</p> : null}
         </CardBody>
       </Card>

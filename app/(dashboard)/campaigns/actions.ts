@@ -16,6 +16,7 @@ import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-process
 import { addRecipients, MAX_PHONE_NUMBERS, type AddRecipientsResult } from "@/lib/marketing/recipients/add-recipients";
 import { flushSandbox } from "@/lib/server/whatsapp";
 import { getEngine } from "@/lib/server/engine";
+import { getTemplatesApi } from "@/lib/server/templates";
 import { actionError, invalid, type ActionState } from "../_lib/action-state";
 import { requireActionUser } from "../_lib/session";
 
@@ -39,11 +40,11 @@ export async function saveCampaignAction(_prev: ActionState, formData: FormData)
     if (!campaignId) {
       const parsed = ZCreateCampaign.safeParse(payload);
       if (!parsed.success) return invalid(parsed.error);
-      id = (await createCampaign({ db, now, input: parsed.data, principal })).id;
+      id = (await createCampaign({ db, now, input: parsed.data, principal, templates: getTemplatesApi() })).id;
     } else {
       const parsed = ZUpdateCampaign.safeParse(payload);
       if (!parsed.success) return invalid(parsed.error);
-      id = (await updateCampaign({ db, now, campaignId, input: parsed.data, principal })).id;
+      id = (await updateCampaign({ db, now, campaignId, input: parsed.data, principal, templates: getTemplatesApi() })).id;
     }
     revalidatePath("/campaigns");
     revalidatePath(`/campaigns/${id}`);
@@ -72,7 +73,7 @@ export async function activateCampaignAction(campaignId: string, startDate: stri
     const { principal } = await requireActionUser("change");
     const parsed = ZDayInput.safeParse(startDate);
     if (!parsed.success) return { ok: false, errors: { start_date: ["choose a date"] }, message: "Choose a start date." };
-    const r = await activateCampaign({ db: getDb(), now: new Date(), timezone: getEnv().CAMPAIGN_TIMEZONE, campaignId, startDate: parsed.data, principal });
+    const r = await activateCampaign({ db: getDb(), now: new Date(), timezone: getEnv().CAMPAIGN_TIMEZONE, campaignId, startDate: parsed.data, principal, templates: getTemplatesApi() });
     revalidatePath(`/campaigns/${campaignId}`);
     revalidatePath("/campaigns");
     return { ok: true, message: `Activated: ${r.recipients_scheduled.toLocaleString("en-US")} recipients over ${r.estimated_days} days, last on ${r.estimated_completion_date}.` };
@@ -96,7 +97,7 @@ export async function pauseCampaignAction(campaignId: string, reason: string): P
 export async function resumeCampaignAction(campaignId: string): Promise<ActionState> {
   try {
     const { principal } = await requireActionUser("change");
-    await resumeCampaign({ db: getDb(), now: new Date(), timezone: getEnv().CAMPAIGN_TIMEZONE, campaignId, principal });
+    await resumeCampaign({ db: getDb(), now: new Date(), timezone: getEnv().CAMPAIGN_TIMEZONE, campaignId, principal, templates: getTemplatesApi() });
     revalidatePath(`/campaigns/${campaignId}`);
     return { ok: true, message: "Resumed: pending recipients are rescheduled from today." };
   } catch (error) {

@@ -104,7 +104,7 @@ export function valuesFromComponents(req: TemplateRequirements, components: unkn
   return values;
 }
 
-/** Starting values for a freshly picked template: the template's own examples, first names as variables. */
+/** Starting values for a freshly picked template: the template's own text examples, names as customer variables. */
 export function defaultValues(req: TemplateRequirements): SlotValues {
   const values: SlotValues = {};
   for (const s of req.slots) {
@@ -112,7 +112,9 @@ export function defaultValues(req: TemplateRequirements): SlotValues {
     else if (s.kind === "text") values[s.key] = { mode: "literal", text: s.example ?? "" };
     else if (s.kind === "location") values[s.key] = { latitude: "", longitude: "", name: "", address: "" };
     else if (s.kind === "payload") values[s.key] = {};
-    else values[s.key] = { text: s.example ?? "" };
+    else if (s.kind === "coupon_code") values[s.key] = { text: s.example ?? "" };
+    // media: Meta's example handles are not sendable links, the marketer gives one
+    else values[s.key] = { text: "" };
   }
   return values;
 }

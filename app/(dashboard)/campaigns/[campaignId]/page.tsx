@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { AddRecipients } from "@/components/campaigns/add-recipients";
 import { CampaignActions } from "@/components/campaigns/campaign-actions";
 import { CampaignLive } from "@/components/campaigns/campaign-live";
+import { CampaignTemplateCard } from "@/components/templates/campaign-template-card";
 import { Badge, CampaignStatusBadge, RecipientStatusBadge } from "@/components/ui/badge";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -114,6 +115,8 @@ export default async function CampaignPage({ params, searchParams }: { params: P
       {c.status === "completed" ? <Notice tone="success" className="mb-4">Completed {formatDateTime(c.completedAt)}.</Notice> : null}
 
       <CampaignLive campaignId={c.id} initial={JSON.parse(JSON.stringify(live))} today={today} />
+
+      <CampaignTemplateCard campaign={c} canChange={canChange} />
 
       <div className="mt-6 grid gap-6 xl:grid-cols-3">
         <Card className={cn(canChange && open ? "xl:col-span-1" : "xl:col-span-3")}>

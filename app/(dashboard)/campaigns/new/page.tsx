@@ -6,6 +6,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/lib/db";
 import { customerFilterOptions } from "@/lib/marketing/dashboard/customers";
 import { can } from "@/lib/marketing/users/permissions";
+import { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
+import { getTemplatesApi } from "@/lib/server/templates";
 import { requirePageUser } from "../../_lib/session";
 
 export const metadata: Metadata = { title: "New campaign" };
@@ -14,6 +16,7 @@ export default async function NewCampaignPage() {
   const user = await requirePageUser();
   if (!can(user.role, "change")) redirect("/campaigns");
   const options = await customerFilterOptions({ db: getDb() });
+  const library = await getTemplateEditorData({ db: getDb(), now: new Date(), api: getTemplatesApi(), targetAudience: {} });
   return (
     <div className="mx-auto max-w-4xl">
       <PageHeader
@@ -24,6 +27,7 @@ export default async function NewCampaignPage() {
       <CampaignForm
         initial={{ name: "", description: "", template_name: "", language_code: "en_US", daily_send_limit: 250, priority: 5, target_audience: {}, template_components: [] }}
         options={{ tiers: options.tiers.map((o) => o.value), cities: options.cities.map((o) => o.value), tags: options.tags.map((o) => o.value) }}
+        templateLibrary={library}
       />
     </div>
   );

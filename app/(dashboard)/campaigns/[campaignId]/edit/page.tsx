@@ -7,6 +7,8 @@ import { getDb } from "@/lib/db";
 import { readTargetAudience } from "@/lib/marketing/campaigns/target-audience";
 import { customerFilterOptions } from "@/lib/marketing/dashboard/customers";
 import { can } from "@/lib/marketing/users/permissions";
+import { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
+import { getTemplatesApi } from "@/lib/server/templates";
 import { requirePageUser } from "../../../_lib/session";
 
 export const metadata: Metadata = { title: "Edit campaign" };
@@ -20,6 +22,7 @@ export default async function EditCampaignPage({ params }: { params: Promise<{ c
   if (!c) notFound();
   if (c.status !== "draft" || !can(user.role, "change")) redirect(`/campaigns/${c.id}`);
   const options = await customerFilterOptions({ db });
+  const library = await getTemplateEditorData({ db, now: new Date(), api: getTemplatesApi(), campaignId: c.id, targetAudience: c.targetAudience });
   return (
     <div className="mx-auto max-w-4xl">
       <PageHeader
@@ -40,6 +43,7 @@ export default async function EditCampaignPage({ params }: { params: Promise<{ c
           template_components: Array.isArray(c.templateComponents) ? (c.templateComponents as unknown[]) : [],
         }}
         options={{ tiers: options.tiers.map((o) => o.value), cities: options.cities.map((o) => o.value), tags: options.tags.map((o) => o.value) }}
+        templateLibrary={library}
       />
     </div>
   );
