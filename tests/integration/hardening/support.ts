@@ -91,7 +91,7 @@ export async function callRoute(route: RouteFile, opts: CallOptions): Promise<Ca
   for (const name of route.params) {
     const value = opts.params?.[name] ?? MISSING_ID;
     params[name] = value;
-    urlPath = urlPath.replace(new RegExp(`\\[(\\.\\.\\.)?${name}\\]`), encodeURIComponent(value));
+    urlPath = urlPath.replace(new RegExp(`\\[(\\.\\.\\.)?${name}\\]`), [...Buffer.from(value, "utf8")].map((b) => "%" + b.toString(16).padStart(2, "0")).join(""));
   }
   const url = new URL(`http://localhost${urlPath}`);
   if (typeof opts.query === "string") url.search = opts.query;
