@@ -43,6 +43,8 @@ export async function startEmbeddedPostgres(options: {
   port?: number;
   persistent: boolean;
   quiet?: boolean;
+  /** fsync, synchronous_commit and full_page_writes on (default: only for persistent clusters) */
+  durable?: boolean;
 }): Promise<RunningPostgres> {
   const port = options.port ?? (await freePort());
   const dir = path.resolve(options.dir);
@@ -57,6 +59,7 @@ export async function startEmbeddedPostgres(options: {
   const pidFile = path.join(dir, "postmaster.pid");
   if (fs.existsSync(pidFile)) fs.rmSync(pidFile); // stale after a hard kill; the port check above proved nobody runs
 
+  const durable = options.durable ?? options.persistent;
   const logs: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
@@ -69,9 +72,9 @@ export async function startEmbeddedPostgres(options: {
     postgresFlags: [
       "-c", "max_connections=300",
       "-c", "shared_buffers=256MB",
-      "-c", "fsync=" + (options.persistent ? "on" : "off"),
-      "-c", "synchronous_commit=" + (options.persistent ? "on" : "off"),
-      "-c", "full_page_writes=" + (options.persistent ? "on" : "off"),
+      "-c", "fsync=" + (durable ? "on" : "off"),
+      "-c", "synchronous_commit=" + (durable ? "on" : "off"),
+      "-c", "full_page_writes=" + (durable ? "on" : "off"),
       "-c", "max_wal_size=4GB",
       "-c", "work_mem=32MB",
       "-c", "maintenance_work_mem=256MB",

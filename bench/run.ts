@@ -1,0 +1,199 @@
+/**
+ * `npm run bench [-- --quick] [-- --customers N ...]`: builds a dataset in a fresh embedded PostgreSQL
+ * (durable: fsync, synchronous_commit and full_page_writes on), runs the scenarios of issue 6, prints one
+ * table and writes bench/results/latest.json. Measurements, never assertions: targets are printed next to
+ * the figures for reference. See README "Performance" and `--help`.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createDb } from "@/lib/db";
+import { insertCustomers } from "@/lib/demo/factories";
+import { addDays, dayInZone } from "@/lib/marketing/time";
+import { ensureDatabase, freePort, startEmbeddedPostgres } from "../scripts/embedded-postgres";
+import { addAudience, activateAudience } from "./scenarios/audience";
+import { baseline } from "./scenarios/baseline";
+import { importCustomers } from "./scenarios/import-customers";
+import { processing } from "./scenarios/processing";
+import { readLatency } from "./scenarios/read-latency";
+import { webhookIngestion } from "./scenarios/webhook";
+import { API_TOKEN, APP_SECRET, AUDIENCE_TAG, AUTH_SECRET, FIRST_PHONE, type Context, type Options } from "./support/context";
+import { renderMarkdown, renderTable, writeJson, type BenchResult } from "./support/report";
+import { ensureBuild, startServer, type Server } from "./support/server";
+
+const HELP = `npm run bench -- [flags]
+  --quick                 1/20 of the default sizes (development)
+  --customers N           scenario 1: customers imported through the API (default 1,000,000)
+  --audience N            scenarios 2, 3, 6: customers matching the campaign's audience (default = customers)
+  --processing N          scenario 4: recipients due today (default 100,000)
+  --campaigns N           scenario 4: campaigns they are spread over (default 20)
+  --baseline N            scenario 7: recipients of the side-by-side comparison (default 100,000)
+  --webhook-messages N    scenario 5: messages whose sent/delivered/read statuses are posted (default = processing)
+  --webhook-concurrency N scenario 5: concurrent HTTP clients (default 8)
+  --statuses-per-post N   scenarios 5, 7: statuses in one webhook POST (default 20)
+  --import-concurrency N  scenario 1: concurrent import requests (default 1)
+  --samples N             scenario 6: requests per API endpoint (default 200)
+  --daily-limit N         scenarios 2, 3: daily_send_limit of the audience campaign (default 10,000)
+  --only 1,2,4c           run only these scenarios (the dataset is built regardless)
+  --out FILE              JSON results (default bench/results/latest.json)`;
+
+function parseOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: "boolean", default: false }, help: { type: "boolean", default: false },
+      customers: { type: "string" }, audience: { type: "string" }, processing: { type: "string" }, campaigns: { type: "string" },
+      baseline: { type: "string" }, "webhook-messages": { type: "string" }, "webhook-concurrency": { type: "string" },
+      "statuses-per-post": { type: "string" }, "import-concurrency": { type: "string" }, samples: { type: "string" },
+      "daily-limit": { type: "string" }, only: { type: "string" }, out: { type: "string" },
+    },
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const q = values.quick ? 20 : 1;
+  const int = (v: string | undefined, fallback: number) => {
+    if (v === undefined) return fallback;
+    const n = Number(v.replaceAll(/[_,]/g, ""));
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`not a positive integer: ${v}`);
+    return n;
+  };
+  const customers = int(values.customers, 1_000_000 / q);
+  const processingN = int(values.processing, 100_000 / q);
+  return {
+    quick: values.quick ?? false,
+    customers,
+    audience: Math.min(customers, int(values.audience, customers)),
+    processing: processingN,
+    campaigns: int(values.campaigns, 20),
+    baseline: Math.min(customers, int(values.baseline, 100_000 / q)),
+    webhookMessages: int(values["webhook-messages"], processingN),
+    webhookConcurrency: int(values["webhook-concurrency"], 8),
+    statusesPerPost: int(values["statuses-per-post"], 20),
+    importBatch: 10_000,
+    importConcurrency: int(values["import-concurrency"], 1),
+    samples: int(values.samples, values.quick ? 50 : 200),
+    dailyLimit: Math.min(100_000, int(values["daily-limit"], 10_000)),
+    baselineEvents: values.quick ? 3_000 : 30_000,
+    baselineCapMs: values.quick ? 5_000 : 20_000,
+    only: values.only ? new Set(values.only.split(",").map((s) => s.trim())) : null,
+    out: values.out ?? "bench/results/latest.json",
+  };
+}
+
+function sh(cmd: string): string {
+  const r = spawnSync("sh", ["-c", cmd], { encoding: "utf8" });
+  return (r.stdout ?? "").trim();
+}
+
+function machine() {
+  const mem = /Mem:\s+(\d+)\s+(\d+)\s+(\d+)/.exec(sh("free -g"));
+  return {
+    nproc: Number(sh("nproc")) || os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? "?",
+    memoryGb: mem ? { total: Number(mem[1]), used: Number(mem[2]), free: Number(mem[3]) } : null,
+    node: process.version,
+    loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+  };
+}
+
+const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+async function main() {
+  const opts = parseOptions();
+  const selected = (id: string) => !opts.only || opts.only.has(id) || [...opts.only].some((o) => o.startsWith(id) || id.startsWith(o));
+  const started = Date.now();
+  const host = machine();
+  log(`sizes: customers ${opts.customers}, audience ${opts.audience}, processing ${opts.processing} / ${opts.campaigns} campaigns, baseline ${opts.baseline}${opts.quick ? " (--quick)" : ""}`);
+  log(`machine: ${host.nproc} cores (${host.cpu}), ${host.memoryGb?.total ?? "?"} GB, node ${host.node}, load ${host.loadAverage.join(" ")}`);
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wac-bench-"));
+  const cleanup: Array<() => Promise<void>> = [async () => fs.rmSync(tmp, { recursive: true, force: true })];
+  const results: BenchResult[] = [];
+  let pgVersion = "?";
+  let build: string = "not needed";
+  try {
+    const pg = await startEmbeddedPostgres({ dir: path.join(tmp, "data"), persistent: false, durable: true, quiet: true });
+    cleanup.unshift(() => pg.stop().catch(() => {}));
+    await ensureDatabase(pg.url("postgres"), "wac_bench");
+    const url = pg.url("wac_bench");
+    const migrate = spawnSync(process.execPath, ["scripts/prisma.mjs", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: url }, encoding: "utf8" });
+    if (migrate.status !== 0) throw new Error(`migrate deploy failed:\n${migrate.stdout}${migrate.stderr}`);
+    const db = createDb(url, { max: 10 });
+    cleanup.unshift(() => db.$disconnect());
+    const [v] = await db.$queryRaw<Array<{ version: string; fsync: string; sync: string }>>`
+      SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync`;
+    pgVersion = v.version;
+    log(`PostgreSQL ${v.version} (embedded, fsync=${v.fsync}, synchronous_commit=${v.sync}) in ${tmp}`);
+
+    let server: Server | null = null;
+    if (["1", "5", "6"].some(selected)) {
+      const t0 = Date.now();
+      build = await ensureBuild(log);
+      if (build === "built") build = `built in ${Math.round((Date.now() - t0) / 1000)} s`;
+      const port = await freePort();
+      server = await startServer({
+        DATABASE_URL: url, AUTH_SECRET, NEXTAUTH_URL: `http://127.0.0.1:${port}`, MARKETING_API_TOKEN: API_TOKEN,
+        WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_ACCESS_TOKEN: "bench-access-token", WHATSAPP_PHONE_NUMBER_ID: "1098765432",
+        WHATSAPP_API_URL: "http://127.0.0.1:9", WHATSAPP_MESSAGING_LIMIT: "unlimited", CAMPAIGN_TIMEZONE: "UTC",
+      }, path.join(tmp, "server.log"), port);
+      const s = server;
+      cleanup.unshift(() => s.stop());
+      log(`production server (next start) on ${server.url}, pid ${server.pid}; build: ${build}`);
+    }
+
+    const today = dayInZone(new Date(), "UTC");
+    const ctx: Context = { opts, db, url, server, today, tomorrow: addDays(today, 1), log, state: { processedSets: [] } };
+    const run = async (id: string, fn: (c: Context) => Promise<BenchResult[]>) => {
+      if (!selected(id)) return;
+      log(`scenario ${id} …`);
+      try {
+        results.push(...(await fn(ctx)));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log(`scenario ${id} failed: ${message}`);
+        results.push({ id, scenario: `(failed) ${fn.name}`, size: "", wallMs: NaN, peakRssMb: {}, notes: [message.slice(0, 500)] });
+      }
+    };
+
+    if (selected("1")) await run("1", importCustomers);
+    else {
+      await insertCustomers(db, { count: opts.customers, firstPhone: FIRST_PHONE, unsubscribedShare: 0, fixed: { tags: [AUDIENCE_TAG] } });
+      log(`dataset: ${opts.customers} customers by the factory (scenario 1 not selected)`);
+    }
+    await run("2", addAudience);
+    await run("3", activateAudience);
+    await run("4", processing);
+    await run("5", webhookIngestion);
+    await run("6", readLatency);
+    await run("7", baseline);
+  } finally {
+    for (const f of cleanup) await f().catch(() => {});
+  }
+
+  const totalS = Math.round((Date.now() - started) / 1000);
+  const end = machine();
+  console.log("");
+  console.log(renderTable(results));
+  console.log("");
+  console.log(`PostgreSQL ${pgVersion} embedded, durable (fsync, synchronous_commit, full_page_writes on); ${host.nproc} cores, ${host.memoryGb?.total ?? "?"} GB; node ${host.node}; `
+    + `load average ${host.loadAverage.join(" ")} at start, ${end.loadAverage.join(" ")} at end; total ${totalS} s.`);
+  for (const r of results) for (const n of r.notes ?? []) console.log(`  ${r.id}: ${n}`);
+  writeJson(opts.out, {
+    date: new Date().toISOString(), options: { ...opts, only: opts.only ? [...opts.only] : null },
+    machine: { ...host, loadAverageAtEnd: end.loadAverage, postgres: pgVersion, durable: true }, build, totalSeconds: totalS,
+    results, markdown: renderMarkdown(results),
+  });
+  console.log(`\nresults: ${opts.out}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

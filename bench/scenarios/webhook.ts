@@ -1,0 +1,97 @@
+/**
+ * Scenario 5: status webhooks through the production server. For the messages scenario 4 sent, Meta's
+ * three callbacks — sent, delivered, read — signed with WHATSAPP_APP_SECRET (X-Hub-Signature-256) and
+ * batched several statuses a POST as Meta does under load, posted by concurrent clients. The stream is
+ * interleaved as it arrives in reality: while new messages report "sent", earlier ones report
+ * "delivered" and earlier still "read" (each kind lags the previous by `lag` messages).
+ */
+import { createHmac } from "node:crypto";
+import { Prisma } from "@/lib/marketing/db";
+import { APP_SECRET, type Context } from "../support/context";
+import { runPool } from "../support/http";
+import { watchMemory } from "../support/memory";
+import type { BenchResult } from "../support/report";
+import { latencySummary } from "../support/stats";
+
+type Msg = { id: string; wamid: string; phone: string };
+type Ev = { m: Msg; status: "sent" | "delivered" | "read"; ts: number };
+
+export function statusStream(messages: Msg[], lag: number, t0: number): Ev[] {
+  const out: Ev[] = [];
+  for (let i = 0; i < messages.length + 2 * lag; i++) {
+    if (i < messages.length) out.push({ m: messages[i], status: "sent", ts: t0 + i });
+    if (i - lag >= 0 && i - lag < messages.length) out.push({ m: messages[i - lag], status: "delivered", ts: t0 + i });
+    if (i - 2 * lag >= 0 && i - 2 * lag < messages.length) out.push({ m: messages[i - 2 * lag], status: "read", ts: t0 + i });
+  }
+  return out;
+}
+
+/** A Meta-shaped webhook body: one entry, one change, `events` statuses. */
+export function statusPayload(events: Ev[]) {
+  return {
+    object: "whatsapp_business_account",
+    entry: [{
+      id: "102290129340398",
+      changes: [{
+        field: "messages",
+        value: {
+          messaging_product: "whatsapp",
+          metadata: { display_phone_number: "15550783881", phone_number_id: "1098765432" },
+          statuses: events.map((e) => ({
+            id: e.m.wamid, status: e.status, timestamp: String(Math.floor(e.ts / 1000)), recipient_id: e.m.phone,
+            biz_opaque_callback_data: e.m.id,
+            ...(e.status !== "read" ? {
+              conversation: { id: "6ceb9d929c5e4a36a7c5d4b7e2f8e5f2", origin: { type: "marketing" } },
+              pricing: { billable: true, pricing_model: "PMP", category: "marketing", type: "regular" },
+            } : {}),
+          })),
+        },
+      }],
+    }],
+  };
+}
+
+export async function loadMessages(ctx: Context, campaignIds: string[], limit: number): Promise<Msg[]> {
+  return ctx.db.$queryRaw<Msg[]>(Prisma.sql`
+    SELECT id::text AS id, whatsapp_message_id AS wamid, phone_number AS phone FROM campaign_recipients
+    WHERE campaign_id = ANY(${campaignIds}::uuid[]) AND status = 'queued' AND whatsapp_message_id IS NOT NULL
+    ORDER BY sent_at, id LIMIT ${limit}::int`);
+}
+
+export async function webhookIngestion(ctx: Context): Promise<BenchResult[]> {
+  const { opts, server } = ctx;
+  if (!server) throw new Error("scenario 5 needs the production server");
+  const set = ctx.state.processedSets.at(-1);
+  if (!set) throw new Error("scenario 5 needs the messages of scenario 4");
+  const messages = await loadMessages(ctx, set, opts.webhookMessages);
+  const events = statusStream(messages, Math.max(1, Math.floor(opts.statusesPerPost * opts.webhookConcurrency / 3)), Date.now() - 60_000);
+  const bodies: Array<{ body: string; signature: string }> = [];
+  for (let i = 0; i < events.length; i += opts.statusesPerPost) {
+    const body = JSON.stringify(statusPayload(events.slice(i, i + opts.statusesPerPost)));
+    bodies.push({ body, signature: `sha256=${createHmac("sha256", APP_SECRET).update(body).digest("hex")}` });
+  }
+  const mem = watchMemory({ server: server.pid });
+  const { wallMs, latencies } = await runPool(bodies, opts.webhookConcurrency, async ({ body, signature }) => {
+    const t0 = performance.now();
+    const res = await fetch(`${server.url}/api/whatsapp/webhook`, {
+      method: "POST", body, headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+    });
+    const text = await res.text();
+    return { status: res.status, ms: performance.now() - t0, body: text };
+  });
+  const peak = mem.stop();
+  const [check] = await ctx.db.$queryRaw<Array<{ read: bigint; counters: bigint | null }>>(Prisma.sql`
+    SELECT (SELECT count(*) FROM campaign_recipients WHERE id = ANY(${messages.map((m) => m.id)}::uuid[]) AND status = 'read') AS read,
+           (SELECT sum(messages_read) FROM marketing_campaigns WHERE id = ANY(${set}::uuid[])) AS counters`);
+  const eps = events.length / (wallMs / 1000);
+  const l = latencySummary(latencies);
+  ctx.log(`webhooks: ${events.length} statuses in ${bodies.length} POSTs in ${(wallMs / 1000).toFixed(1)} s (${Math.round(eps)}/s), p50 ${l.p50.toFixed(0)} ms p99 ${l.p99.toFixed(0)} ms; ${check.read} read`);
+  return [{
+    id: "5", scenario: `status webhooks (HTTP, ${opts.statusesPerPost} statuses/POST, ${opts.webhookConcurrency} clients)`,
+    size: `${events.length.toLocaleString("en-US")} statuses / ${messages.length.toLocaleString("en-US")} msgs`, wallMs,
+    rate: { value: eps, unit: "events/s" }, p50Ms: l.p50, p99Ms: l.p99, peakRssMb: peak,
+    target: "≥ 3,000 events/s, p99 < 100 ms", met: eps >= 3000 && l.p99 < 100,
+    notes: Number(check.read) !== messages.length ? [`only ${check.read} of ${messages.length} messages reached read`] : [],
+    extra: { posts: bodies.length, readRecipients: Number(check.read), readCounter: Number(check.counters ?? 0), requestsPerSecond: bodies.length / (wallMs / 1000) },
+  }];
+}

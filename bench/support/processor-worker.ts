@@ -1,0 +1,57 @@
+/**
+ * Child process: one daily-processor instance (what one Vercel function invocation of
+ * /api/marketing/process-daily does): its own database pool and its own Cloud API client (with its own
+ * WHATSAPP_MAX_MPS rate limiter), pointed at the fake Graph API. Waits for {"go":true}, then calls
+ * runDailyProcessing until it reports nothing more to do, and answers with the totals and its peak RSS.
+ */
+import { createDb } from "@/lib/db";
+import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
+import { createCloudWhatsAppClient } from "@/lib/whatsapp/cloud-client";
+import { ownPeakRssMb } from "./memory";
+import { onParentMessage, toParent } from "./children";
+
+const env = (k: string) => {
+  const v = process.env[k];
+  if (!v) throw new Error(`${k} is not set`);
+  return v;
+};
+
+try {
+  const db = createDb(env("DATABASE_URL"), { max: Number(process.env.DATABASE_POOL_MAX ?? "10") });
+  await db.$queryRaw`SELECT 1`;
+  const whatsapp = createCloudWhatsAppClient({
+    apiUrl: env("WHATSAPP_API_URL"), apiVersion: "v23.0", phoneNumberId: "1098765432", accessToken: "bench-access-token",
+    maxMps: Number(env("WHATSAPP_MAX_MPS")), timeoutMs: 15_000,
+  });
+  const config = {
+    timezone: "UTC", messagingLimit: null, timeBudgetMs: Number(process.env.PROCESSOR_TIME_BUDGET_MS ?? "50000"),
+  };
+  toParent({ ready: true });
+  onParentMessage((m) => {
+    if (!m.go) return;
+    void (async () => {
+      const t0 = performance.now();
+      const totals = { calls: 0, sent: 0, failed: 0, skipped: 0, unknown: 0, retried: 0 };
+      for (;;) {
+        const r = await runDailyProcessing({ db, now: new Date(), whatsapp, config });
+        totals.calls++;
+        totals.sent += r.messages_sent;
+        totals.failed += r.failed;
+        totals.skipped += r.skipped;
+        totals.unknown += r.unknown;
+        totals.retried += r.retried;
+        if (!r.has_more) break;
+      }
+      const ms = performance.now() - t0;
+      await db.$disconnect();
+      toParent({ done: true, ms, ...totals, peakRssMb: ownPeakRssMb() });
+      process.exit(0);
+    })().catch((error: unknown) => {
+      toParent({ error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      process.exit(1);
+    });
+  });
+} catch (error) {
+  toParent({ error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  process.exit(1);
+}
