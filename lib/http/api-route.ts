@@ -9,6 +9,7 @@ import { configuredTokens, getCurrentUser, userPrincipal } from "@/lib/auth";
 import { getDb } from "@/lib/db";
 import type { Db } from "@/lib/marketing/db";
 import { canMutate, verifyBearerToken, type Principal } from "@/lib/marketing/auth/api-tokens";
+import { describeErrorForLog } from "@/lib/redact-secrets";
 import { AppError, ERROR_STATUS, issuesToDetails, type AppErrorCode } from "@/lib/marketing/errors";
 
 export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
@@ -49,7 +50,7 @@ export function toErrorResponse(error: unknown): NextResponse {
   if (error instanceof z.ZodError) {
     return errorResponse("VALIDATION_FAILED", "Some values are invalid.", issuesToDetails(error.issues));
   }
-  console.error("[api] unexpected error:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown");
+  console.error("[api] unexpected error:", describeErrorForLog(error));
   return errorResponse("INTERNAL", "Something went wrong on our side. Try again.");
 }
 

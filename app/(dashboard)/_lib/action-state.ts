@@ -9,6 +9,7 @@ import { ActionDenied } from "./session";
 
 export type { ActionState } from "@/components/forms/action-state";
 import type { ActionState } from "@/components/forms/action-state";
+import { describeErrorForLog } from "@/lib/redact-secrets";
 
 export function fieldErrors(error: z.ZodError): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -34,6 +35,6 @@ export function actionError(error: unknown): ActionState<never> {
     }
     return { ok: false, message: error.message, code: error.code, details: error.details, errors: Object.keys(errors).length ? errors : undefined };
   }
-  console.error("[action] unexpected error:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown");
+  console.error("[action] unexpected error:", describeErrorForLog(error));
   return { ok: false, message: "Something went wrong on our side. Try again." };
 }
