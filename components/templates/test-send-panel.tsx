@@ -52,7 +52,7 @@ export function TestSendPanel({ campaignId, rememberedNumbers, lastTestSendAt, r
         {requireTestSend ? " A successful test of the current template and values is required before activation." : ""}
       </p>
       {lastTestSendAt ? <p className="text-xs text-slate-500">Last successful test: {new Date(lastTestSendAt).toLocaleString("en-US")}</p> : null}
-      <Field label="Test phone numbers" htmlFor="test-numbers" hint="One per line, with the country code">
+      <Field label="Test numbers" htmlFor="test-numbers" hint="One per line, with the country code">
         <Textarea id="test-numbers" rows={3} value={numbers} onChange={(e) => setNumbers(e.target.value)} placeholder="+1 415 555 0100" />
       </Field>
       {rememberedNumbers.length > 0 ? (

@@ -41,7 +41,7 @@ test("pick an approved template, fill its variables, preview, test send, activat
 
   // the detail page shows the same preview; a test send goes to a number now
   await expect(page.getByTestId("campaign-template").getByTestId("preview-body")).toContainText("you have 2,500 points");
-  await page.getByLabel("Test phone numbers").fill("+1 415 555 0100");
+  await page.getByLabel("Test numbers").fill("+1 415 555 0100");
   await page.getByRole("button", { name: "Send test" }).click();
   await expect(page.getByTestId("test-send-results")).toContainText("sent");
   await snap(page, testInfo, "templates-02-test-send");
