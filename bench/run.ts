@@ -30,10 +30,12 @@ const HELP = `npm run bench -- [flags]
   --processing N          scenario 4: recipients due today (default 100,000)
   --campaigns N           scenario 4: campaigns they are spread over (default 20)
   --baseline N            scenario 7: recipients of the side-by-side comparison (default 100,000)
-  --webhook-messages N    scenario 5: messages whose sent/delivered/read statuses are posted (default = processing)
+  --webhook-messages N    scenario 5: messages of scenario 4 whose sent/delivered/read statuses are posted (default 20,000)
   --webhook-concurrency N scenario 5: concurrent HTTP clients (default 8)
   --statuses-per-post N   scenarios 5, 7: statuses in one webhook POST (default 20)
   --import-concurrency N  scenario 1: concurrent import requests (default 1)
+  --send-concurrency N    scenario 4: EngineConfig.concurrency of the processors (default: the engine's, 64)
+  --batch-size N          scenario 4: EngineConfig.batchSize (default: the engine's, 500)
   --samples N             scenario 6: requests per API endpoint (default 200)
   --daily-limit N         scenarios 2, 3: daily_send_limit of the audience campaign (default 10,000)
   --only 1,2,4c           run only these scenarios (the dataset is built regardless)
@@ -46,7 +48,7 @@ function parseOptions(): Options {
       customers: { type: "string" }, audience: { type: "string" }, processing: { type: "string" }, campaigns: { type: "string" },
       baseline: { type: "string" }, "webhook-messages": { type: "string" }, "webhook-concurrency": { type: "string" },
       "statuses-per-post": { type: "string" }, "import-concurrency": { type: "string" }, samples: { type: "string" },
-      "daily-limit": { type: "string" }, only: { type: "string" }, out: { type: "string" },
+      "daily-limit": { type: "string" }, "send-concurrency": { type: "string" }, "batch-size": { type: "string" }, only: { type: "string" }, out: { type: "string" },
     },
     allowPositionals: false,
   });
@@ -70,7 +72,7 @@ function parseOptions(): Options {
     processing: processingN,
     campaigns: int(values.campaigns, 20),
     baseline: Math.min(customers, int(values.baseline, 100_000 / q)),
-    webhookMessages: int(values["webhook-messages"], processingN),
+    webhookMessages: Math.min(processingN, int(values["webhook-messages"], 20_000 / q)),
     webhookConcurrency: int(values["webhook-concurrency"], 8),
     statusesPerPost: int(values["statuses-per-post"], 20),
     importBatch: 10_000,
@@ -79,6 +81,8 @@ function parseOptions(): Options {
     dailyLimit: Math.min(100_000, int(values["daily-limit"], 10_000)),
     baselineEvents: values.quick ? 3_000 : 30_000,
     baselineCapMs: values.quick ? 5_000 : 20_000,
+    sendConcurrency: values["send-concurrency"] ? int(values["send-concurrency"], 64) : null,
+    batchSize: values["batch-size"] ? int(values["batch-size"], 500) : null,
     only: values.only ? new Set(values.only.split(",").map((s) => s.trim())) : null,
     out: values.out ?? "bench/results/latest.json",
   };
@@ -171,6 +175,11 @@ async function main() {
     await run("6", readLatency);
     await run("7", baseline);
   } finally {
+    const serverLog = path.join(tmp, "server.log");
+    if (fs.existsSync(serverLog)) {
+      fs.mkdirSync(path.dirname(opts.out), { recursive: true });
+      fs.copyFileSync(serverLog, path.join(path.dirname(opts.out), "server.log"));
+    }
     for (const f of cleanup) await f().catch(() => {});
   }
 

@@ -59,12 +59,15 @@ export async function processing(ctx: Context): Promise<BenchResult[]> {
     sets.push(await createSet(ctx, r.id, offset, perCampaign));
   }
   const results: BenchResult[] = [];
+  const tuning = [opts.sendConcurrency ? `concurrency ${opts.sendConcurrency}` : "", opts.batchSize ? `batch ${opts.batchSize}` : ""].filter(Boolean).join(", ");
   for (const [i, run] of runs.entries()) {
     await activateSet(ctx, sets[i]);
     const graph = spawnTsx("bench/support/graph-server.ts", { GRAPH_LATENCY_MS: String(run.latencyMs) });
     const { url } = await graph.next<{ url: string }>((m) => m.ready === true);
     const workers: Child[] = Array.from({ length: run.processes }, () => spawnTsx("bench/support/processor-worker.ts", {
       DATABASE_URL: ctx.url, WHATSAPP_API_URL: url, WHATSAPP_MAX_MPS: String(CAP),
+      ...(opts.sendConcurrency ? { BENCH_SEND_CONCURRENCY: String(opts.sendConcurrency) } : {}),
+      ...(opts.batchSize ? { BENCH_BATCH_SIZE: String(opts.batchSize) } : {}),
     }));
     await Promise.all(workers.map((w) => w.next((m) => m.ready === true)));
     const mem = watchMemory({ graph: graph.pid });
@@ -85,7 +88,7 @@ export async function processing(ctx: Context): Promise<BenchResult[]> {
     const instant = run.latencyMs === 0;
     results.push({
       id: run.id,
-      scenario: `process-daily, ${instant ? "instant API" : "API 50 ms, max 1,000 mps"}, ${run.processes} processor${run.processes > 1 ? "s" : ""}`,
+      scenario: `process-daily, ${instant ? "instant API" : "API 50 ms, max 1,000 mps"}, ${run.processes} processor${run.processes > 1 ? "s" : ""}${tuning ? ` (${tuning})` : ""}`,
       size: `${total.toLocaleString("en-US")} msgs / ${opts.campaigns} campaigns`, wallMs,
       rate: { value: mps, unit: `msg/s (${(mps / CAP).toFixed(2)}× cap)` }, peakRssMb: peak,
       target: instant ? "≥ 1,000 msg/s" : "≥ 900 msg/s (cap − 10%)", met: instant ? mps >= 1000 : mps >= 900,

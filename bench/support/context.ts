@@ -22,6 +22,9 @@ export type Options = {
   /** events applied in scenario 7's status-ingestion comparison, and the baseline's time cap */
   baselineEvents: number;
   baselineCapMs: number;
+  /** scenario 4: EngineConfig.concurrency / batchSize (null = the engine's defaults) */
+  sendConcurrency: number | null;
+  batchSize: number | null;
   only: Set<string> | null;
   out: string;
 };

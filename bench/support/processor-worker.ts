@@ -25,6 +25,9 @@ try {
   });
   const config = {
     timezone: "UTC", messagingLimit: null, timeBudgetMs: Number(process.env.PROCESSOR_TIME_BUDGET_MS ?? "50000"),
+    // unset = the engine's defaults (ENGINE_DEFAULTS)
+    ...(process.env.BENCH_SEND_CONCURRENCY ? { concurrency: Number(process.env.BENCH_SEND_CONCURRENCY) } : {}),
+    ...(process.env.BENCH_BATCH_SIZE ? { batchSize: Number(process.env.BENCH_BATCH_SIZE) } : {}),
   };
   toParent({ ready: true });
   onParentMessage((m) => {
