@@ -1,0 +1,7 @@
+import { apiRoute } from "@/lib/http/api-route";
+import { eraseCustomer } from "@/lib/marketing/customers/erase-customer";
+
+/** DELETE /api/marketing/customers/{id}: erases the customer's personal data (campaign totals unchanged). */
+export const DELETE = apiRoute<{ customerId: string }>({ mutation: true }, async ({ db, now, principal, params }) =>
+  eraseCustomer({ db, now, principal, customerId: params.customerId }),
+);

@@ -1,0 +1,66 @@
+/**
+ * Erases a customer's personal data (right to erasure): the profile is deleted, and the phone number,
+ * WhatsApp id, name and message contents disappear from campaign recipients, messages and buffered status
+ * events — while every campaign's totals stay right:
+ *   - recipient rows stay (counters, schedule and analytics are recounts of them), their number replaced
+ *     by 'erased:<customer id>' (allowed by the CHECK, unique per campaign, never sendable);
+ *   - recipients still waiting (pending) become 'skipped' ('Customer erased'), so nothing is ever sent to them;
+ *   - outbound messages keep their row, status and time with the number replaced by the same token, so the
+ *     unique-users count of WhatsApp's messaging limit does not drop; bodies and payloads are cleared.
+ * One transaction; the audit entry names the customer id only.
+ */
+import { z } from "zod";
+import { audit } from "../audit";
+import type { Principal } from "../auth/api-tokens";
+import { Prisma, type Db } from "../db";
+import { AppError } from "../errors";
+
+export type EraseCustomerResult = { id: string; erased: true; recipients_erased: number; recipients_skipped: number; messages_erased: number };
+
+export function parseCustomerId(value: unknown): string {
+  const parsed = z.uuid().safeParse(value);
+  if (!parsed.success) throw new AppError("CUSTOMER_NOT_FOUND", "No customer with this id.");
+  return parsed.data.toLowerCase();
+}
+
+export async function eraseCustomer({ db, now, principal, customerId }: {
+  db: Db; now: Date; principal: Principal; customerId: string;
+}): Promise<EraseCustomerResult> {
+  const id = parseCustomerId(customerId);
+  return db.$transaction(async (tx) => {
+    const [profile] = await tx.$queryRaw<Array<{ phone: string; wa_id: string | null }>>(Prisma.sql`
+      SELECT whatsapp_phone AS phone, wa_id FROM user_profiles WHERE id = ${id}::uuid FOR UPDATE`);
+    if (!profile) throw new AppError("CUSTOMER_NOT_FOUND", "No customer with this id.");
+    const token = `erased:${id}`;
+    const identities = [profile.phone, profile.wa_id].filter((x): x is string => !!x && !x.startsWith("erased:"));
+    const idents = identities.length ? Prisma.join(identities) : Prisma.sql`NULL`;
+
+    // the recipient rows of this person: linked to the profile, or added by number
+    const recipients = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+      SELECT id FROM campaign_recipients WHERE customer_id = ${id}::uuid OR phone_number IN (${idents}) FOR UPDATE`);
+    const rids = recipients.map((r) => r.id);
+    let skipped = 0;
+    let messages = 0;
+    if (rids.length) {
+      const ridList = Prisma.join(rids.map((r) => Prisma.sql`${r}::uuid`));
+      skipped = await tx.$executeRaw(Prisma.sql`
+        UPDATE campaign_recipients SET status = 'skipped', failure_reason = 'Customer erased', claim_id = NULL, claimed_at = NULL,
+          next_attempt_at = NULL, deferred_reason = NULL, updated_at = ${now}::timestamptz
+        WHERE id IN (${ridList}) AND status = 'pending'`);
+      await tx.$executeRaw(Prisma.sql`
+        UPDATE campaign_recipients SET phone_number = ${token}, wa_id = NULL, customer_id = NULL, updated_at = ${now}::timestamptz
+        WHERE id IN (${ridList})`);
+      await tx.$executeRaw(Prisma.sql`UPDATE pending_status_events SET raw = '{}'::jsonb WHERE recipient_id IN (${ridList})`);
+    }
+    messages = await tx.$executeRaw(Prisma.sql`
+      UPDATE whatsapp_messages SET phone_number = ${token}, wa_id = NULL, body = NULL, payload = NULL, updated_at = ${now}::timestamptz
+      WHERE phone_number IN (${idents}) OR wa_id IN (${idents})
+         ${rids.length ? Prisma.sql`OR recipient_id IN (${Prisma.join(rids.map((r) => Prisma.sql`${r}::uuid`))})` : Prisma.empty}`);
+    await tx.$executeRaw(Prisma.sql`DELETE FROM user_profiles WHERE id = ${id}::uuid`);
+    await audit(tx, {
+      actor: principal.actor, action: "customer.erase", entityType: "customer", entityId: id,
+      details: { recipients_erased: rids.length, recipients_skipped: skipped, messages_erased: messages }, now,
+    });
+    return { id, erased: true as const, recipients_erased: rids.length, recipients_skipped: skipped, messages_erased: messages };
+  });
+}
