@@ -14,6 +14,8 @@ export type EngineConfig = {
   staleClaimMs?: number;
   /** tries of a temporarily failing send before it is failed (default 5) */
   maxAttempts?: number;
+  /** ALERT_WEBHOOK_URL: where the alert outbox is delivered at the end of each run (null = nowhere, alerts are only listed; undefined = the outbox is left alone) */
+  alertWebhookUrl?: string | null;
 };
 
 export const ENGINE_DEFAULTS = { batchSize: 500, concurrency: 64, staleClaimMs: 10 * 60_000, maxAttempts: 5 } as const;

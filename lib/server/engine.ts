@@ -3,7 +3,8 @@
  */
 import "server-only";
 import type { Db } from "@/lib/marketing/db";
-import { getEnv, messagingLimitFromEnv, MESSAGING_TIERS } from "@/lib/env";
+import { getEnv, messagingLimitFromEnv } from "@/lib/env";
+import { messagingLimitForTier } from "@/lib/marketing/sending/account-health";
 import type { EngineConfig } from "@/lib/marketing/engine-config";
 import { getWhatsAppClient } from "@/lib/server/whatsapp";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
@@ -17,20 +18,21 @@ export function getEngineSettings(): Omit<EngineConfig, "messagingLimit"> & { me
     timeBudgetMs: env.PROCESSOR_TIME_BUDGET_MS,
     // a claim is stale well after any request could still be in flight
     staleClaimMs: Math.max(10 * 60_000, 4 * env.WHATSAPP_REQUEST_TIMEOUT_MS),
+    alertWebhookUrl: env.ALERT_WEBHOOK_URL ?? null,
   };
 }
 
 /**
  * The engine config for a run: WHATSAPP_MESSAGING_LIMIT when set ("unlimited" → none), otherwise the
- * messaging-limit tier WhatsApp last reported for the number (settings.messaging_limit_tier), otherwise none.
+ * messaging-limit tier WhatsApp last reported for the number (settings.messaging_limit_tier: TIER_250,
+ * TIER_1K, TIER_2K, TIER_10K, TIER_100K; TIER_UNLIMITED or none → no limit).
  */
 export async function getEngine(db: Db): Promise<{ config: EngineConfig; whatsapp: WhatsAppClient }> {
   const settings = getEngineSettings();
   let messagingLimit = settings.messagingLimit;
   if (messagingLimit === undefined) {
     const row = await db.setting.findUnique({ where: { id: 1 }, select: { messagingLimitTier: true } });
-    const tier = row?.messagingLimitTier?.toLowerCase().replace(/^tier_/, "");
-    messagingLimit = tier && tier in MESSAGING_TIERS ? MESSAGING_TIERS[tier as keyof typeof MESSAGING_TIERS] : null;
+    messagingLimit = messagingLimitForTier(row?.messagingLimitTier);
   }
   return { config: { ...settings, messagingLimit }, whatsapp: getWhatsAppClient() };
 }

@@ -6,6 +6,7 @@ import { audit } from "../audit";
 import { Prisma, type Db } from "../db";
 import { AppError } from "../errors";
 import { packSchedule, scheduleExtent } from "../recipients/pack-schedule";
+import { readSendWindow } from "../sending/send-window";
 import { addDays, dayInZone, dayToDate, ZDay, type Day } from "../time";
 import { parseCampaignId } from "./campaign-id";
 import { lockCampaign } from "./lock-campaign";
@@ -17,6 +18,7 @@ export type TActivateCampaign = z.input<typeof ZActivateCampaign>;
  * draft → active: assigns every pending recipient a scheduled_send_date in daily_send_limit batches from
  * start_date (default tomorrow in the campaign time zone) in one set-based UPDATE; the schedule rows
  * appear by trigger. estimated_days / estimated_completion_date are the number of send days and the last.
+ * With a send window only its allowed days get recipients (and count as send days).
  */
 export async function activateCampaign({ db, now, timezone, campaignId, startDate, principal, templates = null }: {
   db: Db; now: Date; timezone: string; campaignId: string; startDate?: Day; principal?: Principal | null;
@@ -40,7 +42,7 @@ export async function activateCampaign({ db, now, timezone, campaignId, startDat
       SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND status = 'pending'`);
     const pending = Number(n);
     if (pending === 0) throw new AppError("NO_RECIPIENTS", "The campaign has no recipients to send to: add recipients first.");
-    await packSchedule(tx, { campaignId: c.id, fromDay: start, dailyLimit: c.dailySendLimit, now, timezone });
+    await packSchedule(tx, { campaignId: c.id, fromDay: start, dailyLimit: c.dailySendLimit, now, timezone, window: readSendWindow(c.sendWindow) });
     await tx.marketingCampaign.update({
       where: { id: c.id },
       data: { status: "active", startDate: dayToDate(start), startedAt: now, updatedAt: now, pauseReason: null, pausedBy: null },

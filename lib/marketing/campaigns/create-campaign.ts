@@ -4,7 +4,9 @@ import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
 import { checkCampaignTemplate } from "../templates/check-campaign-template";
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
-import type { Db } from "../db";
+import { Prisma, type Db } from "../db";
+import { normalizeSendWindow, ZSendWindow, type TSendWindow } from "../sending/send-window";
+import { getSendingSettings, ZFailureGuardOverride } from "../sending/sending-settings";
 import { campaignJson } from "./campaign-json";
 import { ZTargetAudience } from "./target-audience";
 
@@ -19,6 +21,10 @@ export const ZCampaignFields = z
     priority: z.number().int().min(1).max(10),
     target_audience: ZTargetAudience,
     template_components: ZCampaignComponents,
+    /** {start, end, days} in CAMPAIGN_TIMEZONE; null = any time. Omitted on create: the workspace default. */
+    send_window: ZSendWindow.nullable(),
+    /** per-campaign failure-guard override (null = the workspace's) */
+    failure_guard: ZFailureGuardOverride.nullable(),
   })
   .strict();
 
@@ -28,6 +34,8 @@ export const ZCreateCampaign = ZCampaignFields.extend({
   priority: ZCampaignFields.shape.priority.default(5),
   target_audience: ZTargetAudience.default({}),
   template_components: ZCampaignComponents.default([]),
+  send_window: ZCampaignFields.shape.send_window.optional(),
+  failure_guard: ZCampaignFields.shape.failure_guard.optional(),
 }).strict();
 export type TCreateCampaign = z.input<typeof ZCreateCampaign>;
 
@@ -39,6 +47,7 @@ export async function createCampaign({ db, now, input, principal, templates = nu
   const data = ZCreateCampaign.parse(input);
   // 422 TEMPLATE_NOT_FOUND / TEMPLATE_PARAMETERS_MISMATCH; warnings (opt-out, not verified) are stored
   const check = await checkCampaignTemplate({ db, now, api: templates, templateName: data.template_name, languageCode: data.language_code, components: data.template_components });
+  const sendWindow = data.send_window === undefined ? (await getSendingSettings(db)).defaultSendWindow : data.send_window;
   const campaign = await db.$transaction(async (tx) => {
     const c = await tx.marketingCampaign.create({
       data: {
@@ -52,6 +61,8 @@ export async function createCampaign({ db, now, input, principal, templates = nu
         templateComponents: check.components as object[],
         templateVerified: check.verified,
         templateWarnings: check.warnings,
+        sendWindow: jsonOrDbNull(sendWindow ? normalizeSendWindow(sendWindow) : null),
+        failureGuard: jsonOrDbNull(data.failure_guard ?? null),
         status: "draft",
         createdById: principal?.kind === "user" ? principal.id : null,
         createdAt: now,
@@ -62,4 +73,9 @@ export async function createCampaign({ db, now, input, principal, templates = nu
     return c;
   });
   return { ...campaignJson(campaign), message: `Campaign '${campaign.name}' created successfully` };
+}
+
+/** A nullable jsonb value for Prisma (null → SQL NULL). */
+export function jsonOrDbNull(value: TSendWindow | object | null): object | typeof Prisma.DbNull {
+  return value === null ? Prisma.DbNull : value;
 }

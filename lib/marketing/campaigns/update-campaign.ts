@@ -7,17 +7,25 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 import { parseCampaignId } from "./campaign-id";
 import { campaignJson } from "./campaign-json";
-import { ZCampaignFields } from "./create-campaign";
+import { jsonOrDbNull, ZCampaignFields } from "./create-campaign";
+import { packSchedule } from "../recipients/pack-schedule";
+import { firstSendableDay, normalizeSendWindow } from "../sending/send-window";
+import { dateToDay } from "../time";
 import { lockCampaign } from "./lock-campaign";
 
-/** Everything of a draft can change; of an active or paused campaign only name, description and priority. */
+/**
+ * Everything of a draft can change; of an active or paused campaign only name, description, priority, the
+ * send window (its pending recipients are re-packed onto the new window's days) and the failure guard.
+ */
 export const ZUpdateCampaign = ZCampaignFields.partial().strict();
 export type TUpdateCampaign = z.input<typeof ZUpdateCampaign>;
 
-const LIVE_EDITABLE = new Set(["name", "description", "priority"]);
+const LIVE_EDITABLE = new Set(["name", "description", "priority", "send_window", "failure_guard"]);
 
-export async function updateCampaign({ db, now, campaignId, input, principal, templates = null }: {
+export async function updateCampaign({ db, now, campaignId, input, principal, templates = null, timezone = "UTC" }: {
   db: Db; now: Date; campaignId: string; input: TUpdateCampaign; principal?: Principal | null;
+  /** CAMPAIGN_TIMEZONE (re-packing a live campaign's schedule onto a new send window) */
+  timezone?: string;
   /** the template library (lib/server/templates.ts); null = not available: accepted unverified */
   templates?: TemplatesApi | null;
 }) {
@@ -57,9 +65,17 @@ export async function updateCampaign({ db, now, campaignId, input, principal, te
         templateComponents: (check?.components ?? data.template_components) as object[] | undefined,
         templateVerified: check?.verified,
         templateWarnings: check?.warnings,
+        sendWindow: data.send_window === undefined ? undefined : jsonOrDbNull(data.send_window && normalizeSendWindow(data.send_window)),
+        failureGuard: data.failure_guard === undefined ? undefined : jsonOrDbNull(data.failure_guard),
         updatedAt: now,
       },
     });
+    if (data.send_window !== undefined && (c.status === "active" || c.status === "paused")) {
+      const window = data.send_window && normalizeSendWindow(data.send_window);
+      const first = firstSendableDay(window, now, timezone);
+      const start = c.startDate ? dateToDay(c.startDate) : first;
+      await packSchedule(tx, { campaignId: c.id, fromDay: start > first ? start : first, dailyLimit: c.dailySendLimit, now, timezone, window });
+    }
     await audit(tx, { actor: principal?.actor ?? "system", action: "campaign.update", entityType: "campaign", entityId: c.id, details: { fields: keys }, now });
     return u;
   });

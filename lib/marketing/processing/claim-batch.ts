@@ -9,13 +9,26 @@
  *    marked 'sending' with a claim id; those whose customer unsubscribed or is inactive become 'skipped'
  *    ('User unsubscribed') in the same statement. A recipient without a customer record is sent: the
  *    marketer added the number explicitly.
+ *  - careful sending (issue 10), in the same statement: a customer Meta capped (131049:
+ *    user_profiles.marketing_deferred_until in the future) is deferred in every campaign until then
+ *    (deferred_reason 'meta_cap'); with a frequency cap {max, days}, a customer who already has `max`
+ *    marketing sends in the last `days` × 24 h is deferred until the oldest of them leaves that window
+ *    (deferred_reason 'frequency_cap'). Deferred recipients stay pending, with next_attempt_at and a
+ *    scheduled_send_date on the first allowed day of the campaign's window — never skipped.
+ *    "Marketing sends" are counted from actual sends: outbound template messages accepted by WhatsApp
+ *    (whatsapp_messages, not failed), excluding test sends (they go to the team's own test numbers), plus
+ *    claims in flight or of unknown outcome (they may have been delivered). The count runs under the
+ *    same transaction-scoped advisory lock as the messaging limit, so concurrent processors never
+ *    overshoot the cap for a customer in two campaigns at once.
  */
 import { randomUUID } from "node:crypto";
 import { Prisma, type Db } from "../db";
 import { attemptsOnDay } from "../recipients/pack-schedule";
+import { nextAllowedDaySql, type TSendWindow } from "../sending/send-window";
+import type { TFrequencyCap } from "../sending/sending-settings";
 import type { Day } from "../time";
 
-/** pg_advisory_xact_lock key serialising messaging-limit checks across processors */
+/** pg_advisory_xact_lock key serialising messaging-limit and frequency-cap checks across processors */
 const MESSAGING_LIMIT_LOCK = 0x77616331; // "wac1"
 
 export type ClaimedRecipient = {
@@ -25,8 +38,8 @@ export type ClaimedRecipient = {
 };
 
 export type ClaimResult =
-  | { kind: "claimed"; claimId: string; recipients: ClaimedRecipient[]; skipped: number }
-  | { kind: "not_active" | "daily_limit" | "messaging_limit" | "nothing_due" };
+  | { kind: "claimed"; claimId: string; recipients: ClaimedRecipient[]; skipped: number; deferred: { frequency_cap: number; meta_cap: number } }
+  | { kind: "not_active" | "daily_limit" | "messaging_limit" | "nothing_due" | "send_hold" };
 
 export async function uniqueUsersReached(db: Db | Prisma.TransactionClient, since: Date): Promise<number> {
   const [row] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
@@ -39,14 +52,34 @@ export async function uniqueUsersReached(db: Db | Prisma.TransactionClient, sinc
   return Number(row.n);
 }
 
-export async function claimBatch({ db, campaignId, today, due, now, batchSize, messagingLimit }: {
+/** SQL: the marketing sends (and claims that may have become sends) to `phones` since `since`: (phone, at). */
+export function recentMarketingSendsSql(phones: Prisma.Sql, since: Date): Prisma.Sql {
+  return Prisma.sql`
+    SELECT m.phone_number AS phone, m.sent_at AS at FROM whatsapp_messages m
+    WHERE m.direction = 'outbound' AND m.message_type = 'template' AND NOT m.is_test AND m.status <> 'failed'
+      AND m.sent_at > ${since}::timestamptz AND m.phone_number IN (${phones})
+    UNION ALL
+    SELECT r.phone_number, coalesce(r.claimed_at, r.updated_at) FROM campaign_recipients r
+    WHERE r.status IN ('sending', 'unknown') AND coalesce(r.claimed_at, r.updated_at) > ${since}::timestamptz AND r.phone_number IN (${phones})
+      AND NOT EXISTS (SELECT 1 FROM whatsapp_messages m WHERE m.recipient_id = r.id AND m.direction = 'outbound')`;
+}
+
+export async function claimBatch({ db, campaignId, today, due, now, batchSize, messagingLimit, frequencyCap = null, window = null, timezone = "UTC" }: {
   db: Db; campaignId: string; today: Day; due: Day; now: Date; batchSize: number; messagingLimit: number | null;
+  /** at most max marketing messages per customer in any `days` × 24 h, across campaigns (null = off) */
+  frequencyCap?: TFrequencyCap | null;
+  /** the campaign's send window: deferred recipients go to its allowed days */
+  window?: TSendWindow | null;
+  timezone?: string;
 }): Promise<ClaimResult> {
   return db.$transaction(async (tx) => {
-    if (messagingLimit !== null) await tx.$executeRaw(Prisma.sql`SELECT pg_advisory_xact_lock(${MESSAGING_LIMIT_LOCK}::bigint)`);
+    if (messagingLimit !== null || frequencyCap !== null) await tx.$executeRaw(Prisma.sql`SELECT pg_advisory_xact_lock(${MESSAGING_LIMIT_LOCK}::bigint)`);
     const [c] = await tx.$queryRaw<Array<{ status: string; daily_send_limit: number }>>(Prisma.sql`
       SELECT status, daily_send_limit FROM marketing_campaigns WHERE id = ${campaignId}::uuid FOR UPDATE`);
     if (!c || c.status !== "active") return { kind: "not_active" } as const;
+    // the account's send hold (a flagged number, a downgrade, a policy error) stops everything
+    const [hold] = await tx.$queryRaw<Array<{ send_hold: boolean }>>(Prisma.sql`SELECT send_hold FROM settings WHERE id = 1`);
+    if (hold?.send_hold) return { kind: "send_hold" } as const;
     const allowance = c.daily_send_limit - (await attemptsOnDay(tx, campaignId, today));
     if (allowance <= 0) return { kind: "daily_limit" } as const;
     let n = Math.min(allowance, batchSize);
@@ -56,8 +89,20 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
       n = Math.min(n, left);
     }
     const claimId = randomUUID();
+    const capSince = frequencyCap ? new Date(now.getTime() - frequencyCap.days * 24 * 3600_000) : now;
+    // the instant the customer is next eligible under the frequency cap: when the (c − max + 1)-th
+    // oldest of their c recent sends leaves the window
+    const capped = frequencyCap
+      ? Prisma.sql`
+        , sends AS (
+          SELECT s.phone, s.at, row_number() OVER (PARTITION BY s.phone ORDER BY s.at) AS k, count(*) OVER (PARTITION BY s.phone) AS c
+          FROM (${recentMarketingSendsSql(Prisma.sql`SELECT phone_number FROM info`, capSince)}) s
+        ), capped AS (
+          SELECT phone, at + make_interval(days => ${frequencyCap.days}::int) AS until FROM sends WHERE c >= ${frequencyCap.max}::int AND k = c - ${frequencyCap.max}::int + 1
+        )`
+      : Prisma.sql`, capped AS (SELECT NULL::text AS phone, NULL::timestamptz AS until WHERE false)`;
     const rows = await tx.$queryRaw<Array<{
-      id: string; phone_number: string; status: string; has_customer: boolean;
+      id: string; phone_number: string; status: string; deferred_reason: string | null; has_customer: boolean;
       name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null;
     }>>(Prisma.sql`
       WITH picked AS (
@@ -68,22 +113,35 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
         LIMIT ${n}::int
         FOR UPDATE SKIP LOCKED
       ), info AS (
-        SELECT p.id, u.id AS customer_id, u.name, u.city, u.customer_tier, u.attributes,
-               (u.id IS NOT NULL AND (u.subscription <> 'subscribed' OR NOT u.is_active)) AS blocked
+        SELECT p.id, r0.phone_number, u.id AS customer_id, u.name, u.city, u.customer_tier, u.attributes,
+               (u.id IS NOT NULL AND (u.subscription <> 'subscribed' OR NOT u.is_active)) AS blocked,
+               CASE WHEN u.marketing_deferred_until > ${now}::timestamptz THEN u.marketing_deferred_until END AS meta_until
         FROM picked p JOIN campaign_recipients r0 ON r0.id = p.id
         LEFT JOIN user_profiles u ON u.whatsapp_phone = r0.phone_number
+      )${capped}, decided AS (
+        SELECT i.*, cp.until AS cap_until,
+          CASE WHEN i.blocked THEN 'skip'
+               WHEN cp.until IS NOT NULL AND cp.until >= coalesce(i.meta_until, cp.until) THEN 'frequency_cap'
+               WHEN i.meta_until IS NOT NULL THEN 'meta_cap'
+               ELSE 'send' END AS action,
+          greatest(i.meta_until, cp.until) AS until
+        FROM info i LEFT JOIN capped cp ON cp.phone = i.phone_number
       )
       UPDATE campaign_recipients r SET
-        status = CASE WHEN i.blocked THEN 'skipped' ELSE 'sending' END,
-        claim_id = CASE WHEN i.blocked THEN NULL ELSE ${claimId}::uuid END,
-        claimed_at = CASE WHEN i.blocked THEN NULL ELSE ${now}::timestamptz END,
-        sent_on = ${today}::date,
-        failure_reason = CASE WHEN i.blocked THEN 'User unsubscribed' ELSE r.failure_reason END,
-        customer_id = coalesce(r.customer_id, i.customer_id),
-        deferred_reason = NULL,
+        status = CASE d.action WHEN 'skip' THEN 'skipped' WHEN 'send' THEN 'sending' ELSE 'pending' END,
+        claim_id = CASE WHEN d.action = 'send' THEN ${claimId}::uuid END,
+        claimed_at = CASE WHEN d.action = 'send' THEN ${now}::timestamptz END,
+        sent_on = CASE WHEN d.action IN ('send', 'skip') THEN ${today}::date END,
+        failure_reason = CASE WHEN d.action = 'skip' THEN 'User unsubscribed' ELSE r.failure_reason END,
+        customer_id = coalesce(r.customer_id, d.customer_id),
+        deferred_reason = CASE WHEN d.action IN ('frequency_cap', 'meta_cap') THEN d.action END,
+        next_attempt_at = CASE WHEN d.action IN ('frequency_cap', 'meta_cap') THEN d.until ELSE r.next_attempt_at END,
+        scheduled_send_date = CASE WHEN d.action IN ('frequency_cap', 'meta_cap')
+          THEN ${nextAllowedDaySql(window, Prisma.sql`greatest(r.scheduled_send_date, (d.until AT TIME ZONE ${timezone})::date)`)}
+          ELSE r.scheduled_send_date END,
         updated_at = ${now}::timestamptz
-      FROM info i WHERE r.id = i.id
-      RETURNING r.id, r.phone_number, r.status, (i.customer_id IS NOT NULL) AS has_customer, i.name, i.city, i.customer_tier, i.attributes`);
+      FROM decided d WHERE r.id = d.id
+      RETURNING r.id, r.phone_number, r.status, r.deferred_reason, (d.customer_id IS NOT NULL) AS has_customer, d.name, d.city, d.customer_tier, d.attributes`);
     if (rows.length === 0) return { kind: "nothing_due" } as const;
     const recipients = rows
       .filter((r) => r.status === "sending")
@@ -92,6 +150,10 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
         phone: r.phone_number,
         customer: r.has_customer ? { name: r.name, city: r.city, customer_tier: r.customer_tier, attributes: r.attributes } : null,
       }));
-    return { kind: "claimed", claimId, recipients, skipped: rows.length - recipients.length } as const;
+    const deferred = {
+      frequency_cap: rows.filter((r) => r.deferred_reason === "frequency_cap").length,
+      meta_cap: rows.filter((r) => r.deferred_reason === "meta_cap").length,
+    };
+    return { kind: "claimed", claimId, recipients, skipped: rows.filter((r) => r.status === "skipped").length, deferred } as const;
   });
 }

@@ -13,8 +13,16 @@
  *   repeat until the campaign's day is done; a campaign with nothing pending or in flight completes.
  * Claiming stops after timeBudgetMs; `has_more` says another call would continue.
  *
- * Extension points for careful sending (issue 10): a send window or frequency cap narrows what
- * claimBatch may take (its `due` filter and allowance) and defers the rest with packSchedule.
+ * Careful sending (issue 10):
+ *   - a send hold (flagged number, downgrade, policy error) stops all claiming (claimBatch checks it
+ *     first, under its transaction); the schedule is still rolled forward;
+ *   - a campaign is claimed only while its send window is open; once it has closed for the day, what was
+ *     due rolls to the next allowed day (step 1 packs from there);
+ *   - claimBatch defers customers over the frequency cap or under Meta's 131049 deferral;
+ *   - the failure guard is checked before a campaign's first claim and after each batch with failures;
+ *   - an account error records the account's state (maybe a send hold) and an alert;
+ *   - completions and automatic pauses raise alerts; the alert outbox is delivered at the end of the run
+ *     (never failing it).
  */
 import { renderComponents, ZCampaignComponents, type TCampaignComponents } from "@/lib/whatsapp/components";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
@@ -24,6 +32,12 @@ import { Prisma, withRetry, type Db } from "../db";
 import { ENGINE_DEFAULTS, type EngineConfig } from "../engine-config";
 import { AppError } from "../errors";
 import { hasStrandedRecipients, packSchedule } from "../recipients/pack-schedule";
+import { createAlert } from "../alerts/create-alert";
+import { deliverAlerts } from "../alerts/deliver-alerts";
+import { recordAccountError } from "../sending/account-health";
+import { enforceFailureGuard } from "../sending/failure-guard";
+import { firstSendableDay, readSendWindow, windowPhase } from "../sending/send-window";
+import { getSendingSettings } from "../sending/sending-settings";
 import { dateToDay, dayInZone, isDay, type Day } from "../time";
 import { claimBatch } from "./claim-batch";
 import { finishBatch } from "./finish-batch";
@@ -41,9 +55,15 @@ export type DailyProcessingResult = {
   unknown: number;
   retried: number;
   deferred: number;
+  /** recipients deferred by the workspace frequency cap in this run (included in `deferred`) */
+  deferred_by_frequency_cap: number;
+  /** recipients deferred because Meta capped the customer (131049) in any campaign (included in `deferred`) */
+  deferred_by_meta_cap: number;
+  /** active campaigns whose send window was closed (nothing claimed for them) */
+  outside_window: string[];
   remaining: number;
   has_more: boolean;
-  stopped_reason: "time_budget" | "account" | "messaging_limit" | null;
+  stopped_reason: "time_budget" | "account" | "messaging_limit" | "send_hold" | null;
   stopped_detail?: string;
   reconciled: { recovered: number; unknown: number };
   completed_campaigns: string[];
@@ -51,8 +71,10 @@ export type DailyProcessingResult = {
   message: string;
 };
 
-export async function runDailyProcessing({ db, now, whatsapp, config, date, log = () => {} }: {
+export async function runDailyProcessing({ db, now, whatsapp, config, date, log = () => {}, fetch: fetchFn }: {
   db: Db; now: Date; whatsapp: WhatsAppClient; config: EngineConfig; date?: Day; log?: ProcessingLog;
+  /** for the alert outbox (default: global fetch) */
+  fetch?: typeof fetch;
 }): Promise<DailyProcessingResult> {
   if (date !== undefined && !isDay(date)) throw new AppError("VALIDATION_FAILED", "date must be YYYY-MM-DD.", [{ path: "date", message: "must be a date YYYY-MM-DD" }]);
   const t0 = performance.now();
@@ -68,12 +90,20 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
 
   const result: DailyProcessingResult = {
     date: due, campaigns_processed: 0, messages_sent: 0, failed: 0, skipped: 0, unknown: 0, retried: 0, deferred: 0,
-    remaining: 0, has_more: false, stopped_reason: null, reconciled: { recovered: 0, unknown: 0 },
+    deferred_by_frequency_cap: 0, deferred_by_meta_cap: 0, outside_window: [], remaining: 0, has_more: false, stopped_reason: null, reconciled: { recovered: 0, unknown: 0 },
     completed_campaigns: [], paused_campaigns: [], message: "",
   };
 
   result.reconciled = await withRetry(() => reconcileStaleClaims({ db, now: clock(), staleClaimMs: config.staleClaimMs ?? ENGINE_DEFAULTS.staleClaimMs }));
   if (result.reconciled.recovered + result.reconciled.unknown > 0) log("reconciled stale claims", result.reconciled);
+
+  const sending = await getSendingSettings(db);
+  if (sending.sendHold.active) {
+    result.stopped_reason = "send_hold";
+    result.stopped_detail = sending.sendHold.reason ?? "Sending is on hold";
+    log("sending is on hold", { reason: sending.sendHold.reason });
+  }
+  const workspaceGuard: unknown = sending.failureGuard;
 
   const campaigns = await db.marketingCampaign.findMany({
     where: { status: "active" },
@@ -86,20 +116,31 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
       result.stopped_reason = "time_budget";
       break;
     }
-    // 1. roll forward whoever a missed day, a backoff or a limit left behind
+    // 1. roll forward whoever a missed day, a backoff, a limit or a closed send window left behind
     const campaign = await withRetry(() => db.$transaction(async (tx) => {
       const c = await lockCampaign(tx, id);
       if (c.status !== "active") return null;
-      const start = c.startDate ? dateToDay(c.startDate) : today;
-      const fromDay = start > today ? start : today;
+      const window = readSendWindow(c.sendWindow);
+      const first = firstSendableDay(window, clock(), tz);
+      const start = c.startDate ? dateToDay(c.startDate) : first;
+      const fromDay = start > first ? start : first;
       if (await hasStrandedRecipients(tx, c.id, fromDay)) {
-        const { moved } = await packSchedule(tx, { campaignId: c.id, fromDay, dailyLimit: c.dailySendLimit, now: clock(), timezone: tz });
-        if (moved > 0) log("rolled recipients forward", { campaign_id: c.id, moved });
+        const { moved } = await packSchedule(tx, { campaignId: c.id, fromDay, dailyLimit: c.dailySendLimit, now: clock(), timezone: tz, window });
+        if (moved > 0) log("rolled recipients forward", { campaign_id: c.id, moved, from: fromDay });
       }
       return c;
     }, { timeout: 120_000, maxWait: 30_000 }));
     if (!campaign) continue;
     result.campaigns_processed++;
+    if (result.stopped_reason === "send_hold") continue;
+    const window = readSendWindow(campaign.sendWindow);
+    if (windowPhase(window, clock(), tz) !== "open") {
+      result.outside_window.push(id);
+      if (await completeIfDone(db, id, clock())) result.completed_campaigns.push(id);
+      continue;
+    }
+    // failures reported by status webhooks since the last run count too
+    if (await guard(id)) continue;
 
     let components: TCampaignComponents = [];
     const parsed = ZCampaignComponents.safeParse(campaign.templateComponents);
@@ -112,10 +153,20 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
         result.stopped_reason = "time_budget";
         break outer;
       }
+      if (windowPhase(window, clock(), tz) !== "open") {
+        result.outside_window.push(id);
+        break;
+      }
       // 2. claim
       const claim = await withRetry(() => claimBatch({
         db, campaignId: id, today: dayInZone(clock(), tz), due, now: clock(), batchSize, messagingLimit: config.messagingLimit,
+        frequencyCap: sending.frequencyCap, window, timezone: tz,
       }));
+      if (claim.kind === "send_hold") {
+        result.stopped_reason = "send_hold";
+        log("sending is on hold");
+        break outer;
+      }
       if (claim.kind === "messaging_limit") {
         result.stopped_reason = "messaging_limit";
         log("messaging limit reached", { limit: config.messagingLimit });
@@ -123,6 +174,9 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
       }
       if (claim.kind !== "claimed") break;
       result.skipped += claim.skipped;
+      result.deferred += claim.deferred.frequency_cap + claim.deferred.meta_cap;
+      result.deferred_by_frequency_cap += claim.deferred.frequency_cap;
+      result.deferred_by_meta_cap += claim.deferred.meta_cap;
       if (claim.recipients.length === 0) continue;
       // 3. send, outside any transaction
       const { outcomes, stop } = await sendBatch({
@@ -152,10 +206,18 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
         result.stopped_reason = "account";
         result.stopped_detail = `${stop.code ?? "?"} ${stop.title}`;
         log("run stopped: account error", { code: stop.code, title: stop.title });
+        await withRetry(() => db.$transaction((tx) => recordAccountError(tx, { now: clock(), code: stop.code, title: stop.title })));
         break outer;
       }
+      // 5. the failure guard, after a batch with failures
+      if (counts.failed > 0 && (await guard(id))) break;
     }
     if (await completeIfDone(db, id, clock())) result.completed_campaigns.push(id);
+  }
+
+  if (config.alertWebhookUrl !== undefined) {
+    const delivered = await deliverAlerts({ db, now: clock(), url: config.alertWebhookUrl, fetch: fetchFn });
+    if (delivered.delivered + delivered.retrying + delivered.failed > 0) log("alerts", delivered);
   }
 
   const [{ n }] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
@@ -167,8 +229,19 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     + (result.failed ? `, ${result.failed} failed` : "") + (result.skipped ? `, ${result.skipped} skipped` : "")
     + (result.has_more ? ` (time budget used up: ${result.remaining} still due, call again)` : "")
     + (result.stopped_reason === "account" ? ` (stopped: ${result.stopped_detail})` : "")
-    + (result.stopped_reason === "messaging_limit" ? " (WhatsApp messaging limit reached for the moving 24 hours)" : "");
+    + (result.stopped_reason === "messaging_limit" ? " (WhatsApp messaging limit reached for the moving 24 hours)" : "")
+    + (result.stopped_reason === "send_hold" ? ` (sending is on hold: ${result.stopped_detail})` : "")
+    + (result.deferred_by_frequency_cap ? `, ${result.deferred_by_frequency_cap} deferred by the frequency cap` : "");
   return result;
+
+  /** pauses the campaign when its failure rate is over the guard's threshold; true when it did */
+  async function guard(campaignId: string): Promise<boolean> {
+    const reason = await enforceFailureGuard({ db, now: clock(), campaignId, workspaceGuard });
+    if (!reason) return false;
+    result.paused_campaigns.push({ campaign_id: campaignId, reason });
+    log("campaign paused: failure guard", { campaign_id: campaignId, reason });
+    return true;
+  }
 }
 
 async function pauseForTemplate(db: Db, campaignId: string, reason: string, now: Date) {
@@ -176,7 +249,14 @@ async function pauseForTemplate(db: Db, campaignId: string, reason: string, now:
     const n = await tx.$executeRaw(Prisma.sql`
       UPDATE marketing_campaigns SET status = 'paused', paused_by = 'template', pause_reason = ${reason}, paused_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
       WHERE id = ${campaignId}::uuid AND status = 'active'`);
-    if (n > 0) await audit(tx, { actor: "system", action: "campaign.pause", entityType: "campaign", entityId: campaignId, details: { paused_by: "template", reason }, now });
+    if (n > 0) {
+      await audit(tx, { actor: "system", action: "campaign.pause", entityType: "campaign", entityId: campaignId, details: { paused_by: "template", reason }, now });
+      const c = await tx.marketingCampaign.findUniqueOrThrow({ where: { id: campaignId }, select: { name: true } });
+      await createAlert(tx, {
+        severity: "warning", kind: "campaign_paused_template", campaignId, text: `Campaign '${c.name}' was paused: ${reason.replace(/^Paused automatically: /, "")}`,
+        dedupeKey: `campaign_paused_template:${campaignId}:${now.toISOString()}`,
+      }, now);
+    }
   }));
 }
 
@@ -189,7 +269,15 @@ async function completeIfDone(db: Db, campaignId: string, now: Date): Promise<bo
       UPDATE marketing_campaigns c SET status = 'completed', completed_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
       WHERE c.id = ${campaignId}::uuid AND c.status = 'active'
         AND NOT EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = c.id AND r.status IN ('pending', 'sending'))`);
-    if (n > 0) await audit(tx, { actor: "system", action: "campaign.complete", entityType: "campaign", entityId: campaignId, now });
+    if (n > 0) {
+      await audit(tx, { actor: "system", action: "campaign.complete", entityType: "campaign", entityId: campaignId, now });
+      const c = await tx.marketingCampaign.findUniqueOrThrow({ where: { id: campaignId } });
+      await createAlert(tx, {
+        severity: "info", kind: "campaign_completed", campaignId, dedupeKey: `campaign_completed:${campaignId}`,
+        text: `Campaign '${c.name}' completed: ${c.messagesSent} sent, ${c.messagesDelivered} delivered, ${c.messagesFailed} failed, ${c.messagesSkipped} skipped.`,
+        details: { total: c.totalTargetCustomers, sent: c.messagesSent, delivered: c.messagesDelivered, read: c.messagesRead, failed: c.messagesFailed, skipped: c.messagesSkipped, unknown: c.messagesUnknown },
+      }, now);
+    }
     return n > 0;
   }));
 }

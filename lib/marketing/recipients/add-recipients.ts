@@ -14,6 +14,7 @@ import { AppError } from "../errors";
 import { normalizePhone } from "../phone";
 import { dateToDay, dayInZone } from "../time";
 import { packSchedule } from "./pack-schedule";
+import { readSendWindow } from "../sending/send-window";
 
 export const MAX_PHONE_NUMBERS = 100_000;
 /** invalid numbers listed one by one in the answer (the count is always complete) */
@@ -67,7 +68,7 @@ export async function addRecipients(args: {
     if (inserted > 0 && (c.status === "active" || c.status === "paused")) {
       const today = dayInZone(now, timezone);
       const start = c.startDate ? dateToDay(c.startDate) : today;
-      await packSchedule(tx, { campaignId: c.id, fromDay: start > today ? start : today, dailyLimit: c.dailySendLimit, now, timezone });
+      await packSchedule(tx, { campaignId: c.id, fromDay: start > today ? start : today, dailyLimit: c.dailySendLimit, now, timezone, window: readSendWindow(c.sendWindow) });
     }
     const total = await tx.marketingCampaign.findUniqueOrThrow({ where: { id: c.id }, select: { totalTargetCustomers: true } });
     await audit(tx, {

@@ -11,8 +11,13 @@
  *
  * Only rows whose day changes are written, so rolling a few stranded recipients forward through a
  * long schedule touches a few rows per day, not the whole campaign.
+ *
+ * With a send window (issue 10) only its allowed days are used: the b-th batch goes to the b-th allowed
+ * day from fromDay (arithmetic on the week's allowed offsets, still one UPDATE), and deferred recipients
+ * go to the first allowed day on or after they become eligible.
  */
 import { Prisma, type DbOrTx } from "../db";
+import { allowedOffsets, isAllowedDaySql, nextAllowedDaySql, type TSendWindow } from "../sending/send-window";
 import type { Day } from "../time";
 
 /** statuses that count as a send attempt on their sent_on day (for the daily limit) */
@@ -28,21 +33,30 @@ export async function attemptsOnDay(db: DbOrTx, campaignId: string, day: Day): P
 
 export async function packSchedule(db: DbOrTx, args: {
   campaignId: string; fromDay: Day; dailyLimit: number; now: Date; timezone: string;
+  /** the campaign's send window (null or omitted: every day) */
+  window?: TSendWindow | null;
 }): Promise<{ moved: number }> {
   const { campaignId, fromDay, dailyLimit, now, timezone } = args;
-  const used = Math.min(await attemptsOnDay(db, campaignId, fromDay), dailyLimit);
+  const window = args.window ?? null;
+  const offsets = allowedOffsets(window, fromDay);
+  // fromDay's own attempts only count when fromDay is a send day
+  const used = offsets[0] === 0 ? Math.min(await attemptsOnDay(db, campaignId, fromDay), dailyLimit) : 0;
   const ready = await db.$executeRaw(Prisma.sql`
     UPDATE campaign_recipients r SET scheduled_send_date = x.d, updated_at = ${now}::timestamptz
     FROM (
-      SELECT id, (${fromDay}::date + ((row_number() OVER (ORDER BY scheduled_send_date NULLS LAST, created_at, id) - 1 + ${used}::int) / ${dailyLimit}::int)::int) AS d
-      FROM campaign_recipients
-      WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz)
+      SELECT b.id, (${fromDay}::date + ((b.n / ${offsets.length}::int) * 7 + (${offsets}::int[])[b.n % ${offsets.length}::int + 1])::int) AS d
+      FROM (
+        SELECT id, ((row_number() OVER (ORDER BY scheduled_send_date NULLS LAST, created_at, id) - 1 + ${used}::int) / ${dailyLimit}::int)::int AS n
+        FROM campaign_recipients
+        WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz)
+      ) b
     ) x
     WHERE r.id = x.id AND r.scheduled_send_date IS DISTINCT FROM x.d`);
+  const eligible = Prisma.sql`greatest(${fromDay}::date, (next_attempt_at AT TIME ZONE ${timezone})::date)`;
   const deferred = await db.$executeRaw(Prisma.sql`
-    UPDATE campaign_recipients SET scheduled_send_date = greatest(${fromDay}::date, (next_attempt_at AT TIME ZONE ${timezone})::date), updated_at = ${now}::timestamptz
+    UPDATE campaign_recipients SET scheduled_send_date = ${nextAllowedDaySql(window, eligible)}, updated_at = ${now}::timestamptz
     WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND next_attempt_at > ${now}::timestamptz
-      AND (scheduled_send_date IS NULL OR scheduled_send_date < ${fromDay}::date OR scheduled_send_date < (next_attempt_at AT TIME ZONE ${timezone})::date)`);
+      AND (scheduled_send_date IS NULL OR scheduled_send_date < ${eligible} OR NOT ${isAllowedDaySql(window, Prisma.sql`scheduled_send_date`)})`);
   return { moved: ready + deferred };
 }
 

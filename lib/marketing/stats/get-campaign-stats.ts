@@ -1,6 +1,6 @@
 import { parseCampaignId } from "../campaigns/campaign-id";
 import { progressPercentage, round1 } from "../campaigns/campaign-json";
-import type { DbOrTx } from "../db";
+import { Prisma, type DbOrTx } from "../db";
 import { AppError } from "../errors";
 import { scheduleExtent } from "../recipients/pack-schedule";
 
@@ -14,6 +14,10 @@ export async function getCampaignStats({ db, campaignId }: { db: DbOrTx; campaig
   if (!c) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
   const sent = c.messagesSent;
   const extent = await scheduleExtent(db, c.id);
+  // pending recipients waiting because of the frequency cap or Meta's per-user cap (131049)
+  const [deferred] = await db.$queryRaw<Array<{ cap: bigint; meta: bigint }>>(Prisma.sql`
+    SELECT count(*) FILTER (WHERE deferred_reason = 'frequency_cap') AS cap, count(*) FILTER (WHERE deferred_reason = 'meta_cap') AS meta
+    FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND status = 'pending' AND deferred_reason IS NOT NULL`);
   const estimated =
     c.status === "completed" && c.completedAt ? c.completedAt.toISOString().slice(0, 10)
     : c.status === "cancelled" || c.status === "draft" ? null
@@ -36,6 +40,10 @@ export async function getCampaignStats({ db, campaignId }: { db: DbOrTx; campaig
     daily_send_limit: c.dailySendLimit,
     remaining_send_days: extent.days,
     estimated_completion_date: estimated,
+    deferred_by_frequency_cap: Number(deferred.cap),
+    deferred_by_meta_cap: Number(deferred.meta),
+    send_window: c.sendWindow ?? null,
     pause_reason: c.pauseReason,
+    paused_by: c.pausedBy,
   };
 }

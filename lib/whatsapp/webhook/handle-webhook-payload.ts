@@ -15,6 +15,7 @@ import { applyInboundMessages, applyUserPreferences } from "./inbound";
 import { ZMessagesValue, ZUserPreferencesValue, ZWebhookEnvelope, type TMessagesValue, type TUserPreferencesValue } from "./schema";
 import { aggregateStatuses, applyStatusAggregates } from "./statuses";
 import { templateQualityWebhookHandler, templateStatusWebhookHandler } from "@/lib/marketing/templates/handle-template-webhook";
+import { phoneQualityWebhookHandler } from "@/lib/marketing/sending/account-health";
 
 export type WebhookLog = {
   info?: (message: string, details?: Record<string, unknown>) => void;
@@ -76,6 +77,8 @@ export const WEBHOOK_HANDLERS: ReadonlyArray<WebhookChangeHandler<unknown>> = [
   // message_template_status_update, message_template_quality_update (lib/marketing/templates)
   defineWebhookHandler(templateStatusWebhookHandler),
   defineWebhookHandler(templateQualityWebhookHandler),
+  // phone_number_quality_update: quality, messaging-limit tier, send hold (lib/marketing/sending)
+  defineWebhookHandler(phoneQualityWebhookHandler),
 ];
 
 export class WebhookPayloadError extends Error {

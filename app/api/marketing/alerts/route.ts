@@ -1,0 +1,10 @@
+import { z } from "zod";
+import { apiRoute, parseInput, queryObject } from "@/lib/http/api-route";
+import { findAlerts } from "@/lib/marketing/alerts/find-alerts";
+
+const ZQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).optional(), unread: z.enum(["true", "false"]).optional() }).strict();
+
+export const GET = apiRoute({}, async ({ db, query }) => {
+  const q = parseInput(ZQuery, queryObject(query));
+  return findAlerts({ db, limit: q.limit ?? 50, unreadOnly: q.unread === "true" });
+});

@@ -1,0 +1,77 @@
+/**
+ * The failure-rate guard (issue 10): after each batch, a campaign whose most recent attempts have too many
+ * non-retryable failures pauses itself (paused_by 'failure_guard') with the reason and an alert. Set-based:
+ * one query over the last `window` attempts (recipients with an outcome: queued/sent/delivered/read or
+ * failed — failed covers permanent errors, retries given up and failed status webhooks), by attempt time,
+ * since the guard was last reset (a confirmed resume). Checked once min_attempts such attempts exist;
+ * pauses when failures exceed threshold_pct percent (strictly more).
+ */
+import { audit } from "../audit";
+import { lockCampaign } from "../campaigns/lock-campaign";
+import { Prisma, withRetry, type Db } from "../db";
+import { createAlert } from "../alerts/create-alert";
+import { ERROR_TITLES } from "@/lib/whatsapp/errors";
+import { effectiveFailureGuard, type TFailureGuard } from "./sending-settings";
+
+export type GuardVerdict = { attempts: number; failed: number; pct: number; over: boolean; top: Array<{ code: number | null; n: number; label: string }> };
+
+/** The guard's reading of a campaign's recent attempts (no side effects). */
+export async function measureFailures(db: Db | Prisma.TransactionClient, campaignId: string, guard: TFailureGuard, since: Date | null): Promise<GuardVerdict> {
+  const rows = await db.$queryRaw<Array<{ code: number | null; reason: string | null; n: bigint; attempts: bigint; failed: bigint }>>(Prisma.sql`
+    WITH recent AS (
+      SELECT status, error_code, failure_reason FROM campaign_recipients
+      WHERE campaign_id = ${campaignId}::uuid AND status IN ('queued', 'sent', 'delivered', 'read', 'failed')
+        AND coalesce(sent_at, failed_at) IS NOT NULL
+        ${since ? Prisma.sql`AND coalesce(sent_at, failed_at) > ${since}::timestamptz` : Prisma.empty}
+      ORDER BY coalesce(sent_at, failed_at) DESC
+      LIMIT ${guard.window}::int
+    ), totals AS (
+      SELECT count(*) AS attempts, count(*) FILTER (WHERE status = 'failed') AS failed FROM recent
+    )
+    SELECT f.code, f.reason, f.n, t.attempts, t.failed FROM totals t
+    LEFT JOIN LATERAL (
+      SELECT error_code AS code, min(failure_reason) AS reason, count(*) AS n FROM recent WHERE status = 'failed'
+      GROUP BY error_code ORDER BY count(*) DESC, error_code LIMIT 4
+    ) f ON true`);
+  const attempts = Number(rows[0]?.attempts ?? 0);
+  const failed = Number(rows[0]?.failed ?? 0);
+  const pct = attempts > 0 ? (100 * failed) / attempts : 0;
+  const top = rows.filter((r) => r.n !== null).map((r) => ({
+    code: r.code, n: Number(r.n),
+    label: r.code !== null ? `${r.code} ${(ERROR_TITLES[r.code] ?? r.reason?.replace(/^\d+\s*/, "") ?? "error").toLowerCase()}` : (r.reason ?? "failed"),
+  }));
+  return { attempts, failed, pct, top, over: attempts >= guard.min_attempts && failed * 100 > guard.threshold_pct * attempts };
+}
+
+/** "Paused automatically: 14% of the last 500 sends failed (131026 message undeliverable: 61, …)" */
+export function guardReason(v: GuardVerdict): string {
+  const shown = v.top.slice(0, 3).map((t) => `${t.label}: ${t.n}`);
+  const more = v.top.length > 3 ? ", …" : "";
+  return `Paused automatically: ${Math.round(v.pct)}% of the last ${v.attempts} sends failed (${shown.join(", ")}${more})`;
+}
+
+/**
+ * Checks one campaign and pauses it when over the threshold (under the campaign lock, only if still
+ * active). Returns the pause reason when it paused.
+ */
+export async function enforceFailureGuard({ db, now, campaignId, workspaceGuard }: {
+  db: Db; now: Date; campaignId: string; workspaceGuard: unknown;
+}): Promise<string | null> {
+  return withRetry(() => db.$transaction(async (tx) => {
+    const c = await lockCampaign(tx, campaignId);
+    if (c.status !== "active") return null;
+    const guard = effectiveFailureGuard(workspaceGuard, c.failureGuard);
+    const verdict = await measureFailures(tx, c.id, guard, c.guardResetAt);
+    if (!verdict.over) return null;
+    const reason = guardReason(verdict);
+    await tx.marketingCampaign.update({ where: { id: c.id }, data: { status: "paused", pausedBy: "failure_guard", pauseReason: reason, pausedAt: now, updatedAt: now } });
+    await audit(tx, { actor: "system", action: "campaign.pause", entityType: "campaign", entityId: c.id, details: { paused_by: "failure_guard", reason, guard, attempts: verdict.attempts, failed: verdict.failed }, now });
+    await createAlert(tx, {
+      severity: "critical", kind: "campaign_paused_failure_guard", campaignId: c.id,
+      text: `Campaign '${c.name}' was paused: ${reason.replace(/^Paused automatically: /, "")}. Check the failures, then resume it (confirmation required).`,
+      details: { attempts: verdict.attempts, failed: verdict.failed, pct: Math.round(verdict.pct * 10) / 10, top_errors: verdict.top, guard },
+      dedupeKey: `campaign_paused_failure_guard:${c.id}:${now.toISOString()}`,
+    }, now);
+    return reason;
+  }));
+}

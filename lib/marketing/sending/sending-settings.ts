@@ -1,0 +1,117 @@
+/**
+ * The workspace's careful-sending settings (settings row id = 1): the default send window for new
+ * campaigns, the frequency cap across campaigns, the failure-guard defaults, and the account's health
+ * (send hold, quality, messaging-limit tier). Admins change the first three (updateSendingSettings).
+ */
+import { z } from "zod";
+import type { Principal } from "../auth/api-tokens";
+import { audit } from "../audit";
+import { Prisma, type DbOrTx, type Db } from "../db";
+import { AppError } from "../errors";
+import { normalizeSendWindow, readSendWindow, ZSendWindow, type TSendWindow } from "./send-window";
+
+/** At most `max` marketing messages per customer in any `days` × 24 h, across all campaigns. */
+export const ZFrequencyCap = z
+  .object({
+    max: z.number().int().min(1, "at least 1").max(100),
+    days: z.number().int().min(1, "at least 1 day").max(90),
+  })
+  .strict();
+export type TFrequencyCap = z.infer<typeof ZFrequencyCap>;
+
+/** Pause a campaign when more than threshold_pct % of its last `window` attempts failed (checked from min_attempts on). */
+export const ZFailureGuard = z
+  .object({
+    threshold_pct: z.number().gt(0, "more than 0").max(100),
+    window: z.number().int().min(10).max(10_000),
+    min_attempts: z.number().int().min(1).max(10_000),
+  })
+  .strict()
+  .refine((g) => g.min_attempts <= g.window, { path: ["min_attempts"], message: "must not exceed window" });
+export type TFailureGuard = z.infer<typeof ZFailureGuard>;
+
+/** A campaign's override: any of the fields, the rest from the settings. */
+export const ZFailureGuardOverride = z
+  .object({
+    threshold_pct: z.number().gt(0, "more than 0").max(100).optional(),
+    window: z.number().int().min(10).max(10_000).optional(),
+    min_attempts: z.number().int().min(1).max(10_000).optional(),
+  })
+  .strict();
+export type TFailureGuardOverride = z.infer<typeof ZFailureGuardOverride>;
+
+export const FAILURE_GUARD_DEFAULTS: TFailureGuard = { threshold_pct: 10, window: 500, min_attempts: 100 };
+
+export function readFrequencyCap(value: unknown): TFrequencyCap | null {
+  const parsed = ZFrequencyCap.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+/** The guard a campaign runs with: its override over the workspace's over the defaults. */
+export function effectiveFailureGuard(workspace: unknown, override: unknown): TFailureGuard {
+  const base = ZFailureGuard.safeParse(workspace);
+  const over = ZFailureGuardOverride.safeParse(override ?? {});
+  const merged = { ...(base.success ? base.data : FAILURE_GUARD_DEFAULTS), ...(over.success ? over.data : {}) };
+  return { ...merged, min_attempts: Math.min(merged.min_attempts, merged.window) };
+}
+
+export type SendingSettings = {
+  defaultSendWindow: TSendWindow | null;
+  frequencyCap: TFrequencyCap | null;
+  failureGuard: TFailureGuard;
+  sendHold: { active: boolean; reason: string | null; since: Date | null };
+  qualityRating: string | null;
+  messagingLimitTier: string | null;
+};
+
+export async function getSendingSettings(db: DbOrTx): Promise<SendingSettings> {
+  const row = await db.setting.findUnique({ where: { id: 1 } });
+  return {
+    defaultSendWindow: readSendWindow(row?.defaultSendWindow),
+    frequencyCap: readFrequencyCap(row?.frequencyCap),
+    failureGuard: effectiveFailureGuard(row?.failureGuard, null),
+    sendHold: { active: row?.sendHold ?? false, reason: row?.sendHoldReason ?? null, since: row?.sendHoldSince ?? null },
+    qualityRating: row?.qualityRating ?? null,
+    messagingLimitTier: row?.messagingLimitTier ?? null,
+  };
+}
+
+export const ZUpdateSendingSettings = z
+  .object({
+    default_send_window: ZSendWindow.nullable().optional(),
+    frequency_cap: ZFrequencyCap.nullable().optional(),
+    failure_guard: ZFailureGuard.optional(),
+  })
+  .strict();
+export type TUpdateSendingSettings = z.input<typeof ZUpdateSendingSettings>;
+
+export function sendingSettingsJson(s: SendingSettings) {
+  return {
+    default_send_window: s.defaultSendWindow,
+    frequency_cap: s.frequencyCap,
+    failure_guard: s.failureGuard,
+    send_hold: { active: s.sendHold.active, reason: s.sendHold.reason, since: s.sendHold.since?.toISOString() ?? null },
+    quality_rating: s.qualityRating,
+    messaging_limit_tier: s.messagingLimitTier,
+  };
+}
+
+/** Admins only: the default window, the frequency cap (null = off) and the failure-guard defaults. */
+export async function updateSendingSettings({ db, now, input, principal }: { db: Db; now: Date; input: TUpdateSendingSettings; principal?: Principal | null }) {
+  if (principal && principal.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin can change the sending settings.");
+  const parsed = ZUpdateSendingSettings.safeParse(input);
+  if (!parsed.success) throw new AppError("VALIDATION_FAILED", "Some values are invalid.", parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })));
+  const data = parsed.data;
+  const json = (v: object | null | undefined) => (v === undefined ? undefined : v === null ? Prisma.DbNull : v);
+  await db.$transaction(async (tx) => {
+    const fields = {
+      defaultSendWindow: json(data.default_send_window === undefined || data.default_send_window === null ? data.default_send_window : normalizeSendWindow(data.default_send_window)),
+      frequencyCap: json(data.frequency_cap),
+      failureGuard: data.failure_guard,
+      updatedAt: now,
+    };
+    await tx.setting.upsert({ where: { id: 1 }, create: { id: 1, ...fields }, update: fields });
+    await audit(tx, { actor: principal?.actor ?? "system", action: "settings.sending", entityType: "settings", entityId: "1", details: { fields: Object.keys(data) }, now });
+  });
+  return sendingSettingsJson(await getSendingSettings(db));
+}

@@ -1,0 +1,405 @@
+/**
+ * Issue 10, careful sending, against a real Postgres, the real Cloud API client and the fake Graph API,
+ * with an injected clock: send windows (activation on allowed days only, a window closing during a run,
+ * rollover), the frequency cap across overlapping campaigns and concurrent processors, 131049 deferring a
+ * customer everywhere, the failure guard, quality webhooks holding and releasing sends, and alerts
+ * delivered to a loopback receiver with a retry.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { call, checkConsistency, cloudClient, seedCustomers, setClock, setupEngineTest, strandedCount, TOKEN, type EngineTest } from "../engine/support";
+import { Prisma } from "@/lib/marketing/db";
+import { createCampaign, type TCreateCampaign } from "@/lib/marketing/campaigns/create-campaign";
+import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
+import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
+import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
+import { getCampaignStats } from "@/lib/marketing/stats/get-campaign-stats";
+import { deliverAlerts } from "@/lib/marketing/alerts/deliver-alerts";
+import { handleWebhookPayload } from "@/lib/whatsapp/webhook/handle-webhook-payload";
+import { createApiToken } from "@/lib/marketing/auth/api-tokens";
+import { updateSendingSettings } from "@/lib/marketing/sending/sending-settings";
+import type { TSendWindow } from "@/lib/marketing/sending/send-window";
+import type { EngineConfig } from "@/lib/marketing/engine-config";
+import type { WhatsAppClient } from "@/lib/whatsapp/types";
+import * as campaignsRoute from "@/app/api/marketing/campaigns/route";
+import * as activateRoute from "@/app/api/marketing/campaigns/[campaignId]/activate/route";
+import * as resumeRoute from "@/app/api/marketing/campaigns/[campaignId]/resume/route";
+import * as statsRoute from "@/app/api/marketing/campaigns/[campaignId]/stats/route";
+import * as healthRoute from "@/app/api/marketing/health/route";
+import * as releaseRoute from "@/app/api/marketing/health/release-hold/route";
+import * as alertsRoute from "@/app/api/marketing/alerts/route";
+import * as alertsReadRoute from "@/app/api/marketing/alerts/read/route";
+
+vi.mock("server-only", () => ({}));
+
+// February 2025: New York is on EST (UTC−5) throughout. 2025-02-07 is a Friday.
+const TZ = "America/New_York";
+const WEEKDAYS_9_TO_6: TSendWindow = { start: "09:00", end: "18:00", days: ["mon", "tue", "wed", "thu", "fri"] };
+let e: EngineTest;
+let wa: WhatsAppClient;
+beforeAll(async () => {
+  e = await setupEngineTest({ poolMax: 20 });
+  wa = cloudClient(e.graph, { timeoutMs: 5000 });
+});
+afterAll(async () => e?.stop());
+beforeEach(async () => {
+  e.graph.reset();
+  await e.db.$executeRaw`UPDATE marketing_campaigns SET status = 'cancelled' WHERE status IN ('active', 'paused', 'draft')`;
+  await e.db.$executeRaw`UPDATE settings SET frequency_cap = NULL, send_hold = false, send_hold_reason = NULL, send_hold_since = NULL, default_send_window = NULL`;
+  await e.db.$executeRaw`UPDATE alerts SET delivery_status = 'skipped' WHERE delivery_status = 'pending'`;
+});
+
+const config = (over: Partial<EngineConfig> = {}): EngineConfig => ({ timezone: TZ, messagingLimit: null, timeBudgetMs: 50_000, staleClaimMs: 10 * 60_000, ...over });
+const run = (now: string, over: Partial<EngineConfig> = {}) => runDailyProcessing({ db: e.db, now: new Date(now), whatsapp: wa, config: config(over) });
+
+let phoneBase = 13020000000;
+/** n fresh subscribed customers */
+async function customers(n: number): Promise<string[]> {
+  const base = phoneBase;
+  phoneBase += 1000;
+  await seedCustomers(e.db, n, { base });
+  return Array.from({ length: n }, (_, i) => String(base + i + 1));
+}
+
+async function campaign(phones: string[], opts: { limit?: number; start?: string; now?: string; window?: TSendWindow | null; priority?: number; extra?: Partial<TCreateCampaign> } = {}) {
+  const now = new Date(opts.now ?? "2025-02-06T15:00:00Z");
+  const c = await createCampaign({ db: e.db, now, input: { name: `W${phoneBase}-${Math.random()}`, template_name: "promo", daily_send_limit: opts.limit ?? 250, priority: opts.priority ?? 5,
+    ...(opts.window !== undefined ? { send_window: opts.window } : {}), ...opts.extra } });
+  await addRecipients({ db: e.db, now, timezone: TZ, campaignId: c.id, phoneNumbers: phones });
+  const activation = opts.start ? await activateCampaign({ db: e.db, now, timezone: TZ, campaignId: c.id, startDate: opts.start }) : null;
+  return { id: c.id, activation };
+}
+
+async function expectConsistent(campaignId: string) {
+  const s = await checkConsistency(e.db, campaignId);
+  expect(s.counters).toEqual(s.recount);
+  expect(s.scheduleMismatches).toBe(0);
+}
+
+async function scheduleOf(campaignId: string) {
+  const rows = await e.db.$queryRaw<Array<{ d: string; n: bigint }>>(Prisma.sql`
+    SELECT scheduled_send_date::text AS d, count(*) AS n FROM campaign_recipients
+    WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' GROUP BY 1 ORDER BY 1`);
+  return rows.map((r) => [r.d, Number(r.n)]);
+}
+
+/** every outbound marketing send per phone, oldest first */
+async function sendTimes(phones: string[]) {
+  const rows = await e.db.$queryRaw<Array<{ phone: string; at: Date }>>(Prisma.sql`
+    SELECT phone_number AS phone, sent_at AS at FROM whatsapp_messages
+    WHERE direction = 'outbound' AND phone_number = ANY(${phones}::text[]) ORDER BY sent_at`);
+  const m = new Map<string, Date[]>();
+  for (const r of rows) m.set(r.phone, [...(m.get(r.phone) ?? []), r.at]);
+  return m;
+}
+
+/** no phone has more than max sends in any `days` × 24 h */
+function maxInAnyWindow(times: Map<string, Date[]>, days: number): number {
+  let worst = 0;
+  for (const list of times.values()) {
+    for (let i = 0; i < list.length; i++) {
+      const inWindow = list.filter((t) => t.getTime() >= list[i].getTime() && t.getTime() < list[i].getTime() + days * 86_400_000).length;
+      worst = Math.max(worst, inWindow);
+    }
+  }
+  return worst;
+}
+
+describe("send windows", () => {
+  it("422 with field details for bad windows; the settings' default window applies to new campaigns", async () => {
+    setClock("2025-02-06T15:00:00Z");
+    const bad: Array<[unknown, string]> = [
+      [{ start: "9:00", end: "18:00", days: ["mon"] }, "send_window.start"],
+      [{ start: "09:00", end: "25:00", days: ["mon"] }, "send_window.end"],
+      [{ start: "18:00", end: "09:00", days: ["mon"] }, "send_window.end"],
+      [{ start: "09:00", end: "09:00", days: ["mon"] }, "send_window.end"],
+      [{ start: "09:00", end: "18:00", days: [] }, "send_window.days"],
+      [{ start: "09:00", end: "18:00", days: ["monday"] }, "send_window.days.0"],
+      [{ start: "09:00", end: "18:00", days: ["mon", "mon"] }, "send_window.days"],
+      [{ start: "09:00", end: "18:00" }, "send_window.days"],
+    ];
+    for (const [w, path] of bad) {
+      const res = await call(campaignsRoute.POST, { body: { name: "x", template_name: "promo", send_window: w } });
+      expect(res.status, JSON.stringify(w)).toBe(422);
+      expect(res.body.error.code).toBe("VALIDATION_FAILED");
+      expect(res.body.error.details.map((d: { path: string }) => d.path), JSON.stringify(w)).toContain(path);
+    }
+    await updateSendingSettings({ db: e.db, now: new Date(), input: { default_send_window: { start: "10:00", end: "16:30", days: ["fri", "mon"] } } });
+    const withDefault = await call(campaignsRoute.POST, { body: { name: "d", template_name: "promo" } });
+    expect(withDefault.status).toBe(201);
+    expect(withDefault.body.send_window).toEqual({ start: "10:00", end: "16:30", days: ["mon", "fri"] });
+    const anyTime = await call(campaignsRoute.POST, { body: { name: "n", template_name: "promo", send_window: null } });
+    expect(anyTime.body.send_window).toBeNull();
+  });
+
+  it("activation schedules allowed days only: estimated days and completion date skip weekends", async () => {
+    setClock("2025-02-06T15:00:00Z");
+    const phones = await customers(10);
+    const created = await call(campaignsRoute.POST, { body: { name: "weekdays", template_name: "promo", daily_send_limit: 3, send_window: WEEKDAYS_9_TO_6 } });
+    await addRecipients({ db: e.db, now: new Date(), timezone: TZ, campaignId: created.body.id, phoneNumbers: phones });
+    const res = await call(activateRoute.POST, { params: { campaignId: created.body.id }, query: { start_date: "2025-02-07" } });
+    expect(res.status).toBe(200);
+    // Fri 7 (3), Mon 10 (3), Tue 11 (3), Wed 12 (1)
+    expect(res.body).toMatchObject({ estimated_days: 4, estimated_completion_date: "2025-02-12" });
+    expect(await scheduleOf(created.body.id)).toEqual([["2025-02-07", 3], ["2025-02-10", 3], ["2025-02-11", 3], ["2025-02-12", 1]]);
+    // a start day that is not allowed begins on the next allowed one
+    const sat = await campaign(await customers(4), { limit: 3, window: WEEKDAYS_9_TO_6, start: "2025-02-08" });
+    expect(sat.activation).toMatchObject({ estimated_days: 2, estimated_completion_date: "2025-02-11" });
+    expect(await scheduleOf(sat.id)).toEqual([["2025-02-10", 3], ["2025-02-11", 1]]);
+    await expectConsistent(created.body.id);
+  });
+
+  it("sends only inside the window; a window closing during a run stops it; what is left rolls to the next allowed day", async () => {
+    const phones = await customers(8);
+    const c = await campaign(phones, { limit: 10, window: WEEKDAYS_9_TO_6, start: "2025-02-07" });
+    // Friday 08:30 New York: before the window
+    const early = await run("2025-02-07T13:30:00Z");
+    expect(early.messages_sent).toBe(0);
+    expect(early.outside_window).toContain(c.id);
+    // Friday 17:59:59.4: the window is open for the first batch only (each send takes 300 ms)
+    e.graph.setLatency(300);
+    const closing = await run("2025-02-07T22:59:59.400Z", { batchSize: 2, concurrency: 1 });
+    e.graph.setLatency(0);
+    expect(closing.messages_sent).toBe(2);
+    expect(closing.outside_window).toContain(c.id);
+    expect(await scheduleOf(c.id)).toEqual([["2025-02-07", 6]]);
+    // 18:05: closed for the day → the 6 due recipients roll to Monday; nobody is stranded
+    const after = await run("2025-02-07T23:05:00Z");
+    expect(after.messages_sent).toBe(0);
+    expect(await scheduleOf(c.id)).toEqual([["2025-02-10", 6]]);
+    expect(await strandedCount(e.db, "2025-02-08")).toBe(0);
+    await expectConsistent(c.id);
+    // the weekend sends nothing
+    expect((await run("2025-02-08T17:00:00Z")).messages_sent).toBe(0);
+    expect((await run("2025-02-09T17:00:00Z")).messages_sent).toBe(0);
+    // Monday 09:00 sharp: the window opens
+    expect((await run("2025-02-10T14:00:00Z")).messages_sent).toBe(6);
+    const local = await e.db.$queryRaw<Array<{ t: string; dow: number }>>(Prisma.sql`
+      SELECT to_char(sent_at AT TIME ZONE ${TZ}, 'HH24:MI:SS') AS t, extract(isodow from sent_at AT TIME ZONE ${TZ})::int AS dow
+      FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND sent_at IS NOT NULL`);
+    expect(local).toHaveLength(8);
+    for (const r of local) {
+      expect(r.dow).toBeLessThanOrEqual(5);
+      expect(r.t >= "09:00:00" && r.t <= "18:00:01").toBe(true);
+    }
+    expect((await e.db.marketingCampaign.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("completed");
+    await expectConsistent(c.id);
+  });
+});
+
+describe("frequency cap across campaigns", () => {
+  it("defers (never skips) a customer over the cap in an overlapping campaign, to the first eligible allowed day, and sends later", async () => {
+    await updateSendingSettings({ db: e.db, now: new Date(), input: { frequency_cap: { max: 1, days: 7 } } });
+    const phones = await customers(5);
+    const a = await campaign(phones, { limit: 10, start: "2025-02-07", priority: 9 });
+    const b = await campaign(phones, { limit: 10, start: "2025-02-07", priority: 1, window: WEEKDAYS_9_TO_6 });
+    const day1 = await run("2025-02-07T15:00:00Z");
+    expect(day1).toMatchObject({ messages_sent: 5, deferred_by_frequency_cap: 5, skipped: 0 });
+    const stats = await call(statsRoute.GET, { params: { campaignId: b.id } });
+    expect(stats.body).toMatchObject({ pending: 5, sent: 0, skipped: 0, deferred_by_frequency_cap: 5 });
+    // eligible again Fri 14 at 10:00 New York (7 × 24 h later), an allowed day
+    expect(await scheduleOf(b.id)).toEqual([["2025-02-14", 5]]);
+    expect((await run("2025-02-10T15:00:00Z")).messages_sent).toBe(0);
+    expect((await run("2025-02-14T14:30:00Z")).messages_sent).toBe(0); // 09:30: not yet 7 days
+    expect(await strandedCount(e.db, "2025-02-14")).toBe(0);
+    expect((await run("2025-02-14T15:01:00Z")).messages_sent).toBe(5);
+    const times = await sendTimes(phones);
+    expect([...times.values()].every((t) => t.length === 2)).toBe(true);
+    expect(maxInAnyWindow(times, 7)).toBe(1);
+    expect((await getCampaignStats({ db: e.db, campaignId: b.id })).deferred_by_frequency_cap).toBe(0);
+    await expectConsistent(a.id);
+    await expectConsistent(b.id);
+  });
+
+  it("holds under concurrent processors: never over N in D days, and every deferred recipient is sent later", async () => {
+    await updateSendingSettings({ db: e.db, now: new Date(), input: { frequency_cap: { max: 2, days: 7 } } });
+    const phones = await customers(30);
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push((await campaign(phones, { limit: 100, start: "2025-02-07" })).id);
+    const days = ["2025-02-07", "2025-02-14", "2025-02-21"];
+    for (const d of days) {
+      // four processors at once, twice
+      for (let k = 0; k < 2; k++) {
+        const results = await Promise.all([0, 1, 2, 3].map((j) => run(`${d}T16:0${k}:0${j}Z`, { batchSize: 7 })));
+        expect(results.every((r) => r.skipped === 0)).toBe(true);
+      }
+      const times = await sendTimes(phones);
+      expect(maxInAnyWindow(times, 7)).toBeLessThanOrEqual(2);
+      expect(await strandedCount(e.db, d)).toBe(0);
+    }
+    // 4 campaigns × 30 customers, 2 a week: all sent by the second week, none lost or skipped
+    const [{ sent, other }] = await e.db.$queryRaw<Array<{ sent: bigint; other: bigint }>>(Prisma.sql`
+      SELECT count(*) FILTER (WHERE status IN ('queued','sent','delivered','read')) AS sent, count(*) FILTER (WHERE status NOT IN ('queued','sent','delivered','read')) AS other
+      FROM campaign_recipients WHERE campaign_id = ANY(${ids}::uuid[])`);
+    expect([Number(sent), Number(other)]).toEqual([120, 0]);
+    expect(e.graph.sends.length).toBe(120);
+    for (const id of ids) await expectConsistent(id);
+  });
+
+  it("131049 defers the customer at least 24 h in every campaign, not only the one that hit it", async () => {
+    const phones = await customers(3);
+    const a = await campaign(phones, { limit: 10, start: "2025-02-07", priority: 9 });
+    const b = await campaign(phones, { limit: 10, start: "2025-02-07", priority: 1 });
+    e.graph.script({ to: phones[0], error: { code: 131049, title: "Not delivered to maintain healthy ecosystem engagement" }, times: 1 });
+    const r = await run("2025-02-07T15:00:00Z");
+    expect(r).toMatchObject({ messages_sent: 4, deferred_by_meta_cap: 1 });
+    expect(e.graph.sends.filter((s) => s.to === phones[0])).toHaveLength(1); // B never asked WhatsApp
+    for (const id of [a.id, b.id]) {
+      const rec = await e.db.campaignRecipient.findFirstOrThrow({ where: { campaignId: id, phoneNumber: phones[0] } });
+      expect(rec).toMatchObject({ status: "pending", deferredReason: "meta_cap" });
+      expect(rec.nextAttemptAt!.getTime()).toBeGreaterThanOrEqual(new Date("2025-02-08T15:00:00Z").getTime());
+    }
+    expect((await getCampaignStats({ db: e.db, campaignId: b.id })).deferred_by_meta_cap).toBe(1);
+    expect((await run("2025-02-08T14:00:00Z")).messages_sent).toBe(0);
+    expect((await run("2025-02-08T15:30:00Z")).messages_sent).toBe(2);
+    await expectConsistent(a.id);
+    await expectConsistent(b.id);
+  });
+});
+
+describe("failure guard", () => {
+  it("pauses at more than 10% of the last attempts (from 100 attempts on), not at 10%; resuming needs confirmation", async () => {
+    const t0 = "2025-02-06T15:00:00Z";
+    const exact = await customers(100);
+    const over = await customers(150);
+    for (const p of [...exact.slice(0, 10), ...over.slice(0, 11)]) e.graph.script({ to: p, error: { code: 131026, title: "Message undeliverable" } });
+    const a = await campaign(exact, { limit: 100, start: "2025-02-07", priority: 9 });
+    // B: the first 100 (11 failing) on day 1, 50 more (added later) on day 2
+    const b = await campaign(over.slice(0, 100), { limit: 100, priority: 1, now: t0 });
+    await addRecipients({ db: e.db, now: new Date("2025-02-06T15:01:00Z"), timezone: TZ, campaignId: b.id, phoneNumbers: over.slice(100) });
+    await activateCampaign({ db: e.db, now: new Date(t0), timezone: TZ, campaignId: b.id, startDate: "2025-02-07" });
+    const r = await run("2025-02-07T15:00:00Z", { batchSize: 50 });
+    expect(r.paused_campaigns.map((p) => p.campaign_id)).toEqual([b.id]);
+    const ca = await e.db.marketingCampaign.findUniqueOrThrow({ where: { id: a.id } });
+    expect([ca.status, ca.messagesFailed]).toEqual(["completed", 10]);
+    const cb = await e.db.marketingCampaign.findUniqueOrThrow({ where: { id: b.id } });
+    expect(cb).toMatchObject({ status: "paused", pausedBy: "failure_guard", messagesFailed: 11, messagesSent: 89, messagesPending: 50 });
+    expect(cb.pauseReason).toBe("Paused automatically: 11% of the last 100 sends failed (131026 message undeliverable: 11)");
+    const alert = await e.db.alert.findFirstOrThrow({ where: { campaignId: b.id, kind: "campaign_paused_failure_guard" } });
+    expect(alert.severity).toBe("critical");
+    // a paused campaign sends nothing
+    expect((await run("2025-02-08T15:00:00Z")).messages_sent).toBe(0);
+    setClock("2025-02-08T16:00:00Z");
+    const refused = await call(resumeRoute.POST, { params: { campaignId: b.id } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe("GUARD_CONFIRMATION_REQUIRED");
+    const health = await call(healthRoute.GET);
+    expect(health.body.guard_paused_campaigns.map((c: { id: string }) => c.id)).toContain(b.id);
+    const resumed = await call(resumeRoute.POST, { params: { campaignId: b.id }, query: { confirm: "true" } });
+    expect(resumed.status).toBe(200);
+    // the guard now judges only what is sent after the resume: the 50 left go out
+    const next = await run("2025-02-08T16:30:00Z", { batchSize: 50 });
+    expect(next).toMatchObject({ messages_sent: 50, paused_campaigns: [] });
+    await expectConsistent(b.id);
+  });
+});
+
+describe("account health", () => {
+  const quality = (event: string, time: number, extra: Record<string, unknown> = {}) => ({
+    object: "whatsapp_business_account",
+    entry: [{ id: "WABA", time, changes: [{ field: "phone_number_quality_update", value: { display_phone_number: "15550001234", event, ...extra } }] }],
+  });
+
+  it("FLAGGED holds all sending until an admin releases it; a downgrade records the tier and holds; stale events are ignored", async () => {
+    const phones = await customers(4);
+    const c = await campaign(phones, { limit: 10, start: "2025-02-07" });
+    const now = new Date("2025-02-07T14:00:00Z");
+    const t = Math.floor(now.getTime() / 1000);
+    await handleWebhookPayload({ db: e.db, now, payload: quality("FLAGGED", t, { current_limit: "TIER_10K" }), timezone: TZ });
+    let s = await e.db.setting.findUniqueOrThrow({ where: { id: 1 } });
+    expect(s).toMatchObject({ sendHold: true, qualityRating: "FLAGGED", messagingLimitTier: "TIER_10K" });
+    expect(s.sendHoldReason).toContain("flagged");
+    const held = await run("2025-02-07T15:00:00Z");
+    expect(held).toMatchObject({ messages_sent: 0, stopped_reason: "send_hold" });
+    expect(e.graph.sends).toHaveLength(0);
+    expect(await strandedCount(e.db, "2025-02-07")).toBe(0);
+    // a downgrade (newer) records the tier; an older UNFLAGGED arriving late changes nothing
+    await handleWebhookPayload({ db: e.db, now, payload: quality("DOWNGRADE", t + 60, { current_limit: "TIER_1K", old_limit: "TIER_10K" }), timezone: TZ });
+    await handleWebhookPayload({ db: e.db, now, payload: quality("UNFLAGGED", t + 30), timezone: TZ });
+    s = await e.db.setting.findUniqueOrThrow({ where: { id: 1 } });
+    expect(s).toMatchObject({ sendHold: true, qualityRating: "FLAGGED", messagingLimitTier: "TIER_1K" });
+    setClock("2025-02-07T15:10:00Z");
+    const health = await call(healthRoute.GET);
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({ send_hold: { active: true }, quality_rating: "FLAGGED", messaging_limit_tier: "TIER_1K", messaging_limit: 1000 });
+    expect(health.body.unique_users_24h).toBeGreaterThan(0); // earlier tests sent that day
+    // the hold outlives an UNFLAGGED: only an admin ends it
+    await handleWebhookPayload({ db: e.db, now, payload: quality("UNFLAGGED", t + 120), timezone: TZ });
+    expect((await e.db.setting.findUniqueOrThrow({ where: { id: 1 } })).sendHold).toBe(true);
+    const viewer = await createApiToken({ db: e.db, name: "v", role: "viewer", createdById: null, now });
+    const marketer = await createApiToken({ db: e.db, name: "m", role: "marketer", createdById: null, now });
+    expect((await call(releaseRoute.POST, { token: viewer.token })).status).toBe(403);
+    expect((await call(releaseRoute.POST, { token: marketer.token })).status).toBe(403);
+    const released = await call(releaseRoute.POST, { token: TOKEN });
+    expect(released).toMatchObject({ status: 200, body: { released: true } });
+    expect((await run("2025-02-07T15:20:00Z")).messages_sent).toBe(4);
+    const kinds = (await e.db.alert.findMany({ where: { createdAt: { gte: now } } })).map((a) => a.kind);
+    expect(kinds).toEqual(expect.arrayContaining(["send_hold", "account_quality", "send_hold_released", "campaign_completed"]));
+    await expectConsistent(c.id);
+  });
+
+  it("a policy account error from a send holds sending too", async () => {
+    const phones = await customers(3);
+    await campaign(phones, { limit: 10, start: "2025-02-07" });
+    e.graph.script({ error: { code: 131031, title: "Business account locked", httpStatus: 403 }, times: 1 });
+    const r = await run("2025-02-07T15:00:00Z", { concurrency: 1 });
+    expect(r.stopped_reason).toBe("account");
+    expect((await e.db.setting.findUniqueOrThrow({ where: { id: 1 } })).sendHold).toBe(true);
+    expect((await run("2025-02-07T15:05:00Z")).stopped_reason).toBe("send_hold");
+  });
+});
+
+describe("alerts", () => {
+  it("are listed with unread first-class, marked read, and delivered to a webhook with a retry after a failure", async () => {
+    const received: Array<{ text: string; kind: string }> = [];
+    let failures = 1;
+    const server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        if (failures-- > 0) {
+          res.writeHead(500).end("boom");
+          return;
+        }
+        received.push(JSON.parse(body));
+        res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    try {
+      const phones = await customers(2);
+      const c = await campaign(phones, { limit: 10, start: "2025-02-07" });
+      const r = await run("2025-02-07T15:00:00Z", { alertWebhookUrl: url });
+      expect(r.completed_campaigns).toEqual([c.id]);
+      let alert = await e.db.alert.findFirstOrThrow({ where: { campaignId: c.id, kind: "campaign_completed" } });
+      expect(alert).toMatchObject({ deliveryStatus: "pending", deliveryAttempts: 1, lastError: "HTTP 500" });
+      expect(alert.nextDeliveryAt!.getTime()).toBeGreaterThan(new Date("2025-02-07T15:00:20Z").getTime());
+      // not before the backoff, then delivered
+      expect((await deliverAlerts({ db: e.db, now: new Date("2025-02-07T15:00:10Z"), url })).delivered).toBe(0);
+      expect((await deliverAlerts({ db: e.db, now: new Date("2025-02-07T15:01:00Z"), url })).delivered).toBe(1);
+      alert = await e.db.alert.findFirstOrThrow({ where: { id: alert.id } });
+      expect(alert).toMatchObject({ deliveryStatus: "delivered", deliveryAttempts: 2 });
+      expect(received).toHaveLength(1);
+      expect(received[0].kind).toBe("campaign_completed");
+      expect(received[0].text).toContain("completed: 2 sent");
+      // delivered once: nothing more to post
+      expect((await deliverAlerts({ db: e.db, now: new Date("2025-02-07T16:00:00Z"), url })).delivered).toBe(0);
+      setClock("2025-02-07T16:00:00Z");
+      const list = await call(alertsRoute.GET, { query: { unread: "true" } });
+      expect(list.body.alerts.map((a: { id: string }) => a.id)).toContain(alert.id);
+      expect((await call(alertsReadRoute.POST, { body: { ids: [alert.id] } })).body).toEqual({ marked: 1 });
+      expect((await call(alertsRoute.GET, { query: { unread: "true" } })).body.alerts.map((a: { id: string }) => a.id)).not.toContain(alert.id);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it("never fails a run when the receiver is down", async () => {
+    const phones = await customers(1);
+    await campaign(phones, { limit: 10, start: "2025-02-07" });
+    const r = await run("2025-02-07T15:00:00Z", { alertWebhookUrl: "http://127.0.0.1:9/unreachable" });
+    expect(r.messages_sent).toBe(1);
+  });
+});
