@@ -20,6 +20,8 @@ type Props = {
   today: string;
   canChange: boolean;
   canManage: boolean;
+  /** who paused it: a campaign the failure guard paused asks for an explicit confirmation */
+  pausedBy?: string | null;
 };
 
 function addDay(day: string, n: number) {
@@ -28,7 +30,8 @@ function addDay(day: string, n: number) {
   return d.toISOString().slice(0, 10);
 }
 
-export function CampaignActions({ campaignId, status, pending, dailyLimit, today, canChange, canManage }: Props) {
+export function CampaignActions({ campaignId, status, pending, dailyLimit, today, canChange, canManage, pausedBy = null }: Props) {
+  const guardPaused = pausedBy === "failure_guard";
   const router = useRouter();
   const toast = useToast();
   const [dialog, setDialog] = useState<null | "activate" | "pause" | "cancel" | "resume">(null);
@@ -166,12 +169,16 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
       <ConfirmDialog
         open={dialog === "resume"}
         onClose={() => setDialog(null)}
-        variant="primary"
-        title="Resume campaign?"
-        description="Pending recipients are rescheduled from today within the daily limit."
-        confirmLabel="Resume"
+        variant={guardPaused ? "danger" : "primary"}
+        title={guardPaused ? "Resume despite the failure guard?" : "Resume campaign?"}
+        description={
+          guardPaused
+            ? "The failure guard paused this campaign because too many sends failed (see the reason above). Resume only once the cause is fixed: the guard then watches the new sends."
+            : "Pending recipients are rescheduled from today within the daily limit."
+        }
+        confirmLabel={guardPaused ? "Yes, resume anyway" : "Resume"}
         pending={busy}
-        onConfirm={() => run(() => resumeCampaignAction(campaignId))}
+        onConfirm={() => run(() => resumeCampaignAction(campaignId, guardPaused))}
       >
         {error?.message ? <Notice tone="error">{error.message}</Notice> : null}
       </ConfirmDialog>

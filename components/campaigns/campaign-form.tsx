@@ -12,6 +12,7 @@ import { initialActionState } from "@/components/forms/action-state";
 import { countAudienceAction, saveCampaignAction } from "@/app/(dashboard)/campaigns/actions";
 import { TemplateComposer, type TemplateChoice } from "@/components/templates/template-composer";
 import type { SampleCustomer, TemplateOption } from "@/components/templates/types";
+import { SendWindowFields, type SendWindowValue } from "@/components/careful/send-window-fields";
 
 /** A text value of a template parameter: a literal, or a per-recipient variable with a fallback. */
 type Value = { mode: "literal" | "variable"; text: string; field: string; fallback: string };
@@ -28,6 +29,8 @@ export type CampaignFormInitial = {
   priority: number;
   target_audience: { customer_tier?: string; city?: string; tags?: string[] };
   template_components: unknown[];
+  /** null = any time; a new campaign starts with the workspace's default window */
+  send_window?: SendWindowValue;
 };
 
 const VARIABLE_FIELDS = [
@@ -85,8 +88,11 @@ export function CampaignForm({
   initial,
   options,
   templateLibrary,
+  timezone,
 }: {
   initial: CampaignFormInitial;
+  /** CAMPAIGN_TIMEZONE, the time zone of the send window */
+  timezone?: string;
   options: { tiers: string[]; cities: string[]; tags: string[] };
   /** the approved-template library: when it has templates, the template is picked from it (components/templates) */
   templateLibrary?: { templates: TemplateOption[]; sampleCustomer: SampleCustomer | null } | null;
@@ -99,6 +105,7 @@ export function CampaignForm({
   const [language, setLanguage] = useState(initial.language_code);
   const [dailyLimit, setDailyLimit] = useState(String(initial.daily_send_limit));
   const [priority, setPriority] = useState(String(initial.priority));
+  const [sendWindow, setSendWindow] = useState<SendWindowValue>(initial.send_window ?? null);
   const [tier, setTier] = useState(initial.target_audience.customer_tier ?? "");
   const [city, setCity] = useState(initial.target_audience.city ?? "");
   const [tags, setTags] = useState<string[]>(initial.target_audience.tags ?? []);
@@ -159,6 +166,7 @@ export function CampaignForm({
     language_code: useLibrary ? (choice?.language_code ?? initial.language_code) : language,
     daily_send_limit: Number(dailyLimit),
     priority: Number(priority),
+    send_window: sendWindow,
     target_audience: audience,
     template_components: useLibrary ? (choice?.template_components ?? initial.template_components) : components,
   };
@@ -193,6 +201,9 @@ export function CampaignForm({
           <Field label="Priority" htmlFor="priority" errors={err("priority")} hint="1 (low) to 10 (high): higher priority sends first.">
             <Input id="priority" type="number" inputMode="numeric" min={1} max={10} value={priority} onChange={(e) => setPriority(e.target.value)} invalid={Boolean(err("priority"))} />
           </Field>
+          <div className="sm:col-span-2">
+            <SendWindowFields value={sendWindow} onChange={setSendWindow} errors={errors} timezone={timezone ?? "the workspace time zone"} />
+          </div>
         </CardBody>
       </Card>
 

@@ -44,7 +44,7 @@ export async function saveCampaignAction(_prev: ActionState, formData: FormData)
     } else {
       const parsed = ZUpdateCampaign.safeParse(payload);
       if (!parsed.success) return invalid(parsed.error);
-      id = (await updateCampaign({ db, now, campaignId, input: parsed.data, principal, templates: getTemplatesApi() })).id;
+      id = (await updateCampaign({ db, now, campaignId, input: parsed.data, principal, templates: getTemplatesApi(), timezone: getEnv().CAMPAIGN_TIMEZONE })).id;
     }
     revalidatePath("/campaigns");
     revalidatePath(`/campaigns/${id}`);
@@ -94,10 +94,11 @@ export async function pauseCampaignAction(campaignId: string, reason: string): P
   }
 }
 
-export async function resumeCampaignAction(campaignId: string): Promise<ActionState> {
+/** `confirm`: the user confirmed resuming a campaign the failure guard paused (409 GUARD_CONFIRMATION_REQUIRED otherwise). */
+export async function resumeCampaignAction(campaignId: string, confirm = false): Promise<ActionState> {
   try {
     const { principal } = await requireActionUser("change");
-    await resumeCampaign({ db: getDb(), now: new Date(), timezone: getEnv().CAMPAIGN_TIMEZONE, campaignId, principal, templates: getTemplatesApi() });
+    await resumeCampaign({ db: getDb(), now: new Date(), timezone: getEnv().CAMPAIGN_TIMEZONE, campaignId, principal, templates: getTemplatesApi(), confirm });
     revalidatePath(`/campaigns/${campaignId}`);
     return { ok: true, message: "Resumed: pending recipients are rescheduled from today." };
   } catch (error) {

@@ -12,6 +12,12 @@ import { ProgressBar } from "@/components/ui/progress";
 import { StatCard } from "@/components/ui/stat-card";
 import { getDb } from "@/lib/db";
 import { getOverview } from "@/lib/marketing/dashboard/overview";
+import { AccountHealthCard } from "@/components/careful/account-health-card";
+import { AlertsPanel } from "@/components/careful/alerts-panel";
+import { RunNowButton } from "@/components/careful/run-now-button";
+import { findAlerts } from "@/lib/marketing/alerts/find-alerts";
+import { getAccountHealth } from "@/lib/marketing/sending/get-account-health";
+import { getEngine } from "@/lib/server/engine";
 import { can } from "@/lib/marketing/users/permissions";
 import { requirePageUser } from "../_lib/session";
 import { today } from "../_lib/today";
@@ -20,14 +26,21 @@ export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const user = await requirePageUser();
-  const o = await getOverview({ db: getDb(), today: today() });
+  const db = getDb();
+  const [o, { config }, alerts] = await Promise.all([getOverview({ db, today: today() }), getEngine(db), findAlerts({ db, limit: 8 })]);
+  const health = await getAccountHealth({ db, now: new Date(), messagingLimit: config.messagingLimit });
   const usedPct = o.dailyCapacity > 0 ? (100 * o.sentToday) / o.dailyCapacity : 0;
   return (
     <>
       <PageHeader
         title="Overview"
         description={`Today is ${formatDay(o.today)}. Numbers update as WhatsApp reports deliveries and reads.`}
-        actions={can(user.role, "change") ? <ButtonLink href="/campaigns/new">New campaign</ButtonLink> : null}
+        actions={
+          <div className="flex gap-2">
+            {can(user.role, "manage") ? <RunNowButton /> : null}
+            {can(user.role, "change") ? <ButtonLink href="/campaigns/new">New campaign</ButtonLink> : null}
+          </div>
+        }
       />
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
         <StatCard label="Active campaigns" value={formatInt(o.activeCount)} sub={`${formatInt(o.counts.paused ?? 0)} paused · ${formatInt(o.counts.draft ?? 0)} drafts`} />
@@ -41,6 +54,11 @@ export default async function OverviewPage() {
         </div>
         <StatCard label="Delivery rate" value={formatPct(o.deliveryRate30)} sub={`${formatInt(o.totals30.delivered)} of ${formatInt(o.totals30.sent)} sent · 30 days`} />
         <StatCard label="Read rate" value={formatPct(o.readRate30)} sub={`${formatInt(o.totals30.read)} read · 30 days`} />
+      </div>
+
+      <div className="mt-6 grid gap-6 lg:grid-cols-2">
+        <AccountHealthCard health={health} isAdmin={can(user.role, "manage")} />
+        <AlertsPanel alerts={alerts.alerts} unread={alerts.unread} canChange={can(user.role, "change")} />
       </div>
 
       <div className="mt-6 grid gap-6 xl:grid-cols-3">

@@ -12,6 +12,8 @@ import { getWorkspaceSettings } from "@/lib/marketing/settings/workspace";
 import { can, ROLE_DESCRIPTIONS } from "@/lib/marketing/users/permissions";
 import { listUsers } from "@/lib/marketing/users/users";
 import { requirePageUser } from "../_lib/session";
+import { getSendingSettings, sendingSettingsJson } from "@/lib/marketing/sending/sending-settings";
+import { SendingSection } from "./sending-section";
 import { TokensSection } from "./tokens-section";
 import { UsersSection } from "./users-section";
 
@@ -22,7 +24,7 @@ export default async function SettingsPage() {
   const env = getEnv();
   const db = getDb();
   const isAdmin = can(user.role, "manage");
-  const [workspace, tokens, users] = await Promise.all([
+  const [workspace, tokens, users, sending] = await Promise.all([
     getWorkspaceSettings({
       db,
       config: {
@@ -40,6 +42,7 @@ export default async function SettingsPage() {
     }),
     isAdmin ? listApiTokens({ db }) : Promise.resolve([]),
     isAdmin ? listUsers({ db }) : Promise.resolve([]),
+    getSendingSettings(db).then(sendingSettingsJson),
   ]);
   const { config, settings } = workspace;
   const limit =
@@ -102,6 +105,7 @@ export default async function SettingsPage() {
             </CardBody>
           </Card>
         </div>
+        <SendingSection settings={sending} timezone={config.timezone} isAdmin={isAdmin} />
         {isAdmin ? (
           <>
             <TokensSection

@@ -3,6 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AddRecipients } from "@/components/campaigns/add-recipients";
 import { CampaignActions } from "@/components/campaigns/campaign-actions";
+import { getEnv } from "@/lib/env";
+import { describeSendWindow, readSendWindow } from "@/lib/marketing/sending/send-window";
 import { CampaignLive } from "@/components/campaigns/campaign-live";
 import { CampaignTemplateCard } from "@/components/templates/campaign-template-card";
 import { Badge, CampaignStatusBadge, RecipientStatusBadge } from "@/components/ui/badge";
@@ -90,6 +92,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
               {c.templateName} · {c.languageCode}
             </span>
             <span className="text-xs"> · priority {c.priority}</span>
+            <span className="text-xs"> · sends {describeSendWindow(readSendWindow(c.sendWindow)).replace(/^Any time$/, "any time")}{c.sendWindow ? ` (${getEnv().CAMPAIGN_TIMEZONE})` : ""}</span>
             {c.startDate ? <span className="text-xs"> · started {formatDay(c.startDate)}</span> : null}
           </>
         }
@@ -102,6 +105,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
             today={today}
             canChange={canChange}
             canManage={can(user.role, "manage")}
+            pausedBy={c.pausedBy}
           />
         }
       />

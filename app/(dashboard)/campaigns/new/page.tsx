@@ -8,6 +8,8 @@ import { customerFilterOptions } from "@/lib/marketing/dashboard/customers";
 import { can } from "@/lib/marketing/users/permissions";
 import { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
 import { getTemplatesApi } from "@/lib/server/templates";
+import { getEnv } from "@/lib/env";
+import { getSendingSettings } from "@/lib/marketing/sending/sending-settings";
 import { requirePageUser } from "../../_lib/session";
 
 export const metadata: Metadata = { title: "New campaign" };
@@ -17,6 +19,7 @@ export default async function NewCampaignPage() {
   if (!can(user.role, "change")) redirect("/campaigns");
   const options = await customerFilterOptions({ db: getDb() });
   const library = await getTemplateEditorData({ db: getDb(), now: new Date(), api: getTemplatesApi(), targetAudience: {} });
+  const { defaultSendWindow } = await getSendingSettings(getDb());
   return (
     <div className="mx-auto max-w-4xl">
       <PageHeader
@@ -25,7 +28,8 @@ export default async function NewCampaignPage() {
         description="Campaigns start as drafts: add recipients and activate when you are ready."
       />
       <CampaignForm
-        initial={{ name: "", description: "", template_name: "", language_code: "en_US", daily_send_limit: 250, priority: 5, target_audience: {}, template_components: [] }}
+        initial={{ name: "", description: "", template_name: "", language_code: "en_US", daily_send_limit: 250, priority: 5, target_audience: {}, template_components: [], send_window: defaultSendWindow }}
+        timezone={getEnv().CAMPAIGN_TIMEZONE}
         options={{ tiers: options.tiers.map((o) => o.value), cities: options.cities.map((o) => o.value), tags: options.tags.map((o) => o.value) }}
         templateLibrary={library}
       />

@@ -9,6 +9,8 @@ import { customerFilterOptions } from "@/lib/marketing/dashboard/customers";
 import { can } from "@/lib/marketing/users/permissions";
 import { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
 import { getTemplatesApi } from "@/lib/server/templates";
+import { getEnv } from "@/lib/env";
+import { readSendWindow } from "@/lib/marketing/sending/send-window";
 import { requirePageUser } from "../../../_lib/session";
 
 export const metadata: Metadata = { title: "Edit campaign" };
@@ -41,7 +43,9 @@ export default async function EditCampaignPage({ params }: { params: Promise<{ c
           priority: c.priority,
           target_audience: readTargetAudience(c.targetAudience),
           template_components: Array.isArray(c.templateComponents) ? (c.templateComponents as unknown[]) : [],
+          send_window: readSendWindow(c.sendWindow),
         }}
+        timezone={getEnv().CAMPAIGN_TIMEZONE}
         options={{ tiers: options.tiers.map((o) => o.value), cities: options.cities.map((o) => o.value), tags: options.tags.map((o) => o.value) }}
         templateLibrary={library}
       />

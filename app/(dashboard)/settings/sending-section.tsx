@@ -1,0 +1,132 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useActionState, useState, useTransition } from "react";
+import { SendWindowFields, describeWindow, type SendWindowValue } from "@/components/careful/send-window-fields";
+import { initialActionState } from "@/components/forms/action-state";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/dialog";
+import { Field, Input } from "@/components/ui/field";
+import { Notice } from "@/components/ui/notice";
+import { useToast } from "@/components/ui/toast";
+import { releaseSendHoldAction, saveSendingSettingsAction } from "./sending-actions";
+
+export type SendingSettingsView = {
+  default_send_window: SendWindowValue;
+  frequency_cap: { max: number; days: number } | null;
+  failure_guard: { threshold_pct: number; window: number; min_attempts: number };
+  send_hold: { active: boolean; reason: string | null; since: string | null };
+};
+
+/** Careful sending: default window, frequency cap, failure-guard defaults (admins edit), and the send hold. */
+export function SendingSection({ settings, timezone, isAdmin }: { settings: SendingSettingsView; timezone: string; isAdmin: boolean }) {
+  const router = useRouter();
+  const toast = useToast();
+  const [state, formAction, saving] = useActionState(saveSendingSettingsAction, initialActionState);
+  const [defaultWindow, setDefaultWindow] = useState<SendWindowValue>(settings.default_send_window);
+  const [capOn, setCapOn] = useState(settings.frequency_cap !== null);
+  const [capMax, setCapMax] = useState(String(settings.frequency_cap?.max ?? 2));
+  const [capDays, setCapDays] = useState(String(settings.frequency_cap?.days ?? 7));
+  const [pct, setPct] = useState(String(settings.failure_guard.threshold_pct));
+  const [win, setWin] = useState(String(settings.failure_guard.window));
+  const [min, setMin] = useState(String(settings.failure_guard.min_attempts));
+  const [confirm, setConfirm] = useState(false);
+  const [releasing, startRelease] = useTransition();
+  const errors = state.errors ?? {};
+  const payload = {
+    default_send_window: defaultWindow,
+    frequency_cap: capOn ? { max: Number(capMax), days: Number(capDays) } : null,
+    failure_guard: { threshold_pct: Number(pct), window: Number(win), min_attempts: Number(min) },
+  };
+
+  return (
+    <Card id="sending">
+      <CardHeader
+        title="Careful sending"
+        description="Send windows, how often one customer may hear from you, and when a campaign pauses itself."
+        actions={settings.send_hold.active ? <Badge tone="red" dot>On hold</Badge> : null}
+      />
+      <CardBody className="space-y-6">
+        {settings.send_hold.active ? (
+          <Notice tone="error" title="All marketing sending is on hold">
+            <p>{settings.send_hold.reason}</p>
+            {settings.send_hold.since ? <p className="mt-1 text-xs">Since {new Date(settings.send_hold.since).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short" })}</p> : null}
+            {isAdmin ? (
+              <Button className="mt-3" variant="danger" size="sm" onClick={() => setConfirm(true)}>
+                Release the hold
+              </Button>
+            ) : (
+              <p className="mt-1">Only an admin can release it.</p>
+            )}
+          </Notice>
+        ) : null}
+        {isAdmin ? (
+          <form action={formAction} className="space-y-6" noValidate>
+            <input type="hidden" name="payload" value={JSON.stringify(payload)} />
+            {state.message ? <Notice tone={state.ok ? "success" : "error"}>{state.message}</Notice> : null}
+            <div>
+              <p className="mb-2 text-sm text-slate-600">Default for new campaigns (each campaign can change it).</p>
+              <SendWindowFields value={defaultWindow} onChange={setDefaultWindow} errors={errors} prefix="default_send_window" timezone={timezone} idPrefix="default-window" />
+            </div>
+            <fieldset className="space-y-3">
+              <legend className="text-sm font-medium text-slate-700">Frequency cap across campaigns</legend>
+              <label className="flex items-center gap-2 text-sm">
+                <input type="checkbox" checked={capOn} onChange={(e) => setCapOn(e.target.checked)} /> Limit marketing messages per customer
+              </label>
+              {capOn ? (
+                <div className="grid gap-3 sm:grid-cols-2">
+                  <Field label="At most" htmlFor="cap-max" errors={errors["frequency_cap.max"]} hint="messages per customer">
+                    <Input id="cap-max" type="number" min={1} max={100} value={capMax} onChange={(e) => setCapMax(e.target.value)} />
+                  </Field>
+                  <Field label="In any" htmlFor="cap-days" errors={errors["frequency_cap.days"]} hint="days (a moving window)">
+                    <Input id="cap-days" type="number" min={1} max={90} value={capDays} onChange={(e) => setCapDays(e.target.value)} />
+                  </Field>
+                </div>
+              ) : null}
+              <p className="text-xs text-slate-500">A customer over the cap is not skipped: the message waits until they are eligible again.</p>
+            </fieldset>
+            <fieldset className="space-y-3">
+              <legend className="text-sm font-medium text-slate-700">Failure guard (default for every campaign)</legend>
+              <div className="grid gap-3 sm:grid-cols-3">
+                <Field label="Pause above" htmlFor="guard-pct" errors={errors["failure_guard.threshold_pct"]} hint="% failed">
+                  <Input id="guard-pct" type="number" min={1} max={100} step="0.1" value={pct} onChange={(e) => setPct(e.target.value)} />
+                </Field>
+                <Field label="Of the last" htmlFor="guard-window" errors={errors["failure_guard.window"]} hint="sends">
+                  <Input id="guard-window" type="number" min={10} max={10000} value={win} onChange={(e) => setWin(e.target.value)} />
+                </Field>
+                <Field label="Once at least" htmlFor="guard-min" errors={errors["failure_guard.min_attempts"]} hint="sends exist">
+                  <Input id="guard-min" type="number" min={1} max={10000} value={min} onChange={(e) => setMin(e.target.value)} />
+                </Field>
+              </div>
+            </fieldset>
+            <Button type="submit" pending={saving}>Save sending settings</Button>
+          </form>
+        ) : (
+          <dl className="grid gap-2 text-sm">
+            <div className="flex justify-between"><dt className="text-slate-500">Default send window</dt><dd className="font-medium">{describeWindow(settings.default_send_window)}</dd></div>
+            <div className="flex justify-between"><dt className="text-slate-500">Frequency cap</dt><dd className="font-medium">{settings.frequency_cap ? `${settings.frequency_cap.max} in ${settings.frequency_cap.days} days` : "Off"}</dd></div>
+            <div className="flex justify-between"><dt className="text-slate-500">Failure guard</dt><dd className="font-medium">above {settings.failure_guard.threshold_pct}% of the last {settings.failure_guard.window} (from {settings.failure_guard.min_attempts})</dd></div>
+          </dl>
+        )}
+      </CardBody>
+      <ConfirmDialog
+        open={confirm}
+        onClose={() => setConfirm(false)}
+        title="Release the send hold?"
+        description="Marketing sending resumes at the next processor run. Make sure the cause (quality, limit, policy) is dealt with."
+        confirmLabel="Release"
+        pending={releasing}
+        onConfirm={() =>
+          startRelease(async () => {
+            const r = await releaseSendHoldAction();
+            toast.show(r.message ?? "Done.", r.ok ? "success" : "error");
+            setConfirm(false);
+            if (r.ok) router.refresh();
+          })
+        }
+      />
+    </Card>
+  );
+}
