@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { DailyChart } from "@/components/charts/daily-chart";
@@ -21,6 +21,11 @@ const SCHEDULE_TONES: Record<string, "gray" | "sky" | "green" | "amber" | "red">
  */
 export function CampaignLive({ campaignId, initial, today }: { campaignId: string; initial: Live; today: string }) {
   const router = useRouter();
+  const queryClient = useQueryClient();
+  // a server render (after an action or router.refresh) brings fresher numbers than the cache
+  useEffect(() => {
+    queryClient.setQueryData(["campaign-live", campaignId], initial);
+  }, [queryClient, campaignId, initial]);
   const { data, isFetching, dataUpdatedAt } = useQuery({
     queryKey: ["campaign-live", campaignId],
     queryFn: async (): Promise<Live> => {
