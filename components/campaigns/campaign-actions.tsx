@@ -11,6 +11,7 @@ import { useToast } from "@/components/ui/toast";
 import type { ActionState } from "@/components/forms/action-state";
 import { activateCampaignAction, cancelCampaignAction, pauseCampaignAction, resumeCampaignAction, runProcessingAction } from "@/app/(dashboard)/campaigns/actions";
 import { activationPreview } from "@/lib/marketing/dashboard/activation-preview";
+import type { TSendWindow } from "@/lib/marketing/sending/send-window";
 
 type Props = {
   campaignId: string;
@@ -22,6 +23,8 @@ type Props = {
   canManage: boolean;
   /** who paused it: a campaign the failure guard paused asks for an explicit confirmation */
   pausedBy?: string | null;
+  /** the campaign's send window (the activation preview counts its allowed days only) */
+  sendWindow?: TSendWindow | null;
 };
 
 function addDay(day: string, n: number) {
@@ -30,7 +33,7 @@ function addDay(day: string, n: number) {
   return d.toISOString().slice(0, 10);
 }
 
-export function CampaignActions({ campaignId, status, pending, dailyLimit, today, canChange, canManage, pausedBy = null }: Props) {
+export function CampaignActions({ campaignId, status, pending, dailyLimit, today, canChange, canManage, pausedBy = null, sendWindow = null }: Props) {
   const guardPaused = pausedBy === "failure_guard";
   const router = useRouter();
   const toast = useToast();
@@ -55,7 +58,7 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
     });
   }
 
-  const preview = activationPreview({ pending, dailyLimit, startDate });
+  const preview = activationPreview({ pending, dailyLimit, startDate, sendWindow });
   const exportLink = (
     <a href={`/api/dashboard/campaigns/${campaignId}/export`} className="inline-flex h-10 items-center rounded-lg border border-slate-300 bg-white px-4 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50" download>
       Export CSV

@@ -24,7 +24,8 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type Db } from "../db";
 import { attemptsOnDay } from "../recipients/pack-schedule";
-import { nextAllowedDaySql, type TSendWindow } from "../sending/send-window";
+import type { TSendWindow } from "../sending/send-window";
+import { nextAllowedDaySql } from "../sending/send-window-sql";
 import type { TFrequencyCap } from "../sending/sending-settings";
 import type { Day } from "../time";
 

@@ -17,7 +17,8 @@
  * go to the first allowed day on or after they become eligible.
  */
 import { Prisma, type DbOrTx } from "../db";
-import { allowedOffsets, isAllowedDaySql, nextAllowedDaySql, type TSendWindow } from "../sending/send-window";
+import { allowedOffsets, type TSendWindow } from "../sending/send-window";
+import { isAllowedDaySql, nextAllowedDaySql } from "../sending/send-window-sql";
 import type { Day } from "../time";
 
 /** statuses that count as a send attempt on their sent_on day (for the daily limit) */

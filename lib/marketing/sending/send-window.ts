@@ -5,11 +5,12 @@
  * The scheduler (pack-schedule.ts) puts recipients on allowed days only; the processor claims a campaign's
  * recipients only while its window is open, and once it has closed for the day, what was due rolls to the
  * next allowed day. `start` is inclusive, `end` exclusive ("24:00" = until midnight).
+ * Pure (no database imports: the dashboard's client components use it); the SQL helpers are in
+ * send-window-sql.ts.
  */
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns";
 import { z } from "zod";
-import { Prisma } from "../db";
 import { addDays, dayInZone, type Day } from "../time";
 
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
@@ -82,18 +83,6 @@ export function shiftToAllowed(w: TSendWindow | null): number[] {
     for (let k = 0; k < 7; k++) if (dows.includes(((dow - 1 + k) % 7) + 1)) return k;
     return 0;
   });
-}
-
-/** SQL: the first allowed day on or after the `date` expression. */
-export function nextAllowedDaySql(w: TSendWindow | null, date: Prisma.Sql): Prisma.Sql {
-  if (!w || w.days.length === 7) return date;
-  return Prisma.sql`(${date} + (${shiftToAllowed(w)}::int[])[extract(isodow from ${date})::int])`;
-}
-
-/** SQL: true when the `date` expression is an allowed day. */
-export function isAllowedDaySql(w: TSendWindow | null, date: Prisma.Sql): Prisma.Sql {
-  if (!w || w.days.length === 7) return Prisma.sql`true`;
-  return Prisma.sql`(extract(isodow from ${date})::int = ANY(${allowedIsoDows(w)}::int[]))`;
 }
 
 export type WindowPhase =

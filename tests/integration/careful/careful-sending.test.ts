@@ -30,6 +30,7 @@ import * as healthRoute from "@/app/api/marketing/health/route";
 import * as releaseRoute from "@/app/api/marketing/health/release-hold/route";
 import * as alertsRoute from "@/app/api/marketing/alerts/route";
 import * as alertsReadRoute from "@/app/api/marketing/alerts/read/route";
+import * as sendingSettingsRoute from "@/app/api/marketing/settings/sending/route";
 
 vi.mock("server-only", () => ({}));
 
@@ -131,6 +132,21 @@ describe("send windows", () => {
     expect(withDefault.body.send_window).toEqual({ start: "10:00", end: "16:30", days: ["mon", "fri"] });
     const anyTime = await call(campaignsRoute.POST, { body: { name: "n", template_name: "promo", send_window: null } });
     expect(anyTime.body.send_window).toBeNull();
+  });
+
+  it("settings: admins set the default window, cap and guard (422 on bad values, 403 for others)", async () => {
+    setClock("2025-02-06T15:00:00Z");
+    const marketer = await createApiToken({ db: e.db, name: "m2", role: "marketer", createdById: null, now: new Date() });
+    const body = { default_send_window: WEEKDAYS_9_TO_6, frequency_cap: { max: 2, days: 7 }, failure_guard: { threshold_pct: 15, window: 400, min_attempts: 50 } };
+    expect((await call(sendingSettingsRoute.PATCH, { method: "PATCH", body, token: marketer.token })).status).toBe(403);
+    const bad = await call(sendingSettingsRoute.PATCH, { method: "PATCH", body: { frequency_cap: { max: 0, days: 7 }, failure_guard: { threshold_pct: 10, window: 100, min_attempts: 200 } } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(["failure_guard.min_attempts", "frequency_cap.max"]);
+    const ok = await call(sendingSettingsRoute.PATCH, { method: "PATCH", body });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject(body);
+    expect((await call(sendingSettingsRoute.GET)).body).toMatchObject({ ...body, send_hold: { active: false } });
+    await updateSendingSettings({ db: e.db, now: new Date(), input: { failure_guard: { threshold_pct: 10, window: 500, min_attempts: 100 } } });
   });
 
   it("activation schedules allowed days only: estimated days and completion date skip weekends", async () => {

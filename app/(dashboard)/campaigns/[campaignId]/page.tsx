@@ -106,6 +106,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
             canChange={canChange}
             canManage={can(user.role, "manage")}
             pausedBy={c.pausedBy}
+            sendWindow={readSendWindow(c.sendWindow)}
           />
         }
       />

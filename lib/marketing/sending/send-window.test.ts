@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { activationPreview } from "../dashboard/activation-preview";
+import { allowedOffsets, describeSendWindow, firstSendableDay, nextAllowedDay, nthAllowedDay, shiftToAllowed, windowPhase, ZSendWindow, type TSendWindow } from "./send-window";
+
+const WEEKDAYS: TSendWindow = { start: "09:00", end: "18:00", days: ["mon", "tue", "wed", "thu", "fri"] };
+const NY = "America/New_York";
+
+describe("send windows", () => {
+  it("validates: HH:MM, start before end, at least one day, each day once", () => {
+    expect(ZSendWindow.safeParse(WEEKDAYS).success).toBe(true);
+    expect(ZSendWindow.safeParse({ ...WEEKDAYS, end: "24:00" }).success).toBe(true);
+    for (const bad of [{ ...WEEKDAYS, start: "9:00" }, { ...WEEKDAYS, start: "24:00" }, { ...WEEKDAYS, end: "08:00" }, { ...WEEKDAYS, days: [] }, { ...WEEKDAYS, days: ["mon", "mon"] }, { ...WEEKDAYS, extra: 1 }]) {
+      expect(ZSendWindow.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
+  it("counts allowed days (2025-02-07 is a Friday)", () => {
+    expect(nextAllowedDay(WEEKDAYS, "2025-02-08")).toBe("2025-02-10");
+    expect(nextAllowedDay(null, "2025-02-08")).toBe("2025-02-08");
+    expect(allowedOffsets(WEEKDAYS, "2025-02-07")).toEqual([0, 3, 4, 5, 6]);
+    expect([0, 1, 2, 3, 4, 5].map((n) => nthAllowedDay(WEEKDAYS, "2025-02-07", n))).toEqual(["2025-02-07", "2025-02-10", "2025-02-11", "2025-02-12", "2025-02-13", "2025-02-14"]);
+    expect(nthAllowedDay(null, "2025-01-15", 39)).toBe("2025-02-23");
+    expect(shiftToAllowed(WEEKDAYS)).toEqual([0, 0, 0, 0, 0, 2, 1]);
+    expect(describeSendWindow(WEEKDAYS)).toBe("Mon–Fri 09:00–18:00");
+  });
+
+  it("knows whether it is open, in the workspace time zone", () => {
+    expect(windowPhase(WEEKDAYS, new Date("2025-02-07T13:59:00Z"), NY)).toBe("before");
+    expect(windowPhase(WEEKDAYS, new Date("2025-02-07T14:00:00Z"), NY)).toBe("open");
+    expect(windowPhase(WEEKDAYS, new Date("2025-02-07T22:59:59Z"), NY)).toBe("open");
+    expect(windowPhase(WEEKDAYS, new Date("2025-02-07T23:00:00Z"), NY)).toBe("closed");
+    expect(windowPhase(WEEKDAYS, new Date("2025-02-08T15:00:00Z"), NY)).toBe("closed");
+    expect(windowPhase(null, new Date("2025-02-08T03:00:00Z"), NY)).toBe("open");
+    expect(firstSendableDay(WEEKDAYS, new Date("2025-02-07T23:30:00Z"), NY)).toBe("2025-02-10");
+    expect(firstSendableDay(WEEKDAYS, new Date("2025-02-07T12:00:00Z"), NY)).toBe("2025-02-07");
+  });
+
+  it("the activation preview skips days the window does not allow; without one the spec's example stays 40 days", () => {
+    expect(activationPreview({ pending: 10_000, dailyLimit: 250, startDate: "2025-01-15" })).toEqual({ days: 40, lastDay: "2025-02-23", lastDayCount: 250 });
+    expect(activationPreview({ pending: 10, dailyLimit: 3, startDate: "2025-02-07", sendWindow: WEEKDAYS })).toMatchObject({ days: 4, lastDay: "2025-02-12" });
+  });
+});
