@@ -27,7 +27,11 @@ export async function getCampaignDetailExtras({ db, campaignId, today }: { db: D
 export async function getCampaignLive({ db, campaignId, today }: { db: DbOrTx; campaignId: string; today: string }) {
   const c = await db.marketingCampaign.findUnique({ where: { id: campaignId } });
   if (!c) return null;
-  const extras = await getCampaignDetailExtras({ db, campaignId, today });
+  const [extras, deferredByCap] = await Promise.all([
+    getCampaignDetailExtras({ db, campaignId, today }),
+    // pending recipients waiting for the frequency cap (issue 10)
+    db.campaignRecipient.count({ where: { campaignId, status: "pending", deferredReason: "frequency_cap" } }),
+  ]);
   return {
     campaign: {
       id: c.id,
@@ -42,6 +46,7 @@ export async function getCampaignLive({ db, campaignId, today }: { db: DbOrTx; c
       pending: c.messagesPending,
       skipped: c.messagesSkipped,
       unknown: c.messagesUnknown,
+      deferredByCap,
       updatedAt: c.updatedAt.toISOString(),
     },
     ...extras,
