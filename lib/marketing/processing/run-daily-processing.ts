@@ -132,7 +132,8 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     }, { timeout: 120_000, maxWait: 30_000 }));
     if (!campaign) continue;
     result.campaigns_processed++;
-    if (result.stopped_reason === "send_hold") continue;
+    // a run that must stop sending still rolls every later campaign forward (nobody stranded)
+    if (result.stopped_reason === "send_hold" || result.stopped_reason === "messaging_limit" || result.stopped_reason === "account") continue;
     const window = readSendWindow(campaign.sendWindow);
     if (windowPhase(window, clock(), tz) !== "open") {
       result.outside_window.push(id);
@@ -165,12 +166,12 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
       if (claim.kind === "send_hold") {
         result.stopped_reason = "send_hold";
         log("sending is on hold");
-        break outer;
+        break;
       }
       if (claim.kind === "messaging_limit") {
         result.stopped_reason = "messaging_limit";
         log("messaging limit reached", { limit: config.messagingLimit });
-        break outer;
+        break;
       }
       if (claim.kind !== "claimed") break;
       result.skipped += claim.skipped;
@@ -207,7 +208,7 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
         result.stopped_detail = `${stop.code ?? "?"} ${stop.title}`;
         log("run stopped: account error", { code: stop.code, title: stop.title });
         await withRetry(() => db.$transaction((tx) => recordAccountError(tx, { now: clock(), code: stop.code, title: stop.title })));
-        break outer;
+        break;
       }
       // 5. the failure guard, after a batch with failures
       if (counts.failed > 0 && (await guard(id))) break;
