@@ -15,7 +15,7 @@ import fc from "fast-check";
 
 vi.mock("server-only", () => ({}));
 
-import { checkConsistency, cloudClient, maxAttemptsPerDay, seedCustomers, setupEngineTest, strandedCount, type EngineTest } from "../engine/support";
+import { checkConsistency, cloudClient, maxAttemptsPerDay, seedCustomers, setupEngineTest, type EngineTest } from "../engine/support";
 import { envelope, statusesPayload, ts, type StatusInput } from "../whatsapp/fixtures";
 import { logFigures, SCALE } from "./support";
 import { Prisma } from "@/lib/marketing/db";
