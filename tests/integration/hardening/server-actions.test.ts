@@ -23,11 +23,11 @@ import { can } from "@/lib/marketing/users/permissions";
 
 type Action = (...args: unknown[]) => Promise<unknown>;
 
-function useServerFiles(dir: string): string[] {
+function findUseServerFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...useServerFiles(p));
+    if (entry.isDirectory()) out.push(...findUseServerFiles(p));
     else if (/\.(ts|tsx)$/.test(entry.name) && /^\s*["']use server["']/.test(fs.readFileSync(p, "utf8"))) out.push(p);
   }
   return out.sort();
@@ -45,7 +45,7 @@ function exportedActions(source: string) {
 }
 
 let e: EngineTest;
-const files = useServerFiles(path.join(ROOT, "app"));
+const files = findUseServerFiles(path.join(ROOT, "app"));
 const g = globalThis as unknown as { __actionUser?: unknown };
 let calls = 0;
 
