@@ -24,8 +24,8 @@ import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
 import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
 import { createTemplatesApi } from "@/lib/whatsapp/templates/create-templates-api";
 
-const ROUTE_RUNS = 6_500 * SCALE;
-const WEBHOOK_RUNS = 3_500 * SCALE;
+const ROUTE_RUNS = 5_000 * SCALE;
+const WEBHOOK_RUNS = 5_000 * SCALE;
 const LEAKS = [/\bat .+\.(ts|js):\d+/, /\bSELECT\b.+\bFROM\b/i, /\bINSERT INTO\b/i, /prisma/i, /postgres(ql)?:\/\//i, ...Object.values(SECRETS).map((s) => new RegExp(s))];
 
 let e: EngineTest;
@@ -109,7 +109,7 @@ describe("fuzzing every route handler", () => {
         }),
       { numRuns: ROUTE_RUNS, seed: process.env.HARDENING_SEED ? Number(process.env.HARDENING_SEED) : undefined, endOnFailure: true },
     );
-  });
+  }, 300_000 * SCALE);
 });
 
 const webhookBody = fc.oneof(
@@ -173,5 +173,5 @@ describe("fuzzing the WhatsApp webhook", () => {
       checkResponse(`webhook GET ?${query}`, res);
       expect(res.status).toBe(403);
     }), { numRuns: 200 * SCALE });
-  });
+  }, 300_000 * SCALE);
 });

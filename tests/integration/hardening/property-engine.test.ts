@@ -333,5 +333,5 @@ describe("random operation sequences", () => {
       ),
       { numRuns: RUNS, endOnFailure: true, seed: process.env.HARDENING_SEED ? Number(process.env.HARDENING_SEED) : undefined },
     );
-  }, 600_000);
+  }, 600_000 * SCALE);
 });
