@@ -76,6 +76,23 @@ describe("audit log", () => {
   });
 });
 
+describe("imports", () => {
+  it("a CSV with one bad row is rejected with row-level messages and writes nothing", async () => {
+    const actor: Principal = { kind: "env-token", id: null, role: "admin", actor: "env-token" };
+    const before = { profiles: await e.db.userProfile.count(), audit: await e.db.auditLog.count() };
+    const result = await importCustomersCsv({ db: e.db, now: new Date(), principal: actor, records: [
+      ["phone", "name", "subscription"], ["15558881001", "Good", "subscribed"], ["not-a-phone", "Bad", "subscribed"], ["15558881003", "Also good", "maybe"],
+      ["15558881004", "<script>alert(1)</script>'; DROP TABLE user_profiles; --", "subscribed"],
+    ] });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.errorCount).toBeGreaterThanOrEqual(2);
+      expect(JSON.stringify(result.errors)).toMatch(/3/); // the data row numbers are named
+    }
+    expect({ profiles: await e.db.userProfile.count(), audit: await e.db.auditLog.count() }).toEqual(before);
+  });
+});
+
 describe("limits", () => {
   it("list endpoints cap their page size (422 above the cap) and never answer more than it", async () => {
     const lists = routes.filter((r) => r.handlers.GET && /campaigns\/route|customers\/route|recipients\/route|templates\/route|audit/.test(r.file) && r.file.startsWith("app/api/"));
