@@ -15,7 +15,7 @@ vi.mock("next-auth", async (importOriginal) => (await import("./support")).sessi
 
 import { SECRETS } from "./env";
 import { seedCustomers, setupEngineTest, type EngineTest } from "../engine/support";
-import { callRoute, isErrorBody, loadRoutes, logFigures, MISSING_ID, SCALE, type Method, type RouteFile } from "./support";
+import { callRoute, isErrorBody, loadRoutes, logFigures, MISSING_ID, SCALE, sessionCookie, type Method, type RouteFile } from "./support";
 import { bodyText, nastyString, nastyValue, queryString } from "./arbitraries";
 import { installWriteCounter, writeCount } from "./write-counter";
 import { signatureHeader } from "@/lib/whatsapp/webhook/signature";
@@ -31,6 +31,7 @@ const LEAKS = [/\bat .+\.(ts|js):\d+/, /\bSELECT\b.+\bFROM\b/i, /\bINSERT INTO\b
 let e: EngineTest;
 let routes: RouteFile[];
 let ids: string[] = [];
+let adminCookie = "";
 const figures = { cases: 0, fiveXx: 0, rejected: 0, accepted: 0, partialWrites: 0, nonJsonErrors: 0 };
 const byStatus = new Map<number, number>();
 
@@ -53,6 +54,8 @@ beforeAll(async () => {
     ids.push(c.id);
   }
   ids = [...ids, MISSING_ID];
+  const admin = await e.db.user.create({ data: { email: "fuzz-admin@example.com", passwordHash: "x", role: "admin" } });
+  adminCookie = await sessionCookie(SECRETS.AUTH_SECRET, { id: admin.id, email: admin.email, role: "admin" });
   await installWriteCounter(e.db);
 });
 afterAll(async () => {
@@ -89,16 +92,19 @@ describe("fuzzing every route handler", () => {
     }
     await fc.assert(
       fc.asyncProperty(fc.nat(targets.length - 1), pathId, queryString, bodyText, fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"),
-        async (ti, pid, query, body, contentType) => {
+        fc.constantFrom("bearer", "bearer", "bearer", "session"),
+        async (ti, pid, query, body, contentType, authMode) => {
           const { r, m } = targets[ti];
           const id = "real" in pid ? ids[pid.real] : pid.raw;
           const before = await writeCount(e.db);
           const res = await callRoute(r, {
             method: m, params: Object.fromEntries(r.params.map((p) => [p, id])), query,
-            headers: { authorization: `Bearer ${SECRETS.MARKETING_API_TOKEN}`, "content-type": contentType },
+            headers: authMode === "bearer"
+              ? { authorization: `Bearer ${SECRETS.MARKETING_API_TOKEN}`, "content-type": contentType }
+              : { cookie: adminCookie, origin: "http://localhost", "content-type": contentType }, // a signed-in admin in the browser
             body: m === "GET" ? undefined : body,
           });
-          const label = `${m} ${r.file} id=${JSON.stringify(id).slice(0, 80)} ?${query.slice(0, 200)} body=${(body ?? "").slice(0, 300)}`;
+          const label = `${m} ${r.file} (${authMode}) id=${JSON.stringify(id).slice(0, 80)} ?${query.slice(0, 200)} body=${(body ?? "").slice(0, 300)}`;
           checkResponse(label, res);
           if (res.status >= 400) {
             figures.rejected++;
