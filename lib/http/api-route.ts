@@ -54,24 +54,31 @@ export function toErrorResponse(error: unknown): NextResponse {
   return errorResponse("INTERNAL", "Something went wrong on our side. Try again.");
 }
 
-async function readJson(req: NextRequest, maxBytes: number): Promise<unknown> {
+/** The body's bytes, or null when it is larger than `max` (read incrementally: never more than max is buffered). */
+export async function readBodyBytes(req: Request, max: number): Promise<Buffer | null> {
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than ${maxBytes} bytes.`);
+  if (declared > max) return null;
   const reader = req.body?.getReader();
-  if (!reader) return undefined;
+  if (!reader) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > maxBytes) {
+    if (size > max) {
       await reader.cancel().catch(() => {});
-      throw new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than ${maxBytes} bytes.`);
+      return null;
     }
     chunks.push(value);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+async function readJson(req: NextRequest, maxBytes: number): Promise<unknown> {
+  const bytes = await readBodyBytes(req, maxBytes);
+  if (!bytes) throw new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than ${maxBytes} bytes.`);
+  const text = bytes.toString("utf8");
   if (text.trim() === "") return undefined;
   let value: unknown;
   try {

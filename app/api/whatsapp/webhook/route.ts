@@ -8,7 +8,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { errorResponse } from "@/lib/http/api-route";
+import { errorResponse, readBodyBytes } from "@/lib/http/api-route";
 import { handleWebhookPayload, WebhookPayloadError } from "@/lib/whatsapp/webhook/handle-webhook-payload";
 import { verifyWebhookSignature } from "@/lib/whatsapp/webhook/signature";
 
@@ -27,32 +27,11 @@ export async function GET(req: NextRequest) {
   return errorResponse("FORBIDDEN", "Verification failed.");
 }
 
-/** The body as bytes, or null when it exceeds the limit. */
-async function readRawBody(req: NextRequest, max: number): Promise<Buffer | null> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > max) return null;
-  const reader = req.body?.getReader();
-  if (!reader) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
-
 export async function POST(req: NextRequest) {
   const env = getEnv();
   let raw: Buffer | null;
   try {
-    raw = await readRawBody(req, MAX_WEBHOOK_BODY_BYTES);
+    raw = await readBodyBytes(req, MAX_WEBHOOK_BODY_BYTES);
   } catch {
     return errorResponse("BAD_REQUEST", "The request body could not be read.");
   }
