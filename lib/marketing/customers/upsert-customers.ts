@@ -8,7 +8,7 @@
 import { z } from "zod";
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
-import { Prisma, type Db } from "../db";
+import { Prisma, type DbOrTx } from "../db";
 import { AppError } from "../errors";
 import { normalizePhone } from "../phone";
 
@@ -35,7 +35,7 @@ export const ZUpsertCustomers = z.object({ customers: z.array(z.unknown()).min(1
 export type RowError = { row: number; field: string; message: string };
 
 export async function upsertCustomers({ db, now, rows, principal, source = "api" }: {
-  db: Db; now: Date; rows: unknown[]; principal?: Principal | null; source?: string;
+  db: DbOrTx; now: Date; rows: unknown[]; principal?: Principal | null; source?: string;
 }) {
   if (rows.length > MAX_CUSTOMERS_PER_REQUEST) throw new AppError("VALIDATION_FAILED", `At most ${MAX_CUSTOMERS_PER_REQUEST} customers a request.`);
   const errors: RowError[] = [];

@@ -32,7 +32,7 @@ export async function importCustomersCsv({ db, now, principal, records }: {
       for (let i = 0; i < mapped.rows.length; i += MAX_CUSTOMERS_PER_REQUEST) {
         // upsertCustomers opens no transaction of its own: given the transaction client, every chunk
         // commits together or not at all
-        const r = await upsertCustomers({ db: tx as unknown as Db, now, rows: mapped.rows.slice(i, i + MAX_CUSTOMERS_PER_REQUEST), principal, source: "csv_import" });
+        const r = await upsertCustomers({ db: tx, now, rows: mapped.rows.slice(i, i + MAX_CUSTOMERS_PER_REQUEST), principal, source: "csv_import" });
         created += r.created;
         updated += r.updated;
       }
