@@ -18,6 +18,8 @@ export type SendingSettingsView = {
   frequency_cap: { max: number; days: number } | null;
   failure_guard: { threshold_pct: number; window: number; min_attempts: number };
   send_hold: { active: boolean; reason: string | null; since: string | null };
+  require_test_send: boolean;
+  test_phone_numbers: string[];
 };
 
 /** Careful sending: default window, frequency cap, failure-guard defaults (admins edit), and the send hold. */
@@ -32,6 +34,8 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
   const [pct, setPct] = useState(String(settings.failure_guard.threshold_pct));
   const [win, setWin] = useState(String(settings.failure_guard.window));
   const [min, setMin] = useState(String(settings.failure_guard.min_attempts));
+  const [requireTest, setRequireTest] = useState(settings.require_test_send);
+  const [testNumbers, setTestNumbers] = useState(settings.test_phone_numbers.map((p) => `+${p}`).join("\n"));
   const [confirm, setConfirm] = useState(false);
   const [releasing, startRelease] = useTransition();
   const errors = state.errors ?? {};
@@ -39,7 +43,12 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
     default_send_window: defaultWindow,
     frequency_cap: capOn ? { max: Number(capMax), days: Number(capDays) } : null,
     failure_guard: { threshold_pct: Number(pct), window: Number(win), min_attempts: Number(min) },
+    require_test_send: requireTest,
+    test_phone_numbers: testNumbers.split(/[\s,;]+/).map((n) => n.trim()).filter(Boolean),
   };
+  const testNumberErrors = Object.entries(errors)
+    .filter(([key]) => key === "test_phone_numbers" || key.startsWith("test_phone_numbers."))
+    .flatMap(([, messages]) => messages ?? []);
 
   return (
     <Card id="sending">
@@ -101,12 +110,29 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
                 </Field>
               </div>
             </fieldset>
+            <fieldset className="space-y-3">
+              <legend className="text-sm font-medium text-slate-700">Test sends</legend>
+              <label className="flex items-center gap-2 text-sm">
+                <input type="checkbox" checked={requireTest} onChange={(e) => setRequireTest(e.target.checked)} /> Require a successful test send before a campaign can be activated
+              </label>
+              <Field label="Team test numbers" htmlFor="test-numbers" errors={testNumberErrors.length ? testNumberErrors : undefined} hint="Up to 10, one per line, with the country code. Offered in every campaign's test-send panel.">
+                <textarea
+                  id="test-numbers"
+                  rows={3}
+                  value={testNumbers}
+                  onChange={(e) => setTestNumbers(e.target.value)}
+                  className="block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm focus:border-brand-600 focus:outline-none"
+                  placeholder="+1 415 555 0100"
+                />
+              </Field>
+            </fieldset>
             <Button type="submit" pending={saving}>Save sending settings</Button>
           </form>
         ) : (
           <dl className="grid gap-2 text-sm">
             <div className="flex justify-between"><dt className="text-slate-500">Default send window</dt><dd className="font-medium">{describeWindow(settings.default_send_window)}</dd></div>
             <div className="flex justify-between"><dt className="text-slate-500">Frequency cap</dt><dd className="font-medium">{settings.frequency_cap ? `${settings.frequency_cap.max} in ${settings.frequency_cap.days} days` : "Off"}</dd></div>
+            <div className="flex justify-between"><dt className="text-slate-500">Test send before activation</dt><dd className="font-medium">{settings.require_test_send ? "Required" : "Optional"}</dd></div>
             <div className="flex justify-between"><dt className="text-slate-500">Failure guard</dt><dd className="font-medium">above {settings.failure_guard.threshold_pct}% of the last {settings.failure_guard.window} (from {settings.failure_guard.min_attempts})</dd></div>
           </dl>
         )}

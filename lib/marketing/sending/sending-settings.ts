@@ -8,6 +8,7 @@ import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
 import { Prisma, type DbOrTx, type Db } from "../db";
 import { AppError } from "../errors";
+import { normalizePhone } from "../phone";
 import { normalizeSendWindow, readSendWindow, ZSendWindow, type TSendWindow } from "./send-window";
 
 /** At most `max` marketing messages per customer in any `days` × 24 h, across all campaigns. */
@@ -62,6 +63,10 @@ export type SendingSettings = {
   sendHold: { active: boolean; reason: string | null; since: Date | null };
   qualityRating: string | null;
   messagingLimitTier: string | null;
+  /** activation needs a successful test send of the current template and values */
+  requireTestSend: boolean;
+  /** the team's test numbers, offered by the test-send panel */
+  testPhoneNumbers: string[];
 };
 
 export async function getSendingSettings(db: DbOrTx): Promise<SendingSettings> {
@@ -73,14 +78,32 @@ export async function getSendingSettings(db: DbOrTx): Promise<SendingSettings> {
     sendHold: { active: row?.sendHold ?? false, reason: row?.sendHoldReason ?? null, since: row?.sendHoldSince ?? null },
     qualityRating: row?.qualityRating ?? null,
     messagingLimitTier: row?.messagingLimitTier ?? null,
+    requireTestSend: row?.requireTestSend ?? false,
+    testPhoneNumbers: row?.testPhoneNumbers ?? [],
   };
 }
+
+/** Up to 10 test numbers, each normalised to E.164 digits (an invalid one is a field error). */
+export const ZTestPhoneNumbers = z
+  .array(z.string().max(40))
+  .max(10, "at most 10 test numbers")
+  .transform((numbers, ctx) => {
+    const out: string[] = [];
+    numbers.forEach((raw, i) => {
+      const n = normalizePhone(raw);
+      if (!n.ok) ctx.addIssue({ code: "custom", path: [i], message: `${raw}: ${n.reason}` });
+      else if (!out.includes(n.phone)) out.push(n.phone);
+    });
+    return out;
+  });
 
 export const ZUpdateSendingSettings = z
   .object({
     default_send_window: ZSendWindow.nullable().optional(),
     frequency_cap: ZFrequencyCap.nullable().optional(),
     failure_guard: ZFailureGuard.optional(),
+    require_test_send: z.boolean().optional(),
+    test_phone_numbers: ZTestPhoneNumbers.optional(),
   })
   .strict();
 export type TUpdateSendingSettings = z.input<typeof ZUpdateSendingSettings>;
@@ -93,6 +116,8 @@ export function sendingSettingsJson(s: SendingSettings) {
     send_hold: { active: s.sendHold.active, reason: s.sendHold.reason, since: s.sendHold.since?.toISOString() ?? null },
     quality_rating: s.qualityRating,
     messaging_limit_tier: s.messagingLimitTier,
+    require_test_send: s.requireTestSend,
+    test_phone_numbers: s.testPhoneNumbers,
   };
 }
 
@@ -108,6 +133,8 @@ export async function updateSendingSettings({ db, now, input, principal }: { db:
       defaultSendWindow: json(data.default_send_window === undefined || data.default_send_window === null ? data.default_send_window : normalizeSendWindow(data.default_send_window)),
       frequencyCap: json(data.frequency_cap),
       failureGuard: data.failure_guard,
+      requireTestSend: data.require_test_send,
+      testPhoneNumbers: data.test_phone_numbers,
       updatedAt: now,
     };
     await tx.setting.upsert({ where: { id: 1 }, create: { id: 1, ...fields }, update: fields });

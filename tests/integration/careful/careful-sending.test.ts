@@ -147,6 +147,15 @@ describe("send windows", () => {
     expect(ok.body).toMatchObject(body);
     expect((await call(sendingSettingsRoute.GET)).body).toMatchObject({ ...body, send_hold: { active: false } });
     await updateSendingSettings({ db: e.db, now: new Date(), input: { failure_guard: { threshold_pct: 10, window: 500, min_attempts: 100 } } });
+
+    // test sends: the "require a test send" switch and the team's test numbers, normalised
+    const badNumbers = await call(sendingSettingsRoute.PATCH, { method: "PATCH", body: { test_phone_numbers: ["+1 415 555 0100", "not a number"] } });
+    expect(badNumbers.status).toBe(422);
+    expect(badNumbers.body.error.details.map((d: { path: string }) => d.path)).toEqual(["test_phone_numbers.1"]);
+    const tests = await call(sendingSettingsRoute.PATCH, { method: "PATCH", body: { require_test_send: true, test_phone_numbers: ["+1 415 555 0100", "14155550100", "+44 20 7946 0958"] } });
+    expect(tests.status).toBe(200);
+    expect(tests.body).toMatchObject({ require_test_send: true, test_phone_numbers: ["14155550100", "442079460958"] });
+    await updateSendingSettings({ db: e.db, now: new Date(), input: { require_test_send: false, test_phone_numbers: [] } });
   });
 
   it("activation schedules allowed days only: estimated days and completion date skip weekends", async () => {
