@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cloudClient, seedCustomers, setupEngineTest, type EngineTest } from "../engine/support";
 import { updateSendingSettings } from "@/lib/marketing/sending/sending-settings";
-import { applyCarefulOp, arbCap, arbCarefulOp, carefulViolations, type CarefulWorld } from "./operations";
+import { applyCarefulOp, arbCap, arbCarefulOp, carefulViolations, type CarefulWorld } from "../support/careful";
 
 vi.mock("server-only", () => ({}));
 

@@ -1,14 +1,19 @@
 /**
  * Issue 7, property-based: random sequences of operations on a real database, the real Cloud API client
  * and the fake Graph API — add recipients, activate, process on random days (skipping days, sometimes
- * twice at once), pause, resume, cancel, status-webhook batches duplicated and reordered, STOP/START —
- * checking after every step:
+ * twice at once) and at random times of day, pause, resume, cancel, status-webhook batches duplicated and
+ * reordered, STOP/START, and (issue 10) set or clear a campaign's send window and the workspace frequency
+ * cap — in CAMPAIGN_TIMEZONE America/New_York (daylight saving included), checking after every step:
  *   counters = a recount and the schedule agrees; no recipient sent twice; no campaign over its daily
- *   limit on any day; never more unique users than the messaging limit in any 24 h; no pending recipient
- *   of an active campaign scheduled before today; no status moved backwards.
+ *   limit on any day; never more unique users than the messaging limit in any 24 h; nothing stranded (no
+ *   pending recipient of an active campaign unscheduled, scheduled before today or on a day its window
+ *   does not allow); nothing sent outside the window its campaign had then (by sent_at in the time zone);
+ *   no customer over the frequency cap in force then, in any D-day span, counted from actual sends; no
+ *   status moved backwards.
  *
- * Model-based (fc.commands): each operation is a command class; adding one (issue 10: send windows,
- * frequency caps) is a new class in COMMANDS. HARDENING_SCALE=10 runs ten times more sequences.
+ * Model-based (fc.commands): each operation is a command class in COMMANDS; the careful-sending
+ * arbitraries and checks are shared with the careful suite (tests/integration/support/careful.ts).
+ * HARDENING_SCALE=10 runs ten times more sequences.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import fc from "fast-check";
@@ -28,18 +33,26 @@ import { cancelCampaign } from "@/lib/marketing/campaigns/cancel-campaign";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
 import { handleWebhookPayload } from "@/lib/whatsapp/webhook/handle-webhook-payload";
-import { dayInZone } from "@/lib/marketing/time";
+import { updateCampaign } from "@/lib/marketing/campaigns/update-campaign";
+import { updateSendingSettings, type TFrequencyCap } from "@/lib/marketing/sending/sending-settings";
+import { readSendWindow, type TSendWindow } from "@/lib/marketing/sending/send-window";
+import { addDays, dayInZone } from "@/lib/marketing/time";
 import type { EngineConfig } from "@/lib/marketing/engine-config";
+import { TZDate } from "@date-fns/tz";
+import { arbCap, arbWindow, capViolations, strandedViolations, windowViolation } from "../support/careful";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 
 const RUNS = 80 * SCALE;
 const MAX_COMMANDS = 16;
 const PHONES_PER_RUN = 24;
 const quiet = { info() {}, warn() {}, error() {} } as never;
+/** CAMPAIGN_TIMEZONE: not UTC, so calendar days, windows and daylight saving all matter */
+const TZ = "America/New_York";
 
 let e: EngineTest;
 let wa: WhatsAppClient;
-const figures = { sequences: 0, steps: 0, processRuns: 0, webhookBatches: 0, sends: 0, duplicatesFound: 0, invariantChecks: 0 };
+const figures = { sequences: 0, steps: 0, processRuns: 0, webhookBatches: 0, sends: 0, duplicatesFound: 0, invariantChecks: 0,
+  windowChanges: 0, capChanges: 0, sendsUnderWindow: 0, sendsUnderCap: 0, deferredByCap: 0, runsOutsideWindow: 0 };
 
 beforeAll(async () => {
   e = await setupEngineTest({ poolMax: 12 });
@@ -66,6 +79,13 @@ type Real = {
   sendOffset: number;
   wamidOffset: number;
   inboundCounter: number;
+  /** the workspace frequency cap now */
+  cap: TFrequencyCap | null;
+  /** each send of this sequence (recipient id): its campaign, its campaign's window and the cap when it was made, and when (sent_at as
+   * the processor recorded it — a later 'sent' status webhook may replace it with WhatsApp's timestamp; the step's clock for a failed send) */
+  sendContext: Map<string, { campaignId: string; window: TSendWindow | null; cap: TFrequencyCap | null; at: Date }>;
+  /** how much of the fake API's log has been given a context */
+  recordedOffset: number;
 };
 type Model = { readonly tag: "model" };
 
@@ -120,13 +140,27 @@ async function checkInvariants(r: Real, step: string) {
       FROM whatsapp_messages m1 WHERE m1.direction = 'outbound' AND m1.sent_at >= ${r.since}::timestamptz`);
     expect(Number(row.n ?? 0), ctx("messaging limit")).toBeLessThanOrEqual(r.config.messagingLimit);
   }
-  // nobody stranded: pending recipients of active campaigns are scheduled today or later
   const ids = r.campaigns.map((c) => c.id);
-  const [stranded] = await e.db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
-    SELECT count(*) AS n FROM campaign_recipients cr JOIN marketing_campaigns c ON c.id = cr.campaign_id
-    WHERE c.id IN (${Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`))}) AND c.status = 'active' AND cr.status = 'pending'
-      AND (cr.scheduled_send_date IS NULL OR cr.scheduled_send_date < ${dayInZone(r.now, "UTC")}::date)`);
-  expect(Number(stranded.n), ctx("stranded pending recipients")).toBe(0);
+  // the sends of the step just taken: the window of their campaign and the cap in force (neither changes during a step)
+  const fresh = e.graph.sends.slice(r.recordedOffset).map((x) => String((x.body as { biz_opaque_callback_data?: string }).biz_opaque_callback_data));
+  r.recordedOffset = e.graph.sends.length;
+  if (fresh.length > 0) {
+    const rows = await e.db.$queryRaw<Array<{ id: string; campaign_id: string; sent_at: Date | null; w: unknown }>>(Prisma.sql`
+      SELECT r.id::text, r.campaign_id::text, r.sent_at, c.send_window AS w FROM campaign_recipients r JOIN marketing_campaigns c ON c.id = r.campaign_id WHERE r.id = ANY(${fresh}::uuid[])`);
+    for (const row of rows) {
+      const window = readSendWindow(row.w);
+      r.sendContext.set(row.id, { campaignId: row.campaign_id, window, cap: r.cap, at: row.sent_at ?? r.now });
+      if (window) figures.sendsUnderWindow++;
+      if (r.cap) figures.sendsUnderCap++;
+    }
+  }
+  // nothing stranded: pending recipients of active campaigns are scheduled today or later, on a day their window allows
+  expect(await strandedViolations(e.db, ids, r.now, TZ), ctx("stranded pending recipients")).toEqual([]);
+  // nothing sent outside a window (each send against the window its campaign had when it was made)
+  const outside = [...r.sendContext.values()].flatMap((x) => windowViolation(x.campaignId, x.window, x.at, TZ) ?? []);
+  expect(outside, ctx("sent outside a window")).toEqual([]);
+  // no customer over the cap in force when they were sent to, in any D-day span, counted from actual sends
+  expect(await capViolations(e.db, r.phones, r.since, (rid) => (rid ? r.sendContext.get(rid)?.cap ?? null : null)), ctx("frequency cap")).toEqual([]);
   // no status moved backwards
   const rows = await e.db.campaignRecipient.findMany({ where: { campaignId: { in: ids } }, select: { id: true, status: true } });
   for (const row of rows) {
@@ -157,7 +191,7 @@ class AddRecipients extends Step {
   }
   async apply(r: Real) {
     const phones = [...new Set(this.picks.map((i) => r.phones[i % r.phones.length]))];
-    await allowRefusal(() => addRecipients({ db: e.db, now: r.now, timezone: "UTC", campaignId: r.campaigns[this.campaign].id, phoneNumbers: phones }));
+    await allowRefusal(() => addRecipients({ db: e.db, now: r.now, timezone: TZ, campaignId: r.campaigns[this.campaign].id, phoneNumbers: phones }));
   }
   toString() {
     return `add(c${this.campaign}, ${this.picks.length})`;
@@ -169,8 +203,8 @@ class Activate extends Step {
     super();
   }
   async apply(r: Real) {
-    const start = dayInZone(new Date(r.now.getTime() + this.startInDays * 86_400_000), "UTC");
-    await allowRefusal(() => activateCampaign({ db: e.db, now: r.now, timezone: "UTC", campaignId: r.campaigns[this.campaign].id, startDate: start }));
+    const start = dayInZone(new Date(r.now.getTime() + this.startInDays * 86_400_000), TZ);
+    await allowRefusal(() => activateCampaign({ db: e.db, now: r.now, timezone: TZ, campaignId: r.campaigns[this.campaign].id, startDate: start }));
   }
   toString() {
     return `activate(c${this.campaign}, +${this.startInDays}d)`;
@@ -183,13 +217,71 @@ class Process extends Step {
   }
   async apply(r: Real) {
     r.now = new Date(r.now.getTime() + this.days * 86_400_000 + this.hours * 3_600_000);
-    const once = () => runDailyProcessing({ db: e.db, now: r.now, whatsapp: wa, config: r.config });
-    figures.processRuns += this.concurrent ? 2 : 1;
-    if (this.concurrent) await Promise.all([once(), once()]);
-    else await once();
+    await processNow(r, this.concurrent);
   }
   toString() {
     return `process(+${this.days}d${this.hours}h${this.concurrent ? ", twice at once" : ""})`;
+  }
+}
+
+async function processNow(r: Real, concurrent: boolean) {
+  const once = async () => {
+    const res = await runDailyProcessing({ db: e.db, now: r.now, whatsapp: wa, config: r.config });
+    figures.deferredByCap += res.deferred_by_frequency_cap;
+    figures.runsOutsideWindow += res.outside_window.length > 0 ? 1 : 0;
+  };
+  figures.processRuns += concurrent ? 2 : 1;
+  if (concurrent) await Promise.all([once(), once()]);
+  else await once();
+}
+
+/** Process at a time of day (in the time zone) `days` days on — the next day when that is not later than now — so windows open and close. */
+class ProcessAt extends Step {
+  constructor(readonly days: number, readonly minuteOfDay: number, readonly concurrent: boolean) {
+    super();
+  }
+  async apply(r: Real) {
+    const at = (d: number) => {
+      const [y, m, day] = addDays(dayInZone(r.now, TZ), d).split("-").map(Number);
+      return new Date(new TZDate(y, m - 1, day, Math.floor(this.minuteOfDay / 60), this.minuteOfDay % 60, TZ).getTime());
+    };
+    let next = at(this.days);
+    if (next.getTime() <= r.now.getTime()) next = at(this.days + 1);
+    r.now = next;
+    await processNow(r, this.concurrent);
+  }
+  toString() {
+    const hhmm = `${String(Math.floor(this.minuteOfDay / 60)).padStart(2, "0")}:${String(this.minuteOfDay % 60).padStart(2, "0")}`;
+    return `processAt(+${this.days}d ${hhmm}${this.concurrent ? ", twice at once" : ""})`;
+  }
+}
+
+/** Set (or clear: null) a campaign's send window — a draft's, or a live one's (its pending recipients are re-packed). */
+class SetWindow extends Step {
+  constructor(readonly campaign: number, readonly window: TSendWindow | null) {
+    super();
+  }
+  async apply(r: Real) {
+    figures.windowChanges++;
+    await allowRefusal(() => updateCampaign({ db: e.db, now: r.now, timezone: TZ, campaignId: r.campaigns[this.campaign].id, input: { send_window: this.window } }));
+  }
+  toString() {
+    return `window(c${this.campaign}, ${this.window ? `${this.window.start}-${this.window.end} ${this.window.days.join("")}` : "any time"})`;
+  }
+}
+
+/** Set (or clear: null) the workspace frequency cap. */
+class SetCap extends Step {
+  constructor(readonly cap: TFrequencyCap | null) {
+    super();
+  }
+  async apply(r: Real) {
+    figures.capChanges++;
+    await updateSendingSettings({ db: e.db, now: r.now, input: { frequency_cap: this.cap } });
+    r.cap = this.cap;
+  }
+  toString() {
+    return `cap(${this.cap ? `${this.cap.max} in ${this.cap.days}d` : "off"})`;
   }
 }
 
@@ -210,7 +302,7 @@ class Resume extends Step {
     super();
   }
   async apply(r: Real) {
-    await allowRefusal(() => resumeCampaign({ db: e.db, now: r.now, timezone: "UTC", campaignId: r.campaigns[this.campaign].id, confirm: true }));
+    await allowRefusal(() => resumeCampaign({ db: e.db, now: r.now, timezone: TZ, campaignId: r.campaigns[this.campaign].id, confirm: true }));
   }
   toString() {
     return `resume(c${this.campaign})`;
@@ -245,7 +337,7 @@ class Webhooks extends Step {
     // a deterministic shuffle (reordered delivery)
     const shuffled = batch.map((x, k) => ({ x, k: (k * 7919 + this.seed) % 1009 })).sort((a, b) => a.k - b.k).map((y) => y.x);
     figures.webhookBatches++;
-    await handleWebhookPayload({ db: e.db, now: r.now, timezone: "UTC", log: quiet, payload: statusesPayload(shuffled) });
+    await handleWebhookPayload({ db: e.db, now: r.now, timezone: TZ, log: quiet, payload: statusesPayload(shuffled) });
   }
   toString() {
     return `webhooks(${this.picks.map((p) => `${p.i}:${p.status}`).join(",")}${this.duplicate ? ", duplicated" : ""})`;
@@ -259,7 +351,7 @@ class StopStart extends Step {
   async apply(r: Real) {
     const from = r.phones[this.phone % r.phones.length];
     r.inboundCounter++;
-    await handleWebhookPayload({ db: e.db, now: r.now, timezone: "UTC", log: quiet, payload: envelope([{ field: "messages", value: {
+    await handleWebhookPayload({ db: e.db, now: r.now, timezone: TZ, log: quiet, payload: envelope([{ field: "messages", value: {
       contacts: [{ profile: { name: "X" }, wa_id: from }],
       messages: [{ from, id: `wamid.IN.${r.since.getTime()}.${r.inboundCounter}`, timestamp: ts(r.now.toISOString()), type: "text", text: { body: this.keyword } }],
     } }]) });
@@ -270,7 +362,7 @@ class StopStart extends Step {
 }
 
 const campaignIndex = fc.nat(1);
-/** every operation; issue 10 adds its own (send windows, caps) here */
+/** every operation */
 export const COMMANDS: Array<fc.Arbitrary<fc.AsyncCommand<Model, Real>>> = [
   fc.tuple(campaignIndex, fc.array(fc.nat(PHONES_PER_RUN * 2), { minLength: 1, maxLength: 12 })).map(([c, p]) => new AddRecipients(c, p)),
   fc.tuple(campaignIndex, fc.nat(2)).map(([c, d]) => new Activate(c, d)),
@@ -282,6 +374,10 @@ export const COMMANDS: Array<fc.Arbitrary<fc.AsyncCommand<Model, Real>>> = [
   fc.tuple(fc.array(fc.record({ i: fc.nat(59), status: fc.constantFrom(...STATUSES), minutes: fc.integer({ min: -30, max: 600 }) }), { minLength: 1, maxLength: 10 }), fc.boolean(), fc.nat(1000))
     .map(([picks, dup, seed]) => new Webhooks(picks, dup, seed)),
   fc.tuple(fc.nat(PHONES_PER_RUN - 1), fc.constantFrom("STOP" as const, "START" as const, "stop promotions" as const, "Subscribe" as const)).map(([p, k]) => new StopStart(p, k)),
+  // issue 10: send windows, the frequency cap, and runs at random times of day (on the minute)
+  fc.tuple(fc.nat(2), fc.nat(24 * 60 - 1), fc.boolean()).map(([d, m, two]) => new ProcessAt(d, m, two)),
+  fc.tuple(campaignIndex, arbWindow).map(([c, w]) => new SetWindow(c, w)),
+  arbCap.map((cap) => new SetCap(cap)),
 ];
 
 let era = 0;
@@ -295,9 +391,11 @@ describe("random operation sequences", () => {
           limits: fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 })),
           priorities: fc.tuple(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 10 })),
           messagingLimit: fc.option(fc.integer({ min: 2, max: 8 }), { nil: null }),
-          // a head start, so most sequences send: recipients in both campaigns, activations
+          // a head start, so most sequences send: recipients in both campaigns (overlapping, so the cap bites), activations
           recipients: fc.tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 20 })),
           activate: fc.tuple(fc.boolean(), fc.boolean()),
+          windows: fc.tuple(arbWindow, arbWindow),
+          cap: arbCap,
         }),
         fc.commands(COMMANDS, { maxCommands: MAX_COMMANDS }),
         async (setup, cmds) => {
@@ -309,20 +407,22 @@ describe("random operation sequences", () => {
           phoneBase += 1000;
           await e.db.$executeRaw`UPDATE marketing_campaigns SET status = 'cancelled' WHERE status IN ('active', 'paused')`;
           await seedCustomers(e.db, PHONES_PER_RUN, { base });
+          await updateSendingSettings({ db: e.db, now: since, input: { frequency_cap: setup.cap } });
           const phones = [...Array.from({ length: PHONES_PER_RUN }, (_, i) => String(base + i + 1)),
             // numbers without a customer record (the marketer typed them)
             ...Array.from({ length: PHONES_PER_RUN }, (_, i) => String(base + 500 + i))];
           const campaigns = [];
           for (const k of [0, 1]) {
-            const c = await createCampaign({ db: e.db, now: since, input: { name: `prop ${era}.${k}`, template_name: "promo", daily_send_limit: setup.limits[k], priority: setup.priorities[k] } });
+            const c = await createCampaign({ db: e.db, now: since, input: { name: `prop ${era}.${k}`, template_name: "promo", daily_send_limit: setup.limits[k], priority: setup.priorities[k], send_window: setup.windows[k] } });
             campaigns.push({ id: c.id, limit: setup.limits[k] });
           }
           const real: Real = {
             campaigns, phones, now: new Date(since.getTime() + 9 * 3_600_000), since, seen: new Map(), sendOffset: e.graph.sends.length, wamidOffset: e.graph.wamids.length, inboundCounter: 0,
-            config: { timezone: "UTC", messagingLimit: setup.messagingLimit, timeBudgetMs: 30_000, staleClaimMs: 10 * 60_000, batchSize: 4, concurrency: 4 },
+            cap: setup.cap, sendContext: new Map(), recordedOffset: e.graph.sends.length,
+            config: { timezone: TZ, messagingLimit: setup.messagingLimit, timeBudgetMs: 30_000, staleClaimMs: 10 * 60_000, batchSize: 4, concurrency: 4 },
           };
           for (const k of [0, 1]) {
-            if (setup.recipients[k] > 0) await new AddRecipients(k, Array.from({ length: setup.recipients[k] }, (_, i) => (i * 3 + k) % phones.length)).apply(real);
+            if (setup.recipients[k] > 0) await new AddRecipients(k, Array.from({ length: setup.recipients[k] }, (_, i) => (i * (k + 2)) % phones.length)).apply(real);
             if (setup.activate[k]) await new Activate(k, k).apply(real);
           }
           real.wamidOffset = e.graph.wamids.length;

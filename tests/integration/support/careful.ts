@@ -1,10 +1,11 @@
 /**
- * Careful-sending operations and invariants for property-based tests (issue 10; the hardening suite of
- * issue 7 can mix these into its random operations): campaigns with random send windows, a frequency cap,
- * runs of the processor at random instants (sometimes two at once), pauses/resumes and window changes; and
- * the checks that must hold after every run — nothing stranded, no pending recipient on a day its window
- * does not allow, no customer over the cap in any moving window, nothing sent while a window was closed,
- * counters and schedule equal to the recipients.
+ * Careful-sending operations and invariants for property-based tests (issue 10), shared by
+ * tests/integration/careful/careful-property.test.ts (the operations below) and the hardening suite
+ * tests/integration/hardening/property-engine.test.ts (the arbitraries and the invariant checks, among its
+ * own commands): campaigns with random send windows, a frequency cap, runs of the processor at random
+ * instants (sometimes two at once), pauses/resumes and window changes; and the checks that must hold —
+ * nothing stranded, no pending recipient on a day its window does not allow, no customer over the cap in
+ * any moving window, nothing sent while a window was closed, counters and schedule equal to the recipients.
  */
 import fc from "fast-check";
 import { Prisma, type Db } from "@/lib/marketing/db";
@@ -105,47 +106,94 @@ export async function applyCarefulOp(w: CarefulWorld, op: CarefulOp): Promise<Da
   }
 }
 
-/** The invariants after a run at `runAt`: returns a list of violations (empty = fine). */
-export async function carefulViolations(w: CarefulWorld, runAt: Date): Promise<string[]> {
+/** Nothing stranded: no pending recipient of an active campaign unscheduled, scheduled before today, or on a day its (current) window does not allow. */
+export async function strandedViolations(db: Db, campaignIds: string[], instant: Date, timezone: string): Promise<string[]> {
   const out: string[] = [];
-  const today = dayInZone(runAt, w.timezone);
-  const campaigns = await w.db.marketingCampaign.findMany({ where: { id: { in: w.campaigns } } });
-  const windows = new Map(campaigns.map((c) => [c.id, readSendWindow(c.sendWindow)]));
-  // 1. nothing stranded, and pending recipients only on days their window allows
-  const pending = await w.db.$queryRaw<Array<{ campaign_id: string; d: string | null; n: bigint }>>(Prisma.sql`
-    SELECT r.campaign_id::text, r.scheduled_send_date::text AS d, count(*) AS n FROM campaign_recipients r JOIN marketing_campaigns c ON c.id = r.campaign_id
-    WHERE c.id = ANY(${w.campaigns}::uuid[]) AND c.status = 'active' AND r.status = 'pending' GROUP BY 1, 2`);
+  const today = dayInZone(instant, timezone);
+  const pending = await db.$queryRaw<Array<{ campaign_id: string; d: string | null; n: bigint; w: unknown }>>(Prisma.sql`
+    SELECT r.campaign_id::text, r.scheduled_send_date::text AS d, count(*) AS n, c.send_window AS w FROM campaign_recipients r JOIN marketing_campaigns c ON c.id = r.campaign_id
+    WHERE c.id = ANY(${campaignIds}::uuid[]) AND c.status = 'active' AND r.status = 'pending' GROUP BY 1, 2, 4`);
   for (const p of pending) {
     if (p.d === null || p.d < today) out.push(`stranded: ${p.n} of ${p.campaign_id.slice(0, 8)} on ${p.d} (today ${today})`);
-    else if (!allowedIsoDows(windows.get(p.campaign_id) ?? null).includes(isoDow(p.d))) out.push(`scheduled on a day its window does not allow: ${p.campaign_id.slice(0, 8)} ${p.d}`);
+    else if (!allowedIsoDows(readSendWindow(p.w)).includes(isoDow(p.d))) out.push(`scheduled on a day its window does not allow: ${p.n} of ${p.campaign_id.slice(0, 8)} on ${p.d} (window ${JSON.stringify(p.w)})`);
   }
-  // 2. nothing sent by this run while its campaign's window was closed
-  const sent = await w.db.$queryRaw<Array<{ campaign_id: string; sent_at: Date }>>(Prisma.sql`
-    SELECT campaign_id::text, sent_at FROM campaign_recipients
-    WHERE campaign_id = ANY(${w.campaigns}::uuid[]) AND sent_at >= ${runAt}::timestamptz AND sent_at < ${new Date(runAt.getTime() + 60_000)}::timestamptz`);
-  for (const s of sent) {
-    if (windowPhase(windows.get(s.campaign_id) ?? null, runAt, w.timezone) !== "open") out.push(`sent outside its window: ${s.campaign_id.slice(0, 8)} at ${s.sent_at.toISOString()}`);
+  return out;
+}
+
+/**
+ * Nothing sent outside a window: each given recipient's send instant (sent_at, else `fallbackAt`) is inside
+ * the window its campaign had when it was sent (`windowOf`), in the time zone.
+ */
+export async function outsideWindowViolations(db: Db, recipientIds: string[], windowOf: (recipientId: string, campaignId: string) => TSendWindow | null,
+  timezone: string, fallbackAt: (recipientId: string) => Date | null = () => null): Promise<string[]> {
+  if (recipientIds.length === 0) return [];
+  const rows = await db.$queryRaw<Array<{ id: string; campaign_id: string; sent_at: Date | null }>>(Prisma.sql`
+    SELECT id::text, campaign_id::text, sent_at FROM campaign_recipients WHERE id = ANY(${recipientIds}::uuid[])`);
+  const out: string[] = [];
+  for (const r of rows) {
+    const at = r.sent_at ?? fallbackAt(r.id);
+    if (!at) continue;
+    const v = windowViolation(r.campaign_id, windowOf(r.id, r.campaign_id), at, timezone);
+    if (v) out.push(v);
   }
-  // 3. no customer over the cap in any moving window
-  if (w.cap) {
-    const over = await w.db.$queryRaw<Array<{ phone: string; n: bigint }>>(Prisma.sql`
-      SELECT a.phone_number AS phone, count(*) AS n FROM whatsapp_messages a JOIN whatsapp_messages b
-        ON b.phone_number = a.phone_number AND b.direction = 'outbound' AND NOT b.is_test AND b.status <> 'failed'
-       AND b.sent_at >= a.sent_at AND b.sent_at < a.sent_at + make_interval(days => ${w.cap.days}::int)
-      WHERE a.direction = 'outbound' AND NOT a.is_test AND a.status <> 'failed' AND a.phone_number = ANY(${w.phones}::text[])
-      GROUP BY a.id, a.phone_number HAVING count(*) > ${w.cap.max}::int`);
-    for (const o of over) out.push(`over the cap: ${o.phone} has ${o.n} sends within ${w.cap.days} days (max ${w.cap.max})`);
+  return out;
+}
+
+/** A send at `at` while its campaign's window was closed → the violation; null when fine. */
+export function windowViolation(campaignId: string, window: TSendWindow | null, at: Date, timezone: string): string | null {
+  return windowPhase(window, at, timezone) === "open" ? null : `sent outside its window: ${campaignId.slice(0, 8)} at ${at.toISOString()} (${timezone}, window ${JSON.stringify(window)})`;
+}
+
+/**
+ * No customer over the cap: for every marketing send (outbound template message accepted by WhatsApp, not a
+ * test send) to `phones` since `since`, under the cap in force when it was made (`capOf`), at most `max`
+ * sends to that customer in the `days` × 24 h ending with it (equivalently: in any D-day span).
+ */
+export async function capViolations(db: Db, phones: string[], since: Date, capOf: (recipientId: string | null) => TFrequencyCap | null): Promise<string[]> {
+  const sends = await db.$queryRaw<Array<{ recipient_id: string | null; phone: string; at: Date }>>(Prisma.sql`
+    SELECT recipient_id::text, phone_number AS phone, sent_at AS at FROM whatsapp_messages
+    WHERE direction = 'outbound' AND message_type = 'template' AND NOT is_test AND status <> 'failed'
+      AND phone_number = ANY(${phones}::text[]) AND sent_at >= ${since}::timestamptz
+    ORDER BY sent_at`);
+  const byPhone = new Map<string, Date[]>();
+  for (const s of sends) byPhone.set(s.phone, [...(byPhone.get(s.phone) ?? []), s.at]);
+  const out: string[] = [];
+  for (const s of sends) {
+    const cap = capOf(s.recipient_id);
+    if (!cap) continue;
+    const from = s.at.getTime() - cap.days * 86_400_000;
+    const n = (byPhone.get(s.phone) ?? []).filter((t) => t.getTime() > from && t.getTime() <= s.at.getTime()).length;
+    if (n > cap.max) out.push(`over the cap: ${s.phone} has ${n} sends in the ${cap.days} days up to ${s.at.toISOString()} (max ${cap.max})`);
   }
-  // 4. counters and schedule equal the recipients
-  const mismatches = await w.db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+  return out;
+}
+
+/** Counters and schedule equal the recipients. */
+export async function counterViolations(db: Db, campaignIds: string[]): Promise<string[]> {
+  const mismatches = await db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
     SELECT c.id::text FROM marketing_campaigns c
     LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE status IN ('pending','sending')) AS pending, count(*) AS total FROM campaign_recipients r WHERE r.campaign_id = c.id) t ON true
-    WHERE c.id = ANY(${w.campaigns}::uuid[]) AND (c.messages_pending <> t.pending OR c.total_target_customers <> t.total)
+    WHERE c.id = ANY(${campaignIds}::uuid[]) AND (c.messages_pending <> t.pending OR c.total_target_customers <> t.total)
     UNION ALL
     SELECT s.campaign_id::text FROM campaign_send_schedule s
     LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE status IN ('pending','sending')) AS remaining FROM campaign_recipients r
                        WHERE r.campaign_id = s.campaign_id AND r.scheduled_send_date = s.send_date) t ON true
-    WHERE s.campaign_id = ANY(${w.campaigns}::uuid[]) AND s.messages_remaining <> t.remaining`);
-  for (const m of mismatches) out.push(`counters or schedule disagree with the recipients: ${m.id.slice(0, 8)}`);
-  return out;
+    WHERE s.campaign_id = ANY(${campaignIds}::uuid[]) AND s.messages_remaining <> t.remaining`);
+  return mismatches.map((m) => `counters or schedule disagree with the recipients: ${m.id.slice(0, 8)}`);
+}
+
+/** The invariants after a run at `runAt` (windows never change during a run): a list of violations (empty = fine). */
+export async function carefulViolations(w: CarefulWorld, runAt: Date): Promise<string[]> {
+  const campaigns = await w.db.marketingCampaign.findMany({ where: { id: { in: w.campaigns } } });
+  const windows = new Map(campaigns.map((c) => [c.id, readSendWindow(c.sendWindow)]));
+  // the recipients this run sent (its runs last well under a minute)
+  const ran = await w.db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+    SELECT id::text FROM campaign_recipients
+    WHERE campaign_id = ANY(${w.campaigns}::uuid[]) AND sent_at >= ${runAt}::timestamptz AND sent_at < ${new Date(runAt.getTime() + 60_000)}::timestamptz`);
+  return [
+    ...(await strandedViolations(w.db, w.campaigns, runAt, w.timezone)),
+    ...(await outsideWindowViolations(w.db, ran.map((r) => r.id), (_r, c) => windows.get(c) ?? null, w.timezone)),
+    ...(w.cap ? await capViolations(w.db, w.phones, new Date(0), () => w.cap) : []),
+    ...(await counterViolations(w.db, w.campaigns)),
+  ];
 }
