@@ -39,7 +39,7 @@ export async function insertCustomers(db: DbOrTx, options: CustomerFactoryOption
       coalesce(${fixedCity}::text, (${cities}::text[])[1 + (g * 3) % ${cities.length}]),
       coalesce(${fixedTags}::text[], ARRAY[(${tags}::text[])[1 + g % ${tags.length}], (${tags}::text[])[1 + (g % ${tags.length} + 1 + (g / ${tags.length}) % ${tags.length - 1}) % ${tags.length}]]),
       jsonb_build_object('loyalty_points', (g * 37) % 5000),
-      CASE WHEN (g * 7919) % 1000 < ${Math.round(unsub * 1000)} THEN 'unsubscribed' ELSE 'subscribed' END,
+      CASE WHEN (g::bigint * 7919) % 1000 < ${Math.round(unsub * 1000)} THEN 'unsubscribed' ELSE 'subscribed' END,
       (g % 97) <> 0,
       now(), now()
     FROM generate_series(0, ${options.count - 1}) g
