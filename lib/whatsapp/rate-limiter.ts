@@ -1,9 +1,13 @@
 /**
- * At most `perSecond` request starts in any one-second window, spread evenly (one every 1000/N ms, no
- * bursts), with no limit on how many requests are in flight, so the cap is reachable whatever the
- * latency. Timers fire late now and then: the schedule catches up by at most one slot, and a sliding
- * window of the last N starts is the hard guarantee. One limiter per client (per process).
+ * At most `perSecond` request starts in any one-second window, spread evenly (one every 1000/N ms),
+ * with no limit on how many requests are in flight, so the cap is reachable whatever the latency.
+ * Timers fire late, all the more while the process is busy (a 1 ms timer often takes 2–3 ms): the
+ * schedule catches up on slots missed in the last CATCH_UP_MS (a burst of at most that many ms worth
+ * of starts), otherwise a busy sender would stay well below the cap. A sliding window of the last N
+ * starts is the hard guarantee. One limiter per client (per process).
  */
+const CATCH_UP_MS = 20;
+
 export type RateLimiter = {
   /** resolves when the caller may start its request */
   acquire(): Promise<void>;
@@ -13,6 +17,7 @@ export type RateLimiter = {
 export function createRateLimiter(perSecond: number, clock: () => number = () => performance.now()): RateLimiter {
   if (!Number.isInteger(perSecond) || perSecond <= 0) throw new Error("perSecond must be a positive integer");
   const interval = 1000 / perSecond;
+  const catchUp = Math.max(interval, CATCH_UP_MS);
   const recent: number[] = []; // the last `perSecond` start times, oldest first
   let nextSlot = -Infinity;
   let tail: Promise<void> = Promise.resolve();
@@ -25,7 +30,7 @@ export function createRateLimiter(perSecond: number, clock: () => number = () =>
       if (now >= earliest) {
         recent.push(now);
         if (recent.length > perSecond) recent.shift();
-        nextSlot = Math.max(earliest, now - interval) + interval;
+        nextSlot = Math.max(earliest, now - catchUp) + interval;
         return;
       }
       await new Promise((r) => setTimeout(r, Math.max(1, Math.ceil(earliest - now))));

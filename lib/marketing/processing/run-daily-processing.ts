@@ -83,7 +83,8 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
   const outOfTime = () => performance.now() - t0 >= config.timeBudgetMs;
   const tz = config.timezone;
   const batchSize = config.batchSize ?? ENGINE_DEFAULTS.batchSize;
-  const concurrency = config.concurrency ?? ENGINE_DEFAULTS.concurrency;
+  // enough sends in flight to hold the client's rate cap at 200 ms a request
+  const concurrency = config.concurrency ?? Math.max(ENGINE_DEFAULTS.concurrency, Math.ceil(whatsapp.maxMessagesPerSecond * 0.2));
   const maxAttempts = config.maxAttempts ?? ENGINE_DEFAULTS.maxAttempts;
   const today = dayInZone(now, tz);
   const due = date ?? today;
