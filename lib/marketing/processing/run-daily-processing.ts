@@ -19,7 +19,7 @@
  *   - a campaign is claimed only while its send window is open; once it has closed for the day, what was
  *     due rolls to the next allowed day (step 1 packs from there);
  *   - claimBatch defers customers over the frequency cap or under Meta's 131049 deferral;
- *   - the failure guard is checked before a campaign's first claim and after each batch with failures;
+ *   - the failure guard is checked before a campaign's first claim and after every batch once the run saw a failure;
  *   - an account error records the account's state (maybe a send hold) and an alert;
  *   - completions and automatic pauses raise alerts; the alert outbox is delivered at the end of the run
  *     (never failing it).
@@ -143,6 +143,7 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     }
     // failures reported by status webhooks since the last run count too
     if (await guard(id)) continue;
+    let failedThisRun = false;
 
     let components: TCampaignComponents = [];
     const parsed = ZCampaignComponents.safeParse(campaign.templateComponents);
@@ -211,8 +212,10 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
         await withRetry(() => db.$transaction((tx) => recordAccountError(tx, { now: clock(), code: stop.code, title: stop.title })));
         break;
       }
-      // 5. the failure guard, after a batch with failures
-      if (counts.failed > 0 && (await guard(id))) break;
+      // 5. the failure guard, after every batch once this run has seen a failure for the campaign
+      //    (failures of an early batch, below min_attempts, are judged when later batches reach it)
+      failedThisRun ||= counts.failed > 0;
+      if (failedThisRun && (await guard(id))) break;
     }
     if (await completeIfDone(db, id, clock())) result.completed_campaigns.push(id);
   }
