@@ -46,3 +46,14 @@ export async function reconcileStaleClaims({ db, now, staleClaimMs }: { db: Db; 
     return { recovered: Number(echoed), unknown };
   });
 }
+
+/** Meta retries a webhook for up to 7 days: a kept status whose message never appeared after that never will. */
+export const PENDING_STATUS_EVENT_TTL_MS = 8 * 24 * 3600_000;
+
+/** Drops early statuses that can no longer be matched (bounded per call, so a run never stalls on it). */
+export async function prunePendingStatusEvents({ db, now, limit = 10_000 }: { db: Db; now: Date; limit?: number }): Promise<number> {
+  const cutoff = new Date(now.getTime() - PENDING_STATUS_EVENT_TTL_MS);
+  return db.$executeRaw(Prisma.sql`
+    DELETE FROM pending_status_events WHERE id IN (
+      SELECT id FROM pending_status_events WHERE created_at < ${cutoff}::timestamptz LIMIT ${limit}::int FOR UPDATE SKIP LOCKED)`);
+}

@@ -41,7 +41,7 @@ import { getSendingSettings } from "../sending/sending-settings";
 import { dateToDay, dayInZone, isDay, type Day } from "../time";
 import { claimBatch } from "./claim-batch";
 import { finishBatch } from "./finish-batch";
-import { reconcileStaleClaims } from "./reconcile-stale-claims";
+import { prunePendingStatusEvents, reconcileStaleClaims } from "./reconcile-stale-claims";
 import { sendBatch } from "./send-batch";
 
 export type ProcessingLog = (message: string, fields?: Record<string, unknown>) => void;
@@ -96,6 +96,7 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
   };
 
   result.reconciled = await withRetry(() => reconcileStaleClaims({ db, now: clock(), staleClaimMs: config.staleClaimMs ?? ENGINE_DEFAULTS.staleClaimMs }));
+  await prunePendingStatusEvents({ db, now: clock() });
   if (result.reconciled.recovered + result.reconciled.unknown > 0) log("reconciled stale claims", result.reconciled);
 
   const sending = await getSendingSettings(db);

@@ -119,6 +119,16 @@ describe("a day of sending", () => {
     expect((await e.db.marketingCampaign.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("completed");
     await expectConsistent(c.id);
   });
+
+  it("drops kept early statuses that never found their message after Meta's 7 days of retries", async () => {
+    await e.db.pendingStatusEvent.createMany({ data: [
+      { whatsappMessageId: "wamid.NEVER", status: "delivered", occurredAt: at("2025-06-01T00:00:00Z"), raw: {}, createdAt: at("2025-06-01T00:00:00Z") },
+      { whatsappMessageId: "wamid.RECENT", status: "delivered", occurredAt: at("2025-06-08T00:00:00Z"), raw: {}, createdAt: at("2025-06-08T00:00:00Z") },
+    ] });
+    await run("2025-06-10T12:00:00Z");
+    const left = (await e.db.pendingStatusEvent.findMany({ where: { whatsappMessageId: { in: ["wamid.NEVER", "wamid.RECENT"] } } })).map((p) => p.whatsappMessageId);
+    expect(left).toEqual(["wamid.RECENT"]);
+  });
 });
 
 describe("WhatsApp errors", () => {
