@@ -13,7 +13,7 @@ import type { z } from "zod";
 import { withRetry, type Db, type Tx } from "@/lib/marketing/db";
 import { applyInboundMessages, applyUserPreferences } from "./inbound";
 import { ZMessagesValue, ZUserPreferencesValue, ZWebhookEnvelope, type TMessagesValue, type TUserPreferencesValue } from "./schema";
-import { aggregateStatuses, applyStatusAggregates } from "./statuses";
+import { aggregateStatuses, applyPendingStatusEvents, applyStatusAggregates } from "./statuses";
 import { templateQualityWebhookHandler, templateStatusWebhookHandler } from "@/lib/marketing/templates/handle-template-webhook";
 import { phoneQualityWebhookHandler } from "@/lib/marketing/sending/account-health";
 
@@ -181,5 +181,11 @@ export async function handleWebhookPayload({ db, now, payload, log = console, ti
   if (!parsed.relevant || parsed.byField.size === 0) {
     return { ignored: !parsed.relevant, ignored_fields: parsed.ignoredFields, changes: 0, results: {} };
   }
-  return withRetry(() => db.$transaction((tx) => applyParsedWebhook({ tx, now, timezone, log }, parsed, handlers), { timeout: 30_000, maxWait: 10_000 }));
+  const summary = await withRetry(() => db.$transaction((tx) => applyParsedWebhook({ tx, now, timezone, log }, parsed, handlers), { timeout: 30_000, maxWait: 10_000 }));
+  // Statuses kept for a message we did not know yet can race the processor recording that message: it
+  // applies kept statuses right after its commit, and we check again right after ours, so whichever
+  // commits last sees the other. (A failure here answers 5xx: Meta retries, and applying is idempotent.)
+  const kept = (summary.results.messages as { statuses_pending?: number } | undefined)?.statuses_pending ?? 0;
+  if (kept > 0) await applyPendingStatusEvents({ db, now, timezone });
+  return summary;
 }
