@@ -1,7 +1,7 @@
 "use client";
 
 import Papa from "papaparse";
-import { useRef, useState, useTransition } from "react";
+import { useEffect, useRef, useState, useTransition } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { Button, buttonClass } from "@/components/ui/button";
@@ -40,6 +40,13 @@ export function CustomerImport({ closeHref }: { closeHref?: string }) {
   const inputRef = useRef<HTMLInputElement>(null);
   const toast = useToast();
   const router = useRouter();
+
+  // a file chosen before the page became interactive (slow connection) fired its change event before
+  // React listened: pick it up once hydrated
+  useEffect(() => {
+    const early = inputRef.current?.files?.[0];
+    if (early) queueMicrotask(() => void check(early));
+  }, []);
 
   async function check(f: File) {
     setFile(f);

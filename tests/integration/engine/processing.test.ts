@@ -348,7 +348,7 @@ describe("bounded work", () => {
     expect(r1.messages_sent).toBeLessThan(60);
     expect(r1.remaining).toBe(60 - r1.messages_sent);
     let total = r1.messages_sent;
-    for (let i = 0; i < 20 && total < 60; i++) {
+    for (let i = 0; i < 200 && total < 60; i++) { // generous: a loaded machine may spend a 60 ms budget before its first claim
       const r = await runDailyProcessing({ db: e.db, now: at("2025-07-01T15:01:00Z"), whatsapp: wa, config: config({ batchSize: 10, concurrency: 10, timeBudgetMs: 60 }) });
       total += r.messages_sent;
     }
