@@ -181,11 +181,15 @@ export async function handleWebhookPayload({ db, now, payload, log = console, ti
   if (!parsed.relevant || parsed.byField.size === 0) {
     return { ignored: !parsed.relevant, ignored_fields: parsed.ignoredFields, changes: 0, results: {} };
   }
-  const summary = await withRetry(() => db.$transaction((tx) => applyParsedWebhook({ tx, now, timezone, log }, parsed, handlers), { timeout: 30_000, maxWait: 10_000 }));
-  // Statuses kept for a message we did not know yet can race the processor recording that message: it
-  // applies kept statuses right after its commit, and we check again right after ours, so whichever
-  // commits last sees the other. (A failure here answers 5xx: Meta retries, and applying is idempotent.)
-  const kept = (summary.results.messages as { statuses_pending?: number } | undefined)?.statuses_pending ?? 0;
-  if (kept > 0) await applyPendingStatusEvents({ db, now, timezone });
+  const apply = () => withRetry(() => db.$transaction((tx) => applyParsedWebhook({ tx, now, timezone, log }, parsed, handlers), { timeout: 30_000, maxWait: 10_000 }));
+  const summary = await apply();
+  // Statuses can race the processor recording their message: a message that becomes visible between our
+  // statements is neither matched nor kept. So a payload with statuses is applied once more after the
+  // commit (forward-only and idempotent: what already applied changes nothing), and statuses kept for a
+  // message we did not know are applied again right after our commit, as the processor does after its
+  // own. (A failure here answers 5xx: Meta retries, and applying is idempotent.)
+  const messages = summary.results.messages as { statuses_received?: number; statuses_pending?: number } | undefined;
+  if ((messages?.statuses_received ?? 0) > 0) await apply();
+  if ((messages?.statuses_pending ?? 0) > 0) await applyPendingStatusEvents({ db, now, timezone });
   return summary;
 }
