@@ -1,7 +1,7 @@
 import { defineConfig } from "@playwright/test";
 import { E2E_BASE_URL } from "./e2e/support/env";
 
-// Debian's Chromium: `playwright install` downloads browsers and cannot run on these machines.
+// Debian's Chromium at /usr/bin/chromium: Playwright's own browser download cannot run on these offline machines.
 const chromium = {
   browserName: "chromium" as const,
   launchOptions: {

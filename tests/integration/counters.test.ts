@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../support/db";
+import { checkConsistency } from "./engine/support";
 import { Prisma } from "@/lib/marketing/db";
 
 let t: TestDb;
@@ -15,39 +16,6 @@ afterAll(async () => {
 });
 
 const STATUSES = ["pending", "sending", "queued", "sent", "delivered", "read", "failed", "skipped", "unknown"];
-
-async function recount(campaignId: string) {
-  const [row] = await t.db.$queryRaw<Array<Record<string, bigint>>>`
-    SELECT count(*) AS total,
-      count(*) FILTER (WHERE status IN ('pending','sending')) AS pending,
-      count(*) FILTER (WHERE status IN ('queued','sent','delivered','read')) AS sent,
-      count(*) FILTER (WHERE status IN ('delivered','read')) AS delivered,
-      count(*) FILTER (WHERE status = 'read') AS read,
-      count(*) FILTER (WHERE status = 'failed') AS failed,
-      count(*) FILTER (WHERE status = 'skipped') AS skipped,
-      count(*) FILTER (WHERE status = 'unknown') AS unknown
-    FROM campaign_recipients WHERE campaign_id = ${campaignId}::uuid`;
-  const c = await t.db.marketingCampaign.findUniqueOrThrow({ where: { id: campaignId } });
-  return {
-    recount: Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])),
-    counters: {
-      total: c.totalTargetCustomers, pending: c.messagesPending, sent: c.messagesSent, delivered: c.messagesDelivered,
-      read: c.messagesRead, failed: c.messagesFailed, skipped: c.messagesSkipped, unknown: c.messagesUnknown,
-    },
-  };
-}
-
-async function scheduleMismatches(campaignId: string) {
-  return t.db.$queryRaw<unknown[]>`
-    WITH truth AS (
-      SELECT scheduled_send_date AS d, count(*) AS batch,
-        count(*) FILTER (WHERE status IN ('queued','sent','delivered','read')) AS sent,
-        count(*) FILTER (WHERE status IN ('pending','sending')) AS remaining
-      FROM campaign_recipients WHERE campaign_id = ${campaignId}::uuid AND scheduled_send_date IS NOT NULL GROUP BY 1)
-    SELECT * FROM truth FULL JOIN (SELECT * FROM campaign_send_schedule WHERE campaign_id = ${campaignId}::uuid) s ON s.send_date = truth.d
-    WHERE coalesce(truth.batch, 0) <> coalesce(s.batch_size, 0) OR coalesce(truth.sent, 0) <> coalesce(s.messages_sent, 0)
-       OR coalesce(truth.remaining, 0) <> coalesce(s.messages_remaining, 0)`;
-}
 
 async function analyticsMismatches(campaignId: string) {
   return t.db.$queryRaw<unknown[]>`
@@ -111,10 +79,10 @@ describe("counter triggers", () => {
     await t.db.$executeRaw`DELETE FROM campaign_recipients WHERE (hashtext(phone_number) % 9) = 0`;
 
     for (const id of ids) {
-      const { recount: r, counters } = await recount(id);
+      const { recount: r, counters, scheduleMismatches } = await checkConsistency(t.db, id);
       expect(counters).toEqual(r);
       expect(r.total).toBeGreaterThan(2000);
-      expect(await scheduleMismatches(id)).toEqual([]);
+      expect(scheduleMismatches).toBe(0);
       expect(await analyticsMismatches(id)).toEqual([]);
     }
   });

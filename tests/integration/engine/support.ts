@@ -88,7 +88,7 @@ export async function seedCustomers(db: Db, n: number, fields: { tier?: string; 
     ON CONFLICT (whatsapp_phone) DO NOTHING`);
 }
 
-/** Counters vs a recount, schedule vs recipients, analytics vs recipients: all must agree. */
+/** Counters vs a recount, and the send schedule vs the recipients: both must agree. */
 export async function checkConsistency(db: Db, campaignId: string) {
   const [r] = await db.$queryRaw<Array<Record<string, bigint>>>(Prisma.sql`
     SELECT count(*) AS total,
