@@ -141,7 +141,7 @@ async function main() {
       const port = await freePort();
       server = await startServer({
         DATABASE_URL: url, AUTH_SECRET, NEXTAUTH_URL: `http://127.0.0.1:${port}`, MARKETING_API_TOKEN: API_TOKEN,
-        WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_ACCESS_TOKEN: "bench-access-token", WHATSAPP_PHONE_NUMBER_ID: "1098765432",
+        WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_ACCESS_TOKEN: "bench-access-token-0123456789abcdef0123", WHATSAPP_VERIFY_TOKEN: "bench-verify-token-0123456789abcdef0123", CRON_SECRET: "bench-cron-secret-0123456789abcdef01234", WHATSAPP_PHONE_NUMBER_ID: "1098765432",
         WHATSAPP_API_URL: "http://127.0.0.1:9", WHATSAPP_MESSAGING_LIMIT: "unlimited", CAMPAIGN_TIMEZONE: "UTC",
       }, path.join(tmp, "server.log"), port);
       const s = server;

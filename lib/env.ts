@@ -52,6 +52,8 @@ export const ZEnv = z.object({
   PROCESSOR_TIME_BUDGET_MS: z.coerce.number().int().min(1000).max(900_000).default(50_000),
   ALERT_WEBHOOK_URL: optionalString.pipe(z.string().url().optional()),
   NEXTAUTH_URL: optionalString,
+  /** "1": run on purpose without WhatsApp (the built-in sandbox answers; every page says so) */
+  SANDBOX: optionalString,
 });
 
 export type Env = z.infer<typeof ZEnv>;
@@ -60,13 +62,70 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const parsed = ZEnv.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid environment configuration:\n${lines.join("\n")}\nSee .env.example.`);
+    throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}\nSee .env.example.`);
   }
   const env = parsed.data;
-  if (env.NODE_ENV === "production" && process.env.NEXT_PHASE !== "phase-production-build") {
-    if (!env.AUTH_SECRET) throw new Error("Invalid environment configuration:\n  AUTH_SECRET: required in production (openssl rand -base64 32)");
+  // `next build` runs with NODE_ENV=production too, without the runtime's secrets: the server's start checks
+  if (env.NODE_ENV === "production" && source.NEXT_PHASE !== "phase-production-build") {
+    const problems = productionConfigProblems(env);
+    if (problems.length) throw new EnvError(formatProductionProblems(problems));
   }
   return env;
+}
+
+/** A configuration the server must not start with; its message names every variable at fault. */
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Minimum length of every secret and token (openssl rand -hex 32 gives 64 characters). */
+export const SECRET_MIN_LENGTH = 32;
+
+/** What production needs: the database, WhatsApp's credentials (unless SANDBOX=1), the session and cron secrets. */
+export const PRODUCTION_REQUIRED = ["DATABASE_URL", "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "CRON_SECRET", "AUTH_SECRET"] as const;
+const SANDBOX_NOT_REQUIRED = new Set<string>(["WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"]);
+/** Secrets and tokens: at least SECRET_MIN_LENGTH characters whenever they are set in production. */
+export const SECRET_VARIABLES = ["AUTH_SECRET", "CRON_SECRET", "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "MARKETING_API_TOKEN"] as const;
+
+export type EnvProblem = { variable: string; problem: "missing" | "too-short" | "invalid"; message: string };
+
+/** Every reason this configuration cannot run in production (empty = fine). */
+export function productionConfigProblems(env: Env): EnvProblem[] {
+  const problems: EnvProblem[] = [];
+  const sandbox = sandboxRequested(env);
+  for (const name of PRODUCTION_REQUIRED) {
+    if (sandbox && SANDBOX_NOT_REQUIRED.has(name)) continue;
+    if (!env[name]) problems.push({ variable: name, problem: "missing", message: "missing" });
+  }
+  for (const name of SECRET_VARIABLES) {
+    const value = env[name];
+    if (value && value.length < SECRET_MIN_LENGTH) {
+      problems.push({ variable: name, problem: "too-short", message: `is too short: ${value.length} characters, at least ${SECRET_MIN_LENGTH} required` });
+    }
+  }
+  if (env.SANDBOX !== undefined && env.SANDBOX !== "1" && env.SANDBOX !== "0") {
+    problems.push({ variable: "SANDBOX", problem: "invalid", message: 'must be "1" (run without WhatsApp on purpose) or unset' });
+  }
+  return problems;
+}
+
+function formatProductionProblems(problems: EnvProblem[]): string {
+  const missing = problems.filter((p) => p.problem === "missing").map((p) => p.variable);
+  const lines: string[] = [];
+  if (missing.length) {
+    lines.push(`Missing environment variables for production: ${missing.join(", ")}.`);
+  }
+  for (const p of problems.filter((p) => p.problem !== "missing")) lines.push(`${p.variable} ${p.message}.`);
+  if (missing.some((m) => SANDBOX_NOT_REQUIRED.has(m))) {
+    lines.push("Set them (see .env.example), or set SANDBOX=1 to run on purpose without WhatsApp: sends are then simulated and nobody receives them.");
+  }
+  lines.push(`Secrets and tokens (${SECRET_VARIABLES.join(", ")}) need at least ${SECRET_MIN_LENGTH} characters: openssl rand -hex 32.`);
+  return `Invalid environment configuration: ${lines.join(" ")}`;
+}
+
+/** Explicit sandbox mode (SANDBOX=1). */
+function sandboxRequested(e: Env): boolean {
+  return e.SANDBOX === "1";
 }
 
 let cached: Env | undefined;
@@ -87,9 +146,17 @@ export function messagingLimitFromEnv(e: Env = getEnv()): number | null | undefi
   return Number(v);
 }
 
-/** Sandbox mode: no WhatsApp credentials, the built-in fake WhatsApp answers. */
+/**
+ * Sandbox mode: the built-in fake WhatsApp answers. Set on purpose with SANDBOX=1, or in development and
+ * tests when no access token is configured (production refuses to start without one unless SANDBOX=1).
+ */
 export function isSandbox(e: Env = getEnv()): boolean {
-  return !e.WHATSAPP_ACCESS_TOKEN;
+  return sandboxRequested(e) || !e.WHATSAPP_ACCESS_TOKEN;
+}
+
+/** The WhatsApp access token the client uses: none in sandbox mode, even when one is configured. */
+export function whatsappAccessToken(e: Env = getEnv()): string | undefined {
+  return isSandbox(e) ? undefined : e.WHATSAPP_ACCESS_TOKEN;
 }
 
 export function authSecret(e: Env = getEnv()): string {

@@ -30,7 +30,7 @@ export type Options = {
 };
 
 export const API_TOKEN = "bench-marketing-token-0123456789abcdef";
-export const APP_SECRET = "bench-app-secret-0123456789";
+export const APP_SECRET = "bench-app-secret-0123456789abcdef012345";
 export const AUTH_SECRET = "bench-auth-secret-0123456789abcdef0123456789";
 export const FIRST_PHONE = 12025500000n;
 export const AUDIENCE_TAG = "newsletter";

@@ -109,6 +109,12 @@ export function AppShell({
           </div>
         ) : null}
       </header>
+      {sandbox ? (
+        <div role="status" data-testid="sandbox-banner" className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-center text-sm text-amber-900">
+          <strong className="font-semibold">Sandbox mode:</strong> WhatsApp is simulated. No message reaches a phone; deliveries, reads and
+          replies are invented by the built-in simulator.
+        </div>
+      ) : null}
       <main id="main" className="mx-auto w-full max-w-7xl px-4 py-6 sm:px-6 lg:px-8 lg:py-8">
         {children}
       </main>

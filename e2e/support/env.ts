@@ -4,9 +4,9 @@ export const E2E_PG_PORT = Number(process.env.E2E_PG_PORT ?? 54339);
 export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
 export const E2E_DATABASE_URL = `postgresql://postgres:postgres@127.0.0.1:${E2E_PG_PORT}/wac_e2e`;
 export const E2E_API_TOKEN = "e2e-marketing-api-token-0123456789";
-export const E2E_CRON_SECRET = "e2e-cron-secret-0123456789";
-export const E2E_APP_SECRET = "e2e-app-secret";
-export const E2E_VERIFY_TOKEN = "e2e-verify-token";
+export const E2E_CRON_SECRET = "e2e-cron-secret-0123456789abcdef0123";
+export const E2E_APP_SECRET = "e2e-app-secret-0123456789abcdef012345";
+export const E2E_VERIFY_TOKEN = "e2e-verify-token-0123456789abcdef0123";
 
 export const e2eServerEnv: Record<string, string> = {
   DATABASE_URL: E2E_DATABASE_URL,
@@ -19,4 +19,6 @@ export const e2eServerEnv: Record<string, string> = {
   WHATSAPP_VERIFY_TOKEN: E2E_VERIFY_TOKEN,
   CAMPAIGN_TIMEZONE: "UTC",
   WAC_DEV_AUTOPROCESS: "0",
+  // production without WhatsApp credentials: the sandbox, on purpose
+  SANDBOX: "1",
 };

@@ -5,7 +5,7 @@
  * WhatsApp client (tests put their own there).
  */
 import "server-only";
-import { getEnv } from "@/lib/env";
+import { getEnv, whatsappAccessToken } from "@/lib/env";
 import { createTemplatesApi } from "@/lib/whatsapp/templates/create-templates-api";
 import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
 
@@ -17,7 +17,7 @@ export function getTemplatesApi(): TemplatesApi | null {
     globalForTemplates.__templatesApi = createTemplatesApi({
       apiUrl: env.WHATSAPP_API_URL,
       apiVersion: env.WHATSAPP_API_VERSION,
-      accessToken: env.WHATSAPP_ACCESS_TOKEN,
+      accessToken: whatsappAccessToken(env),
       businessAccountId: env.WHATSAPP_BUSINESS_ACCOUNT_ID,
       timeoutMs: env.WHATSAPP_REQUEST_TIMEOUT_MS,
     });

@@ -1,12 +1,12 @@
 /**
  * Server-only adapter: THE WhatsApp client of this process, built from lib/env.ts (one per process so
- * its rate limiter is shared by every send of the process). In sandbox mode (no WHATSAPP_ACCESS_TOKEN)
+ * its rate limiter is shared by every send of the process). In sandbox mode (SANDBOX=1, or no WHATSAPP_ACCESS_TOKEN outside production)
  * it also starts an in-process pump that delivers the sandbox's due status events every few seconds,
  * so `npm run dev` shows the funnel moving; flushSandbox() does one round on demand (e.g. from the cron).
  */
 import "server-only";
 import { getDb } from "@/lib/db";
-import { getEnv, isSandbox } from "@/lib/env";
+import { getEnv, isSandbox, whatsappAccessToken } from "@/lib/env";
 import { createWhatsAppClient } from "@/lib/whatsapp/create-client";
 import { flushSandboxEvents } from "@/lib/whatsapp/sandbox";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
@@ -22,7 +22,7 @@ export function getWhatsAppClient(): WhatsAppClient {
       apiUrl: env.WHATSAPP_API_URL,
       apiVersion: env.WHATSAPP_API_VERSION,
       phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID,
-      accessToken: env.WHATSAPP_ACCESS_TOKEN,
+      accessToken: whatsappAccessToken(env),
       maxMps: env.WHATSAPP_MAX_MPS,
       timeoutMs: env.WHATSAPP_REQUEST_TIMEOUT_MS,
       db: getDb(),

@@ -67,8 +67,8 @@ export default async function SettingsPage() {
             <CardBody>
               {config.sandbox ? (
                 <Notice tone="warning" className="mb-4">
-                  No WhatsApp access token is configured, so the built-in sandbox stands in for WhatsApp: messages are accepted,
-                  delivered and read by a simulator and never reach a phone. Set WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID to go live.
+                  Sandbox mode (SANDBOX=1, or no WhatsApp access token outside production): the built-in sandbox stands in for WhatsApp: messages are accepted,
+                  delivered and read by a simulator and never reach a phone. Set WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID (and unset SANDBOX) to go live.
                 </Notice>
               ) : null}
               <dl className="divide-y divide-slate-100 text-sm">
