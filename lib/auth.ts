@@ -10,6 +10,7 @@ import { authSecret, getEnv } from "@/lib/env";
 import { authenticateUser } from "@/lib/marketing/auth/login";
 import type { Principal, Role } from "@/lib/marketing/auth/api-tokens";
 import { AppError } from "@/lib/marketing/errors";
+import { safeCallbackPath } from "@/lib/safe-redirect";
 
 const ZCredentials = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
 
@@ -52,6 +53,10 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    // only this site's paths after sign-in or sign-out
+    redirect({ url, baseUrl }) {
+      return baseUrl + safeCallbackPath(url, baseUrl);
+    },
     async jwt({ token, user }) {
       if (user) {
         token.uid = user.id;

@@ -1,8 +1,16 @@
-/** `npm run db:seed`: loads the demo workspace into DATABASE_URL (only when it is empty). */
+/**
+ * `npm run db:seed`: loads the demo workspace into DATABASE_URL (only when it is empty). Refused with
+ * NODE_ENV=production or a real WHATSAPP_ACCESS_TOKEN unless `-- --force-demo` (or SEED_DEMO_FORCE=1).
+ */
 import { createDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { isDatabaseEmpty, seedDemo } from "@/lib/demo/seed-demo";
+import { demoSeedRefusal, isDatabaseEmpty, seedDemo } from "@/lib/demo/seed-demo";
 
+const refusal = demoSeedRefusal({ env: process.env, argv: process.argv });
+if (refusal) {
+  console.error(refusal);
+  process.exit(2);
+}
 const env = getEnv();
 if (!env.DATABASE_URL) {
   console.error("DATABASE_URL is not set.");

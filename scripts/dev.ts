@@ -7,9 +7,10 @@
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { createDb } from "@/lib/db";
-import { parseEnv } from "@/lib/env";
-import { hashPassword } from "@/lib/marketing/auth/passwords";
-import { DEMO_PASSWORD, DEMO_USERS, isDatabaseEmpty, seedDemo } from "@/lib/demo/seed-demo";
+import { EnvError, isSandbox, parseEnv } from "@/lib/env";
+import { AppError } from "@/lib/marketing/errors";
+import { ensureFirstAdmin } from "@/lib/marketing/users/ensure-first-admin";
+import { DEMO_PASSWORD, DEMO_USERS, demoSeedRefusal, isDatabaseEmpty, seedDemo } from "@/lib/demo/seed-demo";
 import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from "./embedded-postgres";
 
 const DEV_PG_PORT = Number(process.env.DEV_PG_PORT ?? 54329);
@@ -36,11 +37,15 @@ async function main() {
   const db = createDb(process.env.DATABASE_URL!);
   let login = "";
   if ((embedded || process.env.SEED_DEMO === "1") && (await isDatabaseEmpty(db))) {
-    console.log("Loading the demo workspace…");
-    await seedDemo({ db, now: new Date(), timezone: env.CAMPAIGN_TIMEZONE });
+    const refusal = demoSeedRefusal({ env: process.env, argv: process.argv });
+    if (refusal) console.log(refusal);
+    else {
+      console.log("Loading the demo workspace…");
+      await seedDemo({ db, now: new Date(), timezone: env.CAMPAIGN_TIMEZONE });
+    }
   }
-  if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD && (await db.user.count()) === 0) {
-    await db.user.create({ data: { email: env.ADMIN_EMAIL.toLowerCase(), role: "admin", name: "Admin", passwordHash: await hashPassword(env.ADMIN_PASSWORD) } });
+  if (env.ADMIN_EMAIL || env.ADMIN_PASSWORD) {
+    await ensureFirstAdmin({ db, now: new Date(), email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
   }
   const demoAdmin = await db.user.findUnique({ where: { email: DEMO_USERS[0].email } });
   if (demoAdmin) login = `${DEMO_USERS[0].email} / ${DEMO_PASSWORD}  (also marketer@example.com and viewer@example.com, same password)`;
@@ -51,7 +56,7 @@ async function main() {
   console.log("");
   console.log("  WhatsApp Campaigns is starting on http://localhost:" + port);
   if (login) console.log("  Sign in: " + login);
-  if (!env.WHATSAPP_ACCESS_TOKEN) console.log("  WhatsApp: sandbox (no WHATSAPP_ACCESS_TOKEN): sends are simulated, statuses arrive on their own.");
+  if (isSandbox(env)) console.log("  WhatsApp: sandbox (SANDBOX=1 or no WHATSAPP_ACCESS_TOKEN): sends are simulated, statuses arrive on their own.");
   console.log("");
 
   const next = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "dev", "-p", port], {
@@ -67,7 +72,9 @@ async function main() {
   next.on("exit", (code) => void stop(code ?? 0));
 }
 
-main().catch((error) => {
-  console.error(error);
+main().catch((error: unknown) => {
+  // a configuration problem is one sentence; anything else keeps its stack
+  if (error instanceof EnvError || error instanceof AppError) console.error(`\n✗ ${error.message}\n`);
+  else console.error(error);
   process.exit(1);
 });

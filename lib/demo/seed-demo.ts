@@ -66,7 +66,33 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
   return users + campaigns + customers === 0;
 }
 
-export async function seedDemo({ db, now, timezone, customers = 8000 }: { db: Db; now: Date; timezone: string; customers?: number }) {
+/** Forces the demo seed where it is refused: `--force-demo` on the command line or SEED_DEMO_FORCE=1. */
+export const FORCE_DEMO_FLAG = "--force-demo";
+
+export type DemoSeedGuard = { env: Record<string, string | undefined>; argv: readonly string[] };
+
+/**
+ * Why the demo workspace must not be loaded (null = it may): its accounts share a published password and
+ * its active campaigns would really send once WhatsApp credentials are set, so it is refused in production
+ * and with a real access token (not SANDBOX=1) unless forced on purpose.
+ */
+export function demoSeedRefusal({ env, argv }: DemoSeedGuard): string | null {
+  if (argv.includes(FORCE_DEMO_FLAG) || env.SEED_DEMO_FORCE === "1") return null;
+  const realToken = Boolean(env.WHATSAPP_ACCESS_TOKEN?.trim()) && env.SANDBOX !== "1";
+  if (env.NODE_ENV === "production" || realToken) {
+    const why = env.NODE_ENV === "production" ? "NODE_ENV=production" : "a real WHATSAPP_ACCESS_TOKEN is set";
+    return `The demo workspace is not loaded because ${why}: its accounts use the public password "${DEMO_PASSWORD}" and its active campaigns would really send. Pass ${FORCE_DEMO_FLAG} (or set SEED_DEMO_FORCE=1) to load it anyway.`;
+  }
+  return null;
+}
+
+export class DemoSeedRefused extends Error {
+  override name = "DemoSeedRefused";
+}
+
+export async function seedDemo({ db, now, timezone, customers = 8000, guard = { env: process.env, argv: process.argv } }: { db: Db; now: Date; timezone: string; customers?: number; guard?: DemoSeedGuard }) {
+  const refusal = demoSeedRefusal(guard);
+  if (refusal) throw new DemoSeedRefused(refusal);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const u of DEMO_USERS) {
     await db.user.upsert({ where: { email: u.email }, update: {}, create: { email: u.email, name: u.name, role: u.role, passwordHash } });

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
+import { safeCallbackPath } from "@/lib/safe-redirect";
 
 export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
@@ -32,7 +33,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         setPending(false);
         return;
       }
-      router.replace(callbackUrl);
+      router.replace(safeCallbackPath(callbackUrl, window.location.origin));
       router.refresh();
     } catch {
       setError("Could not reach the server. Check your connection and try again.");

@@ -2,20 +2,18 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth";
 import { isSandbox } from "@/lib/env";
+import { safeCallbackPath } from "@/lib/safe-redirect";
+import { createFirstAdmin } from "@/lib/server/startup";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-/** Only same-site paths are followed after sign-in. */
-function safeCallback(value: string | string[] | undefined): string {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v && v.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") ? v : "/overview";
-}
-
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  const callbackUrl = safeCallbackPath(params.callbackUrl);
   if (await getCurrentUser()) redirect(callbackUrl);
+  // the first admin, when the server's start could not create it yet (e.g. migrations ran afterwards)
+  await createFirstAdmin().catch(() => {});
   return (
     <main className="flex min-h-screen items-center justify-center bg-slate-50 px-4 py-12">
       <div className="w-full max-w-sm">
@@ -29,7 +27,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </div>
         {isSandbox() ? (
           <p className="mt-4 text-center text-xs text-slate-500">
-            Sandbox mode: no message leaves this server. The demo seed prints an admin login.
+            Sandbox mode: WhatsApp is simulated, no message leaves this server.
           </p>
         ) : null}
       </div>

@@ -12,7 +12,7 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 
 const ZRole = z.enum(ROLES as [Role, ...Role[]], { message: "choose admin, marketer or viewer" });
-const ZPassword = z.string().min(12, "at least 12 characters").max(200, "at most 200 characters");
+export const ZPassword = z.string().min(12, "at least 12 characters").max(200, "at most 200 characters");
 
 export const ZCreateUser = z.object({
   email: z.string().trim().toLowerCase().email("enter a valid email address").max(320),
