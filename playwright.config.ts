@@ -31,5 +31,7 @@ export default defineConfig({
   projects: [
     { name: "api", testDir: "e2e/api", use: { ...chromium } },
     { name: "ui", testDir: "e2e/ui", use: { ...chromium, viewport: { width: 1280, height: 800 } } },
+    // a first deploy: its spec starts its own production server (e2e/deploy/prod-server.ts, ports E2E_PORT + 1)
+    { name: "deploy", testDir: "e2e/deploy", use: { ...chromium, viewport: { width: 1280, height: 800 } } },
   ],
 });
