@@ -11,7 +11,7 @@ import { EnvError, isSandbox, parseEnv } from "@/lib/env";
 import { AppError } from "@/lib/marketing/errors";
 import { ensureFirstAdmin } from "@/lib/marketing/users/ensure-first-admin";
 import { DEMO_PASSWORD, DEMO_USERS, demoSeedRefusal, isDatabaseEmpty, seedDemo } from "@/lib/demo/seed-demo";
-import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from "./embedded-postgres";
+import { EmbeddedPostgresError, ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from "./embedded-postgres";
 
 const DEV_PG_PORT = Number(process.env.DEV_PG_PORT ?? 54329);
 const DEV_DB = "whatsapp_campaigns";
@@ -74,7 +74,7 @@ async function main() {
 
 main().catch((error: unknown) => {
   // a configuration problem is one sentence; anything else keeps its stack
-  if (error instanceof EnvError || error instanceof AppError) console.error(`\n✗ ${error.message}\n`);
+  if (error instanceof EnvError || error instanceof AppError || error instanceof EmbeddedPostgresError) console.error(`\n✗ ${error.message}\n`);
   else console.error(error);
   process.exit(1);
 });
