@@ -4,8 +4,11 @@ export type EngineConfig = {
   timezone: string;
   /** WhatsApp's messaging limit: unique users reached in any moving 24 h; null = unlimited */
   messagingLimit: number | null;
-  /** stop claiming new work after this long (PROCESSOR_TIME_BUDGET_MS) */
+  /** from the run's start (the request's start when `startedAt` is given): no batch is claimed and no
+   * send started after this long (PROCESSOR_TIME_BUDGET_MS, capped by the route: see planTimeBudget) */
   timeBudgetMs: number;
+  /** from the run's start: optional work at the end (alert delivery) stops here (default: unbounded) */
+  deadlineMs?: number;
   /** recipients claimed per batch (default 500) */
   batchSize?: number;
   /** sends in flight at once (default 64; the client itself holds the rate to WHATSAPP_MAX_MPS) */

@@ -145,8 +145,11 @@ export async function runProcessingAction(): Promise<ActionState<{ sent: number;
   try {
     await requireActionUser("manage");
     const db = getDb();
-    const { config, whatsapp } = await getEngine(db);
-    const r = await runDailyProcessing({ db, now: new Date(), whatsapp, config });
+    const now = new Date();
+    const startedAt = performance.now();
+    // bounded like the cron route: fits a 60 s function whatever page the button is on
+    const { config, whatsapp } = await getEngine(db, { maxDurationMs: 60_000 });
+    const r = await runDailyProcessing({ db, now, whatsapp, config, startedAt });
     await flushSandbox().catch(() => undefined);
     revalidatePath("/", "layout");
     return {

@@ -2,9 +2,8 @@
 
 import Papa from "papaparse";
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import { getDb } from "@/lib/db";
-import { upsertCustomers } from "@/lib/marketing/customers/upsert-customers";
+import { setCustomerSubscription } from "@/lib/marketing/customers/set-customer-subscription";
 import { importCustomersCsv, type ImportCustomersResult } from "@/lib/marketing/dashboard/import-customers-csv";
 import { actionError, type ActionState } from "../_lib/action-state";
 import { requireActionUser } from "../_lib/session";
@@ -34,16 +33,17 @@ export async function importCustomersAction(formData: FormData): Promise<ActionS
   }
 }
 
-const ZSubscription = z.enum(["subscribed", "unsubscribed"]);
-
-export async function setSubscriptionAction(phone: string, subscription: string): Promise<ActionState> {
+/**
+ * One customer's subscription from the customer page. Subscribing again a customer who opted out on
+ * WhatsApp (or whose number was erased) is an admin's decision with a reason (see setCustomerSubscription).
+ */
+export async function setSubscriptionAction(customerId: string, subscription: string, reason?: string): Promise<ActionState> {
   try {
     const { principal } = await requireActionUser("change");
-    const parsed = ZSubscription.safeParse(subscription);
-    if (!parsed.success) return { ok: false, message: "Choose subscribed or unsubscribed." };
-    await upsertCustomers({ db: getDb(), now: new Date(), rows: [{ phone, subscription: parsed.data }], principal, source: "dashboard" });
+    const r = await setCustomerSubscription({ db: getDb(), now: new Date(), principal, customerId, input: { subscription, reason: reason || undefined } });
     revalidatePath("/customers", "layout");
-    return { ok: true, message: parsed.data === "subscribed" ? "Subscribed again: they can receive campaigns." : "Unsubscribed: they will receive no campaign messages." };
+    if (!r.changed) return { ok: true, message: "Nothing to change." };
+    return { ok: true, message: r.subscription === "subscribed" ? "Subscribed again: they can receive campaigns." : "Unsubscribed: they will receive no campaign messages." };
   } catch (error) {
     return actionError(error);
   }

@@ -7,6 +7,8 @@
  *   - recipients still waiting (pending) become 'skipped' ('Customer erased'), so nothing is ever sent to them;
  *   - outbound messages keep their row, status and time with the number replaced by the same token, so the
  *     unique-users count of WhatsApp's messaging limit does not drop; bodies and payloads are cleared.
+ *   - the number stays suppressed (its SHA-256 in suppressed_numbers): a later import or upsert of it
+ *     creates an unsubscribed customer.
  * One transaction; the audit entry names the customer id only.
  */
 import { z } from "zod";
@@ -14,6 +16,7 @@ import { audit } from "../audit";
 import type { Principal } from "../auth/api-tokens";
 import { Prisma, type Db } from "../db";
 import { AppError } from "../errors";
+import { phoneHash } from "./opt-outs";
 
 export type EraseCustomerResult = { id: string; erased: true; recipients_erased: number; recipients_skipped: number; messages_erased: number };
 
@@ -57,6 +60,12 @@ export async function eraseCustomer({ db, now, principal, customerId }: {
       WHERE phone_number IN (${idents}) OR wa_id IN (${idents})
          ${rids.length ? Prisma.sql`OR recipient_id IN (${Prisma.join(rids.map((r) => Prisma.sql`${r}::uuid`))})` : Prisma.empty}`);
     await tx.$executeRaw(Prisma.sql`DELETE FROM user_profiles WHERE id = ${id}::uuid`);
+    if (identities.length) {
+      await tx.$executeRaw(Prisma.sql`
+        INSERT INTO suppressed_numbers (phone_hash, reason, created_at)
+        SELECT h, 'erased', ${now}::timestamptz FROM unnest(${identities.map(phoneHash)}::text[]) h
+        ON CONFLICT (phone_hash) DO NOTHING`);
+    }
     await audit(tx, {
       actor: principal.actor, action: "customer.erase", entityType: "customer", entityId: id,
       details: { recipients_erased: rids.length, recipients_skipped: skipped, messages_erased: messages }, now,

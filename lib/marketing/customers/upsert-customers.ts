@@ -4,6 +4,10 @@
  * written and the answer lists the row errors. Then one statement writes them all: existing customers
  * (by whatsapp_phone) get the fields the row gives (omitted fields keep their value), new ones are
  * inserted, and a concurrent insert of the same phone is resolved by ON CONFLICT (whatsapp_phone).
+ *
+ * Opt-outs are sticky (see ./opt-outs): a row never re-subscribes a customer who opted out on WhatsApp,
+ * and the number of an erased customer is always written as unsubscribed. Such rows still update the
+ * other fields; the answer counts them as `kept_unsubscribed`.
  */
 import { z } from "zod";
 import type { Principal } from "../auth/api-tokens";
@@ -11,6 +15,7 @@ import { audit } from "../audit";
 import { Prisma, type DbOrTx } from "../db";
 import { AppError } from "../errors";
 import { normalizePhone } from "../phone";
+import { ERASED_NUMBER_SOURCE, suppressedSql, whatsappOptOutSql } from "./opt-outs";
 
 export const MAX_CUSTOMERS_PER_REQUEST = 10_000;
 
@@ -67,9 +72,13 @@ export async function upsertCustomers({ db, now, rows, principal, source = "api"
 
   const json = JSON.stringify(clean);
   const has = (k: string) => Prisma.sql`(i.j ? ${k})`;
-  const [res] = await db.$queryRaw<Array<{ updated: bigint; inserted: bigint }>>(Prisma.sql`
+  // the subscription a row leaves on an existing profile: what it asks for, unless the profile's opt-out
+  // came from WhatsApp, and never subscribed for an erased number
+  const nextSubscription = Prisma.sql`CASE WHEN i.suppressed THEN 'unsubscribed'
+    WHEN ${has("subscription")} AND NOT ${whatsappOptOutSql("p")} THEN i.j->>'subscription' ELSE p.subscription END`;
+  const [res] = await db.$queryRaw<Array<{ updated: bigint; inserted: bigint; kept: bigint }>>(Prisma.sql`
     WITH i AS (
-      SELECT e AS j, e->>'phone' AS phone FROM jsonb_array_elements(${json}::jsonb) e
+      SELECT e AS j, e->>'phone' AS phone, ${suppressedSql(Prisma.sql`e->>'phone'`)} AS suppressed FROM jsonb_array_elements(${json}::jsonb) e
     ), upd AS (
       UPDATE user_profiles p SET
         name = CASE WHEN ${has("name")} THEN i.j->>'name' ELSE p.name END,
@@ -78,28 +87,34 @@ export async function upsertCustomers({ db, now, rows, principal, source = "api"
         tags = CASE WHEN ${has("tags")} THEN ARRAY(SELECT jsonb_array_elements_text(i.j->'tags')) ELSE p.tags END,
         attributes = CASE WHEN ${has("attributes")} THEN p.attributes || (i.j->'attributes') ELSE p.attributes END,
         is_active = CASE WHEN ${has("is_active")} THEN (i.j->>'is_active')::boolean ELSE p.is_active END,
-        subscription = CASE WHEN ${has("subscription")} THEN i.j->>'subscription' ELSE p.subscription END,
-        subscription_changed_at = CASE WHEN ${has("subscription")} AND i.j->>'subscription' <> p.subscription THEN ${now}::timestamptz ELSE p.subscription_changed_at END,
-        subscription_source = CASE WHEN ${has("subscription")} AND i.j->>'subscription' <> p.subscription THEN ${source} ELSE p.subscription_source END,
+        subscription = ${nextSubscription},
+        subscription_changed_at = CASE WHEN ${nextSubscription} <> p.subscription THEN ${now}::timestamptz ELSE p.subscription_changed_at END,
+        subscription_source = CASE WHEN ${nextSubscription} <> p.subscription
+          THEN (CASE WHEN i.suppressed THEN ${ERASED_NUMBER_SOURCE} ELSE ${source} END) ELSE p.subscription_source END,
         updated_at = ${now}::timestamptz
       FROM i WHERE p.whatsapp_phone = i.phone
-      RETURNING p.whatsapp_phone
+      RETURNING p.whatsapp_phone, (${has("subscription")} AND i.j->>'subscription' <> p.subscription) AS kept
     ), ins AS (
       INSERT INTO user_profiles AS p (id, whatsapp_phone, name, customer_tier, city, tags, attributes, subscription,
         subscription_changed_at, subscription_source, is_active, created_at, updated_at)
       SELECT gen_random_uuid(), i.phone, i.j->>'name', i.j->>'customer_tier', i.j->>'city',
         coalesce(ARRAY(SELECT jsonb_array_elements_text(i.j->'tags')), ARRAY[]::text[]),
-        coalesce(i.j->'attributes', '{}'::jsonb), coalesce(i.j->>'subscription', 'subscribed'),
-        ${now}::timestamptz, ${source}, coalesce((i.j->>'is_active')::boolean, true), ${now}::timestamptz, ${now}::timestamptz
+        coalesce(i.j->'attributes', '{}'::jsonb), CASE WHEN i.suppressed THEN 'unsubscribed' ELSE coalesce(i.j->>'subscription', 'subscribed') END,
+        ${now}::timestamptz, CASE WHEN i.suppressed THEN ${ERASED_NUMBER_SOURCE} ELSE ${source} END, coalesce((i.j->>'is_active')::boolean, true), ${now}::timestamptz, ${now}::timestamptz
       FROM i WHERE i.phone NOT IN (SELECT whatsapp_phone FROM upd)
       ON CONFLICT (whatsapp_phone) DO UPDATE SET
         name = coalesce(excluded.name, p.name), customer_tier = coalesce(excluded.customer_tier, p.customer_tier),
         city = coalesce(excluded.city, p.city), updated_at = excluded.updated_at
       RETURNING (xmax = 0) AS inserted)
     SELECT (SELECT count(*) FROM upd) + (SELECT count(*) FROM ins WHERE NOT inserted) AS updated,
-           (SELECT count(*) FROM ins WHERE inserted) AS inserted`);
+           (SELECT count(*) FROM ins WHERE inserted) AS inserted,
+           (SELECT count(*) FROM upd WHERE kept)
+             + (SELECT count(*) FROM i WHERE i.suppressed AND coalesce(i.j->>'subscription', 'subscribed') <> 'unsubscribed'
+                  AND i.phone NOT IN (SELECT whatsapp_phone FROM upd)) AS kept`);
   const created = Number(res.inserted);
   const updated = Number(res.updated);
-  await audit(db, { actor: principal?.actor ?? "system", action: "customers.upsert", entityType: "customer", details: { created, updated, source }, now });
-  return { created, updated, total: clean.length, message: `Saved ${clean.length} customers (${created} new, ${updated} updated)` };
+  const keptUnsubscribed = Number(res.kept);
+  await audit(db, { actor: principal?.actor ?? "system", action: "customers.upsert", entityType: "customer", details: { created, updated, kept_unsubscribed: keptUnsubscribed, source }, now });
+  const kept = keptUnsubscribed > 0 ? `; ${keptUnsubscribed} stay unsubscribed (they opted out on WhatsApp or were erased)` : "";
+  return { created, updated, total: clean.length, kept_unsubscribed: keptUnsubscribed, message: `Saved ${clean.length} customers (${created} new, ${updated} updated${kept})` };
 }

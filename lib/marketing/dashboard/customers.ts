@@ -4,6 +4,7 @@
  * subscribed customers matching a target audience.
  */
 import { z } from "zod";
+import { isWhatsappOptOut, phoneHash } from "../customers/opt-outs";
 import { Prisma, type DbOrTx } from "../db";
 
 export const ZCustomerListQuery = z.object({
@@ -81,7 +82,10 @@ export async function getCustomerWithHistory({ db, customerId }: { db: DbOrTx; c
     FROM campaign_recipients r JOIN marketing_campaigns c ON c.id = r.campaign_id
     WHERE r.phone_number = ${customer.whatsappPhone} OR r.customer_id = ${customer.id}::uuid
     ORDER BY coalesce(r.sent_at, r.created_at) DESC LIMIT 200`);
-  return { customer, history };
+  const [suppressed] = await db.$queryRaw<Array<{ x: number }>>(Prisma.sql`SELECT 1 AS x FROM suppressed_numbers WHERE phone_hash = ${phoneHash(customer.whatsappPhone)}`);
+  // subscribing again needs an admin and a reason (see setCustomerSubscription)
+  const stickyOptOut = customer.subscription === "unsubscribed" && (isWhatsappOptOut(customer) || !!suppressed);
+  return { customer, history, stickyOptOut };
 }
 
 export const ZAudienceFilter = z.object({

@@ -11,7 +11,10 @@
  *   3. send it outside any transaction with bounded concurrency;
  *   4. record the outcomes fenced by the claim (finish-batch.ts);
  *   repeat until the campaign's day is done; a campaign with nothing pending or in flight completes.
- * Claiming stops after timeBudgetMs; `has_more` says another call would continue.
+ * Time is counted from `startedAt` (the request's start: template sync included). Claiming stops after
+ * timeBudgetMs, each batch is sized to the time left at the rate sends went out so far, and no send starts
+ * after it: what was claimed but not sent goes back to pending (never to unknown). Alert delivery stops at
+ * deadlineMs. `has_more` says another call would continue.
  *
  * Careful sending (issue 10):
  *   - a send hold (flagged number, downgrade, policy error) stops all claiming (claimBatch checks it
@@ -33,7 +36,7 @@ import { ENGINE_DEFAULTS, type EngineConfig } from "../engine-config";
 import { AppError } from "../errors";
 import { hasStrandedRecipients, packSchedule } from "../recipients/pack-schedule";
 import { createAlert } from "../alerts/create-alert";
-import { deliverAlerts } from "../alerts/deliver-alerts";
+import { ALERT_DELIVERY, deliverAlerts } from "../alerts/deliver-alerts";
 import { recordAccountError } from "../sending/account-health";
 import { enforceFailureGuard } from "../sending/failure-guard";
 import { firstSendableDay, readSendWindow, windowPhase } from "../sending/send-window";
@@ -71,13 +74,15 @@ export type DailyProcessingResult = {
   message: string;
 };
 
-export async function runDailyProcessing({ db, now, whatsapp, config, date, log = () => {}, fetch: fetchFn }: {
+export async function runDailyProcessing({ db, now, whatsapp, config, date, log = () => {}, fetch: fetchFn, startedAt }: {
   db: Db; now: Date; whatsapp: WhatsAppClient; config: EngineConfig; date?: Day; log?: ProcessingLog;
+  /** performance.now() when the request started (`now` is that instant); default: the call */
+  startedAt?: number;
   /** for the alert outbox (default: global fetch) */
   fetch?: typeof fetch;
 }): Promise<DailyProcessingResult> {
   if (date !== undefined && !isDay(date)) throw new AppError("VALIDATION_FAILED", "date must be YYYY-MM-DD.", [{ path: "date", message: "must be a date YYYY-MM-DD" }]);
-  const t0 = performance.now();
+  const t0 = startedAt ?? performance.now();
   /** the injected `now`, advancing with real time during the run */
   const clock = () => new Date(now.getTime() + (performance.now() - t0));
   const outOfTime = () => performance.now() - t0 >= config.timeBudgetMs;
@@ -88,6 +93,11 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
   const maxAttempts = config.maxAttempts ?? ENGINE_DEFAULTS.maxAttempts;
   const today = dayInZone(now, tz);
   const due = date ?? today;
+  if (due > today) throw new AppError("VALIDATION_FAILED", `date ${due} is after today (${today}): only today or a missed day can be processed.`, [{ path: "date", message: "must not be after today" }]);
+  const sendUntil = t0 + config.timeBudgetMs;
+  // the rate sends went out at in this run (requests / ms), to size the last batch to the time left
+  let started = 0;
+  let sendingMs = 0;
 
   const result: DailyProcessingResult = {
     date: due, campaigns_processed: 0, messages_sent: 0, failed: 0, skipped: 0, unknown: 0, retried: 0, deferred: 0,
@@ -162,8 +172,10 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
         break;
       }
       // 2. claim
+      const rate = started > 0 && sendingMs > 0 ? started / sendingMs : whatsapp.maxMessagesPerSecond / 1000;
+      const size = Math.max(1, Math.min(batchSize, Math.floor((sendUntil - performance.now()) * rate)));
       const claim = await withRetry(() => claimBatch({
-        db, campaignId: id, today: dayInZone(clock(), tz), due, now: clock(), batchSize, messagingLimit: config.messagingLimit,
+        db, campaignId: id, today: dayInZone(clock(), tz), due, now: clock(), batchSize: size, messagingLimit: config.messagingLimit,
         frequencyCap: sending.frequencyCap, window, timezone: tz,
       }));
       if (claim.kind === "send_hold") {
@@ -183,10 +195,13 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
       result.deferred_by_meta_cap += claim.deferred.meta_cap;
       if (claim.recipients.length === 0) continue;
       // 3. send, outside any transaction
+      const sendStart = performance.now();
       const { outcomes, stop } = await sendBatch({
         recipients: claim.recipients, whatsapp, templateName: campaign.templateName, languageCode: campaign.languageCode,
-        render, concurrency, clock,
+        render, concurrency, clock, sendUntil,
       });
+      started += outcomes.filter((o) => o.kind !== "released").length;
+      sendingMs += performance.now() - sendStart;
       // 4. record, fenced by the claim
       const counts = await finishBatch({
         db, claimId: claim.claimId, campaignId: id, outcomes, now: clock(), timezone: tz, maxAttempts,
@@ -221,8 +236,12 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     if (await completeIfDone(db, id, clock())) result.completed_campaigns.push(id);
   }
 
-  if (config.alertWebhookUrl !== undefined) {
-    const delivered = await deliverAlerts({ db, now: clock(), url: config.alertWebhookUrl, fetch: fetchFn });
+  const alertTime = config.deadlineMs === undefined ? Infinity : t0 + config.deadlineMs - performance.now();
+  if (config.alertWebhookUrl !== undefined && alertTime >= 1_000) {
+    // bounded by the deadline: each post's timeout and how many are posted fit the time left
+    const timeoutMs = Math.min(ALERT_DELIVERY.timeoutMs, alertTime);
+    const limit = Math.max(1, Math.min(ALERT_DELIVERY.batch, Math.floor(alertTime / timeoutMs)));
+    const delivered = await deliverAlerts({ db, now: clock(), url: config.alertWebhookUrl, fetch: fetchFn, timeoutMs, limit });
     if (delivered.delivered + delivered.retrying + delivered.failed > 0) log("alerts", delivered);
   }
 

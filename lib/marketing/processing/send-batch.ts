@@ -1,7 +1,8 @@
 /**
  * Sends a claimed batch outside any transaction, with bounded concurrency (the client holds the rate to
  * WHATSAPP_MAX_MPS). A template or account error stops starting new sends: what was not started is
- * 'released' (goes back to pending untouched).
+ * 'released' (goes back to pending untouched), and so is what was not started when `sendUntil` (a
+ * performance.now() instant: the run's time budget) has passed.
  */
 import type { SendFailure, SendSuccess, WhatsAppClient, MetaTemplateComponent } from "@/lib/whatsapp/types";
 import type { ClaimedRecipient } from "./claim-batch";
@@ -11,7 +12,7 @@ export type SendOutcome =
   | { id: string; phone: string; kind: "failed"; result: SendFailure; at: Date }
   | { id: string; phone: string; kind: "released" };
 
-export async function sendBatch({ recipients, whatsapp, templateName, languageCode, render, concurrency, clock }: {
+export async function sendBatch({ recipients, whatsapp, templateName, languageCode, render, concurrency, clock, sendUntil }: {
   recipients: ClaimedRecipient[];
   whatsapp: WhatsAppClient;
   templateName: string;
@@ -19,6 +20,7 @@ export async function sendBatch({ recipients, whatsapp, templateName, languageCo
   render: (r: ClaimedRecipient) => MetaTemplateComponent[];
   concurrency: number;
   clock: () => Date;
+  sendUntil?: number;
 }): Promise<{ outcomes: SendOutcome[]; stop: SendFailure | null }> {
   const outcomes: SendOutcome[] = new Array(recipients.length);
   let next = 0;
@@ -28,7 +30,7 @@ export async function sendBatch({ recipients, whatsapp, templateName, languageCo
       const i = next++;
       if (i >= recipients.length) return;
       const r = recipients[i];
-      if (stop) {
+      if (stop || (sendUntil !== undefined && performance.now() >= sendUntil)) {
         outcomes[i] = { id: r.id, phone: r.phone, kind: "released" };
         continue;
       }

@@ -92,13 +92,13 @@ describe("a day of sending", () => {
   it("invariant 1: never more than daily_send_limit on one calendar day, however often and with whatever ?date", async () => {
     const c = await campaignWith(10, { limit: 3, start: "2025-03-02", now: "2025-03-01T15:00:00Z" });
     const results = [];
-    // same New York day (2025-03-02), many calls, future and past ?date, some at once
+    // same New York day (2025-03-02), many calls, today's and past ?date, some at once; a future ?date is refused
     results.push(await run("2025-03-02T14:00:00Z"));
-    results.push(await run("2025-03-02T15:00:00Z", {}, "2025-03-20"));
-    results.push(...(await Promise.all([run("2025-03-02T16:00:00Z", {}, "2025-03-05"), run("2025-03-02T16:00:00Z", {}, "2025-04-01"), run("2025-03-03T04:59:00Z", {}, "2025-03-10")])));
+    await expect(run("2025-03-02T15:00:00Z", {}, "2025-03-20")).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    results.push(...(await Promise.all([run("2025-03-02T16:00:00Z", {}, "2025-03-02"), run("2025-03-02T16:00:00Z", {}, "2025-02-20"), run("2025-03-03T04:59:00Z", {}, "2025-03-01")])));
     expect(results.reduce((s, r) => s + r.messages_sent, 0)).toBe(3);
     // 05:00Z is midnight in New York: a new day
-    const next = await run("2025-03-03T05:00:00Z", {}, "2025-03-10");
+    const next = await run("2025-03-03T05:00:00Z", {}, "2025-03-03");
     expect(next.messages_sent).toBe(3);
     expect(await maxAttemptsPerDay(e.db, c.id)).toBe(3);
     const days = await e.db.$queryRaw<Array<{ d: string; n: bigint }>>(Prisma.sql`

@@ -33,7 +33,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
         }
         title={c.name || "Unnamed customer"}
         description={<span className="font-mono tabular-nums">+{c.whatsappPhone}</span>}
-        actions={<SubscriptionToggle phone={c.whatsappPhone} subscription={c.subscription} canChange={can(user.role, "change")} />}
+        actions={<SubscriptionToggle customerId={c.id} subscription={c.subscription} canChange={can(user.role, "change")} needsReason={found.stickyOptOut} isAdmin={user.role === "admin"} />}
       />
       <div className="grid gap-6 lg:grid-cols-3">
         <Card>

@@ -2,6 +2,10 @@ import { apiRoute, parseInput, queryObject } from "@/lib/http/api-route";
 import { findCustomers } from "@/lib/marketing/customers/find-customers";
 import { upsertCustomers, ZUpsertCustomers } from "@/lib/marketing/customers/upsert-customers";
 
+// One request upserts at most 10,000 customers: 0.93 s p50, 1.66 s p99 measured (README › Performance,
+// 1,000,000 imported in 100 such requests). 60 s is far above that.
+export const maxDuration = 60;
+
 export const GET = apiRoute({}, async ({ db, query }) => findCustomers({ db, query: queryObject(query) }));
 
 /** body {customers: [{phone, name?, customer_tier?, city?, tags?, subscription?, is_active?, attributes?}, ...]} ≤ 10,000 */

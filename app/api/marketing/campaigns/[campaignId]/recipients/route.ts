@@ -6,6 +6,10 @@ import { addRecipients, ZAddRecipients } from "@/lib/marketing/recipients/add-re
 import { findRecipients } from "@/lib/marketing/recipients/find-recipients";
 import { getEngineSettings } from "@/lib/server/engine";
 
+// Adding 1,000,000 recipients by target audience is one INSERT … SELECT: 73.8 s measured (README ›
+// Performance, 13,549 rows/s; 19,662 rows/s on a quieter machine). 300 s leaves 4× for a busier database.
+export const maxDuration = 300;
+
 type Params = { campaignId: string };
 
 const ZPostQuery = z.object({ use_target_audience: z.enum(["true", "false", "1", "0"]).optional() }).strict();
