@@ -52,7 +52,7 @@ function queryParameters(op: Operation, convert: ReturnType<typeof converter>) {
 }
 
 function pathParameters(path: string) {
-  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: "path", required: true, schema: { type: "string", format: "uuid" } }));
+  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: "path", required: true, schema: name === "deliveryId" ? { type: "string", pattern: "^[0-9]+$" } : { type: "string", format: "uuid" } }));
 }
 
 const IDEMPOTENCY_PARAMETER = {

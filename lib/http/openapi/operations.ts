@@ -14,6 +14,7 @@ import { ZCustomerRow } from "@/lib/marketing/customers/upsert-customers";
 import { ZAddRecipients } from "@/lib/marketing/recipients/add-recipients";
 import { ZFindRecipients } from "@/lib/marketing/recipients/find-recipients";
 import { ZUpdateSendingSettings } from "@/lib/marketing/sending/sending-settings";
+import { ZCreateWebhookEndpoint, ZUpdateWebhookEndpoint } from "@/lib/marketing/events/webhook-endpoints";
 import { ZListTemplatesQuery } from "@/lib/marketing/templates/list-templates";
 import { ZTestSend } from "@/lib/marketing/templates/send-test-messages";
 import * as R from "./responses";
@@ -256,6 +257,49 @@ export const OPERATIONS: Operation[] = [
     summary: "Send what is due now",
     query: z.object({ date: ZDayParam.optional() }),
     responses: { 200: { description: "What this run did.", schema: R.ZProcessingRun, example: spec.processDailyResponse }, 401: E[401], 403: E[403], 422: E[422] },
+  },
+  {
+    method: "get", path: "/api/marketing/webhook-endpoints", operationId: "listWebhookEndpoints", tag: "Events", adminOnly: true,
+    summary: "Outbound event endpoints",
+    responses: { 200: { description: "The endpoints and the event types they can subscribe to.", schema: R.ZWebhookEndpointList }, 401: E[401], 403: E[403] },
+  },
+  {
+    method: "post", path: "/api/marketing/webhook-endpoints", operationId: "createWebhookEndpoint", tag: "Events", mutation: true, adminOnly: true,
+    summary: "Register an endpoint for outbound events",
+    description: "A URL that resolves to a loopback, link-local or private address is refused (422) unless allow_private_network is true.",
+    body: { schema: ZCreateWebhookEndpoint, required: true, example: { url: "https://shop.example.com/hooks/whatsapp", event_types: ["campaign.completed", "customer.unsubscribed", "reply.received"] } },
+    responses: { 201: { description: "The endpoint, with its signing secret.", schema: R.ZWebhookEndpoint }, 401: E[401], 403: E[403], 409: E[409], 422: E[422] },
+  },
+  {
+    method: "get", path: "/api/marketing/webhook-endpoints/{endpointId}", operationId: "getWebhookEndpoint", tag: "Events", adminOnly: true, summary: "One endpoint",
+    responses: { 200: { description: "The endpoint.", schema: R.ZWebhookEndpoint }, 401: E[401], 403: E[403], 404: err("No such endpoint (NOT_FOUND).") },
+  },
+  {
+    method: "patch", path: "/api/marketing/webhook-endpoints/{endpointId}", operationId: "updateWebhookEndpoint", tag: "Events", mutation: true, adminOnly: true,
+    summary: "Change an endpoint (URL, event types, enabled, allow_private_network)",
+    body: { schema: ZUpdateWebhookEndpoint, required: true, example: { enabled: false } },
+    responses: { 200: { description: "The endpoint.", schema: R.ZWebhookEndpoint }, 401: E[401], 403: E[403], 404: err("No such endpoint (NOT_FOUND)."), 422: E[422] },
+  },
+  {
+    method: "delete", path: "/api/marketing/webhook-endpoints/{endpointId}", operationId: "deleteWebhookEndpoint", tag: "Events", mutation: true, adminOnly: true,
+    summary: "Delete an endpoint and its delivery log",
+    responses: { 200: { description: "Deleted.", schema: R.ZWebhookEndpointDeleted }, 401: E[401], 403: E[403], 404: err("No such endpoint (NOT_FOUND).") },
+  },
+  {
+    method: "post", path: "/api/marketing/webhook-endpoints/{endpointId}/test", operationId: "sendTestEvent", tag: "Events", mutation: true, adminOnly: true,
+    summary: "Send a test event (endpoint.test) to this endpoint now",
+    responses: { 200: { description: "The test event's delivery.", schema: R.ZWebhookDelivery }, 401: E[401], 403: E[403], 404: err("No such endpoint (NOT_FOUND).") },
+  },
+  {
+    method: "get", path: "/api/marketing/webhook-endpoints/{endpointId}/deliveries", operationId: "listWebhookDeliveries", tag: "Events", adminOnly: true,
+    summary: "The endpoint's delivery log, newest first",
+    query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional(), cursor: z.string().max(40).optional().meta({ description: "next_cursor of the previous page" }) }),
+    responses: { 200: { description: "A page of deliveries.", schema: R.ZWebhookDeliveryPage }, 401: E[401], 403: E[403], 404: err("No such endpoint (NOT_FOUND)."), 422: E[422] },
+  },
+  {
+    method: "post", path: "/api/marketing/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/retry", operationId: "resendWebhookDelivery", tag: "Events",
+    mutation: true, adminOnly: true, summary: "Send a delivery again now",
+    responses: { 200: { description: "The delivery after this attempt.", schema: R.ZWebhookDelivery }, 401: E[401], 403: E[403], 404: err("No such endpoint or delivery (NOT_FOUND).") },
   },
   {
     method: "get", path: "/api/marketing/openapi.json", operationId: "getOpenApiDocument", tag: "Meta", summary: "This document (OpenAPI 3.1)",

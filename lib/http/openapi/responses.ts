@@ -292,3 +292,43 @@ export const ZProcessingRun = z
   .meta({ id: "ProcessingRun" });
 
 export const ZOpenApiDocument = z.looseObject({ openapi: z.string(), info: ZJson, paths: ZJson }).meta({ id: "OpenApiDocument" });
+
+export const ZWebhookEndpoint = z
+  .looseObject({
+    id: ZId,
+    url: z.string(),
+    description: z.string().nullable(),
+    event_types: z.array(z.string()),
+    enabled: z.boolean(),
+    allow_private_network: z.boolean(),
+    secret: z.string().meta({ description: "signs every delivery: HMAC-SHA256 over `${t}.${body}`, sent as X-WAC-Signature: t=…,v1=…" }),
+    created_at: ZTimestamp,
+    updated_at: ZTimestamp,
+  })
+  .meta({ id: "WebhookEndpoint" });
+
+export const ZWebhookEndpointList = z
+  .looseObject({ endpoints: z.array(ZWebhookEndpoint), event_types: z.array(z.string()) })
+  .meta({ id: "WebhookEndpointList" });
+
+export const ZWebhookEndpointDeleted = z.looseObject({ id: ZId, deleted: z.literal(true) }).meta({ id: "WebhookEndpointDeleted" });
+
+export const ZWebhookDelivery = z
+  .looseObject({
+    id: z.string(),
+    event_id: z.string(),
+    event_type: z.string(),
+    status: z.enum(["pending", "delivered", "failed"]),
+    attempts: z.int(),
+    last_status_code: z.int().nullable(),
+    last_error: z.string().nullable(),
+    next_attempt_at: ZTimestamp.nullable(),
+    last_attempt_at: ZTimestamp.nullable(),
+    delivered_at: ZTimestamp.nullable(),
+    created_at: ZTimestamp,
+  })
+  .meta({ id: "WebhookDelivery" });
+
+export const ZWebhookDeliveryPage = z
+  .looseObject({ deliveries: z.array(ZWebhookDelivery), next_cursor: z.string().nullable() })
+  .meta({ id: "WebhookDeliveryPage" });

@@ -29,6 +29,11 @@ import * as releaseHold from "@/app/api/marketing/health/release-hold/route";
 import * as alerts from "@/app/api/marketing/alerts/route";
 import * as alertsRead from "@/app/api/marketing/alerts/read/route";
 import * as processDaily from "@/app/api/marketing/process-daily/route";
+import * as endpoints from "@/app/api/marketing/webhook-endpoints/route";
+import * as endpointRoute from "@/app/api/marketing/webhook-endpoints/[endpointId]/route";
+import * as endpointTest from "@/app/api/marketing/webhook-endpoints/[endpointId]/test/route";
+import * as deliveries from "@/app/api/marketing/webhook-endpoints/[endpointId]/deliveries/route";
+import * as resend from "@/app/api/marketing/webhook-endpoints/[endpointId]/deliveries/[deliveryId]/retry/route";
 
 let e: EngineTest;
 beforeAll(async () => {
@@ -106,6 +111,27 @@ describe("every operation answers what the document says", () => {
     expect((await op(releaseHold.POST, "post", "/api/marketing/health/release-hold")).status).toBe(200);
     expect((await op(alerts.GET, "get", "/api/marketing/alerts", { query: { unread: "true" } })).status).toBe(200);
     expect((await op(alertsRead.POST, "post", "/api/marketing/alerts/read", { body: { all: true } })).status).toBe(200);
+  });
+
+  it("webhook endpoints and their delivery log", async () => {
+    const W = "/api/marketing/webhook-endpoints";
+    // nothing listens on port 9 of loopback: deliveries fail, which is also a documented answer
+    expect((await op(endpoints.POST, "post", W, { body: { url: "http://127.0.0.1:9/x", event_types: ["campaign.paused"] } })).status).toBe(422);
+    const made = await op(endpoints.POST, "post", W, { body: { url: "http://127.0.0.1:9/x", event_types: ["campaign.paused"], allow_private_network: true } });
+    expect(made.status).toBe(201);
+    const params = { endpointId: made.body.id as string };
+    expect((await op(endpoints.GET, "get", W)).body.endpoints.length).toBe(1);
+    expect((await op(endpointRoute.GET, "get", `${W}/{endpointId}`, { params })).status).toBe(200);
+    expect((await op(endpointRoute.GET, "get", `${W}/{endpointId}`, { params: { endpointId: MISSING } })).status).toBe(404);
+    expect((await op(endpointRoute.PATCH, "patch", `${W}/{endpointId}`, { params, body: { event_types: ["campaign.paused", "campaign.completed"] } })).status).toBe(200);
+    const sent = await op(endpointTest.POST, "post", `${W}/{endpointId}/test`, { params });
+    expect(sent.body).toMatchObject({ event_type: "endpoint.test", status: "pending", attempts: 1 });
+    const log = await op(deliveries.GET, "get", `${W}/{endpointId}/deliveries`, { params, query: { limit: "10" } });
+    expect(log.body.deliveries.length).toBe(1);
+    expect((await op(deliveries.GET, "get", `${W}/{endpointId}/deliveries`, { params, query: { cursor: "x" } })).status).toBe(422);
+    const again = await op(resend.POST, "post", `${W}/{endpointId}/deliveries/{deliveryId}/retry`, { params: { ...params, deliveryId: log.body.deliveries[0].id } });
+    expect(again.body).toMatchObject({ status: "pending", attempts: 2 });
+    expect((await op(endpointRoute.DELETE, "delete", `${W}/{endpointId}`, { params })).status).toBe(200);
   });
 
   it("no documented operation was left out", () => {
