@@ -11,6 +11,8 @@ import type { Db } from "@/lib/marketing/db";
 import { canMutate, verifyBearerToken, type Principal } from "@/lib/marketing/auth/api-tokens";
 import { describeErrorForLog } from "@/lib/redact-secrets";
 import { AppError, ERROR_STATUS, issuesToDetails, type AppErrorCode } from "@/lib/marketing/errors";
+import { claimIdempotencyKey, completeIdempotencyKey, IDEMPOTENCY_HEADER, parseIdempotencyKey, requestFingerprint } from "./idempotency";
+import { REQUEST_ID_HEADER, requestIdFor } from "./request-id";
 
 export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 
@@ -21,6 +23,8 @@ export type RouteContext<P> = {
   db: Db;
   now: Date;
   query: URLSearchParams;
+  /** this request's id (answered in X-Request-Id; put it in log lines) */
+  requestId: string;
   /** the parsed JSON body (undefined when empty); INVALID_JSON / PAYLOAD_TOO_LARGE on bad input */
   json: () => Promise<unknown>;
 };
@@ -40,7 +44,7 @@ export function errorResponse(code: AppErrorCode, message: string, details?: unk
   );
 }
 
-export function toErrorResponse(error: unknown): NextResponse {
+export function toErrorResponse(error: unknown, requestId?: string): NextResponse {
   if (error instanceof AppError) {
     const headers: Record<string, string> = {};
     const retry = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
@@ -50,7 +54,7 @@ export function toErrorResponse(error: unknown): NextResponse {
   if (error instanceof z.ZodError) {
     return errorResponse("VALIDATION_FAILED", "Some values are invalid.", issuesToDetails(error.issues));
   }
-  console.error("[api] unexpected error:", describeErrorForLog(error));
+  console.error(`[api] unexpected error${requestId ? ` request_id=${requestId}` : ""}:`, describeErrorForLog(error));
   return errorResponse("INTERNAL", "Something went wrong on our side. Try again.");
 }
 
@@ -75,9 +79,13 @@ export async function readBodyBytes(req: Request, max: number): Promise<Buffer |
   return Buffer.concat(chunks);
 }
 
-async function readJson(req: NextRequest, maxBytes: number): Promise<unknown> {
+async function readLimitedBody(req: NextRequest, maxBytes: number): Promise<Buffer> {
   const bytes = await readBodyBytes(req, maxBytes);
   if (!bytes) throw new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than ${maxBytes} bytes.`);
+  return bytes;
+}
+
+function parseJsonBody(bytes: Buffer): unknown {
   const text = bytes.toString("utf8");
   if (text.trim() === "") return undefined;
   let value: unknown;
@@ -128,35 +136,66 @@ export function apiRoute<P = Record<string, string>>(
   handler: (ctx: RouteContext<P>) => Promise<Response | unknown>,
 ) {
   return async (req: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
+    const requestId = requestIdFor(req);
+    let res: Response;
     try {
-      const db = getDb();
-      const now = new Date();
-      const auth = await authenticate(req, db, now, options.auth === "cron");
-      if (!auth) return errorResponse("UNAUTHENTICATED", "Sign in or send Authorization: Bearer <token>.");
-      if (options.mutation) {
-        if (auth.viaSession && !sameOrigin(req)) return errorResponse("FORBIDDEN", "Cross-origin request refused.");
-        if (!canMutate(auth.principal)) return errorResponse("FORBIDDEN", "Your role can view but not change anything.");
-      }
-      let body: { value: unknown } | undefined;
-      const ctx: RouteContext<P> = {
-        req,
-        params: (await context.params) ?? ({} as P),
-        principal: auth.principal,
-        db,
-        now,
-        query: req.nextUrl.searchParams,
-        json: async () => {
-          body ??= { value: await readJson(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) };
-          return body.value;
-        },
-      };
-      const result = await handler(ctx);
-      if (result instanceof Response) return result;
-      return NextResponse.json(result);
+      res = await runRoute(req, context, options, handler, requestId);
     } catch (error) {
-      return toErrorResponse(error);
+      res = toErrorResponse(error, requestId);
+    }
+    res.headers.set(REQUEST_ID_HEADER, requestId);
+    return res;
+  };
+}
+
+async function runRoute<P>(
+  req: NextRequest,
+  context: { params: Promise<P> },
+  options: Options,
+  handler: (ctx: RouteContext<P>) => Promise<Response | unknown>,
+  requestId: string,
+): Promise<Response> {
+  const db = getDb();
+  const now = new Date();
+  const auth = await authenticate(req, db, now, options.auth === "cron");
+  if (!auth) return errorResponse("UNAUTHENTICATED", "Sign in or send Authorization: Bearer <token>.");
+  if (options.mutation) {
+    if (auth.viaSession && !sameOrigin(req)) return errorResponse("FORBIDDEN", "Cross-origin request refused.");
+    if (!canMutate(auth.principal)) return errorResponse("FORBIDDEN", "Your role can view but not change anything.");
+  }
+  const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  let bytes: Promise<Buffer> | undefined;
+  const body = () => (bytes ??= readLimitedBody(req, maxBytes));
+  const ctx: RouteContext<P> = {
+    req,
+    params: (await context.params) ?? ({} as P),
+    principal: auth.principal,
+    db,
+    now,
+    query: req.nextUrl.searchParams,
+    requestId,
+    json: async () => parseJsonBody(await body()),
+  };
+  const run = async (): Promise<Response> => {
+    try {
+      const result = await handler(ctx);
+      return result instanceof Response ? result : NextResponse.json(result);
+    } catch (error) {
+      return toErrorResponse(error, requestId);
     }
   };
+
+  const key = req.method === "POST" ? parseIdempotencyKey(req.headers.get(IDEMPOTENCY_HEADER)) : null;
+  if (key === null) return run();
+  const fingerprint = requestFingerprint(req.method, req.nextUrl.pathname + req.nextUrl.search, await body());
+  const claim = await claimIdempotencyKey({ db, principal: auth.principal.actor, key, fingerprint, now });
+  if (claim.kind === "replay") {
+    return new NextResponse(claim.body, { status: claim.status, headers: { "content-type": "application/json", "idempotent-replayed": "true" } });
+  }
+  const res = await run();
+  const text = await res.clone().text();
+  await completeIdempotencyKey({ db, claim, status: res.status, body: text, now: new Date() });
+  return res;
 }
 
 /** Parses with zod, throwing VALIDATION_FAILED (422) with field details. */

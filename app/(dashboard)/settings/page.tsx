@@ -16,6 +16,9 @@ import { getSendingSettings, sendingSettingsJson } from "@/lib/marketing/sending
 import { SendingSection } from "./sending-section";
 import { TokensSection } from "./tokens-section";
 import { UsersSection } from "./users-section";
+import { WebhooksSection } from "./webhooks-section";
+import { findDeliveries } from "@/lib/marketing/events/deliver-events";
+import { listWebhookEndpoints } from "@/lib/marketing/events/webhook-endpoints";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -24,7 +27,7 @@ export default async function SettingsPage() {
   const env = getEnv();
   const db = getDb();
   const isAdmin = can(user.role, "manage");
-  const [workspace, tokens, users, sending] = await Promise.all([
+  const [workspace, tokens, users, sending, webhooks] = await Promise.all([
     getWorkspaceSettings({
       db,
       config: {
@@ -43,6 +46,12 @@ export default async function SettingsPage() {
     isAdmin ? listApiTokens({ db }) : Promise.resolve([]),
     isAdmin ? listUsers({ db }) : Promise.resolve([]),
     getSendingSettings(db).then(sendingSettingsJson),
+    isAdmin
+      ? listWebhookEndpoints({ db }).then(async (l) => ({
+          eventTypes: l.event_types,
+          endpoints: await Promise.all(l.endpoints.map(async (e) => ({ ...e, deliveries: (await findDeliveries({ db, endpointId: e.id, limit: 10 })).deliveries }))),
+        }))
+      : Promise.resolve(null),
   ]);
   const { config, settings } = workspace;
   const limit =
@@ -108,6 +117,7 @@ export default async function SettingsPage() {
         <SendingSection settings={sending} timezone={config.timezone} isAdmin={isAdmin} />
         {isAdmin ? (
           <>
+            {webhooks ? <WebhooksSection endpoints={webhooks.endpoints} eventTypes={webhooks.eventTypes} /> : null}
             <TokensSection
               tokens={tokens.map((t) => ({
                 id: t.id,

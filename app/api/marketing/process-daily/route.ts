@@ -5,6 +5,7 @@ import { ZDay } from "@/lib/marketing/time";
 import { getEngine } from "@/lib/server/engine";
 import { maybeSyncTemplates } from "@/lib/marketing/templates/sync-templates";
 import { getTemplatesApi } from "@/lib/server/templates";
+import { deliverEvents } from "@/lib/marketing/events/deliver-events";
 
 export const dynamic = "force-dynamic";
 // the run fits inside this (Vercel's Hobby limit): planTimeBudget keeps claiming and sending to
@@ -25,7 +26,7 @@ const handler = apiRoute({ auth: "cron", mutation: true }, async ({ db, now, que
   return runDailyProcessing({
     db, now, whatsapp, config, date: q.date, startedAt,
     log: (message, fields) => console.info(`[process-daily] ${message}`, fields ? JSON.stringify(fields) : ""),
-  });
+  }).finally(() => deliverEvents({ db, now: new Date() })); // outbound events go at the end of every run (never throws)
 });
 
 export const GET = handler;

@@ -1,0 +1,5 @@
+import { apiRoute } from "@/lib/http/api-route";
+import { getOpenApiDocument } from "@/lib/http/openapi/document";
+
+/** GET /api/marketing/openapi.json: the OpenAPI 3.1 description of this API, generated from its zod schemas. */
+export const GET = apiRoute({}, async () => getOpenApiDocument());

@@ -1,0 +1,7 @@
+import { apiRoute } from "@/lib/http/api-route";
+import { resendDelivery } from "@/lib/marketing/events/deliver-events";
+
+/** "Send again": re-sends this delivery's event now. */
+export const POST = apiRoute<{ endpointId: string; deliveryId: string }>({ mutation: true }, async ({ db, now, principal, params }) =>
+  resendDelivery({ db, now, principal, endpointId: params.endpointId, deliveryId: params.deliveryId }),
+);

@@ -1,0 +1,120 @@
+/**
+ * The OpenAPI 3.1 document, generated from OPERATIONS (zod 4's JSON Schema output; OpenAPI 3.1 schemas are
+ * JSON Schema draft 2020-12). Named schemas (.meta({ id })) become components; everything else is inlined.
+ */
+import { z } from "zod";
+import { OPERATIONS, type Operation } from "./operations";
+
+type JsonSchema = Record<string, unknown>;
+
+export const OPENAPI_INFO = {
+  title: "WhatsApp Campaigns API",
+  version: "1.0.0",
+  description: [
+    "Create WhatsApp marketing campaigns, add recipients, activate, and read their statistics.",
+    "",
+    "Authenticate with `Authorization: Bearer <token>` (an API token from Settings). Every answer carries `X-Request-Id`.",
+    "Errors are `{ \"error\": { \"code\", \"message\", \"details\" } }`.",
+    "Every POST accepts an `Idempotency-Key` header: a retry with the same key and request within 24 hours returns the first answer",
+    "(with `Idempotent-Replayed: true`) without doing the work again.",
+  ].join("\n"),
+};
+
+function rewriteRefs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(rewriteRefs);
+  if (value === null || typeof value !== "object") return value;
+  const out: JsonSchema = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === "$ref" && typeof v === "string") out[k] = v.replace(/^#\/\$defs\//, "#/components/schemas/");
+    else if (k !== "$schema") out[k] = rewriteRefs(v);
+  }
+  return out;
+}
+
+function converter(components: Record<string, JsonSchema>) {
+  return (schema: z.ZodType, io: "input" | "output"): JsonSchema => {
+    const json = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as JsonSchema;
+    const { $defs, ...rest } = json as JsonSchema & { $defs?: Record<string, JsonSchema> };
+    for (const [name, def] of Object.entries($defs ?? {})) components[name] ??= rewriteRefs(def) as JsonSchema;
+    // a named schema comes back as { $ref } to its definition, which is now a component
+    return rewriteRefs(rest) as JsonSchema;
+  };
+}
+
+function queryParameters(op: Operation, convert: ReturnType<typeof converter>) {
+  if (!op.query) return [];
+  return Object.entries(op.query.shape).map(([name, field]) => {
+    const schema = convert(field as z.ZodType, "input");
+    const { description, ...rest } = schema;
+    const optional = (field as z.ZodType).safeParse(undefined).success;
+    return { name, in: "query", required: !optional, ...(description ? { description } : {}), schema: rest };
+  });
+}
+
+function pathParameters(path: string) {
+  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: "path", required: true, schema: name === "deliveryId" ? { type: "string", pattern: "^[0-9]+$" } : { type: "string", format: "uuid" } }));
+}
+
+const IDEMPOTENCY_PARAMETER = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: false,
+  description: "Any unique string (a UUID): a retry with the same key and request within 24 hours returns the first answer without doing the work again.",
+  schema: { type: "string", minLength: 1, maxLength: 255 },
+};
+
+export function buildOpenApiDocument(operations: readonly Operation[] = OPERATIONS) {
+  const components: Record<string, JsonSchema> = {};
+  const convert = converter(components);
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const responses: Record<string, unknown> = {};
+    for (const [status, r] of Object.entries(op.responses)) {
+      responses[status] = {
+        description: r.description,
+        headers: { "X-Request-Id": { $ref: "#/components/headers/RequestId" } },
+        content: { "application/json": { schema: convert(r.schema, "output"), ...(r.example === undefined ? {} : { example: r.example }) } },
+      };
+    }
+    const notes = [op.description, op.adminOnly ? "Admins only." : null, op.cron ? "Also accepts the CRON_SECRET as bearer token." : null].filter(Boolean);
+    paths[op.path] ??= {};
+    paths[op.path][op.method] = {
+      operationId: op.operationId,
+      summary: op.summary,
+      ...(notes.length ? { description: notes.join(" ") } : {}),
+      tags: [op.tag],
+      parameters: [...pathParameters(op.path), ...queryParameters(op, convert), ...(op.method === "post" ? [IDEMPOTENCY_PARAMETER] : [])],
+      ...(op.body
+        ? {
+            requestBody: {
+              required: op.body.required,
+              content: { "application/json": { schema: convert(op.body.schema, "input"), ...(op.body.example === undefined ? {} : { example: op.body.example }) } },
+            },
+          }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: OPENAPI_INFO,
+    servers: [{ url: "/" }],
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      schemas: components,
+      headers: { RequestId: { description: "This request's id (quote it when you report a problem).", schema: { type: "string" } } },
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API token (wac_…) or the MARKETING_API_TOKEN." } },
+    },
+  };
+}
+
+export type OpenApiDocument = ReturnType<typeof buildOpenApiDocument>;
+
+let cached: OpenApiDocument | undefined;
+
+/** The document for this build (generated once per process). */
+export function getOpenApiDocument(): OpenApiDocument {
+  cached ??= buildOpenApiDocument();
+  return cached;
+}

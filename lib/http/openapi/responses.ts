@@ -1,0 +1,334 @@
+/**
+ * The shapes of the API's answers, as zod schemas: the OpenAPI document is generated from them and the
+ * contract tests check every route's answers against that document. Objects are open (a new field is
+ * not a breaking change); the fields listed are always present.
+ */
+import { z } from "zod";
+
+const ZId = z.uuid();
+const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).meta({ description: "a calendar day, YYYY-MM-DD (in CAMPAIGN_TIMEZONE)" });
+const ZTimestamp = z.iso.datetime({ offset: true }).meta({ description: "an ISO 8601 timestamp (UTC)" });
+const ZCampaignStatus = z.enum(["draft", "active", "paused", "completed", "cancelled"]);
+const ZRecipientStatus = z.enum(["pending", "sending", "queued", "sent", "delivered", "read", "failed", "skipped", "unknown"]);
+const ZJson = z.unknown();
+
+export const ZErrorResponse = z
+  .object({
+    error: z.looseObject({
+      code: z.string().meta({ description: "a stable, machine-readable code, e.g. VALIDATION_FAILED, CAMPAIGN_NOT_FOUND" }),
+      message: z.string().meta({ description: "a sentence for humans" }),
+      details: ZJson.optional().meta({ description: "for VALIDATION_FAILED: [{ path, message }]" }),
+    }),
+  })
+  .meta({ id: "Error" });
+
+const campaignCounters = {
+  total_target: z.int(),
+  messages_sent: z.int(),
+  messages_delivered: z.int(),
+  messages_read: z.int(),
+  messages_failed: z.int(),
+  messages_pending: z.int(),
+  messages_skipped: z.int(),
+  messages_unknown: z.int(),
+  progress: z.number().meta({ description: "percentage of recipients no longer pending" }),
+};
+
+export const ZCampaign = z
+  .looseObject({
+    id: ZId,
+    name: z.string(),
+    description: z.string().nullable(),
+    status: ZCampaignStatus,
+    template_name: z.string(),
+    language_code: z.string(),
+    daily_send_limit: z.int(),
+    priority: z.int(),
+    target_audience: ZJson,
+    template_components: ZJson,
+    send_window: ZJson,
+    pause_reason: z.string().nullable(),
+    paused_by: z.string().nullable(),
+    template_verified: z.boolean(),
+    template_warnings: ZJson,
+    last_test_send_at: ZTimestamp.nullable(),
+    total_target_customers: z.int(),
+    ...campaignCounters,
+    start_date: ZDay.nullable(),
+    started_at: ZTimestamp.nullable(),
+    paused_at: ZTimestamp.nullable(),
+    completed_at: ZTimestamp.nullable(),
+    cancelled_at: ZTimestamp.nullable(),
+    created_at: ZTimestamp,
+    updated_at: ZTimestamp,
+  })
+  .meta({ id: "Campaign" });
+
+export const ZCreatedCampaign = ZCampaign.extend({ message: z.string() }).meta({ id: "CreatedCampaign" });
+
+export const ZCampaignListItem = z
+  .looseObject({
+    id: ZId,
+    name: z.string(),
+    status: ZCampaignStatus,
+    template_name: z.string(),
+    language_code: z.string(),
+    priority: z.int(),
+    daily_send_limit: z.int(),
+    ...campaignCounters,
+    pause_reason: z.string().nullable(),
+    start_date: ZDay.nullable(),
+    created_at: ZTimestamp,
+  })
+  .meta({ id: "CampaignListItem" });
+
+export const ZCampaignList = z.array(ZCampaignListItem).meta({ id: "CampaignList" });
+
+export const ZCampaignTransition = z
+  .looseObject({ campaign_id: ZId, status: ZCampaignStatus, message: z.string() })
+  .meta({ id: "CampaignTransition" });
+
+export const ZActivation = z
+  .looseObject({
+    campaign_id: ZId,
+    status: z.literal("active"),
+    recipients_scheduled: z.int(),
+    daily_limit: z.int(),
+    start_date: ZDay,
+    estimated_days: z.int(),
+    estimated_completion_date: ZDay.nullable(),
+    message: z.string(),
+  })
+  .meta({ id: "Activation" });
+
+export const ZResumption = ZCampaignTransition.extend({ status: z.literal("active"), estimated_completion_date: ZDay.nullable() }).meta({ id: "Resumption" });
+
+export const ZRetryUnknown = z.looseObject({ campaign_id: ZId, recipients_retried: z.int(), message: z.string() }).meta({ id: "RetryUnknown" });
+
+export const ZRecipientsAdded = z
+  .looseObject({
+    campaign_id: ZId,
+    recipients_added: z.int(),
+    duplicates_skipped: z.int(),
+    invalid_count: z.int(),
+    invalid: z.array(ZJson),
+    total_recipients: z.int(),
+    message: z.string(),
+  })
+  .meta({ id: "RecipientsAdded" });
+
+export const ZRecipient = z
+  .looseObject({
+    id: ZId,
+    phone_number: z.string().nullable(),
+    status: ZRecipientStatus,
+    scheduled_send_date: ZDay.nullable(),
+    sent_on: ZDay.nullable(),
+    whatsapp_message_id: z.string().nullable(),
+    sent_at: ZTimestamp.nullable(),
+    delivered_at: ZTimestamp.nullable(),
+    read_at: ZTimestamp.nullable(),
+    failed_at: ZTimestamp.nullable(),
+    failure_reason: z.string().nullable(),
+    error_code: z.int().nullable(),
+    retry_count: z.int(),
+    next_attempt_at: ZTimestamp.nullable(),
+    deferred_reason: z.string().nullable(),
+  })
+  .meta({ id: "Recipient" });
+
+const page = { total: z.int(), limit: z.int(), offset: z.int() };
+
+export const ZRecipientPage = z
+  .looseObject({ campaign_id: ZId, ...page, recipients: z.array(ZRecipient) })
+  .meta({ id: "RecipientPage" });
+
+export const ZCampaignStats = z
+  .looseObject({
+    campaign_id: ZId,
+    campaign_name: z.string(),
+    status: ZCampaignStatus,
+    total_target: z.int(),
+    sent: z.int(),
+    delivered: z.int(),
+    read: z.int(),
+    failed: z.int(),
+    pending: z.int(),
+    skipped: z.int(),
+    unknown: z.int(),
+    progress_percentage: z.number(),
+    delivery_rate: z.number(),
+    read_rate: z.number(),
+    daily_send_limit: z.int(),
+    remaining_send_days: z.int(),
+    estimated_completion_date: ZDay.nullable(),
+    deferred_by_frequency_cap: z.int(),
+    deferred_by_meta_cap: z.int(),
+    send_window: ZJson,
+    pause_reason: z.string().nullable(),
+    paused_by: z.string().nullable(),
+  })
+  .meta({ id: "CampaignStats" });
+
+export const ZTestSendResult = z
+  .looseObject({
+    campaign_id: ZId,
+    results: z.array(z.looseObject({ phone_number: z.string(), status: z.enum(["sent", "failed"]), whatsapp_message_id: z.string().optional(), error: z.string().optional() })),
+    sent: z.int(),
+    failed: z.int(),
+    template_verified: z.boolean(),
+  })
+  .meta({ id: "TestSendResult" });
+
+export const ZCustomer = z
+  .looseObject({
+    id: ZId,
+    phone: z.string(),
+    name: z.string().nullable(),
+    customer_tier: z.string().nullable(),
+    city: z.string().nullable(),
+    tags: z.array(z.string()),
+    attributes: ZJson,
+    subscription: z.enum(["subscribed", "unsubscribed"]),
+    subscription_changed_at: ZTimestamp.nullable(),
+    is_active: z.boolean(),
+    marketing_deferred_until: ZTimestamp.nullable(),
+    created_at: ZTimestamp,
+    updated_at: ZTimestamp,
+  })
+  .meta({ id: "Customer" });
+
+export const ZCustomerPage = z.looseObject({ ...page, customers: z.array(ZCustomer) }).meta({ id: "CustomerPage" });
+
+export const ZCustomersSaved = z
+  .looseObject({ created: z.int(), updated: z.int(), total: z.int(), message: z.string() })
+  .meta({ id: "CustomersSaved" });
+
+export const ZCustomerErased = z
+  .looseObject({ id: ZId, erased: z.literal(true), recipients_erased: z.int(), recipients_skipped: z.int(), messages_erased: z.int() })
+  .meta({ id: "CustomerErased" });
+
+export const ZTemplate = z
+  .looseObject({
+    id: ZId,
+    meta_id: z.string().nullable(),
+    name: z.string(),
+    language: z.string(),
+    category: z.string().nullable(),
+    status: z.string(),
+    quality_score: z.string().nullable(),
+    parameter_format: z.string().nullable(),
+    reason: z.string().nullable(),
+    deleted: z.boolean(),
+    components: ZJson,
+    has_opt_out: z.boolean(),
+    parameters: ZJson,
+    synced_at: ZTimestamp.nullable(),
+    updated_at: ZTimestamp,
+  })
+  .meta({ id: "Template" });
+
+export const ZTemplateList = z
+  .looseObject({
+    templates: z.array(ZTemplate),
+    library: z.looseObject({ available: z.boolean(), source: z.string().nullable(), last_synced_at: ZTimestamp.nullable() }),
+  })
+  .meta({ id: "TemplateList" });
+
+export const ZTemplateSync = z
+  .looseObject({ synced: z.int(), deleted: z.int(), paused_campaigns: z.array(ZJson), synced_at: ZTimestamp, source: z.string() })
+  .meta({ id: "TemplateSync" });
+
+export const ZSendingSettings = z
+  .looseObject({
+    default_send_window: ZJson,
+    frequency_cap: ZJson,
+    failure_guard: ZJson,
+    send_hold: z.looseObject({ active: z.boolean(), reason: z.string().nullable(), since: ZTimestamp.nullable() }),
+    quality_rating: z.string().nullable(),
+    messaging_limit_tier: z.string().nullable(),
+    require_test_send: z.boolean(),
+    test_phone_numbers: z.array(z.string()),
+  })
+  .meta({ id: "SendingSettings" });
+
+export const ZAccountHealth = z
+  .looseObject({
+    send_hold: z.looseObject({ active: z.boolean(), reason: z.string().nullable(), since: ZTimestamp.nullable() }),
+    quality_rating: z.string().nullable(),
+    messaging_limit_tier: z.string().nullable(),
+    messaging_limit: z.int().nullable(),
+    unique_users_24h: z.int(),
+    messaging_limit_used_pct: z.number().nullable(),
+    guard_paused_campaigns: z.array(ZJson),
+    unread_alerts: z.int(),
+  })
+  .meta({ id: "AccountHealth" });
+
+export const ZReleaseHold = z.looseObject({ released: z.boolean(), message: z.string() }).meta({ id: "ReleaseHold" });
+
+export const ZAlert = z
+  .looseObject({
+    id: ZId,
+    severity: z.string(),
+    kind: z.string(),
+    campaign_id: ZId.nullable(),
+    text: z.string(),
+    details: ZJson,
+    read: z.boolean(),
+    read_at: ZTimestamp.nullable(),
+    delivery_status: z.string(),
+    delivery_attempts: z.int(),
+    created_at: ZTimestamp,
+  })
+  .meta({ id: "Alert" });
+
+export const ZAlertList = z.looseObject({ alerts: z.array(ZAlert), unread: z.int() }).meta({ id: "AlertList" });
+
+export const ZAlertsMarked = z.looseObject({ marked: z.int() }).meta({ id: "AlertsMarked" });
+
+export const ZProcessingRun = z
+  .looseObject({ date: ZDay, campaigns_processed: z.int(), messages_sent: z.int(), message: z.string() })
+  .meta({ id: "ProcessingRun" });
+
+export const ZOpenApiDocument = z.looseObject({ openapi: z.string(), info: ZJson, paths: ZJson }).meta({ id: "OpenApiDocument" });
+
+export const ZWebhookEndpoint = z
+  .looseObject({
+    id: ZId,
+    url: z.string(),
+    description: z.string().nullable(),
+    event_types: z.array(z.string()),
+    enabled: z.boolean(),
+    allow_private_network: z.boolean(),
+    secret: z.string().meta({ description: "signs every delivery: HMAC-SHA256 over `${t}.${body}`, sent as X-WAC-Signature: t=…,v1=…" }),
+    created_at: ZTimestamp,
+    updated_at: ZTimestamp,
+  })
+  .meta({ id: "WebhookEndpoint" });
+
+export const ZWebhookEndpointList = z
+  .looseObject({ endpoints: z.array(ZWebhookEndpoint), event_types: z.array(z.string()) })
+  .meta({ id: "WebhookEndpointList" });
+
+export const ZWebhookEndpointDeleted = z.looseObject({ id: ZId, deleted: z.literal(true) }).meta({ id: "WebhookEndpointDeleted" });
+
+export const ZWebhookDelivery = z
+  .looseObject({
+    id: z.string(),
+    event_id: z.string(),
+    event_type: z.string(),
+    status: z.enum(["pending", "delivered", "failed"]),
+    attempts: z.int(),
+    last_status_code: z.int().nullable(),
+    last_error: z.string().nullable(),
+    next_attempt_at: ZTimestamp.nullable(),
+    last_attempt_at: ZTimestamp.nullable(),
+    delivered_at: ZTimestamp.nullable(),
+    created_at: ZTimestamp,
+  })
+  .meta({ id: "WebhookDelivery" });
+
+export const ZWebhookDeliveryPage = z
+  .looseObject({ deliveries: z.array(ZWebhookDelivery), next_cursor: z.string().nullable() })
+  .meta({ id: "WebhookDeliveryPage" });
