@@ -16,6 +16,7 @@ import { ZMessagesValue, ZUserPreferencesValue, ZWebhookEnvelope, type TMessages
 import { aggregateStatuses, applyPendingStatusEvents, applyStatusAggregates } from "./statuses";
 import { templateCategoryWebhookHandler, templateQualityWebhookHandler, templateStatusWebhookHandler } from "@/lib/marketing/templates/handle-template-webhook";
 import { phoneQualityWebhookHandler } from "@/lib/marketing/sending/account-health";
+import { accountUpdateWebhookHandler } from "@/lib/marketing/sending/account-update";
 
 export type WebhookLog = {
   info?: (message: string, details?: Record<string, unknown>) => void;
@@ -80,6 +81,7 @@ export const WEBHOOK_HANDLERS: ReadonlyArray<WebhookChangeHandler<unknown>> = [
   defineWebhookHandler(templateCategoryWebhookHandler),
   // phone_number_quality_update: quality, messaging-limit tier, send hold (lib/marketing/sending)
   defineWebhookHandler(phoneQualityWebhookHandler),
+  defineWebhookHandler(accountUpdateWebhookHandler),
 ];
 
 export class WebhookPayloadError extends Error {
