@@ -8,7 +8,7 @@ import { Notice } from "@/components/ui/notice";
 import { getDb } from "@/lib/db";
 import { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
 import { getTemplatesApi } from "@/lib/server/templates";
-import { TemplateNotices } from "./template-notices";
+import { TemplateCategoryNotice, TemplateNotices } from "./template-notices";
 import { TemplateStatusBadge } from "./template-picker";
 import { TemplatePreview } from "./template-preview";
 import { TestSendPanel } from "./test-send-panel";
@@ -33,6 +33,7 @@ export async function CampaignTemplateCard({ campaign: c, canChange }: { campaig
               {template.reason ? ` (${template.reason})` : ""}: this campaign cannot be activated or resumed until Meta approves the template.
             </Notice>
           ) : null}
+          {template ? <TemplateCategoryNotice template={template} /> : null}
           {template ? (
             <TemplatePreview requirements={template.parameters} components={c.templateComponents} customer={data.sampleCustomer} />
           ) : (

@@ -6,6 +6,7 @@ import { Badge, type Tone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Checkbox, Field, Input, Select } from "@/components/ui/field";
+import { categoryChangeLabel } from "./template-notices";
 import type { TemplateOption } from "./types";
 
 const STATUS_TONES: Record<string, Tone> = { APPROVED: "green", PENDING: "amber", IN_APPEAL: "amber", REJECTED: "red", PAUSED: "amber", DISABLED: "red" };
@@ -81,6 +82,7 @@ export function TemplatePicker({ templates, selected, onSelect, canSync = true }
                   <span className="flex shrink-0 items-center gap-1.5">
                     <Badge>{t.language}</Badge>
                     <Badge tone="sky">{t.category.toLowerCase()}</Badge>
+                    {categoryChangeLabel(t) ? <Badge tone="amber">{categoryChangeLabel(t)}</Badge> : null}
                     {t.quality_score && QUALITY_TONES[t.quality_score] ? <Badge tone={QUALITY_TONES[t.quality_score]}>quality {t.quality_score.toLowerCase()}</Badge> : null}
                     <TemplateStatusBadge status={t.status} />
                   </span>

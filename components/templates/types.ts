@@ -6,6 +6,10 @@ export type TemplateOption = {
   name: string;
   language: string;
   category: string;
+  previous_category?: string | null;
+  category_changed_at?: string | null;
+  upcoming_category?: string | null;
+  upcoming_category_at?: string | null;
   status: string;
   quality_score: string | null;
   reason: string | null;

@@ -1,8 +1,10 @@
 /**
- * Account health (issue 10). WhatsApp tells us about the number's quality and the business's messaging
- * limit through `phone_number_quality_update` webhooks (event FLAGGED, UNFLAGGED, DOWNGRADE, UPGRADE, …
- * with current_limit TIER_250 / TIER_1K / TIER_2K / TIER_10K / TIER_100K / TIER_UNLIMITED) and through
- * the account errors of sends. Both are recorded in settings (quality_rating, messaging_limit_tier):
+ * Account health. WhatsApp tells us about the number's quality and the business portfolio's messaging
+ * limit through `phone_number_quality_update` webhooks (event FLAGGED, UNFLAGGED, DOWNGRADE, UPGRADE,
+ * ONBOARDING, THROUGHPUT_UPGRADE, … with max_daily_conversations_per_business TIER_50 / TIER_250 /
+ * TIER_2K / TIER_10K / TIER_100K / TIER_UNLIMITED / TIER_NOT_SET; the older current_limit, which Meta
+ * removes, is read when the new field is absent), through the limit read from Meta (read-messaging-limit.ts)
+ * and through the account errors of sends. They are recorded in settings (quality_rating, messaging_limit_tier):
  *  - FLAGGED, a DOWNGRADE, or a policy/quality account error (368, 131031, 131048, 131064) puts all
  *    marketing sending on hold (settings.send_hold) until an admin releases it (releaseSendHold);
  *  - the reported tier is the effective messaging limit when WHATSAPP_MESSAGING_LIMIT is not set
@@ -22,14 +24,36 @@ export const HOLD_ERROR_CODES: ReadonlySet<number> = new Set([368, 131031, 13104
 
 const ZUnixTime = z.union([z.string().regex(/^\d{1,12}$/), z.number().int().nonnegative().max(1e12)]).transform((v) => new Date(Number(v) * 1000));
 
+/**
+ * A messaging-limit tier as WhatsApp reports it: "TIER_2K" (webhooks and GET /{phone-number-id}), or a
+ * number of unique customers (2000; -1 = unlimited) as business_capability_update carries it.
+ */
+export const ZMessagingLimitTier = z.union([
+  z.string().trim().min(1).max(50).transform((t) => t.toUpperCase()),
+  z.number().int().min(-1).max(1e9).transform((n) => (n < 0 ? "TIER_UNLIMITED" : n >= 1000 && n % 1000 === 0 ? `TIER_${n / 1000}K` : `TIER_${n}`)),
+]);
+
+/** A tier that says what the limit is (TIER_NOT_SET — the number has not sent yet — says nothing). */
+export function knownTier(tier: string | null | undefined): string | null {
+  return tier && tier !== "TIER_NOT_SET" ? tier : null;
+}
+
 export const ZPhoneQualityValue = z.looseObject({
   display_phone_number: z.union([z.string().max(50), z.number()]).transform(String).optional(),
   event: z.string().min(1).max(100).transform((e) => e.toUpperCase()),
-  current_limit: z.string().max(50).transform((e) => e.toUpperCase()).optional(),
-  old_limit: z.string().max(50).transform((e) => e.toUpperCase()).optional(),
+  /** the business portfolio's messaging limit (what Meta sends from 2026 on) */
+  max_daily_conversations_per_business: ZMessagingLimitTier.nullish(),
+  /** being removed by Meta: read only when max_daily_conversations_per_business is absent */
+  current_limit: z.string().max(50).transform((e) => e.toUpperCase()).nullish(),
+  old_limit: z.string().max(50).transform((e) => e.toUpperCase()).nullish(),
   entry_time: ZUnixTime.optional(),
 });
 export type TPhoneQualityValue = z.infer<typeof ZPhoneQualityValue>;
+
+/** The tier a quality event reports (null = none, or TIER_NOT_SET). */
+export function tierOfQualityEvent(v: TPhoneQualityValue): string | null {
+  return knownTier(v.max_daily_conversations_per_business ?? null) ?? knownTier(v.current_limit ?? null);
+}
 
 /** Puts marketing sending on hold (keeps the first reason and time while already held) with an alert. */
 export async function holdSending(db: DbOrTx, { now, reason, dedupeKey, details = {} }: { now: Date; reason: string; dedupeKey: string; details?: Record<string, unknown> }) {
@@ -50,10 +74,11 @@ export async function applyPhoneQualityUpdates({ tx, now }: { tx: Tx; now: Date 
   for (const v of [...values].sort((a, b) => (a.entry_time ?? now).getTime() - (b.entry_time ?? now).getTime())) {
     const at = v.entry_time ?? now;
     const quality = v.event === "FLAGGED" ? "FLAGGED" : v.event === "UNFLAGGED" ? "GREEN" : null;
+    const tier = tierOfQualityEvent(v);
     const n = await tx.$executeRaw(Prisma.sql`
       UPDATE settings SET
         quality_rating = coalesce(${quality}, quality_rating),
-        messaging_limit_tier = coalesce(${v.current_limit ?? null}, messaging_limit_tier),
+        messaging_limit_tier = coalesce(${tier}, messaging_limit_tier),
         account_event_at = ${at}::timestamptz, updated_at = ${now}::timestamptz
       WHERE id = 1 AND (account_event_at IS NULL OR account_event_at < ${at}::timestamptz)`);
     if (n === 0) {
@@ -61,18 +86,19 @@ export async function applyPhoneQualityUpdates({ tx, now }: { tx: Tx; now: Date 
       continue;
     }
     applied++;
-    const key = `account_quality:${v.event}:${v.current_limit ?? ""}:${at.toISOString()}`;
+    const key = `account_quality:${v.event}:${tier ?? ""}:${at.toISOString()}`;
     const number = v.display_phone_number ? ` ${v.display_phone_number}` : "";
-    const details = { event: v.event, current_limit: v.current_limit ?? null, old_limit: v.old_limit ?? null };
+    const details = { event: v.event, tier, max_daily_conversations_per_business: v.max_daily_conversations_per_business ?? null, current_limit: v.current_limit ?? null, old_limit: v.old_limit ?? null };
     if (v.event === "FLAGGED" || v.event === "DOWNGRADE") {
       const reason = v.event === "FLAGGED"
         ? `WhatsApp flagged the phone number${number} for low quality (customers block or report its messages).`
-        : `WhatsApp lowered the messaging limit${v.old_limit ? ` from ${v.old_limit}` : ""}${v.current_limit ? ` to ${v.current_limit}` : ""}.`;
+        : `WhatsApp lowered the messaging limit${v.old_limit ? ` from ${v.old_limit}` : ""}${tier ? ` to ${tier}` : ""}.`;
       if (await holdSending(tx, { now, reason, dedupeKey: key, details })) held++;
     } else {
       const text = v.event === "UNFLAGGED" ? `WhatsApp no longer flags the phone number${number}: quality is back to normal.`
-        : v.event === "UPGRADE" ? `WhatsApp raised the messaging limit${v.current_limit ? ` to ${v.current_limit}` : ""}.`
-        : `WhatsApp reported ${v.event} for the phone number${number}${v.current_limit ? ` (limit ${v.current_limit})` : ""}.`;
+        : v.event === "UPGRADE" ? `WhatsApp raised the messaging limit${tier ? ` to ${tier}` : ""}.`
+        : v.event === "THROUGHPUT_UPGRADE" ? `WhatsApp raised the phone number's throughput${tier ? ` (messaging limit ${tier})` : ""}.`
+        : `WhatsApp reported ${v.event} for the phone number${number}${tier ? ` (messaging limit ${tier})` : ""}.`;
       const hold = await tx.setting.findUnique({ where: { id: 1 }, select: { sendHold: true } });
       await createAlert(tx, { severity: "info", kind: "account_quality", dedupeKey: key, details, text: hold?.sendHold ? `${text} Sending stays on hold until an admin releases it.` : text }, now);
     }

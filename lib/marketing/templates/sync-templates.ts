@@ -39,6 +39,11 @@ export async function upsertTemplates(db: DbOrTx, templates: TMetaTemplate[], no
       quality_score text, parameter_format text, components jsonb, reason text)
     ON CONFLICT (name, language) DO UPDATE SET
       meta_id = coalesce(EXCLUDED.meta_id, w.meta_id),
+      -- a category the sync finds changed is recorded like Meta's template_category_update
+      previous_category = CASE WHEN w.category <> EXCLUDED.category THEN w.category ELSE w.previous_category END,
+      category_changed_at = CASE WHEN w.category <> EXCLUDED.category THEN ${now} ELSE w.category_changed_at END,
+      upcoming_category = CASE WHEN EXCLUDED.category = w.upcoming_category OR w.category <> EXCLUDED.category THEN NULL ELSE w.upcoming_category END,
+      upcoming_category_at = CASE WHEN EXCLUDED.category = w.upcoming_category OR w.category <> EXCLUDED.category THEN NULL ELSE w.upcoming_category_at END,
       category = EXCLUDED.category,
       parameter_format = EXCLUDED.parameter_format,
       components = EXCLUDED.components,

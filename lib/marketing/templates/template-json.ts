@@ -27,6 +27,12 @@ export function templateJson(t: WhatsappTemplate) {
     name: t.name,
     language: t.language,
     category: t.category,
+    /** Meta changed the category: the one before and when (null when it never changed) */
+    previous_category: t.previousCategory,
+    category_changed_at: t.categoryChangedAt?.toISOString() ?? null,
+    /** Meta announced a category change: the category it will set and from when */
+    upcoming_category: t.upcomingCategory,
+    upcoming_category_at: t.upcomingCategoryAt?.toISOString() ?? null,
     status: t.status,
     quality_score: t.qualityScore,
     parameter_format: t.parameterFormat,

@@ -14,8 +14,9 @@ import { withRetry, type Db, type Tx } from "@/lib/marketing/db";
 import { applyInboundMessages, applyUserPreferences } from "./inbound";
 import { ZMessagesValue, ZUserPreferencesValue, ZWebhookEnvelope, type TMessagesValue, type TUserPreferencesValue } from "./schema";
 import { aggregateStatuses, applyPendingStatusEvents, applyStatusAggregates } from "./statuses";
-import { templateQualityWebhookHandler, templateStatusWebhookHandler } from "@/lib/marketing/templates/handle-template-webhook";
+import { templateCategoryWebhookHandler, templateQualityWebhookHandler, templateStatusWebhookHandler } from "@/lib/marketing/templates/handle-template-webhook";
 import { phoneQualityWebhookHandler } from "@/lib/marketing/sending/account-health";
+import { accountUpdateWebhookHandler } from "@/lib/marketing/sending/account-update";
 
 export type WebhookLog = {
   info?: (message: string, details?: Record<string, unknown>) => void;
@@ -77,8 +78,10 @@ export const WEBHOOK_HANDLERS: ReadonlyArray<WebhookChangeHandler<unknown>> = [
   // message_template_status_update, message_template_quality_update (lib/marketing/templates)
   defineWebhookHandler(templateStatusWebhookHandler),
   defineWebhookHandler(templateQualityWebhookHandler),
+  defineWebhookHandler(templateCategoryWebhookHandler),
   // phone_number_quality_update: quality, messaging-limit tier, send hold (lib/marketing/sending)
   defineWebhookHandler(phoneQualityWebhookHandler),
+  defineWebhookHandler(accountUpdateWebhookHandler),
 ];
 
 export class WebhookPayloadError extends Error {
