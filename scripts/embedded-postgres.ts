@@ -178,8 +178,9 @@ function dataDirFor(requested: string, account: Account | undefined, persistent:
   const parent = path.dirname(requested);
   fs.mkdirSync(parent, { recursive: true });
   if (!reachable(parent, account)) {
-    // a folder made for this cluster (a mkdtemp, or the project's .data) may be opened; folders above it are left alone
-    if (reachable(path.dirname(parent), account) && (!persistent || path.basename(parent) === ".data")) fs.chmodSync(parent, 0o755);
+    // the folder made for the cluster (a mkdtemp, the project's .data) may be opened when only it is in
+    // the way; folders above it and a home folder are left alone
+    if (reachable(path.dirname(parent), account) && parent !== os.homedir()) fs.chmodSync(parent, 0o755);
   }
   if (reachable(parent, account)) return requested;
   const base = fs.existsSync("/var/tmp") && persistent ? "/var/tmp" : os.tmpdir();
@@ -190,7 +191,7 @@ function dataDirFor(requested: string, account: Account | undefined, persistent:
   if (!reachable(path.dirname(moved), account)) {
     throw new EmbeddedPostgresError(`The postgres user can reach neither ${parent} nor ${path.dirname(moved)} for its data: run as another user, ${ELSEWHERE}.`);
   }
-  console.log(`The embedded PostgreSQL keeps its data in ${moved}: the postgres user it runs as cannot reach ${existingAncestor(requested)}.`);
+  console.log(`The embedded PostgreSQL keeps its data in ${moved}: the postgres user it runs as cannot reach ${existingAncestor(requested)} (a folder above it is closed to other users).`);
   return moved;
 }
 
@@ -201,12 +202,12 @@ function errorCode(error: unknown): string {
 
 /** One sentence for what PostgreSQL printed before it gave up. */
 function explainFailure(log: string, ctx: { port: number; dir: string; step: "initdb" | "start" }): string {
-  const lock = /lock file "([^"]+)" already exists/.exec(log);
+  const lock = /lock file "([^"]+)" already exists/.exec(log) ?? /(pre-existing shared memory block) .* is still in use/.exec(log);
   if (/could not bind|Address already in use/i.test(log)) {
     return `The embedded PostgreSQL cannot listen on port ${ctx.port}: another program uses it. Stop that program or choose another port (DEV_PG_PORT=… for npm run dev, E2E_PG_PORT=… for the e2e tests).`;
   }
   if (lock) {
-    return `The data folder ${ctx.dir} is locked by another PostgreSQL (${lock[1]}): stop that server, or delete ${path.join(ctx.dir, "postmaster.pid")} if none runs.`;
+    return `The data folder ${ctx.dir} is in use by another PostgreSQL (${lock[1]}): stop that server, or delete ${path.join(ctx.dir, "postmaster.pid")} if none runs.`;
   }
   if (/No space left on device/i.test(log)) {
     return `The disk holding ${ctx.dir} is full (No space left on device): free some space and start again.`;
@@ -282,6 +283,15 @@ async function initdb(binDir: string, dir: string, account: Account | undefined,
   }
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errorCode(error) === "EPERM";
+  }
+}
+
 function exe(name: string) {
   return process.platform === "win32" ? `${name}.exe` : name;
 }
@@ -309,7 +319,14 @@ export async function startEmbeddedPostgres(options: {
   const binDir = binariesFor(account);
   const dir = dataDirFor(path.resolve(options.dir), account, options.persistent);
   const pidFile = path.join(dir, "postmaster.pid");
-  if (fs.existsSync(pidFile)) fs.rmSync(pidFile); // stale after a hard kill; the port check above proved nobody runs
+  if (fs.existsSync(pidFile)) {
+    // stale after a hard kill, unless its server still runs (on another port)
+    const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) {
+      throw new EmbeddedPostgresError(explainFailure(`lock file "${pidFile}" already exists`, { port, dir, step: "start" }));
+    }
+    fs.rmSync(pidFile);
+  }
 
   if (!fs.existsSync(path.join(dir, "PG_VERSION"))) await initdb(binDir, dir, account, user, password, port);
 

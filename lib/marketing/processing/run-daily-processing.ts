@@ -36,6 +36,7 @@ import { ENGINE_DEFAULTS, type EngineConfig } from "../engine-config";
 import { AppError } from "../errors";
 import { hasStrandedRecipients, packSchedule } from "../recipients/pack-schedule";
 import { createAlert } from "../alerts/create-alert";
+import { alertLiteral } from "../alerts/alert-text";
 import { ALERT_DELIVERY, deliverAlerts } from "../alerts/deliver-alerts";
 import { recordAccountError } from "../sending/account-health";
 import { enforceFailureGuard } from "../sending/failure-guard";
@@ -278,7 +279,7 @@ async function pauseForTemplate(db: Db, campaignId: string, reason: string, now:
       await audit(tx, { actor: "system", action: "campaign.pause", entityType: "campaign", entityId: campaignId, details: { paused_by: "template", reason }, now });
       const c = await tx.marketingCampaign.findUniqueOrThrow({ where: { id: campaignId }, select: { name: true } });
       await createAlert(tx, {
-        severity: "warning", kind: "campaign_paused_template", campaignId, text: `Campaign '${c.name}' was paused: ${reason.replace(/^Paused automatically: /, "")}`,
+        severity: "warning", kind: "campaign_paused_template", campaignId, text: `Campaign '${alertLiteral(c.name)}' was paused: ${alertLiteral(reason.replace(/^Paused automatically: /, ""), 500)}`,
         dedupeKey: `campaign_paused_template:${campaignId}:${now.toISOString()}`,
       }, now);
     }
@@ -299,7 +300,7 @@ async function completeIfDone(db: Db, campaignId: string, now: Date): Promise<bo
       const c = await tx.marketingCampaign.findUniqueOrThrow({ where: { id: campaignId } });
       await createAlert(tx, {
         severity: "info", kind: "campaign_completed", campaignId, dedupeKey: `campaign_completed:${campaignId}`,
-        text: `Campaign '${c.name}' completed: ${c.messagesSent} sent, ${c.messagesDelivered} delivered, ${c.messagesFailed} failed, ${c.messagesSkipped} skipped.`,
+        text: `Campaign '${alertLiteral(c.name)}' completed: ${c.messagesSent} sent, ${c.messagesDelivered} delivered, ${c.messagesFailed} failed, ${c.messagesSkipped} skipped.`,
         details: { total: c.totalTargetCustomers, sent: c.messagesSent, delivered: c.messagesDelivered, read: c.messagesRead, failed: c.messagesFailed, skipped: c.messagesSkipped, unknown: c.messagesUnknown },
       }, now);
     }

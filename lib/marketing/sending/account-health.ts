@@ -16,6 +16,7 @@ import { z } from "zod";
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
 import { createAlert } from "../alerts/create-alert";
+import { alertLiteral } from "../alerts/alert-text";
 import { Prisma, type Db, type DbOrTx, type Tx } from "../db";
 import { AppError } from "../errors";
 
@@ -62,7 +63,7 @@ export async function holdSending(db: DbOrTx, { now, reason, dedupeKey, details 
     WHERE id = 1 AND NOT send_hold`);
   await createAlert(db, {
     severity: "critical", kind: "send_hold", dedupeKey, details,
-    text: `${reason} All marketing sending is on hold until an admin releases it (Settings → Account health).`,
+    text: `${alertLiteral(reason, 500)} All marketing sending is on hold until an admin releases it (Settings → Account health).`,
   }, now);
   return n > 0;
 }
@@ -87,7 +88,7 @@ export async function applyPhoneQualityUpdates({ tx, now }: { tx: Tx; now: Date 
     }
     applied++;
     const key = `account_quality:${v.event}:${tier ?? ""}:${at.toISOString()}`;
-    const number = v.display_phone_number ? ` ${v.display_phone_number}` : "";
+    const number = v.display_phone_number ? ` ${alertLiteral(v.display_phone_number, 40)}` : "";
     const details = { event: v.event, tier, max_daily_conversations_per_business: v.max_daily_conversations_per_business ?? null, current_limit: v.current_limit ?? null, old_limit: v.old_limit ?? null };
     if (v.event === "FLAGGED" || v.event === "DOWNGRADE") {
       const reason = v.event === "FLAGGED"
@@ -127,7 +128,7 @@ export async function recordAccountError(db: DbOrTx, { now, code, title }: { now
   }
   await createAlert(db, {
     severity: "critical", kind: "account_error", dedupeKey: `account_error:${code ?? "none"}:${hour}`, details: { code, title },
-    text: `WhatsApp refused sends with an account error (${title}): processing stopped. Check the WhatsApp configuration (token, permissions, payment).`,
+    text: `WhatsApp refused sends with an account error (${alertLiteral(title)}): processing stopped. Check the WhatsApp configuration (token, permissions, payment).`,
   }, now);
   return { held: false };
 }
@@ -143,7 +144,7 @@ export async function releaseSendHold({ db, now, principal }: { db: Db; now: Dat
     await audit(tx, { actor: principal?.actor ?? "system", action: "settings.release_send_hold", entityType: "settings", entityId: "1", details: { reason: row.send_hold_reason, since: row.send_hold_since?.toISOString() ?? null }, now });
     await createAlert(tx, {
       severity: "info", kind: "send_hold_released", dedupeKey: `send_hold_released:${now.toISOString()}`,
-      text: `Marketing sending resumed: an admin released the hold (${row.send_hold_reason ?? "no reason recorded"}).`,
+      text: `Marketing sending resumed: an admin released the hold (${alertLiteral(row.send_hold_reason) || "no reason recorded"}).`,
     }, now);
     return { released: true, message: "Send hold released: sending resumes at the next processor run." };
   });

@@ -10,6 +10,7 @@ import { audit } from "../audit";
 import { lockCampaign } from "../campaigns/lock-campaign";
 import { Prisma, withRetry, type Db } from "../db";
 import { createAlert } from "../alerts/create-alert";
+import { alertLiteral } from "../alerts/alert-text";
 import { ERROR_TITLES } from "@/lib/whatsapp/errors";
 import { effectiveFailureGuard, type TFailureGuard } from "./sending-settings";
 
@@ -68,7 +69,7 @@ export async function enforceFailureGuard({ db, now, campaignId, workspaceGuard 
     await audit(tx, { actor: "system", action: "campaign.pause", entityType: "campaign", entityId: c.id, details: { paused_by: "failure_guard", reason, guard, attempts: verdict.attempts, failed: verdict.failed }, now });
     await createAlert(tx, {
       severity: "critical", kind: "campaign_paused_failure_guard", campaignId: c.id,
-      text: `Campaign '${c.name}' was paused: ${reason.replace(/^Paused automatically: /, "")}. Check the failures, then resume it (confirmation required).`,
+      text: `Campaign '${alertLiteral(c.name)}' was paused: ${reason.replace(/^Paused automatically: /, "")}. Check the failures, then resume it (confirmation required).`,
       details: { attempts: verdict.attempts, failed: verdict.failed, pct: Math.round(verdict.pct * 10) / 10, top_errors: verdict.top, guard },
       dedupeKey: `campaign_paused_failure_guard:${c.id}:${now.toISOString()}`,
     }, now);

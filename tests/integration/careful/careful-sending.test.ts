@@ -421,6 +421,33 @@ describe("alerts", () => {
     }
   });
 
+  it("a campaign name cannot ping a Slack/Teams channel or plant a link in the delivered text", async () => {
+    const received: Array<{ text: string }> = [];
+    const server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        received.push(JSON.parse(body));
+        res.writeHead(200).end("ok");
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    try {
+      const phones = await customers(1);
+      const name = "<!channel> @here <@U024BE7LH> [win](https://evil.example) <https://evil.example|open>";
+      const c = await campaign(phones, { limit: 10, start: "2025-02-07", extra: { name } });
+      await run("2025-02-07T15:00:00Z", { alertWebhookUrl: url });
+      const text = received.find((a) => a.text.includes("completed"))?.text ?? "";
+      expect(text).toContain("completed: 1 sent");
+      for (const active of [/<!channel>/, /<@U/, /(^|\s)@here\b/, /\]\(/, /<https?:/]) expect(text).not.toMatch(active);
+      const stored = await e.db.alert.findFirstOrThrow({ where: { campaignId: c.id, kind: "campaign_completed" } });
+      expect(stored.text).toBe(text);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it("never fails a run when the receiver is down", async () => {
     const phones = await customers(1);
     await campaign(phones, { limit: 10, start: "2025-02-07" });

@@ -11,6 +11,7 @@ import { getEnv } from "@/lib/env";
 import { errorResponse, readBodyBytes } from "@/lib/http/api-route";
 import { handleWebhookPayload, WebhookPayloadError } from "@/lib/whatsapp/webhook/handle-webhook-payload";
 import { verifyWebhookSignature } from "@/lib/whatsapp/webhook/signature";
+import { verifyChallengeToken } from "@/lib/whatsapp/webhook/verify-challenge";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -21,7 +22,7 @@ export async function GET(req: NextRequest) {
   const q = req.nextUrl.searchParams;
   const expected = getEnv().WHATSAPP_VERIFY_TOKEN;
   const challenge = q.get("hub.challenge") ?? "";
-  if (q.get("hub.mode") === "subscribe" && expected && q.get("hub.verify_token") === expected && challenge.length <= 1000) {
+  if (q.get("hub.mode") === "subscribe" && verifyChallengeToken(q.get("hub.verify_token"), expected) && challenge.length <= 1000) {
     return new NextResponse(challenge, { status: 200, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
   return errorResponse("FORBIDDEN", "Verification failed.");
