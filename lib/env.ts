@@ -52,6 +52,7 @@ export const ZEnv = z.object({
   PROCESSOR_TIME_BUDGET_MS: z.coerce.number().int().min(1000).max(900_000).default(50_000),
   ALERT_WEBHOOK_URL: optionalString.pipe(z.string().url().optional()),
   NEXTAUTH_URL: optionalString,
+  TRUSTED_PROXY_HOPS: optionalString.refine((v) => v === undefined || v === "vercel" || /^\d{1,2}$/.test(v), { message: 'must be the number of proxies in front of the app (0, 1, 2, …) or "vercel"' }),
 });
 
 export type Env = z.infer<typeof ZEnv>;
