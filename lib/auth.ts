@@ -3,25 +3,27 @@
  */
 import type { NextAuthOptions } from "next-auth";
 import { getServerSession } from "next-auth";
+import { encode } from "next-auth/jwt";
+import { cookies } from "next/headers";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { authSecret, getEnv } from "@/lib/env";
-import { authenticateUser } from "@/lib/marketing/auth/login";
+import { clientAddress, parseTrustedProxy } from "@/lib/http/client-address";
+import { authenticateUser, UNKNOWN_CLIENT } from "@/lib/marketing/auth/login";
 import type { Principal, Role } from "@/lib/marketing/auth/api-tokens";
 import { AppError } from "@/lib/marketing/errors";
 import { safeCallbackPath } from "@/lib/safe-redirect";
 
 const ZCredentials = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
 
+/**
+ * The sign-in client's address as the trusted proxy reports it (TRUSTED_PROXY_HOPS; on Vercel, Vercel's
+ * own headers unless set otherwise), or "unknown" (see lib/http/client-address.ts).
+ */
 export function clientKeyFromHeaders(headers: Headers | Record<string, string | string[] | undefined> | undefined): string {
-  const get = (name: string): string | undefined => {
-    if (!headers) return undefined;
-    if (headers instanceof Headers) return headers.get(name) ?? undefined;
-    const v = headers[name];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  return (get("x-forwarded-for")?.split(",")[0]?.trim() || get("x-real-ip") || "local").slice(0, 100);
+  const configured = getEnv().TRUSTED_PROXY_HOPS ?? (process.env.VERCEL ? "vercel" : undefined);
+  return clientAddress(headers, parseTrustedProxy(configured)) ?? UNKNOWN_CLIENT;
 }
 
 export const authOptions: NextAuthOptions = {
@@ -44,7 +46,7 @@ export const authOptions: NextAuthOptions = {
             clientKey: clientKeyFromHeaders(req?.headers),
             now: new Date(),
           });
-          return user ? { id: user.id, email: user.email, name: user.name, role: user.role } : null;
+          return user ? { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion } : null;
         } catch (error) {
           if (error instanceof AppError && error.code === "RATE_LIMITED") throw new Error("RATE_LIMITED");
           throw error;
@@ -61,6 +63,8 @@ export const authOptions: NextAuthOptions = {
       if (user) {
         token.uid = user.id;
         token.role = (user as { role?: Role }).role ?? "viewer";
+        // the user's session version at sign-in: a later password or role change ends this session
+        token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
       }
       return token;
     },
@@ -68,6 +72,7 @@ export const authOptions: NextAuthOptions = {
       if (session.user) {
         (session.user as { id?: string }).id = token.uid as string;
         (session.user as { role?: Role }).role = token.role as Role;
+        (session.user as { sv?: number }).sv = typeof token.sv === "number" ? token.sv : 0;
       }
       return session;
     },
@@ -76,14 +81,33 @@ export const authOptions: NextAuthOptions = {
 
 export type SessionUser = { id: string; email: string | null; name: string | null; role: Role };
 
-/** The signed-in user (re-read from the database so a disabled account or changed role applies at once). */
+/**
+ * The signed-in user (re-read from the database so a disabled account or changed role applies at once).
+ * A session signed before the user's password or role last changed (an older session version) is over.
+ */
 export async function getCurrentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions);
-  const uid = (session?.user as { id?: string } | undefined)?.id;
+  const sessionUser = session?.user as { id?: string; sv?: number } | undefined;
+  const uid = sessionUser?.id;
   if (!uid) return null;
   const user = await getDb().user.findUnique({ where: { id: uid } });
   if (!user || user.disabled) return null;
+  if (user.sessionVersion !== (sessionUser?.sv ?? 0)) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role as Role };
+}
+
+/**
+ * After the signed-in user changed their own password or role: a new session cookie for the current
+ * browser at the new session version (their other sessions stay ended). For server actions only.
+ */
+export async function renewOwnSession(user: { id: string; email: string; name: string | null; role: Role; sessionVersion: number }) {
+  const secure = authOptions.useSecureCookies === true;
+  const maxAge = authOptions.session?.maxAge ?? 12 * 60 * 60;
+  const token = await encode({
+    secret: authSecret(), maxAge,
+    token: { sub: user.id, email: user.email, name: user.name, uid: user.id, role: user.role, sv: user.sessionVersion },
+  });
+  (await cookies()).set(`${secure ? "__Secure-" : ""}next-auth.session-token`, token, { httpOnly: true, sameSite: "lax", path: "/", secure, maxAge });
 }
 
 export function userPrincipal(user: SessionUser): Principal {

@@ -54,6 +54,7 @@ export const ZEnv = z.object({
   NEXTAUTH_URL: optionalString,
   /** "1": run on purpose without WhatsApp (the built-in sandbox answers; every page says so) */
   SANDBOX: optionalString,
+  TRUSTED_PROXY_HOPS: optionalString.refine((v) => v === undefined || v === "vercel" || /^\d{1,2}$/.test(v), { message: 'must be the number of proxies in front of the app (0, 1, 2, …) or "vercel"' }),
 });
 
 export type Env = z.infer<typeof ZEnv>;

@@ -48,7 +48,7 @@ export function toErrorResponse(error: unknown, requestId?: string): NextRespons
   if (error instanceof AppError) {
     const headers: Record<string, string> = {};
     const retry = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
-    if (error.code === "RATE_LIMITED" && retry) headers["Retry-After"] = String(retry);
+    if (error.status === 429 && retry) headers["Retry-After"] = String(retry);
     return errorResponse(error.code, error.message, error.details, headers);
   }
   if (error instanceof z.ZodError) {

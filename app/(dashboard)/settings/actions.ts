@@ -1,7 +1,9 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { renewOwnSession } from "@/lib/auth";
 import { getDb } from "@/lib/db";
+import type { Role } from "@/lib/marketing/auth/api-tokens";
 import { issueApiToken, revokeApiToken, ZCreateApiToken } from "@/lib/marketing/settings/api-tokens";
 import { createUser, updateUser, ZCreateUser, ZUpdateUser } from "@/lib/marketing/users/users";
 import { actionError, invalid, type ActionState } from "../_lib/action-state";
@@ -54,7 +56,9 @@ export async function updateUserAction(userId: string, patch: { role?: string; d
     const { principal } = await requireActionUser("manage");
     const parsed = ZUpdateUser.safeParse(patch);
     if (!parsed.success) return invalid(parsed.error);
-    await updateUser({ db: getDb(), now: new Date(), actor: principal, userId, input: parsed.data });
+    const updated = await updateUser({ db: getDb(), now: new Date(), actor: principal, userId, input: parsed.data });
+    // a new password or role ended the user's sessions: keep the admin's own current one
+    if (updated.id === principal.id) await renewOwnSession({ ...updated, role: updated.role as Role });
     revalidatePath("/settings");
     return { ok: true, message: "User updated." };
   } catch (error) {

@@ -67,6 +67,10 @@ export type SendingSettings = {
   requireTestSend: boolean;
   /** the team's test numbers, offered by the test-send panel */
   testPhoneNumbers: string[];
+  /** how many numbers one user may send test messages to in any hour */
+  testSendLimitPerHour: number;
+  /** inbound message bodies are deleted this many days after they arrived */
+  inboundRetentionDays: number;
 };
 
 export async function getSendingSettings(db: DbOrTx): Promise<SendingSettings> {
@@ -80,6 +84,8 @@ export async function getSendingSettings(db: DbOrTx): Promise<SendingSettings> {
     messagingLimitTier: row?.messagingLimitTier ?? null,
     requireTestSend: row?.requireTestSend ?? false,
     testPhoneNumbers: row?.testPhoneNumbers ?? [],
+    testSendLimitPerHour: row?.testSendLimitPerHour ?? 30,
+    inboundRetentionDays: row?.inboundRetentionDays ?? 90,
   };
 }
 
@@ -104,6 +110,8 @@ export const ZUpdateSendingSettings = z
     failure_guard: ZFailureGuard.optional(),
     require_test_send: z.boolean().optional(),
     test_phone_numbers: ZTestPhoneNumbers.optional(),
+    test_send_limit_per_hour: z.number().int().min(0, "0 turns test sends off").max(10_000).optional(),
+    inbound_retention_days: z.number().int().min(1, "at least 1 day").max(3650).optional(),
   })
   .strict();
 export type TUpdateSendingSettings = z.input<typeof ZUpdateSendingSettings>;
@@ -118,6 +126,8 @@ export function sendingSettingsJson(s: SendingSettings) {
     messaging_limit_tier: s.messagingLimitTier,
     require_test_send: s.requireTestSend,
     test_phone_numbers: s.testPhoneNumbers,
+    test_send_limit_per_hour: s.testSendLimitPerHour,
+    inbound_retention_days: s.inboundRetentionDays,
   };
 }
 
@@ -135,6 +145,8 @@ export async function updateSendingSettings({ db, now, input, principal }: { db:
       failureGuard: data.failure_guard,
       requireTestSend: data.require_test_send,
       testPhoneNumbers: data.test_phone_numbers,
+      testSendLimitPerHour: data.test_send_limit_per_hour,
+      inboundRetentionDays: data.inbound_retention_days,
       updatedAt: now,
     };
     await tx.setting.upsert({ where: { id: 1 }, create: { id: 1, ...fields }, update: fields });

@@ -5,16 +5,23 @@
  * Test sends are stored in whatsapp_messages with is_test = true and are never recipients: no campaign
  * counter, schedule, analytics row or daily limit changes. They do count toward the global messaging
  * limit (WhatsApp counts them): the engine counts outbound whatsapp_messages with sent_at. An
- * unsubscribed number is refused with a reason. A successful test records last_test_send_at and the
- * hash of template + components (assertTestSendDone).
+ * unsubscribed number (or the number of an erased customer) is refused with a reason. A successful test
+ * records last_test_send_at and the hash of template + components (assertTestSendDone).
+ *
+ * Within the safeguards: nothing is sent while sending is on hold (SEND_HOLD); one user (or token) sends
+ * to at most settings.test_send_limit_per_hour numbers in any hour (TEST_SEND_LIMIT_REACHED, 429 with
+ * Retry-After). The numbers are reserved before sending, under a per-user lock, by the audit entry
+ * `campaign.test_send` (who, which template, how many numbers; never the numbers themselves), which
+ * gets the outcome counts once the sends are done.
  */
 import { z } from "zod";
 import { renderComponents, ZCampaignComponents, type CustomerData } from "@/lib/whatsapp/components";
 import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
-import { audit } from "../audit";
 import type { Principal } from "../auth/api-tokens";
-import type { Db } from "../db";
+import { Prisma, type Db } from "../db";
+import { phoneHash } from "../customers/opt-outs";
+import { getSendingSettings } from "../sending/sending-settings";
 import { AppError } from "../errors";
 import { normalizePhone } from "../phone";
 import { assertTemplateApproved, checkCampaignTemplate } from "./check-campaign-template";
@@ -29,6 +36,7 @@ export type TTestSend = z.infer<typeof ZTestSend>;
 export type TestSendResult = { phone_number: string; status: "sent" | "failed"; whatsapp_message_id?: string; error?: string };
 
 const TESTABLE = ["draft", "active", "paused"];
+const HOUR_MS = 60 * 60_000;
 
 export async function sendTestMessages({ db, now, whatsapp, api, campaignId, phoneNumbers, principal }: {
   db: Db; now: Date; whatsapp: WhatsAppClient; api: TemplatesApi | null; campaignId: string; phoneNumbers: string[]; principal?: Principal | null;
@@ -55,14 +63,22 @@ export async function sendTestMessages({ db, now, whatsapp, api, campaignId, pho
   }
   const customers = await db.userProfile.findMany({ where: { whatsappPhone: { in: numbers } } });
   const customerOf = new Map(customers.map((c) => [c.whatsappPhone, c]));
+  const suppressed = new Set((await db.suppressedNumber.findMany({ where: { phoneHash: { in: numbers.map(phoneHash) } }, select: { phoneHash: true } })).map((s) => s.phoneHash));
 
+  const sendable: string[] = [];
   for (const phone of numbers) {
     const customer = customerOf.get(phone);
     if (customer?.subscription === "unsubscribed") {
       const since = customer.subscriptionChangedAt ? ` on ${customer.subscriptionChangedAt.toISOString().slice(0, 10)}` : "";
       results.push({ phone_number: phone, status: "failed", error: `Refused: this number unsubscribed from marketing messages${since}.` });
-      continue;
-    }
+    } else if (!customer && suppressed.has(phoneHash(phone))) {
+      results.push({ phone_number: phone, status: "failed", error: "Refused: this number belonged to an erased customer." });
+    } else sendable.push(phone);
+  }
+  const auditId = await reserveTestSends({ db, now, actor: principal?.actor ?? "system", campaign, numbers: sendable.length });
+
+  for (const phone of sendable) {
+    const customer = customerOf.get(phone);
     const data: CustomerData | null = customer
       ? { name: customer.name, city: customer.city, customer_tier: customer.customerTier, phone_number: customer.whatsappPhone, attributes: (customer.attributes ?? {}) as Record<string, unknown> }
       : { phone_number: phone };
@@ -110,14 +126,57 @@ export async function sendTestMessages({ db, now, whatsapp, api, campaignId, pho
       const remembered = [...numbers, ...(settings?.testPhoneNumbers ?? []).filter((p) => !numbers.includes(p))].slice(0, MAX_TEST_NUMBERS);
       await tx.setting.upsert({ where: { id: 1 }, update: { testPhoneNumbers: remembered }, create: { id: 1, testPhoneNumbers: remembered } });
     }
-    await audit(tx, {
-      actor: principal?.actor ?? "system",
-      action: "campaign.test_send",
-      entityType: "campaign",
-      entityId: campaign.id,
-      details: { results: results.map((r) => ({ phone_number: r.phone_number, status: r.status })) },
-      now,
-    });
+    await tx.$executeRaw(Prisma.sql`
+      UPDATE audit_log SET details = details || ${JSON.stringify({ sent: sentCount, failed: results.length - sentCount - (numbers.length - sendable.length), refused: numbers.length - sendable.length })}::jsonb
+      WHERE id = ${auditId}::uuid`);
   });
   return { campaign_id: campaign.id, results, sent: sentCount, failed: results.length - sentCount, template_verified: check.verified };
+}
+
+/**
+ * Reserves `numbers` test sends for `actor` in the moving hour, or throws: SEND_HOLD while sending is on
+ * hold, TEST_SEND_LIMIT_REACHED (with the seconds until enough of the hour's sends age out) over the
+ * limit. The reservation is the audit entry (its details.numbers); its id is returned.
+ */
+async function reserveTestSends({ db, now, actor, campaign, numbers }: {
+  db: Db; now: Date; actor: string; campaign: { id: string; templateName: string; languageCode: string }; numbers: number;
+}): Promise<string> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw(Prisma.sql`SELECT pg_advisory_xact_lock(hashtext(${`test_send:${actor}`}))`);
+    const settings = await getSendingSettings(tx);
+    if (settings.sendHold.active) {
+      throw new AppError("SEND_HOLD", `Sending is on hold${settings.sendHold.reason ? `: ${settings.sendHold.reason}` : ""}. Test messages are held too until an admin releases the hold.`);
+    }
+    const limit = settings.testSendLimitPerHour;
+    const recent = await tx.$queryRaw<Array<{ at: Date; n: number }>>(Prisma.sql`
+      SELECT created_at AS at, coalesce((details->>'numbers')::int, 0) AS n FROM audit_log
+      WHERE action = 'campaign.test_send' AND actor = ${actor} AND created_at > ${new Date(now.getTime() - HOUR_MS)}::timestamptz
+      ORDER BY created_at`);
+    let used = recent.reduce((sum, r) => sum + r.n, 0);
+    if (numbers > 0 && used + numbers > limit) {
+      // when enough of this hour's sends have aged out for this request
+      let retryAt = now.getTime() + HOUR_MS;
+      for (const r of recent) {
+        used -= r.n;
+        if (used + numbers <= limit) {
+          retryAt = r.at.getTime() + HOUR_MS;
+          break;
+        }
+      }
+      const left = Math.max(0, limit - recent.reduce((sum, r) => sum + r.n, 0));
+      throw new AppError("TEST_SEND_LIMIT_REACHED",
+        numbers > limit
+          ? `At most ${limit} test numbers an hour: send to fewer numbers.`
+          : `Test sends are limited to ${limit} numbers an hour per user; ${left} left now. Try again later.`,
+        { limit, remaining: left, retryAfterSeconds: Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)) });
+    }
+    const entry = await tx.auditLog.create({
+      data: {
+        actor, action: "campaign.test_send", entityType: "campaign", entityId: campaign.id, createdAt: now,
+        details: { template_name: campaign.templateName, language_code: campaign.languageCode, numbers },
+      },
+      select: { id: true },
+    });
+    return entry.id;
+  });
 }

@@ -66,10 +66,12 @@ export async function updateUser({ db, now, actor, userId, input }: { db: Db; no
       const admins = await tx.user.count({ where: { role: "admin", disabled: false } });
       if (admins <= 1) throw new AppError("CONFLICT", "The workspace needs at least one active admin.");
     }
+    // a new password or role ends the user's sessions signed before it (lib/auth.ts checks the version)
+    const endsSessions = !!passwordHash || (input.role !== undefined && input.role !== user.role);
     const updated = await tx.user.update({
       where: { id: userId },
-      data: { role: input.role, disabled: input.disabled, passwordHash },
-      select: { id: true, email: true, name: true, role: true, disabled: true },
+      data: { role: input.role, disabled: input.disabled, passwordHash, ...(endsSessions ? { sessionVersion: { increment: 1 } } : {}) },
+      select: { id: true, email: true, name: true, role: true, disabled: true, sessionVersion: true },
     });
     const details: Record<string, unknown> = {};
     if (input.role !== undefined && input.role !== user.role) details.role = { from: user.role, to: input.role };

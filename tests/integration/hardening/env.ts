@@ -17,4 +17,6 @@ Object.assign(process.env, {
   AUTH_SECRET: SECRETS.AUTH_SECRET,
   WHATSAPP_APP_SECRET: SECRETS.WHATSAPP_APP_SECRET,
   WHATSAPP_VERIFY_TOKEN: SECRETS.WHATSAPP_VERIFY_TOKEN,
+  // one proxy in front: the last X-Forwarded-For entry is the client's address
+  TRUSTED_PROXY_HOPS: "1",
 });

@@ -1,6 +1,7 @@
 /**
- * Issue 7: passwords hashed with Argon2id; sign-in attempts rate-limited with state in Postgres (seen by
- * every instance) and answered 429 with Retry-After; unknown and known accounts cost the same Argon2
+ * Passwords hashed with Argon2id; sign-in attempts counted before the password is checked, per account
+ * and client and per client, with growing waits, in Postgres (seen by every instance), answered 429 with
+ * Retry-After; unknown and known accounts cost the same Argon2
  * verification; session cookies httpOnly, SameSite and secure in production.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -17,7 +18,8 @@ vi.mock("@/lib/marketing/auth/passwords", async (importOriginal) => {
 import "./env";
 import { createTestDb, type TestDb } from "../../support/db";
 import { createDb } from "@/lib/db";
-import { authenticateUser, LOGIN_LOCK_MS, LOGIN_MAX_FAILURES } from "@/lib/marketing/auth/login";
+import { clientAddress, parseTrustedProxy } from "@/lib/http/client-address";
+import { authenticateUser, loginLockedFor, LOGIN_LOCK_BASE_MS, LOGIN_LOCK_MAX_MS, LOGIN_MAX_CLIENT_FAILURES, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, lockMs } from "@/lib/marketing/auth/login";
 import { hashPassword, verifyPassword } from "@/lib/marketing/auth/passwords";
 import { AppError } from "@/lib/marketing/errors";
 import type { Db } from "@/lib/marketing/db";
@@ -82,52 +84,103 @@ describe("passwords", () => {
   });
 });
 
-describe("sign-in rate limit (Postgres state)", () => {
-  it(`locks an email after ${LOGIN_MAX_FAILURES} failures, even from many addresses and for the right password; unlocks after the lock time`, async () => {
-    for (let i = 0; i < LOGIN_MAX_FAILURES; i++) expect(await attempt("known@example.com", "wrong", `198.51.100.${i}`)).toEqual({ user: null });
-    const limited = await attempt("known@example.com", "right-password", "192.0.2.99");
-    expect(limited.limited).toBe(LOGIN_LOCK_MS / 1000);
+describe("sign-in limits (Postgres state)", () => {
+  const count = async (key: string) => (await db.loginAttempt.findUnique({ where: { key } }))?.failures ?? 0;
+
+  it("10 parallel wrong passwords count as 10, and at most the allowed number are verified", async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => attempt("known@example.com", "wrong", "203.0.113.9")));
+    expect(await count("pair:known@example.com|203.0.113.9")).toBe(10);
+    expect(await count("client:203.0.113.9")).toBe(10);
+    expect(vi.mocked(verifyPassword)).toHaveBeenCalledTimes(LOGIN_MAX_FAILURES);
+    expect(results.filter((r) => "limited" in r)).toHaveLength(10 - LOGIN_MAX_FAILURES);
+    // and even the right password is refused now, from that client, without being checked
+    vi.mocked(verifyPassword).mockClear();
+    expect((await attempt("known@example.com", "right-password", "203.0.113.9")).limited).toBeGreaterThan(0);
+    expect(vi.mocked(verifyPassword)).not.toHaveBeenCalled();
+  });
+
+  it("a stranger's failures lock only their own client: the admin still signs in from theirs", async () => {
+    for (let i = 0; i < 3 * LOGIN_MAX_FAILURES; i++) await attempt("known@example.com", "wrong", "198.51.100.66");
+    expect((await attempt("known@example.com", "right-password", "198.51.100.66")).limited).toBeGreaterThan(0);
+    expect((await attempt("known@example.com", "right-password", "192.0.2.10")).user?.email).toBe("known@example.com");
     // another instance (its own connection pool) sees the same lock
     const other = createDb(t.url, { max: 2 });
     try {
-      await expect(authenticateUser({ db: other, email: "KNOWN@example.com ", password: "right-password", clientKey: "192.0.2.100", now: at(60_000) }))
-        .rejects.toMatchObject({ code: "RATE_LIMITED", details: { retryAfterSeconds: LOGIN_LOCK_MS / 1000 - 60 } });
+      await expect(authenticateUser({ db: other, email: "KNOWN@example.com ", password: "right-password", clientKey: "198.51.100.66", now: at(1000) }))
+        .rejects.toMatchObject({ code: "RATE_LIMITED" });
     } finally {
       await other.$disconnect();
     }
-    const later = await attempt("known@example.com", "right-password", "192.0.2.99", at(LOGIN_LOCK_MS + 1000));
-    expect(later.user?.email).toBe("known@example.com");
+  });
+
+  it("waits grow with each failure after the limit, and a lock ends on its own", async () => {
+    const client = "198.51.100.77";
+    for (let i = 0; i < LOGIN_MAX_FAILURES; i++) expect(await attempt("known@example.com", "wrong", client)).toEqual({ user: null });
+    expect(lockMs(LOGIN_MAX_FAILURES, LOGIN_MAX_FAILURES)).toBe(LOGIN_LOCK_BASE_MS);
+    expect((await attempt("known@example.com", "wrong", client)).limited).toBe(LOGIN_LOCK_BASE_MS / 1000);
+    // the lock ran out: one more wrong guess is verified and locks for longer (the refused try counted too)
+    let when = at(LOGIN_LOCK_BASE_MS * 4 + 1000);
+    expect(await attempt("known@example.com", "wrong", client, when)).toEqual({ user: null });
+    const wait = (await attempt("known@example.com", "right-password", client, when)).limited!;
+    expect(wait).toBe(lockMs(LOGIN_MAX_FAILURES + 2, LOGIN_MAX_FAILURES) / 1000);
+    expect(wait).toBeGreaterThan(LOGIN_LOCK_BASE_MS / 1000);
+    expect(lockMs(1000, LOGIN_MAX_FAILURES)).toBe(LOGIN_LOCK_MAX_MS);
+    when = new Date(when.getTime() + LOGIN_LOCK_MAX_MS * 2);
+    expect((await attempt("known@example.com", "right-password", client, when)).user?.email).toBe("known@example.com");
+    expect(await count(`pair:known@example.com|${client}`)).toBe(0);
   });
 
   it("locks a client address that tries many accounts", async () => {
-    for (let i = 0; i < LOGIN_MAX_FAILURES; i++) await attempt(`user${i}@example.com`, "guess", "203.0.113.50");
+    for (let i = 0; i < LOGIN_MAX_CLIENT_FAILURES; i++) await attempt(`user${i}@example.com`, "guess", "203.0.113.50");
     expect((await attempt("known@example.com", "right-password", "203.0.113.50")).limited).toBeGreaterThan(0);
     expect((await attempt("known@example.com", "right-password", "203.0.113.51")).user?.email).toBe("known@example.com");
   });
 
+  it("old counts are pruned as attempts come", async () => {
+    await db.loginAttempt.createMany({ data: [
+      { key: "pair:old@example.com|192.0.2.1", failures: 3, windowStart: at(-LOGIN_WINDOW_MS - 60_000) },
+      { key: "pair:locked@example.com|192.0.2.1", failures: 9, windowStart: at(-LOGIN_WINDOW_MS - 60_000), lockedUntil: at(60_000) },
+      { key: "pair:recent@example.com|192.0.2.1", failures: 2, windowStart: at(-60_000) },
+    ] });
+    await attempt("someone@example.com", "wrong", "192.0.2.2");
+    const keys = (await db.loginAttempt.findMany()).map((r) => r.key).sort();
+    expect(keys).toEqual(["client:192.0.2.2", "pair:locked@example.com|192.0.2.1", "pair:recent@example.com|192.0.2.1", "pair:someone@example.com|192.0.2.2"]);
+  });
+
+  it("the client address comes from the trusted proxy only, never from what the client wrote", () => {
+    const xff = { "x-forwarded-for": "6.6.6.6, 203.0.113.5" };
+    expect(clientAddress(xff, 1)).toBe("203.0.113.5");
+    expect(clientAddress(xff, 2)).toBe("6.6.6.6");
+    expect(clientAddress(xff, 3)).toBeNull();
+    expect(clientAddress(xff, 0)).toBeNull();
+    expect(clientAddress({ "x-forwarded-for": "not an address" }, 1)).toBeNull();
+    expect(clientAddress({ "x-vercel-forwarded-for": "198.51.100.4", "x-forwarded-for": "6.6.6.6" }, "vercel")).toBe("198.51.100.4");
+    expect(clientAddress(new Headers({ "x-real-ip": "2001:db8::1" }), "vercel")).toBe("2001:db8::1");
+    expect(parseTrustedProxy(undefined)).toBe(0);
+    expect(parseTrustedProxy("2")).toBe(2);
+    expect(parseTrustedProxy("vercel")).toBe("vercel");
+  });
+
   it("the sign-in route answers 429 with Retry-After (and next-auth's { url } with error=RATE_LIMITED) while locked", async () => {
     const route = await import("@/app/api/auth/[...nextauth]/route");
+    // the test environment trusts one proxy (TRUSTED_PROXY_HOPS=1): the last X-Forwarded-For entry is the client
     for (let i = 0; i < LOGIN_MAX_FAILURES; i++) await attempt("known@example.com", "wrong", "198.51.100.200", new Date());
     const body = new URLSearchParams({ email: "known@example.com", password: "right-password", csrfToken: "x", json: "true" }).toString();
-    for (const headers of [{ "x-forwarded-for": "192.0.2.1" }, { "x-forwarded-for": "198.51.100.200" }]) {
-      const req = new NextRequest("http://localhost/api/auth/callback/credentials", {
-        method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
-      });
-      const res = await route.POST(req, { params: Promise.resolve({ nextauth: ["callback", "credentials"] }) });
+    const post = (headers: Record<string, string>, b = body) => route.POST(
+      new NextRequest("http://localhost/api/auth/callback/credentials", { method: "POST", body: b, headers: { "content-type": "application/x-www-form-urlencoded", ...headers } }),
+      { params: Promise.resolve({ nextauth: ["callback", "credentials"] }) });
+    for (const headers of [{ "x-forwarded-for": "198.51.100.200" }, { "x-forwarded-for": "192.0.2.1, 198.51.100.200" }]) {
+      const res = await post(headers);
       expect(res.status).toBe(429);
       const retry = Number(res.headers.get("retry-after"));
-      expect(retry).toBeGreaterThan(800);
-      expect(retry).toBeLessThanOrEqual(900);
+      expect(retry).toBeGreaterThan(0);
+      expect(retry).toBeLessThanOrEqual(LOGIN_LOCK_BASE_MS / 1000);
       const json = (await res.json()) as { url: string; error: { code: string } };
       expect(new URL(json.url).searchParams.get("error")).toBe("RATE_LIMITED");
       expect(json.error.code).toBe("RATE_LIMITED");
     }
-    // a locked client address is refused whatever email it sends
-    const req = new NextRequest("http://localhost/api/auth/callback/credentials", {
-      method: "POST", body: new URLSearchParams({ email: "someone-else@example.com", password: "x" }).toString(),
-      headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": "198.51.100.200" },
-    });
-    expect((await route.POST(req, { params: Promise.resolve({ nextauth: ["callback", "credentials"] }) })).status).toBe(429);
+    // the same account from another client is not locked
+    expect(await loginLockedFor({ db, email: "known@example.com", clientKey: "192.0.2.1", now: new Date() })).toBeNull();
   });
 });
 
