@@ -15,6 +15,8 @@ import { claimIdempotencyKey, completeIdempotencyKey, IDEMPOTENCY_HEADER, parseI
 import { REQUEST_ID_HEADER, requestIdFor } from "./request-id";
 
 export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
+/** a list answered as a bare array (the spec's campaign list) gives its next_cursor in this header */
+export const NEXT_CURSOR_HEADER = "X-Next-Cursor";
 
 export type RouteContext<P> = {
   req: NextRequest;
@@ -196,6 +198,26 @@ async function runRoute<P>(
   const text = await res.clone().text();
   await completeIdempotencyKey({ db, claim, status: res.status, body: text, now: new Date() });
   return res;
+}
+
+/**
+ * For routes that authenticate themselves (the WhatsApp webhook checks Meta's signature; next-auth signs in):
+ * the same conventions without our auth — X-Request-Id on every answer, and a thrown AppError / ZodError /
+ * anything else answered as `{ error: { code, message, details } }` (unknown errors: a generic 500, logged).
+ * Use `errorResponse(code, message)` for refusals decided in the handler.
+ */
+export function plainRoute<C>(handler: (req: NextRequest, context: C, requestId: string) => Promise<Response>) {
+  return async (req: NextRequest, context: C): Promise<Response> => {
+    const requestId = requestIdFor(req);
+    let res: Response;
+    try {
+      res = await handler(req, context, requestId);
+    } catch (error) {
+      res = toErrorResponse(error, requestId);
+    }
+    res.headers.set(REQUEST_ID_HEADER, requestId);
+    return res;
+  };
 }
 
 /** Parses with zod, throwing VALIDATION_FAILED (422) with field details. */

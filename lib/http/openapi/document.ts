@@ -72,7 +72,10 @@ export function buildOpenApiDocument(operations: readonly Operation[] = OPERATIO
     for (const [status, r] of Object.entries(op.responses)) {
       responses[status] = {
         description: r.description,
-        headers: { "X-Request-Id": { $ref: "#/components/headers/RequestId" } },
+        headers: {
+          "X-Request-Id": { $ref: "#/components/headers/RequestId" },
+          ...Object.fromEntries(Object.entries(r.headers ?? {}).map(([name, description]) => [name, { description, schema: { type: "string" } }])),
+        },
         content: { "application/json": { schema: convert(r.schema, "output"), ...(r.example === undefined ? {} : { example: r.example }) } },
       };
     }

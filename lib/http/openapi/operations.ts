@@ -17,11 +17,12 @@ import { ZUpdateSendingSettings } from "@/lib/marketing/sending/sending-settings
 import { ZCreateWebhookEndpoint, ZUpdateWebhookEndpoint } from "@/lib/marketing/events/webhook-endpoints";
 import { ZListTemplatesQuery } from "@/lib/marketing/templates/list-templates";
 import { ZTestSend } from "@/lib/marketing/templates/send-test-messages";
+import { ZCursor } from "@/lib/marketing/pagination";
 import * as R from "./responses";
 
 export type HttpMethod = "get" | "post" | "patch" | "delete";
 
-export type OperationResponse = { description: string; schema: z.ZodType; example?: unknown };
+export type OperationResponse = { description: string; schema: z.ZodType; example?: unknown; headers?: Record<string, string> };
 
 export type Operation = {
   method: HttpMethod;
@@ -125,7 +126,11 @@ const C = "/api/marketing/campaigns/{campaignId}";
 export const OPERATIONS: Operation[] = [
   {
     method: "get", path: "/api/marketing/campaigns", operationId: "listCampaigns", tag: "Campaigns", summary: "List campaigns, newest first",
-    query: ZFindCampaigns, responses: { 200: { description: "A page of campaigns.", schema: R.ZCampaignList, example: spec.listResponse }, 401: E[401], 422: E[422] },
+    query: ZFindCampaigns, responses: {
+      200: {
+        description: "A page of campaigns.", schema: R.ZCampaignList, example: spec.listResponse,
+        headers: { "X-Next-Cursor": "The next page's cursor (pass as ?cursor=); absent on the last page." },
+      }, 401: E[401], 422: E[422] },
   },
   {
     method: "post", path: "/api/marketing/campaigns", operationId: "createCampaign", tag: "Campaigns", mutation: true,
@@ -238,7 +243,7 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "get", path: "/api/marketing/alerts", operationId: "listAlerts", tag: "Alerts", summary: "Recent alerts, newest first",
-    query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional(), unread: z.enum(["true", "false"]).optional() }),
+    query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional(), unread: z.enum(["true", "false"]).optional(), cursor: ZCursor.optional() }),
     responses: { 200: { description: "Alerts and the unread count.", schema: R.ZAlertList }, 401: E[401], 422: E[422] },
   },
   {

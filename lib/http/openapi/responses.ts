@@ -137,7 +137,12 @@ export const ZRecipient = z
   })
   .meta({ id: "Recipient" });
 
-const page = { total: z.int(), limit: z.int(), offset: z.int() };
+const page = {
+  total: z.int(),
+  limit: z.int(),
+  offset: z.int().nullable().meta({ description: "null when the page was asked for by cursor" }),
+  next_cursor: z.string().nullable().meta({ description: "pass as ?cursor= for the next page; null on the last page" }),
+};
 
 export const ZRecipientPage = z
   .looseObject({ campaign_id: ZId, ...page, recipients: z.array(ZRecipient) })
@@ -283,7 +288,7 @@ export const ZAlert = z
   })
   .meta({ id: "Alert" });
 
-export const ZAlertList = z.looseObject({ alerts: z.array(ZAlert), unread: z.int() }).meta({ id: "AlertList" });
+export const ZAlertList = z.looseObject({ alerts: z.array(ZAlert), unread: z.int(), next_cursor: z.string().nullable() }).meta({ id: "AlertList" });
 
 export const ZAlertsMarked = z.looseObject({ marked: z.int() }).meta({ id: "AlertsMarked" });
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { DbOrTx } from "../db";
+import { cursorDate, cursorUuid, decodeCursor, encodeCursor, ZCursor } from "../pagination";
 
 const ZBool = z.enum(["true", "false"]).transform((v) => v === "true");
 
@@ -15,6 +16,8 @@ export const ZFindCustomers = z
     q: z.string().trim().min(1).max(100).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+    /** next_cursor of the previous page (then offset is ignored) */
+    cursor: ZCursor.optional(),
   })
   .strict();
 export type TFindCustomers = z.input<typeof ZFindCustomers>;
@@ -33,14 +36,22 @@ export async function findCustomers({ db, query }: { db: DbOrTx; query: TFindCus
       ? { OR: [{ whatsappPhone: { startsWith: q.q.replace(/^\+/, "") } }, { name: { contains: q.q, mode: "insensitive" } }] }
       : {}),
   };
-  const [rows, total] = await Promise.all([
-    db.userProfile.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: q.limit, skip: q.offset }),
+  // newest first: the rows after the cursor's (created_at, id)
+  const key = q.cursor ? decodeCursor(q.cursor, 2) : null;
+  const after: Prisma.UserProfileWhereInput = key
+    ? { OR: [{ createdAt: { lt: cursorDate(key[0]) } }, { createdAt: cursorDate(key[0]), id: { lt: cursorUuid(key[1]) } }] }
+    : {};
+  const [found, total] = await Promise.all([
+    db.userProfile.findMany({ where: { AND: [where, after] }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: q.limit + 1, skip: key ? 0 : q.offset }),
     db.userProfile.count({ where }),
   ]);
+  const rows = found.slice(0, q.limit);
+  const last = rows[rows.length - 1];
   return {
     total,
     limit: q.limit,
-    offset: q.offset,
+    offset: key ? null : q.offset,
+    next_cursor: found.length > q.limit ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
     customers: rows.map((u) => ({
       id: u.id,
       phone: u.whatsappPhone,

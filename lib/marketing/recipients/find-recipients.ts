@@ -3,6 +3,8 @@ import { parseCampaignId } from "../campaigns/campaign-id";
 import type { DbOrTx } from "../db";
 import { AppError } from "../errors";
 import { dateToDay } from "../time";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { cursorDate, cursorUuid, decodeCursor, encodeCursor, ZCursor } from "../pagination";
 
 export const RECIPIENT_STATUSES = ["pending", "sending", "queued", "sent", "delivered", "read", "failed", "skipped", "unknown"] as const;
 
@@ -12,6 +14,8 @@ export const ZFindRecipients = z
     phone: z.string().regex(/^[0-9]{1,15}$/, "digits only").optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+    /** next_cursor of the previous page (then offset is ignored) */
+    cursor: ZCursor.optional(),
   })
   .strict();
 export type TFindRecipients = z.input<typeof ZFindRecipients>;
@@ -23,15 +27,30 @@ export async function findRecipients({ db, campaignId, query }: { db: DbOrTx; ca
   const campaign = await db.marketingCampaign.findUnique({ where: { id }, select: { id: true } });
   if (!campaign) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
   const where = { campaignId: id, ...(q.status ? { status: q.status } : {}), ...(q.phone ? { phoneNumber: { startsWith: q.phone } } : {}) };
-  const [rows, total] = await Promise.all([
-    db.campaignRecipient.findMany({ where, orderBy: [{ scheduledSendDate: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }, { id: "asc" }], take: q.limit, skip: q.offset }),
+  // schedule order (unscheduled last), then created_at, id: the rows after the cursor's key
+  const key = q.cursor ? decodeCursor(q.cursor, 3) : null;
+  let after: Prisma.CampaignRecipientWhereInput = {};
+  if (key) {
+    const tail = { OR: [{ createdAt: { gt: cursorDate(key[1]) } }, { createdAt: cursorDate(key[1]), id: { gt: cursorUuid(key[2]) } }] };
+    after = key[0] === null
+      ? { scheduledSendDate: null, ...tail }
+      : { OR: [{ scheduledSendDate: { gt: cursorDate(key[0]) } }, { scheduledSendDate: null }, { scheduledSendDate: cursorDate(key[0]), ...tail }] };
+  }
+  const [found, total] = await Promise.all([
+    db.campaignRecipient.findMany({
+      where: { AND: [where, after] }, orderBy: [{ scheduledSendDate: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }, { id: "asc" }],
+      take: q.limit + 1, skip: key ? 0 : q.offset,
+    }),
     db.campaignRecipient.count({ where }),
   ]);
+  const rows = found.slice(0, q.limit);
+  const last = rows[rows.length - 1];
   return {
     campaign_id: id,
     total,
     limit: q.limit,
-    offset: q.offset,
+    offset: key ? null : q.offset,
+    next_cursor: found.length > q.limit ? encodeCursor([last.scheduledSendDate?.toISOString() ?? null, last.createdAt.toISOString(), last.id]) : null,
     recipients: rows.map((r) => ({
       id: r.id,
       phone_number: r.phoneNumber,

@@ -109,3 +109,27 @@ describe("Idempotency-Key", () => {
     expect(unauth.headers.get("x-request-id")).toMatch(/^req_/);
   });
 });
+
+describe("plainRoute (routes that authenticate themselves)", () => {
+  it("answers X-Request-Id and the error shape for AppError, zod errors and unknown errors (a generic 500)", async () => {
+    const { plainRoute } = await import("@/lib/http/api-route");
+    const { AppError } = await import("@/lib/marketing/errors");
+    const { z } = await import("zod");
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    const cases: Array<[() => never, number, string]> = [
+      [() => { throw new AppError("INVALID_SIGNATURE", "Bad signature."); }, 401, "INVALID_SIGNATURE"],
+      [() => { z.object({ a: z.string() }).parse({}); throw new Error("unreachable"); }, 422, "VALIDATION_FAILED"],
+      [() => { throw new Error("secret internals"); }, 500, "INTERNAL"],
+    ];
+    for (const [fail, status, code] of cases) {
+      const route = plainRoute(async () => fail());
+      const r = await request(route, { path: "/api/whatsapp/webhook", token: null, method: "POST", body: {} });
+      expect(r.status).toBe(status);
+      expect(r.body.error.code).toBe(code);
+      expect(typeof r.body.error.message).toBe("string");
+      expect(JSON.stringify(r.body)).not.toContain("secret internals");
+      expect(r.headers.get("x-request-id")).toMatch(/^req_/);
+    }
+    spy.mockRestore();
+  });
+});

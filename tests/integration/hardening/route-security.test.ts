@@ -15,6 +15,7 @@ import { setupEngineTest, type EngineTest } from "../engine/support";
 import { callRoute, isErrorBody, loadRoutes, logFigures, sessionCookie, type Method, type RouteFile } from "./support";
 import { createApiToken, sha256Hex, TOKEN_PREFIX } from "@/lib/marketing/auth/api-tokens";
 import { revokeApiToken } from "@/lib/marketing/settings/api-tokens";
+import { OPERATIONS } from "@/lib/http/openapi/operations";
 
 let e: EngineTest;
 let routes: RouteFile[];
@@ -24,6 +25,9 @@ let calls = 0;
 const isAuthRoute = (r: RouteFile) => r.file.startsWith("app/api/auth/");
 const isWebhook = (r: RouteFile) => r.file === "app/api/whatsapp/webhook/route.ts";
 const isProcessDaily = (r: RouteFile) => r.file === "app/api/marketing/process-daily/route.ts";
+/** reads the API documents as admins-only (they show secrets): a viewer gets 403 there too */
+const adminOnlyRead = (r: RouteFile, m: Method) =>
+  OPERATIONS.some((o) => o.adminOnly && o.method === m.toLowerCase() && `app${o.path.replace(/\{(\w+)\}/g, "[$1]")}/route.ts` === r.file);
 const guarded = () => routes.filter((r) => !isAuthRoute(r) && !isWebhook(r));
 const each = (list: RouteFile[]) => list.flatMap((r) => (Object.keys(r.handlers) as Method[]).map((m) => [r, m] as const));
 const isMutation = (r: RouteFile, m: Method) => m !== "GET" || isProcessDaily(r);
@@ -132,7 +136,7 @@ describe("roles and origins", () => {
     for (const headers of <Array<Record<string, string>>>[{ cookie: users.viewer.cookie, origin: "http://localhost" }, { authorization: `Bearer ${viewerToken}` }]) {
       for (const [r, m] of each(guarded())) {
         const res = await call(r, m, headers);
-        if (isMutation(r, m)) {
+        if (isMutation(r, m) || adminOnlyRead(r, m)) {
           expect(res.status, `${m} ${r.file}`).toBe(403);
           expect((res.json as { error: { code: string } }).error.code).toBe("FORBIDDEN");
         } else {

@@ -1,11 +1,14 @@
-import { apiRoute, created, parseInput, queryObject } from "@/lib/http/api-route";
+import { NextResponse } from "next/server";
+import { apiRoute, created, NEXT_CURSOR_HEADER, parseInput, queryObject } from "@/lib/http/api-route";
 import { createCampaign, ZCreateCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { findCampaigns } from "@/lib/marketing/campaigns/find-campaigns";
 import { getTemplatesApi } from "@/lib/server/templates";
 
-export const GET = apiRoute({}, async ({ db, query }) =>
-  findCampaigns({ db, query: queryObject(query) }),
-);
+/** The spec's answer is a bare array: the next page's cursor is in the X-Next-Cursor header. */
+export const GET = apiRoute({}, async ({ db, query }) => {
+  const page = await findCampaigns({ db, query: queryObject(query) });
+  return NextResponse.json(page.campaigns, { headers: page.next_cursor ? { [NEXT_CURSOR_HEADER]: page.next_cursor } : {} });
+});
 
 export const POST = apiRoute({ mutation: true }, async ({ db, now, principal, json }) =>
   created(await createCampaign({ db, now, principal, templates: getTemplatesApi(), input: parseInput(ZCreateCampaign, await json()) })),
