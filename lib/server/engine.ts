@@ -4,7 +4,8 @@
 import "server-only";
 import type { Db } from "@/lib/marketing/db";
 import { getEnv, messagingLimitFromEnv } from "@/lib/env";
-import { messagingLimitForTier } from "@/lib/marketing/sending/account-health";
+import { effectiveMessagingLimit } from "@/lib/marketing/sending/account-health";
+import { refreshMessagingLimit } from "@/lib/marketing/sending/refresh-messaging-limit";
 import type { EngineConfig } from "@/lib/marketing/engine-config";
 import { getWhatsAppClient } from "@/lib/server/whatsapp";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
@@ -23,16 +24,23 @@ export function getEngineSettings(): Omit<EngineConfig, "messagingLimit"> & { me
 }
 
 /**
- * The engine config for a run: WHATSAPP_MESSAGING_LIMIT when set ("unlimited" → none), otherwise the
- * messaging-limit tier WhatsApp last reported for the number (settings.messaging_limit_tier: TIER_250,
- * TIER_1K, TIER_2K, TIER_10K, TIER_100K; TIER_UNLIMITED or none → no limit).
+ * The engine config: WHATSAPP_MESSAGING_LIMIT when set ("unlimited" → none), otherwise the messaging-limit
+ * tier WhatsApp last reported for the number (settings.messaging_limit_tier: TIER_250, TIER_2K, TIER_10K,
+ * TIER_100K, TIER_UNLIMITED → none), and before WhatsApp reported any, a new number's 250 unique
+ * customers a day. For a processor run (`forRun`), the limit and quality are first read from WhatsApp
+ * when they never were, then at most hourly (refreshMessagingLimit; a failed read is logged, never fatal).
  */
-export async function getEngine(db: Db): Promise<{ config: EngineConfig; whatsapp: WhatsAppClient }> {
+export async function getEngine(db: Db, { forRun = false, now = new Date() }: { forRun?: boolean; now?: Date } = {}): Promise<{ config: EngineConfig; whatsapp: WhatsAppClient }> {
   const settings = getEngineSettings();
+  const whatsapp = getWhatsAppClient();
+  if (forRun) {
+    const read = await refreshMessagingLimit({ db, now, whatsapp });
+    if (!read.ran && read.reason !== "read recently") console.warn("[engine] messaging limit not read from WhatsApp:", read.reason);
+  }
   let messagingLimit = settings.messagingLimit;
   if (messagingLimit === undefined) {
     const row = await db.setting.findUnique({ where: { id: 1 }, select: { messagingLimitTier: true } });
-    messagingLimit = messagingLimitForTier(row?.messagingLimitTier);
+    messagingLimit = effectiveMessagingLimit(undefined, row?.messagingLimitTier);
   }
-  return { config: { ...settings, messagingLimit }, whatsapp: getWhatsAppClient() };
+  return { config: { ...settings, messagingLimit }, whatsapp };
 }

@@ -145,8 +145,9 @@ export async function runProcessingAction(): Promise<ActionState<{ sent: number;
   try {
     await requireActionUser("manage");
     const db = getDb();
-    const { config, whatsapp } = await getEngine(db);
-    const r = await runDailyProcessing({ db, now: new Date(), whatsapp, config });
+    const now = new Date();
+    const { config, whatsapp } = await getEngine(db, { forRun: true, now });
+    const r = await runDailyProcessing({ db, now, whatsapp, config });
     await flushSandbox().catch(() => undefined);
     revalidatePath("/", "layout");
     return {

@@ -14,7 +14,7 @@ const ZQuery = z.object({ date: ZDay.optional() }).strict();
 /** Vercel Cron calls GET (with Authorization: Bearer <CRON_SECRET>); integrations may POST. */
 const handler = apiRoute({ auth: "cron", mutation: true }, async ({ db, now, query }) => {
   const q = parseInput(ZQuery, queryObject(query));
-  const { config, whatsapp } = await getEngine(db);
+  const { config, whatsapp } = await getEngine(db, { forRun: true, now });
   // at most hourly: a template Meta paused or disabled pauses its campaigns before anything is sent
   const templates = await maybeSyncTemplates({ db, now, api: getTemplatesApi() });
   if (templates.ran && templates.paused_campaigns.length > 0) console.info("[process-daily] template sync paused campaigns", JSON.stringify(templates.paused_campaigns));
