@@ -14,8 +14,9 @@ export function startDevAutoProcessing() {
     running = true;
     try {
       const db = getDb();
-      const { config, whatsapp } = await getEngine(db);
-      const result = await runDailyProcessing({ db, now: new Date(), whatsapp, config: { ...config, timeBudgetMs: 20_000 } });
+      const now = new Date();
+      const { config, whatsapp } = await getEngine(db, { forRun: true, now });
+      const result = await runDailyProcessing({ db, now, whatsapp, config: { ...config, timeBudgetMs: 20_000 } });
       if (result.messages_sent + result.failed + result.skipped > 0) {
         console.log(`[dev] processor: ${result.message}`);
       }

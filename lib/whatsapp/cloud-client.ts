@@ -6,6 +6,7 @@
  *  - a timeout or reset after the request went out → ambiguous: WhatsApp may have sent it
  */
 import { classifyError, errorTitle, retryAfterMsFor } from "./errors";
+import { fetchPhoneNumberHealth } from "./phone-number";
 import { createRateLimiter } from "./rate-limiter";
 import type { OutboundTemplateMessage, SendFailure, SendResult, WhatsAppClient } from "./types";
 
@@ -158,5 +159,8 @@ export function createCloudWhatsAppClient(config: CloudClientConfig): CloudWhats
     };
   }
 
-  return { mode: "cloud", maxMessagesPerSecond: config.maxMps, messagesUrl, sendTemplate };
+  const readPhoneNumberHealth = () =>
+    fetchPhoneNumberHealth({ apiUrl: config.apiUrl, apiVersion: config.apiVersion, phoneNumberId: config.phoneNumberId, accessToken: config.accessToken, fetch: config.fetch, timeoutMs: config.timeoutMs });
+
+  return { mode: "cloud", maxMessagesPerSecond: config.maxMps, messagesUrl, sendTemplate, readPhoneNumberHealth };
 }

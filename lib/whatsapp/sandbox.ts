@@ -21,6 +21,8 @@ import type { OutboundTemplateMessage, SendResult, WhatsAppClient } from "./type
 export const SANDBOX_PHONE_NUMBER_ID = "100000000000000";
 export const SANDBOX_DISPLAY_NUMBER = "15550000000";
 export const SANDBOX_WABA_ID = "200000000000000";
+/** What the sandbox's number reports for GET /{phone-number-id}: an established number, so the demo's audience fits. */
+export const SANDBOX_PHONE_NUMBER_HEALTH = { messagingLimit: "TIER_10K", qualityRating: "GREEN" } as const;
 
 export type SandboxOptions = {
   db: Db;
@@ -192,7 +194,7 @@ export function createSandboxWhatsAppClient(options: SandboxOptions): SandboxWha
     return { ok: true, wamid, waId: message.to, messageStatus: "accepted" };
   }
 
-  return { mode: "sandbox", maxMessagesPerSecond: options.maxMps ?? 1000, sendTemplate };
+  return { mode: "sandbox", maxMessagesPerSecond: options.maxMps ?? 1000, sendTemplate, readPhoneNumberHealth: async () => ({ ...SANDBOX_PHONE_NUMBER_HEALTH }) };
 }
 
 /**

@@ -2,6 +2,7 @@
  * The contract between the campaign engine (lib/marketing) and WhatsApp (lib/whatsapp).
  * Implementations: the Cloud API client (cloud-client.ts) and the sandbox (sandbox.ts).
  */
+import type { PhoneNumberHealth } from "./phone-number";
 
 /** A template component exactly as Meta's /messages endpoint takes it (after per-recipient rendering). */
 export type MetaTemplateComponent = {
@@ -63,4 +64,9 @@ export interface WhatsAppClient {
   readonly maxMessagesPerSecond: number;
   /** Sends one template message. Never throws for WhatsApp/transport errors: they come back classified. */
   sendTemplate(message: OutboundTemplateMessage): Promise<SendResult>;
+  /**
+   * Reads the messaging limit and quality rating of the sending number from WhatsApp (throws
+   * PhoneNumberApiError when WhatsApp cannot be reached or refuses). Absent on clients that cannot.
+   */
+  readPhoneNumberHealth?(): Promise<PhoneNumberHealth>;
 }

@@ -8,8 +8,9 @@
  *   ... graph.requests (path, headers, body, startedAt) ...
  *   graph.reset(); await graph.stop();
  *
- * Routes: POST /{version}/{phone_number_id}/messages (template sends) and
- * GET /{version}/{waba_id}/message_templates (the template library, paged with limit/after).
+ * Routes: POST /{version}/{phone_number_id}/messages (template sends),
+ * GET /{version}/{waba_id}/message_templates (the template library, paged with limit/after) and
+ * GET /{version}/{phone_number_id}?fields=… (the number's messaging limit and quality; graph.setPhoneNumber).
  * Anything else can be served with `graph.route(...)`.
  */
 import http from "node:http";
@@ -67,6 +68,11 @@ export type FakeGraphApi = {
   setLatency(ms: number): void;
   /** the template library served by GET .../message_templates */
   setTemplates(templates: FakeTemplate[]): void;
+  /**
+   * The fields GET /{phone_number_id} serves (merged into the defaults: whatsapp_business_manager_messaging_limit
+   * TIER_UNLIMITED — tests written before the limit was read assume none — and quality_rating GREEN).
+   */
+  setPhoneNumber(fields: Record<string, unknown>): void;
   /** an extra handler, tried before the built-in routes; return undefined to fall through */
   route(handler: RouteHandler): void;
   /** clears requests, rules, routes, templates and latency */
@@ -88,10 +94,33 @@ function metaError(e: FakeError) {
   };
 }
 
+/** The fields Meta serves for a business phone number (others are refused with code 100, as Meta does). */
+export const PHONE_NUMBER_FIELDS = new Set([
+  "id", "display_phone_number", "verified_name", "status", "quality_rating", "country_code", "country_dial_code",
+  "code_verification_status", "name_status", "messaging_limit_tier", "whatsapp_business_manager_messaging_limit",
+  "account_mode", "certificate", "is_official_business_account", "throughput", "platform_type",
+]);
+const PHONE_NUMBER_DEFAULT_FIELDS = ["id", "display_phone_number", "verified_name", "quality_rating"];
+const PHONE_NUMBER_DEFAULTS: Record<string, unknown> = {
+  display_phone_number: "+1 555-000-0000",
+  verified_name: "Test Business",
+  status: "CONNECTED",
+  quality_rating: "GREEN",
+  code_verification_status: "VERIFIED",
+  name_status: "APPROVED",
+  whatsapp_business_manager_messaging_limit: "TIER_UNLIMITED",
+  messaging_limit_tier: "TIER_UNLIMITED",
+  account_mode: "LIVE",
+  is_official_business_account: false,
+  throughput: { level: "STANDARD" },
+  platform_type: "CLOUD_API",
+};
+
 export async function startFakeGraphApi(options: { latencyMs?: number } = {}): Promise<FakeGraphApi> {
   let rules: Array<ScriptRule & { used: number }> = [];
   let routes: RouteHandler[] = [];
   let templates: FakeTemplate[] = [];
+  let phoneNumber: Record<string, unknown> = { ...PHONE_NUMBER_DEFAULTS };
   let latency = options.latencyMs ?? 0;
   let counter = 0;
   const requests: RecordedRequest[] = [];
@@ -173,6 +202,21 @@ export async function startFakeGraphApi(options: { latencyMs?: number } = {}): P
           }
           return send(200, { data: page, paging });
         }
+        const node = /^\/(v\d+\.\d+)\/([^/]+)$/.exec(u.pathname);
+        if (req.method === "GET" && node) {
+          const id = node[2];
+          if (!/^\d+$/.test(id)) {
+            return send(400, metaError({ code: 100, message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, type: "GraphMethodException" }));
+          }
+          const asked = (u.searchParams.get("fields") ?? "").split(",").map((f) => f.trim()).filter(Boolean);
+          const fields = asked.length > 0 ? asked : PHONE_NUMBER_DEFAULT_FIELDS;
+          const unknown = fields.find((f) => !PHONE_NUMBER_FIELDS.has(f));
+          if (unknown) return send(400, metaError({ code: 100, message: `(#100) Tried accessing nonexisting field (${unknown}) on node type (WhatsAppBusinessPhoneNumber)` }));
+          const out: Record<string, unknown> = {};
+          for (const f of fields) if (f !== "id" && phoneNumber[f] !== undefined) out[f] = phoneNumber[f];
+          out.id = id;
+          return send(200, out);
+        }
         return send(404, metaError({ code: 100, title: "Unsupported request", httpStatus: 404 }));
       };
       const delay = rule?.latencyMs ?? latency;
@@ -203,6 +247,9 @@ export async function startFakeGraphApi(options: { latencyMs?: number } = {}): P
     setTemplates(list) {
       templates = list;
     },
+    setPhoneNumber(fields) {
+      phoneNumber = { ...PHONE_NUMBER_DEFAULTS, ...fields };
+    },
     route(handler) {
       routes.push(handler);
     },
@@ -212,6 +259,7 @@ export async function startFakeGraphApi(options: { latencyMs?: number } = {}): P
       rules = [];
       routes = [];
       templates = [];
+      phoneNumber = { ...PHONE_NUMBER_DEFAULTS };
       latency = options.latencyMs ?? 0;
     },
     async stop() {

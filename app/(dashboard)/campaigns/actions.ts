@@ -148,7 +148,7 @@ export async function runProcessingAction(): Promise<ActionState<{ sent: number;
     const now = new Date();
     const startedAt = performance.now();
     // bounded like the cron route: fits a 60 s function whatever page the button is on
-    const { config, whatsapp } = await getEngine(db, { maxDurationMs: 60_000 });
+    const { config, whatsapp } = await getEngine(db, { maxDurationMs: 60_000, forRun: true, now });
     const r = await runDailyProcessing({ db, now, whatsapp, config, startedAt });
     await flushSandbox().catch(() => undefined);
     revalidatePath("/", "layout");

@@ -13,6 +13,7 @@ import { can, ROLE_DESCRIPTIONS } from "@/lib/marketing/users/permissions";
 import { listUsers } from "@/lib/marketing/users/users";
 import { requirePageUser } from "../_lib/session";
 import { getSendingSettings, sendingSettingsJson } from "@/lib/marketing/sending/sending-settings";
+import { NEW_NUMBER_MESSAGING_LIMIT } from "@/lib/marketing/sending/account-health";
 import { SendingSection } from "./sending-section";
 import { TokensSection } from "./tokens-section";
 import { UsersSection } from "./users-section";
@@ -58,7 +59,7 @@ export default async function SettingsPage() {
     config.messagingLimit === undefined
       ? settings?.messagingLimitTier
         ? `${settings.messagingLimitTier} (reported by WhatsApp)`
-        : "Unlimited (not configured)"
+        : `${formatInt(NEW_NUMBER_MESSAGING_LIMIT)} unique users / 24 h (a new number's limit, until WhatsApp reports one)`
       : config.messagingLimit === null
         ? "Unlimited"
         : `${formatInt(config.messagingLimit)} unique users / 24 h`;

@@ -150,6 +150,21 @@ export async function releaseSendHold({ db, now, principal }: { db: Db; now: Dat
   });
 }
 
+/** What a number may reach before WhatsApp reports its limit: a new business portfolio starts at 250 unique customers. */
+export const NEW_NUMBER_MESSAGING_LIMIT = 250;
+
+/**
+ * The messaging limit the engine runs with: WHATSAPP_MESSAGING_LIMIT when configured (a number, or null
+ * for "unlimited"), else the tier WhatsApp last reported (webhook or read), TIER_UNLIMITED → none; before
+ * WhatsApp reported anything (or with a tier we cannot read), a new number's 250 — never "no limit".
+ */
+export function effectiveMessagingLimit(configured: number | null | undefined, tier: string | null | undefined): number | null {
+  if (configured !== undefined) return configured;
+  const known = knownTier(tier?.trim().toUpperCase() ?? null);
+  if (known === "TIER_UNLIMITED") return null;
+  return messagingLimitForTier(known) ?? NEW_NUMBER_MESSAGING_LIMIT;
+}
+
 /** The unique-users limit of a tier WhatsApp reports: TIER_250 → 250, TIER_1K → 1000, TIER_100K → 100000; TIER_UNLIMITED (or unknown) → null. */
 export function messagingLimitForTier(tier: string | null | undefined): number | null {
   const m = /^TIER_(\d+)(K?)$/.exec((tier ?? "").trim().toUpperCase());

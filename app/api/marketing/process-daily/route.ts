@@ -19,7 +19,7 @@ const handler = apiRoute({ auth: "cron", mutation: true }, async ({ db, now, que
   // the budget counts from the request's start (`now`), template sync included
   const startedAt = performance.now() - (Date.now() - now.getTime());
   const q = parseInput(ZQuery, queryObject(query));
-  const { config, whatsapp } = await getEngine(db, { maxDurationMs: maxDuration * 1000 });
+  const { config, whatsapp } = await getEngine(db, { maxDurationMs: maxDuration * 1000, forRun: true, now });
   // at most hourly: a template Meta paused or disabled pauses its campaigns before anything is sent
   const templates = await maybeSyncTemplates({ db, now, api: getTemplatesApi() });
   if (templates.ran && templates.paused_campaigns.length > 0) console.info("[process-daily] template sync paused campaigns", JSON.stringify(templates.paused_campaigns));
