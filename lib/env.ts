@@ -50,6 +50,8 @@ export const ZEnv = z.object({
   WHATSAPP_MAX_MPS: z.coerce.number().int().min(1).max(1000).default(80),
   WHATSAPP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   PROCESSOR_TIME_BUDGET_MS: z.coerce.number().int().min(1000).max(900_000).default(50_000),
+  /** requests a minute per API token made in Settings (0 = no limit) */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
   ALERT_WEBHOOK_URL: optionalString.pipe(z.string().url().optional()),
   NEXTAUTH_URL: optionalString,
   /** "1": run on purpose without WhatsApp (the built-in sandbox answers; every page says so) */

@@ -7,7 +7,9 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { configuredTokens, getCurrentUser, userPrincipal } from "@/lib/auth";
 import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import type { Db } from "@/lib/marketing/db";
+import { consumeApiRequest } from "@/lib/marketing/auth/api-rate-limit";
 import { canMutate, verifyBearerToken, type Principal } from "@/lib/marketing/auth/api-tokens";
 import { describeErrorForLog } from "@/lib/redact-secrets";
 import { AppError, ERROR_STATUS, issuesToDetails, type AppErrorCode } from "@/lib/marketing/errors";
@@ -161,6 +163,10 @@ async function runRoute<P>(
   const now = new Date();
   const auth = await authenticate(req, db, now, options.auth === "cron");
   if (!auth) return errorResponse("UNAUTHENTICATED", "Sign in or send Authorization: Bearer <token>.");
+  // tokens made in Settings share a per-minute budget (429 RATE_LIMITED with Retry-After)
+  if (auth.principal.kind === "token" && auth.principal.id) {
+    await consumeApiRequest({ db, key: auth.principal.actor, now, limitPerMinute: getEnv().API_RATE_LIMIT_PER_MINUTE });
+  }
   if (options.mutation) {
     if (auth.viaSession && !sameOrigin(req)) return errorResponse("FORBIDDEN", "Cross-origin request refused.");
     if (!canMutate(auth.principal)) return errorResponse("FORBIDDEN", "Your role can view but not change anything.");

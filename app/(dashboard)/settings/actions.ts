@@ -12,7 +12,7 @@ import { requireActionUser } from "../_lib/session";
 export async function createApiTokenAction(_prev: ActionState, formData: FormData): Promise<ActionState<{ token: string; name: string }>> {
   try {
     const { principal } = await requireActionUser("manage");
-    const parsed = ZCreateApiToken.safeParse({ name: formData.get("name"), role: formData.get("role") });
+    const parsed = ZCreateApiToken.safeParse({ name: formData.get("name"), role: formData.get("role"), expires_in_days: formData.get("expires_in_days") || undefined });
     if (!parsed.success) return invalid(parsed.error);
     const created = await issueApiToken({ db: getDb(), now: new Date(), actor: principal, input: parsed.data });
     revalidatePath("/settings");

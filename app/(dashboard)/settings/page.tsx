@@ -44,7 +44,7 @@ export default async function SettingsPage() {
         cronSecretConfigured: Boolean(env.CRON_SECRET),
       },
     }),
-    isAdmin ? listApiTokens({ db }) : Promise.resolve([]),
+    isAdmin ? listApiTokens({ db, now: new Date() }) : Promise.resolve([]),
     isAdmin ? listUsers({ db }) : Promise.resolve([]),
     getSendingSettings(db).then(sendingSettingsJson),
     isAdmin
@@ -127,6 +127,8 @@ export default async function SettingsPage() {
                 role: t.role,
                 createdAt: t.createdAt.toISOString(),
                 lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+                expiresAt: t.expiresAt?.toISOString() ?? null,
+                expired: t.expired,
                 revokedAt: t.revokedAt?.toISOString() ?? null,
                 createdBy: t.createdBy?.name ?? t.createdBy?.email ?? null,
               }))}

@@ -14,7 +14,7 @@ import { useToast } from "@/components/ui/toast";
 import { initialActionState, type ActionState } from "@/components/forms/action-state";
 import { createApiTokenAction, revokeApiTokenAction } from "./actions";
 
-type TokenRow = { id: string; name: string; prefix: string; role: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null; createdBy: string | null };
+type TokenRow = { id: string; name: string; prefix: string; role: string; createdAt: string; lastUsedAt: string | null; expiresAt: string | null; expired: boolean; revokedAt: string | null; createdBy: string | null };
 
 export function TokensSection({ tokens }: { tokens: TokenRow[] }) {
   const [state, formAction, pending] = useActionState(createApiTokenAction, initialActionState as ActionState<{ token: string; name: string }>);
@@ -28,7 +28,7 @@ export function TokensSection({ tokens }: { tokens: TokenRow[] }) {
     <Card>
       <CardHeader title="API tokens" description="For integrations calling /api/marketing with Authorization: Bearer <token>." />
       <CardBody className="space-y-5">
-        <form action={formAction} className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start">
+        <form action={formAction} className="grid gap-4 sm:grid-cols-[1fr_12rem_10rem_auto] sm:items-start">
           <Field label="Name" htmlFor="token-name" errors={state.errors?.name}>
             <Input id="token-name" name="name" placeholder="e.g. CRM sync" invalid={Boolean(state.errors?.name)} maxLength={100} />
           </Field>
@@ -37,6 +37,14 @@ export function TokensSection({ tokens }: { tokens: TokenRow[] }) {
               <option value="marketer">Marketer</option>
               <option value="viewer">Viewer (read only)</option>
               <option value="admin">Admin</option>
+            </Select>
+          </Field>
+          <Field label="Expires" htmlFor="token-expiry" errors={state.errors?.expires_in_days}>
+            <Select id="token-expiry" name="expires_in_days" defaultValue="90">
+              <option value="30">In 30 days</option>
+              <option value="90">In 90 days</option>
+              <option value="365">In a year</option>
+              <option value="">Never</option>
             </Select>
           </Field>
           <Button type="submit" pending={pending} className="sm:mt-[26px]">
@@ -75,6 +83,7 @@ export function TokensSection({ tokens }: { tokens: TokenRow[] }) {
                   <TH>Role</TH>
                   <TH>Created</TH>
                   <TH>Last used</TH>
+                  <TH>Expires</TH>
                   <TH>Status</TH>
                   <TH className="text-right">
                     <span className="sr-only">Actions</span>
@@ -96,7 +105,16 @@ export function TokensSection({ tokens }: { tokens: TokenRow[] }) {
                     </TD>
                     <TD className="whitespace-nowrap">{formatDateTime(t.createdAt)}</TD>
                     <TD className="whitespace-nowrap">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "Never"}</TD>
-                    <TD>{t.revokedAt ? <Badge tone="red">Revoked</Badge> : <Badge tone="green">Active</Badge>}</TD>
+                    <TD className="whitespace-nowrap">{t.expiresAt ? formatDateTime(t.expiresAt) : "Never"}</TD>
+                    <TD>
+                      {t.revokedAt ? (
+                        <Badge tone="red">Revoked</Badge>
+                      ) : t.expired ? (
+                        <Badge tone="amber">Expired</Badge>
+                      ) : (
+                        <Badge tone="green">Active</Badge>
+                      )}
+                    </TD>
                     <TD className="text-right">
                       {t.revokedAt ? null : (
                         <Button variant="ghost" size="sm" className="text-red-600 hover:bg-red-50" onClick={() => setRevoking(t)}>

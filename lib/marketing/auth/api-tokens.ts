@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { DbOrTx } from "../db";
+import { AppError } from "../errors";
 
 export type Role = "admin" | "marketer" | "viewer";
 export const ROLES: readonly Role[] = ["admin", "marketer", "viewer"];
@@ -31,17 +32,19 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb) && a.length === b.length;
 }
 
-export async function createApiToken({ db, name, role, createdById, now }: {
-  db: DbOrTx; name: string; role: Role; createdById: string | null; now: Date;
+export async function createApiToken({ db, name, role, createdById, now, expiresAt = null }: {
+  db: DbOrTx; name: string; role: Role; createdById: string | null; now: Date; expiresAt?: Date | null;
 }) {
   const { token, hash, prefix } = generateApiToken();
-  const row = await db.apiToken.create({ data: { name, role, prefix, tokenHash: hash, createdById, createdAt: now } });
+  const row = await db.apiToken.create({ data: { name, role, prefix, tokenHash: hash, createdById, createdAt: now, expiresAt } });
   return { token, apiToken: row };
 }
 
 /**
  * Resolves a bearer token: the static MARKETING_API_TOKEN / CRON_SECRET, or a stored token (by hash).
- * Records last_used_at (at most once a minute, so a busy integration does not write on every call).
+ * An expired stored token is refused with TOKEN_EXPIRED (the caller learns to make a new one), a revoked
+ * or unknown one is simply not authenticated. Records last_used_at (at most once a minute, so a busy
+ * integration does not write on every call).
  */
 export async function verifyBearerToken({ db, token, now, marketingApiToken, cronSecret, allowCron }: {
   db: DbOrTx;
@@ -61,6 +64,9 @@ export async function verifyBearerToken({ db, token, now, marketingApiToken, cro
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const row = await db.apiToken.findUnique({ where: { tokenHash: sha256Hex(token) } });
   if (!row || row.revokedAt) return null;
+  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) {
+    throw new AppError("TOKEN_EXPIRED", `This API token expired on ${row.expiresAt.toISOString()}: an admin can create a new one in Settings → API tokens.`);
+  }
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
