@@ -1,3 +1,4 @@
+import { foldCounterDeltas } from "@/lib/marketing/delivery/counter-deltas";
 import { z } from "zod";
 import type { DbOrTx } from "../db";
 import { campaignListItem } from "./campaign-json";
@@ -15,6 +16,8 @@ export type TFindCampaigns = z.input<typeof ZFindCampaigns>;
 
 /** Campaigns, newest first. */
 export async function findCampaigns({ db, query }: { db: DbOrTx; query: TFindCampaigns | Record<string, unknown> }) {
+  // counters are folded first: what is read equals a recount
+  await foldCounterDeltas(db);
   const q = ZFindCampaigns.parse(query);
   const rows = await db.marketingCampaign.findMany({
     where: q.status ? { status: q.status } : {},
