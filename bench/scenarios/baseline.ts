@@ -14,7 +14,7 @@
 import pg from "pg";
 import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
 import { Prisma } from "@/lib/marketing/db";
-import { handleWebhookPayload } from "@/lib/whatsapp/webhook/handle-webhook-payload";
+import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
 import { FIRST_PHONE, type Context } from "../support/context";
 import { watchMemory } from "../support/memory";
 import type { BenchResult } from "../support/report";

@@ -8,7 +8,7 @@ import "server-only";
 import { getDb } from "@/lib/db";
 import { getEnv, isSandbox, whatsappAccessToken } from "@/lib/env";
 import { createWhatsAppClient } from "@/lib/whatsapp/create-client";
-import { flushSandboxEvents } from "@/lib/whatsapp/sandbox";
+import { flushSandbox as flushSandboxEvents } from "@/lib/marketing/delivery/flush-sandbox";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 
 const SANDBOX_PUMP_MS = 3_000;
@@ -35,7 +35,7 @@ export function getWhatsAppClient(): WhatsAppClient {
 
 /** Delivers the sandbox's due events now (no-op with a real WhatsApp account). */
 export async function flushSandbox(now: Date = new Date()) {
-  if (!isSandbox()) return { delivered: 0, dropped: 0, summary: null };
+  if (!isSandbox()) return { delivered: 0, summary: null };
   return flushSandboxEvents({ db: getDb(), now, timezone: getEnv().CAMPAIGN_TIMEZONE });
 }
 

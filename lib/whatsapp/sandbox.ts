@@ -2,20 +2,13 @@
  * The sandbox: with no WHATSAPP_ACCESS_TOKEN a built-in fake WhatsApp accepts every send, returns a
  * wamid ("wamid.SANDBOX…") and schedules realistic status webhooks in sandbox_events — sent within
  * seconds, most delivered, many read later, a few failed with real error codes, an occasional STOP
- * reply. flushSandboxEvents() delivers the due ones through handleWebhookPayload, the same code as
- * Meta's real webhooks, so the dashboard shows the whole funnel moving.
+ * reply. flushSandboxEvents() hands the due ones to a callback (the domain stores them in the webhook
+ * inbox, then applies them with the same code as Meta's real webhooks), so the dashboard shows the
+ * whole funnel moving.
  */
 import { randomUUID } from "node:crypto";
 import { Prisma, withRetry, type Db } from "@/lib/marketing/db";
 import { ERROR_TITLES } from "./errors";
-import {
-  applyParsedWebhook,
-  mergeParsedWebhooks,
-  parseWebhookPayload,
-  type ParsedWebhook,
-  type WebhookLog,
-  type WebhookSummary,
-} from "./webhook/handle-webhook-payload";
 import type { OutboundTemplateMessage, SendResult, WhatsAppClient } from "./types";
 
 export const SANDBOX_PHONE_NUMBER_ID = "100000000000000";
@@ -198,17 +191,17 @@ export function createSandboxWhatsAppClient(options: SandboxOptions): SandboxWha
 }
 
 /**
- * Delivers the sandbox events that are due through the webhook handling code, and deletes them, in one
- * transaction: DELETE … RETURNING with SKIP LOCKED, so two flushers never apply an event twice and a
+ * Hands the sandbox events that are due to `deliver` (inside the transaction) and deletes them, in one
+ * transaction: DELETE … RETURNING with SKIP LOCKED, so two flushers never deliver an event twice and a
  * failure leaves the events to the next flush. Bounded per call.
  */
-export async function flushSandboxEvents({ db, now, timezone = "UTC", limit = 2000, log = console }: {
+export async function flushSandboxEvents({ db, now, limit = 2000, deliver }: {
   db: Db;
   now: Date;
-  timezone?: string;
   limit?: number;
-  log?: WebhookLog;
-}): Promise<{ delivered: number; dropped: number; summary: WebhookSummary | null }> {
+  /** stores the payloads (Meta-shaped webhook bodies) where the webhook's would go */
+  deliver: (tx: Prisma.TransactionClient, payloads: unknown[]) => Promise<unknown>;
+}): Promise<{ delivered: number }> {
   return withRetry(() =>
     db.$transaction(
       async (tx) => {
@@ -216,19 +209,9 @@ export async function flushSandboxEvents({ db, now, timezone = "UTC", limit = 20
           DELETE FROM sandbox_events WHERE id IN (
             SELECT id FROM sandbox_events WHERE due_at <= ${now} ORDER BY due_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
           RETURNING payload`);
-        if (rows.length === 0) return { delivered: 0, dropped: 0, summary: null };
-        const parsed: ParsedWebhook[] = [];
-        let dropped = 0;
-        for (const row of rows) {
-          try {
-            parsed.push(parseWebhookPayload(row.payload));
-          } catch {
-            dropped++;
-          }
-        }
-        if (dropped > 0) log.warn("[sandbox] dropped malformed sandbox events", { dropped });
-        const summary = await applyParsedWebhook({ tx, now, timezone, log }, mergeParsedWebhooks(parsed));
-        return { delivered: rows.length - dropped, dropped, summary };
+        if (rows.length === 0) return { delivered: 0 };
+        await deliver(tx, rows.map((r) => r.payload));
+        return { delivered: rows.length };
       },
       { timeout: 60_000, maxWait: 10_000 },
     ),

@@ -1,3 +1,4 @@
+import { foldCounterDeltas } from "@/lib/marketing/delivery/counter-deltas";
 import { z } from "zod";
 import type { DbOrTx } from "../db";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -19,6 +20,8 @@ export type TFindCampaigns = z.input<typeof ZFindCampaigns>;
 
 /** Campaigns, newest first, and the cursor of the next page (null on the last). */
 export async function findCampaigns({ db, query }: { db: DbOrTx; query: TFindCampaigns | Record<string, unknown> }) {
+  // counters are folded first: what is read equals a recount
+  await foldCounterDeltas(db);
   const q = ZFindCampaigns.parse(query);
   const key = q.cursor ? decodeCursor(q.cursor, 2) : null;
   const after: Prisma.MarketingCampaignWhereInput = key

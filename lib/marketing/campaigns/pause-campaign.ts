@@ -1,6 +1,8 @@
+import { alertLiteral } from "../alerts/alert-text";
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
-import type { Db } from "../db";
+import { createAlert } from "../alerts/create-alert";
+import { Prisma, type Db, type Tx } from "../db";
 import { AppError } from "../errors";
 import { lockCampaign } from "./lock-campaign";
 
@@ -18,4 +20,22 @@ export async function pauseCampaign({ db, now, campaignId, principal, reason }: 
     await audit(tx, { actor: principal?.actor ?? "system", action: "campaign.pause", entityType: "campaign", entityId: c.id, details: reason ? { reason } : {}, now });
     return { campaign_id: c.id, status: "paused" as const, message: `Campaign '${c.name}' paused` };
   });
+}
+
+/**
+ * WhatsApp refused a campaign's template (a template-class error of a send or of a `failed` status):
+ * active → paused (paused_by 'template') with the reason, an audit row and an alert. True when it paused.
+ */
+export async function pauseCampaignForTemplateError(tx: Tx, { campaignId, reason, now }: { campaignId: string; reason: string; now: Date }): Promise<boolean> {
+  const paused = await tx.$queryRaw<Array<{ name: string }>>(Prisma.sql`
+    UPDATE marketing_campaigns SET status = 'paused', paused_by = 'template', pause_reason = ${reason}, paused_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
+    WHERE id = ${campaignId}::uuid AND status = 'active'
+    RETURNING name`);
+  if (paused.length === 0) return false;
+  await audit(tx, { actor: "system", action: "campaign.pause", entityType: "campaign", entityId: campaignId, details: { paused_by: "template", reason }, now });
+  await createAlert(tx, {
+    severity: "warning", kind: "campaign_paused_template", campaignId, text: `Campaign '${alertLiteral(paused[0].name)}' was paused: ${alertLiteral(reason.replace(/^Paused automatically: /, ""), 500)}`,
+    dedupeKey: `campaign_paused_template:${campaignId}:${now.toISOString()}`,
+  }, now);
+  return true;
 }

@@ -53,8 +53,17 @@ export async function eraseCustomer({ db, now, principal, customerId }: {
       await tx.$executeRaw(Prisma.sql`
         UPDATE campaign_recipients SET phone_number = ${token}, wa_id = NULL, customer_id = NULL, updated_at = ${now}::timestamptz
         WHERE id IN (${ridList})`);
-      await tx.$executeRaw(Prisma.sql`UPDATE pending_status_events SET raw = '{}'::jsonb WHERE recipient_id IN (${ridList})`);
     }
+    // the webhook inbox keeps Meta's events for 7 days: every one that mentions the person is scrubbed,
+    // and one still waiting is dropped from the applier's work (a late status never writes a wa_id back)
+    const ridArray = Prisma.sql`${rids}::uuid[]`;
+    await tx.$executeRaw(Prisma.sql`
+      UPDATE webhook_inbox SET value = '{}'::jsonb,
+        reason = CASE WHEN state = 'pending' THEN 'customer erased' ELSE reason END,
+        state = CASE WHEN state = 'pending' THEN 'ignored' ELSE state END
+      WHERE recipient_id = ANY(${ridArray})
+         OR whatsapp_message_id IN (SELECT whatsapp_message_id FROM campaign_recipients WHERE id = ANY(${ridArray}) AND whatsapp_message_id IS NOT NULL)
+         OR EXISTS (SELECT 1 FROM unnest(${identities}::text[]) AS i(x) WHERE position(i.x IN value::text) > 0)`);
     messages = await tx.$executeRaw(Prisma.sql`
       UPDATE whatsapp_messages SET phone_number = ${token}, wa_id = NULL, body = NULL, payload = NULL, updated_at = ${now}::timestamptz
       WHERE phone_number IN (${idents}) OR wa_id IN (${idents})

@@ -1,4 +1,5 @@
 /** Daily series from campaign_analytics (kept by triggers) for the dashboard's charts. */
+import { foldCounterDeltas } from "@/lib/marketing/delivery/counter-deltas";
 import { Prisma, type DbOrTx } from "../db";
 
 export type DailyPoint = { date: string; sent: number; delivered: number; read: number; failed: number; skipped: number };
@@ -21,6 +22,8 @@ export function fillDays(points: DailyPoint[], from: string, to: string): DailyP
 
 /** All campaigns together, the `days` days ending `today`. */
 export async function workspaceDailySeries({ db, today, days }: { db: DbOrTx; today: string; days: number }): Promise<DailyPoint[]> {
+  // counters are folded first: what is read equals a recount
+  await foldCounterDeltas(db);
   const from = addDays(today, -(days - 1));
   const rows = await db.$queryRaw<Array<{ date: Date; sent: bigint; delivered: bigint; read: bigint; failed: bigint; skipped: bigint }>>(Prisma.sql`
     SELECT date, sum(messages_sent) AS sent, sum(messages_delivered) AS delivered, sum(messages_read) AS read,
@@ -32,6 +35,8 @@ export async function workspaceDailySeries({ db, today, days }: { db: DbOrTx; to
 
 /** One campaign, from its first analytics day (or `today`) to the later of its last day and today. */
 export async function campaignDailySeries({ db, campaignId, today }: { db: DbOrTx; campaignId: string; today: string }): Promise<DailyPoint[]> {
+  // counters are folded first: what is read equals a recount
+  await foldCounterDeltas(db);
   const rows = await db.campaignAnalytics.findMany({ where: { campaignId }, orderBy: { date: "asc" }, take: 400 });
   const points = rows.map((r) => ({
     date: r.date.toISOString().slice(0, 10),

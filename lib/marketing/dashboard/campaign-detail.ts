@@ -1,9 +1,12 @@
 /** What the campaign page shows besides the campaign row: its send schedule, failure reasons, analytics. */
+import { foldCounterDeltas } from "@/lib/marketing/delivery/counter-deltas";
 import type { DbOrTx } from "../db";
 import { campaignDailySeries } from "./analytics";
 import { topFailureReasons } from "./overview";
 
 export async function getCampaignDetailExtras({ db, campaignId, today }: { db: DbOrTx; campaignId: string; today: string }) {
+  // counters are folded first: what is read equals a recount
+  await foldCounterDeltas(db);
   const [schedule, series, failureReasons, sentToday] = await Promise.all([
     db.campaignSendSchedule.findMany({
       where: { campaignId },
@@ -25,6 +28,8 @@ export async function getCampaignDetailExtras({ db, campaignId, today }: { db: D
 
 /** The numbers that change while a campaign sends, for live polling. */
 export async function getCampaignLive({ db, campaignId, today }: { db: DbOrTx; campaignId: string; today: string }) {
+  // counters are folded first: what is read equals a recount
+  await foldCounterDeltas(db);
   const c = await db.marketingCampaign.findUnique({ where: { id: campaignId } });
   if (!c) return null;
   const [extras, deferredByCap] = await Promise.all([

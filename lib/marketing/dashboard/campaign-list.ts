@@ -2,6 +2,7 @@
  * The dashboard's campaigns table: status filter, search by name, sort and page, with the total.
  * (The REST list is newest-first with offset; the dashboard needs search and sort too.)
  */
+import { foldCounterDeltas } from "@/lib/marketing/delivery/counter-deltas";
 import { z } from "zod";
 import { Prisma, type DbOrTx } from "../db";
 
@@ -40,6 +41,8 @@ function escapeLike(s: string) {
 }
 
 export async function listCampaignsForDashboard({ db, query }: { db: DbOrTx; query: TCampaignListQuery }) {
+  // counters are folded first: what is read equals a recount
+  await foldCounterDeltas(db);
   const conditions: Prisma.Sql[] = [];
   if (query.status) conditions.push(Prisma.sql`status = ${query.status}`);
   if (query.q) conditions.push(Prisma.sql`name ILIKE ${"%" + escapeLike(query.q) + "%"}`);

@@ -3,6 +3,7 @@
  * daily limits, 30-day delivery and read rates, what needs attention (failures, unknown outcomes,
  * campaigns paused with a reason), and the campaigns closest to completion.
  */
+import { foldCounterDeltas } from "@/lib/marketing/delivery/counter-deltas";
 import { Prisma, type DbOrTx } from "../db";
 import { workspaceDailySeries, type DailyPoint } from "./analytics";
 
@@ -32,6 +33,8 @@ export type Attention = {
 };
 
 export async function getOverview({ db, today }: { db: DbOrTx; today: string }) {
+  // counters are folded first: what is read equals a recount
+  await foldCounterDeltas(db);
   const [campaignRows, series, statusCounts] = await Promise.all([
     db.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
       SELECT c.id, c.name, c.status, c.daily_send_limit, c.total_target_customers, c.messages_pending, c.messages_sent,

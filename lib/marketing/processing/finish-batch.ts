@@ -5,13 +5,16 @@
  *   permanent  → failed (failure_reason, error_code)
  *   retry      → pending again with retry_count + 1 and exponential backoff (1 min · 2^n, ≤ 1 h, plus any Retry-After); failed after maxAttempts
  *   ambiguous  → unknown (never resent blindly)
- *   meta_cap   → pending, deferred ≥ 24 h; the customer's marketing_deferred_until is set
- *   opted_out  → skipped ('User unsubscribed'); the customer is unsubscribed
+ *   meta_cap   → pending, deferred ≥ 24 h; the customer's marketing_deferred_until is set (error-effects.ts)
+ *   opted_out  → skipped ('User unsubscribed'); the customer is unsubscribed (apply-subscription-changes.ts)
  *   template / account / not started → released back to pending, untouched
  */
 import type { Db } from "../db";
 import { Prisma, withRetry } from "../db";
-import { applyPendingStatusEvents } from "@/lib/whatsapp/webhook/statuses";
+import { applyInbox } from "../delivery/apply-inbox";
+import { applySubscriptionChanges } from "../delivery/apply-subscription-changes";
+import { deferCustomersForMetaCap } from "../delivery/error-effects";
+import { SUBSCRIPTION_SOURCES } from "../delivery/subscription-sources";
 import type { SendOutcome } from "./send-batch";
 
 const DAY_MS = 24 * 3600_000;
@@ -87,21 +90,21 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
     }
     if (ambiguous.length > 0) {
       counts.unknown += await tx.$executeRaw(Prisma.sql`
-        UPDATE campaign_recipients r SET status = 'unknown', failure_reason = v.reason, updated_at = ${now}::timestamptz
+        UPDATE campaign_recipients r SET status = 'unknown', failure_reason = v.reason, outcome_unknown_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
         FROM unnest(${ambiguous.map((o) => o.id)}::uuid[], ${ambiguous.map((o) => o.result.title)}::text[]) AS v(id, reason)
         WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
     }
     if (metaCap.length > 0) {
       const until = new Date(now.getTime() + DAY_MS);
-      counts.deferred += await tx.$executeRaw(Prisma.sql`
+      const deferred = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
         UPDATE campaign_recipients r SET status = 'pending', deferred_reason = 'meta_cap', next_attempt_at = ${until}::timestamptz,
           scheduled_send_date = (${until}::timestamptz AT TIME ZONE ${timezone})::date,
           failure_reason = v.reason, error_code = v.code, sent_on = NULL, claim_id = NULL, claimed_at = NULL, updated_at = ${now}::timestamptz
         FROM unnest(${metaCap.map((o) => o.id)}::uuid[], ${metaCap.map((o) => o.result.title)}::text[], ${metaCap.map((o) => o.result.code)}::int[]) AS v(id, reason, code)
-        WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
-      await tx.$executeRaw(Prisma.sql`
-        UPDATE user_profiles SET marketing_deferred_until = greatest(coalesce(marketing_deferred_until, ${until}::timestamptz), ${until}::timestamptz), updated_at = ${now}::timestamptz
-        WHERE whatsapp_phone = ANY(${metaCap.map((o) => o.phone)}::text[])`);
+        WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'
+        RETURNING r.id`);
+      counts.deferred += deferred.length;
+      await deferCustomersForMetaCap(tx, { recipientIds: deferred.map((d) => d.id), now });
     }
     if (optedOut.length > 0) {
       counts.skipped += await tx.$executeRaw(Prisma.sql`
@@ -109,9 +112,9 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
           claim_id = NULL, claimed_at = NULL, updated_at = ${now}::timestamptz
         FROM unnest(${optedOut.map((o) => o.id)}::uuid[], ${optedOut.map((o) => o.result.code)}::int[]) AS v(id, code)
         WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
-      await tx.$executeRaw(Prisma.sql`
-        UPDATE user_profiles SET subscription = 'unsubscribed', subscription_changed_at = ${now}::timestamptz, subscription_source = 'whatsapp_131050', updated_at = ${now}::timestamptz
-        WHERE whatsapp_phone = ANY(${optedOut.map((o) => o.phone)}::text[]) AND subscription = 'subscribed'`);
+      await applySubscriptionChanges(tx, optedOut.map((o) => ({
+        action: "unsubscribe" as const, at: o.at, seq: 0, source: SUBSCRIPTION_SOURCES.error131050, phone: o.phone,
+      })));
     }
     if (released.length > 0) {
       counts.released += await tx.$executeRaw(Prisma.sql`
@@ -119,8 +122,9 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
         WHERE id = ANY(${released.map((o) => o.id)}::uuid[]) AND claim_id = ${claim} AND status = 'sending'`);
     }
   }, { timeout: 60_000, maxWait: 30_000 }));
-  // statuses that beat our write (kept by the webhook in pending_status_events) apply now, through the
-  // webhook's own code: forward-only, error classes (131049 / 131050), whatsapp_messages, then deleted
-  if (sent.length > 0) await applyPendingStatusEvents({ db, now, timezone, recipientIds: sent.map((o) => o.id) });
+  // statuses that beat our write wait in the webhook inbox: they apply now, through the same applier
+  if (sent.length > 0) {
+    await applyInbox({ db, now, timezone, wamids: sent.map((o) => o.result.wamid), recipientIds: sent.map((o) => o.id) });
+  }
   return counts;
 }

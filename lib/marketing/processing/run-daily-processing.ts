@@ -45,7 +45,9 @@ import { getSendingSettings } from "../sending/sending-settings";
 import { dateToDay, dayInZone, isDay, type Day } from "../time";
 import { claimBatch } from "./claim-batch";
 import { finishBatch } from "./finish-batch";
-import { prunePendingStatusEvents, reconcileStaleClaims } from "./reconcile-stale-claims";
+import { reconcileStaleClaims } from "./reconcile-stale-claims";
+import { applyInbox, pruneInbox } from "../delivery/apply-inbox";
+import { pauseCampaignForTemplateError } from "../campaigns/pause-campaign";
 import { sendBatch } from "./send-batch";
 
 export type ProcessingLog = (message: string, fields?: Record<string, unknown>) => void;
@@ -106,8 +108,10 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     completed_campaigns: [], paused_campaigns: [], message: "",
   };
 
-  result.reconciled = await withRetry(() => reconcileStaleClaims({ db, now: clock(), staleClaimMs: config.staleClaimMs ?? ENGINE_DEFAULTS.staleClaimMs }));
-  await prunePendingStatusEvents({ db, now: clock() });
+  result.reconciled = await withRetry(() => reconcileStaleClaims({ db, now: clock(), staleClaimMs: config.staleClaimMs ?? ENGINE_DEFAULTS.staleClaimMs, timezone: tz }));
+  // every run drains the webhook inbox (what the webhook's own applier left), then prunes old rows
+  await applyInbox({ db, now: clock(), timezone: tz, maxChunks: 50 });
+  await pruneInbox({ db, now: clock() });
   if (result.reconciled.recovered + result.reconciled.unknown > 0) log("reconciled stale claims", result.reconciled);
 
   const sending = await getSendingSettings(db);
@@ -271,19 +275,7 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
 }
 
 async function pauseForTemplate(db: Db, campaignId: string, reason: string, now: Date) {
-  await withRetry(() => db.$transaction(async (tx) => {
-    const n = await tx.$executeRaw(Prisma.sql`
-      UPDATE marketing_campaigns SET status = 'paused', paused_by = 'template', pause_reason = ${reason}, paused_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
-      WHERE id = ${campaignId}::uuid AND status = 'active'`);
-    if (n > 0) {
-      await audit(tx, { actor: "system", action: "campaign.pause", entityType: "campaign", entityId: campaignId, details: { paused_by: "template", reason }, now });
-      const c = await tx.marketingCampaign.findUniqueOrThrow({ where: { id: campaignId }, select: { name: true } });
-      await createAlert(tx, {
-        severity: "warning", kind: "campaign_paused_template", campaignId, text: `Campaign '${alertLiteral(c.name)}' was paused: ${alertLiteral(reason.replace(/^Paused automatically: /, ""), 500)}`,
-        dedupeKey: `campaign_paused_template:${campaignId}:${now.toISOString()}`,
-      }, now);
-    }
-  }));
+  await withRetry(() => db.$transaction((tx) => pauseCampaignForTemplateError(tx, { campaignId, reason, now })));
 }
 
 /** active → completed when nothing is pending or in flight (unknown outcomes do not hold it open). */

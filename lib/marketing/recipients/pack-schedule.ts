@@ -70,10 +70,19 @@ export async function hasStrandedRecipients(db: DbOrTx, campaignId: string, day:
   return rows.length > 0;
 }
 
-/** The number of send days and the last one, from the schedule (days with recipients still to send). */
+/**
+ * The number of send days and the last one, from the schedule (days with recipients still to send):
+ * the folded schedule plus the counter deltas not folded yet (this transaction's own among them).
+ */
 export async function scheduleExtent(db: DbOrTx, campaignId: string): Promise<{ days: number; firstDay: Day | null; lastDay: Day | null }> {
   const [row] = await db.$queryRaw<Array<{ days: bigint; first: string | null; last: string | null }>>(Prisma.sql`
-    SELECT count(*) AS days, min(send_date)::text AS first, max(send_date)::text AS last FROM campaign_send_schedule
-    WHERE campaign_id = ${campaignId}::uuid AND messages_remaining > 0`);
+    SELECT count(*) AS days, min(d)::text AS first, max(d)::text AS last FROM (
+      SELECT d FROM (
+        SELECT send_date AS d, messages_remaining::bigint AS n FROM campaign_send_schedule WHERE campaign_id = ${campaignId}::uuid
+        UNION ALL
+        SELECT scheduled_send_date, n FROM counter_deltas
+        WHERE campaign_id = ${campaignId}::uuid AND status IN ('pending', 'sending') AND scheduled_send_date IS NOT NULL
+      ) u GROUP BY d HAVING sum(n) > 0
+    ) x`);
   return { days: Number(row.days), firstDay: row.first, lastDay: row.last };
 }

@@ -1,3 +1,4 @@
+import { foldCounterDeltas } from "@/lib/marketing/delivery/counter-deltas";
 import { parseCampaignId } from "../campaigns/campaign-id";
 import { progressPercentage, round1 } from "../campaigns/campaign-json";
 import { Prisma, type DbOrTx } from "../db";
@@ -10,6 +11,8 @@ import { scheduleExtent } from "../recipients/pack-schedule";
  * in percent with one decimal; estimated_completion_date = the last schedule day with something to send.
  */
 export async function getCampaignStats({ db, campaignId }: { db: DbOrTx; campaignId: string }) {
+  // counters are folded first: what is read equals a recount
+  await foldCounterDeltas(db);
   const c = await db.marketingCampaign.findUnique({ where: { id: parseCampaignId(campaignId) } });
   if (!c) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
   const sent = c.messagesSent;

@@ -28,15 +28,21 @@ export const ZStatus = z.looseObject({
   status: z.string().max(100),
   timestamp: ZUnixTimestamp,
   recipient_id: z.string().max(200).optional(),
+  /** the customer's business-scoped user id (customers with a username may have no recipient_id) */
+  recipient_user_id: z.string().max(200).optional(),
   biz_opaque_callback_data: z.string().max(10_000).optional(),
   conversation: z.looseObject({ id: z.string().max(500).optional() }).optional(),
-  pricing: z.looseObject({ billable: z.boolean().optional(), pricing_model: z.string().optional(), category: z.string().optional() }).optional(),
+  pricing: z.looseObject({
+    billable: z.boolean().optional(), pricing_model: z.string().max(100).optional(), category: z.string().max(100).optional(), type: z.string().max(100).optional(),
+  }).optional(),
   errors: z.array(ZStatusError).max(100).optional(),
 });
 export type TStatus = z.infer<typeof ZStatus>;
 
 export const ZInboundMessage = z.looseObject({
-  from: z.string().min(1).max(200),
+  /** absent for a customer with a username who does not share the phone number */
+  from: z.string().min(1).max(200).optional(),
+  from_user_id: z.string().max(200).optional(),
   id: z.string().min(1).max(500),
   timestamp: ZUnixTimestamp,
   type: z.string().max(100),
@@ -50,10 +56,21 @@ export const ZInboundMessage = z.looseObject({
     })
     .optional(),
   context: z.looseObject({ from: z.string().optional(), id: z.string().optional() }).optional(),
+  /** system messages: user_changed_number (wa_id = the new number), user_changed_user_id / user_id_update */
+  system: z.looseObject({
+    type: z.string().max(100).optional(),
+    body: z.string().max(10_000).optional(),
+    wa_id: z.string().max(200).optional(),
+    new_wa_id: z.string().max(200).optional(),
+    user_id: z.string().max(200).optional(),
+    new_user_id: z.string().max(200).optional(),
+  }).optional(),
+  /** the sender's entry of the value's contacts[] (added when the delivery is stored) */
+  contact: z.looseObject({ wa_id: z.string().max(200).optional(), user_id: z.string().max(200).optional() }).optional(),
 });
 export type TInboundMessage = z.infer<typeof ZInboundMessage>;
 
-export const ZContact = z.looseObject({ wa_id: z.string().max(200).optional(), profile: z.looseObject({ name: z.string().max(1000).optional() }).optional() });
+export const ZContact = z.looseObject({ wa_id: z.string().max(200).optional(), user_id: z.string().max(200).optional(), profile: z.looseObject({ name: z.string().max(1000).optional() }).optional() });
 
 /** field "messages": statuses of our messages and messages from customers */
 export const ZMessagesValue = z.looseObject({
@@ -67,7 +84,8 @@ export const ZMessagesValue = z.looseObject({
 export type TMessagesValue = z.infer<typeof ZMessagesValue>;
 
 export const ZUserPreference = z.looseObject({
-  wa_id: z.string().min(1).max(200),
+  wa_id: z.string().min(1).max(200).optional(),
+  user_id: z.string().max(200).optional(),
   detail: z.string().max(2000).optional(),
   category: z.string().max(200),
   /** stop | resume */

@@ -8,7 +8,7 @@
  *    alert; other events are ignored.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { handleWebhookPayload } from "@/lib/whatsapp/webhook/handle-webhook-payload";
+import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
 import { createTestDb, type TestDb } from "../../support/db";
 
 let t: TestDb;

@@ -16,7 +16,7 @@ import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
 import { getCampaignStats } from "@/lib/marketing/stats/get-campaign-stats";
 import { deliverAlerts } from "@/lib/marketing/alerts/deliver-alerts";
-import { handleWebhookPayload } from "@/lib/whatsapp/webhook/handle-webhook-payload";
+import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
 import { createApiToken } from "@/lib/marketing/auth/api-tokens";
 import { updateSendingSettings } from "@/lib/marketing/sending/sending-settings";
 import type { TSendWindow } from "@/lib/marketing/sending/send-window";

@@ -20,7 +20,7 @@ import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
 import { effectiveMessagingLimit, NEW_NUMBER_MESSAGING_LIMIT } from "@/lib/marketing/sending/account-health";
 import { refreshMessagingLimit } from "@/lib/marketing/sending/refresh-messaging-limit";
 import { fetchPhoneNumberHealth, PhoneNumberApiError } from "@/lib/whatsapp/phone-number";
-import { handleWebhookPayload } from "@/lib/whatsapp/webhook/handle-webhook-payload";
+import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 
 const PHONE_NUMBER_ID = "1098765432";

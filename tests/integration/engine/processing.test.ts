@@ -121,12 +121,15 @@ describe("a day of sending", () => {
   });
 
   it("drops kept early statuses that never found their message after Meta's 7 days of retries", async () => {
-    await e.db.pendingStatusEvent.createMany({ data: [
-      { whatsappMessageId: "wamid.NEVER", status: "delivered", occurredAt: at("2025-06-01T00:00:00Z"), raw: {}, createdAt: at("2025-06-01T00:00:00Z") },
-      { whatsappMessageId: "wamid.RECENT", status: "delivered", occurredAt: at("2025-06-08T00:00:00Z"), raw: {}, createdAt: at("2025-06-08T00:00:00Z") },
+    const status = (wamid: string, ts: string) => ({ id: wamid, status: "delivered", timestamp: String(Math.floor(Date.parse(ts) / 1000)) });
+    await e.db.webhookInboxEvent.createMany({ data: [
+      { dedupeKey: "s:wamid.NEVER:delivered", kind: "status", field: "messages", whatsappMessageId: "wamid.NEVER", status: "delivered",
+        occurredAt: at("2025-06-01T00:00:00Z"), value: status("wamid.NEVER", "2025-06-01T00:00:00Z"), receivedAt: at("2025-06-01T00:00:00Z") },
+      { dedupeKey: "s:wamid.RECENT:delivered", kind: "status", field: "messages", whatsappMessageId: "wamid.RECENT", status: "delivered",
+        occurredAt: at("2025-06-08T00:00:00Z"), value: status("wamid.RECENT", "2025-06-08T00:00:00Z"), receivedAt: at("2025-06-08T00:00:00Z") },
     ] });
     await run("2025-06-10T12:00:00Z");
-    const left = (await e.db.pendingStatusEvent.findMany({ where: { whatsappMessageId: { in: ["wamid.NEVER", "wamid.RECENT"] } } })).map((p) => p.whatsappMessageId);
+    const left = (await e.db.webhookInboxEvent.findMany({ where: { whatsappMessageId: { in: ["wamid.NEVER", "wamid.RECENT"] } } })).map((p) => p.whatsappMessageId);
     expect(left).toEqual(["wamid.RECENT"]);
   });
 });
@@ -321,8 +324,9 @@ describe("invariant 3: nobody receives the same campaign twice", () => {
     // a run claimed two and died after WhatsApp accepted them
     await e.db.$executeRaw`UPDATE campaign_recipients SET status = 'sending', claim_id = gen_random_uuid(), claimed_at = ${at("2025-06-01T14:00:00Z")},
       sent_on = '2025-06-01' WHERE id IN (${rows[0].id}::uuid, ${rows[1].id}::uuid)`;
-    await e.db.pendingStatusEvent.create({ data: { whatsappMessageId: "wamid.ECHOED", recipientId: rows[0].id, status: "delivered",
-      occurredAt: at("2025-06-01T14:00:05Z"), raw: {} } });
+    await e.db.webhookInboxEvent.create({ data: { dedupeKey: "s:wamid.ECHOED:delivered", kind: "status", field: "messages", whatsappMessageId: "wamid.ECHOED",
+      recipientId: rows[0].id, status: "delivered", occurredAt: at("2025-06-01T14:00:05Z"),
+      value: { id: "wamid.ECHOED", status: "delivered", timestamp: String(Date.parse("2025-06-01T14:00:05Z") / 1000), biz_opaque_callback_data: rows[0].id } } });
     // a run within the stale window leaves them alone
     const early = await run("2025-06-01T14:05:00Z");
     expect(early.reconciled).toEqual({ recovered: 0, unknown: 0 });

@@ -2,6 +2,7 @@
  * Engine test harness: a fresh database, the fake Graph API over HTTP, the app's env pointing at both,
  * and a way to call route handlers directly (NextRequest in, status + JSON out).
  */
+import { foldCounterDeltas } from "@/lib/marketing/delivery/counter-deltas";
 import { NextRequest } from "next/server";
 import { vi } from "vitest";
 import { createTestDb, type TestDb } from "../../support/db";
@@ -90,6 +91,8 @@ export async function seedCustomers(db: Db, n: number, fields: { tier?: string; 
 
 /** Counters vs a recount, and the send schedule vs the recipients: both must agree. */
 export async function checkConsistency(db: Db, campaignId: string) {
+  // a reader folds the appended counter deltas first
+  await foldCounterDeltas(db);
   const [r] = await db.$queryRaw<Array<Record<string, bigint>>>(Prisma.sql`
     SELECT count(*) AS total,
       count(*) FILTER (WHERE status IN ('pending','sending')) AS pending,

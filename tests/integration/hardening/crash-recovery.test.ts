@@ -25,7 +25,7 @@ import { createCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
 import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
-import { handleWebhookPayload } from "@/lib/whatsapp/webhook/handle-webhook-payload";
+import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
 import type { EngineConfig } from "@/lib/marketing/engine-config";
 import { logFigures } from "./support";
 

@@ -20,7 +20,7 @@ import { statusesPayload, type StatusInput } from "../whatsapp/fixtures";
 import { createCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
 import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
-import { handleWebhookPayload } from "@/lib/whatsapp/webhook/handle-webhook-payload";
+import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
 
 let e: EngineTest;
 let processDaily: RouteFile;

@@ -32,7 +32,7 @@ import { resumeCampaign } from "@/lib/marketing/campaigns/resume-campaign";
 import { cancelCampaign } from "@/lib/marketing/campaigns/cancel-campaign";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
-import { handleWebhookPayload } from "@/lib/whatsapp/webhook/handle-webhook-payload";
+import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
 import { updateCampaign } from "@/lib/marketing/campaigns/update-campaign";
 import { updateSendingSettings, type TFrequencyCap } from "@/lib/marketing/sending/sending-settings";
 import { readSendWindow, type TSendWindow } from "@/lib/marketing/sending/send-window";

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listTemplates } from "@/lib/marketing/templates/list-templates";
 import { upsertTemplates } from "@/lib/marketing/templates/sync-templates";
 import { ZMetaTemplate } from "@/lib/whatsapp/templates/meta-template";
-import { WEBHOOK_HANDLERS, handleWebhookPayload } from "@/lib/whatsapp/webhook/handle-webhook-payload";
+import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
+import { WEBHOOK_HANDLERS } from "@/lib/marketing/delivery/webhook-handlers";
 import { createTestDb, type TestDb } from "../../support/db";
 
 let t: TestDb;

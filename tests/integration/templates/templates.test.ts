@@ -25,7 +25,7 @@ import { maybeSyncTemplates, syncTemplates } from "@/lib/marketing/templates/syn
 import { seedSandboxTemplates } from "@/lib/marketing/templates/seed-sandbox-templates";
 import { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
 import { createSandboxTemplatesApi } from "@/lib/whatsapp/templates/sandbox-templates";
-import { handleWebhookPayload } from "@/lib/whatsapp/webhook/handle-webhook-payload";
+import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
 import { SANDBOX_TEMPLATES, templateQualityPayload, templateStatusPayload } from "@/lib/whatsapp/templates/sandbox-templates";
 import { createCloudTemplatesApi, fetchTemplates, TemplatesApiError, type TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
 
@@ -354,8 +354,10 @@ describe("template webhooks", () => {
     expect(byId.get(other.id)?.status).toBe("active");
     expect(await e.db.alert.count({ where: { kind: "campaign_paused_template", campaignId: { in: [a.id, b.id] } } })).toBe(2);
 
-    // the same delivery again: nothing changes
-    expect((await status("PAUSED", 500, "Low quality: customers blocked or reported it")).results.message_template_status_update).toMatchObject({ template_status_applied: 0, template_status_stale: 1, campaigns_paused: 0 });
+    // the same delivery again: stored once (a duplicate adds nothing to the inbox), nothing changes
+    const dup = await status("PAUSED", 500, "Low quality: customers blocked or reported it");
+    expect(dup.stored).toMatchObject({ stored: 0, duplicates: 1 });
+    expect(dup.results.message_template_status_update?.campaigns_paused ?? 0).toBe(0);
     // reinstated later, then an older DISABLED arrives late: ignored
     expect((await status("APPROVED", 520)).results.message_template_status_update).toMatchObject({ template_status_applied: 1 });
     await e.db.marketingCampaign.update({ where: { id: a.id }, data: { status: "active", pausedBy: null, pauseReason: null } });

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWhatsAppClient } from "@/lib/whatsapp/create-client";
-import { flushSandboxEvents } from "@/lib/whatsapp/sandbox";
+import { flushSandbox as flushSandboxEvents } from "@/lib/marketing/delivery/flush-sandbox";
 import { createTestDb, type TestDb } from "../../support/db";
 import { consistency, createCampaignWithRecipients } from "./fixtures";
 

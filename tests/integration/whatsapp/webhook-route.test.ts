@@ -1,12 +1,21 @@
 /**
  * The route handler /api/whatsapp/webhook with real NextRequests: verification, signatures on the raw
- * bytes, malformed and huge bodies, and 5xx only when events cannot be stored.
+ * bytes, store then answer (the applier runs after the answer), malformed and huge bodies, and 5xx
+ * only when events cannot be stored.
  */
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signatureHeader } from "@/lib/whatsapp/webhook/signature";
 import { createTestDb, type TestDb } from "../../support/db";
 import { createCampaignWithRecipients, statusesPayload } from "./fixtures";
+
+// after() needs Next's request scope: here the work it schedules is collected and awaited by the test
+const scheduled: Array<Promise<unknown>> = [];
+vi.mock("next/server", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next/server")>()),
+  after: (task: () => Promise<unknown>) => { scheduled.push(Promise.resolve().then(task)); },
+}));
+const afterWork = async () => { await Promise.all(scheduled.splice(0)); };
 
 const SECRET = "app-secret-for-tests";
 let t: TestDb;
@@ -55,29 +64,42 @@ describe("POST", () => {
     expect((await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: recipients[0].id } })).status).toBe("queued");
     const res = await signed(body);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ok: true, results: { messages: { recipients_updated: 1 } } });
+    // stored before the answer; applied after it
+    expect(await res.json()).toMatchObject({ ok: true, events: 1, stored: 1, duplicates: 0 });
+    expect(await t.db.webhookInboxEvent.count({ where: { whatsappMessageId: recipients[0].whatsappMessageId } })).toBe(1);
+    await afterWork();
     expect((await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: recipients[0].id } })).status).toBe("delivered");
-    // duplicated delivery: 200, nothing changes
+    // duplicated delivery: 200, nothing added
     const dup = await signed(body);
     expect(dup.status).toBe(200);
-    expect(await dup.json()).toMatchObject({ results: { messages: { recipients_updated: 0 } } });
+    expect(await dup.json()).toMatchObject({ stored: 0, duplicates: 1 });
+    await afterWork();
   });
 
-  it("malformed JSON or an unknown shape with a valid signature → 400 with a JSON error, never 500", async () => {
-    for (const body of ["{", "", "null", "[1,2]", '{"object":"whatsapp_business_account","entry":"x"}',
+  it("a body that is not JSON → 400; parseable JSON of any shape → 200, what does not match is quarantined, never 500", async () => {
+    for (const body of ["{", ""]) {
+      const res = await signed(body);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.code).toBe("INVALID_JSON");
+    }
+    for (const body of ["null", "[1,2]", '{"object":"whatsapp_business_account","entry":"x"}',
       '{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"statuses":[{"id":1}]}}]}]}']) {
       const res = await signed(body);
-      expect([400]).toContain(res.status);
-      expect((await res.json()).error.code).toMatch(/BAD_REQUEST|INVALID_JSON/);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ ok: true, quarantined: 1 });
     }
+    await afterWork();
+    expect(await t.db.webhookInboxEvent.count({ where: { state: "quarantined" } })).toBe(4);
     const other = await signed('{"object":"instagram","entry":[]}');
     expect(other.status).toBe(200);
+    await afterWork();
   });
 
   it("accepts bodies up to 3 MB and answers 413 beyond", async () => {
     const big = JSON.stringify({ object: "whatsapp_business_account", entry: [], padding: "x".repeat(3 * 1024 * 1024 - 100) });
     expect(Buffer.byteLength(big)).toBeLessThanOrEqual(3 * 1024 * 1024);
     expect((await signed(big)).status).toBe(200);
+    await afterWork();
     const huge = big + " ".repeat(200);
     const res = await signed(huge);
     expect(res.status).toBe(413);
@@ -86,13 +108,14 @@ describe("POST", () => {
 
   it("answers 503 when the events cannot be stored, and nothing is half-applied", async () => {
     const { recipients } = await createCampaignWithRecipients(t.db, 1);
-    await t.db.$executeRawUnsafe(`ALTER TABLE whatsapp_messages RENAME TO whatsapp_messages_away`);
+    await t.db.$executeRawUnsafe(`ALTER TABLE webhook_inbox RENAME TO webhook_inbox_away`);
     try {
       const res = await signed(JSON.stringify(statusesPayload([{ id: recipients[0].whatsappMessageId!, status: "read", at: "2026-03-02T10:00:04Z" }])));
       expect(res.status).toBe(503);
       expect((await res.json()).error.code).toBe("SERVICE_UNAVAILABLE");
+      expect(scheduled).toHaveLength(0);
     } finally {
-      await t.db.$executeRawUnsafe(`ALTER TABLE whatsapp_messages_away RENAME TO whatsapp_messages`);
+      await t.db.$executeRawUnsafe(`ALTER TABLE webhook_inbox_away RENAME TO webhook_inbox`);
     }
     expect((await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: recipients[0].id } })).status).toBe("queued");
   });

@@ -1,15 +1,17 @@
 /**
  * WhatsApp Cloud API webhook.
  *  GET  – Meta's subscription check: hub.mode=subscribe and hub.verify_token → hub.challenge (text/plain).
- *  POST – raw body (≤ 3 MB) → X-Hub-Signature-256 check → JSON + zod parse → handleWebhookPayload.
- *         401 bad signature, 413 too large, 400 malformed, 503 when the events could not be stored (Meta
- *         retries), 200 otherwise.
+ *  POST – raw body (≤ 3 MB) → X-Hub-Signature-256 check → JSON → the delivery's events stored in the
+ *         webhook inbox in one statement → 200; the applier runs after the answer (after()).
+ *         401 bad signature, 413 too large, 400 not JSON, 503 when the events could not be stored (Meta
+ *         retries). A change that does not match its schema is stored quarantined: still 200.
  */
-import { NextResponse, type NextRequest } from "next/server";
+import { after, NextResponse, type NextRequest } from "next/server";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { errorResponse, readBodyBytes } from "@/lib/http/api-route";
-import { handleWebhookPayload, WebhookPayloadError } from "@/lib/whatsapp/webhook/handle-webhook-payload";
+import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
+import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
 import { verifyWebhookSignature } from "@/lib/whatsapp/webhook/signature";
 import { verifyChallengeToken } from "@/lib/whatsapp/webhook/verify-challenge";
 
@@ -46,12 +48,22 @@ export async function POST(req: NextRequest) {
   } catch {
     return errorResponse("INVALID_JSON", "The request body is not valid JSON.");
   }
+  const db = getDb();
+  const now = new Date();
+  let stored;
   try {
-    const summary = await handleWebhookPayload({ db: getDb(), now: new Date(), payload, timezone: env.CAMPAIGN_TIMEZONE, log: console });
-    return NextResponse.json({ ok: true, ...summary });
+    stored = await storeWebhookDelivery({ db, payload, now, own: { wabaId: env.WHATSAPP_BUSINESS_ACCOUNT_ID, phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID } });
   } catch (error) {
-    if (error instanceof WebhookPayloadError) return errorResponse("BAD_REQUEST", error.message, error.issues);
     console.error("[whatsapp webhook] could not store events:", error instanceof Error ? error.name : "unknown");
     return errorResponse("SERVICE_UNAVAILABLE", "The events could not be stored. Retry later.");
   }
+  // applied after the answer; whatever this misses, the next one or the processor's drain applies
+  after(async () => {
+    try {
+      await applyInbox({ db, now: new Date(), timezone: env.CAMPAIGN_TIMEZONE, log: console });
+    } catch (error) {
+      console.error("[whatsapp webhook] applying the inbox failed (the processor will retry):", error instanceof Error ? error.message : "unknown");
+    }
+  });
+  return NextResponse.json({ ok: true, ...stored });
 }

@@ -1,0 +1,156 @@
+/**
+ * Messages from customers, from the inbox: stored in whatsapp_messages (direction inbound, status
+ * received, once per wamid); STOP/START keywords or quick-reply buttons change the customer's
+ * subscription; system messages move a customer who changed number (with their pending recipients) or
+ * record a new business-scoped user id. Also user_preferences (a customer stopped or resumed marketing
+ * messages in WhatsApp's own UI). A customer with a username may send no phone: they are matched by
+ * their user id.
+ */
+import { subscriptionCommand } from "@/lib/whatsapp/webhook/keywords";
+import { ZUserPreferencesValue, type TInboundMessage } from "@/lib/whatsapp/webhook/schema";
+import { Prisma, type Tx } from "../db";
+import { applySubscriptionChanges, type SubscriptionChange } from "./apply-subscription-changes";
+import { SUBSCRIPTION_SOURCES } from "./subscription-sources";
+
+export type InboundSummary = { received: number; stored: number; unsubscribed: number; subscribed: number; numbers_changed: number; user_ids_updated: number };
+
+const PHONE_RE = /^[0-9]{6,15}$/;
+
+/** The text a customer "said": a text body, a quick-reply button's payload (or its text), an interactive reply. */
+export function inboundCommandText(m: TInboundMessage): Array<{ text: string; source: SubscriptionChange["source"] }> {
+  const out: Array<{ text: string; source: SubscriptionChange["source"] }> = [];
+  if (m.text?.body !== undefined) out.push({ text: m.text.body, source: SUBSCRIPTION_SOURCES.keyword });
+  if (m.button) {
+    if (m.button.payload) out.push({ text: m.button.payload, source: SUBSCRIPTION_SOURCES.button });
+    if (m.button.text) out.push({ text: m.button.text, source: SUBSCRIPTION_SOURCES.button });
+  }
+  const reply = m.interactive?.button_reply ?? m.interactive?.list_reply;
+  if (reply) {
+    if (reply.id) out.push({ text: reply.id, source: SUBSCRIPTION_SOURCES.button });
+    if (reply.title) out.push({ text: reply.title, source: SUBSCRIPTION_SOURCES.button });
+  }
+  return out;
+}
+
+function bodyOf(m: TInboundMessage): string | null {
+  return m.text?.body ?? m.button?.text ?? m.interactive?.button_reply?.title ?? m.interactive?.list_reply?.title ?? m.system?.body ?? null;
+}
+
+const userIdOf = (m: TInboundMessage) => m.from_user_id ?? m.contact?.user_id ?? null;
+
+export async function applyInboundMessages(tx: Tx, messages: Array<{ seq: bigint; message: TInboundMessage }>, now: Date): Promise<InboundSummary> {
+  const summary: InboundSummary = { received: messages.length, stored: 0, unsubscribed: 0, subscribed: 0, numbers_changed: 0, user_ids_updated: 0 };
+  if (messages.length === 0) return summary;
+  const rows = messages.map(({ message: m }) => ({
+    wamid: m.id,
+    from: m.from ?? null,
+    user_id: userIdOf(m),
+    type: m.type.slice(0, 50),
+    body: bodyOf(m)?.slice(0, 10_000) ?? null,
+    at: m.timestamp.toISOString(),
+    payload: m,
+  }));
+  // only messages seen for the first time act
+  const stored = await tx.$queryRaw<Array<{ whatsapp_message_id: string }>>(Prisma.sql`
+    INSERT INTO whatsapp_messages (id, direction, phone_number, wa_id, user_id, whatsapp_message_id, status, message_type, body, payload, received_at, created_at, updated_at)
+    SELECT gen_random_uuid(), 'inbound', CASE WHEN m."from" ~ '^[0-9]{6,15}$' THEN m."from" END, m."from", m.user_id, m.wamid, 'received', m.type, m.body, m.payload, m.at, ${now}, ${now}
+    FROM (SELECT DISTINCT ON (wamid) * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          AS x(wamid text, "from" text, user_id text, type text, body text, at timestamptz, payload jsonb) ORDER BY wamid) m
+    ORDER BY m.wamid
+    ON CONFLICT (whatsapp_message_id) DO NOTHING
+    RETURNING whatsapp_message_id`);
+  summary.stored = stored.length;
+  const fresh = new Set(stored.map((s) => s.whatsapp_message_id));
+
+  // a customer's user id is learnt from any message that carries both the number and the id
+  const known = messages.filter(({ message: m }) => m.from && PHONE_RE.test(m.from) && userIdOf(m) && m.type !== "system");
+  if (known.length > 0) {
+    await tx.$executeRaw(Prisma.sql`
+      UPDATE user_profiles p SET user_id = x.user_id, updated_at = ${now}
+      FROM (SELECT DISTINCT ON (phone) phone, user_id FROM unnest(${known.map(({ message: m }) => m.from!)}::text[], ${known.map(({ message: m }) => userIdOf(m)!)}::text[]) AS u(phone, user_id) ORDER BY phone) x
+      WHERE p.whatsapp_phone = x.phone AND p.user_id IS DISTINCT FROM x.user_id`);
+  }
+
+  const changes: SubscriptionChange[] = [];
+  for (const { seq, message: m } of messages) {
+    if (!fresh.has(m.id)) continue;
+    fresh.delete(m.id); // a wamid twice in one chunk acts once
+    if (m.type === "system") {
+      const kind = m.system?.type;
+      if (kind === "user_changed_number") {
+        const next = m.system?.wa_id ?? m.system?.new_wa_id;
+        if (m.from && next && PHONE_RE.test(next)) summary.numbers_changed += await moveCustomerNumber(tx, { from: m.from, to: next, now });
+      } else if (kind === "user_changed_user_id" || kind === "user_id_update") {
+        const next = m.system?.user_id ?? m.system?.new_user_id;
+        const previous = m.from_user_id ?? m.contact?.user_id ?? null;
+        if (next) {
+          summary.user_ids_updated += await tx.$executeRaw(Prisma.sql`
+            UPDATE user_profiles SET user_id = ${next}, updated_at = ${now}
+            WHERE (whatsapp_phone = ${m.from ?? null} OR wa_id = ${m.from ?? null} OR user_id = ${previous}) AND user_id IS DISTINCT FROM ${next}`);
+        }
+      }
+      continue;
+    }
+    for (const { text, source } of inboundCommandText(m)) {
+      const action = subscriptionCommand(text);
+      if (action) {
+        changes.push({ action, at: m.timestamp, seq, source, waId: m.from ?? null, phone: m.from ?? null, userId: userIdOf(m), createIfMissing: true });
+        break;
+      }
+    }
+  }
+  const r = await applySubscriptionChanges(tx, changes);
+  summary.unsubscribed = r.unsubscribed;
+  summary.subscribed = r.subscribed;
+  return summary;
+}
+
+/**
+ * user_changed_number: the customer's profile and their pending recipients move to the new number
+ * (unless the new number already has a profile, or the campaign already has it as a recipient).
+ */
+async function moveCustomerNumber(tx: Tx, { from, to, now }: { from: string; to: string; now: Date }): Promise<number> {
+  const moved = await tx.$executeRaw(Prisma.sql`
+    UPDATE user_profiles SET whatsapp_phone = ${to}, wa_id = ${to}, updated_at = ${now}
+    WHERE (whatsapp_phone = ${from} OR wa_id = ${from}) AND whatsapp_phone !~ '^erased:'
+      AND NOT EXISTS (SELECT 1 FROM user_profiles o WHERE o.whatsapp_phone = ${to})`);
+  await tx.$executeRaw(Prisma.sql`
+    UPDATE campaign_recipients r SET phone_number = ${to}, wa_id = NULL, updated_at = ${now}
+    WHERE r.phone_number = ${from} AND r.status = 'pending'
+      AND NOT EXISTS (SELECT 1 FROM campaign_recipients o WHERE o.campaign_id = r.campaign_id AND o.phone_number = ${to})`);
+  return moved;
+}
+
+export type PreferencesSummary = { preferences_received: number; unsubscribed: number; subscribed: number; preferences_ignored: number };
+
+/** user_preferences values (each with its inbox id), parsed here; a value that does not parse is returned as invalid. */
+export async function applyUserPreferences(tx: Tx, rows: Array<{ seq: bigint; value: unknown }>): Promise<PreferencesSummary & { invalid: Array<{ seq: bigint; reason: string }> }> {
+  const summary = { preferences_received: 0, unsubscribed: 0, subscribed: 0, preferences_ignored: 0, invalid: [] as Array<{ seq: bigint; reason: string }> };
+  const changes: SubscriptionChange[] = [];
+  for (const row of rows) {
+    const parsed = ZUserPreferencesValue.safeParse(row.value);
+    if (!parsed.success) {
+      summary.invalid.push({ seq: row.seq, reason: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+      continue;
+    }
+    const contacts = parsed.data.contacts ?? [];
+    for (const p of parsed.data.user_preferences) {
+      summary.preferences_received++;
+      const value = p.value.toLowerCase();
+      const contact = contacts.find((k) => p.wa_id !== undefined && k.wa_id === p.wa_id) ?? (contacts.length === 1 ? contacts[0] : undefined);
+      const userId = p.user_id ?? contact?.user_id ?? null;
+      if (p.category !== "marketing_messages" || (value !== "stop" && value !== "resume") || (!p.wa_id && !userId)) {
+        summary.preferences_ignored++;
+        continue;
+      }
+      changes.push({
+        action: value === "stop" ? "unsubscribe" : "subscribe", at: p.timestamp, seq: row.seq, source: SUBSCRIPTION_SOURCES.userPreferences,
+        waId: p.wa_id ?? null, phone: p.wa_id ?? null, userId, createIfMissing: true,
+      });
+    }
+  }
+  const r = await applySubscriptionChanges(tx, changes);
+  summary.unsubscribed = r.unsubscribed;
+  summary.subscribed = r.subscribed;
+  return summary;
+}

@@ -1,0 +1,268 @@
+/**
+ * Status events (sent, delivered, read, failed) from the inbox → campaign_recipients and
+ * whatsapp_messages, set-based, inside the applier's chunk transaction.
+ *
+ *  - A chunk's statuses are aggregated per message (wamid): the earliest time of each kind.
+ *  - A recipient is matched by wamid, or by our recipient id echoed as biz_opaque_callback_data while it
+ *    has no wamid and its outcome is unknown — or it is pending again (retry-unknown put it back): the
+ *    status proves the send happened, so it is recorded as sent (never dropped, never sent twice).
+ *  - Forward only: queued → sent → delivered → read; failed only from queued/sent (and unknown); a 'read'
+ *    without 'delivered' sets both; the same status twice changes nothing.
+ *  - `failed` is classified like a send error (lib/whatsapp/errors.ts): meta_cap (131049) defers the
+ *    recipient ≥ 24 h and the customer everywhere; opted_out (131050) unsubscribes the customer; a
+ *    template-class code pauses the campaign with the reason; an account-class code records the account
+ *    error (a policy/quality code holds sending, with an alert); anything else fails the recipient.
+ *  - A status for a message we have not recorded yet is left in the inbox (`unresolved`), and applied
+ *    once the processor records the send.
+ *  - An erased customer's rows get nothing written back (no wa_id).
+ *  - statuses[].pricing is kept per message (whatsapp_messages.pricing_*).
+ * Counters, the schedule and analytics follow campaign_recipients by trigger (counter deltas).
+ */
+import { classifyError, errorTitle } from "@/lib/whatsapp/errors";
+import { ZStatus } from "@/lib/whatsapp/webhook/schema";
+import { Prisma, type Tx } from "../db";
+import { recordAccountError } from "../sending/account-health";
+import { pauseCampaignForTemplateError } from "../campaigns/pause-campaign";
+import { applySubscriptionChanges } from "./apply-subscription-changes";
+import { deferCustomersForMetaCap } from "./error-effects";
+import { SUBSCRIPTION_SOURCES } from "./subscription-sources";
+
+export type StatusRow = { id: bigint; wamid: string; recipient_id: string | null; status: string; occurred_at: Date; value: unknown };
+
+type Agg = {
+  wamid: string; biz: string | null; waId: string | null; userId: string | null;
+  sent: Date | null; delivered: Date | null; read: Date | null; failed: Date | null; failedSeq: bigint;
+  errorCode: number | null; errorTitle: string | null; errorDetails: string | null; pricing: Record<string, unknown> | null;
+};
+
+export type StatusSummary = {
+  statuses: number; recipients_updated: number; messages_updated: number; unresolved: number;
+  unsubscribed: number; deferred: number; campaigns_paused: number; account_errors: number;
+};
+
+const earliest = (a: Date | null, b: Date) => (a && a.getTime() <= b.getTime() ? a : b);
+
+function aggregate(rows: StatusRow[]): Agg[] {
+  const by = new Map<string, Agg>();
+  for (const row of rows) {
+    const parsed = ZStatus.safeParse(row.value);
+    const s = parsed.success ? parsed.data : null;
+    let a = by.get(row.wamid);
+    if (!a) {
+      a = { wamid: row.wamid, biz: null, waId: null, userId: null, sent: null, delivered: null, read: null, failed: null, failedSeq: 0n, errorCode: null, errorTitle: null, errorDetails: null, pricing: null };
+      by.set(row.wamid, a);
+    }
+    a.biz ??= row.recipient_id;
+    a.waId ??= s?.recipient_id ?? null;
+    a.userId ??= s?.recipient_user_id ?? null;
+    const at = row.occurred_at;
+    if (row.status === "failed") {
+      if (!a.failed || at.getTime() >= a.failed.getTime()) {
+        const e = s?.errors?.[0];
+        a.failed = at;
+        a.failedSeq = row.id;
+        a.errorCode = e ? e.code : null;
+        a.errorTitle = errorTitle(e?.code ?? null, e?.title ?? e?.message ?? "Failed");
+        a.errorDetails = e?.error_data?.details ?? e?.message ?? null;
+      }
+    } else if (row.status === "sent" || row.status === "delivered" || row.status === "read") {
+      a[row.status] = earliest(a[row.status], at);
+    }
+    if (s?.pricing || s?.conversation) a.pricing = { ...(a.pricing ?? {}), ...(s.pricing ?? {}), ...(s.conversation ? { conversation: s.conversation } : {}) };
+  }
+  return [...by.values()];
+}
+
+const EV = (json: string) => Prisma.sql`
+  SELECT * FROM jsonb_to_recordset(${json}::jsonb) AS e(
+    wamid text, biz uuid, wa_id text, user_id text, sent_ts timestamptz, delivered_ts timestamptz, read_ts timestamptz,
+    failed_ts timestamptz, error_code int, error_class text, error_title text, error_details text, pricing jsonb)`;
+
+type Updated = {
+  id: string; status: string; prev: string; campaign_id: string; whatsapp_message_id: string | null; error_code: number | null; error_class: string | null;
+  failure_reason: string | null; customer_id: string | null; phone_number: string; wa_id: string | null; failed_at: Date | null; sent_at: Date | null;
+};
+
+/** Applies status rows; returns what changed and the wamids that are still unknown (left in the inbox). */
+export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }: { now: Date; timezone: string }): Promise<{ summary: StatusSummary; unresolved: Set<string> }> {
+  const summary: StatusSummary = { statuses: rows.length, recipients_updated: 0, messages_updated: 0, unresolved: 0, unsubscribed: 0, deferred: 0, campaigns_paused: 0, account_errors: 0 };
+  const aggs = aggregate(rows);
+  if (aggs.length === 0) return { summary, unresolved: new Set() };
+  const json = JSON.stringify(aggs.map((a) => ({
+    wamid: a.wamid, biz: a.biz, wa_id: a.waId, user_id: a.userId,
+    sent_ts: a.sent?.toISOString() ?? null, delivered_ts: a.delivered?.toISOString() ?? null, read_ts: a.read?.toISOString() ?? null, failed_ts: a.failed?.toISOString() ?? null,
+    error_code: a.errorCode, error_class: a.failed ? classifyError(a.errorCode) : null,
+    error_title: a.errorTitle?.slice(0, 500) ?? null, error_details: a.errorDetails?.slice(0, 2000) ?? null, pricing: a.pricing,
+  })));
+
+  // lock every candidate recipient in id order (no deadlock with the engine or another applier)
+  await tx.$queryRaw(Prisma.sql`
+    WITH ev AS (${EV(json)})
+    SELECT r.id FROM campaign_recipients r
+    WHERE r.id IN (SELECT biz FROM ev WHERE biz IS NOT NULL UNION SELECT o.id FROM ev JOIN campaign_recipients o ON o.whatsapp_message_id = ev.wamid)
+    ORDER BY r.id FOR UPDATE`);
+
+  const updated = await tx.$queryRaw<Updated[]>(Prisma.sql`
+    WITH ev AS (${EV(json)}),
+    m AS (
+      SELECT DISTINCT ON (x.rid) x.rid, x.wamid, x.proof FROM (
+        SELECT r.id AS rid, ev.wamid, 1 AS pri, false AS proof FROM ev JOIN campaign_recipients r ON r.whatsapp_message_id = ev.wamid
+        UNION ALL
+        SELECT r.id, ev.wamid, 2, true FROM ev JOIN campaign_recipients r
+          ON r.id = ev.biz AND r.whatsapp_message_id IS NULL AND r.status IN ('unknown', 'pending')
+      ) x ORDER BY x.rid, x.pri
+    ),
+    t AS (
+      -- a recipient matched by its echoed id has been sent whatever its status says now
+      SELECT m.rid, r.status AS cur, CASE WHEN m.proof THEN 'unknown' ELSE r.status END AS eff, ev.*
+      FROM m JOIN ev ON ev.wamid = m.wamid JOIN campaign_recipients r ON r.id = m.rid
+    ),
+    d AS (
+      SELECT t.*,
+        CASE
+          WHEN t.eff IN ('unknown', 'queued', 'sent') AND t.failed_ts IS NOT NULL AND t.delivered_ts IS NULL AND t.read_ts IS NULL
+            THEN CASE WHEN t.error_class = 'meta_cap' THEN 'pending' ELSE 'failed' END
+          WHEN t.read_ts IS NOT NULL AND t.eff IN ('unknown', 'queued', 'sent', 'delivered') THEN 'read'
+          WHEN t.delivered_ts IS NOT NULL AND t.eff IN ('unknown', 'queued', 'sent') THEN 'delivered'
+          WHEN t.sent_ts IS NOT NULL AND t.eff IN ('unknown', 'queued') THEN 'sent'
+          ELSE t.cur
+        END AS next
+      FROM t
+    )
+    UPDATE campaign_recipients r SET
+      status = d.next,
+      whatsapp_message_id = CASE WHEN r.whatsapp_message_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM campaign_recipients o WHERE o.whatsapp_message_id = d.wamid) THEN d.wamid ELSE r.whatsapp_message_id END,
+      wa_id = CASE WHEN r.phone_number LIKE 'erased:%' THEN r.wa_id ELSE coalesce(r.wa_id, d.wa_id) END,
+      claim_id = CASE WHEN d.eff = 'unknown' THEN NULL ELSE r.claim_id END,
+      claimed_at = CASE WHEN d.eff = 'unknown' THEN NULL ELSE r.claimed_at END,
+      sent_on = CASE WHEN d.next = 'pending' THEN NULL
+        ELSE coalesce(r.sent_on, (coalesce(d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts) AT TIME ZONE ${timezone})::date) END,
+      sent_at = CASE
+        WHEN d.next IN ('sent', 'delivered', 'read') AND d.eff IN ('unknown', 'queued') AND d.sent_ts IS NOT NULL THEN d.sent_ts
+        WHEN d.next IN ('sent', 'delivered', 'read') THEN coalesce(r.sent_at, d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts)
+        ELSE r.sent_at END,
+      delivered_at = CASE WHEN d.next IN ('delivered', 'read') THEN coalesce(r.delivered_at, d.delivered_ts, d.read_ts) ELSE r.delivered_at END,
+      read_at = CASE WHEN d.next = 'read' THEN coalesce(r.read_at, d.read_ts) ELSE r.read_at END,
+      failed_at = CASE WHEN d.next IN ('failed', 'pending') THEN d.failed_ts ELSE r.failed_at END,
+      error_code = CASE WHEN d.next IN ('failed', 'pending') THEN d.error_code ELSE r.error_code END,
+      failure_reason = CASE WHEN d.next IN ('failed', 'pending') THEN d.error_title ELSE r.failure_reason END,
+      next_attempt_at = CASE WHEN d.next = 'pending' THEN greatest(${now}::timestamptz, d.failed_ts) + interval '24 hours' ELSE r.next_attempt_at END,
+      scheduled_send_date = CASE WHEN d.next = 'pending' THEN ((greatest(${now}::timestamptz, d.failed_ts) + interval '24 hours') AT TIME ZONE ${timezone})::date ELSE r.scheduled_send_date END,
+      deferred_reason = CASE WHEN d.next = 'pending' THEN 'meta_cap' ELSE r.deferred_reason END,
+      retry_count = CASE WHEN d.next = 'pending' THEN r.retry_count + 1 ELSE r.retry_count END,
+      outcome_unknown_at = CASE WHEN d.next <> 'unknown' THEN NULL ELSE r.outcome_unknown_at END,
+      updated_at = ${now}
+    FROM d
+    WHERE r.id = d.rid AND d.next <> d.cur
+    RETURNING r.id, r.status, d.cur AS prev, r.campaign_id, r.whatsapp_message_id, r.error_code, d.error_class, r.failure_reason, r.customer_id,
+      r.phone_number, r.wa_id, r.failed_at, coalesce(r.sent_at, d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts) AS sent_at`);
+  summary.recipients_updated = updated.length;
+  const failedNow = updated.filter((u) => u.status === "failed" && u.prev !== "failed");
+
+  // opted_out: the customer is unsubscribed (ordered among their own WhatsApp events)
+  const optedOut = failedNow.filter((u) => u.error_class === "opted_out" && !u.phone_number.startsWith("erased:"));
+  if (optedOut.length > 0) {
+    const seqOf = new Map(aggs.map((a) => [a.wamid, a.failedSeq]));
+    const r = await applySubscriptionChanges(tx, optedOut.map((u) => ({
+      action: "unsubscribe" as const, at: u.failed_at ?? now, seq: seqOf.get(u.whatsapp_message_id ?? "") ?? 0n, source: SUBSCRIPTION_SOURCES.error131050,
+      customerId: u.customer_id, phone: u.phone_number, waId: u.wa_id,
+    })));
+    summary.unsubscribed = r.unsubscribed;
+  }
+  // meta_cap: the customer gets no marketing message anywhere before the recipient's next attempt
+  const capped = updated.filter((u) => u.status === "pending" && u.error_class === "meta_cap");
+  summary.deferred = capped.length;
+  await deferCustomersForMetaCap(tx, { recipientIds: capped.map((c) => c.id), now });
+  // template: the campaign is paused with the reason; account: recorded (a policy code holds sending)
+  const templateFailures = new Map<string, Updated>();
+  for (const u of failedNow) if (u.error_class === "template" && !templateFailures.has(u.campaign_id)) templateFailures.set(u.campaign_id, u);
+  for (const [campaignId, u] of templateFailures) {
+    if (await pauseCampaignForTemplateError(tx, { campaignId, now, reason: `Paused automatically: WhatsApp refused the template (${u.failure_reason ?? u.error_code ?? "?"})` })) summary.campaigns_paused++;
+  }
+  const accountCodes = new Map<string, Updated>();
+  for (const u of failedNow) if (u.error_class === "account") accountCodes.set(String(u.error_code), u);
+  for (const u of accountCodes.values()) {
+    await recordAccountError(tx, { now, code: u.error_code, title: u.failure_reason ?? errorTitle(u.error_code) });
+    summary.account_errors++;
+  }
+
+  // wa_id / user id learnt for the customer (never for an erased one)
+  const learnt = updated.filter((u) => u.customer_id && u.wa_id && !u.phone_number.startsWith("erased:"));
+  if (learnt.length > 0) {
+    await tx.$executeRaw(Prisma.sql`
+      UPDATE user_profiles p SET wa_id = x.wa_id, updated_at = ${now}
+      FROM (SELECT DISTINCT ON (c) c, w AS wa_id FROM unnest(${learnt.map((u) => u.customer_id!)}::uuid[], ${learnt.map((u) => u.wa_id!)}::text[]) AS u(c, w) ORDER BY c) x
+      WHERE p.id = x.c AND p.wa_id IS NULL`);
+  }
+  const withUserId = aggs.filter((a) => a.userId);
+  if (withUserId.length > 0) {
+    await tx.$executeRaw(Prisma.sql`
+      UPDATE user_profiles p SET user_id = x.user_id, updated_at = ${now}
+      FROM (SELECT DISTINCT ON (r.customer_id) r.customer_id, u.user_id FROM unnest(${withUserId.map((a) => a.wamid)}::text[], ${withUserId.map((a) => a.userId!)}::text[]) AS u(wamid, user_id)
+            JOIN campaign_recipients r ON r.whatsapp_message_id = u.wamid WHERE r.customer_id IS NOT NULL ORDER BY r.customer_id) x
+      WHERE p.id = x.customer_id AND p.user_id IS DISTINCT FROM x.user_id AND p.whatsapp_phone !~ '^erased:'`);
+  }
+
+  // a send proven by its echoed id gets its whatsapp_messages row here (it counts towards the limits)
+  const proven = updated.filter((u) => (u.prev === "sending" || u.prev === "unknown" || u.prev === "pending") && u.whatsapp_message_id);
+  if (proven.length > 0) {
+    await tx.$executeRaw(Prisma.sql`
+      INSERT INTO whatsapp_messages (id, direction, campaign_id, recipient_id, phone_number, wa_id, whatsapp_message_id, status,
+        message_type, template_name, language_code, sent_at, created_at, updated_at)
+      SELECT gen_random_uuid(), 'outbound', v.campaign_id, v.id, v.phone, v.wa_id, v.wamid, 'queued', 'template', c.template_name, c.language_code,
+        v.sent_at, ${now}, ${now}
+      FROM unnest(${proven.map((u) => u.id)}::uuid[], ${proven.map((u) => u.campaign_id)}::uuid[], ${proven.map((u) => u.phone_number)}::text[],
+                  ${proven.map((u) => u.wa_id)}::text[], ${proven.map((u) => u.whatsapp_message_id)}::text[],
+                  ${proven.map((u) => u.sent_at?.toISOString() ?? null)}::timestamptz[]) AS v(id, campaign_id, phone, wa_id, wamid, sent_at)
+      LEFT JOIN marketing_campaigns c ON c.id = v.campaign_id
+      ORDER BY v.wamid
+      ON CONFLICT (whatsapp_message_id) DO NOTHING`);
+  }
+
+  // whatsapp_messages (campaign sends and test sends): the same forward-only rules, and the pricing
+  summary.messages_updated = await tx.$executeRaw(Prisma.sql`
+    WITH ev AS (${EV(json)}),
+    t AS (
+      SELECT w.id AS wid, w.status AS cur, ev.*,
+        CASE
+          WHEN w.status IN ('sending', 'unknown', 'queued', 'sent') AND ev.failed_ts IS NOT NULL AND ev.delivered_ts IS NULL AND ev.read_ts IS NULL THEN 'failed'
+          WHEN ev.read_ts IS NOT NULL AND w.status IN ('sending', 'unknown', 'queued', 'sent', 'delivered') THEN 'read'
+          WHEN ev.delivered_ts IS NOT NULL AND w.status IN ('sending', 'unknown', 'queued', 'sent') THEN 'delivered'
+          WHEN ev.sent_ts IS NOT NULL AND w.status IN ('sending', 'unknown', 'queued') THEN 'sent'
+          ELSE w.status
+        END AS next
+      FROM ev JOIN whatsapp_messages w ON w.whatsapp_message_id = ev.wamid
+      WHERE w.direction = 'outbound'
+      ORDER BY w.id FOR UPDATE OF w
+    )
+    UPDATE whatsapp_messages w SET
+      status = t.next,
+      wa_id = CASE WHEN w.phone_number LIKE 'erased:%' THEN w.wa_id ELSE coalesce(w.wa_id, t.wa_id) END,
+      user_id = CASE WHEN w.phone_number LIKE 'erased:%' THEN w.user_id ELSE coalesce(w.user_id, t.user_id) END,
+      sent_at = CASE WHEN t.next IN ('sent', 'delivered', 'read') THEN coalesce(w.sent_at, t.sent_ts, t.delivered_ts, t.read_ts) ELSE w.sent_at END,
+      delivered_at = CASE WHEN t.next IN ('delivered', 'read') THEN coalesce(w.delivered_at, t.delivered_ts, t.read_ts) ELSE w.delivered_at END,
+      read_at = CASE WHEN t.next = 'read' THEN coalesce(w.read_at, t.read_ts) ELSE w.read_at END,
+      failed_at = CASE WHEN t.next = 'failed' THEN t.failed_ts ELSE w.failed_at END,
+      error_code = CASE WHEN t.next = 'failed' THEN t.error_code ELSE w.error_code END,
+      error_title = CASE WHEN t.next = 'failed' THEN t.error_title ELSE w.error_title END,
+      pricing = coalesce(w.pricing, '{}'::jsonb) || coalesce(t.pricing, '{}'::jsonb),
+      pricing_billable = coalesce((t.pricing->>'billable')::boolean, w.pricing_billable),
+      pricing_model = coalesce(t.pricing->>'pricing_model', w.pricing_model),
+      pricing_category = coalesce(t.pricing->>'category', w.pricing_category),
+      pricing_type = coalesce(t.pricing->>'type', w.pricing_type),
+      updated_at = ${now}
+    FROM t
+    WHERE w.id = t.wid AND (t.next <> t.cur OR (t.pricing IS NOT NULL AND NOT coalesce(w.pricing, '{}'::jsonb) @> t.pricing))`);
+
+  // what is still unknown stays in the inbox until the send is recorded
+  const known = await tx.$queryRaw<Array<{ wamid: string }>>(Prisma.sql`
+    WITH ev AS (${EV(json)})
+    SELECT ev.wamid FROM ev
+    WHERE EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.whatsapp_message_id = ev.wamid)
+       OR EXISTS (SELECT 1 FROM whatsapp_messages w WHERE w.whatsapp_message_id = ev.wamid)`);
+  const knownSet = new Set(known.map((k) => k.wamid));
+  const unresolved = new Set(aggs.map((a) => a.wamid).filter((w) => !knownSet.has(w)));
+  summary.unresolved = rows.filter((r) => unresolved.has(r.wamid)).length;
+  return { summary, unresolved };
+}

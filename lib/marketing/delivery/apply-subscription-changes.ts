@@ -1,0 +1,104 @@
+/**
+ * A customer's own subscription changes through WhatsApp (STOP/START replies, quick-reply buttons,
+ * user_preferences, the 131050 error of a status or a send), set-based. Only user_profiles is written:
+ * the engine re-checks a customer's subscription when it claims recipients.
+ *
+ * Ordering: a customer's WhatsApp events are ordered among themselves only — by their time, ties by
+ * arrival (the inbox id) — against the last one applied (whatsapp_event_at, whatsapp_event_seq). Our own
+ * writes (imports, upserts, the toggle) never outrank them: a STOP in the same second as an import, or
+ * before it by any clock skew, still unsubscribes.
+ * Customers are matched by id, known phone, WhatsApp's wa_id, or the business-scoped user id (a
+ * customer with a username may send no phone).
+ */
+import { Prisma, type Tx } from "../db";
+import type { SubscriptionSource } from "./subscription-sources";
+
+export type SubscriptionChange = {
+  action: "unsubscribe" | "subscribe";
+  at: Date;
+  /** arrival order (the inbox row id); 0 for a send's answer recorded by the processor */
+  seq: bigint | number;
+  source: SubscriptionSource;
+  customerId?: string | null;
+  /** the number we know (E.164 digits) */
+  phone?: string | null;
+  /** the number as WhatsApp knows it (webhook `from` / `wa_id`) */
+  waId?: string | null;
+  /** WhatsApp's business-scoped user id */
+  userId?: string | null;
+  /** customers unknown to us who opt out get a profile, as unsubscribed (only with a phone number) */
+  createIfMissing?: boolean;
+};
+
+const PHONE_RE = /^[0-9]{6,15}$/;
+
+export async function applySubscriptionChanges(tx: Tx, changes: SubscriptionChange[]): Promise<{ unsubscribed: number; subscribed: number; created: number }> {
+  if (changes.length === 0) return { unsubscribed: 0, subscribed: 0, created: 0 };
+  const later = (a: SubscriptionChange, b: SubscriptionChange) => a.at.getTime() > b.at.getTime() || (a.at.getTime() === b.at.getTime() && BigInt(a.seq) > BigInt(b.seq));
+  // a profile is created only when the number's latest change in this batch is an opt-out
+  const latestByNumber = new Map<string, SubscriptionChange>();
+  for (const c of changes) {
+    const key = c.phone ?? c.waId ?? c.userId ?? "";
+    const prev = latestByNumber.get(key);
+    if (!prev || !later(prev, c)) latestByNumber.set(key, c);
+  }
+  const rows = changes.map((c) => ({
+    customer_id: c.customerId ?? null,
+    phone: c.phone && PHONE_RE.test(c.phone) ? c.phone : null,
+    wa_id: c.waId ?? null,
+    user_id: c.userId ?? null,
+    action: c.action,
+    at: c.at.toISOString(),
+    seq: String(c.seq),
+    source: c.source,
+    create_missing: c.createIfMissing === true && c.action === "unsubscribe" && latestByNumber.get(c.phone ?? c.waId ?? c.userId ?? "") === c,
+  }));
+  const json = JSON.stringify(rows);
+  const CMD = Prisma.sql`jsonb_to_recordset(${json}::jsonb)
+    AS c(customer_id uuid, phone text, wa_id text, user_id text, action text, at timestamptz, seq bigint, source text, create_missing boolean)`;
+
+  const updated = await tx.$queryRaw<Array<{ subscription: string; before: string }>>(Prisma.sql`
+    WITH cmd AS (SELECT row_number() OVER () AS n, c.* FROM ${CMD}),
+    m AS (
+      SELECT p.id AS pid, cmd.n FROM cmd JOIN user_profiles p ON p.id = cmd.customer_id
+      UNION SELECT p.id, cmd.n FROM cmd JOIN user_profiles p ON p.whatsapp_phone = cmd.phone
+      UNION SELECT p.id, cmd.n FROM cmd JOIN user_profiles p ON p.whatsapp_phone = cmd.wa_id
+      UNION SELECT p.id, cmd.n FROM cmd JOIN user_profiles p ON p.wa_id = cmd.wa_id
+      UNION SELECT p.id, cmd.n FROM cmd JOIN user_profiles p ON p.user_id = cmd.user_id
+    ),
+    latest AS (
+      SELECT DISTINCT ON (m.pid) m.pid, cmd.action, cmd.at, cmd.seq, cmd.source, cmd.user_id
+      FROM m JOIN cmd ON cmd.n = m.n ORDER BY m.pid, cmd.at DESC, cmd.seq DESC, cmd.n DESC
+    ),
+    locked AS (SELECT p.id, p.subscription FROM user_profiles p WHERE p.id IN (SELECT pid FROM latest) ORDER BY p.id FOR UPDATE)
+    UPDATE user_profiles p SET
+      subscription = CASE WHEN l.action = 'unsubscribe' THEN 'unsubscribed' ELSE 'subscribed' END,
+      subscription_changed_at = CASE WHEN p.subscription <> CASE WHEN l.action = 'unsubscribe' THEN 'unsubscribed' ELSE 'subscribed' END
+        THEN l.at ELSE p.subscription_changed_at END,
+      subscription_source = CASE WHEN p.subscription <> CASE WHEN l.action = 'unsubscribe' THEN 'unsubscribed' ELSE 'subscribed' END
+        THEN l.source ELSE p.subscription_source END,
+      whatsapp_event_at = l.at, whatsapp_event_seq = l.seq,
+      user_id = coalesce(p.user_id, l.user_id),
+      updated_at = now()
+    FROM latest l, locked k
+    WHERE p.id = l.pid AND k.id = p.id
+      AND (p.whatsapp_event_at IS NULL OR (p.whatsapp_event_at, coalesce(p.whatsapp_event_seq, 0)) < (l.at, l.seq))
+    RETURNING p.subscription, k.subscription AS before`);
+
+  const created = await tx.$executeRaw(Prisma.sql`
+    INSERT INTO user_profiles (id, whatsapp_phone, wa_id, user_id, subscription, subscription_changed_at, subscription_source, whatsapp_event_at, whatsapp_event_seq, updated_at)
+    SELECT DISTINCT ON (num) gen_random_uuid(), num, c.wa_id, c.user_id, 'unsubscribed', c.at, c.source, c.at, c.seq, now()
+    FROM (SELECT coalesce(c.phone, c.wa_id) AS num, c.* FROM ${CMD} WHERE c.create_missing) c
+    WHERE num ~ '^[0-9]{6,15}$'
+      AND NOT EXISTS (SELECT 1 FROM user_profiles p WHERE p.whatsapp_phone = c.num OR p.whatsapp_phone = c.wa_id OR p.wa_id = c.wa_id
+        OR p.id = c.customer_id OR p.user_id = c.user_id)
+    ORDER BY num, c.at DESC, c.seq DESC
+    ON CONFLICT (whatsapp_phone) DO NOTHING`);
+
+  const changed = updated.filter((r) => r.subscription !== r.before);
+  return {
+    unsubscribed: changed.filter((r) => r.subscription === "unsubscribed").length + created,
+    subscribed: changed.filter((r) => r.subscription === "subscribed").length,
+    created,
+  };
+}
