@@ -40,6 +40,7 @@ import { ALERT_DELIVERY, deliverAlerts } from "../alerts/deliver-alerts";
 import { recordAccountError } from "../sending/account-health";
 import { enforceFailureGuard } from "../sending/failure-guard";
 import { firstSendableDay, readSendWindow, windowPhase } from "../sending/send-window";
+import { pruneInboundBodies } from "../messages/prune-inbound-bodies";
 import { getSendingSettings } from "../sending/sending-settings";
 import { dateToDay, dayInZone, isDay, type Day } from "../time";
 import { claimBatch } from "./claim-batch";
@@ -107,6 +108,7 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
 
   result.reconciled = await withRetry(() => reconcileStaleClaims({ db, now: clock(), staleClaimMs: config.staleClaimMs ?? ENGINE_DEFAULTS.staleClaimMs }));
   await prunePendingStatusEvents({ db, now: clock() });
+  await pruneInboundBodies({ db, now: clock() });
   if (result.reconciled.recovered + result.reconciled.unknown > 0) log("reconciled stale claims", result.reconciled);
 
   const sending = await getSendingSettings(db);
