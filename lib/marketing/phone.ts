@@ -26,3 +26,10 @@ export function normalizePhone(input: unknown): NormalizedPhone {
   if (!/^[0-9]{6,15}$/.test(phone)) return { ok: false, reason: "not a possible number" };
   return { ok: true, phone };
 }
+
+/** A number as a viewer sees it: the first two and last two digits, the rest hidden (+14•••••••01). */
+export function maskPhone(phone: string): string {
+  if (!/^[0-9]+$/.test(phone)) return phone.startsWith("erased:") ? "erased" : "•••";
+  if (phone.length <= 4) return "+" + "•".repeat(phone.length);
+  return `+${phone.slice(0, 2)}${"•".repeat(phone.length - 4)}${phone.slice(-2)}`;
+}

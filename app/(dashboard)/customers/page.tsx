@@ -13,7 +13,7 @@ import { Pagination } from "@/components/ui/pagination";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
 import { customerFilterOptions, listCustomersForDashboard, ZCustomerListQuery } from "@/lib/marketing/dashboard/customers";
-import { can } from "@/lib/marketing/users/permissions";
+import { can, displayPhone } from "@/lib/marketing/users/permissions";
 import { flatParams, hrefWith, type SearchParams } from "../_lib/search-params";
 import { requirePageUser } from "../_lib/session";
 
@@ -109,7 +109,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
                       {!c.isActive ? <span className="ml-2 text-xs text-slate-400">inactive</span> : null}
                       <div className="text-xs capitalize text-slate-500 md:hidden">{[c.tier, c.city].filter(Boolean).join(" · ")}</div>
                     </TD>
-                    <TD className="whitespace-nowrap font-mono text-xs tabular-nums">+{c.phone}</TD>
+                    <TD className="whitespace-nowrap font-mono text-xs tabular-nums">{displayPhone(user.role, c.phone)}</TD>
                     <TD className="hidden capitalize md:table-cell">{c.tier ?? "—"}</TD>
                     <TD className="hidden whitespace-nowrap md:table-cell">{c.city ?? "—"}</TD>
                     <TD className="hidden lg:table-cell">

@@ -20,6 +20,8 @@ export type SendingSettingsView = {
   send_hold: { active: boolean; reason: string | null; since: string | null };
   require_test_send: boolean;
   test_phone_numbers: string[];
+  test_send_limit_per_hour: number;
+  inbound_retention_days: number;
 };
 
 /** Careful sending: default window, frequency cap, failure-guard defaults (admins edit), and the send hold. */
@@ -36,6 +38,8 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
   const [min, setMin] = useState(String(settings.failure_guard.min_attempts));
   const [requireTest, setRequireTest] = useState(settings.require_test_send);
   const [testNumbers, setTestNumbers] = useState(settings.test_phone_numbers.map((p) => `+${p}`).join("\n"));
+  const [testLimit, setTestLimit] = useState(String(settings.test_send_limit_per_hour));
+  const [retention, setRetention] = useState(String(settings.inbound_retention_days));
   const [confirm, setConfirm] = useState(false);
   const [releasing, startRelease] = useTransition();
   const errors = state.errors ?? {};
@@ -45,6 +49,8 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
     failure_guard: { threshold_pct: Number(pct), window: Number(win), min_attempts: Number(min) },
     require_test_send: requireTest,
     test_phone_numbers: testNumbers.split(/[\s,;]+/).map((n) => n.trim()).filter(Boolean),
+    test_send_limit_per_hour: Number(testLimit),
+    inbound_retention_days: Number(retention),
   };
   const testNumberErrors = Object.entries(errors)
     .filter(([key]) => key === "test_phone_numbers" || key.startsWith("test_phone_numbers."))
@@ -125,6 +131,15 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
                   placeholder="+1 415 555 0100"
                 />
               </Field>
+              <Field label="Test numbers per user an hour" htmlFor="test-limit" errors={errors["test_send_limit_per_hour"]} hint="How many numbers one person (or API token) may send test messages to in any hour. 0 turns test sends off.">
+                <Input id="test-limit" type="number" min={0} max={10000} value={testLimit} onChange={(e) => setTestLimit(e.target.value)} />
+              </Field>
+            </fieldset>
+            <fieldset className="space-y-3">
+              <legend className="text-sm font-medium text-slate-700">Privacy</legend>
+              <Field label="Keep customers' replies for" htmlFor="inbound-retention" errors={errors["inbound_retention_days"]} hint="days; after that the text of inbound messages is deleted (the message stays counted).">
+                <Input id="inbound-retention" type="number" min={1} max={3650} value={retention} onChange={(e) => setRetention(e.target.value)} />
+              </Field>
             </fieldset>
             <Button type="submit" pending={saving}>Save sending settings</Button>
           </form>
@@ -133,6 +148,8 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
             <div className="flex justify-between"><dt className="text-slate-500">Default send window</dt><dd className="font-medium">{describeWindow(settings.default_send_window)}</dd></div>
             <div className="flex justify-between"><dt className="text-slate-500">Frequency cap</dt><dd className="font-medium">{settings.frequency_cap ? `${settings.frequency_cap.max} in ${settings.frequency_cap.days} days` : "Off"}</dd></div>
             <div className="flex justify-between"><dt className="text-slate-500">Test send before activation</dt><dd className="font-medium">{settings.require_test_send ? "Required" : "Optional"}</dd></div>
+            <div className="flex justify-between"><dt className="text-slate-500">Test numbers per user an hour</dt><dd className="font-medium">{settings.test_send_limit_per_hour}</dd></div>
+            <div className="flex justify-between"><dt className="text-slate-500">Replies kept for</dt><dd className="font-medium">{settings.inbound_retention_days} days</dd></div>
             <div className="flex justify-between"><dt className="text-slate-500">Failure guard</dt><dd className="font-medium">above {settings.failure_guard.threshold_pct}% of the last {settings.failure_guard.window} (from {settings.failure_guard.min_attempts})</dd></div>
           </dl>
         )}

@@ -8,7 +8,10 @@
  *   - outbound messages keep their row, status and time with the number replaced by the same token, so the
  *     unique-users count of WhatsApp's messaging limit does not drop; bodies and payloads are cleared.
  *   - the number stays suppressed (its SHA-256 in suppressed_numbers): a later import or upsert of it
- *     creates an unsubscribed customer.
+ *     creates an unsubscribed customer, and a send to them still in flight (claimed before the erasure)
+ *     is recorded without their number or WhatsApp id (triggers on whatsapp_messages and
+ *     campaign_recipients, see the erased_in_flight migration);
+ *   - the number leaves the team's test numbers (settings) and every audit entry that mentions it.
  * One transaction; the audit entry names the customer id only.
  */
 import { z } from "zod";
@@ -74,6 +77,16 @@ export async function eraseCustomer({ db, now, principal, customerId }: {
         INSERT INTO suppressed_numbers (phone_hash, reason, created_at)
         SELECT h, 'erased', ${now}::timestamptz FROM unnest(${identities.map(phoneHash)}::text[]) h
         ON CONFLICT (phone_hash) DO NOTHING`);
+      await tx.$executeRaw(Prisma.sql`
+        UPDATE settings SET test_phone_numbers = ARRAY(SELECT x FROM unnest(test_phone_numbers) x WHERE x <> ALL(${identities}::text[]))
+        WHERE id = 1 AND test_phone_numbers && ${identities}::text[]`);
+      for (const ident of identities) {
+        // whole numbers only: a longer number that contains this one is another person's
+        const pattern = `(?<![0-9])${ident}(?![0-9])`;
+        await tx.$executeRaw(Prisma.sql`
+          UPDATE audit_log SET details = regexp_replace(details::text, ${pattern}, ${token}, 'g')::jsonb
+          WHERE details::text ~ ${pattern}`);
+      }
     }
     await audit(tx, {
       actor: principal.actor, action: "customer.erase", entityType: "customer", entityId: id,

@@ -1,8 +1,27 @@
 /**
  * A campaign's recipients as CSV, produced in keyset-paged batches (never the whole campaign in memory),
- * for a streaming download.
+ * for a streaming download. Every export is audited first (who, which campaign, how many rows); a viewer's
+ * export has the phone numbers masked.
  */
+import type { Principal } from "../auth/api-tokens";
+import { audit } from "../audit";
 import { Prisma, type DbOrTx } from "../db";
+import { AppError } from "../errors";
+import { maskPhone } from "../phone";
+import { canSeePhoneNumbers } from "../users/permissions";
+
+/** Checks the campaign, audits the export and says how to produce it (recipientsCsv's `mask`). */
+export async function startRecipientsExport({ db, now, principal, campaignId }: { db: DbOrTx; now: Date; principal: Principal; campaignId: string }) {
+  if (!/^[0-9a-f-]{36}$/i.test(campaignId)) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
+  const campaign = await db.marketingCampaign.findUnique({ where: { id: campaignId }, select: { id: true, name: true, totalTargetCustomers: true } });
+  if (!campaign) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
+  const mask = !canSeePhoneNumbers(principal.role);
+  await audit(db, {
+    actor: principal.actor, action: "campaign.export_recipients", entityType: "campaign", entityId: campaign.id,
+    details: { rows: campaign.totalTargetCustomers, masked: mask }, now,
+  });
+  return { campaign, mask };
+}
 
 const HEADER = ["phone_number", "customer_name", "status", "scheduled_send_date", "sent_at", "delivered_at", "read_at", "failed_at", "failure_reason", "error_code", "retry_count"];
 
@@ -14,7 +33,7 @@ function cell(v: unknown): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-export async function* recipientsCsv({ db, campaignId, batchSize = 5000 }: { db: DbOrTx; campaignId: string; batchSize?: number }): AsyncGenerator<string> {
+export async function* recipientsCsv({ db, campaignId, batchSize = 5000, mask = false }: { db: DbOrTx; campaignId: string; batchSize?: number; mask?: boolean }): AsyncGenerator<string> {
   yield HEADER.join(",") + "\n";
   let after: string | null = null;
   for (;;) {
@@ -28,7 +47,7 @@ export async function* recipientsCsv({ db, campaignId, batchSize = 5000 }: { db:
     let out = "";
     for (const r of rows) {
       const day = r.scheduled_send_date instanceof Date ? r.scheduled_send_date.toISOString().slice(0, 10) : null;
-      out += [r.phone_number, r.customer_name, r.status, day, r.sent_at, r.delivered_at, r.read_at, r.failed_at, r.failure_reason, r.error_code, r.retry_count].map(cell).join(",") + "\n";
+      out += [mask ? maskPhone(String(r.phone_number)) : r.phone_number, r.customer_name, r.status, day, r.sent_at, r.delivered_at, r.read_at, r.failed_at, r.failure_reason, r.error_code, r.retry_count].map(cell).join(",") + "\n";
     }
     yield out;
     if (rows.length < batchSize) return;

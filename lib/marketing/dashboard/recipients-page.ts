@@ -3,7 +3,7 @@
  * 100,000-recipient campaign costs the same as page 1 (an index range scan, never OFFSET):
  *  - all statuses: by phone number, on the unique (campaign_id, phone_number) index;
  *  - a status group: by id, one index range per status on (campaign_id, status, id), merged.
- * The cursor is the last row's sort key; counts come from the campaign's counters (never a recount).
+ * The cursor is the last row's id; counts come from the campaign's counters (never a recount).
  */
 import { foldCounterDeltas } from "@/lib/marketing/delivery/counter-deltas";
 import { z } from "zod";
@@ -58,7 +58,11 @@ export async function findRecipientsPage({ db, campaignId, query }: { db: DbOrTx
     : Prisma.empty;
   let rows: Array<Record<string, unknown>>;
   if (!query.status) {
-    const after = query.after ? Prisma.sql`AND r.phone_number > ${query.after}` : Prisma.empty;
+    // the cursor is the last row's id (never a phone number in a URL: viewers see numbers masked)
+    const afterId = query.after && /^[0-9a-f-]{36}$/i.test(query.after) ? query.after : null;
+    const after = afterId
+      ? Prisma.sql`AND r.phone_number > (SELECT c.phone_number FROM campaign_recipients c WHERE c.id = ${afterId}::uuid AND c.campaign_id = ${campaignId}::uuid)`
+      : Prisma.empty;
     rows = await db.$queryRaw(Prisma.sql`
       SELECT ${COLUMNS} FROM campaign_recipients r LEFT JOIN user_profiles u ON u.id = r.customer_id
       WHERE r.campaign_id = ${campaignId}::uuid ${phoneRange} ${after}
@@ -81,7 +85,7 @@ export async function findRecipientsPage({ db, campaignId, query }: { db: DbOrTx
   const last = page[page.length - 1];
   return {
     rows: page,
-    nextCursor: hasMore && last ? (query.status ? last.id : last.phoneNumber) : null,
+    nextCursor: hasMore && last ? last.id : null,
   };
 }
 

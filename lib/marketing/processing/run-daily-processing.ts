@@ -41,6 +41,7 @@ import { ALERT_DELIVERY, deliverAlerts } from "../alerts/deliver-alerts";
 import { recordAccountError } from "../sending/account-health";
 import { enforceFailureGuard } from "../sending/failure-guard";
 import { firstSendableDay, readSendWindow, windowPhase } from "../sending/send-window";
+import { pruneInboundBodies } from "../messages/prune-inbound-bodies";
 import { getSendingSettings } from "../sending/sending-settings";
 import { dateToDay, dayInZone, isDay, type Day } from "../time";
 import { claimBatch } from "./claim-batch";
@@ -112,6 +113,7 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
   // every run drains the webhook inbox (what the webhook's own applier left), then prunes old rows
   await applyInbox({ db, now: clock(), timezone: tz, maxChunks: 50 });
   await pruneInbox({ db, now: clock() });
+  await pruneInboundBodies({ db, now: clock() });
   if (result.reconciled.recovered + result.reconciled.unknown > 0) log("reconciled stale claims", result.reconciled);
 
   const sending = await getSendingSettings(db);

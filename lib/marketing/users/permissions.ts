@@ -1,5 +1,6 @@
 /** What each dashboard role may do. Viewers see everything and change nothing; only admins manage the workspace. */
 import type { Role } from "../auth/api-tokens";
+import { maskPhone } from "../phone";
 
 export type Permission = "view" | "change" | "manage";
 
@@ -14,3 +15,13 @@ export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   marketer: "Creates and runs campaigns, manages customers",
   viewer: "Sees everything, changes nothing",
 };
+
+/** Viewers see phone numbers masked (dashboard pages and exports); other roles see them whole. */
+export function canSeePhoneNumbers(role: Role): boolean {
+  return role !== "viewer";
+}
+
+/** A phone number (E.164 digits) as this role may see it, with its '+'. */
+export function displayPhone(role: Role, phone: string): string {
+  return canSeePhoneNumbers(role) ? `+${phone}` : maskPhone(phone);
+}

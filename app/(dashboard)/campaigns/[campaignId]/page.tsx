@@ -22,7 +22,7 @@ import { readTargetAudience } from "@/lib/marketing/campaigns/target-audience";
 import { getCampaignLive } from "@/lib/marketing/dashboard/campaign-detail";
 import { countAudience } from "@/lib/marketing/dashboard/customers";
 import { findRecipientsPage, RECIPIENT_FILTERS, recipientFilterCounts, ZRecipientsPageQuery } from "@/lib/marketing/dashboard/recipients-page";
-import { can } from "@/lib/marketing/users/permissions";
+import { can, displayPhone } from "@/lib/marketing/users/permissions";
 import { flatParams, hrefWith, type SearchParams } from "../../_lib/search-params";
 import { requirePageUser } from "../../_lib/session";
 import { today as todayInZone } from "../../_lib/today";
@@ -230,7 +230,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
                 {page.rows.map((r) => (
                   <TR key={r.id}>
                     <TD className="whitespace-nowrap">
-                      <span className="font-mono text-xs tabular-nums text-slate-900">+{r.phoneNumber}</span>
+                      <span className="font-mono text-xs tabular-nums text-slate-900">{displayPhone(user.role, r.phoneNumber)}</span>
                       {r.customerName ? <div className="text-xs text-slate-500">{r.customerName}</div> : null}
                     </TD>
                     <TD>

@@ -11,7 +11,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
 import { getCustomerWithHistory } from "@/lib/marketing/dashboard/customers";
-import { can } from "@/lib/marketing/users/permissions";
+import { can, displayPhone } from "@/lib/marketing/users/permissions";
 import { requirePageUser } from "../../_lib/session";
 
 export const metadata: Metadata = { title: "Customer" };
@@ -32,7 +32,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
           </Link>
         }
         title={c.name || "Unnamed customer"}
-        description={<span className="font-mono tabular-nums">+{c.whatsappPhone}</span>}
+        description={<span className="font-mono tabular-nums">{displayPhone(user.role, c.whatsappPhone)}</span>}
         actions={<SubscriptionToggle customerId={c.id} subscription={c.subscription} canChange={can(user.role, "change")} needsReason={found.stickyOptOut} isAdmin={user.role === "admin"} />}
       />
       <div className="grid gap-6 lg:grid-cols-3">

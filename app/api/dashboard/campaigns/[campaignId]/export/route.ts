@@ -1,7 +1,6 @@
-/** Downloads a campaign's recipients as CSV, streamed in batches (100,000+ rows never sit in memory). */
+/** Downloads a campaign's recipients as CSV, streamed in batches (100,000+ rows never sit in memory); audited, masked for viewers. */
 import { apiRoute } from "@/lib/http/api-route";
-import { recipientsCsv } from "@/lib/marketing/dashboard/export-recipients";
-import { AppError } from "@/lib/marketing/errors";
+import { recipientsCsv, startRecipientsExport } from "@/lib/marketing/dashboard/export-recipients";
 
 export const dynamic = "force-dynamic";
 // 1,000,000 recipients are 200 keyset pages of 5,000 rows on the (campaign, phone) index. Not measured yet:
@@ -9,11 +8,9 @@ export const dynamic = "force-dynamic";
 // room for a slow client reading the stream.
 export const maxDuration = 300;
 
-export const GET = apiRoute<{ campaignId: string }>({}, async ({ db, params }) => {
-  if (!/^[0-9a-f-]{36}$/i.test(params.campaignId)) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
-  const campaign = await db.marketingCampaign.findUnique({ where: { id: params.campaignId }, select: { id: true, name: true } });
-  if (!campaign) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
-  const chunks = recipientsCsv({ db, campaignId: campaign.id });
+export const GET = apiRoute<{ campaignId: string }>({}, async ({ db, now, principal, params }) => {
+  const { campaign, mask } = await startRecipientsExport({ db, now, principal, campaignId: params.campaignId });
+  const chunks = recipientsCsv({ db, campaignId: campaign.id, mask });
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {

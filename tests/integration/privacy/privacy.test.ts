@@ -1,0 +1,150 @@
+/**
+ * Privacy: erasure also covers a send in flight, audit entries and the team's test numbers; inbound
+ * message bodies are deleted after the retention period by a bounded step of the processor run; exports of
+ * recipients are audited, and a viewer's export (like the dashboard) shows phone numbers masked.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+
+vi.mock("server-only", () => ({}));
+import { NextRequest } from "next/server";
+import { cloudClient, setupEngineTest, TOKEN, type EngineTest } from "../engine/support";
+import * as exportRoute from "@/app/api/dashboard/campaigns/[campaignId]/export/route";
+import type { Principal } from "@/lib/marketing/auth/api-tokens";
+import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
+import { createCampaign } from "@/lib/marketing/campaigns/create-campaign";
+import { eraseCustomer } from "@/lib/marketing/customers/erase-customer";
+import { recipientsCsv, startRecipientsExport } from "@/lib/marketing/dashboard/export-recipients";
+import { pruneInboundBodies } from "@/lib/marketing/messages/prune-inbound-bodies";
+import { maskPhone } from "@/lib/marketing/phone";
+import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
+import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
+import { updateSendingSettings } from "@/lib/marketing/sending/sending-settings";
+import { displayPhone } from "@/lib/marketing/users/permissions";
+
+let e: EngineTest;
+const admin: Principal = { kind: "user", id: "00000000-0000-4000-8000-0000000000a1", role: "admin", actor: "user:admin", email: "a@example.com" };
+const viewer: Principal = { kind: "user", id: "00000000-0000-4000-8000-0000000000c1", role: "viewer", actor: "user:viewer", email: "v@example.com" };
+
+beforeAll(async () => {
+  e = await setupEngineTest();
+});
+afterAll(async () => e?.stop());
+beforeEach(() => e.graph.reset());
+
+async function rowsMentioning(text: string) {
+  const tables = await e.db.$queryRaw<Array<{ t: string }>>`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
+  const hits: string[] = [];
+  for (const { t } of tables) {
+    const [row] = await e.db.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM "${t}" x WHERE row_to_json(x)::text LIKE '%' || $1 || '%'`, text);
+    if (Number(row.n) > 0) hits.push(`${t}: ${row.n}`);
+  }
+  return hits;
+}
+
+async function activeCampaign(phones: string[], now: Date) {
+  const c = await createCampaign({ db: e.db, now, input: { name: `P ${Math.random()}`, template_name: "promo", daily_send_limit: 100 } });
+  await addRecipients({ db: e.db, now, timezone: "UTC", campaignId: c.id, phoneNumbers: phones });
+  await activateCampaign({ db: e.db, now, timezone: "UTC", campaignId: c.id, startDate: now.toISOString().slice(0, 10) });
+  return c.id;
+}
+
+describe("erasure", () => {
+  it("covers a send in flight, the audit log and the team's test numbers", async () => {
+    const PHONE = "15557001234";
+    const now = new Date("2026-04-01T09:00:00Z");
+    await e.db.userProfile.create({ data: { whatsappPhone: PHONE, name: "In Flight" } });
+    const customer = await e.db.userProfile.findUniqueOrThrow({ where: { whatsappPhone: PHONE } });
+    const campaignId = await activeCampaign([PHONE], now);
+    await e.db.setting.upsert({ where: { id: 1 }, update: { testPhoneNumbers: [PHONE, "15557009999"] }, create: { id: 1, testPhoneNumbers: [PHONE, "15557009999"] } });
+    // an old-style audit entry naming the number, and one naming a longer number that contains it
+    await e.db.auditLog.createMany({ data: [
+      { actor: "user:admin", action: "campaign.test_send", entityType: "campaign", details: { results: [{ phone_number: PHONE, status: "sent" }] } },
+      { actor: "user:admin", action: "note", entityType: "campaign", details: { phone: `${PHONE}7` } },
+    ] });
+
+    // the send is in flight (WhatsApp has the request, the answer is slow) when the customer is erased
+    e.graph.setLatency(1_500);
+    const run = runDailyProcessing({ db: e.db, now: new Date("2026-04-01T10:00:00Z"), whatsapp: cloudClient(e.graph, { timeoutMs: 5_000 }),
+      config: { timezone: "UTC", messagingLimit: null, timeBudgetMs: 30_000, staleClaimMs: 600_000 } });
+    for (let i = 0; i < 200 && e.graph.sends.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(e.graph.sends.map((s) => s.to)).toEqual([PHONE]);
+    await eraseCustomer({ db: e.db, now: new Date("2026-04-01T10:00:01Z"), principal: admin, customerId: customer.id });
+    const result = await run;
+    expect(result.messages_sent).toBe(1);
+
+    // the outcome is recorded (the campaign's totals are true) but nothing names the person
+    const recipient = await e.db.campaignRecipient.findFirstOrThrow({ where: { campaignId } });
+    expect(recipient).toMatchObject({ status: "queued", phoneNumber: `erased:${customer.id}`, waId: null });
+    const message = await e.db.whatsappMessage.findFirstOrThrow({ where: { recipientId: recipient.id } });
+    expect(message).toMatchObject({ phoneNumber: `erased:${customer.id}`, waId: null });
+    expect((await e.db.marketingCampaign.findUniqueOrThrow({ where: { id: campaignId } })).messagesSent).toBe(1);
+    const hits = await rowsMentioning(PHONE);
+    // only the other number that merely contains this one is left
+    expect(hits).toEqual(["audit_log: 1"]);
+    expect(await e.db.auditLog.count({ where: { action: "note" } })).toBe(1);
+    expect((await e.db.setting.findUniqueOrThrow({ where: { id: 1 } })).testPhoneNumbers).toEqual(["15557009999"]);
+  });
+});
+
+describe("inbound message retention", () => {
+  it("deletes bodies older than the retention period (default 90 days, a setting), in bounded steps, from the processor run", async () => {
+    const now = new Date("2026-06-01T12:00:00Z");
+    const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+    const inbound = (id: string, at: Date) => ({ direction: "inbound", phoneNumber: "15557002000", whatsappMessageId: id, status: "received", messageType: "text", body: `hello ${id}`, payload: { text: { body: `hello ${id}` } }, receivedAt: at, createdAt: at });
+    await e.db.whatsappMessage.createMany({ data: [
+      inbound("wamid.old1", daysAgo(120)), inbound("wamid.old2", daysAgo(100)), inbound("wamid.old3", daysAgo(91)),
+      inbound("wamid.mid", daysAgo(40)), inbound("wamid.new", daysAgo(1)),
+    ] });
+    const bodies = async () => Object.fromEntries((await e.db.whatsappMessage.findMany({ where: { direction: "inbound", phoneNumber: "15557002000" } })).map((m) => [m.whatsappMessageId, m.body !== null || m.payload !== null]));
+
+    expect(await pruneInboundBodies({ db: e.db, now, limit: 2 })).toEqual({ pruned: 2, retentionDays: 90 });
+    expect(await bodies()).toEqual({ "wamid.old1": false, "wamid.old2": false, "wamid.old3": true, "wamid.mid": true, "wamid.new": true });
+    // the processor run takes the next step
+    await runDailyProcessing({ db: e.db, now, whatsapp: cloudClient(e.graph), config: { timezone: "UTC", messagingLimit: null, timeBudgetMs: 30_000, staleClaimMs: 600_000 } });
+    expect(await bodies()).toEqual({ "wamid.old1": false, "wamid.old2": false, "wamid.old3": false, "wamid.mid": true, "wamid.new": true });
+
+    await updateSendingSettings({ db: e.db, now, input: { inbound_retention_days: 30 } });
+    try {
+      expect((await pruneInboundBodies({ db: e.db, now })).pruned).toBe(1);
+      expect(await bodies()).toEqual({ "wamid.old1": false, "wamid.old2": false, "wamid.old3": false, "wamid.mid": false, "wamid.new": true });
+      expect(await e.db.whatsappMessage.count({ where: { phoneNumber: "15557002000" } })).toBe(5);
+    } finally {
+      await updateSendingSettings({ db: e.db, now, input: { inbound_retention_days: 90 } });
+    }
+  });
+});
+
+describe("exports and viewers", () => {
+  it("every export is audited with who and how many rows; a viewer's has the numbers masked", async () => {
+    const now = new Date("2026-05-01T09:00:00Z");
+    const phones = ["15557003001", "15557003002", "15557003003"];
+    const campaignId = await activeCampaign(phones, now);
+
+    const res = await exportRoute.GET(new NextRequest(`http://localhost/api/dashboard/campaigns/${campaignId}/export`, { headers: { authorization: `Bearer ${TOKEN}` } }),
+      { params: Promise.resolve({ campaignId }) });
+    expect(res.status).toBe(200);
+    const full = await res.text();
+    expect(full.split("\n").filter(Boolean)).toHaveLength(4);
+    for (const p of phones) expect(full).toContain(p);
+    const entry = await e.db.auditLog.findFirstOrThrow({ where: { action: "campaign.export_recipients", entityId: campaignId } });
+    expect(entry.details).toEqual({ rows: 3, masked: false });
+    expect(entry.actor).toMatch(/\S/);
+
+    const { mask } = await startRecipientsExport({ db: e.db, now, principal: viewer, campaignId });
+    expect(mask).toBe(true);
+    let csv = "";
+    for await (const chunk of recipientsCsv({ db: e.db, campaignId, mask })) csv += chunk;
+    for (const p of phones) expect(csv).not.toContain(p);
+    expect(csv).toContain(maskPhone(phones[0]));
+    expect(await e.db.auditLog.findFirstOrThrow({ where: { action: "campaign.export_recipients", entityId: campaignId, actor: "user:viewer" } }))
+      .toMatchObject({ details: { rows: 3, masked: true } });
+  });
+
+  it("viewers see numbers masked; other roles whole", () => {
+    expect(maskPhone("14155550101")).toBe("+14•••••••01");
+    expect(displayPhone("viewer", "14155550101")).toBe("+14•••••••01");
+    expect(displayPhone("marketer", "14155550101")).toBe("+14155550101");
+    expect(displayPhone("admin", "442079460958")).toBe("+442079460958");
+    expect(maskPhone("erased:0000")).toBe("erased");
+  });
+});
