@@ -95,11 +95,20 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
     error_title: a.errorTitle?.slice(0, 500) ?? null, error_details: a.errorDetails?.slice(0, 2000) ?? null, pricing: a.pricing,
   })));
 
+  // the messages recorded before this point: their statuses are applied below whatever happens
+  // concurrently (a send recorded after this statement is picked up by the processor's own apply)
+  const known = await tx.$queryRaw<Array<{ wamid: string }>>(Prisma.sql`
+    WITH ev AS (${EV(json)})
+    SELECT ev.wamid FROM ev
+    WHERE EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.whatsapp_message_id = ev.wamid)
+       OR EXISTS (SELECT 1 FROM whatsapp_messages w WHERE w.whatsapp_message_id = ev.wamid)`);
+
   // lock every candidate recipient in id order (no deadlock with the engine or another applier)
   await tx.$queryRaw(Prisma.sql`
     WITH ev AS (${EV(json)})
     SELECT r.id FROM campaign_recipients r
-    WHERE r.id IN (SELECT biz FROM ev WHERE biz IS NOT NULL UNION SELECT o.id FROM ev JOIN campaign_recipients o ON o.whatsapp_message_id = ev.wamid)
+    WHERE (r.id IN (SELECT biz FROM ev WHERE biz IS NOT NULL) AND r.whatsapp_message_id IS NULL AND r.status IN ('unknown', 'pending'))
+       OR r.whatsapp_message_id IN (SELECT wamid FROM ev)
     ORDER BY r.id FOR UPDATE`);
 
   const updated = await tx.$queryRaw<Updated[]>(Prisma.sql`
@@ -189,13 +198,21 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
 
   // wa_id / user id learnt for the customer (never for an erased one)
   const learnt = updated.filter((u) => u.customer_id && u.wa_id && !u.phone_number.startsWith("erased:"));
+  const withUserId = aggs.filter((a) => a.userId);
+  if (learnt.length > 0 || withUserId.length > 0) {
+    // customers are locked in id order first (concurrent appliers never deadlock on them)
+    await tx.$queryRaw(Prisma.sql`
+      SELECT p.id FROM user_profiles p
+      WHERE p.id = ANY(${learnt.map((u) => u.customer_id!)}::uuid[])
+         OR p.id IN (SELECT r.customer_id FROM campaign_recipients r WHERE r.whatsapp_message_id = ANY(${withUserId.map((a) => a.wamid)}::text[]))
+      ORDER BY p.id FOR UPDATE`);
+  }
   if (learnt.length > 0) {
     await tx.$executeRaw(Prisma.sql`
       UPDATE user_profiles p SET wa_id = x.wa_id, updated_at = ${now}
       FROM (SELECT DISTINCT ON (c) c, w AS wa_id FROM unnest(${learnt.map((u) => u.customer_id!)}::uuid[], ${learnt.map((u) => u.wa_id!)}::text[]) AS u(c, w) ORDER BY c) x
       WHERE p.id = x.c AND p.wa_id IS NULL`);
   }
-  const withUserId = aggs.filter((a) => a.userId);
   if (withUserId.length > 0) {
     await tx.$executeRaw(Prisma.sql`
       UPDATE user_profiles p SET user_id = x.user_id, updated_at = ${now}
@@ -255,13 +272,9 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
     FROM t
     WHERE w.id = t.wid AND (t.next <> t.cur OR (t.pricing IS NOT NULL AND NOT coalesce(w.pricing, '{}'::jsonb) @> t.pricing))`);
 
-  // what is still unknown stays in the inbox until the send is recorded
-  const known = await tx.$queryRaw<Array<{ wamid: string }>>(Prisma.sql`
-    WITH ev AS (${EV(json)})
-    SELECT ev.wamid FROM ev
-    WHERE EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.whatsapp_message_id = ev.wamid)
-       OR EXISTS (SELECT 1 FROM whatsapp_messages w WHERE w.whatsapp_message_id = ev.wamid)`);
-  const knownSet = new Set(known.map((k) => k.wamid));
+  // what is still unknown stays in the inbox until the send is recorded: known = seen by the first
+  // statement (every later statement sees at least as much) or moved by the recipient update itself
+  const knownSet = new Set([...known.map((k) => k.wamid), ...updated.map((u) => u.whatsapp_message_id).filter((w): w is string => w !== null)]);
   const unresolved = new Set(aggs.map((a) => a.wamid).filter((w) => !knownSet.has(w)));
   summary.unresolved = rows.filter((r) => unresolved.has(r.wamid)).length;
   return { summary, unresolved };

@@ -10,6 +10,9 @@ import { Prisma, type Tx } from "../db";
 /** meta_cap (131049): no marketing message to these recipients' customers before their next attempt. */
 export async function deferCustomersForMetaCap(tx: Tx, { recipientIds, now }: { recipientIds: string[]; now: Date }): Promise<number> {
   if (recipientIds.length === 0) return 0;
+  await tx.$queryRaw(Prisma.sql`
+    SELECT p.id FROM user_profiles p JOIN campaign_recipients r ON p.id = r.customer_id OR (r.customer_id IS NULL AND p.whatsapp_phone = r.phone_number)
+    WHERE r.id = ANY(${recipientIds}::uuid[]) ORDER BY p.id FOR UPDATE OF p`);
   return tx.$executeRaw(Prisma.sql`
     UPDATE user_profiles p SET marketing_deferred_until = x.until, updated_at = ${now}
     FROM (
