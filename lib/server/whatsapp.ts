@@ -7,9 +7,11 @@
 import "server-only";
 import { getDb } from "@/lib/db";
 import { getEnv, isSandbox } from "@/lib/env";
+import { withRetry } from "@/lib/marketing/db";
 import { createWhatsAppClient } from "@/lib/whatsapp/create-client";
-import { flushSandboxEvents } from "@/lib/whatsapp/sandbox";
+import { flushSandboxEvents, type SandboxDeliver } from "@/lib/whatsapp/sandbox";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
+import { applyParsedWebhook, mergeParsedWebhooks, parseWebhookPayload, type ParsedWebhook, type WebhookLog, type WebhookSummary } from "@/lib/whatsapp/webhook/handle-webhook-payload";
 
 const SANDBOX_PUMP_MS = 3_000;
 
@@ -33,10 +35,31 @@ export function getWhatsAppClient(): WhatsAppClient {
   return globalForWhatsApp.__whatsappClient;
 }
 
+/**
+ * The sandbox's webhooks go through the webhook handling like Meta's: each payload parsed (one that does
+ * not parse is dropped and counted), then all applied in the flush's transaction.
+ */
+export function sandboxWebhookDeliverer({ now, timezone, log = console }: { now: Date; timezone: string; log?: WebhookLog }): SandboxDeliver<WebhookSummary> {
+  return async (tx, payloads) => {
+    const parsed: ParsedWebhook[] = [];
+    let dropped = 0;
+    for (const payload of payloads) {
+      try {
+        parsed.push(parseWebhookPayload(payload));
+      } catch {
+        dropped++;
+      }
+    }
+    if (dropped > 0) log.warn("[sandbox] dropped sandbox events the webhook handling does not accept", { dropped });
+    return { dropped, summary: await applyParsedWebhook({ tx, now, timezone, log }, mergeParsedWebhooks(parsed)) };
+  };
+}
+
 /** Delivers the sandbox's due events now (no-op with a real WhatsApp account). */
 export async function flushSandbox(now: Date = new Date()) {
   if (!isSandbox()) return { delivered: 0, dropped: 0, summary: null };
-  return flushSandboxEvents({ db: getDb(), now, timezone: getEnv().CAMPAIGN_TIMEZONE });
+  const deliver = sandboxWebhookDeliverer({ now, timezone: getEnv().CAMPAIGN_TIMEZONE });
+  return withRetry(() => flushSandboxEvents({ db: getDb(), now, deliver }));
 }
 
 function startSandboxPump() {
