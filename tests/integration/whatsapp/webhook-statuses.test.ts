@@ -214,8 +214,8 @@ describe("malformed payloads", () => {
 
   it("ignores other objects, unknown fields and unknown status kinds", async () => {
     expect(await handle({ object: "page", entry: [] })).toMatchObject({ ignored: true });
-    const s = await handle(envelope([{ field: "account_update", value: { event: "VERIFIED_ACCOUNT" } }]));
-    expect(s).toMatchObject({ ignored: false, ignored_fields: ["account_update"], changes: 0 });
+    const s = await handle(envelope([{ field: "flows", value: { event: "FLOW_STATUS_CHANGE", flow_id: "6627390910605886", old_status: "DRAFT", new_status: "PUBLISHED" } }]));
+    expect(s).toMatchObject({ ignored: false, ignored_fields: ["flows"], changes: 0 });
     const d = await handle(statusesPayload([{ id: "wamid.X", status: "deleted", at: "2026-03-02T10:00:04Z" }]));
     expect(d.results.messages).toMatchObject({ statuses_ignored: 1, statuses_pending: 0 });
   });
