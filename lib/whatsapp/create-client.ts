@@ -2,9 +2,8 @@
  * The WhatsApp client for a configuration: the Cloud API when an access token is configured,
  * otherwise the built-in sandbox.
  */
-import type { Db } from "@/lib/marketing/db";
 import { createCloudWhatsAppClient } from "./cloud-client";
-import { createSandboxWhatsAppClient } from "./sandbox";
+import { createSandboxWhatsAppClient, type SandboxEventStore, type SandboxOdds } from "./sandbox";
 import type { WhatsAppClient } from "./types";
 
 export type WhatsAppClientConfig = {
@@ -15,12 +14,14 @@ export type WhatsAppClientConfig = {
   accessToken?: string;
   maxMps: number;
   timeoutMs: number;
-  /** the sandbox records its simulated events in the database */
-  db: Db;
+  /** the sandbox records its simulated events in the database (sandbox_events) */
+  db: SandboxEventStore;
   now?: () => Date;
   fetch?: typeof fetch;
   /** sandbox only */
   random?: () => number;
+  /** sandbox only: overrides of SANDBOX_ODDS */
+  sandboxOdds?: Partial<SandboxOdds>;
 };
 
 export function createWhatsAppClient(config: WhatsAppClientConfig): WhatsAppClient {
@@ -36,5 +37,5 @@ export function createWhatsAppClient(config: WhatsAppClientConfig): WhatsAppClie
       fetch: config.fetch,
     });
   }
-  return createSandboxWhatsAppClient({ db: config.db, now: config.now ?? (() => new Date()), random: config.random, maxMps: config.maxMps });
+  return createSandboxWhatsAppClient({ db: config.db, now: config.now ?? (() => new Date()), random: config.random, maxMps: config.maxMps, odds: config.sandboxOdds });
 }

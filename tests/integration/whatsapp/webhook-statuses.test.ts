@@ -234,7 +234,7 @@ describe("malformed payloads", () => {
 
   it("ignores other objects, unknown fields and unknown status kinds", async () => {
     expect((await handle({ object: "page", entry: [] })).stored).toMatchObject({ events: 0 });
-    const s = await handle(envelope([{ field: "some_future_field", value: { event: "VERIFIED_ACCOUNT" } }]));
+    const s = await handle(envelope([{ field: "flows", value: { event: "FLOW_STATUS_CHANGE", flow_id: "6627390910605886", old_status: "DRAFT", new_status: "PUBLISHED" } }]));
     expect(s).toMatchObject({ ignored: 1, applied: 0 });
     const d = await handle(statusesPayload([{ id: "wamid.X", status: "deleted", at: "2026-03-02T10:00:04Z" }]));
     expect(d.stored).toMatchObject({ ignored: 1 });
