@@ -21,6 +21,8 @@ type OperationDoc = {
 export type ReferenceDocument = {
   info: { title: string; version: string; description?: string };
   paths: Record<string, Record<string, OperationDoc>>;
+  /** what the API POSTs to registered endpoints */
+  webhooks?: Record<string, { post: OperationDoc }>;
   components: { schemas: Record<string, Schema> };
 };
 
@@ -163,6 +165,7 @@ export function ApiReference({ doc }: { doc: ReferenceDocument }) {
             </ul>
           </div>
         ))}
+        {doc.webhooks ? <p className="font-semibold text-slate-800"><a href="#events">Outbound events</a></p> : null}
         <p className="font-semibold text-slate-800"><a href="#schemas">Schemas</a></p>
       </nav>
       <div className="min-w-0 space-y-8">
@@ -173,6 +176,19 @@ export function ApiReference({ doc }: { doc: ReferenceDocument }) {
             {operations.filter((o) => (o.op.tags?.[0] ?? "Other") === tag).map((o) => <OperationView key={o.op.operationId} {...o} />)}
           </section>
         ))}
+        {doc.webhooks ? (
+          <section id="events" className="space-y-4">
+            <h2 className="text-lg font-semibold text-slate-900">Outbound events</h2>
+            <p className="text-sm text-slate-600">{Object.values(doc.webhooks)[0]?.post.description}</p>
+            <ul className="grid gap-2 sm:grid-cols-2">
+              {Object.entries(doc.webhooks).map(([type, w]) => (
+                <li key={type} id={`event-${type}`} className="rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm">
+                  <code className="font-semibold">{type}</code> — body {typeLabel(w.post.requestBody?.content["application/json"]?.schema)}
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
         <section id="schemas" className="space-y-4">
           <h2 className="text-lg font-semibold text-slate-900">Schemas</h2>
           {Object.entries(doc.components.schemas).map(([name, schema]) => (

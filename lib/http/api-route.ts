@@ -202,7 +202,9 @@ async function runRoute<P>(
   }
   const res = await run();
   const text = await res.clone().text();
-  await completeIdempotencyKey({ db, claim, status: res.status, body: text, now: new Date() });
+  // the work is done: its answer goes out even if keeping it fails (the claim is then abandoned, see idempotency.ts)
+  await completeIdempotencyKey({ db, claim, status: res.status, body: text, now: new Date() }).catch((error: unknown) =>
+    console.error(`[api] could not keep the Idempotency-Key answer request_id=${requestId}:`, describeErrorForLog(error)));
   return res;
 }
 

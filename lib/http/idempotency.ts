@@ -6,7 +6,7 @@
  *
  * The claim is one INSERT … ON CONFLICT, so concurrent retries race on the primary key and exactly one runs.
  * An answer of 5xx is not kept (the work rolled back or its outcome is unknown): the key is released and a
- * retry runs again.
+ * retry runs again. A claim left unanswered for 15 minutes (its instance died) may be claimed again.
  */
 import { createHash } from "node:crypto";
 import { Prisma, type Db } from "@/lib/marketing/db";
@@ -14,6 +14,8 @@ import { AppError } from "@/lib/marketing/errors";
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** longer than any request can run: a claim still unanswered after this was abandoned (a crashed instance) */
+export const IDEMPOTENCY_ABANDONED_MS = 15 * 60 * 1000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const PRUNE_BATCH = 100;
 
@@ -41,14 +43,16 @@ export async function claimIdempotencyKey({ db, principal, key, fingerprint, now
   db: Db; principal: string; key: string; fingerprint: string; now: Date;
 }): Promise<IdempotencyClaim> {
   const expiredBefore = new Date(now.getTime() - IDEMPOTENCY_TTL_MS);
+  const abandonedBefore = new Date(now.getTime() - IDEMPOTENCY_ABANDONED_MS);
   for (let attempt = 0; attempt < 5; attempt++) {
-    // a new key, or one whose 24 hours are over, is ours; a live one belongs to the first request
+    // a new key, one whose 24 hours are over, or an abandoned claim is ours; a live one belongs to the first request
     const claimed = await db.$queryRaw<Array<{ created_at: Date }>>(Prisma.sql`
       INSERT INTO api_idempotency_keys (principal, key, request_hash, created_at)
       VALUES (${principal}, ${key}, ${fingerprint}, ${now}::timestamptz)
       ON CONFLICT (principal, key) DO UPDATE
         SET request_hash = excluded.request_hash, status = NULL, body = NULL, created_at = excluded.created_at, completed_at = NULL
         WHERE api_idempotency_keys.created_at < ${expiredBefore}::timestamptz
+           OR (api_idempotency_keys.status IS NULL AND api_idempotency_keys.created_at < ${abandonedBefore}::timestamptz)
       RETURNING created_at`);
     if (claimed.length > 0) {
       await pruneExpiredKeys(db, expiredBefore);

@@ -9,6 +9,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { ApiReference, type ReferenceDocument } from "@/components/api-reference/api-reference";
 import { buildOpenApiDocument } from "@/lib/http/openapi/document";
+import { EVENT_TYPES } from "@/lib/marketing/events/event-types";
 
 const API_DIR = path.resolve(import.meta.dirname, "../../app/api/marketing");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
@@ -60,6 +61,7 @@ describe("OpenAPI document", () => {
     }
     const create = doc.paths["/api/marketing/campaigns"].post as { requestBody: { content: { "application/json": { example: { name: string } } } } };
     expect(create.requestBody.content["application/json"].example.name).toBe("Summer Sale 2025");
+    expect(Object.keys(doc.webhooks)).toEqual(expect.arrayContaining([...EVENT_TYPES]));
   });
 
   it("renders as the dashboard's reference page: every operation, its parameters, the schemas and the spec's examples", () => {
@@ -69,6 +71,7 @@ describe("OpenAPI document", () => {
     }
     for (const name of Object.keys(doc.components.schemas)) expect(html).toContain(`id="schema-${name}"`);
     expect(html).toContain("Idempotency-Key");
+    for (const type of EVENT_TYPES) expect(html).toContain(`id="event-${type}"`);
     expect(html).toContain("use_target_audience");
     expect(html).toContain("Campaign activated. Sending 250 messages/day starting 2025-01-15");
     expect(html).not.toMatch(/<script|https?:\/\/cdn/);

@@ -3,7 +3,9 @@
  * JSON Schema draft 2020-12). Named schemas (.meta({ id })) become components; everything else is inlined.
  */
 import { z } from "zod";
+import { EVENT_TYPES, TEST_EVENT_TYPE } from "@/lib/marketing/events/event-types";
 import { OPERATIONS, type Operation } from "./operations";
+import { ZOutboundEvent } from "./responses";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -98,12 +100,29 @@ export function buildOpenApiDocument(operations: readonly Operation[] = OPERATIO
       responses,
     };
   }
+  // what we POST to registered endpoints (OpenAPI 3.1 webhooks)
+  const eventSchema = convert(ZOutboundEvent, "output");
+  const webhooks = Object.fromEntries([...EVENT_TYPES, TEST_EVENT_TYPE].map((type) => [type, {
+    post: {
+      operationId: `event:${type}`,
+      summary: `The ${type} event`,
+      description: "Signed: X-WAC-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\" with the endpoint's secret>. Delivered in order per endpoint; retried with backoff for a day.",
+      parameters: [
+        { name: "X-WAC-Signature", in: "header", required: true, schema: { type: "string" } },
+        { name: "X-WAC-Event-Id", in: "header", required: true, schema: { type: "string" } },
+        { name: "X-WAC-Event-Type", in: "header", required: true, schema: { type: "string", const: type } },
+      ],
+      requestBody: { required: true, content: { "application/json": { schema: eventSchema } } },
+      responses: { "2XX": { description: "Any 2xx answer within 5 seconds acknowledges the event." } },
+    },
+  }]));
   return {
     openapi: "3.1.0",
     info: OPENAPI_INFO,
     servers: [{ url: "/" }],
     security: [{ bearer: [] }],
     paths,
+    webhooks,
     components: {
       schemas: components,
       headers: { RequestId: { description: "This request's id (quote it when you report a problem).", schema: { type: "string" } } },

@@ -337,3 +337,12 @@ export const ZWebhookDelivery = z
 export const ZWebhookDeliveryPage = z
   .looseObject({ deliveries: z.array(ZWebhookDelivery), next_cursor: z.string().nullable() })
   .meta({ id: "WebhookDeliveryPage" });
+
+export const ZOutboundEvent = z
+  .object({
+    id: z.string().meta({ description: "evt_<n>: unique, increasing per endpoint's delivery order; deduplicate on it" }),
+    type: z.string(),
+    created_at: ZTimestamp,
+    data: z.looseObject({}),
+  })
+  .meta({ id: "OutboundEvent" });

@@ -68,6 +68,11 @@ describe("Idempotency-Key", () => {
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe("IDEMPOTENCY_KEY_IN_PROGRESS");
     expect(await countNamed("Still running")).toBe(0);
+    // a claim unanswered for 15 minutes was abandoned (its instance died): the retry runs
+    await e.db.$executeRaw(Prisma.sql`UPDATE api_idempotency_keys SET created_at = now() - interval '16 minutes' WHERE key = 'key-running'`);
+    const later = await create("key-running", { name: "Still running" });
+    expect(later.status).toBe(201);
+    expect(await countNamed("Still running")).toBe(1);
   });
 
   it("errors are replayed too; malformed keys are refused", async () => {
