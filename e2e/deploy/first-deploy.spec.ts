@@ -28,9 +28,25 @@ test.afterAll(async () => {
 
 test("next start with only environment variables: the first admin signs in to an empty dashboard", async ({ page }) => {
   const server = startProdServer(deployEnv(database.url));
+  // a CSP the pages do not work with shows up as console errors / violation reports
+  const violations: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+  });
   try {
     await waitUntilServing(server);
-    await page.goto(`${DEPLOY_URL}/`);
+    await page.exposeFunction("__cspViolation", (v: string) => violations.push(v));
+    await page.addInitScript(() => {
+      document.addEventListener("securitypolicyviolation", (e) => {
+        (window as unknown as { __cspViolation: (v: string) => void }).__cspViolation(`${e.violatedDirective} ${e.blockedURI}`);
+      });
+    });
+    const first = await page.goto(`${DEPLOY_URL}/`);
+    const headers = first!.headers();
+    expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+    expect(headers["x-frame-options"]).toBe("DENY");
     await expect(page).toHaveURL(/\/login/);
     await page.getByLabel("Email").fill(DEPLOY_ADMIN_EMAIL);
     await page.getByLabel("Password").fill(DEPLOY_ADMIN_PASSWORD);
@@ -44,6 +60,11 @@ test("next start with only environment variables: the first admin signs in to an
     await expect(page.getByText("No campaigns yet")).toBeVisible();
     await page.goto(`${DEPLOY_URL}/customers`);
     await expect(page.getByText("No customers yet")).toBeVisible();
+    await page.goto(`${DEPLOY_URL}/settings`);
+    await expect(page.getByRole("heading", { name: "API tokens" })).toBeVisible();
+    await page.goto(`${DEPLOY_URL}/campaigns/new`);
+    await expect(page.getByLabel("Name").first()).toBeVisible();
+    expect(violations).toEqual([]);
     expect(server.output()).toContain(`Created the first admin ${DEPLOY_ADMIN_EMAIL}`);
   } finally {
     await server.stop();
