@@ -2,7 +2,7 @@
  * The WhatsApp client for a configuration: the Cloud API when an access token is configured,
  * otherwise the built-in sandbox.
  */
-import type { Db } from "@/lib/marketing/db";
+import type { PrismaClient as Db } from "@/lib/generated/prisma/client";
 import { createCloudWhatsAppClient } from "./cloud-client";
 import { createSandboxWhatsAppClient } from "./sandbox";
 import type { WhatsAppClient } from "./types";

@@ -7,7 +7,7 @@
  * whole funnel moving.
  */
 import { randomUUID } from "node:crypto";
-import { Prisma, withRetry, type Db } from "@/lib/marketing/db";
+import { Prisma, type PrismaClient as Db } from "@/lib/generated/prisma/client";
 import { ERROR_TITLES } from "./errors";
 import type { OutboundTemplateMessage, SendResult, WhatsAppClient } from "./types";
 
@@ -191,7 +191,7 @@ export function createSandboxWhatsAppClient(options: SandboxOptions): SandboxWha
 /**
  * Hands the sandbox events that are due to `deliver` (inside the transaction) and deletes them, in one
  * transaction: DELETE … RETURNING with SKIP LOCKED, so two flushers never deliver an event twice and a
- * failure leaves the events to the next flush. Bounded per call.
+ * failure leaves the events to the next flush (the caller retries a deadlock). Bounded per call.
  */
 export async function flushSandboxEvents({ db, now, limit = 2000, deliver }: {
   db: Db;
@@ -200,8 +200,7 @@ export async function flushSandboxEvents({ db, now, limit = 2000, deliver }: {
   /** stores the payloads (Meta-shaped webhook bodies) where the webhook's would go */
   deliver: (tx: Prisma.TransactionClient, payloads: unknown[]) => Promise<unknown>;
 }): Promise<{ delivered: number }> {
-  return withRetry(() =>
-    db.$transaction(
+  return db.$transaction(
       async (tx) => {
         const rows = await tx.$queryRaw<Array<{ payload: unknown }>>(Prisma.sql`
           DELETE FROM sandbox_events WHERE id IN (
@@ -212,6 +211,5 @@ export async function flushSandboxEvents({ db, now, limit = 2000, deliver }: {
         return { delivered: rows.length };
       },
       { timeout: 60_000, maxWait: 10_000 },
-    ),
-  );
+    );
 }

@@ -3,7 +3,7 @@
  * (with the sandbox events' deletion, in one transaction), then applied by the same applier.
  */
 import { flushSandboxEvents } from "@/lib/whatsapp/sandbox";
-import type { Db } from "../db";
+import { withRetry, type Db } from "../db";
 import { applyInbox, type ApplySummary } from "./apply-inbox";
 import { inboxRowsOf, storeInboxRows } from "./store-webhook-delivery";
 import type { WebhookLog } from "./webhook-handler";
@@ -11,10 +11,10 @@ import type { WebhookLog } from "./webhook-handler";
 export async function flushSandbox({ db, now, timezone = "UTC", limit = 2000, log = console }: {
   db: Db; now: Date; timezone?: string; limit?: number; log?: WebhookLog;
 }): Promise<{ delivered: number; summary: ApplySummary | null }> {
-  const { delivered } = await flushSandboxEvents({
+  const { delivered } = await withRetry(() => flushSandboxEvents({
     db, now, limit,
     deliver: (tx, payloads) => storeInboxRows(tx, payloads.flatMap((p) => inboxRowsOf(p)), now),
-  });
+  }));
   const summary = delivered > 0 ? await applyInbox({ db, now, timezone, log }) : null;
   return { delivered, summary };
 }
