@@ -16,9 +16,30 @@ const config = [
   },
   {
     // the domain is plain TypeScript: no Next.js, React or server-only imports
-    files: ["lib/marketing/**", "lib/whatsapp/**"],
+    files: ["lib/marketing/**"],
     rules: {
       "no-restricted-imports": ["error", { patterns: ["next", "next/*", "react", "react-dom", "server-only", "@/lib/env", "@/lib/db"] }],
+    },
+  },
+  {
+    // one direction: lib/whatsapp is the transport and never imports the domain (it takes callbacks)
+    files: ["lib/whatsapp/**"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [
+          { group: ["next", "next/*", "react", "react-dom", "server-only", "@/lib/env", "@/lib/db"], message: "The transport is plain TypeScript: it receives what it depends on." },
+          { group: ["@/lib/marketing", "@/lib/marketing/*", "**/marketing/*", "../marketing", "../../marketing"], message: "lib/whatsapp is the transport: it never imports lib/marketing (pass a callback instead)." },
+        ],
+      }],
+    },
+  },
+  {
+    // components get their data as props: they never read the database or the server adapters
+    files: ["components/**"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [{ group: ["@/lib/db", "@/lib/server", "@/lib/server/*", "**/lib/db", "**/lib/server/*"], message: "Components get data as props: load it in the page or action (no lib/db, no lib/server)." }],
+      }],
     },
   },
 ];

@@ -1,20 +1,19 @@
 /**
- * The campaign page's template section (a server component): whether the template was verified and its
- * warnings, the message preview for a sample recipient, and test sends.
+ * The campaign page's template section: whether the template was verified and its warnings, the
+ * message preview for a sample recipient, and test sends. The page loads `data` (getTemplateEditorData).
  */
 import type { MarketingCampaign } from "@/lib/generated/prisma/client";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
-import { getDb } from "@/lib/db";
-import { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
-import { getTemplatesApi } from "@/lib/server/templates";
+import type { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
 import { TemplateCategoryNotice, TemplateNotices } from "./template-notices";
 import { TemplateStatusBadge } from "./template-picker";
 import { TemplatePreview } from "./template-preview";
 import { TestSendPanel } from "./test-send-panel";
 
-export async function CampaignTemplateCard({ campaign: c, canChange }: { campaign: MarketingCampaign; canChange: boolean }) {
-  const data = await getTemplateEditorData({ db: getDb(), now: new Date(), api: getTemplatesApi(), campaignId: c.id, targetAudience: c.targetAudience });
+export function CampaignTemplateCard({ campaign: c, canChange, data }: {
+  campaign: MarketingCampaign; canChange: boolean; data: Awaited<ReturnType<typeof getTemplateEditorData>>;
+}) {
   const template = data.templates.find((t) => t.name === c.templateName && t.language === c.languageCode) ?? null;
   const open = c.status === "draft" || c.status === "active" || c.status === "paused";
   return (

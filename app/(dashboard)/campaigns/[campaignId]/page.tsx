@@ -7,6 +7,8 @@ import { getEnv } from "@/lib/env";
 import { describeSendWindow, readSendWindow } from "@/lib/marketing/sending/send-window";
 import { CampaignLive } from "@/components/campaigns/campaign-live";
 import { CampaignTemplateCard } from "@/components/templates/campaign-template-card";
+import { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
+import { getTemplatesApi } from "@/lib/server/templates";
 import { Badge, CampaignStatusBadge, RecipientStatusBadge } from "@/components/ui/badge";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -124,7 +126,8 @@ export default async function CampaignPage({ params, searchParams }: { params: P
 
       <CampaignLive campaignId={c.id} initial={JSON.parse(JSON.stringify(live))} today={today} />
 
-      <CampaignTemplateCard campaign={c} canChange={canChange} />
+      <CampaignTemplateCard campaign={c} canChange={canChange}
+        data={await getTemplateEditorData({ db: getDb(), now: new Date(), api: getTemplatesApi(), campaignId: c.id, targetAudience: c.targetAudience })} />
 
       <div className="mt-6 grid gap-6 xl:grid-cols-3">
         <Card className={cn(canChange && open ? "xl:col-span-1" : "xl:col-span-3")}>

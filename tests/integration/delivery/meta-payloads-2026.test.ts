@@ -1,0 +1,131 @@
+/**
+ * Meta's payloads as they are today, on their documented shapes: customers with a username (no phone,
+ * a business-scoped user id), failed statuses classified like send errors, user_changed_number,
+ * changes for another phone number, statuses[].pricing kept per message, and a customer's own STOP in
+ * the same second as our import.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
+import { upsertCustomers } from "@/lib/marketing/customers/upsert-customers";
+import { createTestDb, type TestDb } from "../../support/db";
+import { consistency, createCampaignWithRecipients, envelope, statusesPayload, ts } from "../whatsapp/fixtures";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+const now = new Date("2026-03-02T12:00:00Z");
+const quiet = { warn: () => {} };
+const OWN = { wabaId: "102290129340398", phoneNumberId: "106540352242922" };
+const handle = (payload: unknown, at = now) => handleWebhookPayload({ db: t.db, now: at, payload, log: quiet, own: OWN });
+
+describe("customers with a username", () => {
+  it("an inbound STOP without a phone (contacts[].user_id only) unsubscribes the customer matched by user id; the delivery is not rejected", async () => {
+    const c = await t.db.userProfile.create({ data: { whatsappPhone: "16505550101", userId: "US.13491208655302741918" } });
+    const s = await handle(envelope([{ field: "messages", value: {
+      contacts: [{ profile: { name: "Sheena Nelson" }, user_id: "US.13491208655302741918" }],
+      messages: [{ from_user_id: "US.13491208655302741918", id: "wamid.USERNAME1", timestamp: ts("2026-03-02T10:00:00Z"), type: "text", text: { body: "STOP" } }],
+    } }]));
+    expect(s.quarantined).toBe(0);
+    expect(s.results.messages).toMatchObject({ inbound_stored: 1, unsubscribed: 1 });
+    expect(await t.db.userProfile.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ subscription: "unsubscribed", subscriptionSource: "whatsapp_keyword" });
+    const m = await t.db.whatsappMessage.findUniqueOrThrow({ where: { whatsappMessageId: "wamid.USERNAME1" } });
+    expect(m).toMatchObject({ phoneNumber: null, userId: "US.13491208655302741918" });
+  });
+
+  it("user_preferences without wa_id (user id only) resumes the customer; a status's recipient_user_id is stored on the customer", async () => {
+    const c = await t.db.userProfile.create({ data: { whatsappPhone: "16505550102", userId: "US.222", subscription: "unsubscribed" } });
+    await handle(envelope([{ field: "user_preferences", value: {
+      contacts: [{ profile: { name: "Pablo" }, user_id: "US.222" }],
+      user_preferences: [{ user_id: "US.222", detail: "User requested to resume marketing messages", category: "marketing_messages", value: "resume", timestamp: ts("2026-03-02T10:00:00Z") }],
+    } }]));
+    expect((await t.db.userProfile.findUniqueOrThrow({ where: { id: c.id } })).subscription).toBe("subscribed");
+
+    const { recipients } = await createCampaignWithRecipients(t.db, 1);
+    await handle(envelope([{ field: "messages", value: { statuses: [{
+      id: recipients[0].whatsappMessageId, status: "delivered", timestamp: ts("2026-03-02T10:00:04Z"), recipient_user_id: "US.333",
+    }] } }]));
+    expect((await t.db.userProfile.findUniqueOrThrow({ where: { id: recipients[0].customerId! } })).userId).toBe("US.333");
+  });
+});
+
+describe("failed statuses are classified like send errors", () => {
+  it("a template-class code (132015) pauses the campaign with the reason; an account-class code (131048) holds sending with an alert", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 2);
+    await handle(statusesPayload([{ id: recipients[0].whatsappMessageId!, status: "failed", at: "2026-03-02T10:00:05Z", error: { code: 132015, title: "Template is paused" } }]));
+    const c = await t.db.marketingCampaign.findUniqueOrThrow({ where: { id: campaign.id } });
+    expect(c).toMatchObject({ status: "paused", pausedBy: "template" });
+    expect(c.pauseReason).toContain("132015");
+    expect(await t.db.alert.count({ where: { kind: "campaign_paused_template", campaignId: campaign.id } })).toBe(1);
+
+    await handle(statusesPayload([{ id: recipients[1].whatsappMessageId!, status: "failed", at: "2026-03-02T10:00:06Z", error: { code: 131048, title: "Spam rate limit hit" } }]));
+    const settings = await t.db.setting.findUniqueOrThrow({ where: { id: 1 } });
+    expect(settings.sendHold).toBe(true);
+    expect(await t.db.alert.count({ where: { kind: "send_hold" } })).toBeGreaterThan(0);
+    const k = await consistency(t.db, campaign.id);
+    expect(k.counters).toEqual(k.recount);
+    await t.db.setting.update({ where: { id: 1 }, data: { sendHold: false, sendHoldReason: null, sendHoldSince: null } });
+  });
+});
+
+describe("system messages", () => {
+  it("user_changed_number moves the customer and their pending recipients to the new number", async () => {
+    const c = await t.db.userProfile.create({ data: { whatsappPhone: "16505557777" } });
+    const { campaign } = await createCampaignWithRecipients(t.db, 0, { customers: false });
+    await t.db.campaignRecipient.create({ data: { campaignId: campaign.id, phoneNumber: "16505557777", customerId: c.id, status: "pending" } });
+    // Meta's documented shape: no contacts array; system.wa_id is the new number
+    const s = await handle(envelope([{ field: "messages", value: { messages: [{
+      from: "16505557777", id: "wamid.SYSTEM1", timestamp: ts("2026-03-02T10:00:00Z"), type: "system",
+      system: { body: "User Sheena Nelson changed from 16505557777 to 12195557777", wa_id: "12195557777", type: "user_changed_number" },
+    }] } }]));
+    expect(s.results.messages).toMatchObject({ numbers_changed: 1 });
+    expect((await t.db.userProfile.findUniqueOrThrow({ where: { id: c.id } })).whatsappPhone).toBe("12195557777");
+    expect((await t.db.campaignRecipient.findFirstOrThrow({ where: { campaignId: campaign.id } })).phoneNumber).toBe("12195557777");
+  });
+});
+
+describe("changes for another phone number or business account", () => {
+  it("are ignored and counted, never applied", async () => {
+    const { recipients } = await createCampaignWithRecipients(t.db, 1);
+    const payload = statusesPayload([{ id: recipients[0].whatsappMessageId!, status: "read", at: "2026-03-02T10:00:05Z" }]);
+    payload.entry[0].changes[0].value.metadata.phone_number_id = "999999999999999";
+    const s = await handle(payload);
+    expect(s.stored).toMatchObject({ ignored: 1 });
+    expect((await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: recipients[0].id } })).status).toBe("queued");
+    const other = statusesPayload([{ id: recipients[0].whatsappMessageId!, status: "read", at: "2026-03-02T10:00:05Z" }]);
+    other.entry[0].id = "555555555555555";
+    expect((await handle(other)).stored).toMatchObject({ ignored: 1 });
+    expect((await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: recipients[0].id } })).status).toBe("queued");
+    expect(await t.db.webhookInboxEvent.count({ where: { state: "ignored", reason: { contains: "another" } } })).toBe(2);
+  });
+});
+
+describe("pricing", () => {
+  it("statuses[].pricing (billable, pricing_model, category, type) is kept per message", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 1);
+    const r = recipients[0];
+    await t.db.whatsappMessage.create({ data: { direction: "outbound", campaignId: campaign.id, recipientId: r.id, phoneNumber: r.phoneNumber, whatsappMessageId: r.whatsappMessageId, status: "queued" } });
+    await handle(statusesPayload([{ id: r.whatsappMessageId!, status: "sent", at: "2026-03-02T10:00:05Z", pricing: true }]));
+    expect(await t.db.whatsappMessage.findUniqueOrThrow({ where: { whatsappMessageId: r.whatsappMessageId! } }))
+      .toMatchObject({ pricingBillable: true, pricingModel: "PMP", pricingCategory: "marketing", pricingType: "regular" });
+  });
+});
+
+describe("a customer's own STOP is never lost to a clock comparison", () => {
+  it("a STOP in the same second as our import, and a START in the same second as the STOP, both apply (ties by arrival)", async () => {
+    const importedAt = new Date("2026-03-02T10:00:00.900Z");
+    await upsertCustomers({ db: t.db, now: importedAt, rows: [{ phone: "+16505550199" }] });
+    const stop = (id: string, body: string) => envelope([{ field: "messages", value: {
+      contacts: [{ profile: { name: "A" }, wa_id: "16505550199" }],
+      messages: [{ from: "16505550199", id, timestamp: ts("2026-03-02T10:00:00Z"), type: "text", text: { body } }],
+    } }]);
+    await handle(stop("wamid.SAME1", "STOP"));
+    expect((await t.db.userProfile.findUniqueOrThrow({ where: { whatsappPhone: "16505550199" } })).subscription).toBe("unsubscribed");
+    await handle(stop("wamid.SAME2", "START"));
+    expect((await t.db.userProfile.findUniqueOrThrow({ where: { whatsappPhone: "16505550199" } })).subscription).toBe("subscribed");
+  });
+});
