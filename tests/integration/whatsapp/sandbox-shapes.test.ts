@@ -74,10 +74,9 @@ describe("the sandbox's webhooks", () => {
     }
   });
 
-  it("every payload that names the customer by phone parses with the webhook's schemas", () => {
-    const withPhone = payloads.filter((p) => !phoneless(p));
-    expect(withPhone.length).toBeGreaterThan(3000);
-    for (const p of withPhone) {
+  it("every payload, with or without the customer's phone, is stored for the applier (none quarantined or ignored)", () => {
+    expect(payloads.filter((p) => phoneless(p)).length).toBeGreaterThan(0);
+    for (const p of payloads) {
       // stored for the applier: nothing quarantined, nothing ignored as foreign or unhandled
       const rows = inboxRowsOf(p, { phoneNumberId: "100000000000000" });
       expect(rows.length).toBeGreaterThan(0);

@@ -33,9 +33,7 @@ function seeded(seed: number) {
 describe("sandbox", () => {
   it("emits sent, delivered, read, failed and STOP events that move the funnel through the webhook code", async () => {
     const start = new Date("2026-03-02T10:00:00Z");
-    const client = createWhatsAppClient({ apiUrl: "https://graph.facebook.com", apiVersion: "v23.0", maxMps: 80, timeoutMs: 1000, db: t.db, now: () => start, random: seeded(7),
-      // customers without a phone number are covered by sandbox-shapes.test.ts (their handling is the webhook's)
-      sandboxOdds: { usernameOnlyContact: 0 } });
+    const client = createWhatsAppClient({ apiUrl: "https://graph.facebook.com", apiVersion: "v23.0", maxMps: 80, timeoutMs: 1000, db: t.db, now: () => start, random: seeded(7) });
     expect(client.mode).toBe("sandbox");
     const { campaign, recipients } = await createCampaignWithRecipients(t.db, 300, { status: "sending" });
     const results = await Promise.all(recipients.map((r) => client.sendTemplate({ to: r.phoneNumber, templateName: "promo", languageCode: "en_US", components: [], bizOpaqueCallbackData: r.id })));
