@@ -28,10 +28,9 @@ function isWhatsappSource(source: string | null): boolean {
   return !!source && ((WHATSAPP_SUBSCRIPTION_SOURCES as readonly string[]).includes(source) || source.startsWith("whatsapp"));
 }
 
-/** SQL: the profile `alias` is unsubscribed by the customer's own WhatsApp action */
-export function whatsappOptOutSql(alias: string): Prisma.Sql {
-  const a = Prisma.raw(alias);
-  return Prisma.sql`(${a}.subscription = 'unsubscribed' AND (${a}.subscription_source IN (${Prisma.join([...WHATSAPP_SUBSCRIPTION_SOURCES])}) OR ${a}.subscription_source LIKE 'whatsapp%'))`;
+/** SQL: the profile `p` (user_profiles AS p) is unsubscribed by the customer's own WhatsApp action */
+export function whatsappOptOutSql(): Prisma.Sql {
+  return Prisma.sql`(p.subscription = 'unsubscribed' AND (p.subscription_source IN (${Prisma.join([...WHATSAPP_SUBSCRIPTION_SOURCES])}) OR p.subscription_source LIKE 'whatsapp%'))`;
 }
 
 /** The suppression key of a number (E.164 digits) */

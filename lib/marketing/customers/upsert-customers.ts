@@ -75,7 +75,7 @@ export async function upsertCustomers({ db, now, rows, principal, source = "api"
   // the subscription a row leaves on an existing profile: what it asks for, unless the profile's opt-out
   // came from WhatsApp, and never subscribed for an erased number
   const nextSubscription = Prisma.sql`CASE WHEN i.suppressed THEN 'unsubscribed'
-    WHEN ${has("subscription")} AND NOT ${whatsappOptOutSql("p")} THEN i.j->>'subscription' ELSE p.subscription END`;
+    WHEN ${has("subscription")} AND NOT ${whatsappOptOutSql()} THEN i.j->>'subscription' ELSE p.subscription END`;
   const [res] = await db.$queryRaw<Array<{ updated: bigint; inserted: bigint; kept: bigint }>>(Prisma.sql`
     WITH i AS (
       SELECT e AS j, e->>'phone' AS phone, ${suppressedSql(Prisma.sql`e->>'phone'`)} AS suppressed FROM jsonb_array_elements(${json}::jsonb) e
