@@ -191,6 +191,9 @@ describe("session cookies", () => {
     vi.resetModules();
     vi.stubEnv("NODE_ENV", "production");
     vi.stubEnv("INSECURE_COOKIES", "");
+    // a configuration production accepts (lib/env.ts refuses short secrets and a missing WhatsApp setup)
+    vi.stubEnv("SANDBOX", "1");
+    for (const name of ["CRON_SECRET", "MARKETING_API_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_ACCESS_TOKEN"]) vi.stubEnv(name, `${name}-0123456789abcdef0123456789`);
     try {
       const { authOptions } = await import("@/lib/auth");
       expect(authOptions.useSecureCookies).toBe(true);
