@@ -44,10 +44,19 @@ function reasonOf(error: z.ZodError, prefix: string): string {
   return error.issues.slice(0, 5).map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join(".")}: ${i.message}`).join("; ").slice(0, 1000);
 }
 
+/** What PostgreSQL's jsonb cannot hold (NUL characters, lone surrogates) becomes U+FFFD: the event is kept, never refused. */
+function storable(v: unknown): unknown {
+  if (typeof v === "string") return v.replaceAll("\u0000", "\uFFFD").toWellFormed();
+  if (Array.isArray(v)) return v.map(storable);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [storable(k) as string, storable(x)]));
+  return v;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The inbox rows of one delivery (pure: exported for tests and the sandbox). */
-export function inboxRowsOf(payload: unknown, own: OwnAccount = {}): InboxRow[] {
+export function inboxRowsOf(input: unknown, own: OwnAccount = {}): InboxRow[] {
+  const payload = storable(input);
   const base = { wamid: null, recipient_id: null, status: null, occurred_at: null, entry_id: null, phone_number_id: null, reason: null };
   const envelope = ZWebhookEnvelope.safeParse(payload);
   if (!envelope.success) {

@@ -58,12 +58,18 @@ export async function POST(req: NextRequest) {
     return errorResponse("SERVICE_UNAVAILABLE", "The events could not be stored. Retry later.");
   }
   // applied after the answer; whatever this misses, the next one or the processor's drain applies
-  after(async () => {
+  const apply = async () => {
     try {
       await applyInbox({ db, now: new Date(), timezone: env.CAMPAIGN_TIMEZONE, log: console });
     } catch (error) {
       console.error("[whatsapp webhook] applying the inbox failed (the processor will retry):", error instanceof Error ? error.message : "unknown");
     }
-  });
+  };
+  try {
+    after(apply);
+  } catch {
+    // outside Next's request scope (the handler called directly by a script or a test): apply first
+    await apply();
+  }
   return NextResponse.json({ ok: true, ...stored });
 }
