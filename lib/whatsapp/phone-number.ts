@@ -8,6 +8,7 @@
  * reached or refuses; the caller decides what that means.
  */
 import { z } from "zod";
+import { graphGet } from "./graph-get";
 
 export const PHONE_NUMBER_HEALTH_FIELDS = "whatsapp_business_manager_messaging_limit,quality_rating";
 
@@ -36,8 +37,6 @@ const ZPhoneNumber = z.looseObject({
   whatsapp_business_manager_messaging_limit: ZLimit.nullish(),
   quality_rating: z.string().trim().max(50).nullish(),
 });
-const ZErrorBody = z.object({ error: z.looseObject({ message: z.string().optional(), code: z.number().optional() }) });
-
 export type PhoneNumberApiOptions = {
   apiUrl: string;
   apiVersion: string;
@@ -48,27 +47,9 @@ export type PhoneNumberApiOptions = {
 };
 
 export async function fetchPhoneNumberHealth(options: PhoneNumberApiOptions): Promise<PhoneNumberHealth> {
-  const doFetch = options.fetch ?? fetch;
   const url = new URL(`${options.apiUrl.replace(/\/+$/, "")}/${encodeURIComponent(options.apiVersion)}/${encodeURIComponent(options.phoneNumberId)}`);
   url.searchParams.set("fields", PHONE_NUMBER_HEALTH_FIELDS);
-  let res: Response;
-  try {
-    res = await doFetch(url, { headers: { Authorization: `Bearer ${options.accessToken}`, Accept: "application/json" }, signal: AbortSignal.timeout(options.timeoutMs ?? 15_000) });
-  } catch (error) {
-    throw new PhoneNumberApiError(`Meta's phone number API could not be reached (${error instanceof Error ? error.name : "error"})`);
-  }
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (!res.ok) {
-    const err = ZErrorBody.safeParse(body);
-    const detail = err.success ? `${err.data.error.code ?? ""} ${err.data.error.message ?? ""}`.trim() : `HTTP ${res.status}`;
-    throw new PhoneNumberApiError(`Meta refused the phone number request: ${detail}`, err.success ? (err.data.error.code ?? null) : null, res.status);
-  }
+  const body = await graphGet(url, { ...options, what: "phone number", fail: (message, code, status) => new PhoneNumberApiError(message, code, status) });
   const parsed = ZPhoneNumber.safeParse(body);
   if (!parsed.success) throw new PhoneNumberApiError("Meta answered the phone number request with an unexpected shape");
   return {

@@ -5,6 +5,7 @@
  * following paging.next to the end. Plain TypeScript: configuration and fetch are passed in.
  */
 import { z } from "zod";
+import { graphGet } from "../graph-get";
 import { ZMetaTemplate, type TMetaTemplate } from "./meta-template";
 
 export const TEMPLATE_FIELDS = "id,name,language,status,category,components,parameter_format,quality_score";
@@ -34,8 +35,6 @@ const ZPage = z.object({
   data: z.array(z.unknown()).default([]),
   paging: z.object({ next: z.string().url().optional() }).passthrough().optional(),
 });
-const ZErrorBody = z.object({ error: z.object({ message: z.string().optional(), code: z.number().optional() }).passthrough() });
-
 export type FetchTemplatesOptions = {
   apiUrl: string;
   apiVersion: string;
@@ -53,7 +52,6 @@ export type FetchTemplatesOptions = {
 
 /** Fetches every page. Templates Meta returns in a shape we cannot read are skipped (and counted). */
 export async function fetchTemplates(options: FetchTemplatesOptions): Promise<{ templates: TMetaTemplate[]; skipped: number; pages: number }> {
-  const doFetch = options.fetch ?? fetch;
   const first = new URL(`${options.apiUrl.replace(/\/+$/, "")}/${options.apiVersion}/${encodeURIComponent(options.businessAccountId)}/message_templates`);
   first.searchParams.set("fields", TEMPLATE_FIELDS);
   first.searchParams.set("limit", String(options.limit ?? 100));
@@ -70,25 +68,7 @@ export async function fetchTemplates(options: FetchTemplatesOptions): Promise<{ 
     seen.add(next);
     // paging.next is absolute; never send the token to another host
     if (new URL(next).origin !== origin) throw new TemplatesApiError("Meta's paging.next points to another host");
-    const signal = AbortSignal.timeout(options.timeoutMs ?? 15_000);
-    let res: Response;
-    try {
-      res = await doFetch(next, { headers: { Authorization: `Bearer ${options.accessToken}`, Accept: "application/json" }, signal });
-    } catch (error) {
-      throw new TemplatesApiError(`Meta's template API could not be reached (${error instanceof Error ? error.name : "error"})`);
-    }
-    const text = await res.text();
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
-    if (!res.ok) {
-      const err = ZErrorBody.safeParse(body);
-      const detail = err.success ? `${err.data.error.code ?? ""} ${err.data.error.message ?? ""}`.trim() : `HTTP ${res.status}`;
-      throw new TemplatesApiError(`Meta refused the template request: ${detail}`, err.success ? (err.data.error.code ?? null) : null, res.status);
-    }
+    const body = await graphGet(next, { ...options, what: "template", fail: (message, code, status) => new TemplatesApiError(message, code, status) });
     const page = ZPage.safeParse(body);
     if (!page.success) throw new TemplatesApiError("Meta answered the template request with an unexpected shape");
     pages++;
