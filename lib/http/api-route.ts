@@ -231,7 +231,10 @@ async function runRoute<P>(
  * the same conventions without our auth — X-Request-Id on every answer, and a thrown AppError / ZodError /
  * anything else answered as `{ error: { code, message, details } }` (unknown errors: a generic 500, logged).
  * Use `errorResponse(code, message)` for refusals decided in the handler.
+ * A handler without a context gives a route callable with the request alone.
  */
+export function plainRoute(handler: (req: NextRequest, context: undefined, requestId: string) => Promise<Response>): (req: NextRequest) => Promise<Response>;
+export function plainRoute<C>(handler: (req: NextRequest, context: C, requestId: string) => Promise<Response>): (req: NextRequest, context: C) => Promise<Response>;
 export function plainRoute<C>(handler: (req: NextRequest, context: C, requestId: string) => Promise<Response>) {
   return async (req: NextRequest, context: C): Promise<Response> => {
     const requestId = requestIdFor(req);
@@ -241,9 +244,20 @@ export function plainRoute<C>(handler: (req: NextRequest, context: C, requestId:
     } catch (error) {
       res = toErrorResponse(error, requestId);
     }
-    res.headers.set(REQUEST_ID_HEADER, requestId);
-    return res;
+    return withHeader(res, REQUEST_ID_HEADER, requestId);
   };
+}
+
+/** Sets a header, copying the response first when its headers are immutable (Response.redirect(), fetch answers). */
+function withHeader(res: Response, name: string, value: string): Response {
+  try {
+    res.headers.set(name, value);
+    return res;
+  } catch {
+    const copy = new Response(res.body, { status: res.status, statusText: res.statusText, headers: new Headers(res.headers) });
+    copy.headers.set(name, value);
+    return copy;
+  }
 }
 
 /** Parses with zod, throwing VALIDATION_FAILED (422) with field details. */
