@@ -53,6 +53,8 @@ export const ZEnv = z.object({
   /** requests a minute per API token made in Settings (0 = no limit) */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
   ALERT_WEBHOOK_URL: optionalString.pipe(z.string().url().optional()),
+  /** "1": ALERT_WEBHOOK_URL may point at a private address (a loopback URL is allowed anyway outside production) */
+  ALERT_WEBHOOK_ALLOW_PRIVATE_NETWORK: optionalString.pipe(z.enum(["0", "1"]).optional()),
   NEXTAUTH_URL: optionalString,
   /** "1": run on purpose without WhatsApp (the built-in sandbox answers; every page says so) */
   SANDBOX: optionalString,

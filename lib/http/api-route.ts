@@ -9,7 +9,7 @@ import { configuredTokens, getCurrentUser, userPrincipal } from "@/lib/auth";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { Db } from "@/lib/marketing/db";
-import { consumeApiRequest } from "@/lib/marketing/auth/api-rate-limit";
+import { consumeApiRequest, type ApiRateState } from "@/lib/marketing/auth/api-rate-limit";
 import { canMutate, verifyBearerToken, type Principal } from "@/lib/marketing/auth/api-tokens";
 import { describeErrorForLog } from "@/lib/redact-secrets";
 import { AppError, ERROR_STATUS, issuesToDetails, type AppErrorCode } from "@/lib/marketing/errors";
@@ -135,19 +135,36 @@ function sameOrigin(req: NextRequest): boolean {
   }
 }
 
+/** Where a rate limit applies (Settings tokens), every answer says where the caller stands (Reset: unix seconds). */
+export function setRateLimitHeaders(headers: Headers, rate: { limit: number; remaining: number; resetAt: Date }) {
+  headers.set("X-RateLimit-Limit", String(rate.limit));
+  headers.set("X-RateLimit-Remaining", String(Math.max(0, rate.remaining)));
+  headers.set("X-RateLimit-Reset", String(Math.ceil(rate.resetAt.getTime() / 1000)));
+}
+
+function rateStateOf(error: unknown): ApiRateState | null {
+  if (!(error instanceof AppError) || error.code !== "RATE_LIMITED") return null;
+  const d = error.details as { limitPerMinute?: number; resetAt?: string } | undefined;
+  if (typeof d?.limitPerMinute !== "number" || typeof d.resetAt !== "string") return null;
+  return { limit: d.limitPerMinute, count: d.limitPerMinute + 1, remaining: 0, resetAt: new Date(d.resetAt) };
+}
+
 export function apiRoute<P = Record<string, string>>(
   options: Options,
   handler: (ctx: RouteContext<P>) => Promise<Response | unknown>,
 ) {
   return async (req: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
     const requestId = requestIdFor(req);
+    const limits: { rate: ApiRateState | null } = { rate: null };
     let res: Response;
     try {
-      res = await runRoute(req, context, options, handler, requestId);
+      res = await runRoute(req, context, options, handler, requestId, limits);
     } catch (error) {
+      limits.rate ??= rateStateOf(error);
       res = toErrorResponse(error, requestId);
     }
     res.headers.set(REQUEST_ID_HEADER, requestId);
+    if (limits.rate) setRateLimitHeaders(res.headers, limits.rate);
     return res;
   };
 }
@@ -158,6 +175,7 @@ async function runRoute<P>(
   options: Options,
   handler: (ctx: RouteContext<P>) => Promise<Response | unknown>,
   requestId: string,
+  limits: { rate: ApiRateState | null },
 ): Promise<Response> {
   const db = getDb();
   const now = new Date();
@@ -165,7 +183,7 @@ async function runRoute<P>(
   if (!auth) return errorResponse("UNAUTHENTICATED", "Sign in or send Authorization: Bearer <token>.");
   // tokens made in Settings share a per-minute budget (429 RATE_LIMITED with Retry-After)
   if (auth.principal.kind === "token" && auth.principal.id) {
-    await consumeApiRequest({ db, key: auth.principal.actor, now, limitPerMinute: getEnv().API_RATE_LIMIT_PER_MINUTE });
+    limits.rate = await consumeApiRequest({ db, key: auth.principal.actor, now, limitPerMinute: getEnv().API_RATE_LIMIT_PER_MINUTE });
   }
   if (options.mutation) {
     if (auth.viaSession && !sameOrigin(req)) return errorResponse("FORBIDDEN", "Cross-origin request refused.");
@@ -213,7 +231,10 @@ async function runRoute<P>(
  * the same conventions without our auth — X-Request-Id on every answer, and a thrown AppError / ZodError /
  * anything else answered as `{ error: { code, message, details } }` (unknown errors: a generic 500, logged).
  * Use `errorResponse(code, message)` for refusals decided in the handler.
+ * A handler without a context gives a route callable with the request alone.
  */
+export function plainRoute(handler: (req: NextRequest, context: undefined, requestId: string) => Promise<Response>): (req: NextRequest) => Promise<Response>;
+export function plainRoute<C>(handler: (req: NextRequest, context: C, requestId: string) => Promise<Response>): (req: NextRequest, context: C) => Promise<Response>;
 export function plainRoute<C>(handler: (req: NextRequest, context: C, requestId: string) => Promise<Response>) {
   return async (req: NextRequest, context: C): Promise<Response> => {
     const requestId = requestIdFor(req);
@@ -223,9 +244,20 @@ export function plainRoute<C>(handler: (req: NextRequest, context: C, requestId:
     } catch (error) {
       res = toErrorResponse(error, requestId);
     }
-    res.headers.set(REQUEST_ID_HEADER, requestId);
-    return res;
+    return withHeader(res, REQUEST_ID_HEADER, requestId);
   };
+}
+
+/** Sets a header, copying the response first when its headers are immutable (Response.redirect(), fetch answers). */
+function withHeader(res: Response, name: string, value: string): Response {
+  try {
+    res.headers.set(name, value);
+    return res;
+  } catch {
+    const copy = new Response(res.body, { status: res.status, statusText: res.statusText, headers: new Headers(res.headers) });
+    copy.headers.set(name, value);
+    return copy;
+  }
 }
 
 /** Parses with zod, throwing VALIDATION_FAILED (422) with field details. */

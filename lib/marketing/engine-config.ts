@@ -17,8 +17,11 @@ export type EngineConfig = {
   staleClaimMs?: number;
   /** tries of a temporarily failing send before it is failed (default 5) */
   maxAttempts?: number;
-  /** ALERT_WEBHOOK_URL: where the alert outbox is delivered at the end of each run (null = nowhere, alerts are only listed; undefined = the outbox is left alone) */
+  /** ALERT_WEBHOOK_URL: each run first brings the environment's alert endpoint in step with it (null = unset:
+   * the endpoint is disabled; undefined = left alone), and delivers its queue at the end */
   alertWebhookUrl?: string | null;
+  /** the alert endpoint may reach a private address (see alertEndpointAllowsPrivateNetwork; default false) */
+  alertWebhookAllowPrivateNetwork?: boolean;
 };
 
 export const ENGINE_DEFAULTS = { batchSize: 500, concurrency: 64, staleClaimMs: 10 * 60_000, maxAttempts: 5 } as const;

@@ -4,6 +4,7 @@
 import "server-only";
 import type { Db } from "@/lib/marketing/db";
 import { getEnv, messagingLimitFromEnv } from "@/lib/env";
+import { alertEndpointAllowsPrivateNetwork } from "@/lib/marketing/events/alert-endpoint";
 import { effectiveMessagingLimit } from "@/lib/marketing/sending/account-health";
 import { refreshMessagingLimit } from "@/lib/marketing/sending/refresh-messaging-limit";
 import type { EngineConfig } from "@/lib/marketing/engine-config";
@@ -21,6 +22,9 @@ export function getEngineSettings(): Omit<EngineConfig, "messagingLimit"> & { me
     // a claim is stale well after any request could still be in flight
     staleClaimMs: Math.max(10 * 60_000, 4 * env.WHATSAPP_REQUEST_TIMEOUT_MS),
     alertWebhookUrl: env.ALERT_WEBHOOK_URL ?? null,
+    alertWebhookAllowPrivateNetwork: env.ALERT_WEBHOOK_URL !== undefined && alertEndpointAllowsPrivateNetwork({
+      url: env.ALERT_WEBHOOK_URL, production: env.NODE_ENV === "production", explicitlyAllowed: env.ALERT_WEBHOOK_ALLOW_PRIVATE_NETWORK === "1",
+    }),
   };
 }
 

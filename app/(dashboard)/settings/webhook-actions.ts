@@ -15,6 +15,7 @@ export async function createWebhookEndpointAction(_prev: ActionState, formData: 
       description: formData.get("description") || undefined,
       event_types: formData.getAll("event_types"),
       allow_private_network: formData.get("allow_private_network") === "on",
+      format: formData.get("format") || undefined,
     });
     if (!parsed.success) return invalid(parsed.error);
     const created = await createWebhookEndpoint({ db: getDb(), now: new Date(), principal, input: parsed.data });

@@ -5,7 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Checkbox, Field, Input } from "@/components/ui/field";
+import { Checkbox, Field, Input, Select } from "@/components/ui/field";
 import { formatDateTime } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
@@ -18,6 +18,7 @@ import {
 type Delivery = { id: string; event_id: string; event_type: string; status: string; attempts: number; last_status_code: number | null; last_error: string | null; created_at: string; next_attempt_at: string | null };
 export type EndpointRow = {
   id: string; url: string; description: string | null; event_types: string[]; enabled: boolean; allow_private_network: boolean; secret: string;
+  format: string; managed_by: string | null;
   deliveries: Delivery[];
 };
 
@@ -37,7 +38,7 @@ export function WebhooksSection({ endpoints, eventTypes }: { endpoints: Endpoint
     <Card>
       <CardHeader
         title="Outbound events"
-        description="POSTs signed JSON to your endpoints when campaigns change state, customers opt in or out, messages fail or customers reply."
+        description="POSTs signed JSON to your endpoints when campaigns change state, customers opt in or out, messages fail, customers reply or an alert is raised (ALERT_WEBHOOK_URL is listed here too)."
       />
       <CardBody className="space-y-5">
         <form action={formAction} className="space-y-3">
@@ -47,6 +48,12 @@ export function WebhooksSection({ endpoints, eventTypes }: { endpoints: Endpoint
             </Field>
             <Field label="Description (optional)" htmlFor="webhook-description" errors={state.errors?.description}>
               <Input id="webhook-description" name="description" maxLength={500} />
+            </Field>
+            <Field label="Body" htmlFor="webhook-format" errors={state.errors?.format}>
+              <Select id="webhook-format" name="format" defaultValue="standard">
+                <option value="standard">Signed event (JSON envelope)</option>
+                <option value="slack">Slack / Teams incoming webhook (text)</option>
+              </Select>
             </Field>
           </div>
           <fieldset>
@@ -79,9 +86,15 @@ export function WebhooksSection({ endpoints, eventTypes }: { endpoints: Endpoint
                 <div className="flex flex-wrap items-center gap-2">
                   {e.enabled ? <Badge tone="green" dot>Enabled</Badge> : <Badge tone="gray" dot>Disabled</Badge>}
                   {e.allow_private_network ? <Badge tone="amber">Private network allowed</Badge> : null}
+                  {e.format === "slack" ? <Badge tone="gray">Slack / Teams body</Badge> : null}
+                  {e.managed_by ? <Badge tone="gray">Set by {e.managed_by}</Badge> : null}
                   <Button size="sm" variant="secondary" disabled={busy} onClick={() => run(() => sendTestEventAction(e.id))}>Send test event</Button>
-                  <Button size="sm" variant="secondary" disabled={busy} onClick={() => run(() => setWebhookEndpointEnabledAction(e.id, !e.enabled))}>{e.enabled ? "Disable" : "Enable"}</Button>
-                  <Button size="sm" variant="danger" disabled={busy} onClick={() => run(() => deleteWebhookEndpointAction(e.id))}>Delete</Button>
+                  {e.managed_by ? null : (
+                    <>
+                      <Button size="sm" variant="secondary" disabled={busy} onClick={() => run(() => setWebhookEndpointEnabledAction(e.id, !e.enabled))}>{e.enabled ? "Disable" : "Enable"}</Button>
+                      <Button size="sm" variant="danger" disabled={busy} onClick={() => run(() => deleteWebhookEndpointAction(e.id))}>Delete</Button>
+                    </>
+                  )}
                 </div>
               </header>
               {e.deliveries.length === 0 ? (

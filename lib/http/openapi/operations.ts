@@ -283,12 +283,12 @@ export const OPERATIONS: Operation[] = [
     method: "patch", path: "/api/marketing/webhook-endpoints/{endpointId}", operationId: "updateWebhookEndpoint", tag: "Events", mutation: true, adminOnly: true,
     summary: "Change an endpoint (URL, event types, enabled, allow_private_network)",
     body: { schema: ZUpdateWebhookEndpoint, required: true, example: { enabled: false } },
-    responses: { 200: { description: "The endpoint.", schema: R.ZWebhookEndpoint }, 401: E[401], 403: E[403], 404: err("No such endpoint (NOT_FOUND)."), 422: E[422] },
+    responses: { 200: { description: "The endpoint.", schema: R.ZWebhookEndpoint }, 401: E[401], 403: E[403], 404: err("No such endpoint (NOT_FOUND)."), 409: err("The endpoint is configured by ALERT_WEBHOOK_URL (CONFLICT)."), 422: E[422] },
   },
   {
     method: "delete", path: "/api/marketing/webhook-endpoints/{endpointId}", operationId: "deleteWebhookEndpoint", tag: "Events", mutation: true, adminOnly: true,
     summary: "Delete an endpoint and its delivery log",
-    responses: { 200: { description: "Deleted.", schema: R.ZWebhookEndpointDeleted }, 401: E[401], 403: E[403], 404: err("No such endpoint (NOT_FOUND).") },
+    responses: { 200: { description: "Deleted.", schema: R.ZWebhookEndpointDeleted }, 401: E[401], 403: E[403], 404: err("No such endpoint (NOT_FOUND)."), 409: err("The endpoint is configured by ALERT_WEBHOOK_URL (CONFLICT).") },
   },
   {
     method: "post", path: "/api/marketing/webhook-endpoints/{endpointId}/test", operationId: "sendTestEvent", tag: "Events", mutation: true, adminOnly: true,

@@ -282,8 +282,6 @@ export const ZAlert = z
     details: ZJson,
     read: z.boolean(),
     read_at: ZTimestamp.nullable(),
-    delivery_status: z.string(),
-    delivery_attempts: z.int(),
     created_at: ZTimestamp,
   })
   .meta({ id: "Alert" });
@@ -306,6 +304,8 @@ export const ZWebhookEndpoint = z
     event_types: z.array(z.string()),
     enabled: z.boolean(),
     allow_private_network: z.boolean(),
+    format: z.enum(["standard", "slack"]).meta({ description: "standard: the signed event envelope; slack: a Slack/Teams incoming-webhook body ({ text, severity, kind, campaign_id, created_at, details } for alert.created)" }),
+    managed_by: z.string().nullable().meta({ description: "\"ALERT_WEBHOOK_URL\": configured by the environment, not editable here" }),
     secret: z.string().meta({ description: "signs every delivery: HMAC-SHA256 over `${t}.${body}`, sent as X-WAC-Signature: t=…,v1=…" }),
     created_at: ZTimestamp,
     updated_at: ZTimestamp,

@@ -6,7 +6,7 @@ import { cursorDate, cursorUuid, decodeCursor, encodeCursor } from "../paginatio
 
 export type AlertJson = {
   id: string; severity: string; kind: string; campaign_id: string | null; text: string; details: unknown;
-  read: boolean; read_at: string | null; delivery_status: string; delivery_attempts: number; created_at: string;
+  read: boolean; read_at: string | null; created_at: string;
 };
 
 /** The most recent alerts, newest first (after `cursor`, the previous page's next_cursor), and how many are unread. */
@@ -28,7 +28,7 @@ export async function findAlerts({ db, limit = 20, unreadOnly = false, cursor }:
   const alerts: AlertJson[] = rows.map((a) => ({
     id: a.id, severity: a.severity, kind: a.kind, campaign_id: a.campaignId, text: a.text, details: a.details,
     read: a.readAt !== null, read_at: a.readAt?.toISOString() ?? null,
-    delivery_status: a.deliveryStatus, delivery_attempts: a.deliveryAttempts, created_at: a.createdAt.toISOString(),
+    created_at: a.createdAt.toISOString(),
   }));
   return { alerts, unread, next_cursor };
 }

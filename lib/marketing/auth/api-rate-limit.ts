@@ -10,8 +10,11 @@ import { AppError } from "../errors";
 
 export const API_RATE_WINDOW_MS = 60_000;
 
-export async function consumeApiRequest({ db, key, now, limitPerMinute }: { db: DbOrTx; key: string; now: Date; limitPerMinute: number }): Promise<{ count: number; remaining: number }> {
-  if (limitPerMinute <= 0) return { count: 0, remaining: Infinity };
+/** What the caller is told in X-RateLimit-* headers: the limit, what is left in this window, when it ends. */
+export type ApiRateState = { limit: number; count: number; remaining: number; resetAt: Date };
+
+export async function consumeApiRequest({ db, key, now, limitPerMinute }: { db: DbOrTx; key: string; now: Date; limitPerMinute: number }): Promise<ApiRateState | null> {
+  if (limitPerMinute <= 0) return null; // no limit applies
   const windowStart = new Date(Math.floor(now.getTime() / API_RATE_WINDOW_MS) * API_RATE_WINDOW_MS);
   const [row] = await db.$queryRaw<Array<{ count: number }>>(Prisma.sql`
     INSERT INTO api_rate_limits (key, window_start, count) VALUES (${key}, ${windowStart}::timestamptz, 1)
@@ -21,9 +24,11 @@ export async function consumeApiRequest({ db, key, now, limitPerMinute }: { db: 
   if (count === 1) {
     await db.$executeRaw(Prisma.sql`DELETE FROM api_rate_limits WHERE window_start < ${new Date(windowStart.getTime() - 10 * API_RATE_WINDOW_MS)}::timestamptz`);
   }
+  const resetAt = new Date(windowStart.getTime() + API_RATE_WINDOW_MS);
   if (count > limitPerMinute) {
-    const retryAfterSeconds = Math.max(1, Math.ceil((windowStart.getTime() + API_RATE_WINDOW_MS - now.getTime()) / 1000));
-    throw new AppError("RATE_LIMITED", `This API token is limited to ${limitPerMinute} requests a minute: retry after ${retryAfterSeconds} s.`, { retryAfterSeconds, limitPerMinute });
+    const retryAfterSeconds = Math.max(1, Math.ceil((resetAt.getTime() - now.getTime()) / 1000));
+    throw new AppError("RATE_LIMITED", `This API token is limited to ${limitPerMinute} requests a minute: retry after ${retryAfterSeconds} s.`,
+      { retryAfterSeconds, limitPerMinute, resetAt: resetAt.toISOString() });
   }
-  return { count, remaining: limitPerMinute - count };
+  return { limit: limitPerMinute, count, remaining: limitPerMinute - count, resetAt };
 }

@@ -7,12 +7,14 @@
  *   once a day has passed since its first attempt; the next event then goes;
  * - bounded: a few endpoints and events per run, a short timeout each; it never throws (called at the end
  *   of every processor run, it can neither block nor fail a send).
+ * - the body is the endpoint's format: "standard" (the envelope below) or "slack" (what Slack and Teams
+ *   incoming webhooks accept: `text` first; for alert.created the alert's own fields), signed either way.
  * "Send again" re-sends one delivery now, out of order, at an admin's request.
  */
 import { classifyError } from "@/lib/whatsapp/errors";
 import { Prisma, type Db } from "../db";
 import { AppError } from "../errors";
-import { TEST_EVENT_TYPE } from "./event-types";
+import { TEST_EVENT_TYPE, type EndpointFormat } from "./event-types";
 import { outboundUrlProblem, type Resolve } from "./network-guard";
 import { SIGNATURE_HEADER, signatureHeader } from "./sign-payload";
 import type { Principal } from "../auth/api-tokens";
@@ -30,9 +32,9 @@ export const EVENT_DELIVERY = {
 
 export type DeliverEventsResult = { delivered: number; retrying: number; failed: number };
 
-type Deps = { db: Db; now: Date; fetch?: typeof fetch; resolve?: Resolve };
+type Deps = { db: Db; now: Date; fetch?: typeof fetch; resolve?: Resolve; /** per request (default EVENT_DELIVERY.timeoutMs) */ timeoutMs?: number };
 
-type EndpointRow = { id: string; url: string; secret: string; allow_private_network: boolean };
+type EndpointRow = { id: string; url: string; secret: string; allow_private_network: boolean; format: string };
 type DueRow = { id: bigint; event_id: bigint; attempts: number; next_attempt_at: Date | null; first_attempt_at: Date | null; type: string; data: unknown; created_at: Date };
 
 /** The JSON body of an event: { id, type, created_at, data } (message.failed gets the error's class). */
@@ -45,6 +47,27 @@ export function eventBody(ev: { eventId: bigint; type: string; data: unknown; cr
   return JSON.stringify({ id: `evt_${ev.eventId}`, type: ev.type, created_at: ev.createdAt.toISOString(), data });
 }
 
+/**
+ * The body for a Slack/Teams incoming webhook. alert.created: the alert as it always was posted
+ * ({ text, severity, kind, campaign_id, created_at, details }; its text is already safe to post, see
+ * alert-text.ts). Any other event: only its type and id in `text` (customer-controlled strings stay in `data`).
+ */
+export function slackBody(ev: { eventId: bigint; type: string; data: unknown; createdAt: Date }): string {
+  const data = (ev.data && typeof ev.data === "object" ? ev.data : {}) as Record<string, unknown>;
+  if (ev.type === "alert.created") {
+    const createdAt = typeof data.created_at === "string" ? new Date(data.created_at) : ev.createdAt;
+    return JSON.stringify({
+      text: data.text, severity: data.severity, kind: data.kind, campaign_id: data.campaign_id ?? null,
+      created_at: createdAt.toISOString(), details: data.details ?? {},
+    });
+  }
+  return JSON.stringify({ text: `WhatsApp Campaigns event ${ev.type} (evt_${ev.eventId})`, type: ev.type, created_at: ev.createdAt.toISOString(), data: ev.data });
+}
+
+function bodyFor(format: string, ev: { eventId: bigint; type: string; data: unknown; createdAt: Date }): string {
+  return (format as EndpointFormat) === "slack" ? slackBody(ev) : eventBody(ev);
+}
+
 type Attempt = { ok: boolean; status: number | null; error: string | null };
 
 async function send(deps: Deps, endpoint: EndpointRow, ev: { eventId: bigint; type: string }, body: string): Promise<Attempt> {
@@ -55,7 +78,7 @@ async function send(deps: Deps, endpoint: EndpointRow, ev: { eventId: bigint; ty
     const res = await (deps.fetch ?? fetch)(endpoint.url, {
       method: "POST",
       redirect: "manual",
-      signal: AbortSignal.timeout(EVENT_DELIVERY.timeoutMs),
+      signal: AbortSignal.timeout(deps.timeoutMs ?? EVENT_DELIVERY.timeoutMs),
       headers: {
         "content-type": "application/json",
         "user-agent": "WhatsAppCampaigns-Webhooks/1.0",
@@ -95,7 +118,7 @@ export async function deliverEvents(deps: Deps & { endpointId?: string }): Promi
       const [endpoint] = await db.$queryRaw<EndpointRow[]>(Prisma.sql`
         UPDATE webhook_endpoints SET lease_until = ${new Date(now.getTime() + EVENT_DELIVERY.leaseMs)}::timestamptz
         WHERE id = ${endpoint_id}::uuid AND enabled AND (lease_until IS NULL OR lease_until < ${now}::timestamptz)
-        RETURNING id::text AS id, url, secret, allow_private_network`);
+        RETURNING id::text AS id, url, secret, allow_private_network, format`);
       if (!endpoint) continue; // disabled, or another run owns this queue
       try {
         await drainEndpoint(deps, endpoint, result);
@@ -120,7 +143,7 @@ async function drainEndpoint(deps: Deps, endpoint: EndpointRow, result: DeliverE
       ORDER BY d.event_id LIMIT 1`);
     if (!head || (head.next_attempt_at && head.next_attempt_at > now)) return; // the head waits: so do the others
     const ev = { eventId: head.event_id, type: head.type, data: head.data, createdAt: head.created_at };
-    const attempt = await send(deps, endpoint, ev, eventBody(ev));
+    const attempt = await send(deps, endpoint, ev, bodyFor(endpoint.format, ev));
     if (attempt.ok) {
       await record(db, head.id, now, attempt, { status: "delivered", nextAttemptAt: null });
       result.delivered++;
@@ -163,7 +186,7 @@ export async function resendDelivery(deps: Deps & { endpointId: string; delivery
     WHERE d.id = ${id}::bigint AND d.endpoint_id = ${endpoint.id}::uuid`);
   if (!d) throw new AppError("NOT_FOUND", "No delivery with this id for this endpoint.");
   const ev = { eventId: d.event_id, type: d.type, data: d.data, createdAt: d.created_at };
-  const attempt = await send(deps, { id: endpoint.id, url: endpoint.url, secret: endpoint.secret, allow_private_network: endpoint.allowPrivateNetwork }, ev, eventBody(ev));
+  const attempt = await send(deps, { id: endpoint.id, url: endpoint.url, secret: endpoint.secret, allow_private_network: endpoint.allowPrivateNetwork, format: endpoint.format }, ev, bodyFor(endpoint.format, ev));
   const status = attempt.ok ? "delivered" : d.status === "pending" ? "pending" : d.status === "delivered" ? "delivered" : "failed";
   await record(deps.db, d.id, deps.now, attempt, { status, nextAttemptAt: attempt.ok ? null : d.next_attempt_at });
   return getDelivery(deps.db, endpoint.id, d.id);

@@ -9,7 +9,12 @@ export const EVENT_TYPES = [
   "customer.subscribed",
   "message.failed",
   "reply.received",
+  "alert.created",
 ] as const;
+
+/** How a delivery's body is shaped: the signed envelope, or what Slack/Teams incoming webhooks accept. */
+export const ENDPOINT_FORMATS = ["standard", "slack"] as const;
+export type EndpointFormat = (typeof ENDPOINT_FORMATS)[number];
 
 /** Sent only by "send test event", to the one endpoint. */
 export const TEST_EVENT_TYPE = "endpoint.test";

@@ -8,7 +8,7 @@ import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
 import type { Db } from "../db";
 import { AppError } from "../errors";
-import { EVENT_TYPES, ZEventType } from "./event-types";
+import { ENDPOINT_FORMATS, EVENT_TYPES, ZEventType } from "./event-types";
 import { outboundUrlProblem, type Resolve } from "./network-guard";
 import { generateEndpointSecret } from "./sign-payload";
 
@@ -20,9 +20,11 @@ const fields = {
   event_types: z.array(ZEventType).min(1).max(EVENT_TYPES.length).transform((t) => [...new Set(t)]),
   enabled: z.boolean(),
   allow_private_network: z.boolean(),
+  /** standard: the signed event envelope; slack: a Slack/Teams incoming-webhook body (`text` first) */
+  format: z.enum(ENDPOINT_FORMATS),
 };
 export const ZCreateWebhookEndpoint = z
-  .object({ ...fields, enabled: fields.enabled.default(true), allow_private_network: fields.allow_private_network.default(false) })
+  .object({ ...fields, enabled: fields.enabled.default(true), allow_private_network: fields.allow_private_network.default(false), format: fields.format.default("standard") })
   .strict();
 export const ZUpdateWebhookEndpoint = z.object(fields).partial().strict();
 export type TCreateWebhookEndpoint = z.input<typeof ZCreateWebhookEndpoint>;
@@ -36,6 +38,8 @@ export function webhookEndpointJson(e: WebhookEndpoint) {
     event_types: e.eventTypes,
     enabled: e.enabled,
     allow_private_network: e.allowPrivateNetwork,
+    format: e.format,
+    managed_by: e.managedBy,
     secret: e.secret,
     created_at: e.createdAt.toISOString(),
     updated_at: e.updatedAt.toISOString(),
@@ -44,6 +48,11 @@ export function webhookEndpointJson(e: WebhookEndpoint) {
 
 export function assertAdmin(principal: Principal | null | undefined) {
   if (principal && principal.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin can manage webhook endpoints.");
+}
+
+/** An endpoint the environment configures (ALERT_WEBHOOK_URL) changes with the environment only. */
+function assertNotManaged(e: WebhookEndpoint) {
+  if (e.managedBy) throw new AppError("CONFLICT", `This endpoint is configured by ${e.managedBy}: change or unset that variable instead.`);
 }
 
 async function assertUrlAllowed(url: string, allowPrivateNetwork: boolean, resolve?: Resolve) {
@@ -80,7 +89,7 @@ export async function createWebhookEndpoint({ db, now, principal, input, resolve
     const e = await tx.webhookEndpoint.create({
       data: {
         url: data.url, description: data.description ?? null, eventTypes: data.event_types, enabled: data.enabled,
-        allowPrivateNetwork: data.allow_private_network, secret: generateEndpointSecret(), createdAt: now, updatedAt: now,
+        allowPrivateNetwork: data.allow_private_network, format: data.format, secret: generateEndpointSecret(), createdAt: now, updatedAt: now,
       },
     });
     await audit(tx, { actor: principal?.actor ?? "system", action: "webhook_endpoint.create", entityType: "webhook_endpoint", entityId: e.id, now,
@@ -96,6 +105,7 @@ export async function updateWebhookEndpoint({ db, now, principal, endpointId, in
   assertAdmin(principal);
   const data = ZUpdateWebhookEndpoint.parse(input);
   const current = await loadEndpoint(db, endpointId);
+  assertNotManaged(current);
   const url = data.url ?? current.url;
   const allow = data.allow_private_network ?? current.allowPrivateNetwork;
   if (data.url !== undefined || data.allow_private_network !== undefined) await assertUrlAllowed(url, allow, resolve);
@@ -107,6 +117,7 @@ export async function updateWebhookEndpoint({ db, now, principal, endpointId, in
         ...(data.description !== undefined ? { description: data.description ?? null } : {}),
         ...(data.event_types ? { eventTypes: data.event_types } : {}),
         ...(data.enabled !== undefined ? { enabled: data.enabled } : {}),
+        ...(data.format !== undefined ? { format: data.format } : {}),
       },
     });
     await audit(tx, { actor: principal?.actor ?? "system", action: "webhook_endpoint.update", entityType: "webhook_endpoint", entityId: e.id, now, details: { ...data } });
@@ -118,6 +129,7 @@ export async function updateWebhookEndpoint({ db, now, principal, endpointId, in
 export async function deleteWebhookEndpoint({ db, now, principal, endpointId }: { db: Db; now: Date; principal?: Principal | null; endpointId: string }) {
   assertAdmin(principal);
   const current = await loadEndpoint(db, endpointId);
+  assertNotManaged(current);
   await db.$transaction(async (tx) => {
     await tx.webhookEndpoint.delete({ where: { id: current.id } });
     await audit(tx, { actor: principal?.actor ?? "system", action: "webhook_endpoint.delete", entityType: "webhook_endpoint", entityId: current.id, now, details: { url: current.url } });

@@ -37,7 +37,8 @@ import { AppError } from "../errors";
 import { hasStrandedRecipients, packSchedule } from "../recipients/pack-schedule";
 import { createAlert } from "../alerts/create-alert";
 import { alertLiteral } from "../alerts/alert-text";
-import { ALERT_DELIVERY, deliverAlerts } from "../alerts/deliver-alerts";
+import { ALERT_ENDPOINT_MANAGER, syncAlertEndpoint } from "../events/alert-endpoint";
+import { deliverEvents, EVENT_DELIVERY } from "../events/deliver-events";
 import { recordAccountError } from "../sending/account-health";
 import { enforceFailureGuard } from "../sending/failure-guard";
 import { firstSendableDay, readSendWindow, windowPhase } from "../sending/send-window";
@@ -82,7 +83,7 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
   db: Db; now: Date; whatsapp: WhatsAppClient; config: EngineConfig; date?: Day; log?: ProcessingLog;
   /** performance.now() when the request started (`now` is that instant); default: the call */
   startedAt?: number;
-  /** for the alert outbox (default: global fetch) */
+  /** for outbound event delivery at the end (default: global fetch) */
   fetch?: typeof fetch;
 }): Promise<DailyProcessingResult> {
   if (date !== undefined && !isDay(date)) throw new AppError("VALIDATION_FAILED", "date must be YYYY-MM-DD.", [{ path: "date", message: "must be a date YYYY-MM-DD" }]);
@@ -102,6 +103,11 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
   // the rate sends went out at in this run (requests / ms), to size the last batch to the time left
   let started = 0;
   let sendingMs = 0;
+
+  if (config.alertWebhookUrl !== undefined) {
+    // before anything can raise an alert: the alert endpoint must exist for alert.created to be emitted
+    await syncAlertEndpoint({ db, now, url: config.alertWebhookUrl, allowPrivateNetwork: config.alertWebhookAllowPrivateNetwork ?? false });
+  }
 
   const result: DailyProcessingResult = {
     date: due, campaigns_processed: 0, messages_sent: 0, failed: 0, skipped: 0, unknown: 0, retried: 0, deferred: 0,
@@ -244,12 +250,13 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
   }
 
   const alertTime = config.deadlineMs === undefined ? Infinity : t0 + config.deadlineMs - performance.now();
-  if (config.alertWebhookUrl !== undefined && alertTime >= 1_000) {
-    // bounded by the deadline: each post's timeout and how many are posted fit the time left
-    const timeoutMs = Math.min(ALERT_DELIVERY.timeoutMs, alertTime);
-    const limit = Math.max(1, Math.min(ALERT_DELIVERY.batch, Math.floor(alertTime / timeoutMs)));
-    const delivered = await deliverAlerts({ db, now: clock(), url: config.alertWebhookUrl, fetch: fetchFn, timeoutMs, limit });
-    if (delivered.delivered + delivered.retrying + delivered.failed > 0) log("alerts", delivered);
+  if (config.alertWebhookUrl && alertTime >= 1_000) {
+    // this run's alerts go out now (the alert endpoint's queue only; every endpoint's is delivered after the run
+    // by the route), each request's timeout bounded by the time left before the deadline
+    const timeoutMs = Math.min(EVENT_DELIVERY.timeoutMs, alertTime);
+    const [alertEndpoint] = await db.$queryRaw<Array<{ id: string }>>(Prisma.sql`SELECT id::text AS id FROM webhook_endpoints WHERE managed_by = ${ALERT_ENDPOINT_MANAGER}`);
+    const delivered = alertEndpoint ? await deliverEvents({ db, now: clock(), fetch: fetchFn, timeoutMs, endpointId: alertEndpoint.id }) : null;
+    if (delivered && delivered.delivered + delivered.retrying + delivered.failed > 0) log("alerts", delivered);
   }
 
   const [{ n }] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`

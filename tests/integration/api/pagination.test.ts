@@ -81,8 +81,8 @@ describe("cursor pagination", () => {
     expect(ids).toEqual(before);
 
     await e.db.$executeRaw(Prisma.sql`
-      INSERT INTO alerts (id, severity, kind, text, details, delivery_status, created_at)
-      SELECT gen_random_uuid(), 'info', 'test', 'Alert ' || g, '{}'::jsonb, 'skipped', now() - g * interval '1 minute' FROM generate_series(1, 5) g`);
+      INSERT INTO alerts (id, severity, kind, text, details, created_at)
+      SELECT gen_random_uuid(), 'info', 'test', 'Alert ' || g, '{}'::jsonb, now() - g * interval '1 minute' FROM generate_series(1, 5) g`);
     const alertIds = await walk(async (cursor) => {
       const r = await request(alerts.GET, { query: { limit: "2", ...(cursor ? { cursor } : {}) } });
       return { ids: r.body.alerts.map((x: { id: string }) => x.id), next: r.body.next_cursor };

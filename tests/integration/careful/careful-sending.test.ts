@@ -3,7 +3,7 @@
  * with an injected clock: send windows (activation on allowed days only, a window closing during a run,
  * rollover), the frequency cap across overlapping campaigns and concurrent processors, 131049 deferring a
  * customer everywhere, the failure guard, quality webhooks holding and releasing sends, and alerts
- * delivered to a loopback receiver with a retry.
+ * delivered to a loopback receiver with a retry (ALERT_WEBHOOK_URL is a webhook endpoint for alert.created).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,7 +15,11 @@ import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
 import { getCampaignStats } from "@/lib/marketing/stats/get-campaign-stats";
-import { deliverAlerts } from "@/lib/marketing/alerts/deliver-alerts";
+import { deliverEvents } from "@/lib/marketing/events/deliver-events";
+import { ALERT_ENDPOINT_MANAGER, alertEndpointAllowsPrivateNetwork } from "@/lib/marketing/events/alert-endpoint";
+import { verifySignatureHeader } from "@/lib/marketing/events/sign-payload";
+import { deleteWebhookEndpoint, updateWebhookEndpoint } from "@/lib/marketing/events/webhook-endpoints";
+import { AppError } from "@/lib/marketing/errors";
 import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
 import { createApiToken } from "@/lib/marketing/auth/api-tokens";
 import { updateSendingSettings } from "@/lib/marketing/sending/sending-settings";
@@ -48,7 +52,7 @@ beforeEach(async () => {
   e.graph.reset();
   await e.db.$executeRaw`UPDATE marketing_campaigns SET status = 'cancelled' WHERE status IN ('active', 'paused', 'draft')`;
   await e.db.$executeRaw`UPDATE settings SET frequency_cap = NULL, send_hold = false, send_hold_reason = NULL, send_hold_since = NULL, default_send_window = NULL`;
-  await e.db.$executeRaw`UPDATE alerts SET delivery_status = 'skipped' WHERE delivery_status = 'pending'`;
+  await e.db.$executeRaw`DELETE FROM webhook_endpoints`; // each test configures ALERT_WEBHOOK_URL itself
 });
 
 const config = (over: Partial<EngineConfig> = {}): EngineConfig => ({ timezone: TZ, messagingLimit: null, timeBudgetMs: 50_000, staleClaimMs: 10 * 60_000, ...over });
@@ -377,7 +381,7 @@ describe("account health", () => {
 
 describe("alerts", () => {
   it("are listed with unread first-class, marked read, and delivered to a webhook with a retry after a failure", async () => {
-    const received: Array<{ text: string; kind: string }> = [];
+    const received: Array<{ body: string; signature: string | undefined }> = [];
     let failures = 1;
     const server = http.createServer((req, res) => {
       let body = "";
@@ -387,30 +391,48 @@ describe("alerts", () => {
           res.writeHead(500).end("boom");
           return;
         }
-        received.push(JSON.parse(body));
+        received.push({ body, signature: req.headers["x-wac-signature"] as string | undefined });
         res.writeHead(200, { "content-type": "text/plain" }).end("ok");
       });
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    // a loopback ALERT_WEBHOOK_URL may be called outside production only (or with ALERT_WEBHOOK_ALLOW_PRIVATE_NETWORK=1)
+    const allow = alertEndpointAllowsPrivateNetwork({ url, production: false, explicitlyAllowed: false });
+    expect(allow).toBe(true);
+    expect(alertEndpointAllowsPrivateNetwork({ url, production: true, explicitlyAllowed: false })).toBe(false);
+    expect(alertEndpointAllowsPrivateNetwork({ url: "http://10.0.0.5/hook", production: false, explicitlyAllowed: false })).toBe(false);
     try {
       const phones = await customers(2);
       const c = await campaign(phones, { limit: 10, start: "2025-02-07" });
-      const r = await run("2025-02-07T15:00:00Z", { alertWebhookUrl: url });
+      const r = await run("2025-02-07T15:00:00Z", { alertWebhookUrl: url, alertWebhookAllowPrivateNetwork: allow });
       expect(r.completed_campaigns).toEqual([c.id]);
-      let alert = await e.db.alert.findFirstOrThrow({ where: { campaignId: c.id, kind: "campaign_completed" } });
-      expect(alert).toMatchObject({ deliveryStatus: "pending", deliveryAttempts: 1, lastError: "HTTP 500" });
-      expect(alert.nextDeliveryAt!.getTime()).toBeGreaterThan(new Date("2025-02-07T15:00:20Z").getTime());
+      const alert = await e.db.alert.findFirstOrThrow({ where: { campaignId: c.id, kind: "campaign_completed" } });
+      const endpoint = await e.db.webhookEndpoint.findUniqueOrThrow({ where: { managedBy: ALERT_ENDPOINT_MANAGER } });
+      expect(endpoint).toMatchObject({ url, enabled: true, format: "slack", eventTypes: ["alert.created"], allowPrivateNetwork: true });
+      const delivery = async () => {
+        const rows = await e.db.$queryRaw<Array<{ status: string; attempts: number; last_error: string | null; next_attempt_at: Date | null }>>(Prisma.sql`
+          SELECT d.status, d.attempts, d.last_error, d.next_attempt_at FROM webhook_deliveries d JOIN outbound_events ev ON ev.id = d.event_id
+          WHERE d.endpoint_id = ${endpoint.id}::uuid AND ev.type = 'alert.created' AND ev.data->>'alert_id' = ${alert.id}`);
+        expect(rows).toHaveLength(1);
+        return rows[0];
+      };
+      const first = await delivery();
+      expect(first).toMatchObject({ status: "pending", attempts: 1, last_error: "HTTP 500" });
+      expect(first.next_attempt_at!.getTime()).toBeGreaterThan(new Date("2025-02-07T15:00:20Z").getTime());
       // not before the backoff, then delivered
-      expect((await deliverAlerts({ db: e.db, now: new Date("2025-02-07T15:00:10Z"), url })).delivered).toBe(0);
-      expect((await deliverAlerts({ db: e.db, now: new Date("2025-02-07T15:01:00Z"), url })).delivered).toBe(1);
-      alert = await e.db.alert.findFirstOrThrow({ where: { id: alert.id } });
-      expect(alert).toMatchObject({ deliveryStatus: "delivered", deliveryAttempts: 2 });
+      expect((await deliverEvents({ db: e.db, now: new Date("2025-02-07T15:00:10Z") })).delivered).toBe(0);
+      expect((await deliverEvents({ db: e.db, now: new Date("2025-02-07T15:01:00Z") })).delivered).toBe(1);
+      expect(await delivery()).toMatchObject({ status: "delivered", attempts: 2 });
       expect(received).toHaveLength(1);
-      expect(received[0].kind).toBe("campaign_completed");
-      expect(received[0].text).toContain("completed: 2 sent");
+      // the Slack/Teams body, as it always was, and signed like every delivery
+      const posted = JSON.parse(received[0].body);
+      expect(Object.keys(posted)).toEqual(["text", "severity", "kind", "campaign_id", "created_at", "details"]);
+      expect(posted).toMatchObject({ kind: "campaign_completed", severity: alert.severity, campaign_id: c.id, created_at: alert.createdAt.toISOString() });
+      expect(posted.text).toContain("completed: 2 sent");
+      expect(verifySignatureHeader({ secret: endpoint.secret, header: received[0].signature ?? null, body: received[0].body, nowSeconds: Date.parse("2025-02-07T15:01:00Z") / 1000 })).toBe(true);
       // delivered once: nothing more to post
-      expect((await deliverAlerts({ db: e.db, now: new Date("2025-02-07T16:00:00Z"), url })).delivered).toBe(0);
+      expect((await deliverEvents({ db: e.db, now: new Date("2025-02-07T16:00:00Z") })).delivered).toBe(0);
       setClock("2025-02-07T16:00:00Z");
       const list = await call(alertsRoute.GET, { query: { unread: "true" } });
       expect(list.body.alerts.map((a: { id: string }) => a.id)).toContain(alert.id);
@@ -437,7 +459,7 @@ describe("alerts", () => {
       const phones = await customers(1);
       const name = "<!channel> @here <@U024BE7LH> [win](https://evil.example) <https://evil.example|open>";
       const c = await campaign(phones, { limit: 10, start: "2025-02-07", extra: { name } });
-      await run("2025-02-07T15:00:00Z", { alertWebhookUrl: url });
+      await run("2025-02-07T15:00:00Z", { alertWebhookUrl: url, alertWebhookAllowPrivateNetwork: true });
       const text = received.find((a) => a.text.includes("completed"))?.text ?? "";
       expect(text).toContain("completed: 1 sent");
       for (const active of [/<!channel>/, /<@U/, /(^|\s)@here\b/, /\]\(/, /<https?:/]) expect(text).not.toMatch(active);
@@ -451,7 +473,34 @@ describe("alerts", () => {
   it("never fails a run when the receiver is down", async () => {
     const phones = await customers(1);
     await campaign(phones, { limit: 10, start: "2025-02-07" });
-    const r = await run("2025-02-07T15:00:00Z", { alertWebhookUrl: "http://127.0.0.1:9/unreachable" });
+    const r = await run("2025-02-07T15:00:00Z", { alertWebhookUrl: "http://127.0.0.1:9/unreachable", alertWebhookAllowPrivateNetwork: true });
     expect(r.messages_sent).toBe(1);
+  });
+
+  it("ALERT_WEBHOOK_URL is one endpoint kept in step with the variable: refused when private, not editable, disabled when unset", async () => {
+    const phones = await customers(2);
+    await campaign(phones, { limit: 10, start: "2025-02-07" });
+    // a private URL without the allowance: the endpoint exists, but every attempt is refused before any request
+    await run("2025-02-07T15:00:00Z", { alertWebhookUrl: "http://127.0.0.1:9/private", alertWebhookAllowPrivateNetwork: false });
+    const endpoint = await e.db.webhookEndpoint.findUniqueOrThrow({ where: { managedBy: ALERT_ENDPOINT_MANAGER } });
+    expect(endpoint).toMatchObject({ url: "http://127.0.0.1:9/private", enabled: true, allowPrivateNetwork: false });
+    const [refused] = await e.db.webhookDelivery.findMany({ where: { endpointId: endpoint.id }, orderBy: { id: "asc" } });
+    expect(refused.lastError).toMatch(/^refused: .*loopback, link-local or private/);
+    // admins see it but cannot change or delete it: the environment owns it
+    const admin = { kind: "user" as const, id: "x", role: "admin" as const, actor: "user:x" };
+    for (const attempt of [
+      () => updateWebhookEndpoint({ db: e.db, now: new Date(), principal: admin, endpointId: endpoint.id, input: { enabled: false } }),
+      () => deleteWebhookEndpoint({ db: e.db, now: new Date(), principal: admin, endpointId: endpoint.id }),
+    ]) {
+      await expect(attempt()).rejects.toSatisfy((error: unknown) => error instanceof AppError && error.code === "CONFLICT");
+    }
+    // the same variable again changes nothing; unset disables the endpoint (its log stays) and alerts are no longer queued
+    await run("2025-02-07T15:01:00Z", { alertWebhookUrl: "http://127.0.0.1:9/private", alertWebhookAllowPrivateNetwork: false });
+    expect((await e.db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).updatedAt).toEqual(endpoint.updatedAt);
+    await run("2025-02-07T15:02:00Z", { alertWebhookUrl: null });
+    expect(await e.db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({ enabled: false });
+    const events = await e.db.outboundEvent.count({ where: { type: "alert.created" } });
+    await e.db.$executeRaw`INSERT INTO alerts (id, severity, kind, text, dedupe_key) VALUES (gen_random_uuid(), 'info', 'test', 'After unset', 'after-unset')`;
+    expect(await e.db.outboundEvent.count({ where: { type: "alert.created" } })).toBe(events);
   });
 });

@@ -35,7 +35,8 @@ async function get(token: string) {
   const req = new NextRequest("http://localhost/api/marketing/campaigns", { headers: { authorization: `Bearer ${token}` } });
   const res = await campaignsRoute.GET(req, { params: Promise.resolve({}) });
   const text = await res.text();
-  return { status: res.status, retryAfter: res.headers.get("retry-after"), body: text ? JSON.parse(text) : undefined };
+  const rate = { limit: res.headers.get("x-ratelimit-limit"), remaining: res.headers.get("x-ratelimit-remaining"), reset: res.headers.get("x-ratelimit-reset") };
+  return { status: res.status, retryAfter: res.headers.get("retry-after"), rate, body: text ? JSON.parse(text) : undefined };
 }
 
 async function newToken(name: string, expiresInDays?: number, now = new Date()) {
@@ -87,15 +88,27 @@ describe("per-token rate limit (API_RATE_LIMIT_PER_MINUTE=5 here)", () => {
     at("2026-05-01T12:00:45Z");
     const a = await newToken("a");
     const b = await newToken("b");
-    for (let i = 0; i < 5; i++) expect((await get(a.token)).status).toBe(200);
+    const windowEnd = String(Date.parse("2026-05-01T12:01:00Z") / 1000);
+    for (let i = 0; i < 5; i++) {
+      const ok = await get(a.token);
+      expect(ok.status).toBe(200);
+      expect(ok.rate).toEqual({ limit: "5", remaining: String(4 - i), reset: windowEnd });
+    }
     const limited = await get(a.token);
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe("RATE_LIMITED");
     expect(limited.retryAfter).toBe("15");
+    expect(limited.rate).toEqual({ limit: "5", remaining: "0", reset: windowEnd });
     expect(limited.body.error.details).toMatchObject({ retryAfterSeconds: 15, limitPerMinute: 5 });
-    expect((await get(b.token)).status).toBe(200);
-    // the deployment's own MARKETING_API_TOKEN is not a Settings token: not limited
-    for (let i = 0; i < 7; i++) expect((await get(TOKEN)).status).toBe(200);
+    const other = await get(b.token);
+    expect(other.status).toBe(200);
+    expect(other.rate).toEqual({ limit: "5", remaining: "4", reset: windowEnd });
+    // the deployment's own MARKETING_API_TOKEN is not a Settings token: not limited, and told nothing about limits
+    for (let i = 0; i < 7; i++) {
+      const env = await get(TOKEN);
+      expect(env.status).toBe(200);
+      expect(env.rate).toEqual({ limit: null, remaining: null, reset: null });
+    }
 
     at("2026-05-01T12:01:00Z");
     expect((await get(a.token)).status).toBe(200);

@@ -178,9 +178,30 @@ describe("sign-in limits (Postgres state)", () => {
       const json = (await res.json()) as { url: string; error: { code: string } };
       expect(new URL(json.url).searchParams.get("error")).toBe("RATE_LIMITED");
       expect(json.error.code).toBe("RATE_LIMITED");
+      expect(res.headers.get("x-request-id")).toMatch(/^req_[0-9a-f]{32}$/);
     }
+    // the caller's own request id is answered back
+    expect((await post({ "x-forwarded-for": "198.51.100.200", "x-request-id": "signin-trace-0001" })).headers.get("x-request-id")).toBe("signin-trace-0001");
     // the same account from another client is not locked
     expect(await loginLockedFor({ db, email: "known@example.com", clientKey: "192.0.2.1", now: new Date() })).toBeNull();
+  });
+});
+
+describe("the sign-in route's errors", () => {
+  it("an error raised while answering is the shared { error: { code, message } } with X-Request-Id, never an unshaped 500", async () => {
+    const route = await import("@/app/api/auth/[...nextauth]/route");
+    // outside Next's request scope next-auth cannot read the cookies (next/headers throws): an unexpected error
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const res = await route.GET(new NextRequest("http://localhost/api/auth/session", { headers: { "x-request-id": "signin-trace-0002" } }),
+        { params: Promise.resolve({ nextauth: ["session"] }) });
+      expect(res.status).toBe(500);
+      expect(res.headers.get("x-request-id")).toBe("signin-trace-0002");
+      expect(await res.json()).toEqual({ error: { code: "INTERNAL", message: "Something went wrong on our side. Try again." } });
+      expect(errors.mock.calls.some((c) => String(c[0]).includes("request_id=signin-trace-0002"))).toBe(true);
+    } finally {
+      errors.mockRestore();
+    }
   });
 });
 

@@ -120,3 +120,29 @@ describe("POST", () => {
     expect((await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: recipients[0].id } })).status).toBe("queued");
   });
 });
+
+describe("conventions", () => {
+  it("every answer carries X-Request-Id (the caller's own when sane) and refusals use the shared { error: { code, message } } shape", async () => {
+    const id = (res: Response) => res.headers.get("x-request-id");
+    const ok = await route.GET(new NextRequest(`${URL_}?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=42`));
+    expect(id(ok)).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(await ok.text()).toBe("42");
+    const refused = await route.GET(new NextRequest(`${URL_}?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=42`, { headers: { "x-request-id": "meta-check-0001" } }));
+    expect(refused.status).toBe(403);
+    expect(id(refused)).toBe("meta-check-0001");
+    expect(await refused.json()).toEqual({ error: { code: "FORBIDDEN", message: "Verification failed." } });
+
+    const unsigned = await post("{}", { "x-request-id": "bad id with spaces" });
+    expect(unsigned.status).toBe(401);
+    expect(id(unsigned)).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(await unsigned.json()).toEqual({ error: { code: "INVALID_SIGNATURE", message: "Missing or invalid X-Hub-Signature-256." } });
+    const notJson = await signed("{", { "x-request-id": "meta-delivery-0002" });
+    expect(notJson.status).toBe(400);
+    expect(id(notJson)).toBe("meta-delivery-0002");
+    expect(await notJson.json()).toEqual({ error: { code: "INVALID_JSON", message: "The request body is not valid JSON." } });
+    const accepted = await signed('{"object":"whatsapp_business_account","entry":[]}', { "x-request-id": "meta-delivery-0003" });
+    expect(accepted.status).toBe(200);
+    expect(id(accepted)).toBe("meta-delivery-0003");
+    await afterWork();
+  });
+});

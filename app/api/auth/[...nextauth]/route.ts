@@ -3,11 +3,14 @@
  * answered 429 with Retry-After before next-auth runs (the lock lives in Postgres: lib/marketing/auth/login.ts).
  * The body keeps next-auth's shape ({ url } carrying error=RATE_LIMITED), so signIn() in the login form
  * reports the error like any other and the form shows how long to wait.
+ * Every answer carries X-Request-Id; an error our code raises here is answered `{ error: { code, message, details } }`
+ * (plainRoute) — next-auth's own answers to failed credentials stay its redirects.
  */
 import NextAuth from "next-auth";
 import { NextResponse, type NextRequest } from "next/server";
 import { authOptions, clientKeyFromHeaders } from "@/lib/auth";
 import { getDb } from "@/lib/db";
+import { plainRoute } from "@/lib/http/api-route";
 import { loginLockedFor } from "@/lib/marketing/auth/login";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
@@ -29,7 +32,7 @@ async function credentialsEmail(req: NextRequest): Promise<string | null> {
   }
 }
 
-export async function POST(req: NextRequest, ctx: Context): Promise<Response> {
+export const POST = plainRoute(async (req: NextRequest, ctx: Context): Promise<Response> => {
   const segments = (await ctx.params).nextauth ?? [];
   if (segments[0] === "callback" && segments[1] === "credentials") {
     const email = await credentialsEmail(req);
@@ -45,6 +48,6 @@ export async function POST(req: NextRequest, ctx: Context): Promise<Response> {
     }
   }
   return handler(req, ctx);
-}
+});
 
-export const GET = (req: NextRequest, ctx: Context) => handler(req, ctx);
+export const GET = plainRoute((req: NextRequest, ctx: Context) => handler(req, ctx));

@@ -9,7 +9,7 @@
 import { after, NextResponse, type NextRequest } from "next/server";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { errorResponse, readBodyBytes } from "@/lib/http/api-route";
+import { errorResponse, plainRoute, readBodyBytes } from "@/lib/http/api-route";
 import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
 import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
 import { verifyWebhookSignature } from "@/lib/whatsapp/webhook/signature";
@@ -20,7 +20,7 @@ export const runtime = "nodejs";
 
 const MAX_WEBHOOK_BODY_BYTES = 3 * 1024 * 1024;
 
-export async function GET(req: NextRequest) {
+export const GET = plainRoute(async (req: NextRequest) => {
   const q = req.nextUrl.searchParams;
   const expected = getEnv().WHATSAPP_VERIFY_TOKEN;
   const challenge = q.get("hub.challenge") ?? "";
@@ -28,9 +28,9 @@ export async function GET(req: NextRequest) {
     return new NextResponse(challenge, { status: 200, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
   return errorResponse("FORBIDDEN", "Verification failed.");
-}
+});
 
-export async function POST(req: NextRequest) {
+export const POST = plainRoute(async (req: NextRequest) => {
   const env = getEnv();
   let raw: Buffer | null;
   try {
@@ -72,4 +72,4 @@ export async function POST(req: NextRequest) {
     await apply();
   }
   return NextResponse.json({ ok: true, ...stored });
-}
+});
