@@ -45,7 +45,7 @@ export async function activateCampaign({ db, now, timezone, campaignId, startDat
     await packSchedule(tx, { campaignId: c.id, fromDay: start, dailyLimit: c.dailySendLimit, now, timezone, window: readSendWindow(c.sendWindow) });
     await tx.marketingCampaign.update({
       where: { id: c.id },
-      data: { status: "active", startDate: dayToDate(start), startedAt: now, updatedAt: now, pauseReason: null, pausedBy: null },
+      data: { status: "active", startDate: dayToDate(start), startedAt: now, updatedAt: now, pauseReason: null, pausedBy: null, pausedByActor: null },
     });
     const extent = await scheduleExtent(tx, c.id);
     await audit(tx, { actor: principal?.actor ?? "system", action: "campaign.activate", entityType: "campaign", entityId: c.id, details: { start_date: start, recipients: pending }, now });

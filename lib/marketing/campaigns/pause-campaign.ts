@@ -15,7 +15,7 @@ export async function pauseCampaign({ db, now, campaignId, principal, reason }: 
     if (c.status !== "active") throw new AppError("INVALID_TRANSITION", `Only an active campaign can be paused; this one is ${c.status}.`, { status: c.status });
     await tx.marketingCampaign.update({
       where: { id: c.id },
-      data: { status: "paused", pausedAt: now, pausedBy: "user", pauseReason: reason ?? null, updatedAt: now },
+      data: { status: "paused", pausedAt: now, pausedBy: "user", pausedByActor: principal?.actor ?? "system", pauseReason: reason ?? null, updatedAt: now },
     });
     await audit(tx, { actor: principal?.actor ?? "system", action: "campaign.pause", entityType: "campaign", entityId: c.id, details: reason ? { reason } : {}, now });
     return { campaign_id: c.id, status: "paused" as const, message: `Campaign '${c.name}' paused` };

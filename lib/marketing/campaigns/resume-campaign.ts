@@ -40,7 +40,7 @@ export async function resumeCampaign({ db, now, timezone, campaignId, principal,
     await packSchedule(tx, { campaignId: c.id, fromDay, dailyLimit: c.dailySendLimit, now, timezone, window });
     await tx.marketingCampaign.update({
       where: { id: c.id },
-      data: { status: "active", pausedAt: null, pausedBy: null, pauseReason: null, updatedAt: now, ...(c.pausedBy === "failure_guard" ? { guardResetAt: now } : {}) },
+      data: { status: "active", pausedAt: null, pausedBy: null, pausedByActor: null, pauseReason: null, updatedAt: now, ...(c.pausedBy === "failure_guard" ? { guardResetAt: now } : {}) },
     });
     const extent = await scheduleExtent(tx, c.id);
     await audit(tx, { actor: principal?.actor ?? "system", action: "campaign.resume", entityType: "campaign", entityId: c.id, details: { from: fromDay, paused_by: c.pausedBy }, now });

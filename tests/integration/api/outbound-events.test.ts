@@ -117,7 +117,8 @@ describe("outbound events", () => {
       expect(verifySignatureHeader({ secret: "whsec_wrong", header: r.signature, body: r.body, nowSeconds: t })).toBe(false);
       expect(verifySignatureHeader({ secret: endpoint.secret, header: r.signature, body: r.body + " ", nowSeconds: t })).toBe(false);
     }
-    expect(events[1].data).toMatchObject({ campaign_id: params.campaignId, status: "paused", paused_by: "user" });
+    // a user's pause names who paused (here the environment's API token)
+    expect(events[1].data).toMatchObject({ campaign_id: params.campaignId, status: "paused", paused_by: "user", paused_by_actor: "env-token" });
     expect(events[2].data).toMatchObject({ phone: "15550001003", source: "reply_stop" });
     expect(events[3].data).toMatchObject({ error_code: 131026, class: expect.any(String), phone_number: "15550001001" });
     expect(events[4].data).toMatchObject({ body: "Is the sale still on?", phone_number: "15550001002" });
@@ -159,7 +160,7 @@ describe("outbound events", () => {
     const log = await request(deliveries.GET, { params: { endpointId: deadId } });
     expect(log.body.deliveries.map((d: { event_type: string; status: string }) => `${d.event_type}:${d.status}`)).toEqual(["campaign.paused:pending", "campaign.activated:failed"]);
     expect(dead.received.map((x) => JSON.parse(x.body).type)).toEqual(["campaign.activated", "campaign.activated", "campaign.paused"]);
-    expect(JSON.parse(dead.received[2].body).data).toMatchObject({ paused_by: "failure_guard", pause_reason: "too many failures" });
+    expect(JSON.parse(dead.received[2].body).data).toMatchObject({ paused_by: "failure_guard", paused_by_actor: null, pause_reason: "too many failures" });
     await dead.stop();
 
     expect((await request(endpointRoute.DELETE, { method: "DELETE", params: { endpointId: deadId } })).status).toBe(200);
