@@ -8,6 +8,7 @@
  */
 import { after, NextResponse, type NextRequest } from "next/server";
 import { getDb } from "@/lib/db";
+import { applyInboxSoon } from "@/lib/server/inbox-applier";
 import { getEnv } from "@/lib/env";
 import { errorResponse, plainRoute, readBodyBytes } from "@/lib/http/api-route";
 import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
@@ -66,7 +67,8 @@ export const POST = plainRoute(async (req: NextRequest) => {
     }
   };
   try {
-    after(apply);
+    // one applier at a time in this process; the answer does not wait for it
+    after(() => applyInboxSoon(apply));
   } catch {
     // outside Next's request scope (the handler called directly by a script or a test): apply first
     await apply();
