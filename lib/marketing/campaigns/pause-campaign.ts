@@ -34,8 +34,13 @@ export async function pauseCampaignForTemplateError(tx: Tx, { campaignId, reason
   if (paused.length === 0) return false;
   await audit(tx, { actor: "system", action: "campaign.pause", entityType: "campaign", entityId: campaignId, details: { paused_by: "template", reason }, now });
   await createAlert(tx, {
-    severity: "warning", kind: "campaign_paused_template", campaignId, text: `Campaign '${alertLiteral(paused[0].name)}' was paused: ${alertLiteral(reason.replace(/^Paused automatically: /, ""), 500)}`,
+    severity: "warning", kind: "campaign_paused_template", campaignId, text: templatePauseAlertText(paused[0].name, reason),
     dedupeKey: `campaign_paused_template:${campaignId}:${now.toISOString()}`,
   }, now);
   return true;
+}
+
+/** The alert text of a template pause (quoted for Slack / Teams): the same for every path that pauses for a template. */
+export function templatePauseAlertText(campaignName: string, reason: string): string {
+  return `Campaign '${alertLiteral(campaignName)}' was paused: ${alertLiteral(reason.replace(/^Paused automatically: /, ""), 500)}`;
 }

@@ -4,12 +4,13 @@
  * (paused_by 'template'), an audit row and an alert per campaign. Nothing else is sent for them, so a
  * template problem never turns into a storm of failed sends.
  */
-import { Prisma, type DbOrTx } from "../db";
+import { templatePauseAlertText } from "../campaigns/pause-campaign";
+import { Prisma, type Tx } from "../db";
 
 export type PausedForTemplate = { campaign_id: string; name: string; pause_reason: string };
 
 /** Pauses active campaigns of every library template that is not approved (or only of `templateIds`). */
-export async function pauseCampaignsForTemplates(db: DbOrTx, { now, templateIds, actor = "system" }: {
+export async function pauseCampaignsForTemplates(db: Tx, { now, templateIds, actor = "system" }: {
   now: Date;
   /** whatsapp_templates ids to consider; every template of the library when omitted */
   templateIds?: string[];
@@ -22,15 +23,15 @@ export async function pauseCampaignsForTemplates(db: DbOrTx, { now, templateIds,
 }
 
 /** The same for a template the library does not hold (a webhook about a template not synced yet). */
-export async function pauseCampaignsForTemplateName(db: DbOrTx, { now, name, language, status, reason, actor = "webhook" }: {
+export async function pauseCampaignsForTemplateName(db: Tx, { now, name, language, status, reason, actor = "webhook" }: {
   now: Date; name: string; language: string; status: string; reason: string | null; actor?: string;
 }): Promise<PausedForTemplate[]> {
   if (status === "APPROVED") return [];
   return pauseFrom(db, now, actor, Prisma.sql`SELECT ${name}::text AS name, ${language}::text AS language, ${status}::text AS status, ${reason}::text AS reason`);
 }
 
-async function pauseFrom(db: DbOrTx, now: Date, actor: string, source: Prisma.Sql): Promise<PausedForTemplate[]> {
-  return db.$queryRaw<PausedForTemplate[]>(Prisma.sql`
+async function pauseFrom(db: Tx, now: Date, actor: string, source: Prisma.Sql): Promise<PausedForTemplate[]> {
+  const paused = await db.$queryRaw<PausedForTemplate[]>(Prisma.sql`
     WITH t AS (${source}), paused AS (
       UPDATE marketing_campaigns c
       SET status = 'paused', paused_by = 'template', paused_at = ${now}, updated_at = ${now},
@@ -45,13 +46,15 @@ async function pauseFrom(db: DbOrTx, now: Date, actor: string, source: Prisma.Sq
       SELECT gen_random_uuid(), ${actor}, 'campaign.pause', 'campaign', p.campaign_id::text,
              jsonb_build_object('paused_by', 'template', 'reason', p.pause_reason), ${now}
       FROM paused p
-    ), alerted AS (
-      INSERT INTO alerts (id, severity, kind, campaign_id, text, details, dedupe_key, created_at)
-      SELECT gen_random_uuid(), 'warning', 'campaign_paused_template', p.campaign_id,
-             'Campaign ''' || p.name || ''' was paused: ' || p.pause_reason, '{}'::jsonb,
-             'campaign_paused_template:' || p.campaign_id || ':' || ${now.toISOString()}, ${now}
-      FROM paused p
-      ON CONFLICT (dedupe_key) DO NOTHING
     )
     SELECT campaign_id::text AS campaign_id, name, pause_reason FROM paused`);
+  if (paused.length === 0) return paused;
+  // one alert per paused campaign, in the same transaction, with the text every template pause uses
+  await db.$executeRaw(Prisma.sql`
+    INSERT INTO alerts (id, severity, kind, campaign_id, text, details, dedupe_key, created_at)
+    SELECT gen_random_uuid(), 'warning', 'campaign_paused_template', x.id, x.text, '{}'::jsonb,
+           'campaign_paused_template:' || x.id || ':' || ${now.toISOString()}, ${now}
+    FROM unnest(${paused.map((p) => p.campaign_id)}::uuid[], ${paused.map((p) => templatePauseAlertText(p.name, p.pause_reason))}::text[]) AS x(id, text)
+    ON CONFLICT (dedupe_key) DO NOTHING`);
+  return paused;
 }
