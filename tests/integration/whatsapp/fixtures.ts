@@ -108,3 +108,13 @@ export async function consistency(db: Db, campaignId: string) {
     analyticsMismatches: analytics.length,
   };
 }
+
+/** A small seeded random source (mulberry32), so a sandbox run is the same every time. */
+export function seeded(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -13,6 +13,7 @@ import { createSandboxWhatsAppClient, SANDBOX_FAILURES, SANDBOX_ODDS, sandboxUse
 import { inboxRowsOf } from "@/lib/marketing/delivery/store-webhook-delivery";
 import { WEBHOOK_HANDLERS } from "@/lib/marketing/delivery/webhook-handlers";
 import { createTestDb, type TestDb } from "../../support/db";
+import { seeded } from "./fixtures";
 
 type Json = Record<string, unknown> & { entry: Array<{ id: string; changes: Array<{ field: string; value: Record<string, unknown> }> }> };
 type Status = { id: string; status: string; recipient_id: string; recipient_user_id?: string; errors?: Array<{ code: number }> };
@@ -23,15 +24,6 @@ type Preference = { wa_id?: string; user_id: string; value: string; category: st
 let t: TestDb;
 let payloads: Json[] = [];
 let sentTo = new Map<string, string>(); // wamid → phone
-
-function seeded(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 beforeAll(async () => {
   t = await createTestDb();

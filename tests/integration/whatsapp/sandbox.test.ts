@@ -7,7 +7,7 @@ import { createWhatsAppClient } from "@/lib/whatsapp/create-client";
 import { flushSandbox } from "@/lib/marketing/delivery/flush-sandbox";
 import { SANDBOX_FAILURES } from "@/lib/whatsapp/sandbox";
 import { createTestDb, type TestDb } from "../../support/db";
-import { consistency, createCampaignWithRecipients } from "./fixtures";
+import { consistency, createCampaignWithRecipients, seeded } from "./fixtures";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -20,15 +20,6 @@ afterAll(async () => {
 const quiet = { warn: () => {} };
 const flushSandboxEvents = ({ db, now, limit }: { db: TestDb["db"]; now: Date; limit?: number }) =>
   flushSandbox({ db, now, limit, timezone: "UTC", log: quiet });
-
-function seeded(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("sandbox", () => {
   it("emits sent, delivered, read, failed and STOP events that move the funnel through the webhook code", async () => {
