@@ -15,6 +15,18 @@ const config = [
     },
   },
   {
+    // every value that reaches SQL is a bound parameter: tagged templates ($queryRaw`…${v}`, Prisma.sql)
+    // bind what they interpolate; SQL text is never built from strings
+    files: ["lib/**/*.{ts,tsx}", "app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}", "scripts/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": ["error",
+        { selector: "CallExpression[callee.property.name=/^\\$(query|execute)RawUnsafe$/]", message: "SQL text built from strings: use a tagged $queryRaw`…` / Prisma.sql`…` so values are bound." },
+        { selector: "MemberExpression[object.name=/^(Prisma|sql)$/][property.name='raw']", message: "Prisma.raw puts text into SQL unbound: use Prisma.sql`…` (values) or a fixed fragment." },
+        { selector: "CallExpression[callee.property.name=/^\\$(query|execute)Raw$/][arguments.0.type=/^(Literal|TemplateLiteral|BinaryExpression)$/]", message: "A raw query called with a plain or concatenated string: use the tagged form $queryRaw`…`." },
+      ],
+    },
+  },
+  {
     // the domain is plain TypeScript: no Next.js, React or server-only imports
     files: ["lib/marketing/**"],
     rules: {
