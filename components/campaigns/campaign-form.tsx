@@ -354,7 +354,7 @@ export function CampaignForm({
           </Field>
           <fieldset className="sm:col-span-2">
             <legend className="mb-2 text-sm font-medium text-slate-800">
-              Tags <span className="font-normal text-slate-400">(customers need all selected tags)</span>
+              Tags <span className="font-normal text-slate-500">(customers need all selected tags)</span>
             </legend>
             <div className="flex flex-wrap gap-2">
               {[...new Set([...options.tags, ...tags])].map((t) => {

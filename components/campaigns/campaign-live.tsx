@@ -110,8 +110,8 @@ export function CampaignLive({ campaignId, initial, today }: { campaignId: strin
           {data.schedule.length === 0 ? (
             <EmptyState title="Not scheduled" description="Activating the campaign spreads its recipients over days within the daily limit." className="py-8" />
           ) : (
-            <div className="max-h-[340px] overflow-y-auto">
-              <Table>
+            <div className="max-h-[340px] overflow-y-auto" tabIndex={0} role="region" aria-label="Send schedule">
+              <Table label="Send schedule by day">
                 <THead className="sticky top-0">
                   <tr>
                     <TH className="px-3">Day</TH>
@@ -129,7 +129,7 @@ export function CampaignLive({ campaignId, initial, today }: { campaignId: strin
                       </TD>
                       <TD numeric className="px-3">
                         {formatInt(s.messagesSent)}
-                        <span className="text-slate-400">/{formatInt(s.batchSize)}</span>
+                        <span className="text-slate-500">/{formatInt(s.batchSize)}</span>
                       </TD>
                       <TD numeric className="px-3">{formatInt(s.messagesRemaining)}</TD>
                       <TD className="px-3">

@@ -44,11 +44,11 @@ export function AccountHealthCard({ health, isAdmin }: { health: AccountHealth; 
         <dl className="grid grid-cols-2 gap-4 text-sm">
           <div>
             <dt className="text-slate-500">Quality</dt>
-            <dd className="mt-1">{q ? <Badge tone={q.tone}>{q.label}</Badge> : <span className="text-slate-400">Not reported</span>}</dd>
+            <dd className="mt-1">{q ? <Badge tone={q.tone}>{q.label}</Badge> : <span className="text-slate-500">Not reported</span>}</dd>
           </div>
           <div>
             <dt className="text-slate-500">Messaging tier</dt>
-            <dd className="mt-1 font-medium text-slate-900">{health.messaging_limit_tier ?? <span className="font-normal text-slate-400">Not reported</span>}</dd>
+            <dd className="mt-1 font-medium text-slate-900">{health.messaging_limit_tier ?? <span className="font-normal text-slate-500">Not reported</span>}</dd>
           </div>
         </dl>
         <div>

@@ -195,7 +195,7 @@ export function CustomerImport({ closeHref }: { closeHref?: string }) {
                 Fix the rows below in your file and choose it again.{phase.errorCount > phase.errors.length ? ` The first ${formatInt(phase.errors.length)} are listed.` : ""}
               </Notice>
               <div className="max-h-80 overflow-y-auto rounded-lg border border-slate-200">
-                <Table data-testid="import-errors">
+                <Table label="Rows with errors" data-testid="import-errors">
                   <THead>
                     <tr>
                       <TH numeric>Line</TH>

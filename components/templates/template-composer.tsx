@@ -86,7 +86,7 @@ export function TemplateComposer({ templates, initial, sampleCustomer, onChange,
         {selected ? (
           <TemplatePreview requirements={selected.parameters} components={components} customer={sampleCustomer} />
         ) : (
-          <div className="rounded-xl bg-[#efeae2] p-6 text-center text-sm text-slate-500">Pick a template to see the message.</div>
+          <div className="rounded-xl bg-[#efeae2] p-6 text-center text-sm text-slate-600">Pick a template to see the message.</div>
         )}
       </div>
     </div>

@@ -64,19 +64,20 @@ export function TemplatePicker({ templates, selected, onSelect, canSync = true }
       {list.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 p-4 text-center text-sm text-slate-500">No template matches. Templates are created and approved in WhatsApp Manager, then synced here.</p>
       ) : (
-        <ul className="max-h-72 divide-y divide-slate-100 overflow-y-auto rounded-lg border border-slate-200" role="listbox" aria-label="Templates">
+        <ul className="max-h-72 divide-y divide-slate-100 overflow-y-auto rounded-lg border border-slate-200" aria-label="Templates">
           {list.map((t) => {
             const active = selected?.name === t.name && selected.language === t.language;
             return (
-              <li key={t.id} role="option" aria-selected={active}>
+              <li key={t.id}>
                 <button
                   type="button"
+                  aria-pressed={active}
                   onClick={() => onSelect(t)}
                   className={cn("flex w-full items-center justify-between gap-3 px-3 py-2 text-left text-sm hover:bg-slate-50", active && "bg-brand-50 ring-1 ring-inset ring-brand-600/30")}
                   data-testid={`template-option-${t.name}`}
                 >
                   <span className="min-w-0">
-                    <span className="block truncate font-mono text-[13px] text-slate-900">{t.name}</span>
+                    <span className="block break-all font-mono text-[13px] text-slate-900">{t.name}</span>
                     <span className="block truncate text-xs text-slate-500">{t.parameters.body.text}</span>
                   </span>
                   <span className="flex shrink-0 items-center gap-1.5">

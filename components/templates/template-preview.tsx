@@ -84,7 +84,7 @@ export function TemplatePreview({ requirements, components, customer, className 
             <Rich text={preview.body} />
           </p>
           {preview.footer ? <p className="mt-1 text-xs text-slate-500" data-testid="preview-footer">{preview.footer}</p> : null}
-          <p className="mt-0.5 text-right text-[11px] text-slate-400">10:24</p>
+          <p className="mt-0.5 text-right text-[11px] text-slate-500">10:24</p>
         </div>
         {preview.buttons.length > 0 ? (
           <div className="divide-y divide-slate-100 border-t border-slate-100">

@@ -1,10 +1,13 @@
 import type { ComponentProps } from "react";
 import { cn } from "./cn";
 
-/** A horizontally scrollable table (phones scroll it sideways instead of squeezing columns). */
-export function Table({ className, ...props }: ComponentProps<"table">) {
+/**
+ * A horizontally scrollable table (phones scroll it sideways instead of squeezing columns). The scroll
+ * container is a named, focusable region so keyboard users can scroll it too.
+ */
+export function Table({ className, label = "Table", ...props }: ComponentProps<"table"> & { label?: string }) {
   return (
-    <div className="relative overflow-x-auto">
+    <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label={label}>
       <table className={cn("w-full border-collapse text-left text-sm", className)} {...props} />
     </div>
   );

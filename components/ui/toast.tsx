@@ -44,7 +44,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             <span className="flex-1">{t.text}</span>
             <button
               type="button"
-              className="-mr-1 rounded px-1 text-slate-400 hover:text-slate-700"
+              className="-mr-1 rounded px-1 text-slate-500 hover:text-slate-700"
               aria-label="Dismiss"
               onClick={() => setToasts((all) => all.filter((x) => x.id !== t.id))}
             >

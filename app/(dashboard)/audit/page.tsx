@@ -54,7 +54,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {rows.length === 0 ? (
           <EmptyState title="Nothing recorded yet" />
         ) : (
-          <Table>
+          <Table label="Audit log">
             <THead>
               <tr>
                 <TH>When</TH>

@@ -89,7 +89,7 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
           />
         ) : (
           <>
-            <Table>
+            <Table label="Campaigns">
               <THead>
                 <tr>
                   <TH>Campaign</TH>

@@ -88,7 +88,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
           />
         ) : (
           <>
-            <Table>
+            <Table label="Customers">
               <THead>
                 <tr>
                   <TH>Customer</TH>
@@ -106,7 +106,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
                       <Link href={`/customers/${c.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">
                         {c.name || "Unnamed customer"}
                       </Link>
-                      {!c.isActive ? <span className="ml-2 text-xs text-slate-400">inactive</span> : null}
+                      {!c.isActive ? <span className="ml-2 text-xs text-slate-500">inactive</span> : null}
                       <div className="text-xs capitalize text-slate-500 md:hidden">{[c.tier, c.city].filter(Boolean).join(" · ")}</div>
                     </TD>
                     <TD className="whitespace-nowrap font-mono text-xs tabular-nums">{displayPhone(user.role, c.phone)}</TD>
@@ -117,7 +117,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
                         {c.tags.slice(0, 4).map((t) => (
                           <Badge key={t}>{t}</Badge>
                         ))}
-                        {c.tags.length > 4 ? <span className="text-xs text-slate-400">+{c.tags.length - 4}</span> : null}
+                        {c.tags.length > 4 ? <span className="text-xs text-slate-500">+{c.tags.length - 4}</span> : null}
                       </div>
                     </TD>
                     <TD>

@@ -48,7 +48,7 @@ export default async function OverviewPage() {
           <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Sent today</p>
           <p className="mt-1.5 text-2xl font-semibold tabular-nums tracking-tight text-slate-900">
             {formatInt(o.sentToday)}
-            <span className="text-base font-normal text-slate-400"> / {formatInt(o.dailyCapacity)}</span>
+            <span className="text-base font-normal text-slate-500"> / {formatInt(o.dailyCapacity)}</span>
           </p>
           <ProgressBar className="mt-2" value={usedPct} label="Today's sends against the daily limits" tone={usedPct >= 100 ? "amber" : "brand"} />
         </div>

@@ -75,7 +75,7 @@ export function TokensSection({ tokens }: { tokens: TokenRow[] }) {
           <EmptyState title="No API tokens yet" description="Create one for each integration, so you can revoke it on its own." className="py-6" />
         ) : (
           <div className="-mx-5">
-            <Table>
+            <Table label="API tokens">
               <THead>
                 <tr>
                   <TH>Name</TH>

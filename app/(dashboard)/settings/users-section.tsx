@@ -45,7 +45,7 @@ export function UsersSection({ users, currentUserId, roleDescriptions }: { users
         actions={<Button onClick={() => setAdding(true)}>Add user</Button>}
       />
       <CardBody className="px-0 py-0">
-        <Table>
+        <Table label="Users">
           <THead>
             <tr>
               <TH>User</TH>

@@ -107,7 +107,7 @@ export function WebhooksSection({ endpoints, eventTypes }: { endpoints: Endpoint
                   <TBody>
                     {e.deliveries.map((d) => (
                       <TR key={d.id}>
-                        <TD><code className="text-xs">{d.event_type}</code> <span className="text-xs text-slate-400">{d.event_id}</span></TD>
+                        <TD><code className="text-xs">{d.event_type}</code> <span className="text-xs text-slate-500">{d.event_id}</span></TD>
                         <TD><Badge tone={STATUS_TONES[d.status as keyof typeof STATUS_TONES] ?? "gray"}>{d.status}</Badge></TD>
                         <TD numeric>{d.attempts}</TD>
                         <TD className="text-xs">{d.last_error ?? (d.last_status_code ? `HTTP ${d.last_status_code}` : "—")}</TD>

@@ -217,7 +217,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
           />
         ) : (
           <>
-            <Table data-testid="recipients-table">
+            <Table label="Recipients" data-testid="recipients-table">
               <THead>
                 <tr>
                   <TH>Phone</TH>
@@ -247,7 +247,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
                       {r.failureReason ? <span className="text-red-600">{r.failureReason}</span> : null}
                       {r.deferredReason ? <Badge tone="amber">deferred: {r.deferredReason.replace("_", " ")}</Badge> : null}
                       {r.retryCount > 0 && r.status === "pending" ? <span className="text-slate-500"> retry {r.retryCount}</span> : null}
-                      {!r.failureReason && !r.deferredReason && !(r.retryCount > 0 && r.status === "pending") ? <span className="text-slate-400">—</span> : null}
+                      {!r.failureReason && !r.deferredReason && !(r.retryCount > 0 && r.status === "pending") ? <span className="text-slate-500">—</span> : null}
                     </TD>
                   </TR>
                 ))}

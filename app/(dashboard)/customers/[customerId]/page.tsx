@@ -76,7 +76,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
           {history.length === 0 ? (
             <EmptyState title="No campaigns yet" description="This customer has not been added to any campaign." />
           ) : (
-            <Table>
+            <Table label="Campaign history">
               <THead>
                 <tr>
                   <TH>Campaign</TH>
