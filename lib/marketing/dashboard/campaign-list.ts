@@ -58,7 +58,7 @@ export async function listCampaignsForDashboard({ db, query }: { db: DbOrTx; que
     db.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
       SELECT id, name, status, template_name, priority, daily_send_limit, total_target_customers, messages_sent,
              messages_delivered, messages_read, messages_failed, messages_pending, start_date, created_at
-      FROM ${liveCampaignsTable("c")} ${where}
+      FROM ${liveCampaignsTable()} ${where}
       ORDER BY ${order}
       LIMIT ${query.pageSize} OFFSET ${offset}`),
     db.$queryRaw<Array<{ status: string; n: bigint }>>(Prisma.sql`

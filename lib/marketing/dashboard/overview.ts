@@ -45,7 +45,7 @@ export async function getOverview({ db, today }: { db: DbOrTx; today: string }) 
                   SELECT scheduled_send_date, n FROM counter_deltas
                   WHERE campaign_id = c.id AND status IN ('pending', 'sending') AND scheduled_send_date IS NOT NULL
                 ) u GROUP BY d HAVING sum(n) > 0) x) AS last_send_day
-      FROM ${liveCampaignsTable("c")}
+      FROM ${liveCampaignsTable()}
       LEFT JOIN LATERAL (
         SELECT sum(n) AS attempts FROM (
           SELECT (messages_sent + messages_failed)::bigint AS n FROM campaign_analytics WHERE campaign_id = c.id AND date = ${today}::date

@@ -14,9 +14,8 @@ import { Prisma, type DbOrTx } from "../db";
 const SENT = Prisma.sql`status IN ('queued', 'sent', 'delivered', 'read')`;
 const PENDING = Prisma.sql`status IN ('pending', 'sending')`;
 
-/** LATERAL join `k` of campaign `alias`'s unfolded deltas (one row, zeros when none). */
-export function unfoldedCampaignDeltas(alias: string): Prisma.Sql {
-  const a = Prisma.raw(alias);
+/** LATERAL join `k` of campaign `c`'s unfolded deltas (one row, zeros when none). */
+export function unfoldedCampaignDeltas(): Prisma.Sql {
   return Prisma.sql`CROSS JOIN LATERAL (
     SELECT coalesce(sum(n), 0)::int AS total,
       coalesce(sum(n) FILTER (WHERE ${PENDING}), 0)::int AS pending,
@@ -26,16 +25,15 @@ export function unfoldedCampaignDeltas(alias: string): Prisma.Sql {
       coalesce(sum(n) FILTER (WHERE status = 'failed'), 0)::int AS failed,
       coalesce(sum(n) FILTER (WHERE status = 'skipped'), 0)::int AS skipped,
       coalesce(sum(n) FILTER (WHERE status = 'unknown'), 0)::int AS unknown
-    FROM counter_deltas d WHERE d.campaign_id = ${a}.id) k`;
+    FROM counter_deltas d WHERE d.campaign_id = c.id) k`;
 }
 
-/** The live counter columns of campaign `alias` (with unfoldedCampaignDeltas(alias) joined as `k`), under their column names. */
-export function liveCampaignCounterColumns(alias: string): Prisma.Sql {
-  const a = Prisma.raw(alias);
-  return Prisma.sql`${a}.total_target_customers + k.total AS total_target_customers, ${a}.messages_pending + k.pending AS messages_pending,
-    ${a}.messages_sent + k.sent AS messages_sent, ${a}.messages_delivered + k.delivered AS messages_delivered,
-    ${a}.messages_read + k.read AS messages_read, ${a}.messages_failed + k.failed AS messages_failed,
-    ${a}.messages_skipped + k.skipped AS messages_skipped, ${a}.messages_unknown + k.unknown AS messages_unknown`;
+/** The live counter columns of campaign `c` (marketing_campaigns AS c, with unfoldedCampaignDeltas() joined as `k`), under their column names. */
+export function liveCampaignCounterColumns(): Prisma.Sql {
+  return Prisma.sql`c.total_target_customers + k.total AS total_target_customers, c.messages_pending + k.pending AS messages_pending,
+    c.messages_sent + k.sent AS messages_sent, c.messages_delivered + k.delivered AS messages_delivered,
+    c.messages_read + k.read AS messages_read, c.messages_failed + k.failed AS messages_failed,
+    c.messages_skipped + k.skipped AS messages_skipped, c.messages_unknown + k.unknown AS messages_unknown`;
 }
 
 export type CampaignCounters = {
@@ -47,8 +45,8 @@ export type CampaignCounters = {
 export async function campaignCounters(db: DbOrTx, campaignIds: string[]): Promise<Map<string, CampaignCounters>> {
   if (campaignIds.length === 0) return new Map();
   const rows = await db.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
-    SELECT c.id::text AS id, ${liveCampaignCounterColumns("c")}
-    FROM marketing_campaigns c ${unfoldedCampaignDeltas("c")}
+    SELECT c.id::text AS id, ${liveCampaignCounterColumns()}
+    FROM marketing_campaigns c ${unfoldedCampaignDeltas()}
     WHERE c.id = ANY(${campaignIds}::uuid[])`);
   return new Map(rows.map((r) => [String(r.id), {
     totalTargetCustomers: Number(r.total_target_customers), messagesPending: Number(r.messages_pending),
@@ -64,14 +62,14 @@ export async function withLiveCounters<T extends { id: string } & CampaignCounte
 }
 
 /**
- * A derived table `alias` of campaigns with live counters, for statements that filter or sort on them:
+ * A derived table `c` of campaigns with live counters, for statements that filter or sort on them:
  * every column of marketing_campaigns except the counters, plus the live counters under the same names.
  */
-export function liveCampaignsTable(alias: string): Prisma.Sql {
+export function liveCampaignsTable(): Prisma.Sql {
   return Prisma.sql`(SELECT c.id, c.name, c.description, c.template_name, c.language_code, c.status, c.daily_send_limit, c.priority,
       c.pause_reason, c.paused_by, c.start_date, c.started_at, c.paused_at, c.completed_at, c.cancelled_at, c.created_at, c.updated_at,
-      ${liveCampaignCounterColumns("c")}
-    FROM marketing_campaigns c ${unfoldedCampaignDeltas("c")}) ${Prisma.raw(alias)}`;
+      ${liveCampaignCounterColumns()}
+    FROM marketing_campaigns c ${unfoldedCampaignDeltas()}) c`;
 }
 
 export type LiveScheduleDay = { id: string; sendDate: Date; batchSize: number; messagesSent: number; messagesRemaining: number; status: string };
