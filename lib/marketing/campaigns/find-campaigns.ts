@@ -1,9 +1,9 @@
-import { foldCounterDeltas } from "@/lib/marketing/delivery/counter-deltas";
 import { z } from "zod";
 import type { DbOrTx } from "../db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { cursorDate, cursorUuid, decodeCursor, encodeCursor, ZCursor } from "../pagination";
 import { campaignListItem } from "./campaign-json";
+import { withLiveCounters } from "../stats/live-counters";
 
 export const CAMPAIGN_STATUSES = ["draft", "active", "paused", "completed", "cancelled"] as const;
 
@@ -20,8 +20,6 @@ export type TFindCampaigns = z.input<typeof ZFindCampaigns>;
 
 /** Campaigns, newest first, and the cursor of the next page (null on the last). */
 export async function findCampaigns({ db, query }: { db: DbOrTx; query: TFindCampaigns | Record<string, unknown> }) {
-  // counters are folded first: what is read equals a recount
-  await foldCounterDeltas(db);
   const q = ZFindCampaigns.parse(query);
   const key = q.cursor ? decodeCursor(q.cursor, 2) : null;
   const after: Prisma.MarketingCampaignWhereInput = key
@@ -33,7 +31,8 @@ export async function findCampaigns({ db, query }: { db: DbOrTx; query: TFindCam
     take: q.limit + 1,
     skip: key ? 0 : q.offset,
   });
-  const rows = found.slice(0, q.limit);
+  // the counters plus the unfolded deltas (one statement): equal to a recount, nothing written
+  const rows = await withLiveCounters(db, found.slice(0, q.limit));
   const last = rows[rows.length - 1];
   return { campaigns: rows.map(campaignListItem), next_cursor: found.length > q.limit ? encodeCursor([last.createdAt.toISOString(), last.id]) : null };
 }

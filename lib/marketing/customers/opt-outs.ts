@@ -12,9 +12,10 @@
  */
 import { createHash } from "node:crypto";
 import { Prisma } from "../db";
+import { SUBSCRIPTION_SOURCES, type SubscriptionSource } from "../delivery/subscription-sources";
 
-/** subscription_source values written by the WhatsApp webhook (lib/whatsapp/webhook) */
-export const WHATSAPP_SUBSCRIPTION_SOURCES = ["whatsapp_keyword", "whatsapp_button", "user_preferences", "whatsapp_error_131050"] as const;
+/** subscription_source values of the customer's own WhatsApp actions (webhooks and send answers: one vocabulary) */
+export const WHATSAPP_SUBSCRIPTION_SOURCES: readonly SubscriptionSource[] = Object.values(SUBSCRIPTION_SOURCES);
 /** subscription_source of a profile created or kept unsubscribed because its number was erased before */
 export const ERASED_NUMBER_SOURCE = "erased_number";
 /** subscription_source of an admin's explicit re-subscription */

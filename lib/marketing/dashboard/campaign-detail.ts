@@ -1,37 +1,30 @@
 /** What the campaign page shows besides the campaign row: its send schedule, failure reasons, analytics. */
-import { foldCounterDeltas } from "@/lib/marketing/delivery/counter-deltas";
+import { liveAnalytics, liveSchedule, withLiveCounters } from "../stats/live-counters";
 import type { DbOrTx } from "../db";
 import { campaignDailySeries } from "./analytics";
 import { topFailureReasons } from "./overview";
 
 export async function getCampaignDetailExtras({ db, campaignId, today }: { db: DbOrTx; campaignId: string; today: string }) {
-  // counters are folded first: what is read equals a recount
-  await foldCounterDeltas(db);
-  const [schedule, series, failureReasons, sentToday] = await Promise.all([
-    db.campaignSendSchedule.findMany({
-      where: { campaignId },
-      orderBy: [{ sendDate: "asc" }, { batchNumber: "asc" }],
-      take: 400,
-      select: { id: true, sendDate: true, batchSize: true, messagesSent: true, messagesRemaining: true, status: true },
-    }),
+  // counter rows plus the unfolded deltas (each one statement): equal to a recount, nothing written
+  const [schedule, series, failureReasons, [sentToday]] = await Promise.all([
+    liveSchedule(db, campaignId, { take: 400 }),
     campaignDailySeries({ db, campaignId, today }),
     topFailureReasons({ db, campaignIds: [campaignId] }),
-    db.campaignAnalytics.findUnique({ where: { campaignId_date: { campaignId, date: new Date(`${today}T00:00:00Z`) } } }),
+    liveAnalytics(db, { campaignId, from: today, to: today }),
   ]);
   return {
     schedule: schedule.map((s) => ({ ...s, sendDate: s.sendDate.toISOString().slice(0, 10) })),
     series,
     failureReasons,
-    sentToday: sentToday ? sentToday.messagesSent + sentToday.messagesFailed : 0,
+    sentToday: sentToday ? sentToday.sent + sentToday.failed : 0,
   };
 }
 
 /** The numbers that change while a campaign sends, for live polling. */
 export async function getCampaignLive({ db, campaignId, today }: { db: DbOrTx; campaignId: string; today: string }) {
-  // counters are folded first: what is read equals a recount
-  await foldCounterDeltas(db);
-  const c = await db.marketingCampaign.findUnique({ where: { id: campaignId } });
-  if (!c) return null;
+  const row = await db.marketingCampaign.findUnique({ where: { id: campaignId } });
+  if (!row) return null;
+  const [c] = await withLiveCounters(db, [row]);
   const [extras, deferredByCap] = await Promise.all([
     getCampaignDetailExtras({ db, campaignId, today }),
     // pending recipients waiting for the frequency cap (issue 10)

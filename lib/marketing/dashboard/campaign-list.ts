@@ -2,9 +2,9 @@
  * The dashboard's campaigns table: status filter, search by name, sort and page, with the total.
  * (The REST list is newest-first with offset; the dashboard needs search and sort too.)
  */
-import { foldCounterDeltas } from "@/lib/marketing/delivery/counter-deltas";
 import { z } from "zod";
 import { Prisma, type DbOrTx } from "../db";
+import { liveCampaignsTable } from "../stats/live-counters";
 
 export const CAMPAIGN_LIST_SORTS = ["newest", "oldest", "name", "progress", "priority"] as const;
 export const CAMPAIGN_LIST_STATUSES = ["draft", "active", "paused", "completed", "cancelled"] as const;
@@ -41,8 +41,6 @@ function escapeLike(s: string) {
 }
 
 export async function listCampaignsForDashboard({ db, query }: { db: DbOrTx; query: TCampaignListQuery }) {
-  // counters are folded first: what is read equals a recount
-  await foldCounterDeltas(db);
   const conditions: Prisma.Sql[] = [];
   if (query.status) conditions.push(Prisma.sql`status = ${query.status}`);
   if (query.q) conditions.push(Prisma.sql`name ILIKE ${"%" + escapeLike(query.q) + "%"}`);
@@ -60,7 +58,7 @@ export async function listCampaignsForDashboard({ db, query }: { db: DbOrTx; que
     db.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
       SELECT id, name, status, template_name, priority, daily_send_limit, total_target_customers, messages_sent,
              messages_delivered, messages_read, messages_failed, messages_pending, start_date, created_at
-      FROM marketing_campaigns ${where}
+      FROM ${liveCampaignsTable()} ${where}
       ORDER BY ${order}
       LIMIT ${query.pageSize} OFFSET ${offset}`),
     db.$queryRaw<Array<{ status: string; n: bigint }>>(Prisma.sql`

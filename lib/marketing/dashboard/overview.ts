@@ -3,8 +3,8 @@
  * daily limits, 30-day delivery and read rates, what needs attention (failures, unknown outcomes,
  * campaigns paused with a reason), and the campaigns closest to completion.
  */
-import { foldCounterDeltas } from "@/lib/marketing/delivery/counter-deltas";
 import { Prisma, type DbOrTx } from "../db";
+import { liveCampaignsTable } from "../stats/live-counters";
 import { workspaceDailySeries, type DailyPoint } from "./analytics";
 
 export type OverviewCampaign = {
@@ -33,17 +33,26 @@ export type Attention = {
 };
 
 export async function getOverview({ db, today }: { db: DbOrTx; today: string }) {
-  // counters are folded first: what is read equals a recount
-  await foldCounterDeltas(db);
   const [campaignRows, series, statusCounts] = await Promise.all([
     db.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
       SELECT c.id, c.name, c.status, c.daily_send_limit, c.total_target_customers, c.messages_pending, c.messages_sent,
              c.messages_failed, c.messages_unknown, c.pause_reason,
              coalesce(a.attempts, 0) AS sent_today,
-             (SELECT max(s.send_date) FROM campaign_send_schedule s WHERE s.campaign_id = c.id AND s.messages_remaining > 0) AS last_send_day
-      FROM marketing_campaigns c
+             (SELECT max(d) FROM (
+                SELECT d FROM (
+                  SELECT s.send_date AS d, s.messages_remaining::bigint AS n FROM campaign_send_schedule s WHERE s.campaign_id = c.id
+                  UNION ALL
+                  SELECT scheduled_send_date, n FROM counter_deltas
+                  WHERE campaign_id = c.id AND status IN ('pending', 'sending') AND scheduled_send_date IS NOT NULL
+                ) u GROUP BY d HAVING sum(n) > 0) x) AS last_send_day
+      FROM ${liveCampaignsTable()}
       LEFT JOIN LATERAL (
-        SELECT messages_sent + messages_failed AS attempts FROM campaign_analytics WHERE campaign_id = c.id AND date = ${today}::date
+        SELECT sum(n) AS attempts FROM (
+          SELECT (messages_sent + messages_failed)::bigint AS n FROM campaign_analytics WHERE campaign_id = c.id AND date = ${today}::date
+          UNION ALL
+          SELECT n FROM counter_deltas WHERE campaign_id = c.id AND sent_on = ${today}::date
+            AND status IN ('queued', 'sent', 'delivered', 'read', 'failed')
+        ) t
       ) a ON true
       WHERE c.status IN ('active', 'paused')
       ORDER BY c.priority DESC, c.created_at`),

@@ -5,7 +5,6 @@
  *  - a status group: by id, one index range per status on (campaign_id, status, id), merged.
  * The cursor is the last row's id; counts come from the campaign's counters (never a recount).
  */
-import { foldCounterDeltas } from "@/lib/marketing/delivery/counter-deltas";
 import { z } from "zod";
 import { Prisma, type DbOrTx } from "../db";
 
@@ -50,8 +49,6 @@ const COLUMNS = Prisma.sql`r.id, r.phone_number, r.status, r.scheduled_send_date
   r.failure_reason, r.error_code, r.retry_count, r.deferred_reason, u.name AS customer_name`;
 
 export async function findRecipientsPage({ db, campaignId, query }: { db: DbOrTx; campaignId: string; query: TRecipientsPageQuery }) {
-  // counters are folded first: what is read equals a recount
-  await foldCounterDeltas(db);
   const take = query.limit + 1;
   const phoneRange = query.phone
     ? Prisma.sql`AND r.phone_number >= ${query.phone} AND r.phone_number LIKE ${query.phone + "%"}`

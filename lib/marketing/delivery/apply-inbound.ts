@@ -77,17 +77,18 @@ export async function applyInboundMessages(tx: Tx, messages: Array<{ seq: bigint
     fresh.delete(m.id); // a wamid twice in one chunk acts once
     if (m.type === "system") {
       const kind = m.system?.type;
-      if (kind === "user_changed_number") {
-        const next = m.system?.wa_id ?? m.system?.new_wa_id;
-        if (m.from && next && PHONE_RE.test(next)) summary.numbers_changed += await moveCustomerNumber(tx, { from: m.from, to: next, now });
-      } else if (kind === "user_changed_user_id" || kind === "user_id_update") {
-        const next = m.system?.user_id ?? m.system?.new_user_id;
-        const previous = m.from_user_id ?? m.contact?.user_id ?? null;
-        if (next) {
-          summary.user_ids_updated += await tx.$executeRaw(Prisma.sql`
-            UPDATE user_profiles SET user_id = ${next}, updated_at = ${now}
-            WHERE (whatsapp_phone = ${m.from ?? null} OR wa_id = ${m.from ?? null} OR user_id = ${previous}) AND user_id IS DISTINCT FROM ${next}`);
-        }
+      // Meta reports a new business-scoped user id as a system message: user_changed_number (the number
+      // changed, which regenerates the user id) or user_changed_user_id (no phone); both name the previous id
+      const nextNumber = kind === "user_changed_number" ? m.system?.wa_id : undefined;
+      if (m.from && nextNumber && PHONE_RE.test(nextNumber)) summary.numbers_changed += await moveCustomerNumber(tx, { from: m.from, to: nextNumber, now });
+      const nextUserId = kind === "user_changed_number" || kind === "user_changed_user_id" ? m.system?.user_id : undefined;
+      if (nextUserId) {
+        const previous = m.system?.previous_user_id ?? null;
+        const phone = nextNumber && PHONE_RE.test(nextNumber) ? nextNumber : null;
+        summary.user_ids_updated += await tx.$executeRaw(Prisma.sql`
+          UPDATE user_profiles SET user_id = ${nextUserId}, updated_at = ${now}
+          WHERE (user_id = ${previous} OR whatsapp_phone = ${phone} OR wa_id = ${phone}) AND whatsapp_phone !~ '^erased:'
+            AND user_id IS DISTINCT FROM ${nextUserId}`);
       }
       continue;
     }

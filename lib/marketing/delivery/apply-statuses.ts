@@ -9,9 +9,8 @@
  *  - Forward only: queued → sent → delivered → read; failed only from queued/sent (and unknown); a 'read'
  *    without 'delivered' sets both; the same status twice changes nothing.
  *  - `failed` is classified like a send error (lib/whatsapp/errors.ts): meta_cap (131049) defers the
- *    recipient ≥ 24 h and the customer everywhere; opted_out (131050) unsubscribes the customer; a
- *    template-class code pauses the campaign with the reason; an account-class code records the account
- *    error (a policy/quality code holds sending, with an alert); anything else fails the recipient.
+ *    recipient ≥ 24 h, anything else fails it; the class's effects on the customer, campaign and account
+ *    are error-effects.ts's, the same as a send's answer (a test send's failed status too).
  *  - A status for a message we have not recorded yet is left in the inbox (`unresolved`), and applied
  *    once the processor records the send.
  *  - An erased customer's rows get nothing written back (no wa_id).
@@ -21,11 +20,7 @@
 import { classifyError, errorTitle } from "@/lib/whatsapp/errors";
 import { ZStatus } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Tx } from "../db";
-import { recordAccountError } from "../sending/account-health";
-import { pauseCampaignForTemplateError } from "../campaigns/pause-campaign";
-import { applySubscriptionChanges } from "./apply-subscription-changes";
-import { deferCustomersForMetaCap } from "./error-effects";
-import { SUBSCRIPTION_SOURCES } from "./subscription-sources";
+import { applyErrorEffects } from "./error-effects";
 
 export type StatusRow = { id: bigint; wamid: string; recipient_id: string | null; status: string; occurred_at: Date; value: unknown };
 
@@ -169,32 +164,21 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
   summary.recipients_updated = updated.length;
   const failedNow = updated.filter((u) => u.status === "failed" && u.prev !== "failed");
 
-  // opted_out: the customer is unsubscribed (ordered among their own WhatsApp events)
-  const optedOut = failedNow.filter((u) => u.error_class === "opted_out" && !u.phone_number.startsWith("erased:"));
-  if (optedOut.length > 0) {
-    const seqOf = new Map(aggs.map((a) => [a.wamid, a.failedSeq]));
-    const r = await applySubscriptionChanges(tx, optedOut.map((u) => ({
-      action: "unsubscribe" as const, at: u.failed_at ?? now, seq: seqOf.get(u.whatsapp_message_id ?? "") ?? 0n, source: SUBSCRIPTION_SOURCES.error131050,
-      customerId: u.customer_id, phone: u.phone_number, waId: u.wa_id,
-    })));
-    summary.unsubscribed = r.unsubscribed;
-  }
-  // meta_cap: the customer gets no marketing message anywhere before the recipient's next attempt
-  const capped = updated.filter((u) => u.status === "pending" && u.error_class === "meta_cap");
-  summary.deferred = capped.length;
-  await deferCustomersForMetaCap(tx, { recipientIds: capped.map((c) => c.id), now });
-  // template: the campaign is paused with the reason; account: recorded (a policy code holds sending)
-  const templateFailures = new Map<string, Updated>();
-  for (const u of failedNow) if (u.error_class === "template" && !templateFailures.has(u.campaign_id)) templateFailures.set(u.campaign_id, u);
-  for (const [campaignId, u] of templateFailures) {
-    if (await pauseCampaignForTemplateError(tx, { campaignId, now, reason: `Paused automatically: WhatsApp refused the template (${u.failure_reason ?? u.error_code ?? "?"})` })) summary.campaigns_paused++;
-  }
-  const accountCodes = new Map<string, Updated>();
-  for (const u of failedNow) if (u.error_class === "account") accountCodes.set(String(u.error_code), u);
-  for (const u of accountCodes.values()) {
-    await recordAccountError(tx, { now, code: u.error_code, title: u.failure_reason ?? errorTitle(u.error_code) });
-    summary.account_errors++;
-  }
+  // the error class's effects (error-effects.ts): opted_out unsubscribes the customer (ordered among their
+  // own WhatsApp events), meta_cap defers them everywhere, template pauses the campaign, account is recorded
+  const seqOf = new Map(aggs.map((a) => [a.wamid, a.failedSeq]));
+  const effects = await applyErrorEffects(tx, [
+    ...failedNow.filter((u) => u.error_class !== "meta_cap"),
+    ...updated.filter((u) => u.status === "pending" && u.error_class === "meta_cap"),
+  ].map((u) => ({
+    errorClass: u.error_class, code: u.error_code, title: u.failure_reason ?? errorTitle(u.error_code), campaignId: u.campaign_id,
+    recipientId: u.id, customerId: u.customer_id, phone: u.phone_number, waId: u.wa_id, at: u.failed_at ?? now,
+    seq: seqOf.get(u.whatsapp_message_id ?? "") ?? 0n,
+  })), { now });
+  summary.unsubscribed = effects.unsubscribed;
+  summary.deferred = updated.filter((u) => u.status === "pending" && u.error_class === "meta_cap").length;
+  summary.campaigns_paused = effects.campaigns_paused;
+  summary.account_errors = effects.account_errors;
 
   // wa_id / user id learnt for the customer (never for an erased one)
   const learnt = updated.filter((u) => u.customer_id && u.wa_id && !u.phone_number.startsWith("erased:"));
@@ -238,7 +222,8 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
   }
 
   // whatsapp_messages (campaign sends and test sends): the same forward-only rules, and the pricing
-  summary.messages_updated = await tx.$executeRaw(Prisma.sql`
+  const messages = await tx.$queryRaw<Array<{ is_test: boolean; failed_now: boolean; campaign_id: string | null; phone_number: string | null; wa_id: string | null;
+    error_code: number | null; error_class: string | null; error_title: string | null; failed_at: Date | null; wamid: string }>>(Prisma.sql`
     WITH ev AS (${EV(json)}),
     t AS (
       SELECT w.id AS wid, w.status AS cur, ev.*,
@@ -270,7 +255,22 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
       pricing_type = coalesce(t.pricing->>'type', w.pricing_type),
       updated_at = ${now}
     FROM t
-    WHERE w.id = t.wid AND (t.next <> t.cur OR (t.pricing IS NOT NULL AND NOT coalesce(w.pricing, '{}'::jsonb) @> t.pricing))`);
+    WHERE w.id = t.wid AND (t.next <> t.cur OR (t.pricing IS NOT NULL AND NOT coalesce(w.pricing, '{}'::jsonb) @> t.pricing))
+    RETURNING w.is_test, (t.next = 'failed' AND t.cur <> 'failed') AS failed_now, w.campaign_id, w.phone_number, w.wa_id,
+      w.error_code, t.error_class, w.error_title, w.failed_at, w.whatsapp_message_id AS wamid`);
+  summary.messages_updated = messages.length;
+  // a test send is no recipient: its failed status has the same effects, by the number
+  const testFailures = messages.filter((m) => m.is_test && m.failed_now && m.error_class);
+  if (testFailures.length > 0) {
+    const e = await applyErrorEffects(tx, testFailures.map((m) => ({
+      errorClass: m.error_class, code: m.error_code, title: m.error_title ?? errorTitle(m.error_code), campaignId: m.campaign_id,
+      phone: m.phone_number, waId: m.wa_id, at: m.failed_at ?? now, seq: seqOf.get(m.wamid) ?? 0n,
+    })), { now });
+    summary.unsubscribed += e.unsubscribed;
+    summary.deferred += e.deferred;
+    summary.campaigns_paused += e.campaigns_paused;
+    summary.account_errors += e.account_errors;
+  }
 
   // what is still unknown stays in the inbox until the send is recorded: known = seen by the first
   // statement (every later statement sees at least as much) or moved by the recipient update itself

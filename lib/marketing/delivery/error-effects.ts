@@ -1,11 +1,86 @@
 /**
- * What an error class does to the customer, the same for a send's answer (finish-batch) and a `failed`
- * status (apply-statuses): meta_cap defers the customer's marketing messages everywhere until the
- * recipient's next attempt; opted_out unsubscribes them (apply-subscription-changes.ts, source
- * whatsapp_error_131050). Template and account classes: pauseCampaignForTemplateError and
- * recordAccountError.
+ * What an error class (lib/whatsapp/errors.ts) does beyond the recipient or message row itself: one
+ * definition for every path that learns of a WhatsApp error — a send's answer (finish-batch), a test
+ * send, a `failed` status (apply-statuses, including statuses applied by reconciliation):
+ *   meta_cap (131049)  → the customer gets no marketing message anywhere before the recipient's next
+ *                        attempt (a test send: for 24 hours)
+ *   opted_out (131050) → the customer is unsubscribed (source whatsapp_error_131050)
+ *   template           → the campaign (when active) is paused with the reason, an audit row and an alert
+ *   account            → recorded: a policy or quality code holds sending; every one raises an alert
+ *   retry / permanent / ambiguous → nothing beyond the row
  */
+import type { SendErrorClass } from "@/lib/whatsapp/types";
 import { Prisma, type Tx } from "../db";
+import { pauseCampaignForTemplateError } from "../campaigns/pause-campaign";
+import { recordAccountError } from "../sending/account-health";
+import { applySubscriptionChanges } from "./apply-subscription-changes";
+import { SUBSCRIPTION_SOURCES } from "./subscription-sources";
+
+const DAY_MS = 24 * 3600_000;
+
+/** One WhatsApp error to act on. `title` is errorTitle()'s "<code> <text>". */
+export type ErrorFailure = {
+  errorClass: SendErrorClass | string | null;
+  code: number | null;
+  title: string;
+  campaignId: string | null;
+  /** the campaign recipient, when the message was a campaign send (not a test send) */
+  recipientId?: string | null;
+  customerId?: string | null;
+  phone?: string | null;
+  waId?: string | null;
+  at: Date;
+  /** arrival order of the event (inbox id); 0 for a send's answer */
+  seq?: bigint | number;
+};
+
+export type ErrorEffectsSummary = { deferred: number; unsubscribed: number; campaigns_paused: number; account_errors: number; paused: Array<{ campaign_id: string; reason: string }> };
+
+/** The pause reason of a template-class error (the same text for a send, a test send and a status). */
+export function templatePauseReason(f: { code: number | null; title: string }): string {
+  const what = f.title || (f.code !== null ? String(f.code) : "?");
+  return `Paused automatically: WhatsApp refused the template (${what})`;
+}
+
+/** Applies the effects of `failures` in `tx`, each class once per campaign / code. */
+export async function applyErrorEffects(tx: Tx, failures: ErrorFailure[], { now }: { now: Date }): Promise<ErrorEffectsSummary> {
+  const summary: ErrorEffectsSummary = { deferred: 0, unsubscribed: 0, campaigns_paused: 0, account_errors: 0, paused: [] };
+  const erased = (f: ErrorFailure) => !!f.phone && f.phone.startsWith("erased:");
+
+  const capped = failures.filter((f) => f.errorClass === "meta_cap" && !erased(f));
+  if (capped.length > 0) {
+    summary.deferred += await deferCustomersForMetaCap(tx, { recipientIds: capped.flatMap((f) => (f.recipientId ? [f.recipientId] : [])), now });
+    const byPhone = capped.filter((f) => !f.recipientId && f.phone);
+    if (byPhone.length > 0) summary.deferred += await deferCustomersByPhone(tx, { phones: byPhone.map((f) => f.phone!), until: new Date(now.getTime() + DAY_MS), now });
+  }
+
+  const optedOut = failures.filter((f) => f.errorClass === "opted_out" && !erased(f));
+  if (optedOut.length > 0) {
+    const r = await applySubscriptionChanges(tx, optedOut.map((f) => ({
+      action: "unsubscribe" as const, at: f.at, seq: f.seq ?? 0, source: SUBSCRIPTION_SOURCES.error131050,
+      customerId: f.customerId ?? null, phone: f.phone ?? null, waId: f.waId ?? null,
+    })));
+    summary.unsubscribed += r.unsubscribed;
+  }
+
+  const templateByCampaign = new Map<string, ErrorFailure>();
+  for (const f of failures) if (f.errorClass === "template" && f.campaignId && !templateByCampaign.has(f.campaignId)) templateByCampaign.set(f.campaignId, f);
+  for (const [campaignId, f] of [...templateByCampaign].sort(([a], [b]) => a.localeCompare(b))) {
+    const reason = templatePauseReason(f);
+    if (await pauseCampaignForTemplateError(tx, { campaignId, now, reason })) {
+      summary.campaigns_paused++;
+      summary.paused.push({ campaign_id: campaignId, reason });
+    }
+  }
+
+  const accountByCode = new Map<string, ErrorFailure>();
+  for (const f of failures) if (f.errorClass === "account" && !accountByCode.has(String(f.code))) accountByCode.set(String(f.code), f);
+  for (const f of accountByCode.values()) {
+    await recordAccountError(tx, { now, code: f.code, title: f.title });
+    summary.account_errors++;
+  }
+  return summary;
+}
 
 /** meta_cap (131049): no marketing message to these recipients' customers before their next attempt. */
 export async function deferCustomersForMetaCap(tx: Tx, { recipientIds, now }: { recipientIds: string[]; now: Date }): Promise<number> {
@@ -23,4 +98,12 @@ export async function deferCustomersForMetaCap(tx: Tx, { recipientIds, now }: { 
       GROUP BY p2.id
     ) x
     WHERE p.id = x.id AND (p.marketing_deferred_until IS NULL OR p.marketing_deferred_until < x.until)`);
+}
+
+/** meta_cap for a message that is not a campaign recipient (a test send): the customer of the number, until `until`. */
+async function deferCustomersByPhone(tx: Tx, { phones, until, now }: { phones: string[]; until: Date; now: Date }): Promise<number> {
+  await tx.$queryRaw(Prisma.sql`SELECT id FROM user_profiles WHERE whatsapp_phone = ANY(${phones}::text[]) ORDER BY id FOR UPDATE`);
+  return tx.$executeRaw(Prisma.sql`
+    UPDATE user_profiles SET marketing_deferred_until = ${until}::timestamptz, updated_at = ${now}
+    WHERE whatsapp_phone = ANY(${phones}::text[]) AND (marketing_deferred_until IS NULL OR marketing_deferred_until < ${until}::timestamptz)`);
 }

@@ -5,19 +5,23 @@
  *   permanent  → failed (failure_reason, error_code)
  *   retry      → pending again with retry_count + 1 and exponential backoff (1 min · 2^n, ≤ 1 h, plus any Retry-After); failed after maxAttempts
  *   ambiguous  → unknown (never resent blindly)
- *   meta_cap   → pending, deferred ≥ 24 h; the customer's marketing_deferred_until is set (error-effects.ts)
- *   opted_out  → skipped ('User unsubscribed'); the customer is unsubscribed (apply-subscription-changes.ts)
+ *   meta_cap   → pending, deferred ≥ 24 h
+ *   opted_out  → skipped ('User unsubscribed')
  *   template / account / not started → released back to pending, untouched
+ * and, in the same transaction, each error class's effects (error-effects.ts: the customer deferred or
+ * unsubscribed, the campaign paused for its template, the account error recorded).
  */
 import type { Db } from "../db";
 import { Prisma, withRetry } from "../db";
 import { applyInbox } from "../delivery/apply-inbox";
-import { applySubscriptionChanges } from "../delivery/apply-subscription-changes";
-import { deferCustomersForMetaCap } from "../delivery/error-effects";
-import { SUBSCRIPTION_SOURCES } from "../delivery/subscription-sources";
+import { applyErrorEffects, type ErrorFailure } from "../delivery/error-effects";
 import type { SendOutcome } from "./send-batch";
 
 const DAY_MS = 24 * 3600_000;
+
+const failure = (o: Extract<SendOutcome, { kind: "failed" }>, campaignId?: string): ErrorFailure => ({
+  errorClass: o.result.errorClass, code: o.result.code, title: o.result.title, campaignId: campaignId ?? null, recipientId: o.id, phone: o.phone, at: o.at,
+});
 
 export type FinishCounts = { sent: number; failed: number; retried: number; unknown: number; deferred: number; skipped: number; released: number };
 
@@ -39,6 +43,7 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
 
   await withRetry(() => db.$transaction(async (tx) => {
     counts.sent = counts.failed = counts.retried = counts.unknown = counts.deferred = counts.skipped = counts.released = 0;
+    const effects: ErrorFailure[] = [];
     if (sent.length > 0) {
       const ids = sent.map((o) => o.id);
       const [row] = await tx.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
@@ -104,7 +109,8 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
         WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'
         RETURNING r.id`);
       counts.deferred += deferred.length;
-      await deferCustomersForMetaCap(tx, { recipientIds: deferred.map((d) => d.id), now });
+      const deferredIds = new Set(deferred.map((d) => d.id));
+      effects.push(...metaCap.filter((o) => deferredIds.has(o.id)).map((o) => failure(o, campaignId)));
     }
     if (optedOut.length > 0) {
       counts.skipped += await tx.$executeRaw(Prisma.sql`
@@ -112,15 +118,16 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
           claim_id = NULL, claimed_at = NULL, updated_at = ${now}::timestamptz
         FROM unnest(${optedOut.map((o) => o.id)}::uuid[], ${optedOut.map((o) => o.result.code)}::int[]) AS v(id, code)
         WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
-      await applySubscriptionChanges(tx, optedOut.map((o) => ({
-        action: "unsubscribe" as const, at: o.at, seq: 0, source: SUBSCRIPTION_SOURCES.error131050, phone: o.phone,
-      })));
+      effects.push(...optedOut.map((o) => failure(o, campaignId)));
     }
     if (released.length > 0) {
       counts.released += await tx.$executeRaw(Prisma.sql`
         UPDATE campaign_recipients SET status = 'pending', sent_on = NULL, claim_id = NULL, claimed_at = NULL, updated_at = ${now}::timestamptz
         WHERE id = ANY(${released.map((o) => o.id)}::uuid[]) AND claim_id = ${claim} AND status = 'sending'`);
     }
+    // the error classes' effects on the customer, campaign and account (error-effects.ts)
+    effects.push(...by("template").map((o) => failure(o, campaignId)), ...by("account").map((o) => failure(o, campaignId)));
+    await applyErrorEffects(tx, effects, { now });
   }, { timeout: 60_000, maxWait: 30_000 }));
   // statuses that beat our write wait in the webhook inbox: they apply now, through the same applier
   if (sent.length > 0) {

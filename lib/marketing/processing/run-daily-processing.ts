@@ -39,7 +39,6 @@ import { createAlert } from "../alerts/create-alert";
 import { alertLiteral } from "../alerts/alert-text";
 import { ALERT_ENDPOINT_MANAGER, syncAlertEndpoint } from "../events/alert-endpoint";
 import { deliverEvents, EVENT_DELIVERY } from "../events/deliver-events";
-import { recordAccountError } from "../sending/account-health";
 import { enforceFailureGuard } from "../sending/failure-guard";
 import { firstSendableDay, readSendWindow, windowPhase } from "../sending/send-window";
 import { pruneInboundBodies } from "../messages/prune-inbound-bodies";
@@ -49,7 +48,7 @@ import { claimBatch } from "./claim-batch";
 import { finishBatch } from "./finish-batch";
 import { reconcileStaleClaims } from "./reconcile-stale-claims";
 import { applyInbox, pruneInbox } from "../delivery/apply-inbox";
-import { pauseCampaignForTemplateError } from "../campaigns/pause-campaign";
+import { templatePauseReason } from "../delivery/error-effects";
 import { sendBatch } from "./send-batch";
 
 export type ProcessingLog = (message: string, fields?: Record<string, unknown>) => void;
@@ -228,8 +227,8 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
       result.deferred += counts.deferred;
       log("batch", { campaign_id: id, claimed: claim.recipients.length, ...counts });
       if (stop?.errorClass === "template") {
-        const reason = `Paused automatically: WhatsApp refused the template (${stop.code ?? "?"} ${stop.title})`;
-        await pauseForTemplate(db, id, reason, clock());
+        // finishBatch paused the campaign (error-effects.ts)
+        const reason = templatePauseReason(stop);
         result.paused_campaigns.push({ campaign_id: id, reason });
         log("campaign paused: template error", { campaign_id: id, code: stop.code });
         break;
@@ -238,7 +237,6 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
         result.stopped_reason = "account";
         result.stopped_detail = `${stop.code ?? "?"} ${stop.title}`;
         log("run stopped: account error", { code: stop.code, title: stop.title });
-        await withRetry(() => db.$transaction((tx) => recordAccountError(tx, { now: clock(), code: stop.code, title: stop.title })));
         break;
       }
       // 5. the failure guard, after every batch once this run has seen a failure for the campaign
@@ -281,10 +279,6 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     log("campaign paused: failure guard", { campaign_id: campaignId, reason });
     return true;
   }
-}
-
-async function pauseForTemplate(db: Db, campaignId: string, reason: string, now: Date) {
-  await withRetry(() => db.$transaction((tx) => pauseCampaignForTemplateError(tx, { campaignId, reason, now })));
 }
 
 /** active → completed when nothing is pending or in flight (unknown outcomes do not hold it open). */

@@ -1,20 +1,20 @@
-import { foldCounterDeltas } from "@/lib/marketing/delivery/counter-deltas";
 import { parseCampaignId } from "../campaigns/campaign-id";
 import { progressPercentage, round1 } from "../campaigns/campaign-json";
 import { Prisma, type DbOrTx } from "../db";
 import { AppError } from "../errors";
 import { scheduleExtent } from "../recipients/pack-schedule";
+import { withLiveCounters } from "./live-counters";
 
 /**
- * A campaign's progress, from the counters the database keeps (never a recount):
+ * A campaign's progress, from the counters the database keeps plus their unfolded deltas (never a recount):
  * progress = (total − pending) / total, delivery_rate = delivered / sent, read_rate = read / sent,
  * in percent with one decimal; estimated_completion_date = the last schedule day with something to send.
  */
 export async function getCampaignStats({ db, campaignId }: { db: DbOrTx; campaignId: string }) {
-  // counters are folded first: what is read equals a recount
-  await foldCounterDeltas(db);
-  const c = await db.marketingCampaign.findUnique({ where: { id: parseCampaignId(campaignId) } });
-  if (!c) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
+  const row = await db.marketingCampaign.findUnique({ where: { id: parseCampaignId(campaignId) } });
+  if (!row) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
+  // the counters plus the unfolded deltas, read in one statement: equal to a recount, nothing written
+  const [c] = await withLiveCounters(db, [row]);
   const sent = c.messagesSent;
   const extent = await scheduleExtent(db, c.id);
   // pending recipients waiting because of the frequency cap or Meta's per-user cap (131049)

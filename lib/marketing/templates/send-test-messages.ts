@@ -12,7 +12,10 @@
  * to at most settings.test_send_limit_per_hour numbers in any hour (TEST_SEND_LIMIT_REACHED, 429 with
  * Retry-After). The numbers are reserved before sending, under a per-user lock, by the audit entry
  * `campaign.test_send` (who, which template, how many numbers; never the numbers themselves), which
- * gets the outcome counts once the sends are done.
+ * gets the outcome counts once the sends are done. A refused send has its error class's effects, as a
+ * campaign send's answer and a failed status do (error-effects.ts): 131050 unsubscribes the number's
+ * customer, 131049 defers them 24 hours, a template error pauses the campaign when it is active, an
+ * account error is recorded (a policy code holds sending).
  */
 import { z } from "zod";
 import { renderComponents, ZCampaignComponents, type CustomerData } from "@/lib/whatsapp/components";
@@ -20,6 +23,7 @@ import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 import type { Principal } from "../auth/api-tokens";
 import { Prisma, type Db } from "../db";
+import { applyErrorEffects, type ErrorFailure } from "../delivery/error-effects";
 import { phoneHash } from "../customers/opt-outs";
 import { getSendingSettings } from "../sending/sending-settings";
 import { AppError } from "../errors";
@@ -77,6 +81,7 @@ export async function sendTestMessages({ db, now, whatsapp, api, campaignId, pho
   }
   const auditId = await reserveTestSends({ db, now, actor: principal?.actor ?? "system", campaign, numbers: sendable.length });
 
+  const failures: ErrorFailure[] = [];
   for (const phone of sendable) {
     const customer = customerOf.get(phone);
     const data: CustomerData | null = customer
@@ -109,6 +114,7 @@ export async function sendTestMessages({ db, now, whatsapp, api, campaignId, pho
     });
     if (sent.ok) results.push({ phone_number: phone, status: "sent", whatsapp_message_id: sent.wamid });
     else {
+      failures.push({ errorClass: sent.errorClass, code: sent.code, title: sent.title, campaignId: campaign.id, customerId: customer?.id ?? null, phone, waId: null, at: now });
       const hint = sent.errorClass === "ambiguous" ? " (WhatsApp may have delivered it: check the phone before resending)" : "";
       results.push({ phone_number: phone, status: "failed", error: `${sent.title}${sent.details ? `: ${sent.details}` : ""}${hint}` });
     }
@@ -116,6 +122,8 @@ export async function sendTestMessages({ db, now, whatsapp, api, campaignId, pho
 
   const sentCount = results.filter((r) => r.status === "sent").length;
   await db.$transaction(async (tx) => {
+    // a refused test send has its error class's effects, the same as a campaign send's (error-effects.ts)
+    await applyErrorEffects(tx, failures, { now });
     if (sentCount > 0) {
       // only the columns of test tracking; no counter, schedule or status changes
       await tx.marketingCampaign.update({ where: { id: campaign.id }, data: { lastTestSendAt: now, lastTestSendHash: campaignTemplateHash(campaign) } });

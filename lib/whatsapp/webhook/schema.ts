@@ -56,14 +56,20 @@ export const ZInboundMessage = z.looseObject({
     })
     .optional(),
   context: z.looseObject({ from: z.string().optional(), id: z.string().optional() }).optional(),
-  /** system messages: user_changed_number (wa_id = the new number), user_changed_user_id / user_id_update */
+  /**
+   * system messages (Meta: field "messages", no contacts array): `user_changed_number` (from = the old
+   * number, wa_id = the new one) and `user_changed_user_id` (no phone: only the business-scoped user id
+   * changed). Both carry the new user_id / parent_user_id and the previous_user_id /
+   * previous_parent_user_id (a number change regenerates the user id too).
+   */
   system: z.looseObject({
     type: z.string().max(100).optional(),
     body: z.string().max(10_000).optional(),
     wa_id: z.string().max(200).optional(),
-    new_wa_id: z.string().max(200).optional(),
     user_id: z.string().max(200).optional(),
-    new_user_id: z.string().max(200).optional(),
+    parent_user_id: z.string().max(200).optional(),
+    previous_user_id: z.string().max(200).optional(),
+    previous_parent_user_id: z.string().max(200).optional(),
   }).optional(),
   /** the sender's entry of the value's contacts[] (added when the delivery is stored) */
   contact: z.looseObject({ wa_id: z.string().max(200).optional(), user_id: z.string().max(200).optional() }).optional(),

@@ -1,6 +1,8 @@
 /**
  * Meta's payloads as they are today, on their documented shapes: customers with a username (no phone,
- * a business-scoped user id), failed statuses classified like send errors, user_changed_number,
+ * a business-scoped user id), failed statuses classified like send errors, the system messages
+ * user_changed_number and user_changed_user_id (Meta reports business-scoped user id changes on the
+ * messages field; user_id_update is no webhook field),
  * changes for another phone number, statuses[].pricing kept per message, and a customer's own STOP in
  * the same second as our import.
  */
@@ -85,6 +87,41 @@ describe("system messages", () => {
     expect(s.results.messages).toMatchObject({ numbers_changed: 1 });
     expect((await t.db.userProfile.findUniqueOrThrow({ where: { id: c.id } })).whatsappPhone).toBe("12195557777");
     expect((await t.db.campaignRecipient.findFirstOrThrow({ where: { campaignId: campaign.id } })).phoneNumber).toBe("12195557777");
+  });
+
+  it("user_changed_number with Meta's BSUID fields also replaces the stored user id (previous_user_id → user_id)", async () => {
+    const c = await t.db.userProfile.create({ data: { whatsappPhone: "16505558888", userId: "US.13491208655302748888" } });
+    // Meta's shape since Aug 2026: a number change regenerates the BSUID, reported with the previous one
+    const s = await handle(envelope([{ field: "messages", value: { messages: [{
+      from: "16505558888", id: "wamid.SYSTEM2", timestamp: ts("2026-03-02T10:00:00Z"), type: "system",
+      system: {
+        body: "User Sheena Nelson changed from 16505558888 to 12195558888", wa_id: "12195558888", type: "user_changed_number",
+        user_id: "US.20491208655302741777", previous_user_id: "US.13491208655302748888",
+        parent_user_id: "US.ENT.11815799212886844830", previous_parent_user_id: "US.ENT.11815799212886844830",
+      },
+    }] } }]));
+    expect(s.results.messages).toMatchObject({ numbers_changed: 1, user_ids_updated: 1 });
+    expect(await t.db.userProfile.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ whatsappPhone: "12195558888", userId: "US.20491208655302741777" });
+  });
+
+  it("user_changed_user_id (no phone: only the BSUID changed) updates the stored user id, matched by system.previous_user_id", async () => {
+    const c = await t.db.userProfile.create({ data: { whatsappPhone: "16505559999", userId: "BR.1502576394655843" } });
+    const other = await t.db.userProfile.create({ data: { whatsappPhone: "16505559998", userId: "BR.9999576394655843" } });
+    // Meta's documented shape: field "messages", type system, no contacts array and no phone number
+    const s = await handle(envelope([{ field: "messages", value: { messages: [{
+      id: "wamid.SYSTEM3", timestamp: ts("2026-03-02T10:05:00Z"), type: "system",
+      system: { body: "User Sheena Nelson changed their user id", type: "user_changed_user_id", user_id: "BR.2602576394655999", previous_user_id: "BR.1502576394655843" },
+    }] } }]));
+    expect(s.quarantined).toBe(0);
+    expect(s.results.messages).toMatchObject({ user_ids_updated: 1, numbers_changed: 0 });
+    expect(await t.db.userProfile.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ whatsappPhone: "16505559999", userId: "BR.2602576394655999" });
+    expect((await t.db.userProfile.findUniqueOrThrow({ where: { id: other.id } })).userId).toBe("BR.9999576394655843");
+    // a re-delivery changes nothing more
+    const again = await handle(envelope([{ field: "messages", value: { messages: [{
+      id: "wamid.SYSTEM3", timestamp: ts("2026-03-02T10:05:00Z"), type: "system",
+      system: { body: "User Sheena Nelson changed their user id", type: "user_changed_user_id", user_id: "BR.2602576394655999", previous_user_id: "BR.1502576394655843" },
+    }] } }]));
+    expect(again.results.messages?.user_ids_updated ?? 0).toBe(0);
   });
 });
 

@@ -3,8 +3,9 @@
  * (finishBatch) while WhatsApp's statuses for the very same messages arrive at the same moment —
  * before, during or after our write, duplicated and reordered — and the webhook stores them and applies
  * them as the route does after its answer. After each round, without any extra sweep: no status lost
- * (every message read), none regressed (earlier rounds still read), counters equal to a recount.
- * Plus one malformed change next to good ones in a delivery over the real route.
+ * (every message read), none regressed (earlier rounds still read), counters equal to a recount (read
+ * as the readers do: counter rows plus unfolded deltas). The malformed change next to good ones over
+ * the real route is in whatsapp/webhook-route.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";

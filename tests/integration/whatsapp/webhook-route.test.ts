@@ -95,6 +95,31 @@ describe("POST", () => {
     await afterWork();
   });
 
+  it("one malformed change next to good ones: 200, the good ones applied, the bad one quarantined with the reason", async () => {
+    const { recipients } = await createCampaignWithRecipients(t.db, 2);
+    const good = statusesPayload([{ id: recipients[0].whatsappMessageId!, status: "delivered", at: "2026-03-02T10:00:04Z" }]);
+    const alsoGood = statusesPayload([{ id: recipients[1].whatsappMessageId!, status: "read", at: "2026-03-02T10:00:06Z" }]);
+    // the middle change's status has a numeric id and no timestamp: it does not match Meta's schema
+    const body = JSON.stringify({ ...good, entry: [...good.entry,
+      { id: "102290129340398", changes: [{ field: "messages", value: { messaging_product: "whatsapp", statuses: [{ id: 5, status: "read" }] } }] },
+      ...alsoGood.entry] });
+    const quarantinedBefore = await t.db.webhookInboxEvent.count({ where: { state: "quarantined" } });
+    const res = await signed(body);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, events: 3, stored: 3, quarantined: 1 });
+    await afterWork();
+    const rows = await t.db.campaignRecipient.findMany({ where: { id: { in: recipients.map((r) => r.id) } }, orderBy: { phoneNumber: "asc" } });
+    expect(rows.map((r) => r.status)).toEqual(["delivered", "read"]);
+    const q = await t.db.webhookInboxEvent.findMany({ where: { state: "quarantined" }, orderBy: { id: "desc" }, take: 1 });
+    expect(await t.db.webhookInboxEvent.count({ where: { state: "quarantined" } })).toBe(quarantinedBefore + 1);
+    expect(q[0].reason).toMatch(/statuses\.0\.(id|timestamp)/);
+    // Meta's re-delivery of the same body: 200, nothing added
+    const again = await signed(body);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ stored: 0, duplicates: 3 });
+    await afterWork();
+  });
+
   it("accepts bodies up to 3 MB and answers 413 beyond", async () => {
     const big = JSON.stringify({ object: "whatsapp_business_account", entry: [], padding: "x".repeat(3 * 1024 * 1024 - 100) });
     expect(Buffer.byteLength(big)).toBeLessThanOrEqual(3 * 1024 * 1024);
