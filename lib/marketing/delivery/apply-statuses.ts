@@ -15,7 +15,8 @@
  *  - A status for a message we have not recorded yet is left in the inbox (`unresolved`), and applied
  *    once the processor records the send.
  *  - An erased customer's rows get nothing written back (no wa_id).
- *  - statuses[].pricing is kept per message (whatsapp_messages.pricing_*).
+ *  - statuses[].pricing is kept per message (whatsapp_messages.pricing_*), and sets the message's cost once
+ *    (cost/apply-message-costs.ts, with the per-campaign, per-day spend).
  * Counters, the schedule and analytics follow campaign_recipients by trigger (counter deltas).
  */
 import { classifyError, errorTitle } from "@/lib/whatsapp/errors";
@@ -26,6 +27,7 @@ import { pauseCampaignForTemplateError } from "../campaigns/pause-campaign";
 import { applySubscriptionChanges } from "./apply-subscription-changes";
 import { deferCustomersForMetaCap } from "./error-effects";
 import { SUBSCRIPTION_SOURCES } from "./subscription-sources";
+import { applyMessageCosts } from "../cost/apply-message-costs";
 
 export type StatusRow = { id: bigint; wamid: string; recipient_id: string | null; status: string; occurred_at: Date; value: unknown };
 
@@ -271,6 +273,9 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
       updated_at = ${now}
     FROM t
     WHERE w.id = t.wid AND (t.next <> t.cur OR (t.pricing IS NOT NULL AND NOT coalesce(w.pricing, '{}'::jsonb) @> t.pricing))`);
+
+  // each message's actual cost, once, from its pricing (cost/apply-message-costs.ts)
+  await applyMessageCosts(tx, { wamids: aggs.filter((a) => a.pricing).map((a) => a.wamid), now, timezone });
 
   // what is still unknown stays in the inbox until the send is recorded: known = seen by the first
   // statement (every later statement sees at least as much) or moved by the recipient update itself
