@@ -75,6 +75,7 @@ test("estimate in the activation dialog, spend and budget on the campaign page, 
   await snap(page, testInfo, "cost-03-overview");
 
   await page.goto("/settings");
-  await expect(page.getByTestId("rate-card")).toContainText("North America");
+  await expect(page.getByTestId("rate-card")).toContainText("in USD from Jul 1, 2025");
+  await expect(page.getByTestId("rate-card")).toContainText("India$0.0107");
   await snap(page, testInfo, "cost-04-settings-rate-card");
 });
