@@ -15,6 +15,7 @@ import { audit } from "../audit";
 import { Prisma, type DbOrTx, type Tx } from "../db";
 import { AppError } from "../errors";
 import type { Day } from "../time";
+import { assignMarkets } from "./assign-markets";
 import { campaignPricing, unitEstimateSql, type CampaignPricing } from "./pricing-context";
 
 /** A budget: at most 1,000,000,000 in the card's currency, 4 decimals; null removes it. */
@@ -57,6 +58,8 @@ export async function budgetAllowance(tx: Tx, { campaignId, n, due, now, today }
   const [c] = await tx.$queryRaw<Array<{ budget: string | null; name: string; template_name: string; language_code: string }>>(Prisma.sql`
     SELECT budget::text, name, template_name, language_code FROM marketing_campaigns WHERE id = ${campaignId}::uuid`);
   if (!c || c.budget === null) return { kind: "no_budget" };
+  // the recipients' markets (added since the estimate): the campaign row is locked first, then its recipients
+  await assignMarkets(tx, campaignId);
   const pricing = await campaignPricing(tx, { templateName: c.template_name, languageCode: c.language_code, day: today });
   const spend = await committedSpend(tx, campaignId, pricing);
   const picked = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`

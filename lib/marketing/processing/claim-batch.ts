@@ -26,7 +26,6 @@ import { Prisma, type Db } from "../db";
 import { attemptsOnDay } from "../recipients/pack-schedule";
 import type { TSendWindow } from "../sending/send-window";
 import { nextAllowedDaySql } from "../sending/send-window-sql";
-import { assignMarkets } from "../cost/assign-markets";
 import { budgetAllowance } from "../cost/budget";
 import type { TFrequencyCap } from "../sending/sending-settings";
 import type { Day } from "../time";
@@ -77,12 +76,10 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
   window?: TSendWindow | null;
   timezone?: string;
 }): Promise<ClaimResult> {
-  // the markets of the recipients (the budget prices them), outside the claim's transaction
-  await assignMarkets(db, campaignId);
   return db.$transaction(async (tx) => {
     if (messagingLimit !== null || frequencyCap !== null) await tx.$executeRaw(Prisma.sql`SELECT pg_advisory_xact_lock(${MESSAGING_LIMIT_LOCK}::bigint)`);
-    const [c] = await tx.$queryRaw<Array<{ status: string; daily_send_limit: number }>>(Prisma.sql`
-      SELECT status, daily_send_limit FROM marketing_campaigns WHERE id = ${campaignId}::uuid FOR UPDATE`);
+    const [c] = await tx.$queryRaw<Array<{ status: string; daily_send_limit: number; budget: string | null }>>(Prisma.sql`
+      SELECT status, daily_send_limit, budget::text FROM marketing_campaigns WHERE id = ${campaignId}::uuid FOR UPDATE`);
     if (!c || c.status !== "active") return { kind: "not_active" } as const;
     // the account's send hold (a flagged number, a downgrade, a policy error) stops everything
     const [hold] = await tx.$queryRaw<Array<{ send_hold: boolean }>>(Prisma.sql`SELECT send_hold FROM settings WHERE id = 1`);
@@ -96,7 +93,7 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
       n = Math.min(n, left);
     }
     // a budget takes only the next due recipients whose estimated cost still fits (cost/budget.ts)
-    const budget = await budgetAllowance(tx, { campaignId, n, due, now, today });
+    const budget = c.budget === null ? { kind: "no_budget" as const } : await budgetAllowance(tx, { campaignId, n, due, now, today });
     if (budget.kind === "exhausted") return { kind: "budget", reason: budget.reason } as const;
     if (budget.kind === "fits" && budget.ids.length === 0) return { kind: "nothing_due" } as const;
     const onlyIds = budget.kind === "fits" ? Prisma.sql`AND id = ANY(${budget.ids}::uuid[])` : Prisma.empty;
