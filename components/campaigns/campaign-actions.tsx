@@ -7,6 +7,7 @@ import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { Field, Input, Textarea } from "@/components/ui/field";
 import { formatDay, formatInt } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
+import { formatMoney } from "@/components/cost/money";
 import { useToast } from "@/components/ui/toast";
 import type { ActionState } from "@/components/forms/action-state";
 import { activateCampaignAction, cancelCampaignAction, pauseCampaignAction, resumeCampaignAction, runProcessingAction } from "@/app/(dashboard)/campaigns/actions";
@@ -25,6 +26,8 @@ type Props = {
   pausedBy?: string | null;
   /** the campaign's send window (the activation preview counts its allowed days only) */
   sendWindow?: TSendWindow | null;
+  /** the audience's estimated cost and the budget, for the activation dialog */
+  cost?: { currency: string; estimated: number; uncovered: number; budget: number | null } | null;
 };
 
 function addDay(day: string, n: number) {
@@ -33,8 +36,9 @@ function addDay(day: string, n: number) {
   return d.toISOString().slice(0, 10);
 }
 
-export function CampaignActions({ campaignId, status, pending, dailyLimit, today, canChange, canManage, pausedBy = null, sendWindow = null }: Props) {
+export function CampaignActions({ campaignId, status, pending, dailyLimit, today, canChange, canManage, pausedBy = null, sendWindow = null, cost = null }: Props) {
   const guardPaused = pausedBy === "failure_guard";
+  const budgetPaused = pausedBy === "budget";
   const router = useRouter();
   const toast = useToast();
   const [dialog, setDialog] = useState<null | "activate" | "pause" | "cancel" | "resume">(null);
@@ -142,6 +146,17 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
               <p className="col-span-3 text-xs text-slate-500">
                 {formatInt(dailyLimit)} a day{preview.days > 1 ? `; ${formatInt(preview.lastDayCount)} on the last day` : ""}.
               </p>
+              {cost ? (
+                <div className="col-span-3 border-t border-slate-200 pt-3" data-testid="activation-cost">
+                  <dt className="text-slate-500">Estimated cost</dt>
+                  <dd className="text-lg font-semibold tabular-nums">{formatMoney(cost.estimated, cost.currency)}</dd>
+                  <p className="text-xs text-slate-500">
+                    Meta’s rate for each recipient’s market
+                    {cost.uncovered > 0 ? `; ${formatInt(cost.uncovered)} recipients are not covered by the rate card and not counted` : ""}
+                    {cost.budget !== null ? `. Budget ${formatMoney(cost.budget, cost.currency)}: sending pauses before it would be exceeded` : ""}.
+                  </p>
+                </div>
+              ) : null}
             </dl>
           )}
         </div>
@@ -172,16 +187,18 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
       <ConfirmDialog
         open={dialog === "resume"}
         onClose={() => setDialog(null)}
-        variant={guardPaused ? "danger" : "primary"}
-        title={guardPaused ? "Resume despite the failure guard?" : "Resume campaign?"}
+        variant={guardPaused || budgetPaused ? "danger" : "primary"}
+        title={guardPaused ? "Resume despite the failure guard?" : budgetPaused ? "Resume a campaign that reached its budget?" : "Resume campaign?"}
         description={
           guardPaused
             ? "The failure guard paused this campaign because too many sends failed (see the reason above). Resume only once the cause is fixed: the guard then watches the new sends."
-            : "Pending recipients are rescheduled from today within the daily limit."
+            : budgetPaused
+              ? "Its budget cannot pay for the next message. Raise the budget (Cost, below) to send more; resuming without room sends only what fits once actual prices arrive, and pauses again otherwise."
+              : "Pending recipients are rescheduled from today within the daily limit."
         }
-        confirmLabel={guardPaused ? "Yes, resume anyway" : "Resume"}
+        confirmLabel={guardPaused || budgetPaused ? "Yes, resume anyway" : "Resume"}
         pending={busy}
-        onConfirm={() => run(() => resumeCampaignAction(campaignId, guardPaused))}
+        onConfirm={() => run(() => resumeCampaignAction(campaignId, guardPaused || budgetPaused))}
       >
         {error?.message ? <Notice tone="error">{error.message}</Notice> : null}
       </ConfirmDialog>

@@ -31,6 +31,8 @@ export type CampaignFormInitial = {
   template_components: unknown[];
   /** null = any time; a new campaign starts with the workspace's default window */
   send_window?: SendWindowValue;
+  /** the most the campaign may spend, in the rate card's currency (null = no cap) */
+  budget?: number | null;
 };
 
 const VARIABLE_FIELDS = [
@@ -105,6 +107,7 @@ export function CampaignForm({
   const [language, setLanguage] = useState(initial.language_code);
   const [dailyLimit, setDailyLimit] = useState(String(initial.daily_send_limit));
   const [priority, setPriority] = useState(String(initial.priority));
+  const [budget, setBudget] = useState(initial.budget === null || initial.budget === undefined ? "" : String(initial.budget));
   const [sendWindow, setSendWindow] = useState<SendWindowValue>(initial.send_window ?? null);
   const [tier, setTier] = useState(initial.target_audience.customer_tier ?? "");
   const [city, setCity] = useState(initial.target_audience.city ?? "");
@@ -166,6 +169,8 @@ export function CampaignForm({
     language_code: useLibrary ? (choice?.language_code ?? initial.language_code) : language,
     daily_send_limit: Number(dailyLimit),
     priority: Number(priority),
+    // blank: no cap; anything else is checked by the server's schema (a number ≥ 0, 4 decimals)
+    budget: budget.trim() === "" ? null : Number(budget.trim()),
     send_window: sendWindow,
     target_audience: audience,
     template_components: useLibrary ? (choice?.template_components ?? initial.template_components) : components,
@@ -200,6 +205,9 @@ export function CampaignForm({
           </Field>
           <Field label="Priority" htmlFor="priority" errors={err("priority")} hint="1 (low) to 10 (high): higher priority sends first.">
             <Input id="priority" type="number" inputMode="numeric" min={1} max={10} value={priority} onChange={(e) => setPriority(e.target.value)} invalid={Boolean(err("priority"))} />
+          </Field>
+          <Field label="Budget" htmlFor="budget" errors={err("budget")} optional hint="The most this campaign may spend at Meta's rates (the rate card's currency, e.g. USD). Sending pauses before it would be exceeded.">
+            <Input id="budget" type="number" inputMode="decimal" min={0} step="0.01" value={budget} onChange={(e) => setBudget(e.target.value)} invalid={Boolean(err("budget"))} placeholder="No cap" />
           </Field>
           <div className="sm:col-span-2">
             <SendWindowFields value={sendWindow} onChange={setSendWindow} errors={errors} timezone={timezone ?? "the workspace time zone"} />

@@ -17,6 +17,9 @@ import { CAMPAIGN_LIST_STATUSES, listCampaignsForDashboard, ZCampaignListQuery }
 import { can } from "@/lib/marketing/users/permissions";
 import { flatParams, hrefWith, type SearchParams } from "../_lib/search-params";
 import { requirePageUser } from "../_lib/session";
+import { today as todayInZone } from "../_lib/today";
+import { formatMoney } from "@/components/cost/money";
+import { currencyInForce, spendByCampaign } from "@/lib/marketing/cost/spend";
 
 export const metadata: Metadata = { title: "Campaigns" };
 
@@ -27,6 +30,8 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
   const params = flatParams(await searchParams);
   const query = ZCampaignListQuery.parse(params);
   const { rows, total, countsByStatus } = await listCampaignsForDashboard({ db: getDb(), query });
+  const spent = await spendByCampaign(getDb(), rows.map((r) => r.id));
+  const currency = await currencyInForce(getDb(), todayInZone());
   const tabs = [{ key: undefined, label: "All", count: countsByStatus.all ?? 0 }, ...CAMPAIGN_LIST_STATUSES.map((s) => ({ key: s, label: s[0].toUpperCase() + s.slice(1), count: countsByStatus[s] ?? 0 }))];
   return (
     <>
@@ -98,6 +103,7 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
                   <TH numeric className="hidden md:table-cell">Delivered</TH>
                   <TH numeric className="hidden md:table-cell">Read</TH>
                   <TH numeric className="hidden lg:table-cell">Failed</TH>
+                  <TH numeric className="hidden lg:table-cell">Spent</TH>
                   <TH numeric className="hidden lg:table-cell">Limit / day</TH>
                   <TH className="hidden xl:table-cell">Start</TH>
                 </tr>
@@ -125,6 +131,9 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
                     </TD>
                     <TD numeric className={cn("hidden lg:table-cell", c.failed > 0 && "text-red-600")}>
                       {formatInt(c.failed)}
+                    </TD>
+                    <TD numeric className="hidden lg:table-cell" data-testid="campaign-spent">
+                      {formatMoney(spent.get(c.id) ?? 0, currency)}
                     </TD>
                     <TD numeric className="hidden lg:table-cell">
                       {formatInt(c.dailySendLimit)}

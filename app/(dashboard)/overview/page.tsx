@@ -21,13 +21,15 @@ import { getEngine } from "@/lib/server/engine";
 import { can } from "@/lib/marketing/users/permissions";
 import { requirePageUser } from "../_lib/session";
 import { today } from "../_lib/today";
+import { MonthSpendCard } from "@/components/cost/month-spend-card";
+import { monthToDateSpend } from "@/lib/marketing/cost/spend";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const user = await requirePageUser();
   const db = getDb();
-  const [o, { config }, alerts] = await Promise.all([getOverview({ db, today: today() }), getEngine(db), findAlerts({ db, limit: 8 })]);
+  const [o, { config }, alerts, spend] = await Promise.all([getOverview({ db, today: today() }), getEngine(db), findAlerts({ db, limit: 8 }), monthToDateSpend(db, today())]);
   const health = await getAccountHealth({ db, now: new Date(), messagingLimit: config.messagingLimit });
   const usedPct = o.dailyCapacity > 0 ? (100 * o.sentToday) / o.dailyCapacity : 0;
   return (
@@ -60,6 +62,8 @@ export default async function OverviewPage() {
         <AccountHealthCard health={health} isAdmin={can(user.role, "manage")} />
         <AlertsPanel alerts={alerts.alerts} unread={alerts.unread} canChange={can(user.role, "change")} />
       </div>
+
+      <MonthSpendCard spend={spend} />
 
       <div className="mt-6 grid gap-6 xl:grid-cols-3">
         <Card className="xl:col-span-2">

@@ -18,6 +18,9 @@ import { SendingSection } from "./sending-section";
 import { TokensSection } from "./tokens-section";
 import { UsersSection } from "./users-section";
 import { WebhooksSection } from "./webhooks-section";
+import { RateCardSection } from "@/components/cost/rate-card-section";
+import { getRateCardInForce } from "@/lib/marketing/cost/rate-card";
+import { today as todayInZone } from "../_lib/today";
 import { findDeliveries } from "@/lib/marketing/events/deliver-events";
 import { listWebhookEndpoints } from "@/lib/marketing/events/webhook-endpoints";
 
@@ -55,6 +58,7 @@ export default async function SettingsPage() {
       : Promise.resolve(null),
   ]);
   const { config, settings } = workspace;
+  const rateCard = await getRateCardInForce(db, todayInZone());
   const limit =
     config.messagingLimit === undefined
       ? settings?.messagingLimitTier
@@ -116,6 +120,7 @@ export default async function SettingsPage() {
           </Card>
         </div>
         <SendingSection settings={sending} timezone={config.timezone} isAdmin={isAdmin} />
+        <RateCardSection card={rateCard} isAdmin={isAdmin} today={todayInZone()} />
         {isAdmin ? (
           <>
             {webhooks ? <WebhooksSection endpoints={webhooks.endpoints} eventTypes={webhooks.eventTypes} /> : null}

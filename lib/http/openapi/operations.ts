@@ -172,7 +172,7 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "post", path: `${C}/resume`, operationId: "resumeCampaign", tag: "Campaigns", mutation: true,
-    summary: "Resume a paused campaign", description: "A campaign the failure guard paused needs confirm=true (409 GUARD_CONFIRMATION_REQUIRED otherwise).",
+    summary: "Resume a paused campaign", description: "A campaign the failure guard paused needs confirm=true (409 GUARD_CONFIRMATION_REQUIRED otherwise). A campaign the budget paused needs room in its budget for the next message (raise it with PATCH budget) or confirm=true (409 BUDGET_CONFIRMATION_REQUIRED otherwise).",
     query: z.object({ confirm: z.enum(["true", "false"]).optional() }),
     body: { schema: z.object({ confirm: z.boolean().optional() }).strict(), required: false, example: { confirm: true } },
     responses: { 200: { description: "Resumed.", schema: R.ZResumption, example: spec.resumeResponse }, 401: E[401], 403: E[403], 404: E[404], 409: E[409], 422: E[422] },

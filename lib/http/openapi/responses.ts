@@ -48,7 +48,7 @@ export const ZCampaign = z
     template_components: ZJson,
     send_window: ZJson,
     pause_reason: z.string().nullable(),
-    paused_by: z.string().nullable(),
+    paused_by: z.string().nullable().meta({ description: "user | failure_guard | template | account | budget" }),
     template_verified: z.boolean(),
     template_warnings: ZJson,
     last_test_send_at: ZTimestamp.nullable(),
@@ -59,6 +59,7 @@ export const ZCampaign = z
     paused_at: ZTimestamp.nullable(),
     completed_at: ZTimestamp.nullable(),
     cancelled_at: ZTimestamp.nullable(),
+    budget: z.number().nullable().meta({ description: "the most the campaign may spend, in the rate card's currency; null = no cap" }),
     created_at: ZTimestamp,
     updated_at: ZTimestamp,
   })
@@ -97,6 +98,9 @@ export const ZActivation = z
     start_date: ZDay,
     estimated_days: z.int(),
     estimated_completion_date: ZDay.nullable(),
+    estimated_cost: z.number().meta({ description: "the audience priced by market at the template category's rate on the rate card in force on start_date (recipients the card does not cover are not in it)" }),
+    cost_currency: z.string().meta({ description: "the rate card's currency, e.g. USD" }),
+    cost_uncovered_recipients: z.int().meta({ description: "recipients the rate card has no rate for" }),
     message: z.string(),
   })
   .meta({ id: "Activation" });
@@ -148,6 +152,22 @@ export const ZRecipientPage = z
   .looseObject({ campaign_id: ZId, ...page, recipients: z.array(ZRecipient) })
   .meta({ id: "RecipientPage" });
 
+export const ZCampaignCost = z
+  .looseObject({
+    currency: z.string().meta({ description: "the rate card's currency" }),
+    estimated: z.number().meta({ description: "the whole audience (not skipped) at the rate card in force today, by market" }),
+    actual: z.number().meta({ description: "what Meta bills for the messages whose pricing arrived (statuses[].pricing): free types and non-billable 0, each message once" }),
+    per_delivered: z.number().nullable().meta({ description: "actual / delivered; null before anything was delivered" }),
+    budget: z.number().nullable(),
+    remaining: z.number().nullable().meta({ description: "budget − (actual + in_flight), never below 0; null without a budget" }),
+    in_flight: z.number().meta({ description: "estimated cost of sends whose pricing has not arrived and of claims in flight" }),
+    uncovered: z.int().meta({ description: "recipients the rate card has no rate for (not priced in `estimated`)" }),
+    unpriced_messages: z.int().meta({ description: "sent messages the card could not price (not in `actual`)" }),
+    rate_card_effective_from: ZDay.nullable(),
+    markets: z.array(z.looseObject({ market: z.string(), recipients: z.int(), rate: z.number().nullable(), cost: z.number().nullable() })),
+  })
+  .meta({ id: "CampaignCost" });
+
 export const ZCampaignStats = z
   .looseObject({
     campaign_id: ZId,
@@ -171,7 +191,8 @@ export const ZCampaignStats = z
     deferred_by_meta_cap: z.int(),
     send_window: ZJson,
     pause_reason: z.string().nullable(),
-    paused_by: z.string().nullable(),
+    paused_by: z.string().nullable().meta({ description: "user | failure_guard | template | account | budget" }),
+    cost: ZCampaignCost,
   })
   .meta({ id: "CampaignStats" });
 

@@ -10,6 +10,7 @@ import { readSendWindow } from "../sending/send-window";
 import { addDays, dayInZone, dayToDate, ZDay, type Day } from "../time";
 import { parseCampaignId } from "./campaign-id";
 import { lockCampaign } from "./lock-campaign";
+import { estimateCampaignCost } from "../cost/estimate-campaign-cost";
 
 export const ZActivateCampaign = z.object({ start_date: ZDay.optional() }).strict();
 export type TActivateCampaign = z.input<typeof ZActivateCampaign>;
@@ -18,7 +19,8 @@ export type TActivateCampaign = z.input<typeof ZActivateCampaign>;
  * draft → active: assigns every pending recipient a scheduled_send_date in daily_send_limit batches from
  * start_date (default tomorrow in the campaign time zone) in one set-based UPDATE; the schedule rows
  * appear by trigger. estimated_days / estimated_completion_date are the number of send days and the last.
- * With a send window only its allowed days get recipients (and count as send days).
+ * With a send window only its allowed days get recipients (and count as send days). estimated_cost is the
+ * audience priced by market at the rate card in force on start_date (cost_uncovered_recipients: not priced).
  */
 export async function activateCampaign({ db, now, timezone, campaignId, startDate, principal, templates = null }: {
   db: Db; now: Date; timezone: string; campaignId: string; startDate?: Day; principal?: Principal | null;
@@ -34,7 +36,7 @@ export async function activateCampaign({ db, now, timezone, campaignId, startDat
   const current = await db.marketingCampaign.findUnique({ where: { id: parseCampaignId(campaignId) } });
   if (current?.status === "draft") await assertTemplateApproved({ db, now, api: templates, templateName: current.templateName, languageCode: current.languageCode });
 
-  return db.$transaction(async (tx) => {
+  const activated = await db.$transaction(async (tx) => {
     const c = await lockCampaign(tx, campaignId);
     if (c.status !== "draft") throw new AppError("INVALID_TRANSITION", `A ${c.status} campaign cannot be activated${c.status === "paused" ? " (resume it)" : ""}.`, { status: c.status });
     await assertTestSendDone({ db: tx, campaign: c }); // 409 TEST_SEND_REQUIRED
@@ -60,4 +62,7 @@ export async function activateCampaign({ db, now, timezone, campaignId, startDat
       message: `Campaign activated. Sending ${c.dailySendLimit} messages/day starting ${start}`,
     };
   }, { timeout: 120_000, maxWait: 10_000 });
+  // what the audience will cost at the rate card in force on the start date (cost/estimate-campaign-cost.ts)
+  const estimate = await estimateCampaignCost({ db, campaignId: activated.campaign_id, day: start });
+  return { ...activated, estimated_cost: estimate.estimated, cost_currency: estimate.currency, cost_uncovered_recipients: estimate.uncovered };
 }

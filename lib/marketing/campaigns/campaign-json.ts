@@ -27,6 +27,8 @@ export function campaignJson(c: MarketingCampaign) {
     send_window: c.sendWindow,
     pause_reason: c.pauseReason,
     paused_by: c.pausedBy,
+    /** the most the campaign may spend, in the rate card's currency (null = no cap) */
+    budget: c.budget === null ? null : Number(c.budget),
     template_verified: c.templateVerified,
     template_warnings: c.templateWarnings,
     last_test_send_at: c.lastTestSendAt?.toISOString() ?? null,

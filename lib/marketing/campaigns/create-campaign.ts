@@ -9,6 +9,7 @@ import { normalizeSendWindow, ZSendWindow, type TSendWindow } from "../sending/s
 import { getSendingSettings, ZFailureGuardOverride } from "../sending/sending-settings";
 import { campaignJson } from "./campaign-json";
 import { ZTargetAudience } from "./target-audience";
+import { ZBudget } from "../cost/budget";
 
 /** The fields of a campaign, without defaults (ZUpdateCampaign is its partial). */
 export const ZCampaignFields = z
@@ -25,6 +26,8 @@ export const ZCampaignFields = z
     send_window: ZSendWindow.nullable(),
     /** per-campaign failure-guard override (null = the workspace's) */
     failure_guard: ZFailureGuardOverride.nullable(),
+    /** the most the campaign may spend, in the rate card's currency (null = no cap) */
+    budget: ZBudget.nullable(),
   })
   .strict();
 
@@ -36,6 +39,7 @@ export const ZCreateCampaign = ZCampaignFields.extend({
   template_components: ZCampaignComponents.default([]),
   send_window: ZCampaignFields.shape.send_window.optional(),
   failure_guard: ZCampaignFields.shape.failure_guard.optional(),
+  budget: ZCampaignFields.shape.budget.optional(),
 }).strict();
 export type TCreateCampaign = z.input<typeof ZCreateCampaign>;
 
@@ -63,6 +67,7 @@ export async function createCampaign({ db, now, input, principal, templates = nu
         templateWarnings: check.warnings,
         sendWindow: jsonOrDbNull(sendWindow ? normalizeSendWindow(sendWindow) : null),
         failureGuard: jsonOrDbNull(data.failure_guard ?? null),
+        budget: data.budget ?? null,
         status: "draft",
         createdById: principal?.kind === "user" ? principal.id : null,
         createdAt: now,

@@ -6,7 +6,8 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 import { packSchedule, scheduleExtent } from "../recipients/pack-schedule";
 import { firstSendableDay, readSendWindow } from "../sending/send-window";
-import { dateToDay } from "../time";
+import { dateToDay, dayInZone } from "../time";
+import { assertBudgetAllowsResume } from "../cost/budget";
 import { parseCampaignId } from "./campaign-id";
 import { lockCampaign } from "./lock-campaign";
 
@@ -14,7 +15,8 @@ import { lockCampaign } from "./lock-campaign";
  * paused → active: pending recipients are re-scheduled from today (or the start date, if later; or the
  * next allowed day of the send window once today's has closed). A campaign the failure guard paused
  * resumes only with `confirm` (409 GUARD_CONFIRMATION_REQUIRED otherwise), and the guard then judges only
- * the attempts made after the resume.
+ * the attempts made after the resume. A campaign the budget paused resumes once the budget has room for its
+ * next message, or with `confirm` (409 BUDGET_CONFIRMATION_REQUIRED otherwise).
  */
 export async function resumeCampaign({ db, now, timezone, campaignId, principal, templates = null, confirm = false }: {
   db: Db; now: Date; timezone: string; campaignId: string; principal?: Principal | null;
@@ -33,6 +35,8 @@ export async function resumeCampaign({ db, now, timezone, campaignId, principal,
     if (c.pausedBy === "failure_guard" && !confirm) {
       throw new AppError("GUARD_CONFIRMATION_REQUIRED", `The failure guard paused this campaign (${c.pauseReason ?? "too many failed sends"}). Confirm to resume it anyway.`, { paused_by: c.pausedBy, pause_reason: c.pauseReason });
     }
+    // 409 BUDGET_CONFIRMATION_REQUIRED: a budget pause lifts with room for the next message or a confirmation
+    if (c.pausedBy === "budget") await assertBudgetAllowsResume(tx, { campaignId: c.id, today: dayInZone(now, timezone), confirm, pauseReason: c.pauseReason });
     const window = readSendWindow(c.sendWindow);
     const first = firstSendableDay(window, now, timezone);
     const start = c.startDate ? dateToDay(c.startDate) : first;

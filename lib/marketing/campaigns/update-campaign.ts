@@ -15,12 +15,12 @@ import { lockCampaign } from "./lock-campaign";
 
 /**
  * Everything of a draft can change; of an active or paused campaign only name, description, priority, the
- * send window (its pending recipients are re-packed onto the new window's days) and the failure guard.
+ * send window (its pending recipients are re-packed onto the new window's days), the failure guard and the budget.
  */
 export const ZUpdateCampaign = ZCampaignFields.partial().strict();
 export type TUpdateCampaign = z.input<typeof ZUpdateCampaign>;
 
-const LIVE_EDITABLE = new Set(["name", "description", "priority", "send_window", "failure_guard"]);
+const LIVE_EDITABLE = new Set(["name", "description", "priority", "send_window", "failure_guard", "budget"]);
 
 export async function updateCampaign({ db, now, campaignId, input, principal, templates = null, timezone = "UTC" }: {
   db: Db; now: Date; campaignId: string; input: TUpdateCampaign; principal?: Principal | null;
@@ -67,6 +67,7 @@ export async function updateCampaign({ db, now, campaignId, input, principal, te
         templateWarnings: check?.warnings,
         sendWindow: data.send_window === undefined ? undefined : jsonOrDbNull(data.send_window && normalizeSendWindow(data.send_window)),
         failureGuard: data.failure_guard === undefined ? undefined : jsonOrDbNull(data.failure_guard),
+        budget: data.budget,
         updatedAt: now,
       },
     });

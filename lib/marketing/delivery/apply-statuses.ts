@@ -14,13 +14,15 @@
  *  - A status for a message we have not recorded yet is left in the inbox (`unresolved`), and applied
  *    once the processor records the send.
  *  - An erased customer's rows get nothing written back (no wa_id).
- *  - statuses[].pricing is kept per message (whatsapp_messages.pricing_*).
+ *  - statuses[].pricing is kept per message (whatsapp_messages.pricing_*), and sets the message's cost once
+ *    (cost/apply-message-costs.ts, with the per-campaign, per-day spend).
  * Counters, the schedule and analytics follow campaign_recipients by trigger (counter deltas).
  */
 import { classifyError, errorTitle } from "@/lib/whatsapp/errors";
 import { ZStatus } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Tx } from "../db";
 import { applyErrorEffects } from "./error-effects";
+import { applyMessageCosts } from "../cost/apply-message-costs";
 
 export type StatusRow = { id: bigint; wamid: string; recipient_id: string | null; status: string; occurred_at: Date; value: unknown };
 
@@ -271,6 +273,9 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
     summary.campaigns_paused += e.campaigns_paused;
     summary.account_errors += e.account_errors;
   }
+
+  // each message's actual cost, once, from its pricing (cost/apply-message-costs.ts)
+  await applyMessageCosts(tx, { wamids: aggs.filter((a) => a.pricing).map((a) => a.wamid), now, timezone });
 
   // what is still unknown stays in the inbox until the send is recorded: known = seen by the first
   // statement (every later statement sees at least as much) or moved by the recipient update itself

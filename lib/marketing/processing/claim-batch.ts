@@ -26,6 +26,7 @@ import { Prisma, type Db } from "../db";
 import { attemptsOnDay } from "../recipients/pack-schedule";
 import type { TSendWindow } from "../sending/send-window";
 import { nextAllowedDaySql } from "../sending/send-window-sql";
+import { budgetAllowance } from "../cost/budget";
 import type { TFrequencyCap } from "../sending/sending-settings";
 import type { Day } from "../time";
 
@@ -40,7 +41,9 @@ export type ClaimedRecipient = {
 
 export type ClaimResult =
   | { kind: "claimed"; claimId: string; recipients: ClaimedRecipient[]; skipped: number; deferred: { frequency_cap: number; meta_cap: number } }
-  | { kind: "not_active" | "daily_limit" | "messaging_limit" | "nothing_due" | "send_hold" };
+  | { kind: "not_active" | "daily_limit" | "messaging_limit" | "nothing_due" | "send_hold" }
+  /** the campaign's budget cannot pay for the next message: it was paused (paused_by 'budget') */
+  | { kind: "budget"; reason: string };
 
 export async function uniqueUsersReached(db: Db | Prisma.TransactionClient, since: Date): Promise<number> {
   const [row] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
@@ -75,8 +78,8 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
 }): Promise<ClaimResult> {
   return db.$transaction(async (tx) => {
     if (messagingLimit !== null || frequencyCap !== null) await tx.$executeRaw(Prisma.sql`SELECT pg_advisory_xact_lock(${MESSAGING_LIMIT_LOCK}::bigint)`);
-    const [c] = await tx.$queryRaw<Array<{ status: string; daily_send_limit: number }>>(Prisma.sql`
-      SELECT status, daily_send_limit FROM marketing_campaigns WHERE id = ${campaignId}::uuid FOR UPDATE`);
+    const [c] = await tx.$queryRaw<Array<{ status: string; daily_send_limit: number; budget: string | null }>>(Prisma.sql`
+      SELECT status, daily_send_limit, budget::text FROM marketing_campaigns WHERE id = ${campaignId}::uuid FOR UPDATE`);
     if (!c || c.status !== "active") return { kind: "not_active" } as const;
     // the account's send hold (a flagged number, a downgrade, a policy error) stops everything
     const [hold] = await tx.$queryRaw<Array<{ send_hold: boolean }>>(Prisma.sql`SELECT send_hold FROM settings WHERE id = 1`);
@@ -89,6 +92,11 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
       if (left <= 0) return { kind: "messaging_limit" } as const;
       n = Math.min(n, left);
     }
+    // a budget takes only the next due recipients whose estimated cost still fits (cost/budget.ts)
+    const budget = c.budget === null ? { kind: "no_budget" as const } : await budgetAllowance(tx, { campaignId, n, due, now, today });
+    if (budget.kind === "exhausted") return { kind: "budget", reason: budget.reason } as const;
+    if (budget.kind === "fits" && budget.ids.length === 0) return { kind: "nothing_due" } as const;
+    const onlyIds = budget.kind === "fits" ? Prisma.sql`AND id = ANY(${budget.ids}::uuid[])` : Prisma.empty;
     const claimId = randomUUID();
     const capSince = frequencyCap ? new Date(now.getTime() - frequencyCap.days * 24 * 3600_000) : now;
     // the instant the customer is next eligible under the frequency cap: when the (c − max + 1)-th
@@ -109,7 +117,7 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
       WITH picked AS (
         SELECT id FROM campaign_recipients
         WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND scheduled_send_date <= ${due}::date
-          AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz)
+          AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz) ${onlyIds}
         ORDER BY scheduled_send_date, id
         LIMIT ${n}::int
         FOR UPDATE SKIP LOCKED

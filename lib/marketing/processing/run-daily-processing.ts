@@ -200,6 +200,11 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
         log("messaging limit reached", { limit: config.messagingLimit });
         break;
       }
+      if (claim.kind === "budget") {
+        result.paused_campaigns.push({ campaign_id: id, reason: claim.reason });
+        log("campaign paused: budget", { campaign_id: id });
+        break;
+      }
       if (claim.kind !== "claimed") break;
       result.skipped += claim.skipped;
       result.deferred += claim.deferred.frequency_cap + claim.deferred.meta_cap;

@@ -4,13 +4,19 @@ import { Prisma, type DbOrTx } from "../db";
 import { AppError } from "../errors";
 import { scheduleExtent } from "../recipients/pack-schedule";
 import { withLiveCounters } from "./live-counters";
+import { getCampaignCost } from "../cost/get-campaign-cost";
+import { dayInZone } from "../time";
 
 /**
  * A campaign's progress, from the counters the database keeps plus their unfolded deltas (never a recount):
  * progress = (total − pending) / total, delivery_rate = delivered / sent, read_rate = read / sent,
  * in percent with one decimal; estimated_completion_date = the last schedule day with something to send.
  */
-export async function getCampaignStats({ db, campaignId }: { db: DbOrTx; campaignId: string }) {
+export async function getCampaignStats({ db, campaignId, now = new Date(), timezone = "UTC" }: {
+  db: DbOrTx; campaignId: string;
+  /** the day whose rate card prices the estimate (default: now, UTC) */
+  now?: Date; timezone?: string;
+}) {
   const row = await db.marketingCampaign.findUnique({ where: { id: parseCampaignId(campaignId) } });
   if (!row) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
   // the counters plus the unfolded deltas, read in one statement: equal to a recount, nothing written
@@ -48,5 +54,7 @@ export async function getCampaignStats({ db, campaignId }: { db: DbOrTx; campaig
     send_window: c.sendWindow ?? null,
     pause_reason: c.pauseReason,
     paused_by: c.pausedBy,
+    // estimate, actual spend and budget (lib/marketing/cost)
+    cost: await getCampaignCost({ db, campaign: c, day: dayInZone(now, timezone) }),
   };
 }

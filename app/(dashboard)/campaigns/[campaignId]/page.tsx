@@ -28,6 +28,9 @@ import { can, displayPhone } from "@/lib/marketing/users/permissions";
 import { flatParams, hrefWith, type SearchParams } from "../../_lib/search-params";
 import { requirePageUser } from "../../_lib/session";
 import { today as todayInZone } from "../../_lib/today";
+import { CampaignCostCard } from "@/components/cost/campaign-cost-card";
+import { getCampaignCost } from "@/lib/marketing/cost/get-campaign-cost";
+import { campaignSpendSeries } from "@/lib/marketing/cost/spend";
 
 // the add-recipients and activate actions run here: 1,000,000 recipients by audience 73.8 s, activation
 // 63.2 s (README › Performance); 300 s leaves 4× for a busier database
@@ -61,10 +64,12 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   const query = ZRecipientsPageQuery.parse({ status: sp.status, phone: sp.phone, after: sp.after });
   const audience = readTargetAudience(c.targetAudience);
   const open = c.status === "draft" || c.status === "active" || c.status === "paused";
-  const [live, page, audienceCount] = await Promise.all([
+  const [live, page, audienceCount, cost, spendSeries] = await Promise.all([
     getCampaignLive({ db, campaignId: c.id, today }),
     findRecipientsPage({ db, campaignId: c.id, query }),
     open ? countAudience({ db, audience }) : Promise.resolve(0),
+    getCampaignCost({ db, campaign: c, day: today }),
+    campaignSpendSeries(db, c.id),
   ]);
   if (!live) notFound();
   const counts = recipientFilterCounts(c);
@@ -112,6 +117,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
             canManage={can(user.role, "manage")}
             pausedBy={c.pausedBy}
             sendWindow={readSendWindow(c.sendWindow)}
+            cost={{ currency: cost.currency, estimated: cost.estimated, uncovered: cost.uncovered, budget: cost.budget }}
           />
         }
       />
@@ -125,6 +131,8 @@ export default async function CampaignPage({ params, searchParams }: { params: P
       {c.status === "completed" ? <Notice tone="success" className="mb-4">Completed {formatDateTime(c.completedAt)}.</Notice> : null}
 
       <CampaignLive campaignId={c.id} initial={JSON.parse(JSON.stringify(live))} today={today} />
+
+      <CampaignCostCard campaignId={c.id} cost={cost} series={spendSeries} canChangeBudget={canChange && open} />
 
       <CampaignTemplateCard campaign={c} canChange={canChange}
         data={await getTemplateEditorData({ db: getDb(), now: new Date(), api: getTemplatesApi(), campaignId: c.id, targetAudience: c.targetAudience })} />

@@ -44,6 +44,7 @@ export default async function EditCampaignPage({ params }: { params: Promise<{ c
           target_audience: readTargetAudience(c.targetAudience),
           template_components: Array.isArray(c.templateComponents) ? (c.templateComponents as unknown[]) : [],
           send_window: readSendWindow(c.sendWindow),
+          budget: c.budget === null ? null : Number(c.budget),
         }}
         timezone={getEnv().CAMPAIGN_TIMEZONE}
         options={{ tiers: options.tiers.map((o) => o.value), cities: options.cities.map((o) => o.value), tags: options.tags.map((o) => o.value) }}

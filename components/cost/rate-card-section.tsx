@@ -1,0 +1,105 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { importRateCardAction } from "@/app/(dashboard)/settings/cost-actions";
+import { Button } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Field, Input } from "@/components/ui/field";
+import { formatDay } from "@/components/ui/format";
+import { Notice } from "@/components/ui/notice";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { formatMoney } from "./money";
+
+export type RateCardView = {
+  currency: string; effective_from: string; source: string; created_at: string;
+  rates: Array<{ market: string; marketing?: string; utility?: string; authentication?: string; authentication_international?: string }>;
+} | null;
+
+/** Settings › Rate card: the card in force, and (admins) uploading Meta's rate-card CSV. */
+export function RateCardSection({ card, isAdmin, today }: { card: RateCardView; isAdmin: boolean; today: string }) {
+  const router = useRouter();
+  const [file, setFile] = useState<File | null>(null);
+  const [effective, setEffective] = useState(today);
+  const [result, setResult] = useState<{ ok: boolean; message?: string; rows?: Array<{ path: string; message: string }> } | null>(null);
+  const [busy, start] = useTransition();
+  const [showAll, setShowAll] = useState(false);
+  const rates = card ? (showAll ? card.rates : card.rates.slice(0, 8)) : [];
+  const m = (v?: string) => (v === undefined ? "—" : formatMoney(Number(v), card?.currency));
+  return (
+    <Card data-testid="rate-card">
+      <CardHeader
+        title="Rate card"
+        description={card ? `In force: Meta's rates in ${card.currency} from ${formatDay(card.effective_from)} (${card.source}). Meta changes its rates: upload the new card when it does.` : "No rate card: costs cannot be estimated."}
+      />
+      <CardBody className="space-y-4">
+        {card ? (
+          <>
+            <Table>
+              <THead>
+                <TR>
+                  <TH>Market</TH>
+                  <TH numeric>Marketing</TH>
+                  <TH numeric>Utility</TH>
+                  <TH numeric>Authentication</TH>
+                </TR>
+              </THead>
+              <TBody>
+                {rates.map((r) => (
+                  <TR key={r.market}>
+                    <TD>{r.market}</TD>
+                    <TD numeric>{m(r.marketing)}</TD>
+                    <TD numeric>{m(r.utility)}</TD>
+                    <TD numeric>{m(r.authentication)}</TD>
+                  </TR>
+                ))}
+              </TBody>
+            </Table>
+            {card.rates.length > 8 ? (
+              <Button type="button" variant="ghost" size="sm" onClick={() => setShowAll(!showAll)}>
+                {showAll ? "Show fewer" : `Show all ${card.rates.length} markets`}
+              </Button>
+            ) : null}
+          </>
+        ) : null}
+        {isAdmin ? (
+          <form
+            className="grid gap-4 border-t border-slate-100 pt-4 sm:grid-cols-[1fr_12rem_auto] sm:items-end"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (!file) {
+                setResult({ ok: false, message: "Choose Meta's rate-card CSV first." });
+                return;
+              }
+              start(async () => {
+                const csv = await file.text();
+                const r = await importRateCardAction({ csv, effective_from: effective, source: file.name.slice(0, 300) });
+                const rows = Array.isArray(r.details) ? (r.details as Array<{ path: string; message: string }>).slice(0, 20) : undefined;
+                setResult({ ok: r.ok, message: r.message, rows });
+                if (r.ok) router.refresh();
+              });
+            }}
+          >
+            <Field label="Meta's rate card (CSV)" htmlFor="rate_card_file" hint="Columns Market, Currency, Marketing, Utility, Authentication (and optionally Authentication-International); one row per market, with an “Other” row.">
+              <Input id="rate_card_file" type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+            </Field>
+            <Field label="In force from" htmlFor="rate_card_effective">
+              <Input id="rate_card_effective" type="date" value={effective} onChange={(e) => setEffective(e.target.value)} />
+            </Field>
+            <Button type="submit" pending={busy}>Upload card</Button>
+          </form>
+        ) : null}
+        {result ? (
+          <Notice tone={result.ok ? "success" : "error"}>
+            {result.message}
+            {result.rows && result.rows.length > 1 ? (
+              <ul className="mt-2 list-disc pl-5 text-xs">
+                {result.rows.map((r, i) => <li key={i}>{r.path}: {r.message}</li>)}
+              </ul>
+            ) : null}
+          </Notice>
+        ) : null}
+      </CardBody>
+    </Card>
+  );
+}

@@ -1,0 +1,26 @@
+/**
+ * Fills in campaign_recipients.market (Meta's pricing market of the number, from libphonenumber-js) for a
+ * campaign's recipients that have none yet, in bounded set-based steps outside any other transaction:
+ * the estimate, the budget check and the per-market breakdown then group by it in SQL. Idempotent and
+ * safe to run concurrently (every writer computes the same value).
+ */
+import { Prisma, type DbOrTx } from "../db";
+import { marketOfNumber } from "./market";
+
+const STEP = 5000;
+
+export async function assignMarkets(db: DbOrTx, campaignId: string): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const rows = await db.$queryRaw<Array<{ id: string; phone_number: string; wa_id: string | null }>>(Prisma.sql`
+      SELECT id::text, phone_number, wa_id FROM campaign_recipients
+      WHERE campaign_id = ${campaignId}::uuid AND market IS NULL ORDER BY id LIMIT ${STEP}::int`);
+    if (rows.length === 0) return total;
+    await db.$executeRaw(Prisma.sql`
+      UPDATE campaign_recipients r SET market = v.market
+      FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => marketOfNumber(/^[0-9]+$/.test(r.phone_number) ? r.phone_number : r.wa_id))}::text[]) AS v(id, market)
+      WHERE r.id = v.id AND r.market IS NULL`);
+    total += rows.length;
+    if (rows.length < STEP) return total;
+  }
+}

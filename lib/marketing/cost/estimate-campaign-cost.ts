@@ -1,0 +1,56 @@
+/**
+ * What a campaign will cost: its recipients (all but the skipped) grouped by market, each market's count ×
+ * the rate of the template's category on the card in force on `day`. Numbers the card does not cover
+ * (a market without a rate, a number without a country) are counted in `uncovered`, not priced at zero.
+ * Amounts are exact decimals (strings in SQL, numbers rounded to 6 decimals in the answer).
+ */
+import { Prisma, type DbOrTx } from "../db";
+import { AppError } from "../errors";
+import type { Day } from "../time";
+import { parseCampaignId } from "../campaigns/campaign-id";
+import { assignMarkets } from "./assign-markets";
+import { campaignPricing } from "./pricing-context";
+
+export type MarketEstimate = { market: string; recipients: number; rate: number | null; cost: number | null };
+
+export type CostEstimate = {
+  currency: string;
+  /** the template category the rates are read for */
+  category: string;
+  rate_card: { id: string; effective_from: string } | null;
+  recipients: number;
+  estimated: number;
+  /** recipients the card has no rate for (not in `estimated`) */
+  uncovered: number;
+  markets: MarketEstimate[];
+};
+
+export async function estimateCampaignCost({ db, campaignId, day }: { db: DbOrTx; campaignId: string; day: Day }): Promise<CostEstimate> {
+  const c = await db.marketingCampaign.findUnique({ where: { id: parseCampaignId(campaignId) }, select: { id: true, templateName: true, languageCode: true } });
+  if (!c) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
+  await assignMarkets(db, c.id);
+  const pricing = await campaignPricing(db, { templateName: c.templateName, languageCode: c.languageCode, day });
+  const rows = await db.$queryRaw<Array<{ market: string; n: bigint; rate: string | null; cost: string | null }>>(Prisma.sql`
+    SELECT m.market, m.n, rr.rate::text AS rate, (m.n * rr.rate)::text AS cost
+    FROM (SELECT coalesce(market, 'unknown') AS market, count(*) AS n FROM campaign_recipients
+          WHERE campaign_id = ${c.id}::uuid AND status <> 'skipped' GROUP BY 1) m
+    LEFT JOIN rate_card_rates rr ON rr.card_id = ${pricing.card?.id ?? null}::uuid AND rr.market = m.market AND rr.category = ${pricing.category}
+    ORDER BY m.n DESC, m.market`);
+  const [total] = await db.$queryRaw<Array<{ sum: string }>>(Prisma.sql`
+    SELECT coalesce(sum(x.cost), 0)::text AS sum FROM unnest(${rows.map((r) => r.cost)}::numeric[]) AS x(cost)`);
+  const markets = rows.map((r) => ({ market: r.market, recipients: Number(r.n), rate: r.rate === null ? null : Number(r.rate), cost: r.cost === null ? null : round6(r.cost) }));
+  return {
+    currency: pricing.currency,
+    category: pricing.category,
+    rate_card: pricing.card ? { id: pricing.card.id, effective_from: pricing.card.effectiveFrom } : null,
+    recipients: markets.reduce((s, m) => s + m.recipients, 0),
+    estimated: round6(total.sum),
+    uncovered: markets.filter((m) => m.rate === null).reduce((s, m) => s + m.recipients, 0),
+    markets,
+  };
+}
+
+/** A decimal text as a number, to 6 decimals (what the card holds). */
+export function round6(decimal: string | number): number {
+  return Math.round(Number(decimal) * 1e6) / 1e6;
+}

@@ -1,0 +1,56 @@
+/**
+ * A campaign's cost for GET …/stats and the campaign page:
+ *   estimated     the whole audience at the card in force today (estimate-campaign-cost.ts)
+ *   actual        what Meta bills for the messages whose pricing arrived (campaign_cost_daily: the sum over
+ *                 the messages, kept by the applier)
+ *   per_delivered actual / delivered (null before anything was delivered)
+ *   budget        the cap (null = none); remaining = budget − committed spend (actual + in-flight estimate),
+ *                 never below 0
+ */
+import { Prisma, type DbOrTx } from "../db";
+import type { Day } from "../time";
+import { committedSpend } from "./budget";
+import { estimateCampaignCost, round6, type MarketEstimate } from "./estimate-campaign-cost";
+import { campaignPricing } from "./pricing-context";
+
+export type CampaignCost = {
+  currency: string;
+  estimated: number;
+  actual: number;
+  per_delivered: number | null;
+  budget: number | null;
+  remaining: number | null;
+  /** estimated cost of messages sent whose pricing has not arrived yet, and of claims in flight */
+  in_flight: number;
+  /** recipients the rate card does not cover (not in `estimated`), and sent messages it could not price */
+  uncovered: number;
+  unpriced_messages: number;
+  rate_card_effective_from: string | null;
+  markets: MarketEstimate[];
+};
+
+export async function getCampaignCost({ db, campaign, day }: {
+  db: DbOrTx; day: Day;
+  campaign: { id: string; templateName: string; languageCode: string; budget: Prisma.Decimal | null; messagesDelivered: number };
+}): Promise<CampaignCost> {
+  const estimate = await estimateCampaignCost({ db, campaignId: campaign.id, day });
+  const pricing = await campaignPricing(db, { templateName: campaign.templateName, languageCode: campaign.languageCode, day });
+  const spend = await committedSpend(db, campaign.id, pricing);
+  const [u] = await db.$queryRaw<Array<{ unpriced: bigint | null }>>(Prisma.sql`
+    SELECT sum(unpriced) AS unpriced FROM campaign_cost_daily WHERE campaign_id = ${campaign.id}::uuid`);
+  const actual = round6(spend.actual);
+  const budget = campaign.budget === null ? null : Number(campaign.budget);
+  return {
+    currency: estimate.currency,
+    estimated: estimate.estimated,
+    actual,
+    per_delivered: campaign.messagesDelivered > 0 ? round6(actual / campaign.messagesDelivered) : null,
+    budget,
+    remaining: budget === null ? null : Math.max(0, round6(budget - Number(spend.committed))),
+    in_flight: round6(spend.in_flight),
+    uncovered: estimate.uncovered,
+    unpriced_messages: Number(u?.unpriced ?? 0),
+    rate_card_effective_from: estimate.rate_card?.effective_from ?? null,
+    markets: estimate.markets,
+  };
+}

@@ -1,0 +1,280 @@
+/**
+ * What a campaign costs (lib/marketing/cost) against a real database and the fake Graph API:
+ *  - the shipped rate card is Meta's file, loaded by the migration; a bad row of an uploaded card is refused
+ *    with its line number and nothing is stored;
+ *  - an estimate of a mixed-market audience equals the card (markets from libphonenumber-js), and numbers
+ *    the card does not cover are counted, not priced at 0;
+ *  - pricing webhooks (Meta's PMP shapes) set each message's cost once: regular at the rate in force on the
+ *    day sent, free types and non-billable 0, duplicates and later statuses counted once; the per-campaign,
+ *    per-day spend equals a recount of the messages;
+ *  - a budget stops claiming at the right message with 4 processors at once, pauses the campaign
+ *    (paused_by "budget", reason, alert), and resuming needs a higher budget or a confirmation.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+
+vi.mock("server-only", () => ({}));
+import { cloudClient, seedCustomers, setupEngineTest, type EngineTest } from "../engine/support";
+import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
+import { createCampaign } from "@/lib/marketing/campaigns/create-campaign";
+import { resumeCampaign } from "@/lib/marketing/campaigns/resume-campaign";
+import { updateCampaign } from "@/lib/marketing/campaigns/update-campaign";
+import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
+import { marketOfCountry } from "@/lib/marketing/cost/market";
+import { importRateCard, loadRateCards, parseRateCardCsv } from "@/lib/marketing/cost/rate-card";
+import { Prisma } from "@/lib/marketing/db";
+import type { EngineConfig } from "@/lib/marketing/engine-config";
+import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
+import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
+import { getCampaignStats } from "@/lib/marketing/stats/get-campaign-stats";
+import type { WhatsAppClient } from "@/lib/whatsapp/types";
+import { envelope, ts } from "../whatsapp/fixtures";
+
+const SHIPPED = path.join(process.cwd(), "prisma/data/meta-rate-card-2025-07-01-usd.csv");
+const card = (() => {
+  const p = parseRateCardCsv(fs.readFileSync(SHIPPED, "utf8"));
+  if (!p.ok) throw new Error("the shipped rate card does not parse");
+  return new Map(p.rows.map((r) => [r.market, r]));
+})();
+const rate = (market: string, category: "marketing" | "utility" | "authentication") => Number(card.get(market)![category]);
+
+let e: EngineTest;
+let wa: WhatsAppClient;
+const TZ = "UTC";
+beforeAll(async () => {
+  e = await setupEngineTest({ poolMax: 20 });
+  wa = cloudClient(e.graph, { timeoutMs: 5000 });
+});
+afterAll(async () => e?.stop());
+beforeEach(async () => {
+  e.graph.reset();
+  await e.db.$executeRaw`UPDATE marketing_campaigns SET status = 'cancelled' WHERE status IN ('active', 'paused')`;
+});
+
+const config = (over: Partial<EngineConfig> = {}): EngineConfig => ({ timezone: TZ, messagingLimit: null, timeBudgetMs: 50_000, staleClaimMs: 10 * 60_000, ...over });
+const quiet = { warn: () => {} };
+const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThan(1e-9);
+
+describe("rate card", () => {
+  it("the migration loads the shipped file (Meta's card, USD, effective 2025-07-01) exactly", async () => {
+    const cards = await loadRateCards(e.db);
+    expect(cards).toHaveLength(1);
+    expect(cards[0]).toMatchObject({ currency: "USD", effectiveFrom: "2025-07-01" });
+    for (const [market, row] of card) {
+      expect(cards[0].rates.get(`${market}|marketing`)).toBe(Number(row.marketing).toFixed(6));
+      expect(cards[0].rates.get(`${market}|utility`)).toBe(Number(row.utility).toFixed(6));
+      expect(cards[0].rates.get(`${market}|authentication`)).toBe(Number(row.authentication).toFixed(6));
+    }
+  });
+
+  it("a bad row is refused with its line number, and nothing of the card is stored", async () => {
+    const before = await e.db.rateCard.count();
+    const csv = [
+      "Market,Currency,Marketing,Utility,Authentication",
+      "India,USD,0.0118,0.0014,0.0014",
+      "Brazil,USD,-0.06,0.0068,0.0068",
+      "Brazil,USD,0.0625,0.0068",
+      "Other,USD,0.0604,0.0077,0.0077",
+    ].join("\n");
+    const now = new Date("2026-03-01T10:00:00Z");
+    const err = await importRateCard({ db: e.db, now, input: { csv, effective_from: "2026-01-01" } }).catch((x: unknown) => x);
+    expect(err).toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringContaining("Line 3 (marketing)") });
+    const details = (err as { details: Array<{ row: number; path: string }> }).details;
+    expect(details.map((d) => d.row)).toEqual([3, 4]);
+    expect(details[0].path).toBe("row 3.marketing");
+    expect(await e.db.rateCard.count()).toBe(before);
+    expect(await e.db.rateCardRate.count({ where: { market: "India", rate: new Prisma.Decimal("0.0118") } })).toBe(0);
+    // unknown columns and a missing "Other" are refused too
+    expect(parseRateCardCsv("Market,Currency,Marketing,Utility,Authentication,Price\nIndia,USD,1,1,1,1")).toMatchObject({ ok: false, errors: [{ row: 1, field: "price" }] });
+    expect(parseRateCardCsv("Market,Currency,Marketing,Utility,Authentication\nIndia,USD,1,1,1")).toMatchObject({ ok: false, errors: [{ row: 2, message: expect.stringContaining("Other") }] });
+  });
+});
+
+describe("estimate", () => {
+  it("a mixed-market audience costs what the card says, per market; numbers the card does not cover are counted", async () => {
+    const now = new Date("2026-03-01T10:00:00Z");
+    const c = await createCampaign({ db: e.db, now, input: { name: "Mixed", template_name: "promo" } });
+    const audience: Array<[string, string]> = [
+      ["919876543210", "IN"], ["919876543211", "IN"], ["919876543212", "IN"],
+      ["447700900123", "GB"], ["447700900124", "GB"],
+      ["12025550123", "US"], ["14165550123", "CA"],
+      ["17875550123", "PR"],
+      ["4915112345678", "DE"],
+      ["41791234567", "CH"],
+    ];
+    const added = await addRecipients({ db: e.db, now, timezone: TZ, campaignId: c.id, phoneNumbers: audience.map(([p]) => p) });
+    expect(added.recipients_added).toBe(audience.length);
+    // a number without a country (stored before validation existed, or erased): not priced, counted
+    await e.db.$executeRaw`INSERT INTO campaign_recipients (id, campaign_id, phone_number, status, updated_at) VALUES (gen_random_uuid(), ${c.id}::uuid, 'erased:abc', 'pending', now())`;
+    const expected = audience.reduce((s, [, country]) => s + rate(marketOfCountry(country), "marketing"), 0);
+    expect(marketOfCountry("PR")).toBe("Rest of Latin America");
+    expect(marketOfCountry("CH")).toBe("Rest of Western Europe");
+
+    const activated = await activateCampaign({ db: e.db, now, timezone: TZ, campaignId: c.id, startDate: "2026-03-02" });
+    close(activated.estimated_cost, expected);
+    expect(activated).toMatchObject({ cost_currency: "USD", cost_uncovered_recipients: 1 });
+
+    const stats = await getCampaignStats({ db: e.db, campaignId: c.id, now });
+    close(stats.cost.estimated, expected);
+    expect(stats.cost).toMatchObject({ currency: "USD", actual: 0, per_delivered: null, budget: null, remaining: null, uncovered: 1 });
+    const india = stats.cost.markets.find((m) => m.market === "India")!;
+    expect(india).toMatchObject({ recipients: 3, rate: rate("India", "marketing") });
+    close(india.cost!, 3 * rate("India", "marketing"));
+    expect(stats.cost.markets.find((m) => m.market === "North America")).toMatchObject({ recipients: 2 });
+    expect(stats.cost.markets.find((m) => m.market === "unknown")).toMatchObject({ recipients: 1, rate: null, cost: null });
+  });
+});
+
+describe("actual spend from pricing webhooks", () => {
+  let wamidSeq = 0;
+  async function sentMessages(phones: string[], sentAt: string) {
+    const now = new Date(sentAt);
+    const c = await createCampaign({ db: e.db, now, input: { name: `Spend ${wamidSeq}`, template_name: "promo" } });
+    const day = sentAt.slice(0, 10);
+    const ids: string[] = [];
+    for (const phone of phones) {
+      const wamid = `wamid.COST${++wamidSeq}`;
+      const [r] = await e.db.$queryRaw<Array<{ id: string }>>`
+        INSERT INTO campaign_recipients (id, campaign_id, phone_number, status, scheduled_send_date, sent_on, whatsapp_message_id, sent_at, updated_at)
+        VALUES (gen_random_uuid(), ${c.id}::uuid, ${phone}, 'queued', ${day}::date, ${day}::date, ${wamid}, ${now}, now()) RETURNING id::text`;
+      await e.db.whatsappMessage.create({ data: { direction: "outbound", campaignId: c.id, recipientId: r.id, phoneNumber: phone, whatsappMessageId: wamid, status: "queued", sentAt: now } });
+      ids.push(wamid);
+    }
+    return { campaignId: c.id, wamids: ids };
+  }
+  // Meta's status webhook under per-message pricing (PMP): pricing on sent / delivered / read
+  const statusWith = (wamid: string, status: string, at: string, pricing: Record<string, unknown>, phone: string) => ({
+    id: wamid, status, timestamp: ts(at), recipient_id: phone, pricing: { pricing_model: "PMP", ...pricing },
+  });
+  const deliver = (statuses: Array<Record<string, unknown>>, at: string) =>
+    handleWebhookPayload({ db: e.db, now: new Date(at), payload: envelope([{ field: "messages", value: { statuses } }]), log: quiet });
+  const recount = async (campaignId: string) => {
+    const rows = await e.db.$queryRaw<Array<{ day: Date; messages: string | null; daily: string | null }>>`
+      WITH m AS (
+        SELECT r.sent_on AS day, sum(w.cost_amount) AS cost FROM whatsapp_messages w JOIN campaign_recipients r ON r.id = w.recipient_id
+        WHERE w.campaign_id = ${campaignId}::uuid AND w.cost_set_at IS NOT NULL GROUP BY 1)
+      SELECT coalesce(m.day, d.date) AS day, m.cost::text AS messages, d.cost::text AS daily
+      FROM m FULL JOIN (SELECT * FROM campaign_cost_daily WHERE campaign_id = ${campaignId}::uuid) d ON d.date = m.day`;
+    return rows.map((r) => ({ day: r.day.toISOString().slice(0, 10), messages: Number(r.messages ?? 0), daily: Number(r.daily ?? 0) }));
+  };
+
+  it("each type gets its cost once: regular at the rate, free types and non-billable 0, duplicates and later statuses once", async () => {
+    const phones = ["15550100001", "15550100002", "15550100003", "15550100004", "919876500001"];
+    const { campaignId, wamids } = await sentMessages(phones, "2026-03-02T10:00:00Z");
+    const [regular, service, entry, utility, india] = wamids;
+    const billable = { billable: true, category: "marketing", type: "regular" };
+    await deliver([
+      statusWith(regular, "sent", "2026-03-02T10:00:05Z", billable, phones[0]),
+      statusWith(service, "sent", "2026-03-02T10:00:05Z", { billable: false, category: "service", type: "free_customer_service" }, phones[1]),
+      statusWith(entry, "sent", "2026-03-02T10:00:05Z", { billable: false, category: "marketing", type: "free_entry_point" }, phones[2]),
+      statusWith(utility, "sent", "2026-03-02T10:00:05Z", { billable: true, category: "utility", type: "regular" }, phones[3]),
+      statusWith(india, "delivered", "2026-03-02T10:00:09Z", billable, phones[4]),
+    ], "2026-03-02T10:00:10Z");
+    // the same statuses again (Meta retries), then delivered and read with the same pricing
+    await deliver([statusWith(regular, "sent", "2026-03-02T10:00:05Z", billable, phones[0])], "2026-03-02T10:01:00Z");
+    await deliver([
+      statusWith(regular, "delivered", "2026-03-02T10:00:07Z", billable, phones[0]),
+      statusWith(regular, "read", "2026-03-02T10:02:00Z", billable, phones[0]),
+      statusWith(india, "delivered", "2026-03-02T10:00:09Z", billable, phones[4]),
+    ], "2026-03-02T10:03:00Z");
+    const costs = await e.db.whatsappMessage.findMany({ where: { campaignId }, orderBy: { whatsappMessageId: "asc" }, select: { whatsappMessageId: true, costAmount: true, costMarket: true, costCurrency: true } });
+    const of = (w: string) => costs.find((c) => c.whatsappMessageId === w)!;
+    expect(Number(of(regular).costAmount)).toBe(rate("North America", "marketing"));
+    expect(of(regular)).toMatchObject({ costMarket: "North America", costCurrency: "USD" });
+    expect(Number(of(service).costAmount)).toBe(0);
+    expect(Number(of(entry).costAmount)).toBe(0);
+    expect(Number(of(utility).costAmount)).toBe(rate("North America", "utility"));
+    expect(Number(of(india).costAmount)).toBe(rate("India", "marketing"));
+    const total = rate("North America", "marketing") + rate("North America", "utility") + rate("India", "marketing");
+    const stats = await getCampaignStats({ db: e.db, campaignId, now: new Date("2026-03-02T11:00:00Z") });
+    close(stats.cost.actual, total);
+    close(stats.cost.per_delivered!, total / stats.delivered);
+    expect(stats.delivered).toBe(2);
+    const r = await recount(campaignId);
+    expect(r).toEqual([{ day: "2026-03-02", messages: expect.any(Number), daily: expect.any(Number) }]);
+    close(r[0].daily, r[0].messages);
+    close(r[0].daily, total);
+  });
+
+  it("the rate is the one in force on the day the message was sent", async () => {
+    const csv = fs.readFileSync(SHIPPED, "utf8").replace("North America,USD,0.0250,", "North America,USD,0.0300,");
+    await importRateCard({ db: e.db, now: new Date("2026-03-05T09:00:00Z"), input: { csv, effective_from: "2026-03-10", source: "test card" } });
+    const before = await sentMessages(["15550200001"], "2026-03-09T23:59:00Z");
+    const after = await sentMessages(["15550200002"], "2026-03-10T00:01:00Z");
+    // both priced after the new card took effect
+    const billable = { billable: true, category: "marketing", type: "regular" };
+    await deliver([
+      statusWith(before.wamids[0], "delivered", "2026-03-10T00:05:00Z", billable, "15550200001"),
+      statusWith(after.wamids[0], "delivered", "2026-03-10T00:05:00Z", billable, "15550200002"),
+    ], "2026-03-10T00:06:00Z");
+    const cost = async (w: string) => Number((await e.db.whatsappMessage.findFirstOrThrow({ where: { whatsappMessageId: w } })).costAmount);
+    expect(await cost(before.wamids[0])).toBe(0.025);
+    expect(await cost(after.wamids[0])).toBe(0.03);
+    for (const c of [before, after]) {
+      const r = await recount(c.campaignId);
+      expect(r).toHaveLength(1);
+      close(r[0].daily, r[0].messages);
+    }
+    await e.db.rateCard.deleteMany({ where: { source: "test card" } });
+  });
+});
+
+describe("budget", () => {
+  it("4 processors at once stop claiming at the message the budget pays for, pause with an alert; resuming needs more budget or a confirmation", async () => {
+    const now = new Date("2026-04-01T09:00:00Z");
+    const unit = rate("North America", "marketing"); // 0.025
+    const c = await createCampaign({ db: e.db, now, input: { name: "Capped", template_name: "promo", budget: 10 * unit } });
+    expect(c.budget).toBe(0.25);
+    await seedCustomers(e.db, 40, { base: 12020000000 });
+    await addRecipients({ db: e.db, now, timezone: TZ, campaignId: c.id, phoneNumbers: Array.from({ length: 40 }, (_, i) => String(12020000000 + i + 1)) });
+    const activated = await activateCampaign({ db: e.db, now, timezone: TZ, campaignId: c.id, startDate: "2026-04-01" });
+    close(activated.estimated_cost, 40 * unit);
+    e.graph.setLatency(15);
+    const runAt = new Date("2026-04-01T10:00:00Z");
+    const rs = await Promise.all([0, 1, 2, 3].map(() => runDailyProcessing({ db: e.db, now: runAt, whatsapp: wa, config: config({ batchSize: 3, concurrency: 3 }) })));
+    expect(rs.reduce((s, r) => s + r.messages_sent, 0)).toBe(10);
+    const sent = await e.db.whatsappMessage.count({ where: { campaignId: c.id, direction: "outbound" } });
+    expect(sent).toBe(10);
+    const campaign = await e.db.marketingCampaign.findUniqueOrThrow({ where: { id: c.id } });
+    expect(campaign).toMatchObject({ status: "paused", pausedBy: "budget" });
+    expect(campaign.pauseReason).toContain("budget of 0.25 USD is reached");
+    const alert = await e.db.alert.findFirstOrThrow({ where: { campaignId: c.id, kind: "campaign_paused_budget" } });
+    expect(alert.text).toContain("'Capped' was paused: the budget of 0.25 USD is reached");
+    expect(rs.flatMap((r) => r.paused_campaigns).filter((p) => p.campaign_id === c.id).length).toBeGreaterThanOrEqual(1);
+    const stats = await getCampaignStats({ db: e.db, campaignId: c.id, now: runAt });
+    expect(stats.cost).toMatchObject({ budget: 0.25, remaining: 0, actual: 0 });
+    close(stats.cost.in_flight, 10 * unit);
+
+    // Meta's pricing arrives: the actual spend replaces the in-flight estimate, and the budget is still full
+    const wamids = await e.db.whatsappMessage.findMany({ where: { campaignId: c.id }, select: { whatsappMessageId: true, phoneNumber: true } });
+    await handleWebhookPayload({
+      db: e.db, now: new Date("2026-04-01T10:05:00Z"), log: quiet,
+      payload: envelope([{ field: "messages", value: { statuses: wamids.map((w) => ({ id: w.whatsappMessageId, status: "delivered", timestamp: ts("2026-04-01T10:01:00Z"), recipient_id: w.phoneNumber, pricing: { billable: true, pricing_model: "PMP", category: "marketing", type: "regular" } })) } }]),
+    });
+    const priced = await getCampaignStats({ db: e.db, campaignId: c.id, now: runAt });
+    close(priced.cost.actual, 10 * unit);
+    expect(priced.cost).toMatchObject({ in_flight: 0, remaining: 0 });
+
+    // resuming without room is refused; a higher budget lets 2 more go, then it pauses again
+    await expect(resumeCampaign({ db: e.db, now: runAt, timezone: TZ, campaignId: c.id })).rejects.toMatchObject({ code: "BUDGET_CONFIRMATION_REQUIRED" });
+    await updateCampaign({ db: e.db, now: runAt, campaignId: c.id, input: { budget: 12 * unit }, timezone: TZ });
+    await resumeCampaign({ db: e.db, now: runAt, timezone: TZ, campaignId: c.id });
+    const more = await Promise.all([0, 1, 2, 3].map(() => runDailyProcessing({ db: e.db, now: new Date("2026-04-01T11:00:00Z"), whatsapp: wa, config: config({ batchSize: 3, concurrency: 3 }) })));
+    expect(more.reduce((s, r) => s + r.messages_sent, 0)).toBe(2);
+    expect((await e.db.marketingCampaign.findUniqueOrThrow({ where: { id: c.id } })).pausedBy).toBe("budget");
+    // an explicit confirmation resumes it; the budget still holds (nothing more fits, so it pauses again)
+    await resumeCampaign({ db: e.db, now: runAt, timezone: TZ, campaignId: c.id, confirm: true });
+    const confirmed = await runDailyProcessing({ db: e.db, now: new Date("2026-04-01T12:00:00Z"), whatsapp: wa, config: config({ batchSize: 3 }) });
+    expect(confirmed.messages_sent).toBe(0);
+    expect(await e.db.whatsappMessage.count({ where: { campaignId: c.id } })).toBe(12);
+    expect((await e.db.marketingCampaign.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("paused");
+  });
+
+  it("a budget is validated (zod): negative, more than 4 decimals or not a number is refused", async () => {
+    const now = new Date("2026-04-01T09:00:00Z");
+    for (const budget of [-1, 0.00001, "10"]) {
+      await expect(createCampaign({ db: e.db, now, input: { name: "Bad", template_name: "promo", budget: budget as number } })).rejects.toMatchObject({ name: "ZodError" });
+    }
+  });
+});
