@@ -62,7 +62,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   const audience = readTargetAudience(c.targetAudience);
   const open = c.status === "draft" || c.status === "active" || c.status === "paused";
   const [live, page, audienceCount] = await Promise.all([
-    getCampaignLive({ db, campaignId: c.id, today }),
+    getCampaignLive({ db, campaignId: c.id, today, timezone: getEnv().CAMPAIGN_TIMEZONE }),
     findRecipientsPage({ db, campaignId: c.id, query }),
     open ? countAudience({ db, audience }) : Promise.resolve(0),
   ]);
