@@ -244,6 +244,16 @@ describe("clicks, replies, stats and follow-ups", () => {
     expect((await call(stats.GET, { params: { campaignId: campaignA.id } })).body).toMatchObject({ replied: 2 });
   });
 
+  it("the reply window is the workspace setting (settings.reply_window_hours)", async () => {
+    const sent6 = (await e.db.campaignRecipient.findFirstOrThrow({ where: { campaignId: campaignA.id, phoneNumber: phone(A, 6) } })).sentAt!;
+    const twoHoursLater = new Date(sent6.getTime() + 2 * 3600_000).toISOString();
+    await e.db.setting.upsert({ where: { id: 1 }, update: { replyWindowHours: 1 }, create: { id: 1, replyWindowHours: 1 } });
+    await deliverWebhook(inboundPayload([{ from: phone(A, 6), id: "wamid.REPLY.A6.WINDOW", at: twoHoursLater, body: "hi" }]));
+    expect((await e.db.whatsappMessage.findUniqueOrThrow({ where: { whatsappMessageId: "wamid.REPLY.A6.WINDOW" } })).campaignId).toBeNull();
+    await e.db.setting.update({ where: { id: 1 }, data: { replyWindowHours: 72 } });
+    expect((await e.db.campaignRecipient.findFirstOrThrow({ where: { campaignId: campaignA.id, phoneNumber: phone(A, 6) } })).replyCount).toBe(0);
+  });
+
   it("the CSV export has each recipient's clicks and reply", async () => {
     let csv = "";
     for await (const chunk of recipientsCsv({ db: e.db, campaignId: campaignA.id })) csv += chunk;
