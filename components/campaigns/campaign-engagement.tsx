@@ -19,7 +19,7 @@ export function CampaignEngagement({ campaign, panel, labels, canChange }: {
   return (
     <div className="mt-6 grid gap-6 xl:grid-cols-2" data-testid="campaign-engagement">
       {panel.parent ? (
-        <p className="text-sm text-slate-600 xl:col-span-2">
+        <p className="text-sm text-slate-600 xl:col-span-2" data-testid="follow-up-parent">
           Follow-up of{" "}
           <Link href={`/campaigns/${panel.parent.id}`} className="font-medium text-brand-700 hover:underline">
             {panel.parent.name}
