@@ -29,7 +29,7 @@ test("a marketer creates a follow-up for the recipients who did not read", async
   // the new draft's page renders after the action's redirect (slow on a busy machine)
   await expect(page).toHaveURL(/\/campaigns\/[0-9a-f-]{36}\?saved=1$/, { timeout: 60_000 });
   await expect(page.getByRole("heading", { name: "Back to School — not read yet" })).toBeVisible();
-  const parent = page.getByTestId("follow-up-parent");
+  const parent = page.locator("p", { hasText: "Follow-up of" });
   await expect(parent).toContainText("Follow-up of Back to School 2026");
   await expect(parent.getByRole("link", { name: "Back to School 2026" })).toHaveAttribute("href", new URL(parentUrl).pathname);
   const tabs = page.getByRole("navigation", { name: "Recipient status" });
