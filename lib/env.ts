@@ -56,6 +56,8 @@ export const ZEnv = z.object({
   /** "1": ALERT_WEBHOOK_URL may point at a private address (a loopback URL is allowed anyway outside production) */
   ALERT_WEBHOOK_ALLOW_PRIVATE_NETWORK: optionalString.pipe(z.enum(["0", "1"]).optional()),
   NEXTAUTH_URL: optionalString,
+  /** the app's public URL (tracked links point at {APP_URL}/r/{token}); default NEXTAUTH_URL */
+  APP_URL: optionalString.pipe(z.string().url().optional()),
   /** "1": run on purpose without WhatsApp (the built-in sandbox answers; every page says so) */
   SANDBOX: optionalString,
   TRUSTED_PROXY_HOPS: optionalString.refine((v) => v === undefined || v === "vercel" || /^\d{1,2}$/.test(v), { message: 'must be the number of proxies in front of the app (0, 1, 2, …) or "vercel"' }),
@@ -162,6 +164,11 @@ export function isSandbox(e: Env = getEnv()): boolean {
 /** The WhatsApp access token the client uses: none in sandbox mode, even when one is configured. */
 export function whatsappAccessToken(e: Env = getEnv()): string | undefined {
   return isSandbox(e) ? undefined : e.WHATSAPP_ACCESS_TOKEN;
+}
+
+/** The app's public URL without a trailing slash: APP_URL, else NEXTAUTH_URL, else the local dev server. */
+export function appUrl(e: Env = getEnv()): string {
+  return (e.APP_URL ?? e.NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/+$/, "");
 }
 
 export function authSecret(e: Env = getEnv()): string {

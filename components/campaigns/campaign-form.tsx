@@ -15,7 +15,7 @@ import type { SampleCustomer, TemplateOption } from "@/components/templates/type
 import { SendWindowFields, type SendWindowValue } from "@/components/careful/send-window-fields";
 
 /** A text value of a template parameter: a literal, or a per-recipient variable with a fallback. */
-type Value = { mode: "literal" | "variable"; text: string; field: string; fallback: string };
+type Value = { mode: "literal" | "variable" | "tracked"; text: string; field: string; fallback: string };
 type HeaderKind = "none" | "text" | "image" | "video" | "document";
 type ButtonState = { sub_type: "quick_reply" | "url" | "copy_code"; value: Value };
 
@@ -45,15 +45,18 @@ const VARIABLE_FIELDS = [
 
 const emptyValue = (): Value => ({ mode: "literal", text: "", field: "first_name", fallback: "" });
 
-type Param = { type?: string; text?: string; variable?: { field?: string; fallback?: string }; payload?: string; coupon_code?: string; image?: { link?: string }; video?: { link?: string }; document?: { link?: string; filename?: string } };
+type Param = { type?: string; text?: string; tracked_link?: string; variable?: { field?: string; fallback?: string }; payload?: string; coupon_code?: string; image?: { link?: string }; video?: { link?: string }; document?: { link?: string; filename?: string } };
 type Component = { type?: string; sub_type?: string; parameters?: Param[] };
 
 function toValue(p: Param | undefined): Value {
+  // a tracked link is kept as it is (its suffix is each recipient's click token)
+  if (typeof p?.tracked_link === "string") return { ...emptyValue(), mode: "tracked", text: p.tracked_link };
   if (p?.variable) return { mode: "variable", text: "", field: p.variable.field ?? "first_name", fallback: p.variable.fallback ?? "" };
   return { ...emptyValue(), text: p?.text ?? p?.payload ?? p?.coupon_code ?? "" };
 }
 
 function fromValue(v: Value): Param {
+  if (v.mode === "tracked") return { type: "text", tracked_link: v.text };
   return v.mode === "variable" ? { type: "text", variable: { field: v.field, fallback: v.fallback } } : { type: "text", text: v.text };
 }
 

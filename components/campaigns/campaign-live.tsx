@@ -38,7 +38,7 @@ export function CampaignLive({ campaignId, initial, today }: { campaignId: strin
     refetchIntervalInBackground: false,
   });
   const c = data.campaign;
-  const signature = `${c.status}|${c.sent}|${c.delivered}|${c.read}|${c.failed}|${c.pending}|${c.skipped}|${c.total}`;
+  const signature = `${c.status}|${c.sent}|${c.delivered}|${c.read}|${c.failed}|${c.pending}|${c.skipped}|${c.total}|${data.engagement?.clicks ?? 0}|${data.engagement?.replied ?? 0}`;
   const last = useRef(signature);
   // the time is shown only after the browser fetched (the server's clock would not match hydration)
   const [updatedAt, setUpdatedAt] = useState<string | null>(null);
@@ -81,6 +81,13 @@ export function CampaignLive({ campaignId, initial, today }: { campaignId: strin
         <StatCard label="Failed" value={formatInt(c.failed)} sub={c.unknown > 0 ? `${formatInt(c.unknown)} unknown` : `${formatPct(pct(c.failed, c.sent + c.failed))} of attempts`} tone={c.failed > 0 ? "red" : undefined} />
         <StatCard label="Pending" value={formatInt(c.pending)} sub={`${formatInt(c.skipped)} skipped${c.deferredByCap > 0 ? ` · ${formatInt(c.deferredByCap)} waiting for the frequency cap` : ""}`} />
       </div>
+      {data.engagement && c.sent > 0 ? (
+        <div className="grid grid-cols-2 gap-4 md:grid-cols-3" data-testid="campaign-engagement-stats">
+          <StatCard label="Clicked" value={formatInt(data.engagement.clicked)} sub={`${formatPct(data.engagement.click_rate)} of delivered · ${formatInt(data.engagement.clicks)} taps`} />
+          <StatCard label="Replied" value={formatInt(data.engagement.replied)} sub={`${formatPct(data.engagement.reply_rate)} of delivered`} />
+          <StatCard label="Opted out" value={formatInt(data.engagement.opted_out)} sub="replied STOP" tone={data.engagement.opted_out > 0 ? "amber" : undefined} />
+        </div>
+      ) : null}
       <Card>
         <CardBody>
           <div className="mb-2 flex flex-wrap items-baseline justify-between gap-2 text-sm">

@@ -3,7 +3,8 @@
 import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatInt, formatShortDay } from "@/components/ui/format";
 
-export type ChartPoint = { date: string; sent: number; delivered: number; read: number; failed: number };
+/** clicks / replies: a campaign's recipients who first clicked / replied that day (drawn when present) */
+export type ChartPoint = { date: string; sent: number; delivered: number; read: number; failed: number; clicks?: number; replies?: number };
 
 const SERIES = [
   { key: "sent", name: "Sent", color: "#0ea5e9" },
@@ -11,12 +12,17 @@ const SERIES = [
   { key: "read", name: "Read", color: "#8b5cf6" },
   { key: "failed", name: "Failed", color: "#ef4444" },
 ] as const;
+const ENGAGEMENT_SERIES = [
+  { key: "clicks", name: "Clicked", color: "#f59e0b" },
+  { key: "replies", name: "Replied", color: "#14b8a6" },
+] as const;
 
 /**
  * Sent / delivered / read / failed per day. The container has a fixed height, so the page does not move
  * when the chart draws; a text summary is given to screen readers.
  */
 export function DailyChart({ data, height = 288, label }: { data: ChartPoint[]; height?: number; label: string }) {
+  const series = [...SERIES, ...ENGAGEMENT_SERIES.filter((s) => data.some((p) => p[s.key] !== undefined))];
   const totals = data.reduce((a, p) => ({ sent: a.sent + p.sent, delivered: a.delivered + p.delivered, read: a.read + p.read, failed: a.failed + p.failed }), { sent: 0, delivered: 0, read: 0, failed: 0 });
   return (
     <figure style={{ height }} className="w-full" aria-label={label}>
@@ -26,7 +32,7 @@ export function DailyChart({ data, height = 288, label }: { data: ChartPoint[]; 
       <ResponsiveContainer width="100%" height="100%">
         <AreaChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
           <defs>
-            {SERIES.map((s) => (
+            {series.map((s) => (
               <linearGradient key={s.key} id={`fill-${s.key}`} x1="0" y1="0" x2="0" y2="1">
                 <stop offset="0%" stopColor={s.color} stopOpacity={0.18} />
                 <stop offset="100%" stopColor={s.color} stopOpacity={0} />
@@ -42,7 +48,7 @@ export function DailyChart({ data, height = 288, label }: { data: ChartPoint[]; 
             contentStyle={{ borderRadius: 8, borderColor: "#e2e8f0", fontSize: 13 }}
           />
           <Legend itemSorter={null} iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12, paddingTop: 4 }} />
-          {SERIES.map((s) => (
+          {series.map((s) => (
             <Area key={s.key} type="monotone" dataKey={s.key} name={s.name} stroke={s.color} strokeWidth={2} fill={`url(#fill-${s.key})`} isAnimationActive={false} dot={false} />
           ))}
         </AreaChart>

@@ -38,14 +38,16 @@ export function TemplateParameterFields({ requirements, values, onChange, errors
               <legend className="px-1 text-sm font-medium text-slate-800">{slot.label}</legend>
               <div className="flex flex-wrap items-end gap-3">
                 <Field label="Value" htmlFor={fieldId(slot, "mode")} className="w-full sm:w-56">
-                  <Select id={fieldId(slot, "mode")} value={mode} onChange={(e) => set(slot.key, { mode: e.target.value as "literal" | "variable", field: v.field ?? "first_name" })}>
+                  <Select id={fieldId(slot, "mode")} value={mode} onChange={(e) => set(slot.key, { mode: e.target.value as "literal" | "variable" | "tracked", field: v.field ?? "first_name" })}>
                     <option value="literal">Same text for everyone</option>
                     <option value="variable">Customer data</option>
+                    {slot.component === "button" ? <option value="tracked">Tracked link (counts clicks)</option> : null}
                   </Select>
                 </Field>
-                {mode === "literal" ? (
-                  <Field label="Text" htmlFor={fieldId(slot, "text")} className="min-w-48 flex-1" errors={err}>
-                    <Input id={fieldId(slot, "text")} value={v.text ?? ""} placeholder={slot.example ?? ""} invalid={!!err?.length} onChange={(e) => set(slot.key, { text: e.target.value })} />
+                {mode === "literal" || mode === "tracked" ? (
+                  <Field label={mode === "tracked" ? "Link" : "Text"} htmlFor={fieldId(slot, "text")} className="min-w-48 flex-1" errors={err}
+                    hint={mode === "tracked" ? "Where a tap goes; the button's URL must be this app's /r/{{1}}" : undefined}>
+                    <Input id={fieldId(slot, "text")} value={v.text ?? ""} placeholder={mode === "tracked" ? "https://" : (slot.example ?? "")} invalid={!!err?.length} onChange={(e) => set(slot.key, { text: e.target.value })} />
                   </Field>
                 ) : (
                   <>

@@ -8,6 +8,7 @@ import "server-only";
 import { getDb } from "@/lib/db";
 import { getEnv, isSandbox, whatsappAccessToken } from "@/lib/env";
 import { createWhatsAppClient } from "@/lib/whatsapp/create-client";
+import { SANDBOX_ENGAGEMENT } from "@/lib/whatsapp/sandbox";
 import { flushSandbox as flushSandboxEvents } from "@/lib/marketing/delivery/flush-sandbox";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 
@@ -27,6 +28,8 @@ export function getWhatsAppClient(): WhatsAppClient {
       timeoutMs: env.WHATSAPP_REQUEST_TIMEOUT_MS,
       db: getDb(),
       now: () => new Date(),
+      // the demo shows taps on tracked buttons and replies moving too
+      sandboxEngagement: SANDBOX_ENGAGEMENT,
     });
   }
   if (globalForWhatsApp.__whatsappClient.mode === "sandbox") startSandboxPump();

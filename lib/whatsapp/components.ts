@@ -7,6 +7,8 @@
  *   { "type": "text", "parameter_name": "first_name", "variable": { ... } }         NAMED templates
  *
  * Fields: name, first_name, city, customer_tier, phone_number, attributes.<key>.
+ * A dynamic URL button's value may be a tracked link instead, { "type": "text", "tracked_link": "https://…" }:
+ * each recipient's message then carries the recipient's click token as the URL suffix (the caller supplies it).
  * renderComponents() turns them into exactly what Meta's /messages endpoint takes.
  */
 import { z } from "zod";
@@ -38,6 +40,9 @@ const ZTextParam = z
   })
   .strict()
   .refine((p) => (p.text === undefined) !== (p.variable === undefined), { message: "give either text or variable" });
+
+/** A URL button's suffix that is the recipient's click token; the link is where a click is redirected. */
+export const ZTrackedLinkParam = z.object({ type: z.literal("text"), tracked_link: ZUrl }).strict();
 
 const ZCurrencyParam = z
   .object({
@@ -75,7 +80,7 @@ export const ZButtonComponent = z
     type: z.literal("button"),
     sub_type: z.enum(["quick_reply", "url", "copy_code", "flow"]),
     index: z.union([z.number().int().min(0).max(9), z.string().regex(/^[0-9]$/)]),
-    parameters: z.array(z.union([ZTextParam, ZPayloadParam, ZCouponParam])).max(1),
+    parameters: z.array(z.union([ZTextParam, ZTrackedLinkParam, ZPayloadParam, ZCouponParam])).max(1),
   })
   .strict();
 
@@ -109,11 +114,24 @@ export function resolveVariable(variable: TVariable, customer: CustomerData | nu
   return text !== "" ? text : variable.fallback;
 }
 
-/** The campaign's components with every variable filled for one customer, in Meta's format. */
-export function renderComponents(components: TCampaignComponents, customer: CustomerData | null | undefined): MetaTemplateComponent[] {
+/** Where a tracked URL button sends a click, or null when the components have no tracked link. */
+export function trackedLinkOf(components: TCampaignComponents): string | null {
+  for (const c of components) for (const p of c.parameters) if (p.type === "text" && "tracked_link" in p) return p.tracked_link;
+  return null;
+}
+
+/** The suffix a tracked button carries when no recipient token exists (a test send). */
+export const UNTRACKED_SUFFIX = "test";
+
+/**
+ * The campaign's components with every variable filled for one customer, in Meta's format; a tracked
+ * link's button gets `clickToken` as its suffix.
+ */
+export function renderComponents(components: TCampaignComponents, customer: CustomerData | null | undefined, clickToken?: string | null): MetaTemplateComponent[] {
   return components.map((component) => {
     const parameters = component.parameters.map((p) => {
       if (p.type !== "text") return p as Record<string, unknown>;
+      if ("tracked_link" in p) return { type: "text", text: clickToken ?? UNTRACKED_SUFFIX };
       const text = p.variable ? resolveVariable(p.variable, customer) : (p.text ?? "");
       return p.parameter_name ? { type: "text", parameter_name: p.parameter_name, text } : { type: "text", text };
     });
@@ -126,5 +144,5 @@ export function renderComponents(components: TCampaignComponents, customer: Cust
 
 /** True when rendering depends on the customer (then the processor loads customer data per batch). */
 export function usesVariables(components: TCampaignComponents): boolean {
-  return components.some((c) => c.parameters.some((p) => p.type === "text" && p.variable !== undefined));
+  return components.some((c) => c.parameters.some((p) => p.type === "text" && "variable" in p && p.variable !== undefined));
 }

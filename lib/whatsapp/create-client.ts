@@ -3,7 +3,7 @@
  * otherwise the built-in sandbox.
  */
 import { createCloudWhatsAppClient } from "./cloud-client";
-import { createSandboxWhatsAppClient, type SandboxEventStore, type SandboxOdds } from "./sandbox";
+import { createSandboxWhatsAppClient, type SandboxEngagement, type SandboxEventStore, type SandboxOdds } from "./sandbox";
 import type { WhatsAppClient } from "./types";
 
 export type WhatsAppClientConfig = {
@@ -22,6 +22,8 @@ export type WhatsAppClientConfig = {
   random?: () => number;
   /** sandbox only: overrides of SANDBOX_ODDS */
   sandboxOdds?: Partial<SandboxOdds>;
+  /** sandbox only: simulate taps on tracked buttons and replies */
+  sandboxEngagement?: SandboxEngagement | null;
 };
 
 export function createWhatsAppClient(config: WhatsAppClientConfig): WhatsAppClient {
@@ -37,5 +39,5 @@ export function createWhatsAppClient(config: WhatsAppClientConfig): WhatsAppClie
       fetch: config.fetch,
     });
   }
-  return createSandboxWhatsAppClient({ db: config.db, now: config.now ?? (() => new Date()), random: config.random, maxMps: config.maxMps, odds: config.sandboxOdds });
+  return createSandboxWhatsAppClient({ db: config.db, now: config.now ?? (() => new Date()), random: config.random, maxMps: config.maxMps, odds: config.sandboxOdds, engagement: config.sandboxEngagement });
 }

@@ -67,6 +67,45 @@ export const SANDBOX_FAILURES: ReadonlyArray<readonly [code: number, weight: num
   [368, 0.1],
 ];
 
+/**
+ * Engagement after a message arrived (opt-in: the server's sandbox turns it on, seeded tests do not, so
+ * their random sequence is unchanged): a customer who read a message with a dynamic URL button taps it
+ * (sometimes after WhatsApp fetched a link preview, which must not count), and some customers reply.
+ * A tap is not a webhook: it is scheduled as { sandbox_click: { suffix, user_agent } } and the flush
+ * opens the URL's suffix the way the customer's phone would (see isSandboxClick).
+ */
+export type SandboxEngagement = {
+  /** of the read messages with a URL button: the customer taps it */
+  click: number;
+  /** of the taps: WhatsApp fetched a link preview first */
+  preview: number;
+  /** of the delivered: the customer replies with a question */
+  reply: number;
+  /** a separate random source (default Math.random) */
+  random?: () => number;
+};
+export const SANDBOX_ENGAGEMENT: SandboxEngagement = { click: 0.35, preview: 0.3, reply: 0.06 };
+
+export const SANDBOX_PHONE_USER_AGENT = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
+export const SANDBOX_PREVIEW_USER_AGENT = "WhatsApp/2.24.9.78 A";
+const SANDBOX_REPLIES = ["Is this still available?", "Do you ship to my city?", "Thanks! 🙌", "What sizes do you have?", "Can I pick it up in store?"];
+
+export type SandboxClick = { sandbox_click: { suffix: string; user_agent: string } };
+export function isSandboxClick(payload: unknown): payload is SandboxClick {
+  const c = typeof payload === "object" && payload !== null ? (payload as { sandbox_click?: unknown }).sandbox_click : undefined;
+  return typeof c === "object" && c !== null && typeof (c as { suffix?: unknown }).suffix === "string" && typeof (c as { user_agent?: unknown }).user_agent === "string";
+}
+
+/** The suffix a message's dynamic URL button carries (the text parameter of a url button), if any. */
+function urlButtonSuffix(message: OutboundTemplateMessage): string | null {
+  for (const c of message.components) {
+    if (c.type !== "button" || (c as { sub_type?: unknown }).sub_type !== "url") continue;
+    const p = (c.parameters as Array<{ type?: unknown; text?: unknown }> | undefined)?.[0];
+    if (p?.type === "text" && typeof p.text === "string") return p.text;
+  }
+  return null;
+}
+
 export type SandboxEventStore = Pick<PrismaClient, "$executeRaw">;
 
 export type SandboxOptions = {
@@ -82,6 +121,8 @@ export type SandboxOptions = {
   odds?: Partial<SandboxOdds>;
   /** overrides SANDBOX_FAILURES (tests) */
   failures?: ReadonlyArray<readonly [code: number, weight: number]>;
+  /** simulate taps and replies (off unless given) */
+  engagement?: SandboxEngagement | null;
 };
 
 export type SandboxWhatsAppClient = WhatsAppClient & { readonly mode: "sandbox" };
@@ -273,6 +314,20 @@ export function createSandboxWhatsAppClient(options: SandboxOptions): SandboxWha
       last = read;
     } else {
       push(delivered, statusPayload({ ...base, status: "delivered", at: delivered }));
+    }
+    if (options.engagement) {
+      const e = options.engagement;
+      const er = e.random ?? Math.random;
+      const suffix = urlButtonSuffix(message);
+      if (suffix && last !== delivered && er() < e.click) {
+        const tap = new Date(last.getTime() + (5 + er() * 600) * 1000 * speed);
+        if (er() < e.preview) push(new Date(tap.getTime() - 1000 * speed), { sandbox_click: { suffix, user_agent: SANDBOX_PREVIEW_USER_AGENT } });
+        push(tap, { sandbox_click: { suffix, user_agent: SANDBOX_PHONE_USER_AGENT } });
+      }
+      if (er() < e.reply) {
+        const t = new Date(last.getTime() + (30 + er() * 3600) * 1000 * speed);
+        push(t, inboundTextPayload({ contact, text: SANDBOX_REPLIES[Math.floor(er() * SANDBOX_REPLIES.length)], at: t }));
+      }
     }
     const answer = random();
     if (answer < odds.stop) {

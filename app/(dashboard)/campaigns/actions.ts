@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
+import { appUrl, getEnv } from "@/lib/env";
 import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
 import { cancelCampaign } from "@/lib/marketing/campaigns/cancel-campaign";
 import { createCampaign, ZCreateCampaign } from "@/lib/marketing/campaigns/create-campaign";
@@ -40,11 +40,11 @@ export async function saveCampaignAction(_prev: ActionState, formData: FormData)
     if (!campaignId) {
       const parsed = ZCreateCampaign.safeParse(payload);
       if (!parsed.success) return invalid(parsed.error);
-      id = (await createCampaign({ db, now, input: parsed.data, principal, templates: getTemplatesApi() })).id;
+      id = (await createCampaign({ db, now, input: parsed.data, principal, templates: getTemplatesApi(), appUrl: appUrl() })).id;
     } else {
       const parsed = ZUpdateCampaign.safeParse(payload);
       if (!parsed.success) return invalid(parsed.error);
-      id = (await updateCampaign({ db, now, campaignId, input: parsed.data, principal, templates: getTemplatesApi(), timezone: getEnv().CAMPAIGN_TIMEZONE })).id;
+      id = (await updateCampaign({ db, now, campaignId, input: parsed.data, principal, templates: getTemplatesApi(), appUrl: appUrl(), timezone: getEnv().CAMPAIGN_TIMEZONE })).id;
     }
     revalidatePath("/campaigns");
     revalidatePath(`/campaigns/${id}`);

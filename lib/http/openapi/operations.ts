@@ -8,6 +8,7 @@ import { z } from "zod";
 import { ZCreateCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { ZFindCampaigns } from "@/lib/marketing/campaigns/find-campaigns";
 import { ZUpdateCampaign } from "@/lib/marketing/campaigns/update-campaign";
+import { ZCreateFollowUp } from "@/lib/marketing/engagement/follow-ups";
 import { ZMarkAlertsRead } from "@/lib/marketing/alerts/find-alerts";
 import { ZFindCustomers } from "@/lib/marketing/customers/find-customers";
 import { ZCustomerRow } from "@/lib/marketing/customers/upsert-customers";
@@ -101,6 +102,12 @@ const spec = {
     progress_percentage: 25.0,
     delivery_rate: 96.0,
     read_rate: 72.0,
+    clicked: 420,
+    clicks: 515,
+    click_rate: 17.5,
+    replied: 96,
+    reply_rate: 4.0,
+    opted_out: 12,
     estimated_completion_date: "2025-02-24",
   },
   listResponse: [
@@ -189,6 +196,20 @@ export const OPERATIONS: Operation[] = [
   {
     method: "get", path: `${C}/stats`, operationId: "getCampaignStats", tag: "Campaigns", summary: "A campaign's delivery statistics",
     responses: { 200: { description: "The statistics.", schema: R.ZCampaignStats, example: spec.statsResponse }, 401: E[401], 404: E[404] },
+  },
+  {
+    method: "get", path: `${C}/follow-up`, operationId: "getFollowUps", tag: "Campaigns", summary: "Follow-up outcomes and the follow-ups created",
+    description: "How many of the campaign's recipients each outcome selects now (still-subscribed customers only), and its follow-up campaigns.",
+    responses: { 200: { description: "Counts per outcome and the follow-ups.", schema: R.ZFollowUps }, 401: E[401], 404: E[404] },
+  },
+  {
+    method: "post", path: `${C}/follow-up`, operationId: "createFollowUp", tag: "Campaigns", mutation: true,
+    summary: "Create a follow-up draft for the recipients with one outcome",
+    description:
+      "outcome: not_read (delivered, not read), not_delivered (no delivery report, or failed with a temporary error), clicked, not_clicked (delivered, no click), replied. " +
+      "The draft's recipients are exactly the parent's recipients with that outcome now, among customers still subscribed; it keeps the parent's daily limit, priority and send window. 422 NO_RECIPIENTS when none match.",
+    body: { schema: ZCreateFollowUp, required: true, example: { outcome: "not_read", name: "Summer Sale — reminder", template_name: "summer_sale_reminder", language_code: "en_US" } },
+    responses: { 201: { description: "The follow-up draft.", schema: R.ZCreatedFollowUp }, 401: E[401], 403: E[403], 404: E[404], 422: E[422] },
   },
   {
     method: "post", path: `${C}/test-send`, operationId: "testSendCampaign", tag: "Campaigns", mutation: true,

@@ -52,6 +52,8 @@ export const ZCampaign = z
     template_verified: z.boolean(),
     template_warnings: ZJson,
     last_test_send_at: ZTimestamp.nullable(),
+    parent_campaign_id: ZId.nullable().meta({ description: "a follow-up: the campaign whose recipients it re-targets" }),
+    follow_up_outcome: z.enum(["not_read", "not_delivered", "clicked", "not_clicked", "replied"]).nullable(),
     total_target_customers: z.int(),
     ...campaignCounters,
     start_date: ZDay.nullable(),
@@ -184,6 +186,14 @@ export const ZCampaignStats = z
     progress_percentage: z.number(),
     delivery_rate: z.number(),
     read_rate: z.number(),
+    clicked: z.int().meta({ description: "recipients who tapped the tracked link (link previews excluded)" }),
+    clicks: z.int().meta({ description: "every counted tap on the tracked link" }),
+    click_rate: z.number().meta({ description: "clicked, % of delivered" }),
+    replied: z.int().meta({ description: "recipients with a reply attributed to this campaign (within the reply window after its message)" }),
+    reply_rate: z.number().meta({ description: "replied, % of delivered" }),
+    opted_out: z.int().meta({ description: "recipients whose attributed reply was an opt-out (STOP)" }),
+    parent_campaign_id: ZId.nullable(),
+    follow_up_outcome: z.string().nullable(),
     daily_send_limit: z.int(),
     remaining_send_days: z.int(),
     estimated_completion_date: ZDay.nullable(),
@@ -195,6 +205,18 @@ export const ZCampaignStats = z
     cost: ZCampaignCost,
   })
   .meta({ id: "CampaignStats" });
+
+const ZFollowUpOutcome = z.enum(["not_read", "not_delivered", "clicked", "not_clicked", "replied"]);
+
+export const ZFollowUps = z
+  .looseObject({
+    campaign_id: ZId,
+    outcomes: z.looseObject(Object.fromEntries(ZFollowUpOutcome.options.map((o) => [o, z.int()]))).meta({ description: "recipients each outcome selects now (still subscribed)" }),
+    follow_ups: z.array(z.looseObject({ id: ZId, name: z.string(), status: ZCampaignStatus, outcome: ZFollowUpOutcome.nullable(), total_target: z.int(), created_at: ZTimestamp })),
+  })
+  .meta({ id: "FollowUps" });
+
+export const ZCreatedFollowUp = ZCampaign.extend({ message: z.string(), recipients_added: z.int() }).meta({ id: "CreatedFollowUp" });
 
 export const ZTestSendResult = z
   .looseObject({

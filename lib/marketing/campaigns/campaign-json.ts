@@ -32,6 +32,8 @@ export function campaignJson(c: MarketingCampaign) {
     template_verified: c.templateVerified,
     template_warnings: c.templateWarnings,
     last_test_send_at: c.lastTestSendAt?.toISOString() ?? null,
+    parent_campaign_id: c.parentCampaignId,
+    follow_up_outcome: c.followUpOutcome,
     total_target: c.totalTargetCustomers,
     total_target_customers: c.totalTargetCustomers,
     messages_sent: c.messagesSent,

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { ZCampaignComponents } from "@/lib/whatsapp/components";
 import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
+import { assertTrackable } from "../engagement/tracked-link";
 import { checkCampaignTemplate } from "../templates/check-campaign-template";
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
-import { Prisma, type Db } from "../db";
+import { Prisma, type Db, type Tx } from "../db";
 import { normalizeSendWindow, ZSendWindow, type TSendWindow } from "../sending/send-window";
 import { getSendingSettings, ZFailureGuardOverride } from "../sending/sending-settings";
 import { campaignJson } from "./campaign-json";
@@ -43,14 +44,19 @@ export const ZCreateCampaign = ZCampaignFields.extend({
 }).strict();
 export type TCreateCampaign = z.input<typeof ZCreateCampaign>;
 
-export async function createCampaign({ db, now, input, principal, templates = null }: {
+export async function createCampaign({ db, now, input, principal, templates = null, appUrl = null, followUpOf = null }: {
   db: Db; now: Date; input: TCreateCampaign; principal?: Principal | null;
+  /** the app's public URL (APP_URL): tracked links need a template button pointing at {appUrl}/r/{{1}} */
+  appUrl?: string | null;
+  /** a follow-up: the parent campaign and the outcome its recipients were selected by (set in the same transaction) */
+  followUpOf?: { parentCampaignId: string; outcome: string; within?: (tx: Tx, campaignId: string) => Promise<void> } | null;
   /** the template library (lib/server/templates.ts); null = not available: accepted unverified */
   templates?: TemplatesApi | null;
 }) {
   const data = ZCreateCampaign.parse(input);
   // 422 TEMPLATE_NOT_FOUND / TEMPLATE_PARAMETERS_MISMATCH; warnings (opt-out, not verified) are stored
   const check = await checkCampaignTemplate({ db, now, api: templates, templateName: data.template_name, languageCode: data.language_code, components: data.template_components });
+  assertTrackable({ components: check.components, template: check.template, appUrl });
   const sendWindow = data.send_window === undefined ? (await getSendingSettings(db)).defaultSendWindow : data.send_window;
   const campaign = await db.$transaction(async (tx) => {
     const c = await tx.marketingCampaign.create({
@@ -70,11 +76,14 @@ export async function createCampaign({ db, now, input, principal, templates = nu
         budget: data.budget ?? null,
         status: "draft",
         createdById: principal?.kind === "user" ? principal.id : null,
+        parentCampaignId: followUpOf?.parentCampaignId ?? null,
+        followUpOutcome: followUpOf?.outcome ?? null,
         createdAt: now,
         updatedAt: now,
       },
     });
     await audit(tx, { actor: principal?.actor ?? "system", action: "campaign.create", entityType: "campaign", entityId: c.id, details: { name: c.name }, now });
+    if (followUpOf) await followUpOf.within?.(tx, c.id);
     return c;
   });
   return { ...campaignJson(campaign), message: `Campaign '${campaign.name}' created successfully` };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
 import type { Principal } from "../auth/api-tokens";
+import { assertTrackable } from "../engagement/tracked-link";
 import { checkCampaignTemplate } from "../templates/check-campaign-template";
 import { audit } from "../audit";
 import type { Db } from "../db";
@@ -22,8 +23,10 @@ export type TUpdateCampaign = z.input<typeof ZUpdateCampaign>;
 
 const LIVE_EDITABLE = new Set(["name", "description", "priority", "send_window", "failure_guard", "budget"]);
 
-export async function updateCampaign({ db, now, campaignId, input, principal, templates = null, timezone = "UTC" }: {
+export async function updateCampaign({ db, now, campaignId, input, principal, templates = null, timezone = "UTC", appUrl = null }: {
   db: Db; now: Date; campaignId: string; input: TUpdateCampaign; principal?: Principal | null;
+  /** the app's public URL (APP_URL): tracked links need a template button pointing at {appUrl}/r/{{1}} */
+  appUrl?: string | null;
   /** CAMPAIGN_TIMEZONE (re-packing a live campaign's schedule onto a new send window) */
   timezone?: string;
   /** the template library (lib/server/templates.ts); null = not available: accepted unverified */
@@ -41,6 +44,7 @@ export async function updateCampaign({ db, now, campaignId, input, principal, te
         languageCode: data.language_code ?? current.languageCode,
         components: data.template_components ?? current.templateComponents,
       });
+      assertTrackable({ components: check.components, template: check.template, appUrl });
     }
   }
   const updated = await db.$transaction(async (tx) => {

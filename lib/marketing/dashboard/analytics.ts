@@ -1,8 +1,10 @@
 /** Daily series from campaign_analytics (kept by triggers) for the dashboard's charts. */
 import { liveAnalytics } from "../stats/live-counters";
 import type { DbOrTx } from "../db";
+import { engagementByDay } from "../engagement/engagement-stats";
 
-export type DailyPoint = { date: string; sent: number; delivered: number; read: number; failed: number; skipped: number };
+/** clicks / replies (a campaign's series): recipients who first clicked / first replied that day */
+export type DailyPoint = { date: string; sent: number; delivered: number; read: number; failed: number; skipped: number; clicks?: number; replies?: number };
 
 function addDays(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);
@@ -29,7 +31,7 @@ export async function workspaceDailySeries({ db, today, days }: { db: DbOrTx; to
 }
 
 /** One campaign, from its first analytics day (or `today`) to the later of its last day and today. */
-export async function campaignDailySeries({ db, campaignId, today }: { db: DbOrTx; campaignId: string; today: string }): Promise<DailyPoint[]> {
+export async function campaignDailySeries({ db, campaignId, today, timezone = "UTC" }: { db: DbOrTx; campaignId: string; today: string; timezone?: string }): Promise<DailyPoint[]> {
   // the analytics rows plus the unfolded deltas (one statement): equal to a recount, nothing written
   const rows = (await liveAnalytics(db, { campaignId })).slice(0, 400);
   const points = rows.map((r) => ({ ...r, date: r.date.toISOString().slice(0, 10) }));
@@ -39,7 +41,8 @@ export async function campaignDailySeries({ db, campaignId, today }: { db: DbOrT
   const end = last > today ? last : today;
   // a long campaign shows its last 90 days
   const start = first < addDays(end, -89) ? addDays(end, -89) : first;
-  return fillDays(points.filter((p) => p.date >= start), start, end);
+  const engagement = await engagementByDay(db, campaignId, timezone);
+  return fillDays(points.filter((p) => p.date >= start), start, end).map((p) => ({ ...p, clicks: engagement.get(p.date)?.clicks ?? 0, replies: engagement.get(p.date)?.replies ?? 0 }));
 }
 
 function toPoint(r: { date: Date; sent: number | bigint; delivered: number | bigint; read: number | bigint; failed: number | bigint; skipped: number | bigint }): DailyPoint {

@@ -1,14 +1,15 @@
 /** What the campaign page shows besides the campaign row: its send schedule, failure reasons, analytics. */
 import { liveAnalytics, liveSchedule, withLiveCounters } from "../stats/live-counters";
 import type { DbOrTx } from "../db";
+import { getEngagementStats } from "../engagement/engagement-stats";
 import { campaignDailySeries } from "./analytics";
 import { topFailureReasons } from "./overview";
 
-export async function getCampaignDetailExtras({ db, campaignId, today }: { db: DbOrTx; campaignId: string; today: string }) {
+export async function getCampaignDetailExtras({ db, campaignId, today, timezone = "UTC" }: { db: DbOrTx; campaignId: string; today: string; timezone?: string }) {
   // counter rows plus the unfolded deltas (each one statement): equal to a recount, nothing written
   const [schedule, series, failureReasons, [sentToday]] = await Promise.all([
     liveSchedule(db, campaignId, { take: 400 }),
-    campaignDailySeries({ db, campaignId, today }),
+    campaignDailySeries({ db, campaignId, today, timezone }),
     topFailureReasons({ db, campaignIds: [campaignId] }),
     liveAnalytics(db, { campaignId, from: today, to: today }),
   ]);
@@ -21,14 +22,15 @@ export async function getCampaignDetailExtras({ db, campaignId, today }: { db: D
 }
 
 /** The numbers that change while a campaign sends, for live polling. */
-export async function getCampaignLive({ db, campaignId, today }: { db: DbOrTx; campaignId: string; today: string }) {
+export async function getCampaignLive({ db, campaignId, today, timezone = "UTC" }: { db: DbOrTx; campaignId: string; today: string; timezone?: string }) {
   const row = await db.marketingCampaign.findUnique({ where: { id: campaignId } });
   if (!row) return null;
   const [c] = await withLiveCounters(db, [row]);
-  const [extras, deferredByCap] = await Promise.all([
-    getCampaignDetailExtras({ db, campaignId, today }),
+  const [extras, deferredByCap, engagement] = await Promise.all([
+    getCampaignDetailExtras({ db, campaignId, today, timezone }),
     // pending recipients waiting for the frequency cap (issue 10)
     db.campaignRecipient.count({ where: { campaignId, status: "pending", deferredReason: "frequency_cap" } }),
+    getEngagementStats(db, campaignId, c.messagesDelivered),
   ]);
   return {
     campaign: {
@@ -47,6 +49,7 @@ export async function getCampaignLive({ db, campaignId, today }: { db: DbOrTx; c
       deferredByCap,
       updatedAt: c.updatedAt.toISOString(),
     },
+    engagement,
     ...extras,
   };
 }

@@ -43,10 +43,14 @@ export type RecipientRow = {
   retryCount: number;
   deferredReason: string | null;
   customerName: string | null;
+  /** taps on the tracked button (link previews excluded), and the first; the first attributed reply */
+  clickCount: number;
+  firstClickedAt: Date | null;
+  repliedAt: Date | null;
 };
 
 const COLUMNS = Prisma.sql`r.id, r.phone_number, r.status, r.scheduled_send_date, r.sent_at, r.delivered_at, r.read_at, r.failed_at,
-  r.failure_reason, r.error_code, r.retry_count, r.deferred_reason, u.name AS customer_name`;
+  r.failure_reason, r.error_code, r.retry_count, r.deferred_reason, u.name AS customer_name, r.click_count, r.first_clicked_at, r.replied_at`;
 
 export async function findRecipientsPage({ db, campaignId, query }: { db: DbOrTx; campaignId: string; query: TRecipientsPageQuery }) {
   const take = query.limit + 1;
@@ -101,6 +105,9 @@ function toRow(r: Record<string, unknown>): RecipientRow {
     retryCount: Number(r.retry_count ?? 0),
     deferredReason: (r.deferred_reason as string | null) ?? null,
     customerName: (r.customer_name as string | null) ?? null,
+    clickCount: Number(r.click_count ?? 0),
+    firstClickedAt: (r.first_clicked_at as Date | null) ?? null,
+    repliedAt: (r.replied_at as Date | null) ?? null,
   };
 }
 

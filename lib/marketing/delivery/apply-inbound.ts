@@ -9,10 +9,11 @@
 import { subscriptionCommand } from "@/lib/whatsapp/webhook/keywords";
 import { ZUserPreferencesValue, type TInboundMessage } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Tx } from "../db";
+import { attributeReplies } from "../engagement/attribute-replies";
 import { applySubscriptionChanges, type SubscriptionChange } from "./apply-subscription-changes";
 import { SUBSCRIPTION_SOURCES } from "./subscription-sources";
 
-export type InboundSummary = { received: number; stored: number; unsubscribed: number; subscribed: number; numbers_changed: number; user_ids_updated: number };
+export type InboundSummary = { received: number; stored: number; replies: number; unsubscribed: number; subscribed: number; numbers_changed: number; user_ids_updated: number };
 
 const PHONE_RE = /^[0-9]{6,15}$/;
 
@@ -39,7 +40,7 @@ function bodyOf(m: TInboundMessage): string | null {
 const userIdOf = (m: TInboundMessage) => m.from_user_id ?? m.contact?.user_id ?? null;
 
 export async function applyInboundMessages(tx: Tx, messages: Array<{ seq: bigint; message: TInboundMessage }>, now: Date): Promise<InboundSummary> {
-  const summary: InboundSummary = { received: messages.length, stored: 0, unsubscribed: 0, subscribed: 0, numbers_changed: 0, user_ids_updated: 0 };
+  const summary: InboundSummary = { received: messages.length, stored: 0, replies: 0, unsubscribed: 0, subscribed: 0, numbers_changed: 0, user_ids_updated: 0 };
   if (messages.length === 0) return summary;
   const rows = messages.map(({ message: m }) => ({
     wamid: m.id,
@@ -70,6 +71,14 @@ export async function applyInboundMessages(tx: Tx, messages: Array<{ seq: bigint
       FROM (SELECT DISTINCT ON (phone) phone, user_id FROM unnest(${known.map(({ message: m }) => m.from!)}::text[], ${known.map(({ message: m }) => userIdOf(m)!)}::text[]) AS u(phone, user_id) ORDER BY phone) x
       WHERE p.whatsapp_phone = x.phone AND p.user_id IS DISTINCT FROM x.user_id`);
   }
+
+  // a customer's message soon after a campaign message is a reply to it (engagement/attribute-replies.ts)
+  const replies = new Map<string, boolean>();
+  for (const { message: m } of messages) {
+    if (!fresh.has(m.id) || m.type === "system" || replies.has(m.id)) continue;
+    replies.set(m.id, inboundCommandText(m).some(({ text }) => subscriptionCommand(text) === "unsubscribe"));
+  }
+  summary.replies = await attributeReplies(tx, [...replies].map(([wamid, optOut]) => ({ wamid, optOut })), now);
 
   const changes: SubscriptionChange[] = [];
   for (const { seq, message: m } of messages) {

@@ -30,6 +30,9 @@ import { budgetAllowance } from "../cost/budget";
 import type { TFrequencyCap } from "../sending/sending-settings";
 import type { Day } from "../time";
 
+/** a recipient's click token: 16 bytes from PostgreSQL's strong random source (122 random bits), base64url */
+const CLICK_TOKEN_SQL = Prisma.sql`translate(encode(uuid_send(gen_random_uuid()), 'base64'), '+/=', '-_')`;
+
 /** pg_advisory_xact_lock key serialising messaging-limit and frequency-cap checks across processors */
 const MESSAGING_LIMIT_LOCK = 0x77616331; // "wac1"
 
@@ -37,6 +40,8 @@ export type ClaimedRecipient = {
   id: string;
   phone: string;
   customer: { name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null } | null;
+  /** the suffix of a tracked URL button (engagement/record-click.ts) */
+  clickToken: string | null;
 };
 
 export type ClaimResult =
@@ -111,7 +116,7 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
         )`
       : Prisma.sql`, capped AS (SELECT NULL::text AS phone, NULL::timestamptz AS until WHERE false)`;
     const rows = await tx.$queryRaw<Array<{
-      id: string; phone_number: string; status: string; deferred_reason: string | null; has_customer: boolean;
+      id: string; phone_number: string; status: string; deferred_reason: string | null; click_token: string | null; has_customer: boolean;
       name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null;
     }>>(Prisma.sql`
       WITH picked AS (
@@ -143,6 +148,7 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
         sent_on = CASE WHEN d.action IN ('send', 'skip') THEN ${today}::date END,
         failure_reason = CASE WHEN d.action = 'skip' THEN 'User unsubscribed' ELSE r.failure_reason END,
         customer_id = coalesce(r.customer_id, d.customer_id),
+        click_token = CASE WHEN d.action = 'send' THEN coalesce(r.click_token, ${CLICK_TOKEN_SQL}) ELSE r.click_token END,
         deferred_reason = CASE WHEN d.action IN ('frequency_cap', 'meta_cap') THEN d.action END,
         next_attempt_at = CASE WHEN d.action IN ('frequency_cap', 'meta_cap') THEN d.until ELSE r.next_attempt_at END,
         scheduled_send_date = CASE WHEN d.action IN ('frequency_cap', 'meta_cap')
@@ -150,7 +156,7 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
           ELSE r.scheduled_send_date END,
         updated_at = ${now}::timestamptz
       FROM decided d WHERE r.id = d.id
-      RETURNING r.id, r.phone_number, r.status, r.deferred_reason, (d.customer_id IS NOT NULL) AS has_customer, d.name, d.city, d.customer_tier, d.attributes`);
+      RETURNING r.id, r.phone_number, r.status, r.deferred_reason, r.click_token, (d.customer_id IS NOT NULL) AS has_customer, d.name, d.city, d.customer_tier, d.attributes`);
     if (rows.length === 0) return { kind: "nothing_due" } as const;
     const recipients = rows
       .filter((r) => r.status === "sending")
@@ -158,6 +164,7 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
         id: r.id,
         phone: r.phone_number,
         customer: r.has_customer ? { name: r.name, city: r.city, customer_tier: r.customer_tier, attributes: r.attributes } : null,
+        clickToken: r.click_token,
       }));
     const deferred = {
       frequency_cap: rows.filter((r) => r.deferred_reason === "frequency_cap").length,

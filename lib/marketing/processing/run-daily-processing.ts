@@ -171,8 +171,8 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     let components: TCampaignComponents = [];
     const parsed = ZCampaignComponents.safeParse(campaign.templateComponents);
     if (parsed.success) components = parsed.data;
-    const render = (r: { phone: string; customer: { name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null } | null }) =>
-      renderComponents(components, { ...(r.customer ?? {}), phone_number: r.phone });
+    const render = (r: { phone: string; customer: { name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null } | null; clickToken?: string | null }) =>
+      renderComponents(components, { ...(r.customer ?? {}), phone_number: r.phone }, r.clickToken);
 
     for (;;) {
       if (outOfTime()) {

@@ -2,6 +2,7 @@ import { parseCampaignId } from "../campaigns/campaign-id";
 import { progressPercentage, round1 } from "../campaigns/campaign-json";
 import { Prisma, type DbOrTx } from "../db";
 import { AppError } from "../errors";
+import { getEngagementStats } from "../engagement/engagement-stats";
 import { scheduleExtent } from "../recipients/pack-schedule";
 import { withLiveCounters } from "./live-counters";
 import { getCampaignCost } from "../cost/get-campaign-cost";
@@ -46,6 +47,10 @@ export async function getCampaignStats({ db, campaignId, now = new Date(), timez
     progress_percentage: progressPercentage(c.totalTargetCustomers, c.messagesPending),
     delivery_rate: sent > 0 ? round1((100 * c.messagesDelivered) / sent) : 0,
     read_rate: sent > 0 ? round1((100 * c.messagesRead) / sent) : 0,
+    // clicked, clicks, click_rate, replied, reply_rate, opted_out (rates: % of delivered)
+    ...(await getEngagementStats(db, c.id, c.messagesDelivered)),
+    parent_campaign_id: c.parentCampaignId,
+    follow_up_outcome: c.followUpOutcome,
     daily_send_limit: c.dailySendLimit,
     remaining_send_days: extent.days,
     estimated_completion_date: estimated,

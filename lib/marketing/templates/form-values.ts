@@ -7,7 +7,8 @@ import type { ParameterSlot, TemplateRequirements } from "./requirements";
 
 export type SlotValue = {
   /** text slots: a literal, or a per-recipient customer field */
-  mode?: "literal" | "variable";
+  /** tracked: a URL button's tracked link (text holds the link; the suffix is each recipient's click token) */
+  mode?: "literal" | "variable" | "tracked";
   /** literal text, media link, payload or coupon code */
   text?: string;
   field?: string;
@@ -27,6 +28,7 @@ function param(req: TemplateRequirements, slot: ParameterSlot, v: SlotValue | un
     case "text": {
       const named = req.parameterFormat === "NAMED" && slot.component !== "button" ? { parameter_name: slot.name } : {};
       if (value.mode === "variable" && value.field) return { type: "text", ...named, variable: { field: value.field, fallback: value.fallback ?? "" } };
+      if (value.mode === "tracked" && slot.component === "button") return { type: "text", tracked_link: (value.text ?? "").trim() };
       return { type: "text", ...named, text: value.text ?? "" };
     }
     case "image":
@@ -67,6 +69,7 @@ const isObject = (v: unknown): v is Loose => typeof v === "object" && v !== null
 function valueOf(p: unknown): SlotValue {
   if (!isObject(p)) return {};
   if (p.type === "text") {
+    if (typeof p.tracked_link === "string") return { mode: "tracked", text: p.tracked_link };
     if (isObject(p.variable)) return { mode: "variable", field: String(p.variable.field ?? ""), fallback: String(p.variable.fallback ?? "") };
     return { mode: "literal", text: typeof p.text === "string" ? p.text : "" };
   }

@@ -160,6 +160,8 @@ export function validateTemplateComponents(req: TemplateRequirements, input: unk
     if (ps.length > 1) problems.push({ path: `${path}.parameters.1`, message: `${label} takes exactly one value` });
     const p = ps[0];
     const ppath = `${path}.parameters.0`;
+    // a tracked link (the recipient's click token as suffix) is checked against the button's URL by engagement/tracked-link.ts
+    if (b.type === "URL" && isObject(p) && p.type === "text" && p.tracked_link !== undefined) continue;
     if (b.type === "URL") checkTextValue(isObject(p) ? p : {}, ppath, `the URL suffix of ${label}`, problems);
     else if (b.type === "QUICK_REPLY" && (!isObject(p) || p.type !== "payload")) problems.push({ path: ppath, message: `${label} takes a payload, not ${describeKind(p)}` });
     else if (b.type === "COPY_CODE" && (!isObject(p) || p.type !== "coupon_code")) problems.push({ path: ppath, message: `${label} takes a coupon_code, not ${describeKind(p)}` });

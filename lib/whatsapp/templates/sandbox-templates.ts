@@ -135,6 +135,21 @@ export const SANDBOX_TEMPLATES: TMetaTemplateInput[] = [
     ],
   },
   {
+    // a tracked link's button: its URL is the local app's redirect ({APP_URL}/r/{{1}} for `npm run dev`)
+    id: "900000000000016",
+    name: "weekend_sale_tracked",
+    language: "en_US",
+    status: "APPROVED",
+    category: "MARKETING",
+    parameter_format: "POSITIONAL",
+    quality_score: { score: "GREEN" },
+    components: [
+      { type: "BODY", text: "{{1}}, the weekend sale starts now: {{2}} off everything until Sunday night.", example: { body_text: [["Maria", "25%"]] } },
+      { type: "FOOTER", text: "Reply STOP to unsubscribe" },
+      { type: "BUTTONS", buttons: [{ type: "URL", text: "Shop the sale", url: "http://localhost:3000/r/{{1}}", example: ["http://localhost:3000/r/k3Jd9sQw0Zr2TxYv1mNa8b"] }, STOP_BUTTON] },
+    ],
+  },
+  {
     id: "900000000000020",
     name: "black_friday_preview",
     language: "en_US",

@@ -19,6 +19,7 @@ import * as cancel from "@/app/api/marketing/campaigns/[campaignId]/cancel/route
 import * as stats from "@/app/api/marketing/campaigns/[campaignId]/stats/route";
 import * as retryUnknown from "@/app/api/marketing/campaigns/[campaignId]/retry-unknown/route";
 import * as testSend from "@/app/api/marketing/campaigns/[campaignId]/test-send/route";
+import * as followUp from "@/app/api/marketing/campaigns/[campaignId]/follow-up/route";
 import * as customers from "@/app/api/marketing/customers/route";
 import * as customer from "@/app/api/marketing/customers/[customerId]/route";
 import * as templates from "@/app/api/marketing/templates/route";
@@ -94,6 +95,11 @@ describe("every operation answers what the document says", () => {
     expect((await op(processDaily.POST, "post", "/api/marketing/process-daily")).status).toBe(200);
     expect((await op(processDaily.GET, "get", "/api/marketing/process-daily", { query: { date: "2025-01-10" } })).status).toBe(200);
     expect((await op(stats.GET, "get", `${C}/stats`, { params })).status).toBe(200);
+    const outcomes = await op(followUp.GET, "get", `${C}/follow-up`, { params });
+    expect(outcomes.body.outcomes.not_delivered).toBeGreaterThan(0);
+    expect((await op(followUp.GET, "get", `${C}/follow-up`, { params: { campaignId: MISSING } })).status).toBe(404);
+    expect((await op(followUp.POST, "post", `${C}/follow-up`, { params, body: { outcome: "not_delivered", name: "Contract follow-up", template_name: "summer_sale_promo" } })).status).toBe(201);
+    expect((await op(followUp.POST, "post", `${C}/follow-up`, { params, body: { outcome: "opened", name: "x", template_name: "summer_sale_promo" } })).status).toBe(422);
     const second = await op(campaigns.POST, "post", "/api/marketing/campaigns", { body: { name: "Contract 2", template_name: "summer_sale_promo" } });
     expect((await op(cancel.POST, "post", `${C}/cancel`, { params: { campaignId: second.body.id } })).status).toBe(200);
     const someone = list.body.customers[0].id as string;

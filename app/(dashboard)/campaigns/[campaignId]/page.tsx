@@ -6,6 +6,9 @@ import { CampaignActions } from "@/components/campaigns/campaign-actions";
 import { getEnv } from "@/lib/env";
 import { describeSendWindow, readSendWindow } from "@/lib/marketing/sending/send-window";
 import { CampaignLive } from "@/components/campaigns/campaign-live";
+import { CampaignEngagement } from "@/components/campaigns/campaign-engagement";
+import { getCampaignEngagementPanel } from "@/lib/marketing/engagement/campaign-engagement";
+import { FOLLOW_UP_LABELS } from "@/lib/marketing/engagement/follow-ups";
 import { CampaignTemplateCard } from "@/components/templates/campaign-template-card";
 import { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
 import { getTemplatesApi } from "@/lib/server/templates";
@@ -64,12 +67,13 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   const query = ZRecipientsPageQuery.parse({ status: sp.status, phone: sp.phone, after: sp.after });
   const audience = readTargetAudience(c.targetAudience);
   const open = c.status === "draft" || c.status === "active" || c.status === "paused";
-  const [live, page, audienceCount, cost, spendSeries] = await Promise.all([
-    getCampaignLive({ db, campaignId: c.id, today }),
+  const [live, page, audienceCount, cost, spendSeries, engagement] = await Promise.all([
+    getCampaignLive({ db, campaignId: c.id, today, timezone: getEnv().CAMPAIGN_TIMEZONE }),
     findRecipientsPage({ db, campaignId: c.id, query }),
     open ? countAudience({ db, audience }) : Promise.resolve(0),
     getCampaignCost({ db, campaign: c, day: today }),
     campaignSpendSeries(db, c.id),
+    getCampaignEngagementPanel({ db, campaignId: c.id, role: user.role }),
   ]);
   if (!live) notFound();
   const counts = recipientFilterCounts(c);
@@ -136,6 +140,8 @@ export default async function CampaignPage({ params, searchParams }: { params: P
 
       <CampaignTemplateCard campaign={c} canChange={canChange}
         data={await getTemplateEditorData({ db: getDb(), now: new Date(), api: getTemplatesApi(), campaignId: c.id, targetAudience: c.targetAudience })} />
+
+      {engagement ? <CampaignEngagement campaign={c} panel={engagement} labels={FOLLOW_UP_LABELS} canChange={canChange} /> : null}
 
       <div className="mt-6 grid gap-6 xl:grid-cols-3">
         <Card className={cn(canChange && open ? "xl:col-span-1" : "xl:col-span-3")}>
@@ -234,6 +240,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
                   <TH className="hidden md:table-cell">Sent</TH>
                   <TH className="hidden lg:table-cell">Delivered</TH>
                   <TH className="hidden lg:table-cell">Read</TH>
+                  <TH className="hidden lg:table-cell">Engagement</TH>
                   <TH>Details</TH>
                 </tr>
               </THead>
@@ -251,6 +258,11 @@ export default async function CampaignPage({ params, searchParams }: { params: P
                     <TD className="hidden whitespace-nowrap md:table-cell">{formatDateTime(r.sentAt)}</TD>
                     <TD className="hidden whitespace-nowrap lg:table-cell">{formatDateTime(r.deliveredAt)}</TD>
                     <TD className="hidden whitespace-nowrap lg:table-cell">{formatDateTime(r.readAt)}</TD>
+                    <TD className="hidden whitespace-nowrap text-xs lg:table-cell">
+                      {r.clickCount > 0 ? <Badge tone="violet">{r.clickCount === 1 ? "clicked" : `clicked ×${r.clickCount}`}</Badge> : null}
+                      {r.repliedAt ? <Badge tone="sky" className="ml-1">replied</Badge> : null}
+                      {r.clickCount === 0 && !r.repliedAt ? <span className="text-slate-400">—</span> : null}
+                    </TD>
                     <TD className="max-w-72 text-xs">
                       {r.failureReason ? <span className="text-red-600">{r.failureReason}</span> : null}
                       {r.deferredReason ? <Badge tone="amber">deferred: {r.deferredReason.replace("_", " ")}</Badge> : null}

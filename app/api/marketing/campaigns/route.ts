@@ -3,6 +3,7 @@ import { apiRoute, created, NEXT_CURSOR_HEADER, parseInput, queryObject } from "
 import { createCampaign, ZCreateCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { findCampaigns } from "@/lib/marketing/campaigns/find-campaigns";
 import { getTemplatesApi } from "@/lib/server/templates";
+import { appUrl } from "@/lib/env";
 
 /** The spec's answer is a bare array: the next page's cursor is in the X-Next-Cursor header. */
 export const GET = apiRoute({}, async ({ db, query }) => {
@@ -11,5 +12,5 @@ export const GET = apiRoute({}, async ({ db, query }) => {
 });
 
 export const POST = apiRoute({ mutation: true }, async ({ db, now, principal, json }) =>
-  created(await createCampaign({ db, now, principal, templates: getTemplatesApi(), input: parseInput(ZCreateCampaign, await json()) })),
+  created(await createCampaign({ db, now, principal, templates: getTemplatesApi(), appUrl: appUrl(), input: parseInput(ZCreateCampaign, await json()) })),
 );

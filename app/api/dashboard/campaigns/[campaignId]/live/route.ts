@@ -12,7 +12,7 @@ function today(now: Date) {
 
 export const GET = apiRoute<{ campaignId: string }>({}, async ({ db, params, now }) => {
   if (!/^[0-9a-f-]{36}$/i.test(params.campaignId)) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
-  const live = await getCampaignLive({ db, campaignId: params.campaignId, today: today(now) });
+  const live = await getCampaignLive({ db, campaignId: params.campaignId, today: today(now), timezone: getEnv().CAMPAIGN_TIMEZONE });
   if (!live) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
   return Response.json(live, { headers: { "Cache-Control": "no-store" } });
 });

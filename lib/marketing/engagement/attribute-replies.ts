@@ -1,0 +1,54 @@
+/**
+ * Replies: an inbound message from a customer within the reply window (settings.reply_window_hours,
+ * default 72 h) after a campaign message to them is a reply to the latest such message — the newest
+ * recipient row for that number sent (accepted by WhatsApp, not failed) at or before the message and
+ * after the window's start. Set-based, for the messages the applier stored for the first time: the
+ * inbound message is linked to the campaign and recipient (whatsapp_messages.campaign_id / recipient_id),
+ * and the recipient gets replied_at (the first), last_replied_at, reply_count and, for an opt-out
+ * (STOP), opted_out_at. A re-delivered message is not fresh, so nothing counts twice.
+ */
+import { Prisma, type Tx } from "../db";
+
+export const DEFAULT_REPLY_WINDOW_HOURS = 72;
+
+export async function attributeReplies(tx: Tx, messages: Array<{ wamid: string; optOut: boolean }>, now: Date): Promise<number> {
+  if (messages.length === 0) return 0;
+  const [row] = await tx.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
+    WITH m AS (
+      SELECT w.id, w.phone_number, w.received_at, x.opt_out
+      FROM unnest(${messages.map((m) => m.wamid)}::text[], ${messages.map((m) => m.optOut)}::boolean[]) AS x(wamid, opt_out)
+      JOIN whatsapp_messages w ON w.whatsapp_message_id = x.wamid
+      WHERE w.direction = 'inbound' AND w.phone_number IS NOT NULL AND w.received_at IS NOT NULL
+    ), win AS (
+      SELECT make_interval(hours => coalesce((SELECT reply_window_hours FROM settings WHERE id = 1), ${DEFAULT_REPLY_WINDOW_HOURS}::int)) AS w
+    ), hit AS (
+      SELECT m.id AS message_id, m.received_at, m.opt_out, r.id AS recipient_id, r.campaign_id
+      FROM m CROSS JOIN win
+      JOIN LATERAL (
+        SELECT r.id, r.campaign_id FROM campaign_recipients r
+        WHERE r.phone_number = m.phone_number AND r.sent_at IS NOT NULL
+          AND r.sent_at <= m.received_at AND r.sent_at > m.received_at - win.w
+          AND r.status IN ('queued', 'sent', 'delivered', 'read')
+        ORDER BY r.sent_at DESC, r.id DESC LIMIT 1
+      ) r ON true
+    ), linked AS (
+      UPDATE whatsapp_messages w SET campaign_id = hit.campaign_id, recipient_id = hit.recipient_id, updated_at = ${now}::timestamptz
+      FROM hit WHERE w.id = hit.message_id
+      RETURNING 1
+    ), per AS (
+      SELECT recipient_id, min(received_at) AS first_at, max(received_at) AS last_at, count(*) AS n,
+             min(received_at) FILTER (WHERE opt_out) AS opt_out_at
+      FROM hit GROUP BY recipient_id
+    ), upd AS (
+      UPDATE campaign_recipients r SET
+        replied_at = least(coalesce(r.replied_at, per.first_at), per.first_at),
+        last_replied_at = greatest(r.last_replied_at, per.last_at),
+        reply_count = r.reply_count + per.n::int,
+        opted_out_at = CASE WHEN per.opt_out_at IS NULL THEN r.opted_out_at ELSE least(coalesce(r.opted_out_at, per.opt_out_at), per.opt_out_at) END
+      FROM per WHERE r.id = per.recipient_id
+      RETURNING 1
+    )
+    -- (the data-modifying CTEs run whether or not they are read)
+    SELECT count(*) AS n FROM hit`);
+  return Number(row.n);
+}
