@@ -4,6 +4,7 @@ import { progressPercentage, round1 } from "../campaigns/campaign-json";
 import { Prisma, type DbOrTx } from "../db";
 import { AppError } from "../errors";
 import { scheduleExtent } from "../recipients/pack-schedule";
+import { getVariantStats } from "../ab/variant-stats";
 
 /**
  * A campaign's progress, from the counters the database keeps (never a recount):
@@ -21,6 +22,7 @@ export async function getCampaignStats({ db, campaignId }: { db: DbOrTx; campaig
   const [deferred] = await db.$queryRaw<Array<{ cap: bigint; meta: bigint }>>(Prisma.sql`
     SELECT count(*) FILTER (WHERE deferred_reason = 'frequency_cap') AS cap, count(*) FILTER (WHERE deferred_reason = 'meta_cap') AS meta
     FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND status = 'pending' AND deferred_reason IS NOT NULL`);
+  const ab = await getVariantStats(db, c);
   const estimated =
     c.status === "completed" && c.completedAt ? c.completedAt.toISOString().slice(0, 10)
     : c.status === "cancelled" || c.status === "draft" ? null
@@ -48,5 +50,8 @@ export async function getCampaignStats({ db, campaignId }: { db: DbOrTx; campaig
     send_window: c.sendWindow ?? null,
     pause_reason: c.pauseReason,
     paused_by: c.pausedBy,
+    /** A/B test: each variant's figures (null without variants) */
+    variants: ab?.variants ?? null,
+    ab_test: ab?.ab_test ? { ...ab.ab_test, held_back: ab.held_back, decision: ab.ab_decision } : null,
   };
 }
