@@ -18,6 +18,8 @@ import { renderComponents, ZCampaignComponents } from "@/lib/whatsapp/components
 import type { EngineConfig } from "@/lib/marketing/engine-config";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 import { statusesPayload } from "../whatsapp/fixtures";
+import { contractErrors } from "../api/contract";
+import { recipientsCsv } from "@/lib/marketing/dashboard/export-recipients";
 
 let e: EngineTest;
 let wa: WhatsAppClient;
@@ -203,6 +205,18 @@ describe("sending", () => {
       { name: "Free shipping", recipients: 60 - nA, sent: 60 - nA },
     ]);
     expect(s.sent).toBe(60);
+    expect(contractErrors("get", "/api/marketing/campaigns/{campaignId}/stats", 200, s)).toEqual([]);
+
+    // the CSV export names each recipient's variant
+    let csv = "";
+    for await (const chunk of recipientsCsv({ db: e.db, campaignId: c.id })) csv += chunk;
+    const [header, ...rows] = csv.trim().split("\n");
+    expect(header.split(",").at(-1)).toBe("variant");
+    expect(rows).toHaveLength(60);
+    for (const row of rows) {
+      const phone = row.split(",")[0];
+      expect(row.split(",").at(-1)).toBe(variantOf.get(phone) === 0 ? "Discount" : "Free shipping");
+    }
   });
 });
 
@@ -262,6 +276,10 @@ describe("test, then send the winner", () => {
       variants: [{ name: "Discount", count: readA, of: nA }, { name: "Free shipping", count: test.length - nA, of: test.length - nA, rate: 100 }],
     });
     expect(s.ab_test.decision.note).toContain("beyond chance");
+    expect(contractErrors("get", "/api/marketing/campaigns/{campaignId}/stats", 200, s)).toEqual([]);
+    const created = await call(campaign.GET, { params: { campaignId: c.id } });
+    expect(contractErrors("get", "/api/marketing/campaigns/{campaignId}", 200, created.body)).toEqual([]);
+    expect(created.body.ab_decision).toMatchObject({ winner: 1 });
     expect(s.variants[1]).toMatchObject({ recipients: 1_000 - nA, sent: 1_000 - nA });
     expect(s.variants[0]).toMatchObject({ recipients: nA, sent: nA, read: readA });
   });
