@@ -6,6 +6,8 @@ import { CampaignActions } from "@/components/campaigns/campaign-actions";
 import { getEnv } from "@/lib/env";
 import { describeSendWindow, readSendWindow } from "@/lib/marketing/sending/send-window";
 import { CampaignLive } from "@/components/campaigns/campaign-live";
+import { VariantComparison } from "@/components/campaigns/variant-comparison";
+import { getVariantStats } from "@/lib/marketing/ab/variant-stats";
 import { CampaignTemplateCard } from "@/components/templates/campaign-template-card";
 import { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
 import { getTemplatesApi } from "@/lib/server/templates";
@@ -67,6 +69,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
     open ? countAudience({ db, audience }) : Promise.resolve(0),
   ]);
   if (!live) notFound();
+  const variantStats = await getVariantStats(db, c);
   const counts = recipientFilterCounts(c);
   const canChange = can(user.role, "change");
   const components = (Array.isArray(c.templateComponents) ? c.templateComponents : []) as Component[];
@@ -125,6 +128,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
       {c.status === "completed" ? <Notice tone="success" className="mb-4">Completed {formatDateTime(c.completedAt)}.</Notice> : null}
 
       <CampaignLive campaignId={c.id} initial={JSON.parse(JSON.stringify(live))} today={today} />
+      {variantStats ? <VariantComparison stats={variantStats} /> : null}
 
       <CampaignTemplateCard campaign={c} canChange={canChange}
         data={await getTemplateEditorData({ db: getDb(), now: new Date(), api: getTemplatesApi(), campaignId: c.id, targetAudience: c.targetAudience })} />
