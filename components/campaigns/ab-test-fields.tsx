@@ -121,6 +121,7 @@ export function AbTestFields({ initial, primary, templateLibrary, errors, onChan
                       initial={{ template_name: x.choice?.template_name ?? "", language_code: x.choice?.language_code ?? "en_US", template_components: x.choice?.template_components ?? [] }}
                       onChange={(choice) => setExtra(x.key, { choice })}
                       canSync={false}
+                      idPrefix={`variant-${n}-tpl`}
                     />
                   ) : (
                     <div className="grid gap-4 sm:grid-cols-2">
