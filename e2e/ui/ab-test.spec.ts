@@ -19,6 +19,7 @@ test("a marketer creates an A/B campaign with a test-then-winner split and sees 
 
   // variant A: the campaign's own message
   await page.getByTestId("template-composer").getByTestId("template-option-flash_sale").click();
+  await page.locator("#tpl-header-text").fill("https://example.com/flash.jpg");
   await page.locator("#tpl-body-1-mode").selectOption("literal");
   await page.locator("#tpl-body-1-text").fill("friend");
   await page.locator("#tpl-body-2-text").fill("25%");
@@ -29,6 +30,7 @@ test("a marketer creates an A/B campaign with a test-then-winner split and sees 
   const b = page.getByTestId("variant-1");
   await b.getByLabel("Variant B name").fill("VIP");
   await b.getByTestId("template-option-vip_early_access").click();
+  await b.locator("#variant-1-tpl-header-text").fill("https://example.com/vip.jpg");
   await b.locator("#variant-1-tpl-body-1-mode").selectOption("literal");
   await b.locator("#variant-1-tpl-body-1-text").fill("friend");
   await b.locator("#variant-1-tpl-body-2-text").fill("30%");
@@ -46,7 +48,8 @@ test("a marketer creates an A/B campaign with a test-then-winner split and sees 
   await page.getByLabel("Decide after (hours)").fill("12");
   await snap(page, testInfo, "ab-01-form");
   await page.getByRole("button", { name: "Create draft" }).click();
-  await expect(page).toHaveURL(/\/campaigns\/[0-9a-f-]{36}\?saved=1/);
+  // a loaded machine may take a while to check both templates and save
+  await expect(page).toHaveURL(/\/campaigns\/[0-9a-f-]{36}\?saved=1/, { timeout: 60_000 });
   const campaignId = new URL(page.url()).pathname.split("/").pop()!;
 
   const comparison = page.getByTestId("variant-comparison");
@@ -65,8 +68,14 @@ test("a marketer creates an A/B campaign with a test-then-winner split and sees 
   expect(c).toMatchObject({
     template_name: "flash_sale",
     variants: [
-      { name: "Flash", share: 50, template_name: "flash_sale", language_code: "en_US", template_components: [{ type: "body", parameters: [{ type: "text", text: "friend" }, { type: "text", text: "25%" }] }] },
-      { name: "VIP", share: 50, template_name: "vip_early_access", language_code: "en_US", template_components: [{ type: "body", parameters: [{ type: "text", text: "friend" }, { type: "text", text: "30%" }] }] },
+      { name: "Flash", share: 50, template_name: "flash_sale", language_code: "en_US", template_components: [
+        { type: "header", parameters: [{ type: "image", image: { link: "https://example.com/flash.jpg" } }] },
+        { type: "body", parameters: [{ type: "text", text: "friend" }, { type: "text", text: "25%" }] },
+      ] },
+      { name: "VIP", share: 50, template_name: "vip_early_access", language_code: "en_US", template_components: [
+        { type: "header", parameters: [{ type: "image", image: { link: "https://example.com/vip.jpg" } }] },
+        { type: "body", parameters: [{ type: "text", text: "friend" }, { type: "text", text: "30%" }] },
+      ] },
     ],
     ab_test: { test_share: 25, decide_after_hours: 12, metric: "read_rate" },
     ab_decision: null,
