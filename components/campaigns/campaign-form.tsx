@@ -13,6 +13,7 @@ import { countAudienceAction, saveCampaignAction } from "@/app/(dashboard)/campa
 import { TemplateComposer, type TemplateChoice } from "@/components/templates/template-composer";
 import type { SampleCustomer, TemplateOption } from "@/components/templates/types";
 import { SendWindowFields, type SendWindowValue } from "@/components/careful/send-window-fields";
+import { AbTestFields, type AbValue } from "@/components/campaigns/ab-test-fields";
 
 /** A text value of a template parameter: a literal, or a per-recipient variable with a fallback. */
 type Value = { mode: "literal" | "variable" | "tracked"; text: string; field: string; fallback: string };
@@ -33,6 +34,9 @@ export type CampaignFormInitial = {
   send_window?: SendWindowValue;
   /** the most the campaign may spend, in the rate card's currency (null = no cap) */
   budget?: number | null;
+  /** A/B test (components/campaigns/ab-test-fields.tsx) */
+  variants?: Array<{ name?: string; template_name?: string; language_code?: string; template_components?: unknown; share?: number }> | null;
+  ab_test?: { test_share: number; decide_after_hours: number; metric: string } | null;
 };
 
 const VARIABLE_FIELDS = [
@@ -123,6 +127,7 @@ export function CampaignForm({
   const [buttons, setButtons] = useState<ButtonState[]>(start.buttons);
   const useLibrary = Boolean(templateLibrary && templateLibrary.templates.length > 0);
   const [choice, setChoice] = useState<TemplateChoice | null>(null);
+  const [ab, setAb] = useState<AbValue>({ variants: initial.variants ?? null, ab_test: initial.ab_test ?? null });
 
   const audience = useMemo(() => {
     const a: { customer_tier?: string; city?: string; tags?: string[] } = {};
@@ -177,6 +182,8 @@ export function CampaignForm({
     send_window: sendWindow,
     target_audience: audience,
     template_components: useLibrary ? (choice?.template_components ?? initial.template_components) : components,
+    variants: ab.variants,
+    ab_test: ab.ab_test,
   };
 
   const errors = state.errors ?? {};
@@ -330,6 +337,14 @@ export function CampaignForm({
           {errors.template_components ? <p className="text-sm font-medium text-red-600">{errors.template_components.join(" ")}</p> : null}
         </CardBody>
       </Card>
+
+      <AbTestFields
+        initial={initial}
+        primary={{ template_name: payload.template_name, language_code: payload.language_code, template_components: payload.template_components as Array<Record<string, unknown>> }}
+        templateLibrary={templateLibrary}
+        errors={errors}
+        onChange={setAb}
+      />
 
       <Card>
         <CardHeader

@@ -17,7 +17,9 @@ export type TemplateChoice = { template_name: string; language_code: string; tem
  * and see the message as a customer will (live WhatsApp bubble for a sample customer of the audience).
  * Controlled through onChange; the server checks the same rules again (checkCampaignTemplate).
  */
-export function TemplateComposer({ templates, initial, sampleCustomer, onChange, canSync = true }: {
+export function TemplateComposer({ templates, initial, sampleCustomer, onChange, canSync = true, idPrefix = "tpl" }: {
+  /** prefixes the fields' ids (several composers on one page) */
+  idPrefix?: string;
   templates: TemplateOption[];
   initial: { template_name: string; language_code: string; template_components: unknown };
   sampleCustomer?: SampleCustomer | null;
@@ -42,12 +44,13 @@ export function TemplateComposer({ templates, initial, sampleCustomer, onChange,
   };
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]" data-testid="template-composer">
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]" data-testid={idPrefix === "tpl" ? "template-composer" : `${idPrefix}-template-composer`}>
       <div className="space-y-5">
         <TemplatePicker
           templates={templates}
           selected={selected ? { name: selected.name, language: selected.language } : null}
           canSync={canSync}
+          idPrefix={idPrefix}
           onSelect={(t) => update(t, selected && t.id === selected.id ? values : defaultValues(t.parameters))}
         />
         {initial.template_name && !selected ? (
@@ -68,7 +71,7 @@ export function TemplateComposer({ templates, initial, sampleCustomer, onChange,
               </Notice>
             ) : null}
             {selected.category === "MARKETING" && !selected.has_opt_out ? <Notice tone="warning">{OPT_OUT_WARNING}</Notice> : null}
-            <TemplateParameterFields requirements={selected.parameters} values={values} onChange={(v) => update(selected, v)} />
+            <TemplateParameterFields requirements={selected.parameters} values={values} onChange={(v) => update(selected, v)} idPrefix={idPrefix} />
             {problems.length > 0 ? (
               <Notice tone="warning" title="Still needed">
                 <ul className="list-disc pl-5" data-testid="template-problems">

@@ -12,10 +12,12 @@ export const VARIABLE_FIELDS = [
   { value: "phone_number", label: "Phone number" },
 ];
 
-const fieldId = (slot: ParameterSlot, part: string) => `tpl-${slot.key.replace(/\W/g, "-")}-${part}`;
+const fieldId = (prefix: string, slot: ParameterSlot, part: string) => `${prefix}-${slot.key.replace(/\W/g, "-")}-${part}`;
 
 /** One field per value the template needs, generated from its requirements. */
-export function TemplateParameterFields({ requirements, values, onChange, errors }: {
+export function TemplateParameterFields({ requirements, values, onChange, errors, idPrefix = "tpl" }: {
+  /** prefixes the fields' ids (several templates on one page) */
+  idPrefix?: string;
   requirements: TemplateRequirements;
   values: SlotValues;
   onChange: (values: SlotValues) => void;
@@ -37,30 +39,30 @@ export function TemplateParameterFields({ requirements, values, onChange, errors
             <fieldset key={slot.key} className="rounded-lg border border-slate-200 p-3" data-testid={`slot-${slot.key}`}>
               <legend className="px-1 text-sm font-medium text-slate-800">{slot.label}</legend>
               <div className="flex flex-wrap items-end gap-3">
-                <Field label="Value" htmlFor={fieldId(slot, "mode")} className="w-full sm:w-56">
-                  <Select id={fieldId(slot, "mode")} value={mode} onChange={(e) => set(slot.key, { mode: e.target.value as "literal" | "variable" | "tracked", field: v.field ?? "first_name" })}>
+                <Field label="Value" htmlFor={fieldId(idPrefix, slot, "mode")} className="w-full sm:w-56">
+                  <Select id={fieldId(idPrefix, slot, "mode")} value={mode} onChange={(e) => set(slot.key, { mode: e.target.value as "literal" | "variable" | "tracked", field: v.field ?? "first_name" })}>
                     <option value="literal">Same text for everyone</option>
                     <option value="variable">Customer data</option>
                     {slot.component === "button" ? <option value="tracked">Tracked link (counts clicks)</option> : null}
                   </Select>
                 </Field>
                 {mode === "literal" || mode === "tracked" ? (
-                  <Field label={mode === "tracked" ? "Link" : "Text"} htmlFor={fieldId(slot, "text")} className="min-w-48 flex-1" errors={err}
+                  <Field label={mode === "tracked" ? "Link" : "Text"} htmlFor={fieldId(idPrefix, slot, "text")} className="min-w-48 flex-1" errors={err}
                     hint={mode === "tracked" ? "Where a tap goes; the button's URL must be this app's /r/{{1}}" : undefined}>
-                    <Input id={fieldId(slot, "text")} value={v.text ?? ""} placeholder={mode === "tracked" ? "https://" : (slot.example ?? "")} invalid={!!err?.length} onChange={(e) => set(slot.key, { text: e.target.value })} />
+                    <Input id={fieldId(idPrefix, slot, "text")} value={v.text ?? ""} placeholder={mode === "tracked" ? "https://" : (slot.example ?? "")} invalid={!!err?.length} onChange={(e) => set(slot.key, { text: e.target.value })} />
                   </Field>
                 ) : (
                   <>
-                    <Field label="Customer field" htmlFor={fieldId(slot, "field")} className="w-full sm:w-56">
-                      <Select id={fieldId(slot, "field")} value={v.field ?? "first_name"} onChange={(e) => set(slot.key, { field: e.target.value })}>
+                    <Field label="Customer field" htmlFor={fieldId(idPrefix, slot, "field")} className="w-full sm:w-56">
+                      <Select id={fieldId(idPrefix, slot, "field")} value={v.field ?? "first_name"} onChange={(e) => set(slot.key, { field: e.target.value })}>
                         {VARIABLE_FIELDS.map((f) => (
                           <option key={f.value} value={f.value}>{f.label}</option>
                         ))}
                         {v.field?.startsWith("attributes.") ? <option value={v.field}>{v.field}</option> : null}
                       </Select>
                     </Field>
-                    <Field label="Fallback" htmlFor={fieldId(slot, "fallback")} hint="Used when a customer has no value" className="min-w-40 flex-1" errors={err}>
-                      <Input id={fieldId(slot, "fallback")} value={v.fallback ?? ""} placeholder="there" onChange={(e) => set(slot.key, { fallback: e.target.value })} />
+                    <Field label="Fallback" htmlFor={fieldId(idPrefix, slot, "fallback")} hint="Used when a customer has no value" className="min-w-40 flex-1" errors={err}>
+                      <Input id={fieldId(idPrefix, slot, "fallback")} value={v.fallback ?? ""} placeholder="there" onChange={(e) => set(slot.key, { fallback: e.target.value })} />
                     </Field>
                   </>
                 )}
@@ -73,8 +75,8 @@ export function TemplateParameterFields({ requirements, values, onChange, errors
             <fieldset key={slot.key} className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 p-3" data-testid={`slot-${slot.key}`}>
               <legend className="px-1 text-sm font-medium text-slate-800">{slot.label}</legend>
               {(["latitude", "longitude", "name", "address"] as const).map((part) => (
-                <Field key={part} label={part[0].toUpperCase() + part.slice(1)} htmlFor={fieldId(slot, part)} optional={part === "name" || part === "address"} errors={part === "latitude" ? err : undefined}>
-                  <Input id={fieldId(slot, part)} value={v[part] ?? ""} inputMode={part === "latitude" || part === "longitude" ? "decimal" : undefined} onChange={(e) => set(slot.key, { [part]: e.target.value })} />
+                <Field key={part} label={part[0].toUpperCase() + part.slice(1)} htmlFor={fieldId(idPrefix, slot, part)} optional={part === "name" || part === "address"} errors={part === "latitude" ? err : undefined}>
+                  <Input id={fieldId(idPrefix, slot, part)} value={v[part] ?? ""} inputMode={part === "latitude" || part === "longitude" ? "decimal" : undefined} onChange={(e) => set(slot.key, { [part]: e.target.value })} />
                 </Field>
               ))}
             </fieldset>
@@ -82,9 +84,9 @@ export function TemplateParameterFields({ requirements, values, onChange, errors
         }
         const label = slot.kind === "payload" ? `${slot.label} (sent back when tapped)` : slot.label;
         return (
-          <Field key={slot.key} label={label} htmlFor={fieldId(slot, "text")} optional={!slot.required} errors={err}
+          <Field key={slot.key} label={label} htmlFor={fieldId(idPrefix, slot, "text")} optional={!slot.required} errors={err}
             hint={slot.kind === "image" || slot.kind === "video" || slot.kind === "document" ? "A public https link" : slot.kind === "coupon_code" ? "Up to 15 characters" : undefined}>
-            <Input id={fieldId(slot, "text")} value={v.text ?? ""} placeholder={slot.example ?? ""} invalid={!!err?.length} type={slot.kind === "payload" || slot.kind === "coupon_code" ? "text" : "url"}
+            <Input id={fieldId(idPrefix, slot, "text")} value={v.text ?? ""} placeholder={slot.example ?? ""} invalid={!!err?.length} type={slot.kind === "payload" || slot.kind === "coupon_code" ? "text" : "url"}
               maxLength={slot.kind === "coupon_code" ? 15 : undefined} onChange={(e) => set(slot.key, { text: e.target.value })} />
           </Field>
         );

@@ -17,7 +17,9 @@ export function TemplateStatusBadge({ status }: { status: string }) {
 }
 
 /** Pick a template from the library: search by name, filter by category and language. */
-export function TemplatePicker({ templates, selected, onSelect, canSync = true }: {
+export function TemplatePicker({ templates, selected, onSelect, canSync = true, idPrefix = "tpl" }: {
+  /** prefixes the filters' ids (several pickers on one page) */
+  idPrefix?: string;
   templates: TemplateOption[];
   selected: { name: string; language: string } | null;
   onSelect: (t: TemplateOption) => void;
@@ -39,19 +41,19 @@ export function TemplatePicker({ templates, selected, onSelect, canSync = true }
   return (
     <div className="space-y-3" data-testid="template-picker">
       <div className="flex flex-wrap items-end gap-3">
-        <Field label="Search templates" htmlFor="tpl-search" className="min-w-48 flex-1">
-          <Input id="tpl-search" type="search" value={search} placeholder="summer_sale" onChange={(e) => setSearch(e.target.value)} />
+        <Field label="Search templates" htmlFor={`${idPrefix}-search`} className="min-w-48 flex-1">
+          <Input id={`${idPrefix}-search`} type="search" value={search} placeholder="summer_sale" onChange={(e) => setSearch(e.target.value)} />
         </Field>
-        <Field label="Category" htmlFor="tpl-category" className="w-40">
-          <Select id="tpl-category" value={category} onChange={(e) => setCategory(e.target.value)}>
+        <Field label="Category" htmlFor={`${idPrefix}-category`} className="w-40">
+          <Select id={`${idPrefix}-category`} value={category} onChange={(e) => setCategory(e.target.value)}>
             <option value="">All</option>
             {categories.map((c) => (
               <option key={c} value={c}>{c.charAt(0) + c.slice(1).toLowerCase()}</option>
             ))}
           </Select>
         </Field>
-        <Field label="Language" htmlFor="tpl-language" className="w-32">
-          <Select id="tpl-language" value={language} onChange={(e) => setLanguage(e.target.value)}>
+        <Field label="Language" htmlFor={`${idPrefix}-language`} className="w-32">
+          <Select id={`${idPrefix}-language`} value={language} onChange={(e) => setLanguage(e.target.value)}>
             <option value="">All</option>
             {languages.map((l) => (
               <option key={l} value={l}>{l}</option>

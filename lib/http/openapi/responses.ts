@@ -54,6 +54,9 @@ export const ZCampaign = z
     last_test_send_at: ZTimestamp.nullable(),
     parent_campaign_id: ZId.nullable().meta({ description: "a follow-up: the campaign whose recipients it re-targets" }),
     follow_up_outcome: z.enum(["not_read", "not_delivered", "clicked", "not_clicked", "replied"]).nullable(),
+    variants: ZJson.meta({ description: "A/B test: [{name, template_name, language_code, template_components, share}], or null" }),
+    ab_test: ZJson.meta({ description: "\"test, then send the winner\": {test_share, decide_after_hours, metric}, or null" }),
+    ab_decision: ZJson.meta({ description: "the recorded winner decision (see CampaignStats.ab_test.decision), or null" }),
     total_target_customers: z.int(),
     ...campaignCounters,
     start_date: ZDay.nullable(),
@@ -169,6 +172,36 @@ export const ZCampaignCost = z
     markets: z.array(z.looseObject({ market: z.string(), recipients: z.int(), rate: z.number().nullable(), cost: z.number().nullable() })),
   })
   .meta({ id: "CampaignCost" });
+export const ZVariantStats = z
+  .looseObject({
+    variant: z.int().meta({ description: "the variant's index (recipients' `variant`)" }),
+    name: z.string(),
+    template_name: z.string(),
+    language_code: z.string(),
+    share: z.int(),
+    recipients: z.int(),
+    sent: z.int(),
+    delivered: z.int(),
+    read: z.int(),
+    failed: z.int(),
+    delivery_rate: z.number(),
+    read_rate: z.number(),
+  })
+  .meta({ id: "VariantStats" });
+
+export const ZAbDecision = z
+  .looseObject({
+    winner: z.int(),
+    winner_name: z.string(),
+    metric: z.enum(["read_rate", "click_rate", "reply_rate"]),
+    decided_at: ZTimestamp,
+    variants: z.array(z.looseObject({ variant: z.int(), name: z.string(), count: z.int(), of: z.int(), rate: z.number() })),
+    z: z.number().meta({ description: "two-proportion z statistic, winner against runner-up" }),
+    within_noise: z.boolean().meta({ description: "|z| < 1.96: the difference could be chance at these sample sizes" }),
+    note: z.string(),
+    assigned: z.int().meta({ description: "recipients not yet sent that were given the winner" }),
+  })
+  .meta({ id: "AbDecision" });
 
 export const ZCampaignStats = z
   .looseObject({
@@ -203,6 +236,16 @@ export const ZCampaignStats = z
     pause_reason: z.string().nullable(),
     paused_by: z.string().nullable().meta({ description: "user | failure_guard | template | account | budget" }),
     cost: ZCampaignCost,
+    variants: z.array(ZVariantStats).nullable().meta({ description: "A/B test: each variant's figures; null without variants" }),
+    ab_test: z
+      .looseObject({
+        test_share: z.int(),
+        decide_after_hours: z.int(),
+        metric: z.enum(["read_rate", "click_rate", "reply_rate"]),
+        held_back: z.int().meta({ description: "recipients waiting for the winner" }),
+        decision: ZAbDecision.nullable(),
+      })
+      .nullable(),
   })
   .meta({ id: "CampaignStats" });
 

@@ -11,6 +11,7 @@ import { addDays, dayInZone, dayToDate, ZDay, type Day } from "../time";
 import { parseCampaignId } from "./campaign-id";
 import { lockCampaign } from "./lock-campaign";
 import { estimateCampaignCost } from "../cost/estimate-campaign-cost";
+import { readVariants } from "../ab/variants";
 
 export const ZActivateCampaign = z.object({ start_date: ZDay.optional() }).strict();
 export type TActivateCampaign = z.input<typeof ZActivateCampaign>;
@@ -34,7 +35,11 @@ export async function activateCampaign({ db, now, timezone, campaignId, startDat
 
   // 422 TEMPLATE_NOT_APPROVED (may ask Meta: outside the transaction)
   const current = await db.marketingCampaign.findUnique({ where: { id: parseCampaignId(campaignId) } });
-  if (current?.status === "draft") await assertTemplateApproved({ db, now, api: templates, templateName: current.templateName, languageCode: current.languageCode });
+  if (current?.status === "draft") {
+    await assertTemplateApproved({ db, now, api: templates, templateName: current.templateName, languageCode: current.languageCode });
+    // an A/B test sends every variant's template: each must be approved too
+    for (const v of readVariants(current.variants) ?? []) await assertTemplateApproved({ db, now, api: templates, templateName: v.template_name, languageCode: v.language_code });
+  }
 
   const activated = await db.$transaction(async (tx) => {
     const c = await lockCampaign(tx, campaignId);

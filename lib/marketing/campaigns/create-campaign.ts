@@ -11,14 +11,17 @@ import { getSendingSettings, ZFailureGuardOverride } from "../sending/sending-se
 import { campaignJson } from "./campaign-json";
 import { ZTargetAudience } from "./target-audience";
 import { ZBudget } from "../cost/budget";
+import { ZLanguageCode, ZTemplateName } from "./template-fields";
+import { checkVariants, withVariantDefaults } from "../ab/check-variants";
+import { ZAbTest, ZVariants } from "../ab/variants";
 
 /** The fields of a campaign, without defaults (ZUpdateCampaign is its partial). */
 export const ZCampaignFields = z
   .object({
     name: z.string().trim().min(1).max(200),
     description: z.string().trim().max(2000).nullish(),
-    template_name: z.string().trim().regex(/^[a-z0-9_]{1,512}$/, "lowercase letters, digits and _ (as WhatsApp names templates)"),
-    language_code: z.string().trim().regex(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, "a WhatsApp language code such as en_US or fr"),
+    template_name: ZTemplateName,
+    language_code: ZLanguageCode,
     daily_send_limit: z.number().int().min(1).max(100_000),
     priority: z.number().int().min(1).max(10),
     target_audience: ZTargetAudience,
@@ -29,19 +32,29 @@ export const ZCampaignFields = z
     failure_guard: ZFailureGuardOverride.nullable(),
     /** the most the campaign may spend, in the rate card's currency (null = no cap) */
     budget: ZBudget.nullable(),
+    /** A/B test: 2–4 variants (each its own template and values) with shares summing to 100; null = none */
+    variants: ZVariants.nullable(),
+    /** "test, then send the winner" (needs variants); null = every recipient is sent their variant */
+    ab_test: ZAbTest.nullable(),
   })
   .strict();
 
 export const ZCreateCampaign = ZCampaignFields.extend({
-  language_code: ZCampaignFields.shape.language_code.default("en_US"),
+  /** may be omitted when variants are given: the first variant's template is the campaign's */
+  template_name: ZTemplateName.optional(),
+  language_code: ZCampaignFields.shape.language_code.optional(),
   daily_send_limit: ZCampaignFields.shape.daily_send_limit.default(250),
   priority: ZCampaignFields.shape.priority.default(5),
   target_audience: ZTargetAudience.default({}),
-  template_components: ZCampaignComponents.default([]),
+  template_components: ZCampaignComponents.optional(),
   send_window: ZCampaignFields.shape.send_window.optional(),
   failure_guard: ZCampaignFields.shape.failure_guard.optional(),
   budget: ZCampaignFields.shape.budget.optional(),
-}).strict();
+  variants: ZCampaignFields.shape.variants.optional(),
+  ab_test: ZCampaignFields.shape.ab_test.optional(),
+}).strict().superRefine((c, ctx) => {
+  if (c.template_name === undefined && !c.variants) ctx.addIssue({ code: "custom", path: ["template_name"], message: "Required: the template to send (or give variants)" });
+});
 export type TCreateCampaign = z.input<typeof ZCreateCampaign>;
 
 export async function createCampaign({ db, now, input, principal, templates = null, appUrl = null, followUpOf = null }: {
@@ -53,10 +66,11 @@ export async function createCampaign({ db, now, input, principal, templates = nu
   /** the template library (lib/server/templates.ts); null = not available: accepted unverified */
   templates?: TemplatesApi | null;
 }) {
-  const data = ZCreateCampaign.parse(input);
+  const data = withVariantDefaults(ZCreateCampaign.parse(input));
   // 422 TEMPLATE_NOT_FOUND / TEMPLATE_PARAMETERS_MISMATCH; warnings (opt-out, not verified) are stored
   const check = await checkCampaignTemplate({ db, now, api: templates, templateName: data.template_name, languageCode: data.language_code, components: data.template_components });
   assertTrackable({ components: check.components, template: check.template, appUrl });
+  const ab = await checkVariants({ db, now, api: templates, variants: data.variants ?? null, abTest: data.ab_test ?? null });
   const sendWindow = data.send_window === undefined ? (await getSendingSettings(db)).defaultSendWindow : data.send_window;
   const campaign = await db.$transaction(async (tx) => {
     const c = await tx.marketingCampaign.create({
@@ -70,7 +84,9 @@ export async function createCampaign({ db, now, input, principal, templates = nu
         targetAudience: data.target_audience,
         templateComponents: check.components as object[],
         templateVerified: check.verified,
-        templateWarnings: check.warnings,
+        templateWarnings: [...check.warnings, ...ab.warnings],
+        variants: jsonOrDbNull(ab.variants),
+        abTest: jsonOrDbNull(data.ab_test ?? null),
         sendWindow: jsonOrDbNull(sendWindow ? normalizeSendWindow(sendWindow) : null),
         failureGuard: jsonOrDbNull(data.failure_guard ?? null),
         budget: data.budget ?? null,

@@ -13,6 +13,8 @@ import { packSchedule } from "../recipients/pack-schedule";
 import { firstSendableDay, normalizeSendWindow } from "../sending/send-window";
 import { dateToDay } from "../time";
 import { lockCampaign } from "./lock-campaign";
+import { checkVariants, reassignVariants } from "../ab/check-variants";
+import { readAbTest, readVariants } from "../ab/variants";
 
 /**
  * Everything of a draft can change; of an active or paused campaign only name, description, priority, the
@@ -47,6 +49,18 @@ export async function updateCampaign({ db, now, campaignId, input, principal, te
       assertTrackable({ components: check.components, template: check.template, appUrl });
     }
   }
+  // a draft's variants or test settings changed: each variant's template is checked (422s)
+  let ab: Awaited<ReturnType<typeof checkVariants>> | undefined;
+  if (data.variants !== undefined || data.ab_test !== undefined) {
+    const current = await db.marketingCampaign.findUnique({ where: { id: parseCampaignId(campaignId) } });
+    if (current?.status === "draft") {
+      ab = await checkVariants({
+        db, now, api: templates,
+        variants: data.variants === undefined ? readVariants(current.variants) : data.variants,
+        abTest: data.ab_test === undefined ? readAbTest(current.abTest) : data.ab_test,
+      });
+    }
+  }
   const updated = await db.$transaction(async (tx) => {
     const c = await lockCampaign(tx, campaignId);
     const keys = Object.keys(data).filter((k) => data[k as keyof typeof data] !== undefined);
@@ -72,9 +86,13 @@ export async function updateCampaign({ db, now, campaignId, input, principal, te
         sendWindow: data.send_window === undefined ? undefined : jsonOrDbNull(data.send_window && normalizeSendWindow(data.send_window)),
         failureGuard: data.failure_guard === undefined ? undefined : jsonOrDbNull(data.failure_guard),
         budget: data.budget,
+        variants: ab && data.variants !== undefined ? jsonOrDbNull(ab.variants) : undefined,
+        abTest: data.ab_test === undefined ? undefined : jsonOrDbNull(data.ab_test),
         updatedAt: now,
       },
     });
+    // the draft's recipients take the variant the new split gives them
+    if (ab) await reassignVariants(tx, u);
     if (data.send_window !== undefined && (c.status === "active" || c.status === "paused")) {
       const window = data.send_window && normalizeSendWindow(data.send_window);
       const first = firstSendableDay(window, now, timezone);

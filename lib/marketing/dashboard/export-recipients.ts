@@ -1,7 +1,7 @@
 /**
  * A campaign's recipients as CSV, produced in keyset-paged batches (never the whole campaign in memory),
  * for a streaming download. Every export is audited first (who, which campaign, how many rows); a viewer's
- * export has the phone numbers masked.
+ * export has the phone numbers masked. In an A/B test each row names the recipient's variant.
  */
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
@@ -24,7 +24,7 @@ export async function startRecipientsExport({ db, now, principal, campaignId }: 
 }
 
 const HEADER = ["phone_number", "customer_name", "status", "scheduled_send_date", "sent_at", "delivered_at", "read_at", "failed_at", "failure_reason", "error_code", "retry_count",
-  "click_count", "first_clicked_at", "replied_at", "opted_out_at"];
+  "click_count", "first_clicked_at", "replied_at", "opted_out_at", "variant"];
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return "";
@@ -40,7 +40,8 @@ export async function* recipientsCsv({ db, campaignId, batchSize = 5000, mask = 
   for (;;) {
     const rows: Array<Record<string, unknown>> = await db.$queryRaw(Prisma.sql`
       SELECT r.phone_number, u.name AS customer_name, r.status, r.scheduled_send_date, r.sent_at, r.delivered_at, r.read_at, r.failed_at,
-             r.failure_reason, r.error_code, r.retry_count, r.click_count, r.first_clicked_at, r.replied_at, r.opted_out_at
+             r.failure_reason, r.error_code, r.retry_count, r.click_count, r.first_clicked_at, r.replied_at, r.opted_out_at,
+             (SELECT m.variants -> (r.variant::int) ->> 'name' FROM marketing_campaigns m WHERE m.id = r.campaign_id) AS variant
       FROM campaign_recipients r LEFT JOIN user_profiles u ON u.id = r.customer_id
       WHERE r.campaign_id = ${campaignId}::uuid ${after === null ? Prisma.empty : Prisma.sql`AND r.phone_number > ${after}`}
       ORDER BY r.phone_number LIMIT ${batchSize}`);
@@ -49,7 +50,7 @@ export async function* recipientsCsv({ db, campaignId, batchSize = 5000, mask = 
     for (const r of rows) {
       const day = r.scheduled_send_date instanceof Date ? r.scheduled_send_date.toISOString().slice(0, 10) : null;
       out += [mask ? maskPhone(String(r.phone_number)) : r.phone_number, r.customer_name, r.status, day, r.sent_at, r.delivered_at, r.read_at, r.failed_at, r.failure_reason, r.error_code, r.retry_count,
-        r.click_count, r.first_clicked_at, r.replied_at, r.opted_out_at].map(cell).join(",") + "\n";
+        r.click_count, r.first_clicked_at, r.replied_at, r.opted_out_at, r.variant].map(cell).join(",") + "\n";
     }
     yield out;
     if (rows.length < batchSize) return;

@@ -20,6 +20,8 @@
  *    claims in flight or of unknown outcome (they may have been delivered). The count runs under the
  *    same transaction-scoped advisory lock as the messaging limit, so concurrent processors never
  *    overshoot the cap for a customer in two campaigns at once.
+ *  - an A/B test waiting for its winner sends only its test share (recipients with a variant); the others
+ *    wait until the winner is decided (ab/decide-ab-winner.ts).
  */
 import { randomUUID } from "node:crypto";
 import { Prisma, type Db } from "../db";
@@ -29,6 +31,7 @@ import { nextAllowedDaySql } from "../sending/send-window-sql";
 import { budgetAllowance } from "../cost/budget";
 import type { TFrequencyCap } from "../sending/sending-settings";
 import type { Day } from "../time";
+import { holdingForWinnerSql } from "../ab/variants";
 
 /** a recipient's click token: 16 bytes from PostgreSQL's strong random source (122 random bits), base64url */
 const CLICK_TOKEN_SQL = Prisma.sql`translate(encode(uuid_send(gen_random_uuid()), 'base64'), '+/=', '-_')`;
@@ -42,6 +45,8 @@ export type ClaimedRecipient = {
   customer: { name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null } | null;
   /** the suffix of a tracked URL button (engagement/record-click.ts) */
   clickToken: string | null;
+  /** the campaign's A/B variant this recipient is sent (null: the campaign's own message) */
+  variant?: number | null;
 };
 
 export type ClaimResult =
@@ -83,8 +88,8 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
 }): Promise<ClaimResult> {
   return db.$transaction(async (tx) => {
     if (messagingLimit !== null || frequencyCap !== null) await tx.$executeRaw(Prisma.sql`SELECT pg_advisory_xact_lock(${MESSAGING_LIMIT_LOCK}::bigint)`);
-    const [c] = await tx.$queryRaw<Array<{ status: string; daily_send_limit: number; budget: string | null }>>(Prisma.sql`
-      SELECT status, daily_send_limit, budget::text FROM marketing_campaigns WHERE id = ${campaignId}::uuid FOR UPDATE`);
+    const [c] = await tx.$queryRaw<Array<{ status: string; daily_send_limit: number; budget: string | null; holding_for_winner: boolean }>>(Prisma.sql`
+      SELECT status, daily_send_limit, budget::text, ${holdingForWinnerSql} AS holding_for_winner FROM marketing_campaigns WHERE id = ${campaignId}::uuid FOR UPDATE`);
     if (!c || c.status !== "active") return { kind: "not_active" } as const;
     // the account's send hold (a flagged number, a downgrade, a policy error) stops everything
     const [hold] = await tx.$queryRaw<Array<{ send_hold: boolean }>>(Prisma.sql`SELECT send_hold FROM settings WHERE id = 1`);
@@ -116,18 +121,19 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
         )`
       : Prisma.sql`, capped AS (SELECT NULL::text AS phone, NULL::timestamptz AS until WHERE false)`;
     const rows = await tx.$queryRaw<Array<{
-      id: string; phone_number: string; status: string; deferred_reason: string | null; click_token: string | null; has_customer: boolean;
+      id: string; phone_number: string; status: string; deferred_reason: string | null; click_token: string | null; has_customer: boolean; variant: number | null;
       name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null;
     }>>(Prisma.sql`
       WITH picked AS (
         SELECT id FROM campaign_recipients
         WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND scheduled_send_date <= ${due}::date
           AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz) ${onlyIds}
+          ${c.holding_for_winner ? Prisma.sql`AND variant IS NOT NULL` : Prisma.empty}
         ORDER BY scheduled_send_date, id
         LIMIT ${n}::int
         FOR UPDATE SKIP LOCKED
       ), info AS (
-        SELECT p.id, r0.phone_number, u.id AS customer_id, u.name, u.city, u.customer_tier, u.attributes,
+        SELECT p.id, r0.phone_number, r0.variant, u.id AS customer_id, u.name, u.city, u.customer_tier, u.attributes,
                (u.id IS NOT NULL AND (u.subscription <> 'subscribed' OR NOT u.is_active)) AS blocked,
                CASE WHEN u.marketing_deferred_until > ${now}::timestamptz THEN u.marketing_deferred_until END AS meta_until
         FROM picked p JOIN campaign_recipients r0 ON r0.id = p.id
@@ -156,7 +162,7 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
           ELSE r.scheduled_send_date END,
         updated_at = ${now}::timestamptz
       FROM decided d WHERE r.id = d.id
-      RETURNING r.id, r.phone_number, r.status, r.deferred_reason, r.click_token, (d.customer_id IS NOT NULL) AS has_customer, d.name, d.city, d.customer_tier, d.attributes`);
+      RETURNING r.id, r.phone_number, r.status, r.deferred_reason, r.click_token, d.variant, (d.customer_id IS NOT NULL) AS has_customer, d.name, d.city, d.customer_tier, d.attributes`);
     if (rows.length === 0) return { kind: "nothing_due" } as const;
     const recipients = rows
       .filter((r) => r.status === "sending")
@@ -165,6 +171,7 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
         phone: r.phone_number,
         customer: r.has_customer ? { name: r.name, city: r.city, customer_tier: r.customer_tier, attributes: r.attributes } : null,
         clickToken: r.click_token,
+        variant: r.variant,
       }));
     const deferred = {
       frequency_cap: rows.filter((r) => r.deferred_reason === "frequency_cap").length,

@@ -50,8 +50,9 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
         WITH v AS (
           SELECT * FROM unnest(${ids}::uuid[], ${sent.map((o) => o.result.wamid)}::text[], ${sent.map((o) => o.result.waId)}::text[],
                                ${sent.map((o) => o.result.messageStatus)}::text[], ${sent.map((o) => o.at.toISOString())}::timestamptz[],
-                               ${sent.map((o) => o.phone)}::text[])
-            AS v(id, wamid, wa_id, mstatus, sent_at, phone)
+                               ${sent.map((o) => o.phone)}::text[],
+                               ${sent.map((o) => o.template?.name ?? templateName)}::text[], ${sent.map((o) => o.template?.language ?? languageCode)}::text[])
+            AS v(id, wamid, wa_id, mstatus, sent_at, phone, template_name, language_code)
         ), upd AS (
           UPDATE campaign_recipients r SET status = 'queued', whatsapp_message_id = v.wamid, wa_id = v.wa_id,
             whatsapp_message_status = v.mstatus, sent_at = v.sent_at, claim_id = NULL, claimed_at = NULL,
@@ -63,7 +64,7 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
           INSERT INTO whatsapp_messages (id, direction, campaign_id, recipient_id, phone_number, wa_id, whatsapp_message_id, status,
             whatsapp_message_status, message_type, template_name, language_code, sent_at, created_at, updated_at)
           SELECT gen_random_uuid(), 'outbound', ${campaignId}::uuid, v.id, v.phone, v.wa_id, v.wamid, 'queued', v.mstatus, 'template',
-            ${templateName}, ${languageCode}, v.sent_at, ${now}::timestamptz, ${now}::timestamptz
+            v.template_name, v.language_code, v.sent_at, ${now}::timestamptz, ${now}::timestamptz
           FROM v ON CONFLICT (whatsapp_message_id) DO NOTHING RETURNING 1)
         SELECT count(*) AS n FROM upd`);
       counts.sent = Number(row.n);

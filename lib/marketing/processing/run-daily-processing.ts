@@ -11,6 +11,7 @@
  *   3. send it outside any transaction with bounded concurrency;
  *   4. record the outcomes fenced by the claim (finish-batch.ts);
  *   repeat until the campaign's day is done; a campaign with nothing pending or in flight completes.
+ *   An A/B test whose test period is over has its winner decided before step 2 (ab/decide-ab-winner.ts).
  * Time is counted from `startedAt` (the request's start: template sync included). Claiming stops after
  * timeBudgetMs, each batch is sized to the time left at the rate sends went out so far, and no send starts
  * after it: what was claimed but not sent goes back to pending (never to unknown). Alert delivery stops at
@@ -27,7 +28,9 @@
  *   - completions and automatic pauses raise alerts; the alert outbox is delivered at the end of the run
  *     (never failing it).
  */
-import { renderComponents, ZCampaignComponents, type TCampaignComponents } from "@/lib/whatsapp/components";
+import { renderComponents } from "@/lib/whatsapp/components";
+import { decideAbWinner } from "../ab/decide-ab-winner";
+import { isHoldingForWinner, variantMessages } from "../ab/variants";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 import { audit } from "../audit";
 import { lockCampaign } from "../campaigns/lock-campaign";
@@ -156,6 +159,11 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     }, { timeout: 120_000, maxWait: 30_000 }));
     if (!campaign) continue;
     result.campaigns_processed++;
+    // an A/B test whose test period is over gets its winner (once, under the campaign's lock)
+    if (isHoldingForWinner(campaign)) {
+      const decision = await decideAbWinner({ db, now: clock(), campaignId: id });
+      if (decision) log("A/B winner decided", { campaign_id: id, winner: decision.winner_name, metric: decision.metric, z: decision.z, assigned: decision.assigned });
+    }
     // a run that must stop sending still rolls every later campaign forward (nobody stranded)
     if (result.stopped_reason === "send_hold" || result.stopped_reason === "messaging_limit" || result.stopped_reason === "account") continue;
     const window = readSendWindow(campaign.sendWindow);
@@ -168,11 +176,11 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     if (await guard(id)) continue;
     let failedThisRun = false;
 
-    let components: TCampaignComponents = [];
-    const parsed = ZCampaignComponents.safeParse(campaign.templateComponents);
-    if (parsed.success) components = parsed.data;
-    const render = (r: { phone: string; customer: { name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null } | null; clickToken?: string | null }) =>
-      renderComponents(components, { ...(r.customer ?? {}), phone_number: r.phone }, r.clickToken);
+    // each recipient is sent their A/B variant's message (the campaign's own without variants)
+    const messageFor = variantMessages(campaign);
+    const templateFor = (r: { variant?: number | null }) => messageFor(r.variant ?? null);
+    const render = (r: { phone: string; variant?: number | null; customer: { name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null } | null; clickToken?: string | null }) =>
+      renderComponents(messageFor(r.variant ?? null).components, { ...(r.customer ?? {}), phone_number: r.phone }, r.clickToken);
 
     for (;;) {
       if (outOfTime()) {
@@ -215,7 +223,7 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
       const sendStart = performance.now();
       const { outcomes, stop } = await sendBatch({
         recipients: claim.recipients, whatsapp, templateName: campaign.templateName, languageCode: campaign.languageCode,
-        render, concurrency, clock, sendUntil,
+        templateFor, render, concurrency, clock, sendUntil,
       });
       started += outcomes.filter((o) => o.kind !== "released").length;
       sendingMs += performance.now() - sendStart;

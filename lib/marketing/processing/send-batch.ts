@@ -8,15 +8,17 @@ import type { SendFailure, SendSuccess, WhatsAppClient, MetaTemplateComponent } 
 import type { ClaimedRecipient } from "./claim-batch";
 
 export type SendOutcome =
-  | { id: string; phone: string; kind: "sent"; result: SendSuccess; at: Date }
+  | { id: string; phone: string; kind: "sent"; result: SendSuccess; at: Date; template?: { name: string; language: string } }
   | { id: string; phone: string; kind: "failed"; result: SendFailure; at: Date }
   | { id: string; phone: string; kind: "released" };
 
-export async function sendBatch({ recipients, whatsapp, templateName, languageCode, render, concurrency, clock, sendUntil }: {
+export async function sendBatch({ recipients, whatsapp, templateName, languageCode, templateFor, render, concurrency, clock, sendUntil }: {
   recipients: ClaimedRecipient[];
   whatsapp: WhatsAppClient;
   templateName: string;
   languageCode: string;
+  /** the recipient's own template when it is not the batch's (an A/B test's variant) */
+  templateFor?: (r: ClaimedRecipient) => { templateName: string; languageCode: string };
   render: (r: ClaimedRecipient) => MetaTemplateComponent[];
   concurrency: number;
   clock: () => Date;
@@ -35,15 +37,16 @@ export async function sendBatch({ recipients, whatsapp, templateName, languageCo
         continue;
       }
       let result;
+      const t = templateFor?.(r) ?? { templateName, languageCode };
       try {
         result = await whatsapp.sendTemplate({
-          to: r.phone, templateName, languageCode, components: render(r), bizOpaqueCallbackData: r.id,
+          to: r.phone, templateName: t.templateName, languageCode: t.languageCode, components: render(r), bizOpaqueCallbackData: r.id,
         });
       } catch (error) {
         // the client promises never to throw; if it does, the request may have gone out
         result = { ok: false as const, errorClass: "ambiguous" as const, code: null, title: `Send failed unexpectedly: ${error instanceof Error ? error.name : "error"}` };
       }
-      if (result.ok) outcomes[i] = { id: r.id, phone: r.phone, kind: "sent", result, at: clock() };
+      if (result.ok) outcomes[i] = { id: r.id, phone: r.phone, kind: "sent", result, at: clock(), template: { name: t.templateName, language: t.languageCode } };
       else {
         outcomes[i] = { id: r.id, phone: r.phone, kind: "failed", result, at: clock() };
         if ((result.errorClass === "template" || result.errorClass === "account") && !stop) stop = result;

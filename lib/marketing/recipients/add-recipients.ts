@@ -2,7 +2,8 @@
  * Adds recipients to a draft, active or paused campaign, in one set-based INSERT … SELECT … ON CONFLICT
  * DO NOTHING: explicit numbers (normalised to E.164 digits, up to 100,000 a call) or every subscribed,
  * active customer matching the campaign's target audience. Recipients added to an active or paused
- * campaign are scheduled after the existing ones within the daily limit.
+ * campaign are scheduled after the existing ones within the daily limit. In an A/B test each new recipient
+ * gets its variant in the same statement (ab/variants.ts: a stable hash, so re-adding changes nothing).
  */
 import { z } from "zod";
 import type { Principal } from "../auth/api-tokens";
@@ -15,6 +16,7 @@ import { normalizePhone } from "../phone";
 import { dateToDay, dayInZone } from "../time";
 import { packSchedule } from "./pack-schedule";
 import { readSendWindow } from "../sending/send-window";
+import { variantSql, type AbCampaign } from "../ab/variants";
 
 export const MAX_PHONE_NUMBERS = 100_000;
 /** invalid numbers listed one by one in the answer (the count is always complete) */
@@ -63,8 +65,8 @@ export async function addRecipients(args: {
     const c = await lockCampaign(tx, campaignId);
     if (!OPEN.has(c.status)) throw new AppError("INVALID_TRANSITION", `Recipients cannot be added to a ${c.status} campaign.`, { status: c.status });
     const { matched, inserted } = phones
-      ? await insertPhones(tx, c.id, phones, now)
-      : await insertAudience(tx, c.id, readTargetAudience(c.targetAudience), now);
+      ? await insertPhones(tx, c, phones, now)
+      : await insertAudience(tx, c, readTargetAudience(c.targetAudience), now);
     if (inserted > 0 && (c.status === "active" || c.status === "paused")) {
       const today = dayInZone(now, timezone);
       const start = c.startDate ? dateToDay(c.startDate) : today;
@@ -87,12 +89,13 @@ export async function addRecipients(args: {
   }, { timeout: 120_000, maxWait: 10_000 });
 }
 
-async function insertPhones(tx: Tx, campaignId: string, phones: string[], now: Date) {
+async function insertPhones(tx: Tx, campaign: AbCampaign, phones: string[], now: Date) {
+  const campaignId = campaign.id;
   if (phones.length === 0) return { matched: 0, inserted: 0 };
   const [row] = await tx.$queryRaw<Array<{ inserted: bigint }>>(Prisma.sql`
     WITH ins AS (
-      INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, status, created_at, updated_at)
-      SELECT gen_random_uuid(), ${campaignId}::uuid, p.phone, u.id, 'pending', ${now}::timestamptz, ${now}::timestamptz
+      INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, status, created_at, updated_at, variant)
+      SELECT gen_random_uuid(), ${campaignId}::uuid, p.phone, u.id, 'pending', ${now}::timestamptz, ${now}::timestamptz, ${variantSql(campaign, Prisma.sql`p.phone`)}
       FROM unnest(${phones}::text[]) WITH ORDINALITY AS p(phone, ord)
       LEFT JOIN user_profiles u ON u.whatsapp_phone = p.phone
       ORDER BY p.ord
@@ -111,13 +114,14 @@ export function audienceWhere(a: TTargetAudience): Prisma.Sql {
   return Prisma.join(conditions, " AND ");
 }
 
-async function insertAudience(tx: Tx, campaignId: string, audience: TTargetAudience, now: Date) {
+async function insertAudience(tx: Tx, campaign: AbCampaign, audience: TTargetAudience, now: Date) {
+  const campaignId = campaign.id;
   const [row] = await tx.$queryRaw<Array<{ matched: bigint; inserted: bigint }>>(Prisma.sql`
     WITH matched AS (
       SELECT u.id, u.whatsapp_phone, u.created_at FROM user_profiles u WHERE ${audienceWhere(audience)}
     ), ins AS (
-      INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, status, created_at, updated_at)
-      SELECT gen_random_uuid(), ${campaignId}::uuid, m.whatsapp_phone, m.id, 'pending', ${now}::timestamptz, ${now}::timestamptz
+      INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, status, created_at, updated_at, variant)
+      SELECT gen_random_uuid(), ${campaignId}::uuid, m.whatsapp_phone, m.id, 'pending', ${now}::timestamptz, ${now}::timestamptz, ${variantSql(campaign, Prisma.sql`m.whatsapp_phone`)}
       FROM matched m ORDER BY m.created_at, m.id
       ON CONFLICT ON CONSTRAINT unique_campaign_recipient DO NOTHING
       RETURNING 1)

@@ -7,6 +7,7 @@ import { scheduleExtent } from "../recipients/pack-schedule";
 import { withLiveCounters } from "./live-counters";
 import { getCampaignCost } from "../cost/get-campaign-cost";
 import { dayInZone } from "../time";
+import { getVariantStats } from "../ab/variant-stats";
 
 /**
  * A campaign's progress, from the counters the database keeps plus their unfolded deltas (never a recount):
@@ -28,6 +29,7 @@ export async function getCampaignStats({ db, campaignId, now = new Date(), timez
   const [deferred] = await db.$queryRaw<Array<{ cap: bigint; meta: bigint }>>(Prisma.sql`
     SELECT count(*) FILTER (WHERE deferred_reason = 'frequency_cap') AS cap, count(*) FILTER (WHERE deferred_reason = 'meta_cap') AS meta
     FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND status = 'pending' AND deferred_reason IS NOT NULL`);
+  const ab = await getVariantStats(db, c);
   const estimated =
     c.status === "completed" && c.completedAt ? c.completedAt.toISOString().slice(0, 10)
     : c.status === "cancelled" || c.status === "draft" ? null
@@ -61,5 +63,8 @@ export async function getCampaignStats({ db, campaignId, now = new Date(), timez
     paused_by: c.pausedBy,
     // estimate, actual spend and budget (lib/marketing/cost)
     cost: await getCampaignCost({ db, campaign: c, day: dayInZone(now, timezone) }),
+    /** A/B test: each variant's figures (null without variants) */
+    variants: ab?.variants ?? null,
+    ab_test: ab?.ab_test ? { ...ab.ab_test, held_back: ab.held_back, decision: ab.ab_decision } : null,
   };
 }

@@ -9,6 +9,8 @@ import { CampaignLive } from "@/components/campaigns/campaign-live";
 import { CampaignEngagement } from "@/components/campaigns/campaign-engagement";
 import { getCampaignEngagementPanel } from "@/lib/marketing/engagement/campaign-engagement";
 import { FOLLOW_UP_LABELS } from "@/lib/marketing/engagement/follow-ups";
+import { VariantComparison } from "@/components/campaigns/variant-comparison";
+import { getVariantStats } from "@/lib/marketing/ab/variant-stats";
 import { CampaignTemplateCard } from "@/components/templates/campaign-template-card";
 import { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
 import { getTemplatesApi } from "@/lib/server/templates";
@@ -76,6 +78,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
     getCampaignEngagementPanel({ db, campaignId: c.id, role: user.role }),
   ]);
   if (!live) notFound();
+  const variantStats = await getVariantStats(db, c);
   const counts = recipientFilterCounts(c);
   const canChange = can(user.role, "change");
   const components = (Array.isArray(c.templateComponents) ? c.templateComponents : []) as Component[];
@@ -135,6 +138,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
       {c.status === "completed" ? <Notice tone="success" className="mb-4">Completed {formatDateTime(c.completedAt)}.</Notice> : null}
 
       <CampaignLive campaignId={c.id} initial={JSON.parse(JSON.stringify(live))} today={today} />
+      {variantStats ? <VariantComparison stats={variantStats} /> : null}
 
       <CampaignCostCard campaignId={c.id} cost={cost} series={spendSeries} canChangeBudget={canChange && open} />
 

@@ -11,6 +11,7 @@ import { getTemplateEditorData } from "@/lib/marketing/templates/template-editor
 import { getTemplatesApi } from "@/lib/server/templates";
 import { getEnv } from "@/lib/env";
 import { readSendWindow } from "@/lib/marketing/sending/send-window";
+import { readAbTest, readVariants } from "@/lib/marketing/ab/variants";
 import { requirePageUser } from "../../../_lib/session";
 
 export const metadata: Metadata = { title: "Edit campaign" };
@@ -45,6 +46,8 @@ export default async function EditCampaignPage({ params }: { params: Promise<{ c
           template_components: Array.isArray(c.templateComponents) ? (c.templateComponents as unknown[]) : [],
           send_window: readSendWindow(c.sendWindow),
           budget: c.budget === null ? null : Number(c.budget),
+          variants: readVariants(c.variants),
+          ab_test: readAbTest(c.abTest),
         }}
         timezone={getEnv().CAMPAIGN_TIMEZONE}
         options={{ tiers: options.tiers.map((o) => o.value), cities: options.cities.map((o) => o.value), tags: options.tags.map((o) => o.value) }}
