@@ -172,6 +172,8 @@ export function AbTestFields({ initial, primary, templateLibrary, errors, onChan
                   <Field label="Winner by" htmlFor="ab_test_metric" errors={errUnder("ab_test.metric")}>
                     <Select id="ab_test_metric" value={metric} onChange={(e) => setMetric(e.target.value)}>
                       <option value="read_rate">Read rate</option>
+                      <option value="click_rate">Click rate (tracked link)</option>
+                      <option value="reply_rate">Reply rate</option>
                     </Select>
                   </Field>
                 </div>

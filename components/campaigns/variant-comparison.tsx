@@ -41,6 +41,8 @@ export function VariantComparison({ stats }: { stats: NonNullable<VariantStats> 
               <TH numeric>Failed</TH>
               <TH numeric>Delivery rate</TH>
               <TH numeric>Read rate</TH>
+              <TH numeric>Clicked</TH>
+              <TH numeric>Replied</TH>
             </TR>
           </THead>
           <TBody>
@@ -59,6 +61,8 @@ export function VariantComparison({ stats }: { stats: NonNullable<VariantStats> 
                 <TD numeric>{formatInt(v.failed)}</TD>
                 <TD numeric>{formatPct(v.delivery_rate)}</TD>
                 <TD numeric>{formatPct(v.read_rate)}</TD>
+                <TD numeric>{formatInt(v.clicked)}</TD>
+                <TD numeric>{formatInt(v.replied)}</TD>
               </TR>
             ))}
           </TBody>

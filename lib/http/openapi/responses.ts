@@ -184,8 +184,12 @@ export const ZVariantStats = z
     delivered: z.int(),
     read: z.int(),
     failed: z.int(),
+    clicked: z.int().meta({ description: "recipients who tapped a tracked link" }),
+    replied: z.int().meta({ description: "recipients whose reply was attributed to this campaign" }),
     delivery_rate: z.number(),
     read_rate: z.number(),
+    click_rate: z.number().meta({ description: "% of delivered" }),
+    reply_rate: z.number().meta({ description: "% of delivered" }),
   })
   .meta({ id: "VariantStats" });
 

@@ -47,14 +47,16 @@ export const AB_METRICS = ["read_rate", "click_rate", "reply_rate"] as const;
 export type TAbMetric = (typeof AB_METRICS)[number];
 
 /** One variant's figures (variant-stats.ts): the counts a metric is computed from. */
-export type VariantCounts = { recipients: number; sent: number; delivered: number; read: number; failed: number };
+export type VariantCounts = { recipients: number; sent: number; delivered: number; read: number; failed: number; clicked: number; replied: number };
 
 /**
  * How each winner metric is measured: `count` out of `of`, both per-variant counts. A metric is offered only
- * once the recipients' rows record what it counts (click and reply rates need click and reply tracking).
+ * while the recipients' rows record what it counts.
  */
 export const AB_METRIC_DEFINITIONS: Partial<Record<TAbMetric, { count: keyof VariantCounts; of: keyof VariantCounts; label: string }>> = {
   read_rate: { count: "read", of: "sent", label: "read rate (read / sent)" },
+  click_rate: { count: "clicked", of: "delivered", label: "click rate (clicked / delivered)" },
+  reply_rate: { count: "replied", of: "delivered", label: "reply rate (replied / delivered)" },
 };
 
 export const ZAbTest = z

@@ -97,10 +97,13 @@ describe("variants on create and update", () => {
     expect(JSON.stringify(sum.body.error.details)).toContain("sum to 100 (they sum to 110)");
   });
 
-  it("accepts read_rate as the winner metric and says which metrics are not measured yet", async () => {
-    const r = await call(campaigns.POST, { body: { name: "Bad", variants: [A, B], ab_test: { test_share: 20, decide_after_hours: 24, metric: "click_rate" } } });
+  it("accepts read, click and reply rates as the winner metric, nothing else", async () => {
+    const r = await call(campaigns.POST, { body: { name: "Bad", variants: [A, B], ab_test: { test_share: 20, decide_after_hours: 24, metric: "open_rate" } } });
     expect(r.status).toBe(422);
-    expect(JSON.stringify(r.body.error.details)).toContain("not measured yet; available: read_rate");
+    for (const metric of ["click_rate", "reply_rate"]) {
+      const m = await createAb({ variants: [A, B], ab_test: { test_share: 20, decide_after_hours: 24, metric } });
+      expect((await call(campaign.GET, { params: { campaignId: m.id } })).body.ab_test.metric).toBe(metric);
+    }
     const ok = await createAb({ variants: [A, B], ab_test: { test_share: 20, decide_after_hours: 24, metric: "read_rate" } });
     expect((await call(campaign.GET, { params: { campaignId: ok.id } })).body.ab_test).toEqual({ test_share: 20, decide_after_hours: 24, metric: "read_rate" });
   });
