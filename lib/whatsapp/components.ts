@@ -7,10 +7,10 @@
  *   { "type": "text", "parameter_name": "first_name", "variable": { ... } }         NAMED templates
  *
  * Fields: name, first_name, city, customer_tier, phone_number, attributes.<key>.
- * renderComponents() turns them into exactly what Meta's /messages endpoint takes.
+ * renderForRecipient() (render-components.ts) turns them into exactly what Meta's /messages endpoint takes.
+ * Header media is given by `id` (uploaded to /{phone-number-id}/media) or `link`.
  */
 import { z } from "zod";
-import type { MetaTemplateComponent } from "./types";
 
 const ZUrl = z.string().trim().url().max(2000).refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL");
 
@@ -49,7 +49,16 @@ const ZCurrencyParam = z
 const ZDateTimeParam = z
   .object({ type: z.literal("date_time"), parameter_name: ZParameterName, date_time: z.object({ fallback_value: z.string().max(100) }).strict() })
   .strict();
-const ZMedia = z.object({ link: ZUrl, filename: z.string().max(240).optional(), caption: z.string().max(1024).optional() }).strict();
+const ZMedia = z
+  .object({
+    id: z.string().regex(/^\d{1,40}$/, "a media id is digits").optional(),
+    link: ZUrl.optional(),
+    filename: z.string().max(240).optional(),
+    /** accepted for stored campaigns, never sent: a template message's media carries no caption */
+    caption: z.string().max(1024).optional(),
+  })
+  .strict()
+  .refine((m) => (m.id === undefined) !== (m.link === undefined), { message: "give either id or link" });
 const ZImageParam = z.object({ type: z.literal("image"), image: ZMedia }).strict();
 const ZVideoParam = z.object({ type: z.literal("video"), video: ZMedia }).strict();
 const ZDocumentParam = z.object({ type: z.literal("document"), document: ZMedia }).strict();
@@ -107,21 +116,6 @@ export function resolveVariable(variable: TVariable, customer: CustomerData | nu
   }
   const text = value === null || value === undefined ? "" : String(value).trim();
   return text !== "" ? text : variable.fallback;
-}
-
-/** The campaign's components with every variable filled for one customer, in Meta's format. */
-export function renderComponents(components: TCampaignComponents, customer: CustomerData | null | undefined): MetaTemplateComponent[] {
-  return components.map((component) => {
-    const parameters = component.parameters.map((p) => {
-      if (p.type !== "text") return p as Record<string, unknown>;
-      const text = p.variable ? resolveVariable(p.variable, customer) : (p.text ?? "");
-      return p.parameter_name ? { type: "text", parameter_name: p.parameter_name, text } : { type: "text", text };
-    });
-    if (component.type === "button") {
-      return { type: "button", sub_type: component.sub_type, index: String(component.index), parameters };
-    }
-    return { type: component.type, parameters };
-  });
 }
 
 /** True when rendering depends on the customer (then the processor loads customer data per batch). */

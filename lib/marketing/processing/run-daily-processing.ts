@@ -27,7 +27,8 @@
  *   - completions and automatic pauses raise alerts; the alert outbox is delivered at the end of the run
  *     (never failing it).
  */
-import { renderComponents, ZCampaignComponents, type TCampaignComponents } from "@/lib/whatsapp/components";
+import { ZCampaignComponents, type TCampaignComponents } from "@/lib/whatsapp/components";
+import { renderForRecipient } from "@/lib/whatsapp/render-components";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 import { audit } from "../audit";
 import { lockCampaign } from "../campaigns/lock-campaign";
@@ -51,6 +52,8 @@ import { reconcileStaleClaims } from "./reconcile-stale-claims";
 import { applyInbox, pruneInbox } from "../delivery/apply-inbox";
 import { pauseCampaignForTemplateError } from "../campaigns/pause-campaign";
 import { sendBatch } from "./send-batch";
+import { ensureCampaignMedia } from "../sending/campaign-media";
+import { alertMarketingMessagesTerms, marketingMessagesRoute } from "../sending/marketing-messages";
 
 export type ProcessingLog = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -172,8 +175,18 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     let components: TCampaignComponents = [];
     const parsed = ZCampaignComponents.safeParse(campaign.templateComponents);
     if (parsed.success) components = parsed.data;
+    // header media given by link is uploaded once and sent by id
+    const media = await ensureCampaignMedia({ db, now: clock(), campaignId: id, components, whatsapp });
+    if (!media.ok) {
+      if (media.failure.errorClass === "template") {
+        const reason = `Paused automatically: the header media could not be used (${media.failure.title})`;
+        await pauseForTemplate(db, id, reason, clock());
+        result.paused_campaigns.push({ campaign_id: id, reason });
+      } else log("header media upload failed: campaign skipped this run", { campaign_id: id, title: media.failure.title });
+      continue;
+    }
     const render = (r: { phone: string; customer: { name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null } | null }) =>
-      renderComponents(components, { ...(r.customer ?? {}), phone_number: r.phone });
+      renderForRecipient(components, { ...(r.customer ?? {}), phone_number: r.phone }, { mediaIds: media.mediaIds });
 
     for (;;) {
       if (outOfTime()) {
@@ -207,12 +220,17 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
       result.deferred_by_frequency_cap += claim.deferred.frequency_cap;
       result.deferred_by_meta_cap += claim.deferred.meta_cap;
       if (claim.recipients.length === 0) continue;
-      // 3. send, outside any transaction
+      // 3. send, outside any transaction (the route follows the template's category as it is now)
+      const marketingMessages = await marketingMessagesRoute(db, { templateName: campaign.templateName, languageCode: campaign.languageCode });
       const sendStart = performance.now();
       const { outcomes, stop } = await sendBatch({
         recipients: claim.recipients, whatsapp, templateName: campaign.templateName, languageCode: campaign.languageCode,
-        render, concurrency, clock, sendUntil,
+        render, concurrency, clock, sendUntil, marketingMessages,
       });
+      const fellBack = outcomes.find((o) => o.kind === "sent" && o.result.fellBack);
+      if (fellBack?.kind === "sent" && fellBack.result.fellBack) {
+        await alertMarketingMessagesTerms(db, { now: clock(), title: fellBack.result.fellBack.title, fellBack: true });
+      }
       started += outcomes.filter((o) => o.kind !== "released").length;
       sendingMs += performance.now() - sendStart;
       // 4. record, fenced by the claim
@@ -238,6 +256,7 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
         result.stopped_reason = "account";
         result.stopped_detail = `${stop.code ?? "?"} ${stop.title}`;
         log("run stopped: account error", { code: stop.code, title: stop.title });
+        if (stop.code === 131055) await alertMarketingMessagesTerms(db, { now: clock(), title: stop.title, fellBack: false });
         await withRetry(() => db.$transaction((tx) => recordAccountError(tx, { now: clock(), code: stop.code, title: stop.title })));
         break;
       }
