@@ -82,7 +82,7 @@ export type FakeGraphApi = {
   setPhoneNumber(fields: Record<string, unknown>): void;
   /** an extra handler, tried before the built-in routes; return undefined to fall through */
   route(handler: RouteHandler): void;
-  /** clears requests, rules, routes, templates, uploads and latency */
+  /** clears requests, rules, routes, uploads and latency; the library goes back to the one it started with */
   reset(): void;
   stop(): Promise<void>;
   /** the wamids returned so far, in order */
@@ -123,10 +123,11 @@ const PHONE_NUMBER_DEFAULTS: Record<string, unknown> = {
   platform_type: "CLOUD_API",
 };
 
-export async function startFakeGraphApi(options: { latencyMs?: number } = {}): Promise<FakeGraphApi> {
+/** `templates`: the library it starts with, and returns to on reset() */
+export async function startFakeGraphApi(options: { latencyMs?: number; templates?: FakeTemplate[] } = {}): Promise<FakeGraphApi> {
   let rules: Array<ScriptRule & { used: number }> = [];
   let routes: RouteHandler[] = [];
-  let templates: FakeTemplate[] = [];
+  let templates: FakeTemplate[] = options.templates ?? [];
   let phoneNumber: Record<string, unknown> = { ...PHONE_NUMBER_DEFAULTS };
   let latency = options.latencyMs ?? 0;
   let counter = 0;
@@ -301,7 +302,7 @@ export async function startFakeGraphApi(options: { latencyMs?: number } = {}): P
       mediaIds.clear();
       rules = [];
       routes = [];
-      templates = [];
+      templates = options.templates ?? [];
       phoneNumber = { ...PHONE_NUMBER_DEFAULTS };
       latency = options.latencyMs ?? 0;
     },
