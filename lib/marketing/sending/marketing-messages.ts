@@ -8,12 +8,49 @@
  * 131055 (the business has not accepted the Marketing Messages API's terms) raises an account alert;
  * the client then falls back to /messages unless the policy is STRICT (then the send fails account-class).
  */
+import { z } from "zod";
 import type { MarketingMessagesOptions } from "@/lib/whatsapp/types";
+import type { Principal } from "../auth/api-tokens";
+import { audit } from "../audit";
 import { createAlert } from "../alerts/create-alert";
 import { alertLiteral } from "../alerts/alert-text";
-import { Prisma, type DbOrTx } from "../db";
+import { Prisma, type Db, type DbOrTx } from "../db";
+import { AppError } from "../errors";
 
 export const PRODUCT_POLICIES = ["CLOUD_API_FALLBACK", "STRICT"] as const;
+
+export const ZUpdateMarketingMessagesSettings = z.object({
+  enabled: z.boolean(),
+  product_policy: z.enum(PRODUCT_POLICIES),
+  /** null: not sent (Meta's default) */
+  message_activity_sharing: z.boolean().nullable(),
+}).strict();
+export type TUpdateMarketingMessagesSettings = z.infer<typeof ZUpdateMarketingMessagesSettings>;
+
+export async function getMarketingMessagesSettings(db: DbOrTx): Promise<TUpdateMarketingMessagesSettings> {
+  const row = await db.setting.findUnique({
+    where: { id: 1 }, select: { marketingMessagesEnabled: true, marketingMessagesPolicy: true, marketingMessagesActivitySharing: true },
+  });
+  return {
+    enabled: row?.marketingMessagesEnabled ?? false,
+    product_policy: row?.marketingMessagesPolicy === "STRICT" ? "STRICT" : "CLOUD_API_FALLBACK",
+    message_activity_sharing: row?.marketingMessagesActivitySharing ?? null,
+  };
+}
+
+/** Admins: turns the Marketing Messages API route on or off and sets its options (audited). */
+export async function updateMarketingMessagesSettings({ db, now, input, principal }: { db: Db; now: Date; input: unknown; principal?: Principal | null }) {
+  if (principal && principal.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin can change the Marketing Messages API settings.");
+  const parsed = ZUpdateMarketingMessagesSettings.safeParse(input);
+  if (!parsed.success) throw new AppError("VALIDATION_FAILED", "Some values are invalid.", parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })));
+  const d = parsed.data;
+  const fields = { marketingMessagesEnabled: d.enabled, marketingMessagesPolicy: d.product_policy, marketingMessagesActivitySharing: d.message_activity_sharing, updatedAt: now };
+  await db.$transaction(async (tx) => {
+    await tx.setting.upsert({ where: { id: 1 }, create: { id: 1, ...fields }, update: fields });
+    await audit(tx, { actor: principal?.actor ?? "system", action: "settings.marketing_messages", entityType: "settings", entityId: "1", details: { ...d }, now });
+  });
+  return getMarketingMessagesSettings(db);
+}
 
 /** The options a campaign's next batch is sent with, or undefined for /messages. */
 export async function marketingMessagesRoute(db: DbOrTx, { templateName, languageCode }: { templateName: string; languageCode: string }): Promise<MarketingMessagesOptions | undefined> {
