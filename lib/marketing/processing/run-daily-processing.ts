@@ -200,10 +200,14 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
       // 2. claim
       const rate = started > 0 && sendingMs > 0 ? started / sendingMs : whatsapp.maxMessagesPerSecond / 1000;
       const size = Math.max(1, Math.min(batchSize, Math.floor((sendUntil - performance.now()) * rate)));
-      const claim = await withRetry(() => claimBatch({
-        db, campaignId: id, today: dayInZone(clock(), tz), due, now: clock(), batchSize: size, messagingLimit: config.messagingLimit,
-        frequencyCap: sending.frequencyCap, window, timezone: tz,
-      }));
+      // the route follows the template's category as it is now (read alongside the claim: no added wait)
+      const [claim, marketingMessages] = await Promise.all([
+        withRetry(() => claimBatch({
+          db, campaignId: id, today: dayInZone(clock(), tz), due, now: clock(), batchSize: size, messagingLimit: config.messagingLimit,
+          frequencyCap: sending.frequencyCap, window, timezone: tz,
+        })),
+        marketingMessagesRoute(db, { templateName: campaign.templateName, languageCode: campaign.languageCode }),
+      ]);
       if (claim.kind === "send_hold") {
         result.stopped_reason = "send_hold";
         log("sending is on hold");
@@ -220,8 +224,7 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
       result.deferred_by_frequency_cap += claim.deferred.frequency_cap;
       result.deferred_by_meta_cap += claim.deferred.meta_cap;
       if (claim.recipients.length === 0) continue;
-      // 3. send, outside any transaction (the route follows the template's category as it is now)
-      const marketingMessages = await marketingMessagesRoute(db, { templateName: campaign.templateName, languageCode: campaign.languageCode });
+      // 3. send, outside any transaction
       const sendStart = performance.now();
       const { outcomes, stop } = await sendBatch({
         recipients: claim.recipients, whatsapp, templateName: campaign.templateName, languageCode: campaign.languageCode,

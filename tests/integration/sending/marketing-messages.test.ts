@@ -10,6 +10,8 @@ import { TEST_TEMPLATES } from "../../support/test-templates";
 import type { FakeTemplate } from "../../support/fake-graph-api";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 import { applyTemplateCategoryUpdates, ZTemplateCategoryValue } from "@/lib/marketing/templates/handle-template-webhook";
+import { getMarketingMessagesSettings, updateMarketingMessagesSettings } from "@/lib/marketing/sending/marketing-messages";
+import type { Principal } from "@/lib/marketing/auth/api-tokens";
 import { campaignWith, libraryTemplate, marketingMessagesSetting, NOW, run } from "./support";
 
 vi.mock("server-only", () => ({}));
@@ -116,5 +118,19 @@ describe("the Marketing Messages API", () => {
     await e.db.$transaction((tx) => applyTemplateCategoryUpdates({ tx, now: new Date(NOW.getTime() + 1000) }, [value]));
     await run(e.db, wa, new Date(NOW.getTime() + 60_000));
     expect(e.graph.sends.map((s) => [s.to, s.path])).toEqual([["15550100043", "/v23.0/1098765432/messages"]]);
+  });
+
+  it("the setting is off by default; admins change it (audited), others are refused, bad values are named", async () => {
+    await e.db.setting.upsert({ where: { id: 1 }, update: { marketingMessagesEnabled: false, marketingMessagesPolicy: "CLOUD_API_FALLBACK", marketingMessagesActivitySharing: null }, create: { id: 1 } });
+    expect(await getMarketingMessagesSettings(e.db)).toEqual({ enabled: false, product_policy: "CLOUD_API_FALLBACK", message_activity_sharing: null });
+    const admin = { role: "admin", actor: "user:admin" } as Principal;
+    const marketer = { role: "marketer", actor: "user:m" } as Principal;
+    await expect(updateMarketingMessagesSettings({ db: e.db, now: NOW, principal: marketer, input: { enabled: true, product_policy: "STRICT", message_activity_sharing: true } }))
+      .rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(updateMarketingMessagesSettings({ db: e.db, now: NOW, principal: admin, input: { enabled: true, product_policy: "SOMETIMES", message_activity_sharing: true } }))
+      .rejects.toMatchObject({ code: "VALIDATION_FAILED", details: [expect.objectContaining({ path: "product_policy" })] });
+    expect(await updateMarketingMessagesSettings({ db: e.db, now: NOW, principal: admin, input: { enabled: true, product_policy: "STRICT", message_activity_sharing: false } }))
+      .toEqual({ enabled: true, product_policy: "STRICT", message_activity_sharing: false });
+    expect(await e.db.auditLog.count({ where: { action: "settings.marketing_messages", actor: "user:admin" } })).toBe(1);
   });
 });
