@@ -53,7 +53,7 @@ import { applyInbox, pruneInbox } from "../delivery/apply-inbox";
 import { pauseCampaignForTemplateError } from "../campaigns/pause-campaign";
 import { sendBatch } from "./send-batch";
 import { ensureCampaignMedia } from "../sending/campaign-media";
-import { alertMarketingMessagesTerms, marketingMessagesRoute } from "../sending/marketing-messages";
+import { alertMarketingMessagesTerms, marketingMessagesEnabled, marketingMessagesRoute } from "../sending/marketing-messages";
 
 export type ProcessingLog = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -125,7 +125,8 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
   await pruneInboundBodies({ db, now: clock() });
   if (result.reconciled.recovered + result.reconciled.unknown > 0) log("reconciled stale claims", result.reconciled);
 
-  const sending = await getSendingSettings(db);
+  // the Marketing Messages API route is looked up per batch only while the setting is on
+  const [sending, marketingMessagesOn] = await Promise.all([getSendingSettings(db), marketingMessagesEnabled(db)]);
   if (sending.sendHold.active) {
     result.stopped_reason = "send_hold";
     result.stopped_detail = sending.sendHold.reason ?? "Sending is on hold";
@@ -206,7 +207,7 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
           db, campaignId: id, today: dayInZone(clock(), tz), due, now: clock(), batchSize: size, messagingLimit: config.messagingLimit,
           frequencyCap: sending.frequencyCap, window, timezone: tz,
         })),
-        marketingMessagesRoute(db, { templateName: campaign.templateName, languageCode: campaign.languageCode }),
+        marketingMessagesOn ? marketingMessagesRoute(db, { templateName: campaign.templateName, languageCode: campaign.languageCode }) : undefined,
       ]);
       if (claim.kind === "send_hold") {
         result.stopped_reason = "send_hold";

@@ -2,8 +2,8 @@
  * The Marketing Messages API route. With the workspace setting on, MARKETING templates are sent through
  * POST /{phone-number-id}/marketing_messages (with the configured product_policy and
  * message_activity_sharing); every other category through /messages. The category is read when each
- * batch is sent, so a template_category_update that moves a template to or from MARKETING changes its
- * route from the next batch.
+ * batch is claimed, so a template_category_update that moves a template to or from MARKETING changes its
+ * route from the next batch (turning the setting on takes effect from the next processor run).
  *
  * 131055 (the business has not accepted the Marketing Messages API's terms) raises an account alert;
  * the client then falls back to /messages unless the policy is STRICT (then the send fails account-class).
@@ -50,6 +50,12 @@ export async function updateMarketingMessagesSettings({ db, now, input, principa
     await audit(tx, { actor: principal?.actor ?? "system", action: "settings.marketing_messages", entityType: "settings", entityId: "1", details: { ...d }, now });
   });
   return getMarketingMessagesSettings(db);
+}
+
+/** Whether the workspace sends MARKETING templates through the Marketing Messages API. */
+export async function marketingMessagesEnabled(db: DbOrTx): Promise<boolean> {
+  const row = await db.setting.findUnique({ where: { id: 1 }, select: { marketingMessagesEnabled: true } });
+  return row?.marketingMessagesEnabled ?? false;
 }
 
 /** The options a campaign's next batch is sent with, or undefined for /messages. */
