@@ -24,7 +24,7 @@ async function createSet(ctx: Context, run: string, offset: number, perCampaign:
   const ids: string[] = [];
   for (let k = 0; k < ctx.opts.campaigns; k++) {
     const c = await ctx.db.marketingCampaign.create({
-      data: { name: `Bench ${run} #${k + 1}`, templateName: "bench_promo", dailySendLimit: Math.min(100_000, perCampaign), priority: 5,
+      data: { name: `Bench ${run} #${k + 1}`, templateName: "promo_hello", dailySendLimit: Math.min(100_000, perCampaign), priority: 5,
         templateComponents: [{ type: "body", parameters: [{ type: "text", variable: { field: "first_name", fallback: "there" } }] }] },
     });
     ids.push(c.id);

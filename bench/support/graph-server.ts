@@ -4,9 +4,10 @@
  * requests it records are dropped every second (a benchmark sends hundreds of thousands).
  */
 import { startFakeGraphApi } from "../../tests/support/fake-graph-api";
+import { TEST_TEMPLATES } from "../../tests/support/test-templates";
 import { toParent } from "./children";
 
-const graph = await startFakeGraphApi({ latencyMs: Number(process.env.GRAPH_LATENCY_MS ?? "0") });
+const graph = await startFakeGraphApi({ latencyMs: Number(process.env.GRAPH_LATENCY_MS ?? "0"), templates: TEST_TEMPLATES });
 setInterval(() => {
   graph.requests.length = 0;
   graph.wamids.length = 0;

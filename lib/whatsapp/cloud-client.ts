@@ -7,6 +7,7 @@
  */
 import { classifyError, errorTitle, retryAfterMsFor } from "./errors";
 import { fetchPhoneNumberHealth } from "./phone-number";
+import { uploadMediaFromLinkTo } from "./media-upload";
 import { createRateLimiter } from "./rate-limiter";
 import type { OutboundTemplateMessage, SendFailure, SendResult, WhatsAppClient } from "./types";
 
@@ -28,8 +29,13 @@ export type CloudWhatsAppClient = WhatsAppClient & {
   readonly messagesUrl: string;
 };
 
-/** Meta's template message body, exactly as /messages takes it. */
-export function templateMessageBody(message: OutboundTemplateMessage): Record<string, unknown> {
+/**
+ * Meta's template message body, exactly as /messages takes it (and /marketing_messages, with its two
+ * extra fields). The language is matched exactly ("deterministic"); components without parameters are
+ * left out (Meta refuses an empty `parameters` array).
+ */
+export function templateMessageBody(message: OutboundTemplateMessage, via: "messages" | "marketing_messages" = "messages"): Record<string, unknown> {
+  const components = message.components.filter((c) => c.parameters === undefined || c.parameters.length > 0);
   const body: Record<string, unknown> = {
     messaging_product: "whatsapp",
     recipient_type: "individual",
@@ -37,13 +43,20 @@ export function templateMessageBody(message: OutboundTemplateMessage): Record<st
     type: "template",
     template: {
       name: message.templateName,
-      language: { code: message.languageCode },
-      ...(message.components.length > 0 ? { components: message.components } : {}),
+      language: { code: message.languageCode, policy: "deterministic" },
+      ...(components.length > 0 ? { components } : {}),
     },
   };
   if (message.bizOpaqueCallbackData !== undefined) body.biz_opaque_callback_data = message.bizOpaqueCallbackData;
+  if (via === "marketing_messages" && message.marketingMessages) {
+    body.product_policy = message.marketingMessages.productPolicy;
+    if (message.marketingMessages.messageActivitySharing !== undefined) body.message_activity_sharing = message.marketingMessages.messageActivitySharing;
+  }
   return body;
 }
+
+/** 131055: the business has not accepted the Marketing Messages API's terms. */
+export const MARKETING_MESSAGES_TERMS_CODE = 131055;
 
 /** error codes of a connection that never carried our request */
 const BEFORE_SEND_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT", "EADDRNOTAVAIL", "ERR_INVALID_URL"]);
@@ -92,11 +105,22 @@ function parseJson(text: string): unknown {
 export function createCloudWhatsAppClient(config: CloudClientConfig): CloudWhatsAppClient {
   const doFetch = config.fetch ?? fetch;
   const base = config.apiUrl.replace(/\/+$/, "");
-  const messagesUrl = `${base}/${encodeURIComponent(config.apiVersion)}/${encodeURIComponent(config.phoneNumberId)}/messages`;
+  const numberUrl = `${base}/${encodeURIComponent(config.apiVersion)}/${encodeURIComponent(config.phoneNumberId)}`;
+  const messagesUrl = `${numberUrl}/messages`;
   const limiter = createRateLimiter(config.maxMps);
 
   async function sendTemplate(message: OutboundTemplateMessage): Promise<SendResult> {
-    const body = JSON.stringify(templateMessageBody(message));
+    if (!message.marketingMessages) return post(message, "messages");
+    const result = await post(message, "marketing_messages");
+    if (result.ok || result.code !== MARKETING_MESSAGES_TERMS_CODE || message.marketingMessages.productPolicy === "STRICT") return result;
+    // refused before sending: the same message goes through /messages
+    const fallback = await post(message, "messages");
+    return fallback.ok ? { ...fallback, fellBack: { code: MARKETING_MESSAGES_TERMS_CODE, title: result.title } } : fallback;
+  }
+
+  async function post(message: OutboundTemplateMessage, via: "messages" | "marketing_messages"): Promise<SendResult> {
+    const body = JSON.stringify(templateMessageBody(message, via));
+    const url = `${numberUrl}/${via}`;
     await limiter.acquire();
     const controller = new AbortController();
     let timedOut = false;
@@ -108,7 +132,7 @@ export function createCloudWhatsAppClient(config: CloudClientConfig): CloudWhats
     let text: string;
     let retryAfterHeader: string | null;
     try {
-      const res = await doFetch(messagesUrl, {
+      const res = await doFetch(url, {
         method: "POST",
         headers: { Authorization: `Bearer ${config.accessToken}`, "Content-Type": "application/json" },
         body,
@@ -162,5 +186,8 @@ export function createCloudWhatsAppClient(config: CloudClientConfig): CloudWhats
   const readPhoneNumberHealth = () =>
     fetchPhoneNumberHealth({ apiUrl: config.apiUrl, apiVersion: config.apiVersion, phoneNumberId: config.phoneNumberId, accessToken: config.accessToken, fetch: config.fetch, timeoutMs: config.timeoutMs });
 
-  return { mode: "cloud", maxMessagesPerSecond: config.maxMps, messagesUrl, sendTemplate, readPhoneNumberHealth };
+  const uploadMediaFromLink = (link: string) =>
+    uploadMediaFromLinkTo({ link, mediaUrl: `${numberUrl}/media`, accessToken: config.accessToken, timeoutMs: config.timeoutMs, fetch: doFetch });
+
+  return { mode: "cloud", maxMessagesPerSecond: config.maxMps, messagesUrl, sendTemplate, readPhoneNumberHealth, uploadMediaFromLink };
 }

@@ -9,10 +9,10 @@
  * Fields: name, first_name, city, customer_tier, phone_number, attributes.<key>.
  * A dynamic URL button's value may be a tracked link instead, { "type": "text", "tracked_link": "https://…" }:
  * each recipient's message then carries the recipient's click token as the URL suffix (the caller supplies it).
- * renderComponents() turns them into exactly what Meta's /messages endpoint takes.
+ * renderForRecipient() (render-components.ts) turns them into exactly what Meta's /messages endpoint takes.
+ * Header media is given by `id` (uploaded to /{phone-number-id}/media) or `link`.
  */
 import { z } from "zod";
-import type { MetaTemplateComponent } from "./types";
 
 const ZUrl = z.string().trim().url().max(2000).refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL");
 
@@ -54,7 +54,16 @@ const ZCurrencyParam = z
 const ZDateTimeParam = z
   .object({ type: z.literal("date_time"), parameter_name: ZParameterName, date_time: z.object({ fallback_value: z.string().max(100) }).strict() })
   .strict();
-const ZMedia = z.object({ link: ZUrl, filename: z.string().max(240).optional(), caption: z.string().max(1024).optional() }).strict();
+const ZMedia = z
+  .object({
+    id: z.string().regex(/^\d{1,40}$/, "a media id is digits").optional(),
+    link: ZUrl.optional(),
+    filename: z.string().max(240).optional(),
+    /** accepted for stored campaigns, never sent: a template message's media carries no caption */
+    caption: z.string().max(1024).optional(),
+  })
+  .strict()
+  .refine((m) => (m.id === undefined) !== (m.link === undefined), { message: "give either id or link" });
 const ZImageParam = z.object({ type: z.literal("image"), image: ZMedia }).strict();
 const ZVideoParam = z.object({ type: z.literal("video"), video: ZMedia }).strict();
 const ZDocumentParam = z.object({ type: z.literal("document"), document: ZMedia }).strict();
@@ -122,25 +131,6 @@ export function trackedLinkOf(components: TCampaignComponents): string | null {
 
 /** The suffix a tracked button carries when no recipient token exists (a test send). */
 export const UNTRACKED_SUFFIX = "test";
-
-/**
- * The campaign's components with every variable filled for one customer, in Meta's format; a tracked
- * link's button gets `clickToken` as its suffix.
- */
-export function renderComponents(components: TCampaignComponents, customer: CustomerData | null | undefined, clickToken?: string | null): MetaTemplateComponent[] {
-  return components.map((component) => {
-    const parameters = component.parameters.map((p) => {
-      if (p.type !== "text") return p as Record<string, unknown>;
-      if ("tracked_link" in p) return { type: "text", text: clickToken ?? UNTRACKED_SUFFIX };
-      const text = p.variable ? resolveVariable(p.variable, customer) : (p.text ?? "");
-      return p.parameter_name ? { type: "text", parameter_name: p.parameter_name, text } : { type: "text", text };
-    });
-    if (component.type === "button") {
-      return { type: "button", sub_type: component.sub_type, index: String(component.index), parameters };
-    }
-    return { type: component.type, parameters };
-  });
-}
 
 /** True when rendering depends on the customer (then the processor loads customer data per batch). */
 export function usesVariables(components: TCampaignComponents): boolean {

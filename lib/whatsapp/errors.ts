@@ -1,15 +1,28 @@
 /**
- * WhatsApp Cloud API error codes → what we do about them (issue 4). Used for the errors of a send
- * (cloud-client.ts) and for the errors of `failed` status webhooks (webhook/statuses.ts).
+ * WhatsApp Cloud API error codes → what we do about them, as Meta documents each code. Used for the
+ * errors of a send (cloud-client.ts) and for the errors of `failed` status webhooks (webhook/statuses.ts).
+ *
+ * Two codes depend on where they came from, which only the domain knows:
+ *  - 132018 (a parameter value Meta refuses) is template-class for a literal value and recipient-class
+ *    (permanent) for a value filled from customer data (CUSTOMER_DATA_CODES);
+ *  - 100 / 131008 / 131009 (a malformed request) fail one recipient, but the same code repeated across a
+ *    batch means every request is malformed: the campaign pauses (MALFORMED_REQUEST_CODES).
  */
 import type { SendErrorClass } from "./types";
 
-const RETRY = [130429, 131056, 4, 80007, 2, 131000, 131016, 133004, 131057] as const;
+const RETRY = [130429, 131056, 4, 80007, 2, 131000, 131016, 133004, 131057, 132069] as const;
 const META_CAP = [131049] as const;
 const OPTED_OUT = [131050] as const;
-const PERMANENT = [131026, 130403, 130472, 100, 131008, 131009] as const;
-const TEMPLATE = [132000, 132001, 132005, 132007, 132012, 132015, 132016, 131063] as const;
-const ACCOUNT = [131048, 368, 131031, 130497, 131064, 131042, 0, 3, 10, 190] as const;
+/** recipient-class: this recipient cannot get it (130497: the business may not message users in their country) */
+const PERMANENT = [131026, 130403, 130472, 130497, 100, 131008, 131009] as const;
+/** 131052 / 131053: the header media could not be downloaded or uploaded */
+const TEMPLATE = [132000, 132001, 132005, 132007, 132012, 132015, 132016, 132018, 132068, 131052, 131053, 131063] as const;
+const ACCOUNT = [131048, 368, 131031, 131064, 131042, 0, 3, 10, 33, 190, 131005, 131037, 131045, 131055, 133010] as const;
+
+/** a parameter value Meta refuses: the template's fault when literal, the recipient's when it came from customer data */
+export const CUSTOMER_DATA_CODES: ReadonlySet<number> = new Set([132018]);
+/** a malformed request: one fails its recipient, the same code repeated across a batch pauses the campaign */
+export const MALFORMED_REQUEST_CODES: ReadonlySet<number> = new Set([100, 131008, 131009]);
 
 const BY_CODE = new Map<number, SendErrorClass>([
   ...RETRY.map((c) => [c, "retry"] as const),
@@ -20,7 +33,7 @@ const BY_CODE = new Map<number, SendErrorClass>([
   ...ACCOUNT.map((c) => [c, "account"] as const),
 ]);
 
-/** Every code issue 4 lists, by class (tests iterate over it). */
+/** Every code we classify, by class (tests iterate over it). */
 export const LISTED_ERROR_CODES: Readonly<Record<Exclude<SendErrorClass, "ambiguous">, readonly number[]>> = {
   retry: RETRY,
   meta_cap: META_CAP,
@@ -33,6 +46,7 @@ export const LISTED_ERROR_CODES: Readonly<Record<Exclude<SendErrorClass, "ambigu
 /** Short, human titles for the codes we know (Meta's titles), used when Meta sends none. */
 export const ERROR_TITLES: Readonly<Record<number, string>> = {
   0: "Authentication error",
+  33: "Parameter value is not valid (the object does not exist or cannot be reached)",
   2: "API service temporarily unavailable",
   3: "API method capability or permission error",
   4: "API rate limit hit",
@@ -46,15 +60,21 @@ export const ERROR_TITLES: Readonly<Record<number, string>> = {
   130472: "User's number is part of an experiment",
   130497: "Business account restricted from messaging users in this country",
   131000: "Something went wrong",
+  131005: "Access denied",
   131008: "Required parameter is missing",
   131009: "Parameter value is not valid",
   131016: "Service temporarily unavailable",
   131026: "Message undeliverable",
   131031: "Business account locked",
+  131037: "WhatsApp display name needs approval",
   131042: "Business eligibility payment issue",
+  131045: "Incorrect certificate (phone number not registered)",
   131048: "Spam rate limit hit",
   131049: "Meta chose not to deliver (per-user marketing limit)",
   131050: "User stopped marketing messages",
+  131052: "Media download error",
+  131053: "Media upload error",
+  131055: "Marketing Messages API terms not accepted",
   131056: "Too many messages to this user (pair rate limit)",
   131057: "Business account in maintenance mode",
   131063: "Template paused or disabled",
@@ -66,12 +86,16 @@ export const ERROR_TITLES: Readonly<Record<number, string>> = {
   132012: "Template parameter format mismatch",
   132015: "Template is paused",
   132016: "Template is disabled",
+  132018: "Template parameter value not allowed (newlines, tabs or more than 4 spaces)",
+  132068: "Flow is blocked",
+  132069: "Flow is throttled",
   133004: "Server temporarily unavailable",
+  133010: "Phone number not registered",
 };
 
 /**
  * The class of a Meta error. `code` is Meta's error.code (null when the response had none).
- * Codes not in the issue's list fall back on the HTTP status: 5xx/429 → retry, 401/403 → account,
+ * Codes not in the list fall back on the HTTP status: 5xx/429 → retry, 401/403 → account,
  * any other 4xx → permanent for this recipient (never a blind loop of retries).
  */
 export function classifyError(code: number | null | undefined, httpStatus?: number | null): SendErrorClass {
@@ -92,7 +116,8 @@ export function retryAfterMsFor(code: number | null | undefined): number | undef
     case 131049:
       return 24 * 60 * 60 * 1000;
     case 131056:
-      return 4_000;
+      // Meta: wait before sending to the same user again (at least 6 s)
+      return 6_000;
     case 4:
     case 80007:
       return 60_000;

@@ -20,6 +20,18 @@ export type OutboundTemplateMessage = {
   components: MetaTemplateComponent[];
   /** echoed back in status webhooks: we send our recipient id */
   bizOpaqueCallbackData?: string;
+  /**
+   * Send through the Marketing Messages API (POST /{phone-number-id}/marketing_messages, same body plus
+   * these fields) instead of /messages. Only for MARKETING templates; the caller decides.
+   */
+  marketingMessages?: MarketingMessagesOptions;
+};
+
+export type MarketingMessagesOptions = {
+  /** STRICT: never fall back to /messages; CLOUD_API_FALLBACK: Meta (and we, on 131055) may */
+  productPolicy: "CLOUD_API_FALLBACK" | "STRICT";
+  /** absent = Meta's default */
+  messageActivitySharing?: boolean;
 };
 
 /**
@@ -41,6 +53,11 @@ export type SendSuccess = {
   waId: string | null;
   /** messages[0].message_status: accepted | held_for_quality_assessment | paused */
   messageStatus: string | null;
+  /**
+   * Set when the message was meant for the Marketing Messages API, which refused it (131055: the business
+   * has not accepted its terms), and it went through /messages instead.
+   */
+  fellBack?: { code: number; title: string };
 };
 
 export type SendFailure = {
@@ -69,4 +86,13 @@ export interface WhatsAppClient {
    * PhoneNumberApiError when WhatsApp cannot be reached or refuses). Absent on clients that cannot.
    */
   readPhoneNumberHealth?(): Promise<PhoneNumberHealth>;
+  /**
+   * Downloads a header file from its link and uploads it once to POST /{phone-number-id}/media; the id
+   * is then sent instead of the link. Absent on clients that cannot (the sandbox sends links as they are).
+   */
+  uploadMediaFromLink?(link: string): Promise<MediaUploadResult>;
 }
+
+export type MediaUploadResult =
+  | { ok: true; id: string }
+  | { ok: false; code: number | null; title: string; errorClass: SendErrorClass };

@@ -8,13 +8,18 @@
  *   ... graph.requests (path, headers, body, startedAt) ...
  *   graph.reset(); await graph.stop();
  *
- * Routes: POST /{version}/{phone_number_id}/messages (template sends),
- * GET /{version}/{waba_id}/message_templates (the template library, paged with limit/after) and
+ * Routes: POST /{version}/{phone_number_id}/messages and …/marketing_messages (template sends, accepted
+ * only as strictly as Meta does: fake-graph-strict.ts checks them against the library of setTemplates),
+ * POST /{version}/{phone_number_id}/media (an upload: answers a media id the sends may then use),
+ * GET /{version}/{waba_id}/message_templates (the template library, paged with limit/after),
+ * POST /{version}/{waba_id}/message_templates (a new template, PENDING in the library) and
  * GET /{version}/{phone_number_id}?fields=… (the number's messaging limit and quality; graph.setPhoneNumber).
+ * Errors carry Meta's HTTP status for their code (401 for 190, 429 for rate limits, …) unless a rule says.
  * Anything else can be served with `graph.route(...)`.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { checkTemplateSend, metaHttpStatus, normaliseWaId } from "./fake-graph-strict";
 
 export type RecordedRequest = {
   method: string;
@@ -26,7 +31,7 @@ export type RecordedRequest = {
   rawBody: string;
   /** performance.now() when the request arrived */
   startedAt: number;
-  /** the phone number of a /messages request */
+  /** the phone number of a /messages or /marketing_messages request */
   to?: string;
 };
 
@@ -61,12 +66,14 @@ export type FakeGraphApi = {
   url: string;
   port: number;
   requests: RecordedRequest[];
-  /** /messages requests only */
+  /** /messages and /marketing_messages requests only */
   readonly sends: RecordedRequest[];
+  /** POST …/media requests */
+  readonly uploads: RecordedRequest[];
   script(rule: ScriptRule): void;
   /** default latency for every request */
   setLatency(ms: number): void;
-  /** the template library served by GET .../message_templates */
+  /** the template library served by GET .../message_templates, and what sends are checked against */
   setTemplates(templates: FakeTemplate[]): void;
   /**
    * The fields GET /{phone_number_id} serves (merged into the defaults: whatsapp_business_manager_messaging_limit
@@ -75,7 +82,7 @@ export type FakeGraphApi = {
   setPhoneNumber(fields: Record<string, unknown>): void;
   /** an extra handler, tried before the built-in routes; return undefined to fall through */
   route(handler: RouteHandler): void;
-  /** clears requests, rules, routes, templates and latency */
+  /** clears requests, rules, routes, uploads and latency; the library goes back to the one it started with */
   reset(): void;
   stop(): Promise<void>;
   /** the wamids returned so far, in order */
@@ -116,13 +123,15 @@ const PHONE_NUMBER_DEFAULTS: Record<string, unknown> = {
   platform_type: "CLOUD_API",
 };
 
-export async function startFakeGraphApi(options: { latencyMs?: number } = {}): Promise<FakeGraphApi> {
+/** `templates`: the library it starts with, and returns to on reset() */
+export async function startFakeGraphApi(options: { latencyMs?: number; templates?: FakeTemplate[] } = {}): Promise<FakeGraphApi> {
   let rules: Array<ScriptRule & { used: number }> = [];
   let routes: RouteHandler[] = [];
-  let templates: FakeTemplate[] = [];
+  let templates: FakeTemplate[] = options.templates ?? [];
   let phoneNumber: Record<string, unknown> = { ...PHONE_NUMBER_DEFAULTS };
   let latency = options.latencyMs ?? 0;
   let counter = 0;
+  const mediaIds = new Set<string>();
   const requests: RecordedRequest[] = [];
   const wamids: string[] = [];
 
@@ -139,7 +148,7 @@ export async function startFakeGraphApi(options: { latencyMs?: number } = {}): P
         body = undefined;
       }
       const u = new URL(req.url ?? "/", "http://127.0.0.1");
-      const isSend = req.method === "POST" && /^\/v\d+\.\d+\/[^/]+\/messages$/.test(u.pathname);
+      const isSend = req.method === "POST" && /^\/v\d+\.\d+\/[^/]+\/(messages|marketing_messages)$/.test(u.pathname);
       const to = isSend && body && typeof body === "object" ? String((body as { to?: unknown }).to ?? "") : undefined;
       const recorded: RecordedRequest = { method: req.method ?? "GET", path: u.pathname, query: u.searchParams, headers: req.headers, body, rawBody, startedAt, to };
       requests.push(recorded);
@@ -161,7 +170,7 @@ export async function startFakeGraphApi(options: { latencyMs?: number } = {}): P
           res.end(text);
         };
         if (rule?.raw) return send(rule.raw.status, rule.raw.body, rule.raw.headers);
-        if (rule?.error) return send(rule.error.httpStatus ?? 400, metaError(rule.error));
+        if (rule?.error) return send(rule.error.httpStatus ?? metaHttpStatus(rule.error.code), metaError(rule.error));
         for (const handler of routes) {
           const answer = handler(recorded);
           if (answer) return send(answer.status, answer.body);
@@ -171,20 +180,51 @@ export async function startFakeGraphApi(options: { latencyMs?: number } = {}): P
           return send(401, metaError({ code: 190, httpStatus: 401, title: "Invalid OAuth access token" }));
         }
         if (isSend) {
-          const b = (body ?? {}) as { messaging_product?: unknown; to?: unknown };
-          if (b.messaging_product !== "whatsapp" || typeof b.to !== "string") {
-            return send(400, metaError({ code: 100, title: "Invalid parameter" }));
+          const b = (body ?? {}) as { to?: unknown; product_policy?: unknown; message_activity_sharing?: unknown };
+          const problem = checkTemplateSend(body, templates, mediaIds);
+          if (problem) return send(metaHttpStatus(problem.code), metaError({ code: problem.code, title: problem.title, details: problem.details }));
+          if (u.pathname.endsWith("/marketing_messages")) {
+            if (b.product_policy !== undefined && b.product_policy !== "CLOUD_API_FALLBACK" && b.product_policy !== "STRICT") {
+              return send(400, metaError({ code: 100, title: "Invalid parameter", details: "product_policy must be CLOUD_API_FALLBACK or STRICT" }));
+            }
+            if (b.message_activity_sharing !== undefined && typeof b.message_activity_sharing !== "boolean") {
+              return send(400, metaError({ code: 100, title: "Invalid parameter", details: "message_activity_sharing must be a boolean" }));
+            }
+          } else if ("product_policy" in (body as object) || "message_activity_sharing" in (body as object)) {
+            return send(400, metaError({ code: 100, title: "Invalid parameter", details: "product_policy and message_activity_sharing belong to /marketing_messages" }));
           }
           counter++;
           const wamid = `wamid.FAKE${Buffer.from(`${Date.now()}:${counter}`).toString("base64url")}`;
           wamids.push(wamid);
           return send(200, {
             messaging_product: "whatsapp",
-            contacts: [{ input: b.to, wa_id: rule?.waId ?? b.to }],
+            contacts: [{ input: b.to, wa_id: rule?.waId ?? normaliseWaId(String(b.to)) }],
             messages: [{ id: wamid, ...(rule?.messageStatus ? { message_status: rule.messageStatus } : {}) }],
           });
         }
+        if (req.method === "POST" && /^\/v\d+\.\d+\/[^/]+\/media$/.test(u.pathname)) {
+          // multipart/form-data: messaging_product=whatsapp, type, file
+          const type = String(req.headers["content-type"] ?? "");
+          if (!type.startsWith("multipart/form-data") || !/name="messaging_product"\r\n\r\nwhatsapp/.test(rawBody) || !/name="file"; filename="/.test(rawBody) || !/name="type"/.test(rawBody)) {
+            return send(400, metaError({ code: 100, title: "Invalid parameter", details: "a media upload needs messaging_product=whatsapp, type and file (multipart/form-data)" }));
+          }
+          const id = String(9_000_000_000_000 + mediaIds.size + 1);
+          mediaIds.add(id);
+          return send(200, { id });
+        }
         const tpl = /^\/(v\d+\.\d+)\/([^/]+)\/message_templates$/.exec(u.pathname);
+        if (req.method === "POST" && tpl) {
+          const t = (body ?? {}) as { name?: unknown; language?: unknown; category?: unknown; components?: unknown; parameter_format?: unknown };
+          if (typeof t.name !== "string" || !/^[a-z0-9_]{1,512}$/.test(t.name) || typeof t.language !== "string" || !["MARKETING", "UTILITY", "AUTHENTICATION"].includes(String(t.category)) || !Array.isArray(t.components)) {
+            return send(400, metaError({ code: 100, title: "Invalid parameter", details: "name (lowercase, digits, _), language, category and components are required" }));
+          }
+          if (templates.some((x) => x.name === t.name && x.language === t.language)) {
+            return send(400, metaError({ code: 100, title: "Invalid parameter", details: `a template ${t.name} in ${t.language} already exists`, message: "(#100) Invalid parameter" }));
+          }
+          const id = String(8_000_000_000 + templates.length + 1);
+          templates = [...templates, { id, name: t.name, language: t.language, category: String(t.category), status: "PENDING", components: t.components, ...(t.parameter_format ? { parameter_format: t.parameter_format } : {}) }];
+          return send(200, { id, status: "PENDING", category: t.category });
+        }
         if (req.method === "GET" && tpl) {
           const name = u.searchParams.get("name");
           const list = name ? templates.filter((t) => t.name === name) : templates;
@@ -235,6 +275,9 @@ export async function startFakeGraphApi(options: { latencyMs?: number } = {}): P
     get sends() {
       return requests.filter((r) => r.to !== undefined);
     },
+    get uploads() {
+      return requests.filter((r) => r.method === "POST" && /\/media$/.test(r.path));
+    },
     get wamids() {
       return wamids;
     },
@@ -256,9 +299,10 @@ export async function startFakeGraphApi(options: { latencyMs?: number } = {}): P
     reset() {
       requests.length = 0;
       wamids.length = 0;
+      mediaIds.clear();
       rules = [];
       routes = [];
-      templates = [];
+      templates = options.templates ?? [];
       phoneNumber = { ...PHONE_NUMBER_DEFAULTS };
       latency = options.latencyMs ?? 0;
     },

@@ -15,6 +15,8 @@ import { requirePageUser } from "../_lib/session";
 import { getSendingSettings, sendingSettingsJson } from "@/lib/marketing/sending/sending-settings";
 import { NEW_NUMBER_MESSAGING_LIMIT } from "@/lib/marketing/sending/account-health";
 import { SendingSection } from "./sending-section";
+import { MarketingMessagesSection } from "./marketing-messages-section";
+import { getMarketingMessagesSettings } from "@/lib/marketing/sending/marketing-messages";
 import { TokensSection } from "./tokens-section";
 import { UsersSection } from "./users-section";
 import { WebhooksSection } from "./webhooks-section";
@@ -121,6 +123,7 @@ export default async function SettingsPage() {
         </div>
         <SendingSection settings={sending} timezone={config.timezone} isAdmin={isAdmin} />
         <RateCardSection card={rateCard} isAdmin={isAdmin} today={todayInZone()} />
+        <MarketingMessagesSection settings={await getMarketingMessagesSettings(db)} isAdmin={isAdmin} />
         {isAdmin ? (
           <>
             {webhooks ? <WebhooksSection endpoints={webhooks.endpoints} eventTypes={webhooks.eventTypes} /> : null}

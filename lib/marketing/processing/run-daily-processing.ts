@@ -28,9 +28,9 @@
  *   - completions and automatic pauses raise alerts; the alert outbox is delivered at the end of the run
  *     (never failing it).
  */
-import { renderComponents } from "@/lib/whatsapp/components";
 import { decideAbWinner } from "../ab/decide-ab-winner";
-import { isHoldingForWinner, variantMessages } from "../ab/variants";
+import { isHoldingForWinner, readVariants, variantMessages } from "../ab/variants";
+import { renderForRecipient } from "@/lib/whatsapp/render-components";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 import { audit } from "../audit";
 import { lockCampaign } from "../campaigns/lock-campaign";
@@ -52,7 +52,11 @@ import { finishBatch } from "./finish-batch";
 import { reconcileStaleClaims } from "./reconcile-stale-claims";
 import { applyInbox, pruneInbox } from "../delivery/apply-inbox";
 import { templatePauseReason } from "../delivery/error-effects";
+import { pauseCampaignForTemplateError } from "../campaigns/pause-campaign";
+import { recordAccountError } from "../sending/account-health";
 import { sendBatch } from "./send-batch";
+import { ensureCampaignMedia } from "../sending/campaign-media";
+import { alertMarketingMessagesTerms, marketingMessagesEnabled, marketingMessagesRoute } from "../sending/marketing-messages";
 
 export type ProcessingLog = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -124,7 +128,8 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
   await pruneInboundBodies({ db, now: clock() });
   if (result.reconciled.recovered + result.reconciled.unknown > 0) log("reconciled stale claims", result.reconciled);
 
-  const sending = await getSendingSettings(db);
+  // the Marketing Messages API route is looked up per batch only while the setting is on
+  const [sending, marketingMessagesOn] = await Promise.all([getSendingSettings(db), marketingMessagesEnabled(db)]);
   if (sending.sendHold.active) {
     result.stopped_reason = "send_hold";
     result.stopped_detail = sending.sendHold.reason ?? "Sending is on hold";
@@ -179,8 +184,19 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     // each recipient is sent their A/B variant's message (the campaign's own without variants)
     const messageFor = variantMessages(campaign);
     const templateFor = (r: { variant?: number | null }) => messageFor(r.variant ?? null);
+    // header media given by link (the campaign's and its variants') is uploaded once and sent by id
+    const allComponents = [...messageFor(null).components, ...(readVariants(campaign.variants) ?? []).flatMap((v) => v.template_components)];
+    const media = await ensureCampaignMedia({ db, now: clock(), campaignId: id, components: allComponents, whatsapp });
+    if (!media.ok) {
+      if (media.failure.errorClass === "template") {
+        const reason = `Paused automatically: the header media could not be used (${media.failure.title})`;
+        await withRetry(() => db.$transaction((tx) => pauseCampaignForTemplateError(tx, { campaignId: id, reason, now: clock() })));
+        result.paused_campaigns.push({ campaign_id: id, reason });
+      } else log("header media upload failed: campaign skipped this run", { campaign_id: id, title: media.failure.title });
+      continue;
+    }
     const render = (r: { phone: string; variant?: number | null; customer: { name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null } | null; clickToken?: string | null }) =>
-      renderComponents(messageFor(r.variant ?? null).components, { ...(r.customer ?? {}), phone_number: r.phone }, r.clickToken);
+      renderForRecipient(messageFor(r.variant ?? null).components, { ...(r.customer ?? {}), phone_number: r.phone }, { mediaIds: media.mediaIds, clickToken: r.clickToken });
 
     for (;;) {
       if (outOfTime()) {
@@ -194,10 +210,14 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
       // 2. claim
       const rate = started > 0 && sendingMs > 0 ? started / sendingMs : whatsapp.maxMessagesPerSecond / 1000;
       const size = Math.max(1, Math.min(batchSize, Math.floor((sendUntil - performance.now()) * rate)));
-      const claim = await withRetry(() => claimBatch({
-        db, campaignId: id, today: dayInZone(clock(), tz), due, now: clock(), batchSize: size, messagingLimit: config.messagingLimit,
-        frequencyCap: sending.frequencyCap, window, timezone: tz,
-      }));
+      // the route follows the template's category as it is now (read alongside the claim: no added wait)
+      const [claim, marketingMessages] = await Promise.all([
+        withRetry(() => claimBatch({
+          db, campaignId: id, today: dayInZone(clock(), tz), due, now: clock(), batchSize: size, messagingLimit: config.messagingLimit,
+          frequencyCap: sending.frequencyCap, window, timezone: tz,
+        })),
+        marketingMessagesOn ? marketingMessagesRoute(db, { templateName: campaign.templateName, languageCode: campaign.languageCode }) : undefined,
+      ]);
       if (claim.kind === "send_hold") {
         result.stopped_reason = "send_hold";
         log("sending is on hold");
@@ -223,8 +243,12 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
       const sendStart = performance.now();
       const { outcomes, stop } = await sendBatch({
         recipients: claim.recipients, whatsapp, templateName: campaign.templateName, languageCode: campaign.languageCode,
-        templateFor, render, concurrency, clock, sendUntil,
+        templateFor, render, concurrency, clock, sendUntil, marketingMessages,
       });
+      const fellBack = outcomes.find((o) => o.kind === "sent" && o.result.fellBack);
+      if (fellBack?.kind === "sent" && fellBack.result.fellBack) {
+        await alertMarketingMessagesTerms(db, { now: clock(), title: fellBack.result.fellBack.title, fellBack: true });
+      }
       started += outcomes.filter((o) => o.kind !== "released").length;
       sendingMs += performance.now() - sendStart;
       // 4. record, fenced by the claim
@@ -240,8 +264,10 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
       result.deferred += counts.deferred;
       log("batch", { campaign_id: id, claimed: claim.recipients.length, ...counts });
       if (stop?.errorClass === "template") {
-        // finishBatch paused the campaign (error-effects.ts)
+        // finishBatch paused the campaign for a failed recipient (error-effects.ts); a stop whose recipients
+        // were released (a malformed request repeated across the batch) pauses it here (a no-op if paused)
         const reason = templatePauseReason(stop);
+        await withRetry(() => db.$transaction((tx) => pauseCampaignForTemplateError(tx, { campaignId: id, reason, now: clock() })));
         result.paused_campaigns.push({ campaign_id: id, reason });
         log("campaign paused: template error", { campaign_id: id, code: stop.code });
         break;
@@ -250,6 +276,9 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
         result.stopped_reason = "account";
         result.stopped_detail = `${stop.code ?? "?"} ${stop.title}`;
         log("run stopped: account error", { code: stop.code, title: stop.title });
+        if (stop.code === 131055) await alertMarketingMessagesTerms(db, { now: clock(), title: stop.title, fellBack: false });
+        // finishBatch recorded it for a failed recipient; a stop without one (released) is recorded here (deduplicated per hour)
+        await withRetry(() => db.$transaction((tx) => recordAccountError(tx, { now: clock(), code: stop.code, title: stop.title })));
         break;
       }
       // 5. the failure guard, after every batch once this run has seen a failure for the campaign

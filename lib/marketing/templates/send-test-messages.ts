@@ -18,7 +18,8 @@
  * account error is recorded (a policy code holds sending).
  */
 import { z } from "zod";
-import { renderComponents, ZCampaignComponents, type CustomerData } from "@/lib/whatsapp/components";
+import { ZCampaignComponents, type CustomerData } from "@/lib/whatsapp/components";
+import { renderForRecipient } from "@/lib/whatsapp/render-components";
 import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 import type { Principal } from "../auth/api-tokens";
@@ -87,7 +88,12 @@ export async function sendTestMessages({ db, now, whatsapp, api, campaignId, pho
     const data: CustomerData | null = customer
       ? { name: customer.name, city: customer.city, customer_tier: customer.customerTier, phone_number: customer.whatsappPhone, attributes: (customer.attributes ?? {}) as Record<string, unknown> }
       : { phone_number: phone };
-    const rendered = renderComponents(components, data);
+    const filled = renderForRecipient(components, data);
+    if (!filled.ok) {
+      results.push({ phone_number: phone, status: "failed", error: filled.reason });
+      continue;
+    }
+    const rendered = filled.components;
     const sent = await whatsapp.sendTemplate({ to: phone, templateName: campaign.templateName, languageCode: campaign.languageCode, components: rendered });
     await db.whatsappMessage.create({
       data: {

@@ -14,7 +14,8 @@ import * as activate from "@/app/api/marketing/campaigns/[campaignId]/activate/r
 import * as stats from "@/app/api/marketing/campaigns/[campaignId]/stats/route";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
 import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
-import { renderComponents, ZCampaignComponents } from "@/lib/whatsapp/components";
+import { ZCampaignComponents } from "@/lib/whatsapp/components";
+import { renderForRecipient } from "@/lib/whatsapp/render-components";
 import type { EngineConfig } from "@/lib/marketing/engine-config";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 import { statusesPayload } from "../whatsapp/fixtures";
@@ -187,7 +188,9 @@ describe("sending", () => {
       seen.add(v!);
       const def = v === 0 ? A : B;
       const u = customers.get(req.to!)!;
-      const expected = renderComponents(ZCampaignComponents.parse(def.template_components), { name: u.name, city: u.city, customer_tier: u.customerTier, phone_number: req.to! });
+      const rendered = renderForRecipient(ZCampaignComponents.parse(def.template_components), { name: u.name, city: u.city, customer_tier: u.customerTier, phone_number: req.to! });
+      expect(rendered.ok).toBe(true);
+      const expected = rendered.ok ? rendered.components : [];
       expect(req.body).toMatchObject({
         messaging_product: "whatsapp", to: req.to, type: "template",
         template: { name: def.template_name, language: { code: def.language_code }, components: expected },

@@ -40,7 +40,7 @@ const run = (now: string, over: Partial<EngineConfig> = {}, date?: string) => ru
 let phoneBase = 12010000000;
 async function campaignWith(n: number, opts: { limit?: number; start?: string; now?: string; priority?: number; customers?: boolean } = {}) {
   const now = at(opts.now ?? "2025-03-01T15:00:00Z");
-  const c = await createCampaign({ db: e.db, now, input: { name: `C${phoneBase}`, template_name: "promo", daily_send_limit: opts.limit ?? 250, priority: opts.priority ?? 5,
+  const c = await createCampaign({ db: e.db, now, input: { name: `C${phoneBase}`, template_name: "promo_hello", daily_send_limit: opts.limit ?? 250, priority: opts.priority ?? 5,
     template_components: [{ type: "body", parameters: [{ type: "text", variable: { field: "first_name", fallback: "there" } }] }] } });
   const base = phoneBase;
   phoneBase += 1000;
@@ -77,9 +77,9 @@ describe("a day of sending", () => {
       expect(s.claimId).toBeNull();
     }
     const msgs = await e.db.whatsappMessage.findMany({ where: { campaignId: c.id } });
-    expect(msgs.map((m) => [m.direction, m.status, m.templateName]).sort()).toEqual([["outbound", "queued", "promo"], ["outbound", "queued", "promo"]]);
+    expect(msgs.map((m) => [m.direction, m.status, m.templateName]).sort()).toEqual([["outbound", "queued", "promo_hello"], ["outbound", "queued", "promo_hello"]]);
     const body = e.graph.sends[0].body as { template: { name: string; components: Array<{ parameters: Array<{ text: string }> }> }; biz_opaque_callback_data: string };
-    expect(body.template.name).toBe("promo");
+    expect(body.template.name).toBe("promo_hello");
     expect(body.template.components[0].parameters[0].text).toBe("Customer");
     expect(sent.map((s) => s.id)).toContain(body.biz_opaque_callback_data);
     const day = await e.db.campaignSendSchedule.findFirstOrThrow({ where: { campaignId: c.id, sendDate: new Date("2025-03-01") } });

@@ -7,6 +7,7 @@ import { NextRequest } from "next/server";
 import { vi } from "vitest";
 import { createTestDb, type TestDb } from "../../support/db";
 import { startFakeGraphApi, type FakeGraphApi } from "../../support/fake-graph-api";
+import { TEST_TEMPLATES } from "../../support/test-templates";
 import { Prisma, type Db } from "@/lib/marketing/db";
 import { createCloudWhatsAppClient } from "@/lib/whatsapp/cloud-client";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
@@ -31,7 +32,7 @@ export type EngineTest = { t: TestDb; db: Db; graph: FakeGraphApi; stop: () => P
 
 export async function setupEngineTest(options: { poolMax?: number } = {}): Promise<EngineTest> {
   const t = await createTestDb({ poolMax: options.poolMax ?? 12 });
-  const graph = await startFakeGraphApi();
+  const graph = await startFakeGraphApi({ templates: TEST_TEMPLATES });
   process.env.DATABASE_URL = t.url;
   // the app's getDb() and getWhatsAppClient() (lib/server/whatsapp.ts) return these: this test database,
   // and the real Cloud API client pointed at the fake Graph API

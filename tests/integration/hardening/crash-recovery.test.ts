@@ -17,6 +17,7 @@ vi.mock("server-only", () => ({}));
 import { checkConsistency, cloudClient, seedCustomers } from "../engine/support";
 import { createTestDb, type TestDb } from "../../support/db";
 import { startFakeGraphApi, type FakeGraphApi } from "../../support/fake-graph-api";
+import { TEST_TEMPLATES } from "../../support/test-templates";
 import { migrateDatabase } from "../../support/global-setup";
 import { ensureDatabase, freePort, startEmbeddedPostgres, type RunningPostgres } from "../../../scripts/embedded-postgres";
 import { createDb } from "@/lib/db";
@@ -69,7 +70,7 @@ describe("a processor process killed between WhatsApp's acceptance and our write
   let child: ChildProcess | undefined;
   beforeAll(async () => {
     t = await createTestDb();
-    graph = await startFakeGraphApi();
+    graph = await startFakeGraphApi({ templates: TEST_TEMPLATES });
   });
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill("SIGKILL");
@@ -160,7 +161,7 @@ describe("the database restarted mid-run", () => {
     await ensureDatabase(pg.url("postgres"), "restart_test");
     migrateDatabase(pg.url("restart_test"));
     db = createDb(pg.url("restart_test"), { max: 6 });
-    graph = await startFakeGraphApi();
+    graph = await startFakeGraphApi({ templates: TEST_TEMPLATES });
   }, 180_000);
   afterAll(async () => {
     await db?.$disconnect().catch(() => {});

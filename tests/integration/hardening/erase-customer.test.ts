@@ -56,7 +56,7 @@ describe("erasing a customer", () => {
     const customer = await e.db.userProfile.findUniqueOrThrow({ where: { whatsappPhone: PHONE } });
     const components = [{ type: "body" as const, parameters: [{ type: "text" as const, variable: { field: "name" as const, fallback: "there" } }] }];
     // campaign 1: sent yesterday (and delivered, then the customer replied); campaign 2: still pending for them
-    const c1 = await createCampaign({ db: e.db, now, input: { name: "one", template_name: "promo", daily_send_limit: 10, template_components: components } as never });
+    const c1 = await createCampaign({ db: e.db, now, input: { name: "one", template_name: "promo_hello", daily_send_limit: 10, template_components: components } as never });
     const c2 = await createCampaign({ db: e.db, now, input: { name: "two", template_name: "promo", daily_send_limit: 1 } });
     for (const c of [c1, c2]) await addRecipients({ db: e.db, now, timezone: "UTC", campaignId: c.id, phoneNumbers: [PHONE, "15557770002", "15557770003"] });
     await activateCampaign({ db: e.db, now, timezone: "UTC", campaignId: c1.id, startDate: "2025-04-02" });

@@ -5,7 +5,8 @@
 import net from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCloudWhatsAppClient } from "@/lib/whatsapp/cloud-client";
-import { renderComponents, ZCampaignComponents } from "@/lib/whatsapp/components";
+import { ZCampaignComponents, type CustomerData, type TCampaignComponents } from "@/lib/whatsapp/components";
+import { renderForRecipient } from "@/lib/whatsapp/render-components";
 import { LISTED_ERROR_CODES } from "@/lib/whatsapp/errors";
 import { createWhatsAppClient } from "@/lib/whatsapp/create-client";
 import type { Db } from "@/lib/marketing/db";
@@ -19,7 +20,32 @@ beforeAll(async () => {
 afterAll(async () => {
   await graph.stop();
 });
-beforeEach(() => graph.reset());
+/** the approved templates these sends use (the fake refuses a send its library does not match) */
+const TEMPLATES = [
+  {
+    name: "spring_sale", language: "en_US", status: "APPROVED", category: "MARKETING",
+    components: [
+      { type: "HEADER", format: "IMAGE" },
+      { type: "BODY", text: "Hi {{1}}, {{2}} off everything over {{3}} until {{4}}." },
+      { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "Stop promotions" }, { type: "URL", text: "Shop", url: "https://shop.example.com/{{1}}" }, { type: "COPY_CODE", example: "SAVE30" }] },
+    ],
+  },
+  ...["video", "document", "location"].map((kind) => ({ name: `header_${kind}`, language: "en_GB", status: "APPROVED", category: "MARKETING", components: [{ type: "HEADER", format: kind.toUpperCase() }, { type: "BODY", text: "Hello" }] })),
+  { name: "header_text", language: "en_GB", status: "APPROVED", category: "MARKETING", components: [{ type: "HEADER", format: "TEXT", text: "News from {{1}}" }, { type: "BODY", text: "Hello" }] },
+  { name: "named", language: "en", status: "APPROVED", category: "MARKETING", parameter_format: "NAMED", components: [{ type: "BODY", text: "Hi {{first_name}}" }] },
+  { name: "hello_world", language: "en_US", status: "APPROVED", category: "UTILITY", components: [{ type: "BODY", text: "Hello World" }] },
+  ...["en", "es"].map((language) => ({ name: "t", language, status: "APPROVED", category: "MARKETING", components: [{ type: "BODY", text: "Hello" }] })),
+];
+beforeEach(() => {
+  graph.reset();
+  graph.setTemplates(TEMPLATES);
+});
+
+function render(components: TCampaignComponents, customer: CustomerData | null) {
+  const r = renderForRecipient(components, customer);
+  if (!r.ok) throw new Error(r.reason);
+  return r.components;
+}
 
 function client(overrides: Partial<Parameters<typeof createCloudWhatsAppClient>[0]> = {}) {
   return createCloudWhatsAppClient({
@@ -54,7 +80,7 @@ describe("sending a template", () => {
       to: "14155550123",
       templateName: "spring_sale",
       languageCode: "en_US",
-      components: renderComponents(components, { name: "Ana María López", attributes: { code: "ANA30" } }),
+      components: render(components, { name: "Ana María López", attributes: { code: "ANA30" } }),
       bizOpaqueCallbackData: "3f1c0a52-2d8e-4c1b-9d2e-1a2b3c4d5e6f",
     });
     expect(result).toEqual({ ok: true, wamid: graph.wamids[0], waId: "14155550123", messageStatus: null });
@@ -70,7 +96,7 @@ describe("sending a template", () => {
       type: "template",
       template: {
         name: "spring_sale",
-        language: { code: "en_US" },
+        language: { code: "en_US", policy: "deterministic" },
         components: [
           { type: "header", parameters: [{ type: "image", image: { link: "https://cdn.example.com/promo.jpg" } }] },
           {
@@ -98,7 +124,7 @@ describe("sending a template", () => {
     ["location", { type: "location", location: { latitude: 37.483307, longitude: 122.148981, name: "Pablo Morales", address: "1 Hacker Way" } }],
   ])("header %s", async (kind, param) => {
     const components = ZCampaignComponents.parse([{ type: "header", parameters: [param] }]);
-    await client().sendTemplate({ to: "447700900123", templateName: "t", languageCode: "en_GB", components: renderComponents(components, { city: "Leeds" }) });
+    await client().sendTemplate({ to: "447700900123", templateName: `header_${kind}`, languageCode: "en_GB", components: render(components, { city: "Leeds" }) });
     const body = graph.sends[0].body as { template: { components: unknown[] } };
     const expected = kind === "text" ? { type: "text", text: "Leeds" } : param;
     expect(body.template.components).toEqual([{ type: "header", parameters: [expected] }]);
@@ -108,16 +134,16 @@ describe("sending a template", () => {
     const components = ZCampaignComponents.parse([
       { type: "body", parameters: [{ type: "text", parameter_name: "first_name", variable: { field: "first_name", fallback: "there" } }] },
     ]);
-    await client().sendTemplate({ to: "15550001", templateName: "named", languageCode: "en", components: renderComponents(components, null) });
+    await client().sendTemplate({ to: "15550001", templateName: "named", languageCode: "en", components: render(components, null) });
     await client().sendTemplate({ to: "15550002", templateName: "hello_world", languageCode: "en_US", components: [] });
     expect((graph.sends[0].body as { template: unknown }).template).toEqual({
       name: "named",
-      language: { code: "en" },
+      language: { code: "en", policy: "deterministic" },
       components: [{ type: "body", parameters: [{ type: "text", parameter_name: "first_name", text: "there" }] }],
     });
     expect(graph.sends[1].body).toEqual({
       messaging_product: "whatsapp", recipient_type: "individual", to: "15550002", type: "template",
-      template: { name: "hello_world", language: { code: "en_US" } },
+      template: { name: "hello_world", language: { code: "en_US", policy: "deterministic" } },
     });
   });
 
