@@ -63,6 +63,16 @@ const ZLocationParam = z
   .strict();
 const ZPayloadParam = z.object({ type: z.literal("payload"), payload: z.string().min(1).max(1000) }).strict();
 const ZCouponParam = z.object({ type: z.literal("coupon_code"), coupon_code: z.string().min(1).max(15) }).strict();
+/** a FLOW button's optional send-time values: the token echoed back in the flow's reply, and the first screen's data */
+const ZFlowActionParam = z
+  .object({
+    type: z.literal("action"),
+    action: z
+      .object({ flow_token: z.string().min(1).max(1000).optional(), flow_action_data: z.record(z.string(), z.unknown()).optional() })
+      .strict()
+      .refine((a) => a.flow_token !== undefined || a.flow_action_data !== undefined, { message: "give flow_token and/or flow_action_data" }),
+  })
+  .strict();
 
 export const ZHeaderComponent = z
   .object({ type: z.literal("header"), parameters: z.array(z.union([ZTextParam, ZImageParam, ZVideoParam, ZDocumentParam, ZLocationParam])).max(1) })
@@ -75,11 +85,39 @@ export const ZButtonComponent = z
     type: z.literal("button"),
     sub_type: z.enum(["quick_reply", "url", "copy_code", "flow"]),
     index: z.union([z.number().int().min(0).max(9), z.string().regex(/^[0-9]$/)]),
-    parameters: z.array(z.union([ZTextParam, ZPayloadParam, ZCouponParam])).max(1),
+    parameters: z.array(z.union([ZTextParam, ZPayloadParam, ZCouponParam, ZFlowActionParam])).max(1),
   })
   .strict();
 
-export const ZCampaignComponent = z.discriminatedUnion("type", [ZHeaderComponent, ZBodyComponent, ZButtonComponent]);
+/** A limited-time offer's countdown: when the offer code expires (Unix epoch milliseconds). */
+export const ZLimitedTimeOfferComponent = z
+  .object({
+    type: z.literal("limited_time_offer"),
+    parameters: z
+      .array(z.object({ type: z.literal("limited_time_offer"), limited_time_offer: z.object({ expiration_time_ms: z.number().int().positive() }).strict() }).strict())
+      .length(1),
+  })
+  .strict();
+
+/** A media card carousel: 2–10 cards, each with its media header, body values and button values. */
+export const ZCarouselComponent = z
+  .object({
+    type: z.literal("carousel"),
+    cards: z
+      .array(
+        z
+          .object({
+            card_index: z.number().int().min(0).max(9),
+            components: z.array(z.discriminatedUnion("type", [ZHeaderComponent, ZBodyComponent, ZButtonComponent])).max(4),
+          })
+          .strict(),
+      )
+      .min(2)
+      .max(10),
+  })
+  .strict();
+
+export const ZCampaignComponent = z.discriminatedUnion("type", [ZHeaderComponent, ZBodyComponent, ZButtonComponent, ZLimitedTimeOfferComponent, ZCarouselComponent]);
 export const ZCampaignComponents = z.array(ZCampaignComponent).max(20);
 export type TCampaignComponent = z.infer<typeof ZCampaignComponent>;
 export type TCampaignComponents = z.infer<typeof ZCampaignComponents>;
@@ -111,7 +149,11 @@ export function resolveVariable(variable: TVariable, customer: CustomerData | nu
 
 /** The campaign's components with every variable filled for one customer, in Meta's format. */
 export function renderComponents(components: TCampaignComponents, customer: CustomerData | null | undefined): MetaTemplateComponent[] {
-  return components.map((component) => {
+  return components.map((component): MetaTemplateComponent => {
+    if (component.type === "carousel") {
+      return { type: "carousel", cards: component.cards.map((card) => ({ card_index: card.card_index, components: renderComponents(card.components, customer) })) };
+    }
+    if (component.type === "limited_time_offer") return { type: "limited_time_offer", parameters: component.parameters };
     const parameters = component.parameters.map((p) => {
       if (p.type !== "text") return p as Record<string, unknown>;
       const text = p.variable ? resolveVariable(p.variable, customer) : (p.text ?? "");
@@ -126,5 +168,7 @@ export function renderComponents(components: TCampaignComponents, customer: Cust
 
 /** True when rendering depends on the customer (then the processor loads customer data per batch). */
 export function usesVariables(components: TCampaignComponents): boolean {
-  return components.some((c) => c.parameters.some((p) => p.type === "text" && p.variable !== undefined));
+  return components.some((c) =>
+    c.type === "carousel" ? usesVariables(c.cards.flatMap((card) => card.components)) : c.parameters.some((p) => p.type === "text" && p.variable !== undefined),
+  );
 }
