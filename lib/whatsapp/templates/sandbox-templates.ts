@@ -222,12 +222,20 @@ export function sandboxTemplates(): TMetaTemplate[] {
   return SANDBOX_TEMPLATES.map((t) => ZMetaTemplate.parse(t));
 }
 
-/** The sandbox's TemplatesApi: answers from SANDBOX_TEMPLATES, never fails. */
-export function createSandboxTemplatesApi(): TemplatesApi {
+/**
+ * The sandbox's TemplatesApi: answers from SANDBOX_TEMPLATES and the templates submitted to the sandbox
+ * (`submitted`, read by the caller), never fails.
+ */
+export function createSandboxTemplatesApi(submitted: () => Promise<TMetaTemplate[]> = async () => []): TemplatesApi {
+  const all = async () => {
+    const own = sandboxTemplates();
+    const extra = (await submitted()).filter((t) => !own.some((o) => o.name === t.name && o.language === t.language));
+    return [...own, ...extra];
+  };
   return {
     mode: "sandbox",
-    list: async () => sandboxTemplates(),
-    lookup: async (name) => sandboxTemplates().filter((t) => t.name === name),
+    list: all,
+    lookup: async (name) => (await all()).filter((t) => t.name === name),
   };
 }
 
