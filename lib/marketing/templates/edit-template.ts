@@ -12,7 +12,7 @@ import type { TemplateSubmissionApi } from "@/lib/whatsapp/templates/template-su
 import { audit } from "../audit";
 import { Prisma, type Db } from "../db";
 import { AppError, issuesToDetails } from "../errors";
-import { submissionError } from "./submit-template";
+import { submissionError, submittedStatusAt } from "./submit-template";
 import { createRequestOf, ZTemplateDraft } from "./template-draft";
 import { templateJson } from "./template-json";
 
@@ -75,7 +75,7 @@ export async function editTemplate({ db, now, api, templateId, input, actor }: {
       }
       const updated = await tx.whatsappTemplate.update({
         where: { id: templateId },
-        data: { components: request.components as object[], category: draft.category, status: "PENDING", reason: null, parameterFormat: "POSITIONAL", statusEventAt: now, updatedAt: now },
+        data: { components: request.components as object[], category: draft.category, status: "PENDING", reason: null, parameterFormat: "POSITIONAL", statusEventAt: submittedStatusAt(now), updatedAt: now },
       });
       await tx.templateSubmission.create({ data: { templateId, kind: "edit", previousStatus: t.status, request: editRequest as object, submittedBy: actor, submittedAt: now } });
       await audit(tx, { actor, action: "template.edit", entityType: "template", entityId: templateId, details: { name: t.name, language: t.language, previous_status: t.status }, now });

@@ -12,6 +12,15 @@ import { AppError, issuesToDetails } from "../errors";
 import { createRequestOf, ZTemplateDraft } from "./template-draft";
 import { templateJson } from "./template-json";
 
+/**
+ * The status time a submission leaves: just before the second it was submitted in. Meta dates its
+ * webhooks in whole seconds, so a review decided within that second still applies, while an older event
+ * (a late decision about the version before) does not.
+ */
+export function submittedStatusAt(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / 1000) * 1000 - 1);
+}
+
 /** Meta's refusal of a submission (its form checks) is the marketer's to fix; anything else is Meta being unavailable. */
 export function submissionError(error: unknown): unknown {
   if (!(error instanceof TemplatesApiError)) return error;
@@ -42,7 +51,7 @@ export async function submitTemplate({ db, now, api, input, actor }: {
   const row = await db.$transaction(async (tx) => {
     const data = {
       metaId: created.id, category: created.category, status: created.status, parameterFormat: "POSITIONAL", components: request.components as object[],
-      reason: null, deleted: false, qualityScore: null, statusEventAt: now, updatedAt: now,
+      reason: null, deleted: false, qualityScore: null, statusEventAt: submittedStatusAt(now), updatedAt: now,
     };
     const t = await tx.whatsappTemplate.upsert({
       where: { name_language: { name: draft.name, language: draft.language } },
