@@ -14,6 +14,14 @@ export const VARIABLE_FIELDS = [
 
 const fieldId = (prefix: string, slot: ParameterSlot, part: string) => `${prefix}-${slot.key.replace(/\W/g, "-")}-${part}`;
 
+/** An ISO time as a datetime-local input's value (the browser's time zone). */
+function toLocalInput(iso: string | undefined): string {
+  const d = iso ? new Date(iso) : null;
+  if (!d || Number.isNaN(d.getTime())) return "";
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 /** One field per value the template needs, generated from its requirements. */
 export function TemplateParameterFields({ requirements, values, onChange, errors, idPrefix = "tpl" }: {
   /** prefixes the fields' ids (several templates on one page) */
@@ -80,6 +88,21 @@ export function TemplateParameterFields({ requirements, values, onChange, errors
                 </Field>
               ))}
             </fieldset>
+          );
+        }
+        if (slot.kind === "expiration") {
+          return (
+            <Field key={slot.key} label={slot.label} htmlFor={fieldId(idPrefix, slot, "text")} errors={err} hint="The offer code's countdown ends then (your time zone)">
+              <Input id={fieldId(idPrefix, slot, "text")} type="datetime-local" value={toLocalInput(v.text)} invalid={!!err?.length}
+                onChange={(e) => set(slot.key, { text: e.target.value ? new Date(e.target.value).toISOString() : "" })} />
+            </Field>
+          );
+        }
+        if (slot.kind === "flow") {
+          return (
+            <Field key={slot.key} label={slot.label} htmlFor={fieldId(idPrefix, slot, "text")} optional errors={err} hint="Sent back with the customer's answers to the flow">
+              <Input id={fieldId(idPrefix, slot, "text")} value={v.text ?? ""} maxLength={1000} onChange={(e) => set(slot.key, { text: e.target.value })} />
+            </Field>
           );
         }
         const label = slot.kind === "payload" ? `${slot.label} (sent back when tapped)` : slot.label;

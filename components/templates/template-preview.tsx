@@ -1,7 +1,7 @@
 "use client";
 
 import { useMemo } from "react";
-import { renderTemplatePreview } from "@/lib/marketing/templates/preview";
+import { renderTemplatePreview, type TemplatePreview as TemplatePreviewData } from "@/lib/marketing/templates/preview";
 import type { TemplateRequirements } from "@/lib/marketing/templates/requirements";
 import type { SampleCustomer } from "./types";
 
@@ -41,7 +41,66 @@ function Rich({ text }: { text: string }) {
   );
 }
 
-/** The message as a WhatsApp chat bubble: header media or text, body with the variables filled, footer, buttons. */
+/** Header media or text, body, footer and buttons of one bubble (the message, or one carousel card). */
+function BubbleParts({ preview, testId }: { preview: TemplatePreviewData; testId: string }) {
+  const h = preview.header;
+  return (
+    <>
+      {h?.kind === "image" ? (
+        h.link ? (
+          // eslint-disable-next-line @next/next/no-img-element
+          <img src={h.link} alt="Header image" className="mb-1 max-h-48 w-full rounded-md object-cover" data-testid={`${testId}-header-image`} />
+        ) : (
+          <div className="mb-1 flex h-32 items-center justify-center rounded-md bg-slate-200 text-xs text-slate-500">Image: add a link</div>
+        )
+      ) : null}
+      {h?.kind === "video" ? (
+        <div className="mb-1 flex h-32 items-center justify-center rounded-md bg-slate-800 text-xs text-white">▶ Video{h.link ? `: ${h.link.split("/").pop()}` : ": add a link"}</div>
+      ) : null}
+      {h?.kind === "document" ? (
+        <div className="mb-1 flex items-center gap-2 rounded-md bg-slate-100 px-3 py-3 text-xs text-slate-700">📄 {h.filename || (h.link ? h.link.split("/").pop() : "Document: add a link")}</div>
+      ) : null}
+      {h?.kind === "location" ? (
+        <div className="mb-1 rounded-md bg-emerald-50 px-3 py-3 text-xs text-emerald-900">
+          📍 {h.name ?? "Location"}
+          {h.address ? <span className="block text-emerald-700">{h.address}</span> : null}
+          {h.latitude !== undefined && h.longitude !== undefined ? <span className="block text-emerald-700">{h.latitude}, {h.longitude}</span> : null}
+        </div>
+      ) : null}
+      {preview.offer ? (
+        <div className="mx-1 mb-1 rounded-md bg-sky-50 px-3 py-2 text-xs text-sky-900" data-testid={`${testId}-offer`}>
+          <span className="block font-semibold">🎁 {preview.offer.text || "Limited-time offer"}</span>
+          {preview.offer.expiresAt ? `Ends ${new Date(preview.offer.expiresAt).toLocaleString()}` : <mark className="rounded bg-amber-100 px-0.5 text-amber-900">Ends: add a date</mark>}
+        </div>
+      ) : null}
+      <div className="px-2 pb-1 pt-1">
+        {h?.kind === "text" ? (
+          <p className="mb-1 font-semibold" data-testid={`${testId}-header-text`}>
+            <Rich text={h.text} />
+          </p>
+        ) : null}
+        {preview.body ? (
+          <p className="whitespace-pre-wrap" data-testid={`${testId}-body`}>
+            <Rich text={preview.body} />
+          </p>
+        ) : null}
+        {preview.footer ? <p className="mt-1 text-xs text-slate-500" data-testid={`${testId}-footer`}>{preview.footer}</p> : null}
+      </div>
+      {preview.buttons.length > 0 ? (
+        <div className="divide-y divide-slate-100 border-t border-slate-100">
+          {preview.buttons.map((b, i) => (
+            <div key={i} className="flex items-center justify-center gap-1.5 py-2 text-sm font-medium text-sky-600" title={b.url ?? b.phoneNumber}>
+              <span aria-hidden="true">{b.type === "URL" ? "↗" : b.type === "PHONE_NUMBER" ? "✆" : b.type === "COPY_CODE" ? "⧉" : b.type === "FLOW" ? "☰" : "↩"}</span>
+              {b.text}
+            </div>
+          ))}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+/** The message as a WhatsApp chat bubble; a carousel's cards scroll sideways below it. */
 export function TemplatePreview({ requirements, components, customer, className }: {
   requirements: TemplateRequirements;
   components: unknown;
@@ -49,59 +108,23 @@ export function TemplatePreview({ requirements, components, customer, className 
   className?: string;
 }) {
   const preview = useMemo(() => renderTemplatePreview(requirements, components, customer ?? null), [requirements, components, customer]);
-  const h = preview.header;
+  const urls = [...preview.buttons, ...preview.cards.flatMap((c) => c.buttons)].filter((b) => b.url).map((b) => b.url);
   return (
     <div className={`rounded-xl bg-[#efeae2] p-4 ${className ?? ""}`} data-testid="template-preview">
       <div className="max-w-sm rounded-lg rounded-tl-none bg-white p-1 text-[14px] leading-snug text-slate-900 shadow-sm">
-        {h?.kind === "image" ? (
-          h.link ? (
-            // eslint-disable-next-line @next/next/no-img-element
-            <img src={h.link} alt="Header image" className="mb-1 max-h-48 w-full rounded-md object-cover" data-testid="preview-header-image" />
-          ) : (
-            <div className="mb-1 flex h-32 items-center justify-center rounded-md bg-slate-200 text-xs text-slate-500">Image: add a link</div>
-          )
-        ) : null}
-        {h?.kind === "video" ? (
-          <div className="mb-1 flex h-32 items-center justify-center rounded-md bg-slate-800 text-xs text-white">▶ Video{h.link ? `: ${h.link.split("/").pop()}` : ": add a link"}</div>
-        ) : null}
-        {h?.kind === "document" ? (
-          <div className="mb-1 flex items-center gap-2 rounded-md bg-slate-100 px-3 py-3 text-xs text-slate-700">📄 {h.filename || (h.link ? h.link.split("/").pop() : "Document: add a link")}</div>
-        ) : null}
-        {h?.kind === "location" ? (
-          <div className="mb-1 rounded-md bg-emerald-50 px-3 py-3 text-xs text-emerald-900">
-            📍 {h.name ?? "Location"}
-            {h.address ? <span className="block text-emerald-700">{h.address}</span> : null}
-            {h.latitude !== undefined && h.longitude !== undefined ? <span className="block text-emerald-700">{h.latitude}, {h.longitude}</span> : null}
-          </div>
-        ) : null}
-        <div className="px-2 pb-1 pt-1">
-          {h?.kind === "text" ? (
-            <p className="mb-1 font-semibold" data-testid="preview-header-text">
-              <Rich text={h.text} />
-            </p>
-          ) : null}
-          <p className="whitespace-pre-wrap" data-testid="preview-body">
-            <Rich text={preview.body} />
-          </p>
-          {preview.footer ? <p className="mt-1 text-xs text-slate-500" data-testid="preview-footer">{preview.footer}</p> : null}
-          <p className="mt-0.5 text-right text-[11px] text-slate-500">10:24</p>
-        </div>
-        {preview.buttons.length > 0 ? (
-          <div className="divide-y divide-slate-100 border-t border-slate-100">
-            {preview.buttons.map((b, i) => (
-              <div key={i} className="flex items-center justify-center gap-1.5 py-2 text-sm font-medium text-sky-600" title={b.url ?? b.phoneNumber}>
-                <span aria-hidden="true">{b.type === "URL" ? "↗" : b.type === "PHONE_NUMBER" ? "✆" : b.type === "COPY_CODE" ? "⧉" : "↩"}</span>
-                {b.text}
-              </div>
-            ))}
-          </div>
-        ) : null}
+        <BubbleParts preview={preview} testId="preview" />
+        <p className="mt-0.5 px-2 pb-1 text-right text-[11px] text-slate-500">10:24</p>
       </div>
-      {preview.buttons.some((b) => b.url) ? (
-        <p className="mt-2 truncate text-[11px] text-slate-500">
-          {preview.buttons.filter((b) => b.url).map((b) => b.url).join(" · ")}
-        </p>
+      {preview.cards.length > 0 ? (
+        <div className="mt-2 flex snap-x gap-2 overflow-x-auto pb-1" data-testid="preview-carousel">
+          {preview.cards.map((card, i) => (
+            <div key={i} className="w-56 shrink-0 snap-start rounded-lg bg-white p-1 text-[13px] leading-snug text-slate-900 shadow-sm" data-testid={`preview-card-${i}`}>
+              <BubbleParts preview={card} testId={`preview-card-${i}`} />
+            </div>
+          ))}
+        </div>
       ) : null}
+      {urls.length > 0 ? <p className="mt-2 truncate text-[11px] text-slate-500">{urls.join(" · ")}</p> : null}
     </div>
   );
 }

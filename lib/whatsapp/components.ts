@@ -77,6 +77,16 @@ const ZLocationParam = z
   .strict();
 const ZPayloadParam = z.object({ type: z.literal("payload"), payload: z.string().min(1).max(1000) }).strict();
 const ZCouponParam = z.object({ type: z.literal("coupon_code"), coupon_code: z.string().min(1).max(15) }).strict();
+/** a FLOW button's optional send-time values: the token echoed back in the flow's reply, and the first screen's data */
+const ZFlowActionParam = z
+  .object({
+    type: z.literal("action"),
+    action: z
+      .object({ flow_token: z.string().min(1).max(1000).optional(), flow_action_data: z.record(z.string(), z.unknown()).optional() })
+      .strict()
+      .refine((a) => a.flow_token !== undefined || a.flow_action_data !== undefined, { message: "give flow_token and/or flow_action_data" }),
+  })
+  .strict();
 
 export const ZHeaderComponent = z
   .object({ type: z.literal("header"), parameters: z.array(z.union([ZTextParam, ZImageParam, ZVideoParam, ZDocumentParam, ZLocationParam])).max(1) })
@@ -89,11 +99,39 @@ export const ZButtonComponent = z
     type: z.literal("button"),
     sub_type: z.enum(["quick_reply", "url", "copy_code", "flow"]),
     index: z.union([z.number().int().min(0).max(9), z.string().regex(/^[0-9]$/)]),
-    parameters: z.array(z.union([ZTextParam, ZTrackedLinkParam, ZPayloadParam, ZCouponParam])).max(1),
+    parameters: z.array(z.union([ZTextParam, ZTrackedLinkParam, ZPayloadParam, ZCouponParam, ZFlowActionParam])).max(1),
   })
   .strict();
 
-export const ZCampaignComponent = z.discriminatedUnion("type", [ZHeaderComponent, ZBodyComponent, ZButtonComponent]);
+/** A limited-time offer's countdown: when the offer code expires (Unix epoch milliseconds). */
+export const ZLimitedTimeOfferComponent = z
+  .object({
+    type: z.literal("limited_time_offer"),
+    parameters: z
+      .array(z.object({ type: z.literal("limited_time_offer"), limited_time_offer: z.object({ expiration_time_ms: z.number().int().positive() }).strict() }).strict())
+      .length(1),
+  })
+  .strict();
+
+/** A media card carousel: 2–10 cards, each with its media header, body values and button values. */
+export const ZCarouselComponent = z
+  .object({
+    type: z.literal("carousel"),
+    cards: z
+      .array(
+        z
+          .object({
+            card_index: z.number().int().min(0).max(9),
+            components: z.array(z.discriminatedUnion("type", [ZHeaderComponent, ZBodyComponent, ZButtonComponent])).max(4),
+          })
+          .strict(),
+      )
+      .min(2)
+      .max(10),
+  })
+  .strict();
+
+export const ZCampaignComponent = z.discriminatedUnion("type", [ZHeaderComponent, ZBodyComponent, ZButtonComponent, ZLimitedTimeOfferComponent, ZCarouselComponent]);
 export const ZCampaignComponents = z.array(ZCampaignComponent).max(20);
 export type TCampaignComponent = z.infer<typeof ZCampaignComponent>;
 export type TCampaignComponents = z.infer<typeof ZCampaignComponents>;
@@ -125,7 +163,10 @@ export function resolveVariable(variable: TVariable, customer: CustomerData | nu
 
 /** Where a tracked URL button sends a click, or null when the components have no tracked link. */
 export function trackedLinkOf(components: TCampaignComponents): string | null {
-  for (const c of components) for (const p of c.parameters) if (p.type === "text" && "tracked_link" in p) return p.tracked_link;
+  for (const c of components) {
+    if (!("parameters" in c)) continue;
+    for (const p of c.parameters) if (p.type === "text" && "tracked_link" in p) return p.tracked_link;
+  }
   return null;
 }
 
@@ -134,5 +175,7 @@ export const UNTRACKED_SUFFIX = "test";
 
 /** True when rendering depends on the customer (then the processor loads customer data per batch). */
 export function usesVariables(components: TCampaignComponents): boolean {
-  return components.some((c) => c.parameters.some((p) => p.type === "text" && "variable" in p && p.variable !== undefined));
+  return components.some((c) =>
+    c.type === "carousel" ? usesVariables(c.cards.flatMap((card) => card.components)) : c.parameters.some((p) => p.type === "text" && "variable" in p && p.variable !== undefined),
+  );
 }

@@ -10,6 +10,8 @@
  *    `filename` for documents (captions are not part of a template message); a header given by `link`
  *    is sent by id when the caller has uploaded it (`mediaIds`, keyed by link);
  *  - components never carry an empty `parameters` array (they are left out);
+ *  - a carousel's cards are rendered each like a template (card_index kept); a limited-time offer's
+ *    expiration is passed as given;
  *  - a tracked link's button carries the recipient's click token as its URL suffix (`clickToken`; a test
  *    send, which has none, carries UNTRACKED_SUFFIX).
  */
@@ -55,6 +57,24 @@ export function renderForRecipient(
   let fromCustomerData = false;
   const out: MetaTemplateComponent[] = [];
   for (const component of components) {
+    if (component.type === "carousel") {
+      // each card is rendered like a small template; a missing value names its card
+      const cards: Array<{ card_index: number; components: MetaTemplateComponent[] }> = [];
+      for (const card of component.cards) {
+        const r = renderForRecipient(card.components, customer, options);
+        if (!r.ok) missing.push(...r.missing.map((m) => ({ ...m, component: `card ${card.card_index} ${m.component}` })));
+        else {
+          cards.push({ card_index: card.card_index, components: r.components });
+          fromCustomerData ||= r.fromCustomerData;
+        }
+      }
+      out.push({ type: "carousel", cards });
+      continue;
+    }
+    if (component.type === "limited_time_offer") {
+      out.push({ type: "limited_time_offer", parameters: component.parameters as Array<Record<string, unknown>> });
+      continue;
+    }
     const parameters: Array<Record<string, unknown>> = [];
     component.parameters.forEach((p, i) => {
       if (p.type === "image" || p.type === "video" || p.type === "document") {

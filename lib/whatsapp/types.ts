@@ -6,10 +6,12 @@ import type { PhoneNumberHealth } from "./phone-number";
 
 /** A template component exactly as Meta's /messages endpoint takes it (after per-recipient rendering). */
 export type MetaTemplateComponent = {
-  type: "header" | "body" | "button" | "footer";
+  type: "header" | "body" | "button" | "footer" | "carousel" | "limited_time_offer";
   sub_type?: string;
   index?: string | number;
   parameters?: Array<Record<string, unknown>>;
+  /** carousel: one entry per card, each with its own header, body and button components */
+  cards?: Array<{ card_index: number; components: MetaTemplateComponent[] }>;
 };
 
 export type OutboundTemplateMessage = {

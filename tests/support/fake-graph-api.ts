@@ -13,7 +13,8 @@
  * POST /{version}/{phone_number_id}/media (an upload: answers a media id the sends may then use),
  * GET /{version}/{waba_id}/message_templates (the template library, paged with limit/after),
  * POST /{version}/{waba_id}/message_templates (a new template, PENDING in the library) and
- * GET /{version}/{phone_number_id}?fields=… (the number's messaging limit and quality; graph.setPhoneNumber).
+ * GET /{version}/{phone_number_id}?fields=… (the number's messaging limit and quality; graph.setPhoneNumber),
+ * POST /{version}/{template_id} (a template edit: PENDING again; see "Template management" below).
  * Errors carry Meta's HTTP status for their code (401 for 190, 429 for rate limits, …) unless a rule says.
  * Anything else can be served with `graph.route(...)`.
  */
@@ -193,6 +194,8 @@ export async function startFakeGraphApi(options: { latencyMs?: number; templates
           } else if ("product_policy" in (body as object) || "message_activity_sharing" in (body as object)) {
             return send(400, metaError({ code: 100, title: "Invalid parameter", details: "product_policy and message_activity_sharing belong to /marketing_messages" }));
           }
+          const rich = richComponentsError(b, templates);
+          if (rich) return send(rich.httpStatus ?? 400, metaError(rich));
           counter++;
           const wamid = `wamid.FAKE${Buffer.from(`${Date.now()}:${counter}`).toString("base64url")}`;
           wamids.push(wamid);
@@ -257,6 +260,11 @@ export async function startFakeGraphApi(options: { latencyMs?: number; templates
           out.id = id;
           return send(200, out);
         }
+        const managed = templateManagement(recorded, templates);
+        if (managed) {
+          templates = managed.templates;
+          return send(managed.status, managed.body);
+        }
         return send(404, metaError({ code: 100, title: "Unsupported request", httpStatus: 404 }));
       };
       const delay = rule?.latencyMs ?? latency;
@@ -311,4 +319,118 @@ export async function startFakeGraphApi(options: { latencyMs?: number; templates
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Template management and rich components (carousel, limited-time offer, flow), as Meta answers them.
+// ---------------------------------------------------------------------------------------------------
+
+type Loose = Record<string, unknown>;
+const isLoose = (v: unknown): v is Loose => typeof v === "object" && v !== null && !Array.isArray(v);
+const upper = (v: unknown) => (typeof v === "string" ? v.toUpperCase() : "");
+const VARIABLE_RE = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
+const distinctVariables = (text: unknown) => [...new Set([...(typeof text === "string" ? text.matchAll(VARIABLE_RE) : [])].map((m) => m[1]))];
+
+function userError(title: string, message: string, subcode?: number) {
+  return {
+    status: 400,
+    body: { error: { message: "Invalid parameter", type: "OAuthException", code: 100, ...(subcode ? { error_subcode: subcode } : {}), is_transient: false, error_user_title: title, error_user_msg: message, fbtrace_id: "AbCdEfGhIjK" } },
+  };
+}
+
+/** Meta's form checks of a template's components at creation or edit (not its content review). */
+function templateComponentsError(components: unknown) {
+  if (!Array.isArray(components) || !components.every(isLoose)) return userError("Invalid components", "components must be a list of objects");
+  const body = components.find((c) => upper(c.type) === "BODY");
+  if (!body || typeof body.text !== "string" || body.text.trim() === "") return userError("Missing body", "A template needs a BODY component with text.");
+  const vars = distinctVariables(body.text);
+  const examples = isLoose(body.example) && Array.isArray(body.example.body_text) && Array.isArray(body.example.body_text[0]) ? (body.example.body_text[0] as unknown[]) : [];
+  if (vars.length > 0 && (examples.length !== vars.length || examples.some((x) => typeof x !== "string" || x.trim() === ""))) {
+    return userError("Missing sample values", `The body has ${vars.length} variable(s): give one sample value for each in example.body_text.`, 2388043);
+  }
+  const header = components.find((c) => upper(c.type) === "HEADER");
+  if (header && distinctVariables(header.text).length > 0 && !(isLoose(header.example) && Array.isArray(header.example.header_text) && header.example.header_text.length === 1)) {
+    return userError("Missing sample values", "The header has a variable: give its sample value in example.header_text.", 2388043);
+  }
+  return null;
+}
+
+let createdTemplates = 0;
+
+/**
+ * POST /{version}/{waba_id}/message_templates { name, language, category, components } → { id, status, category }
+ * (the template joins the served library as PENDING; a name and language it holds already is refused);
+ * POST /{version}/{template_id} { components[, category] } → { success: true } (APPROVED, REJECTED or
+ * PAUSED templates only; an approved one keeps its category; the template is PENDING again).
+ */
+function templateManagement(req: RecordedRequest, templates: FakeTemplate[]): { status: number; body: unknown; templates: FakeTemplate[] } | undefined {
+  if (req.method !== "POST") return undefined;
+  // the served list is replaced, never changed in place (tests pass shared constants to setTemplates)
+  const answer = (r: { status: number; body: unknown }, list = templates) => ({ ...r, templates: list });
+  const b = isLoose(req.body) ? req.body : {};
+  const create = /^\/(v\d+\.\d+)\/([^/]+)\/message_templates$/.exec(req.path);
+  if (create) {
+    if (typeof b.name !== "string" || !/^[a-z0-9_]{1,512}$/.test(b.name)) return answer(userError("Invalid name", "Template names contain only lowercase letters, digits and underscores."));
+    if (typeof b.language !== "string" || b.language === "") return answer(userError("Missing language", "language is required."));
+    const category = upper(b.category);
+    if (!["MARKETING", "UTILITY", "AUTHENTICATION"].includes(category)) return answer(userError("Invalid category", "category must be MARKETING, UTILITY or AUTHENTICATION."));
+    const invalid = templateComponentsError(b.components);
+    if (invalid) return answer(invalid);
+    if (templates.some((t) => t.name === b.name && t.language === b.language)) {
+      return answer(userError("Content in this language already exists", `There is already ${b.language} content for this template. You can create a new template and try again.`, 2388024));
+    }
+    createdTemplates++;
+    const id = String(1_700_000_000_000_000 + createdTemplates * 7919);
+    const added: FakeTemplate = { id, name: b.name, language: b.language, status: "PENDING", category, parameter_format: upper(b.parameter_format) || "POSITIONAL", components: b.components as unknown[] };
+    return answer({ status: 200, body: { id, status: "PENDING", category } }, [...templates, added]);
+  }
+  const edit = /^\/(v\d+\.\d+)\/(\d+)$/.exec(req.path);
+  const t = edit ? templates.find((x) => String(x.id) === edit[2]) : undefined;
+  if (!edit || !t) return undefined;
+  if (!["APPROVED", "REJECTED", "PAUSED"].includes(upper(t.status))) return answer(userError("Template can't be edited", `Only approved, rejected or paused templates can be edited; this one is ${String(t.status)}.`));
+  if (b.category !== undefined && upper(t.status) === "APPROVED" && upper(b.category) !== upper(t.category)) return answer(userError("Category can't be edited", "The category of an approved template cannot be edited."));
+  const invalid = templateComponentsError(b.components);
+  if (invalid) return answer(invalid);
+  const edited: FakeTemplate = { ...t, components: b.components as unknown[], status: "PENDING", ...(b.category !== undefined ? { category: upper(b.category) } : {}) };
+  return answer({ status: 200, body: { success: true } }, templates.map((x) => (x === t ? edited : x)));
+}
+
+/**
+ * A send of a template the fake serves (setTemplates) that has a carousel, a limited-time offer with an
+ * expiration or flow buttons: the carousel component with exactly one card per template card (card_index
+ * 0…n-1), the offer's expiration_time_ms, a flow button's action parameter. Other templates pass.
+ */
+function richComponentsError(body: Loose, templates: FakeTemplate[]): FakeError | null {
+  const tpl = isLoose(body.template) ? body.template : {};
+  const language = isLoose(tpl.language) ? tpl.language.code : undefined;
+  const t = templates.find((x) => x.name === tpl.name && x.language === language);
+  if (!t || !Array.isArray(t.components)) return null;
+  const defined = (t.components as unknown[]).filter(isLoose);
+  const sent = (Array.isArray(tpl.components) ? tpl.components : []).filter(isLoose);
+  const carousel = defined.find((c) => upper(c.type) === "CAROUSEL");
+  const sentCarousel = sent.find((c) => c.type === "carousel");
+  if (carousel) {
+    const n = Array.isArray(carousel.cards) ? carousel.cards.length : 0;
+    if (!sentCarousel || !Array.isArray(sentCarousel.cards)) return { code: 131008, title: "Required parameter is missing", details: "carousel: the template has cards" };
+    const indexes = sentCarousel.cards.filter(isLoose).map((c) => c.card_index);
+    if (indexes.length !== n) return { code: 132000, title: "Number of parameters does not match the expected number of params", details: `carousel: expected ${n} cards, received ${indexes.length}` };
+    if ([...indexes].sort((x, y) => Number(x) - Number(y)).join() !== Array.from({ length: n }, (_, i) => i).join()) return { code: 131009, title: "Parameter value is not valid", details: "carousel: card_index must be 0…n-1, each once" };
+  } else if (sentCarousel) return { code: 132000, title: "Number of parameters does not match the expected number of params", details: "carousel: the template has no carousel" };
+  const lto = defined.find((c) => upper(c.type) === "LIMITED_TIME_OFFER");
+  const expires = isLoose(lto?.limited_time_offer) && lto.limited_time_offer.has_expiration === true;
+  const sentLto = sent.find((c) => c.type === "limited_time_offer");
+  if (expires) {
+    const p = sentLto && Array.isArray(sentLto.parameters) ? sentLto.parameters[0] : undefined;
+    const ms = isLoose(p) && isLoose(p.limited_time_offer) ? p.limited_time_offer.expiration_time_ms : undefined;
+    if (!sentLto) return { code: 131008, title: "Required parameter is missing", details: "limited_time_offer: expiration_time_ms is required" };
+    if (!isLoose(p) || p.type !== "limited_time_offer" || typeof ms !== "number" || !Number.isInteger(ms) || ms <= 0) return { code: 131009, title: "Parameter value is not valid", details: "limited_time_offer.expiration_time_ms" };
+  } else if (sentLto) return { code: 132000, title: "Number of parameters does not match the expected number of params", details: "limited_time_offer: the template's offer has no expiration" };
+  const buttons = defined.filter((c) => upper(c.type) === "BUTTONS").flatMap((c) => (Array.isArray(c.buttons) ? c.buttons.filter(isLoose) : []));
+  for (const c of sent.filter((x) => x.type === "button" && x.sub_type === "flow")) {
+    const button = buttons[Number(c.index)];
+    if (!button || upper(button.type) !== "FLOW") return { code: 131009, title: "Parameter value is not valid", details: `button ${String(c.index)} is not a flow button` };
+    const p = Array.isArray(c.parameters) ? c.parameters[0] : undefined;
+    if (p !== undefined && (!isLoose(p) || p.type !== "action" || !isLoose(p.action))) return { code: 131009, title: "Parameter value is not valid", details: "a flow button takes an action parameter" };
+  }
+  return null;
 }

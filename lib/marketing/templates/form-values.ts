@@ -45,7 +45,20 @@ function param(req: TemplateRequirements, slot: ParameterSlot, v: SlotValue | un
       return value.text ? { type: "payload", payload: value.text } : null;
     case "coupon_code":
       return { type: "coupon_code", coupon_code: (value.text ?? "").trim() };
+    case "expiration": {
+      // an ISO 8601 time (the form converts its local date and time); unreadable stays NaN and fails validation
+      const ms = Date.parse(value.text ?? "");
+      return { type: "limited_time_offer", limited_time_offer: { expiration_time_ms: Number.isNaN(ms) ? 0 : ms } };
+    }
+    case "flow":
+      return value.text?.trim() ? { type: "action", action: { flow_token: value.text.trim() } } : null;
   }
+}
+
+/** The values of carousel card i, keyed as the card's own slots ("header", "body.1", …). */
+function cardValues(values: SlotValues, i: number): SlotValues {
+  const prefix = `card.${i}.`;
+  return Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
 }
 
 export function buildComponents(req: TemplateRequirements, values: SlotValues): Array<Record<string, unknown>> {
@@ -56,6 +69,13 @@ export function buildComponents(req: TemplateRequirements, values: SlotValues): 
   }
   const body = req.slots.filter((s) => s.component === "body").map((s) => param(req, s, values[s.key])).filter((p): p is Param => p !== null);
   if (body.length > 0) out.push({ type: "body", parameters: body });
+  for (const slot of req.slots.filter((s) => s.component === "limited_time_offer")) {
+    const p = param(req, slot, values[slot.key]);
+    if (p) out.push({ type: "limited_time_offer", parameters: [p] });
+  }
+  if (req.cards.length > 0) {
+    out.push({ type: "carousel", cards: req.cards.map((card, i) => ({ card_index: i, components: buildComponents(card, cardValues(values, i)) })) });
+  }
   for (const slot of req.slots.filter((s) => s.component === "button")) {
     const p = param(req, slot, values[slot.key]);
     if (p) out.push({ type: "button", sub_type: slot.subType, index: slot.buttonIndex, parameters: [p] });
@@ -80,6 +100,10 @@ function valueOf(p: unknown): SlotValue {
   }
   if (p.type === "payload") return { text: String(p.payload ?? "") };
   if (p.type === "coupon_code") return { text: String(p.coupon_code ?? "") };
+  if (p.type === "limited_time_offer" && isObject(p.limited_time_offer) && typeof p.limited_time_offer.expiration_time_ms === "number") {
+    return { text: new Date(p.limited_time_offer.expiration_time_ms).toISOString() };
+  }
+  if (p.type === "action" && isObject(p.action)) return { text: typeof p.action.flow_token === "string" ? p.action.flow_token : "" };
   if (p.type === "currency" && isObject(p.currency)) return { mode: "literal", text: String(p.currency.fallback_value ?? "") };
   if (p.type === "date_time" && isObject(p.date_time)) return { mode: "literal", text: String(p.date_time.fallback_value ?? "") };
   return {};
@@ -104,6 +128,15 @@ export function valuesFromComponents(req: TemplateRequirements, components: unkn
     const c = list.find((x) => x.type === "button" && Number(x.index) === s.buttonIndex);
     if (c) values[s.key] = valueOf(params(c)[0]);
   }
+  const offer = list.find((c) => c.type === "limited_time_offer");
+  if (offer && req.limitedTimeOffer?.hasExpiration) values.limited_time_offer = valueOf(params(offer)[0]);
+  const carousel = list.find((c) => c.type === "carousel");
+  const cards = carousel && Array.isArray(carousel.cards) ? carousel.cards.filter(isObject) : [];
+  req.cards.forEach((card, i) => {
+    const given = cards.find((c) => c.card_index === i);
+    if (!given) return;
+    for (const [k, v] of Object.entries(valuesFromComponents(card, given.components))) values[`card.${i}.${k}`] = v;
+  });
   return values;
 }
 
@@ -116,6 +149,7 @@ export function defaultValues(req: TemplateRequirements): SlotValues {
     else if (s.kind === "location") values[s.key] = { latitude: "", longitude: "", name: "", address: "" };
     else if (s.kind === "payload") values[s.key] = {};
     else if (s.kind === "coupon_code") values[s.key] = { text: s.example ?? "" };
+    else if (s.kind === "expiration" || s.kind === "flow") values[s.key] = { text: "" };
     // media: Meta's example handles are not sendable links, the marketer gives one
     else values[s.key] = { text: "" };
   }

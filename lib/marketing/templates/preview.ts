@@ -17,6 +17,10 @@ export type TemplatePreview = {
   body: string;
   footer: string | null;
   buttons: Array<{ type: string; text: string; url?: string; phoneNumber?: string }>;
+  /** a carousel's cards, left to right, each filled like a message of its own */
+  cards: TemplatePreview[];
+  /** a limited-time offer: its text and when the code expires (epoch ms; null when not given or not valid) */
+  offer: { text: string; expiresAt: number | null } | null;
 };
 
 type Loose = Record<string, unknown>;
@@ -100,5 +104,16 @@ export function renderTemplatePreview(req: TemplateRequirements, components: unk
     return { type: b.type, text: b.text, phoneNumber: b.phoneNumber };
   });
 
-  return { header, body: fill(req.body.text, bodyValues), footer: req.footer, buttons };
+  const carousel = find("carousel");
+  const givenCards = carousel && Array.isArray(carousel.cards) ? carousel.cards.filter(isObject) : [];
+  const cards = req.cards.map((card, i) => renderTemplatePreview(card, givenCards.find((c) => c.card_index === i)?.components, customer));
+
+  let offer: TemplatePreview["offer"] = null;
+  if (req.limitedTimeOffer) {
+    const p = params(find("limited_time_offer"))[0];
+    const ms = isObject(p) && isObject(p.limited_time_offer) ? p.limited_time_offer.expiration_time_ms : undefined;
+    offer = { text: req.limitedTimeOffer.text, expiresAt: typeof ms === "number" && Number.isFinite(ms) && ms > 0 ? ms : null };
+  }
+
+  return { header, body: fill(req.body.text, bodyValues), footer: req.footer, buttons, cards, offer };
 }

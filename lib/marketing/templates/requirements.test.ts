@@ -55,11 +55,11 @@ describe("deriveTemplateRequirements", () => {
   it("positional variables are sorted and de-duplicated; unknown components are reported as unsupported", () => {
     const t = ZMetaTemplate.parse({
       name: "x", language: "en", status: "APPROVED", category: "MARKETING",
-      components: [{ type: "BODY", text: "{{2}} and {{1}} and {{2}} again" }, { type: "CAROUSEL", cards: [] }],
+      components: [{ type: "BODY", text: "{{2}} and {{1}} and {{2}} again" }, { type: "CALL_PERMISSION_REQUEST" }],
     });
     const req = deriveTemplateRequirements(t.components, undefined);
     expect(req.body.variables).toEqual(["1", "2"]);
-    expect(req.unsupported).toEqual(["carousel component"]);
+    expect(req.unsupported).toEqual(["call_permission_request component"]);
   });
 });
 

@@ -6,6 +6,7 @@
  * order, for generating form fields and for validation (validate-components.ts).
  */
 import type { TMetaTemplateComponent } from "@/lib/whatsapp/templates/meta-template";
+import { deriveCarouselCards, deriveLimitedTimeOffer } from "./carousel";
 
 export type ParameterFormat = "POSITIONAL" | "NAMED";
 export type MediaFormat = "IMAGE" | "VIDEO" | "DOCUMENT";
@@ -27,19 +28,21 @@ export type ButtonRequirement = {
   example?: string;
 };
 
-export type SlotKind = "text" | "image" | "video" | "document" | "location" | "payload" | "coupon_code";
+export type SlotKind = "text" | "image" | "video" | "document" | "location" | "payload" | "coupon_code" | "expiration" | "flow";
 
 /** One value a campaign supplies (or may supply) for the template. */
 export type ParameterSlot = {
   /** stable key: "header", "body.1", "body.first_name", "button.2" */
   key: string;
-  component: "header" | "body" | "button";
+  /** "card": a value of one carousel card (cardIndex); "limited_time_offer": the offer's expiration */
+  component: "header" | "body" | "button" | "card" | "limited_time_offer";
   kind: SlotKind;
   /** the variable's name: "1", "2" (POSITIONAL) or "first_name" (NAMED) */
   name?: string;
   buttonIndex?: number;
+  cardIndex?: number;
   /** sub_type of the button component at send time */
-  subType?: "url" | "quick_reply" | "copy_code";
+  subType?: "url" | "quick_reply" | "copy_code" | "flow";
   /** required: a missing value is a mismatch; optional: quick-reply payloads */
   required: boolean;
   label: string;
@@ -53,7 +56,11 @@ export type TemplateRequirements = {
   footer: string | null;
   buttons: ButtonRequirement[];
   slots: ParameterSlot[];
-  /** component kinds this product cannot fill (carousel, limited-time offer, …) */
+  /** a media card carousel: each card's own requirements (its slots are also in `slots`, keyed "card.<i>.…") */
+  cards: TemplateRequirements[];
+  /** a limited-time offer: its offer text, and whether a send must give the code's expiration */
+  limitedTimeOffer: { text: string; hasExpiration: boolean } | null;
+  /** component kinds this product cannot fill (catalog, OTP, …) */
   unsupported: string[];
 };
 
@@ -75,7 +82,7 @@ function orderVariables(names: string[], format: ParameterFormat): string[] {
 
 export function deriveTemplateRequirements(components: TMetaTemplateComponent[], parameterFormat: string | null | undefined): TemplateRequirements {
   const format: ParameterFormat = parameterFormat?.toUpperCase() === "NAMED" ? "NAMED" : "POSITIONAL";
-  const req: TemplateRequirements = { parameterFormat: format, header: null, body: { text: "", variables: [], examples: {} }, footer: null, buttons: [], slots: [], unsupported: [] };
+  const req: TemplateRequirements = { parameterFormat: format, header: null, body: { text: "", variables: [], examples: {} }, footer: null, buttons: [], slots: [], cards: [], limitedTimeOffer: null, unsupported: [] };
 
   for (const c of components) {
     switch (c.type) {
@@ -114,6 +121,12 @@ export function deriveTemplateRequirements(components: TMetaTemplateComponent[],
           req.buttons.push({ index, type: b.type, text: b.text ?? "", url: b.url, phoneNumber: b.phone_number, variable, example });
         });
         break;
+      case "CAROUSEL":
+        req.cards = deriveCarouselCards(c, format, deriveTemplateRequirements, req.unsupported);
+        break;
+      case "LIMITED_TIME_OFFER":
+        req.limitedTimeOffer = deriveLimitedTimeOffer(c);
+        break;
       default:
         req.unsupported.push(`${c.type.toLowerCase()} component`);
     }
@@ -136,10 +149,20 @@ export function deriveTemplateRequirements(components: TMetaTemplateComponent[],
       req.slots.push({ key: `button.${b.index}`, component: "button", kind: "payload", buttonIndex: b.index, subType: "quick_reply", required: false, label: `Button "${b.text}" payload` });
     } else if (b.type === "COPY_CODE") {
       req.slots.push({ key: `button.${b.index}`, component: "button", kind: "coupon_code", buttonIndex: b.index, subType: "copy_code", required: true, label: "Coupon code", example: b.example });
-    } else if (b.type === "FLOW" || b.type === "OTP" || b.type === "CATALOG" || b.type === "MPM") {
-      if (b.type !== "FLOW") req.unsupported.push(`${b.type} button`);
+    } else if (b.type === "FLOW") {
+      req.slots.push({ key: `button.${b.index}`, component: "button", kind: "flow", buttonIndex: b.index, subType: "flow", required: false, label: `Button "${b.text}" flow token` });
+    } else if (b.type === "OTP" || b.type === "CATALOG" || b.type === "MPM") {
+      req.unsupported.push(`${b.type} button`);
     }
   }
+  if (req.limitedTimeOffer?.hasExpiration) {
+    req.slots.push({ key: "limited_time_offer", component: "limited_time_offer", kind: "expiration", required: true, label: "Offer expires at" });
+  }
+  req.cards.forEach((card, i) => {
+    for (const s of card.slots) {
+      req.slots.push({ ...s, key: `card.${i}.${s.key}`, component: "card", cardIndex: i, label: `Card ${i + 1}: ${s.label}` });
+    }
+  });
   return req;
 }
 

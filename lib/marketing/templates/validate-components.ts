@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { ZCampaignComponents, type TCampaignComponents } from "@/lib/whatsapp/components";
+import { validateCarousel, validateLimitedTimeOffer } from "./carousel";
 import type { ParameterSlot, TemplateRequirements } from "./requirements";
 
 export type ComponentProblem = { path: string; message: string };
@@ -46,6 +47,8 @@ export function validateTemplateComponents(req: TemplateRequirements, input: unk
   const headers: Array<[number, Loose]> = [];
   const bodies: Array<[number, Loose]> = [];
   const buttons = new Map<number, Array<[number, Loose]>>();
+  const carousels: Array<[number, Loose]> = [];
+  const offers: Array<[number, Loose]> = [];
   input.forEach((c, i) => {
     const path = `${root}.${i}`;
     if (!isObject(c) || typeof c.type !== "string") return problems.push({ path, message: "each component needs a type: header, body or button" });
@@ -56,7 +59,9 @@ export function validateTemplateComponents(req: TemplateRequirements, input: unk
       const index = Number(c.index);
       if (!Number.isInteger(index) || index < 0) return problems.push({ path: `${path}.index`, message: "a button component needs its index (0 for the first button)" });
       buttons.set(index, [...(buttons.get(index) ?? []), [i, c]]);
-    } else problems.push({ path: `${path}.type`, message: `'${c.type}' components take no values (only header, body and button do)` });
+    } else if (c.type === "carousel") carousels.push([i, c]);
+    else if (c.type === "limited_time_offer") offers.push([i, c]);
+    else problems.push({ path: `${path}.type`, message: `'${c.type}' components take no values (only header, body, button, carousel and limited_time_offer do)` });
   });
   const params = (c: Loose): unknown[] => (Array.isArray(c.parameters) ? c.parameters : []);
 
@@ -152,7 +157,12 @@ export function validateTemplateComponents(req: TemplateRequirements, input: unk
       if (ps.length > 0) problems.push({ path, message: `extra value for ${label}: its URL has no variable` });
       continue;
     }
-    if (b.type === "FLOW") continue;
+    if (b.type === "FLOW") {
+      if (ps.length > 1) problems.push({ path: `${path}.parameters.1`, message: `${label} takes exactly one value` });
+      const p = ps[0];
+      if (ps.length > 0 && (!isObject(p) || p.type !== "action")) problems.push({ path: `${path}.parameters.0`, message: `${label} takes an action (flow_token, flow_action_data), not ${describeKind(p)}` });
+      continue;
+    }
     if (ps.length === 0) {
       if (slot?.required) problems.push({ path: `${path}.parameters`, message: `missing value for ${label}` });
       continue;
@@ -172,6 +182,9 @@ export function validateTemplateComponents(req: TemplateRequirements, input: unk
       problems.push({ path: root, message: `missing value for button ${s.buttonIndex} (${b.type} "${b.text}"): ${b.type === "URL" ? `the URL ${b.url} ends in a variable` : "a coupon code"}` });
     }
   }
+
+  problems.push(...validateCarousel(req, carousels, root, validateTemplateComponents));
+  problems.push(...validateLimitedTimeOffer(req, offers, root));
 
   if (problems.length > 0) return { ok: false, problems };
   const parsed = ZCampaignComponents.safeParse(input);

@@ -3,6 +3,7 @@
  * account id are configured, the sandbox's demo library when there is no access token, otherwise null
  * (the library is not available: campaigns are accepted unverified).
  */
+import type { TMetaTemplate } from "./meta-template";
 import { createSandboxTemplatesApi } from "./sandbox-templates";
 import { createCloudTemplatesApi, type TemplatesApi } from "./templates-api";
 
@@ -13,10 +14,12 @@ export type TemplatesApiConfig = {
   businessAccountId?: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** sandbox: the templates submitted to it, served with its demo library */
+  submitted?: () => Promise<TMetaTemplate[]>;
 };
 
 export function createTemplatesApi(config: TemplatesApiConfig): TemplatesApi | null {
-  if (!config.accessToken) return createSandboxTemplatesApi();
+  if (!config.accessToken) return createSandboxTemplatesApi(config.submitted);
   if (!config.businessAccountId) return null;
   return createCloudTemplatesApi({
     apiUrl: config.apiUrl,

@@ -150,6 +150,63 @@ export const SANDBOX_TEMPLATES: TMetaTemplateInput[] = [
     ],
   },
   {
+    id: "900000000000017",
+    name: "autumn_picks_carousel",
+    language: "en_US",
+    status: "APPROVED",
+    category: "MARKETING",
+    parameter_format: "POSITIONAL",
+    quality_score: { score: "GREEN" },
+    components: [
+      { type: "BODY", text: "{{1}}, our autumn picks are in. Swipe to see them all 🍂", example: { body_text: [["Maria"]] } },
+      {
+        type: "CAROUSEL",
+        cards: ["coat", "boots", "scarf"].map((item) => ({
+          components: [
+            { type: "HEADER", format: "IMAGE", example: { header_handle: [`https://picsum.photos/seed/${item}/800/418`] } },
+            { type: "BODY", text: "{{1}}, now {{2}}", example: { body_text: [["Wool coat", "$89"]] } },
+            {
+              type: "BUTTONS",
+              buttons: [
+                { type: "URL", text: "Shop", url: "https://shop.example.com/p/{{1}}", example: ["https://shop.example.com/p/wool-coat"] },
+                { type: "QUICK_REPLY", text: "Not for me" },
+              ],
+            },
+          ],
+        })),
+      },
+    ],
+  },
+  {
+    id: "900000000000018",
+    name: "weekend_flash_offer",
+    language: "en_US",
+    status: "APPROVED",
+    category: "MARKETING",
+    parameter_format: "POSITIONAL",
+    quality_score: { score: "GREEN" },
+    components: [
+      { type: "HEADER", format: "IMAGE", example: { header_handle: ["https://picsum.photos/seed/weekend_flash_offer/800/418"] } },
+      { type: "LIMITED_TIME_OFFER", limited_time_offer: { text: "Weekend flash deal", has_expiration: true } },
+      { type: "BODY", text: "{{1}}, take {{2}} off everything with the code below before it runs out!", example: { body_text: [["Maria", "25%"]] } },
+      { type: "BUTTONS", buttons: [{ type: "COPY_CODE", example: "FLASH25" }, { type: "URL", text: "Shop now", url: "https://shop.example.com/flash" }] },
+    ],
+  },
+  {
+    id: "900000000000019",
+    name: "vip_club_signup",
+    language: "en_US",
+    status: "APPROVED",
+    category: "MARKETING",
+    parameter_format: "POSITIONAL",
+    quality_score: { score: "GREEN" },
+    components: [
+      { type: "BODY", text: "{{1}}, join the VIP club in under a minute: early access and members-only prices.", example: { body_text: [["Maria"]] } },
+      { type: "FOOTER", text: "Reply STOP to unsubscribe" },
+      { type: "BUTTONS", buttons: [{ type: "FLOW", text: "Join now", flow_id: "1234567890123456", flow_action: "navigate", navigate_screen: "SIGN_UP" }, STOP_BUTTON] },
+    ],
+  },
+  {
     id: "900000000000020",
     name: "black_friday_preview",
     language: "en_US",
@@ -180,12 +237,20 @@ export function sandboxTemplates(): TMetaTemplate[] {
   return SANDBOX_TEMPLATES.map((t) => ZMetaTemplate.parse(t));
 }
 
-/** The sandbox's TemplatesApi: answers from SANDBOX_TEMPLATES, never fails. */
-export function createSandboxTemplatesApi(): TemplatesApi {
+/**
+ * The sandbox's TemplatesApi: answers from SANDBOX_TEMPLATES and the templates submitted to the sandbox
+ * (`submitted`, read by the caller), never fails.
+ */
+export function createSandboxTemplatesApi(submitted: () => Promise<TMetaTemplate[]> = async () => []): TemplatesApi {
+  const all = async () => {
+    const own = sandboxTemplates();
+    const extra = (await submitted()).filter((t) => !own.some((o) => o.name === t.name && o.language === t.language));
+    return [...own, ...extra];
+  };
   return {
     mode: "sandbox",
-    list: async () => sandboxTemplates(),
-    lookup: async (name) => sandboxTemplates().filter((t) => t.name === name),
+    list: all,
+    lookup: async (name) => (await all()).filter((t) => t.name === name),
   };
 }
 

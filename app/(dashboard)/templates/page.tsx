@@ -1,0 +1,64 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { TemplateStatusBadge } from "@/components/templates/template-picker";
+import { ButtonLink } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Notice } from "@/components/ui/notice";
+import { PageHeader } from "@/components/ui/page-header";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { getDb } from "@/lib/db";
+import { EDITABLE_STATUSES } from "@/lib/marketing/templates/edit-template";
+import { listTemplates } from "@/lib/marketing/templates/list-templates";
+import { can } from "@/lib/marketing/users/permissions";
+import { getTemplatesApi } from "@/lib/server/templates";
+import { requirePageUser } from "../_lib/session";
+
+export const metadata: Metadata = { title: "Templates" };
+export const dynamic = "force-dynamic";
+
+export default async function TemplatesPage({ searchParams }: { searchParams: Promise<{ submitted?: string }> }) {
+  const user = await requirePageUser();
+  const { submitted } = await searchParams;
+  const { templates } = await listTemplates({ db: getDb(), now: new Date(), api: getTemplatesApi(), query: { status: "ALL" } });
+  const canChange = can(user.role, "change");
+  return (
+    <div className="mx-auto max-w-6xl">
+      <PageHeader
+        title="Templates"
+        description="The message templates of your WhatsApp Business account, with Meta's review status."
+        actions={canChange ? <ButtonLink href="/templates/new">New template</ButtonLink> : null}
+      />
+      {submitted ? <Notice tone="success" title="Submitted for review">{submitted} is in Meta&apos;s review: its status changes here when the decision arrives.</Notice> : null}
+      <Card className="mt-4 overflow-hidden">
+        <Table data-testid="templates-table">
+          <THead>
+            <TR>
+              <TH>Name</TH>
+              <TH>Language</TH>
+              <TH>Category</TH>
+              <TH>Status</TH>
+              <TH>Reason</TH>
+              <TH />
+            </TR>
+          </THead>
+          <TBody>
+            {templates.map((t) => (
+              <TR key={t.id} data-testid={`template-row-${t.name}`}>
+                <TD className="font-medium text-slate-900">{t.name}</TD>
+                <TD>{t.language}</TD>
+                <TD>{t.category}</TD>
+                <TD data-testid="template-status"><TemplateStatusBadge status={t.status} /></TD>
+                <TD className="max-w-xs text-sm text-slate-600" data-testid="template-reason">{t.status === "APPROVED" ? "" : (t.reason ?? "")}</TD>
+                <TD className="text-right">
+                  {canChange && (EDITABLE_STATUSES as readonly string[]).includes(t.status) ? (
+                    <Link href={`/templates/${t.id}/edit`} className="text-sm font-medium text-brand-700 hover:underline">Edit</Link>
+                  ) : null}
+                </TD>
+              </TR>
+            ))}
+          </TBody>
+        </Table>
+      </Card>
+    </div>
+  );
+}
