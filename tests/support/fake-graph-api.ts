@@ -215,19 +215,8 @@ export async function startFakeGraphApi(options: { latencyMs?: number; templates
           mediaIds.add(id);
           return send(200, { id });
         }
+        // POST …/message_templates (creation) and POST /{template-id} (edits): templateManagement below
         const tpl = /^\/(v\d+\.\d+)\/([^/]+)\/message_templates$/.exec(u.pathname);
-        if (req.method === "POST" && tpl) {
-          const t = (body ?? {}) as { name?: unknown; language?: unknown; category?: unknown; components?: unknown; parameter_format?: unknown };
-          if (typeof t.name !== "string" || !/^[a-z0-9_]{1,512}$/.test(t.name) || typeof t.language !== "string" || !["MARKETING", "UTILITY", "AUTHENTICATION"].includes(String(t.category)) || !Array.isArray(t.components)) {
-            return send(400, metaError({ code: 100, title: "Invalid parameter", details: "name (lowercase, digits, _), language, category and components are required" }));
-          }
-          if (templates.some((x) => x.name === t.name && x.language === t.language)) {
-            return send(400, metaError({ code: 100, title: "Invalid parameter", details: `a template ${t.name} in ${t.language} already exists`, message: "(#100) Invalid parameter" }));
-          }
-          const id = String(8_000_000_000 + templates.length + 1);
-          templates = [...templates, { id, name: t.name, language: t.language, category: String(t.category), status: "PENDING", components: t.components, ...(t.parameter_format ? { parameter_format: t.parameter_format } : {}) }];
-          return send(200, { id, status: "PENDING", category: t.category });
-        }
         if (req.method === "GET" && tpl) {
           const name = u.searchParams.get("name");
           const list = name ? templates.filter((t) => t.name === name) : templates;

@@ -132,6 +132,22 @@ export const COMPONENT_CHECKERS: Record<string, ComponentChecker> = {
     if (!Array.isArray(params)) return params;
     return checkTextParams("body", params, templateVariables(template.text), parameterFormat);
   },
+  // a carousel: each card's components are checked like a template's (the card count and indexes, and the
+  // limited-time offer's expiration, are checked by richComponentsError in fake-graph-api.ts)
+  carousel: ({ template, sent, parameterFormat, mediaIds }) => {
+    const e = single("carousel", sent);
+    if (e || sent.length === 0) return e;
+    const cards = Array.isArray(template.cards) ? template.cards.filter(isObject) : [];
+    const sentCards = Array.isArray(sent[0].cards) ? sent[0].cards.filter(isObject) : [];
+    for (const card of sentCards) {
+      const defined = cards[Number(card.card_index)];
+      if (!defined) continue;
+      const problem = checkComponents(Array.isArray(defined.components) ? defined.components : [], Array.isArray(card.components) ? card.components.filter(isObject) : [], parameterFormat, mediaIds, `card ${String(card.card_index)}: `);
+      if (problem) return problem;
+    }
+    return null;
+  },
+  limited_time_offer: () => null,
   footer: ({ sent }) => (sent.length > 0 ? err(100, "Invalid parameter", "footer: a footer takes no parameters") : null),
   buttons: ({ template, sent }) => {
     const buttons = Array.isArray(template.buttons) ? template.buttons.filter(isObject) : [];
@@ -196,16 +212,21 @@ export function checkTemplateSend(body: unknown, templates: ReadonlyArray<Loose>
   const sent = t.components === undefined ? [] : t.components;
   if (!Array.isArray(sent) || !sent.every(isObject)) return err(100, "Invalid parameter", "template.components must be an array of objects");
   const parameterFormat = String(template.parameter_format ?? "POSITIONAL").toUpperCase() === "NAMED" ? "NAMED" : "POSITIONAL";
-  const tplComponents = (Array.isArray(template.components) ? template.components : []).filter(isObject);
+  return checkComponents(Array.isArray(template.components) ? template.components : [], sent, parameterFormat, mediaIds);
+}
+
+/** The sent components against the template's (a template's, or one carousel card's). */
+function checkComponents(templateComponents: unknown[], sent: Loose[], parameterFormat: "NAMED" | "POSITIONAL", mediaIds: ReadonlySet<string>, where = ""): StrictError | null {
+  const tplComponents = templateComponents.filter(isObject);
   const typeOf = (c: Loose) => String(c.type).toLowerCase();
   const sentType = (c: Loose) => (typeOf(c) === "button" ? "buttons" : typeOf(c));
   const unknown = sent.find((c) => !tplComponents.some((tc) => typeOf(tc) === sentType(c)));
-  if (unknown) return err(132000, "Number of parameters does not match the expected number of params", `component ${String(unknown.type)} is not in the template`);
+  if (unknown) return err(132000, "Number of parameters does not match the expected number of params", `${where}component ${String(unknown.type)} is not in the template`);
   for (const tc of tplComponents) {
     const checker = COMPONENT_CHECKERS[typeOf(tc)];
     if (!checker) return err(100, "Invalid parameter", `the fake cannot check a ${typeOf(tc)} component yet`);
     const problem = checker({ template: tc, sent: sent.filter((c) => sentType(c) === typeOf(tc)), parameterFormat, mediaIds });
-    if (problem) return problem;
+    if (problem) return { ...problem, details: where + problem.details };
   }
   return null;
 }

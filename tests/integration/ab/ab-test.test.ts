@@ -25,7 +25,12 @@ import { recipientsCsv } from "@/lib/marketing/dashboard/export-recipients";
 let e: EngineTest;
 let wa: WhatsAppClient;
 beforeAll(async () => {
-  e = await setupEngineTest({ poolMax: 20 });
+  e = await setupEngineTest({ poolMax: 20, templates: [
+    { id: "8101", name: "promo_discount", language: "en_US", status: "APPROVED", category: "MARKETING", parameter_format: "POSITIONAL",
+      components: [{ type: "BODY", text: "Hi {{1}}, take {{2}} off today. Reply STOP to opt out." }] },
+    { id: "8102", name: "promo_shipping", language: "fr", status: "APPROVED", category: "MARKETING", parameter_format: "POSITIONAL",
+      components: [{ type: "BODY", text: "Profitez de {{1}} aujourd'hui. Répondez STOP pour vous désabonner." }] },
+  ] });
   // a loaded test machine must not turn slow answers into unknown outcomes: a long timeout, few in flight
   wa = cloudClient(e.graph, { timeoutMs: 15_000 });
 });

@@ -6,7 +6,7 @@ import { campaignCounters, liveSchedule } from "@/lib/marketing/stats/live-count
 import { NextRequest } from "next/server";
 import { vi } from "vitest";
 import { createTestDb, type TestDb } from "../../support/db";
-import { startFakeGraphApi, type FakeGraphApi } from "../../support/fake-graph-api";
+import { startFakeGraphApi, type FakeGraphApi, type FakeTemplate } from "../../support/fake-graph-api";
 import { TEST_TEMPLATES } from "../../support/test-templates";
 import { Prisma, type Db } from "@/lib/marketing/db";
 import { createCloudWhatsAppClient } from "@/lib/whatsapp/cloud-client";
@@ -30,9 +30,10 @@ Object.assign(process.env, {
 
 export type EngineTest = { t: TestDb; db: Db; graph: FakeGraphApi; stop: () => Promise<void> };
 
-export async function setupEngineTest(options: { poolMax?: number } = {}): Promise<EngineTest> {
+/** `templates`: approved templates the suite sends besides TEST_TEMPLATES (the fake refuses unknown ones) */
+export async function setupEngineTest(options: { poolMax?: number; templates?: FakeTemplate[] } = {}): Promise<EngineTest> {
   const t = await createTestDb({ poolMax: options.poolMax ?? 12 });
-  const graph = await startFakeGraphApi({ templates: TEST_TEMPLATES });
+  const graph = await startFakeGraphApi({ templates: [...TEST_TEMPLATES, ...(options.templates ?? [])] });
   process.env.DATABASE_URL = t.url;
   // the app's getDb() and getWhatsAppClient() (lib/server/whatsapp.ts) return these: this test database,
   // and the real Cloud API client pointed at the fake Graph API

@@ -37,6 +37,8 @@ afterAll(async () => e?.stop());
 beforeEach(async () => {
   e.graph.reset();
   e.graph.setTemplates(SANDBOX_TEMPLATES as never);
+  // a header image given by link is downloaded and uploaded once (campaign-media.ts): the fake serves it
+  e.graph.route((req) => (req.method === "GET" && req.path === "/files/flash.jpg" ? { status: 200, body: "<jpeg bytes>" } : undefined));
   await e.db.$executeRaw`UPDATE marketing_campaigns SET status = 'cancelled' WHERE status IN ('active', 'paused')`;
 });
 
@@ -83,16 +85,19 @@ describe("sending the component types marketers use", () => {
 
   it("a limited-time offer with its copy-code button", async () => {
     const { result, bodies } = await send("weekend_flash_offer", [
-      { type: "header", parameters: [{ type: "image", image: { link: "https://cdn.example.com/flash.jpg" } }] },
+      { type: "header", parameters: [{ type: "image", image: { link: `${e.graph.url}/files/flash.jpg` } }] },
       { type: "body", parameters: [{ type: "text", text: "Ana" }, { type: "text", text: "25%" }] },
       { type: "limited_time_offer", parameters: [{ type: "limited_time_offer", limited_time_offer: { expiration_time_ms: OFFER_ENDS } }] },
       { type: "button", sub_type: "copy_code", index: 0, parameters: [{ type: "coupon_code", coupon_code: "FLASH25" }] },
     ]);
     expect(result.messages_sent).toBe(1);
+    // the header goes by the id the upload answered
+    const [upload] = e.graph.uploads;
+    expect(upload).toBeDefined();
     expect((bodies.get("14155550101") as { template: unknown }).template).toEqual(expect.objectContaining({
       name: "weekend_flash_offer",
       components: [
-        { type: "header", parameters: [{ type: "image", image: { link: "https://cdn.example.com/flash.jpg" } }] },
+        { type: "header", parameters: [{ type: "image", image: { id: expect.any(String) } }] },
         { type: "body", parameters: [{ type: "text", text: "Ana" }, { type: "text", text: "25%" }] },
         { type: "limited_time_offer", parameters: [{ type: "limited_time_offer", limited_time_offer: { expiration_time_ms: OFFER_ENDS } }] },
         { type: "button", sub_type: "copy_code", index: "0", parameters: [{ type: "coupon_code", coupon_code: "FLASH25" }] },
@@ -139,7 +144,11 @@ describe("sending the component types marketers use", () => {
       { type: "carousel", cards: [{ card_index: 0, components: [] }, { card_index: 1, components: [] }] },
     ] });
     expect(r1).toMatchObject({ ok: false, code: 132000 });
-    const r2 = await wa.sendTemplate({ to: "14155550101", templateName: "weekend_flash_offer", languageCode: "en_US", components: [{ type: "body", parameters: [{ type: "text", text: "Ana" }, { type: "text", text: "25%" }] }] });
+    const r2 = await wa.sendTemplate({ to: "14155550101", templateName: "weekend_flash_offer", languageCode: "en_US", components: [
+      { type: "header", parameters: [{ type: "image", image: { link: "https://cdn.example.com/flash.jpg" } }] },
+      { type: "body", parameters: [{ type: "text", text: "Ana" }, { type: "text", text: "25%" }] },
+      { type: "button", sub_type: "copy_code", index: 0, parameters: [{ type: "coupon_code", coupon_code: "FLASH25" }] },
+    ] });
     expect(r2).toMatchObject({ ok: false, code: 131008 });
   });
 });
