@@ -22,5 +22,5 @@ export async function proxy(req: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/", "/overview/:path*", "/campaigns/:path*", "/customers/:path*", "/settings/:path*", "/audit/:path*"],
+  matcher: ["/", "/overview/:path*", "/campaigns/:path*", "/customers/:path*", "/templates/:path*", "/settings/:path*", "/audit/:path*", "/api-reference/:path*"],
 };

@@ -5,7 +5,7 @@ test("the login page is served and dashboard pages redirect signed-out visitors"
   expect(login.status()).toBe(200);
 
   // every dashboard page sends a signed-out visitor to /login, with the way back in callbackUrl
-  for (const page of ["/overview", "/campaigns", "/customers?q=ada", "/settings", "/audit"]) {
+  for (const page of ["/overview", "/campaigns", "/customers?q=ada", "/templates", "/settings", "/audit", "/api-reference"]) {
     const res = await request.get(page, { maxRedirects: 0 });
     expect(res.status(), page).toBe(307);
     const to = new URL(res.headers()["location"], "http://placeholder");

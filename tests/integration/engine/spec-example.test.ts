@@ -54,7 +54,9 @@ describe("the spec's step-by-step example", () => {
     // Step 3: activate from 15 January
     const act = await call(activate.POST, { params: p, query: { start_date: "2025-01-15" } });
     expect(act.body).toEqual({ campaign_id: id, status: "active", recipients_scheduled: 10_000, daily_limit: 250, start_date: "2025-01-15",
-      estimated_days: 40, estimated_completion_date: "2025-02-23", message: "Campaign activated. Sending 250 messages/day starting 2025-01-15" });
+      estimated_days: 40, estimated_completion_date: "2025-02-23", message: "Campaign activated. Sending 250 messages/day starting 2025-01-15",
+      // beyond the spec's answer: the estimate at the rate card in force (10,000 US numbers × $0.025 marketing)
+      estimated_cost: 250, cost_currency: "USD", cost_uncovered_recipients: 0 });
     const schedule = await e.db.campaignSendSchedule.findMany({ where: { campaignId: id }, orderBy: { sendDate: "asc" } });
     expect(schedule).toHaveLength(40);
     expect(schedule.every((s) => s.batchSize === 250 && s.messagesRemaining === 250 && s.status === "pending" && s.batchNumber === 1)).toBe(true);
