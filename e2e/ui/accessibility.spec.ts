@@ -29,7 +29,7 @@ async function dashboardPages(page: Page): Promise<string[]> {
   const customer = customerLinks.find((h) => /^\/customers\/[0-9a-f-]{36}$/.test(h));
   expect(campaigns.length).toBeGreaterThan(0);
   expect(customer).toBeTruthy();
-  return ["/overview", "/campaigns", "/campaigns/new", ...campaigns.slice(0, 3), `${campaigns[0]}/edit`, "/customers", customer!, "/settings", "/audit", "/api-reference"];
+  return ["/overview", "/campaigns", "/campaigns/new", ...campaigns.slice(0, 3), `${campaigns[0]}/edit`, "/customers", customer!, "/templates", "/templates/new", "/settings", "/audit", "/api-reference"];
 }
 
 for (const size of WIDTHS) {
