@@ -86,7 +86,7 @@ export function CampaignEngagement({ campaign, panel, labels, canChange }: {
                     </span>
                   </div>
                   <p className="mt-1 break-words text-slate-900">
-                    {r.body ?? <span className="italic text-slate-400">{r.bodyHidden ? "hidden for your role" : "no longer kept"}</span>}
+                    {r.body ?? <span className="italic text-slate-500">{r.bodyHidden ? "hidden for your role" : "no longer kept"}</span>}
                   </p>
                 </li>
               ))}

@@ -128,7 +128,7 @@ export function TemplateBuilder({ initial, templateId }: { initial: TTemplateDra
           <Input id="tb-footer" value={draft.footer ?? ""} maxLength={60} onChange={(e) => set({ footer: e.target.value })} />
         </Field>
         <div className="space-y-3" data-testid="tb-buttons">
-          <p className="text-sm font-medium text-slate-800">Buttons <span className="font-normal text-slate-400">(optional, up to 10)</span></p>
+          <p className="text-sm font-medium text-slate-800">Buttons <span className="font-normal text-slate-500">(optional, up to 10)</span></p>
           {err("buttons") ? <p className="text-xs font-medium text-red-600" role="alert">{err("buttons")!.join(" ")}</p> : null}
           {buttons.map((b, i) => (
             <fieldset key={i} className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 p-3">

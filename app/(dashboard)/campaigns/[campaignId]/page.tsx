@@ -265,7 +265,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
                     <TD className="hidden whitespace-nowrap text-xs lg:table-cell">
                       {r.clickCount > 0 ? <Badge tone="violet">{r.clickCount === 1 ? "clicked" : `clicked ×${r.clickCount}`}</Badge> : null}
                       {r.repliedAt ? <Badge tone="sky" className="ml-1">replied</Badge> : null}
-                      {r.clickCount === 0 && !r.repliedAt ? <span className="text-slate-400">—</span> : null}
+                      {r.clickCount === 0 && !r.repliedAt ? <span className="text-slate-500">—</span> : null}
                     </TD>
                     <TD className="max-w-72 text-xs">
                       {r.failureReason ? <span className="text-red-600">{r.failureReason}</span> : null}
