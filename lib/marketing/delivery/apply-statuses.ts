@@ -160,7 +160,12 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
       outcome_unknown_at = CASE WHEN d.next <> 'unknown' THEN NULL ELSE r.outcome_unknown_at END,
       updated_at = ${now}
     FROM d
-    WHERE r.id = d.rid AND d.next <> d.cur
+    -- r.status = d.cur: the next status was computed from the row as this statement's snapshot saw it. A
+    -- recipient not locked above (its send was recorded after the lock statement) may have been moved by
+    -- another applier since; its row is then left alone and its statuses stay in the inbox (not known, not
+    -- updated: unresolved) for the processor's own apply or the next drain, instead of being overwritten
+    -- with a status computed from the old row (a read moved back to delivered).
+    WHERE r.id = d.rid AND d.next <> d.cur AND r.status = d.cur
     RETURNING r.id, r.status, d.cur AS prev, r.campaign_id, r.whatsapp_message_id, r.error_code, d.error_class, r.failure_reason, r.customer_id,
       r.phone_number, r.wa_id, r.failed_at, coalesce(r.sent_at, d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts) AS sent_at`);
   summary.recipients_updated = updated.length;
