@@ -9,6 +9,7 @@ import { Prisma, type DbOrTx } from "../db";
 import { AppError } from "../errors";
 import { maskPhone } from "../phone";
 import { canSeePhoneNumbers } from "../users/permissions";
+import { readVariants } from "../ab/variants";
 
 /** Checks the campaign, audits the export and says how to produce it (recipientsCsv's `mask`). */
 export async function startRecipientsExport({ db, now, principal, campaignId }: { db: DbOrTx; now: Date; principal: Principal; campaignId: string }) {
@@ -36,12 +37,14 @@ function cell(v: unknown): string {
 
 export async function* recipientsCsv({ db, campaignId, batchSize = 5000, mask = false }: { db: DbOrTx; campaignId: string; batchSize?: number; mask?: boolean }): AsyncGenerator<string> {
   yield HEADER.join(",") + "\n";
+  // the campaign's variant names, read once (a recipient's `variant` is an index into them)
+  const campaign = await db.marketingCampaign.findUnique({ where: { id: campaignId }, select: { variants: true } });
+  const variantNames = (readVariants(campaign?.variants) ?? []).map((v) => v.name);
   let after: string | null = null;
   for (;;) {
     const rows: Array<Record<string, unknown>> = await db.$queryRaw(Prisma.sql`
       SELECT r.phone_number, u.name AS customer_name, r.status, r.scheduled_send_date, r.sent_at, r.delivered_at, r.read_at, r.failed_at,
-             r.failure_reason, r.error_code, r.retry_count, r.click_count, r.first_clicked_at, r.replied_at, r.opted_out_at,
-             (SELECT m.variants -> (r.variant::int) ->> 'name' FROM marketing_campaigns m WHERE m.id = r.campaign_id) AS variant
+             r.failure_reason, r.error_code, r.retry_count, r.click_count, r.first_clicked_at, r.replied_at, r.opted_out_at, r.variant
       FROM campaign_recipients r LEFT JOIN user_profiles u ON u.id = r.customer_id
       WHERE r.campaign_id = ${campaignId}::uuid ${after === null ? Prisma.empty : Prisma.sql`AND r.phone_number > ${after}`}
       ORDER BY r.phone_number LIMIT ${batchSize}`);
@@ -50,7 +53,7 @@ export async function* recipientsCsv({ db, campaignId, batchSize = 5000, mask = 
     for (const r of rows) {
       const day = r.scheduled_send_date instanceof Date ? r.scheduled_send_date.toISOString().slice(0, 10) : null;
       out += [mask ? maskPhone(String(r.phone_number)) : r.phone_number, r.customer_name, r.status, day, r.sent_at, r.delivered_at, r.read_at, r.failed_at, r.failure_reason, r.error_code, r.retry_count,
-        r.click_count, r.first_clicked_at, r.replied_at, r.opted_out_at, r.variant].map(cell).join(",") + "\n";
+        r.click_count, r.first_clicked_at, r.replied_at, r.opted_out_at, r.variant === null ? null : variantNames[Number(r.variant)]].map(cell).join(",") + "\n";
     }
     yield out;
     if (rows.length < batchSize) return;
