@@ -155,7 +155,7 @@ export async function seedDemo({ db, now, timezone, customers = 8000, guard = { 
       )
       INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, status, scheduled_send_date, sent_on,
         whatsapp_message_id, wa_id, sent_at, delivered_at, read_at, failed_at, failure_reason, error_code, created_at, updated_at)
-      SELECT gen_random_uuid(), ${campaign.id}::uuid, whatsapp_phone, customer_id,
+      SELECT uuidv7(), ${campaign.id}::uuid, whatsapp_phone, customer_id,
         CASE WHEN NOT done THEN 'pending' WHEN h < 2 THEN 'skipped' WHEN h < 5 THEN 'failed' WHEN h < 10 THEN 'sent'
              WHEN h < 38 THEN 'delivered' ELSE 'read' END,
         sched,
@@ -173,7 +173,7 @@ export async function seedDemo({ db, now, timezone, customers = 8000, guard = { 
     await db.$executeRaw`
       INSERT INTO whatsapp_messages (id, direction, campaign_id, recipient_id, phone_number, wa_id, whatsapp_message_id, status,
         template_name, language_code, sent_at, delivered_at, read_at, created_at, updated_at)
-      SELECT gen_random_uuid(), 'outbound', campaign_id, id, phone_number, wa_id, whatsapp_message_id, status,
+      SELECT uuidv7(), 'outbound', campaign_id, id, phone_number, wa_id, whatsapp_message_id, status,
         ${c.templateName}, 'en_US', sent_at, delivered_at, read_at, sent_at, now()
       FROM campaign_recipients WHERE campaign_id = ${campaign.id}::uuid AND whatsapp_message_id IS NOT NULL`;
     if (c.status === "completed") {

@@ -11,6 +11,7 @@ import { addDays, dayInZone, dayToDate, ZDay, type Day } from "../time";
 import { parseCampaignId } from "./campaign-id";
 import { lockCampaign } from "./lock-campaign";
 import { estimateCampaignCost } from "../cost/estimate-campaign-cost";
+import { stageMarkets } from "../cost/stage-markets";
 import { readVariants } from "../ab/variants";
 
 export const ZActivateCampaign = z.object({ start_date: ZDay.optional() }).strict();
@@ -18,7 +19,8 @@ export type TActivateCampaign = z.input<typeof ZActivateCampaign>;
 
 /**
  * draft → active: assigns every pending recipient a scheduled_send_date in daily_send_limit batches from
- * start_date (default tomorrow in the campaign time zone) in one set-based UPDATE; the schedule rows
+ * start_date (default tomorrow in the campaign time zone) in one set-based UPDATE, which also sets the
+ * market of those that have none (cost/stage-markets.ts: each row is written once); the schedule rows
  * appear by trigger. estimated_days / estimated_completion_date are the number of send days and the last.
  * With a send window only its allowed days get recipients (and count as send days). estimated_cost is the
  * audience priced by market at the rate card in force on start_date (cost_uncovered_recipients: not priced).
@@ -49,7 +51,10 @@ export async function activateCampaign({ db, now, timezone, campaignId, startDat
       SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND status = 'pending'`);
     const pending = Number(n);
     if (pending === 0) throw new AppError("NO_RECIPIENTS", "The campaign has no recipients to send to: add recipients first.");
-    await packSchedule(tx, { campaignId: c.id, fromDay: start, dailyLimit: c.dailySendLimit, now, timezone, window: readSendWindow(c.sendWindow) });
+    // each recipient is written once: its day and (when it has none yet) its market in one UPDATE
+    const staged = await stageMarkets(tx, c.id);
+    if (staged > 0) await tx.$executeRaw(Prisma.sql`ANALYZE staged_markets`);
+    await packSchedule(tx, { campaignId: c.id, fromDay: start, dailyLimit: c.dailySendLimit, now, timezone, window: readSendWindow(c.sendWindow), stagedMarkets: staged > 0 });
     await tx.marketingCampaign.update({
       where: { id: c.id },
       data: { status: "active", startDate: dayToDate(start), startedAt: now, updatedAt: now, pauseReason: null, pausedBy: null, pausedByActor: null },

@@ -11,10 +11,13 @@ const STEP = 5000;
 
 export async function assignMarkets(db: DbOrTx, campaignId: string): Promise<number> {
   let total = 0;
+  let after: string | null = null;
   for (;;) {
-    const rows = await db.$queryRaw<Array<{ id: string; phone_number: string; wa_id: string | null }>>(Prisma.sql`
+    // keyset over campaign_recipients_market_missing_idx (campaign_id, id) WHERE market IS NULL
+    const rows: Array<{ id: string; phone_number: string; wa_id: string | null }> = await db.$queryRaw(Prisma.sql`
       SELECT id::text, phone_number, wa_id FROM campaign_recipients
-      WHERE campaign_id = ${campaignId}::uuid AND market IS NULL ORDER BY id LIMIT ${STEP}::int`);
+      WHERE campaign_id = ${campaignId}::uuid AND market IS NULL ${after ? Prisma.sql`AND id > ${after}::uuid` : Prisma.empty}
+      ORDER BY id LIMIT ${STEP}::int`);
     if (rows.length === 0) return total;
     await db.$executeRaw(Prisma.sql`
       UPDATE campaign_recipients r SET market = v.market
@@ -22,5 +25,6 @@ export async function assignMarkets(db: DbOrTx, campaignId: string): Promise<num
       WHERE r.id = v.id AND r.market IS NULL`);
     total += rows.length;
     if (rows.length < STEP) return total;
+    after = rows[rows.length - 1].id;
   }
 }

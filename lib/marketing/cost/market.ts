@@ -5,7 +5,7 @@
  * Canada); the country → market table below is Meta's published market list (developers.facebook.com,
  * WhatsApp › Pricing › "Markets"), as of the shipped rate card's date.
  */
-import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+import { getCountries, getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 
 /** A number whose country cannot be told (invalid, erased): priced as not covered. */
 export const UNKNOWN_MARKET = "unknown";
@@ -37,8 +37,38 @@ export function marketOfCountry(country: CountryCode | string): string {
   return BY_COUNTRY.get(country.toUpperCase()) ?? "Other";
 }
 
-/** The Meta market of a number stored as E.164 digits without '+'; UNKNOWN_MARKET when it has no country. */
+/** country calling code → the countries that share it (libphonenumber-js metadata), built on first use */
+let countriesByCallingCode: Map<string, CountryCode[]> | null = null;
+
+function countriesOfCallingCode(code: string): CountryCode[] | undefined {
+  if (!countriesByCallingCode) {
+    countriesByCallingCode = new Map();
+    for (const country of getCountries()) {
+      const cc = getCountryCallingCode(country);
+      countriesByCallingCode.set(cc, [...(countriesByCallingCode.get(cc) ?? []), country]);
+    }
+  }
+  return countriesByCallingCode.get(code);
+}
+
+/**
+ * The Meta market of a number stored as E.164 digits without '+'; UNKNOWN_MARKET when it has no country.
+ * A calling code that belongs to one country names the number's country whatever follows (libphonenumber-js
+ * reads the national number only to choose among the countries sharing a code, e.g. +1, +7, +44), so those
+ * numbers need no parse; the others are parsed (marketOfNumberParsed), with the same answer.
+ */
 export function marketOfNumber(digits: string | null | undefined): string {
+  if (!digits || !/^[0-9]{6,15}$/.test(digits)) return UNKNOWN_MARKET;
+  // calling codes are prefix-free: the first prefix that is one is the number's
+  for (let len = 1; len <= 3; len++) {
+    const countries = countriesOfCallingCode(digits.slice(0, len));
+    if (countries) return countries.length === 1 ? marketOfCountry(countries[0]) : marketOfNumberParsed(digits);
+  }
+  return marketOfNumberParsed(digits);
+}
+
+/** marketOfNumber by a full parse of the number (the reference the fast path must agree with). */
+export function marketOfNumberParsed(digits: string | null | undefined): string {
   if (!digits || !/^[0-9]{6,15}$/.test(digits)) return UNKNOWN_MARKET;
   const parsed = parsePhoneNumberFromString(`+${digits}`);
   const country = parsed?.country ?? parsed?.getPossibleCountries()[0];

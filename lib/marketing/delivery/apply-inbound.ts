@@ -54,7 +54,7 @@ export async function applyInboundMessages(tx: Tx, messages: Array<{ seq: bigint
   // only messages seen for the first time act
   const stored = await tx.$queryRaw<Array<{ whatsapp_message_id: string }>>(Prisma.sql`
     INSERT INTO whatsapp_messages (id, direction, phone_number, wa_id, user_id, whatsapp_message_id, status, message_type, body, payload, received_at, created_at, updated_at)
-    SELECT gen_random_uuid(), 'inbound', CASE WHEN m."from" ~ '^[0-9]{6,15}$' THEN m."from" END, m."from", m.user_id, m.wamid, 'received', m.type, m.body, m.payload, m.at, ${now}, ${now}
+    SELECT uuidv7(), 'inbound', CASE WHEN m."from" ~ '^[0-9]{6,15}$' THEN m."from" END, m."from", m.user_id, m.wamid, 'received', m.type, m.body, m.payload, m.at, ${now}, ${now}
     FROM (SELECT DISTINCT ON (wamid) * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
           AS x(wamid text, "from" text, user_id text, type text, body text, at timestamptz, payload jsonb) ORDER BY wamid) m
     ORDER BY m.wamid

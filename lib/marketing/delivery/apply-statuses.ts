@@ -218,7 +218,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
     await tx.$executeRaw(Prisma.sql`
       INSERT INTO whatsapp_messages (id, direction, campaign_id, recipient_id, phone_number, wa_id, whatsapp_message_id, status,
         message_type, template_name, language_code, sent_at, created_at, updated_at)
-      SELECT gen_random_uuid(), 'outbound', v.campaign_id, v.id, v.phone, v.wa_id, v.wamid, 'queued', 'template', c.template_name, c.language_code,
+      SELECT uuidv7(), 'outbound', v.campaign_id, v.id, v.phone, v.wa_id, v.wamid, 'queued', 'template', c.template_name, c.language_code,
         v.sent_at, ${now}, ${now}
       FROM unnest(${proven.map((u) => u.id)}::uuid[], ${proven.map((u) => u.campaign_id)}::uuid[], ${proven.map((u) => u.phone_number)}::text[],
                   ${proven.map((u) => u.wa_id)}::text[], ${proven.map((u) => u.whatsapp_message_id)}::text[],

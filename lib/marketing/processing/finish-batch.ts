@@ -63,7 +63,7 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
           -- every accepted message is recorded (it counts towards the messaging limit), fenced or not
           INSERT INTO whatsapp_messages (id, direction, campaign_id, recipient_id, phone_number, wa_id, whatsapp_message_id, status,
             whatsapp_message_status, message_type, template_name, language_code, sent_at, created_at, updated_at)
-          SELECT gen_random_uuid(), 'outbound', ${campaignId}::uuid, v.id, v.phone, v.wa_id, v.wamid, 'queued', v.mstatus, 'template',
+          SELECT uuidv7(), 'outbound', ${campaignId}::uuid, v.id, v.phone, v.wa_id, v.wamid, 'queued', v.mstatus, 'template',
             v.template_name, v.language_code, v.sent_at, ${now}::timestamptz, ${now}::timestamptz
           FROM v ON CONFLICT (whatsapp_message_id) DO NOTHING RETURNING 1)
         SELECT count(*) AS n FROM upd`);

@@ -95,7 +95,7 @@ async function insertPhones(tx: Tx, campaign: AbCampaign, phones: string[], now:
   const [row] = await tx.$queryRaw<Array<{ inserted: bigint }>>(Prisma.sql`
     WITH ins AS (
       INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, status, created_at, updated_at, variant)
-      SELECT gen_random_uuid(), ${campaignId}::uuid, p.phone, u.id, 'pending', ${now}::timestamptz, ${now}::timestamptz, ${variantSql(campaign, Prisma.sql`p.phone`)}
+      SELECT uuidv7(), ${campaignId}::uuid, p.phone, u.id, 'pending', ${now}::timestamptz, ${now}::timestamptz, ${variantSql(campaign, Prisma.sql`p.phone`)}
       FROM unnest(${phones}::text[]) WITH ORDINALITY AS p(phone, ord)
       LEFT JOIN user_profiles u ON u.whatsapp_phone = p.phone
       ORDER BY p.ord
@@ -121,7 +121,7 @@ async function insertAudience(tx: Tx, campaign: AbCampaign, audience: TTargetAud
       SELECT u.id, u.whatsapp_phone, u.created_at FROM user_profiles u WHERE ${audienceWhere(audience)}
     ), ins AS (
       INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, status, created_at, updated_at, variant)
-      SELECT gen_random_uuid(), ${campaignId}::uuid, m.whatsapp_phone, m.id, 'pending', ${now}::timestamptz, ${now}::timestamptz, ${variantSql(campaign, Prisma.sql`m.whatsapp_phone`)}
+      SELECT uuidv7(), ${campaignId}::uuid, m.whatsapp_phone, m.id, 'pending', ${now}::timestamptz, ${now}::timestamptz, ${variantSql(campaign, Prisma.sql`m.whatsapp_phone`)}
       FROM matched m ORDER BY m.created_at, m.id
       ON CONFLICT ON CONSTRAINT unique_campaign_recipient DO NOTHING
       RETURNING 1)

@@ -20,6 +20,7 @@ import { Prisma, type DbOrTx } from "../db";
 import { allowedOffsets, type TSendWindow } from "../sending/send-window";
 import { isAllowedDaySql, nextAllowedDaySql } from "../sending/send-window-sql";
 import type { Day } from "../time";
+import { STAGED_MARKETS_SQL } from "../cost/stage-markets";
 
 /** statuses that count as a send attempt on their sent_on day (for the daily limit) */
 export const ATTEMPT_STATUSES = ["sending", "queued", "sent", "delivered", "read", "failed", "unknown"] as const;
@@ -36,23 +37,29 @@ export async function packSchedule(db: DbOrTx, args: {
   campaignId: string; fromDay: Day; dailyLimit: number; now: Date; timezone: string;
   /** the campaign's send window (null or omitted: every day) */
   window?: TSendWindow | null;
+  /** markets staged in this transaction (cost/stage-markets.ts): set in the same write as the day */
+  stagedMarkets?: boolean;
 }): Promise<{ moved: number }> {
   const { campaignId, fromDay, dailyLimit, now, timezone } = args;
   const window = args.window ?? null;
   const offsets = allowedOffsets(window, fromDay);
   // fromDay's own attempts only count when fromDay is a send day
   const used = offsets[0] === 0 ? Math.min(await attemptsOnDay(db, campaignId, fromDay), dailyLimit) : 0;
+  const staged = args.stagedMarkets ?? false;
   const ready = await db.$executeRaw(Prisma.sql`
     UPDATE campaign_recipients r SET scheduled_send_date = x.d, updated_at = ${now}::timestamptz
+      ${staged ? Prisma.sql`, market = coalesce(r.market, x.market)` : Prisma.empty}
     FROM (
-      SELECT b.id, (${fromDay}::date + ((b.n / ${offsets.length}::int) * 7 + (${offsets}::int[])[b.n % ${offsets.length}::int + 1])::int) AS d
+      SELECT b.id, (${fromDay}::date + ((b.n / ${offsets.length}::int) * 7 + (${offsets}::int[])[b.n % ${offsets.length}::int + 1])::int) AS d,
+        ${staged ? Prisma.sql`sm.market` : Prisma.sql`NULL::text`} AS market
       FROM (
         SELECT id, ((row_number() OVER (ORDER BY scheduled_send_date NULLS LAST, created_at, id) - 1 + ${used}::int) / ${dailyLimit}::int)::int AS n
         FROM campaign_recipients
         WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz)
       ) b
+      ${staged ? Prisma.sql`LEFT JOIN ${STAGED_MARKETS_SQL} sm ON sm.id = b.id` : Prisma.empty}
     ) x
-    WHERE r.id = x.id AND r.scheduled_send_date IS DISTINCT FROM x.d`);
+    WHERE r.id = x.id AND (r.scheduled_send_date IS DISTINCT FROM x.d OR (r.market IS NULL AND x.market IS NOT NULL))`);
   const eligible = Prisma.sql`greatest(${fromDay}::date, (next_attempt_at AT TIME ZONE ${timezone})::date)`;
   const deferred = await db.$executeRaw(Prisma.sql`
     UPDATE campaign_recipients SET scheduled_send_date = ${nextAllowedDaySql(window, eligible)}, updated_at = ${now}::timestamptz
