@@ -12,6 +12,7 @@ import { audienceWhere } from "@/lib/marketing/recipients/add-recipients";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
 import { AUDIENCE_TAG, type Context } from "../support/context";
 import { watchMemory } from "../support/memory";
+import { watchHotUpdates } from "../support/hot";
 import { timeStatementDirect, vacuum } from "../support/psql";
 import type { BenchResult } from "../support/report";
 import { timed } from "../support/stats";
@@ -55,8 +56,11 @@ function scheduleSql(campaignId: string, fromDay: string, dailyLimit: number, no
 
 const TABLES = ["campaign_recipients", "marketing_campaigns", "campaign_send_schedule"];
 
+/** the issue's targets: under 10 s, and at most 1.2× the bare statement in psql on the same schema */
+const TARGET_RATIO = 1.2;
+
 function verdict(ms: number, ratio: number) {
-  return ms < TARGET_MS && ratio <= 2;
+  return ms < TARGET_MS && ratio <= TARGET_RATIO;
 }
 
 export async function addAudience(ctx: Context): Promise<BenchResult[]> {
@@ -80,7 +84,7 @@ export async function addAudience(ctx: Context): Promise<BenchResult[]> {
   return [{
     id: "2", scenario: "add recipients by target audience (addRecipients)", size: `${value.recipients_added.toLocaleString("en-US")} recipients`,
     wallMs: ms, rate: { value: value.recipients_added / (ms / 1000), unit: "rows/s" }, peakRssMb: peak,
-    target: `< 10 s, ≤ 2× ${direct.via} (${(direct.ms / 1000).toFixed(1)} s → ${ratio.toFixed(2)}×)`, met: verdict(ms, ratio),
+    target: `< 10 s, ≤ ${TARGET_RATIO}× ${direct.via} (${(direct.ms / 1000).toFixed(1)} s → ${ratio.toFixed(2)}×)`, met: verdict(ms, ratio),
     extra: { directMs: direct.ms, directVia: direct.via, ratioToDirect: ratio, matched: value.recipients_added + value.duplicates_skipped },
   }];
 }
@@ -93,8 +97,10 @@ export async function activateAudience(ctx: Context): Promise<BenchResult[]> {
   const direct = await timeStatementDirect(ctx.url, scheduleSql(campaignId, ctx.tomorrow, opts.dailyLimit, now));
   await vacuum(ctx.url, TABLES);
   const mem = watchMemory();
+  const hot = await watchHotUpdates(ctx.url);
   const { ms, value } = await timed(() => activateCampaign({ db, now, timezone: "UTC", campaignId, startDate: ctx.tomorrow, templates: null }));
   const peak = mem.stop();
+  const hotUpdates = await hot.stop();
   const ratio = ms / direct.ms;
   ctx.log(`activated: ${value.recipients_scheduled} recipients over ${value.estimated_days} days in ${(ms / 1000).toFixed(1)} s (${direct.via}: ${(direct.ms / 1000).toFixed(1)} s)`);
   await vacuum(ctx.url, TABLES);
@@ -102,7 +108,8 @@ export async function activateAudience(ctx: Context): Promise<BenchResult[]> {
     id: "3", scenario: `activate (activateCampaign, ${opts.dailyLimit.toLocaleString("en-US")}/day → ${value.estimated_days} days)`,
     size: `${value.recipients_scheduled.toLocaleString("en-US")} recipients`, wallMs: ms,
     rate: { value: value.recipients_scheduled / (ms / 1000), unit: "rows/s" }, peakRssMb: peak,
-    target: `< 10 s, ≤ 2× ${direct.via} (${(direct.ms / 1000).toFixed(1)} s → ${ratio.toFixed(2)}×)`, met: verdict(ms, ratio),
-    extra: { directMs: direct.ms, directVia: direct.via, ratioToDirect: ratio, days: value.estimated_days },
+    target: `< 10 s, ≤ ${TARGET_RATIO}× ${direct.via} (${(direct.ms / 1000).toFixed(1)} s → ${ratio.toFixed(2)}×)`, met: verdict(ms, ratio),
+    notes: [`activateCampaign's writes: ${hotUpdates.text}`],
+    extra: { directMs: direct.ms, directVia: direct.via, ratioToDirect: ratio, days: value.estimated_days, hotUpdates },
   }];
 }

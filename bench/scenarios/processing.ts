@@ -8,6 +8,7 @@
 import { Prisma } from "@/lib/marketing/db";
 import { spawnTsx, type Child } from "../support/children";
 import { FIRST_PHONE, type Context } from "../support/context";
+import { watchHotUpdates } from "../support/hot";
 import { watchMemory } from "../support/memory";
 import type { BenchResult } from "../support/report";
 
@@ -71,6 +72,7 @@ export async function processing(ctx: Context): Promise<BenchResult[]> {
     }));
     await Promise.all(workers.map((w) => w.next((m) => m.ready === true)));
     const mem = watchMemory({ graph: graph.pid });
+    const hot = await watchHotUpdates(ctx.url);
     const t0 = performance.now();
     for (const w of workers) w.send({ go: true });
     const done = await Promise.all(workers.map((w) => w.next<Done>((m) => m.done === true)));
@@ -79,6 +81,7 @@ export async function processing(ctx: Context): Promise<BenchResult[]> {
     done.forEach((d, k) => (peak[run.processes > 1 ? `processor${k + 1}` : "processor"] = Math.round(d.peakRssMb)));
     await Promise.all(workers.map((w) => w.stop()));
     await graph.stop();
+    const hotUpdates = await hot.stop();
     const sent = done.reduce((n, d) => n + d.sent, 0);
     const failed = done.reduce((n, d) => n + d.failed + d.unknown, 0);
     const [left] = await ctx.db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
@@ -93,11 +96,12 @@ export async function processing(ctx: Context): Promise<BenchResult[]> {
       rate: { value: mps, unit: `msg/s (${(mps / CAP).toFixed(2)}× cap)` }, peakRssMb: peak,
       target: instant ? "≥ 1,000 msg/s" : "≥ 900 msg/s (cap − 10%)", met: instant ? mps >= 1000 : mps >= 900,
       notes: [
+        `claims, finishes and statuses: ${hotUpdates.text}`,
         ...(failed > 0 ? [`${failed} failed/unknown`] : []),
         ...(Number(left.n) > 0 ? [`${left.n} not processed`] : []),
         ...(!instant && run.processes > 1 && mps > CAP * 1.02 ? [`${Math.round(mps)}/s exceeds the per-number cap: every process has its own WHATSAPP_MAX_MPS limiter`] : []),
       ],
-      extra: { sent, failed, left: Number(left.n), processes: done.map((d) => ({ ms: d.ms, sent: d.sent, calls: d.calls })), ratioToCap: mps / CAP },
+      extra: { hotUpdates, sent, failed, left: Number(left.n), processes: done.map((d) => ({ ms: d.ms, sent: d.sent, calls: d.calls })), ratioToCap: mps / CAP },
     });
     ctx.state.processedSets.push(sets[i]);
   }
