@@ -33,3 +33,8 @@ ALTER TABLE "campaign_recipients" SET (fillfactor = 90);
 -- steps: each step starts where the last ended instead of re-reading the rows already done).
 DROP INDEX "campaign_recipients_market_missing_idx";
 CREATE INDEX "campaign_recipients_market_missing_idx" ON "campaign_recipients" ("campaign_id", "id") WHERE "market" IS NULL;
+
+-- Outbound messages by number and send time: whatsapp_messages_outbound_phone_sent_at_idx (direction =
+-- 'outbound') answers every query of this one (direction = 'outbound' AND sent_at IS NOT NULL: a query
+-- with a sent_at bound implies it), so only one is written per send.
+DROP INDEX "whatsapp_messages_outbound_phone_sent_idx";
