@@ -78,13 +78,15 @@ export async function processing(ctx: Context): Promise<BenchResult[]> {
     const peak = mem.stop();
     done.forEach((d, k) => (peak[run.processes > 1 ? `processor${k + 1}` : "processor"] = Math.round(d.peakRssMb)));
     await Promise.all(workers.map((w) => w.stop()));
+    graph.send({ report: true });
+    const { busiestSecond } = await graph.next<{ busiestSecond: number }>((m) => typeof m.busiestSecond === "number");
     await graph.stop();
     const sent = done.reduce((n, d) => n + d.sent, 0);
     const failed = done.reduce((n, d) => n + d.failed + d.unknown, 0);
     const [left] = await ctx.db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
       SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ANY(${sets[i]}::uuid[]) AND status IN ('pending', 'sending')`);
     const mps = sent / (wallMs / 1000);
-    ctx.log(`${run.id}: ${sent} sent by ${run.processes} processor(s) in ${(wallMs / 1000).toFixed(1)} s (${Math.round(mps)}/s), ${failed} failed, ${left.n} left`);
+    ctx.log(`${run.id}: ${sent} sent by ${run.processes} processor(s) in ${(wallMs / 1000).toFixed(1)} s (${Math.round(mps)}/s), ${failed} failed, ${left.n} left, busiest second ${busiestSecond} requests`);
     const instant = run.latencyMs === 0;
     results.push({
       id: run.id,
@@ -96,8 +98,9 @@ export async function processing(ctx: Context): Promise<BenchResult[]> {
         ...(failed > 0 ? [`${failed} failed/unknown`] : []),
         ...(Number(left.n) > 0 ? [`${left.n} not processed`] : []),
         ...(!instant && run.processes > 1 && mps > CAP * 1.02 ? [`${Math.round(mps)}/s exceeds the per-number cap: every process has its own WHATSAPP_MAX_MPS limiter`] : []),
+        `busiest second in the fake's log: ${busiestSecond} requests${busiestSecond > CAP ? ` (above the cap of ${CAP})` : ""}`,
       ],
-      extra: { sent, failed, left: Number(left.n), processes: done.map((d) => ({ ms: d.ms, sent: d.sent, calls: d.calls })), ratioToCap: mps / CAP },
+      extra: { sent, failed, left: Number(left.n), busiestSecond, processes: done.map((d) => ({ ms: d.ms, sent: d.sent, calls: d.calls })), ratioToCap: mps / CAP },
     });
     ctx.state.processedSets.push(sets[i]);
   }

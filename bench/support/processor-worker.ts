@@ -1,12 +1,14 @@
 /**
  * Child process: one daily-processor instance (what one Vercel function invocation of
  * /api/marketing/process-daily does): its own database pool and its own Cloud API client (with its own
- * WHATSAPP_MAX_MPS rate limiter), pointed at the fake Graph API. Waits for {"go":true}, then calls
+ * WHATSAPP_MAX_MPS rate limiter, and the send schedule shared with the others through the database), pointed at the fake Graph API. Waits for {"go":true}, then calls
  * runDailyProcessing until it reports nothing more to do, and answers with the totals and its peak RSS.
  */
 import { createDb } from "@/lib/db";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
+import { sendSlotLeaser } from "@/lib/marketing/sending/lease-send-slots";
 import { createCloudWhatsAppClient } from "@/lib/whatsapp/cloud-client";
+import { createSharedPacer } from "@/lib/whatsapp/shared-pacer";
 import { ownPeakRssMb } from "./memory";
 import { onParentMessage, toParent } from "./children";
 
@@ -22,6 +24,8 @@ try {
   const whatsapp = createCloudWhatsAppClient({
     apiUrl: env("WHATSAPP_API_URL"), apiVersion: "v23.0", phoneNumberId: "1098765432", accessToken: "bench-access-token",
     maxMps: Number(env("WHATSAPP_MAX_MPS")), timeoutMs: 15_000,
+    // the send schedule shared with the other processors, as the app's client does
+    pacer: createSharedPacer({ perSecond: Number(env("WHATSAPP_MAX_MPS")), lease: sendSlotLeaser(db, "1098765432") }),
   });
   const config = {
     timezone: "UTC", messagingLimit: null, timeBudgetMs: Number(process.env.PROCESSOR_TIME_BUDGET_MS ?? "50000"),

@@ -10,6 +10,8 @@ import { getEnv, isSandbox, whatsappAccessToken } from "@/lib/env";
 import { createWhatsAppClient } from "@/lib/whatsapp/create-client";
 import { SANDBOX_ENGAGEMENT } from "@/lib/whatsapp/sandbox";
 import { flushSandbox as flushSandboxEvents } from "@/lib/marketing/delivery/flush-sandbox";
+import { sendSlotLeaser } from "@/lib/marketing/sending/lease-send-slots";
+import { createSharedPacer } from "@/lib/whatsapp/shared-pacer";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 
 const SANDBOX_PUMP_MS = 3_000;
@@ -19,6 +21,10 @@ const globalForWhatsApp = globalThis as unknown as { __whatsappClient?: WhatsApp
 export function getWhatsAppClient(): WhatsAppClient {
   if (!globalForWhatsApp.__whatsappClient) {
     const env = getEnv();
+    // every process sending from this number (cron runs, Run now, test sends, other instances) shares one schedule
+    const pacer = env.WHATSAPP_PHONE_NUMBER_ID
+      ? createSharedPacer({ perSecond: env.WHATSAPP_MAX_MPS, lease: sendSlotLeaser(getDb(), env.WHATSAPP_PHONE_NUMBER_ID) })
+      : undefined;
     globalForWhatsApp.__whatsappClient = createWhatsAppClient({
       apiUrl: env.WHATSAPP_API_URL,
       apiVersion: env.WHATSAPP_API_VERSION,
@@ -30,6 +36,7 @@ export function getWhatsAppClient(): WhatsAppClient {
       now: () => new Date(),
       // the demo shows taps on tracked buttons and replies moving too
       sandboxEngagement: SANDBOX_ENGAGEMENT,
+      pacer,
     });
   }
   if (globalForWhatsApp.__whatsappClient.mode === "sandbox") startSandboxPump();

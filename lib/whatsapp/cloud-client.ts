@@ -9,6 +9,7 @@ import { classifyError, errorTitle, retryAfterMsFor } from "./errors";
 import { fetchPhoneNumberHealth } from "./phone-number";
 import { uploadMediaFromLinkTo } from "./media-upload";
 import { createRateLimiter } from "./rate-limiter";
+import type { SendPacer } from "./shared-pacer";
 import type { OutboundTemplateMessage, SendFailure, SendResult, WhatsAppClient } from "./types";
 
 export type CloudClientConfig = {
@@ -21,6 +22,8 @@ export type CloudClientConfig = {
   /** per request (WHATSAPP_REQUEST_TIMEOUT_MS) */
   timeoutMs: number;
   fetch?: typeof fetch;
+  /** the schedule shared with every other process sending from this number (shared-pacer.ts) */
+  pacer?: SendPacer;
 };
 
 export type CloudWhatsAppClient = WhatsAppClient & {
@@ -122,6 +125,14 @@ export function createCloudWhatsAppClient(config: CloudClientConfig): CloudWhats
     const body = JSON.stringify(templateMessageBody(message, via));
     const url = `${numberUrl}/${via}`;
     await limiter.acquire();
+    if (config.pacer) {
+      try {
+        await config.pacer.acquire(message.to);
+      } catch {
+        // nothing went out: the shared schedule could not be reached
+        return { ok: false, errorClass: "retry", code: null, title: "Could not reserve a send slot (the shared send schedule is unavailable)" };
+      }
+    }
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {

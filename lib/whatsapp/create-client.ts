@@ -4,6 +4,7 @@
  */
 import { createCloudWhatsAppClient } from "./cloud-client";
 import { createSandboxWhatsAppClient, type SandboxEngagement, type SandboxEventStore, type SandboxOdds } from "./sandbox";
+import type { SendPacer } from "./shared-pacer";
 import type { WhatsAppClient } from "./types";
 
 export type WhatsAppClientConfig = {
@@ -18,6 +19,8 @@ export type WhatsAppClientConfig = {
   db: SandboxEventStore;
   now?: () => Date;
   fetch?: typeof fetch;
+  /** Cloud API only: the send schedule shared with the other processes sending from this number */
+  pacer?: SendPacer;
   /** sandbox only */
   random?: () => number;
   /** sandbox only: overrides of SANDBOX_ODDS */
@@ -37,6 +40,7 @@ export function createWhatsAppClient(config: WhatsAppClientConfig): WhatsAppClie
       maxMps: config.maxMps,
       timeoutMs: config.timeoutMs,
       fetch: config.fetch,
+      pacer: config.pacer,
     });
   }
   return createSandboxWhatsAppClient({ db: config.db, now: config.now ?? (() => new Date()), random: config.random, maxMps: config.maxMps, odds: config.sandboxOdds, engagement: config.sandboxEngagement });

@@ -39,6 +39,8 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
   const optedOut = by("opted_out");
   const released = [...outcomes.filter((o) => o.kind === "released"), ...by("template"), ...by("account")];
   const claim = Prisma.sql`${claimId}::uuid`;
+  // released without a request (template and account errors did go out: they keep their start for the pair rate)
+  const notSent = outcomes.filter((o) => o.kind === "released").map((o) => o.id);
   const counts: FinishCounts = { sent: 0, failed: 0, retried: 0, unknown: 0, deferred: 0, skipped: 0, released: 0 };
 
   await withRetry(() => db.$transaction(async (tx) => {
@@ -123,7 +125,8 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
     }
     if (released.length > 0) {
       counts.released += await tx.$executeRaw(Prisma.sql`
-        UPDATE campaign_recipients SET status = 'pending', sent_on = NULL, claim_id = NULL, claimed_at = NULL, updated_at = ${now}::timestamptz
+        UPDATE campaign_recipients SET status = 'pending', sent_on = NULL, claim_id = NULL, claimed_at = NULL,
+          send_started_at = CASE WHEN id = ANY(${notSent}::uuid[]) THEN NULL ELSE send_started_at END, updated_at = ${now}::timestamptz
         WHERE id = ANY(${released.map((o) => o.id)}::uuid[]) AND claim_id = ${claim} AND status = 'sending'`);
     }
     // the error classes' effects on the customer, campaign and account (error-effects.ts)

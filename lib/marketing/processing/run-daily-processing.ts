@@ -47,16 +47,20 @@ import { firstSendableDay, readSendWindow, windowPhase } from "../sending/send-w
 import { pruneInboundBodies } from "../messages/prune-inbound-bodies";
 import { getSendingSettings } from "../sending/sending-settings";
 import { dateToDay, dayInZone, isDay, type Day } from "../time";
-import { claimBatch } from "./claim-batch";
-import { finishBatch } from "./finish-batch";
+import { claimBatch, type ClaimResult } from "./claim-batch";
+import { finishBatch, type FinishCounts } from "./finish-batch";
+import { markSending } from "./mark-sending";
 import { reconcileStaleClaims } from "./reconcile-stale-claims";
 import { applyInbox, pruneInbox } from "../delivery/apply-inbox";
 import { templatePauseReason } from "../delivery/error-effects";
 import { pauseCampaignForTemplateError } from "../campaigns/pause-campaign";
 import { recordAccountError } from "../sending/account-health";
-import { sendBatch } from "./send-batch";
+import { sendBatch, type SendOutcome } from "./send-batch";
 import { ensureCampaignMedia } from "../sending/campaign-media";
 import { alertMarketingMessagesTerms, marketingMessagesEnabled, marketingMessagesRoute } from "../sending/marketing-messages";
+import type { MarketingMessagesOptions } from "@/lib/whatsapp/types";
+
+type Claimed = Extract<ClaimResult, { kind: "claimed" }>;
 
 export type ProcessingLog = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -198,60 +202,53 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     const render = (r: { phone: string; variant?: number | null; customer: { name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null } | null; clickToken?: string | null }) =>
       renderForRecipient(messageFor(r.variant ?? null).components, { ...(r.customer ?? {}), phone_number: r.phone }, { mediaIds: media.mediaIds, clickToken: r.clickToken });
 
-    for (;;) {
-      if (outOfTime()) {
-        result.stopped_reason = "time_budget";
-        break outer;
+    /** claims the next batch with something to send; `end` when the campaign is done for this run */
+    const claimNext = async (): Promise<{ kind: "batch"; claim: Claimed; marketingMessages: MarketingMessagesOptions | undefined } | { kind: "end"; outer: boolean }> => {
+      for (;;) {
+        if (outOfTime()) {
+          result.stopped_reason = "time_budget";
+          return { kind: "end", outer: true };
+        }
+        if (windowPhase(window, clock(), tz) !== "open") {
+          result.outside_window.push(id);
+          return { kind: "end", outer: false };
+        }
+        // 2. claim
+        const rate = started > 0 && sendingMs > 0 ? started / sendingMs : whatsapp.maxMessagesPerSecond / 1000;
+        const size = Math.max(1, Math.min(batchSize, Math.floor((sendUntil - performance.now()) * rate)));
+        // the route follows the template's category as it is now (read alongside the claim: no added wait)
+        const [claim, marketingMessages] = await Promise.all([
+          withRetry(() => claimBatch({
+            db, campaignId: id, today: dayInZone(clock(), tz), due, now: clock(), batchSize: size, messagingLimit: config.messagingLimit,
+            frequencyCap: sending.frequencyCap, window, timezone: tz,
+          })),
+          marketingMessagesOn ? marketingMessagesRoute(db, { templateName: campaign.templateName, languageCode: campaign.languageCode }) : undefined,
+        ]);
+        if (claim.kind === "send_hold") {
+          result.stopped_reason = "send_hold";
+          log("sending is on hold");
+          return { kind: "end", outer: false };
+        }
+        if (claim.kind === "messaging_limit") {
+          result.stopped_reason = "messaging_limit";
+          log("messaging limit reached", { limit: config.messagingLimit });
+          return { kind: "end", outer: false };
+        }
+        if (claim.kind === "budget") {
+          result.paused_campaigns.push({ campaign_id: id, reason: claim.reason });
+          log("campaign paused: budget", { campaign_id: id });
+          return { kind: "end", outer: false };
+        }
+        if (claim.kind !== "claimed") return { kind: "end", outer: false };
+        result.skipped += claim.skipped;
+        result.deferred += claim.deferred.frequency_cap + claim.deferred.meta_cap;
+        result.deferred_by_frequency_cap += claim.deferred.frequency_cap;
+        result.deferred_by_meta_cap += claim.deferred.meta_cap;
+        if (claim.recipients.length > 0) return { kind: "batch", claim, marketingMessages };
       }
-      if (windowPhase(window, clock(), tz) !== "open") {
-        result.outside_window.push(id);
-        break;
-      }
-      // 2. claim
-      const rate = started > 0 && sendingMs > 0 ? started / sendingMs : whatsapp.maxMessagesPerSecond / 1000;
-      const size = Math.max(1, Math.min(batchSize, Math.floor((sendUntil - performance.now()) * rate)));
-      // the route follows the template's category as it is now (read alongside the claim: no added wait)
-      const [claim, marketingMessages] = await Promise.all([
-        withRetry(() => claimBatch({
-          db, campaignId: id, today: dayInZone(clock(), tz), due, now: clock(), batchSize: size, messagingLimit: config.messagingLimit,
-          frequencyCap: sending.frequencyCap, window, timezone: tz,
-        })),
-        marketingMessagesOn ? marketingMessagesRoute(db, { templateName: campaign.templateName, languageCode: campaign.languageCode }) : undefined,
-      ]);
-      if (claim.kind === "send_hold") {
-        result.stopped_reason = "send_hold";
-        log("sending is on hold");
-        break;
-      }
-      if (claim.kind === "messaging_limit") {
-        result.stopped_reason = "messaging_limit";
-        log("messaging limit reached", { limit: config.messagingLimit });
-        break;
-      }
-      if (claim.kind === "budget") {
-        result.paused_campaigns.push({ campaign_id: id, reason: claim.reason });
-        log("campaign paused: budget", { campaign_id: id });
-        break;
-      }
-      if (claim.kind !== "claimed") break;
-      result.skipped += claim.skipped;
-      result.deferred += claim.deferred.frequency_cap + claim.deferred.meta_cap;
-      result.deferred_by_frequency_cap += claim.deferred.frequency_cap;
-      result.deferred_by_meta_cap += claim.deferred.meta_cap;
-      if (claim.recipients.length === 0) continue;
-      // 3. send, outside any transaction
-      const sendStart = performance.now();
-      const { outcomes, stop } = await sendBatch({
-        recipients: claim.recipients, whatsapp, templateName: campaign.templateName, languageCode: campaign.languageCode,
-        templateFor, render, concurrency, clock, sendUntil, marketingMessages,
-      });
-      const fellBack = outcomes.find((o) => o.kind === "sent" && o.result.fellBack);
-      if (fellBack?.kind === "sent" && fellBack.result.fellBack) {
-        await alertMarketingMessagesTerms(db, { now: clock(), title: fellBack.result.fellBack.title, fellBack: true });
-      }
-      started += outcomes.filter((o) => o.kind !== "released").length;
-      sendingMs += performance.now() - sendStart;
-      // 4. record, fenced by the claim
+    };
+    // 4. record, fenced by the claim
+    const record = async (claim: Claimed, outcomes: SendOutcome[]) => {
       const counts = await finishBatch({
         db, claimId: claim.claimId, campaignId: id, outcomes, now: clock(), timezone: tz, maxAttempts,
         templateName: campaign.templateName, languageCode: campaign.languageCode,
@@ -263,29 +260,85 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
       result.retried += counts.retried;
       result.deferred += counts.deferred;
       log("batch", { campaign_id: id, claimed: claim.recipients.length, ...counts });
-      if (stop?.errorClass === "template") {
-        // finishBatch paused the campaign for a failed recipient (error-effects.ts); a stop whose recipients
-        // were released (a malformed request repeated across the batch) pauses it here (a no-op if paused)
-        const reason = templatePauseReason(stop);
-        await withRetry(() => db.$transaction((tx) => pauseCampaignForTemplateError(tx, { campaignId: id, reason, now: clock() })));
-        result.paused_campaigns.push({ campaign_id: id, reason });
-        log("campaign paused: template error", { campaign_id: id, code: stop.code });
+      return counts;
+    };
+    /** a batch claimed ahead that this run will not send goes back to pending untouched */
+    const releaseAhead = async (ahead: Promise<Awaited<ReturnType<typeof claimNext>>> | null) => {
+      const a = await ahead;
+      if (a?.kind === "batch") await record(a.claim, a.claim.recipients.map((r) => ({ id: r.id, phone: r.phone, kind: "released" as const })));
+    };
+
+    // The pipeline: while batch k goes out, batch k + 1 is claimed and batch k − 1 recorded. Once the run
+    // has seen a failure for the campaign (or a send stops it), each batch is recorded and judged by the
+    // failure guard before the next goes out.
+    let next = await claimNext();
+    let recording: Promise<FinishCounts> | null = null;
+    let stopped = false;
+    while (next.kind === "batch") {
+      const { claim, marketingMessages } = next;
+      if (windowPhase(window, clock(), tz) !== "open") {
+        // a batch claimed ahead came up after the send window closed: it goes back untouched
+        await releaseAhead(Promise.resolve(next));
+        result.outside_window.push(id);
         break;
       }
-      if (stop?.errorClass === "account") {
-        result.stopped_reason = "account";
-        result.stopped_detail = `${stop.code ?? "?"} ${stop.title}`;
-        log("run stopped: account error", { code: stop.code, title: stop.title });
-        if (stop.code === 131055) await alertMarketingMessagesTerms(db, { now: clock(), title: stop.title, fellBack: false });
-        // finishBatch recorded it for a failed recipient; a stop without one (released) is recorded here (deduplicated per hour)
-        await withRetry(() => db.$transaction((tx) => recordAccountError(tx, { now: clock(), code: stop.code, title: stop.title })));
-        break;
+      // 3. send, outside any transaction; each part marked as going out just before its requests
+      const sendStart = performance.now();
+      const sendingBatch = sendBatch({
+        recipients: claim.recipients, whatsapp, templateName: campaign.templateName, languageCode: campaign.languageCode,
+        templateFor, render, concurrency, clock, sendUntil, marketingMessages,
+        mark: (part) => markSending({ db, claimId: claim.claimId, recipients: part, now: clock() }),
+      });
+      const ahead = failedThisRun ? null : claimNext();
+      ahead?.catch(() => {});
+      const { outcomes, stop } = await sendingBatch;
+      const fellBack = outcomes.find((o) => o.kind === "sent" && o.result.fellBack);
+      if (fellBack?.kind === "sent" && fellBack.result.fellBack) {
+        await alertMarketingMessagesTerms(db, { now: clock(), title: fellBack.result.fellBack.title, fellBack: true });
       }
-      // 5. the failure guard, after every batch once this run has seen a failure for the campaign
-      //    (failures of an early batch, below min_attempts, are judged when later batches reach it)
-      failedThisRun ||= counts.failed > 0;
-      if (failedThisRun && (await guard(id))) break;
+      started += outcomes.filter((o) => o.kind !== "released").length;
+      sendingMs += performance.now() - sendStart;
+      if (recording) await recording;
+      recording = record(claim, outcomes);
+      recording.catch(() => {});
+      if (stop || failedThisRun || outcomes.some((o) => o.kind === "failed")) {
+        const counts = await recording;
+        recording = null;
+        if (stop?.errorClass === "template") {
+          await releaseAhead(ahead);
+          // finishBatch paused the campaign for a failed recipient (error-effects.ts); a stop whose recipients
+          // were released (a malformed request repeated across the batch) pauses it here (a no-op if paused)
+          const reason = templatePauseReason(stop);
+          await withRetry(() => db.$transaction((tx) => pauseCampaignForTemplateError(tx, { campaignId: id, reason, now: clock() })));
+          result.paused_campaigns.push({ campaign_id: id, reason });
+          log("campaign paused: template error", { campaign_id: id, code: stop.code });
+          stopped = true;
+          break;
+        }
+        if (stop?.errorClass === "account") {
+          await releaseAhead(ahead);
+          result.stopped_reason = "account";
+          result.stopped_detail = `${stop.code ?? "?"} ${stop.title}`;
+          log("run stopped: account error", { code: stop.code, title: stop.title });
+          if (stop.code === 131055) await alertMarketingMessagesTerms(db, { now: clock(), title: stop.title, fellBack: false });
+          // finishBatch recorded it for a failed recipient; a stop without one (released) is recorded here (deduplicated per hour)
+          await withRetry(() => db.$transaction((tx) => recordAccountError(tx, { now: clock(), code: stop.code, title: stop.title })));
+          stopped = true;
+          break;
+        }
+        // 5. the failure guard, after every batch once this run has seen a failure for the campaign
+        //    (failures of an early batch, below min_attempts, are judged when later batches reach it)
+        failedThisRun ||= counts.failed > 0;
+        if (failedThisRun && (await guard(id))) {
+          await releaseAhead(ahead);
+          stopped = true;
+          break;
+        }
+      }
+      next = ahead ? await ahead : await claimNext();
     }
+    if (recording) await recording;
+    if (!stopped && next.kind === "end" && next.outer) break outer;
     if (await completeIfDone(db, id, clock())) result.completed_campaigns.push(id);
   }
 

@@ -8,6 +8,10 @@
  * 132018 is recipient-class when the message carried customer data (the value is the customer's, not the
  * template's). A malformed-request code (100, 131008, 131009) seen MALFORMED_PAUSE_AFTER times in a batch
  * means every request is malformed: those recipients are released and the batch stops like a template error.
+ * With `mark`, rows are marked as going out (mark-sending.ts) in small groups, each group exactly the
+ * sends that are about to start: a worker asks for its next row, the workers asking while a mark is
+ * in flight are served by the next one. A marked row is always in a worker's hands on its way out
+ * (waiting only for the rate limit); a row the mark does not return is not sent ('released').
  */
 import { CUSTOMER_DATA_CODES, MALFORMED_REQUEST_CODES } from "@/lib/whatsapp/errors";
 import type { RenderedComponents } from "@/lib/whatsapp/render-components";
@@ -22,7 +26,7 @@ export type SendOutcome =
   | { id: string; phone: string; kind: "failed"; result: SendFailure; at: Date }
   | { id: string; phone: string; kind: "released" };
 
-export async function sendBatch({ recipients, whatsapp, templateName, languageCode, templateFor, render, concurrency, clock, sendUntil, marketingMessages }: {
+export async function sendBatch({ recipients, whatsapp, templateName, languageCode, templateFor, render, concurrency, clock, sendUntil, marketingMessages, mark }: {
   recipients: ClaimedRecipient[];
   whatsapp: WhatsAppClient;
   templateName: string;
@@ -35,18 +39,59 @@ export async function sendBatch({ recipients, whatsapp, templateName, languageCo
   concurrency: number;
   clock: () => Date;
   sendUntil?: number;
+  /** marks rows as going out; resolves to the ids that may be sent */
+  mark?: (rows: ClaimedRecipient[]) => Promise<Set<string>>;
 }): Promise<{ outcomes: SendOutcome[]; stop: SendFailure | null }> {
   const outcomes: SendOutcome[] = new Array(recipients.length);
   let next = 0;
   let stop: SendFailure | null = null;
   const malformed = new Map<number, number[]>();
+  const halted = () => sendUntil !== undefined && performance.now() >= sendUntil;
+  const waiting: Array<(i: number | null) => void> = [];
+  let marking = false;
+  const release = (i: number) => {
+    outcomes[i] = { id: recipients[i].id, phone: recipients[i].phone, kind: "released" };
+  };
+  /** hands each waiting worker its next row (index), or null when there is none it may send */
+  const serve = async () => {
+    if (marking) return;
+    marking = true;
+    try {
+      while (waiting.length > 0) {
+        if (stop || halted()) {
+          while (next < recipients.length) release(next++);
+        }
+        const takers = waiting.splice(0);
+        const picked: number[] = [];
+        while (picked.length < takers.length && next < recipients.length) picked.push(next++);
+        let allowed: Set<string> | null = null;
+        if (picked.length > 0 && mark) {
+          // a failed mark sent nothing of these: they go back to pending
+          allowed = await mark(picked.map((i) => recipients[i])).catch(() => new Set<string>());
+        }
+        const go = allowed ? picked.filter((i) => allowed.has(recipients[i].id)) : picked;
+        for (const i of picked) if (!go.includes(i)) release(i);
+        takers.forEach((t, k) => {
+          if (k < go.length) t(go[k]);
+          else if (next < recipients.length) waiting.push(t); // rows held back: ask again
+          else t(null);
+        });
+      }
+    } finally {
+      marking = false;
+    }
+  };
+  const nextRow = () => new Promise<number | null>((resolve) => {
+    waiting.push(resolve);
+    void serve();
+  });
   const worker = async () => {
     for (;;) {
-      const i = next++;
-      if (i >= recipients.length) return;
+      const i = await nextRow();
+      if (i === null) return;
       const r = recipients[i];
-      if (stop || (sendUntil !== undefined && performance.now() >= sendUntil)) {
-        outcomes[i] = { id: r.id, phone: r.phone, kind: "released" };
+      if (stop || halted()) {
+        release(i);
         continue;
       }
       const rendered = render(r);

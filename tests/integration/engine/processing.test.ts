@@ -13,6 +13,9 @@ import { cancelCampaign } from "@/lib/marketing/campaigns/cancel-campaign";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
 import { retryUnknownRecipients } from "@/lib/marketing/recipients/retry-unknown-recipients";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
+import { claimBatch } from "@/lib/marketing/processing/claim-batch";
+import { markSending } from "@/lib/marketing/processing/mark-sending";
+import { reconcileStaleClaims } from "@/lib/marketing/processing/reconcile-stale-claims";
 import { getCampaignStats } from "@/lib/marketing/stats/get-campaign-stats";
 import type { EngineConfig } from "@/lib/marketing/engine-config";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
@@ -322,7 +325,7 @@ describe("invariant 3: nobody receives the same campaign twice", () => {
     const c = await campaignWith(3, { limit: 10, start: "2025-06-01", now: "2025-05-31T12:00:00Z" });
     const rows = await e.db.campaignRecipient.findMany({ where: { campaignId: c.id }, orderBy: { phoneNumber: "asc" } });
     // a run claimed two and died after WhatsApp accepted them
-    await e.db.$executeRaw`UPDATE campaign_recipients SET status = 'sending', claim_id = gen_random_uuid(), claimed_at = ${at("2025-06-01T14:00:00Z")},
+    await e.db.$executeRaw`UPDATE campaign_recipients SET status = 'sending', claim_id = gen_random_uuid(), claimed_at = ${at("2025-06-01T14:00:00Z")}, send_started_at = ${at("2025-06-01T14:00:00Z")},
       sent_on = '2025-06-01' WHERE id IN (${rows[0].id}::uuid, ${rows[1].id}::uuid)`;
     await e.db.webhookInboxEvent.create({ data: { dedupeKey: "s:wamid.ECHOED:delivered", kind: "status", field: "messages", whatsappMessageId: "wamid.ECHOED",
       recipientId: rows[0].id, status: "delivered", occurredAt: at("2025-06-01T14:00:05Z"),
@@ -339,6 +342,41 @@ describe("invariant 3: nobody receives the same campaign twice", () => {
     expect(sendsTo().get(rows[0].phoneNumber)).toBeUndefined();
     expect(sendsTo().get(rows[1].phoneNumber)).toBeUndefined();
     expect((await e.db.marketingCampaign.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("completed");
+    await expectConsistent(c.id);
+  });
+});
+
+describe("claims that never went out", () => {
+  it("a dead run's claimed rows never marked as going out go back to pending and are sent once; only marked rows become unknown", async () => {
+    const c = await campaignWith(4, { limit: 10, start: "2025-06-02", now: "2025-06-01T12:00:00Z" });
+    const rows = await e.db.campaignRecipient.findMany({ where: { campaignId: c.id }, orderBy: { phoneNumber: "asc" } });
+    // a run claimed all four, marked the first as going out, and died
+    await e.db.$executeRaw`UPDATE campaign_recipients SET status = 'sending', claim_id = gen_random_uuid(), claimed_at = ${at("2025-06-02T14:00:00Z")},
+      sent_on = '2025-06-02' WHERE campaign_id = ${c.id}::uuid`;
+    await e.db.$executeRaw`UPDATE campaign_recipients SET send_started_at = ${at("2025-06-02T14:00:01Z")} WHERE id = ${rows[0].id}::uuid`;
+    const early = await run("2025-06-02T14:05:00Z");
+    expect(early.reconciled).toEqual({ recovered: 0, unknown: 0 });
+    expect(early.messages_sent).toBe(0);
+    const later = await run("2025-06-02T14:30:00Z");
+    expect(later.reconciled).toEqual({ recovered: 0, unknown: 1 });
+    expect(later.messages_sent).toBe(3);
+    const after = new Map((await e.db.campaignRecipient.findMany({ where: { campaignId: c.id } })).map((r) => [r.id, r]));
+    expect(after.get(rows[0].id)!.status).toBe("unknown");
+    expect(rows.slice(1).map((r) => after.get(r.id)!.status)).toEqual(["queued", "queued", "queued"]);
+    expect(sendsTo().get(rows[0].phoneNumber)).toBeUndefined();
+    expect(rows.slice(1).map((r) => sendsTo().get(r.phoneNumber))).toEqual([1, 1, 1]);
+    await expectConsistent(c.id);
+  });
+
+  it("a claim reconciled while its run still holds it is not sent by that run (the mark is fenced by the claim)", async () => {
+    const c = await campaignWith(2, { limit: 10, start: "2025-06-03", now: "2025-06-02T12:00:00Z" });
+    const claim = await claimBatch({ db: e.db, campaignId: c.id, today: "2025-06-03", due: "2025-06-03", now: at("2025-06-03T14:00:00Z"), batchSize: 10, messagingLimit: null });
+    if (claim.kind !== "claimed") throw new Error(`expected a claim, got ${claim.kind}`);
+    await reconcileStaleClaims({ db: e.db, now: at("2025-06-03T14:30:00Z"), staleClaimMs: 10 * 60_000 });
+    const marked = await markSending({ db: e.db, claimId: claim.claimId, recipients: claim.recipients, now: at("2025-06-03T14:30:01Z") });
+    expect(marked.size).toBe(0);
+    const statuses = (await e.db.campaignRecipient.findMany({ where: { campaignId: c.id } })).map((r) => [r.status, r.claimId, r.sendStartedAt]);
+    expect(statuses).toEqual([["pending", null, null], ["pending", null, null]]);
     await expectConsistent(c.id);
   });
 });

@@ -109,8 +109,12 @@ describe("a processor process killed between WhatsApp's acceptance and our write
     expect(accepted.length).toBeGreaterThanOrEqual(killAt - answered);
     const mid = await statuses(t.db, campaignId);
     // claimed: the accepted sends (WhatsApp has them, we never recorded them) and the rest of the batch not sent yet
-    const inFlight = mid.sending;
-    expect(inFlight).toBeGreaterThanOrEqual(accepted.length);
+    expect(mid.sending).toBeGreaterThanOrEqual(accepted.length);
+    // marked as going out: exactly the requests WhatsApp received
+    const [{ marked }] = await t.db.$queryRaw<Array<{ marked: number }>>`
+      SELECT count(*)::int AS marked FROM campaign_recipients WHERE campaign_id = ${campaignId}::uuid AND status = 'sending' AND send_started_at IS NOT NULL`;
+    expect(marked).toBe(accepted.length);
+    const inFlight = accepted.length;
 
     // WhatsApp's status webhooks echo our recipient id for two of them (with wamids we never saw)
     const echoed = accepted.slice(0, 2);
@@ -128,8 +132,8 @@ describe("a processor process killed between WhatsApp's acceptance and our write
     expect(early.reconciled).toEqual({ recovered: 0, unknown: 0 });
     // past the stale-claim timeout: reconciled, never resent
     const late = await runDailyProcessing({ db: t.db, now: new Date("2025-05-01T10:30:00Z"), whatsapp: wa, config: config() });
-    // (the claimed-but-not-yet-sent ones cannot be told apart from sent ones: 'unknown' too, for the marketer to retry)
-    // (the echoed two were matched by the webhook itself, or are recovered here from the buffered events)
+    // only the requests that went out can be 'unknown': the claimed-but-never-sent ones went back to pending and
+    // were sent by this run (the echoed two were matched by the webhook itself, or are recovered here from the buffered events)
     expect(late.reconciled.unknown).toBe(inFlight - 2);
 
     const resentKilled = graph.sends.filter((s) => accepted.some((a) => a.to === s.to));

@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { BLOCK_MS, createSharedPacer, HEADROOM, PAIR_GAP_MS, type LeaseSlots } from "./shared-pacer";
+
+/** the shared schedule as the database keeps it: the next free instant, leased in blocks */
+function memorySchedule(clock: () => number) {
+  let nextAt = -Infinity;
+  const leases: number[] = [];
+  const lease: LeaseSlots = async (slots, intervalMs) => {
+    const now = clock();
+    const start = Math.max(nextAt, now);
+    nextAt = start + slots * intervalMs;
+    leases.push(slots);
+    return start - now;
+  };
+  return { lease, leases };
+}
+
+function busiestSecond(times: number[]): number {
+  const t = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; i < t.length; i++) {
+    while (j < t.length && t[j] < t[i] + 1000) j++;
+    best = Math.max(best, j - i);
+  }
+  return best;
+}
+
+describe("createSharedPacer", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("four processes sharing one schedule never start more than the cap in any second, and reach it", async () => {
+    const clock = () => Date.now();
+    const schedule = memorySchedule(clock);
+    const pacers = Array.from({ length: 4 }, () => createSharedPacer({ perSecond: 50, lease: schedule.lease, clock }));
+    const starts: number[] = [];
+    const t0 = clock();
+    const all = Promise.all(pacers.flatMap((p) => Array.from({ length: 100 }, async () => {
+      await p.acquire();
+      starts.push(clock());
+    })));
+    await vi.runAllTimersAsync();
+    await all;
+    expect(starts).toHaveLength(400);
+    expect(busiestSecond(starts)).toBeLessThanOrEqual(50);
+    // 400 starts at HEADROOM × 50 per second
+    expect(Math.max(...starts) - t0).toBeLessThan((400 / (50 * HEADROOM)) * 1000 + BLOCK_MS * 4);
+    // asked in blocks of BLOCK_MS worth (2 starts at 50/s), not per message
+    expect(schedule.leases.every((n) => n === Math.floor((BLOCK_MS * 50 * HEADROOM) / 1000))).toBe(true);
+    expect(schedule.leases.length).toBeLessThanOrEqual(400 / 2);
+  });
+
+  it("a block leased by a process that died delays the others by at most its span", async () => {
+    const clock = () => Date.now();
+    const schedule = memorySchedule(clock);
+    await schedule.lease(50, 20); // one second, never used
+    const pacer = createSharedPacer({ perSecond: 50, lease: schedule.lease, clock });
+    const t0 = clock();
+    const started = pacer.acquire().then(() => clock());
+    await vi.runAllTimersAsync();
+    expect((await started) - t0).toBeLessThanOrEqual(1000);
+  });
+
+  it("two requests to one number start at least the pair gap apart", async () => {
+    const clock = () => Date.now();
+    const pacer = createSharedPacer({ perSecond: 50, lease: memorySchedule(clock).lease, clock });
+    const times: number[] = [];
+    const both = Promise.all([pacer.acquire("15550001111").then(() => times.push(clock())), pacer.acquire("15550001111").then(() => times.push(clock()))]);
+    await vi.runAllTimersAsync();
+    await both;
+    expect(Math.abs(times[1] - times[0])).toBeGreaterThanOrEqual(PAIR_GAP_MS);
+  });
+
+  it("a failing lease fails the acquire (nothing starts) and the next acquire tries again", async () => {
+    const clock = () => Date.now();
+    let fail = true;
+    const lease: LeaseSlots = async () => {
+      if (fail) throw new Error("database unavailable");
+      return 0;
+    };
+    const pacer = createSharedPacer({ perSecond: 50, lease, clock });
+    await expect(pacer.acquire()).rejects.toThrow("database unavailable");
+    fail = false;
+    await expect(pacer.acquire()).resolves.toBeUndefined();
+  });
+});

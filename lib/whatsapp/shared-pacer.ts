@@ -1,0 +1,89 @@
+/**
+ * One WHATSAPP_MAX_MPS for every process sending from the same number. The processes share one schedule
+ * of evenly spaced start instants (kept by the caller's store, e.g. a database row): a process leases a
+ * block of consecutive instants (BLOCK_MS worth) with one call, then starts one request at each of them.
+ *
+ *  - The instants are spaced for HEADROOM × the cap, and an instant missed by more than LATE_MS is never
+ *    used (the next one is): every request starts within LATE_MS after its own instant, so any one-second
+ *    window holds at most the cap's worth of starts (slots from a span ≤ 1000 + LATE_MS ms at the spacing
+ *    1000 / (HEADROOM × cap)), whichever process started them.
+ *  - A lease is nothing but instants in time: a process that dies holding one frees nothing and blocks
+ *    nobody; its unused instants simply pass.
+ *  - Meta's pair rate: no two requests to the same number start within PAIR_GAP_MS in this process (the
+ *    campaign engine holds it across processes when it marks a batch as sending).
+ */
+
+/** the share of the cap the schedule hands out: the rest absorbs starts up to LATE_MS behind their instant */
+export const HEADROOM = 0.98;
+/** a start later than this behind its instant gives the instant up */
+export const LATE_MS = 20;
+/** how much schedule one lease takes */
+export const BLOCK_MS = 50;
+/** Meta's pair rate limit (131056): about one message to the same user every 6 s */
+export const PAIR_GAP_MS = 6_000;
+
+/**
+ * Leases `slots` consecutive start instants `intervalMs` apart from the shared schedule; resolves to how
+ * many ms from now the first of them is (0 when it is now, never negative).
+ */
+export type LeaseSlots = (slots: number, intervalMs: number) => Promise<number>;
+
+export type SendPacer = {
+  /** resolves when a request to `to` may start */
+  acquire(to?: string): Promise<void>;
+  readonly perSecond: number;
+};
+
+export function createSharedPacer({ perSecond, lease, clock = () => performance.now(), pairGapMs = PAIR_GAP_MS }: {
+  perSecond: number; lease: LeaseSlots; clock?: () => number; pairGapMs?: number;
+}): SendPacer {
+  if (!Number.isInteger(perSecond) || perSecond <= 0) throw new Error("perSecond must be a positive integer");
+  const intervalMs = 1000 / (perSecond * HEADROOM);
+  const block = Math.max(1, Math.floor(BLOCK_MS / intervalMs));
+  const slots: number[] = []; // leased start instants (clock() time), oldest first
+  const lastTo = new Map<string, number>();
+  let tail: Promise<void> = Promise.resolve();
+
+  async function nextSlot() {
+    for (;;) {
+      const now = clock();
+      while (slots.length > 0 && slots[0] < now - LATE_MS) slots.shift();
+      if (slots.length === 0) {
+        const delay = Math.max(0, await lease(block, intervalMs));
+        const first = clock() + delay;
+        for (let i = 0; i < block; i++) slots.push(first + i * intervalMs);
+        continue;
+      }
+      const at = slots[0];
+      if (at > now) {
+        await sleep(at - now);
+        continue; // re-check lateness after the timer
+      }
+      slots.shift();
+      return;
+    }
+  }
+
+  async function pairGap(to: string | undefined) {
+    if (to === undefined) return;
+    const last = lastTo.get(to);
+    const now = clock();
+    if (last !== undefined && now - last < pairGapMs) await sleep(pairGapMs - (now - last));
+    lastTo.set(to, clock());
+    if (lastTo.size > 10_000) for (const [k, t] of lastTo) if (clock() - t >= pairGapMs) lastTo.delete(k);
+  }
+
+  return {
+    perSecond,
+    async acquire(to) {
+      await pairGap(to);
+      const turn = tail.then(nextSlot);
+      tail = turn.catch(() => {});
+      return turn;
+    },
+  };
+}
+
+function sleep(ms: number) {
+  return new Promise<void>((r) => setTimeout(r, Math.max(1, Math.ceil(ms))));
+}
