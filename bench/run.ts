@@ -21,6 +21,7 @@ import { readLatency } from "./scenarios/read-latency";
 import { webhookIngestion } from "./scenarios/webhook";
 import { API_TOKEN, APP_SECRET, AUDIENCE_TAG, AUTH_SECRET, FIRST_PHONE, type Context, type Options } from "./support/context";
 import { renderMarkdown, renderTable, writeJson, type BenchResult } from "./support/report";
+import { postgresProcesses, watchInEveryScenario } from "./support/memory";
 import { ensureBuild, startServer, type Server } from "./support/server";
 
 const HELP = `npm run bench -- [flags]
@@ -122,6 +123,8 @@ async function main() {
   try {
     const pg = await startEmbeddedPostgres({ dir: path.join(tmp, "data"), persistent: false, durable: true, quiet: true });
     cleanup.unshift(() => pg.stop().catch(() => {}));
+    // every scenario reports PostgreSQL's largest process (postmaster or backend) and, when it runs, the server
+    watchInEveryScenario("postgres", postgresProcesses(pg.port));
     await ensureDatabase(pg.url("postgres"), "wac_bench");
     const url = pg.url("wac_bench");
     const migrate = spawnSync(process.execPath, ["scripts/prisma.mjs", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: url }, encoding: "utf8" });
@@ -146,6 +149,7 @@ async function main() {
       }, path.join(tmp, "server.log"), port);
       const s = server;
       cleanup.unshift(() => s.stop());
+      watchInEveryScenario("server", () => [s.pid]);
       log(`production server (next start) on ${server.url}, pid ${server.pid}; build: ${build}`);
     }
 

@@ -24,7 +24,11 @@ function splitNumbers(text: string): string[] {
     .filter(Boolean);
 }
 
-export function AddRecipients({ campaignId, audienceSummary, audienceCount }: { campaignId: string; audienceSummary: string; audienceCount: number }) {
+export function AddRecipients({ campaignId, audienceSummary, audienceCount, audienceCountApproximate = false }: {
+  campaignId: string; audienceSummary: string; audienceCount: number;
+  /** the count is an earlier count or an estimate (a large audience), not a live one */
+  audienceCountApproximate?: boolean;
+}) {
   const [tab, setTab] = useState<Tab>("paste");
   const [text, setText] = useState("");
   const [csvNumbers, setCsvNumbers] = useState<string[] | null>(null);
@@ -160,7 +164,7 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount }: { 
               Adds every subscribed, active customer matching the campaign’s audience: <span className="font-medium">{audienceSummary}</span>.
             </p>
             <Button onClick={() => submit({ source: "audience" })} pending={busy}>
-              Add {formatInt(audienceCount)} matching customers
+              Add {audienceCountApproximate ? "about " : ""}{formatInt(audienceCount)} matching customers
             </Button>
           </div>
         ) : null}

@@ -1,7 +1,9 @@
 /**
  * What the campaign form and detail page need for the template UI (components/templates): the library
  * (the sandbox fills itself when empty), a sample customer of the campaign's audience for the preview
- * (its first recipient when it has some), and the workspace's test-send settings.
+ * (its recipient with the lowest number when it has some, else the matching customer with the lowest
+ * number: both read one entry of a unique index, whatever the campaign's size), and the workspace's
+ * test-send settings.
  */
 import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
 import { readTargetAudience } from "../campaigns/target-audience";
@@ -13,9 +15,9 @@ export type SampleCustomerData = { name: string | null; city: string | null; cus
 
 export async function findSampleCustomer({ db, campaignId, targetAudience }: { db: Db; campaignId?: string | null; targetAudience?: unknown }): Promise<SampleCustomerData | null> {
   const fromRecipients = campaignId
-    ? Prisma.sql`SELECT u.* FROM campaign_recipients r JOIN user_profiles u ON u.id = r.customer_id WHERE r.campaign_id = ${campaignId}::uuid ORDER BY r.created_at, r.id LIMIT 1`
+    ? Prisma.sql`SELECT u.* FROM campaign_recipients r JOIN user_profiles u ON u.id = r.customer_id WHERE r.campaign_id = ${campaignId}::uuid ORDER BY r.phone_number LIMIT 1`
     : null;
-  const fromAudience = Prisma.sql`SELECT u.* FROM user_profiles u WHERE ${audienceWhere(readTargetAudience(targetAudience))} AND u.name IS NOT NULL ORDER BY u.created_at, u.id LIMIT 1`;
+  const fromAudience = Prisma.sql`SELECT u.* FROM user_profiles u WHERE ${audienceWhere(readTargetAudience(targetAudience))} AND u.name IS NOT NULL ORDER BY u.whatsapp_phone LIMIT 1`;
   for (const query of [fromRecipients, fromAudience]) {
     if (!query) continue;
     const rows = await db.$queryRaw<Array<{ name: string | null; city: string | null; customer_tier: string | null; whatsapp_phone: string; attributes: unknown }>>(query);

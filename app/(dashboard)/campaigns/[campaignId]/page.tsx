@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { after } from "next/server";
 import { AddRecipients } from "@/components/campaigns/add-recipients";
 import { CampaignActions } from "@/components/campaigns/campaign-actions";
 import { getEnv } from "@/lib/env";
@@ -27,7 +28,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
 import { readTargetAudience } from "@/lib/marketing/campaigns/target-audience";
 import { getCampaignLive } from "@/lib/marketing/dashboard/campaign-detail";
-import { countAudience } from "@/lib/marketing/dashboard/customers";
+import { audienceCountForView, type AudienceCount } from "@/lib/marketing/dashboard/audience-count";
 import { findRecipientsPage, RECIPIENT_FILTERS, recipientFilterCounts, ZRecipientsPageQuery } from "@/lib/marketing/dashboard/recipients-page";
 import { can, displayPhone } from "@/lib/marketing/users/permissions";
 import { flatParams, hrefWith, type SearchParams } from "../../_lib/search-params";
@@ -45,6 +46,13 @@ export async function generateMetadata({ params }: { params: Promise<{ campaignI
   if (!/^[0-9a-f-]{36}$/i.test(campaignId)) return { title: "Campaign" };
   const c = await getDb().marketingCampaign.findUnique({ where: { id: campaignId }, select: { name: true } });
   return { title: c?.name ?? "Campaign" };
+}
+
+/** The audience's size as the page shows it: exact and live, or labelled as a count made earlier / an estimate. */
+function describeAudienceCount(a: AudienceCount): string {
+  if (a.kind === "exact") return `${formatInt(a.count)} subscribed customers match now`;
+  if (a.kind === "counted") return `about ${formatInt(a.count)} subscribed customers match (counted ${formatDateTime(a.countedAt, getEnv().CAMPAIGN_TIMEZONE)}; recounted every few minutes)`;
+  return `about ${formatInt(a.count)} subscribed customers match (an estimate; the exact count follows shortly)`;
 }
 
 type Component = { type?: string; sub_type?: string; parameters?: Array<Record<string, unknown>> };
@@ -72,12 +80,14 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   const [live, page, audienceCount, cost, spendSeries, engagement] = await Promise.all([
     getCampaignLive({ db, campaignId: c.id, today, timezone: getEnv().CAMPAIGN_TIMEZONE }),
     findRecipientsPage({ db, campaignId: c.id, query }),
-    open ? countAudience({ db, audience }) : Promise.resolve(0),
+    // a large audience is not recounted on every view: its last count (or an estimate), refreshed after the answer
+    open ? audienceCountForView({ db, audience, now: new Date() }) : Promise.resolve(null),
     getCampaignCost({ db, campaign: c, day: today }),
     campaignSpendSeries(db, c.id),
     getCampaignEngagementPanel({ db, campaignId: c.id, role: user.role }),
   ]);
   if (!live) notFound();
+  if (audienceCount?.refresh) after(audienceCount.refresh);
   const variantStats = await getVariantStats(db, c);
   const counts = recipientFilterCounts(c);
   const canChange = can(user.role, "change");
@@ -178,7 +188,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
                 <dt className="text-slate-500">Target audience</dt>
                 <dd className="text-slate-900">
                   {audienceSummary}
-                  {open ? <span className="text-slate-500"> — {formatInt(audienceCount)} subscribed customers match now</span> : null}
+                  {open && audienceCount ? <span className="text-slate-500"> — {describeAudienceCount(audienceCount.value)}</span> : null}
                 </dd>
               </div>
             </dl>
@@ -186,7 +196,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
         </Card>
         {canChange && open ? (
           <div className="xl:col-span-2">
-            <AddRecipients campaignId={c.id} audienceSummary={audienceSummary} audienceCount={audienceCount} />
+            <AddRecipients campaignId={c.id} audienceSummary={audienceSummary} audienceCount={audienceCount?.value.count ?? 0} audienceCountApproximate={audienceCount?.value.kind !== "exact"} />
           </div>
         ) : null}
       </div>
