@@ -73,6 +73,15 @@ export async function findRecentCampaignJob({ db, campaignId, kind, now, withinM
   });
 }
 
+/** What the campaign page follows after a reload: the newest job of each kind started in the last hour. */
+export async function recentCampaignJobs({ db, campaignId, now }: { db: DbOrTx; campaignId: string; now: Date }): Promise<Record<JobKind, JobView | null>> {
+  const [addAudience, activate] = await Promise.all([
+    findRecentCampaignJob({ db, campaignId, kind: "add_audience", now }),
+    findRecentCampaignJob({ db, campaignId, kind: "activate", now }),
+  ]);
+  return { add_audience: addAudience && jobView(addAudience, now), activate: activate && jobView(activate, now) };
+}
+
 /**
  * Queues a job for a campaign; call it with the campaign locked (lockCampaign), which serialises starts.
  * A campaign has at most one unfinished job (also a partial unique index): the same kind again answers
