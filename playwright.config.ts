@@ -16,7 +16,9 @@ export default defineConfig({
   timeout: 90_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
-  workers: 1,
+  // the ui specs share one server and its demo data: one at a time; the deploy spec (its own server and
+  // database) runs beside them
+  workers: 2,
   retries: 0,
   reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
   use: { baseURL: E2E_BASE_URL, trace: "retain-on-failure", screenshot: "only-on-failure" },
@@ -30,7 +32,7 @@ export default defineConfig({
   },
   projects: [
     { name: "api", testDir: "e2e/api", use: { ...chromium } },
-    { name: "ui", testDir: "e2e/ui", use: { ...chromium, viewport: { width: 1280, height: 800 } } },
+    { name: "ui", testDir: "e2e/ui", workers: 1, use: { ...chromium, viewport: { width: 1280, height: 800 } } },
     // a first deploy: its spec starts its own production server (e2e/deploy/prod-server.ts, ports E2E_PORT + 1)
     { name: "deploy", testDir: "e2e/deploy", use: { ...chromium, viewport: { width: 1280, height: 800 } } },
   ],

@@ -2,7 +2,7 @@
 
 import Papa from "papaparse";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useCallback, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
@@ -12,6 +12,9 @@ import { Notice } from "@/components/ui/notice";
 import { ProgressBar } from "@/components/ui/progress";
 import { useToast } from "@/components/ui/toast";
 import { addRecipientsAction } from "@/app/(dashboard)/campaigns/actions";
+import { startAddAudienceJobAction } from "@/app/(dashboard)/campaigns/job-actions";
+import type { JobView } from "@/lib/marketing/jobs/job";
+import { JobProgress, useCampaignJob } from "./job-progress";
 import type { AddRecipientsResult } from "@/lib/marketing/recipients/add-recipients";
 
 type Tab = "paste" | "csv" | "audience";
@@ -24,12 +27,14 @@ function splitNumbers(text: string): string[] {
     .filter(Boolean);
 }
 
-export function AddRecipients({ campaignId, audienceSummary, audienceCount, audienceCountApproximate = false }: {
+export function AddRecipients({ campaignId, audienceSummary, audienceCount, audienceCountApproximate = false, audienceJob = null }: {
   campaignId: string; audienceSummary: string; audienceCount: number;
   /** the count is an earlier count or an estimate (a large audience), not a live one */
   audienceCountApproximate?: boolean;
+  /** the campaign's latest audience job (still running after a reload, or its result) */
+  audienceJob?: JobView | null;
 }) {
-  const [tab, setTab] = useState<Tab>("paste");
+  const [tab, setTab] = useState<Tab>(audienceJob ? "audience" : "paste");
   const [text, setText] = useState("");
   const [csvNumbers, setCsvNumbers] = useState<string[] | null>(null);
   const [csvName, setCsvName] = useState("");
@@ -39,6 +44,29 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
   const [busy, start] = useTransition();
   const router = useRouter();
   const toast = useToast();
+  const [startError, setStartError] = useState<string | null>(null);
+  const onJobFinished = useCallback(
+    (job: JobView) => {
+      if (job.status !== "done") return;
+      toast.show(`Added ${formatInt((job.result as AddRecipientsResult).recipients_added)} recipients.`);
+      router.refresh();
+    },
+    [router, toast],
+  );
+  const audience = useCampaignJob(campaignId, audienceJob, onJobFinished);
+  const jobResult = audience.job?.status === "done" ? (audience.job.result as AddRecipientsResult) : null;
+  const jobError = startError ?? (audience.job?.status === "failed" ? (audience.job.error?.message ?? "Could not add the audience.") : null);
+
+  function startAudience() {
+    setStartError(null);
+    setError(null);
+    setResult(null);
+    start(async () => {
+      const r = await startAddAudienceJobAction(campaignId);
+      if (r.ok && r.data) audience.start(r.data);
+      else setStartError(r.message ?? "Could not add the audience.");
+    });
+  }
 
   function submit(input: { source: "audience" } | { source: "numbers"; phone_numbers: string[] }) {
     setError(null);
@@ -163,51 +191,60 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
             <p className="text-sm text-slate-700">
               Adds every subscribed, active customer matching the campaign’s audience: <span className="font-medium">{audienceSummary}</span>.
             </p>
-            <Button onClick={() => submit({ source: "audience" })} pending={busy}>
+            <Button onClick={startAudience} pending={busy || audience.open} disabled={audience.open}>
               Add {audienceCountApproximate ? "about " : ""}{formatInt(audienceCount)} matching customers
             </Button>
+            {audience.job && audience.open ? <JobProgress job={audience.job} label="Adding the audience" unit="customers" /> : null}
+            {audience.pollError && audience.open ? <p className="text-xs text-slate-500">{audience.pollError}</p> : null}
+            {jobError ? <Notice tone="error">{jobError}</Notice> : null}
+            {jobResult ? <AddResult result={jobResult} /> : null}
           </div>
         ) : null}
 
-        {busy ? (
+        {busy && tab !== "audience" ? (
           <div aria-live="polite" className="space-y-1.5">
             <p className="text-sm text-slate-600">Adding recipients… large lists take a few seconds; you can keep reading this page.</p>
             <ProgressBar value={null} label="Adding recipients" />
           </div>
         ) : null}
         {error ? <Notice tone="error">{error}</Notice> : null}
-        {result ? (
-          <div className="space-y-2" aria-live="polite">
-            <dl className="grid grid-cols-3 gap-3 rounded-lg bg-slate-50 p-4 text-sm" data-testid="add-recipients-result">
-              <div>
-                <dt className="text-slate-500">Added</dt>
-                <dd className="text-lg font-semibold tabular-nums text-emerald-700">{formatInt(result.recipients_added)}</dd>
-              </div>
-              <div>
-                <dt className="text-slate-500">Duplicates</dt>
-                <dd className="text-lg font-semibold tabular-nums">{formatInt(result.duplicates_skipped)}</dd>
-              </div>
-              <div>
-                <dt className="text-slate-500">Invalid</dt>
-                <dd className={cn("text-lg font-semibold tabular-nums", result.invalid_count > 0 && "text-red-600")}>{formatInt(result.invalid_count)}</dd>
-              </div>
-            </dl>
-            {result.invalid.length > 0 ? (
-              <details className="rounded-lg border border-slate-200 px-4 py-2 text-sm">
-                <summary className="cursor-pointer font-medium text-slate-700">Invalid numbers</summary>
-                <ul className="mt-2 max-h-48 space-y-1 overflow-y-auto">
-                  {result.invalid.slice(0, 200).map((i) => (
-                    <li key={i.index} className="flex justify-between gap-4">
-                      <span className="font-mono text-xs">{i.phone_number || "(empty)"}</span>
-                      <span className="text-slate-500">{i.reason}</span>
-                    </li>
-                  ))}
-                </ul>
-              </details>
-            ) : null}
-          </div>
-        ) : null}
+        {result ? <AddResult result={result} /> : null}
       </CardBody>
     </Card>
+  );
+}
+
+/** Added / duplicates / invalid of one add, and the invalid numbers. */
+function AddResult({ result }: { result: AddRecipientsResult }) {
+  return (
+    <div className="space-y-2" aria-live="polite">
+      <dl className="grid grid-cols-3 gap-3 rounded-lg bg-slate-50 p-4 text-sm" data-testid="add-recipients-result">
+        <div>
+          <dt className="text-slate-500">Added</dt>
+          <dd className="text-lg font-semibold tabular-nums text-emerald-700">{formatInt(result.recipients_added)}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">Duplicates</dt>
+          <dd className="text-lg font-semibold tabular-nums">{formatInt(result.duplicates_skipped)}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">Invalid</dt>
+          <dd className={cn("text-lg font-semibold tabular-nums", result.invalid_count > 0 && "text-red-600")}>{formatInt(result.invalid_count)}</dd>
+        </div>
+      </dl>
+      {result.invalid.length > 0 ? (
+        <details className="rounded-lg border border-slate-200 px-4 py-2 text-sm">
+          <summary className="cursor-pointer font-medium text-slate-700">Invalid numbers</summary>
+          <ul className="mt-2 max-h-48 space-y-1 overflow-y-auto">
+            {result.invalid.slice(0, 200).map((i) => (
+              <li key={i.index} className="flex justify-between gap-4">
+                <span className="font-mono text-xs">{i.phone_number || "(empty)"}</span>
+                <span className="text-slate-500">{i.reason}</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </div>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useCallback, useState, useTransition } from "react";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { Field, Input, Textarea } from "@/components/ui/field";
@@ -10,8 +10,11 @@ import { Notice } from "@/components/ui/notice";
 import { formatMoney } from "@/components/cost/money";
 import { useToast } from "@/components/ui/toast";
 import type { ActionState } from "@/components/forms/action-state";
-import { activateCampaignAction, cancelCampaignAction, pauseCampaignAction, resumeCampaignAction, runProcessingAction } from "@/app/(dashboard)/campaigns/actions";
+import { cancelCampaignAction, pauseCampaignAction, resumeCampaignAction, runProcessingAction } from "@/app/(dashboard)/campaigns/actions";
+import { startActivateJobAction } from "@/app/(dashboard)/campaigns/job-actions";
 import { activationPreview } from "@/lib/marketing/dashboard/activation-preview";
+import type { JobView } from "@/lib/marketing/jobs/job";
+import { JobProgress, useCampaignJob } from "./job-progress";
 import type { TSendWindow } from "@/lib/marketing/sending/send-window";
 
 type Props = {
@@ -28,7 +31,11 @@ type Props = {
   sendWindow?: TSendWindow | null;
   /** the audience's estimated cost and the budget, for the activation dialog */
   cost?: { currency: string; estimated: number; uncovered: number; budget: number | null } | null;
+  /** the campaign's latest activation job (still running after a reload, or how it ended) */
+  activateJob?: JobView | null;
 };
+
+type ActivationResult = { recipients_scheduled: number; estimated_days: number; estimated_completion_date: string | null };
 
 function addDay(day: string, n: number) {
   const d = new Date(`${day}T00:00:00Z`);
@@ -36,7 +43,7 @@ function addDay(day: string, n: number) {
   return d.toISOString().slice(0, 10);
 }
 
-export function CampaignActions({ campaignId, status, pending, dailyLimit, today, canChange, canManage, pausedBy = null, sendWindow = null, cost = null }: Props) {
+export function CampaignActions({ campaignId, status, pending, dailyLimit, today, canChange, canManage, pausedBy = null, sendWindow = null, cost = null, activateJob = null }: Props) {
   const guardPaused = pausedBy === "failure_guard";
   const budgetPaused = pausedBy === "budget";
   const router = useRouter();
@@ -59,6 +66,29 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
       } else {
         setError(r);
       }
+    });
+  }
+
+  const onActivated = useCallback(
+    (job: JobView) => {
+      if (job.status !== "done") return;
+      const r = job.result as ActivationResult;
+      toast.show(`Activated: ${formatInt(r.recipients_scheduled)} recipients over ${r.estimated_days} days, last on ${r.estimated_completion_date}.`);
+      setDialog(null);
+      router.refresh();
+    },
+    [router, toast],
+  );
+  const activation = useCampaignJob(campaignId, activateJob, onActivated);
+  // a failed activation is shown where it was started (the dialog), or under the buttons after a reload
+  const activationError = activation.job?.status === "failed" && status === "draft" ? activation.job.error?.message ?? "The activation failed." : null;
+
+  function startActivation() {
+    setError(null);
+    start(async () => {
+      const r = await startActivateJobAction(campaignId, startDate);
+      if (r.ok && r.data) activation.start(r.data);
+      else setError(r);
     });
   }
 
@@ -104,7 +134,21 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
           Cancel campaign
         </Button>
       ) : null}
-      {status === "draft" ? <Button onClick={() => { setError(null); setDialog("activate"); }}>Activate</Button> : null}
+      {status === "draft" ? (
+        <Button onClick={() => { setError(null); setDialog("activate"); }} pending={activation.open} disabled={activation.open}>
+          Activate
+        </Button>
+      ) : null}
+      {status === "draft" && activation.job && activation.open && dialog !== "activate" ? (
+        <div className="w-full sm:w-80">
+          <JobProgress job={activation.job} label="Activating" unit="recipients scheduled" />
+        </div>
+      ) : null}
+      {activationError && dialog !== "activate" ? (
+        <Notice tone="error" className="w-full sm:w-80">
+          {activationError}
+        </Notice>
+      ) : null}
 
       <Dialog
         open={dialog === "activate"}
@@ -116,7 +160,7 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
             <Button variant="secondary" onClick={() => setDialog(null)} disabled={busy}>
               Not yet
             </Button>
-            <Button onClick={() => run(() => activateCampaignAction(campaignId, startDate))} pending={busy} disabled={pending === 0}>
+            <Button onClick={startActivation} pending={busy || activation.open} disabled={pending === 0 || activation.open}>
               Activate
             </Button>
           </>
@@ -124,6 +168,8 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
       >
         <div className="space-y-4">
           {error?.message ? <Notice tone="error">{error.message}</Notice> : null}
+          {activationError && !error ? <Notice tone="error">{activationError}</Notice> : null}
+          {activation.job && activation.open ? <JobProgress job={activation.job} label="Activating" unit="recipients scheduled" /> : null}
           <Field label="Start date" htmlFor="start_date" errors={error?.errors?.start_date} hint={`Today is ${formatDay(today)}.`}>
             <Input id="start_date" type="date" min={today} value={startDate} onChange={(e) => setStartDate(e.target.value)} />
           </Field>

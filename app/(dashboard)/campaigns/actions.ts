@@ -5,7 +5,6 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { appUrl, getEnv } from "@/lib/env";
-import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
 import { cancelCampaign } from "@/lib/marketing/campaigns/cancel-campaign";
 import { createCampaign, ZCreateCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { pauseCampaign } from "@/lib/marketing/campaigns/pause-campaign";
@@ -63,22 +62,6 @@ export async function countAudienceAction(audience: unknown): Promise<{ count: n
     return { count: await countAudience({ db: getDb(), audience: parsed.data }) };
   } catch {
     return { count: null };
-  }
-}
-
-const ZDayInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "choose a date");
-
-export async function activateCampaignAction(campaignId: string, startDate: string): Promise<ActionState> {
-  try {
-    const { principal } = await requireActionUser("change");
-    const parsed = ZDayInput.safeParse(startDate);
-    if (!parsed.success) return { ok: false, errors: { start_date: ["choose a date"] }, message: "Choose a start date." };
-    const r = await activateCampaign({ db: getDb(), now: new Date(), timezone: getEnv().CAMPAIGN_TIMEZONE, campaignId, startDate: parsed.data, principal, templates: getTemplatesApi() });
-    revalidatePath(`/campaigns/${campaignId}`);
-    revalidatePath("/campaigns");
-    return { ok: true, message: `Activated: ${r.recipients_scheduled.toLocaleString("en-US")} recipients over ${r.estimated_days} days, last on ${r.estimated_completion_date}.` };
-  } catch (error) {
-    return actionError(error);
   }
 }
 

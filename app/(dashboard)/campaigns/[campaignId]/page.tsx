@@ -34,6 +34,7 @@ import { can, displayPhone } from "@/lib/marketing/users/permissions";
 import { flatParams, hrefWith, type SearchParams } from "../../_lib/search-params";
 import { requirePageUser } from "../../_lib/session";
 import { today as todayInZone } from "../../_lib/today";
+import { recentCampaignJobs } from "@/lib/marketing/jobs/job";
 import { CampaignCostCard } from "@/components/cost/campaign-cost-card";
 import { getCampaignCost } from "@/lib/marketing/cost/get-campaign-cost";
 import { campaignSpendSeries } from "@/lib/marketing/cost/spend";
@@ -88,6 +89,8 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   ]);
   if (!live) notFound();
   if (audienceCount?.refresh) after(audienceCount.refresh);
+  // long work started from this page (adding the audience, activating): a reload follows it again
+  const jobs = await recentCampaignJobs({ db, campaignId: c.id, now: new Date() });
   const variantStats = await getVariantStats(db, c);
   const counts = recipientFilterCounts(c);
   const canChange = can(user.role, "change");
@@ -135,6 +138,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
             pausedBy={c.pausedBy}
             sendWindow={readSendWindow(c.sendWindow)}
             cost={{ currency: cost.currency, estimated: cost.estimated, uncovered: cost.uncovered, budget: cost.budget }}
+            activateJob={jobs.activate}
           />
         }
       />
@@ -196,7 +200,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
         </Card>
         {canChange && open ? (
           <div className="xl:col-span-2">
-            <AddRecipients campaignId={c.id} audienceSummary={audienceSummary} audienceCount={audienceCount?.value.count ?? 0} audienceCountApproximate={audienceCount?.value.kind !== "exact"} />
+            <AddRecipients campaignId={c.id} audienceSummary={audienceSummary} audienceCount={audienceCount?.value.count ?? 0} audienceCountApproximate={audienceCount?.value.kind !== "exact"} audienceJob={jobs.add_audience} />
           </div>
         ) : null}
       </div>

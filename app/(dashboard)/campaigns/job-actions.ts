@@ -1,0 +1,45 @@
+"use server";
+
+import { z } from "zod";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { jobView, type JobView } from "@/lib/marketing/jobs/job";
+import { startActivateJob } from "@/lib/marketing/jobs/activate-job";
+import { startAddAudienceJob } from "@/lib/marketing/jobs/add-audience-job";
+import { continueJobAfterResponse } from "@/lib/server/jobs";
+import { getTemplatesApi } from "@/lib/server/templates";
+import { actionError, type ActionState } from "../_lib/action-state";
+import { requireActionUser } from "../_lib/session";
+
+/** the campaign page's maxDuration: the job works this long after the answer, then the page's polls resume it */
+const MAX_DURATION_SECONDS = 300;
+
+/** Starts adding the campaign's target audience (or answers the one under way); the page polls its progress. */
+export async function startAddAudienceJobAction(campaignId: string): Promise<ActionState<JobView>> {
+  try {
+    const { principal } = await requireActionUser("change");
+    const now = new Date();
+    const { job } = await startAddAudienceJob({ db: getDb(), now, timezone: getEnv().CAMPAIGN_TIMEZONE, campaignId, principal });
+    continueJobAfterResponse(job.id, { maxDurationSeconds: MAX_DURATION_SECONDS });
+    return { ok: true, data: jobView(job, now) };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+const ZDayInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "choose a date");
+
+/** Starts activating a draft; what can be refused up front (date, template, recipients) is refused here. */
+export async function startActivateJobAction(campaignId: string, startDate: string): Promise<ActionState<JobView>> {
+  try {
+    const { principal } = await requireActionUser("change");
+    const parsed = ZDayInput.safeParse(startDate);
+    if (!parsed.success) return { ok: false, errors: { start_date: ["choose a date"] }, message: "Choose a start date." };
+    const now = new Date();
+    const { job } = await startActivateJob({ db: getDb(), now, timezone: getEnv().CAMPAIGN_TIMEZONE, campaignId, startDate: parsed.data, principal, templates: getTemplatesApi() });
+    continueJobAfterResponse(job.id, { maxDurationSeconds: MAX_DURATION_SECONDS });
+    return { ok: true, data: jobView(job, now) };
+  } catch (error) {
+    return actionError(error);
+  }
+}
