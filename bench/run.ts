@@ -14,6 +14,7 @@ import { insertCustomers } from "@/lib/demo/factories";
 import { addDays, dayInZone } from "@/lib/marketing/time";
 import { ensureDatabase, freePort, startEmbeddedPostgres } from "../scripts/embedded-postgres";
 import { addAudience, activateAudience } from "./scenarios/audience";
+import { applierScenarios } from "./scenarios/applier";
 import { baseline } from "./scenarios/baseline";
 import { importCustomers } from "./scenarios/import-customers";
 import { processing } from "./scenarios/processing";
@@ -31,6 +32,9 @@ const HELP = `npm run bench -- [flags]
   --processing N          scenario 4: recipients due today (default 100,000)
   --campaigns N           scenario 4: campaigns they are spread over (default 20)
   --baseline N            scenario 7: recipients of the side-by-side comparison (default 100,000)
+  --applier-recipients N  scenarios 7c, 7d: recipients of the applier's campaign (default 1,000,000, at most --customers)
+  --applier-statuses N    scenarios 7c, 7d: statuses applied in each (default 300,000)
+  --applier-rate N        scenario 7d: statuses/s offered while the applier works (default 10,000)
   --webhook-messages N    scenario 5: messages of scenario 4 whose sent/delivered/read statuses are posted (default 20,000)
   --webhook-concurrency N scenario 5: concurrent HTTP clients (default 8)
   --statuses-per-post N   scenarios 5, 7: statuses in one webhook POST (default 20)
@@ -47,7 +51,8 @@ function parseOptions(): Options {
     options: {
       quick: { type: "boolean", default: false }, help: { type: "boolean", default: false },
       customers: { type: "string" }, audience: { type: "string" }, processing: { type: "string" }, campaigns: { type: "string" },
-      baseline: { type: "string" }, "webhook-messages": { type: "string" }, "webhook-concurrency": { type: "string" },
+      baseline: { type: "string" }, "applier-recipients": { type: "string" }, "applier-statuses": { type: "string" }, "applier-rate": { type: "string" },
+      "webhook-messages": { type: "string" }, "webhook-concurrency": { type: "string" },
       "statuses-per-post": { type: "string" }, "import-concurrency": { type: "string" }, samples: { type: "string" },
       "daily-limit": { type: "string" }, "send-concurrency": { type: "string" }, "batch-size": { type: "string" }, only: { type: "string" }, out: { type: "string" },
     },
@@ -82,6 +87,9 @@ function parseOptions(): Options {
     dailyLimit: Math.min(100_000, int(values["daily-limit"], 10_000)),
     baselineEvents: values.quick ? 3_000 : 30_000,
     baselineCapMs: values.quick ? 5_000 : 20_000,
+    applierRecipients: Math.min(customers, int(values["applier-recipients"], 1_000_000 / q)),
+    applierStatuses: int(values["applier-statuses"], 300_000 / q),
+    applierRate: int(values["applier-rate"], 10_000),
     sendConcurrency: values["send-concurrency"] ? int(values["send-concurrency"], 64) : null,
     batchSize: values["batch-size"] ? int(values["batch-size"], 500) : null,
     only: values.only ? new Set(values.only.split(",").map((s) => s.trim())) : null,
@@ -121,7 +129,9 @@ async function main() {
   let pgVersion = "?";
   let build: string = "not needed";
   try {
-    const pg = await startEmbeddedPostgres({ dir: path.join(tmp, "data"), persistent: false, durable: true, quiet: true });
+    const pg = await startEmbeddedPostgres({ dir: path.join(tmp, "data"), persistent: false, durable: true, quiet: true,
+      // commit times: the lag from a status's 200 to its recipient's commit (bench/support/lag.ts)
+      settings: { track_commit_timestamp: "on" } });
     cleanup.unshift(() => pg.stop().catch(() => {}));
     // every scenario reports PostgreSQL's largest process (postmaster or backend) and, when it runs, the server
     watchInEveryScenario("postgres", postgresProcesses(pg.port));
@@ -155,8 +165,8 @@ async function main() {
 
     const today = dayInZone(new Date(), "UTC");
     const ctx: Context = { opts, db, url, server, today, tomorrow: addDays(today, 1), log, state: { processedSets: [] } };
-    const run = async (id: string, fn: (c: Context) => Promise<BenchResult[]>) => {
-      if (!selected(id)) return;
+    const run = async (id: string, fn: (c: Context) => Promise<BenchResult[]>, also: string[] = []) => {
+      if (![id, ...also].some(selected)) return;
       log(`scenario ${id} …`);
       try {
         results.push(...(await fn(ctx)));
@@ -178,6 +188,7 @@ async function main() {
     await run("5", webhookIngestion);
     await run("6", readLatency);
     await run("7", baseline);
+    await run("7c", applierScenarios, ["7d"]);
   } finally {
     const serverLog = path.join(tmp, "server.log");
     if (fs.existsSync(serverLog)) {

@@ -3,14 +3,28 @@
  * Domain code receives a `Db` as a parameter; scripts and tests create their own with createDb().
  */
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/marketing/db";
 
 export type { Db };
 
+const pools = new WeakMap<Db, pg.Pool>();
+
 export function createDb(connectionString: string, options: { max?: number } = {}): Db {
-  const adapter = new PrismaPg({ connectionString, max: options.max ?? 10 });
-  return new PrismaClient({ adapter });
+  // the client's own pool, kept so the few statements that skip the ORM share its connections
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * The pg pool under a client made by createDb: for a hot statement that needs no ORM work (the webhook's
+ * inbox insert, prepared once per connection). Undefined for a client made otherwise.
+ */
+export function pgPoolOf(db: Db): pg.Pool | undefined {
+  return pools.get(db);
 }
 
 const globalForDb = globalThis as unknown as { __db?: Db };

@@ -303,6 +303,8 @@ export async function startEmbeddedPostgres(options: {
   quiet?: boolean;
   /** fsync, synchronous_commit and full_page_writes on (default: only for persistent clusters) */
   durable?: boolean;
+  /** further server settings (`-c name=value`), e.g. the bench's track_commit_timestamp */
+  settings?: Record<string, string>;
 }): Promise<RunningPostgres> {
   const port = options.port ?? (await freePort());
   const user = "postgres";
@@ -341,6 +343,7 @@ export async function startEmbeddedPostgres(options: {
     "-c", "work_mem=32MB",
     "-c", "maintenance_work_mem=256MB",
     "-c", "listen_addresses=127.0.0.1",
+    ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
   ];
   const logs: string[] = [];
   const child = run(path.join(binDir, "bin", exe("postgres")), ["-D", dir, "-p", String(port), ...flags], account);

@@ -14,9 +14,7 @@
 import pg from "pg";
 import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
 import { Prisma } from "@/lib/marketing/db";
-import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
 import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
-import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
 import { FIRST_PHONE, type Context } from "../support/context";
 import { watchMemory } from "../support/memory";
 import type { BenchResult } from "../support/report";
@@ -88,6 +86,9 @@ async function specActivate(c: pg.Client, campaignId: string, fromDay: string) {
 
 export async function baseline(ctx: Context): Promise<BenchResult[]> {
   const { db, opts } = ctx;
+  // --only 7c (or 7d) runs the applier scenarios (applier.ts) without this comparison
+  const wanted = (id: string) => !opts.only || [...opts.only].some((o) => id.startsWith(o) || o.startsWith(id));
+  if (!wanted("7a") && !wanted("7b")) return [];
   const n = opts.baseline;
   const campaign = await db.marketingCampaign.create({ data: { name: "Bench: baseline comparison", templateName: "bench_promo", dailySendLimit: SPEC_DAILY_LIMIT } });
   await db.$executeRaw(Prisma.sql`
@@ -104,7 +105,7 @@ export async function baseline(ctx: Context): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
 
   // 7a: activation
-  {
+  if (wanted("7a")) {
     const mem = watchMemory();
     const ours = await timed(() => activateCampaign({ db, now: new Date(), timezone: "UTC", campaignId: campaign.id, startDate: ctx.tomorrow, templates: null }));
     const spec = await withClient(ctx.url, (c) => timed(() => specActivate(c, campaign.id, ctx.tomorrow)));
@@ -120,7 +121,7 @@ export async function baseline(ctx: Context): Promise<BenchResult[]> {
   }
 
   // 7b: status ingestion
-  {
+  if (wanted("7b")) {
     const wamid = (id: string) => `wamid.BENCH7.${id}`;
     const prep = (schema: string) => `
       UPDATE ${schema}.campaign_recipients SET status = 'queued', whatsapp_message_id = 'wamid.BENCH7.' || id::text,
@@ -173,35 +174,6 @@ export async function baseline(ctx: Context): Promise<BenchResult[]> {
       target: `spec ${Math.round(specEps).toLocaleString("en-US")} events/s → ours/spec ${(oursEps / specEps).toFixed(1)}× throughput`,
       notes: spec.value < events.length ? [`spec stopped after ${(opts.baselineCapMs / 1000).toFixed(0)} s (${spec.value} of ${events.length} statuses); rate extrapolated`] : [],
       extra: { oursEventsPerSecond: oursEps, specEventsPerSecond: specEps, specApplied: spec.value, events: events.length, ratio: oursEps / specEps },
-    });
-  }
-  // 7c: the applier on its own — the same kind of stream for fresh messages, stored first as the webhook
-  // route stores it (one INSERT a payload), then folded in by one applyInbox drain (chunks of 2,000)
-  {
-    await db.$executeRawUnsafe(`
-      UPDATE campaign_recipients SET status = 'queued', whatsapp_message_id = 'wamid.BENCH7C.' || id::text, delivered_at = NULL, read_at = NULL
-      WHERE campaign_id = '${campaign.id}'::uuid`);
-    const rows = await db.$queryRaw<Array<{ id: string; phone: string }>>(Prisma.sql`
-      SELECT id::text AS id, phone_number AS phone FROM campaign_recipients WHERE campaign_id = ${campaign.id}::uuid ORDER BY id LIMIT ${Math.ceil(opts.baselineEvents / 3)}::int`);
-    const messages = rows.map((r) => ({ id: r.id, phone: r.phone, wamid: `wamid.BENCH7C.${r.id}` }));
-    const events = statusStream(messages, Math.max(1, opts.statusesPerPost * 4), Date.now() - 60_000);
-    const mem = watchMemory();
-    const store = await timed(async () => {
-      for (let i = 0; i < events.length; i += opts.statusesPerPost) {
-        await storeWebhookDelivery({ db, now: new Date(), payload: statusPayload(events.slice(i, i + opts.statusesPerPost)) });
-      }
-    });
-    const apply = await timed(() => applyInbox({ db, now: new Date(), timezone: "UTC", log: { warn: () => {} } }));
-    const peak = mem.stop();
-    const applyEps = events.length / (apply.ms / 1000);
-    ctx.log(`7c: stored ${events.length} statuses in ${Math.round(store.ms)} ms, applied in ${Math.round(apply.ms)} ms (${Math.round(applyEps)}/s; ${apply.value.applied} applied, ${apply.value.waiting} waiting)`);
-    results.push({
-      id: "7c", scenario: "applier in-process: stored statuses folded in by one applyInbox drain",
-      size: `${events.length.toLocaleString("en-US")} statuses, campaign of ${n.toLocaleString("en-US")}`, wallMs: apply.ms,
-      rate: { value: applyEps, unit: "events/s" }, peakRssMb: peak,
-      target: "≥ 10,000 statuses/s (at 1,000,000 recipients)",
-      notes: [`storing them first (one INSERT per ${opts.statusesPerPost}-status payload, 1 client): ${(store.ms / 1000).toFixed(1)} s`],
-      extra: { storeMs: store.ms, applyMs: apply.ms, applied: apply.value.applied, waiting: apply.value.waiting, events: events.length },
     });
   }
   return results;

@@ -8,6 +8,7 @@
 import { createHmac } from "node:crypto";
 import { Prisma } from "@/lib/marketing/db";
 import { APP_SECRET, type Context } from "../support/context";
+import { fmtLag, statusKey, statusLag } from "../support/lag";
 import { runPool } from "../support/http";
 import { watchMemory } from "../support/memory";
 import type { BenchResult } from "../support/report";
@@ -65,18 +66,23 @@ export async function webhookIngestion(ctx: Context): Promise<BenchResult[]> {
   if (!set) throw new Error("scenario 5 needs the messages of scenario 4");
   const messages = await loadMessages(ctx, set, opts.webhookMessages);
   const events = statusStream(messages, Math.max(1, Math.floor(opts.statusesPerPost * opts.webhookConcurrency / 3)), Date.now() - 60_000);
-  const bodies: Array<{ body: string; signature: string }> = [];
+  const bodies: Array<{ body: string; signature: string; keys: string[] }> = [];
   for (let i = 0; i < events.length; i += opts.statusesPerPost) {
-    const body = JSON.stringify(statusPayload(events.slice(i, i + opts.statusesPerPost)));
-    bodies.push({ body, signature: `sha256=${createHmac("sha256", APP_SECRET).update(body).digest("hex")}` });
+    const slice = events.slice(i, i + opts.statusesPerPost);
+    const body = JSON.stringify(statusPayload(slice));
+    bodies.push({ body, signature: `sha256=${createHmac("sha256", APP_SECRET).update(body).digest("hex")}`, keys: slice.map((e) => statusKey(e.m.wamid, e.status)) });
   }
+  // each status's 200 (epoch ms), for the lag to its recipient's commit
+  const answeredAt = new Map<string, number>();
   const mem = watchMemory({ server: server.pid });
-  const { wallMs, latencies } = await runPool(bodies, opts.webhookConcurrency, async ({ body, signature }) => {
+  const { wallMs, latencies } = await runPool(bodies, opts.webhookConcurrency, async ({ body, signature, keys }) => {
     const t0 = performance.now();
     const res = await fetch(`${server.url}/api/whatsapp/webhook`, {
       method: "POST", body, headers: { "content-type": "application/json", "x-hub-signature-256": signature },
     });
     const text = await res.text();
+    const at = Date.now();
+    for (const k of keys) answeredAt.set(k, at);
     return { status: res.status, ms: performance.now() - t0, body: text };
   });
   // the route answers once the events are stored and applies them after the answer: wait until the
@@ -95,13 +101,18 @@ export async function webhookIngestion(ctx: Context): Promise<BenchResult[]> {
            (SELECT sum(messages_read) FROM marketing_campaigns WHERE id = ANY(${set}::uuid[])) AS counters`);
   const eps = events.length / (wallMs / 1000);
   const l = latencySummary(latencies);
-  ctx.log(`webhooks: ${events.length} statuses in ${bodies.length} POSTs in ${(wallMs / 1000).toFixed(1)} s (${Math.round(eps)}/s), p50 ${l.p50.toFixed(0)} ms p99 ${l.p99.toFixed(0)} ms; ${check.read} read, all applied ${drainMs.toFixed(0)} ms after the last answer`);
+  const lag = await statusLag(ctx.db, answeredAt);
+  ctx.log(`webhooks: ${events.length} statuses in ${bodies.length} POSTs in ${(wallMs / 1000).toFixed(1)} s (${Math.round(eps)}/s), p50 ${l.p50.toFixed(0)} ms p99 ${l.p99.toFixed(0)} ms; ${check.read} read, all applied ${drainMs.toFixed(0)} ms after the last answer; ${fmtLag(lag)}`);
   return [{
     id: "5", scenario: `status webhooks (HTTP, ${opts.statusesPerPost} statuses/POST, ${opts.webhookConcurrency} clients)`,
     size: `${events.length.toLocaleString("en-US")} statuses / ${messages.length.toLocaleString("en-US")} msgs`, wallMs,
     rate: { value: eps, unit: "events/s" }, p50Ms: l.p50, p99Ms: l.p99, peakRssMb: peak,
     target: "≥ 3,000 events/s, p99 < 100 ms", met: eps >= 3000 && l.p99 < 100,
     notes: Number(check.read) !== messages.length ? [`only ${check.read} of ${messages.length} messages reached read`] : [],
-    extra: { posts: bodies.length, appliedAfterLastAnswerMs: drainMs, readRecipients: Number(check.read), readCounter: Number(check.counters ?? 0), requestsPerSecond: bodies.length / (wallMs / 1000) },
+    extra: { posts: bodies.length, appliedAfterLastAnswerMs: drainMs, readRecipients: Number(check.read), readCounter: Number(check.counters ?? 0), requestsPerSecond: bodies.length / (wallMs / 1000), lag },
+  }, {
+    id: "5L", scenario: "status webhooks: lag from each status's 200 to its recipient's commit", size: `${lag.n.toLocaleString("en-US")} statuses`,
+    wallMs: drainMs, p50Ms: lag.p50, p99Ms: lag.p99, peakRssMb: {}, target: "lag p99 < 2 s", met: lag.p99 < 2000 && lag.notApplied === 0,
+    notes: lag.notApplied ? [`${lag.notApplied} statuses not applied`] : [], extra: { lag },
   }];
 }

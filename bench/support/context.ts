@@ -22,6 +22,10 @@ export type Options = {
   /** events applied in scenario 7's status-ingestion comparison, and the baseline's time cap */
   baselineEvents: number;
   baselineCapMs: number;
+  /** scenarios 7c/7d: recipients of the applier's campaign, statuses per measurement, offered rate of 7d */
+  applierRecipients: number;
+  applierStatuses: number;
+  applierRate: number;
   /** scenario 4: EngineConfig.concurrency / batchSize (null = the engine's defaults) */
   sendConcurrency: number | null;
   batchSize: number | null;

@@ -24,9 +24,18 @@ function newestMtime(p: string): number {
   return max;
 }
 
+/** A `next build` of this checkout (its working directory), not one of another checkout on the machine. */
 function otherBuildRunning(): boolean {
   const r = spawnSync("pgrep", ["-f", "next/dist/bin/next build|next build"], { encoding: "utf8" });
-  return r.stdout.split("\n").some((pid) => pid.trim() && Number(pid) !== process.pid);
+  const here = fs.realpathSync(process.cwd());
+  return r.stdout.split("\n").some((pid) => {
+    if (!pid.trim() || Number(pid) === process.pid) return false;
+    try {
+      return fs.realpathSync(`/proc/${pid.trim()}/cwd`) === here;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Builds when needed. Returns what happened, for the report. */

@@ -19,7 +19,7 @@
  * Counters, the schedule and analytics follow campaign_recipients by trigger (counter deltas).
  */
 import { classifyError, errorTitle } from "@/lib/whatsapp/errors";
-import { ZStatus } from "@/lib/whatsapp/webhook/schema";
+import { ZStatusError } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Tx } from "../db";
 import { applyErrorEffects } from "./error-effects";
 import { applyMessageCosts } from "../cost/apply-message-costs";
@@ -39,11 +39,29 @@ export type StatusSummary = {
 
 const earliest = (a: Date | null, b: Date) => (a && a.getTime() <= b.getTime() ? a : b);
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+
+/**
+ * The fields the applier reads from a stored status. The store kept it only if it matched ZStatus, so
+ * this reads them without a second full parse (the applier's hot path); only an error entry (failed
+ * statuses) goes through its schema again, for its code's coercion.
+ */
+function statusFields(value: unknown) {
+  if (!isObject(value)) return null;
+  const e = Array.isArray(value.errors) && value.errors.length > 0 ? ZStatusError.safeParse(value.errors[0]) : null;
+  return {
+    recipient_id: text(value.recipient_id), recipient_user_id: text(value.recipient_user_id),
+    errors: e?.success ? [e.data] : undefined,
+    pricing: isObject(value.pricing) ? value.pricing : undefined,
+    conversation: isObject(value.conversation) ? value.conversation : undefined,
+  };
+}
+
 function aggregate(rows: StatusRow[]): Agg[] {
   const by = new Map<string, Agg>();
   for (const row of rows) {
-    const parsed = ZStatus.safeParse(row.value);
-    const s = parsed.success ? parsed.data : null;
+    const s = statusFields(row.value);
     let a = by.get(row.wamid);
     if (!a) {
       a = { wamid: row.wamid, biz: null, waId: null, userId: null, sent: null, delivered: null, read: null, failed: null, failedSeq: 0n, errorCode: null, errorTitle: null, errorDetails: null, pricing: null };
@@ -92,21 +110,21 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
     error_title: a.errorTitle?.slice(0, 500) ?? null, error_details: a.errorDetails?.slice(0, 2000) ?? null, pricing: a.pricing,
   })));
 
-  // the messages recorded before this point: their statuses are applied below whatever happens
-  // concurrently (a send recorded after this statement is picked up by the processor's own apply)
+  // one statement locks every candidate recipient in id order (no deadlock with the engine or another
+  // applier) and tells the messages recorded before this point: their statuses are applied below whatever
+  // happens concurrently (a send recorded after this statement is picked up by the processor's own apply)
   const known = await tx.$queryRaw<Array<{ wamid: string }>>(Prisma.sql`
-    WITH ev AS (${EV(json)})
-    SELECT ev.wamid FROM ev
-    WHERE EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.whatsapp_message_id = ev.wamid)
-       OR EXISTS (SELECT 1 FROM whatsapp_messages w WHERE w.whatsapp_message_id = ev.wamid)`);
-
-  // lock every candidate recipient in id order (no deadlock with the engine or another applier)
-  await tx.$queryRaw(Prisma.sql`
-    WITH ev AS (${EV(json)})
-    SELECT r.id FROM campaign_recipients r
-    WHERE (r.id IN (SELECT biz FROM ev WHERE biz IS NOT NULL) AND r.whatsapp_message_id IS NULL AND r.status IN ('unknown', 'pending'))
-       OR r.whatsapp_message_id IN (SELECT wamid FROM ev)
-    ORDER BY r.id FOR UPDATE`);
+    WITH ev AS (${EV(json)}),
+    locked AS (
+      SELECT r.id, r.whatsapp_message_id FROM campaign_recipients r
+      WHERE (r.id IN (SELECT biz FROM ev WHERE biz IS NOT NULL) AND r.whatsapp_message_id IS NULL AND r.status IN ('unknown', 'pending'))
+         OR r.whatsapp_message_id IN (SELECT wamid FROM ev)
+      ORDER BY r.id FOR UPDATE
+    ),
+    by_recipient AS (SELECT whatsapp_message_id AS wamid FROM locked WHERE whatsapp_message_id IS NOT NULL)
+    SELECT wamid FROM by_recipient
+    UNION
+    SELECT ev.wamid FROM ev WHERE EXISTS (SELECT 1 FROM whatsapp_messages w WHERE w.whatsapp_message_id = ev.wamid)`);
 
   const updated = await tx.$queryRaw<Updated[]>(Prisma.sql`
     WITH ev AS (${EV(json)}),
@@ -187,24 +205,35 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
   summary.campaigns_paused = effects.campaigns_paused;
   summary.account_errors = effects.account_errors;
 
-  // wa_id / user id learnt for the customer (never for an erased one)
+  // wa_id / user id learnt for the customer (never for an erased one); only customers that still lack
+  // it are locked (in id order: concurrent appliers never deadlock on them) and written
   const learnt = updated.filter((u) => u.customer_id && u.wa_id && !u.phone_number.startsWith("erased:"));
   const withUserId = aggs.filter((a) => a.userId);
-  if (learnt.length > 0 || withUserId.length > 0) {
-    // customers are locked in id order first (concurrent appliers never deadlock on them)
-    await tx.$queryRaw(Prisma.sql`
-      SELECT p.id FROM user_profiles p
-      WHERE p.id = ANY(${learnt.map((u) => u.customer_id!)}::uuid[])
-         OR p.id IN (SELECT r.customer_id FROM campaign_recipients r WHERE r.whatsapp_message_id = ANY(${withUserId.map((a) => a.wamid)}::text[]))
-      ORDER BY p.id FOR UPDATE`);
-  }
-  if (learnt.length > 0) {
+  const learntIds = learnt.map((u) => u.customer_id!);
+  const learntWaIds = learnt.map((u) => u.wa_id!);
+  if (withUserId.length === 0 && learnt.length > 0) {
     await tx.$executeRaw(Prisma.sql`
       UPDATE user_profiles p SET wa_id = x.wa_id, updated_at = ${now}
-      FROM (SELECT DISTINCT ON (c) c, w AS wa_id FROM unnest(${learnt.map((u) => u.customer_id!)}::uuid[], ${learnt.map((u) => u.wa_id!)}::text[]) AS u(c, w) ORDER BY c) x
-      WHERE p.id = x.c AND p.wa_id IS NULL`);
+      FROM (
+        SELECT p.id, x.wa_id FROM user_profiles p
+        JOIN (SELECT DISTINCT ON (c) c, w AS wa_id FROM unnest(${learntIds}::uuid[], ${learntWaIds}::text[]) AS u(c, w) ORDER BY c) x ON x.c = p.id
+        WHERE p.wa_id IS NULL
+        ORDER BY p.id FOR UPDATE OF p
+      ) x
+      WHERE p.id = x.id AND p.wa_id IS NULL`);
   }
   if (withUserId.length > 0) {
+    await tx.$queryRaw(Prisma.sql`
+      SELECT p.id FROM user_profiles p
+      WHERE (p.id = ANY(${learntIds}::uuid[]) AND p.wa_id IS NULL)
+         OR p.id IN (SELECT r.customer_id FROM campaign_recipients r WHERE r.whatsapp_message_id = ANY(${withUserId.map((a) => a.wamid)}::text[]))
+      ORDER BY p.id FOR UPDATE`);
+    if (learnt.length > 0) {
+      await tx.$executeRaw(Prisma.sql`
+        UPDATE user_profiles p SET wa_id = x.wa_id, updated_at = ${now}
+        FROM (SELECT DISTINCT ON (c) c, w AS wa_id FROM unnest(${learntIds}::uuid[], ${learntWaIds}::text[]) AS u(c, w) ORDER BY c) x
+        WHERE p.id = x.c AND p.wa_id IS NULL`);
+    }
     await tx.$executeRaw(Prisma.sql`
       UPDATE user_profiles p SET user_id = x.user_id, updated_at = ${now}
       FROM (SELECT DISTINCT ON (r.customer_id) r.customer_id, u.user_id FROM unnest(${withUserId.map((a) => a.wamid)}::text[], ${withUserId.map((a) => a.userId!)}::text[]) AS u(wamid, user_id)

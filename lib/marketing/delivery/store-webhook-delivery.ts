@@ -52,11 +52,21 @@ function storable(v: unknown): unknown {
   return v;
 }
 
+/** Whether anything in `v` needs storable()'s repair (nearly never: then nothing is copied). */
+function needsRepair(v: unknown): boolean {
+  if (typeof v === "string") return v.includes("\u0000") || !v.isWellFormed();
+  if (Array.isArray(v)) return v.some(needsRepair);
+  if (v && typeof v === "object") {
+    for (const k in v) if (needsRepair(k) || needsRepair((v as Record<string, unknown>)[k])) return true;
+  }
+  return false;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The inbox rows of one delivery (pure: exported for tests and the sandbox). */
 export function inboxRowsOf(input: unknown, own: OwnAccount = {}): InboxRow[] {
-  const payload = storable(input);
+  const payload = needsRepair(input) ? storable(input) : input;
   const base = { wamid: null, recipient_id: null, status: null, occurred_at: null, entry_id: null, phone_number_id: null, reason: null };
   const envelope = ZWebhookEnvelope.safeParse(payload);
   if (!envelope.success) {
@@ -127,19 +137,16 @@ export function inboxRowsOf(input: unknown, own: OwnAccount = {}): InboxRow[] {
   return rows;
 }
 
-/** Stores a delivery's rows in one statement; re-deliveries (same keys) add nothing. */
-export async function storeInboxRows(db: Db | Prisma.TransactionClient, rows: InboxRow[], now: Date): Promise<StoreSummary> {
-  const summary: StoreSummary = { events: rows.length, stored: 0, duplicates: 0, quarantined: 0, ignored: 0 };
-  if (rows.length === 0) return summary;
-  const inserted = await db.$queryRaw<Array<{ state: string }>>(Prisma.sql`
+// one statement for both runners below (the same text: a prepared statement on the plain path)
+const INSERT_INBOX_SQL = `
     INSERT INTO webhook_inbox (id, dedupe_key, kind, field, state, reason, whatsapp_message_id, recipient_id, status, occurred_at, entry_id, phone_number_id, value, received_at)
     SELECT y.id, y.dedupe_key, y.kind, y.field, y.state, y.reason, y.wamid, y.recipient_id, y.status, y.occurred_at, y.entry_id, y.phone_number_id,
-      coalesce(y.value, 'null'::jsonb), ${now}::timestamptz
+      coalesce(y.value, 'null'::jsonb), $2::timestamptz
     FROM (
       -- ids follow the order of the delivery (ties between a customer's events go by arrival) ...
       SELECT nextval(pg_get_serial_sequence('webhook_inbox', 'id')) AS id, x.* FROM (
         SELECT DISTINCT ON (r.dedupe_key) r.*
-        FROM jsonb_to_recordset(${JSON.stringify(rows.map((r, ord) => ({ ...r, ord })))}::jsonb) AS r(dedupe_key text, kind text, field text, state text, reason text, wamid text,
+        FROM jsonb_to_recordset($1::jsonb) AS r(dedupe_key text, kind text, field text, state text, reason text, wamid text,
           recipient_id uuid, status text, occurred_at timestamptz, entry_id text, phone_number_id text, value jsonb, ord bigint)
         ORDER BY r.dedupe_key, r.ord
       ) x ORDER BY x.ord OFFSET 0
@@ -147,14 +154,39 @@ export async function storeInboxRows(db: Db | Prisma.TransactionClient, rows: In
     -- ... while rows are inserted in key order: concurrent deliveries with the same events never deadlock
     ORDER BY y.dedupe_key
     ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING state`);
-  summary.stored = inserted.length;
-  summary.duplicates = rows.length - inserted.length;
-  summary.quarantined = inserted.filter((r) => r.state === "quarantined").length;
-  summary.ignored = inserted.filter((r) => r.state === "ignored").length;
-  return summary;
+    RETURNING state`;
+
+// the same text as a template whose values ($1, $2, in the order they appear) are bound
+const INSERT_INBOX_PIECES = INSERT_INBOX_SQL.split(/\$(\d)/);
+const insertTemplate = (params: unknown[]) => new Prisma.Sql(
+  INSERT_INBOX_PIECES.filter((_, i) => i % 2 === 0),
+  INSERT_INBOX_PIECES.filter((_, i) => i % 2 === 1).map((n) => params[Number(n) - 1]),
+);
+
+const insertParams = (rows: InboxRow[], now: Date): [string, string] => [JSON.stringify(rows.map((r, ord) => ({ ...r, ord }))), now.toISOString()];
+
+function summaryOf(rows: InboxRow[], inserted: Array<{ state: string }>): StoreSummary {
+  return {
+    events: rows.length, stored: inserted.length, duplicates: rows.length - inserted.length,
+    quarantined: inserted.filter((r) => r.state === "quarantined").length, ignored: inserted.filter((r) => r.state === "ignored").length,
+  };
 }
 
-export async function storeWebhookDelivery({ db, payload, now, own = {} }: { db: Db; payload: unknown; now: Date; own?: OwnAccount }): Promise<StoreSummary> {
-  return storeInboxRows(db, inboxRowsOf(payload, own), now);
+/** Stores a delivery's rows in one statement; re-deliveries (same keys) add nothing. */
+export async function storeInboxRows(db: Db | Prisma.TransactionClient, rows: InboxRow[], now: Date): Promise<StoreSummary> {
+  if (rows.length === 0) return summaryOf(rows, []);
+  return summaryOf(rows, await db.$queryRaw<Array<{ state: string }>>(insertTemplate(insertParams(rows, now))));
+}
+
+/**
+ * A plain SQL runner (a pg pool's `query`) for the webhook's answer path: the same statement, prepared
+ * once per connection, without the ORM's per-query work. Its own implicit transaction, like the ORM's.
+ */
+export type PlainQuery = (q: { name: string; text: string; values: unknown[] }) => Promise<{ rows: Array<{ state: string }> }>;
+
+export async function storeWebhookDelivery({ db, payload, now, own = {}, query }: { db: Db; payload: unknown; now: Date; own?: OwnAccount; query?: PlainQuery }): Promise<StoreSummary> {
+  const rows = inboxRowsOf(payload, own);
+  if (!query || rows.length === 0) return storeInboxRows(db, rows, now);
+  const { rows: inserted } = await query({ name: "wac_store_inbox_rows", text: INSERT_INBOX_SQL, values: insertParams(rows, now) });
+  return summaryOf(rows, inserted);
 }
