@@ -203,7 +203,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
                 href={hrefWith(base, {}, { status: k === "all" ? undefined : k, phone: query.phone }) + "#recipients"}
                 aria-current={active ? "page" : undefined}
                 className={cn(
-                  "-mb-px flex items-center gap-2 whitespace-nowrap border-b-2 px-3 py-2.5 text-sm font-medium capitalize",
+                  "-mb-px flex items-center gap-2 whitespace-nowrap border-b-2 px-3 py-2.5 text-sm font-medium capitalize focus-visible:-outline-offset-2",
                   active ? "border-brand-600 text-brand-700" : "border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-800",
                 )}
               >
