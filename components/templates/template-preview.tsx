@@ -56,7 +56,11 @@ function HeaderImage({ link, testId }: { link: string; testId: string }) {
     return (
       <div role="img" aria-label="Header image could not be loaded" className="mb-1 flex h-32 flex-col items-center justify-center gap-1 rounded-md bg-slate-200 px-3 text-center text-xs text-slate-600"
         data-testid={`${testId}-header-image-missing`}>
-        <span aria-hidden="true" className="text-lg">🖼</span>
+        <svg viewBox="0 0 24 24" className="size-6 text-slate-500" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+          <rect x="3" y="4" width="18" height="16" rx="2" />
+          <circle cx="9" cy="10" r="1.8" />
+          <path d="m21 16-5-5-9 9" />
+        </svg>
         <span aria-hidden="true">Image could not be loaded</span>
         <span aria-hidden="true" className="max-w-full truncate" title={link}>{link.split("/").pop()}</span>
       </div>
