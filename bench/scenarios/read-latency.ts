@@ -2,7 +2,8 @@
  * Scenario 6: read latency at scale, over HTTP to the production server, one request at a time after a
  * warm-up: GET /api/marketing/campaigns/{id}/stats of the audience campaign (scenario 2's recipients),
  * GET /api/marketing/campaigns (first page), and the dashboard's campaign detail page /campaigns/{id}
- * with a signed-in session (a next-auth JWT minted with the server's AUTH_SECRET for an admin user).
+ * with a signed-in session (a next-auth JWT minted with the server's AUTH_SECRET for an admin user), also
+ * as its recipients table's Previous page from the middle of the campaign.
  */
 import { encode } from "next-auth/jwt";
 import { API_TOKEN, AUTH_SECRET, type Context } from "../support/context";
@@ -55,6 +56,12 @@ export async function readLatency(ctx: Context): Promise<BenchResult[]> {
     `${campaigns} campaigns, ${size}`);
   const cookie = await sessionCookie(ctx);
   await measure("6c", "page /campaigns/{id} (signed in)", `${server.url}/campaigns/${id}`, { cookie }, undefined, undefined, Math.max(20, Math.round(opts.samples / 5)));
+  // the recipients table's Previous page from the middle of the campaign: the index read backwards from a cursor
+  const [mid] = await ctx.db.$queryRaw<Array<{ id: string }>>`
+    SELECT id::text FROM campaign_recipients WHERE campaign_id = ${id}::uuid ORDER BY phone_number OFFSET ${Math.floor(c.totalTargetCustomers / 2)} LIMIT 1`;
+  if (mid) {
+    await measure("6e", "page /campaigns/{id}?before= (Previous, mid-campaign)", `${server.url}/campaigns/${id}?before=${mid.id}`, { cookie }, undefined, undefined, Math.max(20, Math.round(opts.samples / 5)));
+  }
   await measure("6d", "page /campaigns (signed in)", `${server.url}/campaigns`, { cookie }, undefined, undefined, Math.max(20, Math.round(opts.samples / 5)),
     `${campaigns} campaigns`);
   return results;

@@ -235,7 +235,7 @@ function AddResult({ result }: { result: AddRecipientsResult }) {
       {result.invalid.length > 0 ? (
         <details className="rounded-lg border border-slate-200 px-4 py-2 text-sm">
           <summary className="cursor-pointer font-medium text-slate-700">Invalid numbers</summary>
-          <ul className="mt-2 max-h-48 space-y-1 overflow-y-auto">
+          <ul className="mt-2 max-h-48 space-y-1 overflow-y-auto focus-visible:-outline-offset-2" tabIndex={0} aria-label="Invalid numbers">
             {result.invalid.slice(0, 200).map((i) => (
               <li key={i.index} className="flex justify-between gap-4">
                 <span className="font-mono text-xs">{i.phone_number || "(empty)"}</span>

@@ -117,7 +117,7 @@ export function CampaignLive({ campaignId, initial, today }: { campaignId: strin
           {data.schedule.length === 0 ? (
             <EmptyState title="Not scheduled" description="Activating the campaign spreads its recipients over days within the daily limit." className="py-8" />
           ) : (
-            <div className="max-h-[340px] overflow-y-auto" tabIndex={0} role="region" aria-label="Send schedule">
+            <div className="max-h-[340px] overflow-y-auto focus-visible:-outline-offset-2" tabIndex={0} role="region" aria-label="Send schedule">
               <Table label="Send schedule by day">
                 <THead className="sticky top-0">
                   <tr>

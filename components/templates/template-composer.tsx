@@ -62,7 +62,7 @@ export function TemplateComposer({ templates, initial, sampleCustomer, onChange,
           <div className="space-y-3">
             <div className="flex flex-wrap items-center gap-2 text-sm">
               <span className="font-medium text-slate-800">Values for</span>
-              <code className="rounded bg-slate-100 px-1.5 py-0.5">{selected.name}</code>
+              <code className="min-w-0 rounded bg-slate-100 px-1.5 py-0.5 [overflow-wrap:anywhere]">{selected.name}</code>
               <TemplateStatusBadge status={selected.status} />
             </div>
             {selected.status !== "APPROVED" ? (

@@ -47,7 +47,7 @@ export function TemplateParameterFields({ requirements, values, onChange, errors
             <fieldset key={slot.key} className="rounded-lg border border-slate-200 p-3" data-testid={`slot-${slot.key}`}>
               <legend className="px-1 text-sm font-medium text-slate-800">{slot.label}</legend>
               <div className="flex flex-wrap items-end gap-3">
-                <Field label="Value" htmlFor={fieldId(idPrefix, slot, "mode")} className="w-full sm:w-56">
+                <Field label="Value" htmlFor={fieldId(idPrefix, slot, "mode")} className="w-full sm:w-auto sm:min-w-56">
                   <Select id={fieldId(idPrefix, slot, "mode")} value={mode} onChange={(e) => set(slot.key, { mode: e.target.value as "literal" | "variable" | "tracked", field: v.field ?? "first_name" })}>
                     <option value="literal">Same text for everyone</option>
                     <option value="variable">Customer data</option>
@@ -61,7 +61,7 @@ export function TemplateParameterFields({ requirements, values, onChange, errors
                   </Field>
                 ) : (
                   <>
-                    <Field label="Customer field" htmlFor={fieldId(idPrefix, slot, "field")} className="w-full sm:w-56">
+                    <Field label="Customer field" htmlFor={fieldId(idPrefix, slot, "field")} className="w-full sm:w-auto sm:min-w-56">
                       <Select id={fieldId(idPrefix, slot, "field")} value={v.field ?? "first_name"} onChange={(e) => set(slot.key, { field: e.target.value })}>
                         {VARIABLE_FIELDS.map((f) => (
                           <option key={f.value} value={f.value}>{f.label}</option>

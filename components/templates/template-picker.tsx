@@ -75,14 +75,18 @@ export function TemplatePicker({ templates, selected, onSelect, canSync = true, 
                   type="button"
                   aria-pressed={active}
                   onClick={() => onSelect(t)}
-                  className={cn("flex w-full items-center justify-between gap-3 px-3 py-2 text-left text-sm hover:bg-slate-50", active && "bg-brand-50 ring-1 ring-inset ring-brand-600/30")}
+                  title={t.name}
+                  className={cn(
+                    "flex w-full flex-wrap items-center justify-between gap-x-3 gap-y-1.5 px-3 py-2 text-left text-sm hover:bg-slate-50 focus-visible:-outline-offset-2",
+                    active && "bg-brand-50 ring-1 ring-inset ring-brand-600/30",
+                  )}
                   data-testid={`template-option-${t.name}`}
                 >
-                  <span className="min-w-0">
-                    <span className="block break-all font-mono text-[13px] text-slate-900">{t.name}</span>
-                    <span className="block truncate text-xs text-slate-500">{t.parameters.body.text}</span>
+                  <span className="min-w-0 flex-[1_1_14rem]">
+                    <span className="block font-mono text-[13px] text-slate-900 [overflow-wrap:anywhere]">{t.name}</span>
+                    <span className="line-clamp-2 text-xs text-slate-500">{t.parameters.body.text}</span>
                   </span>
-                  <span className="flex shrink-0 items-center gap-1.5">
+                  <span className="flex flex-wrap items-center gap-1.5">
                     <Badge>{t.language}</Badge>
                     <Badge tone="sky">{t.category.toLowerCase()}</Badge>
                     {categoryChangeLabel(t) ? <Badge tone="amber">{categoryChangeLabel(t)}</Badge> : null}

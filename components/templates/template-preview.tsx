@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { renderTemplatePreview, type TemplatePreview as TemplatePreviewData } from "@/lib/marketing/templates/preview";
 import type { TemplateRequirements } from "@/lib/marketing/templates/requirements";
 import type { SampleCustomer } from "./types";
@@ -41,6 +41,37 @@ function Rich({ text }: { text: string }) {
   );
 }
 
+/**
+ * The header image, or — when its link cannot be loaded (a typo, a private or missing file) — a placeholder
+ * saying so instead of the browser's broken-image box. A failure before hydration is caught on mount.
+ */
+function HeaderImage({ link, testId }: { link: string; testId: string }) {
+  const [failed, setFailed] = useState(false);
+  const img = useRef<HTMLImageElement>(null);
+  useEffect(() => {
+    const el = img.current;
+    if (el && el.complete && el.naturalWidth === 0) setFailed(true);
+  }, []);
+  if (failed) {
+    return (
+      <div role="img" aria-label="Header image could not be loaded" className="mb-1 flex h-32 flex-col items-center justify-center gap-1 rounded-md bg-slate-200 px-3 text-center text-xs text-slate-600"
+        data-testid={`${testId}-header-image-missing`}>
+        <svg viewBox="0 0 24 24" className="size-6 text-slate-500" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+          <rect x="3" y="4" width="18" height="16" rx="2" />
+          <circle cx="9" cy="10" r="1.8" />
+          <path d="m21 16-5-5-9 9" />
+        </svg>
+        <span aria-hidden="true">Image could not be loaded</span>
+        <span aria-hidden="true" className="max-w-full truncate" title={link}>{link.split("/").pop()}</span>
+      </div>
+    );
+  }
+  return (
+    // eslint-disable-next-line @next/next/no-img-element
+    <img ref={img} src={link} alt="Header image" onError={() => setFailed(true)} className="mb-1 max-h-48 w-full rounded-md object-cover" data-testid={`${testId}-header-image`} />
+  );
+}
+
 /** Header media or text, body, footer and buttons of one bubble (the message, or one carousel card). */
 function BubbleParts({ preview, testId }: { preview: TemplatePreviewData; testId: string }) {
   const h = preview.header;
@@ -48,8 +79,7 @@ function BubbleParts({ preview, testId }: { preview: TemplatePreviewData; testId
     <>
       {h?.kind === "image" ? (
         h.link ? (
-          // eslint-disable-next-line @next/next/no-img-element
-          <img src={h.link} alt="Header image" className="mb-1 max-h-48 w-full rounded-md object-cover" data-testid={`${testId}-header-image`} />
+          <HeaderImage key={h.link} link={h.link} testId={testId} />
         ) : (
           <div className="mb-1 flex h-32 items-center justify-center rounded-md bg-slate-200 text-xs text-slate-500">Image: add a link</div>
         )

@@ -7,7 +7,7 @@ import { cn } from "./cn";
  */
 export function Table({ className, label = "Table", ...props }: ComponentProps<"table"> & { label?: string }) {
   return (
-    <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label={label}>
+    <div className="relative overflow-x-auto focus-visible:-outline-offset-2" tabIndex={0} role="region" aria-label={label}>
       <table className={cn("w-full border-collapse text-left text-sm", className)} {...props} />
     </div>
   );

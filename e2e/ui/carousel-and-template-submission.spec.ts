@@ -16,6 +16,12 @@ test("composes a carousel campaign with a live preview, and submits a new templa
   test.setTimeout(300_000);
   await signIn(page, "marketer@example.com");
 
+  // the shop's image host: the coat's picture is missing, the others load
+  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaPhfDwAFhAJ/wlseKgAAAABJRU5ErkJggg==", "base64");
+  await page.route("https://cdn.example.com/**", (route) =>
+    route.request().url().endsWith("/coat.jpg") ? route.fulfill({ status: 404, body: "not found" }) : route.fulfill({ status: 200, contentType: "image/png", body: png }),
+  );
+
   // a carousel campaign: one field group per card, each card previewed as it is filled
   await page.goto("/campaigns/new");
   await page.getByLabel("Name", { exact: true }).fill(`Autumn carousel ${run}`);
@@ -33,12 +39,20 @@ test("composes a carousel campaign with a live preview, and submits a new templa
   await expect(preview.getByTestId("preview-card-0")).toContainText("Wool coat, now $89");
   await expect(preview.getByTestId("preview-card-1")).toContainText("Wool boots, now $120");
   await expect(preview.getByTestId("preview-card-2-header-image")).toHaveAttribute("src", "https://cdn.example.com/scarf.jpg");
+  // an image that cannot load is a placeholder that says so, not a broken-image box
+  await expect(preview.getByTestId("preview-card-0-header-image")).toHaveCount(0);
+  await expect(preview.getByTestId("preview-card-0-header-image-missing")).toContainText("Image could not be loaded");
+  await expect(preview.getByTestId("preview-card-0-header-image-missing")).toContainText("coat.jpg");
+  await expect(preview.getByTestId("preview-card-1-header-image")).toBeVisible();
   await expect(preview).toContainText("https://shop.example.com/p/boots");
   await expect(page.getByTestId("template-problems")).toHaveCount(0);
   await snap(page, testInfo, "carousel-01-composer");
   await page.getByRole("button", { name: "Create draft" }).click();
   await expect(page).toHaveURL(/\/campaigns\/[0-9a-f-]{36}\?saved=1/);
   await expect(page.getByTestId("campaign-template").getByTestId("preview-card-1")).toContainText("Wool boots, now $120");
+  // rendered on the server, the image fails before the page is interactive: still the placeholder
+  await expect(page.getByTestId("campaign-template").getByTestId("preview-card-0-header-image-missing")).toBeVisible();
+  await expect(page.getByTestId("campaign-template").getByTestId("preview-card-2-header-image")).toBeVisible();
 
   // a new template: samples for each variable, the preview filled with them, submitted for review
   const name = `spring_launch_${run}`;

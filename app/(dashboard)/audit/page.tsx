@@ -45,7 +45,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               key={k}
               href={hrefWith("/audit", {}, { action: k || undefined })}
               aria-current={(action ?? "") === k ? "page" : undefined}
-              className={(action ?? "") === k ? "rounded-md bg-brand-50 px-3 py-1.5 text-sm font-medium text-brand-700" : "rounded-md px-3 py-1.5 text-sm text-slate-600 hover:bg-slate-100"}
+              className={(action ?? "") === k ? "rounded-md bg-brand-50 px-3 py-1.5 text-sm font-medium text-brand-700 focus-visible:-outline-offset-2" : "rounded-md px-3 py-1.5 text-sm text-slate-600 hover:bg-slate-100 focus-visible:-outline-offset-2"}
             >
               {label}
             </Link>

@@ -82,16 +82,28 @@ export default async function OverviewPage() {
           ) : (
             <ul className="divide-y divide-slate-100">
               {o.attention.slice(0, 6).map((a) => (
-                <li key={`${a.campaignId}-${a.kind}`} className="px-5 py-3">
-                  <div className="flex items-center justify-between gap-3">
-                    <Link href={`/campaigns/${a.campaignId}${a.kind === "paused" ? "" : `?status=${a.kind === "unknown" ? "unknown" : "failed"}#recipients`}`} className="min-w-0 truncate text-sm font-medium text-slate-900 hover:text-brand-700 hover:underline">
+                <li key={a.campaignId} className="px-5 py-3" data-testid="attention-item">
+                  <div className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1">
+                    <Link href={`/campaigns/${a.campaignId}`} className="min-w-0 break-words text-sm font-medium text-slate-900 hover:text-brand-700 hover:underline">
                       {a.campaignName}
                     </Link>
-                    <Badge tone={a.kind === "paused" ? "amber" : "red"}>
-                      {a.kind === "paused" ? "Paused" : `${formatInt(a.count)} ${a.kind === "failures" ? "failed" : "unknown"}`}
-                    </Badge>
+                    <span className="flex flex-wrap gap-1">
+                      {a.reasons.map((r) =>
+                        r.kind === "paused" ? (
+                          <Badge key={r.kind} tone="amber">Paused</Badge>
+                        ) : (
+                          <Link key={r.kind} href={`/campaigns/${a.campaignId}?status=${r.kind === "unknown" ? "unknown" : "failed"}#recipients`} className="rounded-full">
+                            <Badge tone="red">{`${formatInt(r.count)} ${r.kind === "failures" ? "failed" : "unknown"}`}</Badge>
+                          </Link>
+                        ),
+                      )}
+                    </span>
                   </div>
-                  <p className="mt-0.5 text-sm text-slate-500">{a.text}</p>
+                  <ul className="mt-0.5 text-sm text-slate-500">
+                    {a.reasons.map((r) => (
+                      <li key={r.kind}>{r.text}</li>
+                    ))}
+                  </ul>
                 </li>
               ))}
             </ul>

@@ -8,7 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/dialog";
-import { Field, Input } from "@/components/ui/field";
+import { Field, Input, Textarea } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { useToast } from "@/components/ui/toast";
 import { releaseSendHoldAction, saveSendingSettingsAction } from "./sending-actions";
@@ -122,14 +122,7 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
                 <input type="checkbox" checked={requireTest} onChange={(e) => setRequireTest(e.target.checked)} /> Require a successful test send before a campaign can be activated
               </label>
               <Field label="Team test numbers" htmlFor="test-numbers" errors={testNumberErrors.length ? testNumberErrors : undefined} hint="Up to 10, one per line, with the country code. Offered in every campaign's test-send panel.">
-                <textarea
-                  id="test-numbers"
-                  rows={3}
-                  value={testNumbers}
-                  onChange={(e) => setTestNumbers(e.target.value)}
-                  className="block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm focus:border-brand-600 focus:outline-none"
-                  placeholder="+1 415 555 0100"
-                />
+                <Textarea id="test-numbers" rows={3} value={testNumbers} onChange={(e) => setTestNumbers(e.target.value)} invalid={testNumberErrors.length > 0} placeholder="+1 415 555 0100" />
               </Field>
               <Field label="Test numbers per user an hour" htmlFor="test-limit" errors={errors["test_send_limit_per_hour"]} hint="How many numbers one person (or API token) may send test messages to in any hour. 0 turns test sends off.">
                 <Input id="test-limit" type="number" min={0} max={10000} value={testLimit} onChange={(e) => setTestLimit(e.target.value)} />

@@ -23,13 +23,14 @@ export type OverviewCampaign = {
   pauseReason: string | null;
 };
 
+export type AttentionReason = { kind: "failures" | "unknown" | "paused"; text: string; count: number };
+
+/** One entry per campaign that needs a look, with every reason it does (paused, failures, unknown outcomes). */
 export type Attention = {
   campaignId: string;
   campaignName: string;
   status: string;
-  kind: "failures" | "unknown" | "paused";
-  text: string;
-  count: number;
+  reasons: AttentionReason[];
 };
 
 export async function getOverview({ db, today }: { db: DbOrTx; today: string }) {
@@ -87,25 +88,19 @@ export async function getOverview({ db, today }: { db: DbOrTx; today: string }) 
 
   const attention: Attention[] = [];
   for (const c of campaigns) {
-    if (c.status === "paused" && c.pauseReason) {
-      attention.push({ campaignId: c.id, campaignName: c.name, status: c.status, kind: "paused", text: c.pauseReason, count: c.pending });
-    }
+    const reasons: AttentionReason[] = [];
+    if (c.status === "paused" && c.pauseReason) reasons.push({ kind: "paused", text: c.pauseReason, count: c.pending });
     const attempts = c.sent + c.failed;
     if (c.failed > 0 && (c.failed / Math.max(1, attempts) >= 0.02 || c.failed >= 50)) {
-      attention.push({
-        campaignId: c.id,
-        campaignName: c.name,
-        status: c.status,
-        kind: "failures",
-        text: `${((100 * c.failed) / Math.max(1, attempts)).toFixed(1)}% of sends failed`,
-        count: c.failed,
-      });
+      reasons.push({ kind: "failures", text: `${((100 * c.failed) / Math.max(1, attempts)).toFixed(1)}% of sends failed`, count: c.failed });
     }
-    if (c.unknown > 0) {
-      attention.push({ campaignId: c.id, campaignName: c.name, status: c.status, kind: "unknown", text: "sends with an unknown outcome to review", count: c.unknown });
-    }
+    if (c.unknown > 0) reasons.push({ kind: "unknown", text: "sends with an unknown outcome to review", count: c.unknown });
+    if (reasons.length > 0) attention.push({ campaignId: c.id, campaignName: c.name, status: c.status, reasons });
   }
-  const failureReasons = await topFailureReasons({ db, campaignIds: attention.filter((a) => a.kind === "failures").map((a) => a.campaignId) });
+  const failureReasons = await topFailureReasons({
+    db,
+    campaignIds: attention.filter((a) => a.reasons.some((r) => r.kind === "failures")).map((a) => a.campaignId),
+  });
 
   return {
     today,

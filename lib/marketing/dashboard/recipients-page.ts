@@ -3,7 +3,9 @@
  * 100,000-recipient campaign costs the same as page 1 (an index range scan, never OFFSET):
  *  - all statuses: by phone number, on the unique (campaign_id, phone_number) index;
  *  - a status group: by id, one index range per status on (campaign_id, status, id), merged.
- * The cursor is the last row's id; counts come from the campaign's counters (never a recount).
+ * Both ways: `after` is the last row's id of the page before (the next page), `before` the first row's id
+ * of the page after (the previous page, read backwards on the same index, then put back in order).
+ * Counts come from the campaign's counters (never a recount).
  */
 import { z } from "zod";
 import { Prisma, type DbOrTx } from "../db";
@@ -25,6 +27,7 @@ export const ZRecipientsPageQuery = z.object({
   /** digits the phone number starts with */
   phone: z.string().trim().regex(/^\+?[0-9]{1,15}$/).transform((v) => v.replace(/^\+/, "")).optional().catch(undefined),
   after: z.string().max(64).optional().catch(undefined),
+  before: z.string().max(64).optional().catch(undefined),
   limit: z.coerce.number().int().min(10).max(200).default(50).catch(50),
 });
 export type TRecipientsPageQuery = z.infer<typeof ZRecipientsPageQuery>;
@@ -52,41 +55,56 @@ export type RecipientRow = {
 const COLUMNS = Prisma.sql`r.id, r.phone_number, r.status, r.scheduled_send_date, r.sent_at, r.delivered_at, r.read_at, r.failed_at,
   r.failure_reason, r.error_code, r.retry_count, r.deferred_reason, u.name AS customer_name, r.click_count, r.first_clicked_at, r.replied_at`;
 
+const cursorId = (v: string | undefined) => (v && /^[0-9a-f-]{36}$/i.test(v) ? v : null);
+
 export async function findRecipientsPage({ db, campaignId, query }: { db: DbOrTx; campaignId: string; query: TRecipientsPageQuery }) {
   const take = query.limit + 1;
+  const beforeId = cursorId(query.before);
+  const afterId = beforeId ? null : cursorId(query.after);
+  const backwards = beforeId !== null;
+  const dir = backwards ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   const phoneRange = query.phone
     ? Prisma.sql`AND r.phone_number >= ${query.phone} AND r.phone_number LIKE ${query.phone + "%"}`
     : Prisma.empty;
   let rows: Array<Record<string, unknown>>;
   if (!query.status) {
-    // the cursor is the last row's id (never a phone number in a URL: viewers see numbers masked)
-    const afterId = query.after && /^[0-9a-f-]{36}$/i.test(query.after) ? query.after : null;
-    const after = afterId
-      ? Prisma.sql`AND r.phone_number > (SELECT c.phone_number FROM campaign_recipients c WHERE c.id = ${afterId}::uuid AND c.campaign_id = ${campaignId}::uuid)`
-      : Prisma.empty;
+    // the cursor is a row's id (never a phone number in a URL: viewers see numbers masked)
+    const cursorPhone = (id: string) =>
+      Prisma.sql`(SELECT c.phone_number FROM campaign_recipients c WHERE c.id = ${id}::uuid AND c.campaign_id = ${campaignId}::uuid)`;
+    const bound = afterId
+      ? Prisma.sql`AND r.phone_number > ${cursorPhone(afterId)}`
+      : beforeId
+        ? Prisma.sql`AND r.phone_number < ${cursorPhone(beforeId)}`
+        : Prisma.empty;
     rows = await db.$queryRaw(Prisma.sql`
       SELECT ${COLUMNS} FROM campaign_recipients r LEFT JOIN user_profiles u ON u.id = r.customer_id
-      WHERE r.campaign_id = ${campaignId}::uuid ${phoneRange} ${after}
-      ORDER BY r.phone_number LIMIT ${take}`);
+      WHERE r.campaign_id = ${campaignId}::uuid ${phoneRange} ${bound}
+      ORDER BY r.phone_number ${dir} LIMIT ${take}`);
   } else {
-    const afterId = query.after && /^[0-9a-f-]{36}$/i.test(query.after) ? query.after : null;
-    const after = afterId ? Prisma.sql`AND r.id > ${afterId}::uuid` : Prisma.empty;
+    const bound = afterId ? Prisma.sql`AND r.id > ${afterId}::uuid` : beforeId ? Prisma.sql`AND r.id < ${beforeId}::uuid` : Prisma.empty;
     const parts = RECIPIENT_FILTERS[query.status].map(
       (s) => Prisma.sql`(SELECT r.id FROM campaign_recipients r
-        WHERE r.campaign_id = ${campaignId}::uuid AND r.status = ${s} ${phoneRange} ${after}
-        ORDER BY r.id LIMIT ${take})`,
+        WHERE r.campaign_id = ${campaignId}::uuid AND r.status = ${s} ${phoneRange} ${bound}
+        ORDER BY r.id ${dir} LIMIT ${take})`,
     );
     rows = await db.$queryRaw(Prisma.sql`
-      SELECT ${COLUMNS} FROM (SELECT id FROM (${Prisma.join(parts, " UNION ALL ")}) ids ORDER BY id LIMIT ${take}) k
+      SELECT ${COLUMNS} FROM (SELECT id FROM (${Prisma.join(parts, " UNION ALL ")}) ids ORDER BY id ${dir} LIMIT ${take}) k
       JOIN campaign_recipients r ON r.id = k.id LEFT JOIN user_profiles u ON u.id = r.customer_id
-      ORDER BY r.id`);
+      ORDER BY r.id ${dir}`);
   }
   const hasMore = rows.length > query.limit;
+  // back at the top: the first page, full (rows added meanwhile would otherwise leave it short)
+  if (backwards && !hasMore) return findRecipientsPage({ db, campaignId, query: { ...query, before: undefined, after: undefined } });
   const page = rows.slice(0, query.limit).map(toRow);
+  if (backwards) page.reverse();
+  const first = page[0];
   const last = page[page.length - 1];
   return {
     rows: page,
-    nextCursor: hasMore && last ? last.id : null,
+    // going forwards there is more after when the extra row came; going backwards the page came from there
+    nextCursor: last && (backwards || hasMore) ? last.id : null,
+    // going backwards the extra row came (else this is the first page, above); going forwards, it did not start at the top
+    prevCursor: first && (backwards || afterId !== null) ? first.id : null,
   };
 }
 

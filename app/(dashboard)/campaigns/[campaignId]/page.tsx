@@ -75,7 +75,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   const today = todayInZone();
   const c = await db.marketingCampaign.findUnique({ where: { id: campaignId } });
   if (!c) notFound();
-  const query = ZRecipientsPageQuery.parse({ status: sp.status, phone: sp.phone, after: sp.after });
+  const query = ZRecipientsPageQuery.parse({ status: sp.status, phone: sp.phone, after: sp.after, before: sp.before });
   const audience = readTargetAudience(c.targetAudience);
   const open = c.status === "draft" || c.status === "active" || c.status === "paused";
   const [live, page, audienceCount, cost, spendSeries, engagement] = await Promise.all([
@@ -217,7 +217,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
                 href={hrefWith(base, {}, { status: k === "all" ? undefined : k, phone: query.phone }) + "#recipients"}
                 aria-current={active ? "page" : undefined}
                 className={cn(
-                  "-mb-px flex items-center gap-2 whitespace-nowrap border-b-2 px-3 py-2.5 text-sm font-medium capitalize",
+                  "-mb-px flex items-center gap-2 whitespace-nowrap border-b-2 px-3 py-2.5 text-sm font-medium capitalize focus-visible:-outline-offset-2",
                   active ? "border-brand-600 text-brand-700" : "border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-800",
                 )}
               >
@@ -296,10 +296,15 @@ export default async function CampaignPage({ params, searchParams }: { params: P
                 {formatInt(page.rows.length)} shown of {formatInt(query.status ? counts[query.status] : counts.all)}
               </span>
               <div className="flex gap-2">
-                {query.after ? (
-                  <ButtonLink href={hrefWith(base, keep, {}) + "#recipients"} variant="secondary" size="sm" scroll={false}>
-                    First page
-                  </ButtonLink>
+                {page.prevCursor ? (
+                  <>
+                    <ButtonLink href={hrefWith(base, keep, {}) + "#recipients"} variant="ghost" size="sm" scroll={false}>
+                      First page
+                    </ButtonLink>
+                    <ButtonLink href={hrefWith(base, keep, { before: page.prevCursor }) + "#recipients"} variant="secondary" size="sm" scroll={false} rel="prev">
+                      Previous page
+                    </ButtonLink>
+                  </>
                 ) : null}
                 {page.nextCursor ? (
                   <ButtonLink href={hrefWith(base, keep, { after: page.nextCursor }) + "#recipients"} variant="secondary" size="sm" scroll={false} rel="next">

@@ -1,0 +1,113 @@
+/**
+ * The campaign page's recipients table pages both ways on keyset cursors: walking forward with `after`
+ * and back with `before` gives the same pages in the same order, with or without a status filter or a
+ * phone prefix; the first page offers no way back and the last none forward; the backward read uses the
+ * same index ranges as the forward one (no OFFSET, no sort of the campaign's rows).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findRecipientsPage, ZRecipientsPageQuery, type TRecipientsPageQuery } from "@/lib/marketing/dashboard/recipients-page";
+import { Prisma } from "@/lib/marketing/db";
+import { createTestDb, type TestDb } from "../../support/db";
+import { createCampaignWithRecipients } from "../whatsapp/fixtures";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+type Page = Awaited<ReturnType<typeof findRecipientsPage>>;
+const ids = (p: Page) => p.rows.map((r) => r.id);
+
+/** Every page forwards from the first, then every page backwards from the last. */
+async function walk(campaignId: string, base: Partial<TRecipientsPageQuery>) {
+  const q = (extra: Record<string, string>) => ZRecipientsPageQuery.parse({ ...base, limit: 10, ...extra });
+  const forward: Page[] = [await findRecipientsPage({ db: t.db, campaignId, query: q({}) })];
+  while (forward.at(-1)!.nextCursor) forward.push(await findRecipientsPage({ db: t.db, campaignId, query: q({ after: forward.at(-1)!.nextCursor! }) }));
+  const backward: Page[] = [forward.at(-1)!];
+  while (backward.at(-1)!.prevCursor) backward.push(await findRecipientsPage({ db: t.db, campaignId, query: q({ before: backward.at(-1)!.prevCursor! }) }));
+  return { forward, backward };
+}
+
+describe("recipients table paging", () => {
+  it("walks back through the same pages it walked forward (all, a status group, a phone prefix)", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 250, { status: "pending", phonePrefix: 15551000000 });
+    // a status group spread across the phone order: every third recipient failed, every seventh is sending
+    await t.db.$executeRaw(Prisma.sql`
+      UPDATE campaign_recipients SET
+        status = CASE WHEN n % 3 = 0 THEN 'failed' WHEN n % 7 = 0 THEN 'sending' ELSE status END,
+        failed_at = CASE WHEN n % 3 = 0 THEN now() END,
+        claim_id = CASE WHEN n % 3 <> 0 AND n % 7 = 0 THEN gen_random_uuid() END,
+        claimed_at = CASE WHEN n % 3 <> 0 AND n % 7 = 0 THEN now() END
+      FROM (SELECT id AS rid, right(phone_number, 3)::int AS n FROM campaign_recipients WHERE campaign_id = ${campaign.id}::uuid) x
+      WHERE id = x.rid`);
+    const byPhone = recipients.map((r) => r.id);
+
+    for (const [base, expected] of [
+      [{}, byPhone],
+      [{ status: "pending" as const }, null],
+      [{ status: "failed" as const }, null],
+      [{ phone: "155510001" }, recipients.filter((r) => r.phoneNumber.startsWith("155510001")).map((r) => r.id)],
+    ] as const) {
+      const { forward, backward } = await walk(campaign.id, base);
+      const all = forward.flatMap(ids);
+      expect({ base, pages: forward.length > 2 }).toEqual({ base, pages: true });
+      if (expected) expect(all).toEqual(expected);
+      else {
+        const rows = await t.db.campaignRecipient.findMany({ where: { campaignId: campaign.id, status: { in: base.status === "pending" ? ["pending", "sending"] : ["failed"] } }, orderBy: { id: "asc" }, select: { id: true } });
+        expect(all).toEqual(rows.map((r) => r.id));
+      }
+      expect(new Set(all).size).toBe(all.length);
+      // the same pages, met in the reverse order
+      expect(backward.map(ids)).toEqual([...forward].reverse().map(ids));
+      expect(forward[0].prevCursor).toBeNull();
+      expect(backward.at(-1)!.prevCursor).toBeNull();
+      expect(forward.at(-1)!.nextCursor).toBeNull();
+      for (const p of forward.slice(0, -1)) expect(p.rows).toHaveLength(10);
+      // from a page reached backwards, Next goes where it came from
+      if (backward.length > 2) {
+        const next = await findRecipientsPage({ db: t.db, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ ...base, limit: 10, after: backward[1].nextCursor! }) });
+        expect(ids(next)).toEqual(ids(backward[0]));
+      }
+    }
+  });
+
+  it("going back to the top after rows left the filter shows a full first page", async () => {
+    const { campaign } = await createCampaignWithRecipients(t.db, 25, { status: "pending", phonePrefix: 15552000000 });
+    const q = (extra: Record<string, string>) => ZRecipientsPageQuery.parse({ status: "pending", limit: 10, ...extra });
+    const first = await findRecipientsPage({ db: t.db, campaignId: campaign.id, query: q({}) });
+    const second = await findRecipientsPage({ db: t.db, campaignId: campaign.id, query: q({ after: first.nextCursor! }) });
+    // five of the first page are sent meanwhile: fewer than a page is left before the second
+    await t.db.campaignRecipient.updateMany({ where: { id: { in: ids(first).slice(0, 5) } }, data: { status: "queued" } });
+    const back = await findRecipientsPage({ db: t.db, campaignId: campaign.id, query: q({ before: second.prevCursor! }) });
+    expect(ids(back)).toEqual([...ids(first).slice(5), ...ids(second).slice(0, 5)]);
+    expect(back.prevCursor).toBeNull();
+    expect(back.nextCursor).toBe(ids(second)[4]);
+  });
+
+  it("reads a page backwards on an index range, never skipping over the rows before it", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 2000, { status: "pending", phonePrefix: 15553000000 });
+    await t.db.$executeRawUnsafe("ANALYZE campaign_recipients");
+    // a cursor in the middle, in phone order and in id order
+    const mid = recipients[1000];
+    const midById = recipients.map((r) => r.id).sort()[1000];
+    const plans: string[] = [];
+    const spy = new Proxy(t.db, {
+      get(target, prop, receiver) {
+        if (prop !== "$queryRaw") return Reflect.get(target, prop, receiver);
+        return async (sql: Prisma.Sql) => {
+          const plan = await target.$queryRaw<Array<{ "QUERY PLAN": string }>>(Prisma.sql`EXPLAIN ${sql}`);
+          plans.push(plan.map((p) => p["QUERY PLAN"]).join("\n"));
+          return target.$queryRaw(sql);
+        };
+      },
+    });
+    await findRecipientsPage({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ before: mid.id }) });
+    await findRecipientsPage({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ status: "pending", before: midById }) });
+    expect(plans).toHaveLength(2);
+    // the page's rows are found by walking an index backwards from the cursor, LIMIT rows and no more
+    for (const plan of plans) expect(plan).toMatch(/Limit[\s\S]*Index (Only )?Scan Backward using \w+ on campaign_recipients/);
+  });
+});
