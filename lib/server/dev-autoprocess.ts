@@ -1,7 +1,8 @@
 import "server-only";
 import { getDb } from "@/lib/db";
-import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
+import { runScheduledProcessing } from "@/lib/marketing/processing/run-scheduled-processing";
 import { getEngine } from "@/lib/server/engine";
+import { getTemplatesApi } from "@/lib/server/templates";
 
 const INTERVAL_MS = 30_000;
 const globalForDev = globalThis as unknown as { __devAutoProcess?: ReturnType<typeof setInterval> };
@@ -16,7 +17,7 @@ export function startDevAutoProcessing() {
       const db = getDb();
       const now = new Date();
       const { config, whatsapp } = await getEngine(db, { forRun: true, now });
-      const result = await runDailyProcessing({ db, now, whatsapp, config: { ...config, timeBudgetMs: 20_000 } });
+      const result = await runScheduledProcessing({ db, now, whatsapp, config: { ...config, timeBudgetMs: 20_000 }, templatesApi: getTemplatesApi() });
       if (result.messages_sent + result.failed + result.skipped > 0) {
         console.log(`[dev] processor: ${result.message}`);
       }

@@ -11,7 +11,7 @@ import { pauseCampaign } from "@/lib/marketing/campaigns/pause-campaign";
 import { resumeCampaign } from "@/lib/marketing/campaigns/resume-campaign";
 import { updateCampaign, ZUpdateCampaign } from "@/lib/marketing/campaigns/update-campaign";
 import { countAudience, ZAudienceFilter } from "@/lib/marketing/dashboard/customers";
-import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
+import { runScheduledProcessing } from "@/lib/marketing/processing/run-scheduled-processing";
 import { addRecipients, MAX_PHONE_NUMBERS, type AddRecipientsResult } from "@/lib/marketing/recipients/add-recipients";
 import { flushSandbox } from "@/lib/server/whatsapp";
 import { getEngine } from "@/lib/server/engine";
@@ -132,7 +132,7 @@ export async function runProcessingAction(): Promise<ActionState<{ sent: number;
     const startedAt = performance.now();
     // bounded like the cron route: fits a 60 s function whatever page the button is on
     const { config, whatsapp } = await getEngine(db, { maxDurationMs: 60_000, forRun: true, now });
-    const r = await runDailyProcessing({ db, now, whatsapp, config, startedAt });
+    const r = await runScheduledProcessing({ db, now, whatsapp, config, templatesApi: getTemplatesApi(), startedAt });
     await flushSandbox().catch(() => undefined);
     revalidatePath("/", "layout");
     return {

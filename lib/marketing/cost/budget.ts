@@ -9,11 +9,9 @@
  *   recipient fits, the campaign pauses (paused_by 'budget') with the reason and an alert.
  */
 import { z } from "zod";
-import { alertLiteral } from "../alerts/alert-text";
-import { createAlert } from "../alerts/create-alert";
-import { audit } from "../audit";
 import { Prisma, type DbOrTx, type Tx } from "../db";
 import { AppError } from "../errors";
+import { pauseCampaigns } from "../campaigns/pause-campaign";
 import type { Day } from "../time";
 import { assignMarkets } from "./assign-markets";
 import { campaignPricing, unitEstimateSql, type CampaignPricing } from "./pricing-context";
@@ -84,29 +82,12 @@ export async function budgetAllowance(tx: Tx, { campaignId, n, due, now, today }
   if (Number(due_n) === 0) return { kind: "fits", ids: [] };
   const reason = `Paused automatically: the budget of ${c.budget.replace(/\.?0+$/, "")} ${pricing.currency} is reached `
     + `(${round2(spend.actual)} spent, ${round2(spend.in_flight)} in flight; the next message would go over it). Raise the budget to continue.`;
-  await pauseCampaignForBudget(tx, { campaignId, name: c.name, reason, now, details: { budget: c.budget, currency: pricing.currency, ...spend } });
+  const details = { budget: c.budget, currency: pricing.currency, ...spend };
+  await pauseCampaigns(tx, { by: "budget", now, pauses: [{ campaignId, reason, audit: details, alert: details }] });
   return { kind: "exhausted", reason };
 }
 
 const round2 = (v: string) => (Math.round(Number(v) * 100) / 100).toFixed(2);
-
-/** active → paused (paused_by 'budget') with the reason, an audit row and an alert. True when it paused. */
-export async function pauseCampaignForBudget(tx: Tx, { campaignId, name, reason, now, details }: {
-  campaignId: string; name: string; reason: string; now: Date; details: Record<string, unknown>;
-}): Promise<boolean> {
-  const n = await tx.$executeRaw(Prisma.sql`
-    UPDATE marketing_campaigns SET status = 'paused', paused_by = 'budget', paused_by_actor = NULL, pause_reason = ${reason},
-      paused_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
-    WHERE id = ${campaignId}::uuid AND status = 'active'`);
-  if (n === 0) return false;
-  await audit(tx, { actor: "system", action: "campaign.pause", entityType: "campaign", entityId: campaignId, details: { paused_by: "budget", reason, ...details }, now });
-  await createAlert(tx, {
-    severity: "warning", kind: "campaign_paused_budget", campaignId,
-    text: `Campaign '${alertLiteral(name)}' was paused: ${alertLiteral(reason.replace(/^Paused automatically: /, ""), 500)}`,
-    details, dedupeKey: `campaign_paused_budget:${campaignId}:${now.toISOString()}`,
-  }, now);
-  return true;
-}
 
 /**
  * Resuming a campaign the budget paused needs room for at least its next message (a raised or removed

@@ -11,7 +11,7 @@
  */
 import type { SendErrorClass } from "@/lib/whatsapp/types";
 import { Prisma, type Tx } from "../db";
-import { pauseCampaignForTemplateError } from "../campaigns/pause-campaign";
+import { pauseCampaigns } from "../campaigns/pause-campaign";
 import { recordAccountError } from "../sending/account-health";
 import { applySubscriptionChanges } from "./apply-subscription-changes";
 import { SUBSCRIPTION_SOURCES } from "./subscription-sources";
@@ -67,7 +67,7 @@ export async function applyErrorEffects(tx: Tx, failures: ErrorFailure[], { now 
   for (const f of failures) if (f.errorClass === "template" && f.campaignId && !templateByCampaign.has(f.campaignId)) templateByCampaign.set(f.campaignId, f);
   for (const [campaignId, f] of [...templateByCampaign].sort(([a], [b]) => a.localeCompare(b))) {
     const reason = templatePauseReason(f);
-    if (await pauseCampaignForTemplateError(tx, { campaignId, now, reason })) {
+    if ((await pauseCampaigns(tx, { by: "template", now, pauses: [{ campaignId, reason }] })).length > 0) {
       summary.campaigns_paused++;
       summary.paused.push({ campaign_id: campaignId, reason });
     }

@@ -32,20 +32,17 @@ import { decideAbWinner } from "../ab/decide-ab-winner";
 import { isHoldingForWinner, readVariants, variantMessages } from "../ab/variants";
 import { renderForRecipient } from "@/lib/whatsapp/render-components";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
-import { audit } from "../audit";
 import { lockCampaign } from "../campaigns/lock-campaign";
 import { Prisma, withRetry, type Db } from "../db";
 import { ENGINE_DEFAULTS, type EngineConfig } from "../engine-config";
 import { AppError } from "../errors";
 import { hasStrandedRecipients, packSchedule } from "../recipients/pack-schedule";
-import { createAlert } from "../alerts/create-alert";
-import { alertLiteral } from "../alerts/alert-text";
 import { ALERT_ENDPOINT_MANAGER, syncAlertEndpoint } from "../events/alert-endpoint";
 import { deliverEvents, EVENT_DELIVERY } from "../events/deliver-events";
 import { enforceFailureGuard } from "../sending/failure-guard";
 import { firstSendableDay, readSendWindow, windowPhase } from "../sending/send-window";
 import { pruneInboundBodies } from "../messages/prune-inbound-bodies";
-import { getSendingSettings } from "../sending/sending-settings";
+import { getSendingSettings, type SendingSettings } from "../sending/sending-settings";
 import { dateToDay, dayInZone, isDay, type Day } from "../time";
 import { claimBatch, type ClaimResult } from "./claim-batch";
 import { finishBatch, type FinishCounts } from "./finish-batch";
@@ -53,7 +50,8 @@ import { markSending } from "./mark-sending";
 import { reconcileStaleClaims } from "./reconcile-stale-claims";
 import { applyInbox, pruneInbox } from "../delivery/apply-inbox";
 import { templatePauseReason } from "../delivery/error-effects";
-import { pauseCampaignForTemplateError } from "../campaigns/pause-campaign";
+import { pauseCampaigns } from "../campaigns/pause-campaign";
+import { completeCampaignIfDone } from "../campaigns/complete-campaign-if-done";
 import { recordAccountError } from "../sending/account-health";
 import { sendBatch, type SendOutcome } from "./send-batch";
 import { ensureCampaignMedia } from "../sending/campaign-media";
@@ -89,6 +87,37 @@ export type DailyProcessingResult = {
   message: string;
 };
 
+/** Why the run stopped sending (every later campaign is still rolled forward). */
+type RunStop = { reason: "send_hold" | "messaging_limit" | "account"; detail?: string };
+
+/** What processing one campaign came to. */
+export type CampaignOutcome =
+  /** no longer active when locked */
+  | { kind: "not_active" }
+  /** the run had stopped sending: only the schedule was rolled forward */
+  | { kind: "rolled_forward" }
+  /** its send window is closed (nothing claimed) */
+  | { kind: "outside_window" }
+  /** paused (failure guard, template error of a send or of its header media); `stop` when the batch claimed
+   *  ahead meanwhile found that the whole run must stop sending */
+  | { kind: "paused"; reason: string; stop?: RunStop | null }
+  /** its header media could not be uploaded (a transient failure): skipped this run */
+  | { kind: "media_unavailable" }
+  /** it sent what it could; `stop` when something stops the whole run sending */
+  | { kind: "sent"; stop: RunStop | null }
+  /** the run's time budget ran out while it was sending */
+  | { kind: "out_of_time" };
+
+/** What every campaign of one run shares. */
+type Run = {
+  db: Db; whatsapp: WhatsAppClient; config: EngineConfig; log: ProcessingLog; result: DailyProcessingResult;
+  clock: () => Date; outOfTime: () => boolean; sendUntil: number; due: Day;
+  batchSize: number; concurrency: number; maxAttempts: number;
+  sending: SendingSettings; marketingMessagesOn: boolean;
+  /** the rate sends went out at in this run (requests / ms), to size the last batch to the time left */
+  rate: { started: number; sendingMs: number };
+};
+
 export async function runDailyProcessing({ db, now, whatsapp, config, date, log = () => {}, fetch: fetchFn, startedAt }: {
   db: Db; now: Date; whatsapp: WhatsAppClient; config: EngineConfig; date?: Day; log?: ProcessingLog;
   /** performance.now() when the request started (`now` is that instant); default: the call */
@@ -100,19 +129,10 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
   const t0 = startedAt ?? performance.now();
   /** the injected `now`, advancing with real time during the run */
   const clock = () => new Date(now.getTime() + (performance.now() - t0));
-  const outOfTime = () => performance.now() - t0 >= config.timeBudgetMs;
   const tz = config.timezone;
-  const batchSize = config.batchSize ?? ENGINE_DEFAULTS.batchSize;
-  // enough sends in flight to hold the client's rate cap at 200 ms a request
-  const concurrency = config.concurrency ?? Math.max(ENGINE_DEFAULTS.concurrency, Math.ceil(whatsapp.maxMessagesPerSecond * 0.2));
-  const maxAttempts = config.maxAttempts ?? ENGINE_DEFAULTS.maxAttempts;
   const today = dayInZone(now, tz);
   const due = date ?? today;
   if (due > today) throw new AppError("VALIDATION_FAILED", `date ${due} is after today (${today}): only today or a missed day can be processed.`, [{ path: "date", message: "must not be after today" }]);
-  const sendUntil = t0 + config.timeBudgetMs;
-  // the rate sends went out at in this run (requests / ms), to size the last batch to the time left
-  let started = 0;
-  let sendingMs = 0;
 
   if (config.alertWebhookUrl !== undefined) {
     // before anything can raise an alert: the alert endpoint must exist for alert.created to be emitted
@@ -134,12 +154,21 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
 
   // the Marketing Messages API route is looked up per batch only while the setting is on
   const [sending, marketingMessagesOn] = await Promise.all([getSendingSettings(db), marketingMessagesEnabled(db)]);
+  let stop: RunStop | null = null;
   if (sending.sendHold.active) {
-    result.stopped_reason = "send_hold";
-    result.stopped_detail = sending.sendHold.reason ?? "Sending is on hold";
+    stop = { reason: "send_hold", detail: sending.sendHold.reason ?? "Sending is on hold" };
     log("sending is on hold", { reason: sending.sendHold.reason });
   }
-  const workspaceGuard: unknown = sending.failureGuard;
+  const run: Run = {
+    db, whatsapp, config, log, result, clock, due, sending, marketingMessagesOn,
+    outOfTime: () => performance.now() - t0 >= config.timeBudgetMs,
+    sendUntil: t0 + config.timeBudgetMs,
+    batchSize: config.batchSize ?? ENGINE_DEFAULTS.batchSize,
+    // enough sends in flight to hold the client's rate cap at 200 ms a request
+    concurrency: config.concurrency ?? Math.max(ENGINE_DEFAULTS.concurrency, Math.ceil(whatsapp.maxMessagesPerSecond * 0.2)),
+    maxAttempts: config.maxAttempts ?? ENGINE_DEFAULTS.maxAttempts,
+    rate: { started: 0, sendingMs: 0 },
+  };
 
   const campaigns = await db.marketingCampaign.findMany({
     where: { status: "active" },
@@ -147,200 +176,24 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     select: { id: true },
   });
 
-  outer: for (const { id } of campaigns) {
-    if (outOfTime()) {
-      result.stopped_reason = "time_budget";
+  let outOfTime = false;
+  for (const { id } of campaigns) {
+    if (run.outOfTime()) {
+      outOfTime = true;
       break;
     }
-    // 1. roll forward whoever a missed day, a backoff, a limit or a closed send window left behind
-    const campaign = await withRetry(() => db.$transaction(async (tx) => {
-      const c = await lockCampaign(tx, id);
-      if (c.status !== "active") return null;
-      const window = readSendWindow(c.sendWindow);
-      const first = firstSendableDay(window, clock(), tz);
-      const start = c.startDate ? dateToDay(c.startDate) : first;
-      const fromDay = start > first ? start : first;
-      if (await hasStrandedRecipients(tx, c.id, fromDay)) {
-        const { moved } = await packSchedule(tx, { campaignId: c.id, fromDay, dailyLimit: c.dailySendLimit, now: clock(), timezone: tz, window });
-        if (moved > 0) log("rolled recipients forward", { campaign_id: c.id, moved, from: fromDay });
-      }
-      return c;
-    }, { timeout: 120_000, maxWait: 30_000 }));
-    if (!campaign) continue;
-    result.campaigns_processed++;
-    // an A/B test whose test period is over gets its winner (once, under the campaign's lock)
-    if (isHoldingForWinner(campaign)) {
-      const decision = await decideAbWinner({ db, now: clock(), campaignId: id });
-      if (decision) log("A/B winner decided", { campaign_id: id, winner: decision.winner_name, metric: decision.metric, z: decision.z, assigned: decision.assigned });
+    const outcome = await processCampaign(run, id, stop);
+    if (outcome.kind === "out_of_time") {
+      outOfTime = true;
+      break;
     }
-    // a run that must stop sending still rolls every later campaign forward (nobody stranded)
-    if (result.stopped_reason === "send_hold" || result.stopped_reason === "messaging_limit" || result.stopped_reason === "account") continue;
-    const window = readSendWindow(campaign.sendWindow);
-    if (windowPhase(window, clock(), tz) !== "open") {
-      result.outside_window.push(id);
-      if (await completeIfDone(db, id, clock())) result.completed_campaigns.push(id);
-      continue;
+    if ((outcome.kind === "sent" || outcome.kind === "paused") && outcome.stop) stop = outcome.stop;
+    if (outcome.kind === "sent" || outcome.kind === "outside_window") {
+      if (await completeCampaignIfDone(db, { campaignId: id, now: clock() })) result.completed_campaigns.push(id);
     }
-    // failures reported by status webhooks since the last run count too
-    if (await guard(id)) continue;
-    let failedThisRun = false;
-
-    // each recipient is sent their A/B variant's message (the campaign's own without variants)
-    const messageFor = variantMessages(campaign);
-    const templateFor = (r: { variant?: number | null }) => messageFor(r.variant ?? null);
-    // header media given by link (the campaign's and its variants') is uploaded once and sent by id
-    const allComponents = [...messageFor(null).components, ...(readVariants(campaign.variants) ?? []).flatMap((v) => v.template_components)];
-    const media = await ensureCampaignMedia({ db, now: clock(), campaignId: id, components: allComponents, whatsapp });
-    if (!media.ok) {
-      if (media.failure.errorClass === "template") {
-        const reason = `Paused automatically: the header media could not be used (${media.failure.title})`;
-        await withRetry(() => db.$transaction((tx) => pauseCampaignForTemplateError(tx, { campaignId: id, reason, now: clock() })));
-        result.paused_campaigns.push({ campaign_id: id, reason });
-      } else log("header media upload failed: campaign skipped this run", { campaign_id: id, title: media.failure.title });
-      continue;
-    }
-    const render = (r: { phone: string; variant?: number | null; customer: { name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null } | null; clickToken?: string | null }) =>
-      renderForRecipient(messageFor(r.variant ?? null).components, { ...(r.customer ?? {}), phone_number: r.phone }, { mediaIds: media.mediaIds, clickToken: r.clickToken });
-
-    /** claims the next batch with something to send; `end` when the campaign is done for this run */
-    const claimNext = async (): Promise<{ kind: "batch"; claim: Claimed; marketingMessages: MarketingMessagesOptions | undefined } | { kind: "end"; outer: boolean }> => {
-      for (;;) {
-        if (outOfTime()) {
-          result.stopped_reason = "time_budget";
-          return { kind: "end", outer: true };
-        }
-        if (windowPhase(window, clock(), tz) !== "open") {
-          result.outside_window.push(id);
-          return { kind: "end", outer: false };
-        }
-        // 2. claim
-        const rate = started > 0 && sendingMs > 0 ? started / sendingMs : whatsapp.maxMessagesPerSecond / 1000;
-        const size = Math.max(1, Math.min(batchSize, Math.floor((sendUntil - performance.now()) * rate)));
-        // the route follows the template's category as it is now (read alongside the claim: no added wait)
-        const [claim, marketingMessages] = await Promise.all([
-          withRetry(() => claimBatch({
-            db, campaignId: id, today: dayInZone(clock(), tz), due, now: clock(), batchSize: size, messagingLimit: config.messagingLimit,
-            frequencyCap: sending.frequencyCap, window, timezone: tz,
-          })),
-          marketingMessagesOn ? marketingMessagesRoute(db, { templateName: campaign.templateName, languageCode: campaign.languageCode }) : undefined,
-        ]);
-        if (claim.kind === "send_hold") {
-          result.stopped_reason = "send_hold";
-          log("sending is on hold");
-          return { kind: "end", outer: false };
-        }
-        if (claim.kind === "messaging_limit") {
-          result.stopped_reason = "messaging_limit";
-          log("messaging limit reached", { limit: config.messagingLimit });
-          return { kind: "end", outer: false };
-        }
-        if (claim.kind === "budget") {
-          result.paused_campaigns.push({ campaign_id: id, reason: claim.reason });
-          log("campaign paused: budget", { campaign_id: id });
-          return { kind: "end", outer: false };
-        }
-        if (claim.kind !== "claimed") return { kind: "end", outer: false };
-        result.skipped += claim.skipped;
-        result.deferred += claim.deferred.frequency_cap + claim.deferred.meta_cap;
-        result.deferred_by_frequency_cap += claim.deferred.frequency_cap;
-        result.deferred_by_meta_cap += claim.deferred.meta_cap;
-        if (claim.recipients.length > 0) return { kind: "batch", claim, marketingMessages };
-      }
-    };
-    // 4. record, fenced by the claim
-    const record = async (claim: Claimed, outcomes: SendOutcome[]) => {
-      const counts = await finishBatch({
-        db, claimId: claim.claimId, campaignId: id, outcomes, now: clock(), timezone: tz, maxAttempts,
-        templateName: campaign.templateName, languageCode: campaign.languageCode,
-      });
-      result.messages_sent += counts.sent;
-      result.failed += counts.failed;
-      result.skipped += counts.skipped;
-      result.unknown += counts.unknown;
-      result.retried += counts.retried;
-      result.deferred += counts.deferred;
-      log("batch", { campaign_id: id, claimed: claim.recipients.length, ...counts });
-      return counts;
-    };
-    /** a batch claimed ahead that this run will not send goes back to pending untouched */
-    const releaseAhead = async (ahead: Promise<Awaited<ReturnType<typeof claimNext>>> | null) => {
-      const a = await ahead;
-      if (a?.kind === "batch") await record(a.claim, a.claim.recipients.map((r) => ({ id: r.id, phone: r.phone, kind: "released" as const })));
-    };
-
-    // The pipeline: while batch k goes out, batch k + 1 is claimed and batch k − 1 recorded. Once the run
-    // has seen a failure for the campaign (or a send stops it), each batch is recorded and judged by the
-    // failure guard before the next goes out.
-    let next = await claimNext();
-    let recording: Promise<FinishCounts> | null = null;
-    let stopped = false;
-    while (next.kind === "batch") {
-      const { claim, marketingMessages } = next;
-      if (windowPhase(window, clock(), tz) !== "open") {
-        // a batch claimed ahead came up after the send window closed: it goes back untouched
-        await releaseAhead(Promise.resolve(next));
-        result.outside_window.push(id);
-        break;
-      }
-      // 3. send, outside any transaction; each part marked as going out just before its requests
-      const sendStart = performance.now();
-      const sendingBatch = sendBatch({
-        recipients: claim.recipients, whatsapp, templateName: campaign.templateName, languageCode: campaign.languageCode,
-        templateFor, render, concurrency, clock, sendUntil, marketingMessages,
-        mark: (part) => markSending({ db, claimId: claim.claimId, recipients: part, now: clock() }),
-      });
-      const ahead = failedThisRun ? null : claimNext();
-      ahead?.catch(() => {});
-      const { outcomes, stop } = await sendingBatch;
-      const fellBack = outcomes.find((o) => o.kind === "sent" && o.result.fellBack);
-      if (fellBack?.kind === "sent" && fellBack.result.fellBack) {
-        await alertMarketingMessagesTerms(db, { now: clock(), title: fellBack.result.fellBack.title, fellBack: true });
-      }
-      started += outcomes.filter((o) => o.kind !== "released").length;
-      sendingMs += performance.now() - sendStart;
-      if (recording) await recording;
-      recording = record(claim, outcomes);
-      recording.catch(() => {});
-      if (stop || failedThisRun || outcomes.some((o) => o.kind === "failed")) {
-        const counts = await recording;
-        recording = null;
-        if (stop?.errorClass === "template") {
-          await releaseAhead(ahead);
-          // finishBatch paused the campaign for a failed recipient (error-effects.ts); a stop whose recipients
-          // were released (a malformed request repeated across the batch) pauses it here (a no-op if paused)
-          const reason = templatePauseReason(stop);
-          await withRetry(() => db.$transaction((tx) => pauseCampaignForTemplateError(tx, { campaignId: id, reason, now: clock() })));
-          result.paused_campaigns.push({ campaign_id: id, reason });
-          log("campaign paused: template error", { campaign_id: id, code: stop.code });
-          stopped = true;
-          break;
-        }
-        if (stop?.errorClass === "account") {
-          await releaseAhead(ahead);
-          result.stopped_reason = "account";
-          result.stopped_detail = `${stop.code ?? "?"} ${stop.title}`;
-          log("run stopped: account error", { code: stop.code, title: stop.title });
-          if (stop.code === 131055) await alertMarketingMessagesTerms(db, { now: clock(), title: stop.title, fellBack: false });
-          // finishBatch recorded it for a failed recipient; a stop without one (released) is recorded here (deduplicated per hour)
-          await withRetry(() => db.$transaction((tx) => recordAccountError(tx, { now: clock(), code: stop.code, title: stop.title })));
-          stopped = true;
-          break;
-        }
-        // 5. the failure guard, after every batch once this run has seen a failure for the campaign
-        //    (failures of an early batch, below min_attempts, are judged when later batches reach it)
-        failedThisRun ||= counts.failed > 0;
-        if (failedThisRun && (await guard(id))) {
-          await releaseAhead(ahead);
-          stopped = true;
-          break;
-        }
-      }
-      next = ahead ? await ahead : await claimNext();
-    }
-    if (recording) await recording;
-    if (!stopped && next.kind === "end" && next.outer) break outer;
-    if (await completeIfDone(db, id, clock())) result.completed_campaigns.push(id);
   }
+  result.stopped_reason = outOfTime ? "time_budget" : stop?.reason ?? null;
+  if (stop?.detail !== undefined) result.stopped_detail = stop.detail;
 
   const alertTime = config.deadlineMs === undefined ? Infinity : t0 + config.deadlineMs - performance.now();
   if (config.alertWebhookUrl && alertTime >= 1_000) {
@@ -365,35 +218,217 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     + (result.stopped_reason === "send_hold" ? ` (sending is on hold: ${result.stopped_detail})` : "")
     + (result.deferred_by_frequency_cap ? `, ${result.deferred_by_frequency_cap} deferred by the frequency cap` : "");
   return result;
+}
 
-  /** pauses the campaign when its failure rate is over the guard's threshold; true when it did */
-  async function guard(campaignId: string): Promise<boolean> {
-    const reason = await enforceFailureGuard({ db, now: clock(), campaignId, workspaceGuard });
-    if (!reason) return false;
-    result.paused_campaigns.push({ campaign_id: campaignId, reason });
-    log("campaign paused: failure guard", { campaign_id: campaignId, reason });
-    return true;
+/**
+ * One campaign of a run: roll its schedule forward, decide an A/B winner that is due, then (unless the run
+ * stopped sending, `stop`) claim, send and record batches until its day is done. Adds what it did to the
+ * run's result.
+ */
+async function processCampaign(run: Run, id: string, stop: RunStop | null): Promise<CampaignOutcome> {
+  const { db, whatsapp, config, log, result, clock, due, sending } = run;
+  const tz = config.timezone;
+  // 1. roll forward whoever a missed day, a backoff, a limit or a closed send window left behind
+  const campaign = await withRetry(() => db.$transaction(async (tx) => {
+    const c = await lockCampaign(tx, id);
+    if (c.status !== "active") return null;
+    const window = readSendWindow(c.sendWindow);
+    const first = firstSendableDay(window, clock(), tz);
+    const start = c.startDate ? dateToDay(c.startDate) : first;
+    const fromDay = start > first ? start : first;
+    if (await hasStrandedRecipients(tx, c.id, fromDay)) {
+      const { moved } = await packSchedule(tx, { campaignId: c.id, fromDay, dailyLimit: c.dailySendLimit, now: clock(), timezone: tz, window });
+      if (moved > 0) log("rolled recipients forward", { campaign_id: c.id, moved, from: fromDay });
+    }
+    return c;
+  }, { timeout: 120_000, maxWait: 30_000 }));
+  if (!campaign) return { kind: "not_active" };
+  result.campaigns_processed++;
+  // an A/B test whose test period is over gets its winner (once, under the campaign's lock)
+  if (isHoldingForWinner(campaign)) {
+    const decision = await decideAbWinner({ db, now: clock(), campaignId: id });
+    if (decision) log("A/B winner decided", { campaign_id: id, winner: decision.winner_name, metric: decision.metric, z: decision.z, assigned: decision.assigned });
+  }
+  // a run that must stop sending still rolls every later campaign forward (nobody stranded)
+  if (stop) return { kind: "rolled_forward" };
+  const window = readSendWindow(campaign.sendWindow);
+  if (windowPhase(window, clock(), tz) !== "open") {
+    result.outside_window.push(id);
+    return { kind: "outside_window" };
+  }
+  // failures reported by status webhooks since the last run count too
+  const guardReason = await guard(run, id);
+  if (guardReason) return { kind: "paused", reason: guardReason };
+
+  // each recipient is sent their A/B variant's message (the campaign's own without variants)
+  const messageFor = variantMessages(campaign);
+  const templateFor = (r: { variant?: number | null }) => messageFor(r.variant ?? null);
+  // header media given by link (the campaign's and its variants') is uploaded once and sent by id
+  const allComponents = [...messageFor(null).components, ...(readVariants(campaign.variants) ?? []).flatMap((v) => v.template_components)];
+  const media = await ensureCampaignMedia({ db, now: clock(), campaignId: id, components: allComponents, whatsapp });
+  if (!media.ok) {
+    if (media.failure.errorClass === "template") {
+      const reason = `Paused automatically: the header media could not be used (${media.failure.title})`;
+      await pauseForTemplate(run, id, reason);
+      return { kind: "paused", reason };
+    }
+    log("header media upload failed: campaign skipped this run", { campaign_id: id, title: media.failure.title });
+    return { kind: "media_unavailable" };
+  }
+  const render = (r: { phone: string; variant?: number | null; customer: { name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null } | null; clickToken?: string | null }) =>
+    renderForRecipient(messageFor(r.variant ?? null).components, { ...(r.customer ?? {}), phone_number: r.phone }, { mediaIds: media.mediaIds, clickToken: r.clickToken });
+
+  type Next = { kind: "batch"; claim: Claimed; marketingMessages: MarketingMessagesOptions | undefined } | { kind: "end"; outcome: CampaignOutcome };
+  const sent = (runStop: RunStop | null = null): CampaignOutcome => ({ kind: "sent", stop: runStop });
+  /** claims the next batch with something to send; `end` (with the campaign's outcome) when it is done for this run */
+  const claimNext = async (): Promise<Next> => {
+    for (;;) {
+      if (run.outOfTime()) return { kind: "end", outcome: { kind: "out_of_time" } };
+      if (windowPhase(window, clock(), tz) !== "open") {
+        result.outside_window.push(id);
+        return { kind: "end", outcome: sent() };
+      }
+      // 2. claim
+      const rate = run.rate.started > 0 && run.rate.sendingMs > 0 ? run.rate.started / run.rate.sendingMs : whatsapp.maxMessagesPerSecond / 1000;
+      const size = Math.max(1, Math.min(run.batchSize, Math.floor((run.sendUntil - performance.now()) * rate)));
+      // the route follows the template's category as it is now (read alongside the claim: no added wait)
+      const [claim, marketingMessages] = await Promise.all([
+        withRetry(() => claimBatch({
+          db, campaignId: id, today: dayInZone(clock(), tz), due, now: clock(), batchSize: size, messagingLimit: config.messagingLimit,
+          frequencyCap: sending.frequencyCap, window, timezone: tz,
+        })),
+        run.marketingMessagesOn ? marketingMessagesRoute(db, { templateName: campaign.templateName, languageCode: campaign.languageCode }) : undefined,
+      ]);
+      if (claim.kind === "send_hold") {
+        log("sending is on hold");
+        return { kind: "end", outcome: sent({ reason: "send_hold" }) };
+      }
+      if (claim.kind === "messaging_limit") {
+        log("messaging limit reached", { limit: config.messagingLimit });
+        return { kind: "end", outcome: sent({ reason: "messaging_limit" }) };
+      }
+      if (claim.kind === "budget") {
+        result.paused_campaigns.push({ campaign_id: id, reason: claim.reason });
+        log("campaign paused: budget", { campaign_id: id });
+        return { kind: "end", outcome: sent() };
+      }
+      if (claim.kind !== "claimed") return { kind: "end", outcome: sent() };
+      result.skipped += claim.skipped;
+      result.deferred += claim.deferred.frequency_cap + claim.deferred.meta_cap;
+      result.deferred_by_frequency_cap += claim.deferred.frequency_cap;
+      result.deferred_by_meta_cap += claim.deferred.meta_cap;
+      if (claim.recipients.length > 0) return { kind: "batch", claim, marketingMessages };
+    }
+  };
+  // 4. record, fenced by the claim
+  const record = async (claim: Claimed, outcomes: SendOutcome[]) => {
+    const counts = await finishBatch({
+      db, claimId: claim.claimId, campaignId: id, outcomes, now: clock(), timezone: tz, maxAttempts: run.maxAttempts,
+      templateName: campaign.templateName, languageCode: campaign.languageCode,
+    });
+    result.messages_sent += counts.sent;
+    result.failed += counts.failed;
+    result.skipped += counts.skipped;
+    result.unknown += counts.unknown;
+    result.retried += counts.retried;
+    result.deferred += counts.deferred;
+    log("batch", { campaign_id: id, claimed: claim.recipients.length, ...counts });
+    return counts;
+  };
+  /**
+   * A batch claimed ahead that this run will not send goes back to pending untouched; when the claim ahead
+   * found instead that the run must stop sending, that stop is returned.
+   */
+  const releaseAhead = async (ahead: Promise<Next> | null): Promise<RunStop | null> => {
+    const a = await ahead;
+    if (a?.kind === "batch") await record(a.claim, a.claim.recipients.map((r) => ({ id: r.id, phone: r.phone, kind: "released" as const })));
+    return a?.kind === "end" && a.outcome.kind === "sent" ? a.outcome.stop : null;
+  };
+
+  // The pipeline: while batch k goes out, batch k + 1 is claimed and batch k − 1 recorded. Once the run
+  // has seen a failure for the campaign (or a send stops it), each batch is recorded and judged by the
+  // failure guard before the next goes out.
+  let next = await claimNext();
+  let recording: Promise<FinishCounts> | null = null;
+  let failedThisRun = false;
+  try {
+    while (next.kind === "batch") {
+      const { claim, marketingMessages } = next;
+      if (windowPhase(window, clock(), tz) !== "open") {
+        // a batch claimed ahead came up after the send window closed: it goes back untouched
+        await releaseAhead(Promise.resolve(next));
+        result.outside_window.push(id);
+        return sent();
+      }
+      // 3. send, outside any transaction; each part marked as going out just before its requests
+      const sendStart = performance.now();
+      const sendingBatch = sendBatch({
+        recipients: claim.recipients, whatsapp, templateName: campaign.templateName, languageCode: campaign.languageCode,
+        templateFor, render, concurrency: run.concurrency, clock, sendUntil: run.sendUntil, marketingMessages,
+        mark: (part) => markSending({ db, claimId: claim.claimId, recipients: part, now: clock() }),
+      });
+      const ahead = failedThisRun ? null : claimNext();
+      ahead?.catch(() => {});
+      const { outcomes, stop: sendStop } = await sendingBatch;
+      const fellBack = outcomes.find((o) => o.kind === "sent" && o.result.fellBack);
+      if (fellBack?.kind === "sent" && fellBack.result.fellBack) {
+        await alertMarketingMessagesTerms(db, { now: clock(), title: fellBack.result.fellBack.title, fellBack: true });
+      }
+      run.rate.started += outcomes.filter((o) => o.kind !== "released").length;
+      run.rate.sendingMs += performance.now() - sendStart;
+      if (recording) await recording;
+      recording = record(claim, outcomes);
+      recording.catch(() => {});
+      if (sendStop || failedThisRun || outcomes.some((o) => o.kind === "failed")) {
+        const counts = await recording;
+        recording = null;
+        if (sendStop?.errorClass === "template") {
+          const runStop = await releaseAhead(ahead);
+          // finishBatch paused the campaign for a failed recipient (error-effects.ts); a stop whose recipients
+          // were released (a malformed request repeated across the batch) pauses it here (a no-op if paused)
+          const reason = templatePauseReason(sendStop);
+          await pauseForTemplate(run, id, reason);
+          log("campaign paused: template error", { campaign_id: id, code: sendStop.code });
+          return { kind: "paused", reason, stop: runStop };
+        }
+        if (sendStop?.errorClass === "account") {
+          await releaseAhead(ahead);
+          log("run stopped: account error", { code: sendStop.code, title: sendStop.title });
+          if (sendStop.code === 131055) await alertMarketingMessagesTerms(db, { now: clock(), title: sendStop.title, fellBack: false });
+          // finishBatch recorded it for a failed recipient; a stop without one (released) is recorded here (deduplicated per hour)
+          await withRetry(() => db.$transaction((tx) => recordAccountError(tx, { now: clock(), code: sendStop.code, title: sendStop.title })));
+          return sent({ reason: "account", detail: `${sendStop.code ?? "?"} ${sendStop.title}` });
+        }
+        // 5. the failure guard, after every batch once this run has seen a failure for the campaign
+        //    (failures of an early batch, below min_attempts, are judged when later batches reach it)
+        failedThisRun ||= counts.failed > 0;
+        if (failedThisRun) {
+          const reason = await guard(run, id);
+          if (reason) {
+            const runStop = await releaseAhead(ahead);
+            return { kind: "paused", reason, stop: runStop };
+          }
+        }
+      }
+      next = ahead ? await ahead : await claimNext();
+    }
+    return next.outcome;
+  } finally {
+    if (recording) await recording;
   }
 }
 
-/** active → completed when nothing is pending or in flight (unknown outcomes do not hold it open). */
-async function completeIfDone(db: Db, campaignId: string, now: Date): Promise<boolean> {
-  return withRetry(() => db.$transaction(async (tx) => {
-    // lock first: the check below then runs on a snapshot that sees recipients added meanwhile
-    await tx.$queryRaw(Prisma.sql`SELECT 1 FROM marketing_campaigns WHERE id = ${campaignId}::uuid FOR UPDATE`);
-    const n = await tx.$executeRaw(Prisma.sql`
-      UPDATE marketing_campaigns c SET status = 'completed', completed_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
-      WHERE c.id = ${campaignId}::uuid AND c.status = 'active'
-        AND NOT EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = c.id AND r.status IN ('pending', 'sending'))`);
-    if (n > 0) {
-      await audit(tx, { actor: "system", action: "campaign.complete", entityType: "campaign", entityId: campaignId, now });
-      const c = await tx.marketingCampaign.findUniqueOrThrow({ where: { id: campaignId } });
-      await createAlert(tx, {
-        severity: "info", kind: "campaign_completed", campaignId, dedupeKey: `campaign_completed:${campaignId}`,
-        text: `Campaign '${alertLiteral(c.name)}' completed: ${c.messagesSent} sent, ${c.messagesDelivered} delivered, ${c.messagesFailed} failed, ${c.messagesSkipped} skipped.`,
-        details: { total: c.totalTargetCustomers, sent: c.messagesSent, delivered: c.messagesDelivered, read: c.messagesRead, failed: c.messagesFailed, skipped: c.messagesSkipped, unknown: c.messagesUnknown },
-      }, now);
-    }
-    return n > 0;
-  }));
+/** A template error pauses the campaign (a no-op when it is no longer active). */
+async function pauseForTemplate(run: Run, campaignId: string, reason: string): Promise<void> {
+  await withRetry(() => run.db.$transaction((tx) => pauseCampaigns(tx, { by: "template", now: run.clock(), pauses: [{ campaignId, reason }] })));
+  run.result.paused_campaigns.push({ campaign_id: campaignId, reason });
+}
+
+/** Pauses the campaign when its failure rate is over the guard's threshold; the reason when it did. */
+async function guard(run: Run, campaignId: string): Promise<string | null> {
+  const reason = await enforceFailureGuard({ db: run.db, now: run.clock(), campaignId, workspaceGuard: run.sending.failureGuard });
+  if (!reason) return null;
+  run.result.paused_campaigns.push({ campaign_id: campaignId, reason });
+  run.log("campaign paused: failure guard", { campaign_id: campaignId, reason });
+  return reason;
 }

@@ -6,11 +6,9 @@
  * since the guard was last reset (a confirmed resume). Checked once min_attempts such attempts exist;
  * pauses when failures exceed threshold_pct percent (strictly more).
  */
-import { audit } from "../audit";
 import { lockCampaign } from "../campaigns/lock-campaign";
 import { Prisma, withRetry, type Db } from "../db";
-import { createAlert } from "../alerts/create-alert";
-import { alertLiteral } from "../alerts/alert-text";
+import { pauseCampaigns } from "../campaigns/pause-campaign";
 import { ERROR_TITLES } from "@/lib/whatsapp/errors";
 import { effectiveFailureGuard, type TFailureGuard } from "./sending-settings";
 
@@ -65,14 +63,13 @@ export async function enforceFailureGuard({ db, now, campaignId, workspaceGuard 
     const verdict = await measureFailures(tx, c.id, guard, c.guardResetAt);
     if (!verdict.over) return null;
     const reason = guardReason(verdict);
-    await tx.marketingCampaign.update({ where: { id: c.id }, data: { status: "paused", pausedBy: "failure_guard", pauseReason: reason, pausedAt: now, updatedAt: now } });
-    await audit(tx, { actor: "system", action: "campaign.pause", entityType: "campaign", entityId: c.id, details: { paused_by: "failure_guard", reason, guard, attempts: verdict.attempts, failed: verdict.failed }, now });
-    await createAlert(tx, {
-      severity: "critical", kind: "campaign_paused_failure_guard", campaignId: c.id,
-      text: `Campaign '${alertLiteral(c.name)}' was paused: ${reason.replace(/^Paused automatically: /, "")}. Check the failures, then resume it (confirmation required).`,
-      details: { attempts: verdict.attempts, failed: verdict.failed, pct: Math.round(verdict.pct * 10) / 10, top_errors: verdict.top, guard },
-      dedupeKey: `campaign_paused_failure_guard:${c.id}:${now.toISOString()}`,
-    }, now);
+    await pauseCampaigns(tx, {
+      by: "failure_guard", now, pauses: [{
+        campaignId: c.id, reason,
+        audit: { guard, attempts: verdict.attempts, failed: verdict.failed },
+        alert: { attempts: verdict.attempts, failed: verdict.failed, pct: Math.round(verdict.pct * 10) / 10, top_errors: verdict.top, guard },
+      }],
+    });
     return reason;
   }));
 }

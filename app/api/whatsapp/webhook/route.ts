@@ -10,7 +10,8 @@ import { after, NextResponse, type NextRequest } from "next/server";
 import { getDb, pgPoolOf } from "@/lib/db";
 import { applyInboxSoon } from "@/lib/server/inbox-applier";
 import { getEnv } from "@/lib/env";
-import { errorResponse, plainRoute, readBodyBytes } from "@/lib/http/api-route";
+import { plainRoute, readBodyBytes } from "@/lib/http/api-route";
+import { AppError } from "@/lib/marketing/errors";
 import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
 import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
 import { verifyWebhookSignature } from "@/lib/whatsapp/webhook/signature";
@@ -28,41 +29,30 @@ export const GET = plainRoute(async (req: NextRequest) => {
   if (q.get("hub.mode") === "subscribe" && verifyChallengeToken(q.get("hub.verify_token"), expected) && challenge.length <= 1000) {
     return new NextResponse(challenge, { status: 200, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
-  return errorResponse("FORBIDDEN", "Verification failed.");
+  throw new AppError("FORBIDDEN", "Verification failed.");
 });
 
 export const POST = plainRoute(async (req: NextRequest) => {
   const env = getEnv();
-  let raw: Buffer | null;
-  try {
-    raw = await readBodyBytes(req, MAX_WEBHOOK_BODY_BYTES);
-  } catch {
-    return errorResponse("BAD_REQUEST", "The request body could not be read.");
-  }
-  if (raw === null) return errorResponse("PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes.`);
+  const raw = await readBodyBytes(req, MAX_WEBHOOK_BODY_BYTES).catch(() => {
+    throw new AppError("BAD_REQUEST", "The request body could not be read.");
+  });
+  if (raw === null) throw new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes.`);
   if (!verifyWebhookSignature(raw, req.headers.get("x-hub-signature-256"), env.WHATSAPP_APP_SECRET)) {
-    return errorResponse("INVALID_SIGNATURE", "Missing or invalid X-Hub-Signature-256.");
+    throw new AppError("INVALID_SIGNATURE", "Missing or invalid X-Hub-Signature-256.");
   }
-  let payload: unknown;
-  try {
-    payload = JSON.parse(raw.toString("utf8"));
-  } catch {
-    return errorResponse("INVALID_JSON", "The request body is not valid JSON.");
-  }
+  const payload = parseJson(raw);
   const db = getDb();
   const pool = pgPoolOf(db);
   const now = new Date();
-  let stored;
-  try {
-    stored = await storeWebhookDelivery({
-      db, payload, now, own: { wabaId: env.WHATSAPP_BUSINESS_ACCOUNT_ID, phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID },
-      // the one insert of the answer's path, prepared, on the client's own pool
-      query: pool ? (q) => pool.query<{ state: string }>(q) : undefined,
-    });
-  } catch (error) {
+  const stored = await storeWebhookDelivery({
+    db, payload, now, own: { wabaId: env.WHATSAPP_BUSINESS_ACCOUNT_ID, phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID },
+    // the one insert of the answer's path, prepared, on the client's own pool
+    query: pool ? (q) => pool.query<{ state: string }>(q) : undefined,
+  }).catch((error: unknown) => {
     console.error("[whatsapp webhook] could not store events:", error instanceof Error ? error.name : "unknown");
-    return errorResponse("SERVICE_UNAVAILABLE", "The events could not be stored. Retry later.");
-  }
+    throw new AppError("SERVICE_UNAVAILABLE", "The events could not be stored. Retry later.");
+  });
   // applied after the answer; whatever this misses, the next one or the processor's drain applies
   const apply = async () => {
     try {
@@ -80,3 +70,11 @@ export const POST = plainRoute(async (req: NextRequest) => {
   }
   return NextResponse.json({ ok: true, ...stored });
 });
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw new AppError("INVALID_JSON", "The request body is not valid JSON.");
+  }
+}

@@ -1,6 +1,7 @@
 /** Downloads a campaign's recipients as CSV, streamed in batches (100,000+ rows never sit in memory); audited, masked for viewers. */
 import { apiRoute } from "@/lib/http/api-route";
 import { recipientsCsv, startRecipientsExport } from "@/lib/marketing/dashboard/export-recipients";
+import { recipientsCsvFileName } from "@/lib/marketing/recipients/recipients-csv-file-name";
 
 export const dynamic = "force-dynamic";
 // 1,000,000 recipients are 200 keyset pages of 5,000 rows on the (campaign, phone) index. Not measured yet:
@@ -26,11 +27,10 @@ export const GET = apiRoute<{ campaignId: string }>({}, async ({ db, now, princi
       await chunks.return(undefined);
     },
   });
-  const slug = campaign.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "campaign";
   return new Response(stream, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${slug}-recipients.csv"`,
+      "Content-Disposition": `attachment; filename="${recipientsCsvFileName(campaign.name)}"`,
       "Cache-Control": "no-store",
     },
   });

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { apiRoute, parseInput, queryObject } from "@/lib/http/api-route";
 import { parseCampaignId } from "@/lib/marketing/campaigns/campaign-id";
-import { AppError } from "@/lib/marketing/errors";
-import { addRecipients, ZAddRecipients } from "@/lib/marketing/recipients/add-recipients";
+import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
+import { ZAddRecipientsRequest } from "@/lib/marketing/recipients/add-recipients-request";
 import { findRecipients } from "@/lib/marketing/recipients/find-recipients";
 import { getEngineSettings } from "@/lib/server/engine";
 
@@ -23,14 +23,8 @@ export const POST = apiRoute<Params>({ mutation: true, maxBodyBytes: 4_000_000 }
   const campaignId = parseCampaignId(params.campaignId);
   const q = parseInput(ZPostQuery, queryObject(query));
   const timezone = getEngineSettings().timezone;
-  const body = await json();
-  if (q.use_target_audience === "true" || q.use_target_audience === "1") {
-    if (body !== undefined && !(typeof body === "object" && body !== null && Object.keys(body).length === 0)) {
-      throw new AppError("VALIDATION_FAILED", "Send either ?use_target_audience=true or a body with phone_numbers, not both.");
-    }
-    return addRecipients({ db, now, timezone, campaignId, principal, useTargetAudience: true });
-  }
-  if (body === undefined) throw new AppError("VALIDATION_FAILED", "Send {\"phone_numbers\": [...]} or ?use_target_audience=true.", [{ path: "phone_numbers", message: "required" }]);
-  const input = parseInput(ZAddRecipients, body);
-  return addRecipients({ db, now, timezone, campaignId, principal, phoneNumbers: input.phone_numbers });
+  const input = parseInput(ZAddRecipientsRequest, { useTargetAudience: q.use_target_audience === "true" || q.use_target_audience === "1", body: await json() });
+  return input.source === "audience"
+    ? addRecipients({ db, now, timezone, campaignId, principal, useTargetAudience: true })
+    : addRecipients({ db, now, timezone, campaignId, principal, phoneNumbers: input.phone_numbers });
 });
