@@ -1,5 +1,5 @@
 /**
- * Careful-sending operations and invariants for property-based tests (issue 10), shared by
+ * Careful-sending operations and invariants for property-based tests, shared by
  * tests/integration/careful/careful-property.test.ts (the operations below) and the hardening suite
  * tests/integration/hardening/property-engine.test.ts (the arbitraries and the invariant checks, among its
  * own commands): campaigns with random send windows, a frequency cap, runs of the processor at random
