@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [-- --customers N ...]`: builds a dataset in a fresh embedded PostgreSQL
- * (durable: fsync, synchronous_commit and full_page_writes on), runs the scenarios of issue 6, prints one
+ * (durable: fsync, synchronous_commit and full_page_writes on), runs the scenarios, prints one
  * table and writes bench/results/latest.json. Measurements, never assertions: targets are printed next to
  * the figures for reference. See README "Performance" and `--help`.
  */

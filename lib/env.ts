@@ -1,5 +1,5 @@
 /**
- * Every environment variable, parsed once with zod. Import `env` from server code only; the domain
+ * Every environment variable, parsed once with zod. Call `getEnv()` from server code only; the domain
  * (lib/marketing, lib/whatsapp) never reads it, it is handed the values it needs.
  */
 import { z } from "zod";
@@ -17,8 +17,6 @@ const isTimezone = (tz: string) => {
     return false;
   }
 };
-
-export const MESSAGING_TIERS = { "250": 250, "2000": 2000, "1k": 1000, "2k": 2000, "10k": 10000, "100k": 100000, "10000": 10000, "100000": 100000 } as const;
 
 export const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -140,10 +138,6 @@ export function getEnv(): Env {
   cached ??= parseEnv(process.env);
   return cached;
 }
-
-export const env = new Proxy({} as Env, {
-  get: (_target, key: string) => getEnv()[key as keyof Env],
-});
 
 /** WHATSAPP_MESSAGING_LIMIT as a number; null = unlimited; undefined = not configured. */
 export function messagingLimitFromEnv(e: Env = getEnv()): number | null | undefined {

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 const steps: Array<[string, string, string[]]> = [
   ["typecheck", "npx", ["tsc", "--noEmit"]],
   ["lint", "npx", ["eslint", ".", "--max-warnings=0"]],
+  ["lint", "npx", ["knip"]],
   ["unit", "npx", ["vitest", "run", "--project", "unit"]],
   ["integration", "npx", ["vitest", "run", "--project", "integration"]],
   ["build", "npx", ["next", "build"]],

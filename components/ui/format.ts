@@ -1,14 +1,9 @@
 /** Number and date formatting shared by server and client components (fixed locale: no hydration mismatch). */
 const LOCALE = "en-US";
 const int = new Intl.NumberFormat(LOCALE);
-const compact = new Intl.NumberFormat(LOCALE, { notation: "compact", maximumFractionDigits: 1 });
 
 export function formatInt(n: number | bigint | null | undefined): string {
   return n === null || n === undefined ? "—" : int.format(n);
-}
-
-export function formatCompact(n: number): string {
-  return compact.format(n);
 }
 
 export function formatPct(n: number | null | undefined, digits = 1): string {
@@ -39,6 +34,3 @@ export function formatDateTime(d: Date | string | null | undefined, timeZone = "
   return date.toLocaleString(LOCALE, { month: "short", day: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone });
 }
 
-export function isoDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}

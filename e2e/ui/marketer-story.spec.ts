@@ -1,5 +1,5 @@
 /**
- * The whole story of issue 5 as a marketer lives it, in a real browser against the production build:
+ * The whole story as a marketer lives it, in a real browser against the production build:
  * sign in, import customers from CSV (a bad file is refused with a per-row report and imports nothing),
  * create a campaign with audience filters (live count), add recipients, activate with a preview, run
  * today's processing, watch stats, chart and recipient statuses change live, pause, resume, cancel.

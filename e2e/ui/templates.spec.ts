@@ -1,5 +1,5 @@
 /**
- * Issue 9 in the browser (sandbox template library): a marketer picks an approved template, fills the
+ * The sandbox template library in the browser: a marketer picks an approved template, fills the
  * fields generated from it, watches the preview change, sends a test and activates; a REJECTED template
  * cannot be activated and the page says why.
  */

@@ -9,8 +9,3 @@ export function requestIdFor(req: Request): string {
   return given && SANE.test(given) ? given : `req_${randomUUID().replaceAll("-", "")}`;
 }
 
-/** The same header on a Response made outside apiRoute (the webhook and sign-in routes). */
-export function withRequestId<R extends Response>(req: Request, res: R): R {
-  res.headers.set(REQUEST_ID_HEADER, requestIdFor(req));
-  return res;
-}

@@ -12,7 +12,6 @@ export const ERROR_STATUS = {
   NOT_FOUND: 404,
   CAMPAIGN_NOT_FOUND: 404,
   CUSTOMER_NOT_FOUND: 404,
-  TEMPLATE_NOT_FOUND_404: 404,
   INVALID_TRANSITION: 409,
   CONFLICT: 409,
   TEST_SEND_REQUIRED: 409,
@@ -51,10 +50,6 @@ export class AppError extends Error {
     this.details = details;
     this.status = ERROR_STATUS[code];
   }
-}
-
-export function isAppError(error: unknown): error is AppError {
-  return error instanceof AppError;
 }
 
 /** zod issues → `details` of a VALIDATION_FAILED error: [{ path: "a.b", message }] */

@@ -133,7 +133,6 @@ export const ZCarouselComponent = z
 
 export const ZCampaignComponent = z.discriminatedUnion("type", [ZHeaderComponent, ZBodyComponent, ZButtonComponent, ZLimitedTimeOfferComponent, ZCarouselComponent]);
 export const ZCampaignComponents = z.array(ZCampaignComponent).max(20);
-export type TCampaignComponent = z.infer<typeof ZCampaignComponent>;
 export type TCampaignComponents = z.infer<typeof ZCampaignComponents>;
 
 /** What a recipient's variables are filled from. */
@@ -173,9 +172,3 @@ export function trackedLinkOf(components: TCampaignComponents): string | null {
 /** The suffix a tracked button carries when no recipient token exists (a test send). */
 export const UNTRACKED_SUFFIX = "test";
 
-/** True when rendering depends on the customer (then the processor loads customer data per batch). */
-export function usesVariables(components: TCampaignComponents): boolean {
-  return components.some((c) =>
-    c.type === "carousel" ? usesVariables(c.cards.flatMap((card) => card.components)) : c.parameters.some((p) => p.type === "text" && "variable" in p && p.variable !== undefined),
-  );
-}

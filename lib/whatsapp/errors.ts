@@ -1,6 +1,6 @@
 /**
  * WhatsApp Cloud API error codes → what we do about them, as Meta documents each code. Used for the
- * errors of a send (cloud-client.ts) and for the errors of `failed` status webhooks (webhook/statuses.ts).
+ * errors of a send (cloud-client.ts, media-upload.ts) and for the errors of `failed` statuses (lib/marketing/delivery/apply-statuses.ts).
  *
  * Two codes depend on where they came from, which only the domain knows:
  *  - 132018 (a parameter value Meta refuses) is template-class for a literal value and recipient-class
@@ -33,7 +33,7 @@ const BY_CODE = new Map<number, SendErrorClass>([
   ...ACCOUNT.map((c) => [c, "account"] as const),
 ]);
 
-/** Every code we classify, by class (tests iterate over it). */
+/** Every code we classify, by class (the follow-up outcomes and the tests read it). */
 export const LISTED_ERROR_CODES: Readonly<Record<Exclude<SendErrorClass, "ambiguous">, readonly number[]>> = {
   retry: RETRY,
   meta_cap: META_CAP,

@@ -25,7 +25,6 @@ export const ZVariant = z
     share: z.number().int().min(1).max(99),
   })
   .strict();
-export type TVariant = z.infer<typeof ZVariant>;
 
 export const ZVariants = z
   .array(ZVariant)

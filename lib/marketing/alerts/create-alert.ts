@@ -1,5 +1,5 @@
 /**
- * Alerts (issue 10): every guard action, account problem, template pause and completed campaign is one
+ * Alerts: every guard action, account problem, template pause and completed campaign is one
  * row of `alerts`, shown on the overview; inserting it emits the outbound event `alert.created` (a trigger),
  * delivered like every event to the endpoints subscribed to it — ALERT_WEBHOOK_URL is one (alert-endpoint.ts).
  * A dedupe_key makes repeats of the same event a no-op.

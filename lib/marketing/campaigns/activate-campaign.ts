@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
 import type { Principal } from "../auth/api-tokens";
 import { assertTemplateApproved, assertTestSendDone } from "../templates/check-campaign-template";
@@ -13,9 +12,6 @@ import { lockCampaign } from "./lock-campaign";
 import { estimateCampaignCost } from "../cost/estimate-campaign-cost";
 import { stageMarkets } from "../cost/stage-markets";
 import { readVariants } from "../ab/variants";
-
-export const ZActivateCampaign = z.object({ start_date: ZDay.optional() }).strict();
-export type TActivateCampaign = z.input<typeof ZActivateCampaign>;
 
 /**
  * draft → active: assigns every pending recipient a scheduled_send_date in daily_send_limit batches from

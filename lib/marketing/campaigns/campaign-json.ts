@@ -2,7 +2,6 @@
 import type { MarketingCampaign } from "@/lib/generated/prisma/client";
 import { dateToDay } from "../time";
 
-export type CampaignJson = ReturnType<typeof campaignJson>;
 
 export function progressPercentage(total: number, pending: number): number {
   return total > 0 ? round1((100 * (total - pending)) / total) : 0;

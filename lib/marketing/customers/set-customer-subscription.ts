@@ -16,7 +16,6 @@ export const ZSetCustomerSubscription = z.object({
   subscription: z.enum(["subscribed", "unsubscribed"]),
   reason: z.string().trim().max(500).optional(),
 });
-export type TSetCustomerSubscription = z.infer<typeof ZSetCustomerSubscription>;
 
 export const MIN_REASON_LENGTH = 5;
 

@@ -33,7 +33,6 @@ export const ZCustomerRow = z
     attributes: z.record(z.string().max(64), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()])).optional(),
   })
   .strict();
-export type TCustomerRow = z.input<typeof ZCustomerRow>;
 
 export const ZUpsertCustomers = z.object({ customers: z.array(z.unknown()).min(1).max(MAX_CUSTOMERS_PER_REQUEST) }).strict();
 

@@ -10,7 +10,7 @@ import { isDay } from "../time";
 
 export function activationPreview({ pending, dailyLimit, startDate, sendWindow = null }: {
   pending: number; dailyLimit: number; startDate: string;
-  /** the campaign's send window: only its allowed days are send days (issue 10) */
+  /** the campaign's send window: only its allowed days are send days */
   sendWindow?: TSendWindow | null;
 }) {
   const days = pending > 0 && dailyLimit > 0 ? Math.ceil(pending / dailyLimit) : 0;

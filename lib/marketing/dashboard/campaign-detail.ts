@@ -28,7 +28,7 @@ export async function getCampaignLive({ db, campaignId, today, timezone = "UTC" 
   const [c] = await withLiveCounters(db, [row]);
   const [extras, deferredByCap, engagement] = await Promise.all([
     getCampaignDetailExtras({ db, campaignId, today, timezone }),
-    // pending recipients waiting for the frequency cap (issue 10)
+    // pending recipients waiting for the frequency cap
     db.campaignRecipient.count({ where: { campaignId, status: "pending", deferredReason: "frequency_cap" } }),
     getEngagementStats(db, campaignId, c.messagesDelivered),
   ]);

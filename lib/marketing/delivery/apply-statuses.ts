@@ -58,7 +58,8 @@ function statusFields(value: unknown) {
   };
 }
 
-function aggregate(rows: StatusRow[]): Agg[] {
+/** A chunk's statuses, one entry per message (wamid): the earliest sent/delivered/read, the latest failure with its error, pricing merged. */
+export function aggregateStatuses(rows: StatusRow[]): Agg[] {
   const by = new Map<string, Agg>();
   for (const row of rows) {
     const s = statusFields(row.value);
@@ -101,7 +102,7 @@ type Updated = {
 /** Applies status rows; returns what changed and the wamids that are still unknown (left in the inbox). */
 export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }: { now: Date; timezone: string }): Promise<{ summary: StatusSummary; unresolved: Set<string> }> {
   const summary: StatusSummary = { statuses: rows.length, recipients_updated: 0, messages_updated: 0, unresolved: 0, unsubscribed: 0, deferred: 0, campaigns_paused: 0, account_errors: 0 };
-  const aggs = aggregate(rows);
+  const aggs = aggregateStatuses(rows);
   if (aggs.length === 0) return { summary, unresolved: new Set() };
   const json = JSON.stringify(aggs.map((a) => ({
     wamid: a.wamid, biz: a.biz, wa_id: a.waId, user_id: a.userId,

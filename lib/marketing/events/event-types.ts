@@ -20,4 +20,3 @@ export type EndpointFormat = (typeof ENDPOINT_FORMATS)[number];
 export const TEST_EVENT_TYPE = "endpoint.test";
 
 export const ZEventType = z.enum(EVENT_TYPES);
-export type EventType = z.infer<typeof ZEventType>;

@@ -15,7 +15,7 @@
 import { randomUUID } from "node:crypto";
 import type { Job } from "@/lib/generated/prisma/client";
 import { Prisma, withRetry, type Db, type Tx } from "../db";
-import { AppError, isAppError } from "../errors";
+import { AppError } from "../errors";
 import { DEFAULT_JOB_CHUNK_ROWS, JOB_STALE_AFTER_MS, type JobKind } from "./job";
 
 export type ChunkOutcome = {
@@ -82,7 +82,7 @@ export async function runJob({ db, jobId, handlers, clock = () => new Date(), ru
       }, { timeout: 120_000, maxWait: 10_000 }));
     } catch (error) {
       await failJob(db, jobId, runnerId, clock(), handlers, error);
-      if (isAppError(error)) return { claimed: true, status: "failed", chunks };
+      if (error instanceof AppError) return { claimed: true, status: "failed", chunks };
       throw error;
     }
     chunks++;
@@ -106,8 +106,8 @@ async function claimJob(db: Db, jobId: string, runnerId: string, now: Date): Pro
 }
 
 async function failJob(db: Db, jobId: string, runnerId: string, now: Date, handlers: Record<JobKind, JobHandler>, error: unknown) {
-  const code = isAppError(error) ? error.code : "INTERNAL";
-  const message = isAppError(error) ? error.message : "The work stopped on an unexpected error. Start it again: what was done is kept and not repeated.";
+  const code = error instanceof AppError ? error.code : "INTERNAL";
+  const message = error instanceof AppError ? error.message : "The work stopped on an unexpected error. Start it again: what was done is kept and not repeated.";
   const [job] = await db.$queryRaw<Job[]>(Prisma.sql`
     UPDATE jobs SET status = 'failed', error_code = ${code}, error_message = ${message}, runner_id = NULL,
       finished_at = ${now}::timestamptz, updated_at = ${now}::timestamptz

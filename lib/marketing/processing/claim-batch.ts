@@ -9,7 +9,7 @@
  *    marked 'sending' with a claim id; those whose customer unsubscribed or is inactive become 'skipped'
  *    ('User unsubscribed') in the same statement. A recipient without a customer record is sent: the
  *    marketer added the number explicitly.
- *  - careful sending (issue 10), in the same statement: a customer Meta capped (131049:
+ *  - careful sending, in the same statement: a customer Meta capped (131049:
  *    user_profiles.marketing_deferred_until in the future) is deferred in every campaign until then
  *    (deferred_reason 'meta_cap'); with a frequency cap {max, days}, a customer who already has `max`
  *    marketing sends in the last `days` × 24 h is deferred until the oldest of them leaves that window

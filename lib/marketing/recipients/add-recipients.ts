@@ -25,7 +25,6 @@ const MAX_INVALID_LISTED = 1000;
 export const ZAddRecipients = z
   .object({ phone_numbers: z.array(z.union([z.string().max(100), z.number()])).min(1).max(MAX_PHONE_NUMBERS) })
   .strict();
-export type TAddRecipients = z.input<typeof ZAddRecipients>;
 
 const OPEN = new Set(["draft", "active", "paused"]);
 

@@ -12,7 +12,7 @@
  * Only rows whose day changes are written, so rolling a few stranded recipients forward through a
  * long schedule touches a few rows per day, not the whole campaign.
  *
- * With a send window (issue 10) only its allowed days are used: the b-th batch goes to the b-th allowed
+ * With a send window only its allowed days are used: the b-th batch goes to the b-th allowed
  * day from fromDay (arithmetic on the week's allowed offsets, still one UPDATE), and deferred recipients
  * go to the first allowed day on or after they become eligible.
  */
@@ -23,8 +23,8 @@ import type { Day } from "../time";
 import { STAGED_MARKETS_SQL } from "../cost/stage-markets";
 
 /** statuses that count as a send attempt on their sent_on day (for the daily limit) */
-export const ATTEMPT_STATUSES = ["sending", "queued", "sent", "delivered", "read", "failed", "unknown"] as const;
-export const ATTEMPT_STATUSES_SQL = Prisma.sql`('sending','queued','sent','delivered','read','failed','unknown')`;
+const ATTEMPT_STATUSES = ["sending", "queued", "sent", "delivered", "read", "failed", "unknown"] as const;
+export const ATTEMPT_STATUSES_SQL = Prisma.sql`(${Prisma.join(ATTEMPT_STATUSES)})`;
 
 export async function attemptsOnDay(db: DbOrTx, campaignId: string, day: Day): Promise<number> {
   const [row] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`

@@ -1,5 +1,5 @@
 /**
- * The failure-rate guard (issue 10): after each batch, a campaign whose most recent attempts have too many
+ * The failure-rate guard: after each batch, a campaign whose most recent attempts have too many
  * non-retryable failures pauses itself (paused_by 'failure_guard') with the reason and an alert. Set-based:
  * one query over the last `window` attempts (recipients with an outcome: queued/sent/delivered/read or
  * failed — failed covers permanent errors, retries given up and failed status webhooks), by attempt time,

@@ -1,5 +1,5 @@
 /**
- * Send windows (issue 10): `{"start":"09:00","end":"18:00","days":["mon",…,"fri"]}` in the workspace time
+ * Send windows: `{"start":"09:00","end":"18:00","days":["mon",…,"fri"]}` in the workspace time
  * zone (CAMPAIGN_TIMEZONE); null = any time, any day (the spec's behaviour and the default).
  *
  * The scheduler (pack-schedule.ts) puts recipients on allowed days only; the processor claims a campaign's

@@ -39,7 +39,6 @@ export const ZFailureGuardOverride = z
     min_attempts: z.number().int().min(1).max(10_000).optional(),
   })
   .strict();
-export type TFailureGuardOverride = z.infer<typeof ZFailureGuardOverride>;
 
 export const FAILURE_GUARD_DEFAULTS: TFailureGuard = { threshold_pct: 10, window: 500, min_attempts: 100 };
 

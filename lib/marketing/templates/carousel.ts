@@ -17,9 +17,6 @@ import type { TMetaTemplateComponent } from "@/lib/whatsapp/templates/meta-templ
 import { ZMetaTemplateComponent } from "@/lib/whatsapp/templates/meta-template";
 import type { ParameterFormat, TemplateRequirements } from "./requirements";
 
-export const MIN_CAROUSEL_CARDS = 2;
-export const MAX_CAROUSEL_CARDS = 10;
-
 const ZMetaCard = z.object({ components: z.array(ZMetaTemplateComponent).default([]) }).passthrough();
 const ZMetaCards = z.array(ZMetaCard).catch([]);
 const ZMetaLimitedTimeOffer = z

@@ -32,7 +32,7 @@ export async function editTemplate({ db, now, api, templateId, input, actor }: {
   const row = await db.$transaction(
     async (tx) => {
       const locked = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`SELECT id::text AS id FROM whatsapp_templates WHERE id = ${templateId}::uuid AND NOT deleted FOR UPDATE`);
-      if (locked.length === 0) throw new AppError("TEMPLATE_NOT_FOUND_404", "Template not found.");
+      if (locked.length === 0) throw new AppError("NOT_FOUND", "Template not found.");
       const t = await tx.whatsappTemplate.findUniqueOrThrow({ where: { id: templateId } });
       if (!t.metaId) throw new AppError("CONFLICT", `${t.name} (${t.language}) is not known to Meta yet: sync the library first.`);
       if (!(EDITABLE_STATUSES as readonly string[]).includes(t.status)) {

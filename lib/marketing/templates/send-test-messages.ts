@@ -36,7 +36,6 @@ export const MAX_TEST_NUMBERS = 10;
 export const ZTestSend = z
   .object({ phone_numbers: z.array(z.string().max(40)).min(1, "give at least one phone number").max(MAX_TEST_NUMBERS, `at most ${MAX_TEST_NUMBERS} numbers`) })
   .strict();
-export type TTestSend = z.infer<typeof ZTestSend>;
 
 export type TestSendResult = { phone_number: string; status: "sent" | "failed"; whatsapp_message_id?: string; error?: string };
 

@@ -45,4 +45,3 @@ export function templateJson(t: WhatsappTemplate) {
     updated_at: t.updatedAt.toISOString(),
   };
 }
-export type TemplateJson = ReturnType<typeof templateJson>;

@@ -18,7 +18,6 @@ export const ZMetaButton = z
     example: z.union([z.array(z.string()), z.string()]).optional(),
   })
   .passthrough();
-export type TMetaButton = z.infer<typeof ZMetaButton>;
 
 export const ZMetaTemplateComponent = z
   .object({

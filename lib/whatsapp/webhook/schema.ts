@@ -11,7 +11,6 @@ export const ZUnixTimestamp = z.union([z.string().regex(/^\d{1,12}$/), z.number(
 export const ZChange = z.looseObject({ field: z.string().max(200), value: z.unknown() });
 export const ZEntry = z.looseObject({ id: z.string().max(200).optional(), changes: z.array(ZChange).max(10_000).default([]) });
 export const ZWebhookEnvelope = z.looseObject({ object: z.string().max(200), entry: z.array(ZEntry).max(10_000) });
-export type TWebhookEnvelope = z.infer<typeof ZWebhookEnvelope>;
 
 const ZMetadata = z.looseObject({ display_phone_number: z.string().optional(), phone_number_id: z.string().optional() }).optional();
 
@@ -37,7 +36,6 @@ export const ZStatus = z.looseObject({
   }).optional(),
   errors: z.array(ZStatusError).max(100).optional(),
 });
-export type TStatus = z.infer<typeof ZStatus>;
 
 export const ZInboundMessage = z.looseObject({
   /** absent for a customer with a username who does not share the phone number */
@@ -78,17 +76,6 @@ export type TInboundMessage = z.infer<typeof ZInboundMessage>;
 
 export const ZContact = z.looseObject({ wa_id: z.string().max(200).optional(), user_id: z.string().max(200).optional(), profile: z.looseObject({ name: z.string().max(1000).optional() }).optional() });
 
-/** field "messages": statuses of our messages and messages from customers */
-export const ZMessagesValue = z.looseObject({
-  messaging_product: z.string().optional(),
-  metadata: ZMetadata,
-  contacts: z.array(ZContact).max(10_000).optional(),
-  statuses: z.array(ZStatus).max(10_000).optional(),
-  messages: z.array(ZInboundMessage).max(10_000).optional(),
-  errors: z.array(z.unknown()).max(1000).optional(),
-});
-export type TMessagesValue = z.infer<typeof ZMessagesValue>;
-
 export const ZUserPreference = z.looseObject({
   wa_id: z.string().min(1).max(200).optional(),
   user_id: z.string().max(200).optional(),
@@ -106,4 +93,3 @@ export const ZUserPreferencesValue = z.looseObject({
   contacts: z.array(ZContact).max(10_000).optional(),
   user_preferences: z.array(ZUserPreference).max(10_000),
 });
-export type TUserPreferencesValue = z.infer<typeof ZUserPreferencesValue>;

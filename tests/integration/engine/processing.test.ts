@@ -1,5 +1,5 @@
 /**
- * The daily processor and the invariants of issue 3, against a real Postgres and the real Cloud API
+ * The daily processor and its invariants, against a real Postgres and the real Cloud API
  * client talking HTTP to the fake Graph API.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";

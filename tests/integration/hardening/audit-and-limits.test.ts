@@ -1,5 +1,5 @@
 /**
- * Issue 7: an audit log of who changed what — campaign transitions, imports (API and CSV), erasures,
+ * An audit log of who changed what — campaign transitions, imports (API and CSV), erasures,
  * token and user changes — naming the actor and never a secret; list endpoints cap their page size;
  * request bodies are size-limited (fuzz-routes sends 9 MB bodies to every mutation).
  */

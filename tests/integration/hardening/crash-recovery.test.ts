@@ -1,5 +1,5 @@
 /**
- * Issue 7, crash safety with real processes and a real database restart:
+ * Crash safety with real processes and a real database restart:
  *  - a processor in a child process is SIGKILLed after WhatsApp (the fake Graph API) accepted requests
  *    and before we could record them; a later run, past the stale-claim timeout, reconciles: by the
  *    echoed biz_opaque_callback_data where a status webhook arrived, otherwise 'unknown' — never a resend;

@@ -1,5 +1,5 @@
 /**
- * Issue 7, concurrency: the call patterns Vercel Cron and Meta really produce, through the real route
+ * Concurrency: the call patterns Vercel Cron and Meta really produce, through the real route
  * handler (GET /api/marketing/process-daily with CRON_SECRET) or real processes:
  *  - 4 processors as separate OS processes at once on the same day's work;
  *  - the same cron delivery twice at once, and again later; a slow run overlapped by the next one;

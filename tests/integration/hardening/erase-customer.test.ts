@@ -1,5 +1,5 @@
 /**
- * Issue 7, customer data: DELETE /api/marketing/customers/{id} erases the customer's phone and name
+ * Customer data: DELETE /api/marketing/customers/{id} erases the customer's phone and name
  * from recipients, messages and buffered events — no table keeps them — while every campaign's totals,
  * schedule and analytics stay right, nothing is ever sent to them again, and the messaging-limit count of
  * unique users reached does not drop.

@@ -1,5 +1,5 @@
 /**
- * Issue 7, bad input: every route handler under app/api and the webhook, called in-process with
+ * Bad input: every route handler under app/api and the webhook, called in-process with
  * generated input (wrong types, missing and extra fields, huge arrays and strings, odd Unicode, numbers
  * as strings, SQL and HTML fragments, bodies over the size limit, bad path ids and query params).
  * Properties: never a 5xx; every error is JSON `{ error: { code, message } }`; a rejected request

@@ -1,8 +1,8 @@
 /**
- * Issue 7, property-based: random sequences of operations on a real database, the real Cloud API client
+ * Property-based: random sequences of operations on a real database, the real Cloud API client
  * and the fake Graph API — add recipients, activate, process on random days (skipping days, sometimes
  * twice at once) and at random times of day, pause, resume, cancel, status-webhook batches duplicated and
- * reordered, STOP/START, and (issue 10) set or clear a campaign's send window and the workspace frequency
+ * reordered, STOP/START, and set or clear a campaign's send window and the workspace frequency
  * cap — in CAMPAIGN_TIMEZONE America/New_York (daylight saving included), checking after every step:
  *   counters = a recount and the schedule agrees; no recipient sent twice; no campaign over its daily
  *   limit on any day; never more unique users than the messaging limit in any 24 h; nothing stranded (no
@@ -374,7 +374,7 @@ export const COMMANDS: Array<fc.Arbitrary<fc.AsyncCommand<Model, Real>>> = [
   fc.tuple(fc.array(fc.record({ i: fc.nat(59), status: fc.constantFrom(...STATUSES), minutes: fc.integer({ min: -30, max: 600 }) }), { minLength: 1, maxLength: 10 }), fc.boolean(), fc.nat(1000))
     .map(([picks, dup, seed]) => new Webhooks(picks, dup, seed)),
   fc.tuple(fc.nat(PHONES_PER_RUN - 1), fc.constantFrom("STOP" as const, "START" as const, "stop promotions" as const, "Subscribe" as const)).map(([p, k]) => new StopStart(p, k)),
-  // issue 10: send windows, the frequency cap, and runs at random times of day (on the minute)
+  // send windows, the frequency cap, and runs at random times of day (on the minute)
   fc.tuple(fc.nat(2), fc.nat(24 * 60 - 1), fc.boolean()).map(([d, m, two]) => new ProcessAt(d, m, two)),
   fc.tuple(campaignIndex, arbWindow).map(([c, w]) => new SetWindow(c, w)),
   arbCap.map((cap) => new SetCap(cap)),

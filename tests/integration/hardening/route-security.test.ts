@@ -1,5 +1,5 @@
 /**
- * Issue 7, security: every route handler file under app/api (found by glob) and every exported method
+ * Security: every route handler file under app/api (found by glob) and every exported method
  * refuses a request without credentials (401, JSON error with a code), except the webhook (signature,
  * 401 unsigned; GET verification 403) and next-auth's own routes. process-daily alone accepts
  * CRON_SECRET. Viewers cannot mutate. Cookie sessions must come from our Origin for mutations. Only

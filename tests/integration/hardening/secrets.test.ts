@@ -1,5 +1,5 @@
 /**
- * Issue 7: secrets never appear in logs, errors or pages; error responses carry no stack or SQL.
+ * Secrets never appear in logs, errors or pages; error responses carry no stack or SQL.
  * Every route is made to fail unexpectedly with an error whose message quotes every secret, the
  * connection string and SQL (what a driver or HTTP error can do): the answer is a generic JSON 500
  * (503 for the webhook, so Meta retries) and nothing captured from the console contains a secret.

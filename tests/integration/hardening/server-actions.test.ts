@@ -1,5 +1,5 @@
 /**
- * Issue 7: role checks on every server action. Every 'use server' file under app/ is found by search;
+ * Role checks on every server action. Every 'use server' file under app/ is found by search;
  * (1) every exported action calls requireActionUser(<permission>) before doing anything else, and (2)
  * called as a viewer or signed out, every mutating action is refused with a message and writes nothing.
  */

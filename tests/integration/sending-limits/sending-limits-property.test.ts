@@ -1,5 +1,5 @@
 /**
- * Issue 10, property-based: random campaigns with random send windows, a random frequency cap, runs at
+ * Property-based: random campaigns with random send windows, a random frequency cap, runs at
  * random instants (sometimes two processors at once), pauses, resumes and window changes. After every run:
  * nothing stranded, nothing scheduled on a day its window does not allow, nothing sent while its window
  * was closed, no customer over the cap, counters and schedule equal to the recipients.

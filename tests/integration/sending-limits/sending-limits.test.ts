@@ -1,5 +1,5 @@
 /**
- * Issue 10, careful sending, against a real Postgres, the real Cloud API client and the fake Graph API,
+ * Careful sending, against a real Postgres, the real Cloud API client and the fake Graph API,
  * with an injected clock: send windows (activation on allowed days only, a window closing during a run,
  * rollover), the frequency cap across overlapping campaigns and concurrent processors, 131049 deferring a
  * customer everywhere, the failure guard, quality webhooks holding and releasing sends, and alerts
