@@ -8,7 +8,7 @@
  * The claim id stays on an 'unknown' row, so the original worker, should it still finish, can record
  * its result (same attempt), while a retried, newer attempt is fenced off.
  * Only rows marked as going out in this claim (send_started_at at or after claimed_at: mark-sending.ts)
- * can have reached WhatsApp; stale claims never marked go back to pending untouched — their claim id
+ * can have reached WhatsApp (or rows a waiting status echoes); stale claims never marked go back to pending untouched — their claim id
  * cleared, so the dead run could not send them even if it woke up.
  */
 import { Prisma, type Db } from "../db";
@@ -18,7 +18,9 @@ export async function reconcileStaleClaims({ db, now, staleClaimMs, timezone = "
   const cutoff = new Date(now.getTime() - staleClaimMs);
   // one statement, judged on each row's latest version (a mark committing meanwhile is seen):
   // marked rows → unknown (claim kept), never-marked rows → pending (claim cleared)
-  const marked = Prisma.sql`(send_started_at IS NOT NULL AND send_started_at >= claimed_at)`;
+  // (a status in the inbox that echoes the row's id proves the request went out, mark or not)
+  const marked = Prisma.sql`((send_started_at IS NOT NULL AND send_started_at >= claimed_at)
+    OR EXISTS (SELECT 1 FROM webhook_inbox e WHERE e.recipient_id = campaign_recipients.id AND e.state = 'pending'))`;
   const rows = await db.$queryRaw<Array<{ id: string; status: string }>>(Prisma.sql`
     UPDATE campaign_recipients SET
       status = CASE WHEN ${marked} THEN 'unknown' ELSE 'pending' END,

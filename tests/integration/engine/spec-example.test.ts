@@ -99,8 +99,10 @@ describe("the spec's step-by-step example", () => {
       estimated_completion_date: "2025-02-23" });
 
     // some customers unsubscribe (STOP) and some numbers turn out undeliverable
-    const later = (await e.db.campaignRecipient.findMany({ where: { campaignId: id, status: "pending" }, orderBy: { phoneNumber: "asc" }, take: 200 }))
+    // spread over the remaining days (recipients go out in the order they were added: ids are time-ordered)
+    const pendingPhones = (await e.db.campaignRecipient.findMany({ where: { campaignId: id, status: "pending" }, orderBy: { phoneNumber: "asc" }, select: { phoneNumber: true } }))
       .map((r) => r.phoneNumber);
+    const later = pendingPhones.filter((_, i) => i % Math.floor(pendingPhones.length / 200) === 0).slice(0, 200);
     await e.db.userProfile.updateMany({ where: { whatsappPhone: { in: later.slice(0, 50) } }, data: { subscription: "unsubscribed" } });
     for (const to of later.slice(50)) e.graph.script({ to, error: { code: 131026, title: "Message undeliverable" } });
 
