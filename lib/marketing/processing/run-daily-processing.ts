@@ -411,6 +411,10 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
         }
       }
       next = ahead ? await ahead : await claimNext();
+      // the claim ahead ran before this batch gave rows back when the time budget ran out: it found
+      // nothing left, yet they are still due
+      if (next.kind === "end" && next.outcome.kind === "sent" && next.outcome.stop === null
+        && run.outOfTime() && outcomes.some((o) => o.kind === "released")) next = { kind: "end", outcome: { kind: "out_of_time" } };
     }
     return next.outcome;
   } finally {
