@@ -110,11 +110,16 @@ describe("a processor process killed between WhatsApp's acceptance and our write
     const mid = await statuses(t.db, campaignId);
     // claimed: the accepted sends (WhatsApp has them, we never recorded them) and the rest of the batch not sent yet
     expect(mid.sending).toBeGreaterThanOrEqual(accepted.length);
-    // marked as going out: exactly the requests WhatsApp received
-    const [{ marked }] = await t.db.$queryRaw<Array<{ marked: number }>>`
-      SELECT count(*)::int AS marked FROM campaign_recipients WHERE campaign_id = ${campaignId}::uuid AND status = 'sending' AND send_started_at IS NOT NULL`;
-    expect(marked).toBe(accepted.length);
-    const inFlight = accepted.length;
+    // marked as going out: exactly the claimed rows WhatsApp received a request for (the hanging ones, and
+    // answered ones of the batch in flight, recorded only when the whole batch is)
+    const claimed = await t.db.$queryRaw<Array<{ phone: string; marked: boolean }>>`
+      SELECT phone_number AS phone, send_started_at IS NOT NULL AS marked FROM campaign_recipients WHERE campaign_id = ${campaignId}::uuid AND status = 'sending'`;
+    const requested = new Set(graph.sends.map((s) => s.to!));
+    expect(claimed.filter((r) => r.marked).map((r) => r.phone).sort()).toEqual(claimed.filter((r) => requested.has(r.phone)).map((r) => r.phone).sort());
+    for (const a of accepted) expect(claimed.find((r) => r.phone === a.to)?.marked).toBe(true);
+    // in flight at the kill: every request that went out for a row not recorded yet
+    const inFlightPhones = claimed.filter((r) => r.marked).map((r) => r.phone);
+    const inFlight = inFlightPhones.length;
 
     // WhatsApp's status webhooks echo our recipient id for two of them (with wamids we never saw)
     const echoed = accepted.slice(0, 2);
@@ -136,7 +141,7 @@ describe("a processor process killed between WhatsApp's acceptance and our write
     // were sent by this run (the echoed two were matched by the webhook itself, or are recovered here from the buffered events)
     expect(late.reconciled.unknown).toBe(inFlight - 2);
 
-    const resentKilled = graph.sends.filter((s) => accepted.some((a) => a.to === s.to));
+    const resentKilled = graph.sends.filter((s) => inFlightPhones.includes(s.to!));
     expect(resentKilled).toEqual([]);
     const allPhones = [...graph.sends.map((s) => s.to!)];
     figures.sendsObserved += allPhones.length + answered + accepted.length;
