@@ -13,8 +13,9 @@
  *    campaign engine holds it across processes when it marks a batch as sending).
  */
 
-/** the share of the cap the schedule hands out: the rest absorbs starts up to LATE_MS behind their instant */
-export const HEADROOM = 0.98;
+/** the share of the cap the schedule hands out: the rest absorbs starts up to LATE_MS behind their instant
+ *  and the jitter between a request's start and its arrival at WhatsApp */
+export const HEADROOM = 0.94;
 /** a start later than this behind its instant gives the instant up */
 export const LATE_MS = 20;
 /** how much schedule one lease takes */
