@@ -153,7 +153,7 @@ export function ApiReference({ doc }: { doc: ReferenceDocument }) {
   const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
   const tags = [...new Set(operations.map((o) => o.op.tags?.[0] ?? "Other"))];
   return (
-    <div className="grid gap-6 lg:grid-cols-[14rem_1fr]">
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-[14rem_1fr]">
       <nav aria-label="Operations" className="text-sm lg:sticky lg:top-4 lg:self-start">
         {tags.map((tag) => (
           <div key={tag} className="mb-3">
@@ -180,7 +180,7 @@ export function ApiReference({ doc }: { doc: ReferenceDocument }) {
           <section id="events" className="space-y-4">
             <h2 className="text-lg font-semibold text-slate-900">Outbound events</h2>
             <p className="text-sm text-slate-600">{Object.values(doc.webhooks)[0]?.post.description}</p>
-            <ul className="grid gap-2 sm:grid-cols-2">
+            <ul className="grid grid-cols-1 gap-2 sm:grid-cols-2">
               {Object.entries(doc.webhooks).map(([type, w]) => (
                 <li key={type} id={`event-${type}`} className="rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm">
                   <code className="font-semibold">{type}</code> — body {typeLabel(w.post.requestBody?.content["application/json"]?.schema)}

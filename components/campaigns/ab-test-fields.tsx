@@ -88,7 +88,7 @@ export function AbTestFields({ initial, primary, templateLibrary, errors, onChan
         </label>
         {on ? (
           <>
-            <div className="grid gap-4 rounded-lg border border-slate-200 p-3 sm:grid-cols-[1fr_8rem]">
+            <div className="grid grid-cols-1 gap-4 rounded-lg border border-slate-200 p-3 sm:grid-cols-[1fr_8rem]">
               <Field label="Variant A name" htmlFor="variant_0_name" errors={errUnder("variants.0.name")} hint="Variant A sends the message above.">
                 <Input id="variant_0_name" value={nameA} maxLength={60} onChange={(e) => setNameA(e.target.value)} />
               </Field>
@@ -101,7 +101,7 @@ export function AbTestFields({ initial, primary, templateLibrary, errors, onChan
               const letter = LETTERS[n];
               return (
                 <div key={x.key} className="space-y-4 rounded-lg border border-slate-200 p-3" data-testid={`variant-${n}`}>
-                  <div className="grid gap-4 sm:grid-cols-[1fr_8rem_auto]">
+                  <div className="grid grid-cols-1 gap-4 sm:grid-cols-[1fr_8rem_auto]">
                     <Field label={`Variant ${letter} name`} htmlFor={`variant_${n}_name`} errors={errUnder(`variants.${n}.name`)}>
                       <Input id={`variant_${n}_name`} value={x.name} maxLength={60} onChange={(e) => setExtra(x.key, { name: e.target.value })} />
                     </Field>
@@ -124,7 +124,7 @@ export function AbTestFields({ initial, primary, templateLibrary, errors, onChan
                       idPrefix={`variant-${n}-tpl`}
                     />
                   ) : (
-                    <div className="grid gap-4 sm:grid-cols-2">
+                    <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
                       <Field label={`Variant ${letter} template name`} htmlFor={`variant_${n}_template`} errors={errUnder(`variants.${n}.template_name`)}>
                         <Input id={`variant_${n}_template`} value={x.templateName} onChange={(e) => setExtra(x.key, { templateName: e.target.value })} autoComplete="off" spellCheck={false} />
                       </Field>
@@ -162,7 +162,7 @@ export function AbTestFields({ initial, primary, templateLibrary, errors, onChan
                 Test first, then send the winner to everyone else
               </label>
               {testOn ? (
-                <div className="grid gap-4 sm:grid-cols-3">
+                <div className="grid grid-cols-1 gap-4 sm:grid-cols-3">
                   <Field label="Test share (%)" htmlFor="ab_test_share" errors={errUnder("ab_test.test_share")} hint="Sent first, split by the variants' shares.">
                     <Input id="ab_test_share" type="number" min={1} max={99} value={testShare} onChange={(e) => setTestShare(e.target.value)} />
                   </Field>

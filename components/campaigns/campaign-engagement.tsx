@@ -17,7 +17,7 @@ export function CampaignEngagement({ campaign, panel, labels, canChange }: {
     ? Object.entries(panel.outcomes).map(([value, count]) => ({ value, label: labels[value] ?? value, count }))
     : null;
   return (
-    <div className="mt-6 grid gap-6 xl:grid-cols-2" data-testid="campaign-engagement">
+    <div className="mt-6 grid grid-cols-1 gap-6 xl:grid-cols-2" data-testid="campaign-engagement">
       {panel.parent ? (
         <p className="text-sm text-slate-600 xl:col-span-2" data-testid="follow-up-parent">
           Follow-up of{" "}

@@ -203,7 +203,7 @@ export function CampaignForm({
 
       <Card>
         <CardHeader title="Campaign" description="What the campaign is called and how fast it sends." />
-        <CardBody className="grid gap-5 sm:grid-cols-2">
+        <CardBody className="grid grid-cols-1 gap-5 sm:grid-cols-2">
           <Field label="Name" htmlFor="name" errors={err("name")} className="sm:col-span-2">
             <Input id="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={200} invalid={Boolean(err("name"))} placeholder="Summer Sale 2026" />
           </Field>
@@ -233,7 +233,7 @@ export function CampaignForm({
           ) : null}
           {/* without a template library: the template's name, language and values typed by hand */}
           <div className={useLibrary ? "hidden" : "space-y-6"}>
-          <div className="grid gap-5 sm:grid-cols-2">
+          <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
             <Field label="Template name" htmlFor="template_name" errors={err("template_name")} hint="As approved in WhatsApp Manager, e.g. summer_sale_promo.">
               <Input id="template_name" value={templateName} onChange={(e) => setTemplateName(e.target.value)} invalid={Boolean(err("template_name"))} autoComplete="off" spellCheck={false} />
             </Field>
@@ -253,7 +253,7 @@ export function CampaignForm({
               ))}
             </div>
             {headerKind === "image" || headerKind === "video" || headerKind === "document" ? (
-              <div className="grid gap-4 sm:grid-cols-2">
+              <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
                 <Field label={`${headerKind[0].toUpperCase()}${headerKind.slice(1)} link`} htmlFor="header_link" errors={errUnder(comp(index.header))} hint="A public https link WhatsApp downloads the media from." className="sm:col-span-2">
                   <Input id="header_link" type="url" value={headerLink} onChange={(e) => setHeaderLink(e.target.value)} placeholder="https://example.com/banner.jpg" invalid={errUnder(comp(index.header)).length > 0} />
                 </Field>
@@ -359,7 +359,7 @@ export function CampaignForm({
             </div>
           }
         />
-        <CardBody className="grid gap-5 sm:grid-cols-2">
+        <CardBody className="grid grid-cols-1 gap-5 sm:grid-cols-2">
           <Field label="Customer tier" htmlFor="aud_tier" errors={errUnder("target_audience.customer_tier")} optional>
             <Select id="aud_tier" value={tier} onChange={(e) => setTier(e.target.value)}>
               <option value="">Any tier</option>
@@ -415,7 +415,7 @@ export function CampaignForm({
 function ValueEditor({ id, label, value, onChange, errors }: { id: string; label: string; value: Value; onChange: (v: Value) => void; errors?: string[] }) {
   const invalid = Boolean(errors && errors.length);
   return (
-    <div className="grid flex-1 gap-3 sm:grid-cols-[10rem_1fr_1fr]">
+    <div className="grid grid-cols-1 flex-1 gap-3 sm:grid-cols-[10rem_1fr_1fr]">
       <Field label={label} htmlFor={`${id}_mode`}>
         <Select id={`${id}_mode`} value={value.mode} onChange={(e) => onChange({ ...value, mode: e.target.value as Value["mode"] })}>
           <option value="literal">Fixed text</option>

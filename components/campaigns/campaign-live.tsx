@@ -101,7 +101,7 @@ export function CampaignLive({ campaignId, initial, today }: { campaignId: strin
           <ProgressBar value={progress} label="Campaign progress" />
         </CardBody>
       </Card>
-      <div className="grid gap-6 xl:grid-cols-3">
+      <div className="grid grid-cols-1 gap-6 xl:grid-cols-3">
         <Card className="xl:col-span-2">
           <CardHeader title="Daily results" description="By the day messages were sent; deliveries and reads are added as WhatsApp reports them." />
           <CardBody>

@@ -38,7 +38,7 @@ export function FollowUpForm({ campaignId, campaignName, outcomes, template }: {
       <Field label="Name" htmlFor="follow-up-name" errors={err("name")}>
         <Input id="follow-up-name" name="name" required maxLength={200} defaultValue={`${campaignName} — follow-up`} />
       </Field>
-      <div className="grid gap-4 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
         <Field label="Template" htmlFor="follow-up-template" errors={err("template_name")}>
           <Input id="follow-up-template" name="template_name" required defaultValue={template.name} className="font-mono" />
         </Field>

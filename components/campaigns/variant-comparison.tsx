@@ -67,7 +67,7 @@ export function VariantComparison({ stats }: { stats: NonNullable<VariantStats> 
             ))}
           </TBody>
         </Table>
-        <div className="grid gap-4 sm:grid-cols-2" role="img" aria-label={`Delivery and read rate by variant: ${variants.map((v) => `${v.name} ${formatPct(v.delivery_rate)} delivered, ${formatPct(v.read_rate)} read`).join("; ")}`}>
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2" role="img" aria-label={`Delivery and read rate by variant: ${variants.map((v) => `${v.name} ${formatPct(v.delivery_rate)} delivered, ${formatPct(v.read_rate)} read`).join("; ")}`}>
           {(["delivery_rate", "read_rate"] as const).map((metric) => (
             <div key={metric}>
               <p className="mb-2 text-sm font-medium text-slate-800">{metric === "delivery_rate" ? "Delivery rate" : "Read rate"}</p>

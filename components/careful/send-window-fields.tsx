@@ -40,7 +40,7 @@ export function SendWindowFields({ value, onChange, errors, prefix = "send_windo
       {own ? <p className="text-xs text-red-600">{own.join(" ")}</p> : null}
       {value ? (
         <div className="space-y-3 rounded-lg border border-slate-200 p-3">
-          <div className="grid gap-3 sm:grid-cols-2">
+          <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
             <Field label="From" htmlFor={`${idPrefix}-start`} errors={err("start")}>
               <Input id={`${idPrefix}-start`} type="time" value={value.start} onChange={(e) => onChange({ ...value, start: e.target.value })} invalid={Boolean(err("start"))} />
             </Field>

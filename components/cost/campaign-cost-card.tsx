@@ -23,7 +23,7 @@ export function CampaignCostCard({ campaignId, cost, series, canChangeBudget }: 
         }
       />
       <CardBody>
-        <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
           <StatCard label="Estimated" value={m(cost.estimated)} sub={cost.uncovered > 0 ? `${formatInt(cost.uncovered)} recipients not covered by the card` : "whole audience"} tone={cost.uncovered > 0 ? "amber" : undefined} />
           <StatCard label="Spent" value={m(cost.actual)} sub={cost.in_flight > 0 ? `+ ${m(cost.in_flight)} awaiting pricing` : cost.unpriced_messages > 0 ? `${formatInt(cost.unpriced_messages)} messages not priced` : "billed by WhatsApp"} />
           <StatCard label="Per delivered" value={m(cost.per_delivered)} sub="spent ÷ delivered" />
@@ -35,7 +35,7 @@ export function CampaignCostCard({ campaignId, cost, series, canChangeBudget }: 
           />
         </div>
         {canChangeBudget ? <BudgetForm campaignId={campaignId} budget={cost.budget} currency={cost.currency} /> : null}
-        <div className="mt-6 grid gap-6 xl:grid-cols-2">
+        <div className="mt-6 grid grid-cols-1 gap-6 xl:grid-cols-2">
           <div>
             <h3 className="mb-2 text-sm font-medium text-slate-700">Spend per day</h3>
             {series.length > 0 ? (

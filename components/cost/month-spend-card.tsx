@@ -14,7 +14,7 @@ export function MonthSpendCard({ spend }: { spend: MonthSpend }) {
         description={`What WhatsApp billed for delivered campaign messages, ${formatDay(spend.from)} – ${formatDay(spend.to)} (Meta's rates from the rate card in Settings).`}
         actions={<span className="text-2xl font-semibold tabular-nums text-slate-900" data-testid="month-spend-total">{formatMoney(spend.total, spend.currency)}</span>}
       />
-      <CardBody className="grid gap-6 xl:grid-cols-3">
+      <CardBody className="grid grid-cols-1 gap-6 xl:grid-cols-3">
         <div className="xl:col-span-2">
           <SpendChart data={spend.days} currency={spend.currency} label="Spend per day, this month" />
         </div>

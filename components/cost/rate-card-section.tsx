@@ -64,7 +64,7 @@ export function RateCardSection({ card, isAdmin, today }: { card: RateCardView; 
         ) : null}
         {isAdmin ? (
           <form
-            className="grid gap-4 border-t border-slate-100 pt-4 sm:grid-cols-[1fr_12rem_auto] sm:items-end"
+            className="grid grid-cols-1 gap-4 border-t border-slate-100 pt-4 sm:grid-cols-[1fr_12rem_auto] sm:items-end"
             onSubmit={(e) => {
               e.preventDefault();
               if (!file) {

@@ -23,7 +23,7 @@ export function CampaignTemplateCard({ campaign: c, canChange, data }: {
         description={data.sampleCustomer?.name ? `As ${data.sampleCustomer.name} will see it` : "With the fallback values"}
         actions={template ? <TemplateStatusBadge status={template.status} /> : null}
       />
-      <CardBody className="grid gap-6 lg:grid-cols-2">
+      <CardBody className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <div className="space-y-3">
           <TemplateNotices verified={c.templateVerified} warnings={c.templateWarnings} />
           {template && template.status !== "APPROVED" && open ? (

@@ -44,7 +44,7 @@ export function TemplateComposer({ templates, initial, sampleCustomer, onChange,
   };
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]" data-testid={idPrefix === "tpl" ? "template-composer" : `${idPrefix}-template-composer`}>
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]" data-testid={idPrefix === "tpl" ? "template-composer" : `${idPrefix}-template-composer`}>
       <div className="space-y-5">
         <TemplatePicker
           templates={templates}

@@ -259,8 +259,16 @@ test("pages fit a phone screen", async ({ browser }, testInfo) => {
   await signIn(page, "marketer@example.com");
   for (const path of ["/overview", "/campaigns", "/customers", "/settings"]) {
     await page.goto(path);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+    await page.waitForLoadState("networkidle");
+    const { overflow, wide } = await page.evaluate(() => ({
+      overflow: document.documentElement.scrollWidth - window.innerWidth,
+      // The elements that reach past the screen's right edge, to say what to fix when this fails.
+      wide: [...document.body.querySelectorAll("*")]
+        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .slice(-5)
+        .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).slice(0, 80)} "${(el.textContent ?? "").slice(0, 40)}"`),
+    }));
+    expect(overflow, `${path} scrolls sideways; too wide: ${wide.join(" | ")}`).toBeLessThanOrEqual(0);
     await snap(page, testInfo, `phone${path.replaceAll("/", "-")}`);
   }
   await context.close();

@@ -12,7 +12,7 @@ export default function Loading() {
           <Skeleton key={i} className="h-[104px] rounded-xl" />
         ))}
       </div>
-      <div className="mt-6 grid gap-6 xl:grid-cols-3">
+      <div className="mt-6 grid grid-cols-1 gap-6 xl:grid-cols-3">
         <Skeleton className="h-[390px] rounded-xl xl:col-span-2" />
         <Skeleton className="h-[390px] rounded-xl" />
       </div>

@@ -58,14 +58,14 @@ export default async function OverviewPage() {
         <StatCard label="Read rate" value={formatPct(o.readRate30)} sub={`${formatInt(o.totals30.read)} read · 30 days`} />
       </div>
 
-      <div className="mt-6 grid gap-6 lg:grid-cols-2">
+      <div className="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-2">
         <AccountHealthCard health={health} isAdmin={can(user.role, "manage")} />
         <AlertsPanel alerts={alerts.alerts} unread={alerts.unread} canChange={can(user.role, "change")} />
       </div>
 
       <MonthSpendCard spend={spend} />
 
-      <div className="mt-6 grid gap-6 xl:grid-cols-3">
+      <div className="mt-6 grid grid-cols-1 gap-6 xl:grid-cols-3">
         <Card className="xl:col-span-2">
           <CardHeader title="Last 30 days" description="Messages by the day they were sent, all campaigns." />
           <CardBody>
@@ -126,7 +126,7 @@ export default async function OverviewPage() {
         </Card>
       </div>
 
-      <div className="mt-6 grid gap-6 lg:grid-cols-2">
+      <div className="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader title="Sending today" description="Each active campaign against its daily limit." />
           {o.activeCampaigns.length === 0 ? (
@@ -158,7 +158,7 @@ export default async function OverviewPage() {
           ) : (
             <ul className="divide-y divide-slate-100">
               {o.closestToCompletion.map((c) => (
-                <li key={c.id} className="grid gap-2 px-5 py-3 sm:grid-cols-[1fr_14rem] sm:items-center">
+                <li key={c.id} className="grid grid-cols-1 gap-2 px-5 py-3 sm:grid-cols-[1fr_14rem] sm:items-center">
                   <div className="min-w-0">
                     <div className="flex items-center gap-2">
                       <Link href={`/campaigns/${c.id}`} className="truncate text-sm font-medium text-slate-900 hover:text-brand-700 hover:underline">

@@ -74,7 +74,7 @@ export default async function SettingsPage() {
     <>
       <PageHeader title="Settings" description="Your WhatsApp connection, sending limits, API access and team." />
       <div className="space-y-6">
-        <div className="grid gap-6 lg:grid-cols-2">
+        <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
           <Card>
             <CardHeader
               title="WhatsApp connection"

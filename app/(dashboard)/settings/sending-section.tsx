@@ -91,7 +91,7 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
                 <input type="checkbox" checked={capOn} onChange={(e) => setCapOn(e.target.checked)} /> Limit marketing messages per customer
               </label>
               {capOn ? (
-                <div className="grid gap-3 sm:grid-cols-2">
+                <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
                   <Field label="At most" htmlFor="cap-max" errors={errors["frequency_cap.max"]} hint="messages per customer">
                     <Input id="cap-max" type="number" min={1} max={100} value={capMax} onChange={(e) => setCapMax(e.target.value)} />
                   </Field>
@@ -104,7 +104,7 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
             </fieldset>
             <fieldset className="space-y-3">
               <legend className="text-sm font-medium text-slate-700">Failure guard (default for every campaign)</legend>
-              <div className="grid gap-3 sm:grid-cols-3">
+              <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
                 <Field label="Pause above" htmlFor="guard-pct" errors={errors["failure_guard.threshold_pct"]} hint="% failed">
                   <Input id="guard-pct" type="number" min={1} max={100} step="0.1" value={pct} onChange={(e) => setPct(e.target.value)} />
                 </Field>

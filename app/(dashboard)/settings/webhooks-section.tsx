@@ -42,7 +42,7 @@ export function WebhooksSection({ endpoints, eventTypes }: { endpoints: Endpoint
       />
       <CardBody className="space-y-5">
         <form action={formAction} className="space-y-3">
-          <div className="grid gap-4 sm:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
             <Field label="Endpoint URL" htmlFor="webhook-url" errors={state.errors?.url}>
               <Input id="webhook-url" name="url" type="url" placeholder="https://shop.example.com/hooks/whatsapp" invalid={Boolean(state.errors?.url)} required />
             </Field>

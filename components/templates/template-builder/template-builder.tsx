@@ -60,12 +60,12 @@ export function TemplateBuilder({ initial, templateId }: { initial: TTemplateDra
   const setButton = (i: number, b: DraftButton) => set({ buttons: buttons.map((x, j) => (j === i ? b : x)) });
 
   return (
-    <form action={formAction} className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]" data-testid="template-builder">
+    <form action={formAction} className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]" data-testid="template-builder">
       <input type="hidden" name="payload" value={JSON.stringify({ ...draft, footer: draft.footer || undefined })} />
       <input type="hidden" name="templateId" value={templateId ?? ""} />
       <div className="space-y-5">
         {state.message && !state.ok ? <Notice tone="error" title="Not submitted">{state.message}</Notice> : null}
-        <div className="grid gap-4 sm:grid-cols-3">
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-3">
           <Field label="Template name" htmlFor="tb-name" errors={err("name")} hint="Lowercase letters, digits and _" className="sm:col-span-3">
             <Input id="tb-name" value={draft.name} disabled={!!templateId} invalid={!!err("name")} onChange={(e) => set({ name: e.target.value })} />
           </Field>
@@ -92,7 +92,7 @@ export function TemplateBuilder({ initial, templateId }: { initial: TTemplateDra
           </Field>
         </div>
         {header.format === "TEXT" ? (
-          <div className="grid gap-4 sm:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
             <Field label="Header text" htmlFor="tb-header-text" errors={err("header.text")} hint="Up to 60 characters; one variable {{1}} at most">
               <Input id="tb-header-text" value={header.text} maxLength={60} onChange={(e) => set({ header: { ...header, text: e.target.value } })} />
             </Field>
@@ -111,7 +111,7 @@ export function TemplateBuilder({ initial, templateId }: { initial: TTemplateDra
           <Textarea id="tb-body" rows={5} value={draft.body.text} maxLength={1024} invalid={!!err("body.text")} onChange={(e) => set({ body: { ...draft.body, text: e.target.value } })} />
         </Field>
         {bodyVars.length > 0 ? (
-          <fieldset className="grid gap-3 rounded-lg border border-slate-200 p-3 sm:grid-cols-2" data-testid="tb-samples">
+          <fieldset className="grid grid-cols-1 gap-3 rounded-lg border border-slate-200 p-3 sm:grid-cols-2" data-testid="tb-samples">
             <legend className="px-1 text-sm font-medium text-slate-800">Sample values Meta reviews</legend>
             {bodyVars.map((v, i) => (
               <Field key={v} label={`Sample for {{${v}}}`} htmlFor={`tb-example-${i}`} errors={err(`body.examples.${i}`)}>

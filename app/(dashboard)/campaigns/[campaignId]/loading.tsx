@@ -14,7 +14,7 @@ export default function Loading() {
         ))}
       </div>
       <Skeleton className="mt-6 h-20 rounded-xl" />
-      <div className="mt-6 grid gap-6 xl:grid-cols-3">
+      <div className="mt-6 grid grid-cols-1 gap-6 xl:grid-cols-3">
         <Skeleton className="h-[390px] rounded-xl xl:col-span-2" />
         <Skeleton className="h-[390px] rounded-xl" />
       </div>

@@ -161,7 +161,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
 
       {engagement ? <CampaignEngagement campaign={c} panel={engagement} labels={FOLLOW_UP_LABELS} canChange={canChange} /> : null}
 
-      <div className="mt-6 grid gap-6 xl:grid-cols-3">
+      <div className="mt-6 grid grid-cols-1 gap-6 xl:grid-cols-3">
         <Card className={cn(canChange && open ? "xl:col-span-1" : "xl:col-span-3")}>
           <CardHeader title="Message and audience" />
           <CardBody>

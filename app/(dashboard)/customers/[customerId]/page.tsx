@@ -35,7 +35,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
         description={<span className="font-mono tabular-nums">{displayPhone(user.role, c.whatsappPhone)}</span>}
         actions={<SubscriptionToggle customerId={c.id} subscription={c.subscription} canChange={can(user.role, "change")} needsReason={found.stickyOptOut} isAdmin={user.role === "admin"} />}
       />
-      <div className="grid gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <Card>
           <CardHeader title="Profile" />
           <CardBody>
