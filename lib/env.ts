@@ -58,6 +58,8 @@ export const ZEnv = z.object({
   APP_URL: optionalString.pipe(z.string().url().optional()),
   /** "1": run on purpose without WhatsApp (the built-in sandbox answers; every page says so) */
   SANDBOX: optionalString,
+  /** sandbox only: the failure codes it simulates, comma-separated (default: every class, see SANDBOX_FAILURES) */
+  SANDBOX_FAILURE_CODES: optionalString.refine((v) => v === undefined || /^\d+(\s*,\s*\d+)*$/.test(v), { message: "must be WhatsApp error codes separated by commas, e.g. 131026,131049,131050" }),
   TRUSTED_PROXY_HOPS: optionalString.refine((v) => v === undefined || v === "vercel" || /^\d{1,2}$/.test(v), { message: 'must be the number of proxies in front of the app (0, 1, 2, …) or "vercel"' }),
 });
 

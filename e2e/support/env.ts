@@ -21,4 +21,7 @@ export const e2eServerEnv: Record<string, string> = {
   WAC_DEV_AUTOPROCESS: "0",
   // production without WhatsApp credentials: the sandbox, on purpose
   SANDBOX: "1",
+  // the stories assert what a marketer does with a campaign: a rare simulated template or account failure
+  // would pause it or hold all sending at a random moment (those classes have their own tests)
+  SANDBOX_FAILURE_CODES: "131026,131049,131050",
 };

@@ -8,7 +8,7 @@ import "server-only";
 import { getDb } from "@/lib/db";
 import { getEnv, isSandbox, whatsappAccessToken } from "@/lib/env";
 import { createWhatsAppClient } from "@/lib/whatsapp/create-client";
-import { SANDBOX_ENGAGEMENT } from "@/lib/whatsapp/sandbox";
+import { SANDBOX_ENGAGEMENT, SANDBOX_FAILURES } from "@/lib/whatsapp/sandbox";
 import { flushSandbox as flushSandboxEvents } from "@/lib/marketing/delivery/flush-sandbox";
 import { sendSlotLeaser } from "@/lib/marketing/sending/lease-send-slots";
 import { createSharedPacer } from "@/lib/whatsapp/shared-pacer";
@@ -36,6 +36,7 @@ export function getWhatsAppClient(): WhatsAppClient {
       now: () => new Date(),
       // the demo shows taps on tracked buttons and replies moving too
       sandboxEngagement: SANDBOX_ENGAGEMENT,
+      sandboxFailures: sandboxFailures(env.SANDBOX_FAILURE_CODES),
       pacer,
     });
   }
@@ -62,4 +63,15 @@ function startSandboxPump() {
       });
   }, SANDBOX_PUMP_MS);
   globalForWhatsApp.__sandboxPump.unref?.();
+}
+
+/** SANDBOX_FAILURE_CODES: only these of the sandbox's failure codes (with their usual weights). */
+function sandboxFailures(codes: string | undefined) {
+  if (codes === undefined) return undefined;
+  const wanted = codes.split(",").map((c) => Number(c.trim()));
+  const unknown = wanted.filter((c) => !SANDBOX_FAILURES.some(([code]) => code === c));
+  if (unknown.length > 0) {
+    throw new Error(`SANDBOX_FAILURE_CODES: the sandbox does not simulate ${unknown.join(", ")} (it knows ${SANDBOX_FAILURES.map(([c]) => c).join(", ")})`);
+  }
+  return SANDBOX_FAILURES.filter(([code]) => wanted.includes(code));
 }

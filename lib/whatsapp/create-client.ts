@@ -25,6 +25,8 @@ export type WhatsAppClientConfig = {
   random?: () => number;
   /** sandbox only: overrides of SANDBOX_ODDS */
   sandboxOdds?: Partial<SandboxOdds>;
+  /** sandbox only: the failure codes it simulates with their weights (default SANDBOX_FAILURES) */
+  sandboxFailures?: ReadonlyArray<readonly [code: number, weight: number]>;
   /** sandbox only: simulate taps on tracked buttons and replies */
   sandboxEngagement?: SandboxEngagement | null;
 };
@@ -43,5 +45,5 @@ export function createWhatsAppClient(config: WhatsAppClientConfig): WhatsAppClie
       pacer: config.pacer,
     });
   }
-  return createSandboxWhatsAppClient({ db: config.db, now: config.now ?? (() => new Date()), random: config.random, maxMps: config.maxMps, odds: config.sandboxOdds, engagement: config.sandboxEngagement });
+  return createSandboxWhatsAppClient({ db: config.db, now: config.now ?? (() => new Date()), random: config.random, maxMps: config.maxMps, odds: config.sandboxOdds, failures: config.sandboxFailures, engagement: config.sandboxEngagement });
 }
