@@ -15,7 +15,7 @@ import { getCampaign } from "@/lib/marketing/campaigns/get-campaign";
 import { findCampaigns } from "@/lib/marketing/campaigns/find-campaigns";
 import { getCampaignStats } from "@/lib/marketing/stats/get-campaign-stats";
 import { getCampaignLive } from "@/lib/marketing/dashboard/campaign-detail";
-import { listCampaignsForDashboard, ZCampaignListQuery } from "@/lib/marketing/dashboard/campaign-list";
+import { searchCampaigns, ZCampaignListQuery } from "@/lib/marketing/campaigns/search-campaigns";
 import { getOverview } from "@/lib/marketing/dashboard/overview";
 import { Prisma } from "@/lib/marketing/db";
 import { createTestDb, type TestDb } from "../../support/db";
@@ -59,7 +59,7 @@ async function readAll(campaignId: string, round: number) {
   expect({ round, batch: day.batchSize, both: day.messagesSent + day.messagesRemaining }).toEqual({ round, batch: N, both: N });
   const point = live.series.find((p) => p.date === DAY);
   if (point) expect(point.read <= point.delivered && point.delivered <= point.sent && point.sent <= (round + 1) * PER_ROUND && point.read >= round * PER_ROUND).toBe(true);
-  const list = await listCampaignsForDashboard({ db: t.db, query: ZCampaignListQuery.parse({ sort: "progress" }) });
+  const list = await searchCampaigns({ db: t.db, query: ZCampaignListQuery.parse({ sort: "progress" }) });
   const row = list.rows.find((r) => r.id === campaignId)!;
   expectRecountable("list", round, { total: row.total, pending: row.pending, sent: row.sent, delivered: row.delivered, read: row.read, failed: row.failed, skipped: 0, unknown: 0 });
   const overview = await getOverview({ db: t.db, today: DAY });
@@ -149,7 +149,7 @@ describe("readers while webhooks and the processor write", () => {
     expect(live.schedule.map((s) => [s.sendDate, s.batchSize, s.messagesSent, s.messagesRemaining, s.status])).toEqual([[DAY, N, N - 3, 0, "completed"]]);
     expect(live.series.find((p) => p.date === DAY)).toMatchObject({ sent: N - 3, delivered: N - 3, read: N - 3, failed: 3 });
     expect(live.sentToday).toBe(N);
-    const list = await listCampaignsForDashboard({ db: t.db, query: ZCampaignListQuery.parse({}) });
+    const list = await searchCampaigns({ db: t.db, query: ZCampaignListQuery.parse({}) });
     expect(list.rows.find((r) => r.id === campaign.id)).toMatchObject({ total: N, pending: 0, sent: N - 3, read: N - 3, failed: 3 });
     const overview = await getOverview({ db: t.db, today: DAY });
     expect(overview.activeCampaigns.find((x) => x.id === campaign.id)).toMatchObject({ total: N, pending: 0, sent: N - 3, failed: 3, sentToday: N, lastSendDay: null });
