@@ -52,7 +52,7 @@ const B = "'00000000-0000-7000-8000-00000000000b'::uuid";
 export const QUERIES: Array<{ index: string; where: string; sql: string }> = [
   { index: "campaign_recipients_pkey", where: "processing/finish-batch.ts (every finish, by recipient id)",
     sql: `SELECT r.id FROM campaign_recipients r JOIN unnest(ARRAY(SELECT id FROM campaign_recipients WHERE campaign_id = ${A} AND status = 'sending' LIMIT 500)) v(id) ON r.id = v.id` },
-  { index: "unique_campaign_recipient", where: "recipients/add-recipients.ts (ON CONFLICT arbiter); dashboard/recipients-page.ts (all recipients, by number)",
+  { index: "unique_campaign_recipient", where: "recipients/add-recipients.ts (ON CONFLICT arbiter); recipients/search-recipients.ts (all recipients, by number)",
     sql: `INSERT INTO campaign_recipients (campaign_id, phone_number, status, updated_at) SELECT ${B}, (12025500000 + g)::text, 'pending', now() FROM generate_series(1, 10) g ON CONFLICT ON CONSTRAINT unique_campaign_recipient DO NOTHING` },
   { index: "campaign_recipients_phone_number_idx", where: "processing/mark-sending.ts (the pair rate: a number's recent send_started_at); processing/claim-batch.ts recentMarketingSendsSql; engagement/attribute-replies.ts; delivery/apply-inbound.ts (number change); customers/erase-customer.ts",
     sql: `SELECT r.id, r.campaign_id FROM campaign_recipients r WHERE r.phone_number = '12025500011' AND r.sent_at IS NOT NULL AND r.sent_at <= now() AND r.sent_at > now() - interval '72 hours' AND r.status IN ('queued', 'sent', 'delivered', 'read') ORDER BY r.sent_at DESC, r.id DESC LIMIT 1` },
@@ -62,7 +62,7 @@ export const QUERIES: Array<{ index: string; where: string; sql: string }> = [
     sql: `SELECT id FROM campaign_recipients WHERE campaign_id = ${A} AND status = 'pending' AND scheduled_send_date <= current_date + 1 AND (next_attempt_at IS NULL OR next_attempt_at <= now()) ORDER BY scheduled_send_date, id LIMIT 500 FOR UPDATE SKIP LOCKED` },
   { index: "campaign_recipients_sending_idx", where: "processing/reconcile-stale-claims.ts (claims older than the cutoff, every run)",
     sql: `SELECT id FROM campaign_recipients WHERE status = 'sending' AND claimed_at < now() - interval '10 minutes'` },
-  { index: "campaign_recipients_campaign_status_id_idx", where: "dashboard/recipients-page.ts (a status, by id); activation's pending count; recipients/pack-schedule.ts attemptsOnDay",
+  { index: "campaign_recipients_campaign_status_id_idx", where: "recipients/search-recipients.ts (a status, by id); activation's pending count; recipients/pack-schedule.ts attemptsOnDay",
     sql: `SELECT r.id FROM campaign_recipients r WHERE r.campaign_id = ${A} AND r.status = 'failed' ORDER BY r.id LIMIT 51` },
   { index: "campaign_recipients_deferred_idx", where: "stats/get-campaign-stats.ts, the campaign page (deferred counts)",
     sql: `SELECT deferred_reason, count(*) FROM campaign_recipients WHERE campaign_id = ${A} AND status = 'pending' AND deferred_reason IS NOT NULL GROUP BY 1` },
