@@ -27,7 +27,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
 import { readTargetAudience } from "@/lib/marketing/campaigns/target-audience";
-import { getCampaignLive } from "@/lib/marketing/dashboard/campaign-detail";
+import { getCampaignLive } from "@/lib/marketing/stats/get-campaign-live";
 import { audienceCountForView, type AudienceCount } from "@/lib/marketing/customers/audience-count";
 import { RECIPIENT_FILTERS, recipientFilterCounts, searchRecipients, ZRecipientsPageQuery } from "@/lib/marketing/recipients/search-recipients";
 import { can, displayPhone } from "@/lib/marketing/users/permissions";
