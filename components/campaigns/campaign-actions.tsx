@@ -12,7 +12,7 @@ import { useToast } from "@/components/ui/toast";
 import type { ActionState } from "@/components/forms/action-state";
 import { cancelCampaignAction, pauseCampaignAction, resumeCampaignAction, runProcessingAction } from "@/app/(dashboard)/campaigns/actions";
 import { startActivateJobAction } from "@/app/(dashboard)/campaigns/job-actions";
-import { activationPreview } from "@/lib/marketing/dashboard/activation-preview";
+import { activationPreview } from "@/lib/marketing/campaigns/activation-preview";
 import type { JobView } from "@/lib/marketing/jobs/job";
 import { JobProgress, useCampaignJob } from "./job-progress";
 import type { TSendWindow } from "@/lib/marketing/sending/send-window";

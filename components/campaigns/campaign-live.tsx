@@ -11,7 +11,7 @@ import { formatDay, formatInt, formatPct, formatShortDay, pct } from "@/componen
 import { ProgressBar } from "@/components/ui/progress";
 import { StatCard } from "@/components/ui/stat-card";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import type { CampaignLive as Live } from "@/lib/marketing/dashboard/campaign-detail";
+import type { CampaignLive as Live } from "@/lib/marketing/stats/get-campaign-live";
 
 const SCHEDULE_TONES: Record<string, "gray" | "sky" | "green" | "amber" | "red"> = { pending: "gray", processing: "sky", completed: "green", rolled_over: "amber", cancelled: "red" };
 

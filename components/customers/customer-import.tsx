@@ -13,8 +13,8 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import type { ActionState } from "@/components/forms/action-state";
 import { importCustomersAction } from "@/app/(dashboard)/customers/actions";
-import { CSV_COLUMNS_HELP, mapCustomerRecords, mapHeader, MAX_IMPORT_ROWS, type CsvRowError } from "@/lib/marketing/dashboard/customer-csv";
-import type { ImportCustomersResult } from "@/lib/marketing/dashboard/import-customers-csv";
+import { CSV_COLUMNS_HELP, mapCustomerRecords, mapHeader, MAX_IMPORT_ROWS, type CsvRowError } from "@/lib/marketing/customers/customer-csv";
+import type { ImportCustomersResult } from "@/lib/marketing/customers/import-customers-csv";
 
 type Phase =
   | { kind: "idle" }

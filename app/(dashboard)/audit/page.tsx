@@ -8,7 +8,7 @@ import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
-import { findAuditEntries } from "@/lib/marketing/dashboard/audit-log";
+import { findAuditEntries } from "@/lib/marketing/audit-log";
 import { flatParams, hrefWith, type SearchParams } from "../_lib/search-params";
 import { requireAdminPage } from "../_lib/session";
 

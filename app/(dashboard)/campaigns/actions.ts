@@ -10,7 +10,8 @@ import { createCampaign, ZCreateCampaign } from "@/lib/marketing/campaigns/creat
 import { pauseCampaign } from "@/lib/marketing/campaigns/pause-campaign";
 import { resumeCampaign } from "@/lib/marketing/campaigns/resume-campaign";
 import { updateCampaign, ZUpdateCampaign } from "@/lib/marketing/campaigns/update-campaign";
-import { countAudience, ZAudienceFilter } from "@/lib/marketing/dashboard/customers";
+import { ZTargetAudience } from "@/lib/marketing/campaigns/target-audience";
+import { countAudience } from "@/lib/marketing/customers/audience-count";
 import { runScheduledProcessing } from "@/lib/marketing/processing/run-scheduled-processing";
 import { addRecipients, MAX_PHONE_NUMBERS, type AddRecipientsResult } from "@/lib/marketing/recipients/add-recipients";
 import { flushSandbox } from "@/lib/server/whatsapp";
@@ -57,7 +58,7 @@ export async function saveCampaignAction(_prev: ActionState, formData: FormData)
 export async function countAudienceAction(audience: unknown): Promise<{ count: number | null }> {
   try {
     await requireActionUser("view");
-    const parsed = ZAudienceFilter.safeParse(audience);
+    const parsed = ZTargetAudience.safeParse(audience);
     if (!parsed.success) return { count: null };
     return { count: await countAudience({ db: getDb(), audience: parsed.data }) };
   } catch {

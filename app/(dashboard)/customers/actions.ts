@@ -4,7 +4,7 @@ import Papa from "papaparse";
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/lib/db";
 import { setCustomerSubscription } from "@/lib/marketing/customers/set-customer-subscription";
-import { importCustomersCsv, type ImportCustomersResult } from "@/lib/marketing/dashboard/import-customers-csv";
+import { importCustomersCsv, type ImportCustomersResult } from "@/lib/marketing/customers/import-customers-csv";
 import { actionError, type ActionState } from "../_lib/action-state";
 import { requireActionUser } from "../_lib/session";
 

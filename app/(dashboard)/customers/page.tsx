@@ -12,7 +12,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
-import { customerFilterOptions, listCustomersForDashboard, ZCustomerListQuery } from "@/lib/marketing/dashboard/customers";
+import { customerFilterOptions, searchCustomers, ZCustomerListQuery } from "@/lib/marketing/customers/search-customers";
 import { can, displayPhone } from "@/lib/marketing/users/permissions";
 import { flatParams, hrefWith, type SearchParams } from "../_lib/search-params";
 import { requirePageUser } from "../_lib/session";
@@ -28,7 +28,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
   const { import: _import, ...filters } = params;
   const query = ZCustomerListQuery.parse(filters);
   const db = getDb();
-  const [list, options] = await Promise.all([listCustomersForDashboard({ db, query }), customerFilterOptions({ db })]);
+  const [list, options] = await Promise.all([searchCustomers({ db, query }), customerFilterOptions({ db })]);
   const showImport = params.import === "1" && can(user.role, "change");
   const filtered = Boolean(query.q || query.tier || query.city || query.tag || query.subscription);
   const subscribed = options.subscriptions.find((s) => s.value === "subscribed")?.count ?? 0;

@@ -11,7 +11,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { ProgressBar } from "@/components/ui/progress";
 import { StatCard } from "@/components/ui/stat-card";
 import { getDb } from "@/lib/db";
-import { getOverview } from "@/lib/marketing/dashboard/overview";
+import { getOverview } from "@/lib/marketing/overview/get-overview";
 import { AccountHealthCard } from "@/components/careful/account-health-card";
 import { AlertsPanel } from "@/components/careful/alerts-panel";
 import { RunNowButton } from "@/components/careful/run-now-button";

@@ -18,7 +18,7 @@ export const ZFindCampaigns = z
   .strict();
 export type TFindCampaigns = z.input<typeof ZFindCampaigns>;
 
-/** Campaigns, newest first, and the cursor of the next page (null on the last). */
+/** Campaigns, newest first, and the cursor of the next page (null on the last): the API's list; the campaigns table is searchCampaigns. */
 export async function findCampaigns({ db, query }: { db: DbOrTx; query: TFindCampaigns | Record<string, unknown> }) {
   const q = ZFindCampaigns.parse(query);
   const key = q.cursor ? decodeCursor(q.cursor, 2) : null;

@@ -22,7 +22,7 @@ export const ZFindCustomers = z
   .strict();
 export type TFindCustomers = z.input<typeof ZFindCustomers>;
 
-/** A filtered page of customers, newest first. */
+/** A filtered page of customers, newest first: the API's list; the customers table is searchCustomers. */
 export async function findCustomers({ db, query }: { db: DbOrTx; query: TFindCustomers | Record<string, unknown> }) {
   const q = ZFindCustomers.parse(query);
   const tags = q.tag === undefined ? undefined : Array.isArray(q.tag) ? q.tag : [q.tag];

@@ -20,7 +20,7 @@ export const ZFindRecipients = z
   .strict();
 export type TFindRecipients = z.input<typeof ZFindRecipients>;
 
-/** A page of a campaign's recipients, in schedule order. */
+/** A page of a campaign's recipients, in schedule order (the API's list; the campaign page's table is searchRecipients). */
 export async function findRecipients({ db, campaignId, query }: { db: DbOrTx; campaignId: string; query: TFindRecipients | Record<string, unknown> }) {
   const id = parseCampaignId(campaignId);
   const q = ZFindRecipients.parse(query);

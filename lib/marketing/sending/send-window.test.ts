@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { activationPreview } from "../dashboard/activation-preview";
 import { allowedOffsets, describeSendWindow, firstSendableDay, nextAllowedDay, nthAllowedDay, shiftToAllowed, windowPhase, ZSendWindow, type TSendWindow } from "./send-window";
 
 const WEEKDAYS: TSendWindow = { start: "09:00", end: "18:00", days: ["mon", "tue", "wed", "thu", "fri"] };
@@ -33,10 +32,5 @@ describe("send windows", () => {
     expect(windowPhase(null, new Date("2025-02-08T03:00:00Z"), NY)).toBe("open");
     expect(firstSendableDay(WEEKDAYS, new Date("2025-02-07T23:30:00Z"), NY)).toBe("2025-02-10");
     expect(firstSendableDay(WEEKDAYS, new Date("2025-02-07T12:00:00Z"), NY)).toBe("2025-02-07");
-  });
-
-  it("the activation preview skips days the window does not allow; without one the spec's example stays 40 days", () => {
-    expect(activationPreview({ pending: 10_000, dailyLimit: 250, startDate: "2025-01-15" })).toEqual({ days: 40, lastDay: "2025-02-23", lastDayCount: 250 });
-    expect(activationPreview({ pending: 10, dailyLimit: 3, startDate: "2025-02-07", sendWindow: WEEKDAYS })).toMatchObject({ days: 4, lastDay: "2025-02-12" });
   });
 });

@@ -20,7 +20,7 @@ import type { EngineConfig } from "@/lib/marketing/engine-config";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 import { statusesPayload } from "../whatsapp/fixtures";
 import { contractErrors } from "../api/contract";
-import { recipientsCsv } from "@/lib/marketing/dashboard/export-recipients";
+import { recipientsCsv } from "@/lib/marketing/recipients/export-recipients";
 
 let e: EngineTest;
 let wa: WhatsAppClient;

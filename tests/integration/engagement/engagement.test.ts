@@ -20,7 +20,7 @@ import * as followUp from "@/app/api/marketing/campaigns/[campaignId]/follow-up/
 import * as processDaily from "@/app/api/marketing/process-daily/route";
 import * as redirect from "@/app/r/[token]/route";
 import * as webhook from "@/app/api/whatsapp/webhook/route";
-import { recipientsCsv } from "@/lib/marketing/dashboard/export-recipients";
+import { recipientsCsv } from "@/lib/marketing/recipients/export-recipients";
 import { signatureHeader } from "@/lib/whatsapp/webhook/signature";
 import { ZMetaTemplate, type TMetaTemplate } from "@/lib/whatsapp/templates/meta-template";
 import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";

@@ -13,7 +13,7 @@ import { setClock, setupEngineTest, type EngineTest } from "../engine/support";
 import { callRoute, loadRoutes, type RouteFile } from "./support";
 import { issueApiToken, revokeApiToken } from "@/lib/marketing/settings/api-tokens";
 import { createUser, updateUser } from "@/lib/marketing/users/users";
-import { importCustomersCsv } from "@/lib/marketing/dashboard/import-customers-csv";
+import { importCustomersCsv } from "@/lib/marketing/customers/import-customers-csv";
 import type { Principal } from "@/lib/marketing/auth/api-tokens";
 
 let e: EngineTest;

@@ -13,7 +13,7 @@ import type { Principal } from "@/lib/marketing/auth/api-tokens";
 import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
 import { createCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { eraseCustomer } from "@/lib/marketing/customers/erase-customer";
-import { recipientsCsv, startRecipientsExport } from "@/lib/marketing/dashboard/export-recipients";
+import { recipientsCsv, startRecipientsExport } from "@/lib/marketing/recipients/export-recipients";
 import { pruneInboundBodies } from "@/lib/marketing/messages/prune-inbound-bodies";
 import { maskPhone } from "@/lib/marketing/phone";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";

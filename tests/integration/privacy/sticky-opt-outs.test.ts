@@ -10,7 +10,7 @@ import { eraseCustomer } from "@/lib/marketing/customers/erase-customer";
 import { phoneHash, WHATSAPP_SUBSCRIPTION_SOURCES } from "@/lib/marketing/customers/opt-outs";
 import { setCustomerSubscription } from "@/lib/marketing/customers/set-customer-subscription";
 import { upsertCustomers } from "@/lib/marketing/customers/upsert-customers";
-import { importCustomersCsv } from "@/lib/marketing/dashboard/import-customers-csv";
+import { importCustomersCsv } from "@/lib/marketing/customers/import-customers-csv";
 import { AppError } from "@/lib/marketing/errors";
 
 let t: TestDb;

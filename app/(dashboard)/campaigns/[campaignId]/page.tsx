@@ -27,9 +27,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
 import { readTargetAudience } from "@/lib/marketing/campaigns/target-audience";
-import { getCampaignLive } from "@/lib/marketing/dashboard/campaign-detail";
-import { audienceCountForView, type AudienceCount } from "@/lib/marketing/dashboard/audience-count";
-import { findRecipientsPage, RECIPIENT_FILTERS, recipientFilterCounts, ZRecipientsPageQuery } from "@/lib/marketing/dashboard/recipients-page";
+import { getCampaignLive } from "@/lib/marketing/stats/get-campaign-live";
+import { audienceCountForView, type AudienceCount } from "@/lib/marketing/customers/audience-count";
+import { RECIPIENT_FILTERS, recipientFilterCounts, searchRecipients, ZRecipientsPageQuery } from "@/lib/marketing/recipients/search-recipients";
 import { can, displayPhone } from "@/lib/marketing/users/permissions";
 import { flatParams, hrefWith, type SearchParams } from "../../_lib/search-params";
 import { requirePageUser } from "../../_lib/session";
@@ -80,7 +80,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   const open = c.status === "draft" || c.status === "active" || c.status === "paused";
   const [live, page, audienceCount, cost, spendSeries, engagement] = await Promise.all([
     getCampaignLive({ db, campaignId: c.id, today, timezone: getEnv().CAMPAIGN_TIMEZONE }),
-    findRecipientsPage({ db, campaignId: c.id, query }),
+    searchRecipients({ db, campaignId: c.id, query }),
     // a large audience is not recounted on every view: its last count (or an estimate), refreshed after the answer
     open ? audienceCountForView({ db, audience, now: new Date() }) : Promise.resolve(null),
     getCampaignCost({ db, campaign: c, day: today }),

@@ -10,7 +10,7 @@ import { formatDateTime, formatDay } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
-import { getCustomerWithHistory } from "@/lib/marketing/dashboard/customers";
+import { getCustomerWithHistory } from "@/lib/marketing/customers/get-customer-with-history";
 import { can, displayPhone } from "@/lib/marketing/users/permissions";
 import { requirePageUser } from "../../_lib/session";
 

@@ -5,7 +5,7 @@ import { CampaignForm } from "@/components/campaigns/campaign-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/lib/db";
 import { readTargetAudience } from "@/lib/marketing/campaigns/target-audience";
-import { customerFilterOptions } from "@/lib/marketing/dashboard/customers";
+import { customerFilterOptions } from "@/lib/marketing/customers/search-customers";
 import { can } from "@/lib/marketing/users/permissions";
 import { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
 import { getTemplatesApi } from "@/lib/server/templates";

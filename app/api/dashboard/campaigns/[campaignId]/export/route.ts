@@ -1,6 +1,6 @@
 /** Downloads a campaign's recipients as CSV, streamed in batches (100,000+ rows never sit in memory); audited, masked for viewers. */
 import { apiRoute } from "@/lib/http/api-route";
-import { recipientsCsv, startRecipientsExport } from "@/lib/marketing/dashboard/export-recipients";
+import { recipientsCsv, startRecipientsExport } from "@/lib/marketing/recipients/export-recipients";
 import { recipientsCsvFileName } from "@/lib/marketing/recipients/recipients-csv-file-name";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
 /** The numbers of a campaign that change while it sends: polled by the campaign page (TanStack Query). */
 import { apiRoute } from "@/lib/http/api-route";
 import { getEnv } from "@/lib/env";
-import { getCampaignLive } from "@/lib/marketing/dashboard/campaign-detail";
+import { getCampaignLive } from "@/lib/marketing/stats/get-campaign-live";
 import { AppError } from "@/lib/marketing/errors";
 
 export const dynamic = "force-dynamic";

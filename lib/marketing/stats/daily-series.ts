@@ -1,5 +1,5 @@
 /** Daily series from campaign_analytics (kept by triggers) for the dashboard's charts. */
-import { liveAnalytics } from "../stats/live-counters";
+import { liveAnalytics } from "./live-counters";
 import type { DbOrTx } from "../db";
 import { engagementByDay } from "../engagement/engagement-stats";
 

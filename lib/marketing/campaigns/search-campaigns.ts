@@ -1,6 +1,6 @@
 /**
  * The dashboard's campaigns table: status filter, search by name, sort and page, with the total.
- * (The REST list is newest-first with offset; the dashboard needs search and sort too.)
+ * Not findCampaigns: the API's list is newest first with a cursor; the table searches, sorts, numbers its pages and counts each status tab.
  */
 import { z } from "zod";
 import { Prisma, type DbOrTx } from "../db";
@@ -40,7 +40,7 @@ function escapeLike(s: string) {
   return s.replace(/[\\%_]/g, (c) => "\\" + c);
 }
 
-export async function listCampaignsForDashboard({ db, query }: { db: DbOrTx; query: TCampaignListQuery }) {
+export async function searchCampaigns({ db, query }: { db: DbOrTx; query: TCampaignListQuery }) {
   const conditions: Prisma.Sql[] = [];
   if (query.status) conditions.push(Prisma.sql`status = ${query.status}`);
   if (query.q) conditions.push(Prisma.sql`name ILIKE ${"%" + escapeLike(query.q) + "%"}`);

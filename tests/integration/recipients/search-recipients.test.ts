@@ -5,7 +5,7 @@
  * same index ranges as the forward one (no OFFSET, no sort of the campaign's rows).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findRecipientsPage, ZRecipientsPageQuery, type TRecipientsPageQuery } from "@/lib/marketing/dashboard/recipients-page";
+import { searchRecipients, ZRecipientsPageQuery, type TRecipientsPageQuery } from "@/lib/marketing/recipients/search-recipients";
 import { Prisma } from "@/lib/marketing/db";
 import { createTestDb, type TestDb } from "../../support/db";
 import { createCampaignWithRecipients } from "../whatsapp/fixtures";
@@ -18,16 +18,16 @@ afterAll(async () => {
   await t.drop();
 });
 
-type Page = Awaited<ReturnType<typeof findRecipientsPage>>;
+type Page = Awaited<ReturnType<typeof searchRecipients>>;
 const ids = (p: Page) => p.rows.map((r) => r.id);
 
 /** Every page forwards from the first, then every page backwards from the last. */
 async function walk(campaignId: string, base: Partial<TRecipientsPageQuery>) {
   const q = (extra: Record<string, string>) => ZRecipientsPageQuery.parse({ ...base, limit: 10, ...extra });
-  const forward: Page[] = [await findRecipientsPage({ db: t.db, campaignId, query: q({}) })];
-  while (forward.at(-1)!.nextCursor) forward.push(await findRecipientsPage({ db: t.db, campaignId, query: q({ after: forward.at(-1)!.nextCursor! }) }));
+  const forward: Page[] = [await searchRecipients({ db: t.db, campaignId, query: q({}) })];
+  while (forward.at(-1)!.nextCursor) forward.push(await searchRecipients({ db: t.db, campaignId, query: q({ after: forward.at(-1)!.nextCursor! }) }));
   const backward: Page[] = [forward.at(-1)!];
-  while (backward.at(-1)!.prevCursor) backward.push(await findRecipientsPage({ db: t.db, campaignId, query: q({ before: backward.at(-1)!.prevCursor! }) }));
+  while (backward.at(-1)!.prevCursor) backward.push(await searchRecipients({ db: t.db, campaignId, query: q({ before: backward.at(-1)!.prevCursor! }) }));
   return { forward, backward };
 }
 
@@ -68,7 +68,7 @@ describe("recipients table paging", () => {
       for (const p of forward.slice(0, -1)) expect(p.rows).toHaveLength(10);
       // from a page reached backwards, Next goes where it came from
       if (backward.length > 2) {
-        const next = await findRecipientsPage({ db: t.db, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ ...base, limit: 10, after: backward[1].nextCursor! }) });
+        const next = await searchRecipients({ db: t.db, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ ...base, limit: 10, after: backward[1].nextCursor! }) });
         expect(ids(next)).toEqual(ids(backward[0]));
       }
     }
@@ -77,11 +77,11 @@ describe("recipients table paging", () => {
   it("going back to the top after rows left the filter shows a full first page", async () => {
     const { campaign } = await createCampaignWithRecipients(t.db, 25, { status: "pending", phonePrefix: 15552000000 });
     const q = (extra: Record<string, string>) => ZRecipientsPageQuery.parse({ status: "pending", limit: 10, ...extra });
-    const first = await findRecipientsPage({ db: t.db, campaignId: campaign.id, query: q({}) });
-    const second = await findRecipientsPage({ db: t.db, campaignId: campaign.id, query: q({ after: first.nextCursor! }) });
+    const first = await searchRecipients({ db: t.db, campaignId: campaign.id, query: q({}) });
+    const second = await searchRecipients({ db: t.db, campaignId: campaign.id, query: q({ after: first.nextCursor! }) });
     // five of the first page are sent meanwhile: fewer than a page is left before the second
     await t.db.campaignRecipient.updateMany({ where: { id: { in: ids(first).slice(0, 5) } }, data: { status: "queued" } });
-    const back = await findRecipientsPage({ db: t.db, campaignId: campaign.id, query: q({ before: second.prevCursor! }) });
+    const back = await searchRecipients({ db: t.db, campaignId: campaign.id, query: q({ before: second.prevCursor! }) });
     expect(ids(back)).toEqual([...ids(first).slice(5), ...ids(second).slice(0, 5)]);
     expect(back.prevCursor).toBeNull();
     expect(back.nextCursor).toBe(ids(second)[4]);
@@ -104,8 +104,8 @@ describe("recipients table paging", () => {
         };
       },
     });
-    await findRecipientsPage({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ before: mid.id }) });
-    await findRecipientsPage({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ status: "pending", before: midById }) });
+    await searchRecipients({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ before: mid.id }) });
+    await searchRecipients({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ status: "pending", before: midById }) });
     expect(plans).toHaveLength(2);
     // the page's rows are found by walking an index backwards from the cursor, LIMIT rows and no more
     for (const plan of plans) expect(plan).toMatch(/Limit[\s\S]*Index (Only )?Scan Backward using \w+ on campaign_recipients/);

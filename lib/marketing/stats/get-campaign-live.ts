@@ -1,9 +1,9 @@
 /** What the campaign page shows besides the campaign row: its send schedule, failure reasons, analytics. */
-import { liveAnalytics, liveSchedule, withLiveCounters } from "../stats/live-counters";
+import { liveAnalytics, liveSchedule, withLiveCounters } from "./live-counters";
 import type { DbOrTx } from "../db";
 import { getEngagementStats } from "../engagement/engagement-stats";
-import { campaignDailySeries } from "./analytics";
-import { topFailureReasons } from "./overview";
+import { topFailureReasons } from "../recipients/top-failure-reasons";
+import { campaignDailySeries } from "./daily-series";
 
 export async function getCampaignDetailExtras({ db, campaignId, today, timezone = "UTC" }: { db: DbOrTx; campaignId: string; today: string; timezone?: string }) {
   // counter rows plus the unfolded deltas (each one statement): equal to a recount, nothing written
@@ -21,7 +21,7 @@ export async function getCampaignDetailExtras({ db, campaignId, today, timezone 
   };
 }
 
-/** The numbers that change while a campaign sends, for live polling. */
+/** The numbers that change while a campaign sends, for live polling. Not getCampaignStats: the API's stats also read the cost, the A/B figures and the schedule's extent. */
 export async function getCampaignLive({ db, campaignId, today, timezone = "UTC" }: { db: DbOrTx; campaignId: string; today: string; timezone?: string }) {
   const row = await db.marketingCampaign.findUnique({ where: { id: campaignId } });
   if (!row) return null;

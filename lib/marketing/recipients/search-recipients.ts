@@ -6,6 +6,7 @@
  * Both ways: `after` is the last row's id of the page before (the next page), `before` the first row's id
  * of the page after (the previous page, read backwards on the same index, then put back in order).
  * Counts come from the campaign's counters (never a recount).
+ * Not findRecipients: the API's list is in schedule order, one status at a time, with a total; this table reads by number or a status group, both ways.
  */
 import { z } from "zod";
 import { Prisma, type DbOrTx } from "../db";
@@ -57,7 +58,7 @@ const COLUMNS = Prisma.sql`r.id, r.phone_number, r.status, r.scheduled_send_date
 
 const cursorId = (v: string | undefined) => (v && /^[0-9a-f-]{36}$/i.test(v) ? v : null);
 
-export async function findRecipientsPage({ db, campaignId, query }: { db: DbOrTx; campaignId: string; query: TRecipientsPageQuery }) {
+export async function searchRecipients({ db, campaignId, query }: { db: DbOrTx; campaignId: string; query: TRecipientsPageQuery }) {
   const take = query.limit + 1;
   const beforeId = cursorId(query.before);
   const afterId = beforeId ? null : cursorId(query.after);
@@ -94,7 +95,7 @@ export async function findRecipientsPage({ db, campaignId, query }: { db: DbOrTx
   }
   const hasMore = rows.length > query.limit;
   // back at the top: the first page, full (rows added meanwhile would otherwise leave it short)
-  if (backwards && !hasMore) return findRecipientsPage({ db, campaignId, query: { ...query, before: undefined, after: undefined } });
+  if (backwards && !hasMore) return searchRecipients({ db, campaignId, query: { ...query, before: undefined, after: undefined } });
   const page = rows.slice(0, query.limit).map(toRow);
   if (backwards) page.reverse();
   const first = page[0];

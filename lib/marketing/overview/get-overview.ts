@@ -5,7 +5,8 @@
  */
 import { Prisma, type DbOrTx } from "../db";
 import { liveCampaignsTable } from "../stats/live-counters";
-import { workspaceDailySeries, type DailyPoint } from "./analytics";
+import { topFailureReasons } from "../recipients/top-failure-reasons";
+import { workspaceDailySeries, type DailyPoint } from "../stats/daily-series";
 
 export type OverviewCampaign = {
   id: string;
@@ -117,14 +118,4 @@ export async function getOverview({ db, today }: { db: DbOrTx; today: string }) 
     failureReasons,
     closestToCompletion: [...active].filter((c) => c.total > 0).sort((a, b) => b.progress - a.progress).slice(0, 5),
   };
-}
-
-/** The most common failure reasons among some campaigns (index range scans on (campaign_id, status, id)). */
-export async function topFailureReasons({ db, campaignIds }: { db: DbOrTx; campaignIds: string[] }) {
-  if (campaignIds.length === 0) return [];
-  const rows = await db.$queryRaw<Array<{ reason: string | null; code: number | null; n: bigint }>>(Prisma.sql`
-    SELECT failure_reason AS reason, error_code AS code, count(*) AS n FROM campaign_recipients
-    WHERE campaign_id = ANY(${campaignIds}::uuid[]) AND status = 'failed'
-    GROUP BY 1, 2 ORDER BY n DESC LIMIT 5`);
-  return rows.map((r) => ({ reason: r.reason ?? "No reason recorded", code: r.code, count: Number(r.n) }));
 }

@@ -1,5 +1,5 @@
 /** The audit log for admins, newest first, keyset-paged on (created_at, id). */
-import { Prisma, type DbOrTx } from "../db";
+import { Prisma, type DbOrTx } from "./db";
 
 export async function findAuditEntries({ db, before, action, limit = 50 }: { db: DbOrTx; before?: string; action?: string; limit?: number }) {
   let cursor: { at: Date; id: string } | null = null;

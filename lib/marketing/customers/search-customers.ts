@@ -1,10 +1,9 @@
 /**
- * Customers for the dashboard: a filtered, paged list (search by name or phone; tier, city, tag,
- * subscription), the filter choices, a customer with their campaign history, and the live count of
- * subscribed customers matching a target audience.
+ * The customers table: a filtered, paged list (search by name or phone; tier, city, tag, subscription)
+ * and the filter choices.
+ * Not findCustomers: the API's list matches a number by its prefix and pages on a cursor; the table finds digits anywhere in the number and numbers its pages.
  */
 import { z } from "zod";
-import { isWhatsappOptOut, phoneHash } from "../customers/opt-outs";
 import { Prisma, type DbOrTx } from "../db";
 
 export const ZCustomerListQuery = z.object({
@@ -22,7 +21,7 @@ function escapeLike(s: string) {
   return s.replace(/[\\%_]/g, (c) => "\\" + c);
 }
 
-export async function listCustomersForDashboard({ db, query }: { db: DbOrTx; query: TCustomerListQuery }) {
+export async function searchCustomers({ db, query }: { db: DbOrTx; query: TCustomerListQuery }) {
   const cond: Prisma.Sql[] = [Prisma.sql`whatsapp_phone NOT LIKE 'erased:%'`];
   if (query.q) {
     const digits = query.q.replace(/[^0-9]/g, "");
@@ -67,39 +66,4 @@ export async function customerFilterOptions({ db }: { db: DbOrTx }) {
   ]);
   const list = (rows: Array<{ v: string; n: bigint }>) => rows.map((r) => ({ value: r.v, count: Number(r.n) }));
   return { tiers: list(tiers), cities: list(cities), tags: list(tags), subscriptions: list(subs) };
-}
-
-export async function getCustomerWithHistory({ db, customerId }: { db: DbOrTx; customerId: string }) {
-  if (!/^[0-9a-f-]{36}$/i.test(customerId)) return null;
-  const customer = await db.userProfile.findUnique({ where: { id: customerId } });
-  if (!customer) return null;
-  const history = await db.$queryRaw<Array<{
-    recipient_id: string; campaign_id: string; campaign_name: string; campaign_status: string; status: string;
-    scheduled_send_date: Date | null; sent_at: Date | null; delivered_at: Date | null; read_at: Date | null; failure_reason: string | null; created_at: Date;
-  }>>(Prisma.sql`
-    SELECT r.id AS recipient_id, c.id AS campaign_id, c.name AS campaign_name, c.status AS campaign_status, r.status,
-           r.scheduled_send_date, r.sent_at, r.delivered_at, r.read_at, r.failure_reason, r.created_at
-    FROM campaign_recipients r JOIN marketing_campaigns c ON c.id = r.campaign_id
-    WHERE r.phone_number = ${customer.whatsappPhone} OR r.customer_id = ${customer.id}::uuid
-    ORDER BY coalesce(r.sent_at, r.created_at) DESC LIMIT 200`);
-  const [suppressed] = await db.$queryRaw<Array<{ x: number }>>(Prisma.sql`SELECT 1 AS x FROM suppressed_numbers WHERE phone_hash = ${phoneHash(customer.whatsappPhone)}`);
-  // subscribing again needs an admin and a reason (see setCustomerSubscription)
-  const stickyOptOut = customer.subscription === "unsubscribed" && (isWhatsappOptOut(customer) || !!suppressed);
-  return { customer, history, stickyOptOut };
-}
-
-export const ZAudienceFilter = z.object({
-  customer_tier: z.string().trim().max(200).optional(),
-  city: z.string().trim().max(200).optional(),
-  tags: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
-});
-
-/** Subscribed, active customers matching a target audience (the same rule as adding recipients by audience). */
-export async function countAudience({ db, audience }: { db: DbOrTx; audience: z.infer<typeof ZAudienceFilter> }) {
-  const cond: Prisma.Sql[] = [Prisma.sql`subscription = 'subscribed'`, Prisma.sql`is_active`];
-  if (audience.customer_tier) cond.push(Prisma.sql`customer_tier = ${audience.customer_tier}`);
-  if (audience.city) cond.push(Prisma.sql`lower(city) = lower(${audience.city})`);
-  if (audience.tags && audience.tags.length > 0) cond.push(Prisma.sql`tags @> ${audience.tags}::text[]`);
-  const [row] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`SELECT count(*) AS n FROM user_profiles WHERE ${Prisma.join(cond, " AND ")}`);
-  return Number(row?.n ?? 0);
 }

@@ -4,7 +4,7 @@
  * upsertCustomers in chunks inside ONE transaction, so an error anywhere leaves nothing half-imported.
  */
 import type { Principal } from "../auth/api-tokens";
-import { upsertCustomers, MAX_CUSTOMERS_PER_REQUEST } from "../customers/upsert-customers";
+import { upsertCustomers, MAX_CUSTOMERS_PER_REQUEST } from "./upsert-customers";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { mapCustomerRecords, mapHeader, MAX_IMPORT_ROWS, type CsvRowError } from "./customer-csv";

@@ -87,3 +87,12 @@ export async function refreshAudienceCount({ db, audience, now }: { db: DbOrTx; 
     throw error;
   }
 }
+
+/**
+ * The exact count, for the campaign form while its audience is edited (audienceCountForView bounds the
+ * count instead, for a page viewed often).
+ */
+export async function countAudience({ db, audience }: { db: DbOrTx; audience: TTargetAudience }): Promise<number> {
+  const [row] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`SELECT count(*) AS n FROM user_profiles u WHERE ${audienceWhere(audience)}`);
+  return Number(row?.n ?? 0);
+}
