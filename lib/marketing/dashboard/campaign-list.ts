@@ -5,12 +5,12 @@
 import { z } from "zod";
 import { Prisma, type DbOrTx } from "../db";
 import { liveCampaignsTable } from "../stats/live-counters";
+import { CAMPAIGN_STATUSES } from "../campaigns/campaign-status";
 
 export const CAMPAIGN_LIST_SORTS = ["newest", "oldest", "name", "progress", "priority"] as const;
-export const CAMPAIGN_LIST_STATUSES = ["draft", "active", "paused", "completed", "cancelled"] as const;
 
 export const ZCampaignListQuery = z.object({
-  status: z.enum(CAMPAIGN_LIST_STATUSES).optional().catch(undefined),
+  status: z.enum(CAMPAIGN_STATUSES).optional().catch(undefined),
   q: z.string().trim().max(200).optional().catch(undefined),
   sort: z.enum(CAMPAIGN_LIST_SORTS).default("newest").catch("newest"),
   page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),

@@ -6,6 +6,8 @@
 import { Prisma, type DbOrTx } from "../db";
 import { liveCampaignsTable } from "../stats/live-counters";
 import { workspaceDailySeries, type DailyPoint } from "./analytics";
+import { ATTEMPTED_SQL, PENDING_SQL } from "../recipients/recipient-status-sql";
+import { RUNNING_CAMPAIGN_SQL } from "../campaigns/campaign-status-sql";
 
 export type OverviewCampaign = {
   id: string;
@@ -44,7 +46,7 @@ export async function getOverview({ db, today }: { db: DbOrTx; today: string }) 
                   SELECT s.send_date AS d, s.messages_remaining::bigint AS n FROM campaign_send_schedule s WHERE s.campaign_id = c.id
                   UNION ALL
                   SELECT scheduled_send_date, n FROM counter_deltas
-                  WHERE campaign_id = c.id AND status IN ('pending', 'sending') AND scheduled_send_date IS NOT NULL
+                  WHERE campaign_id = c.id AND status IN ${PENDING_SQL} AND scheduled_send_date IS NOT NULL
                 ) u GROUP BY d HAVING sum(n) > 0) x) AS last_send_day
       FROM ${liveCampaignsTable()}
       LEFT JOIN LATERAL (
@@ -52,10 +54,10 @@ export async function getOverview({ db, today }: { db: DbOrTx; today: string }) 
           SELECT (messages_sent + messages_failed)::bigint AS n FROM campaign_analytics WHERE campaign_id = c.id AND date = ${today}::date
           UNION ALL
           SELECT n FROM counter_deltas WHERE campaign_id = c.id AND sent_on = ${today}::date
-            AND status IN ('queued', 'sent', 'delivered', 'read', 'failed')
+            AND status IN ${ATTEMPTED_SQL}
         ) t
       ) a ON true
-      WHERE c.status IN ('active', 'paused')
+      WHERE c.status IN ${RUNNING_CAMPAIGN_SQL}
       ORDER BY c.priority DESC, c.created_at`),
     workspaceDailySeries({ db, today, days: 30 }),
     db.$queryRaw<Array<{ status: string; n: bigint }>>(Prisma.sql`SELECT status, count(*) AS n FROM marketing_campaigns GROUP BY status`),

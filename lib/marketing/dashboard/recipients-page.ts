@@ -9,11 +9,12 @@
  */
 import { z } from "zod";
 import { Prisma, type DbOrTx } from "../db";
+import { NOT_YET_DELIVERED_STATUSES, PENDING_STATUSES } from "../recipients/recipient-status";
 
 /** The filter groups the table offers, and the statuses each covers. */
 export const RECIPIENT_FILTERS = {
-  pending: ["pending", "sending"],
-  sent: ["queued", "sent"],
+  pending: PENDING_STATUSES,
+  sent: NOT_YET_DELIVERED_STATUSES,
   delivered: ["delivered"],
   read: ["read"],
   failed: ["failed"],

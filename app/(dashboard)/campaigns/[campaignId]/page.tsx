@@ -38,6 +38,7 @@ import { recentCampaignJobs } from "@/lib/marketing/jobs/job";
 import { CampaignCostCard } from "@/components/cost/campaign-cost-card";
 import { getCampaignCost } from "@/lib/marketing/cost/get-campaign-cost";
 import { campaignSpendSeries } from "@/lib/marketing/cost/spend";
+import { isOpenCampaign } from "@/lib/marketing/campaigns/campaign-status";
 
 // the add-recipients and activate actions run here: 1,000,000 recipients by audience 73.8 s, activation
 // 63.2 s (README › Performance); 300 s leaves 4× for a busier database
@@ -77,7 +78,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   if (!c) notFound();
   const query = ZRecipientsPageQuery.parse({ status: sp.status, phone: sp.phone, after: sp.after, before: sp.before });
   const audience = readTargetAudience(c.targetAudience);
-  const open = c.status === "draft" || c.status === "active" || c.status === "paused";
+  const open = isOpenCampaign(c.status);
   const [live, page, audienceCount, cost, spendSeries, engagement] = await Promise.all([
     getCampaignLive({ db, campaignId: c.id, today, timezone: getEnv().CAMPAIGN_TIMEZONE }),
     findRecipientsPage({ db, campaignId: c.id, query }),
