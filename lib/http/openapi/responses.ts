@@ -6,8 +6,9 @@
 import { z } from "zod";
 import { CAMPAIGN_STATUSES } from "@/lib/marketing/campaigns/campaign-status";
 import { RECIPIENT_STATUSES } from "@/lib/marketing/recipients/recipient-status";
+import { ZUuid } from "@/lib/marketing/uuid";
 
-const ZId = z.uuid();
+const ZId = ZUuid;
 const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).meta({ description: "a calendar day, YYYY-MM-DD (in CAMPAIGN_TIMEZONE)" });
 const ZTimestamp = z.iso.datetime({ offset: true }).meta({ description: "an ISO 8601 timestamp (UTC)" });
 const ZCampaignStatus = z.enum(CAMPAIGN_STATUSES);

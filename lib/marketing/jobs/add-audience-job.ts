@@ -21,10 +21,11 @@ import { dateToDay, dayInZone } from "../time";
 import { createCampaignJob, type Job } from "./job";
 import type { ChunkOutcome, JobHandler } from "./run-job";
 import { isOpenCampaign, isRunningCampaign } from "../campaigns/campaign-status";
+import { ZUuid } from "../uuid";
 
 const ZInput = z.object({ audience: ZTargetAudience.strip(), timezone: z.string() });
 const ZCounts = z.object({ matched: z.number().int(), added: z.number().int() });
-const ZCursor = z.object({ after: z.string().uuid() }).nullable();
+const ZCursor = z.object({ after: ZUuid }).nullable();
 
 /** Queues adding the campaign's target audience; total_rows is the number of matching customers now. */
 export async function startAddAudienceJob({ db, now, timezone, campaignId, principal }: {
