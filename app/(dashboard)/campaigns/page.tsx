@@ -18,7 +18,7 @@ import { CAMPAIGN_STATUSES } from "@/lib/marketing/campaigns/campaign-status";
 import { can } from "@/lib/marketing/users/permissions";
 import { flatParams, hrefWith, type SearchParams } from "../_lib/search-params";
 import { requirePageUser } from "../_lib/session";
-import { today as todayInZone } from "../_lib/today";
+import { today as todayInZone } from "@/lib/server/today";
 import { formatMoney } from "@/components/cost/money";
 import { currencyInForce, spendByCampaign } from "@/lib/marketing/cost/spend";
 

@@ -33,7 +33,7 @@ import { findRecipientsPage, RECIPIENT_FILTERS, recipientFilterCounts, ZRecipien
 import { can, displayPhone } from "@/lib/marketing/users/permissions";
 import { flatParams, hrefWith, type SearchParams } from "../../_lib/search-params";
 import { requirePageUser } from "../../_lib/session";
-import { today as todayInZone } from "../../_lib/today";
+import { today as todayInZone } from "@/lib/server/today";
 import { recentCampaignJobs } from "@/lib/marketing/jobs/job";
 import { CampaignCostCard } from "@/components/cost/campaign-cost-card";
 import { getCampaignCost } from "@/lib/marketing/cost/get-campaign-cost";
