@@ -6,7 +6,7 @@
  * winner is known are counted apart (held_back).
  */
 import { Prisma, type DbOrTx } from "../db";
-import { round1 } from "../campaigns/campaign-json";
+import { round1 } from "../stats/counter-figures";
 import { readAbDecision, readAbTest, readVariants, type AbCampaign, type VariantCounts } from "./variants";
 import { DELIVERED_SQL, SENT_SQL } from "../recipients/recipient-status-sql";
 

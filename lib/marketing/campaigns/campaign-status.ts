@@ -12,16 +12,12 @@ export const OPEN_CAMPAIGN_STATUSES = ["draft", "active", "paused"] as const sat
 /** started and not finished: has a schedule that recipients and window changes must follow */
 export const RUNNING_CAMPAIGN_STATUSES = ["active", "paused"] as const satisfies readonly CampaignStatus[];
 
-export function isCampaignStatus(value: unknown): value is CampaignStatus {
-  return typeof value === "string" && (CAMPAIGN_STATUSES as readonly string[]).includes(value);
-}
-
 /** not finished: can take recipients and test sends, and be cancelled */
-export function isOpenCampaign(status: string): boolean {
+export function isOpenCampaign(status: string): status is (typeof OPEN_CAMPAIGN_STATUSES)[number] {
   return (OPEN_CAMPAIGN_STATUSES as readonly string[]).includes(status);
 }
 
 /** started and not finished */
-export function isRunningCampaign(status: string): boolean {
+export function isRunningCampaign(status: string): status is (typeof RUNNING_CAMPAIGN_STATUSES)[number] {
   return (RUNNING_CAMPAIGN_STATUSES as readonly string[]).includes(status);
 }

@@ -8,6 +8,7 @@ import { liveCampaignsTable } from "../stats/live-counters";
 import { workspaceDailySeries, type DailyPoint } from "./analytics";
 import { ATTEMPTED_SQL, PENDING_SQL } from "../recipients/recipient-status-sql";
 import { RUNNING_CAMPAIGN_SQL } from "../campaigns/campaign-status-sql";
+import { counterFigures, countersFromColumns } from "../stats/counter-figures";
 
 export type OverviewCampaign = {
   id: string;
@@ -39,7 +40,7 @@ export async function getOverview({ db, today }: { db: DbOrTx; today: string }) 
   const [campaignRows, series, statusCounts] = await Promise.all([
     db.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
       SELECT c.id, c.name, c.status, c.daily_send_limit, c.total_target_customers, c.messages_pending, c.messages_sent,
-             c.messages_failed, c.messages_unknown, c.pause_reason,
+             c.messages_delivered, c.messages_read, c.messages_failed, c.messages_skipped, c.messages_unknown, c.pause_reason,
              coalesce(a.attempts, 0) AS sent_today,
              (SELECT max(d) FROM (
                 SELECT d FROM (
@@ -63,8 +64,7 @@ export async function getOverview({ db, today }: { db: DbOrTx; today: string }) 
     db.$queryRaw<Array<{ status: string; n: bigint }>>(Prisma.sql`SELECT status, count(*) AS n FROM marketing_campaigns GROUP BY status`),
   ]);
   const campaigns: OverviewCampaign[] = campaignRows.map((r) => {
-    const total = Number(r.total_target_customers);
-    const pending = Number(r.messages_pending);
+    const { total, pending, sent, failed, unknown } = counterFigures(countersFromColumns(r));
     return {
       id: String(r.id),
       name: String(r.name),
@@ -72,9 +72,9 @@ export async function getOverview({ db, today }: { db: DbOrTx; today: string }) 
       dailySendLimit: Number(r.daily_send_limit),
       total,
       pending,
-      sent: Number(r.messages_sent),
-      failed: Number(r.messages_failed),
-      unknown: Number(r.messages_unknown),
+      sent,
+      failed,
+      unknown,
       progress: total > 0 ? (100 * (total - pending)) / total : 0,
       sentToday: Number(r.sent_today),
       lastSendDay: r.last_send_day ? (r.last_send_day as Date).toISOString().slice(0, 10) : null,

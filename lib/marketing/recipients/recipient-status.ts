@@ -26,12 +26,3 @@ export const IN_FLIGHT_STATUSES = ["sending", "unknown"] as const satisfies read
 export const MAYBE_SENT_STATUSES = [...ATTEMPTED_STATUSES, "unknown"] as const satisfies readonly RecipientStatus[];
 /** a send was started on its sent_on day (counts against that day's daily limit) */
 export const SEND_STARTED_STATUSES = ["sending", ...MAYBE_SENT_STATUSES] as const satisfies readonly RecipientStatus[];
-
-export function isRecipientStatus(value: unknown): value is RecipientStatus {
-  return typeof value === "string" && (RECIPIENT_STATUSES as readonly string[]).includes(value);
-}
-
-/** Whether `status` belongs to `group` (one of the lists above). */
-export function inStatusGroup<S extends RecipientStatus>(group: readonly S[], status: string): status is S {
-  return (group as readonly string[]).includes(status);
-}

@@ -11,6 +11,7 @@
  */
 import { Prisma, type DbOrTx } from "../db";
 import { DELIVERED_SQL, PENDING_SQL, SENT_SQL } from "../recipients/recipient-status-sql";
+import { countersFromColumns, type CampaignCounters } from "./counter-figures";
 
 const SENT = Prisma.sql`status IN ${SENT_SQL}`;
 const PENDING = Prisma.sql`status IN ${PENDING_SQL}`;
@@ -38,11 +39,6 @@ export function liveCampaignCounterColumns(): Prisma.Sql {
     c.messages_skipped + k.skipped AS messages_skipped, c.messages_unknown + k.unknown AS messages_unknown`;
 }
 
-export type CampaignCounters = {
-  totalTargetCustomers: number; messagesPending: number; messagesSent: number; messagesDelivered: number;
-  messagesRead: number; messagesFailed: number; messagesSkipped: number; messagesUnknown: number;
-};
-
 /** The live counters of the given campaigns (one statement). */
 export async function campaignCounters(db: DbOrTx, campaignIds: string[]): Promise<Map<string, CampaignCounters>> {
   if (campaignIds.length === 0) return new Map();
@@ -50,11 +46,7 @@ export async function campaignCounters(db: DbOrTx, campaignIds: string[]): Promi
     SELECT c.id::text AS id, ${liveCampaignCounterColumns()}
     FROM marketing_campaigns c ${unfoldedCampaignDeltas()}
     WHERE c.id = ANY(${campaignIds}::uuid[])`);
-  return new Map(rows.map((r) => [String(r.id), {
-    totalTargetCustomers: Number(r.total_target_customers), messagesPending: Number(r.messages_pending),
-    messagesSent: Number(r.messages_sent), messagesDelivered: Number(r.messages_delivered), messagesRead: Number(r.messages_read),
-    messagesFailed: Number(r.messages_failed), messagesSkipped: Number(r.messages_skipped), messagesUnknown: Number(r.messages_unknown),
-  }]));
+  return new Map(rows.map((r) => [String(r.id), countersFromColumns(r)]));
 }
 
 /** `campaigns` (Prisma rows) with their counters replaced by the live ones. */
