@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { ensureDatabase, startEmbeddedPostgres } from "../scripts/embedded-postgres";
-import { ATTEMPTED_STATUSES, SENT_STATUSES } from "@/lib/marketing/recipients/recipient-status";
+import { ATTEMPTED_STATUSES, DELIVERED_STATUSES, SENT_STATUSES } from "@/lib/marketing/recipients/recipient-status";
 
 /** a status group as a literal SQL list, `('a', 'b')` (the plans below are of literal values) */
 const literalList = (group: readonly string[]) => `(${group.map((s) => `'${s}'`).join(", ")})`;
@@ -31,11 +31,11 @@ INSERT INTO campaign_recipients (campaign_id, phone_number, customer_id, status,
 SELECT '00000000-0000-7000-8000-00000000000a', u.whatsapp_phone, u.id, s.status,
   current_date + (g / 10000), CASE WHEN s.status <> 'pending' THEN current_date END,
   CASE WHEN s.status = 'sending' THEN gen_random_uuid() END, CASE WHEN s.status = 'sending' THEN now() END,
-  CASE WHEN s.status IN ('delivered', 'read') THEN 'wamid.' || g END,
-  CASE WHEN s.status IN ('delivered', 'read') THEN now() - make_interval(secs => g) END,
+  CASE WHEN s.status IN ${literalList(DELIVERED_STATUSES)} THEN 'wamid.' || g END,
+  CASE WHEN s.status IN ${literalList(DELIVERED_STATUSES)} THEN now() - make_interval(secs => g) END,
   CASE WHEN s.status = 'read' THEN now() END,
   CASE WHEN s.status = 'failed' THEN now() - make_interval(secs => g) END, CASE WHEN s.status = 'failed' THEN 131026 END,
-  CASE WHEN s.status IN ('delivered', 'read') THEN md5(g::text) END,
+  CASE WHEN s.status IN ${literalList(DELIVERED_STATUSES)} THEN md5(g::text) END,
   CASE WHEN s.status = 'read' AND g % 40 = 0 THEN now() END, CASE WHEN s.status = 'read' AND g % 40 = 1 THEN now() END,
   CASE WHEN s.status = 'pending' AND g % 100 = 50 THEN 'frequency_cap' END, CASE WHEN s.status = 'pending' AND g % 100 = 50 THEN now() + interval '1 day' END,
   CASE WHEN g % 2 = 0 THEN 'North America' END, now(), now()
