@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { isWhatsappOptOut, phoneHash } from "../customers/opt-outs";
 import { Prisma, type DbOrTx } from "../db";
+import { parseUuid } from "../uuid";
 
 export const ZCustomerListQuery = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
@@ -70,7 +71,7 @@ export async function customerFilterOptions({ db }: { db: DbOrTx }) {
 }
 
 export async function getCustomerWithHistory({ db, customerId }: { db: DbOrTx; customerId: string }) {
-  if (!/^[0-9a-f-]{36}$/i.test(customerId)) return null;
+  if (parseUuid(customerId) === null) return null;
   const customer = await db.userProfile.findUnique({ where: { id: customerId } });
   if (!customer) return null;
   const history = await db.$queryRaw<Array<{
