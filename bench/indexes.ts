@@ -11,6 +11,10 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { ensureDatabase, startEmbeddedPostgres } from "../scripts/embedded-postgres";
+import { ATTEMPTED_STATUSES, DELIVERED_STATUSES, SENT_STATUSES } from "@/lib/marketing/recipients/recipient-status";
+
+/** a status group as a literal SQL list, `('a', 'b')` (the plans below are of literal values) */
+const literalList = (group: readonly string[]) => `(${group.map((s) => `'${s}'`).join(", ")})`;
 
 const n = Number(process.argv[2] ?? 200_000);
 
@@ -27,11 +31,11 @@ INSERT INTO campaign_recipients (campaign_id, phone_number, customer_id, status,
 SELECT '00000000-0000-7000-8000-00000000000a', u.whatsapp_phone, u.id, s.status,
   current_date + (g / 10000), CASE WHEN s.status <> 'pending' THEN current_date END,
   CASE WHEN s.status = 'sending' THEN gen_random_uuid() END, CASE WHEN s.status = 'sending' THEN now() END,
-  CASE WHEN s.status IN ('delivered', 'read') THEN 'wamid.' || g END,
-  CASE WHEN s.status IN ('delivered', 'read') THEN now() - make_interval(secs => g) END,
+  CASE WHEN s.status IN ${literalList(DELIVERED_STATUSES)} THEN 'wamid.' || g END,
+  CASE WHEN s.status IN ${literalList(DELIVERED_STATUSES)} THEN now() - make_interval(secs => g) END,
   CASE WHEN s.status = 'read' THEN now() END,
   CASE WHEN s.status = 'failed' THEN now() - make_interval(secs => g) END, CASE WHEN s.status = 'failed' THEN 131026 END,
-  CASE WHEN s.status IN ('delivered', 'read') THEN md5(g::text) END,
+  CASE WHEN s.status IN ${literalList(DELIVERED_STATUSES)} THEN md5(g::text) END,
   CASE WHEN s.status = 'read' AND g % 40 = 0 THEN now() END, CASE WHEN s.status = 'read' AND g % 40 = 1 THEN now() END,
   CASE WHEN s.status = 'pending' AND g % 100 = 50 THEN 'frequency_cap' END, CASE WHEN s.status = 'pending' AND g % 100 = 50 THEN now() + interval '1 day' END,
   CASE WHEN g % 2 = 0 THEN 'North America' END, now(), now()
@@ -55,7 +59,7 @@ export const QUERIES: Array<{ index: string; where: string; sql: string }> = [
   { index: "unique_campaign_recipient", where: "recipients/add-recipients.ts (ON CONFLICT arbiter); recipients/search-recipients.ts (all recipients, by number)",
     sql: `INSERT INTO campaign_recipients (campaign_id, phone_number, status, updated_at) SELECT ${B}, (12025500000 + g)::text, 'pending', now() FROM generate_series(1, 10) g ON CONFLICT ON CONSTRAINT unique_campaign_recipient DO NOTHING` },
   { index: "campaign_recipients_phone_number_idx", where: "processing/mark-sending.ts (the pair rate: a number's recent send_started_at); processing/claim-batch.ts recentMarketingSendsSql; engagement/attribute-replies.ts; delivery/apply-inbound.ts (number change); customers/erase-customer.ts",
-    sql: `SELECT r.id, r.campaign_id FROM campaign_recipients r WHERE r.phone_number = '12025500011' AND r.sent_at IS NOT NULL AND r.sent_at <= now() AND r.sent_at > now() - interval '72 hours' AND r.status IN ('queued', 'sent', 'delivered', 'read') ORDER BY r.sent_at DESC, r.id DESC LIMIT 1` },
+    sql: `SELECT r.id, r.campaign_id FROM campaign_recipients r WHERE r.phone_number = '12025500011' AND r.sent_at IS NOT NULL AND r.sent_at <= now() AND r.sent_at > now() - interval '72 hours' AND r.status IN ${literalList(SENT_STATUSES)} ORDER BY r.sent_at DESC, r.id DESC LIMIT 1` },
   { index: "campaign_recipients_customer_id_idx", where: "customers/erase-customer.ts, customers/get-customer-with-history.ts (with the phone index, BitmapOr); ON DELETE SET NULL of user_profiles",
     sql: `SELECT id FROM campaign_recipients WHERE customer_id = (SELECT id FROM user_profiles WHERE whatsapp_phone = '12025500011') OR phone_number IN ('12025500011')` },
   { index: "campaign_recipients_due_idx", where: "processing/claim-batch.ts (the due rows of a campaign, by day)",
@@ -67,7 +71,7 @@ export const QUERIES: Array<{ index: string; where: string; sql: string }> = [
   { index: "campaign_recipients_deferred_idx", where: "stats/get-campaign-stats.ts, the campaign page (deferred counts)",
     sql: `SELECT deferred_reason, count(*) FROM campaign_recipients WHERE campaign_id = ${A} AND status = 'pending' AND deferred_reason IS NOT NULL GROUP BY 1` },
   { index: "campaign_recipients_guard_attempts_idx", where: "sending/failure-guard.ts measureFailures (the last `window` attempts)",
-    sql: `SELECT status, error_code FROM campaign_recipients WHERE campaign_id = ${A} AND status IN ('queued', 'sent', 'delivered', 'read', 'failed') AND coalesce(sent_at, failed_at) IS NOT NULL ORDER BY coalesce(sent_at, failed_at) DESC LIMIT 500` },
+    sql: `SELECT status, error_code FROM campaign_recipients WHERE campaign_id = ${A} AND status IN ${literalList(ATTEMPTED_STATUSES)} AND coalesce(sent_at, failed_at) IS NOT NULL ORDER BY coalesce(sent_at, failed_at) DESC LIMIT 500` },
   { index: "campaign_recipients_clicked_idx", where: "engagement/engagement-stats.ts (clickers of a campaign)",
     sql: `SELECT count(*) FROM campaign_recipients WHERE campaign_id = ${A} AND first_clicked_at IS NOT NULL` },
   { index: "campaign_recipients_replied_idx", where: "engagement/engagement-stats.ts (repliers of a campaign)",

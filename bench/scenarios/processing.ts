@@ -11,6 +11,7 @@ import { FIRST_PHONE, type Context } from "../support/context";
 import { watchHotUpdates } from "../support/hot";
 import { watchMemory } from "../support/memory";
 import type { BenchResult } from "../support/report";
+import { PENDING_SQL } from "@/lib/marketing/recipients/recipient-status-sql";
 
 const CAP = 1000;
 const RUNS = [
@@ -87,7 +88,7 @@ export async function processing(ctx: Context): Promise<BenchResult[]> {
     const sent = done.reduce((n, d) => n + d.sent, 0);
     const failed = done.reduce((n, d) => n + d.failed + d.unknown, 0);
     const [left] = await ctx.db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
-      SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ANY(${sets[i]}::uuid[]) AND status IN ('pending', 'sending')`);
+      SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ANY(${sets[i]}::uuid[]) AND status IN ${PENDING_SQL}`);
     const mps = sent / (wallMs / 1000);
     ctx.log(`${run.id}: ${sent} sent by ${run.processes} processor(s) in ${(wallMs / 1000).toFixed(1)} s (${Math.round(mps)}/s), ${failed} failed, ${left.n} left, busiest second ${busiestSecond} requests`);
     const instant = run.latencyMs === 0;

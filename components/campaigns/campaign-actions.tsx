@@ -16,6 +16,7 @@ import { activationPreview } from "@/lib/marketing/campaigns/activation-preview"
 import type { JobView } from "@/lib/marketing/jobs/job";
 import { JobProgress, useCampaignJob } from "./job-progress";
 import type { TSendWindow } from "@/lib/marketing/sending/send-window";
+import { isOpenCampaign } from "@/lib/marketing/campaigns/campaign-status";
 
 type Props = {
   campaignId: string;
@@ -129,7 +130,7 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
         </Button>
       ) : null}
       {status === "paused" ? <Button onClick={() => setDialog("resume")}>Resume</Button> : null}
-      {status === "draft" || status === "active" || status === "paused" ? (
+      {isOpenCampaign(status) ? (
         <Button variant="ghost" className="text-red-600 hover:bg-red-50" onClick={() => setDialog("cancel")}>
           Cancel campaign
         </Button>

@@ -6,6 +6,8 @@
 import type { Db } from "@/lib/marketing/db";
 import { hashPassword } from "@/lib/marketing/auth/passwords";
 import { seedSandboxTemplates } from "@/lib/marketing/templates/seed-sandbox-templates";
+import type { CampaignStatus } from "@/lib/marketing/campaigns/campaign-status";
+import { addDays, dayInZone } from "@/lib/marketing/time";
 import { insertCustomers } from "./factories";
 
 export const DEMO_PASSWORD = "campaigns-demo";
@@ -19,7 +21,7 @@ type DemoCampaign = {
   name: string;
   description: string;
   templateName: string;
-  status: "draft" | "active" | "paused" | "completed" | "cancelled";
+  status: CampaignStatus;
   dailySendLimit: number;
   priority: number;
   audience: { customer_tier?: string; city?: string; tags?: string[] };
@@ -53,13 +55,6 @@ const CAMPAIGNS: DemoCampaign[] = [
   { name: "Black Friday Preview", description: "Sneak peek of Black Friday deals", templateName: "black_friday_preview", status: "draft", dailySendLimit: 500, priority: 8, audience: { customer_tier: "premium", tags: ["electronics"] }, recipients: 0, startOffset: null },
   { name: "Holiday Newsletter (old)", description: "Replaced by a new template", templateName: "holiday_newsletter", status: "cancelled", dailySendLimit: 250, priority: 3, audience: { city: "Miami" }, recipients: 600, startOffset: -20, daysSent: 1 },
 ];
-
-function dayInZone(now: Date, timezone: string, offsetDays = 0): string {
-  const base = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
-  const d = new Date(`${base}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + offsetDays);
-  return d.toISOString().slice(0, 10);
-}
 
 export async function isDatabaseEmpty(db: Db): Promise<boolean> {
   const [users, campaigns, customers] = await Promise.all([db.user.count(), db.marketingCampaign.count(), db.userProfile.count()]);
@@ -104,7 +99,7 @@ export async function seedDemo({ db, now, timezone, customers = 8000, guard = { 
   const today = dayInZone(now, timezone);
 
   for (const c of CAMPAIGNS) {
-    const startDate = c.startOffset === null ? null : dayInZone(now, timezone, c.startOffset);
+    const startDate = c.startOffset === null ? null : addDays(today, c.startOffset);
     const campaign = await db.marketingCampaign.create({
       data: {
         name: c.name,

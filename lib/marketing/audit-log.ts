@@ -1,12 +1,13 @@
 /** The audit log for admins, newest first, keyset-paged on (created_at, id). */
 import { Prisma, type DbOrTx } from "./db";
+import { parseUuid } from "./uuid";
 
 export async function findAuditEntries({ db, before, action, limit = 50 }: { db: DbOrTx; before?: string; action?: string; limit?: number }) {
   let cursor: { at: Date; id: string } | null = null;
   if (before) {
     const [at, id] = before.split("_");
     const d = new Date(at);
-    if (!Number.isNaN(d.getTime()) && /^[0-9a-f-]{36}$/i.test(id ?? "")) cursor = { at: d, id };
+    if (!Number.isNaN(d.getTime()) && parseUuid(id ?? "") !== null) cursor = { at: d, id };
   }
   const cond: Prisma.Sql[] = [];
   if (cursor) cond.push(Prisma.sql`(a.created_at, a.id) < (${cursor.at}, ${cursor.id}::uuid)`);

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { AppError } from "./errors";
+import { parseUuid } from "./uuid";
 
 export type CursorKey = Array<string | null>;
 
@@ -32,7 +33,7 @@ export function cursorDate(value: string | null): Date {
 }
 
 export function cursorUuid(value: string | null): string {
-  const r = z.uuid().safeParse(value);
-  if (!r.success) throw new AppError("VALIDATION_FAILED", "Invalid cursor.", [{ path: "cursor", message: "invalid" }]);
-  return r.data;
+  const id = parseUuid(value);
+  if (id === null) throw new AppError("VALIDATION_FAILED", "Invalid cursor.", [{ path: "cursor", message: "invalid" }]);
+  return id;
 }

@@ -13,11 +13,12 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
-import { CAMPAIGN_LIST_STATUSES, searchCampaigns, ZCampaignListQuery } from "@/lib/marketing/campaigns/search-campaigns";
+import { searchCampaigns, ZCampaignListQuery } from "@/lib/marketing/campaigns/search-campaigns";
+import { CAMPAIGN_STATUSES } from "@/lib/marketing/campaigns/campaign-status";
 import { can } from "@/lib/marketing/users/permissions";
 import { flatParams, hrefWith, type SearchParams } from "../_lib/search-params";
 import { requirePageUser } from "../_lib/session";
-import { today as todayInZone } from "../_lib/today";
+import { today as todayInZone } from "@/lib/server/today";
 import { formatMoney } from "@/components/cost/money";
 import { currencyInForce, spendByCampaign } from "@/lib/marketing/cost/spend";
 
@@ -32,7 +33,7 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
   const { rows, total, countsByStatus } = await searchCampaigns({ db: getDb(), query });
   const spent = await spendByCampaign(getDb(), rows.map((r) => r.id));
   const currency = await currencyInForce(getDb(), todayInZone());
-  const tabs = [{ key: undefined, label: "All", count: countsByStatus.all ?? 0 }, ...CAMPAIGN_LIST_STATUSES.map((s) => ({ key: s, label: s[0].toUpperCase() + s.slice(1), count: countsByStatus[s] ?? 0 }))];
+  const tabs = [{ key: undefined, label: "All", count: countsByStatus.all ?? 0 }, ...CAMPAIGN_STATUSES.map((s) => ({ key: s, label: s[0].toUpperCase() + s.slice(1), count: countsByStatus[s] ?? 0 }))];
   return (
     <>
       <PageHeader

@@ -20,7 +20,7 @@ import { getAccountHealth } from "@/lib/marketing/sending/get-account-health";
 import { getEngine } from "@/lib/server/engine";
 import { can } from "@/lib/marketing/users/permissions";
 import { requirePageUser } from "../_lib/session";
-import { today } from "../_lib/today";
+import { today } from "@/lib/server/today";
 import { MonthSpendCard } from "@/components/cost/month-spend-card";
 import { monthToDateSpend } from "@/lib/marketing/cost/spend";
 

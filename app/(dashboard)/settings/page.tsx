@@ -22,7 +22,7 @@ import { UsersSection } from "./users-section";
 import { WebhooksSection } from "./webhooks-section";
 import { RateCardSection } from "@/components/cost/rate-card-section";
 import { getRateCardInForce } from "@/lib/marketing/cost/rate-card";
-import { today as todayInZone } from "../_lib/today";
+import { today as todayInZone } from "@/lib/server/today";
 import { findDeliveries } from "@/lib/marketing/events/deliver-events";
 import { listWebhookEndpoints } from "@/lib/marketing/events/webhook-endpoints";
 

@@ -4,12 +4,15 @@
  * not a breaking change); the fields listed are always present.
  */
 import { z } from "zod";
+import { CAMPAIGN_STATUSES } from "@/lib/marketing/campaigns/campaign-status";
+import { RECIPIENT_STATUSES } from "@/lib/marketing/recipients/recipient-status";
+import { ZUuid } from "@/lib/marketing/uuid";
 
-const ZId = z.uuid();
+const ZId = ZUuid;
 const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).meta({ description: "a calendar day, YYYY-MM-DD (in CAMPAIGN_TIMEZONE)" });
 const ZTimestamp = z.iso.datetime({ offset: true }).meta({ description: "an ISO 8601 timestamp (UTC)" });
-const ZCampaignStatus = z.enum(["draft", "active", "paused", "completed", "cancelled"]);
-const ZRecipientStatus = z.enum(["pending", "sending", "queued", "sent", "delivered", "read", "failed", "skipped", "unknown"]);
+const ZCampaignStatus = z.enum(CAMPAIGN_STATUSES);
+const ZRecipientStatus = z.enum(RECIPIENT_STATUSES);
 const ZJson = z.unknown();
 
 export const ZErrorResponse = z

@@ -8,7 +8,7 @@
  */
 import { audit } from "../audit";
 import { lockCampaign } from "../campaigns/lock-campaign";
-import { round1 } from "../campaigns/campaign-json";
+import { round1 } from "../stats/counter-figures";
 import { Prisma, withRetry, type Db } from "../db";
 import { countByVariant } from "./variant-stats";
 import { twoProportionZ, Z_95 } from "./z-test";

@@ -6,15 +6,16 @@
  * winner is known are counted apart (held_back).
  */
 import { Prisma, type DbOrTx } from "../db";
-import { round1 } from "../campaigns/campaign-json";
+import { round1 } from "../stats/counter-figures";
 import { readAbDecision, readAbTest, readVariants, type AbCampaign, type VariantCounts } from "./variants";
+import { DELIVERED_SQL, SENT_SQL } from "../recipients/recipient-status-sql";
 
 export async function countByVariant(db: DbOrTx, campaignId: string): Promise<Map<number | null, VariantCounts>> {
   // every per-variant figure is one FILTER line here (and one field of VariantCounts)
   const rows = await db.$queryRaw<Array<{ variant: number | null } & Record<keyof VariantCounts, bigint>>>(Prisma.sql`
     SELECT variant, count(*) AS recipients,
-      count(*) FILTER (WHERE status IN ('queued', 'sent', 'delivered', 'read')) AS sent,
-      count(*) FILTER (WHERE status IN ('delivered', 'read')) AS delivered,
+      count(*) FILTER (WHERE status IN ${SENT_SQL}) AS sent,
+      count(*) FILTER (WHERE status IN ${DELIVERED_SQL}) AS delivered,
       count(*) FILTER (WHERE status = 'read') AS read,
       count(*) FILTER (WHERE status = 'failed') AS failed,
       count(*) FILTER (WHERE first_clicked_at IS NOT NULL) AS clicked,

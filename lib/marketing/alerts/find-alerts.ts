@@ -3,6 +3,7 @@ import type { Principal } from "../auth/api-tokens";
 import { Prisma, type Db, type DbOrTx } from "../db";
 import { AppError } from "../errors";
 import { cursorDate, cursorUuid, decodeCursor, encodeCursor } from "../pagination";
+import { ZUuid } from "../uuid";
 
 export type AlertJson = {
   id: string; severity: string; kind: string; campaign_id: string | null; text: string; details: unknown;
@@ -34,7 +35,7 @@ export async function findAlerts({ db, limit = 20, unreadOnly = false, cursor }:
 }
 
 export const ZMarkAlertsRead = z.union([
-  z.object({ ids: z.array(z.uuid()).min(1).max(500) }).strict(),
+  z.object({ ids: z.array(ZUuid).min(1).max(500) }).strict(),
   z.object({ all: z.literal(true) }).strict(),
 ]);
 export type TMarkAlertsRead = z.infer<typeof ZMarkAlertsRead>;

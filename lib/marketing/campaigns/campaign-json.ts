@@ -1,15 +1,7 @@
 /** The API shape of a campaign (snake_case, as in the spec). */
 import type { MarketingCampaign } from "@/lib/generated/prisma/client";
 import { dateToDay } from "../time";
-
-
-export function progressPercentage(total: number, pending: number): number {
-  return total > 0 ? round1((100 * (total - pending)) / total) : 0;
-}
-
-export function round1(value: number): number {
-  return Math.round(value * 10) / 10;
-}
+import { messagesJson } from "../stats/counter-figures";
 
 export function campaignJson(c: MarketingCampaign) {
   return {
@@ -36,16 +28,8 @@ export function campaignJson(c: MarketingCampaign) {
     variants: c.variants ?? null,
     ab_test: c.abTest ?? null,
     ab_decision: c.abDecision ?? null,
-    total_target: c.totalTargetCustomers,
+    ...messagesJson(c),
     total_target_customers: c.totalTargetCustomers,
-    messages_sent: c.messagesSent,
-    messages_delivered: c.messagesDelivered,
-    messages_read: c.messagesRead,
-    messages_failed: c.messagesFailed,
-    messages_pending: c.messagesPending,
-    messages_skipped: c.messagesSkipped,
-    messages_unknown: c.messagesUnknown,
-    progress: progressPercentage(c.totalTargetCustomers, c.messagesPending),
     start_date: c.startDate ? dateToDay(c.startDate) : null,
     started_at: c.startedAt?.toISOString() ?? null,
     paused_at: c.pausedAt?.toISOString() ?? null,
@@ -66,15 +50,7 @@ export function campaignListItem(c: MarketingCampaign) {
     language_code: c.languageCode,
     priority: c.priority,
     daily_send_limit: c.dailySendLimit,
-    total_target: c.totalTargetCustomers,
-    messages_sent: c.messagesSent,
-    messages_delivered: c.messagesDelivered,
-    messages_read: c.messagesRead,
-    messages_failed: c.messagesFailed,
-    messages_pending: c.messagesPending,
-    messages_skipped: c.messagesSkipped,
-    messages_unknown: c.messagesUnknown,
-    progress: progressPercentage(c.totalTargetCustomers, c.messagesPending),
+    ...messagesJson(c),
     pause_reason: c.pauseReason,
     start_date: c.startDate ? dateToDay(c.startDate) : null,
     created_at: c.createdAt.toISOString(),

@@ -2,6 +2,7 @@ import { alertLiteral } from "../alerts/alert-text";
 import { createAlert } from "../alerts/create-alert";
 import { audit } from "../audit";
 import { Prisma, withRetry, type Db } from "../db";
+import { PENDING_SQL } from "../recipients/recipient-status-sql";
 
 /**
  * active → completed when nothing is pending or in flight (unknown outcomes do not hold it open), with an
@@ -14,7 +15,7 @@ export async function completeCampaignIfDone(db: Db, { campaignId, now }: { camp
     const n = await tx.$executeRaw(Prisma.sql`
       UPDATE marketing_campaigns c SET status = 'completed', completed_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
       WHERE c.id = ${campaignId}::uuid AND c.status = 'active'
-        AND NOT EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = c.id AND r.status IN ('pending', 'sending'))`);
+        AND NOT EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = c.id AND r.status IN ${PENDING_SQL})`);
     if (n > 0) {
       await audit(tx, { actor: "system", action: "campaign.complete", entityType: "campaign", entityId: campaignId, now });
       const c = await tx.marketingCampaign.findUniqueOrThrow({ where: { id: campaignId } });

@@ -4,8 +4,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { cursorDate, cursorUuid, decodeCursor, encodeCursor, ZCursor } from "../pagination";
 import { campaignListItem } from "./campaign-json";
 import { withLiveCounters } from "../stats/live-counters";
-
-export const CAMPAIGN_STATUSES = ["draft", "active", "paused", "completed", "cancelled"] as const;
+import { CAMPAIGN_STATUSES } from "./campaign-status";
 
 export const ZFindCampaigns = z
   .object({

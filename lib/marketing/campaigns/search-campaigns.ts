@@ -5,12 +5,13 @@
 import { z } from "zod";
 import { Prisma, type DbOrTx } from "../db";
 import { liveCampaignsTable } from "../stats/live-counters";
+import { CAMPAIGN_STATUSES } from "../campaigns/campaign-status";
+import { counterFigures, countersFromColumns } from "../stats/counter-figures";
 
 export const CAMPAIGN_LIST_SORTS = ["newest", "oldest", "name", "progress", "priority"] as const;
-export const CAMPAIGN_LIST_STATUSES = ["draft", "active", "paused", "completed", "cancelled"] as const;
 
 export const ZCampaignListQuery = z.object({
-  status: z.enum(CAMPAIGN_LIST_STATUSES).optional().catch(undefined),
+  status: z.enum(CAMPAIGN_STATUSES).optional().catch(undefined),
   q: z.string().trim().max(200).optional().catch(undefined),
   sort: z.enum(CAMPAIGN_LIST_SORTS).default("newest").catch("newest"),
   page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
@@ -57,7 +58,7 @@ export async function searchCampaigns({ db, query }: { db: DbOrTx; query: TCampa
   const [rows, counts] = await Promise.all([
     db.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
       SELECT id, name, status, template_name, priority, daily_send_limit, total_target_customers, messages_sent,
-             messages_delivered, messages_read, messages_failed, messages_pending, start_date, created_at
+             messages_delivered, messages_read, messages_failed, messages_pending, messages_skipped, messages_unknown, start_date, created_at
       FROM ${liveCampaignsTable()} ${where}
       ORDER BY ${order}
       LIMIT ${query.pageSize} OFFSET ${offset}`),
@@ -77,8 +78,7 @@ export async function searchCampaigns({ db, query }: { db: DbOrTx; query: TCampa
 }
 
 function toRow(r: Record<string, unknown>): CampaignListRow {
-  const total = Number(r.total_target_customers);
-  const pending = Number(r.messages_pending);
+  const { total, pending, sent, delivered, read, failed } = counterFigures(countersFromColumns(r));
   return {
     id: String(r.id),
     name: String(r.name),
@@ -87,10 +87,10 @@ function toRow(r: Record<string, unknown>): CampaignListRow {
     priority: Number(r.priority),
     dailySendLimit: Number(r.daily_send_limit),
     total,
-    sent: Number(r.messages_sent),
-    delivered: Number(r.messages_delivered),
-    read: Number(r.messages_read),
-    failed: Number(r.messages_failed),
+    sent,
+    delivered,
+    read,
+    failed,
     pending,
     progress: total > 0 ? (100 * (total - pending)) / total : 0,
     startDate: (r.start_date as Date | null) ?? null,

@@ -15,6 +15,7 @@ import { dateToDay } from "../time";
 import { lockCampaign } from "./lock-campaign";
 import { checkVariants, reassignVariants } from "../ab/check-variants";
 import { readAbTest, readVariants } from "../ab/variants";
+import { isRunningCampaign } from "./campaign-status";
 
 /**
  * Everything of a draft can change; of an active or paused campaign only name, description, priority, the
@@ -93,7 +94,7 @@ export async function updateCampaign({ db, now, campaignId, input, principal, te
     });
     // the draft's recipients take the variant the new split gives them
     if (ab) await reassignVariants(tx, u);
-    if (data.send_window !== undefined && (c.status === "active" || c.status === "paused")) {
+    if (data.send_window !== undefined && isRunningCampaign(c.status)) {
       const window = data.send_window && normalizeSendWindow(data.send_window);
       const first = firstSendableDay(window, now, timezone);
       const start = c.startDate ? dateToDay(c.startDate) : first;

@@ -15,6 +15,7 @@ import { pauseCampaigns } from "../campaigns/pause-campaign";
 import type { Day } from "../time";
 import { assignMarkets } from "./assign-markets";
 import { campaignPricing, unitEstimateSql, type CampaignPricing } from "./pricing-context";
+import { IN_FLIGHT_SQL, SENT_SQL } from "../recipients/recipient-status-sql";
 
 /** A budget: at most 1,000,000,000 in the card's currency, 4 decimals; null removes it. */
 export const ZBudget = z.number().min(0).max(1_000_000_000).multipleOf(0.0001, "at most 4 decimals");
@@ -33,8 +34,8 @@ export async function committedSpend(db: DbOrTx, campaignId: string, pricing: Ca
     ), f AS (
       SELECT coalesce(sum(${unitEstimateSql(pricing)}), 0) AS in_flight FROM campaign_recipients r
       WHERE r.campaign_id = ${campaignId}::uuid
-        AND (r.status IN ('sending', 'unknown')
-          OR (r.status IN ('queued', 'sent', 'delivered', 'read')
+        AND (r.status IN ${IN_FLIGHT_SQL}
+          OR (r.status IN ${SENT_SQL}
               AND NOT EXISTS (SELECT 1 FROM whatsapp_messages m WHERE m.recipient_id = r.id AND m.direction = 'outbound' AND m.cost_set_at IS NOT NULL)))
     )
     SELECT a.actual::text, a.unpriced::text, f.in_flight::text, (a.actual + a.unpriced + f.in_flight)::text AS committed FROM a, f`);

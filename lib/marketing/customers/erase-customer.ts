@@ -14,19 +14,19 @@
  *   - the number leaves the team's test numbers (settings) and every audit entry that mentions it.
  * One transaction; the audit entry names the customer id only.
  */
-import { z } from "zod";
 import { audit } from "../audit";
 import type { Principal } from "../auth/api-tokens";
 import { Prisma, type Db } from "../db";
 import { AppError } from "../errors";
 import { phoneHash } from "./opt-outs";
+import { parseUuid } from "../uuid";
 
 export type EraseCustomerResult = { id: string; erased: true; recipients_erased: number; recipients_skipped: number; messages_erased: number };
 
 export function parseCustomerId(value: unknown): string {
-  const parsed = z.uuid().safeParse(value);
-  if (!parsed.success) throw new AppError("CUSTOMER_NOT_FOUND", "No customer with this id.");
-  return parsed.data.toLowerCase();
+  const id = parseUuid(value);
+  if (id === null) throw new AppError("CUSTOMER_NOT_FOUND", "No customer with this id.");
+  return id;
 }
 
 export async function eraseCustomer({ db, now, principal, customerId }: {

@@ -1,9 +1,10 @@
 /** A customer with their campaign history, for the customer page. */
 import { Prisma, type DbOrTx } from "../db";
 import { isWhatsappOptOut, phoneHash } from "./opt-outs";
+import { parseUuid } from "../uuid";
 
 export async function getCustomerWithHistory({ db, customerId }: { db: DbOrTx; customerId: string }) {
-  if (!/^[0-9a-f-]{36}$/i.test(customerId)) return null;
+  if (parseUuid(customerId) === null) return null;
   const customer = await db.userProfile.findUnique({ where: { id: customerId } });
   if (!customer) return null;
   const history = await db.$queryRaw<Array<{

@@ -23,6 +23,7 @@ import { ZStatusError } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Tx } from "../db";
 import { applyErrorEffects } from "./error-effects";
 import { applyMessageCosts } from "../cost/apply-message-costs";
+import { DELIVERED_SQL } from "../recipients/recipient-status-sql";
 
 export type StatusRow = { id: bigint; wamid: string; recipient_id: string | null; status: string; occurred_at: Date; value: unknown };
 
@@ -167,7 +168,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
         WHEN d.next IN ('sent', 'delivered', 'read') AND d.eff IN ('unknown', 'queued') AND d.sent_ts IS NOT NULL THEN d.sent_ts
         WHEN d.next IN ('sent', 'delivered', 'read') THEN coalesce(r.sent_at, d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts)
         ELSE r.sent_at END,
-      delivered_at = CASE WHEN d.next IN ('delivered', 'read') THEN coalesce(r.delivered_at, d.delivered_ts, d.read_ts) ELSE r.delivered_at END,
+      delivered_at = CASE WHEN d.next IN ${DELIVERED_SQL} THEN coalesce(r.delivered_at, d.delivered_ts, d.read_ts) ELSE r.delivered_at END,
       read_at = CASE WHEN d.next = 'read' THEN coalesce(r.read_at, d.read_ts) ELSE r.read_at END,
       failed_at = CASE WHEN d.next IN ('failed', 'pending') THEN d.failed_ts ELSE r.failed_at END,
       error_code = CASE WHEN d.next IN ('failed', 'pending') THEN d.error_code ELSE r.error_code END,
@@ -280,7 +281,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
       wa_id = CASE WHEN w.phone_number LIKE 'erased:%' THEN w.wa_id ELSE coalesce(w.wa_id, t.wa_id) END,
       user_id = CASE WHEN w.phone_number LIKE 'erased:%' THEN w.user_id ELSE coalesce(w.user_id, t.user_id) END,
       sent_at = CASE WHEN t.next IN ('sent', 'delivered', 'read') THEN coalesce(w.sent_at, t.sent_ts, t.delivered_ts, t.read_ts) ELSE w.sent_at END,
-      delivered_at = CASE WHEN t.next IN ('delivered', 'read') THEN coalesce(w.delivered_at, t.delivered_ts, t.read_ts) ELSE w.delivered_at END,
+      delivered_at = CASE WHEN t.next IN ${DELIVERED_SQL} THEN coalesce(w.delivered_at, t.delivered_ts, t.read_ts) ELSE w.delivered_at END,
       read_at = CASE WHEN t.next = 'read' THEN coalesce(w.read_at, t.read_ts) ELSE w.read_at END,
       failed_at = CASE WHEN t.next = 'failed' THEN t.failed_ts ELSE w.failed_at END,
       error_code = CASE WHEN t.next = 'failed' THEN t.error_code ELSE w.error_code END,

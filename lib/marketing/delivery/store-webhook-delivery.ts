@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { ZInboundMessage, ZStatus, ZUnixTimestamp, ZWebhookEnvelope } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Db } from "../db";
+import { parseUuid } from "../uuid";
 
 export type InboxRow = {
   dedupe_key: string;
@@ -35,7 +36,6 @@ export type StoreSummary = { events: number; stored: number; duplicates: number;
 /** Our account: changes for another WABA or phone number are ignored (each only when configured). */
 export type OwnAccount = { wabaId?: string | null; phoneNumberId?: string | null };
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRACKED_STATUSES = new Set(["sent", "delivered", "read", "failed"]);
 
 const hash = (v: unknown) => createHash("sha256").update(JSON.stringify(v) ?? "null").digest("hex").slice(0, 40);
@@ -108,7 +108,7 @@ export function inboxRowsOf(input: unknown, own: OwnAccount = {}): InboxRow[] {
           return;
         }
         const status = s.data.status.toLowerCase();
-        const biz = s.data.biz_opaque_callback_data && UUID_RE.test(s.data.biz_opaque_callback_data) ? s.data.biz_opaque_callback_data.toLowerCase() : null;
+        const biz = parseUuid(s.data.biz_opaque_callback_data);
         rows.push({
           ...where, dedupe_key: `s:${s.data.id}:${status}`, kind: "status", field,
           state: TRACKED_STATUSES.has(status) ? "pending" : "ignored", reason: TRACKED_STATUSES.has(status) ? null : `status "${status.slice(0, 50)}" is not tracked`,

@@ -8,6 +8,7 @@
  * (STOP), opted_out_at. A re-delivered message is not fresh, so nothing counts twice.
  */
 import { Prisma, type Tx } from "../db";
+import { SENT_SQL } from "../recipients/recipient-status-sql";
 
 export const DEFAULT_REPLY_WINDOW_HOURS = 72;
 
@@ -28,7 +29,7 @@ export async function attributeReplies(tx: Tx, messages: Array<{ wamid: string; 
         SELECT r.id, r.campaign_id FROM campaign_recipients r
         WHERE r.phone_number = m.phone_number AND r.sent_at IS NOT NULL
           AND r.sent_at <= m.received_at AND r.sent_at > m.received_at - win.w
-          AND r.status IN ('queued', 'sent', 'delivered', 'read')
+          AND r.status IN ${SENT_SQL}
         ORDER BY r.sent_at DESC, r.id DESC LIMIT 1
       ) r ON true
     ), linked AS (

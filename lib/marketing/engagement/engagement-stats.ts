@@ -7,7 +7,7 @@
  *   opted_out – of those, recipients whose reply was an opt-out (STOP)
  * Rates are percentages of delivered messages, one decimal.
  */
-import { round1 } from "../campaigns/campaign-json";
+import { round1 } from "../stats/counter-figures";
 import { Prisma, type DbOrTx } from "../db";
 
 export type EngagementStats = { clicked: number; clicks: number; click_rate: number; replied: number; reply_rate: number; opted_out: number };

@@ -20,6 +20,7 @@ import { createCampaign, ZCampaignFields } from "../campaigns/create-campaign";
 import { Prisma, type DbOrTx, type Db } from "../db";
 import { AppError } from "../errors";
 import { readSendWindow } from "../sending/send-window";
+import { DELIVERED_SQL, MAYBE_SENT_SQL, NOT_YET_DELIVERED_SQL } from "../recipients/recipient-status-sql";
 
 export const FOLLOW_UP_OUTCOMES = ["not_read", "not_delivered", "clicked", "not_clicked", "replied"] as const;
 export type FollowUpOutcome = (typeof FOLLOW_UP_OUTCOMES)[number];
@@ -52,11 +53,11 @@ function outcomeSql(outcome: FollowUpOutcome): Prisma.Sql {
     case "not_read":
       return Prisma.sql`r.status = 'delivered'`;
     case "not_delivered":
-      return Prisma.sql`(r.status IN ('queued', 'sent') OR (r.status = 'failed' AND r.error_code = ANY(${TEMPORARY_FAILURE_CODES}::int[])))`;
+      return Prisma.sql`(r.status IN ${NOT_YET_DELIVERED_SQL} OR (r.status = 'failed' AND r.error_code = ANY(${TEMPORARY_FAILURE_CODES}::int[])))`;
     case "clicked":
       return Prisma.sql`r.first_clicked_at IS NOT NULL`;
     case "not_clicked":
-      return Prisma.sql`(r.status IN ('delivered', 'read') AND r.first_clicked_at IS NULL)`;
+      return Prisma.sql`(r.status IN ${DELIVERED_SQL} AND r.first_clicked_at IS NULL)`;
     case "replied":
       return Prisma.sql`r.replied_at IS NOT NULL`;
   }
@@ -66,19 +67,17 @@ function outcomeSql(outcome: FollowUpOutcome): Prisma.Sql {
 const STILL_SUBSCRIBED = Prisma.sql`u.subscription = 'subscribed' AND u.is_active AND u.whatsapp_phone !~ '^erased:'`;
 
 /**
- * The statuses of a recipient whose message was attempted (all but pending, sending and skipped), listed
- * rather than excluded: one range of the (campaign_id, status, id) index each, so a campaign that has sent
- * little costs little however many recipients are still pending.
+ * How many of the parent's recipients each outcome would select now. The recipients whose message was
+ * attempted (MAYBE_SENT: all but pending, sending and skipped) are listed rather than excluded: one range
+ * of the (campaign_id, status, id) index each, so a campaign that has sent little costs little however
+ * many recipients are still pending.
  */
-const ATTEMPTED_STATUSES = ["queued", "sent", "delivered", "read", "failed", "unknown"];
-
-/** How many of the parent's recipients each outcome would select now. */
 export async function followUpCounts(db: DbOrTx, campaignId: string): Promise<Record<FollowUpOutcome, number>> {
   const id = parseCampaignId(campaignId);
   const [row] = await db.$queryRaw<Array<{ counts: Array<number | string> }>>(Prisma.sql`
     SELECT ARRAY[${Prisma.join(FOLLOW_UP_OUTCOMES.map((o) => Prisma.sql`count(*) FILTER (WHERE ${outcomeSql(o)})`), ", ")}]::int[] AS counts
     FROM campaign_recipients r JOIN user_profiles u ON u.whatsapp_phone = r.phone_number
-    WHERE r.campaign_id = ${id}::uuid AND r.status IN (${Prisma.join(ATTEMPTED_STATUSES.map((st) => Prisma.sql`${st}`))}) AND ${STILL_SUBSCRIBED}`);
+    WHERE r.campaign_id = ${id}::uuid AND r.status IN ${MAYBE_SENT_SQL} AND ${STILL_SUBSCRIBED}`);
   return Object.fromEntries(FOLLOW_UP_OUTCOMES.map((o, i) => [o, Number(row.counts[i])])) as Record<FollowUpOutcome, number>;
 }
 

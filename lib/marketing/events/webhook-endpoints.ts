@@ -11,6 +11,7 @@ import { AppError } from "../errors";
 import { ENDPOINT_FORMATS, EVENT_TYPES, ZEventType } from "./event-types";
 import { outboundUrlProblem, type Resolve } from "./network-guard";
 import { generateEndpointSecret } from "./sign-payload";
+import { parseUuid } from "../uuid";
 
 export const MAX_ENDPOINTS = 20;
 
@@ -72,8 +73,8 @@ export async function getWebhookEndpoint({ db, principal, endpointId }: { db: Db
 }
 
 export async function loadEndpoint(db: Db, endpointId: string): Promise<WebhookEndpoint> {
-  const id = z.uuid().safeParse(endpointId);
-  const row = id.success ? await db.webhookEndpoint.findUnique({ where: { id: id.data } }) : null;
+  const id = parseUuid(endpointId);
+  const row = id !== null ? await db.webhookEndpoint.findUnique({ where: { id } }) : null;
   if (!row) throw new AppError("NOT_FOUND", "No webhook endpoint with this id.");
   return row;
 }

@@ -20,12 +20,12 @@ import { readSendWindow } from "../sending/send-window";
 import { dateToDay, dayInZone } from "../time";
 import { createCampaignJob, type Job } from "./job";
 import type { ChunkOutcome, JobHandler } from "./run-job";
-
-const OPEN = new Set(["draft", "active", "paused"]);
+import { isOpenCampaign, isRunningCampaign } from "../campaigns/campaign-status";
+import { ZUuid } from "../uuid";
 
 const ZInput = z.object({ audience: ZTargetAudience.strip(), timezone: z.string() });
 const ZCounts = z.object({ matched: z.number().int(), added: z.number().int() });
-const ZCursor = z.object({ after: z.string().uuid() }).nullable();
+const ZCursor = z.object({ after: ZUuid }).nullable();
 
 /** Queues adding the campaign's target audience; total_rows is the number of matching customers now. */
 export async function startAddAudienceJob({ db, now, timezone, campaignId, principal }: {
@@ -33,7 +33,7 @@ export async function startAddAudienceJob({ db, now, timezone, campaignId, princ
 }): Promise<{ job: Job; created: boolean }> {
   return db.$transaction(async (tx) => {
     const c = await lockCampaign(tx, campaignId);
-    if (!OPEN.has(c.status)) throw new AppError("INVALID_TRANSITION", `Recipients cannot be added to a ${c.status} campaign.`, { status: c.status });
+    if (!isOpenCampaign(c.status)) throw new AppError("INVALID_TRANSITION", `Recipients cannot be added to a ${c.status} campaign.`, { status: c.status });
     const audience = readTargetAudience(c.targetAudience);
     const [{ n }] = await tx.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`SELECT count(*) AS n FROM user_profiles u WHERE ${audienceWhere(audience)}`);
     return createCampaignJob({ db: tx, now, campaignId: c.id, kind: "add_audience", input: { audience, timezone }, totalRows: Number(n), principal });
@@ -45,7 +45,7 @@ async function addAudienceChunk(tx: Tx, job: Job, { now, chunkRows }: { now: Dat
   const counts = ZCounts.safeParse(job.result).data ?? { matched: 0, added: 0 };
   const cursor = ZCursor.parse(job.cursor ?? null);
   const c = await lockCampaign(tx, job.campaignId ?? "");
-  if (!OPEN.has(c.status)) throw new AppError("INVALID_TRANSITION", `Recipients cannot be added to a ${c.status} campaign.`, { status: c.status });
+  if (!isOpenCampaign(c.status)) throw new AppError("INVALID_TRANSITION", `Recipients cannot be added to a ${c.status} campaign.`, { status: c.status });
   // every row of one job carries the job's start as its creation time, as one statement would
   const at = job.createdAt;
   const [row] = await tx.$queryRaw<Array<{ matched: bigint; inserted: bigint; last: string | null }>>(Prisma.sql`
@@ -67,7 +67,7 @@ async function addAudienceChunk(tx: Tx, job: Job, { now, chunkRows }: { now: Dat
     return { doneRows: matched, cursor: { after: row.last }, result: { matched, added }, finished: false };
   }
   // the last chunk: schedule what an active or paused campaign got, record it, answer as addRecipients does
-  if (added > 0 && (c.status === "active" || c.status === "paused")) {
+  if (added > 0 && isRunningCampaign(c.status)) {
     const today = dayInZone(now, input.timezone);
     const start = c.startDate ? dateToDay(c.startDate) : today;
     await packSchedule(tx, { campaignId: c.id, fromDay: start > today ? start : today, dailyLimit: c.dailySendLimit, now, timezone: input.timezone, window: readSendWindow(c.sendWindow) });

@@ -8,6 +8,7 @@ import type { Principal } from "../auth/api-tokens";
 import type { Prisma, DbOrTx } from "../db";
 import { AppError } from "../errors";
 import { parseCampaignId } from "../campaigns/campaign-id";
+import { parseUuid } from "../uuid";
 
 export type { Job };
 export type JobKind = "add_audience" | "activate";
@@ -57,7 +58,7 @@ export function jobView(job: Job, now: Date): JobView {
 
 /** One job, or 404. `campaignId`: the job must belong to this campaign. */
 export async function getJob({ db, jobId, campaignId }: { db: DbOrTx; jobId: string; campaignId?: string }): Promise<Job> {
-  const id = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(jobId) ? jobId.toLowerCase() : null;
+  const id = parseUuid(jobId);
   const job = id ? await db.job.findUnique({ where: { id } }) : null;
   if (!job || (campaignId !== undefined && job.campaignId !== parseCampaignId(campaignId))) throw new AppError("NOT_FOUND", "No such job.");
   return job;

@@ -7,6 +7,9 @@ import { Prisma, type DbOrTx } from "../db";
 import { liveCampaignsTable } from "../stats/live-counters";
 import { topFailureReasons } from "../recipients/top-failure-reasons";
 import { workspaceDailySeries, type DailyPoint } from "../stats/daily-series";
+import { ATTEMPTED_SQL, PENDING_SQL } from "../recipients/recipient-status-sql";
+import { RUNNING_CAMPAIGN_SQL } from "../campaigns/campaign-status-sql";
+import { counterFigures, countersFromColumns } from "../stats/counter-figures";
 
 export type OverviewCampaign = {
   id: string;
@@ -38,14 +41,14 @@ export async function getOverview({ db, today }: { db: DbOrTx; today: string }) 
   const [campaignRows, series, statusCounts] = await Promise.all([
     db.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
       SELECT c.id, c.name, c.status, c.daily_send_limit, c.total_target_customers, c.messages_pending, c.messages_sent,
-             c.messages_failed, c.messages_unknown, c.pause_reason,
+             c.messages_delivered, c.messages_read, c.messages_failed, c.messages_skipped, c.messages_unknown, c.pause_reason,
              coalesce(a.attempts, 0) AS sent_today,
              (SELECT max(d) FROM (
                 SELECT d FROM (
                   SELECT s.send_date AS d, s.messages_remaining::bigint AS n FROM campaign_send_schedule s WHERE s.campaign_id = c.id
                   UNION ALL
                   SELECT scheduled_send_date, n FROM counter_deltas
-                  WHERE campaign_id = c.id AND status IN ('pending', 'sending') AND scheduled_send_date IS NOT NULL
+                  WHERE campaign_id = c.id AND status IN ${PENDING_SQL} AND scheduled_send_date IS NOT NULL
                 ) u GROUP BY d HAVING sum(n) > 0) x) AS last_send_day
       FROM ${liveCampaignsTable()}
       LEFT JOIN LATERAL (
@@ -53,17 +56,16 @@ export async function getOverview({ db, today }: { db: DbOrTx; today: string }) 
           SELECT (messages_sent + messages_failed)::bigint AS n FROM campaign_analytics WHERE campaign_id = c.id AND date = ${today}::date
           UNION ALL
           SELECT n FROM counter_deltas WHERE campaign_id = c.id AND sent_on = ${today}::date
-            AND status IN ('queued', 'sent', 'delivered', 'read', 'failed')
+            AND status IN ${ATTEMPTED_SQL}
         ) t
       ) a ON true
-      WHERE c.status IN ('active', 'paused')
+      WHERE c.status IN ${RUNNING_CAMPAIGN_SQL}
       ORDER BY c.priority DESC, c.created_at`),
     workspaceDailySeries({ db, today, days: 30 }),
     db.$queryRaw<Array<{ status: string; n: bigint }>>(Prisma.sql`SELECT status, count(*) AS n FROM marketing_campaigns GROUP BY status`),
   ]);
   const campaigns: OverviewCampaign[] = campaignRows.map((r) => {
-    const total = Number(r.total_target_customers);
-    const pending = Number(r.messages_pending);
+    const { total, pending, sent, failed, unknown } = counterFigures(countersFromColumns(r));
     return {
       id: String(r.id),
       name: String(r.name),
@@ -71,9 +73,9 @@ export async function getOverview({ db, today }: { db: DbOrTx; today: string }) 
       dailySendLimit: Number(r.daily_send_limit),
       total,
       pending,
-      sent: Number(r.messages_sent),
-      failed: Number(r.messages_failed),
-      unknown: Number(r.messages_unknown),
+      sent,
+      failed,
+      unknown,
       progress: total > 0 ? (100 * (total - pending)) / total : 0,
       sentToday: Number(r.sent_today),
       lastSendDay: r.last_send_day ? (r.last_send_day as Date).toISOString().slice(0, 10) : null,

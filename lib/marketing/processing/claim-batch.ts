@@ -32,6 +32,7 @@ import { budgetAllowance } from "../cost/budget";
 import type { TFrequencyCap } from "../sending/sending-settings";
 import type { Day } from "../time";
 import { holdingForWinnerSql } from "../ab/variants";
+import { IN_FLIGHT_SQL } from "../recipients/recipient-status-sql";
 
 /** a recipient's click token: 16 bytes from PostgreSQL's strong random source (122 random bits), base64url */
 const CLICK_TOKEN_SQL = Prisma.sql`translate(encode(uuid_send(gen_random_uuid()), 'base64'), '+/=', '-_')`;
@@ -61,7 +62,7 @@ export async function uniqueUsersReached(db: Db | Prisma.TransactionClient, sinc
       SELECT phone_number FROM whatsapp_messages
       WHERE direction = 'outbound' AND sent_at > ${since}::timestamptz AND phone_number IS NOT NULL
       UNION
-      SELECT phone_number FROM campaign_recipients WHERE status IN ('sending', 'unknown') AND claimed_at > ${since}::timestamptz
+      SELECT phone_number FROM campaign_recipients WHERE status IN ${IN_FLIGHT_SQL} AND claimed_at > ${since}::timestamptz
     ) reached`);
   return Number(row.n);
 }
@@ -74,7 +75,7 @@ export function recentMarketingSendsSql(phones: Prisma.Sql, since: Date): Prisma
       AND m.sent_at > ${since}::timestamptz AND m.phone_number IN (${phones})
     UNION ALL
     SELECT r.phone_number, coalesce(r.claimed_at, r.updated_at) FROM campaign_recipients r
-    WHERE r.status IN ('sending', 'unknown') AND coalesce(r.claimed_at, r.updated_at) > ${since}::timestamptz AND r.phone_number IN (${phones})
+    WHERE r.status IN ${IN_FLIGHT_SQL} AND coalesce(r.claimed_at, r.updated_at) > ${since}::timestamptz AND r.phone_number IN (${phones})
       AND NOT EXISTS (SELECT 1 FROM whatsapp_messages m WHERE m.recipient_id = r.id AND m.direction = 'outbound')`;
 }
 

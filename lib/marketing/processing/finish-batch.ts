@@ -16,6 +16,7 @@ import { Prisma, withRetry } from "../db";
 import { applyInbox } from "../delivery/apply-inbox";
 import { applyErrorEffects, type ErrorFailure } from "../delivery/error-effects";
 import type { SendOutcome } from "./send-batch";
+import { IN_FLIGHT_SQL } from "../recipients/recipient-status-sql";
 
 const DAY_MS = 24 * 3600_000;
 
@@ -59,7 +60,7 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
           UPDATE campaign_recipients r SET status = 'queued', whatsapp_message_id = v.wamid, wa_id = v.wa_id,
             whatsapp_message_status = v.mstatus, sent_at = v.sent_at, claim_id = NULL, claimed_at = NULL,
             next_attempt_at = NULL, deferred_reason = NULL, failure_reason = NULL, error_code = NULL, updated_at = ${now}::timestamptz
-          FROM v WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status IN ('sending', 'unknown')
+          FROM v WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status IN ${IN_FLIGHT_SQL}
           RETURNING r.id
         ), msg AS (
           -- every accepted message is recorded (it counts towards the messaging limit), fenced or not

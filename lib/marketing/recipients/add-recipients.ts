@@ -17,6 +17,7 @@ import { dateToDay, dayInZone } from "../time";
 import { packSchedule } from "./pack-schedule";
 import { readSendWindow } from "../sending/send-window";
 import { variantSql, type AbCampaign } from "../ab/variants";
+import { isOpenCampaign, isRunningCampaign } from "../campaigns/campaign-status";
 
 export const MAX_PHONE_NUMBERS = 100_000;
 /** invalid numbers listed one by one in the answer (the count is always complete) */
@@ -25,8 +26,6 @@ const MAX_INVALID_LISTED = 1000;
 export const ZAddRecipients = z
   .object({ phone_numbers: z.array(z.union([z.string().max(100), z.number()])).min(1).max(MAX_PHONE_NUMBERS) })
   .strict();
-
-const OPEN = new Set(["draft", "active", "paused"]);
 
 export type AddRecipientsResult = {
   campaign_id: string;
@@ -62,11 +61,11 @@ export async function addRecipients(args: {
 
   return db.$transaction(async (tx) => {
     const c = await lockCampaign(tx, campaignId);
-    if (!OPEN.has(c.status)) throw new AppError("INVALID_TRANSITION", `Recipients cannot be added to a ${c.status} campaign.`, { status: c.status });
+    if (!isOpenCampaign(c.status)) throw new AppError("INVALID_TRANSITION", `Recipients cannot be added to a ${c.status} campaign.`, { status: c.status });
     const { matched, inserted } = phones
       ? await insertPhones(tx, c, phones, now)
       : await insertAudience(tx, c, readTargetAudience(c.targetAudience), now);
-    if (inserted > 0 && (c.status === "active" || c.status === "paused")) {
+    if (inserted > 0 && isRunningCampaign(c.status)) {
       const today = dayInZone(now, timezone);
       const start = c.startDate ? dateToDay(c.startDate) : today;
       await packSchedule(tx, { campaignId: c.id, fromDay: start > today ? start : today, dailyLimit: c.dailySendLimit, now, timezone, window: readSendWindow(c.sendWindow) });

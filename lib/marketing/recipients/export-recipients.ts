@@ -10,10 +10,11 @@ import { AppError } from "../errors";
 import { maskPhone } from "../phone";
 import { canSeePhoneNumbers } from "../users/permissions";
 import { readVariants } from "../ab/variants";
+import { parseUuid } from "../uuid";
 
 /** Checks the campaign, audits the export and says how to produce it (recipientsCsv's `mask`). */
 export async function startRecipientsExport({ db, now, principal, campaignId }: { db: DbOrTx; now: Date; principal: Principal; campaignId: string }) {
-  if (!/^[0-9a-f-]{36}$/i.test(campaignId)) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
+  if (parseUuid(campaignId) === null) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
   const campaign = await db.marketingCampaign.findUnique({ where: { id: campaignId }, select: { id: true, name: true, totalTargetCustomers: true } });
   if (!campaign) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
   const mask = !canSeePhoneNumbers(principal.role);

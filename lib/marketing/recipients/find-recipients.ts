@@ -5,8 +5,7 @@ import { AppError } from "../errors";
 import { dateToDay } from "../time";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { cursorDate, cursorUuid, decodeCursor, encodeCursor, ZCursor } from "../pagination";
-
-export const RECIPIENT_STATUSES = ["pending", "sending", "queued", "sent", "delivered", "read", "failed", "skipped", "unknown"] as const;
+import { RECIPIENT_STATUSES } from "./recipient-status";
 
 export const ZFindRecipients = z
   .object({

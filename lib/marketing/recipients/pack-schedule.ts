@@ -21,15 +21,13 @@ import { allowedOffsets, type TSendWindow } from "../sending/send-window";
 import { isAllowedDaySql, nextAllowedDaySql } from "../sending/send-window-sql";
 import type { Day } from "../time";
 import { STAGED_MARKETS_SQL } from "../cost/stage-markets";
+import { PENDING_SQL, SEND_STARTED_SQL } from "./recipient-status-sql";
 
-/** statuses that count as a send attempt on their sent_on day (for the daily limit) */
-const ATTEMPT_STATUSES = ["sending", "queued", "sent", "delivered", "read", "failed", "unknown"] as const;
-export const ATTEMPT_STATUSES_SQL = Prisma.sql`(${Prisma.join(ATTEMPT_STATUSES)})`;
 
 export async function attemptsOnDay(db: DbOrTx, campaignId: string, day: Day): Promise<number> {
   const [row] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
     SELECT count(*) AS n FROM campaign_recipients
-    WHERE campaign_id = ${campaignId}::uuid AND sent_on = ${day}::date AND status IN ${ATTEMPT_STATUSES_SQL}`);
+    WHERE campaign_id = ${campaignId}::uuid AND sent_on = ${day}::date AND status IN ${SEND_STARTED_SQL}`);
   return Number(row.n);
 }
 
@@ -88,7 +86,7 @@ export async function scheduleExtent(db: DbOrTx, campaignId: string): Promise<{ 
         SELECT send_date AS d, messages_remaining::bigint AS n FROM campaign_send_schedule WHERE campaign_id = ${campaignId}::uuid
         UNION ALL
         SELECT scheduled_send_date, n FROM counter_deltas
-        WHERE campaign_id = ${campaignId}::uuid AND status IN ('pending', 'sending') AND scheduled_send_date IS NOT NULL
+        WHERE campaign_id = ${campaignId}::uuid AND status IN ${PENDING_SQL} AND scheduled_send_date IS NOT NULL
       ) u GROUP BY d HAVING sum(n) > 0
     ) x`);
   return { days: Number(row.days), firstDay: row.first, lastDay: row.last };

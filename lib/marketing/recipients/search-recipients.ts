@@ -10,11 +10,13 @@
  */
 import { z } from "zod";
 import { Prisma, type DbOrTx } from "../db";
+import { NOT_YET_DELIVERED_STATUSES, PENDING_STATUSES } from "../recipients/recipient-status";
+import { parseUuid } from "../uuid";
 
 /** The filter groups the table offers, and the statuses each covers. */
 export const RECIPIENT_FILTERS = {
-  pending: ["pending", "sending"],
-  sent: ["queued", "sent"],
+  pending: PENDING_STATUSES,
+  sent: NOT_YET_DELIVERED_STATUSES,
   delivered: ["delivered"],
   read: ["read"],
   failed: ["failed"],
@@ -56,7 +58,7 @@ export type RecipientRow = {
 const COLUMNS = Prisma.sql`r.id, r.phone_number, r.status, r.scheduled_send_date, r.sent_at, r.delivered_at, r.read_at, r.failed_at,
   r.failure_reason, r.error_code, r.retry_count, r.deferred_reason, u.name AS customer_name, r.click_count, r.first_clicked_at, r.replied_at`;
 
-const cursorId = (v: string | undefined) => (v && /^[0-9a-f-]{36}$/i.test(v) ? v : null);
+const cursorId = (v: string | undefined) => (v && parseUuid(v) !== null ? v : null);
 
 export async function searchRecipients({ db, campaignId, query }: { db: DbOrTx; campaignId: string; query: TRecipientsPageQuery }) {
   const take = query.limit + 1;

@@ -11,6 +11,7 @@ import { Prisma, withRetry, type Db } from "../db";
 import { pauseCampaigns } from "../campaigns/pause-campaign";
 import { ERROR_TITLES } from "@/lib/whatsapp/errors";
 import { effectiveFailureGuard, type TFailureGuard } from "./sending-settings";
+import { ATTEMPTED_SQL } from "../recipients/recipient-status-sql";
 
 export type GuardVerdict = { attempts: number; failed: number; pct: number; over: boolean; top: Array<{ code: number | null; n: number; label: string }> };
 
@@ -19,7 +20,7 @@ export async function measureFailures(db: Db | Prisma.TransactionClient, campaig
   const rows = await db.$queryRaw<Array<{ code: number | null; reason: string | null; n: bigint; attempts: bigint; failed: bigint }>>(Prisma.sql`
     WITH recent AS (
       SELECT status, error_code, failure_reason FROM campaign_recipients
-      WHERE campaign_id = ${campaignId}::uuid AND status IN ('queued', 'sent', 'delivered', 'read', 'failed')
+      WHERE campaign_id = ${campaignId}::uuid AND status IN ${ATTEMPTED_SQL}
         AND coalesce(sent_at, failed_at) IS NOT NULL
         ${since ? Prisma.sql`AND coalesce(sent_at, failed_at) > ${since}::timestamptz` : Prisma.empty}
       ORDER BY coalesce(sent_at, failed_at) DESC

@@ -4,6 +4,7 @@ import type { DbOrTx } from "../db";
 import { getEngagementStats } from "../engagement/engagement-stats";
 import { topFailureReasons } from "../recipients/top-failure-reasons";
 import { campaignDailySeries } from "./daily-series";
+import { counterFigures } from "./counter-figures";
 
 export async function getCampaignDetailExtras({ db, campaignId, today, timezone = "UTC" }: { db: DbOrTx; campaignId: string; today: string; timezone?: string }) {
   // counter rows plus the unfolded deltas (each one statement): equal to a recount, nothing written
@@ -38,14 +39,7 @@ export async function getCampaignLive({ db, campaignId, today, timezone = "UTC" 
       status: c.status,
       pauseReason: c.pauseReason,
       dailySendLimit: c.dailySendLimit,
-      total: c.totalTargetCustomers,
-      sent: c.messagesSent,
-      delivered: c.messagesDelivered,
-      read: c.messagesRead,
-      failed: c.messagesFailed,
-      pending: c.messagesPending,
-      skipped: c.messagesSkipped,
-      unknown: c.messagesUnknown,
+      ...counterFigures(c),
       deferredByCap,
       updatedAt: c.updatedAt.toISOString(),
     },

@@ -1,5 +1,4 @@
 import { parseCampaignId } from "../campaigns/campaign-id";
-import { progressPercentage, round1 } from "../campaigns/campaign-json";
 import { Prisma, type DbOrTx } from "../db";
 import { AppError } from "../errors";
 import { getEngagementStats } from "../engagement/engagement-stats";
@@ -8,6 +7,7 @@ import { withLiveCounters } from "./live-counters";
 import { getCampaignCost } from "../cost/get-campaign-cost";
 import { dayInZone } from "../time";
 import { getVariantStats } from "../ab/variant-stats";
+import { counterFigures, progressPercentage, round1 } from "./counter-figures";
 
 /**
  * A campaign's progress, from the counters the database keeps plus their unfolded deltas (never a recount):
@@ -23,7 +23,7 @@ export async function getCampaignStats({ db, campaignId, now = new Date(), timez
   if (!row) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
   // the counters plus the unfolded deltas, read in one statement: equal to a recount, nothing written
   const [c] = await withLiveCounters(db, [row]);
-  const sent = c.messagesSent;
+  const f = counterFigures(c);
   const extent = await scheduleExtent(db, c.id);
   // pending recipients waiting because of the frequency cap or Meta's per-user cap (131049)
   const [deferred] = await db.$queryRaw<Array<{ cap: bigint; meta: bigint }>>(Prisma.sql`
@@ -38,19 +38,19 @@ export async function getCampaignStats({ db, campaignId, now = new Date(), timez
     campaign_id: c.id,
     campaign_name: c.name,
     status: c.status,
-    total_target: c.totalTargetCustomers,
-    sent,
-    delivered: c.messagesDelivered,
-    read: c.messagesRead,
-    failed: c.messagesFailed,
-    pending: c.messagesPending,
-    skipped: c.messagesSkipped,
-    unknown: c.messagesUnknown,
-    progress_percentage: progressPercentage(c.totalTargetCustomers, c.messagesPending),
-    delivery_rate: sent > 0 ? round1((100 * c.messagesDelivered) / sent) : 0,
-    read_rate: sent > 0 ? round1((100 * c.messagesRead) / sent) : 0,
+    total_target: f.total,
+    sent: f.sent,
+    delivered: f.delivered,
+    read: f.read,
+    failed: f.failed,
+    pending: f.pending,
+    skipped: f.skipped,
+    unknown: f.unknown,
+    progress_percentage: progressPercentage(f.total, f.pending),
+    delivery_rate: f.sent > 0 ? round1((100 * f.delivered) / f.sent) : 0,
+    read_rate: f.sent > 0 ? round1((100 * f.read) / f.sent) : 0,
     // clicked, clicks, click_rate, replied, reply_rate, opted_out (rates: % of delivered)
-    ...(await getEngagementStats(db, c.id, c.messagesDelivered)),
+    ...(await getEngagementStats(db, c.id, f.delivered)),
     parent_campaign_id: c.parentCampaignId,
     follow_up_outcome: c.followUpOutcome,
     daily_send_limit: c.dailySendLimit,

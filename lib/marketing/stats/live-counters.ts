@@ -5,14 +5,17 @@
  * and adds them to the rows in one transaction, so what is read equals a recount at that snapshot —
  * and reading writes nothing (folding is the applier's and the processor's work).
  *
- * The status → counter mapping is fold_recipient_deltas's: pending = pending + sending, sent = queued +
- * sent + delivered + read, delivered = delivered + read; a schedule day counts the recipients scheduled
+ * The status → counter mapping is fold_recipient_deltas's, both from the groups of
+ * recipients/recipient-status.ts (pending, sent, delivered); a schedule day counts the recipients scheduled
  * that day (sent, remaining), an analytics day the recipients attempted that day (sent_on).
  */
 import { Prisma, type DbOrTx } from "../db";
+import { DELIVERED_SQL, PENDING_SQL, SENT_SQL } from "../recipients/recipient-status-sql";
+import { countersFromColumns, type CampaignCounters } from "./counter-figures";
 
-const SENT = Prisma.sql`status IN ('queued', 'sent', 'delivered', 'read')`;
-const PENDING = Prisma.sql`status IN ('pending', 'sending')`;
+const SENT = Prisma.sql`status IN ${SENT_SQL}`;
+const PENDING = Prisma.sql`status IN ${PENDING_SQL}`;
+const DELIVERED = Prisma.sql`status IN ${DELIVERED_SQL}`;
 
 /** LATERAL join `k` of campaign `c`'s unfolded deltas (one row, zeros when none). */
 export function unfoldedCampaignDeltas(): Prisma.Sql {
@@ -20,7 +23,7 @@ export function unfoldedCampaignDeltas(): Prisma.Sql {
     SELECT coalesce(sum(n), 0)::int AS total,
       coalesce(sum(n) FILTER (WHERE ${PENDING}), 0)::int AS pending,
       coalesce(sum(n) FILTER (WHERE ${SENT}), 0)::int AS sent,
-      coalesce(sum(n) FILTER (WHERE status IN ('delivered', 'read')), 0)::int AS delivered,
+      coalesce(sum(n) FILTER (WHERE ${DELIVERED}), 0)::int AS delivered,
       coalesce(sum(n) FILTER (WHERE status = 'read'), 0)::int AS read,
       coalesce(sum(n) FILTER (WHERE status = 'failed'), 0)::int AS failed,
       coalesce(sum(n) FILTER (WHERE status = 'skipped'), 0)::int AS skipped,
@@ -36,11 +39,6 @@ export function liveCampaignCounterColumns(): Prisma.Sql {
     c.messages_skipped + k.skipped AS messages_skipped, c.messages_unknown + k.unknown AS messages_unknown`;
 }
 
-export type CampaignCounters = {
-  totalTargetCustomers: number; messagesPending: number; messagesSent: number; messagesDelivered: number;
-  messagesRead: number; messagesFailed: number; messagesSkipped: number; messagesUnknown: number;
-};
-
 /** The live counters of the given campaigns (one statement). */
 export async function campaignCounters(db: DbOrTx, campaignIds: string[]): Promise<Map<string, CampaignCounters>> {
   if (campaignIds.length === 0) return new Map();
@@ -48,11 +46,7 @@ export async function campaignCounters(db: DbOrTx, campaignIds: string[]): Promi
     SELECT c.id::text AS id, ${liveCampaignCounterColumns()}
     FROM marketing_campaigns c ${unfoldedCampaignDeltas()}
     WHERE c.id = ANY(${campaignIds}::uuid[])`);
-  return new Map(rows.map((r) => [String(r.id), {
-    totalTargetCustomers: Number(r.total_target_customers), messagesPending: Number(r.messages_pending),
-    messagesSent: Number(r.messages_sent), messagesDelivered: Number(r.messages_delivered), messagesRead: Number(r.messages_read),
-    messagesFailed: Number(r.messages_failed), messagesSkipped: Number(r.messages_skipped), messagesUnknown: Number(r.messages_unknown),
-  }]));
+  return new Map(rows.map((r) => [String(r.id), countersFromColumns(r)]));
 }
 
 /** `campaigns` (Prisma rows) with their counters replaced by the live ones. */
@@ -123,7 +117,7 @@ export async function liveAnalytics(db: DbOrTx, { campaignId, from, to }: { camp
              messages_failed::bigint AS failed, messages_skipped::bigint AS skipped, true AS stored
       FROM campaign_analytics WHERE ${Prisma.join(rowsWhere, " AND ")}
       UNION ALL
-      SELECT sent_on, CASE WHEN ${SENT} THEN n ELSE 0 END, CASE WHEN status IN ('delivered', 'read') THEN n ELSE 0 END,
+      SELECT sent_on, CASE WHEN ${SENT} THEN n ELSE 0 END, CASE WHEN ${DELIVERED} THEN n ELSE 0 END,
              CASE WHEN status = 'read' THEN n ELSE 0 END, CASE WHEN status = 'failed' THEN n ELSE 0 END, CASE WHEN status = 'skipped' THEN n ELSE 0 END, false
       FROM counter_deltas WHERE ${Prisma.join(deltasWhere, " AND ")}
         AND EXISTS (SELECT 1 FROM marketing_campaigns mc WHERE mc.id = counter_deltas.campaign_id)

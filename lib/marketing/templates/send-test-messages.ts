@@ -31,6 +31,7 @@ import { AppError } from "../errors";
 import { normalizePhone } from "../phone";
 import { assertTemplateApproved, checkCampaignTemplate } from "./check-campaign-template";
 import { campaignTemplateHash } from "./template-hash";
+import { isOpenCampaign } from "../campaigns/campaign-status";
 
 export const MAX_TEST_NUMBERS = 10;
 export const ZTestSend = z
@@ -39,7 +40,6 @@ export const ZTestSend = z
 
 export type TestSendResult = { phone_number: string; status: "sent" | "failed"; whatsapp_message_id?: string; error?: string };
 
-const TESTABLE = ["draft", "active", "paused"];
 const HOUR_MS = 60 * 60_000;
 
 export async function sendTestMessages({ db, now, whatsapp, api, campaignId, phoneNumbers, principal }: {
@@ -48,7 +48,7 @@ export async function sendTestMessages({ db, now, whatsapp, api, campaignId, pho
   const input = ZTestSend.parse({ phone_numbers: phoneNumbers });
   const campaign = await db.marketingCampaign.findUnique({ where: { id: campaignId } });
   if (!campaign) throw new AppError("CAMPAIGN_NOT_FOUND", "Campaign not found.");
-  if (!TESTABLE.includes(campaign.status)) {
+  if (!isOpenCampaign(campaign.status)) {
     throw new AppError("INVALID_TRANSITION", `A ${campaign.status} campaign cannot send test messages.`, { status: campaign.status });
   }
 

@@ -33,18 +33,20 @@ import { RECIPIENT_FILTERS, recipientFilterCounts, searchRecipients, ZRecipients
 import { can, displayPhone } from "@/lib/marketing/users/permissions";
 import { flatParams, hrefWith, type SearchParams } from "../../_lib/search-params";
 import { requirePageUser } from "../../_lib/session";
-import { today as todayInZone } from "../../_lib/today";
+import { today as todayInZone } from "@/lib/server/today";
 import { recentCampaignJobs } from "@/lib/marketing/jobs/job";
 import { CampaignCostCard } from "@/components/cost/campaign-cost-card";
 import { getCampaignCost } from "@/lib/marketing/cost/get-campaign-cost";
 import { campaignSpendSeries } from "@/lib/marketing/cost/spend";
+import { isOpenCampaign } from "@/lib/marketing/campaigns/campaign-status";
+import { parseUuid } from "@/lib/marketing/uuid";
 
 // the add-recipients and activate actions run here: 1,000,000 recipients by audience 73.8 s, activation
 // 63.2 s (README › Performance); 300 s leaves 4× for a busier database
 export const maxDuration = 300;
 export async function generateMetadata({ params }: { params: Promise<{ campaignId: string }> }): Promise<Metadata> {
   const { campaignId } = await params;
-  if (!/^[0-9a-f-]{36}$/i.test(campaignId)) return { title: "Campaign" };
+  if (parseUuid(campaignId) === null) return { title: "Campaign" };
   const c = await getDb().marketingCampaign.findUnique({ where: { id: campaignId }, select: { name: true } });
   return { title: c?.name ?? "Campaign" };
 }
@@ -69,7 +71,7 @@ function describeParam(p: Record<string, unknown>): string {
 export default async function CampaignPage({ params, searchParams }: { params: Promise<{ campaignId: string }>; searchParams: Promise<SearchParams> }) {
   const user = await requirePageUser();
   const { campaignId } = await params;
-  if (!/^[0-9a-f-]{36}$/i.test(campaignId)) notFound();
+  if (parseUuid(campaignId) === null) notFound();
   const sp = flatParams(await searchParams);
   const db = getDb();
   const today = todayInZone();
@@ -77,7 +79,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   if (!c) notFound();
   const query = ZRecipientsPageQuery.parse({ status: sp.status, phone: sp.phone, after: sp.after, before: sp.before });
   const audience = readTargetAudience(c.targetAudience);
-  const open = c.status === "draft" || c.status === "active" || c.status === "paused";
+  const open = isOpenCampaign(c.status);
   const [live, page, audienceCount, cost, spendSeries, engagement] = await Promise.all([
     getCampaignLive({ db, campaignId: c.id, today, timezone: getEnv().CAMPAIGN_TIMEZONE }),
     searchRecipients({ db, campaignId: c.id, query }),

@@ -13,13 +13,14 @@ import { getEnv } from "@/lib/env";
 import { readSendWindow } from "@/lib/marketing/sending/send-window";
 import { readAbTest, readVariants } from "@/lib/marketing/ab/variants";
 import { requirePageUser } from "../../../_lib/session";
+import { parseUuid } from "@/lib/marketing/uuid";
 
 export const metadata: Metadata = { title: "Edit campaign" };
 
 export default async function EditCampaignPage({ params }: { params: Promise<{ campaignId: string }> }) {
   const user = await requirePageUser();
   const { campaignId } = await params;
-  if (!/^[0-9a-f-]{36}$/i.test(campaignId)) notFound();
+  if (parseUuid(campaignId) === null) notFound();
   const db = getDb();
   const c = await db.marketingCampaign.findUnique({ where: { id: campaignId } });
   if (!c) notFound();

@@ -10,6 +10,7 @@ import { draftOf } from "@/lib/marketing/templates/template-draft";
 import { storedComponents } from "@/lib/marketing/templates/template-json";
 import { can } from "@/lib/marketing/users/permissions";
 import { requirePageUser } from "../../../_lib/session";
+import { parseUuid } from "@/lib/marketing/uuid";
 
 export const metadata: Metadata = { title: "Edit template" };
 
@@ -17,7 +18,7 @@ export default async function EditTemplatePage({ params }: { params: Promise<{ t
   const user = await requirePageUser();
   if (!can(user.role, "change")) redirect("/templates");
   const { templateId } = await params;
-  if (!/^[0-9a-f-]{36}$/i.test(templateId)) notFound();
+  if (parseUuid(templateId) === null) notFound();
   const t = await getDb().whatsappTemplate.findFirst({ where: { id: templateId, deleted: false } });
   if (!t) notFound();
   const { draft, unsupported } = draftOf({ name: t.name, language: t.language, category: t.category, components: storedComponents(t.components) });
