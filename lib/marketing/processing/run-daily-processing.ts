@@ -17,7 +17,7 @@
  * after it: what was claimed but not sent goes back to pending (never to unknown). Alert delivery stops at
  * deadlineMs. `has_more` says another call would continue.
  *
- * Careful sending (issue 10):
+ * Sending limits (each checked where it is cheapest):
  *   - a send hold (flagged number, downgrade, policy error) stops all claiming (claimBatch checks it
  *     first, under its transaction); the schedule is still rolled forward;
  *   - a campaign is claimed only while its send window is open; once it has closed for the day, what was
