@@ -66,9 +66,9 @@ export function HandTypedTemplateEditor({ value, onChange, errors }: {
           One value per <code className="rounded bg-slate-100 px-1">{"{{n}}"}</code> in the template body, in order. A customer variable is filled per recipient; the fallback is used when the customer has no value.
         </p>
         {Array.from({ length: value.shape.bodyVariables }, (_, j) => j + 1).map((n) => (
-          <div key={n} className="flex items-start gap-2">
+          <div key={n} className="flex flex-col gap-2 sm:flex-row sm:items-start">
             <div className="min-w-0 flex-1">{fields(slot(`body.${n}`))}</div>
-            <Button variant="ghost" size="sm" className="mt-7" onClick={() => onChange(handTypedEdits.removeBodyVariable(value, n))} aria-label={`Remove variable ${n}`}>
+            <Button variant="ghost" size="sm" className="self-end sm:mt-7 sm:self-auto" onClick={() => onChange(handTypedEdits.removeBodyVariable(value, n))} aria-label={`Remove variable ${n}`}>
               Remove
             </Button>
           </div>

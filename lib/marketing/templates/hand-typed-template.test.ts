@@ -42,8 +42,9 @@ describe("a template typed by hand", () => {
     ]);
     const noHeader = handTypedEdits.setHeader(t, "none");
     expect(handTypedComponents(noHeader).some((c) => c.type === "header")).toBe(false);
-    // a new header kind starts empty
-    expect(handTypedComponents(handTypedEdits.setHeader(t, "image"))[0]).toEqual({ type: "header", parameters: [{ type: "image", image: { link: "" } }] });
+    // another media kind keeps the link; a text header starts empty
+    expect(handTypedComponents(handTypedEdits.setHeader(t, "image"))[0]).toEqual({ type: "header", parameters: [{ type: "image", image: { link: "https://cdn.example.com/catalogue.pdf" } }] });
+    expect(handTypedComponents(handTypedEdits.setHeader(t, "text"))[0]).toEqual({ type: "header", parameters: [{ type: "text", text: "" }] });
     const coupon = handTypedEdits.setButtonType(t, 1, "copy_code");
     expect(handTypedComponents(coupon)[3]).toEqual({ type: "button", sub_type: "copy_code", index: 1, parameters: [{ type: "coupon_code", coupon_code: "" }] });
     const more = handTypedEdits.addButton(handTypedEdits.addBodyVariable(t));

@@ -89,8 +89,11 @@ function removeNumbered(values: SlotValues, prefix: "body" | "button", from: num
 
 /** The edits of the shape; each keeps the values of the slots that stay. */
 export const handTypedEdits = {
+  /** a media link stays when only the media kind changes; any other change starts the header empty */
   setHeader(t: HandTypedTemplate, header: HandTypedShape["header"]): HandTypedTemplate {
     if (header === t.shape.header) return t;
+    const media = (h: HandTypedShape["header"]) => h === "image" || h === "video" || h === "document";
+    if (media(header) && media(t.shape.header)) return { ...t, shape: { ...t.shape, header } };
     const { header: _dropped, ...values } = t.values;
     return { ...t, shape: { ...t.shape, header }, values };
   },
