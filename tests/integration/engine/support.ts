@@ -55,7 +55,11 @@ export async function setupEngineTest(options: { poolMax?: number; templates?: F
  * the fake Graph API reset before each test and then `reset` (the file's own clean-up), and a Cloud API
  * client on the fake. `noTemplateLibrary`: the app sees no template library (WABA not configured).
  */
-export async function engineSuite(options: { poolMax?: number; noTemplateLibrary?: boolean; reset?: (e: EngineTest) => Promise<unknown> } = {}): Promise<{ e: EngineTest; wa: WhatsAppClient }> {
+export async function engineSuite(options: {
+  poolMax?: number; noTemplateLibrary?: boolean; reset?: (e: EngineTest) => Promise<unknown>;
+  /** the client's request timeout (default 5 s) */
+  clientTimeoutMs?: number;
+} = {}): Promise<{ e: EngineTest; wa: WhatsAppClient }> {
   const e = await setupEngineTest({ poolMax: options.poolMax });
   if (options.noTemplateLibrary) (globalThis as unknown as { __templatesApi?: null }).__templatesApi = null;
   afterAll(() => e.stop());
@@ -63,7 +67,7 @@ export async function engineSuite(options: { poolMax?: number; noTemplateLibrary
     e.graph.reset();
     await options.reset?.(e);
   });
-  return { e, wa: cloudClient(e.graph, { timeoutMs: 5000 }) };
+  return { e, wa: cloudClient(e.graph, { timeoutMs: options.clientTimeoutMs ?? 5000 }) };
 }
 
 /** A real Cloud API client against the fake Graph API (what production uses, pointed at loopback). */
