@@ -1,5 +1,6 @@
 "use client";
 
+import { Fragment } from "react";
 import { Field, Input, Select } from "@/components/ui/field";
 import type { SlotValue, SlotValues } from "@/lib/marketing/templates/form-values";
 import type { ParameterSlot, TemplateRequirements } from "@/lib/marketing/templates/requirements";
@@ -106,12 +107,20 @@ export function TemplateParameterFields({ requirements, values, onChange, errors
           );
         }
         const label = slot.kind === "payload" ? `${slot.label} (sent back when tapped)` : slot.label;
+        const filename = slot.kind === "document" ? (
+          <Field label="File name" htmlFor={fieldId(idPrefix, slot, "filename")} optional>
+            <Input id={fieldId(idPrefix, slot, "filename")} value={v.filename ?? ""} placeholder="catalogue.pdf" maxLength={240} onChange={(e) => set(slot.key, { filename: e.target.value })} />
+          </Field>
+        ) : null;
         return (
-          <Field key={slot.key} label={label} htmlFor={fieldId(idPrefix, slot, "text")} optional={!slot.required} errors={err}
+          <Fragment key={slot.key}>
+          <Field label={label} htmlFor={fieldId(idPrefix, slot, "text")} optional={!slot.required} errors={err}
             hint={slot.kind === "image" || slot.kind === "video" || slot.kind === "document" ? "A public https link" : slot.kind === "coupon_code" ? "Up to 15 characters" : undefined}>
             <Input id={fieldId(idPrefix, slot, "text")} value={v.text ?? ""} placeholder={slot.example ?? ""} invalid={!!err?.length} type={slot.kind === "payload" || slot.kind === "coupon_code" ? "text" : "url"}
               maxLength={slot.kind === "coupon_code" ? 15 : undefined} onChange={(e) => set(slot.key, { text: e.target.value })} />
           </Field>
+          {filename}
+          </Fragment>
         );
       })}
       {errors?.[""]?.length ? <p className="text-sm text-red-700">{errors[""].join(" ")}</p> : null}

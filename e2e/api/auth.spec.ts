@@ -15,7 +15,13 @@ test("the login page is served and dashboard pages redirect signed-out visitors"
   // the root has nothing to come back to
   const root = await request.get("/", { maxRedirects: 0 });
   expect(root.status()).toBe(307);
-  expect(new URL(root.headers()["location"], "http://placeholder").searchParams.get("callbackUrl")).toBeNull();
+  const rootTo = new URL(root.headers()["location"], "http://placeholder");
+  expect(rootTo.pathname).toBe("/login");
+  expect(rootTo.searchParams.get("callbackUrl")).toBeNull();
+  // followed, a redirect ends on the login page itself
+  const followed = await request.get("/campaigns");
+  expect(followed.status()).toBe(200);
+  expect(new URL(followed.url()).pathname).toBe("/login");
 
   // API routes answer for themselves: 401 JSON, not a redirect to a page
   const api = await request.get("/api/marketing/campaigns", { maxRedirects: 0 });

@@ -41,25 +41,35 @@ type Options = {
   maxBodyBytes?: number;
 };
 
-export function errorResponse(code: AppErrorCode, message: string, details?: unknown, headers?: HeadersInit) {
+type ErrorAnswer = { code: AppErrorCode; message: string; details?: unknown; headers: Record<string, string> };
+/** top-level fields a route adds to each of its error bodies, beside `error` */
+type ErrorFields = (req: NextRequest, error: { code: AppErrorCode; details?: unknown }) => Record<string, unknown>;
+
+export function errorResponse(code: AppErrorCode, message: string, details?: unknown, headers?: HeadersInit, fields?: Record<string, unknown>) {
   return NextResponse.json(
-    { error: { code, message, ...(details === undefined ? {} : { details }) } },
+    { ...fields, error: { code, message, ...(details === undefined ? {} : { details }) } },
     { status: ERROR_STATUS[code], headers },
   );
 }
 
-export function toErrorResponse(error: unknown, requestId?: string): NextResponse {
+/** The one map from a thrown value to its answer: AppError by its code (429 with Retry-After), ZodError 422, else a logged 500. */
+function errorAnswer(error: unknown, requestId?: string): ErrorAnswer {
   if (error instanceof AppError) {
     const headers: Record<string, string> = {};
     const retry = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
     if (error.status === 429 && retry) headers["Retry-After"] = String(retry);
-    return errorResponse(error.code, error.message, error.details, headers);
+    return { code: error.code, message: error.message, details: error.details, headers };
   }
   if (error instanceof z.ZodError) {
-    return errorResponse("VALIDATION_FAILED", "Some values are invalid.", issuesToDetails(error.issues));
+    return { code: "VALIDATION_FAILED", message: "Some values are invalid.", details: issuesToDetails(error.issues), headers: {} };
   }
   console.error(`[api] unexpected error${requestId ? ` request_id=${requestId}` : ""}:`, describeErrorForLog(error));
-  return errorResponse("INTERNAL", "Something went wrong on our side. Try again.");
+  return { code: "INTERNAL", message: "Something went wrong on our side. Try again.", headers: {} };
+}
+
+export function toErrorResponse(error: unknown, requestId?: string, fields?: (answer: ErrorAnswer) => Record<string, unknown>): NextResponse {
+  const answer = errorAnswer(error, requestId);
+  return errorResponse(answer.code, answer.message, answer.details, answer.headers, fields?.(answer));
 }
 
 /** The body's bytes, or null when it is larger than `max` (read incrementally: never more than max is buffered). */
@@ -230,19 +240,21 @@ async function runRoute<P>(
  * For routes that authenticate themselves (the WhatsApp webhook checks Meta's signature; next-auth signs in):
  * the same conventions without our auth — X-Request-Id on every answer, and a thrown AppError / ZodError /
  * anything else answered as `{ error: { code, message, details } }` (unknown errors: a generic 500, logged).
- * Use `errorResponse(code, message)` for refusals decided in the handler.
+ * Refusals decided in the handler are thrown as AppError too. `errorFields` adds top-level fields to each
+ * error body (next-auth's signIn() reads `url` from every answer).
  * A handler without a context gives a route callable with the request alone.
  */
-export function plainRoute(handler: (req: NextRequest, context: undefined, requestId: string) => Promise<Response>): (req: NextRequest) => Promise<Response>;
-export function plainRoute<C>(handler: (req: NextRequest, context: C, requestId: string) => Promise<Response>): (req: NextRequest, context: C) => Promise<Response>;
-export function plainRoute<C>(handler: (req: NextRequest, context: C, requestId: string) => Promise<Response>) {
+export function plainRoute(handler: (req: NextRequest, context: undefined, requestId: string) => Promise<Response>, options?: { errorFields?: ErrorFields }): (req: NextRequest) => Promise<Response>;
+export function plainRoute<C>(handler: (req: NextRequest, context: C, requestId: string) => Promise<Response>, options?: { errorFields?: ErrorFields }): (req: NextRequest, context: C) => Promise<Response>;
+export function plainRoute<C>(handler: (req: NextRequest, context: C, requestId: string) => Promise<Response>, options: { errorFields?: ErrorFields } = {}) {
+  const { errorFields } = options;
   return async (req: NextRequest, context: C): Promise<Response> => {
     const requestId = requestIdFor(req);
     let res: Response;
     try {
       res = await handler(req, context, requestId);
     } catch (error) {
-      res = toErrorResponse(error, requestId);
+      res = toErrorResponse(error, requestId, errorFields && ((answer) => errorFields(req, answer)));
     }
     return withHeader(res, REQUEST_ID_HEADER, requestId);
   };

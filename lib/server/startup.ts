@@ -1,12 +1,15 @@
 /**
  * What every server process does once when it starts (instrumentation.ts register(), on `next start` and
  * on each serverless instance alike): refuse a configuration it must not run with, then create the first
- * admin from ADMIN_EMAIL / ADMIN_PASSWORD while the workspace has no user.
+ * admin from ADMIN_EMAIL / ADMIN_PASSWORD while the workspace has no user, and fill an empty sandbox
+ * template library (pages only read it).
  */
 import { getDb } from "@/lib/db";
 import { EnvError, getEnv, isSandbox, type Env } from "@/lib/env";
 import { AppError } from "@/lib/marketing/errors";
+import { fillEmptySandboxLibrary } from "@/lib/marketing/templates/sync-templates";
 import { ensureFirstAdmin, parseFirstAdmin } from "@/lib/marketing/users/ensure-first-admin";
+import { getTemplatesApi } from "@/lib/server/templates";
 
 /** Stops the process with one message when the configuration is unusable. */
 function fatal(message: string): never {
@@ -34,6 +37,16 @@ export async function onServerStart(): Promise<void> {
     console.warn("[startup] SANDBOX=1: WhatsApp is simulated, no message reaches a phone.");
   }
   await createFirstAdmin(env);
+  await fillSandboxLibrary();
+}
+
+/** A database not reachable or not migrated yet leaves the library empty: the cron's hourly sync or Sync now fills it. */
+async function fillSandboxLibrary(): Promise<void> {
+  try {
+    if (await fillEmptySandboxLibrary({ db: getDb(), now: new Date(), api: getTemplatesApi() })) console.log("[startup] Filled the sandbox template library.");
+  } catch (error) {
+    console.warn(`[startup] The sandbox template library could not be filled yet (${error instanceof Error ? error.message.split("\n")[0] : "unknown error"}).`);
+  }
 }
 
 let firstAdminDone: Promise<void> | undefined;

@@ -9,7 +9,12 @@ import { marketOfNumber } from "./market";
 
 const STEP = 5000;
 
-export async function assignMarkets(db: DbOrTx, campaignId: string): Promise<number> {
+/**
+ * The one computation of missing markets: the campaign's recipients without a market, `step` at a time
+ * in id order, each with the market of its number (the wa_id when the stored number is not all digits),
+ * handed to `write`. Returns how many it handed over.
+ */
+export async function forEachMissingMarket(db: DbOrTx, campaignId: string, step: number, write: (ids: string[], markets: string[]) => Promise<unknown>): Promise<number> {
   let total = 0;
   let after: string | null = null;
   for (;;) {
@@ -17,14 +22,18 @@ export async function assignMarkets(db: DbOrTx, campaignId: string): Promise<num
     const rows: Array<{ id: string; phone_number: string; wa_id: string | null }> = await db.$queryRaw(Prisma.sql`
       SELECT id::text, phone_number, wa_id FROM campaign_recipients
       WHERE campaign_id = ${campaignId}::uuid AND market IS NULL ${after ? Prisma.sql`AND id > ${after}::uuid` : Prisma.empty}
-      ORDER BY id LIMIT ${STEP}::int`);
+      ORDER BY id LIMIT ${step}::int`);
     if (rows.length === 0) return total;
-    await db.$executeRaw(Prisma.sql`
-      UPDATE campaign_recipients r SET market = v.market
-      FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => marketOfNumber(/^[0-9]+$/.test(r.phone_number) ? r.phone_number : r.wa_id))}::text[]) AS v(id, market)
-      WHERE r.id = v.id AND r.market IS NULL`);
+    await write(rows.map((r) => r.id), rows.map((r) => marketOfNumber(/^[0-9]+$/.test(r.phone_number) ? r.phone_number : r.wa_id)));
     total += rows.length;
-    if (rows.length < STEP) return total;
+    if (rows.length < step) return total;
     after = rows[rows.length - 1].id;
   }
+}
+
+export async function assignMarkets(db: DbOrTx, campaignId: string): Promise<number> {
+  return forEachMissingMarket(db, campaignId, STEP, (ids, markets) => db.$executeRaw(Prisma.sql`
+    UPDATE campaign_recipients r SET market = v.market
+    FROM unnest(${ids}::uuid[], ${markets}::text[]) AS v(id, market)
+    WHERE r.id = v.id AND r.market IS NULL`));
 }

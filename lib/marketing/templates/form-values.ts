@@ -17,6 +17,8 @@ export type SlotValue = {
   longitude?: string;
   name?: string;
   address?: string;
+  /** a document header's file name (optional) */
+  filename?: string;
 };
 export type SlotValues = Record<string, SlotValue>;
 
@@ -33,8 +35,11 @@ function param(req: TemplateRequirements, slot: ParameterSlot, v: SlotValue | un
     }
     case "image":
     case "video":
-    case "document":
       return { type: slot.kind, [slot.kind]: { link: (value.text ?? "").trim() } };
+    case "document": {
+      const filename = (value.filename ?? "").trim();
+      return { type: "document", document: { link: (value.text ?? "").trim(), ...(filename ? { filename } : {}) } };
+    }
     case "location": {
       const loc: Record<string, unknown> = { latitude: Number(value.latitude ?? NaN), longitude: Number(value.longitude ?? NaN) };
       if (value.name) loc.name = value.name;
@@ -93,7 +98,10 @@ function valueOf(p: unknown): SlotValue {
     if (isObject(p.variable)) return { mode: "variable", field: String(p.variable.field ?? ""), fallback: String(p.variable.fallback ?? "") };
     return { mode: "literal", text: typeof p.text === "string" ? p.text : "" };
   }
-  for (const kind of ["image", "video", "document"]) if (p.type === kind && isObject(p[kind])) return { text: String((p[kind] as Loose).link ?? "") };
+  for (const kind of ["image", "video"]) if (p.type === kind && isObject(p[kind])) return { text: String((p[kind] as Loose).link ?? "") };
+  if (p.type === "document" && isObject(p.document)) {
+    return { text: String(p.document.link ?? ""), ...(typeof p.document.filename === "string" ? { filename: p.document.filename } : {}) };
+  }
   if (p.type === "location" && isObject(p.location)) {
     const l = p.location;
     return { latitude: l.latitude === undefined ? "" : String(l.latitude), longitude: l.longitude === undefined ? "" : String(l.longitude), name: typeof l.name === "string" ? l.name : "", address: typeof l.address === "string" ? l.address : "" };
@@ -154,4 +162,27 @@ export function defaultValues(req: TemplateRequirements): SlotValues {
     else values[s.key] = { text: "" };
   }
   return values;
+}
+
+/**
+ * Where the server's error paths (`template_components.<i>…`) point, per slot key, for components built
+ * by buildComponents: a header or button slot owns its whole component, a body slot its parameter.
+ */
+export function slotErrorPaths(req: TemplateRequirements, components: Array<Record<string, unknown>>): Record<string, string> {
+  const paths: Record<string, string> = {};
+  const bodySlots = req.slots.filter((s) => s.component === "body");
+  components.forEach((c, i) => {
+    const at = `template_components.${i}`;
+    if (c.type === "header") paths.header = at;
+    else if (c.type === "limited_time_offer") paths.limited_time_offer = at;
+    else if (c.type === "button") paths[`button.${String(c.index)}`] = at;
+    else if (c.type === "body") {
+      const params = Array.isArray(c.parameters) ? c.parameters : [];
+      // body parameters are built in slot order, skipping none (text slots always give a parameter)
+      bodySlots.forEach((s, j) => {
+        if (j < params.length) paths[s.key] = `${at}.parameters.${j}`;
+      });
+    }
+  });
+  return paths;
 }

@@ -1,12 +1,12 @@
 /**
  * GET /api/marketing/templates?status=&category=&language=&search= — the library, each template with the
- * parameters it needs. In sandbox mode an empty library fills itself with the demo templates.
+ * parameters it needs. A pure read (pages render it): the sandbox's library is filled at server start
+ * (fillEmptySandboxLibrary).
  */
 import { z } from "zod";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
 import type { Db } from "../db";
-import { syncTemplates } from "./sync-templates";
 import { templateJson } from "./template-json";
 
 const upper = z.string().trim().max(50).transform((s) => s.toUpperCase());
@@ -21,11 +21,8 @@ export const ZListTemplatesQuery = z
   .strict();
 export type TListTemplatesQuery = z.input<typeof ZListTemplatesQuery>;
 
-export async function listTemplates({ db, now, api, query }: { db: Db; now: Date; api: TemplatesApi | null; query: TListTemplatesQuery }) {
+export async function listTemplates({ db, api, query }: { db: Db; api: TemplatesApi | null; query: TListTemplatesQuery }) {
   const q = ZListTemplatesQuery.parse(query);
-  if (api?.mode === "sandbox" && (await db.whatsappTemplate.count()) === 0) {
-    await syncTemplates({ db, now, api });
-  }
   const where: Prisma.WhatsappTemplateWhereInput = { deleted: false };
   if (q.status && q.status !== "ALL") where.status = { in: q.status.split(",").map((s) => s.trim()) };
   if (q.category && q.category !== "ALL") where.category = q.category;

@@ -88,6 +88,16 @@ export async function syncTemplates({ db, now, api, actor = "system" }: { db: Db
   );
 }
 
+/**
+ * A sandbox library starts empty: the server fills it once when it starts (reads never write). Returns
+ * whether it synced. A real library is only ever filled by a sync (the cron's or Sync now).
+ */
+export async function fillEmptySandboxLibrary({ db, now, api }: { db: Db; now: Date; api: TemplatesApi | null }): Promise<boolean> {
+  if (api?.mode !== "sandbox" || (await db.whatsappTemplate.count()) > 0) return false;
+  await syncTemplates({ db, now, api });
+  return true;
+}
+
 /** The cron's call: syncs when the last sync is older than an hour. Never throws for Meta being down. */
 export async function maybeSyncTemplates({ db, now, api, intervalMs = TEMPLATE_SYNC_INTERVAL_MS }: {
   db: Db; now: Date; api: TemplatesApi | null; intervalMs?: number;

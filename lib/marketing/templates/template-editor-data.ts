@@ -1,6 +1,6 @@
 /**
  * What the campaign form and detail page need for the template UI (components/templates): the library
- * (the sandbox fills itself when empty), a sample customer of the campaign's audience for the preview
+ * (read only: nothing is written while a page renders), a sample customer of the campaign's audience for the preview
  * (its recipient with the lowest number when it has some, else the matching customer with the lowest
  * number: both read one entry of a unique index, whatever the campaign's size), and the workspace's
  * test-send settings.
@@ -27,11 +27,11 @@ export async function findSampleCustomer({ db, campaignId, targetAudience }: { d
   return null;
 }
 
-export async function getTemplateEditorData({ db, now, api, campaignId, targetAudience }: {
-  db: Db; now: Date; api: TemplatesApi | null; campaignId?: string | null; targetAudience?: unknown;
+export async function getTemplateEditorData({ db, api, campaignId, targetAudience }: {
+  db: Db; api: TemplatesApi | null; campaignId?: string | null; targetAudience?: unknown;
 }) {
   const [library, sampleCustomer, settings] = await Promise.all([
-    listTemplates({ db, now, api, query: {} }),
+    listTemplates({ db, api, query: {} }),
     findSampleCustomer({ db, campaignId, targetAudience }),
     db.setting.findUnique({ where: { id: 1 }, select: { testPhoneNumbers: true, requireTestSend: true } }),
   ]);

@@ -12,10 +12,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
-import { cloudClient, seedCustomers, setupEngineTest, type EngineTest } from "../engine/support";
+import { seedCustomers, engineSuite } from "../engine/support";
 import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
 import { createCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { resumeCampaign } from "@/lib/marketing/campaigns/resume-campaign";
@@ -28,7 +28,6 @@ import type { EngineConfig } from "@/lib/marketing/engine-config";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
 import { getCampaignStats } from "@/lib/marketing/stats/get-campaign-stats";
-import type { WhatsAppClient } from "@/lib/whatsapp/types";
 import { envelope, ts } from "../whatsapp/fixtures";
 
 const SHIPPED = path.join(process.cwd(), "prisma/data/meta-rate-card-2025-07-01-usd.csv");
@@ -39,17 +38,10 @@ const card = (() => {
 })();
 const rate = (market: string, category: "marketing" | "utility" | "authentication") => Number(card.get(market)![category]);
 
-let e: EngineTest;
-let wa: WhatsAppClient;
 const TZ = "UTC";
-beforeAll(async () => {
-  e = await setupEngineTest({ poolMax: 20 });
-  wa = cloudClient(e.graph, { timeoutMs: 5000 });
-});
-afterAll(async () => e?.stop());
-beforeEach(async () => {
-  e.graph.reset();
-  await e.db.$executeRaw`UPDATE marketing_campaigns SET status = 'cancelled' WHERE status IN ('active', 'paused')`;
+const { e, wa } = await engineSuite({
+  poolMax: 20,
+  reset: (e) => e.db.$executeRaw`UPDATE marketing_campaigns SET status = 'cancelled' WHERE status IN ('active', 'paused')`,
 });
 
 const config = (over: Partial<EngineConfig> = {}): EngineConfig => ({ timezone: TZ, messagingLimit: null, timeBudgetMs: 50_000, staleClaimMs: 10 * 60_000, ...over });

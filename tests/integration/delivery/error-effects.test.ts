@@ -5,26 +5,20 @@
  * template-class code pauses the (active) campaign with the same reason text, an account-class code
  * holds sending with an alert. A failed status for a test message (webhook) does the same.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
-import { cloudClient, setupEngineTest, type EngineTest } from "../engine/support";
+import { cloudClient, engineSuite } from "../engine/support";
 import { templatePauseReason } from "@/lib/marketing/delivery/error-effects";
 import { SUBSCRIPTION_SOURCES } from "@/lib/marketing/delivery/subscription-sources";
 import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
 import { sendTestMessages } from "@/lib/marketing/templates/send-test-messages";
 
-let e: EngineTest;
 const T0 = new Date("2026-02-01T10:00:00Z");
 
-beforeAll(async () => {
-  e = await setupEngineTest();
-  (globalThis as unknown as { __templatesApi?: null }).__templatesApi = null;
-});
-afterAll(async () => e?.stop());
-beforeEach(async () => {
-  e.graph.reset();
-  await e.db.$executeRawUnsafe(`UPDATE settings SET send_hold = false, send_hold_reason = NULL, send_hold_since = NULL WHERE id = 1`);
+const { e } = await engineSuite({
+  noTemplateLibrary: true,
+  reset: (e) => e.db.$executeRawUnsafe(`UPDATE settings SET send_hold = false, send_hold_reason = NULL, send_hold_since = NULL WHERE id = 1`),
 });
 
 async function campaign(status = "active") {

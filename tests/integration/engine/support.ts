@@ -4,7 +4,7 @@
  */
 import { campaignCounters, liveSchedule } from "@/lib/marketing/stats/live-counters";
 import { NextRequest } from "next/server";
-import { vi } from "vitest";
+import { afterAll, beforeEach, vi } from "vitest";
 import { createTestDb, type TestDb } from "../../support/db";
 import { startFakeGraphApi, type FakeGraphApi, type FakeTemplate } from "../../support/fake-graph-api";
 import { TEST_TEMPLATES } from "../../support/test-templates";
@@ -48,6 +48,26 @@ export async function setupEngineTest(options: { poolMax?: number; templates?: F
       await t.drop();
     },
   };
+}
+
+/**
+ * The usual suite of one file: its engine test (started when the file loads, stopped after its last test),
+ * the fake Graph API reset before each test and then `reset` (the file's own clean-up), and a Cloud API
+ * client on the fake. `noTemplateLibrary`: the app sees no template library (WABA not configured).
+ */
+export async function engineSuite(options: {
+  poolMax?: number; noTemplateLibrary?: boolean; reset?: (e: EngineTest) => Promise<unknown>;
+  /** the client's request timeout (default 5 s) */
+  clientTimeoutMs?: number;
+} = {}): Promise<{ e: EngineTest; wa: WhatsAppClient }> {
+  const e = await setupEngineTest({ poolMax: options.poolMax });
+  if (options.noTemplateLibrary) (globalThis as unknown as { __templatesApi?: null }).__templatesApi = null;
+  afterAll(() => e.stop());
+  beforeEach(async () => {
+    e.graph.reset();
+    await options.reset?.(e);
+  });
+  return { e, wa: cloudClient(e.graph, { timeoutMs: options.clientTimeoutMs ?? 5000 }) };
 }
 
 /** A real Cloud API client against the fake Graph API (what production uses, pointed at loopback). */

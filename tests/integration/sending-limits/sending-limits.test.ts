@@ -7,8 +7,8 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { call, checkConsistency, cloudClient, seedCustomers, setClock, setupEngineTest, strandedCount, TOKEN, type EngineTest } from "../engine/support";
+import { describe, expect, it, vi } from "vitest";
+import { call, checkConsistency, seedCustomers, setClock, engineSuite, strandedCount, TOKEN } from "../engine/support";
 import { Prisma } from "@/lib/marketing/db";
 import { createCampaign, type TCreateCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
@@ -25,7 +25,6 @@ import { createApiToken } from "@/lib/marketing/auth/api-tokens";
 import { updateSendingSettings } from "@/lib/marketing/sending/sending-settings";
 import type { TSendWindow } from "@/lib/marketing/sending/send-window";
 import type { EngineConfig } from "@/lib/marketing/engine-config";
-import type { WhatsAppClient } from "@/lib/whatsapp/types";
 import * as campaignsRoute from "@/app/api/marketing/campaigns/route";
 import * as activateRoute from "@/app/api/marketing/campaigns/[campaignId]/activate/route";
 import * as resumeRoute from "@/app/api/marketing/campaigns/[campaignId]/resume/route";
@@ -41,18 +40,13 @@ vi.mock("server-only", () => ({}));
 // February 2025: New York is on EST (UTC−5) throughout. 2025-02-07 is a Friday.
 const TZ = "America/New_York";
 const WEEKDAYS_9_TO_6: TSendWindow = { start: "09:00", end: "18:00", days: ["mon", "tue", "wed", "thu", "fri"] };
-let e: EngineTest;
-let wa: WhatsAppClient;
-beforeAll(async () => {
-  e = await setupEngineTest({ poolMax: 20 });
-  wa = cloudClient(e.graph, { timeoutMs: 5000 });
-});
-afterAll(async () => e?.stop());
-beforeEach(async () => {
-  e.graph.reset();
-  await e.db.$executeRaw`UPDATE marketing_campaigns SET status = 'cancelled' WHERE status IN ('active', 'paused', 'draft')`;
-  await e.db.$executeRaw`UPDATE settings SET frequency_cap = NULL, send_hold = false, send_hold_reason = NULL, send_hold_since = NULL, default_send_window = NULL`;
-  await e.db.$executeRaw`DELETE FROM webhook_endpoints`; // each test configures ALERT_WEBHOOK_URL itself
+const { e, wa } = await engineSuite({
+  poolMax: 20,
+  reset: async (e) => {
+    await e.db.$executeRaw`UPDATE marketing_campaigns SET status = 'cancelled' WHERE status IN ('active', 'paused', 'draft')`;
+    await e.db.$executeRaw`UPDATE settings SET frequency_cap = NULL, send_hold = false, send_hold_reason = NULL, send_hold_since = NULL, default_send_window = NULL`;
+    await e.db.$executeRaw`DELETE FROM webhook_endpoints`; // each test configures ALERT_WEBHOOK_URL itself
+  },
 });
 
 const config = (over: Partial<EngineConfig> = {}): EngineConfig => ({ timezone: TZ, messagingLimit: null, timeBudgetMs: 50_000, staleClaimMs: 10 * 60_000, ...over });

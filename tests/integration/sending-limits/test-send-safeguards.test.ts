@@ -4,11 +4,11 @@
  * TEST_SEND_LIMIT_REACHED with Retry-After), and audited with who sent which template to how many numbers
  * (never the numbers themselves).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
 import { NextRequest } from "next/server";
-import { call, cloudClient, setupEngineTest, TOKEN, type EngineTest } from "../engine/support";
+import { call, cloudClient, engineSuite, TOKEN } from "../engine/support";
 import * as testSendRoute from "@/app/api/marketing/campaigns/[campaignId]/test-send/route";
 import type { Principal } from "@/lib/marketing/auth/api-tokens";
 import { phoneHash } from "@/lib/marketing/customers/opt-outs";
@@ -16,22 +16,13 @@ import { AppError } from "@/lib/marketing/errors";
 import { updateSendingSettings } from "@/lib/marketing/sending/sending-settings";
 import { sendTestMessages } from "@/lib/marketing/templates/send-test-messages";
 
-let e: EngineTest;
 const ann: Principal = { kind: "user", id: "00000000-0000-4000-8000-00000000a001", role: "marketer", actor: "user:ann", email: "ann@example.com" };
 const bob: Principal = { kind: "user", id: "00000000-0000-4000-8000-00000000b001", role: "marketer", actor: "user:bob", email: "bob@example.com" };
 const T0 = new Date("2026-02-01T10:00:00Z");
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 const numbers = (from: number, n: number) => Array.from({ length: n }, (_, i) => String(14155560000 + from + i));
 
-beforeAll(async () => {
-  e = await setupEngineTest();
-  (globalThis as unknown as { __templatesApi?: null }).__templatesApi = null;
-});
-afterAll(async () => e?.stop());
-beforeEach(async () => {
-  e.graph.reset();
-  await e.db.auditLog.deleteMany({ where: { action: "campaign.test_send" } });
-});
+const { e } = await engineSuite({ noTemplateLibrary: true, reset: (e) => e.db.auditLog.deleteMany({ where: { action: "campaign.test_send" } }) });
 
 async function campaign() {
   return e.db.marketingCampaign.create({ data: { name: `T ${Math.random()}`, templateName: "promo", languageCode: "en_US", status: "draft" } });

@@ -4,11 +4,10 @@
  * every other category to /messages; 131055 raises an account alert and falls back to /messages unless
  * the policy is STRICT; a template_category_update changes the route from the next batch.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { cloudClient, setupEngineTest, type EngineTest } from "../engine/support";
+import { describe, expect, it, vi } from "vitest";
+import { engineSuite } from "../engine/support";
 import { TEST_TEMPLATES } from "../../support/test-templates";
 import type { FakeTemplate } from "../../support/fake-graph-api";
-import type { WhatsAppClient } from "@/lib/whatsapp/types";
 import { applyTemplateCategoryUpdates, ZTemplateCategoryValue } from "@/lib/marketing/templates/handle-template-webhook";
 import { getMarketingMessagesSettings, updateMarketingMessagesSettings } from "@/lib/marketing/sending/marketing-messages";
 import type { Principal } from "@/lib/marketing/auth/api-tokens";
@@ -21,20 +20,15 @@ const ORDER_UPDATE: FakeTemplate = {
   components: [{ type: "BODY", text: "Your order {{1}} has shipped." }],
 };
 
-let e: EngineTest;
-let wa: WhatsAppClient;
-beforeAll(async () => {
-  e = await setupEngineTest();
-  wa = cloudClient(e.graph);
-});
-afterAll(async () => e?.stop());
-beforeEach(async () => {
-  e.graph.reset();
-  e.graph.setTemplates([...TEST_TEMPLATES, ORDER_UPDATE]);
-  await e.db.$executeRaw`UPDATE marketing_campaigns SET status = 'cancelled' WHERE status IN ('active', 'paused')`;
-  await e.db.alert.deleteMany({});
-  await libraryTemplate(e.db, { name: "promo", category: "MARKETING", metaId: "7000" });
-  await libraryTemplate(e.db, { name: "order_update", category: "UTILITY", metaId: "8201" });
+const { e, wa } = await engineSuite({
+  clientTimeoutMs: 2000,
+  reset: async (e) => {
+    e.graph.setTemplates([...TEST_TEMPLATES, ORDER_UPDATE]);
+    await e.db.$executeRaw`UPDATE marketing_campaigns SET status = 'cancelled' WHERE status IN ('active', 'paused')`;
+    await e.db.alert.deleteMany({});
+    await libraryTemplate(e.db, { name: "promo", category: "MARKETING", metaId: "7000" });
+    await libraryTemplate(e.db, { name: "order_update", category: "UTILITY", metaId: "8201" });
+  },
 });
 
 const bodyOf = (to: string) => e.graph.sends.find((s) => s.to === to)!;

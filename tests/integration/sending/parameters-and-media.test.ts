@@ -3,11 +3,10 @@
  * newlines / tabs / runs of spaces, header text ≤ 60, no empty value (a recipient without one fails
  * before any request), header media uploaded once and sent by id, and the error classes of a send.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { cloudClient, setupEngineTest, type EngineTest } from "../engine/support";
+import { describe, expect, it, vi } from "vitest";
+import { engineSuite } from "../engine/support";
 import { TEST_TEMPLATES } from "../../support/test-templates";
 import type { FakeTemplate } from "../../support/fake-graph-api";
-import type { WhatsAppClient } from "@/lib/whatsapp/types";
 import { campaignWith, NOW, run } from "./support";
 
 vi.mock("server-only", () => ({}));
@@ -37,19 +36,14 @@ const NAMED: FakeTemplate = {
 };
 const BANNER_LINK = "/files/spring-banner.jpg";
 
-let e: EngineTest;
-let wa: WhatsAppClient;
-beforeAll(async () => {
-  e = await setupEngineTest();
-  wa = cloudClient(e.graph);
-});
-afterAll(async () => e?.stop());
-beforeEach(async () => {
-  e.graph.reset();
-  e.graph.setTemplates([...TEST_TEMPLATES, SALE, BANNER, NAMED]);
-  // the banner's link is served by the same server (Meta would fetch it; we download it to upload it once)
-  e.graph.route((req) => (req.method === "GET" && req.path.startsWith("/files/") ? (req.path === BANNER_LINK ? { status: 200, body: "<jpeg bytes>" } : { status: 404, body: "not found" }) : undefined));
-  await e.db.$executeRaw`UPDATE marketing_campaigns SET status = 'cancelled' WHERE status IN ('active', 'paused')`;
+const { e, wa } = await engineSuite({
+  clientTimeoutMs: 2000,
+  reset: async (e) => {
+    e.graph.setTemplates([...TEST_TEMPLATES, SALE, BANNER, NAMED]);
+    // the banner's link is served by the same server (Meta would fetch it; we download it to upload it once)
+    e.graph.route((req) => (req.method === "GET" && req.path.startsWith("/files/") ? (req.path === BANNER_LINK ? { status: 200, body: "<jpeg bytes>" } : { status: 404, body: "not found" }) : undefined));
+    await e.db.$executeRaw`UPDATE marketing_campaigns SET status = 'cancelled' WHERE status IN ('active', 'paused')`;
+  },
 });
 
 const SALE_COMPONENTS = [

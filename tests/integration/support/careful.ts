@@ -1,7 +1,7 @@
 /**
  * Careful-sending operations and invariants for property-based tests, shared by
- * tests/integration/sending-limits/sending-limits-property.test.ts (the operations below) and the hardening suite
- * tests/integration/hardening/property-engine.test.ts (the arbitraries and the invariant checks, among its
+ * tests/integration/sending-limits/sending-limits-property.test.ts (the operations below) and the processing
+ * property test tests/integration/engine/property-engine.test.ts (the arbitraries and the invariant checks, among its
  * own commands): campaigns with random send windows, a frequency cap, runs of the processor at random
  * instants (sometimes two at once), pauses/resumes and window changes; and the checks that must hold —
  * nothing stranded, no pending recipient on a day its window does not allow, no customer over the cap in

@@ -175,7 +175,7 @@ describe("template_category_update", () => {
       `WhatsApp changed the category of template ${tpl.name} (en_US) from UTILITY to MARKETING.`,
     ]);
 
-    const listed = (await listTemplates({ db: t.db, now: at(60 * 25), api: null, query: { search: tpl.name } })).templates.find((x) => x.name === tpl.name);
+    const listed = (await listTemplates({ db: t.db, api: null, query: { search: tpl.name } })).templates.find((x) => x.name === tpl.name);
     expect(listed).toMatchObject({ category: "MARKETING", previous_category: "UTILITY", category_changed_at: at(60 * 24).toISOString(), upcoming_category: null });
   });
 

@@ -21,7 +21,7 @@ import { AppError } from "@/lib/marketing/errors";
 import { uniqueUsersReached } from "@/lib/marketing/processing/claim-batch";
 import { assertTemplateApproved, assertTestSendDone, checkCampaignTemplate, NOT_CONFIGURED_NOTICE, UNREACHABLE_NOTICE } from "@/lib/marketing/templates/check-campaign-template";
 import { OPT_OUT_WARNING } from "@/lib/marketing/templates/opt-out";
-import { maybeSyncTemplates, syncTemplates } from "@/lib/marketing/templates/sync-templates";
+import { fillEmptySandboxLibrary, maybeSyncTemplates, syncTemplates } from "@/lib/marketing/templates/sync-templates";
 import { seedSandboxTemplates } from "@/lib/marketing/templates/seed-sandbox-templates";
 import { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
 import { createSandboxTemplatesApi } from "@/lib/whatsapp/templates/sandbox-templates";
@@ -404,9 +404,17 @@ describe("sandbox library", () => {
     }
   });
 
-  it("in sandbox mode an empty library fills itself; the editor gets a sample customer from the audience", async () => {
+  it("in sandbox mode an empty library is filled at server start, never by a read; the editor gets a sample customer from the audience", async () => {
     await e.db.$executeRaw(Prisma.sql`DELETE FROM whatsapp_templates`);
-    const data = await getTemplateEditorData({ db: e.db, now: at(950), api: createSandboxTemplatesApi(), targetAudience: {} });
+    const api = createSandboxTemplatesApi();
+    // the editor's read (a page render) writes nothing
+    expect((await getTemplateEditorData({ db: e.db, api, targetAudience: {} })).templates).toEqual([]);
+    expect(await e.db.whatsappTemplate.count()).toBe(0);
+    // a real library is only filled by a sync; a filled sandbox library is left as it is
+    expect(await fillEmptySandboxLibrary({ db: e.db, now: at(950), api: null })).toBe(false);
+    expect(await fillEmptySandboxLibrary({ db: e.db, now: at(950), api })).toBe(true);
+    expect(await fillEmptySandboxLibrary({ db: e.db, now: at(951), api })).toBe(false);
+    const data = await getTemplateEditorData({ db: e.db, api, targetAudience: {} });
     expect(data.library).toMatchObject({ available: true, source: "sandbox" });
     expect(data.templates.map((t) => t.name)).toContain("member_rewards");
     expect(data.sampleCustomer?.name).toMatch(/^Customer /);

@@ -159,7 +159,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
       <CampaignCostCard campaignId={c.id} cost={cost} series={spendSeries} canChangeBudget={canChange && open} />
 
       <CampaignTemplateCard campaign={c} canChange={canChange}
-        data={await getTemplateEditorData({ db: getDb(), now: new Date(), api: getTemplatesApi(), campaignId: c.id, targetAudience: c.targetAudience })} />
+        data={await getTemplateEditorData({ db: getDb(), api: getTemplatesApi(), campaignId: c.id, targetAudience: c.targetAudience })} />
 
       {engagement ? <CampaignEngagement campaign={c} panel={engagement} labels={FOLLOW_UP_LABELS} canChange={canChange} /> : null}
 

@@ -18,7 +18,7 @@ export default async function NewCampaignPage() {
   const user = await requirePageUser();
   if (!can(user.role, "change")) redirect("/campaigns");
   const options = await customerFilterOptions({ db: getDb() });
-  const library = await getTemplateEditorData({ db: getDb(), now: new Date(), api: getTemplatesApi(), targetAudience: {} });
+  const library = await getTemplateEditorData({ db: getDb(), api: getTemplatesApi(), targetAudience: {} });
   const { defaultSendWindow } = await getSendingSettings(getDb());
   return (
     <div className="mx-auto max-w-4xl">

@@ -1,16 +1,17 @@
 /**
  * next-auth's routes, with one addition: a credentials sign-in from a locked email or client address is
- * answered 429 with Retry-After before next-auth runs (the lock lives in Postgres: lib/marketing/auth/login.ts).
- * The body keeps next-auth's shape ({ url } carrying error=RATE_LIMITED), so signIn() in the login form
- * reports the error like any other and the form shows how long to wait.
- * Every answer carries X-Request-Id; an error our code raises here is answered `{ error: { code, message, details } }`
- * (plainRoute) — next-auth's own answers to failed credentials stay its redirects.
+ * refused with RATE_LIMITED (429 with Retry-After) before next-auth runs (the lock lives in Postgres:
+ * lib/marketing/auth/login.ts). Errors are answered by lib/http (plainRoute) as `{ error: { code, message, details } }`
+ * with X-Request-Id; each error body also keeps next-auth's shape ({ url } carrying error=<code>), so signIn()
+ * in the login form reports it like any other and the form shows how long to wait.
+ * next-auth's own answers to failed credentials stay its redirects.
  */
 import NextAuth from "next-auth";
-import { NextResponse, type NextRequest } from "next/server";
+import type { NextRequest } from "next/server";
 import { authOptions, clientKeyFromHeaders } from "@/lib/auth";
 import { getDb } from "@/lib/db";
 import { plainRoute } from "@/lib/http/api-route";
+import { AppError } from "@/lib/marketing/errors";
 import { loginLockedFor } from "@/lib/marketing/auth/login";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
@@ -32,22 +33,23 @@ async function credentialsEmail(req: NextRequest): Promise<string | null> {
   }
 }
 
+/** next-auth's signIn() reads the error from `url`: the login page with error=<code> (and retry_after when known) */
+function signInErrorUrl(req: NextRequest, error: { code: string; details?: unknown }) {
+  const url = new URL("/login", req.nextUrl.origin);
+  url.searchParams.set("error", error.code);
+  const wait = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+  if (wait) url.searchParams.set("retry_after", String(wait));
+  return { url: url.toString() };
+}
+
 export const POST = plainRoute(async (req: NextRequest, ctx: Context): Promise<Response> => {
   const segments = (await ctx.params).nextauth ?? [];
   if (segments[0] === "callback" && segments[1] === "credentials") {
     const email = await credentialsEmail(req);
     const wait = await loginLockedFor({ db: getDb(), email: email ?? "", clientKey: clientKeyFromHeaders(req.headers), now: new Date() }).catch(() => null);
-    if (wait !== null) {
-      const url = new URL("/login", req.nextUrl.origin);
-      url.searchParams.set("error", "RATE_LIMITED");
-      url.searchParams.set("retry_after", String(wait));
-      return NextResponse.json(
-        { url: url.toString(), error: { code: "RATE_LIMITED", message: "Too many sign-in attempts. Try again later.", details: { retryAfterSeconds: wait } } },
-        { status: 429, headers: { "Retry-After": String(wait) } },
-      );
-    }
+    if (wait !== null) throw new AppError("RATE_LIMITED", "Too many sign-in attempts. Try again later.", { retryAfterSeconds: wait });
   }
   return handler(req, ctx);
-});
+}, { errorFields: signInErrorUrl });
 
 export const GET = plainRoute((req: NextRequest, ctx: Context) => handler(req, ctx));

@@ -3,7 +3,7 @@ import { listTemplates, ZListTemplatesQuery } from "@/lib/marketing/templates/li
 import { getTemplatesApi } from "@/lib/server/templates";
 
 /** GET /api/marketing/templates?status=&category=&language=&search= */
-export const GET = apiRoute({}, async ({ db, now, query }) => {
+export const GET = apiRoute({}, async ({ db, query }) => {
   const q = parseInput(ZListTemplatesQuery, queryObject(query));
-  return listTemplates({ db, now, api: getTemplatesApi(), query: q });
+  return listTemplates({ db, api: getTemplatesApi(), query: q });
 });

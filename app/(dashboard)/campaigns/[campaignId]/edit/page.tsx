@@ -26,7 +26,7 @@ export default async function EditCampaignPage({ params }: { params: Promise<{ c
   if (!c) notFound();
   if (c.status !== "draft" || !can(user.role, "change")) redirect(`/campaigns/${c.id}`);
   const options = await customerFilterOptions({ db });
-  const library = await getTemplateEditorData({ db, now: new Date(), api: getTemplatesApi(), campaignId: c.id, targetAudience: c.targetAudience });
+  const library = await getTemplateEditorData({ db, api: getTemplatesApi(), campaignId: c.id, targetAudience: c.targetAudience });
   return (
     <div className="mx-auto max-w-4xl">
       <PageHeader

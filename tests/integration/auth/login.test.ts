@@ -15,7 +15,7 @@ vi.mock("@/lib/marketing/auth/passwords", async (importOriginal) => {
   return { ...real, verifyPassword: vi.fn(real.verifyPassword) };
 });
 
-import "./env";
+import "../support/secrets-env";
 import { createTestDb, type TestDb } from "../../support/db";
 import { createDb } from "@/lib/db";
 import { clientAddress, parseTrustedProxy } from "@/lib/http/client-address";

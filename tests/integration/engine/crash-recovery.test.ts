@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
 
-import { checkConsistency, cloudClient, seedCustomers } from "../engine/support";
+import { checkConsistency, cloudClient, seedCustomers } from "./support";
 import { createTestDb, type TestDb } from "../../support/db";
 import { startFakeGraphApi, type FakeGraphApi } from "../../support/fake-graph-api";
 import { TEST_TEMPLATES } from "../../support/test-templates";
@@ -28,7 +28,7 @@ import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
 import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
 import type { EngineConfig } from "@/lib/marketing/engine-config";
-import { logFigures } from "./support";
+import { logFigures } from "../support/routes";
 
 const figures = { crashesInjected: 0, dbRestarts: 0, duplicatesFound: 0, sendsObserved: 0 };
 afterAll(() => logFigures("crash-recovery", figures));

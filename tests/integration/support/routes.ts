@@ -1,5 +1,5 @@
 /**
- * Hardening harness: every route handler file under app/api (found by glob, so a new route is covered
+ * Route harness: every route handler file under app/api (found by glob, so a new route is covered
  * the day it is added), requests with or without credentials, and a real next-auth session.
  *
  * Route handlers read the session with next-auth's getServerSession(authOptions), which reads

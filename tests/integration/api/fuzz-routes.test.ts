@@ -11,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import fc from "fast-check";
 
 vi.mock("server-only", () => ({}));
-vi.mock("next-auth", async (importOriginal) => (await import("./support")).sessionAwareNextAuth(importOriginal));
+vi.mock("next-auth", async (importOriginal) => (await import("../support/routes")).sessionAwareNextAuth(importOriginal));
 
-import { SECRETS } from "./env";
+import { SECRETS } from "../support/secrets-env";
 import { seedCustomers, setupEngineTest, type EngineTest } from "../engine/support";
-import { callRoute, isErrorBody, loadRoutes, logFigures, MISSING_ID, SCALE, sessionCookie, type Method, type RouteFile } from "./support";
-import { bodyText, nastyString, nastyValue, queryString } from "./arbitraries";
-import { installWriteCounter, writeCount } from "./write-counter";
+import { callRoute, isErrorBody, loadRoutes, logFigures, MISSING_ID, SCALE, sessionCookie, type Method, type RouteFile } from "../support/routes";
+import { bodyText, nastyString, nastyValue, queryString } from "../support/hostile-input";
+import { installWriteCounter, writeCount } from "../support/write-counter";
 import { signatureHeader } from "@/lib/whatsapp/webhook/signature";
 import { createCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";

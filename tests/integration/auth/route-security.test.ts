@@ -8,11 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
-vi.mock("next-auth", async (importOriginal) => (await import("./support")).sessionAwareNextAuth(importOriginal));
+vi.mock("next-auth", async (importOriginal) => (await import("../support/routes")).sessionAwareNextAuth(importOriginal));
 
-import { SECRETS } from "./env";
+import { SECRETS } from "../support/secrets-env";
 import { setupEngineTest, type EngineTest } from "../engine/support";
-import { callRoute, isErrorBody, loadRoutes, logFigures, sessionCookie, type Method, type RouteFile } from "./support";
+import { callRoute, isErrorBody, loadRoutes, logFigures, sessionCookie, type Method, type RouteFile } from "../support/routes";
 import { createApiToken, sha256Hex, TOKEN_PREFIX } from "@/lib/marketing/auth/api-tokens";
 import { revokeApiToken } from "@/lib/marketing/settings/api-tokens";
 import { OPERATIONS } from "@/lib/http/openapi/operations";

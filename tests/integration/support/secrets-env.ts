@@ -1,5 +1,5 @@
 /**
- * The environment of the hardening suites: secrets with recognisable values (so a test can prove they
+ * The environment of the suites that call route handlers (tests/integration/support/routes.ts): secrets with recognisable values (so a test can prove they
  * never leak), set before any app module reads lib/env.ts. Import first.
  */
 import "../engine/support";

@@ -15,10 +15,10 @@ vi.mock("@/lib/auth", async (importOriginal) => {
   return { ...real, getCurrentUser: async () => (globalThis as unknown as { __actionUser?: unknown }).__actionUser ?? null };
 });
 
-import "./env";
+import "../support/secrets-env";
 import { setupEngineTest, type EngineTest } from "../engine/support";
-import { logFigures, ROOT } from "./support";
-import { installWriteCounter, writeCount } from "./write-counter";
+import { logFigures, ROOT } from "../support/routes";
+import { installWriteCounter, writeCount } from "../support/write-counter";
 import { can } from "@/lib/marketing/users/permissions";
 
 type Action = (...args: unknown[]) => Promise<unknown>;

@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
-vi.mock("next-auth", async (importOriginal) => (await import("./support")).sessionAwareNextAuth(importOriginal));
+vi.mock("next-auth", async (importOriginal) => (await import("../support/routes")).sessionAwareNextAuth(importOriginal));
 
-import { SECRETS } from "./env";
+import { SECRETS } from "../support/secrets-env";
 import { setupEngineTest, type EngineTest } from "../engine/support";
-import { callRoute, isErrorBody, loadRoutes, logFigures, type Method, type RouteFile } from "./support";
+import { callRoute, isErrorBody, loadRoutes, logFigures, type Method, type RouteFile } from "../support/routes";
 import { signatureHeader } from "@/lib/whatsapp/webhook/signature";
 import { actionError } from "@/app/(dashboard)/_lib/action-state";
 

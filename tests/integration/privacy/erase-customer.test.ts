@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
-vi.mock("next-auth", async (importOriginal) => (await import("./support")).sessionAwareNextAuth(importOriginal));
+vi.mock("next-auth", async (importOriginal) => (await import("../support/routes")).sessionAwareNextAuth(importOriginal));
 
-import { SECRETS } from "./env";
+import { SECRETS } from "../support/secrets-env";
 import { checkConsistency, cloudClient, setupEngineTest, type EngineTest } from "../engine/support";
-import { callRoute, loadRoutes, type RouteFile } from "./support";
+import { callRoute, loadRoutes, type RouteFile } from "../support/routes";
 import { Prisma } from "@/lib/marketing/db";
 import { createCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";

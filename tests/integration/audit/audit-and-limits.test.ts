@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
-vi.mock("next-auth", async (importOriginal) => (await import("./support")).sessionAwareNextAuth(importOriginal));
+vi.mock("next-auth", async (importOriginal) => (await import("../support/routes")).sessionAwareNextAuth(importOriginal));
 
-import { SECRETS } from "./env";
+import { SECRETS } from "../support/secrets-env";
 import { setClock, setupEngineTest, type EngineTest } from "../engine/support";
-import { callRoute, loadRoutes, type RouteFile } from "./support";
+import { callRoute, loadRoutes, type RouteFile } from "../support/routes";
 import { issueApiToken, revokeApiToken } from "@/lib/marketing/settings/api-tokens";
 import { createUser, updateUser } from "@/lib/marketing/users/users";
 import { importCustomersCsv } from "@/lib/marketing/customers/import-customers-csv";

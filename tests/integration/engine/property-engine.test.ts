@@ -20,9 +20,9 @@ import fc from "fast-check";
 
 vi.mock("server-only", () => ({}));
 
-import { checkConsistency, cloudClient, maxAttemptsPerDay, seedCustomers, setupEngineTest, type EngineTest } from "../engine/support";
+import { checkConsistency, cloudClient, maxAttemptsPerDay, seedCustomers, setupEngineTest, type EngineTest } from "./support";
 import { envelope, statusesPayload, ts, type StatusInput } from "../whatsapp/fixtures";
-import { logFigures, SCALE } from "./support";
+import { logFigures, SCALE } from "../support/routes";
 import { Prisma } from "@/lib/marketing/db";
 import { AppError } from "@/lib/marketing/errors";
 import { createCampaign } from "@/lib/marketing/campaigns/create-campaign";

@@ -13,9 +13,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 
 vi.mock("server-only", () => ({}));
 
-import { SECRETS } from "./env";
-import { checkConsistency, maxAttemptsPerDay, seedCustomers, setClock, setupEngineTest, strandedCount, type EngineTest } from "../engine/support";
-import { callRoute, loadRoutes, logFigures, type RouteFile } from "./support";
+import { SECRETS } from "../support/secrets-env";
+import { checkConsistency, maxAttemptsPerDay, seedCustomers, setClock, setupEngineTest, strandedCount, type EngineTest } from "./support";
+import { callRoute, loadRoutes, logFigures, type RouteFile } from "../support/routes";
 import { statusesPayload, type StatusInput } from "../whatsapp/fixtures";
 import { createCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";

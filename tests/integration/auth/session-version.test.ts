@@ -5,12 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
-vi.mock("next-auth", async (importOriginal) => (await import("./support")).sessionAwareNextAuth(importOriginal));
+vi.mock("next-auth", async (importOriginal) => (await import("../support/routes")).sessionAwareNextAuth(importOriginal));
 
-import { SECRETS } from "./env";
+import { SECRETS } from "../support/secrets-env";
 import { encode } from "next-auth/jwt";
 import { setupEngineTest, type EngineTest } from "../engine/support";
-import { callRoute, loadRoutes, SESSION_COOKIE, type RouteFile } from "./support";
+import { callRoute, loadRoutes, SESSION_COOKIE, type RouteFile } from "../support/routes";
 import type { Principal } from "@/lib/marketing/auth/api-tokens";
 import { authenticateUser } from "@/lib/marketing/auth/login";
 import { hashPassword } from "@/lib/marketing/auth/passwords";
