@@ -9,7 +9,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { formatInt } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 import { ProgressBar } from "@/components/ui/progress";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import type { ActionState } from "@/components/forms/action-state";
 import { importCustomersAction } from "@/app/(dashboard)/customers/actions";
@@ -196,14 +196,7 @@ export function CustomerImport({ closeHref }: { closeHref?: string }) {
               </Notice>
               <div className="max-h-80 overflow-y-auto rounded-lg border border-slate-200">
                 <Table label="Rows with errors" data-testid="import-errors">
-                  <THead>
-                    <tr>
-                      <TH numeric>Line</TH>
-                      <TH>Column</TH>
-                      <TH>Value</TH>
-                      <TH>Problem</TH>
-                    </tr>
-                  </THead>
+                  <TableHeader columns={[{ label: "Line", numeric: true }, "Column", "Value", "Problem"]} />
                   <TBody>
                     {phase.errors.map((e, i) => (
                       <TR key={i}>

@@ -8,7 +8,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime, formatDay } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
 import { getCustomerWithHistory } from "@/lib/marketing/customers/get-customer-with-history";
 import { can, displayPhone } from "@/lib/marketing/users/permissions";
@@ -77,15 +77,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
             <EmptyState title="No campaigns yet" description="This customer has not been added to any campaign." />
           ) : (
             <Table label="Campaign history">
-              <THead>
-                <tr>
-                  <TH>Campaign</TH>
-                  <TH>Message</TH>
-                  <TH>Scheduled</TH>
-                  <TH>Sent</TH>
-                  <TH>Read</TH>
-                </tr>
-              </THead>
+              <TableHeader columns={["Campaign", "Message", "Scheduled", "Sent", "Read"]} />
               <TBody>
                 {history.map((h) => (
                   <TR key={h.recipient_id}>
