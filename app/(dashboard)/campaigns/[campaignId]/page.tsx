@@ -104,11 +104,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   return (
     <>
       <PageHeader
-        eyebrow={
-          <Link href="/campaigns" className="hover:text-slate-900 hover:underline">
-            ← Campaigns
-          </Link>
-        }
+        back={{ href: "/campaigns", label: "Campaigns" }}
         title={
           <span className="flex flex-wrap items-center gap-3">
             <span className="break-words">{c.name}</span>

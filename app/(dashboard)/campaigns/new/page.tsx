@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { redirect } from "next/navigation";
 import { CampaignForm } from "@/components/campaigns/campaign-form";
 import { PageHeader } from "@/components/ui/page-header";
@@ -23,7 +22,7 @@ export default async function NewCampaignPage() {
   return (
     <div className="mx-auto max-w-4xl">
       <PageHeader
-        eyebrow={<Link href="/campaigns" className="hover:text-slate-900 hover:underline">← Campaigns</Link>}
+        back={{ href: "/campaigns", label: "Campaigns" }}
         title="New campaign"
         description="Campaigns start as drafts: add recipients and activate when you are ready."
       />

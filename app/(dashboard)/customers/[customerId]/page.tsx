@@ -26,11 +26,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
   return (
     <>
       <PageHeader
-        eyebrow={
-          <Link href="/customers" className="hover:text-slate-900 hover:underline">
-            ← Customers
-          </Link>
-        }
+        back={{ href: "/customers", label: "Customers" }}
         title={c.name || "Unnamed customer"}
         description={<span className="font-mono tabular-nums">{displayPhone(user.role, c.whatsappPhone)}</span>}
         actions={<SubscriptionToggle customerId={c.id} subscription={c.subscription} canChange={can(user.role, "change")} needsReason={found.stickyOptOut} isAdmin={user.role === "admin"} />}

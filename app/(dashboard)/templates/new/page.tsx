@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { redirect } from "next/navigation";
 import { TemplateBuilder } from "@/components/templates/template-builder/template-builder";
 import { PageHeader } from "@/components/ui/page-header";
@@ -14,7 +13,7 @@ export default async function NewTemplatePage() {
   return (
     <div className="mx-auto max-w-5xl">
       <PageHeader
-        eyebrow={<Link href="/templates" className="hover:text-slate-900 hover:underline">← Templates</Link>}
+        back={{ href: "/templates", label: "Templates" }}
         title="New template"
         description="Write the message, give a sample for each variable, and submit it to Meta for review."
       />

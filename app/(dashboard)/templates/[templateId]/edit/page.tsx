@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { TemplateBuilder } from "@/components/templates/template-builder/template-builder";
 import { Notice } from "@/components/ui/notice";
@@ -25,7 +24,7 @@ export default async function EditTemplatePage({ params }: { params: Promise<{ t
   return (
     <div className="mx-auto max-w-5xl">
       <PageHeader
-        eyebrow={<Link href="/templates" className="hover:text-slate-900 hover:underline">← Templates</Link>}
+        back={{ href: "/templates", label: "Templates" }}
         title={`Edit ${t.name}`}
         description="An edit goes back to Meta's review. An approved template keeps its category and can be edited once a day, ten times in 30 days."
       />
