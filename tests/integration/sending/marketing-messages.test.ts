@@ -4,15 +4,15 @@
  * every other category to /messages; 131055 raises an account alert and falls back to /messages unless
  * the policy is STRICT; a template_category_update changes the route from the next batch.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { cloudClient, setupEngineTest, type EngineTest } from "../engine/support";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { EngineTest } from "../engine/support";
 import { TEST_TEMPLATES } from "../../support/test-templates";
 import type { FakeTemplate } from "../../support/fake-graph-api";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 import { applyTemplateCategoryUpdates, ZTemplateCategoryValue } from "@/lib/marketing/templates/handle-template-webhook";
 import { getMarketingMessagesSettings, updateMarketingMessagesSettings } from "@/lib/marketing/sending/marketing-messages";
 import type { Principal } from "@/lib/marketing/auth/api-tokens";
-import { campaignWith, libraryTemplate, marketingMessagesSetting, NOW, run } from "./support";
+import { campaignWith, libraryTemplate, marketingMessagesSetting, NOW, run, withSendingEngine } from "./support";
 
 vi.mock("server-only", () => ({}));
 
@@ -23,15 +23,11 @@ const ORDER_UPDATE: FakeTemplate = {
 
 let e: EngineTest;
 let wa: WhatsAppClient;
-beforeAll(async () => {
-  e = await setupEngineTest();
-  wa = cloudClient(e.graph);
+withSendingEngine([ORDER_UPDATE], (engine, client) => {
+  e = engine;
+  wa = client;
 });
-afterAll(async () => e?.stop());
 beforeEach(async () => {
-  e.graph.reset();
-  e.graph.setTemplates([...TEST_TEMPLATES, ORDER_UPDATE]);
-  await e.db.$executeRaw`UPDATE marketing_campaigns SET status = 'cancelled' WHERE status IN ('active', 'paused')`;
   await e.db.alert.deleteMany({});
   await libraryTemplate(e.db, { name: "promo", category: "MARKETING", metaId: "7000" });
   await libraryTemplate(e.db, { name: "order_update", category: "UTILITY", metaId: "8201" });

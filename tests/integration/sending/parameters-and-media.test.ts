@@ -3,12 +3,12 @@
  * newlines / tabs / runs of spaces, header text ≤ 60, no empty value (a recipient without one fails
  * before any request), header media uploaded once and sent by id, and the error classes of a send.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { cloudClient, setupEngineTest, type EngineTest } from "../engine/support";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { EngineTest } from "../engine/support";
 import { TEST_TEMPLATES } from "../../support/test-templates";
 import type { FakeTemplate } from "../../support/fake-graph-api";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
-import { campaignWith, NOW, run } from "./support";
+import { campaignWith, NOW, run, withSendingEngine } from "./support";
 
 vi.mock("server-only", () => ({}));
 
@@ -39,17 +39,13 @@ const BANNER_LINK = "/files/spring-banner.jpg";
 
 let e: EngineTest;
 let wa: WhatsAppClient;
-beforeAll(async () => {
-  e = await setupEngineTest();
-  wa = cloudClient(e.graph);
+withSendingEngine([SALE, BANNER, NAMED], (engine, client) => {
+  e = engine;
+  wa = client;
 });
-afterAll(async () => e?.stop());
-beforeEach(async () => {
-  e.graph.reset();
-  e.graph.setTemplates([...TEST_TEMPLATES, SALE, BANNER, NAMED]);
+beforeEach(() => {
   // the banner's link is served by the same server (Meta would fetch it; we download it to upload it once)
   e.graph.route((req) => (req.method === "GET" && req.path.startsWith("/files/") ? (req.path === BANNER_LINK ? { status: 200, body: "<jpeg bytes>" } : { status: 404, body: "not found" }) : undefined));
-  await e.db.$executeRaw`UPDATE marketing_campaigns SET status = 'cancelled' WHERE status IN ('active', 'paused')`;
 });
 
 const SALE_COMPONENTS = [

@@ -8,6 +8,10 @@ import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
 import type { Db } from "@/lib/marketing/db";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { cloudClient, setupEngineTest, type EngineTest } from "../engine/support";
+import { TEST_TEMPLATES } from "../../support/test-templates";
+import type { FakeTemplate } from "../../support/fake-graph-api";
 
 export const TZ = "UTC";
 export const NOW = new Date("2026-03-02T12:00:00Z");
@@ -51,4 +55,23 @@ export async function libraryTemplate(db: Db, t: { name: string; language?: stri
 export async function marketingMessagesSetting(db: Db, s: { enabled: boolean; policy?: "CLOUD_API_FALLBACK" | "STRICT"; sharing?: boolean | null }) {
   const data = { marketingMessagesEnabled: s.enabled, marketingMessagesPolicy: s.policy ?? "CLOUD_API_FALLBACK", marketingMessagesActivitySharing: s.sharing ?? null };
   await db.setting.upsert({ where: { id: 1 }, update: data, create: { id: 1, ...data } });
+}
+
+/**
+ * The file's engine (its database and the fake Graph API) and the Cloud API client to it, handed to `use`
+ * once started; before each test the Graph API forgets its requests and serves TEST_TEMPLATES plus
+ * `templates`, and no campaign is left open.
+ */
+export function withSendingEngine(templates: FakeTemplate[], use: (e: EngineTest, wa: WhatsAppClient) => void) {
+  let e: EngineTest | undefined;
+  beforeAll(async () => {
+    e = await setupEngineTest();
+    use(e, cloudClient(e.graph));
+  });
+  afterAll(async () => e?.stop());
+  beforeEach(async () => {
+    e!.graph.reset();
+    e!.graph.setTemplates([...TEST_TEMPLATES, ...templates]);
+    await e!.db.$executeRaw`UPDATE marketing_campaigns SET status = 'cancelled' WHERE status IN ('active', 'paused')`;
+  });
 }
