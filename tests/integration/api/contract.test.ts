@@ -11,7 +11,7 @@ import { contractErrors, DOCUMENTED } from "./contract";
 import { activate, alerts, alertsRead, campaign, campaigns, cancel, customer, customers, deliveries, endpointRoute, endpoints, endpointTest, followUp, health, openapi, pause, processDaily, recipients, releaseHold, resend, resume, retryUnknown, sending, stats, templates, templatesSync, testSend } from "./routes";
 
 let e: EngineTest;
-withEngineTest("2025-01-10T10:00:00Z", (engine) => {
+withEngineTest({ clock: "2025-01-10T10:00:00Z" }, (engine) => {
   e = engine;
 });
 

@@ -8,7 +8,7 @@ import { call, CRON, MISSING_ID as MISSING, seedCustomers, setClock, withEngineT
 import { activate, campaign, campaigns, cancel, customers, pause, processDaily, recipients, resume, retryUnknown, stats } from "../api/routes";
 
 let e: EngineTest;
-withEngineTest("2025-01-10T10:00:00Z", (engine) => {
+withEngineTest({ clock: "2025-01-10T10:00:00Z" }, (engine) => {
   e = engine;
 });
 

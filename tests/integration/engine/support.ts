@@ -33,12 +33,12 @@ export type EngineTest = { t: TestDb; db: Db; graph: FakeGraphApi; stop: () => P
 /** A well-formed id that no row has (for the 404 paths). */
 export const MISSING_ID = "00000000-0000-4000-8000-000000000000";
 
-/** The file's engine, started before its tests with the clock at `clock` and handed to `use`, stopped after them. */
-export function withEngineTest(clock: string, use: (e: EngineTest) => void) {
+/** The file's engine, started before its tests (the clock at `clock` when given) and handed to `use`, stopped after them. */
+export function withEngineTest(options: { clock?: string; poolMax?: number }, use: (e: EngineTest) => void) {
   let e: EngineTest | undefined;
   beforeAll(async () => {
-    e = await setupEngineTest();
-    setClock(clock);
+    e = await setupEngineTest({ poolMax: options.poolMax });
+    if (options.clock) setClock(options.clock);
     use(e);
   });
   afterAll(async () => e?.stop());
