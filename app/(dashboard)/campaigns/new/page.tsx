@@ -1,21 +1,18 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
 import { CampaignForm } from "@/components/campaigns/campaign-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/lib/db";
 import { customerFilterOptions } from "@/lib/marketing/customers/search-customers";
-import { can } from "@/lib/marketing/users/permissions";
 import { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
 import { getTemplatesApi } from "@/lib/server/templates";
 import { getEnv } from "@/lib/env";
 import { getSendingSettings } from "@/lib/marketing/sending/sending-settings";
-import { requirePageUser } from "../../_lib/session";
+import { requireChangerPage } from "../../_lib/session";
 
 export const metadata: Metadata = { title: "New campaign" };
 
 export default async function NewCampaignPage() {
-  const user = await requirePageUser();
-  if (!can(user.role, "change")) redirect("/campaigns");
+  await requireChangerPage("/campaigns");
   const options = await customerFilterOptions({ db: getDb() });
   const library = await getTemplateEditorData({ db: getDb(), now: new Date(), api: getTemplatesApi(), targetAudience: {} });
   const { defaultSendWindow } = await getSendingSettings(getDb());

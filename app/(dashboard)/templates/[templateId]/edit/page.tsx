@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
 import { TemplateBuilder } from "@/components/templates/template-builder/template-builder";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
@@ -7,14 +7,12 @@ import { getDb } from "@/lib/db";
 import { EDITABLE_STATUSES } from "@/lib/marketing/templates/edit-template";
 import { draftOf } from "@/lib/marketing/templates/template-draft";
 import { storedComponents } from "@/lib/marketing/templates/template-json";
-import { can } from "@/lib/marketing/users/permissions";
-import { requirePageUser } from "../../../_lib/session";
+import { requireChangerPage } from "../../../_lib/session";
 
 export const metadata: Metadata = { title: "Edit template" };
 
 export default async function EditTemplatePage({ params }: { params: Promise<{ templateId: string }> }) {
-  const user = await requirePageUser();
-  if (!can(user.role, "change")) redirect("/templates");
+  await requireChangerPage("/templates");
   const { templateId } = await params;
   if (!/^[0-9a-f-]{36}$/i.test(templateId)) notFound();
   const t = await getDb().whatsappTemplate.findFirst({ where: { id: templateId, deleted: false } });
