@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { Field, Textarea } from "@/components/ui/field";
+import { CsvFileInput } from "@/components/ui/csv-file-input";
 import { formatInt } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 import { ProgressBar } from "@/components/ui/progress";
@@ -161,22 +162,12 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
 
         {tab === "csv" ? (
           <div className="space-y-3">
-            <div>
-              <label htmlFor="recipients_csv" className="mb-1.5 block text-sm font-medium text-slate-800">
-                CSV file
-              </label>
-              <input
-                id="recipients_csv"
-                type="file"
-                accept=".csv,text/csv,text/plain"
-                onChange={(e) => {
-                  const f = e.target.files?.[0];
-                  if (f) readCsv(f);
-                }}
-                className="block w-full text-sm text-slate-700 file:mr-3 file:rounded-lg file:border-0 file:bg-brand-50 file:px-3 file:py-2 file:text-sm file:font-medium file:text-brand-700 hover:file:bg-brand-100"
-              />
-              <p className="mt-1 text-xs text-slate-500">A “phone” column, or the numbers in the first column. Up to 100,000 numbers a file.</p>
-            </div>
+            <CsvFileInput
+              id="recipients_csv"
+              accept=".csv,text/csv,text/plain"
+              onFile={readCsv}
+              hint="A “phone” column, or the numbers in the first column. Up to 100,000 numbers a file."
+            />
             {reading !== null ? <ProgressBar value={reading} label="Reading the file" /> : null}
             {csvNumbers ? (
               <Button onClick={() => submit({ source: "numbers", phone_numbers: csvNumbers })} disabled={csvNumbers.length === 0} pending={busy}>

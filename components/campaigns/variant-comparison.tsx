@@ -2,7 +2,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { formatDateTime, formatInt, formatPct } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import type { VariantStats } from "@/lib/marketing/ab/variant-stats";
 
 const METRIC_LABEL: Record<string, string> = { read_rate: "read rate", click_rate: "click rate", reply_rate: "reply rate" };
@@ -29,22 +29,7 @@ export function VariantComparison({ stats }: { stats: NonNullable<VariantStats> 
           </Notice>
         ) : null}
         <Table>
-          <THead>
-            <TR>
-              <TH>Variant</TH>
-              <TH>Template</TH>
-              <TH numeric>Share</TH>
-              <TH numeric>Recipients</TH>
-              <TH numeric>Sent</TH>
-              <TH numeric>Delivered</TH>
-              <TH numeric>Read</TH>
-              <TH numeric>Failed</TH>
-              <TH numeric>Delivery rate</TH>
-              <TH numeric>Read rate</TH>
-              <TH numeric>Clicked</TH>
-              <TH numeric>Replied</TH>
-            </TR>
-          </THead>
+          <TableHeader columns={["Variant", "Template", { label: "Share", numeric: true }, { label: "Recipients", numeric: true }, { label: "Sent", numeric: true }, { label: "Delivered", numeric: true }, { label: "Read", numeric: true }, { label: "Failed", numeric: true }, { label: "Delivery rate", numeric: true }, { label: "Read rate", numeric: true }, { label: "Clicked", numeric: true }, { label: "Replied", numeric: true }]} />
           <TBody>
             {variants.map((v) => (
               <TR key={v.variant}>

@@ -1,7 +1,7 @@
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { formatDay, formatInt } from "@/components/ui/format";
 import { StatCard } from "@/components/ui/stat-card";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import type { CampaignCost } from "@/lib/marketing/cost/get-campaign-cost";
 import type { SpendPoint } from "@/lib/marketing/cost/spend";
 import { BudgetForm } from "./budget-form";
@@ -47,14 +47,7 @@ export function CampaignCostCard({ campaignId, cost, series, canChangeBudget }: 
           <div>
             <h3 className="mb-2 text-sm font-medium text-slate-700">Estimate by market</h3>
             <Table>
-              <THead>
-                <TR>
-                  <TH>Market</TH>
-                  <TH numeric>Recipients</TH>
-                  <TH numeric>Rate</TH>
-                  <TH numeric>Cost</TH>
-                </TR>
-              </THead>
+              <TableHeader columns={["Market", { label: "Recipients", numeric: true }, { label: "Rate", numeric: true }, { label: "Cost", numeric: true }]} />
               <TBody>
                 {cost.markets.slice(0, 12).map((row) => (
                   <TR key={row.market}>

@@ -8,7 +8,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Field, Input } from "@/components/ui/field";
 import { formatDay } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { formatMoney } from "./money";
 
 export type RateCardView = {
@@ -36,14 +36,7 @@ export function RateCardSection({ card, isAdmin, today }: { card: RateCardView; 
         {card ? (
           <>
             <Table>
-              <THead>
-                <TR>
-                  <TH>Market</TH>
-                  <TH numeric>Marketing</TH>
-                  <TH numeric>Utility</TH>
-                  <TH numeric>Authentication</TH>
-                </TR>
-              </THead>
+              <TableHeader columns={["Market", { label: "Marketing", numeric: true }, { label: "Utility", numeric: true }, { label: "Authentication", numeric: true }]} />
               <TBody>
                 {rates.map((r) => (
                   <TR key={r.market}>

@@ -7,9 +7,10 @@ import { useRouter } from "next/navigation";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { formatInt } from "@/components/ui/format";
+import { CsvFileInput } from "@/components/ui/csv-file-input";
 import { Notice } from "@/components/ui/notice";
 import { ProgressBar } from "@/components/ui/progress";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import type { ActionState } from "@/components/forms/action-state";
 import { importCustomersAction } from "@/app/(dashboard)/customers/actions";
@@ -149,23 +150,13 @@ export function CustomerImport({ closeHref }: { closeHref?: string }) {
         }
       />
       <CardBody className="space-y-4">
-        <div>
-          <label htmlFor="customers-csv" className="mb-1.5 block text-sm font-medium text-slate-800">
-            CSV file
-          </label>
-          <input
-            ref={inputRef}
-            id="customers-csv"
-            type="file"
-            accept=".csv,text/csv"
-            disabled={phase.kind === "reading" || phase.kind === "checking" || phase.kind === "saving"}
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              if (f) void check(f);
-            }}
-            className="block w-full text-sm text-slate-700 file:mr-3 file:rounded-lg file:border-0 file:bg-brand-50 file:px-3 file:py-2 file:text-sm file:font-medium file:text-brand-700 hover:file:bg-brand-100"
-          />
-        </div>
+        <CsvFileInput
+          ref={inputRef}
+          id="customers-csv"
+          accept=".csv,text/csv"
+          disabled={phase.kind === "reading" || phase.kind === "checking" || phase.kind === "saving"}
+          onFile={(f) => void check(f)}
+        />
         <div aria-live="polite" className="space-y-3">
           {phase.kind === "reading" ? <Step label="Reading the file…" pct={phase.pct} /> : null}
           {phase.kind === "checking" ? <Step label={`Checking ${formatInt(phase.rows)} rows…`} pct={phase.pct} /> : null}
@@ -196,14 +187,7 @@ export function CustomerImport({ closeHref }: { closeHref?: string }) {
               </Notice>
               <div className="max-h-80 overflow-y-auto rounded-lg border border-slate-200">
                 <Table label="Rows with errors" data-testid="import-errors">
-                  <THead>
-                    <tr>
-                      <TH numeric>Line</TH>
-                      <TH>Column</TH>
-                      <TH>Value</TH>
-                      <TH>Problem</TH>
-                    </tr>
-                  </THead>
+                  <TableHeader columns={[{ label: "Line", numeric: true }, "Column", "Value", "Problem"]} />
                   <TBody>
                     {phase.errors.map((e, i) => (
                       <TR key={i}>

@@ -90,3 +90,30 @@ export function Checkbox({ label, className, ...props }: ComponentProps<"input">
     </label>
   );
 }
+
+/** A labelled number input holding the text as typed (the form parses it when it is sent). */
+export function NumberField({
+  label,
+  id,
+  hint,
+  errors,
+  value,
+  onChange,
+  ...limits
+}: {
+  label: ReactNode;
+  id: string;
+  hint?: ReactNode;
+  errors?: string[];
+  value: string;
+  onChange: (value: string) => void;
+  min: number;
+  max: number;
+  step?: string;
+}) {
+  return (
+    <Field label={label} htmlFor={id} errors={errors} hint={hint}>
+      <Input id={id} type="number" {...limits} value={value} onChange={(e) => onChange(e.target.value)} />
+    </Field>
+  );
+}

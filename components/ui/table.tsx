@@ -32,3 +32,24 @@ export function TR({ className, ...props }: ComponentProps<"tr">) {
 export function TD({ className, numeric, ...props }: ComponentProps<"td"> & { numeric?: boolean }) {
   return <td className={cn("px-4 py-3 align-middle text-slate-700", numeric && "text-right tabular-nums", className)} {...props} />;
 }
+
+/** A header column: its label, or the label with a class (e.g. hidden on phones) or right-aligned numbers. */
+export type Column = string | { label: string; className?: string; numeric?: boolean; srOnly?: boolean };
+
+/** The table's header row, one TH per column; `srOnly` names a column (e.g. Actions) for screen readers only. */
+export function TableHeader({ columns }: { columns: Column[] }) {
+  return (
+    <THead>
+      <tr>
+        {columns.map((column) => {
+          const { label, className, numeric, srOnly } = typeof column === "string" ? { label: column } : column;
+          return (
+            <TH key={label} className={className} numeric={numeric}>
+              {srOnly ? <span className="sr-only">{label}</span> : label}
+            </TH>
+          );
+        })}
+      </tr>
+    </THead>
+  );
+}

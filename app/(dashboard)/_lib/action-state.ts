@@ -38,3 +38,12 @@ export function actionError(error: unknown): ActionState<never> {
   console.error("[action] unexpected error:", describeErrorForLog(error));
   return { ok: false, message: "Something went wrong on our side. Try again." };
 }
+
+/** The JSON a client form posts in its "payload" field; unreadable JSON is an empty object, which the schema then rejects. */
+export function readPayload(formData: FormData): unknown {
+  try {
+    return JSON.parse(String(formData.get("payload") ?? "{}"));
+  } catch {
+    return {};
+  }
+}

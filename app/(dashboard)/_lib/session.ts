@@ -15,6 +15,13 @@ export async function requirePageUser(): Promise<SessionUser> {
   return user;
 }
 
+/** For pages that change things (a new campaign, a template editor): a viewer is sent to `elsewhere`. */
+export async function requireChangerPage(elsewhere: string): Promise<SessionUser> {
+  const user = await requirePageUser();
+  if (!can(user.role, "change")) redirect(elsewhere);
+  return user;
+}
+
 /** For admin-only pages: non-admins get the overview. */
 export async function requireAdminPage(): Promise<SessionUser> {
   const user = await requirePageUser();

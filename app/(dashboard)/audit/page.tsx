@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
 import { findAuditEntries } from "@/lib/marketing/audit-log";
 import { flatParams, hrefWith, type SearchParams } from "../_lib/search-params";
@@ -55,14 +55,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <EmptyState title="Nothing recorded yet" />
         ) : (
           <Table label="Audit log">
-            <THead>
-              <tr>
-                <TH>When</TH>
-                <TH>Who</TH>
-                <TH>Action</TH>
-                <TH>Details</TH>
-              </tr>
-            </THead>
+            <TableHeader columns={["When", "Who", "Action", "Details"]} />
             <TBody>
               {rows.map((r) => (
                 <TR key={r.id}>

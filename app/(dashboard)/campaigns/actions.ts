@@ -17,16 +17,8 @@ import { addRecipients, MAX_PHONE_NUMBERS, type AddRecipientsResult } from "@/li
 import { flushSandbox } from "@/lib/server/whatsapp";
 import { getEngine } from "@/lib/server/engine";
 import { getTemplatesApi } from "@/lib/server/templates";
-import { actionError, invalid, type ActionState } from "../_lib/action-state";
+import { actionError, readPayload, invalid, type ActionState } from "../_lib/action-state";
 import { requireActionUser } from "../_lib/session";
-
-function readPayload(formData: FormData): unknown {
-  try {
-    return JSON.parse(String(formData.get("payload") ?? "{}"));
-  } catch {
-    return {};
-  }
-}
 
 /** Creates a draft (campaignId empty) or saves a draft's changes; the same zod schemas as the API. */
 export async function saveCampaignAction(_prev: ActionState, formData: FormData): Promise<ActionState> {

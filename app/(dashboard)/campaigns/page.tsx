@@ -11,7 +11,7 @@ import { Input, Select } from "@/components/ui/field";
 import { formatDay, formatInt, formatPct, pct } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
 import { searchCampaigns, ZCampaignListQuery } from "@/lib/marketing/campaigns/search-campaigns";
 import { CAMPAIGN_STATUSES } from "@/lib/marketing/campaigns/campaign-status";
@@ -96,19 +96,7 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
         ) : (
           <>
             <Table label="Campaigns">
-              <THead>
-                <tr>
-                  <TH>Campaign</TH>
-                  <TH>Status</TH>
-                  <TH>Progress</TH>
-                  <TH numeric className="hidden md:table-cell">Delivered</TH>
-                  <TH numeric className="hidden md:table-cell">Read</TH>
-                  <TH numeric className="hidden lg:table-cell">Failed</TH>
-                  <TH numeric className="hidden lg:table-cell">Spent</TH>
-                  <TH numeric className="hidden lg:table-cell">Limit / day</TH>
-                  <TH className="hidden xl:table-cell">Start</TH>
-                </tr>
-              </THead>
+              <TableHeader columns={["Campaign", "Status", "Progress", { label: "Delivered", className: "hidden md:table-cell", numeric: true }, { label: "Read", className: "hidden md:table-cell", numeric: true }, { label: "Failed", className: "hidden lg:table-cell", numeric: true }, { label: "Spent", className: "hidden lg:table-cell", numeric: true }, { label: "Limit / day", className: "hidden lg:table-cell", numeric: true }, { label: "Start", className: "hidden xl:table-cell" }]} />
               <TBody>
                 {rows.map((c) => (
                   <TR key={c.id}>

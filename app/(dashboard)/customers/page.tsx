@@ -10,7 +10,7 @@ import { Input, Select } from "@/components/ui/field";
 import { formatInt } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
 import { customerFilterOptions, searchCustomers, ZCustomerListQuery } from "@/lib/marketing/customers/search-customers";
 import { can, displayPhone } from "@/lib/marketing/users/permissions";
@@ -89,16 +89,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
         ) : (
           <>
             <Table label="Customers">
-              <THead>
-                <tr>
-                  <TH>Customer</TH>
-                  <TH>Phone</TH>
-                  <TH className="hidden md:table-cell">Tier</TH>
-                  <TH className="hidden md:table-cell">City</TH>
-                  <TH className="hidden lg:table-cell">Tags</TH>
-                  <TH>Subscription</TH>
-                </tr>
-              </THead>
+              <TableHeader columns={["Customer", "Phone", { label: "Tier", className: "hidden md:table-cell" }, { label: "City", className: "hidden md:table-cell" }, { label: "Tags", className: "hidden lg:table-cell" }, "Subscription"]} />
               <TBody>
                 {list.rows.map((c) => (
                   <TR key={c.id}>

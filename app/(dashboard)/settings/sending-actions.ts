@@ -4,19 +4,14 @@ import { revalidatePath } from "next/cache";
 import { getDb } from "@/lib/db";
 import { releaseSendHold } from "@/lib/marketing/sending/account-health";
 import { updateSendingSettings, ZUpdateSendingSettings } from "@/lib/marketing/sending/sending-settings";
-import { actionError, invalid, type ActionState } from "../_lib/action-state";
+import { actionError, readPayload, invalid, type ActionState } from "../_lib/action-state";
 import { requireActionUser } from "../_lib/session";
 
 /** Admins: the default send window, the frequency cap and the failure-guard defaults (the API's schema). */
 export async function saveSendingSettingsAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   try {
     const { principal } = await requireActionUser("manage");
-    let payload: unknown = {};
-    try {
-      payload = JSON.parse(String(formData.get("payload") ?? "{}"));
-    } catch {
-      payload = {};
-    }
+    const payload = readPayload(formData);
     const parsed = ZUpdateSendingSettings.safeParse(payload);
     if (!parsed.success) return invalid(parsed.error);
     await updateSendingSettings({ db: getDb(), now: new Date(), principal, input: parsed.data });

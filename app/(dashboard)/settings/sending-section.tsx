@@ -8,7 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/dialog";
-import { Field, Input, Textarea } from "@/components/ui/field";
+import { Field, NumberField, Textarea } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { useToast } from "@/components/ui/toast";
 import { releaseSendHoldAction, saveSendingSettingsAction } from "./sending-actions";
@@ -92,12 +92,8 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
               </label>
               {capOn ? (
                 <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-                  <Field label="At most" htmlFor="cap-max" errors={errors["frequency_cap.max"]} hint="messages per customer">
-                    <Input id="cap-max" type="number" min={1} max={100} value={capMax} onChange={(e) => setCapMax(e.target.value)} />
-                  </Field>
-                  <Field label="In any" htmlFor="cap-days" errors={errors["frequency_cap.days"]} hint="days (a moving window)">
-                    <Input id="cap-days" type="number" min={1} max={90} value={capDays} onChange={(e) => setCapDays(e.target.value)} />
-                  </Field>
+                  <NumberField label="At most" id="cap-max" errors={errors["frequency_cap.max"]} hint="messages per customer" min={1} max={100} value={capMax} onChange={setCapMax} />
+                  <NumberField label="In any" id="cap-days" errors={errors["frequency_cap.days"]} hint="days (a moving window)" min={1} max={90} value={capDays} onChange={setCapDays} />
                 </div>
               ) : null}
               <p className="text-xs text-slate-500">A customer over the cap is not skipped: the message waits until they are eligible again.</p>
@@ -105,15 +101,9 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
             <fieldset className="space-y-3">
               <legend className="text-sm font-medium text-slate-700">Failure guard (default for every campaign)</legend>
               <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
-                <Field label="Pause above" htmlFor="guard-pct" errors={errors["failure_guard.threshold_pct"]} hint="% failed">
-                  <Input id="guard-pct" type="number" min={1} max={100} step="0.1" value={pct} onChange={(e) => setPct(e.target.value)} />
-                </Field>
-                <Field label="Of the last" htmlFor="guard-window" errors={errors["failure_guard.window"]} hint="sends">
-                  <Input id="guard-window" type="number" min={10} max={10000} value={win} onChange={(e) => setWin(e.target.value)} />
-                </Field>
-                <Field label="Once at least" htmlFor="guard-min" errors={errors["failure_guard.min_attempts"]} hint="sends exist">
-                  <Input id="guard-min" type="number" min={1} max={10000} value={min} onChange={(e) => setMin(e.target.value)} />
-                </Field>
+                <NumberField label="Pause above" id="guard-pct" errors={errors["failure_guard.threshold_pct"]} hint="% failed" min={1} max={100} step="0.1" value={pct} onChange={setPct} />
+                <NumberField label="Of the last" id="guard-window" errors={errors["failure_guard.window"]} hint="sends" min={10} max={10000} value={win} onChange={setWin} />
+                <NumberField label="Once at least" id="guard-min" errors={errors["failure_guard.min_attempts"]} hint="sends exist" min={1} max={10000} value={min} onChange={setMin} />
               </div>
             </fieldset>
             <fieldset className="space-y-3">
@@ -124,15 +114,11 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
               <Field label="Team test numbers" htmlFor="test-numbers" errors={testNumberErrors.length ? testNumberErrors : undefined} hint="Up to 10, one per line, with the country code. Offered in every campaign's test-send panel.">
                 <Textarea id="test-numbers" rows={3} value={testNumbers} onChange={(e) => setTestNumbers(e.target.value)} invalid={testNumberErrors.length > 0} placeholder="+1 415 555 0100" />
               </Field>
-              <Field label="Test numbers per user an hour" htmlFor="test-limit" errors={errors["test_send_limit_per_hour"]} hint="How many numbers one person (or API token) may send test messages to in any hour. 0 turns test sends off.">
-                <Input id="test-limit" type="number" min={0} max={10000} value={testLimit} onChange={(e) => setTestLimit(e.target.value)} />
-              </Field>
+              <NumberField label="Test numbers per user an hour" id="test-limit" errors={errors["test_send_limit_per_hour"]} hint="How many numbers one person (or API token) may send test messages to in any hour. 0 turns test sends off." min={0} max={10000} value={testLimit} onChange={setTestLimit} />
             </fieldset>
             <fieldset className="space-y-3">
               <legend className="text-sm font-medium text-slate-700">Privacy</legend>
-              <Field label="Keep customers' replies for" htmlFor="inbound-retention" errors={errors["inbound_retention_days"]} hint="days; after that the text of inbound messages is deleted (the message stays counted).">
-                <Input id="inbound-retention" type="number" min={1} max={3650} value={retention} onChange={(e) => setRetention(e.target.value)} />
-              </Field>
+              <NumberField label="Keep customers' replies for" id="inbound-retention" errors={errors["inbound_retention_days"]} hint="days; after that the text of inbound messages is deleted (the message stays counted)." min={1} max={3650} value={retention} onChange={setRetention} />
             </fieldset>
             <Button type="submit" pending={saving}>Save sending settings</Button>
           </form>

@@ -9,7 +9,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Field, Input, Select } from "@/components/ui/field";
 import { formatDateTime } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { initialActionState, type ActionState } from "@/components/forms/action-state";
 import { createApiTokenAction, revokeApiTokenAction } from "./actions";
@@ -76,20 +76,7 @@ export function TokensSection({ tokens }: { tokens: TokenRow[] }) {
         ) : (
           <div className="-mx-5">
             <Table label="API tokens">
-              <THead>
-                <tr>
-                  <TH>Name</TH>
-                  <TH>Token</TH>
-                  <TH>Role</TH>
-                  <TH>Created</TH>
-                  <TH>Last used</TH>
-                  <TH>Expires</TH>
-                  <TH>Status</TH>
-                  <TH className="text-right">
-                    <span className="sr-only">Actions</span>
-                  </TH>
-                </tr>
-              </THead>
+              <TableHeader columns={["Name", "Token", "Role", "Created", "Last used", "Expires", "Status", { label: "Actions", srOnly: true, className: "text-right" }]} />
               <TBody>
                 {tokens.map((t) => (
                   <TR key={t.id}>

@@ -8,7 +8,7 @@ import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { Field, Input, Select } from "@/components/ui/field";
 import { formatDateTime } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { initialActionState } from "@/components/forms/action-state";
 import { createUserAction, updateUserAction } from "./actions";
@@ -46,17 +46,7 @@ export function UsersSection({ users, currentUserId, roleDescriptions }: { users
       />
       <CardBody className="px-0 py-0">
         <Table label="Users">
-          <THead>
-            <tr>
-              <TH>User</TH>
-              <TH>Role</TH>
-              <TH>Status</TH>
-              <TH>Last sign-in</TH>
-              <TH className="text-right">
-                <span className="sr-only">Actions</span>
-              </TH>
-            </tr>
-          </THead>
+          <TableHeader columns={["User", "Role", "Status", "Last sign-in", { label: "Actions", srOnly: true, className: "text-right" }]} />
           <TBody>
             {users.map((u) => {
               const self = u.id === currentUserId;

@@ -6,16 +6,8 @@ import { getDb } from "@/lib/db";
 import { editTemplate } from "@/lib/marketing/templates/edit-template";
 import { submitTemplate } from "@/lib/marketing/templates/submit-template";
 import { getTemplateSubmissionApi } from "@/lib/server/templates";
-import { actionError, type ActionState } from "../_lib/action-state";
+import { actionError, readPayload, type ActionState } from "../_lib/action-state";
 import { requireActionUser } from "../_lib/session";
-
-function readPayload(formData: FormData): unknown {
-  try {
-    return JSON.parse(String(formData.get("payload") ?? "{}"));
-  } catch {
-    return {};
-  }
-}
 
 /** Submits a new template for review (templateId empty) or an edit of one. */
 export async function submitTemplateAction(_prev: ActionState, formData: FormData): Promise<ActionState> {

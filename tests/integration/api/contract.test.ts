@@ -2,49 +2,20 @@
  * Contract: every documented operation is called through its route handler, and every answer (successes and
  * errors) matches the response schema the OpenAPI document gives for that status.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
-import { seedCustomers, setClock, setupEngineTest, type EngineTest } from "../engine/support";
+import { MISSING_ID as MISSING, seedCustomers, withEngineTest, type EngineTest } from "../engine/support";
 import { request, type Answer } from "./support";
 import { contractErrors, DOCUMENTED } from "./contract";
-import * as openapi from "@/app/api/marketing/openapi.json/route";
-import * as campaigns from "@/app/api/marketing/campaigns/route";
-import * as campaign from "@/app/api/marketing/campaigns/[campaignId]/route";
-import * as recipients from "@/app/api/marketing/campaigns/[campaignId]/recipients/route";
-import * as activate from "@/app/api/marketing/campaigns/[campaignId]/activate/route";
-import * as pause from "@/app/api/marketing/campaigns/[campaignId]/pause/route";
-import * as resume from "@/app/api/marketing/campaigns/[campaignId]/resume/route";
-import * as cancel from "@/app/api/marketing/campaigns/[campaignId]/cancel/route";
-import * as stats from "@/app/api/marketing/campaigns/[campaignId]/stats/route";
-import * as retryUnknown from "@/app/api/marketing/campaigns/[campaignId]/retry-unknown/route";
-import * as testSend from "@/app/api/marketing/campaigns/[campaignId]/test-send/route";
-import * as followUp from "@/app/api/marketing/campaigns/[campaignId]/follow-up/route";
-import * as customers from "@/app/api/marketing/customers/route";
-import * as customer from "@/app/api/marketing/customers/[customerId]/route";
-import * as templates from "@/app/api/marketing/templates/route";
-import * as templatesSync from "@/app/api/marketing/templates/sync/route";
-import * as sending from "@/app/api/marketing/settings/sending/route";
-import * as health from "@/app/api/marketing/health/route";
-import * as releaseHold from "@/app/api/marketing/health/release-hold/route";
-import * as alerts from "@/app/api/marketing/alerts/route";
-import * as alertsRead from "@/app/api/marketing/alerts/read/route";
-import * as processDaily from "@/app/api/marketing/process-daily/route";
-import * as endpoints from "@/app/api/marketing/webhook-endpoints/route";
-import * as endpointRoute from "@/app/api/marketing/webhook-endpoints/[endpointId]/route";
-import * as endpointTest from "@/app/api/marketing/webhook-endpoints/[endpointId]/test/route";
-import * as deliveries from "@/app/api/marketing/webhook-endpoints/[endpointId]/deliveries/route";
-import * as resend from "@/app/api/marketing/webhook-endpoints/[endpointId]/deliveries/[deliveryId]/retry/route";
+import { activate, alerts, alertsRead, campaign, campaigns, cancel, customer, customers, deliveries, endpointRoute, endpoints, endpointTest, followUp, health, openapi, pause, processDaily, recipients, releaseHold, resend, resume, retryUnknown, sending, stats, templates, templatesSync, testSend } from "./routes";
 
 let e: EngineTest;
-beforeAll(async () => {
-  e = await setupEngineTest();
-  setClock("2025-01-10T10:00:00Z");
+withEngineTest({ clock: "2025-01-10T10:00:00Z" }, (engine) => {
+  e = engine;
 });
-afterAll(async () => e?.stop());
 
 const exercised = new Set<string>();
-const MISSING = "00000000-0000-4000-8000-000000000000";
 
 /** Calls the handler, checks the answer against the document, and records the operation as exercised. */
 async function op(handler: unknown, method: string, path: string, opts: { params?: Record<string, string>; body?: unknown; query?: Record<string, string> } = {}): Promise<Answer> {

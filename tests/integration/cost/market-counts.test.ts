@@ -4,10 +4,10 @@
  * recount of the campaign's recipients that are not skipped, per market, through inserts, market
  * assignment, skips and un-skips, deletes and a deleted campaign; the cost estimate reads it.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
-import { setupEngineTest, type EngineTest } from "../engine/support";
+import { withEngineTest, type EngineTest } from "../engine/support";
 import { createCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { assignMarkets } from "@/lib/marketing/cost/assign-markets";
 import { estimateCampaignCost } from "@/lib/marketing/cost/estimate-campaign-cost";
@@ -15,10 +15,9 @@ import { Prisma } from "@/lib/marketing/db";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
 
 let e: EngineTest;
-beforeAll(async () => {
-  e = await setupEngineTest({ poolMax: 10 });
+withEngineTest({ poolMax: 10 }, (engine) => {
+  e = engine;
 });
-afterAll(async () => e?.stop());
 
 const now = new Date("2026-03-01T10:00:00Z");
 

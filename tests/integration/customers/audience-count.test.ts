@@ -6,19 +6,18 @@
  *  - the campaign form's exact count: the customers adding the target audience adds (subscribed, active,
  *    matching every filter).
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
-import { seedCustomers, setupEngineTest, type EngineTest } from "../engine/support";
+import { seedCustomers, withEngineTest, type EngineTest } from "../engine/support";
 import { createCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { audienceCountForView, audienceKey, countAudience, EXACT_UP_TO, FRESH_MS, refreshAudienceCount } from "@/lib/marketing/customers/audience-count";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
 
 let e: EngineTest;
-beforeAll(async () => {
-  e = await setupEngineTest({ poolMax: 10 });
+withEngineTest({ poolMax: 10 }, (engine) => {
+  e = engine;
 });
-afterAll(async () => e?.stop());
 
 const now = new Date("2026-03-01T10:00:00Z");
 

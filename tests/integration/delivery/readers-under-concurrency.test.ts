@@ -8,9 +8,6 @@
  * the counter rows as they were.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
-import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
-import { finishBatch } from "@/lib/marketing/processing/finish-batch";
 import { getCampaign } from "@/lib/marketing/campaigns/get-campaign";
 import { findCampaigns } from "@/lib/marketing/campaigns/find-campaigns";
 import { getCampaignStats } from "@/lib/marketing/stats/get-campaign-stats";
@@ -19,7 +16,8 @@ import { searchCampaigns, ZCampaignListQuery } from "@/lib/marketing/campaigns/s
 import { getOverview } from "@/lib/marketing/overview/get-overview";
 import { Prisma } from "@/lib/marketing/db";
 import { createTestDb, type TestDb } from "../../support/db";
-import { createCampaignWithRecipients, statusesPayload, type StatusInput } from "../whatsapp/fixtures";
+import { pause, seededRandom, startDeliveryRound } from "../../support/delivery-race";
+import { createCampaignWithRecipients, statusesPayload } from "../whatsapp/fixtures";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -33,8 +31,6 @@ const ROUNDS = 30;
 const PER_ROUND = 5;
 const N = ROUNDS * PER_ROUND;
 const DAY = "2026-03-02";
-const quiet = { warn: () => {} };
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Seen = { total: number; pending: number; sent: number; delivered: number; read: number; failed: number; skipped: number; unknown: number };
 
@@ -72,34 +68,12 @@ async function readAll(campaignId: string, round: number) {
 describe("readers while webhooks and the processor write", () => {
   it(`${ROUNDS} rounds: every read is a state a recount could give; once quiet, readers equal a recount and write nothing`, async () => {
     const { campaign, recipients } = await createCampaignWithRecipients(t.db, N, { status: "pending", sentOn: DAY });
-    let seed = 11;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = seededRandom(11);
     const now = new Date(`${DAY}T12:00:00Z`);
     for (let round = 0; round < ROUNDS; round++) {
       const batch = recipients.slice(round * PER_ROUND, (round + 1) * PER_ROUND);
-      const claimId = crypto.randomUUID();
-      await t.db.$executeRaw(Prisma.sql`
-        UPDATE campaign_recipients SET status = 'sending', claim_id = ${claimId}::uuid, claimed_at = ${now}::timestamptz, sent_on = ${DAY}::date
-        WHERE id = ANY(${batch.map((r) => r.id)}::uuid[])`);
-      const wamid = (i: number) => `wamid.READERS.${round}.${i}`;
-      const events: StatusInput[] = batch.flatMap((r, i) => [
-        { id: wamid(i), status: "sent", at: `${DAY}T10:00:01Z`, biz: r.id },
-        { id: wamid(i), status: "delivered", at: `${DAY}T10:00:02Z`, biz: r.id },
-        { id: wamid(i), status: "read", at: `${DAY}T10:00:03Z`, biz: r.id },
-      ]);
+      const { events, webhook, processor } = await startDeliveryRound({ db: t.db, campaignId: campaign.id, batch, round, tag: "READERS", day: DAY, now });
       const shuffled = [...events].sort(() => rand() - 0.5);
-      const webhook = async (payload: unknown, delay: number) => {
-        await pause(delay);
-        await storeWebhookDelivery({ db: t.db, payload, now });
-        await applyInbox({ db: t.db, now, log: quiet });
-      };
-      const processor = async (delay: number) => {
-        await pause(delay);
-        await finishBatch({
-          db: t.db, claimId, campaignId: campaign.id, now, timezone: "UTC", maxAttempts: 3, templateName: "promo", languageCode: "en_US",
-          outcomes: batch.map((r, i) => ({ id: r.id, phone: r.phoneNumber, kind: "sent" as const, at: now, result: { ok: true as const, wamid: wamid(i), waId: r.phoneNumber, messageStatus: "accepted" } })),
-        });
-      };
       const reader = async (delay: number) => {
         await pause(delay);
         await readAll(campaign.id, round);

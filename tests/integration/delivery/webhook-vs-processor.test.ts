@@ -8,12 +8,10 @@
  * the real route is in whatsapp/webhook-route.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
-import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
-import { finishBatch } from "@/lib/marketing/processing/finish-batch";
 import { Prisma } from "@/lib/marketing/db";
 import { createTestDb, type TestDb } from "../../support/db";
-import { consistency, createCampaignWithRecipients, statusesPayload, type StatusInput } from "../whatsapp/fixtures";
+import { seededRandom, startDeliveryRound } from "../../support/delivery-race";
+import { consistency, createCampaignWithRecipients, statusesPayload } from "../whatsapp/fixtures";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -25,41 +23,17 @@ afterAll(async () => {
 
 const ROUNDS = 200;
 const PER_ROUND = 3;
-const quiet = { warn: () => {} };
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("webhook statuses racing the processor's own write", () => {
   it(`${ROUNDS} rounds: 0 lost or regressed statuses, counters equal to a recount each time`, async () => {
     const { campaign, recipients } = await createCampaignWithRecipients(t.db, ROUNDS * PER_ROUND, { status: "pending" });
-    let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = seededRandom(7);
     const now = new Date("2026-03-02T12:00:00Z");
     for (let round = 0; round < ROUNDS; round++) {
       const batch = recipients.slice(round * PER_ROUND, (round + 1) * PER_ROUND);
-      const claimId = crypto.randomUUID();
-      await t.db.$executeRaw(Prisma.sql`
-        UPDATE campaign_recipients SET status = 'sending', claim_id = ${claimId}::uuid, claimed_at = ${now}::timestamptz, sent_on = '2026-03-02'
-        WHERE id = ANY(${batch.map((r) => r.id)}::uuid[])`);
-      const wamid = (i: number) => `wamid.RACE.${round}.${i}`;
-      const events: StatusInput[] = batch.flatMap((r, i) => [
-        { id: wamid(i), status: "sent", at: "2026-03-02T10:00:01Z", biz: r.id },
-        { id: wamid(i), status: "delivered", at: "2026-03-02T10:00:02Z", biz: r.id },
-        { id: wamid(i), status: "read", at: "2026-03-02T10:00:03Z", biz: r.id },
-      ]);
-      const shuffled = [...events, ...events.slice(0, 2)].sort(() => rand() - 0.5);
       // Meta's side: one or two deliveries (a re-delivery), each stored then applied as after() does
-      const webhook = async (payload: unknown, delay: number) => {
-        await pause(delay);
-        await storeWebhookDelivery({ db: t.db, payload, now });
-        await applyInbox({ db: t.db, now, log: quiet });
-      };
-      const processor = async (delay: number) => {
-        await pause(delay);
-        await finishBatch({
-          db: t.db, claimId, campaignId: campaign.id, now, timezone: "UTC", maxAttempts: 3, templateName: "promo", languageCode: "en_US",
-          outcomes: batch.map((r, i) => ({ id: r.id, phone: r.phoneNumber, kind: "sent" as const, at: now, result: { ok: true as const, wamid: wamid(i), waId: r.phoneNumber, messageStatus: "accepted" } })),
-        });
-      };
+      const { events, webhook, processor } = await startDeliveryRound({ db: t.db, campaignId: campaign.id, batch, round, tag: "RACE", day: "2026-03-02", now });
+      const shuffled = [...events, ...events.slice(0, 2)].sort(() => rand() - 0.5);
       const d = () => Math.floor(rand() * 4);
       await Promise.all([
         processor(d()),

@@ -1,30 +1,17 @@
 /**
  * Every campaign-engine endpoint, success and error paths, through the route handlers.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
-import { call, CRON, seedCustomers, setClock, setupEngineTest, type EngineTest } from "./support";
-import * as campaigns from "@/app/api/marketing/campaigns/route";
-import * as campaign from "@/app/api/marketing/campaigns/[campaignId]/route";
-import * as recipients from "@/app/api/marketing/campaigns/[campaignId]/recipients/route";
-import * as activate from "@/app/api/marketing/campaigns/[campaignId]/activate/route";
-import * as pause from "@/app/api/marketing/campaigns/[campaignId]/pause/route";
-import * as resume from "@/app/api/marketing/campaigns/[campaignId]/resume/route";
-import * as cancel from "@/app/api/marketing/campaigns/[campaignId]/cancel/route";
-import * as stats from "@/app/api/marketing/campaigns/[campaignId]/stats/route";
-import * as retryUnknown from "@/app/api/marketing/campaigns/[campaignId]/retry-unknown/route";
-import * as processDaily from "@/app/api/marketing/process-daily/route";
-import * as customers from "@/app/api/marketing/customers/route";
+import { call, CRON, MISSING_ID as MISSING, seedCustomers, setClock, withEngineTest, type EngineTest } from "./support";
+import { activate, campaign, campaigns, cancel, customers, pause, processDaily, recipients, resume, retryUnknown, stats } from "../api/routes";
 
 let e: EngineTest;
-beforeAll(async () => {
-  e = await setupEngineTest();
-  setClock("2025-01-10T10:00:00Z");
+withEngineTest({ clock: "2025-01-10T10:00:00Z" }, (engine) => {
+  e = engine;
 });
-afterAll(async () => e?.stop());
 
-const MISSING = "00000000-0000-4000-8000-000000000000";
 const create = (body: Record<string, unknown> = {}) =>
   call(campaigns.POST, { body: { name: "Summer Sale 2025", template_name: "summer_sale_promo", ...body } });
 

@@ -4,7 +4,7 @@
  */
 import { campaignCounters, liveSchedule } from "@/lib/marketing/stats/live-counters";
 import { NextRequest } from "next/server";
-import { afterAll, beforeEach, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, vi } from "vitest";
 import { createTestDb, type TestDb } from "../../support/db";
 import { startFakeGraphApi, type FakeGraphApi, type FakeTemplate } from "../../support/fake-graph-api";
 import { TEST_TEMPLATES } from "../../support/test-templates";
@@ -29,6 +29,20 @@ Object.assign(process.env, {
 });
 
 export type EngineTest = { t: TestDb; db: Db; graph: FakeGraphApi; stop: () => Promise<void> };
+
+/** A well-formed id that no row has (for the 404 paths). */
+export const MISSING_ID = "00000000-0000-4000-8000-000000000000";
+
+/** The file's engine, started before its tests (the clock at `clock` when given) and handed to `use`, stopped after them. */
+export function withEngineTest(options: { clock?: string; poolMax?: number }, use: (e: EngineTest) => void) {
+  let e: EngineTest | undefined;
+  beforeAll(async () => {
+    e = await setupEngineTest({ poolMax: options.poolMax });
+    if (options.clock) setClock(options.clock);
+    use(e);
+  });
+  afterAll(async () => e?.stop());
+}
 
 /** `templates`: approved templates the suite sends besides TEST_TEMPLATES (the fake refuses unknown ones) */
 export async function setupEngineTest(options: { poolMax?: number; templates?: FakeTemplate[] } = {}): Promise<EngineTest> {

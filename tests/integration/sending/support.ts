@@ -52,3 +52,4 @@ export async function marketingMessagesSetting(db: Db, s: { enabled: boolean; po
   const data = { marketingMessagesEnabled: s.enabled, marketingMessagesPolicy: s.policy ?? "CLOUD_API_FALLBACK", marketingMessagesActivitySharing: s.sharing ?? null };
   await db.setting.upsert({ where: { id: 1 }, update: data, create: { id: 1, ...data } });
 }
+

@@ -1,23 +1,12 @@
-import { Skeleton } from "@/components/ui/skeleton";
+import { ChartsSkeleton, HeaderSkeleton, LoadingPage, Skeleton, StatCardsSkeleton } from "@/components/ui/skeleton";
 
 export default function Loading() {
   return (
-    <div aria-busy="true" aria-label="Loading">
-      <div className="mb-6 space-y-2">
-        <Skeleton className="h-4 w-24" />
-        <Skeleton className="h-8 w-72" />
-        <Skeleton className="h-4 w-96 max-w-full" />
-      </div>
-      <div className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">
-        {Array.from({ length: 6 }, (_, i) => (
-          <Skeleton key={i} className="h-[104px] rounded-xl" />
-        ))}
-      </div>
-      <Skeleton className="mt-6 h-20 rounded-xl" />
-      <div className="mt-6 grid grid-cols-1 gap-6 xl:grid-cols-3">
-        <Skeleton className="h-[390px] rounded-xl xl:col-span-2" />
-        <Skeleton className="h-[390px] rounded-xl" />
-      </div>
-    </div>
+    <LoadingPage>
+      <HeaderSkeleton back title="h-8 w-72" />
+      <StatCardsSkeleton count={6} grid="grid-cols-2 md:grid-cols-3 xl:grid-cols-6" />
+      <Skeleton className="h-20 rounded-xl" />
+      <ChartsSkeleton />
+    </LoadingPage>
   );
 }

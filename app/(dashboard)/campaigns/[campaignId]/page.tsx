@@ -24,7 +24,7 @@ import { Input } from "@/components/ui/field";
 import { formatDateTime, formatDay, formatInt } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
 import { readTargetAudience } from "@/lib/marketing/campaigns/target-audience";
 import { getCampaignLive } from "@/lib/marketing/stats/get-campaign-live";
@@ -106,11 +106,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   return (
     <>
       <PageHeader
-        eyebrow={
-          <Link href="/campaigns" className="hover:text-slate-900 hover:underline">
-            ← Campaigns
-          </Link>
-        }
+        back={{ href: "/campaigns", label: "Campaigns" }}
         title={
           <span className="flex flex-wrap items-center gap-3">
             <span className="break-words">{c.name}</span>
@@ -252,18 +248,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
         ) : (
           <>
             <Table label="Recipients" data-testid="recipients-table">
-              <THead>
-                <tr>
-                  <TH>Phone</TH>
-                  <TH>Status</TH>
-                  <TH className="hidden md:table-cell">Scheduled</TH>
-                  <TH className="hidden md:table-cell">Sent</TH>
-                  <TH className="hidden lg:table-cell">Delivered</TH>
-                  <TH className="hidden lg:table-cell">Read</TH>
-                  <TH className="hidden lg:table-cell">Engagement</TH>
-                  <TH>Details</TH>
-                </tr>
-              </THead>
+              <TableHeader columns={["Phone", "Status", { label: "Scheduled", className: "hidden md:table-cell" }, { label: "Sent", className: "hidden md:table-cell" }, { label: "Delivered", className: "hidden lg:table-cell" }, { label: "Read", className: "hidden lg:table-cell" }, { label: "Engagement", className: "hidden lg:table-cell" }, "Details"]} />
               <TBody>
                 {page.rows.map((r) => (
                   <TR key={r.id}>

@@ -1,29 +1,25 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { redirect } from "next/navigation";
 import { CampaignForm } from "@/components/campaigns/campaign-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/lib/db";
 import { customerFilterOptions } from "@/lib/marketing/customers/search-customers";
-import { can } from "@/lib/marketing/users/permissions";
 import { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
 import { getTemplatesApi } from "@/lib/server/templates";
 import { getEnv } from "@/lib/env";
 import { getSendingSettings } from "@/lib/marketing/sending/sending-settings";
-import { requirePageUser } from "../../_lib/session";
+import { requireChangerPage } from "../../_lib/session";
 
 export const metadata: Metadata = { title: "New campaign" };
 
 export default async function NewCampaignPage() {
-  const user = await requirePageUser();
-  if (!can(user.role, "change")) redirect("/campaigns");
+  await requireChangerPage("/campaigns");
   const options = await customerFilterOptions({ db: getDb() });
   const library = await getTemplateEditorData({ db: getDb(), api: getTemplatesApi(), targetAudience: {} });
   const { defaultSendWindow } = await getSendingSettings(getDb());
   return (
     <div className="mx-auto max-w-4xl">
       <PageHeader
-        eyebrow={<Link href="/campaigns" className="hover:text-slate-900 hover:underline">← Campaigns</Link>}
+        back={{ href: "/campaigns", label: "Campaigns" }}
         title="New campaign"
         description="Campaigns start as drafts: add recipients and activate when you are ready."
       />

@@ -8,7 +8,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime, formatDay } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
 import { getCustomerWithHistory } from "@/lib/marketing/customers/get-customer-with-history";
 import { can, displayPhone } from "@/lib/marketing/users/permissions";
@@ -26,11 +26,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
   return (
     <>
       <PageHeader
-        eyebrow={
-          <Link href="/customers" className="hover:text-slate-900 hover:underline">
-            ← Customers
-          </Link>
-        }
+        back={{ href: "/customers", label: "Customers" }}
         title={c.name || "Unnamed customer"}
         description={<span className="font-mono tabular-nums">{displayPhone(user.role, c.whatsappPhone)}</span>}
         actions={<SubscriptionToggle customerId={c.id} subscription={c.subscription} canChange={can(user.role, "change")} needsReason={found.stickyOptOut} isAdmin={user.role === "admin"} />}
@@ -77,15 +73,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
             <EmptyState title="No campaigns yet" description="This customer has not been added to any campaign." />
           ) : (
             <Table label="Campaign history">
-              <THead>
-                <tr>
-                  <TH>Campaign</TH>
-                  <TH>Message</TH>
-                  <TH>Scheduled</TH>
-                  <TH>Sent</TH>
-                  <TH>Read</TH>
-                </tr>
-              </THead>
+              <TableHeader columns={["Campaign", "Message", "Scheduled", "Sent", "Read"]} />
               <TBody>
                 {history.map((h) => (
                   <TR key={h.recipient_id}>

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { CampaignForm } from "@/components/campaigns/campaign-form";
 import { PageHeader } from "@/components/ui/page-header";
@@ -30,7 +29,7 @@ export default async function EditCampaignPage({ params }: { params: Promise<{ c
   return (
     <div className="mx-auto max-w-4xl">
       <PageHeader
-        eyebrow={<Link href={`/campaigns/${c.id}`} className="hover:text-slate-900 hover:underline">← {c.name}</Link>}
+        back={{ href: `/campaigns/${c.id}`, label: c.name }}
         title="Edit draft"
         description="Everything can change until the campaign is activated."
       />

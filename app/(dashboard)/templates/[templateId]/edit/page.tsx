@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
 import { TemplateBuilder } from "@/components/templates/template-builder/template-builder";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
@@ -8,15 +7,13 @@ import { getDb } from "@/lib/db";
 import { EDITABLE_STATUSES } from "@/lib/marketing/templates/edit-template";
 import { draftOf } from "@/lib/marketing/templates/template-draft";
 import { storedComponents } from "@/lib/marketing/templates/template-json";
-import { can } from "@/lib/marketing/users/permissions";
-import { requirePageUser } from "../../../_lib/session";
+import { requireChangerPage } from "../../../_lib/session";
 import { parseUuid } from "@/lib/marketing/uuid";
 
 export const metadata: Metadata = { title: "Edit template" };
 
 export default async function EditTemplatePage({ params }: { params: Promise<{ templateId: string }> }) {
-  const user = await requirePageUser();
-  if (!can(user.role, "change")) redirect("/templates");
+  await requireChangerPage("/templates");
   const { templateId } = await params;
   if (parseUuid(templateId) === null) notFound();
   const t = await getDb().whatsappTemplate.findFirst({ where: { id: templateId, deleted: false } });
@@ -26,7 +23,7 @@ export default async function EditTemplatePage({ params }: { params: Promise<{ t
   return (
     <div className="mx-auto max-w-5xl">
       <PageHeader
-        eyebrow={<Link href="/templates" className="hover:text-slate-900 hover:underline">← Templates</Link>}
+        back={{ href: "/templates", label: "Templates" }}
         title={`Edit ${t.name}`}
         description="An edit goes back to Meta's review. An approved template keeps its category and can be edited once a day, ten times in 30 days."
       />
