@@ -6,7 +6,11 @@
 import { z } from "zod";
 
 /** Unix seconds as Meta sends them (a string, sometimes a number). */
-export const ZUnixTimestamp = z.union([z.string().regex(/^\d{1,12}$/), z.number().int().nonnegative().max(1e12)]).transform((v) => new Date(Number(v) * 1000));
+/** Seconds since 1970 up to 9999-12-31T23:59:59Z: a later instant has no ISO-8601 form PostgreSQL reads (it is quarantined, never a 5xx). */
+const MAX_UNIX_SECONDS = 253_402_300_799;
+export const ZUnixTimestamp = z.union([z.string().regex(/^\d{1,12}$/), z.number().int().nonnegative()])
+  .refine((v) => Number(v) <= MAX_UNIX_SECONDS, { message: "must be a Unix time in seconds before the year 10000" })
+  .transform((v) => new Date(Number(v) * 1000));
 
 export const ZChange = z.looseObject({ field: z.string().max(200), value: z.unknown() });
 export const ZEntry = z.looseObject({ id: z.string().max(200).optional(), changes: z.array(ZChange).max(10_000).default([]) });

@@ -88,8 +88,13 @@ describe("POST", () => {
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ ok: true, quarantined: 1 });
     }
+    // a Unix time past the year 9999 (found by the fuzzer: PostgreSQL cannot read its ISO form) is quarantined, not a 503
+    const farFuture = await signed(JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "1", time: 255129519357, changes: [
+      { field: "messages", value: { statuses: [{ id: "wamid.FAR", status: "read", timestamp: "255129519357" }] } }] }] }));
+    expect(farFuture.status).toBe(200);
+    expect(await farFuture.json()).toMatchObject({ ok: true, quarantined: 1 });
     await afterWork();
-    expect(await t.db.webhookInboxEvent.count({ where: { state: "quarantined" } })).toBe(4);
+    expect(await t.db.webhookInboxEvent.count({ where: { state: "quarantined" } })).toBe(5);
     const other = await signed('{"object":"instagram","entry":[]}');
     expect(other.status).toBe(200);
     await afterWork();
