@@ -1,5 +1,6 @@
 /** The audit log for admins, newest first, keyset-paged on (created_at, id). */
 import { Prisma, type DbOrTx } from "./db";
+import { escapeLike } from "./sql-like";
 import { parseUuid } from "./uuid";
 
 export async function findAuditEntries({ db, before, action, limit = 50 }: { db: DbOrTx; before?: string; action?: string; limit?: number }) {
@@ -11,7 +12,7 @@ export async function findAuditEntries({ db, before, action, limit = 50 }: { db:
   }
   const cond: Prisma.Sql[] = [];
   if (cursor) cond.push(Prisma.sql`(a.created_at, a.id) < (${cursor.at}, ${cursor.id}::uuid)`);
-  if (action) cond.push(Prisma.sql`a.action LIKE ${action.replace(/[\\%_]/g, (c) => "\\" + c) + "%"}`);
+  if (action) cond.push(Prisma.sql`a.action LIKE ${escapeLike(action) + "%"}`);
   const rows = await db.$queryRaw<Array<{ id: string; actor: string; action: string; entity_type: string; entity_id: string | null; details: unknown; created_at: Date; user_email: string | null }>>(Prisma.sql`
     SELECT a.id, a.actor, a.action, a.entity_type, a.entity_id, a.details, a.created_at, u.email AS user_email
     FROM audit_log a

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { Prisma, type DbOrTx } from "../db";
+import { escapeLike } from "../sql-like";
 import { liveCampaignsTable } from "../stats/live-counters";
 import { CAMPAIGN_STATUSES } from "../campaigns/campaign-status";
 import { counterFigures, countersFromColumns } from "../stats/counter-figures";
@@ -36,10 +37,6 @@ export type CampaignListRow = {
   startDate: Date | null;
   createdAt: Date;
 };
-
-function escapeLike(s: string) {
-  return s.replace(/[\\%_]/g, (c) => "\\" + c);
-}
 
 export async function searchCampaigns({ db, query }: { db: DbOrTx; query: TCampaignListQuery }) {
   const conditions: Prisma.Sql[] = [];

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { Prisma, type DbOrTx } from "../db";
+import { escapeLike } from "../sql-like";
 
 export const ZCustomerListQuery = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
@@ -16,10 +17,6 @@ export const ZCustomerListQuery = z.object({
   pageSize: z.coerce.number().int().min(10).max(100).default(25).catch(25),
 });
 export type TCustomerListQuery = z.infer<typeof ZCustomerListQuery>;
-
-function escapeLike(s: string) {
-  return s.replace(/[\\%_]/g, (c) => "\\" + c);
-}
 
 export async function searchCustomers({ db, query }: { db: DbOrTx; query: TCustomerListQuery }) {
   const cond: Prisma.Sql[] = [Prisma.sql`whatsapp_phone NOT LIKE 'erased:%'`];
