@@ -7,6 +7,8 @@
  *    used (the next one is): every request starts within LATE_MS after its own instant, so any one-second
  *    window holds at most the cap's worth of starts (slots from a span ≤ 1000 + LATE_MS ms at the spacing
  *    1000 / (HEADROOM × cap)), whichever process started them.
+ *  - The next block is leased while half of the current one is left, so the database's round trip (a
+ *    durable commit) never stalls the starts; instants a process leased but never used simply pass.
  *  - A lease is nothing but instants in time: a process that dies holding one frees nothing and blocks
  *    nobody; its unused instants simply pass.
  *  - Meta's pair rate: no two requests to the same number start within PAIR_GAP_MS in this process (the
@@ -45,14 +47,29 @@ export function createSharedPacer({ perSecond, lease, clock = () => performance.
   const lastTo = new Map<string, number>();
   let tail: Promise<void> = Promise.resolve();
 
+  /** the next block, leased while the current one still has half its instants left (null: none asked) */
+  let ahead: Promise<void> | null = null;
+  const leaseBlock = async () => {
+    const delay = Math.max(0, await lease(block, intervalMs));
+    const first = clock() + delay;
+    // leases of one process are asked one at a time and the shared schedule only moves forward: in order
+    for (let i = 0; i < block; i++) slots.push(first + i * intervalMs);
+  };
+
   async function nextSlot() {
     for (;;) {
       const now = clock();
       while (slots.length > 0 && slots[0] < now - LATE_MS) slots.shift();
+      if (slots.length <= block / 2 && ahead === null) {
+        // the next block is asked before this one runs out, so no start waits for the database's round trip
+        const asked = leaseBlock();
+        ahead = asked;
+        asked.then(() => { ahead = null; }, () => { ahead = null; });
+      }
       if (slots.length === 0) {
-        const delay = Math.max(0, await lease(block, intervalMs));
-        const first = clock() + delay;
-        for (let i = 0; i < block; i++) slots.push(first + i * intervalMs);
+        const asked = ahead;
+        // a lease that fails fails this acquire (nothing starts); the next acquire asks again
+        if (asked) await asked;
         continue;
       }
       const at = slots[0];
