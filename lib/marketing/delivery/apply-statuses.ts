@@ -118,9 +118,12 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
   const known = await tx.$queryRaw<Array<{ wamid: string }>>(Prisma.sql`
     WITH ev AS (${EV(json)}),
     locked AS (
+      -- two index lookups (by echoed id, by message id); an OR of the two subqueries would read the whole table
       SELECT r.id, r.whatsapp_message_id FROM campaign_recipients r
-      WHERE (r.id IN (SELECT biz FROM ev WHERE biz IS NOT NULL) AND r.whatsapp_message_id IS NULL AND r.status IN ('unknown', 'pending'))
-         OR r.whatsapp_message_id IN (SELECT wamid FROM ev)
+      WHERE r.id IN (
+        SELECT r1.id FROM ev JOIN campaign_recipients r1 ON r1.id = ev.biz WHERE r1.whatsapp_message_id IS NULL AND r1.status IN ('unknown', 'pending')
+        UNION
+        SELECT r2.id FROM ev JOIN campaign_recipients r2 ON r2.whatsapp_message_id = ev.wamid)
       ORDER BY r.id FOR UPDATE
     ),
     by_recipient AS (SELECT whatsapp_message_id AS wamid FROM locked WHERE whatsapp_message_id IS NOT NULL)
@@ -227,8 +230,10 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
   if (withUserId.length > 0) {
     await tx.$queryRaw(Prisma.sql`
       SELECT p.id FROM user_profiles p
-      WHERE (p.id = ANY(${learntIds}::uuid[]) AND p.wa_id IS NULL)
-         OR p.id IN (SELECT r.customer_id FROM campaign_recipients r WHERE r.whatsapp_message_id = ANY(${withUserId.map((a) => a.wamid)}::text[]))
+      WHERE p.id IN (
+        SELECT q.id FROM user_profiles q WHERE q.id = ANY(${learntIds}::uuid[]) AND q.wa_id IS NULL
+        UNION
+        SELECT r.customer_id FROM campaign_recipients r WHERE r.whatsapp_message_id = ANY(${withUserId.map((a) => a.wamid)}::text[]))
       ORDER BY p.id FOR UPDATE`);
     if (learnt.length > 0) {
       await tx.$executeRaw(Prisma.sql`
