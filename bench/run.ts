@@ -44,7 +44,22 @@ const HELP = `npm run bench -- [flags]
   --samples N             scenario 6: requests per API endpoint (default 200)
   --daily-limit N         scenarios 2, 3: daily_send_limit of the audience campaign (default 10,000)
   --only 1,2,4c           run only these scenarios (the dataset is built regardless)
-  --out FILE              JSON results (default bench/results/latest.json)`;
+  --out FILE              JSON results (default bench/results/latest.json)
+
+Environment: BENCH_PG_SETTINGS="name=value,name=value" adds PostgreSQL settings for a profile, e.g.
+  shared_preload_libraries=auto_explain,auto_explain.log_min_duration=100,logging_collector=on,log_directory=/tmp/pglog
+  (never for figures you publish: logging slows the database)`;
+
+/** BENCH_PG_SETTINGS: extra PostgreSQL settings for profiling runs (see --help) */
+function extraPostgresSettings(): Record<string, string> {
+  const raw = process.env.BENCH_PG_SETTINGS?.trim();
+  if (!raw) return {};
+  return Object.fromEntries(raw.split(",").map((kv) => {
+    const i = kv.indexOf("=");
+    if (i <= 0) throw new Error(`BENCH_PG_SETTINGS: "${kv}" is not name=value`);
+    return [kv.slice(0, i).trim(), kv.slice(i + 1).trim()];
+  }));
+}
 
 function parseOptions(): Options {
   const { values } = parseArgs({
@@ -131,7 +146,7 @@ async function main() {
   try {
     const pg = await startEmbeddedPostgres({ dir: path.join(tmp, "data"), persistent: false, durable: true, quiet: true,
       // commit times: the lag from a status's 200 to its recipient's commit (bench/support/lag.ts)
-      settings: { track_commit_timestamp: "on" } });
+      settings: { track_commit_timestamp: "on", ...extraPostgresSettings() } });
     cleanup.unshift(() => pg.stop().catch(() => {}));
     // every scenario reports PostgreSQL's largest process (postmaster or backend) and, when it runs, the server
     watchInEveryScenario("postgres", postgresProcesses(pg.port));

@@ -1,9 +1,12 @@
 /**
  * Scenario 4: daily-processing throughput. `processing` recipients due today across `campaigns` active
  * campaigns (daily limits raised to let them all go today), sent through the real Cloud API client to the
- * fake Graph API (its own process, loopback): once answering at once (the engine's own cost per message)
- * and once after 50 ms with WHATSAPP_MAX_MPS=1000; each with 1 and with 4 processor processes started at
- * the same instant (as concurrent function instances would be). Every run gets its own fresh campaigns.
+ * fake Graph API (its own process, loopback): once answering at once and once after 50 ms; each with 1 and
+ * with 4 processor processes started at the same instant (as concurrent function instances would be).
+ * Every run gets its own fresh campaigns.
+ *  - 4a (instant, 1 processor) measures the engine's own speed: WHATSAPP_MAX_MPS is raised to ENGINE_CAP so
+ *    the cap is not what limits it (the shared schedule hands out HEADROOM × the cap);
+ *  - 4b, 4c and 4d run at the per-number cap of 1,000: one processor near it, four together never above it.
  */
 import { Prisma } from "@/lib/marketing/db";
 import { spawnTsx, type Child } from "../support/children";
@@ -14,11 +17,13 @@ import type { BenchResult } from "../support/report";
 import { PENDING_SQL } from "@/lib/marketing/recipients/recipient-status-sql";
 
 const CAP = 1000;
+/** 4a's cap: high enough that the engine, not the cap, is what limits one processor */
+const ENGINE_CAP = 2000;
 const RUNS = [
-  { id: "4a", latencyMs: 0, processes: 1 },
-  { id: "4b", latencyMs: 0, processes: 4 },
-  { id: "4c", latencyMs: 50, processes: 1 },
-  { id: "4d", latencyMs: 50, processes: 4 },
+  { id: "4a", latencyMs: 0, processes: 1, cap: ENGINE_CAP },
+  { id: "4b", latencyMs: 0, processes: 4, cap: CAP },
+  { id: "4c", latencyMs: 50, processes: 1, cap: CAP },
+  { id: "4d", latencyMs: 50, processes: 4, cap: CAP },
 ] as const;
 
 /** Creates `campaigns` draft campaigns with `perCampaign` recipients each (customers from `offset`). */
@@ -67,7 +72,7 @@ export async function processing(ctx: Context): Promise<BenchResult[]> {
     const graph = spawnTsx("bench/support/graph-server.ts", { GRAPH_LATENCY_MS: String(run.latencyMs) });
     const { url } = await graph.next<{ url: string }>((m) => m.ready === true);
     const workers: Child[] = Array.from({ length: run.processes }, () => spawnTsx("bench/support/processor-worker.ts", {
-      DATABASE_URL: ctx.url, WHATSAPP_API_URL: url, WHATSAPP_MAX_MPS: String(CAP),
+      DATABASE_URL: ctx.url, WHATSAPP_API_URL: url, WHATSAPP_MAX_MPS: String(run.cap),
       ...(opts.sendConcurrency ? { BENCH_SEND_CONCURRENCY: String(opts.sendConcurrency) } : {}),
       ...(opts.batchSize ? { BENCH_BATCH_SIZE: String(opts.batchSize) } : {}),
     }));
@@ -92,20 +97,25 @@ export async function processing(ctx: Context): Promise<BenchResult[]> {
     const mps = sent / (wallMs / 1000);
     ctx.log(`${run.id}: ${sent} sent by ${run.processes} processor(s) in ${(wallMs / 1000).toFixed(1)} s (${Math.round(mps)}/s), ${failed} failed, ${left.n} left, busiest second ${busiestSecond} requests`);
     const instant = run.latencyMs === 0;
+    const capped = run.cap === CAP;
+    const target = !capped
+      ? { text: `≥ 1,000 msg/s (the engine's own speed: cap raised to ${run.cap.toLocaleString("en-US")})`, met: mps >= 1000 }
+      : run.processes > 1
+        ? { text: `≥ 900 msg/s in total (90% of the cap), no second above ${CAP.toLocaleString("en-US")}`, met: mps >= 900 && busiestSecond <= CAP }
+        : { text: "≥ 900 msg/s (cap − 10%)", met: mps >= 900 && busiestSecond <= CAP };
     results.push({
       id: run.id,
-      scenario: `process-daily, ${instant ? "instant API" : "API 50 ms, max 1,000 mps"}, ${run.processes} processor${run.processes > 1 ? "s" : ""}${tuning ? ` (${tuning})` : ""}`,
+      scenario: `process-daily, ${instant ? "instant API" : "API 50 ms"}, max ${run.cap.toLocaleString("en-US")} mps, ${run.processes} processor${run.processes > 1 ? "s" : ""}${tuning ? ` (${tuning})` : ""}`,
       size: `${total.toLocaleString("en-US")} msgs / ${opts.campaigns} campaigns`, wallMs,
-      rate: { value: mps, unit: `msg/s (${(mps / CAP).toFixed(2)}× cap)` }, peakRssMb: peak,
-      target: instant ? "≥ 1,000 msg/s" : "≥ 900 msg/s (cap − 10%)", met: instant ? mps >= 1000 : mps >= 900,
+      rate: { value: mps, unit: `msg/s (${(mps / run.cap).toFixed(2)}× cap)` }, peakRssMb: peak,
+      target: target.text, met: target.met,
       notes: [
         `claims, finishes and statuses: ${hotUpdates.text}`,
         ...(failed > 0 ? [`${failed} failed/unknown`] : []),
         ...(Number(left.n) > 0 ? [`${left.n} not processed`] : []),
-        ...(!instant && run.processes > 1 && mps > CAP * 1.02 ? [`${Math.round(mps)}/s exceeds the per-number cap: every process has its own WHATSAPP_MAX_MPS limiter`] : []),
-        `busiest second in the fake's log: ${busiestSecond} requests${busiestSecond > CAP ? ` (above the cap of ${CAP})` : ""}`,
+        `busiest second in the fake's log: ${busiestSecond} requests${busiestSecond > run.cap ? ` (above the cap of ${run.cap})` : ""}`,
       ],
-      extra: { hotUpdates, sent, failed, left: Number(left.n), busiestSecond, processes: done.map((d) => ({ ms: d.ms, sent: d.sent, calls: d.calls })), ratioToCap: mps / CAP },
+      extra: { hotUpdates, sent, failed, left: Number(left.n), busiestSecond, processes: done.map((d) => ({ ms: d.ms, sent: d.sent, calls: d.calls })), ratioToCap: mps / run.cap, cap: run.cap },
     });
     ctx.state.processedSets.push(sets[i]);
   }
