@@ -3,6 +3,8 @@
  * after GRAPH_LATENCY_MS. It runs in its own process so its CPU and memory are not the processor's; the
  * requests it records are dropped every second (a benchmark sends hundreds of thousands).
  */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { startFakeGraphApi } from "../../tests/support/fake-graph-api";
 import { TEST_TEMPLATES } from "../../tests/support/test-templates";
 import { onParentMessage, toParent } from "./children";
@@ -27,6 +29,14 @@ onParentMessage((m) => {
     busiest = Math.max(busiest, j - i);
   }
   toParent({ busiestSecond: busiest });
+  // BENCH_TRACE_DIR: requests per 100 ms, to see where a run leaves the API idle
+  if (process.env.BENCH_TRACE_DIR && t.length > 0) {
+    const bins = new Map<number, number>();
+    for (const at of t) bins.set(Math.floor((at - t[0]) / 100), (bins.get(Math.floor((at - t[0]) / 100)) ?? 0) + 1);
+    const last = Math.floor((t[t.length - 1] - t[0]) / 100);
+    const lines = Array.from({ length: last + 1 }, (_, k) => `${(k / 10).toFixed(1)}\t${bins.get(k) ?? 0}`);
+    writeFileSync(path.join(process.env.BENCH_TRACE_DIR, `graph-${process.pid}.tsv`), lines.join("\n") + "\n");
+  }
 });
 process.on("SIGTERM", () => {
   void graph.stop().finally(() => process.exit(0));

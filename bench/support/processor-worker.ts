@@ -4,6 +4,8 @@
  * WHATSAPP_MAX_MPS rate limiter, and the send schedule shared with the others through the database), pointed at the fake Graph API. Waits for {"go":true}, then calls
  * runDailyProcessing until it reports nothing more to do, and answers with the totals and its peak RSS.
  */
+import { appendFileSync } from "node:fs";
+import path from "node:path";
 import { createDb } from "@/lib/db";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
 import { sendSlotLeaser } from "@/lib/marketing/sending/lease-send-slots";
@@ -16,6 +18,13 @@ const env = (k: string) => {
   const v = process.env[k];
   if (!v) throw new Error(`${k} is not set`);
   return v;
+};
+
+// BENCH_TRACE_DIR: the processor's log, each line with its time since start (ms), to see where a run waits
+const traceFile = process.env.BENCH_TRACE_DIR ? path.join(process.env.BENCH_TRACE_DIR, `processor-${process.pid}.log`) : null;
+const traceStart = performance.now();
+const trace = (message: string, fields?: Record<string, unknown>) => {
+  if (traceFile) appendFileSync(traceFile, `${(performance.now() - traceStart).toFixed(0)}\t${message}\t${JSON.stringify(fields ?? {})}\n`);
 };
 
 try {
@@ -40,7 +49,7 @@ try {
       const t0 = performance.now();
       const totals = { calls: 0, sent: 0, failed: 0, skipped: 0, unknown: 0, retried: 0 };
       for (;;) {
-        const r = await runDailyProcessing({ db, now: new Date(), whatsapp, config });
+        const r = await runDailyProcessing({ db, now: new Date(), whatsapp, config, log: trace });
         totals.calls++;
         totals.sent += r.messages_sent;
         totals.failed += r.failed;

@@ -278,7 +278,7 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
   const render = (r: { phone: string; variant?: number | null; customer: { name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null } | null; clickToken?: string | null }) =>
     renderForRecipient(messageFor(r.variant ?? null).components, { ...(r.customer ?? {}), phone_number: r.phone }, { mediaIds: media.mediaIds, clickToken: r.clickToken });
 
-  type Next = { kind: "batch"; claim: Claimed; marketingMessages: MarketingMessagesOptions | undefined } | { kind: "end"; outcome: CampaignOutcome };
+  type Next = { kind: "batch"; claim: Claimed; marketingMessages: MarketingMessagesOptions | undefined; claimMs: number } | { kind: "end"; outcome: CampaignOutcome };
   const sent = (runStop: RunStop | null = null): CampaignOutcome => ({ kind: "sent", stop: runStop });
   /** claims the next batch with something to send; `end` (with the campaign's outcome) when it is done for this run */
   const claimNext = async (): Promise<Next> => {
@@ -292,6 +292,7 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
       const rate = run.rate.started > 0 && run.rate.sendingMs > 0 ? run.rate.started / run.rate.sendingMs : whatsapp.maxMessagesPerSecond / 1000;
       const size = Math.max(1, Math.min(run.batchSize, Math.floor((run.sendUntil - performance.now()) * rate)));
       // the route follows the template's category as it is now (read alongside the claim: no added wait)
+      const claimStart = performance.now();
       const [claim, marketingMessages] = await Promise.all([
         withRetry(() => claimBatch({
           db, campaignId: id, today: dayInZone(clock(), tz), due, now: clock(), batchSize: size, messagingLimit: config.messagingLimit,
@@ -317,11 +318,12 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
       result.deferred += claim.deferred.frequency_cap + claim.deferred.meta_cap;
       result.deferred_by_frequency_cap += claim.deferred.frequency_cap;
       result.deferred_by_meta_cap += claim.deferred.meta_cap;
-      if (claim.recipients.length > 0) return { kind: "batch", claim, marketingMessages };
+      if (claim.recipients.length > 0) return { kind: "batch", claim, marketingMessages, claimMs: performance.now() - claimStart };
     }
   };
   // 4. record, fenced by the claim
-  const record = async (claim: Claimed, outcomes: SendOutcome[]) => {
+  const record = async (claim: Claimed, outcomes: SendOutcome[], timing: { claimMs: number; sendMs: number; gapMs?: number }) => {
+    const recordStart = performance.now();
     const counts = await finishBatch({
       db, claimId: claim.claimId, campaignId: id, outcomes, now: clock(), timezone: tz, maxAttempts: run.maxAttempts,
       templateName: campaign.templateName, languageCode: campaign.languageCode,
@@ -332,7 +334,10 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
     result.unknown += counts.unknown;
     result.retried += counts.retried;
     result.deferred += counts.deferred;
-    log("batch", { campaign_id: id, claimed: claim.recipients.length, ...counts });
+    log("batch", {
+      campaign_id: id, claimed: claim.recipients.length, ...counts,
+      claim_ms: Math.round(timing.claimMs), gap_ms: Math.round(timing.gapMs ?? 0), send_ms: Math.round(timing.sendMs), record_ms: Math.round(performance.now() - recordStart),
+    });
     return counts;
   };
   /**
@@ -341,7 +346,7 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
    */
   const releaseAhead = async (ahead: Promise<Next> | null): Promise<RunStop | null> => {
     const a = await ahead;
-    if (a?.kind === "batch") await record(a.claim, a.claim.recipients.map((r) => ({ id: r.id, phone: r.phone, kind: "released" as const })));
+    if (a?.kind === "batch") await record(a.claim, a.claim.recipients.map((r) => ({ id: r.id, phone: r.phone, kind: "released" as const })), { claimMs: a.claimMs, sendMs: 0 });
     return a?.kind === "end" && a.outcome.kind === "sent" ? a.outcome.stop : null;
   };
 
@@ -351,6 +356,8 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
   let next = await claimNext();
   let recording: Promise<FinishCounts> | null = null;
   let failedThisRun = false;
+  /** when the last batch's sends ended: the time until the next batch's begin is time WhatsApp waits */
+  let lastSendEnd: number | null = null;
   try {
     while (next.kind === "batch") {
       const { claim, marketingMessages } = next;
@@ -362,6 +369,7 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
       }
       // 3. send, outside any transaction; each part marked as going out just before its requests
       const sendStart = performance.now();
+      const gapMs = lastSendEnd === null ? 0 : sendStart - lastSendEnd;
       const sendingBatch = sendBatch({
         recipients: claim.recipients, whatsapp, templateName: campaign.templateName, languageCode: campaign.languageCode,
         templateFor, render, concurrency: run.concurrency, clock, sendUntil: run.sendUntil, marketingMessages,
@@ -375,9 +383,11 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
         await alertMarketingMessagesTerms(db, { now: clock(), title: fellBack.result.fellBack.title, fellBack: true });
       }
       run.rate.started += outcomes.filter((o) => o.kind !== "released").length;
-      run.rate.sendingMs += performance.now() - sendStart;
+      lastSendEnd = performance.now();
+      const sendMs = lastSendEnd - sendStart;
+      run.rate.sendingMs += sendMs;
       if (recording) await recording;
-      recording = record(claim, outcomes);
+      recording = record(claim, outcomes, { claimMs: next.claimMs, sendMs, gapMs });
       recording.catch(() => {});
       if (sendStop || failedThisRun || outcomes.some((o) => o.kind === "failed")) {
         const counts = await recording;
