@@ -47,8 +47,8 @@ const HELP = `npm run bench -- [flags]
   --out FILE              JSON results (default bench/results/latest.json)
 
 Environment: BENCH_PG_SETTINGS="name=value,name=value" adds PostgreSQL settings for a profile, e.g.
-  shared_preload_libraries=auto_explain,auto_explain.log_min_duration=100,logging_collector=on,log_directory=/tmp/pglog
-  (never for figures you publish: logging slows the database)`;
+  shared_preload_libraries=auto_explain,auto_explain.log_min_duration=100,auto_explain.log_analyze=on
+  and BENCH_PG_LOG=FILE keeps the server's log there (never for figures you publish: logging slows the database)`;
 
 /** BENCH_PG_SETTINGS: extra PostgreSQL settings for profiling runs (see --help) */
 function extraPostgresSettings(): Record<string, string> {
@@ -146,7 +146,7 @@ async function main() {
   try {
     const pg = await startEmbeddedPostgres({ dir: path.join(tmp, "data"), persistent: false, durable: true, quiet: true,
       // commit times: the lag from a status's 200 to its recipient's commit (bench/support/lag.ts)
-      settings: { track_commit_timestamp: "on", ...extraPostgresSettings() } });
+      settings: { track_commit_timestamp: "on", ...extraPostgresSettings() }, logFile: process.env.BENCH_PG_LOG || undefined });
     cleanup.unshift(() => pg.stop().catch(() => {}));
     // every scenario reports PostgreSQL's largest process (postmaster or backend) and, when it runs, the server
     watchInEveryScenario("postgres", postgresProcesses(pg.port));

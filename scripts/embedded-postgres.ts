@@ -301,6 +301,8 @@ export async function startEmbeddedPostgres(options: {
   port?: number;
   persistent: boolean;
   quiet?: boolean;
+  /** every line the server logs is also appended to this file (profiling: auto_explain's plans) */
+  logFile?: string;
   /** fsync, synchronous_commit and full_page_writes on (default: only for persistent clusters) */
   durable?: boolean;
   /** further server settings (`-c name=value`), e.g. the bench's track_commit_timestamp */
@@ -354,6 +356,7 @@ export async function startEmbeddedPostgres(options: {
         const message = d.toString();
         logs.push(message);
         if (logs.length > 200) logs.shift();
+        if (options.logFile) fs.appendFileSync(options.logFile, message);
         if (message.includes("database system is ready to accept connections")) resolve();
       });
       child.on("error", (error) => reject(new EmbeddedPostgresError(`The embedded PostgreSQL could not be run (${errorCode(error)}): reinstall with \`npm ci\`, ${ELSEWHERE}.`)));
