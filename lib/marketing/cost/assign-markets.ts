@@ -32,6 +32,10 @@ export async function forEachMissingMarket(db: DbOrTx, campaignId: string, step:
 }
 
 export async function assignMarkets(db: DbOrTx, campaignId: string): Promise<number> {
+  // campaign_market_counts counts the recipients (not skipped) without a market under '': none, nothing to look for
+  const [missing] = await db.$queryRaw<Array<{ n: number }>>(Prisma.sql`
+    SELECT recipients AS n FROM campaign_market_counts WHERE campaign_id = ${campaignId}::uuid AND market = ''`);
+  if (!missing || Number(missing.n) <= 0) return 0;
   return forEachMissingMarket(db, campaignId, STEP, (ids, markets) => db.$executeRaw(Prisma.sql`
     UPDATE campaign_recipients r SET market = v.market
     FROM unnest(${ids}::uuid[], ${markets}::text[]) AS v(id, market)

@@ -9,6 +9,7 @@ import { AppError } from "../errors";
 import type { Day } from "../time";
 import { parseCampaignId } from "../campaigns/campaign-id";
 import { assignMarkets } from "./assign-markets";
+import { UNKNOWN_MARKET } from "./market";
 import { campaignPricing } from "./pricing-context";
 
 export type MarketEstimate = { market: string; recipients: number; rate: number | null; cost: number | null };
@@ -34,11 +35,10 @@ export async function estimateCampaignCost({ db, campaignId, day }: { db: DbOrTx
     SELECT m.market, m.n, rr.rate::text AS rate, (m.n * rr.rate)::text AS cost
     FROM (SELECT market, sum(n)::bigint AS n FROM (
             -- per market, the recipients not skipped: kept by the triggers on campaign_recipients, so the
-            -- estimate reads a few rows instead of grouping every recipient
-            SELECT market, recipients::bigint AS n FROM campaign_market_counts WHERE campaign_id = ${c.id}::uuid
-            UNION ALL
-            -- recipients added after assignMarkets ran (partial index on the ones without a market)
-            SELECT 'unknown', count(*) FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND market IS NULL AND status <> 'skipped'
+            -- estimate reads a few rows instead of grouping every recipient; '' counts those without a
+            -- market yet (added after assignMarkets ran): priced as unknown
+            SELECT CASE WHEN market = '' THEN ${UNKNOWN_MARKET} ELSE market END AS market, recipients::bigint AS n
+            FROM campaign_market_counts WHERE campaign_id = ${c.id}::uuid
           ) u GROUP BY market HAVING sum(n) > 0) m
     LEFT JOIN rate_card_rates rr ON rr.card_id = ${pricing.card?.id ?? null}::uuid AND rr.market = m.market AND rr.category = ${pricing.category}
     ORDER BY m.n DESC, m.market`);

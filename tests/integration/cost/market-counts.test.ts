@@ -1,7 +1,7 @@
 /**
  * The per-market counts that let a large campaign's cost be estimated without recounting it, against a
  * real database: campaign_market_counts (kept by statement triggers on campaign_recipients) always equals a
- * recount of the campaign's recipients that are not skipped, per market, through inserts, market
+ * recount of the campaign's recipients that are not skipped, per market ('' for those without one yet), through inserts, market
  * assignment, skips and un-skips, deletes and a deleted campaign; the cost estimate reads it.
  */
 import { describe, expect, it, vi } from "vitest";
@@ -28,8 +28,8 @@ async function kept(campaignId: string) {
 }
 async function recount(campaignId: string) {
   const rows = await e.db.$queryRaw<Array<{ market: string; n: bigint }>>(Prisma.sql`
-    SELECT market, count(*) AS n FROM campaign_recipients
-    WHERE campaign_id = ${campaignId}::uuid AND market IS NOT NULL AND status <> 'skipped' GROUP BY market ORDER BY market`);
+    SELECT coalesce(market, '') AS market, count(*) AS n FROM campaign_recipients
+    WHERE campaign_id = ${campaignId}::uuid AND status <> 'skipped' GROUP BY 1 ORDER BY 1`);
   return rows.map((r) => [r.market, Number(r.n)]);
 }
 
@@ -38,11 +38,14 @@ describe("per-market recipient counts", () => {
     const c = await createCampaign({ db: e.db, now, input: { name: "Markets", template_name: "promo" } });
     const numbers = ["919876543210", "919876543211", "919876543212", "447700900123", "447700900124", "12025550123", "14165550123", "4915112345678"];
     await addRecipients({ db: e.db, now, timezone: "UTC", campaignId: c.id, phoneNumbers: numbers });
-    expect(await kept(c.id)).toEqual([]); // no market yet
+    expect(await kept(c.id)).toEqual([["", numbers.length]]); // no market yet: counted under ''
+    expect(await kept(c.id)).toEqual(await recount(c.id));
     const before = await estimateCampaignCost({ db: e.db, campaignId: c.id, day: "2026-03-01" }); // assigns the markets
     expect(await kept(c.id)).toEqual(await recount(c.id));
     expect(before.recipients).toBe(numbers.length);
     expect(before.markets.find((m) => m.market === "India")).toMatchObject({ recipients: 3 });
+    // every recipient has its market: the count under '' says so, and the assignment looks for nothing
+    expect(await assignMarkets(e.db, c.id)).toBe(0);
 
     // a recipient inserted with its market already set (as a copy would), and one without (added later)
     await e.db.$executeRaw`INSERT INTO campaign_recipients (id, campaign_id, phone_number, status, market, updated_at) VALUES (gen_random_uuid(), ${c.id}::uuid, '919876543299', 'pending', 'India', now())`;
