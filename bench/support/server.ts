@@ -61,7 +61,9 @@ export type Server = { url: string; pid: number; proc: ChildProcess; stop: () =>
 export async function startServer(env: Record<string, string>, logFile: string, port?: number): Promise<Server> {
   port ??= await freePort();
   const out = fs.openSync(logFile, "a");
-  const proc = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // BENCH_SERVER_NODE_FLAGS: node flags for the server alone (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")
+  const nodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeFlags, path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     stdio: ["ignore", out, out],
     env: { ...process.env, ...env, NODE_ENV: "production" },
   });

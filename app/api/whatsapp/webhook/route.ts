@@ -68,7 +68,9 @@ export const POST = plainRoute(async (req: NextRequest) => {
     // outside Next's request scope (the handler called directly by a script or a test): apply first
     await apply();
   }
-  return NextResponse.json({ ok: true, ...stored });
+  // a few bytes for Meta: not cached, and not compressed (a gzip stream per answer cost more CPU than
+  // the rest of the answer's path)
+  return NextResponse.json({ ok: true, ...stored }, { headers: { "Cache-Control": "no-store, no-transform" } });
 });
 
 function parseJson(raw: Buffer): unknown {
