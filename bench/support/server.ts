@@ -56,13 +56,20 @@ export async function ensureBuild(log: (s: string) => void, force = false): Prom
   return "built";
 }
 
+/** The V8 heap flags of package.json's `start` script, so the bench serves as `npm start` does. */
+function startHeapFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.resolve("package.json"), "utf8")) as { scripts?: Record<string, string> };
+  return (pkg.scripts?.start ?? "").match(/--max-old-space-size=\d+/g) ?? [];
+}
+
 export type Server = { url: string; pid: number; proc: ChildProcess; stop: () => Promise<void> };
 
 export async function startServer(env: Record<string, string>, logFile: string, port?: number): Promise<Server> {
   port ??= await freePort();
   const out = fs.openSync(logFile, "a");
-  // BENCH_SERVER_NODE_FLAGS: node flags for the server alone (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")
-  const nodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+  // the heap bound `npm start` gives the server (package.json), plus BENCH_SERVER_NODE_FLAGS: node flags for the
+  // server alone (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")
+  const nodeFlags = [...startHeapFlags(), ...(process.env.BENCH_SERVER_NODE_FLAGS ?? "").split(" ").filter(Boolean)];
   const proc = spawn(process.execPath, [...nodeFlags, path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     stdio: ["ignore", out, out],
     env: { ...process.env, ...env, NODE_ENV: "production" },
