@@ -15,7 +15,7 @@ import { startActivateJobAction } from "@/app/(dashboard)/campaigns/job-actions"
 import { activationPreview } from "@/lib/marketing/campaigns/activation-preview";
 import type { JobView } from "@/lib/marketing/jobs/job";
 import { JobProgress, useCampaignJob } from "./job-progress";
-import { ExportRecipients } from "./export-recipients";
+import { useRecipientsExport } from "./export-recipients";
 import type { TSendWindow } from "@/lib/marketing/sending/send-window";
 import { isOpenCampaign } from "@/lib/marketing/campaigns/campaign-status";
 
@@ -97,12 +97,12 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
   }
 
   const preview = activationPreview({ pending, dailyLimit, startDate, sendWindow });
-  const exportLink = <ExportRecipients campaignId={campaignId} initialJob={exportJob} />;
-  if (!canChange) return exportLink;
+  const exporting = useRecipientsExport(campaignId, exportJob);
+  if (!canChange) return <>{exporting.button}{exporting.panel}</>;
 
   return (
     <>
-      {exportLink}
+      {exporting.button}
       {status === "draft" ? (
         <ButtonLink href={`/campaigns/${campaignId}/edit`} variant="secondary">
           Edit
@@ -149,6 +149,7 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
           {activationError}
         </Notice>
       ) : null}
+      {exporting.panel}
 
       <Dialog
         open={dialog === "activate"}

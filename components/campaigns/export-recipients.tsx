@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useState, useTransition } from "react";
+import { useCallback, useState, useTransition, type ReactNode } from "react";
 import { Button, buttonClass } from "@/components/ui/button";
 import { formatDateTime, formatInt } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
@@ -12,11 +12,12 @@ import { JobProgress, useCampaignJob } from "./job-progress";
 type ExportResult = { rows: number; masked: boolean; file_name: string; expires_at: string };
 
 /**
- * "Export CSV" as a job: the file is produced on the server in chunks with rows done of total shown here,
- * then offered for download (kept 24 hours). `initialJob`: the user's latest export of this campaign, so a
- * reload finds it again, still running or ready.
+ * "Export CSV" as a job: the file is produced on the server in chunks with rows done of total shown in
+ * `panel`, then offered there for download (kept 24 hours). `initialJob`: the user's latest export of this
+ * campaign, so a reload finds it again, still running or ready. The page puts the button among its
+ * actions and the panel after them.
  */
-export function ExportRecipients({ campaignId, initialJob }: { campaignId: string; initialJob: JobView | null }) {
+export function useRecipientsExport(campaignId: string, initialJob: JobView | null): { button: ReactNode; panel: ReactNode } {
   const toast = useToast();
   const [error, setError] = useState<string | null>(null);
   const [busy, start] = useTransition();
@@ -39,11 +40,13 @@ export function ExportRecipients({ campaignId, initialJob }: { campaignId: strin
     });
   }
 
-  return (
+  const button = (
+    <Button variant="secondary" onClick={begin} pending={busy || exp.open} disabled={exp.open}>
+      Export CSV
+    </Button>
+  );
+  const panel = (
     <>
-      <Button variant="secondary" onClick={begin} pending={busy || exp.open} disabled={exp.open}>
-        Export CSV
-      </Button>
       {job && exp.open ? (
         <div className="w-full sm:w-80">
           <JobProgress job={job} label="Exporting recipients" unit="rows" />
@@ -65,4 +68,5 @@ export function ExportRecipients({ campaignId, initialJob }: { campaignId: strin
       ) : null}
     </>
   );
+  return { button, panel };
 }
