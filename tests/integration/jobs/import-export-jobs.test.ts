@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
 import { NextRequest } from "next/server";
-import { seedCustomers, setClock, setupEngineTest, TOKEN, type EngineTest } from "../engine/support";
+import { cloudClient, seedCustomers, setClock, setupEngineTest, TOKEN, type EngineTest } from "../engine/support";
+import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
 import * as downloadRoute from "@/app/api/dashboard/campaigns/[campaignId]/jobs/[jobId]/download/route";
 import * as pollRoute from "@/app/api/dashboard/jobs/[jobId]/route";
 import type { Principal } from "@/lib/marketing/auth/api-tokens";
@@ -297,12 +298,18 @@ describe("recipient export as a job", () => {
     const after = at(EXPORT_RETENTION_MS + 1000);
     expect((await pruneJobFiles({ db: e.db, now: after, limit: 2 })).parts).toBe(2);
     expect(await parts()).toBe(3);
-    // a new export takes another step when it finishes
-    const next = await startExportRecipientsJob({ db: e.db, now: after, principal: viewer, campaignId: c.id });
-    await run(next.job.id, { clock: () => after });
-    expect(await parts()).toBeLessThan(3);
-    while ((await pruneJobFiles({ db: e.db, now: after })).parts > 0);
+    // the processor's run takes a step
+    await runDailyProcessing({ db: e.db, now: after, whatsapp: cloudClient(e.graph), config: { timezone: "UTC", messagingLimit: null, timeBudgetMs: 30_000, staleClaimMs: 600_000 } });
     expect(await parts()).toBe(0);
+    // and so does every export that finishes
+    const old = await startExportRecipientsJob({ db: e.db, now: T, principal: viewer, campaignId: c.id });
+    await run(old.job.id, { clock: () => T });
+    const oldParts = () => count(Prisma.sql`SELECT count(*) AS n FROM job_parts WHERE job_id = ${old.job.id}::uuid`);
+    expect(await oldParts()).toBe(3);
+    const next = await startExportRecipientsJob({ db: e.db, now: after, principal: envToken, campaignId: c.id });
+    await run(next.job.id, { clock: () => after });
+    expect(await oldParts()).toBe(0);
+    expect(await count(Prisma.sql`SELECT count(*) AS n FROM job_parts WHERE job_id = ${next.job.id}::uuid`)).toBe(3);
     // the page no longer offers it
     expect((await findRecentExportJob({ db: e.db, campaignId: c.id, actor: marketer.actor, now: after }))).toBeNull();
   });

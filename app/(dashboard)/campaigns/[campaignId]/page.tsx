@@ -93,7 +93,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   ]);
   if (!live) notFound();
   if (audienceCount?.refresh) after(audienceCount.refresh);
-  // long work started from this page (adding the audience, activating): a reload follows it again
+  // long work started from this page (adding the audience, activating, the user's export): a reload follows it again
   const jobs = await recentCampaignJobs({ db, campaignId: c.id, now: new Date() });
   const exportJob = await findRecentExportJob({ db, campaignId: c.id, actor: userPrincipal(user).actor, now: new Date() });
   const variantStats = await getVariantStats(db, c);
