@@ -15,6 +15,7 @@ import { startActivateJobAction } from "@/app/(dashboard)/campaigns/job-actions"
 import { activationPreview } from "@/lib/marketing/campaigns/activation-preview";
 import type { JobView } from "@/lib/marketing/jobs/job";
 import { JobProgress, useCampaignJob } from "./job-progress";
+import { useRecipientsExport } from "./export-recipients";
 import type { TSendWindow } from "@/lib/marketing/sending/send-window";
 import { isOpenCampaign } from "@/lib/marketing/campaigns/campaign-status";
 
@@ -34,6 +35,8 @@ type Props = {
   cost?: { currency: string; estimated: number; uncovered: number; budget: number | null } | null;
   /** the campaign's latest activation job (still running after a reload, or how it ended) */
   activateJob?: JobView | null;
+  /** the user's latest export of this campaign (running, or ready to download) */
+  exportJob?: JobView | null;
 };
 
 type ActivationResult = { recipients_scheduled: number; estimated_days: number; estimated_completion_date: string | null };
@@ -44,7 +47,7 @@ function addDay(day: string, n: number) {
   return d.toISOString().slice(0, 10);
 }
 
-export function CampaignActions({ campaignId, status, pending, dailyLimit, today, canChange, canManage, pausedBy = null, sendWindow = null, cost = null, activateJob = null }: Props) {
+export function CampaignActions({ campaignId, status, pending, dailyLimit, today, canChange, canManage, pausedBy = null, sendWindow = null, cost = null, activateJob = null, exportJob = null }: Props) {
   const guardPaused = pausedBy === "failure_guard";
   const budgetPaused = pausedBy === "budget";
   const router = useRouter();
@@ -94,16 +97,12 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
   }
 
   const preview = activationPreview({ pending, dailyLimit, startDate, sendWindow });
-  const exportLink = (
-    <a href={`/api/dashboard/campaigns/${campaignId}/export`} className="inline-flex h-10 items-center rounded-lg border border-slate-300 bg-white px-4 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50" download>
-      Export CSV
-    </a>
-  );
-  if (!canChange) return exportLink;
+  const exporting = useRecipientsExport(campaignId, exportJob);
+  if (!canChange) return <>{exporting.button}{exporting.panel}</>;
 
   return (
     <>
-      {exportLink}
+      {exporting.button}
       {status === "draft" ? (
         <ButtonLink href={`/campaigns/${campaignId}/edit`} variant="secondary">
           Edit
@@ -150,6 +149,7 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
           {activationError}
         </Notice>
       ) : null}
+      {exporting.panel}
 
       <Dialog
         open={dialog === "activate"}

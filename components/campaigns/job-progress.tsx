@@ -6,18 +6,23 @@ import { formatInt } from "@/components/ui/format";
 import { ProgressBar } from "@/components/ui/progress";
 import type { JobView } from "@/lib/marketing/jobs/job";
 
-/**
- * Follows one campaign job: the one the page rendered, or the one `start` was given. Polls it while it is
- * queued or running (each poll also resumes a job whose runner is gone), and calls onFinished once when
- * it ends while the page watched it.
- */
+/** Follows one campaign job (adding the audience, activating, exporting): see useJob. */
 export function useCampaignJob(campaignId: string, initial: JobView | null, onFinished?: (job: JobView) => void) {
+  return useJob(`/api/dashboard/campaigns/${campaignId}/jobs`, initial, onFinished);
+}
+
+/**
+ * Follows one job read at `${basePath}/${id}`: the one the page rendered, or the one `start` was given.
+ * Polls it while it is queued or running (each poll also resumes a job whose runner is gone), and calls
+ * onFinished once when it ends while the page watched it.
+ */
+export function useJob(basePath: string, initial: JobView | null, onFinished?: (job: JobView) => void) {
   const [started, setStarted] = useState<JobView | null>(null);
   const base = started ?? initial;
   const { data, error } = useQuery({
-    queryKey: ["campaign-job", campaignId, base?.id ?? null],
+    queryKey: ["job", basePath, base?.id ?? null],
     queryFn: async (): Promise<JobView> => {
-      const res = await fetch(`/api/dashboard/campaigns/${campaignId}/jobs/${base?.id}`, { cache: "no-store" });
+      const res = await fetch(`${basePath}/${base?.id}`, { cache: "no-store" });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       return res.json();
     },
@@ -45,7 +50,7 @@ function isOpen(job: JobView): boolean {
 }
 
 /** Rows done of total while a job runs: a bar with the numbers, announced politely. */
-export function JobProgress({ job, label, unit }: { job: JobView; label: string; unit: string }) {
+export function JobProgress({ job, label, unit, note }: { job: JobView; label: string; unit: string; note?: string }) {
   const total = Math.max(job.total_rows, job.done_rows);
   const pct = total > 0 ? (100 * job.done_rows) / total : job.status === "running" ? null : 0;
   const finishing = total > 0 && job.done_rows >= total;
@@ -58,7 +63,7 @@ export function JobProgress({ job, label, unit }: { job: JobView; label: string;
         </span>
       </p>
       <ProgressBar value={pct} label={label} />
-      <p className="text-xs text-slate-500">You can leave or reload this page: the work goes on and its progress is shown here again.</p>
+      <p className="text-xs text-slate-500">{note ? `${note} ` : ""}You can leave or reload this page: the work goes on and its progress is shown here again.</p>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import Papa from "papaparse";
-import { useEffect, useRef, useState, useTransition } from "react";
+import { useCallback, useEffect, useRef, useState, useTransition } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { Button, buttonClass } from "@/components/ui/button";
@@ -13,9 +13,10 @@ import { ProgressBar } from "@/components/ui/progress";
 import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import type { ActionState } from "@/components/forms/action-state";
-import { importCustomersAction } from "@/app/(dashboard)/customers/actions";
+import { JobProgress, useJob } from "@/components/campaigns/job-progress";
+import { importCustomersAction, type ImportCustomersStart } from "@/app/(dashboard)/customers/actions";
 import { CSV_COLUMNS_HELP, mapCustomerRecords, mapHeader, MAX_IMPORT_ROWS, type CsvRowError } from "@/lib/marketing/customers/customer-csv";
-import type { ImportCustomersResult } from "@/lib/marketing/customers/import-customers-csv";
+import type { JobView } from "@/lib/marketing/jobs/job";
 
 type Phase =
   | { kind: "idle" }
@@ -24,23 +25,53 @@ type Phase =
   | { kind: "invalid"; errors: CsvRowError[]; errorCount: number; rows: number; serverSide?: boolean }
   | { kind: "ready"; rows: number }
   | { kind: "saving"; rows: number }
+  | { kind: "job" }
   | { kind: "done"; message: string }
   | { kind: "failed"; message: string };
 
 const SAMPLE = "phone,name,customer_tier,city,tags,subscription,attributes.loyalty_points\n+14155550101,Ava Smith,premium,New York,fashion;shoes,subscribed,1200\n+14155550102,Liam Garcia,standard,Chicago,home,subscribed,80\n";
 
+/** What a finished import job says: its counts, or how far it got before it stopped. */
+function jobOutcome(job: JobView): Phase {
+  if (job.status === "done") {
+    const message = (job.result as { message?: unknown } | null)?.message;
+    return { kind: "done", message: typeof message === "string" ? message : `Imported ${formatInt(job.done_rows)} customers.` };
+  }
+  const saved = job.done_rows > 0 ? `The first ${formatInt(job.done_rows)} of ${formatInt(job.total_rows)} rows are saved; ` : "Nothing was saved; ";
+  const why = job.error && job.error.code !== "INTERNAL" ? `: ${job.error.message}` : " on an unexpected error.";
+  return { kind: "failed", message: `The import stopped${why} ${saved}import the file again to finish (rows already saved are updated, never duplicated).` };
+}
+
+function initialPhase(job: JobView | null): Phase {
+  if (!job) return { kind: "idle" };
+  return job.status === "queued" || job.status === "running" ? { kind: "job" } : jobOutcome(job);
+}
+
 /**
  * CSV import in steps that never block the page: the file is read and checked in the browser with a
- * progress bar (every bad row reported by line, nothing uploaded), then a clean file is sent once and
- * imported all-or-nothing by the server, which checks it again.
+ * progress bar (every bad row reported by line, nothing uploaded), then a clean file is sent once; the
+ * server checks every row again and, only if all are good, imports it as a job in resumable chunks
+ * whose progress (rows done of total) is shown here, also after a reload (`initialJob`: the user's
+ * latest import). `openHref`: this page with the import card open, where a finished import's result stays.
  */
-export function CustomerImport({ closeHref }: { closeHref?: string }) {
-  const [phase, setPhase] = useState<Phase>({ kind: "idle" });
+export function CustomerImport({ closeHref, openHref, initialJob = null }: { closeHref?: string; openHref?: string; initialJob?: JobView | null }) {
+  const [phase, setPhase] = useState<Phase>(() => initialPhase(initialJob));
   const [file, setFile] = useState<File | null>(null);
   const [, startTransition] = useTransition();
   const inputRef = useRef<HTMLInputElement>(null);
   const toast = useToast();
   const router = useRouter();
+  const onJobFinished = useCallback(
+    (job: JobView) => {
+      const outcome = jobOutcome(job);
+      setPhase(outcome);
+      if (outcome.kind === "done") toast.show(outcome.message);
+      if (openHref) router.replace(openHref, { scroll: false });
+      router.refresh();
+    },
+    [openHref, router, toast],
+  );
+  const importJob = useJob("/api/dashboard/jobs", initialJob, onJobFinished);
 
   // a file chosen before the page became interactive (slow connection) fired its change event before
   // React listened: pick it up once hydrated
@@ -106,17 +137,16 @@ export function CustomerImport({ closeHref }: { closeHref?: string }) {
     const fd = new FormData();
     fd.set("file", file);
     startTransition(async () => {
-      let result: ActionState<ImportCustomersResult>;
+      let result: ActionState<ImportCustomersStart>;
       try {
         result = await importCustomersAction(fd);
       } catch {
         setPhase({ kind: "failed", message: "The upload was interrupted: nothing was imported. Try again." });
         return;
       }
-      if (result.ok) {
-        setPhase({ kind: "done", message: result.message ?? "Imported." });
-        toast.show(result.message ?? "Imported.");
-        router.refresh();
+      if (result.ok && result.data?.ok) {
+        importJob.start(result.data.job);
+        setPhase({ kind: "job" });
       } else if (result.data && !result.data.ok) {
         setPhase({ kind: "invalid", errors: result.data.errors, errorCount: result.data.errorCount, rows: result.data.rowCount, serverSide: true });
       } else {
@@ -135,7 +165,7 @@ export function CustomerImport({ closeHref }: { closeHref?: string }) {
     <Card>
       <CardHeader
         title="Import customers from CSV"
-        description={<>Columns: {CSV_COLUMNS_HELP}. Existing customers (same phone) are updated.</>}
+        description={<>Columns: {CSV_COLUMNS_HELP}. Existing customers (same phone) are updated. Every row is checked before anything is written.</>}
         actions={
           <>
             <a className="text-sm font-medium text-brand-700 hover:underline" href={`data:text/csv;charset=utf-8,${encodeURIComponent(SAMPLE)}`} download="customers-sample.csv">
@@ -154,15 +184,22 @@ export function CustomerImport({ closeHref }: { closeHref?: string }) {
           ref={inputRef}
           id="customers-csv"
           accept=".csv,text/csv"
-          disabled={phase.kind === "reading" || phase.kind === "checking" || phase.kind === "saving"}
+          disabled={phase.kind === "reading" || phase.kind === "checking" || phase.kind === "saving" || phase.kind === "job"}
           onFile={(f) => void check(f)}
         />
         <div aria-live="polite" className="space-y-3">
           {phase.kind === "reading" ? <Step label="Reading the file…" pct={phase.pct} /> : null}
           {phase.kind === "checking" ? <Step label={`Checking ${formatInt(phase.rows)} rows…`} pct={phase.pct} /> : null}
-          {phase.kind === "saving" ? <Step label={`Importing ${formatInt(phase.rows)} customers… you can keep working; this page updates when it is done.`} pct={null} /> : null}
+          {phase.kind === "saving" ? <Step label={`Uploading and checking ${formatInt(phase.rows)} rows…`} pct={null} /> : null}
+          {phase.kind === "job" && importJob.job ? (
+            <>
+              <JobProgress job={importJob.job} label="Importing customers" unit="rows" note="Every row was checked before anything was written; rows are saved in chunks, each once." />
+              {importJob.pollError ? <p className="text-xs text-amber-700">{importJob.pollError}</p> : null}
+            </>
+          ) : null}
           {phase.kind === "ready" ? (
             <Notice tone="success" title={`${formatInt(phase.rows)} rows look good`}>
+              The server checks every row again before writing any; then they are saved in chunks with progress shown here. If the import stops part-way, the rows saved stay and importing the file again finishes it.
               <div className="mt-2 flex flex-wrap gap-2">
                 <Button onClick={save}>Import {formatInt(phase.rows)} customers</Button>
                 <Button variant="secondary" onClick={reset}>
@@ -172,14 +209,20 @@ export function CustomerImport({ closeHref }: { closeHref?: string }) {
             </Notice>
           ) : null}
           {phase.kind === "done" ? (
-            <Notice tone="success" title="Import finished">
-              {phase.message}{" "}
-              <button type="button" className="font-medium underline" onClick={reset}>
-                Import another file
-              </button>
-            </Notice>
+            <div data-testid="import-result">
+              <Notice tone="success" title="Import finished">
+                {phase.message}{" "}
+                <button type="button" className="font-medium underline" onClick={reset}>
+                  Import another file
+                </button>
+              </Notice>
+            </div>
           ) : null}
-          {phase.kind === "failed" ? <Notice tone="error">{phase.message}</Notice> : null}
+          {phase.kind === "failed" ? (
+            <div data-testid="import-result">
+              <Notice tone="error">{phase.message}</Notice>
+            </div>
+          ) : null}
           {phase.kind === "invalid" ? (
             <div className="space-y-3">
               <Notice tone="error" title={`${formatInt(phase.errorCount)} problem${phase.errorCount === 1 ? "" : "s"} in ${formatInt(phase.rows)} rows — nothing was imported`}>

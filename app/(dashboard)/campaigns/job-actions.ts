@@ -6,6 +6,7 @@ import { getEnv } from "@/lib/env";
 import { jobView, type JobView } from "@/lib/marketing/jobs/job";
 import { startActivateJob } from "@/lib/marketing/jobs/activate-job";
 import { startAddAudienceJob } from "@/lib/marketing/jobs/add-audience-job";
+import { startExportRecipientsJob } from "@/lib/marketing/jobs/export-recipients-job";
 import { continueJobAfterResponse } from "@/lib/server/jobs";
 import { getTemplatesApi } from "@/lib/server/templates";
 import { actionError, type ActionState } from "../_lib/action-state";
@@ -37,6 +38,19 @@ export async function startActivateJobAction(campaignId: string, startDate: stri
     if (!parsed.success) return { ok: false, errors: { start_date: ["choose a date"] }, message: "Choose a start date." };
     const now = new Date();
     const { job } = await startActivateJob({ db: getDb(), now, timezone: getEnv().CAMPAIGN_TIMEZONE, campaignId, startDate: parsed.data, principal, templates: getTemplatesApi() });
+    continueJobAfterResponse(job.id, { maxDurationSeconds: MAX_DURATION_SECONDS });
+    return { ok: true, data: jobView(job, now) };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+/** Starts exporting the campaign's recipients (a viewer's file is masked), or answers the user's export under way. */
+export async function startExportJobAction(campaignId: string): Promise<ActionState<JobView>> {
+  try {
+    const { principal } = await requireActionUser("view");
+    const now = new Date();
+    const { job } = await startExportRecipientsJob({ db: getDb(), now, principal, campaignId });
     continueJobAfterResponse(job.id, { maxDurationSeconds: MAX_DURATION_SECONDS });
     return { ok: true, data: jobView(job, now) };
   } catch (error) {

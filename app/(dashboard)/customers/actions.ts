@@ -4,14 +4,24 @@ import Papa from "papaparse";
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/lib/db";
 import { setCustomerSubscription } from "@/lib/marketing/customers/set-customer-subscription";
-import { importCustomersCsv, type ImportCustomersResult } from "@/lib/marketing/customers/import-customers-csv";
+import { jobView, type JobView } from "@/lib/marketing/jobs/job";
+import { startImportCustomersJob, type ImportCustomersInvalid } from "@/lib/marketing/jobs/import-customers-job";
+import { continueJobAfterResponse } from "@/lib/server/jobs";
 import { actionError, type ActionState } from "../_lib/action-state";
 import { requireActionUser } from "../_lib/session";
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** the customers page's maxDuration: the import works this long after the answer, then the page's polls resume it */
+const MAX_DURATION_SECONDS = 300;
 
-/** Imports a customers CSV: all rows or none (see importCustomersCsv). */
-export async function importCustomersAction(formData: FormData): Promise<ActionState<ImportCustomersResult>> {
+export type ImportCustomersStart = { ok: true; job: JobView } | ImportCustomersInvalid;
+
+/**
+ * Starts importing a customers CSV: the whole file is checked first (a bad row anywhere: its errors by
+ * line, nothing written, no job); a clean file becomes an import job written in resumable chunks, whose
+ * progress the page polls (see startImportCustomersJob).
+ */
+export async function importCustomersAction(formData: FormData): Promise<ActionState<ImportCustomersStart>> {
   try {
     const { principal } = await requireActionUser("change");
     const file = formData.get("file");
@@ -22,12 +32,13 @@ export async function importCustomersAction(formData: FormData): Promise<ActionS
       const e = parsed.errors.find((x) => x.type === "Quotes");
       return { ok: false, message: `The file is not valid CSV (line ${(e?.row ?? 0) + 1}: ${e?.message ?? "bad quotes"}).` };
     }
-    const result = await importCustomersCsv({ db: getDb(), now: new Date(), principal, records: parsed.data });
+    const now = new Date();
+    const result = await startImportCustomersJob({ db: getDb(), now, principal, records: parsed.data });
     if (!result.ok) {
       return { ok: false, message: `${result.errorCount.toLocaleString("en-US")} problem${result.errorCount === 1 ? "" : "s"} found: nothing was imported.`, data: result };
     }
-    revalidatePath("/customers");
-    return { ok: true, message: `Imported ${result.total.toLocaleString("en-US")} customers (${result.created.toLocaleString("en-US")} new, ${result.updated.toLocaleString("en-US")} updated).`, data: result };
+    continueJobAfterResponse(result.job.id, { maxDurationSeconds: MAX_DURATION_SECONDS });
+    return { ok: true, message: "Import started.", data: { ok: true, job: jobView(result.job, now) } };
   } catch (error) {
     return actionError(error);
   }

@@ -11,7 +11,8 @@
  *     creates an unsubscribed customer, and a send to them still in flight (claimed before the erasure)
  *     is recorded without their number or WhatsApp id (triggers on whatsapp_messages and
  *     campaign_recipients, see the erased_in_flight migration);
- *   - the number leaves the team's test numbers (settings) and every audit entry that mentions it.
+ *   - the number leaves the team's test numbers (settings) and every audit entry that mentions it;
+ *   - exports kept for download of their campaigns are withdrawn, and an import's staged row of the number is dropped.
  * One transaction; the audit entry names the customer id only.
  */
 import { audit } from "../audit";
@@ -67,6 +68,13 @@ export async function eraseCustomer({ db, now, principal, customerId }: {
       WHERE recipient_id = ANY(${ridArray})
          OR whatsapp_message_id IN (SELECT whatsapp_message_id FROM campaign_recipients WHERE id = ANY(${ridArray}) AND whatsapp_message_id IS NOT NULL)
          OR EXISTS (SELECT 1 FROM unnest(${identities}::text[]) AS i(x) WHERE position(i.x IN value::text) > 0)`);
+    // an export file kept for download of a campaign they are in is withdrawn whole (its download then
+    // says it expired), and a staged import row of their number is dropped before it is written
+    await tx.$executeRaw(Prisma.sql`
+      DELETE FROM job_parts WHERE job_id IN (
+        SELECT j.id FROM jobs j WHERE j.kind = 'export_recipients'
+          AND j.campaign_id IN (SELECT campaign_id FROM campaign_recipients WHERE id = ANY(${ridArray})))`);
+    if (identities.length) await tx.$executeRaw(Prisma.sql`DELETE FROM job_rows WHERE data->>'phone' = ANY(${identities}::text[])`);
     messages = await tx.$executeRaw(Prisma.sql`
       UPDATE whatsapp_messages SET phone_number = ${token}, wa_id = NULL, body = NULL, payload = NULL, updated_at = ${now}::timestamptz
       WHERE phone_number IN (${idents}) OR wa_id IN (${idents})

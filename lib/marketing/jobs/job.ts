@@ -11,7 +11,10 @@ import { parseCampaignId } from "../campaigns/campaign-id";
 import { parseUuid } from "../uuid";
 
 export type { Job };
-export type JobKind = "add_audience" | "activate";
+/** the kinds of which a campaign has at most one unfinished job (they change its recipients) */
+export const CAMPAIGN_EXCLUSIVE_KINDS = ["add_audience", "activate"] as const;
+export type CampaignJobKind = (typeof CAMPAIGN_EXCLUSIVE_KINDS)[number];
+export type JobKind = CampaignJobKind | "import_customers" | "export_recipients";
 export type JobStatus = "queued" | "running" | "done" | "failed";
 
 /** A runner that wrote no heartbeat for this long is gone (crashed, or its function was frozen): another may take over. */
@@ -75,7 +78,7 @@ export async function findRecentCampaignJob({ db, campaignId, kind, now, withinM
 }
 
 /** What the campaign page follows after a reload: the newest job of each kind started in the last hour. */
-export async function recentCampaignJobs({ db, campaignId, now }: { db: DbOrTx; campaignId: string; now: Date }): Promise<Record<JobKind, JobView | null>> {
+export async function recentCampaignJobs({ db, campaignId, now }: { db: DbOrTx; campaignId: string; now: Date }): Promise<Record<CampaignJobKind, JobView | null>> {
   const [addAudience, activate] = await Promise.all([
     findRecentCampaignJob({ db, campaignId, kind: "add_audience", now }),
     findRecentCampaignJob({ db, campaignId, kind: "activate", now }),
@@ -89,10 +92,10 @@ export async function recentCampaignJobs({ db, campaignId, now }: { db: DbOrTx; 
  * the job already under way; another kind is a 409.
  */
 export async function createCampaignJob({ db, now, campaignId, kind, input, totalRows, principal }: {
-  db: DbOrTx; now: Date; campaignId: string; kind: JobKind; input: Prisma.InputJsonValue; totalRows: number; principal?: Principal | null;
+  db: DbOrTx; now: Date; campaignId: string; kind: CampaignJobKind; input: Prisma.InputJsonValue; totalRows: number; principal?: Principal | null;
 }): Promise<{ job: Job; created: boolean }> {
   const id = parseCampaignId(campaignId);
-  const open = await db.job.findFirst({ where: { campaignId: id, status: { in: ["queued", "running"] } } });
+  const open = await db.job.findFirst({ where: { campaignId: id, kind: { in: [...CAMPAIGN_EXCLUSIVE_KINDS] }, status: { in: ["queued", "running"] } } });
   if (open && open.kind !== kind) {
     throw new AppError("CONFLICT", open.kind === "activate" ? "The campaign is being activated: wait until that is done." : "Recipients are being added to this campaign: wait until that is done.", { job_id: open.id, kind: open.kind });
   }

@@ -42,6 +42,7 @@ import { deliverEvents, EVENT_DELIVERY } from "../events/deliver-events";
 import { enforceFailureGuard } from "../sending/failure-guard";
 import { firstSendableDay, readSendWindow, windowPhase } from "../sending/send-window";
 import { pruneInboundBodies } from "../messages/prune-inbound-bodies";
+import { pruneJobFiles } from "../jobs/prune-job-files";
 import { getSendingSettings, type SendingSettings } from "../sending/sending-settings";
 import { dateToDay, dayInZone, isDay, type Day } from "../time";
 import { claimBatch, type ClaimResult } from "./claim-batch";
@@ -150,6 +151,7 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
   await applyInbox({ db, now: clock(), timezone: tz, maxChunks: 50 });
   await pruneInbox({ db, now: clock() });
   await pruneInboundBodies({ db, now: clock() });
+  await pruneJobFiles({ db, now: clock() });
   if (result.reconciled.recovered + result.reconciled.unknown > 0) log("reconciled stale claims", result.reconciled);
 
   // the Marketing Messages API route is looked up per batch only while the setting is on

@@ -34,7 +34,9 @@ import { can, displayPhone } from "@/lib/marketing/users/permissions";
 import { flatParams, hrefWith, type SearchParams } from "../../_lib/search-params";
 import { requirePageUser } from "../../_lib/session";
 import { today as todayInZone } from "@/lib/server/today";
-import { recentCampaignJobs } from "@/lib/marketing/jobs/job";
+import { jobView, recentCampaignJobs } from "@/lib/marketing/jobs/job";
+import { findRecentExportJob } from "@/lib/marketing/jobs/export-recipients-job";
+import { userPrincipal } from "@/lib/auth";
 import { CampaignCostCard } from "@/components/cost/campaign-cost-card";
 import { getCampaignCost } from "@/lib/marketing/cost/get-campaign-cost";
 import { campaignSpendSeries } from "@/lib/marketing/cost/spend";
@@ -91,8 +93,9 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   ]);
   if (!live) notFound();
   if (audienceCount?.refresh) after(audienceCount.refresh);
-  // long work started from this page (adding the audience, activating): a reload follows it again
+  // long work started from this page (adding the audience, activating, the user's export): a reload follows it again
   const jobs = await recentCampaignJobs({ db, campaignId: c.id, now: new Date() });
+  const exportJob = await findRecentExportJob({ db, campaignId: c.id, actor: userPrincipal(user).actor, now: new Date() });
   const variantStats = await getVariantStats(db, c);
   const counts = recipientFilterCounts(c);
   const canChange = can(user.role, "change");
@@ -137,6 +140,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
             sendWindow={readSendWindow(c.sendWindow)}
             cost={{ currency: cost.currency, estimated: cost.estimated, uncovered: cost.uncovered, budget: cost.budget }}
             activateJob={jobs.activate}
+            exportJob={exportJob && jobView(exportJob, new Date())}
           />
         }
       />
