@@ -197,7 +197,7 @@ async function main() {
       await insertCustomers(db, { count: opts.customers, firstPhone: FIRST_PHONE, unsubscribedShare: 0, fixed: { tags: [AUDIENCE_TAG] } });
       log(`dataset: ${opts.customers} customers by the factory (scenario 1 not selected)`);
     }
-    await run("2", addAudience);
+    await run("2", addAudience, ["3"]); // scenario 3 activates the campaign scenario 2 fills
     await run("3", activateAudience);
     await run("4", processing);
     await run("5", webhookIngestion);

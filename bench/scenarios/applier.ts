@@ -43,11 +43,11 @@ export async function applierScenarios(ctx: Context): Promise<BenchResult[]> {
   const campaign = await db.marketingCampaign.create({ data: { name: "Bench: applier at scale", templateName: "bench_promo", dailySendLimit: 10_000 } });
   const setup = await timed(async () => {
     await db.$executeRaw(Prisma.sql`
-      INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, wa_id, status, whatsapp_message_id, sent_on, scheduled_send_date, sent_at, created_at, updated_at)
-      SELECT x.id, ${campaign.id}::uuid, x.phone, x.customer_id, x.phone, 'queued', 'wamid.BENCH7C.' || x.id::text,
+      INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, market, wa_id, status, whatsapp_message_id, sent_on, scheduled_send_date, sent_at, created_at, updated_at)
+      SELECT x.id, ${campaign.id}::uuid, x.phone, x.customer_id, x.market, x.phone, 'queued', 'wamid.BENCH7C.' || x.id::text,
         ${ctx.today}::date, ${ctx.today}::date, now(), now(), now()
       FROM (
-        SELECT gen_random_uuid() AS id, u.whatsapp_phone AS phone, u.id AS customer_id
+        SELECT gen_random_uuid() AS id, u.whatsapp_phone AS phone, u.id AS customer_id, u.market
         FROM generate_series(0, ${n - 1}::int) g JOIN user_profiles u ON u.whatsapp_phone = (${FIRST_PHONE}::bigint + g)::text
         OFFSET 0
       ) x`);

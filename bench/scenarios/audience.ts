@@ -32,10 +32,10 @@ function insertAudienceSql(campaignId: string, now: Date): string {
   });
   return `
     WITH matched AS (
-      SELECT u.id, u.whatsapp_phone, u.created_at FROM user_profiles u WHERE ${condition}
+      SELECT u.id, u.whatsapp_phone, u.market, u.created_at FROM user_profiles u WHERE ${condition}
     ), ins AS (
-      INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, status, created_at, updated_at)
-      SELECT uuidv7(), ${lit(campaignId)}::uuid, m.whatsapp_phone, m.id, 'pending', ${lit(now.toISOString())}::timestamptz, ${lit(now.toISOString())}::timestamptz
+      INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, market, status, created_at, updated_at)
+      SELECT uuidv7(), ${lit(campaignId)}::uuid, m.whatsapp_phone, m.id, m.market, 'pending', ${lit(now.toISOString())}::timestamptz, ${lit(now.toISOString())}::timestamptz
       FROM matched m ORDER BY m.created_at, m.id
       ON CONFLICT ON CONSTRAINT unique_campaign_recipient DO NOTHING
       RETURNING 1)

@@ -92,8 +92,8 @@ export async function baseline(ctx: Context): Promise<BenchResult[]> {
   const n = opts.baseline;
   const campaign = await db.marketingCampaign.create({ data: { name: "Bench: baseline comparison", templateName: "bench_promo", dailySendLimit: SPEC_DAILY_LIMIT } });
   await db.$executeRaw(Prisma.sql`
-    INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, status, created_at, updated_at)
-    SELECT uuidv7(), ${campaign.id}::uuid, u.whatsapp_phone, u.id, 'pending', now(), now()
+    INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, market, status, created_at, updated_at)
+    SELECT uuidv7(), ${campaign.id}::uuid, u.whatsapp_phone, u.id, u.market, 'pending', now(), now()
     FROM generate_series(0, ${n - 1}::int) g JOIN user_profiles u ON u.whatsapp_phone = (${FIRST_PHONE}::bigint + g)::text`);
   await withClient(ctx.url, async (c) => {
     await c.query(SCHEMA_SQL);

@@ -37,8 +37,8 @@ async function createSet(ctx: Context, run: string, offset: number, perCampaign:
     ids.push(c.id);
   }
   await ctx.db.$executeRaw(Prisma.sql`
-    INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, status, created_at, updated_at)
-    SELECT uuidv7(), c.id, u.whatsapp_phone, u.id, 'pending', now(), now()
+    INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, market, status, created_at, updated_at)
+    SELECT uuidv7(), c.id, u.whatsapp_phone, u.id, u.market, 'pending', now(), now()
     FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS c(id, k)
     CROSS JOIN generate_series(0, ${perCampaign - 1}::int) g
     JOIN user_profiles u ON u.whatsapp_phone = (${FIRST_PHONE}::bigint + ${offset}::bigint + (c.k - 1) * ${perCampaign}::bigint + g)::text`);

@@ -2,6 +2,7 @@
  * Set-based data factories shared by the demo seed, the tests and the benchmarks.
  * Everything is generated inside PostgreSQL (generate_series), so a million rows cost seconds and no memory.
  */
+import { marketOfNumber } from "@/lib/marketing/cost/market";
 import type { DbOrTx } from "@/lib/marketing/db";
 
 export const DEMO_TIERS = ["standard", "premium", "vip"] as const;
@@ -20,7 +21,31 @@ export type CustomerFactoryOptions = {
   fixed?: { customerTier?: string; city?: string; tags?: string[] };
 };
 
-/** Inserts `count` customers with varied tiers, cities, tags and names. Returns the phone range. */
+/**
+ * The pricing market of each of `count` consecutive numbers from `first`, as runs of equal markets (index
+ * ranges, inclusive): what upsertCustomers stores for each number (cost/market.ts: the same answer as the
+ * parse that normalises it), in a few parameters however many numbers share a market.
+ */
+function marketRuns(first: bigint, count: number) {
+  const from: number[] = [];
+  const to: number[] = [];
+  const markets: string[] = [];
+  for (let g = 0; g < count; g++) {
+    const market = marketOfNumber(String(first + BigInt(g)));
+    if (markets.length > 0 && markets[markets.length - 1] === market) to[to.length - 1] = g;
+    else {
+      from.push(g);
+      to.push(g);
+      markets.push(market);
+    }
+  }
+  return { from, to, markets };
+}
+
+/**
+ * Inserts `count` customers with varied tiers, cities, tags and names, each with its number's market as an
+ * import would store it. Returns the phone range.
+ */
 export async function insertCustomers(db: DbOrTx, options: CustomerFactoryOptions) {
   const first = options.firstPhone ?? 12025550000n;
   const unsub = options.unsubscribedShare ?? 0.04;
@@ -30,10 +55,12 @@ export async function insertCustomers(db: DbOrTx, options: CustomerFactoryOption
   const fixedTier = options.fixed?.customerTier ?? null;
   const fixedCity = options.fixed?.city ?? null;
   const fixedTags = options.fixed?.tags ?? null;
+  const runs = marketRuns(first, options.count);
   await db.$executeRaw`
-    INSERT INTO user_profiles (id, whatsapp_phone, name, customer_tier, city, tags, attributes, subscription, is_active, created_at, updated_at)
+    INSERT INTO user_profiles (id, whatsapp_phone, market, name, customer_tier, city, tags, attributes, subscription, is_active, created_at, updated_at)
     SELECT gen_random_uuid(),
       (${first}::bigint + g)::text,
+      m.market,
       (${FIRST}::text[])[1 + (g * 7) % ${FIRST.length}] || ' ' || (${LAST}::text[])[1 + (g * 13) % ${LAST.length}],
       coalesce(${fixedTier}::text, (${tiers}::text[])[1 + (CASE WHEN g % 10 < 6 THEN 0 WHEN g % 10 < 9 THEN 1 ELSE 2 END)]),
       coalesce(${fixedCity}::text, (${cities}::text[])[1 + (g * 3) % ${cities.length}]),
@@ -42,7 +69,8 @@ export async function insertCustomers(db: DbOrTx, options: CustomerFactoryOption
       CASE WHEN (g::bigint * 7919) % 1000 < ${Math.round(unsub * 1000)} THEN 'unsubscribed' ELSE 'subscribed' END,
       (g % 97) <> 0,
       now(), now()
-    FROM generate_series(0, ${options.count - 1}) g
+    FROM unnest(${runs.from}::int[], ${runs.to}::int[], ${runs.markets}::text[]) AS m(lo, hi, market)
+    CROSS JOIN LATERAL generate_series(m.lo, m.hi) g
     ON CONFLICT (whatsapp_phone) DO NOTHING`;
   return { firstPhone: first, lastPhone: first + BigInt(options.count - 1) };
 }

@@ -1,10 +1,18 @@
 /**
  * Phone numbers are stored as E.164 digits without '+' (e.g. "14694652751"). Input may carry '+',
  * spaces, dashes, dots or parentheses, or a leading "00"; it must include the country code.
+ * The number's country comes from the same parse, so whoever stores the number can store its pricing
+ * market too (cost/market.ts marketOfParsedCountry) without parsing it again.
  */
-import { parsePhoneNumberFromString } from "libphonenumber-js";
+import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 
-export type NormalizedPhone = { ok: true; phone: string } | { ok: false; reason: string };
+export type NormalizedPhone =
+  | {
+    ok: true; phone: string;
+    /** the number's country as a full parse of `phone` tells it (cost/market.ts marketOfNumberParsed); null when it has none */
+    country: CountryCode | null;
+  }
+  | { ok: false; reason: string };
 
 export function normalizePhone(input: unknown): NormalizedPhone {
   if (typeof input !== "string" && typeof input !== "number") return { ok: false, reason: "not a string" };
@@ -24,7 +32,9 @@ export function normalizePhone(input: unknown): NormalizedPhone {
   }
   const phone = parsed.number.slice(1);
   if (!/^[0-9]{6,15}$/.test(phone)) return { ok: false, reason: "not a possible number" };
-  return { ok: true, phone };
+  // a number whose calling code several countries share but that no country's patterns accept still gets
+  // the first country it could belong to by its length, as marketOfNumberParsed decides
+  return { ok: true, phone, country: parsed.country ?? parsed.getPossibleCountries()[0] ?? null };
 }
 
 /** A number as a viewer sees it: the first two and last two digits, the rest hidden (+14•••••••01). */

@@ -71,6 +71,13 @@ export function marketOfNumber(digits: string | null | undefined): string {
 export function marketOfNumberParsed(digits: string | null | undefined): string {
   if (!digits || !/^[0-9]{6,15}$/.test(digits)) return UNKNOWN_MARKET;
   const parsed = parsePhoneNumberFromString(`+${digits}`);
-  const country = parsed?.country ?? parsed?.getPossibleCountries()[0];
+  return marketOfParsedCountry(parsed?.country ?? parsed?.getPossibleCountries()[0]);
+}
+
+/**
+ * The market of a number from the country its parse gave (phone.ts normalizePhone returns it), so a number
+ * just normalised needs no second parse; UNKNOWN_MARKET when the parse gave no country.
+ */
+export function marketOfParsedCountry(country: CountryCode | null | undefined): string {
   return country ? marketOfCountry(country) : UNKNOWN_MARKET;
 }

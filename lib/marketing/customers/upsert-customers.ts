@@ -5,6 +5,9 @@
  * (by whatsapp_phone) get the fields the row gives (omitted fields keep their value), new ones are
  * inserted, and a concurrent insert of the same phone is resolved by ON CONFLICT (whatsapp_phone).
  *
+ * Every row stores the number's pricing market (cost/market.ts) from the parse that normalised it; an
+ * existing customer's market is refreshed with it (the same number, so the same market).
+ *
  * Opt-outs are sticky (see ./opt-outs): a row never re-subscribes a customer who opted out on WhatsApp,
  * and the number of an erased customer is always written as unsubscribed. Such rows still update the
  * other fields; the answer counts them as `kept_unsubscribed`.
@@ -15,6 +18,7 @@ import { audit } from "../audit";
 import { Prisma, type DbOrTx } from "../db";
 import { AppError } from "../errors";
 import { normalizePhone } from "../phone";
+import { marketOfParsedCountry } from "../cost/market";
 import { ERASED_NUMBER_SOURCE, suppressedSql, whatsappOptOutSql } from "./opt-outs";
 
 export const MAX_CUSTOMERS_PER_REQUEST = 10_000;
@@ -63,7 +67,8 @@ export async function upsertCustomers({ db, now, rows, principal, source = "api"
     }
     firstRow.set(phone.phone, row);
     const { phone: _raw, ...fields } = parsed.data;
-    clean.push({ ...fields, phone: phone.phone });
+    // the number's pricing market, from the parse that normalised it (no second parse)
+    clean.push({ ...fields, phone: phone.phone, market: marketOfParsedCountry(phone.country) });
   });
   if (errors.length > 0) {
     throw new AppError("VALIDATION_FAILED", `${new Set(errors.map((e) => e.row)).size} of ${rows.length} rows are invalid: nothing was saved.`, errors.slice(0, 1000));
@@ -86,6 +91,7 @@ export async function upsertCustomers({ db, now, rows, principal, source = "api"
         tags = CASE WHEN ${has("tags")} THEN ARRAY(SELECT jsonb_array_elements_text(i.j->'tags')) ELSE p.tags END,
         attributes = CASE WHEN ${has("attributes")} THEN p.attributes || (i.j->'attributes') ELSE p.attributes END,
         is_active = CASE WHEN ${has("is_active")} THEN (i.j->>'is_active')::boolean ELSE p.is_active END,
+        market = i.j->>'market',
         subscription = ${nextSubscription},
         subscription_changed_at = CASE WHEN ${nextSubscription} <> p.subscription THEN ${now}::timestamptz ELSE p.subscription_changed_at END,
         subscription_source = CASE WHEN ${nextSubscription} <> p.subscription
@@ -94,16 +100,16 @@ export async function upsertCustomers({ db, now, rows, principal, source = "api"
       FROM i WHERE p.whatsapp_phone = i.phone
       RETURNING p.whatsapp_phone, (${has("subscription")} AND i.j->>'subscription' <> p.subscription) AS kept
     ), ins AS (
-      INSERT INTO user_profiles AS p (id, whatsapp_phone, name, customer_tier, city, tags, attributes, subscription,
+      INSERT INTO user_profiles AS p (id, whatsapp_phone, market, name, customer_tier, city, tags, attributes, subscription,
         subscription_changed_at, subscription_source, is_active, created_at, updated_at)
-      SELECT gen_random_uuid(), i.phone, i.j->>'name', i.j->>'customer_tier', i.j->>'city',
+      SELECT gen_random_uuid(), i.phone, i.j->>'market', i.j->>'name', i.j->>'customer_tier', i.j->>'city',
         coalesce(ARRAY(SELECT jsonb_array_elements_text(i.j->'tags')), ARRAY[]::text[]),
         coalesce(i.j->'attributes', '{}'::jsonb), CASE WHEN i.suppressed THEN 'unsubscribed' ELSE coalesce(i.j->>'subscription', 'subscribed') END,
         ${now}::timestamptz, CASE WHEN i.suppressed THEN ${ERASED_NUMBER_SOURCE} ELSE ${source} END, coalesce((i.j->>'is_active')::boolean, true), ${now}::timestamptz, ${now}::timestamptz
       FROM i WHERE i.phone NOT IN (SELECT whatsapp_phone FROM upd)
       ON CONFLICT (whatsapp_phone) DO UPDATE SET
         name = coalesce(excluded.name, p.name), customer_tier = coalesce(excluded.customer_tier, p.customer_tier),
-        city = coalesce(excluded.city, p.city), updated_at = excluded.updated_at
+        city = coalesce(excluded.city, p.city), market = excluded.market, updated_at = excluded.updated_at
       RETURNING (xmax = 0) AS inserted)
     SELECT (SELECT count(*) FROM upd) + (SELECT count(*) FROM ins WHERE NOT inserted) AS updated,
            (SELECT count(*) FROM ins WHERE inserted) AS inserted,

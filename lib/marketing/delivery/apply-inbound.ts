@@ -117,7 +117,9 @@ export async function applyInboundMessages(tx: Tx, messages: Array<{ seq: bigint
 
 /**
  * user_changed_number: the customer's profile and their pending recipients move to the new number
- * (unless the new number already has a profile, or the campaign already has it as a recipient).
+ * (unless the new number already has a profile, or the campaign already has it as a recipient). The
+ * market of the old number goes with it (the profile's by trigger, the recipients' here): it is computed
+ * again for the new number when needed.
  */
 async function moveCustomerNumber(tx: Tx, { from, to, now }: { from: string; to: string; now: Date }): Promise<number> {
   const moved = await tx.$executeRaw(Prisma.sql`
@@ -125,7 +127,7 @@ async function moveCustomerNumber(tx: Tx, { from, to, now }: { from: string; to:
     WHERE (whatsapp_phone = ${from} OR wa_id = ${from}) AND whatsapp_phone !~ '^erased:'
       AND NOT EXISTS (SELECT 1 FROM user_profiles o WHERE o.whatsapp_phone = ${to})`);
   await tx.$executeRaw(Prisma.sql`
-    UPDATE campaign_recipients r SET phone_number = ${to}, wa_id = NULL, updated_at = ${now}
+    UPDATE campaign_recipients r SET phone_number = ${to}, wa_id = NULL, market = NULL, updated_at = ${now}
     WHERE r.phone_number = ${from} AND r.status = 'pending'
       AND NOT EXISTS (SELECT 1 FROM campaign_recipients o WHERE o.campaign_id = r.campaign_id AND o.phone_number = ${to})`);
   return moved;

@@ -112,8 +112,8 @@ export async function createFollowUp({ db, now, campaignId, input, principal, te
       outcome: data.outcome,
       within: async (tx, id) => {
         added = await tx.$executeRaw(Prisma.sql`
-          INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, status, created_at, updated_at)
-          SELECT uuidv7(), ${id}::uuid, r.phone_number, u.id, 'pending', ${now}::timestamptz, ${now}::timestamptz
+          INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, market, status, created_at, updated_at)
+          SELECT uuidv7(), ${id}::uuid, r.phone_number, u.id, u.market, 'pending', ${now}::timestamptz, ${now}::timestamptz
           FROM campaign_recipients r JOIN user_profiles u ON u.whatsapp_phone = r.phone_number
           WHERE r.campaign_id = ${parent.id}::uuid AND ${outcomeSql(data.outcome)} AND ${STILL_SUBSCRIBED}
           ORDER BY r.phone_number

@@ -1,7 +1,7 @@
 /**
  * Adding a campaign's target audience as a job: the same rule as addRecipients' target-audience path
  * (every subscribed, active customer matching the audience; a customer already in the campaign is a
- * duplicate; A/B variants by the same stable hash; an active or paused campaign's new recipients are
+ * duplicate; A/B variants by the same stable hash; the customer's market copied; an active or paused campaign's new recipients are
  * scheduled after the existing ones), done in chunks of customers in id order. Each chunk is one
  * INSERT … SELECT … ON CONFLICT DO NOTHING, so a chunk done twice adds nobody twice.
  * The audience is the one the campaign had when the job started.
@@ -50,12 +50,12 @@ async function addAudienceChunk(tx: Tx, job: Job, { now, chunkRows }: { now: Dat
   const at = job.createdAt;
   const [row] = await tx.$queryRaw<Array<{ matched: bigint; inserted: bigint; last: string | null }>>(Prisma.sql`
     WITH batch AS (
-      SELECT u.id, u.whatsapp_phone FROM user_profiles u
+      SELECT u.id, u.whatsapp_phone, u.market FROM user_profiles u
       WHERE ${audienceWhere(input.audience)} ${cursor ? Prisma.sql`AND u.id > ${cursor.after}::uuid` : Prisma.empty}
       ORDER BY u.id LIMIT ${chunkRows}
     ), ins AS (
-      INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, status, created_at, updated_at, variant)
-      SELECT gen_random_uuid(), ${c.id}::uuid, b.whatsapp_phone, b.id, 'pending', ${at}::timestamptz, ${at}::timestamptz, ${variantSql(c, Prisma.sql`b.whatsapp_phone`)}
+      INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, market, status, created_at, updated_at, variant)
+      SELECT gen_random_uuid(), ${c.id}::uuid, b.whatsapp_phone, b.id, b.market, 'pending', ${at}::timestamptz, ${at}::timestamptz, ${variantSql(c, Prisma.sql`b.whatsapp_phone`)}
       FROM batch b ORDER BY b.id
       ON CONFLICT ON CONSTRAINT unique_campaign_recipient DO NOTHING
       RETURNING 1)

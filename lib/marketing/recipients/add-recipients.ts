@@ -4,6 +4,8 @@
  * active customer matching the campaign's target audience. Recipients added to an active or paused
  * campaign are scheduled after the existing ones within the daily limit. In an A/B test each new recipient
  * gets its variant in the same statement (ab/variants.ts: a stable hash, so re-adding changes nothing).
+ * A recipient who is a customer gets the customer's pricing market in the same statement (user_profiles.market:
+ * null or the market of the customer's current number), so activation has no market left to compute for them.
  */
 import { z } from "zod";
 import type { Principal } from "../auth/api-tokens";
@@ -92,8 +94,8 @@ async function insertPhones(tx: Tx, campaign: AbCampaign, phones: string[], now:
   if (phones.length === 0) return { matched: 0, inserted: 0 };
   const [row] = await tx.$queryRaw<Array<{ inserted: bigint }>>(Prisma.sql`
     WITH ins AS (
-      INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, status, created_at, updated_at, variant)
-      SELECT uuidv7(), ${campaignId}::uuid, p.phone, u.id, 'pending', ${now}::timestamptz, ${now}::timestamptz, ${variantSql(campaign, Prisma.sql`p.phone`)}
+      INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, market, status, created_at, updated_at, variant)
+      SELECT uuidv7(), ${campaignId}::uuid, p.phone, u.id, u.market, 'pending', ${now}::timestamptz, ${now}::timestamptz, ${variantSql(campaign, Prisma.sql`p.phone`)}
       FROM unnest(${phones}::text[]) WITH ORDINALITY AS p(phone, ord)
       LEFT JOIN user_profiles u ON u.whatsapp_phone = p.phone
       ORDER BY p.ord
@@ -116,10 +118,10 @@ async function insertAudience(tx: Tx, campaign: AbCampaign, audience: TTargetAud
   const campaignId = campaign.id;
   const [row] = await tx.$queryRaw<Array<{ matched: bigint; inserted: bigint }>>(Prisma.sql`
     WITH matched AS (
-      SELECT u.id, u.whatsapp_phone, u.created_at FROM user_profiles u WHERE ${audienceWhere(audience)}
+      SELECT u.id, u.whatsapp_phone, u.market, u.created_at FROM user_profiles u WHERE ${audienceWhere(audience)}
     ), ins AS (
-      INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, status, created_at, updated_at, variant)
-      SELECT uuidv7(), ${campaignId}::uuid, m.whatsapp_phone, m.id, 'pending', ${now}::timestamptz, ${now}::timestamptz, ${variantSql(campaign, Prisma.sql`m.whatsapp_phone`)}
+      INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, market, status, created_at, updated_at, variant)
+      SELECT uuidv7(), ${campaignId}::uuid, m.whatsapp_phone, m.id, m.market, 'pending', ${now}::timestamptz, ${now}::timestamptz, ${variantSql(campaign, Prisma.sql`m.whatsapp_phone`)}
       FROM matched m ORDER BY m.created_at, m.id
       ON CONFLICT ON CONSTRAINT unique_campaign_recipient DO NOTHING
       RETURNING 1)

@@ -1,8 +1,9 @@
 /**
  * The per-market counts that let a large campaign's cost be estimated without recounting it, against a
  * real database: campaign_market_counts (kept by statement triggers on campaign_recipients) always equals a
- * recount of the campaign's recipients that are not skipped, per market ('' for those without one yet), through inserts, market
- * assignment, skips and un-skips, deletes and a deleted campaign; the cost estimate reads it.
+ * recount of the campaign's recipients that are not skipped, per market ('' for those without one yet), through
+ * inserts (with or without the customer's market), market assignment, skips and un-skips, deletes and a deleted
+ * campaign; the cost estimate reads it.
  */
 import { describe, expect, it, vi } from "vitest";
 
@@ -13,6 +14,7 @@ import { assignMarkets } from "@/lib/marketing/cost/assign-markets";
 import { estimateCampaignCost } from "@/lib/marketing/cost/estimate-campaign-cost";
 import { Prisma } from "@/lib/marketing/db";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
+import { upsertCustomers } from "@/lib/marketing/customers/upsert-customers";
 
 let e: EngineTest;
 withEngineTest({ poolMax: 10 }, (engine) => {
@@ -71,6 +73,30 @@ describe("per-market recipient counts", () => {
     // a campaign deleted with its recipients leaves no count behind
     await e.db.marketingCampaign.delete({ where: { id: c.id } });
     expect(await e.db.$queryRaw<unknown[]>`SELECT 1 FROM campaign_market_counts WHERE campaign_id = ${c.id}::uuid`).toEqual([]);
+  });
+
+  it("equal a recount for recipients inserted with their customer's market (audience and explicit numbers)", async () => {
+    const phones = ["919876500001", "919876500002", "447700500001", "12025500001", "17872500001", "77012500001"];
+    await upsertCustomers({ db: e.db, now, rows: phones.map((phone) => ({ phone, tags: ["counted-markets"] })) });
+    const c = await createCampaign({ db: e.db, now, input: { name: "Markets copied", template_name: "promo", target_audience: { tags: ["counted-markets"] } } });
+    await addRecipients({ db: e.db, now, timezone: "UTC", campaignId: c.id, useTargetAudience: true });
+    // counted by the INSERT itself: every recipient came with a market
+    expect((await kept(c.id)).reduce((s, [, n]) => s + Number(n), 0)).toBe(phones.length);
+    expect(await kept(c.id)).toEqual(await recount(c.id));
+    expect(await kept(c.id)).toContainEqual(["India", 2]);
+
+    // explicit numbers: customers' with their market, in the same statement as one that is no customer
+    const d = await createCampaign({ db: e.db, now, input: { name: "Markets copied, explicit", template_name: "promo" } });
+    await addRecipients({ db: e.db, now, timezone: "UTC", campaignId: d.id, phoneNumbers: [...phones.slice(0, 3), "4915112340001"] });
+    expect(await kept(d.id)).toEqual(await recount(d.id));
+    expect((await kept(d.id)).reduce((s, [, n]) => s + Number(n), 0)).toBe(3);
+    await assignMarkets(e.db, d.id); // the one without a market
+    expect(await kept(d.id)).toEqual(await recount(d.id));
+    expect(await kept(d.id)).toContainEqual(["Germany", 1]);
+
+    await e.db.$executeRaw`UPDATE campaign_recipients SET status = 'skipped' WHERE campaign_id = ${c.id}::uuid AND phone_number IN ('919876500001', '447700500001')`;
+    await e.db.$executeRaw`DELETE FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND phone_number = '17872500001'`;
+    expect(await kept(c.id)).toEqual(await recount(c.id));
   });
 
   it("concurrent market assignment of the same recipients counts each once", async () => {
