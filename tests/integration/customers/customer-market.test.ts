@@ -55,8 +55,8 @@ async function countsAndRecount(campaignId: string) {
   const kept = await e.db.$queryRaw<Array<{ market: string; n: number }>>(Prisma.sql`
     SELECT market, recipients AS n FROM campaign_market_counts WHERE campaign_id = ${campaignId}::uuid AND recipients <> 0 ORDER BY market`);
   const recount = await e.db.$queryRaw<Array<{ market: string; n: bigint }>>(Prisma.sql`
-    SELECT market, count(*) AS n FROM campaign_recipients
-    WHERE campaign_id = ${campaignId}::uuid AND market IS NOT NULL AND status <> 'skipped' GROUP BY market ORDER BY market`);
+    SELECT coalesce(market, '') AS market, count(*) AS n FROM campaign_recipients
+    WHERE campaign_id = ${campaignId}::uuid AND status <> 'skipped' GROUP BY 1 ORDER BY 1`);
   return { kept: kept.map((r) => [r.market, Number(r.n)]), recount: recount.map((r) => [r.market, Number(r.n)]) };
 }
 
