@@ -1,5 +1,6 @@
 /** Downloads a campaign's recipients as CSV, streamed in batches (100,000+ rows never sit in memory); audited, masked for viewers. */
 import { apiRoute } from "@/lib/http/api-route";
+import { csvDownload } from "@/lib/http/csv-download";
 import { recipientsCsv, startRecipientsExport } from "@/lib/marketing/recipients/export-recipients";
 import { recipientsCsvFileName } from "@/lib/marketing/recipients/recipients-csv-file-name";
 
@@ -12,26 +13,5 @@ export const maxDuration = 300;
 export const GET = apiRoute<{ campaignId: string }>({}, async ({ db, now, principal, params }) => {
   const { campaign, mask } = await startRecipientsExport({ db, now, principal, campaignId: params.campaignId });
   const chunks = recipientsCsv({ db, campaignId: campaign.id, mask });
-  const encoder = new TextEncoder();
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await chunks.next();
-        if (done) controller.close();
-        else controller.enqueue(encoder.encode(value));
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  });
-  return new Response(stream, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${recipientsCsvFileName(campaign.name)}"`,
-      "Cache-Control": "no-store",
-    },
-  });
+  return csvDownload(chunks, recipientsCsvFileName(campaign.name));
 });

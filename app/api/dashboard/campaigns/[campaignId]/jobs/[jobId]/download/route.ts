@@ -3,6 +3,7 @@
  * Only who made the export, while it is kept (see openRecipientsExport).
  */
 import { apiRoute } from "@/lib/http/api-route";
+import { csvDownload } from "@/lib/http/csv-download";
 import { openRecipientsExport } from "@/lib/marketing/jobs/export-recipients-job";
 
 export const dynamic = "force-dynamic";
@@ -11,26 +12,5 @@ export const maxDuration = 300;
 
 export const GET = apiRoute<{ campaignId: string; jobId: string }>({}, async ({ db, now, principal, params }) => {
   const { fileName, parts } = await openRecipientsExport({ db, now, principal, campaignId: params.campaignId, jobId: params.jobId });
-  const encoder = new TextEncoder();
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await parts.next();
-        if (done) controller.close();
-        else controller.enqueue(encoder.encode(value));
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await parts.return(undefined);
-    },
-  });
-  return new Response(stream, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${fileName}"`,
-      "Cache-Control": "no-store",
-    },
-  });
+  return csvDownload(parts, fileName);
 });
