@@ -6,7 +6,7 @@
  */
 import { expect, test } from "@playwright/test";
 import { E2E_API_TOKEN } from "../support/env";
-import { signIn, snap } from "./helpers";
+import { createSummerSaleCampaign, signIn, snap } from "./helpers";
 
 const run = Date.now().toString(36);
 const auth = { Authorization: `Bearer ${E2E_API_TOKEN}` };
@@ -14,20 +14,7 @@ const auth = { Authorization: `Bearer ${E2E_API_TOKEN}` };
 test("estimate in the activation dialog, spend and budget on the campaign page, spend on the list and the overview", async ({ page }, testInfo) => {
   // a loaded machine renders these pages slowly; nothing here is timed
   test.setTimeout(420_000);
-  const created = await page.request.post("/api/marketing/campaigns", {
-    headers: auth,
-    data: {
-      name: `Costed ${run}`,
-      template_name: "summer_sale_promo",
-      template_components: [
-        { type: "header", parameters: [{ type: "image", image: { link: "https://example.com/banners/sale.jpg" } }] },
-        { type: "body", parameters: [{ type: "text", variable: { field: "first_name", fallback: "there" } }, { type: "text", text: "30%" }] },
-      ],
-      budget: 0.2,
-    },
-  });
-  expect(created.status(), await created.text()).toBe(201);
-  const campaign = (await created.json()) as { id: string; budget: number };
+  const campaign = await createSummerSaleCampaign(page, `Costed ${run}`, { budget: 0.2 });
   expect(campaign.budget).toBe(0.2);
   // North America ×2 (0.025), United Kingdom (0.0529), India (0.0107), Germany (0.1365): 0.2501 at the shipped card
   const added = await page.request.post(`/api/marketing/campaigns/${campaign.id}/recipients`, {

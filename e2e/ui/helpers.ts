@@ -1,4 +1,5 @@
 import { expect, type Page, type TestInfo } from "@playwright/test";
+import { E2E_API_TOKEN } from "../support/env";
 
 export const DEMO_PASSWORD = "campaigns-demo";
 
@@ -15,4 +16,25 @@ export async function snap(page: Page, testInfo: TestInfo, name: string) {
   const path = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path, fullPage: true });
   await testInfo.attach(name, { path, contentType: "image/png" });
+}
+
+/**
+ * Creates a draft of the sandbox's summer_sale_promo (header image, first name and a discount) through the
+ * REST API, with `extra` fields (target_audience, daily_send_limit, budget …); answers its id.
+ */
+export async function createSummerSaleCampaign(page: Page, name: string, extra: Record<string, unknown> = {}): Promise<{ id: string; budget: number }> {
+  const created = await page.request.post("/api/marketing/campaigns", {
+    headers: { Authorization: `Bearer ${E2E_API_TOKEN}` },
+    data: {
+      name,
+      template_name: "summer_sale_promo",
+      template_components: [
+        { type: "header", parameters: [{ type: "image", image: { link: "https://example.com/banners/sale.jpg" } }] },
+        { type: "body", parameters: [{ type: "text", variable: { field: "first_name", fallback: "there" } }, { type: "text", text: "30%" }] },
+      ],
+      ...extra,
+    },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  return (await created.json()) as { id: string; budget: number };
 }

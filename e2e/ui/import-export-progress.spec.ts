@@ -10,7 +10,7 @@ import { expect, test, type Page } from "@playwright/test";
 import fs from "node:fs";
 import pg from "pg";
 import { E2E_API_TOKEN, E2E_DATABASE_URL } from "../support/env";
-import { DEMO_PASSWORD, snap } from "./helpers";
+import { createSummerSaleCampaign, DEMO_PASSWORD, snap } from "./helpers";
 
 const run = Date.now().toString(36);
 const TAG = `imported${run}`;
@@ -96,21 +96,7 @@ test("a large import and an export show progress, also after a reload, then the 
   }
 
   // --- export: a campaign of the imported customers
-  const created = await page.request.post("/api/marketing/campaigns", {
-    headers: auth,
-    data: {
-      name: `Export ${run}`,
-      template_name: "summer_sale_promo",
-      template_components: [
-        { type: "header", parameters: [{ type: "image", image: { link: "https://example.com/banners/sale.jpg" } }] },
-        { type: "body", parameters: [{ type: "text", variable: { field: "first_name", fallback: "there" } }, { type: "text", text: "30%" }] },
-      ],
-      target_audience: { tags: [TAG] },
-      daily_send_limit: 1000,
-    },
-  });
-  expect(created.status(), await created.text()).toBe(201);
-  const campaign = (await created.json()) as { id: string };
+  const campaign = await createSummerSaleCampaign(page, `Export ${run}`, { target_audience: { tags: [TAG] }, daily_send_limit: 1000 });
   const added = await page.request.post(`/api/marketing/campaigns/${campaign.id}/recipients?use_target_audience=true`, { headers: auth });
   expect(added.status(), await added.text()).toBe(200);
 

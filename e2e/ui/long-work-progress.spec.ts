@@ -7,7 +7,7 @@
 import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { E2E_API_TOKEN, E2E_DATABASE_URL } from "../support/env";
-import { DEMO_PASSWORD, snap } from "./helpers";
+import { createSummerSaleCampaign, DEMO_PASSWORD, snap } from "./helpers";
 
 const run = Date.now().toString(36);
 const TAG = `progress${run}`;
@@ -43,21 +43,7 @@ test("adding a large audience and activating show progress, also after a reload,
   } finally {
     await db.end();
   }
-  const created = await page.request.post("/api/marketing/campaigns", {
-    headers: auth,
-    data: {
-      name: `Progress ${run}`,
-      template_name: "summer_sale_promo",
-      template_components: [
-        { type: "header", parameters: [{ type: "image", image: { link: "https://example.com/banners/sale.jpg" } }] },
-        { type: "body", parameters: [{ type: "text", variable: { field: "first_name", fallback: "there" } }, { type: "text", text: "30%" }] },
-      ],
-      target_audience: { tags: [TAG] },
-      daily_send_limit: 1000,
-    },
-  });
-  expect(created.status(), await created.text()).toBe(201);
-  const campaign = (await created.json()) as { id: string };
+  const campaign = await createSummerSaleCampaign(page, `Progress ${run}`, { target_audience: { tags: [TAG] }, daily_send_limit: 1000 });
 
   // signing in hashes the password: slow on a loaded machine, so it may take longer than the default wait
   await page.goto("/login");
