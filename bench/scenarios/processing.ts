@@ -75,7 +75,8 @@ export async function processing(ctx: Context): Promise<BenchResult[]> {
       DATABASE_URL: ctx.url, WHATSAPP_API_URL: url, WHATSAPP_MAX_MPS: String(run.cap),
       ...(opts.sendConcurrency ? { BENCH_SEND_CONCURRENCY: String(opts.sendConcurrency) } : {}),
       ...(opts.batchSize ? { BENCH_BATCH_SIZE: String(opts.batchSize) } : {}),
-    }));
+      // BENCH_PROCESSOR_NODE_FLAGS: node flags for the processors, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+    }, (process.env.BENCH_PROCESSOR_NODE_FLAGS ?? "").split(" ").filter(Boolean)));
     await Promise.all(workers.map((w) => w.next((m) => m.ready === true)));
     const mem = watchMemory({ graph: graph.pid });
     const hot = await watchHotUpdates(ctx.url);

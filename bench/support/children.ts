@@ -15,8 +15,8 @@ export type Child = {
   stop(): Promise<void>;
 };
 
-export function spawnTsx(file: string, env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ["--import", "tsx", path.resolve(file)], {
+export function spawnTsx(file: string, env: Record<string, string>, nodeFlags: string[] = []): Child {
+  const proc = spawn(process.execPath, [...nodeFlags, "--import", "tsx", path.resolve(file)], {
     stdio: ["pipe", "pipe", "inherit"],
     env: { ...process.env, ...env },
   });

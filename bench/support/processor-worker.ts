@@ -27,14 +27,21 @@ const trace = (message: string, fields?: Record<string, unknown>) => {
   if (traceFile) appendFileSync(traceFile, `${(performance.now() - traceStart).toFixed(0)}\t${message}\t${JSON.stringify(fields ?? {})}\n`);
 };
 
+// a processor profiled with --cpu-prof (BENCH_PROCESSOR_NODE_FLAGS) writes its profile while it exits: the
+// parent's SIGTERM must not cut that short
+if (process.execArgv.includes("--cpu-prof")) process.on("SIGTERM", () => {});
+
 try {
   const db = createDb(env("DATABASE_URL"), { max: Number(process.env.DATABASE_POOL_MAX ?? "10") });
   await db.$queryRaw`SELECT 1`;
+  const pacer = createSharedPacer({ perSecond: Number(env("WHATSAPP_MAX_MPS")), lease: sendSlotLeaser(db, "1098765432") });
+  // the shared schedule's instants this processor leased, used and gave up, once a second
+  if (traceFile) setInterval(() => trace("slots", pacer.slots), 1000).unref();
   const whatsapp = createCloudWhatsAppClient({
     apiUrl: env("WHATSAPP_API_URL"), apiVersion: "v23.0", phoneNumberId: "1098765432", accessToken: "bench-access-token",
     maxMps: Number(env("WHATSAPP_MAX_MPS")), timeoutMs: 15_000,
     // the send schedule shared with the other processors, as the app's client does
-    pacer: createSharedPacer({ perSecond: Number(env("WHATSAPP_MAX_MPS")), lease: sendSlotLeaser(db, "1098765432") }),
+    pacer,
   });
   const config = {
     timezone: "UTC", messagingLimit: null, timeBudgetMs: Number(process.env.PROCESSOR_TIME_BUDGET_MS ?? "50000"),

@@ -35,6 +35,8 @@ export type SendPacer = {
   /** resolves when a request to `to` may start */
   acquire(to?: string): Promise<void>;
   readonly perSecond: number;
+  /** instants leased, used and given up (passed unused, more than LATE_MS late) so far: where the cap's share goes */
+  readonly slots?: { leased: number; used: number; dropped: number };
 };
 
 export function createSharedPacer({ perSecond, lease, clock = () => performance.now(), pairGapMs = PAIR_GAP_MS }: {
@@ -44,6 +46,7 @@ export function createSharedPacer({ perSecond, lease, clock = () => performance.
   const intervalMs = 1000 / (perSecond * HEADROOM);
   const block = Math.max(1, Math.floor(BLOCK_MS / intervalMs));
   const slots: number[] = []; // leased start instants (clock() time), oldest first
+  const counts = { leased: 0, used: 0, dropped: 0 };
   const lastTo = new Map<string, number>();
   let tail: Promise<void> = Promise.resolve();
 
@@ -54,12 +57,16 @@ export function createSharedPacer({ perSecond, lease, clock = () => performance.
     const first = clock() + delay;
     // leases of one process are asked one at a time and the shared schedule only moves forward: in order
     for (let i = 0; i < block; i++) slots.push(first + i * intervalMs);
+    counts.leased += block;
   };
 
   async function nextSlot() {
     for (;;) {
       const now = clock();
-      while (slots.length > 0 && slots[0] < now - LATE_MS) slots.shift();
+      while (slots.length > 0 && slots[0] < now - LATE_MS) {
+        slots.shift();
+        counts.dropped++;
+      }
       if (slots.length <= block / 2 && ahead === null) {
         // the next block is asked before this one runs out, so no start waits for the database's round trip
         const asked = leaseBlock();
@@ -78,6 +85,7 @@ export function createSharedPacer({ perSecond, lease, clock = () => performance.
         continue; // re-check lateness after the timer
       }
       slots.shift();
+      counts.used++;
       return;
     }
   }
@@ -93,6 +101,7 @@ export function createSharedPacer({ perSecond, lease, clock = () => performance.
 
   return {
     perSecond,
+    slots: counts,
     async acquire(to) {
       await pairGap(to);
       const turn = tail.then(nextSlot);
