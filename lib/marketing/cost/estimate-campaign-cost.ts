@@ -27,12 +27,17 @@ export type CostEstimate = {
 };
 
 export async function estimateCampaignCost({ db, campaignId, day }: { db: DbOrTx; campaignId: string; day: Day }): Promise<CostEstimate> {
-  const c = await db.marketingCampaign.findUnique({ where: { id: parseCampaignId(campaignId) }, select: { id: true, templateName: true, languageCode: true } });
+  const id = parseCampaignId(campaignId);
+  // assigning the markets of a campaign that does not exist finds no recipient: both at once
+  const [c] = await Promise.all([
+    db.marketingCampaign.findUnique({ where: { id }, select: { id: true, templateName: true, languageCode: true } }),
+    assignMarkets(db, id),
+  ]);
   if (!c) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
-  await assignMarkets(db, c.id);
   const pricing = await campaignPricing(db, { templateName: c.templateName, languageCode: c.languageCode, day });
-  const rows = await db.$queryRaw<Array<{ market: string; n: bigint; rate: string | null; cost: string | null }>>(Prisma.sql`
-    SELECT m.market, m.n, rr.rate::text AS rate, (m.n * rr.rate)::text AS cost
+  // the total is summed as exact decimals alongside (the same on every row)
+  const rows = await db.$queryRaw<Array<{ market: string; n: bigint; rate: string | null; cost: string | null; total: string }>>(Prisma.sql`
+    SELECT m.market, m.n, rr.rate::text AS rate, (m.n * rr.rate)::text AS cost, coalesce(sum(m.n * rr.rate) OVER (), 0)::text AS total
     FROM (SELECT market, sum(n)::bigint AS n FROM (
             -- per market, the recipients not skipped: kept by the triggers on campaign_recipients, so the
             -- estimate reads a few rows instead of grouping every recipient; '' counts those without a
@@ -42,15 +47,13 @@ export async function estimateCampaignCost({ db, campaignId, day }: { db: DbOrTx
           ) u GROUP BY market HAVING sum(n) > 0) m
     LEFT JOIN rate_card_rates rr ON rr.card_id = ${pricing.card?.id ?? null}::uuid AND rr.market = m.market AND rr.category = ${pricing.category}
     ORDER BY m.n DESC, m.market`);
-  const [total] = await db.$queryRaw<Array<{ sum: string }>>(Prisma.sql`
-    SELECT coalesce(sum(x.cost), 0)::text AS sum FROM unnest(${rows.map((r) => r.cost)}::numeric[]) AS x(cost)`);
   const markets = rows.map((r) => ({ market: r.market, recipients: Number(r.n), rate: r.rate === null ? null : Number(r.rate), cost: r.cost === null ? null : round6(r.cost) }));
   return {
     currency: pricing.currency,
     category: pricing.category,
     rate_card: pricing.card ? { id: pricing.card.id, effective_from: pricing.card.effectiveFrom } : null,
     recipients: markets.reduce((s, m) => s + m.recipients, 0),
-    estimated: round6(total.sum),
+    estimated: round6(rows[0]?.total ?? 0),
     uncovered: markets.filter((m) => m.rate === null).reduce((s, m) => s + m.recipients, 0),
     markets,
   };

@@ -33,11 +33,13 @@ export async function getCampaignCost({ db, campaign, day }: {
   db: DbOrTx; day: Day;
   campaign: { id: string; templateName: string; languageCode: string; budget: Prisma.Decimal | null; messagesDelivered: number };
 }): Promise<CampaignCost> {
-  const estimate = await estimateCampaignCost({ db, campaignId: campaign.id, day });
-  const pricing = await campaignPricing(db, { templateName: campaign.templateName, languageCode: campaign.languageCode, day });
-  const spend = await committedSpend(db, campaign.id, pricing);
-  const [u] = await db.$queryRaw<Array<{ unpriced: bigint | null }>>(Prisma.sql`
-    SELECT sum(unpriced) AS unpriced FROM campaign_cost_daily WHERE campaign_id = ${campaign.id}::uuid`);
+  // independent reads at once: the estimate, and the spend (which needs the pricing), and the unpriced messages
+  const [estimate, spend, [u]] = await Promise.all([
+    estimateCampaignCost({ db, campaignId: campaign.id, day }),
+    campaignPricing(db, { templateName: campaign.templateName, languageCode: campaign.languageCode, day }).then((pricing) => committedSpend(db, campaign.id, pricing)),
+    db.$queryRaw<Array<{ unpriced: bigint | null }>>(Prisma.sql`
+      SELECT sum(unpriced) AS unpriced FROM campaign_cost_daily WHERE campaign_id = ${campaign.id}::uuid`),
+  ]);
   const actual = round6(spend.actual);
   const budget = campaign.budget === null ? null : Number(campaign.budget);
   return {

@@ -13,9 +13,12 @@ export type CampaignPricing = { card: RateCard | null; category: RateCategory; c
 export const FALLBACK_CURRENCY = "USD";
 
 export async function campaignPricing(db: DbOrTx, { templateName, languageCode, day }: { templateName: string; languageCode: string; day: Day }): Promise<CampaignPricing> {
-  const [t] = await db.$queryRaw<Array<{ category: string }>>(Prisma.sql`
-    SELECT category FROM whatsapp_templates WHERE name = ${templateName} AND language = ${languageCode} AND NOT deleted LIMIT 1`);
-  const card = cardInForce(await loadRateCards(db), day);
+  const [[t], cards] = await Promise.all([
+    db.$queryRaw<Array<{ category: string }>>(Prisma.sql`
+      SELECT category FROM whatsapp_templates WHERE name = ${templateName} AND language = ${languageCode} AND NOT deleted LIMIT 1`),
+    loadRateCards(db),
+  ]);
+  const card = cardInForce(cards, day);
   return { card, category: rateCategory(t?.category) ?? "marketing", currency: card?.currency ?? FALLBACK_CURRENCY };
 }
 

@@ -4,6 +4,8 @@
  *   - up to EXACT_UP_TO matches the count is exact and live: the count stops reading after EXACT_UP_TO + 1
  *     matching customers, so it costs little however large the audience is;
  *   - above that, the last full count (audience_counts) is shown with its time, "about N … as of HH:MM";
+ *     an audience whose last full count is above EXACT_UP_TO is not counted on the view at all (it stays
+ *     "counted" until a recount finds it at or below EXACT_UP_TO);
  *     when there is none yet, PostgreSQL's planner estimate ("about N", estimated);
  *   - a full count older than FRESH_MS (or missing) is redone by `refresh`, which the caller runs after its
  *     answer (Next's `after()`); one recount runs at a time per audience, across processes (a claim on the
@@ -40,20 +42,22 @@ export async function audienceCountForView({ db, audience, now }: { db: DbOrTx; 
   refresh: (() => Promise<void>) | null;
 }> {
   const where = audienceWhere(audience);
-  const [bounded] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
-    SELECT count(*) AS n FROM (SELECT 1 FROM user_profiles u WHERE ${where} LIMIT ${EXACT_UP_TO + 1}::int) x`);
-  const n = Number(bounded.n);
-  if (n <= EXACT_UP_TO) return { value: { kind: "exact", count: n }, refresh: null };
-
   const key = audienceKey(audience);
   const refresh = () => refreshAudienceCount({ db, audience, now: new Date() });
   const [cached] = await db.$queryRaw<Array<{ count: number | null; counted_at: Date | null }>>(Prisma.sql`
     SELECT count, counted_at FROM audience_counts WHERE key = ${key}`);
-  if (cached?.count != null && cached.counted_at) {
-    const stale = now.getTime() - cached.counted_at.getTime() > FRESH_MS;
-    return { value: { kind: "counted", count: cached.count, countedAt: cached.counted_at }, refresh: stale ? refresh : null };
-  }
+  // a large audience counted before is shown as counted, without reading 10,001 customers on every view
+  if (cached?.count != null && cached.counted_at && cached.count > EXACT_UP_TO) return counted(cached.count, cached.counted_at);
+  const [bounded] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
+    SELECT count(*) AS n FROM (SELECT 1 FROM user_profiles u WHERE ${where} LIMIT ${EXACT_UP_TO + 1}::int) x`);
+  const n = Number(bounded.n);
+  if (n <= EXACT_UP_TO) return { value: { kind: "exact", count: n }, refresh: null };
   return { value: { kind: "estimated", count: Math.max(EXACT_UP_TO + 1, await plannerEstimate(db, where)) }, refresh };
+
+  function counted(count: number, countedAt: Date) {
+    const stale = now.getTime() - countedAt.getTime() > FRESH_MS;
+    return { value: { kind: "counted" as const, count, countedAt }, refresh: stale ? refresh : null };
+  }
 }
 
 /** PostgreSQL's estimate of the rows matching `where` (from its statistics; no row is read). */

@@ -3,7 +3,7 @@ import { Prisma, type DbOrTx } from "../db";
 import { AppError } from "../errors";
 import { getEngagementStats } from "../engagement/engagement-stats";
 import { scheduleExtent } from "../recipients/pack-schedule";
-import { withLiveCounters } from "./live-counters";
+import { campaignCounters } from "./live-counters";
 import { getCampaignCost } from "../cost/get-campaign-cost";
 import { dayInZone } from "../time";
 import { getVariantStats } from "../ab/variant-stats";
@@ -19,17 +19,24 @@ export async function getCampaignStats({ db, campaignId, now = new Date(), timez
   /** the day whose rate card prices the estimate (default: now, UTC) */
   now?: Date; timezone?: string;
 }) {
-  const row = await db.marketingCampaign.findUnique({ where: { id: parseCampaignId(campaignId) } });
+  const id = parseCampaignId(campaignId);
+  // the campaign and its counters plus the unfolded deltas (one statement: equal to a recount, nothing
+  // written), read at once; then every other figure at once (each read on its own pooled connection)
+  const [row, live] = await Promise.all([db.marketingCampaign.findUnique({ where: { id } }), campaignCounters(db, [id])]);
   if (!row) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
-  // the counters plus the unfolded deltas, read in one statement: equal to a recount, nothing written
-  const [c] = await withLiveCounters(db, [row]);
+  const c = { ...row, ...live.get(row.id) };
   const f = counterFigures(c);
-  const extent = await scheduleExtent(db, c.id);
-  // pending recipients waiting because of the frequency cap or Meta's per-user cap (131049)
-  const [deferred] = await db.$queryRaw<Array<{ cap: bigint; meta: bigint }>>(Prisma.sql`
-    SELECT count(*) FILTER (WHERE deferred_reason = 'frequency_cap') AS cap, count(*) FILTER (WHERE deferred_reason = 'meta_cap') AS meta
-    FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND status = 'pending' AND deferred_reason IS NOT NULL`);
-  const ab = await getVariantStats(db, c);
+  const [extent, [deferred], ab, engagement, cost] = await Promise.all([
+    scheduleExtent(db, c.id),
+    // pending recipients waiting because of the frequency cap or Meta's per-user cap (131049)
+    db.$queryRaw<Array<{ cap: bigint; meta: bigint }>>(Prisma.sql`
+      SELECT count(*) FILTER (WHERE deferred_reason = 'frequency_cap') AS cap, count(*) FILTER (WHERE deferred_reason = 'meta_cap') AS meta
+      FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND status = 'pending' AND deferred_reason IS NOT NULL`),
+    getVariantStats(db, c),
+    getEngagementStats(db, c.id, f.delivered),
+    // estimate, actual spend and budget (lib/marketing/cost)
+    getCampaignCost({ db, campaign: c, day: dayInZone(now, timezone) }),
+  ]);
   const estimated =
     c.status === "completed" && c.completedAt ? c.completedAt.toISOString().slice(0, 10)
     : c.status === "cancelled" || c.status === "draft" ? null
@@ -50,7 +57,7 @@ export async function getCampaignStats({ db, campaignId, now = new Date(), timez
     delivery_rate: f.sent > 0 ? round1((100 * f.delivered) / f.sent) : 0,
     read_rate: f.sent > 0 ? round1((100 * f.read) / f.sent) : 0,
     // clicked, clicks, click_rate, replied, reply_rate, opted_out (rates: % of delivered)
-    ...(await getEngagementStats(db, c.id, f.delivered)),
+    ...engagement,
     parent_campaign_id: c.parentCampaignId,
     follow_up_outcome: c.followUpOutcome,
     daily_send_limit: c.dailySendLimit,
@@ -62,7 +69,7 @@ export async function getCampaignStats({ db, campaignId, now = new Date(), timez
     pause_reason: c.pauseReason,
     paused_by: c.pausedBy,
     // estimate, actual spend and budget (lib/marketing/cost)
-    cost: await getCampaignCost({ db, campaign: c, day: dayInZone(now, timezone) }),
+    cost,
     /** A/B test: each variant's figures (null without variants) */
     variants: ab?.variants ?? null,
     ab_test: ab?.ab_test ? { ...ab.ab_test, held_back: ab.held_back, decision: ab.ab_decision } : null,

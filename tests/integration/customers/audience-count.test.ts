@@ -2,7 +2,8 @@
  * The size of a target audience, against a real database:
  *  - the campaign page's audience size: exact and live up to EXACT_UP_TO matches; above, the planner's
  *    estimate until a full count exists, then that count with its time; a stale count is recounted by the
- *    refresh the page runs after its answer, and only one recount of an audience runs at a time;
+ *    refresh the page runs after its answer, and only one recount of an audience runs at a time; an
+ *    audience counted large is not counted on the view until a recount finds it small;
  *  - the campaign form's exact count: the customers adding the target audience adds (subscribed, active,
  *    matching every filter).
  */
@@ -51,6 +52,16 @@ describe("audience size on the campaign page", () => {
     await stale.refresh!();
     const recounted = await audienceCountForView({ db: e.db, audience: big, now: later });
     expect(recounted.value).toMatchObject({ kind: "counted", count: EXACT_UP_TO + 50 });
+
+    // a large audience counted before is not counted on the view: it stays "counted" until a recount finds it
+    // small, and from then on it is exact and live again
+    await e.db.$executeRaw`UPDATE user_profiles SET is_active = false WHERE whatsapp_phone LIKE '1700%' AND whatsapp_phone::bigint > 17000000100`;
+    const shrunk = await audienceCountForView({ db: e.db, audience: big, now: later });
+    expect(shrunk.value).toMatchObject({ kind: "counted", count: EXACT_UP_TO + 50 });
+    const muchLater = new Date(later.getTime() + 2 * FRESH_MS);
+    await (await audienceCountForView({ db: e.db, audience: big, now: muchLater })).refresh!();
+    const small2 = await audienceCountForView({ db: e.db, audience: big, now: muchLater });
+    expect(small2).toEqual({ value: { kind: "exact", count: 110 }, refresh: null });
   });
 
   it("one recount of an audience at a time: a claim younger than the claim period keeps others out", async () => {

@@ -82,7 +82,8 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   const query = ZRecipientsPageQuery.parse({ status: sp.status, phone: sp.phone, after: sp.after, before: sp.before });
   const audience = readTargetAudience(c.targetAudience);
   const open = isOpenCampaign(c.status);
-  const [live, page, audienceCount, cost, spendSeries, engagement] = await Promise.all([
+  // every read of the page at once (each on its own pooled connection)
+  const [live, page, audienceCount, cost, spendSeries, engagement, jobs, exportJob, variantStats] = await Promise.all([
     getCampaignLive({ db, campaignId: c.id, today, timezone: getEnv().CAMPAIGN_TIMEZONE }),
     searchRecipients({ db, campaignId: c.id, query }),
     // a large audience is not recounted on every view: its last count (or an estimate), refreshed after the answer
@@ -90,13 +91,13 @@ export default async function CampaignPage({ params, searchParams }: { params: P
     getCampaignCost({ db, campaign: c, day: today }),
     campaignSpendSeries(db, c.id),
     getCampaignEngagementPanel({ db, campaignId: c.id, role: user.role }),
+    // long work started from this page (adding the audience, activating, the user's export): a reload follows it again
+    recentCampaignJobs({ db, campaignId: c.id, now: new Date() }),
+    findRecentExportJob({ db, campaignId: c.id, actor: userPrincipal(user).actor, now: new Date() }),
+    getVariantStats(db, c),
   ]);
   if (!live) notFound();
   if (audienceCount?.refresh) after(audienceCount.refresh);
-  // long work started from this page (adding the audience, activating, the user's export): a reload follows it again
-  const jobs = await recentCampaignJobs({ db, campaignId: c.id, now: new Date() });
-  const exportJob = await findRecentExportJob({ db, campaignId: c.id, actor: userPrincipal(user).actor, now: new Date() });
-  const variantStats = await getVariantStats(db, c);
   const counts = recipientFilterCounts(c);
   const canChange = can(user.role, "change");
   const components = (Array.isArray(c.templateComponents) ? c.templateComponents : []) as Component[];
