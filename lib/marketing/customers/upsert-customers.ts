@@ -102,7 +102,7 @@ export async function upsertCustomers({ db, now, rows, principal, source = "api"
     ), ins AS (
       INSERT INTO user_profiles AS p (id, whatsapp_phone, market, name, customer_tier, city, tags, attributes, subscription,
         subscription_changed_at, subscription_source, is_active, created_at, updated_at)
-      SELECT gen_random_uuid(), i.phone, i.j->>'market', i.j->>'name', i.j->>'customer_tier', i.j->>'city',
+      SELECT uuidv7(), i.phone, i.j->>'market', i.j->>'name', i.j->>'customer_tier', i.j->>'city',
         coalesce(ARRAY(SELECT jsonb_array_elements_text(i.j->'tags')), ARRAY[]::text[]),
         coalesce(i.j->'attributes', '{}'::jsonb), CASE WHEN i.suppressed THEN 'unsubscribed' ELSE coalesce(i.j->>'subscription', 'subscribed') END,
         ${now}::timestamptz, CASE WHEN i.suppressed THEN ${ERASED_NUMBER_SOURCE} ELSE ${source} END, coalesce((i.j->>'is_active')::boolean, true), ${now}::timestamptz, ${now}::timestamptz

@@ -55,7 +55,7 @@ async function addAudienceChunk(tx: Tx, job: Job, { now, chunkRows }: { now: Dat
       ORDER BY u.id LIMIT ${chunkRows}
     ), ins AS (
       INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, market, status, created_at, updated_at, variant)
-      SELECT gen_random_uuid(), ${c.id}::uuid, b.whatsapp_phone, b.id, b.market, 'pending', ${at}::timestamptz, ${at}::timestamptz, ${variantSql(c, Prisma.sql`b.whatsapp_phone`)}
+      SELECT uuidv7(), ${c.id}::uuid, b.whatsapp_phone, b.id, b.market, 'pending', ${at}::timestamptz, ${at}::timestamptz, ${variantSql(c, Prisma.sql`b.whatsapp_phone`)}
       FROM batch b ORDER BY b.id
       ON CONFLICT ON CONSTRAINT unique_campaign_recipient DO NOTHING
       RETURNING 1)
