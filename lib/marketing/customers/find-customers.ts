@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { escapeLike } from "../sql-like";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { DbOrTx } from "../db";
 import { cursorDate, cursorUuid, decodeCursor, encodeCursor, ZCursor } from "../pagination";
@@ -33,7 +34,9 @@ export async function findCustomers({ db, query }: { db: DbOrTx; query: TFindCus
     ...(tags ? { tags: { hasEvery: tags } } : {}),
     ...(q.is_active !== undefined ? { isActive: q.is_active } : {}),
     ...(q.q
-      ? { OR: [{ whatsappPhone: { startsWith: q.q.replace(/^\+/, "") } }, { name: { contains: q.q, mode: "insensitive" } }] }
+      // Prisma puts the text into a LIKE pattern as it is: escaped, so `%`, `_` and `\` are matched literally
+      // (and a trailing `\` is not a broken pattern, a 500)
+      ? { OR: [{ whatsappPhone: { startsWith: escapeLike(q.q.replace(/^\+/, "")) } }, { name: { contains: escapeLike(q.q), mode: "insensitive" } }] }
       : {}),
   };
   // newest first: the rows after the cursor's (created_at, id)

@@ -3,6 +3,7 @@
  * parameters it needs. A pure read (pages render it): the sandbox's library is filled at server start
  * (fillEmptySandboxLibrary).
  */
+import { escapeLike } from "../sql-like";
 import { z } from "zod";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
@@ -27,7 +28,8 @@ export async function listTemplates({ db, api, query }: { db: Db; api: Templates
   if (q.status && q.status !== "ALL") where.status = { in: q.status.split(",").map((s) => s.trim()) };
   if (q.category && q.category !== "ALL") where.category = q.category;
   if (q.language) where.language = q.language;
-  if (q.search) where.name = { contains: q.search.replace(/\s+/g, "_"), mode: "insensitive" };
+  // template names have `_` for spaces; the text is escaped for the LIKE pattern Prisma makes of it
+  if (q.search) where.name = { contains: escapeLike(q.search.replace(/\s+/g, "_")), mode: "insensitive" };
   const [rows, settings] = await Promise.all([
     db.whatsappTemplate.findMany({ where, orderBy: [{ name: "asc" }, { language: "asc" }], take: 1000 }),
     db.setting.findUnique({ where: { id: 1 }, select: { lastTemplateSyncAt: true } }),
