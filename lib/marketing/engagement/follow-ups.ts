@@ -74,6 +74,12 @@ const STILL_SUBSCRIBED = Prisma.sql`u.subscription = 'subscribed' AND u.is_activ
  */
 export async function followUpCounts(db: DbOrTx, campaignId: string): Promise<Record<FollowUpOutcome, number>> {
   const id = parseCampaignId(campaignId);
+  // a campaign that has attempted nothing yet selects no one: one index probe instead of the join below,
+  // which the planner may make a hash join reading every customer (its estimate of the campaign's attempted
+  // rows comes from the whole table)
+  const [attempted] = await db.$queryRaw<Array<{ x: number }>>(Prisma.sql`
+    SELECT 1 AS x FROM campaign_recipients r WHERE r.campaign_id = ${id}::uuid AND r.status IN ${MAYBE_SENT_SQL} LIMIT 1`);
+  if (!attempted) return Object.fromEntries(FOLLOW_UP_OUTCOMES.map((o) => [o, 0])) as Record<FollowUpOutcome, number>;
   const [row] = await db.$queryRaw<Array<{ counts: Array<number | string> }>>(Prisma.sql`
     SELECT ARRAY[${Prisma.join(FOLLOW_UP_OUTCOMES.map((o) => Prisma.sql`count(*) FILTER (WHERE ${outcomeSql(o)})`), ", ")}]::int[] AS counts
     FROM campaign_recipients r JOIN user_profiles u ON u.whatsapp_phone = r.phone_number
