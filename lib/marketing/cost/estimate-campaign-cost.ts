@@ -10,7 +10,7 @@ import type { Day } from "../time";
 import { parseCampaignId } from "../campaigns/campaign-id";
 import { assignMarkets } from "./assign-markets";
 import { UNKNOWN_MARKET } from "./market";
-import { campaignPricing } from "./pricing-context";
+import { campaignPricing, type CampaignPricing } from "./pricing-context";
 
 export type MarketEstimate = { market: string; recipients: number; rate: number | null; cost: number | null };
 
@@ -27,14 +27,14 @@ export type CostEstimate = {
 };
 
 export async function estimateCampaignCost({ db, campaignId, day }: { db: DbOrTx; campaignId: string; day: Day }): Promise<CostEstimate> {
-  const id = parseCampaignId(campaignId);
-  // assigning the markets of a campaign that does not exist finds no recipient: both at once
-  const [c] = await Promise.all([
-    db.marketingCampaign.findUnique({ where: { id }, select: { id: true, templateName: true, languageCode: true } }),
-    assignMarkets(db, id),
-  ]);
+  const c = await db.marketingCampaign.findUnique({ where: { id: parseCampaignId(campaignId) }, select: { id: true, templateName: true, languageCode: true } });
   if (!c) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
-  const pricing = await campaignPricing(db, { templateName: c.templateName, languageCode: c.languageCode, day });
+  return estimateWithPricing(db, c.id, await campaignPricing(db, { templateName: c.templateName, languageCode: c.languageCode, day }));
+}
+
+/** The estimate of an existing campaign priced with `pricing` (for a caller that has read it already). */
+export async function estimateWithPricing(db: DbOrTx, campaignId: string, pricing: CampaignPricing): Promise<CostEstimate> {
+  await assignMarkets(db, campaignId);
   // the total is summed as exact decimals alongside (the same on every row)
   const rows = await db.$queryRaw<Array<{ market: string; n: bigint; rate: string | null; cost: string | null; total: string }>>(Prisma.sql`
     SELECT m.market, m.n, rr.rate::text AS rate, (m.n * rr.rate)::text AS cost, coalesce(sum(m.n * rr.rate) OVER (), 0)::text AS total
@@ -43,7 +43,7 @@ export async function estimateCampaignCost({ db, campaignId, day }: { db: DbOrTx
             -- estimate reads a few rows instead of grouping every recipient; '' counts those without a
             -- market yet (added after assignMarkets ran): priced as unknown
             SELECT CASE WHEN market = '' THEN ${UNKNOWN_MARKET} ELSE market END AS market, recipients::bigint AS n
-            FROM campaign_market_counts WHERE campaign_id = ${c.id}::uuid
+            FROM campaign_market_counts WHERE campaign_id = ${campaignId}::uuid
           ) u GROUP BY market HAVING sum(n) > 0) m
     LEFT JOIN rate_card_rates rr ON rr.card_id = ${pricing.card?.id ?? null}::uuid AND rr.market = m.market AND rr.category = ${pricing.category}
     ORDER BY m.n DESC, m.market`);

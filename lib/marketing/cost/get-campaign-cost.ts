@@ -10,7 +10,7 @@
 import { Prisma, type DbOrTx } from "../db";
 import type { Day } from "../time";
 import { committedSpend } from "./budget";
-import { estimateCampaignCost, round6, type MarketEstimate } from "./estimate-campaign-cost";
+import { estimateWithPricing, round6, type MarketEstimate } from "./estimate-campaign-cost";
 import { campaignPricing } from "./pricing-context";
 
 export type CampaignCost = {
@@ -33,10 +33,11 @@ export async function getCampaignCost({ db, campaign, day }: {
   db: DbOrTx; day: Day;
   campaign: { id: string; templateName: string; languageCode: string; budget: Prisma.Decimal | null; messagesDelivered: number };
 }): Promise<CampaignCost> {
-  // independent reads at once: the estimate, and the spend (which needs the pricing), and the unpriced messages
+  // the pricing once, then the estimate, the committed spend and the unpriced messages at once
+  const pricing = await campaignPricing(db, { templateName: campaign.templateName, languageCode: campaign.languageCode, day });
   const [estimate, spend, [u]] = await Promise.all([
-    estimateCampaignCost({ db, campaignId: campaign.id, day }),
-    campaignPricing(db, { templateName: campaign.templateName, languageCode: campaign.languageCode, day }).then((pricing) => committedSpend(db, campaign.id, pricing)),
+    estimateWithPricing(db, campaign.id, pricing),
+    committedSpend(db, campaign.id, pricing),
     db.$queryRaw<Array<{ unpriced: bigint | null }>>(Prisma.sql`
       SELECT sum(unpriced) AS unpriced FROM campaign_cost_daily WHERE campaign_id = ${campaign.id}::uuid`),
   ]);

@@ -1,5 +1,5 @@
 /** What the campaign page shows besides the campaign row: its send schedule, failure reasons, analytics. */
-import { liveAnalytics, liveSchedule, withLiveCounters } from "./live-counters";
+import { findCampaignWithLiveCounters, liveAnalytics, liveSchedule } from "./live-counters";
 import type { DbOrTx } from "../db";
 import { getEngagementStats } from "../engagement/engagement-stats";
 import { topFailureReasons } from "../recipients/top-failure-reasons";
@@ -24,9 +24,8 @@ export async function getCampaignDetailExtras({ db, campaignId, today, timezone 
 
 /** The numbers that change while a campaign sends, for live polling. Not getCampaignStats: the API's stats also read the cost, the A/B figures and the schedule's extent. */
 export async function getCampaignLive({ db, campaignId, today, timezone = "UTC" }: { db: DbOrTx; campaignId: string; today: string; timezone?: string }) {
-  const row = await db.marketingCampaign.findUnique({ where: { id: campaignId } });
-  if (!row) return null;
-  const [c] = await withLiveCounters(db, [row]);
+  const c = await findCampaignWithLiveCounters(db, campaignId);
+  if (!c) return null;
   const [extras, deferredByCap, engagement] = await Promise.all([
     getCampaignDetailExtras({ db, campaignId, today, timezone }),
     // pending recipients waiting for the frequency cap

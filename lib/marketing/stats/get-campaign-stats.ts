@@ -3,7 +3,7 @@ import { Prisma, type DbOrTx } from "../db";
 import { AppError } from "../errors";
 import { getEngagementStats } from "../engagement/engagement-stats";
 import { scheduleExtent } from "../recipients/pack-schedule";
-import { campaignCounters } from "./live-counters";
+import { findCampaignWithLiveCounters } from "./live-counters";
 import { getCampaignCost } from "../cost/get-campaign-cost";
 import { dayInZone } from "../time";
 import { getVariantStats } from "../ab/variant-stats";
@@ -19,12 +19,10 @@ export async function getCampaignStats({ db, campaignId, now = new Date(), timez
   /** the day whose rate card prices the estimate (default: now, UTC) */
   now?: Date; timezone?: string;
 }) {
-  const id = parseCampaignId(campaignId);
-  // the campaign and its counters plus the unfolded deltas (one statement: equal to a recount, nothing
-  // written), read at once; then every other figure at once (each read on its own pooled connection)
-  const [row, live] = await Promise.all([db.marketingCampaign.findUnique({ where: { id } }), campaignCounters(db, [id])]);
-  if (!row) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
-  const c = { ...row, ...live.get(row.id) };
+  // the campaign with its counters plus the unfolded deltas (equal to a recount, nothing written); then
+  // every other figure at once (each read on its own pooled connection)
+  const c = await findCampaignWithLiveCounters(db, parseCampaignId(campaignId));
+  if (!c) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
   const f = counterFigures(c);
   const [extent, [deferred], ab, engagement, cost] = await Promise.all([
     scheduleExtent(db, c.id),

@@ -55,6 +55,12 @@ export async function withLiveCounters<T extends { id: string } & CampaignCounte
   return campaigns.map((c) => ({ ...c, ...live.get(c.id) }));
 }
 
+/** One campaign (its Prisma row) with live counters, or null: the row and the counters are read at once. */
+export async function findCampaignWithLiveCounters(db: DbOrTx, campaignId: string) {
+  const [row, live] = await Promise.all([db.marketingCampaign.findUnique({ where: { id: campaignId } }), campaignCounters(db, [campaignId])]);
+  return row ? { ...row, ...live.get(row.id) } : null;
+}
+
 /**
  * A derived table `c` of campaigns with live counters, for statements that filter or sort on them:
  * every column of marketing_campaigns except the counters, plus the live counters under the same names.
