@@ -42,12 +42,20 @@ beforeEach(async () => {
   await e.db.$executeRaw`UPDATE marketing_campaigns SET status = 'cancelled' WHERE status IN ('active', 'paused')`;
 });
 
-/** Creates, fills and activates a campaign, runs the processor, and returns the bodies sent, by phone. */
+/**
+ * Creates, fills and activates a campaign, runs the processor, and returns the bodies sent, by phone.
+ * Each call runs a minute after the last: the processor's clock starts at `now`, and Meta's pair rate
+ * (one message per number every 6 s, mark-sending.ts) would otherwise hand a number the previous test
+ * had just sent to back to pending whenever this run reached its mark later after its start than that
+ * one did (a CI flake: messages_sent 0).
+ */
+let runs = 0;
 async function send(templateName: string, components: unknown[], phones = ["14155550101"]) {
-  const c = await createCampaign({ db: e.db, now: NOW, templates: api, input: { name: `${templateName} ${Math.random()}`, template_name: templateName, template_components: components as never, daily_send_limit: 100 } });
-  await addRecipients({ db: e.db, now: NOW, timezone: TZ, campaignId: c.id, phoneNumbers: phones });
-  await activateCampaign({ db: e.db, now: NOW, timezone: TZ, campaignId: c.id, startDate: "2025-03-01", templates: api });
-  const r = await runDailyProcessing({ db: e.db, now: NOW, whatsapp: wa, config: { timezone: TZ, messagingLimit: null, timeBudgetMs: 50_000, staleClaimMs: 600_000 } });
+  const now = new Date(NOW.getTime() + ++runs * 60_000);
+  const c = await createCampaign({ db: e.db, now, templates: api, input: { name: `${templateName} ${Math.random()}`, template_name: templateName, template_components: components as never, daily_send_limit: 100 } });
+  await addRecipients({ db: e.db, now, timezone: TZ, campaignId: c.id, phoneNumbers: phones });
+  await activateCampaign({ db: e.db, now, timezone: TZ, campaignId: c.id, startDate: "2025-03-01", templates: api });
+  const r = await runDailyProcessing({ db: e.db, now, whatsapp: wa, config: { timezone: TZ, messagingLimit: null, timeBudgetMs: 50_000, staleClaimMs: 600_000 } });
   return { result: r, bodies: new Map(e.graph.sends.map((s) => [s.to!, s.body])) };
 }
 
