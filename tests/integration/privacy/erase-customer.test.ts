@@ -66,8 +66,10 @@ describe("erasing a customer", () => {
     // day 1 sends c1 to all three, c2 to one (limit 1)
     const wa = cloudClient(e.graph);
     await runDailyProcessing({ db: e.db, now: new Date("2025-04-02T10:00:00Z"), whatsapp: wa, config });
-    // the customer is in both: whichever campaign goes second waits 6 s for them (Meta's pair rate)
-    await runDailyProcessing({ db: e.db, now: new Date("2025-04-02T10:00:10Z"), whatsapp: wa, config });
+    // the customer is in both: whichever campaign goes second waits 6 s for them (Meta's pair rate) and is sent
+    // by this run, a minute later (10 s later could flake: the gap counts from where the first run's clock really
+    // was, `now` plus the time it took, so a first run slower than ~4 s would leave them pending)
+    await runDailyProcessing({ db: e.db, now: new Date("2025-04-02T10:01:00Z"), whatsapp: wa, config });
     const mine = await e.db.campaignRecipient.findFirstOrThrow({ where: { campaignId: c1.id, phoneNumber: PHONE } });
     await handleWebhookPayload({ db: e.db, now: new Date("2025-04-02T10:05:00Z"), timezone: "UTC", log: console, payload: {
       object: "whatsapp_business_account",
