@@ -21,6 +21,7 @@ import { Prisma, type DbOrTx, type Db } from "../db";
 import { AppError } from "../errors";
 import { readSendWindow } from "../sending/send-window";
 import { DELIVERED_SQL, MAYBE_SENT_SQL, NOT_YET_DELIVERED_SQL } from "../recipients/recipient-status-sql";
+import { campaignCounters } from "../stats/live-counters";
 
 export const FOLLOW_UP_OUTCOMES = ["not_read", "not_delivered", "clicked", "not_clicked", "replied"] as const;
 export type FollowUpOutcome = (typeof FOLLOW_UP_OUTCOMES)[number];
@@ -74,12 +75,12 @@ const STILL_SUBSCRIBED = Prisma.sql`u.subscription = 'subscribed' AND u.is_activ
  */
 export async function followUpCounts(db: DbOrTx, campaignId: string): Promise<Record<FollowUpOutcome, number>> {
   const id = parseCampaignId(campaignId);
-  // a campaign that has attempted nothing yet selects no one: one index probe instead of the join below,
-  // which the planner may make a hash join reading every customer (its estimate of the campaign's attempted
-  // rows comes from the whole table)
-  const [attempted] = await db.$queryRaw<Array<{ x: number }>>(Prisma.sql`
-    SELECT 1 AS x FROM campaign_recipients r WHERE r.campaign_id = ${id}::uuid AND r.status IN ${MAYBE_SENT_SQL} LIMIT 1`);
-  if (!attempted) return Object.fromEntries(FOLLOW_UP_OUTCOMES.map((o) => [o, 0])) as Record<FollowUpOutcome, number>;
+  // a campaign that has attempted nothing yet selects no one: its live counters say so (sent + failed +
+  // unknown are MAYBE_SENT), without the join below, which the planner may make a hash join reading every
+  // customer. Not a `LIMIT 1` probe of the recipients either: with many attempted rows in other campaigns the
+  // planner scans the table for it, and finds nothing in a campaign of 1,000,000 pending (0.5-1.3 s a view)
+  const live = (await campaignCounters(db, [id])).get(id);
+  if (!live || live.messagesSent + live.messagesFailed + live.messagesUnknown === 0) return Object.fromEntries(FOLLOW_UP_OUTCOMES.map((o) => [o, 0])) as Record<FollowUpOutcome, number>;
   const [row] = await db.$queryRaw<Array<{ counts: Array<number | string> }>>(Prisma.sql`
     SELECT ARRAY[${Prisma.join(FOLLOW_UP_OUTCOMES.map((o) => Prisma.sql`count(*) FILTER (WHERE ${outcomeSql(o)})`), ", ")}]::int[] AS counts
     FROM campaign_recipients r JOIN user_profiles u ON u.whatsapp_phone = r.phone_number

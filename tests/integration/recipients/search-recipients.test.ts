@@ -110,4 +110,42 @@ describe("recipients table paging", () => {
     // the page's rows are found by walking an index backwards from the cursor, LIMIT rows and no more
     for (const plan of plans) expect(plan).toMatch(/Limit[\s\S]*Index (Only )?Scan Backward using \w+ on campaign_recipients/);
   });
+
+  it("reads a large campaign's page on its own index range when other campaigns hold the lower numbers", async () => {
+    // the bench's shape: one campaign with most of the table, others on the same low numbers before it.
+    // Walking the phone_number index would read every other campaign's row before this campaign's first
+    const others = [];
+    for (let i = 0; i < 4; i++) others.push(await createCampaignWithRecipients(t.db, 3000, { status: "queued", phonePrefix: 15554000000 }));
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 30_000, { status: "pending", phonePrefix: 15559000000, customers: false });
+    await t.db.$executeRawUnsafe("ANALYZE campaign_recipients");
+    const plans: string[] = [];
+    const spy = new Proxy(t.db, {
+      get(target, prop, receiver) {
+        if (prop !== "$queryRaw") return Reflect.get(target, prop, receiver);
+        return async (sql: Prisma.Sql) => {
+          const plan = await target.$queryRaw<Array<{ "QUERY PLAN": string }>>(Prisma.sql`EXPLAIN ${sql}`);
+          plans.push(plan.map((p) => p["QUERY PLAN"]).join("\n"));
+          return target.$queryRaw(sql);
+        };
+      },
+    });
+    const first = await searchRecipients({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({}) });
+    expect(ids(first)).toEqual(recipients.slice(0, 50).map((r) => r.id));
+    const back = await searchRecipients({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ before: recipients[15_000].id }) });
+    expect(ids(back)).toEqual(recipients.slice(14_950, 15_000).map((r) => r.id));
+    const byStatus = await searchRecipients({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ status: "pending" }) });
+    expect(ids(byStatus)).toEqual(recipients.map((r) => r.id).sort().slice(0, 50));
+    expect(plans).toHaveLength(3);
+    // a status group reads its (campaign_id, status, id) ranges, never the primary key filtered for the campaign
+    expect(plans.pop()).toMatch(/Limit[\s\S]*Index (Only )?Scan using campaign_recipients_campaign_status_id_idx on campaign_recipients r/);
+    for (const plan of plans) {
+      expect(plan).toMatch(/Limit[\s\S]*Index Scan (Backward )?using unique_campaign_recipient on campaign_recipients r/);
+      expect(plan).not.toMatch(/phone_number_idx/);
+    }
+    // a phone prefix reads by the prefix's range (on either index: the planner knows how many numbers start so)
+    const prefix = await searchRecipients({ db: t.db, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ phone: "15559029" }) });
+    expect(ids(prefix)).toEqual(recipients.filter((r) => r.phoneNumber.startsWith("15559029")).slice(0, 50).map((r) => r.id));
+    const shared = await searchRecipients({ db: t.db, campaignId: others[0].campaign.id, query: ZRecipientsPageQuery.parse({ phone: "1555400299" }) });
+    expect(shared.rows.map((r) => r.phoneNumber)).toEqual(["15554002990", "15554002991", "15554002992", "15554002993", "15554002994", "15554002995", "15554002996", "15554002997", "15554002998", "15554002999"]);
+  });
 });
