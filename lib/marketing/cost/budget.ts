@@ -20,7 +20,11 @@ import { IN_FLIGHT_SQL, SENT_SQL } from "../recipients/recipient-status-sql";
 /** A budget: at most 1,000,000,000 in the card's currency, 4 decimals; null removes it. */
 export const ZBudget = z.number().min(0).max(1_000_000_000).multipleOf(0.0001, "at most 4 decimals");
 
-export type CommittedSpend = { actual: string; unpriced: string; in_flight: string; committed: string };
+export type CommittedSpend = {
+  actual: string; unpriced: string; in_flight: string; committed: string;
+  /** sent messages whose pricing did not come (priced above at the category's highest rate) */
+  unpriced_messages: string;
+};
 
 /** The campaign's committed spend (see above), as exact decimals. */
 export async function committedSpend(db: DbOrTx, campaignId: string, pricing: CampaignPricing): Promise<CommittedSpend> {
@@ -29,7 +33,7 @@ export async function committedSpend(db: DbOrTx, campaignId: string, pricing: Ca
     : Prisma.sql`0::numeric`;
   const [row] = await db.$queryRaw<Array<CommittedSpend>>(Prisma.sql`
     WITH a AS (
-      SELECT coalesce(sum(cost), 0) AS actual, coalesce(sum(unpriced), 0) * ${maxRate} AS unpriced
+      SELECT coalesce(sum(cost), 0) AS actual, coalesce(sum(unpriced), 0) * ${maxRate} AS unpriced, coalesce(sum(unpriced), 0) AS unpriced_messages
       FROM campaign_cost_daily WHERE campaign_id = ${campaignId}::uuid
     ), f AS (
       -- claims in flight or of unknown outcome, and sends whose pricing has not arrived: both read through
@@ -44,7 +48,8 @@ export async function committedSpend(db: DbOrTx, campaignId: string, pricing: Ca
         OR (r.status IN ${SENT_SQL}
             AND NOT EXISTS (SELECT 1 FROM whatsapp_messages m WHERE m.recipient_id = r.id AND m.direction = 'outbound' AND m.cost_set_at IS NOT NULL)))
     )
-    SELECT a.actual::text, a.unpriced::text, f.in_flight::text, (a.actual + a.unpriced + f.in_flight)::text AS committed FROM a, f`);
+    SELECT a.actual::text, a.unpriced::text, f.in_flight::text, (a.actual + a.unpriced + f.in_flight)::text AS committed,
+      a.unpriced_messages::text FROM a, f`);
   return row;
 }
 

@@ -29,12 +29,17 @@ export type CostEstimate = {
 export async function estimateCampaignCost({ db, campaignId, day }: { db: DbOrTx; campaignId: string; day: Day }): Promise<CostEstimate> {
   const c = await db.marketingCampaign.findUnique({ where: { id: parseCampaignId(campaignId) }, select: { id: true, templateName: true, languageCode: true } });
   if (!c) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
+  // one after the other: activation runs this inside its transaction
+  await assignMarkets(db, c.id);
   return estimateWithPricing(db, c.id, await campaignPricing(db, { templateName: c.templateName, languageCode: c.languageCode, day }));
 }
 
-/** The estimate of an existing campaign priced with `pricing` (for a caller that has read it already). */
+/**
+ * The estimate of an existing campaign priced with `pricing` (for a caller that has read it already).
+ * The caller has run assignMarkets first (at the same time as reading the pricing): recipients still
+ * without a market are priced as unknown.
+ */
 export async function estimateWithPricing(db: DbOrTx, campaignId: string, pricing: CampaignPricing): Promise<CostEstimate> {
-  await assignMarkets(db, campaignId);
   // the total is summed as exact decimals alongside (the same on every row)
   const rows = await db.$queryRaw<Array<{ market: string; n: bigint; rate: string | null; cost: string | null; total: string }>>(Prisma.sql`
     SELECT m.market, m.n, rr.rate::text AS rate, (m.n * rr.rate)::text AS cost, coalesce(sum(m.n * rr.rate) OVER (), 0)::text AS total

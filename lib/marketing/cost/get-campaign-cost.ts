@@ -7,7 +7,8 @@
  *   budget        the cap (null = none); remaining = budget − committed spend (actual + in-flight estimate),
  *                 never below 0
  */
-import { Prisma, type DbOrTx } from "../db";
+import type { Prisma, DbOrTx } from "../db";
+import { assignMarkets } from "./assign-markets";
 import type { Day } from "../time";
 import { committedSpend } from "./budget";
 import { estimateWithPricing, round6, type MarketEstimate } from "./estimate-campaign-cost";
@@ -33,14 +34,12 @@ export async function getCampaignCost({ db, campaign, day }: {
   db: DbOrTx; day: Day;
   campaign: { id: string; templateName: string; languageCode: string; budget: Prisma.Decimal | null; messagesDelivered: number };
 }): Promise<CampaignCost> {
-  // the pricing once, then the estimate, the committed spend and the unpriced messages at once
-  const pricing = await campaignPricing(db, { templateName: campaign.templateName, languageCode: campaign.languageCode, day });
-  const [estimate, spend, [u]] = await Promise.all([
-    estimateWithPricing(db, campaign.id, pricing),
-    committedSpend(db, campaign.id, pricing),
-    db.$queryRaw<Array<{ unpriced: bigint | null }>>(Prisma.sql`
-      SELECT sum(unpriced) AS unpriced FROM campaign_cost_daily WHERE campaign_id = ${campaign.id}::uuid`),
+  // the pricing and the recipients' markets at once, then the estimate and the committed spend at once
+  const [pricing] = await Promise.all([
+    campaignPricing(db, { templateName: campaign.templateName, languageCode: campaign.languageCode, day }),
+    assignMarkets(db, campaign.id),
   ]);
+  const [estimate, spend] = await Promise.all([estimateWithPricing(db, campaign.id, pricing), committedSpend(db, campaign.id, pricing)]);
   const actual = round6(spend.actual);
   const budget = campaign.budget === null ? null : Number(campaign.budget);
   return {
@@ -52,7 +51,7 @@ export async function getCampaignCost({ db, campaign, day }: {
     remaining: budget === null ? null : Math.max(0, round6(budget - Number(spend.committed))),
     in_flight: round6(spend.in_flight),
     uncovered: estimate.uncovered,
-    unpriced_messages: Number(u?.unpriced ?? 0),
+    unpriced_messages: Number(spend.unpriced_messages),
     rate_card_effective_from: estimate.rate_card?.effective_from ?? null,
     markets: estimate.markets,
   };
