@@ -5,21 +5,32 @@
  */
 import { Prisma, type DbOrTx } from "../db";
 import type { Day } from "../time";
-import { cardInForce, loadRateCards, rateCategory, type RateCard, type RateCategory } from "./rate-card";
+import { rateCategory, type RateCategory } from "./rate-card";
 
-export type CampaignPricing = { card: RateCard | null; category: RateCategory; currency: string };
+/** The card a campaign is priced with (its rates stay in the database: the statements join them). */
+export type PricingCard = { id: string; currency: string; effectiveFrom: Day };
+export type CampaignPricing = { card: PricingCard | null; category: RateCategory; currency: string };
 
 /** The currency costs are counted in when no card exists at all (never the case after the migration). */
 export const FALLBACK_CURRENCY = "USD";
 
+/**
+ * One statement: the template's category and the card in force on `day` — cardInForce's rule in SQL: the
+ * latest card (effective_from, then created_at) in force on the day, else the earliest card.
+ */
 export async function campaignPricing(db: DbOrTx, { templateName, languageCode, day }: { templateName: string; languageCode: string; day: Day }): Promise<CampaignPricing> {
-  const [[t], cards] = await Promise.all([
-    db.$queryRaw<Array<{ category: string }>>(Prisma.sql`
-      SELECT category FROM whatsapp_templates WHERE name = ${templateName} AND language = ${languageCode} AND NOT deleted LIMIT 1`),
-    loadRateCards(db),
-  ]);
-  const card = cardInForce(cards, day);
-  return { card, category: rateCategory(t?.category) ?? "marketing", currency: card?.currency ?? FALLBACK_CURRENCY };
+  const [row] = await db.$queryRaw<Array<{ category: string | null; card_id: string | null; currency: string | null; effective_from: string | null }>>(Prisma.sql`
+    SELECT (SELECT category FROM whatsapp_templates WHERE name = ${templateName} AND language = ${languageCode} AND NOT deleted LIMIT 1) AS category,
+      k.id::text AS card_id, k.currency, k.effective_from::text
+    FROM (SELECT 1) one LEFT JOIN LATERAL (
+      SELECT id, currency, effective_from FROM (
+        (SELECT id, currency, effective_from, 0 AS pick FROM rate_cards WHERE effective_from <= ${day}::date ORDER BY effective_from DESC, created_at DESC LIMIT 1)
+        UNION ALL
+        (SELECT id, currency, effective_from, 1 FROM rate_cards ORDER BY effective_from, created_at LIMIT 1)
+      ) c ORDER BY pick LIMIT 1
+    ) k ON true`);
+  const card = row?.card_id ? { id: row.card_id, currency: row.currency!, effectiveFrom: row.effective_from! } : null;
+  return { card, category: rateCategory(row?.category) ?? "marketing", currency: card?.currency ?? FALLBACK_CURRENCY };
 }
 
 /**

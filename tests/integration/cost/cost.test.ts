@@ -22,7 +22,8 @@ import { resumeCampaign } from "@/lib/marketing/campaigns/resume-campaign";
 import { updateCampaign } from "@/lib/marketing/campaigns/update-campaign";
 import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
 import { marketOfCountry } from "@/lib/marketing/cost/market";
-import { importRateCard, loadRateCards, parseRateCardCsv } from "@/lib/marketing/cost/rate-card";
+import { cardInForce, importRateCard, loadRateCards, parseRateCardCsv } from "@/lib/marketing/cost/rate-card";
+import { campaignPricing } from "@/lib/marketing/cost/pricing-context";
 import { Prisma } from "@/lib/marketing/db";
 import type { EngineConfig } from "@/lib/marketing/engine-config";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
@@ -268,5 +269,24 @@ describe("budget", () => {
     for (const budget of [-1, 0.00001, "10"]) {
       await expect(createCampaign({ db: e.db, now, input: { name: "Bad", template_name: "promo", budget: budget as number } })).rejects.toMatchObject({ name: "ZodError" });
     }
+  });
+});
+
+describe("pricing context", () => {
+  it("the card in force on a day is the latest effective by then, else the earliest, the same as cardInForce over every card", async () => {
+    const now = new Date("2026-04-01T09:00:00Z");
+    const csv = fs.readFileSync(SHIPPED, "utf8");
+    await importRateCard({ db: e.db, now, input: { csv, effective_from: "2026-06-01", source: "june card" } });
+    await importRateCard({ db: e.db, now: new Date(now.getTime() + 1000), input: { csv, effective_from: "2026-06-01", source: "june card, again" } });
+    const cards = await loadRateCards(e.db);
+    expect(cards.length).toBeGreaterThanOrEqual(3);
+    for (const day of ["2024-01-01", "2025-07-01", "2026-03-09", "2026-05-31", "2026-06-01", "2030-01-01"]) {
+      const pricing = await campaignPricing(e.db, { templateName: "promo", languageCode: "en_US", day });
+      const expected = cardInForce(cards, day);
+      expect({ day, card: pricing.card?.id }).toEqual({ day, card: expected?.id });
+      expect(pricing.card).toEqual({ id: expected!.id, currency: expected!.currency, effectiveFrom: expected!.effectiveFrom });
+    }
+    // the template's category decides the rates read (a template missing from the library: marketing)
+    expect((await campaignPricing(e.db, { templateName: "no_such_template", languageCode: "en_US", day: "2026-06-01" })).category).toBe("marketing");
   });
 });
