@@ -34,11 +34,10 @@ export async function getCampaignCost({ db, campaign, day }: {
   db: DbOrTx; day: Day;
   campaign: { id: string; templateName: string; languageCode: string; budget: Prisma.Decimal | null; messagesDelivered: number };
 }): Promise<CampaignCost> {
-  // the pricing and the recipients' markets at once, then the estimate and the committed spend at once
-  const [pricing] = await Promise.all([
-    campaignPricing(db, { templateName: campaign.templateName, languageCode: campaign.languageCode, day }),
-    assignMarkets(db, campaign.id),
-  ]);
+  // the pricing, with whether some recipients have no market yet (then they get one first), then the
+  // estimate and the committed spend at once
+  const pricing = await campaignPricing(db, { templateName: campaign.templateName, languageCode: campaign.languageCode, day, campaignId: campaign.id });
+  if (pricing.missingMarkets > 0) await assignMarkets(db, campaign.id);
   const [estimate, spend] = await Promise.all([estimateWithPricing(db, campaign.id, pricing), committedSpend(db, campaign.id, pricing)]);
   const actual = round6(spend.actual);
   const budget = campaign.budget === null ? null : Number(campaign.budget);

@@ -18,10 +18,17 @@ export const FALLBACK_CURRENCY = "USD";
  * One statement: the template's category and the card in force on `day` — cardInForce's rule in SQL: the
  * latest card (effective_from, then created_at) in force on the day, else the earliest card.
  */
-export async function campaignPricing(db: DbOrTx, { templateName, languageCode, day }: { templateName: string; languageCode: string; day: Day }): Promise<CampaignPricing> {
-  const [row] = await db.$queryRaw<Array<{ category: string | null; card_id: string | null; currency: string | null; effective_from: string | null }>>(Prisma.sql`
+export async function campaignPricing(db: DbOrTx, { templateName, languageCode, day, campaignId }: {
+  templateName: string; languageCode: string; day: Day;
+  /** also count the campaign's recipients without a market yet (`missingMarkets`: assignMarkets has work) */
+  campaignId?: string;
+}): Promise<CampaignPricing & { missingMarkets: number }> {
+  const missing = campaignId
+    ? Prisma.sql`(SELECT recipients FROM campaign_market_counts WHERE campaign_id = ${campaignId}::uuid AND market = '')`
+    : Prisma.sql`NULL::int`;
+  const [row] = await db.$queryRaw<Array<{ category: string | null; card_id: string | null; currency: string | null; effective_from: string | null; missing: number | null }>>(Prisma.sql`
     SELECT (SELECT category FROM whatsapp_templates WHERE name = ${templateName} AND language = ${languageCode} AND NOT deleted LIMIT 1) AS category,
-      k.id::text AS card_id, k.currency, k.effective_from::text
+      k.id::text AS card_id, k.currency, k.effective_from::text, ${missing} AS missing
     FROM (SELECT 1) one LEFT JOIN LATERAL (
       SELECT id, currency, effective_from FROM (
         (SELECT id, currency, effective_from, 0 AS pick FROM rate_cards WHERE effective_from <= ${day}::date ORDER BY effective_from DESC, created_at DESC LIMIT 1)
@@ -30,7 +37,7 @@ export async function campaignPricing(db: DbOrTx, { templateName, languageCode, 
       ) c ORDER BY pick LIMIT 1
     ) k ON true`);
   const card = row?.card_id ? { id: row.card_id, currency: row.currency!, effectiveFrom: row.effective_from! } : null;
-  return { card, category: rateCategory(row?.category) ?? "marketing", currency: card?.currency ?? FALLBACK_CURRENCY };
+  return { card, category: rateCategory(row?.category) ?? "marketing", currency: card?.currency ?? FALLBACK_CURRENCY, missingMarkets: Number(row?.missing ?? 0) };
 }
 
 /**

@@ -13,12 +13,24 @@ import { Prisma, type DbOrTx } from "../db";
 export type EngagementStats = { clicked: number; clicks: number; click_rate: number; replied: number; reply_rate: number; opted_out: number };
 
 export async function getEngagementStats(db: DbOrTx, campaignId: string, delivered: number): Promise<EngagementStats> {
-  const [r] = await db.$queryRaw<Array<{ clicked: bigint; clicks: bigint; replied: bigint; opted_out: bigint }>>(Prisma.sql`
+  const [r] = await db.$queryRaw<EngagementCountsRow[]>(engagementCountsSql(campaignId));
+  return readEngagementStats(r, delivered);
+}
+
+export type EngagementCountsRow = { clicked: bigint; clicks: bigint; replied: bigint; opted_out: bigint };
+
+/** getEngagementStats' statement (one row of counts), for a caller that reads it with other figures. */
+export function engagementCountsSql(campaignId: string): Prisma.Sql {
+  return Prisma.sql`
     SELECT c.clicked, c.clicks, p.replied, p.opted_out
     FROM (SELECT count(*) AS clicked, coalesce(sum(click_count), 0)::bigint AS clicks FROM campaign_recipients
           WHERE campaign_id = ${campaignId}::uuid AND first_clicked_at IS NOT NULL) c,
          (SELECT count(*) AS replied, count(*) FILTER (WHERE opted_out_at IS NOT NULL) AS opted_out FROM campaign_recipients
-          WHERE campaign_id = ${campaignId}::uuid AND replied_at IS NOT NULL) p`);
+          WHERE campaign_id = ${campaignId}::uuid AND replied_at IS NOT NULL) p`;
+}
+
+/** The counts with their rates (percent of `delivered`). */
+export function readEngagementStats(r: EngagementCountsRow, delivered: number): EngagementStats {
   const clicked = Number(r.clicked);
   const replied = Number(r.replied);
   return {

@@ -80,7 +80,15 @@ export async function hasStrandedRecipients(db: DbOrTx, campaignId: string, day:
  * the folded schedule plus the counter deltas not folded yet (this transaction's own among them).
  */
 export async function scheduleExtent(db: DbOrTx, campaignId: string): Promise<{ days: number; firstDay: Day | null; lastDay: Day | null }> {
-  const [row] = await db.$queryRaw<Array<{ days: bigint; first: string | null; last: string | null }>>(Prisma.sql`
+  const [row] = await db.$queryRaw<ScheduleExtentRow[]>(scheduleExtentSql(campaignId));
+  return readScheduleExtent(row);
+}
+
+export type ScheduleExtentRow = { days: bigint; first: string | null; last: string | null };
+
+/** scheduleExtent's statement (one row: days, first, last), for a caller that reads it with other figures. */
+export function scheduleExtentSql(campaignId: string): Prisma.Sql {
+  return Prisma.sql`
     SELECT count(*) AS days, min(d)::text AS first, max(d)::text AS last FROM (
       SELECT d FROM (
         SELECT send_date AS d, messages_remaining::bigint AS n FROM campaign_send_schedule WHERE campaign_id = ${campaignId}::uuid
@@ -88,6 +96,9 @@ export async function scheduleExtent(db: DbOrTx, campaignId: string): Promise<{ 
         SELECT scheduled_send_date, n FROM counter_deltas
         WHERE campaign_id = ${campaignId}::uuid AND status IN ${PENDING_SQL} AND scheduled_send_date IS NOT NULL
       ) u GROUP BY d HAVING sum(n) > 0
-    ) x`);
+    ) x`;
+}
+
+export function readScheduleExtent(row: ScheduleExtentRow): { days: number; firstDay: Day | null; lastDay: Day | null } {
   return { days: Number(row.days), firstDay: row.first, lastDay: row.last };
 }
