@@ -66,13 +66,22 @@ export async function packSchedule(db: DbOrTx, args: {
   return { moved: ready + deferred };
 }
 
-/** True when some pending recipient has no day or a day before `day` (it must be rolled forward). */
+/**
+ * True when some pending recipient has no day or a day before `day` (it must be rolled forward).
+ * Two reads at the ends of the due index (campaign_id, scheduled_send_date) of the campaign's pending rows:
+ * its earliest day, and whether a row without a day sorts last. Not `… AND (no day OR day < $day) LIMIT 1`:
+ * with many due rows in other campaigns the planner expects to find one at once and scans the table, which
+ * for a campaign of 1,000,000 scheduled on later days finds none (0.5-1.9 s on every run, under the lock).
+ */
 export async function hasStrandedRecipients(db: DbOrTx, campaignId: string, day: Day): Promise<boolean> {
-  const rows = await db.$queryRaw<unknown[]>(Prisma.sql`
-    SELECT 1 FROM campaign_recipients
-    WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND (scheduled_send_date IS NULL OR scheduled_send_date < ${day}::date)
-    LIMIT 1`);
-  return rows.length > 0;
+  const [row] = await db.$queryRaw<Array<{ stranded: boolean }>>(Prisma.sql`
+    SELECT coalesce((SELECT scheduled_send_date < ${day}::date FROM campaign_recipients
+                     WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND scheduled_send_date IS NOT NULL
+                     ORDER BY scheduled_send_date LIMIT 1), false)
+        OR coalesce((SELECT scheduled_send_date IS NULL FROM campaign_recipients
+                     WHERE campaign_id = ${campaignId}::uuid AND status = 'pending'
+                     ORDER BY scheduled_send_date DESC NULLS FIRST LIMIT 1), false) AS stranded`);
+  return row?.stranded === true;
 }
 
 /**
