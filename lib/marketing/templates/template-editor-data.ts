@@ -15,7 +15,10 @@ export type SampleCustomerData = { name: string | null; city: string | null; cus
 
 export async function findSampleCustomer({ db, campaignId, targetAudience }: { db: Db; campaignId?: string | null; targetAudience?: unknown }): Promise<SampleCustomerData | null> {
   const fromRecipients = campaignId
-    ? Prisma.sql`SELECT u.* FROM campaign_recipients r JOIN user_profiles u ON u.id = r.customer_id WHERE r.campaign_id = ${campaignId}::uuid ORDER BY r.phone_number LIMIT 1`
+    // `= ANY('{id}')` in the unique index's order, as the recipients table reads (search-recipients.ts): never
+    // the phone_number index filtered for this campaign
+    ? Prisma.sql`SELECT u.* FROM campaign_recipients r JOIN user_profiles u ON u.id = r.customer_id
+        WHERE r.campaign_id = ANY(${[campaignId]}::uuid[]) ORDER BY r.campaign_id, r.phone_number LIMIT 1`
     : null;
   const fromAudience = Prisma.sql`SELECT u.* FROM user_profiles u WHERE ${audienceWhere(readTargetAudience(targetAudience))} AND u.name IS NOT NULL ORDER BY u.whatsapp_phone LIMIT 1`;
   for (const query of [fromRecipients, fromAudience]) {

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { searchRecipients, ZRecipientsPageQuery, type TRecipientsPageQuery } from "@/lib/marketing/recipients/search-recipients";
 import { Prisma } from "@/lib/marketing/db";
+import { findSampleCustomer } from "@/lib/marketing/templates/template-editor-data";
 import { createTestDb, type TestDb } from "../../support/db";
 import { createCampaignWithRecipients } from "../whatsapp/fixtures";
 
@@ -142,6 +143,11 @@ describe("recipients table paging", () => {
       expect(plan).toMatch(/Limit[\s\S]*Index Scan (Backward )?using unique_campaign_recipient on campaign_recipients r/);
       expect(plan).not.toMatch(/phone_number_idx/);
     }
+    // the template editor's sample customer: the campaign's lowest number, read the same way
+    plans.length = 0;
+    const sample = await findSampleCustomer({ db: spy, campaignId: others[0].campaign.id });
+    expect(sample?.phone_number).toBe("15554000001");
+    expect(plans[0]).toMatch(/Index Scan using unique_campaign_recipient on campaign_recipients r/);
     // a phone prefix reads by the prefix's range (on either index: the planner knows how many numbers start so)
     const prefix = await searchRecipients({ db: t.db, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ phone: "15559029" }) });
     expect(ids(prefix)).toEqual(recipients.filter((r) => r.phoneNumber.startsWith("15559029")).slice(0, 50).map((r) => r.id));
