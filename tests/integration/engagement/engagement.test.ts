@@ -22,7 +22,7 @@ import * as redirect from "@/app/r/[token]/route";
 import * as webhook from "@/app/api/whatsapp/webhook/route";
 import { createCampaignWithRecipients } from "../whatsapp/fixtures";
 import { followUpCounts } from "@/lib/marketing/engagement/follow-ups";
-import { Prisma } from "@/lib/marketing/db";
+import { querySpy } from "../../support/query-spy";
 import { recipientsCsv } from "@/lib/marketing/recipients/export-recipients";
 import { signatureHeader } from "@/lib/whatsapp/webhook/signature";
 import { ZMetaTemplate, type TMetaTemplate } from "@/lib/whatsapp/templates/meta-template";
@@ -301,12 +301,7 @@ describe("clicks, replies, stats and follow-ups", () => {
     expect(zero.body.outcomes).toEqual({ not_read: 0, not_delivered: 0, clicked: 0, not_clicked: 0, replied: 0 });
     // without reading its recipients (a `LIMIT 1` probe for an attempted one was planned as a scan of the whole
     // table once other campaigns had sent much: 0.5-1.3 s on a campaign page of 1,000,000 pending)
-    const statements: string[] = [];
-    const spy = new Proxy(e.db, {
-      get: (target, prop, receiver) => (prop === "$queryRaw"
-        ? (sql: Prisma.Sql) => { statements.push(sql.sql); return target.$queryRaw(sql); }
-        : Reflect.get(target, prop, receiver)),
-    });
+    const { db: spy, statements } = querySpy(e.db);
     expect(await followUpCounts(spy, campaign.id)).toEqual({ not_read: 0, not_delivered: 0, clicked: 0, not_clicked: 0, replied: 0 });
     expect(statements).toHaveLength(1);
     expect(statements[0]).not.toMatch(/FROM campaign_recipients/);

@@ -9,6 +9,7 @@ import { searchRecipients, ZRecipientsPageQuery, type TRecipientsPageQuery } fro
 import { Prisma } from "@/lib/marketing/db";
 import { findSampleCustomer } from "@/lib/marketing/templates/template-editor-data";
 import { createTestDb, type TestDb } from "../../support/db";
+import { querySpy } from "../../support/query-spy";
 import { createCampaignWithRecipients } from "../whatsapp/fixtures";
 
 let t: TestDb;
@@ -94,17 +95,7 @@ describe("recipients table paging", () => {
     // a cursor in the middle, in phone order and in id order
     const mid = recipients[1000];
     const midById = recipients.map((r) => r.id).sort()[1000];
-    const plans: string[] = [];
-    const spy = new Proxy(t.db, {
-      get(target, prop, receiver) {
-        if (prop !== "$queryRaw") return Reflect.get(target, prop, receiver);
-        return async (sql: Prisma.Sql) => {
-          const plan = await target.$queryRaw<Array<{ "QUERY PLAN": string }>>(Prisma.sql`EXPLAIN ${sql}`);
-          plans.push(plan.map((p) => p["QUERY PLAN"]).join("\n"));
-          return target.$queryRaw(sql);
-        };
-      },
-    });
+    const { db: spy, plans } = querySpy(t.db, { explain: true });
     await searchRecipients({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ before: mid.id }) });
     await searchRecipients({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ status: "pending", before: midById }) });
     expect(plans).toHaveLength(2);
@@ -119,17 +110,7 @@ describe("recipients table paging", () => {
     for (let i = 0; i < 4; i++) others.push(await createCampaignWithRecipients(t.db, 3000, { status: "queued", phonePrefix: 15554000000 }));
     const { campaign, recipients } = await createCampaignWithRecipients(t.db, 30_000, { status: "pending", phonePrefix: 15559000000, customers: false });
     await t.db.$executeRawUnsafe("ANALYZE campaign_recipients");
-    const plans: string[] = [];
-    const spy = new Proxy(t.db, {
-      get(target, prop, receiver) {
-        if (prop !== "$queryRaw") return Reflect.get(target, prop, receiver);
-        return async (sql: Prisma.Sql) => {
-          const plan = await target.$queryRaw<Array<{ "QUERY PLAN": string }>>(Prisma.sql`EXPLAIN ${sql}`);
-          plans.push(plan.map((p) => p["QUERY PLAN"]).join("\n"));
-          return target.$queryRaw(sql);
-        };
-      },
-    });
+    const { db: spy, plans } = querySpy(t.db, { explain: true });
     const first = await searchRecipients({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({}) });
     expect(ids(first)).toEqual(recipients.slice(0, 50).map((r) => r.id));
     const back = await searchRecipients({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ before: recipients[15_000].id }) });

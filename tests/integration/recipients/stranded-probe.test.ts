@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Prisma } from "@/lib/marketing/db";
 import { hasStrandedRecipients } from "@/lib/marketing/recipients/pack-schedule";
 import { createTestDb, type TestDb } from "../../support/db";
+import { querySpy } from "../../support/query-spy";
 import { createCampaignWithRecipients } from "../whatsapp/fixtures";
 
 let t: TestDb;
@@ -31,17 +32,7 @@ describe("hasStrandedRecipients", () => {
       WHERE campaign_id = ${ahead.id}::uuid`);
     await t.db.$executeRawUnsafe("ANALYZE campaign_recipients");
 
-    const plans: string[] = [];
-    const spy = new Proxy(t.db, {
-      get(target, prop, receiver) {
-        if (prop !== "$queryRaw") return Reflect.get(target, prop, receiver);
-        return async (sql: Prisma.Sql) => {
-          const plan = await target.$queryRaw<Array<{ "QUERY PLAN": string }>>(Prisma.sql`EXPLAIN ${sql}`);
-          plans.push(plan.map((p) => p["QUERY PLAN"]).join("\n"));
-          return target.$queryRaw(sql);
-        };
-      },
-    });
+    const { db: spy, plans } = querySpy(t.db, { explain: true });
     expect(await hasStrandedRecipients(spy, ahead.id, TODAY)).toBe(false);
     expect(plans).toHaveLength(1);
     expect(plans[0]).not.toMatch(/Seq Scan/);

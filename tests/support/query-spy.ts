@@ -1,0 +1,29 @@
+/**
+ * A Prisma client that records every `$queryRaw` it runs — the SQL text, and with `explain` its plan
+ * (`EXPLAIN` run first on the same statement) — for tests that check which index a read uses or that a
+ * read does not touch a table.
+ *
+ *   const spy = querySpy(t.db, { explain: true });
+ *   await searchRecipients({ db: spy.db, … });
+ *   expect(spy.plans[0]).toMatch(/Index Scan using unique_campaign_recipient/);
+ */
+import { Prisma, type Db } from "@/lib/marketing/db";
+
+export function querySpy(db: Db, { explain = false }: { explain?: boolean } = {}) {
+  const statements: string[] = [];
+  const plans: string[] = [];
+  const spied = new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop !== "$queryRaw") return Reflect.get(target, prop, receiver);
+      return async (sql: Prisma.Sql) => {
+        statements.push(sql.sql);
+        if (explain) {
+          const plan = await target.$queryRaw<Array<{ "QUERY PLAN": string }>>(Prisma.sql`EXPLAIN ${sql}`);
+          plans.push(plan.map((p) => p["QUERY PLAN"]).join("\n"));
+        }
+        return target.$queryRaw(sql);
+      };
+    },
+  });
+  return { db: spied, statements, plans };
+}
