@@ -36,8 +36,8 @@ export async function estimateCampaignCost({ db, campaignId, day }: { db: DbOrTx
 
 /**
  * The estimate of an existing campaign priced with `pricing` (for a caller that has read it already).
- * The caller has run assignMarkets first (at the same time as reading the pricing): recipients still
- * without a market are priced as unknown.
+ * The caller gives the recipients their markets first (assignMarkets; getCampaignCost only when the pricing
+ * read found some missing): recipients still without a market are priced as unknown.
  */
 export async function estimateWithPricing(db: DbOrTx, campaignId: string, pricing: CampaignPricing): Promise<CostEstimate> {
   // the total is summed as exact decimals alongside (the same on every row)

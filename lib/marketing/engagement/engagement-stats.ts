@@ -12,14 +12,9 @@ import { Prisma, type DbOrTx } from "../db";
 
 export type EngagementStats = { clicked: number; clicks: number; click_rate: number; replied: number; reply_rate: number; opted_out: number };
 
-export async function getEngagementStats(db: DbOrTx, campaignId: string, delivered: number): Promise<EngagementStats> {
-  const [r] = await db.$queryRaw<EngagementCountsRow[]>(engagementCountsSql(campaignId));
-  return readEngagementStats(r, delivered);
-}
-
 export type EngagementCountsRow = { clicked: bigint; clicks: bigint; replied: bigint; opted_out: bigint };
 
-/** getEngagementStats' statement (one row of counts), for a caller that reads it with other figures. */
+/** One row of counts (clicked, clicks, replied, opted_out): a fragment the stats and the live panel read with their other figures. */
 export function engagementCountsSql(campaignId: string): Prisma.Sql {
   return Prisma.sql`
     SELECT c.clicked, c.clicks, p.replied, p.opted_out

@@ -66,9 +66,12 @@ export async function searchRecipients({ db, campaignId, query }: { db: DbOrTx; 
   const afterId = beforeId ? null : cursorId(query.after);
   const backwards = beforeId !== null;
   const dir = backwards ? Prisma.sql`DESC` : Prisma.sql`ASC`;
-  const phoneRange = query.phone
-    ? Prisma.sql`AND r.phone_number >= ${query.phone} AND r.phone_number LIKE ${query.phone + "%"}`
-    : Prisma.empty;
+  // the numbers starting with the digits: from the digits to the next such prefix ("1419" → "142"), where a scan stops
+  const nextPrefix = query.phone ? afterPrefix(query.phone) : null;
+  const phoneBounds = query.phone
+    ? [Prisma.sql`r.phone_number >= ${query.phone} AND r.phone_number LIKE ${query.phone + "%"}`, ...(nextPrefix ? [Prisma.sql`r.phone_number < ${nextPrefix}`] : [])]
+    : [];
+  const phoneRange = phoneBounds.length > 0 ? Prisma.sql`AND ${Prisma.join(phoneBounds, " AND ")}` : Prisma.empty;
   let rows: Array<Record<string, unknown>>;
   if (!query.status) {
     // the cursor is a row's id (never a phone number in a URL: viewers see numbers masked)
@@ -80,12 +83,9 @@ export async function searchRecipients({ db, campaignId, query }: { db: DbOrTx; 
     // thousands of rows for one page (0.2-0.4 s). This order is only the unique index's, so that index is the one
     // read, and the condition is estimated like the equality (a range on campaign_id would be estimated at
     // almost no rows, and could be sorted whole).
-    const after = afterPrefix(query.phone ?? "");
     const bounds = [
       Prisma.sql`r.campaign_id = ANY(${[campaignId]}::uuid[])`,
-      ...(query.phone ? [Prisma.sql`r.phone_number >= ${query.phone} AND r.phone_number LIKE ${query.phone + "%"}`] : []),
-      // the numbers starting with the digits end before the next such prefix ("1419" → "142"): the scan stops there
-      ...(query.phone && after ? [Prisma.sql`r.phone_number < ${after}`] : []),
+      ...phoneBounds,
       ...(afterId ? [Prisma.sql`r.phone_number > ${cursorPhone(afterId)}`] : []),
       ...(beforeId ? [Prisma.sql`r.phone_number < ${cursorPhone(beforeId)}`] : []),
     ];
@@ -124,7 +124,7 @@ export async function searchRecipients({ db, campaignId, query }: { db: DbOrTx; 
 }
 
 /** The smallest digit string after every number starting with `digits` ("1419" → "142"; null for "999"). */
-export function afterPrefix(digits: string): string | null {
+function afterPrefix(digits: string): string | null {
   const kept = digits.replace(/9+$/, "");
   if (kept === "") return null;
   return kept.slice(0, -1) + String(Number(kept.at(-1)) + 1);

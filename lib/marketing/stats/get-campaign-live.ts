@@ -1,7 +1,8 @@
 /** What the campaign page shows besides the campaign row: its send schedule, failure reasons, analytics. */
 import { findCampaignWithLiveCounters, liveAnalytics, liveSchedule } from "./live-counters";
-import type { DbOrTx } from "../db";
-import { getEngagementStats } from "../engagement/engagement-stats";
+import { Prisma, type DbOrTx } from "../db";
+import { engagementCountsSql, readEngagementStats, type EngagementCountsRow } from "../engagement/engagement-stats";
+import { deferredCountsSql, type DeferredCountsRow } from "./deferred-counts";
 import { topFailureReasons } from "../recipients/top-failure-reasons";
 import { campaignDailySeries } from "./daily-series";
 import { counterFigures } from "./counter-figures";
@@ -26,12 +27,13 @@ export async function getCampaignDetailExtras({ db, campaignId, today, timezone 
 export async function getCampaignLive({ db, campaignId, today, timezone = "UTC" }: { db: DbOrTx; campaignId: string; today: string; timezone?: string }) {
   const c = await findCampaignWithLiveCounters(db, campaignId);
   if (!c) return null;
-  const [extras, deferredByCap, engagement] = await Promise.all([
+  const [extras, [figures]] = await Promise.all([
     getCampaignDetailExtras({ db, campaignId, today, timezone }),
-    // pending recipients waiting for the frequency cap
-    db.campaignRecipient.count({ where: { campaignId, status: "pending", deferredReason: "frequency_cap" } }),
-    getEngagementStats(db, campaignId, c.messagesDelivered),
+    // the recipients waiting for the frequency cap and the engagement counts: one statement
+    db.$queryRaw<Array<DeferredCountsRow & EngagementCountsRow>>(Prisma.sql`
+      SELECT d.cap, d.meta, g.clicked, g.clicks, g.replied, g.opted_out FROM (${deferredCountsSql(campaignId)}) d, (${engagementCountsSql(campaignId)}) g`),
   ]);
+  const engagement = readEngagementStats(figures, c.messagesDelivered);
   return {
     campaign: {
       id: c.id,
@@ -39,7 +41,7 @@ export async function getCampaignLive({ db, campaignId, today, timezone = "UTC" 
       pauseReason: c.pauseReason,
       dailySendLimit: c.dailySendLimit,
       ...counterFigures(c),
-      deferredByCap,
+      deferredByCap: Number(figures.cap),
       updatedAt: c.updatedAt.toISOString(),
     },
     engagement,

@@ -3,6 +3,7 @@ import { Prisma, type DbOrTx } from "../db";
 import { AppError } from "../errors";
 import { engagementCountsSql, readEngagementStats, type EngagementCountsRow } from "../engagement/engagement-stats";
 import { readScheduleExtent, scheduleExtentSql, type ScheduleExtentRow } from "../recipients/pack-schedule";
+import { deferredCountsSql, type DeferredCountsRow } from "./deferred-counts";
 import { findCampaignWithLiveCounters } from "./live-counters";
 import { getCampaignCost } from "../cost/get-campaign-cost";
 import { dayInZone } from "../time";
@@ -27,20 +28,15 @@ export async function getCampaignStats({ db, campaignId, now = new Date(), timez
   const f = counterFigures(c);
   const [[figures], ab, cost] = await Promise.all([
     // the schedule's extent, the deferred recipients and the engagement counts: one statement
-    db.$queryRaw<Array<ScheduleExtentRow & EngagementCountsRow & { cap: bigint; meta: bigint }>>(Prisma.sql`
+    db.$queryRaw<Array<ScheduleExtentRow & EngagementCountsRow & DeferredCountsRow>>(Prisma.sql`
       SELECT x.days, x.first, x.last, d.cap, d.meta, g.clicked, g.clicks, g.replied, g.opted_out
-      FROM (${scheduleExtentSql(c.id)}) x,
-        -- pending recipients waiting because of the frequency cap or Meta's per-user cap (131049)
-        (SELECT count(*) FILTER (WHERE deferred_reason = 'frequency_cap') AS cap, count(*) FILTER (WHERE deferred_reason = 'meta_cap') AS meta
-         FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND status = 'pending' AND deferred_reason IS NOT NULL) d,
-        (${engagementCountsSql(c.id)}) g`),
+      FROM (${scheduleExtentSql(c.id)}) x, (${deferredCountsSql(c.id)}) d, (${engagementCountsSql(c.id)}) g`),
     getVariantStats(db, c),
     // estimate, actual spend and budget (lib/marketing/cost)
     getCampaignCost({ db, campaign: c, day: dayInZone(now, timezone) }),
   ]);
   const extent = readScheduleExtent(figures);
   const engagement = readEngagementStats(figures, f.delivered);
-  const deferred = { cap: figures.cap, meta: figures.meta };
   const estimated =
     c.status === "completed" && c.completedAt ? c.completedAt.toISOString().slice(0, 10)
     : c.status === "cancelled" || c.status === "draft" ? null
@@ -67,8 +63,8 @@ export async function getCampaignStats({ db, campaignId, now = new Date(), timez
     daily_send_limit: c.dailySendLimit,
     remaining_send_days: extent.days,
     estimated_completion_date: estimated,
-    deferred_by_frequency_cap: Number(deferred.cap),
-    deferred_by_meta_cap: Number(deferred.meta),
+    deferred_by_frequency_cap: Number(figures.cap),
+    deferred_by_meta_cap: Number(figures.meta),
     send_window: c.sendWindow ?? null,
     pause_reason: c.pauseReason,
     paused_by: c.pausedBy,
