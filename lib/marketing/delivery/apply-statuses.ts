@@ -211,8 +211,11 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
   summary.account_errors = effects.account_errors;
 
   // wa_id / user id learnt for the customer (never for an erased one); only customers that still lack
-  // it are locked (in id order: concurrent appliers never deadlock on them) and written
-  const learnt = updated.filter((u) => u.customer_id && u.wa_id && !u.phone_number.startsWith("erased:"));
+  // it are locked (in id order: concurrent appliers never deadlock on them) and written. A wa_id equal to
+  // the number is not stored: every match reads the number and the wa_id alike, so it would add nothing,
+  // and writing it touches every index of the customer (wa_id is indexed): the first statuses of a
+  // campaign would rewrite each customer it reached
+  const learnt = updated.filter((u) => u.customer_id && u.wa_id && u.wa_id !== u.phone_number && !u.phone_number.startsWith("erased:"));
   const withUserId = aggs.filter((a) => a.userId);
   const learntIds = learnt.map((u) => u.customer_id!);
   const learntWaIds = learnt.map((u) => u.wa_id!);
@@ -222,7 +225,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
       FROM (
         SELECT p.id, x.wa_id FROM user_profiles p
         JOIN (SELECT DISTINCT ON (c) c, w AS wa_id FROM unnest(${learntIds}::uuid[], ${learntWaIds}::text[]) AS u(c, w) ORDER BY c) x ON x.c = p.id
-        WHERE p.wa_id IS NULL
+        WHERE p.wa_id IS NULL AND p.whatsapp_phone <> x.wa_id
         ORDER BY p.id FOR UPDATE OF p
       ) x
       WHERE p.id = x.id AND p.wa_id IS NULL`);
@@ -239,7 +242,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
       await tx.$executeRaw(Prisma.sql`
         UPDATE user_profiles p SET wa_id = x.wa_id, updated_at = ${now}
         FROM (SELECT DISTINCT ON (c) c, w AS wa_id FROM unnest(${learntIds}::uuid[], ${learntWaIds}::text[]) AS u(c, w) ORDER BY c) x
-        WHERE p.id = x.c AND p.wa_id IS NULL`);
+        WHERE p.id = x.c AND p.wa_id IS NULL AND p.whatsapp_phone <> x.wa_id`);
     }
     await tx.$executeRaw(Prisma.sql`
       UPDATE user_profiles p SET user_id = x.user_id, updated_at = ${now}

@@ -41,6 +41,31 @@ describe("statuses", () => {
     expect(c.analyticsMismatches).toBe(0);
   });
 
+  it("learns a customer's WhatsApp id from a status only where it differs from the number; a STOP from that id then finds them", async () => {
+    const { recipients } = await createCampaignWithRecipients(t.db, 2);
+    const [same, other] = recipients;
+    const before = await t.db.userProfile.findUniqueOrThrow({ where: { id: same.customerId! } });
+    // WhatsApp knows the second customer by another form of the number (as Argentina's 549… numbers are 54…)
+    const otherWaId = `54${other.phoneNumber.slice(-9)}`;
+    await handle(statusesPayload([
+      { id: same.whatsappMessageId!, status: "delivered", at: "2026-03-02T10:00:05Z", recipient_id: same.phoneNumber },
+      { id: other.whatsappMessageId!, status: "delivered", at: "2026-03-02T10:00:05Z", recipient_id: otherWaId },
+    ]));
+    const sameAfter = await t.db.userProfile.findUniqueOrThrow({ where: { id: same.customerId! } });
+    expect(sameAfter.waId).toBeNull();
+    expect(sameAfter.updatedAt).toEqual(before.updatedAt); // nothing written: the number already matches
+    expect((await t.db.userProfile.findUniqueOrThrow({ where: { id: other.customerId! } })).waId).toBe(otherWaId);
+    expect((await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: other.id } })).waId).toBe(otherWaId);
+    // a reply from that id (Meta's inbound shape: from = the wa_id) unsubscribes the customer, not a new profile
+    await handle(envelope([{ field: "messages", value: {
+      messaging_product: "whatsapp", metadata: { display_phone_number: "15550783881", phone_number_id: "106540352242922" },
+      contacts: [{ profile: { name: "Customer" }, wa_id: otherWaId }],
+      messages: [{ from: otherWaId, id: "wamid.LEARNT.STOP", timestamp: "1772445600", type: "text", text: { body: "STOP" } }],
+    } }]));
+    expect((await t.db.userProfile.findUniqueOrThrow({ where: { id: other.customerId! } })).subscription).toBe("unsubscribed");
+    expect(await t.db.userProfile.findUnique({ where: { whatsappPhone: otherWaId } })).toBeNull();
+  });
+
   it("moves forward only; read without delivered sets both; late delivered after read changes nothing; duplicates change nothing", async () => {
     const { campaign, recipients } = await createCampaignWithRecipients(t.db, 3);
     const [a, b, c] = recipients;
