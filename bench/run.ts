@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createDb } from "@/lib/db";
+import type { Db } from "@/lib/marketing/db";
 import { insertCustomers } from "@/lib/demo/factories";
 import { addDays, dayInZone } from "@/lib/marketing/time";
 import { ensureDatabase, freePort, startEmbeddedPostgres } from "../scripts/embedded-postgres";
@@ -48,17 +49,36 @@ const HELP = `npm run bench -- [flags]
 
 Environment: BENCH_PG_SETTINGS="name=value,name=value" adds PostgreSQL settings for a profile, e.g.
   shared_preload_libraries=auto_explain,auto_explain.log_min_duration=100,auto_explain.log_analyze=on
-  and BENCH_PG_LOG=FILE keeps the server's log there (never for figures you publish: logging slows the database)`;
+  and BENCH_PG_LOG=FILE keeps the server's log there (never for figures you publish: logging slows the database);
+  BENCH_PG_STATEMENTS=FILE loads pg_stat_statements and writes there, per scenario, the statements that took
+  the most time in PostgreSQL (calls, total, mean, rows): where a scenario's database time goes`;
 
-/** BENCH_PG_SETTINGS: extra PostgreSQL settings for profiling runs (see --help) */
+/** BENCH_PG_SETTINGS: extra PostgreSQL settings for profiling runs (see --help); BENCH_PG_STATEMENTS adds pg_stat_statements */
 function extraPostgresSettings(): Record<string, string> {
   const raw = process.env.BENCH_PG_SETTINGS?.trim();
-  if (!raw) return {};
-  return Object.fromEntries(raw.split(",").map((kv) => {
+  const settings: Record<string, string> = raw ? Object.fromEntries(raw.split(",").map((kv) => {
     const i = kv.indexOf("=");
     if (i <= 0) throw new Error(`BENCH_PG_SETTINGS: "${kv}" is not name=value`);
     return [kv.slice(0, i).trim(), kv.slice(i + 1).trim()];
-  }));
+  })) : {};
+  if (statementsFile) {
+    settings.shared_preload_libraries = [settings.shared_preload_libraries, "pg_stat_statements"].filter(Boolean).join(",");
+    settings["pg_stat_statements.track"] = "all";
+  }
+  return settings;
+}
+
+/** BENCH_PG_STATEMENTS: where each scenario's heaviest statements are written (see --help) */
+const statementsFile = process.env.BENCH_PG_STATEMENTS || null;
+
+async function writeTopStatements(db: Db, scenario: string) {
+  if (!statementsFile) return;
+  const rows = await db.$queryRaw<Array<{ calls: bigint; total: number; mean: number; rows: bigint; query: string }>>`
+    SELECT calls, total_exec_time AS total, mean_exec_time AS mean, rows, regexp_replace(query, '[[:space:]]+', ' ', 'g') AS query
+    FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 25`;
+  fs.appendFileSync(statementsFile, `\n## scenario ${scenario}\n` + rows.map((r) =>
+    `${Math.round(r.total)} ms\t${r.calls} calls\t${r.mean.toFixed(2)} ms\t${r.rows} rows\t${r.query.slice(0, 400)}`).join("\n") + "\n");
+  await db.$queryRaw`SELECT pg_stat_statements_reset()`;
 }
 
 function parseOptions(): Options {
@@ -156,6 +176,10 @@ async function main() {
     if (migrate.status !== 0) throw new Error(`migrate deploy failed:\n${migrate.stdout}${migrate.stderr}`);
     const db = createDb(url, { max: 10 });
     cleanup.unshift(() => db.$disconnect());
+    if (statementsFile) {
+      await db.$executeRawUnsafe("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      fs.writeFileSync(statementsFile, `# heaviest statements per scenario (pg_stat_statements), ${new Date().toISOString()}\n`);
+    }
     const [v] = await db.$queryRaw<Array<{ version: string; fsync: string; sync: string }>>`
       SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync`;
     pgVersion = v.version;
@@ -184,7 +208,9 @@ async function main() {
       if (![id, ...also].some(selected)) return;
       log(`scenario ${id} …`);
       try {
+        await writeTopStatements(db, "before " + id);
         results.push(...(await fn(ctx)));
+        await writeTopStatements(db, id);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         log(`scenario ${id} failed: ${message}`);

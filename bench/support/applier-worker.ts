@@ -1,0 +1,133 @@
+/**
+ * Child process of scenarios 7c/7d: the webhook route's store and the applier, in-process in one node
+ * process of their own (as in one server instance), so the process measured holds what they hold and
+ * nothing the benchmark built before. Talks JSON lines (bench/support/children.ts):
+ *  - {load}: reads the campaign's two disjoint sets of sent messages (every other row in a random order);
+ *  - {store: "drain"}: stores the first set's statuses (one INSERT a payload, `clients` clients);
+ *  - {apply: true}: one applyInbox drain;
+ *  - {stream: true}: stores the second set's statuses paced at `rate` statuses/s while the applier works
+ *    as in the route (one applier per process, asked again after every answer), then the lag per status.
+ * Each answer carries the process's peak RSS since the previous answer (its high-water mark is reset).
+ * The statuses of a payload are built when it is stored; only their keys and answer times are kept.
+ */
+import fs from "node:fs";
+import { createDb } from "@/lib/db";
+import { Prisma } from "@/lib/marketing/db";
+import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
+import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
+import { applyInboxSoon } from "@/lib/server/inbox-applier";
+import { statusPayload, statusStream } from "../scenarios/webhook";
+import { onParentMessage, toParent } from "./children";
+import { statusKey, statusLag } from "./lag";
+import { ownPeakRssMb } from "./memory";
+
+type Msg = { id: string; wamid: string; phone: string };
+
+const quiet = { warn: () => {}, info: () => {} };
+const num = (k: string) => {
+  const v = Number(process.env[k]);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${k} is not set`);
+  return v;
+};
+
+/** the next answer reports the peak from here */
+const resetPeak = () => {
+  try {
+    fs.writeFileSync(`/proc/${process.pid}/clear_refs`, "5");
+  } catch {
+    // not allowed here: the peak is then since the process started
+  }
+};
+
+const db = createDb(process.env.DATABASE_URL!, { max: 10 });
+const campaignId = process.env.CAMPAIGN_ID!;
+const perRun = num("PER_RUN");
+const perPost = num("STATUSES_PER_POST");
+const clients = num("CLIENTS");
+const rate = num("RATE");
+const lagBy = Math.max(1, Math.floor((perPost * clients) / 3));
+let sets: { drain: Msg[]; stream: Msg[] } | null = null;
+
+/** the statuses of `msgs` as Meta sends them, cut into payloads of `perPost` */
+function payloadsOf(msgs: Msg[]) {
+  const events = statusStream(msgs, lagBy, Date.now() - 60_000);
+  return { events: events.length, count: Math.ceil(events.length / perPost), at: (i: number) => events.slice(i * perPost, (i + 1) * perPost) };
+}
+
+async function handle(m: Record<string, unknown>) {
+  if (m.load) {
+    const rows = await db.$queryRaw<Msg[]>(Prisma.sql`
+      SELECT id::text AS id, whatsapp_message_id AS wamid, phone_number AS phone FROM campaign_recipients
+      WHERE campaign_id = ${campaignId}::uuid ORDER BY md5(id::text) LIMIT ${2 * perRun}::int`);
+    sets = { drain: rows.filter((_, i) => i % 2 === 0), stream: rows.filter((_, i) => i % 2 === 1) };
+    resetPeak();
+    return { loaded: rows.length };
+  }
+  if (!sets) throw new Error("load first");
+  if (m.store) {
+    const p = payloadsOf(sets.drain);
+    sets.drain = [];
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(Array.from({ length: clients }, async () => {
+      for (let i = next++; i < p.count; i = next++) await storeWebhookDelivery({ db, now: new Date(), payload: statusPayload(p.at(i)) });
+    }));
+    const ms = performance.now() - t0;
+    const peakRssMb = ownPeakRssMb();
+    resetPeak();
+    return { stored: p.events, ms, peakRssMb };
+  }
+  if (m.apply) {
+    const t0 = performance.now();
+    const r = await applyInbox({ db, now: new Date(), timezone: "UTC", log: quiet });
+    const ms = performance.now() - t0;
+    const peakRssMb = ownPeakRssMb();
+    resetPeak();
+    return { applied: r.applied, waiting: r.waiting, ms, peakRssMb };
+  }
+  if (m.stream) {
+    const p = payloadsOf(sets.stream);
+    sets.stream = [];
+    const answeredAt = new Map<string, number>();
+    const apply = async () => {
+      await applyInbox({ db, now: new Date(), timezone: "UTC", log: quiet });
+    };
+    const interval = (1000 * perPost) / rate;
+    const t0 = performance.now();
+    const startedAt = Date.now();
+    let next = 0;
+    let late = 0;
+    const appliers: Array<Promise<void>> = [];
+    await Promise.all(Array.from({ length: clients }, async () => {
+      for (let i = next++; i < p.count; i = next++) {
+        const wait = t0 + i * interval - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        else if (wait < -interval) late++;
+        const events = p.at(i);
+        await storeWebhookDelivery({ db, now: new Date(), payload: statusPayload(events) });
+        const at = Date.now();
+        for (const e of events) answeredAt.set(statusKey(e.m.wamid, e.status), at);
+        appliers.push(applyInboxSoon(apply));
+      }
+    }));
+    const offeredMs = performance.now() - t0;
+    await Promise.all(appliers);
+    await apply(); // whatever the last run left (it is idempotent)
+    const peakRssMb = ownPeakRssMb();
+    const lag = await statusLag(db, answeredAt);
+    const [{ last }] = await db.$queryRaw<Array<{ last: number | null }>>(Prisma.sql`
+      SELECT max(extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000)::float8 AS last FROM webhook_inbox
+      WHERE dedupe_key = ANY(${[...answeredAt.keys()]}::text[])`);
+    return { events: p.events, offeredMs, spanMs: last !== null ? last - startedAt : offeredMs, late, lag, peakRssMb };
+  }
+  throw new Error(`unknown message ${JSON.stringify(m)}`);
+}
+
+let queue = Promise.resolve();
+onParentMessage((m) => {
+  queue = queue.then(async () => toParent({ ...(await handle(m)), done: true })).catch((error: unknown) => {
+    toParent({ error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    process.exit(1);
+  });
+});
+toParent({ ready: true });
