@@ -41,10 +41,11 @@ const add = (into: Record<string, number>, from: Record<string, number>) => {
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 };
 
-export async function applyInbox({ db, now, timezone = "UTC", log = console, handlers = WEBHOOK_HANDLERS, chunk = 2000, maxChunks = 1000, wamids, recipientIds, fold = true }: {
+export async function applyInbox({ db, now, timezone = "UTC", log = console, handlers = WEBHOOK_HANDLERS, chunk = 2000, maxChunks = 1000, lanes = 2, wamids, recipientIds, fold = true }: {
   db: Db; now: Date; timezone?: string; log?: WebhookLog;
   handlers?: ReadonlyArray<WebhookChangeHandler<unknown>>;
-  chunk?: number; maxChunks?: number;
+  /** rows a chunk transaction claims; at most `maxChunks` chunks in all; `lanes` chunk transactions at once */
+  chunk?: number; maxChunks?: number; lanes?: number;
   /** only the statuses of these messages / recipients (the processor, right after recording them) */
   wamids?: string[]; recipientIds?: string[];
   /** fold the counter deltas afterwards (default) */
@@ -59,111 +60,119 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
   // the processor waits for rows another applier holds (it may have looked before the send was recorded)
   const lock = targeted ? Prisma.sql`FOR UPDATE` : Prisma.sql`FOR UPDATE SKIP LOCKED`;
   const handlerOf = new Map(handlers.map((h) => [h.field, h]));
-  let cursor = 0n;
-  for (let i = 0; i < maxChunks; i++) {
-    const r = await withRetry(() => db.$transaction(async (tx) => {
-      // counter changes of this transaction are appended (no campaign/schedule/analytics row locked), folded below
-      await tx.$executeRaw(Prisma.sql`SELECT set_config('wac.defer_counters', 'on', true)`);
-      const rows = await tx.$queryRaw<InboxRecord[]>(Prisma.sql`
-        SELECT id, kind, field, whatsapp_message_id, recipient_id, status, occurred_at, value FROM webhook_inbox
-        WHERE state = 'pending' AND id > ${cursor}::bigint ${filter}
-        ORDER BY id LIMIT ${chunk}::int ${lock}`);
-      const out: ApplySummary = { rows: rows.length, applied: 0, waiting: 0, quarantined: 0, ignored: 0, results: {} };
-      if (rows.length === 0) return { out, last: cursor };
-      const done = new Map<bigint, { state: string; reason: string | null }>();
-      const ctx = { tx, now, timezone, log };
+  // a drain works in `lanes` chunk transactions at once: SKIP LOCKED gives each lane other rows, and while
+  // one lane's statements run in PostgreSQL the other's are prepared in this process (one lane left a
+  // core idle). A targeted apply waits for locked rows: one lane.
+  let chunksLeft = maxChunks;
+  const lane = async () => {
+    let cursor = 0n;
+    while (chunksLeft > 0) {
+      chunksLeft--;
+      const r = await withRetry(() => db.$transaction(async (tx) => {
+        // counter changes of this transaction are appended (no campaign/schedule/analytics row locked), folded below
+        await tx.$executeRaw(Prisma.sql`SELECT set_config('wac.defer_counters', 'on', true)`);
+        const rows = await tx.$queryRaw<InboxRecord[]>(Prisma.sql`
+          SELECT id, kind, field, whatsapp_message_id, recipient_id, status, occurred_at, value FROM webhook_inbox
+          WHERE state = 'pending' AND id > ${cursor}::bigint ${filter}
+          ORDER BY id LIMIT ${chunk}::int ${lock}`);
+        const out: ApplySummary = { rows: rows.length, applied: 0, waiting: 0, quarantined: 0, ignored: 0, results: {} };
+        if (rows.length === 0) return { out, last: cursor };
+        const done = new Map<bigint, { state: string; reason: string | null }>();
+        const ctx = { tx, now, timezone, log };
 
-      const statusRows = rows.filter((x): x is InboxRecord & { whatsapp_message_id: string; status: string; occurred_at: Date } =>
-        x.kind === "status" && x.whatsapp_message_id !== null && x.status !== null && x.occurred_at !== null);
-      const messageRows = rows.filter((x) => x.kind === "message");
-      if (statusRows.length > 0 || messageRows.length > 0) {
-        const res = (out.results.messages ??= {});
-        if (statusRows.length > 0) {
-          const { summary, unresolved } = await applyStatuses(tx, statusRows.map((x): StatusRow => ({
-            id: x.id, wamid: x.whatsapp_message_id, recipient_id: x.recipient_id, status: x.status, occurred_at: x.occurred_at, value: x.value,
-          })), { now, timezone });
-          add(res, {
-            statuses_received: summary.statuses, recipients_updated: summary.recipients_updated, messages_updated: summary.messages_updated,
-            statuses_pending: summary.unresolved, unsubscribed: summary.unsubscribed, deferred: summary.deferred,
-            campaigns_paused: summary.campaigns_paused, account_errors: summary.account_errors,
-          });
-          for (const x of statusRows) if (!unresolved.has(x.whatsapp_message_id)) done.set(x.id, { state: "applied", reason: null });
-          out.waiting += summary.unresolved;
-        }
-        const messages: Array<{ seq: bigint; message: TInboundMessage }> = [];
-        for (const x of messageRows) {
-          const m = ZInboundMessage.safeParse(x.value);
-          if (m.success) messages.push({ seq: x.id, message: m.data });
-          else done.set(x.id, { state: "quarantined", reason: m.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
-          if (m.success) done.set(x.id, { state: "applied", reason: null });
-        }
-        if (messages.length > 0) {
-          const s = await applyInboundMessages(tx, messages, now);
-          add(res, { inbound_received: s.received, inbound_stored: s.stored, unsubscribed: s.unsubscribed, subscribed: s.subscribed, numbers_changed: s.numbers_changed, user_ids_updated: s.user_ids_updated });
-        }
-      }
-
-      const prefs = rows.filter((x) => x.kind === "change" && x.field === "user_preferences");
-      if (prefs.length > 0) {
-        const s = await applyUserPreferences(tx, prefs.map((x) => ({ seq: x.id, value: x.value })));
-        const bad = new Map(s.invalid.map((v) => [v.seq, v.reason]));
-        for (const x of prefs) done.set(x.id, bad.has(x.id) ? { state: "quarantined", reason: bad.get(x.id)! } : { state: "applied", reason: null });
-        add((out.results.user_preferences ??= {}), { preferences_received: s.preferences_received, unsubscribed: s.unsubscribed, subscribed: s.subscribed, preferences_ignored: s.preferences_ignored });
-      }
-
-      const byField = new Map<string, InboxRecord[]>();
-      for (const x of rows) {
-        if (x.kind !== "change" || x.field === "user_preferences") continue;
-        const list = byField.get(x.field) ?? [];
-        list.push(x);
-        byField.set(x.field, list);
-      }
-      for (const [field, list] of byField) {
-        const handler = handlerOf.get(field);
-        if (!handler) {
-          for (const x of list) done.set(x.id, { state: "ignored", reason: `no handler for the field "${field.slice(0, 100)}"` });
-          continue;
-        }
-        const values: unknown[] = [];
-        for (const x of list) {
-          const raw = handler.withEntryTime && x.value && typeof x.value === "object" && !Array.isArray(x.value)
-            ? { ...x.value, ...(x.occurred_at ? { entry_time: Math.floor(x.occurred_at.getTime() / 1000) } : {}) }
-            : x.value;
-          const v = handler.schema.safeParse(raw);
-          if (v.success) {
-            values.push(v.data);
-            done.set(x.id, { state: "applied", reason: null });
-          } else {
-            done.set(x.id, { state: "quarantined", reason: v.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ").slice(0, 1000) });
+        const statusRows = rows.filter((x): x is InboxRecord & { whatsapp_message_id: string; status: string; occurred_at: Date } =>
+          x.kind === "status" && x.whatsapp_message_id !== null && x.status !== null && x.occurred_at !== null);
+        const messageRows = rows.filter((x) => x.kind === "message");
+        if (statusRows.length > 0 || messageRows.length > 0) {
+          const res = (out.results.messages ??= {});
+          if (statusRows.length > 0) {
+            const { summary, unresolved } = await applyStatuses(tx, statusRows.map((x): StatusRow => ({
+              id: x.id, wamid: x.whatsapp_message_id, recipient_id: x.recipient_id, status: x.status, occurred_at: x.occurred_at, value: x.value,
+            })), { now, timezone });
+            add(res, {
+              statuses_received: summary.statuses, recipients_updated: summary.recipients_updated, messages_updated: summary.messages_updated,
+              statuses_pending: summary.unresolved, unsubscribed: summary.unsubscribed, deferred: summary.deferred,
+              campaigns_paused: summary.campaigns_paused, account_errors: summary.account_errors,
+            });
+            for (const x of statusRows) if (!unresolved.has(x.whatsapp_message_id)) done.set(x.id, { state: "applied", reason: null });
+            out.waiting += summary.unresolved;
+          }
+          const messages: Array<{ seq: bigint; message: TInboundMessage }> = [];
+          for (const x of messageRows) {
+            const m = ZInboundMessage.safeParse(x.value);
+            if (m.success) messages.push({ seq: x.id, message: m.data });
+            else done.set(x.id, { state: "quarantined", reason: m.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+            if (m.success) done.set(x.id, { state: "applied", reason: null });
+          }
+          if (messages.length > 0) {
+            const s = await applyInboundMessages(tx, messages, now);
+            add(res, { inbound_received: s.received, inbound_stored: s.stored, unsubscribed: s.unsubscribed, subscribed: s.subscribed, numbers_changed: s.numbers_changed, user_ids_updated: s.user_ids_updated });
           }
         }
-        if (values.length > 0) add((out.results[field] ??= {}), await handler.apply(ctx, values));
-      }
 
-      if (done.size > 0) {
-        const ids = [...done.keys()];
-        await tx.$executeRaw(Prisma.sql`
-          UPDATE webhook_inbox i SET state = v.state, reason = v.reason, applied_at = ${now}
-          FROM unnest(${ids.map(String)}::bigint[], ${ids.map((k) => done.get(k)!.state)}::text[], ${ids.map((k) => done.get(k)!.reason)}::text[]) AS v(id, state, reason)
-          WHERE i.id = v.id`);
-      }
-      for (const { state } of done.values()) {
-        if (state === "applied") out.applied++;
-        else if (state === "quarantined") out.quarantined++;
-        else out.ignored++;
-      }
-      if (out.quarantined > 0) log.warn("[webhook] quarantined events that do not match their schema", { quarantined: out.quarantined });
-      return { out, last: rows[rows.length - 1].id };
-    }, { timeout: 60_000, maxWait: 20_000 }));
-    total.rows += r.out.rows;
-    total.applied += r.out.applied;
-    total.waiting += r.out.waiting;
-    total.quarantined += r.out.quarantined;
-    total.ignored += r.out.ignored;
-    for (const [field, res] of Object.entries(r.out.results)) add((total.results[field] ??= {}), res);
-    cursor = r.last;
-    if (r.out.rows < chunk) break;
-  }
+        const prefs = rows.filter((x) => x.kind === "change" && x.field === "user_preferences");
+        if (prefs.length > 0) {
+          const s = await applyUserPreferences(tx, prefs.map((x) => ({ seq: x.id, value: x.value })));
+          const bad = new Map(s.invalid.map((v) => [v.seq, v.reason]));
+          for (const x of prefs) done.set(x.id, bad.has(x.id) ? { state: "quarantined", reason: bad.get(x.id)! } : { state: "applied", reason: null });
+          add((out.results.user_preferences ??= {}), { preferences_received: s.preferences_received, unsubscribed: s.unsubscribed, subscribed: s.subscribed, preferences_ignored: s.preferences_ignored });
+        }
+
+        const byField = new Map<string, InboxRecord[]>();
+        for (const x of rows) {
+          if (x.kind !== "change" || x.field === "user_preferences") continue;
+          const list = byField.get(x.field) ?? [];
+          list.push(x);
+          byField.set(x.field, list);
+        }
+        for (const [field, list] of byField) {
+          const handler = handlerOf.get(field);
+          if (!handler) {
+            for (const x of list) done.set(x.id, { state: "ignored", reason: `no handler for the field "${field.slice(0, 100)}"` });
+            continue;
+          }
+          const values: unknown[] = [];
+          for (const x of list) {
+            const raw = handler.withEntryTime && x.value && typeof x.value === "object" && !Array.isArray(x.value)
+              ? { ...x.value, ...(x.occurred_at ? { entry_time: Math.floor(x.occurred_at.getTime() / 1000) } : {}) }
+              : x.value;
+            const v = handler.schema.safeParse(raw);
+            if (v.success) {
+              values.push(v.data);
+              done.set(x.id, { state: "applied", reason: null });
+            } else {
+              done.set(x.id, { state: "quarantined", reason: v.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ").slice(0, 1000) });
+            }
+          }
+          if (values.length > 0) add((out.results[field] ??= {}), await handler.apply(ctx, values));
+        }
+
+        if (done.size > 0) {
+          const ids = [...done.keys()];
+          await tx.$executeRaw(Prisma.sql`
+            UPDATE webhook_inbox i SET state = v.state, reason = v.reason, applied_at = ${now}
+            FROM unnest(${ids.map(String)}::bigint[], ${ids.map((k) => done.get(k)!.state)}::text[], ${ids.map((k) => done.get(k)!.reason)}::text[]) AS v(id, state, reason)
+            WHERE i.id = v.id`);
+        }
+        for (const { state } of done.values()) {
+          if (state === "applied") out.applied++;
+          else if (state === "quarantined") out.quarantined++;
+          else out.ignored++;
+        }
+        if (out.quarantined > 0) log.warn("[webhook] quarantined events that do not match their schema", { quarantined: out.quarantined });
+        return { out, last: rows[rows.length - 1].id };
+      }, { timeout: 60_000, maxWait: 20_000 }));
+      total.rows += r.out.rows;
+      total.applied += r.out.applied;
+      total.waiting += r.out.waiting;
+      total.quarantined += r.out.quarantined;
+      total.ignored += r.out.ignored;
+      for (const [field, res] of Object.entries(r.out.results)) add((total.results[field] ??= {}), res);
+      cursor = r.last;
+      if (r.out.rows < chunk) break;
+    }
+  };
+  await Promise.all(Array.from({ length: targeted ? 1 : Math.max(1, lanes) }, lane));
   if (fold && total.rows > 0) await foldCounterDeltas(db);
   return total;
 }

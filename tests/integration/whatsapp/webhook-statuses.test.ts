@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
 import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
+import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
 import { reconcileStaleClaims } from "@/lib/marketing/processing/reconcile-stale-claims";
 import { createTestDb, type TestDb } from "../../support/db";
 import { consistency, createCampaignWithRecipients, envelope, recipientRows, statusesPayload } from "./fixtures";
@@ -219,6 +220,27 @@ describe("statuses", () => {
     const again = await handle(statusesPayload(shuffled, { changes: 3 }));
     expect(again.stored).toMatchObject({ events: 1000, stored: 0, duplicates: 1000 });
     expect(again.results.messages?.recipients_updated ?? 0).toBe(0);
+  });
+
+  it("a drain in several lanes, beside a second drain, applies every stored status once, the same message's statuses split across chunks", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 300);
+    // sent, delivered and read of each message far apart in arrival order: in different chunks and lanes
+    const kinds = ["sent", "delivered", "read"] as const;
+    const statuses = kinds.flatMap((status, k) => recipients.map((r) => ({ id: r.whatsappMessageId!, status, at: `2026-03-02T10:0${k}:00Z`, pricing: status !== "read" })));
+    for (let i = 0; i < statuses.length; i += 100) await storeWebhookDelivery({ db: t.db, now, payload: statusesPayload(statuses.slice(i, i + 100)) });
+    const [a, b] = await Promise.all([
+      applyInbox({ db: t.db, now, log: quiet, chunk: 40, lanes: 3 }),
+      applyInbox({ db: t.db, now, log: quiet, chunk: 40, lanes: 2 }),
+    ]);
+    // (other tests' rows may be pending in the same inbox)
+    expect(a.applied + b.applied).toBeGreaterThanOrEqual(900);
+    const k = await consistency(t.db, campaign.id);
+    expect(k.recount.read).toBe(300);
+    expect(k.counters).toEqual(k.recount);
+    expect(k.analyticsMismatches).toBe(0);
+    const states = await t.db.$queryRaw<Array<{ state: string; n: bigint }>>`
+      SELECT state, count(*) AS n FROM webhook_inbox WHERE whatsapp_message_id = ANY(${recipients.map((r) => r.whatsappMessageId!)}::text[]) GROUP BY state`;
+    expect(states.map((x) => [x.state, Number(x.n)])).toEqual([["applied", 900]]);
   });
 
   it("concurrent webhooks for the same rows do not deadlock or lose updates", async () => {
