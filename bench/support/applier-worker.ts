@@ -11,7 +11,7 @@
  * The statuses of a payload are built when it is stored; only their keys and answer times are kept.
  */
 import fs from "node:fs";
-import { createDb } from "@/lib/db";
+import { createDb, pgPoolOf } from "@/lib/db";
 import { Prisma } from "@/lib/marketing/db";
 import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
 import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
@@ -40,6 +40,9 @@ const resetPeak = () => {
 };
 
 const db = createDb(process.env.DATABASE_URL!, { max: 10 });
+// the route's store: the one insert, prepared, on the client's own pool (app/api/whatsapp/webhook/route.ts)
+const pool = pgPoolOf(db);
+const query = pool ? (q: { name: string; text: string; values: unknown[] }) => pool.query<{ state: string }>(q) : undefined;
 const campaignId = process.env.CAMPAIGN_ID!;
 const perRun = num("PER_RUN");
 const perPost = num("STATUSES_PER_POST");
@@ -70,7 +73,7 @@ async function handle(m: Record<string, unknown>) {
     const t0 = performance.now();
     let next = 0;
     await Promise.all(Array.from({ length: clients }, async () => {
-      for (let i = next++; i < p.count; i = next++) await storeWebhookDelivery({ db, now: new Date(), payload: statusPayload(p.at(i)) });
+      for (let i = next++; i < p.count; i = next++) await storeWebhookDelivery({ db, now: new Date(), payload: statusPayload(p.at(i)), query });
     }));
     const ms = performance.now() - t0;
     const peakRssMb = ownPeakRssMb();
@@ -104,7 +107,7 @@ async function handle(m: Record<string, unknown>) {
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         else if (wait < -interval) late++;
         const events = p.at(i);
-        await storeWebhookDelivery({ db, now: new Date(), payload: statusPayload(events) });
+        await storeWebhookDelivery({ db, now: new Date(), payload: statusPayload(events), query });
         const at = Date.now();
         for (const e of events) answeredAt.set(statusKey(e.m.wamid, e.status), at);
         appliers.push(applyInboxSoon(apply));

@@ -60,11 +60,15 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
   // the processor waits for rows another applier holds (it may have looked before the send was recorded)
   const lock = targeted ? Prisma.sql`FOR UPDATE` : Prisma.sql`FOR UPDATE SKIP LOCKED`;
   const handlerOf = new Map(handlers.map((h) => [h.field, h]));
-  // a drain works in `lanes` chunk transactions at once: SKIP LOCKED gives each lane other rows, and while
-  // one lane's statements run in PostgreSQL the other's are prepared in this process (one lane left a
-  // core idle). A targeted apply waits for locked rows: one lane.
+  // a drain works in `lanes` chunk transactions at once, so PostgreSQL works on one lane's chunk while this
+  // process prepares the other's (one lane left a core idle). Each lane takes the statuses of its own
+  // messages (by a hash of the wamid; every other row is lane 0's): two lanes never wait for each other's
+  // recipient locks, nor step over each other's locked rows. A targeted apply waits for locked rows: one lane.
+  const laneCount = targeted ? 1 : Math.max(1, Math.floor(lanes));
   let chunksLeft = maxChunks;
-  const lane = async () => {
+  const lane = async (_: unknown, k: number) => {
+    const mine = laneCount === 1 ? Prisma.empty
+      : Prisma.sql`AND (CASE WHEN kind = 'status' AND whatsapp_message_id IS NOT NULL THEN abs(hashtext(whatsapp_message_id)::bigint) % ${laneCount}::int ELSE 0 END) = ${k}::int`;
     let cursor = 0n;
     while (chunksLeft > 0) {
       chunksLeft--;
@@ -73,7 +77,7 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
         await tx.$executeRaw(Prisma.sql`SELECT set_config('wac.defer_counters', 'on', true)`);
         const rows = await tx.$queryRaw<InboxRecord[]>(Prisma.sql`
           SELECT id, kind, field, whatsapp_message_id, recipient_id, status, occurred_at, value FROM webhook_inbox
-          WHERE state = 'pending' AND id > ${cursor}::bigint ${filter}
+          WHERE state = 'pending' AND id > ${cursor}::bigint ${filter} ${mine}
           ORDER BY id LIMIT ${chunk}::int ${lock}`);
         const out: ApplySummary = { rows: rows.length, applied: 0, waiting: 0, quarantined: 0, ignored: 0, results: {} };
         if (rows.length === 0) return { out, last: cursor };
@@ -172,7 +176,7 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
       if (r.out.rows < chunk) break;
     }
   };
-  await Promise.all(Array.from({ length: targeted ? 1 : Math.max(1, lanes) }, lane));
+  await Promise.all(Array.from({ length: laneCount }, lane));
   if (fold && total.rows > 0) await foldCounterDeltas(db);
   return total;
 }
