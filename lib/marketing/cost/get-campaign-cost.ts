@@ -30,13 +30,15 @@ export type CampaignCost = {
   markets: MarketEstimate[];
 };
 
-export async function getCampaignCost({ db, campaign, day }: {
+export async function getCampaignCost({ db, campaign, day, pricing: read }: {
   db: DbOrTx; day: Day;
   campaign: { id: string; templateName: string; languageCode: string; budget: Prisma.Decimal | null; messagesDelivered: number };
+  /** campaignPricing(…, { campaignId, day }) when the caller read it already (beside the campaign row) */
+  pricing?: Awaited<ReturnType<typeof campaignPricing>>;
 }): Promise<CampaignCost> {
   // the pricing, with whether some recipients have no market yet (then they get one first), then the
   // estimate and the committed spend at once
-  const pricing = await campaignPricing(db, { templateName: campaign.templateName, languageCode: campaign.languageCode, day, campaignId: campaign.id });
+  const pricing = read ?? await campaignPricing(db, { templateName: campaign.templateName, languageCode: campaign.languageCode, day, campaignId: campaign.id });
   if (pricing.missingMarkets > 0) await assignMarkets(db, campaign.id);
   const [estimate, spend] = await Promise.all([estimateWithPricing(db, campaign.id, pricing), committedSpend(db, campaign.id, pricing)]);
   const actual = round6(spend.actual);

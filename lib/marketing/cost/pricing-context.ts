@@ -19,15 +19,22 @@ export const FALLBACK_CURRENCY = "USD";
  * latest card (effective_from, then created_at) in force on the day, else the earliest card.
  */
 export async function campaignPricing(db: DbOrTx, { templateName, languageCode, day, campaignId }: {
-  templateName: string; languageCode: string; day: Day;
+  day: Day;
   /** also count the campaign's recipients without a market yet (`missingMarkets`: assignMarkets has work) */
   campaignId?: string;
-}): Promise<CampaignPricing & { missingMarkets: number }> {
+} & (
+  | { templateName: string; languageCode: string }
+  /** the campaign's own template, read in the same statement (no campaign row needed first) */
+  | { templateName?: undefined; languageCode?: undefined; campaignId: string }
+)): Promise<CampaignPricing & { missingMarkets: number }> {
+  const template = templateName !== undefined
+    ? Prisma.sql`name = ${templateName} AND language = ${languageCode}`
+    : Prisma.sql`(name, language) = (SELECT template_name, language_code FROM marketing_campaigns WHERE id = ${campaignId}::uuid)`;
   const missing = campaignId
     ? Prisma.sql`(SELECT recipients FROM campaign_market_counts WHERE campaign_id = ${campaignId}::uuid AND market = '')`
     : Prisma.sql`NULL::int`;
   const [row] = await db.$queryRaw<Array<{ category: string | null; card_id: string | null; currency: string | null; effective_from: string | null; missing: number | null }>>(Prisma.sql`
-    SELECT (SELECT category FROM whatsapp_templates WHERE name = ${templateName} AND language = ${languageCode} AND NOT deleted LIMIT 1) AS category,
+    SELECT (SELECT category FROM whatsapp_templates WHERE ${template} AND NOT deleted LIMIT 1) AS category,
       k.id::text AS card_id, k.currency, k.effective_from::text, ${missing} AS missing
     FROM (SELECT 1) one LEFT JOIN LATERAL (
       SELECT id, currency, effective_from FROM (

@@ -6,6 +6,7 @@ import { readScheduleExtent, scheduleExtentSql, type ScheduleExtentRow } from ".
 import { deferredCountsSql, type DeferredCountsRow } from "./deferred-counts";
 import { findCampaignWithLiveCounters } from "./live-counters";
 import { getCampaignCost } from "../cost/get-campaign-cost";
+import { campaignPricing } from "../cost/pricing-context";
 import { dayInZone } from "../time";
 import { getVariantStats } from "../ab/variant-stats";
 import { counterFigures, progressPercentage, round1 } from "./counter-figures";
@@ -20,20 +21,27 @@ export async function getCampaignStats({ db, campaignId, now = new Date(), timez
   /** the day whose rate card prices the estimate (default: now, UTC) */
   now?: Date; timezone?: string;
 }) {
-  // the campaign with its counters plus the unfolded deltas (equal to a recount, nothing written); then
-  // every other figure at once (each read on its own pooled connection), in as few statements as the
-  // modules allow: each statement costs the server more CPU than the reading does the database
-  const c = await findCampaignWithLiveCounters(db, parseCampaignId(campaignId));
+  // two rounds, each read on its own pooled connection, in as few statements as the modules allow (each
+  // statement costs the server more CPU than the reading does the database): first the campaign with its
+  // counters plus the unfolded deltas (equal to a recount, nothing written), and beside it what needs only
+  // the id — the schedule's extent, the deferred recipients and the engagement counts in one statement,
+  // and the pricing; then the A/B figures and the estimate and spend, which need the campaign row
+  const id = parseCampaignId(campaignId);
+  const day = dayInZone(now, timezone);
+  // (each an async call: a failure becomes its promise's rejection, never a throw that orphans the others)
+  const [c, [figures], pricing] = await Promise.all([
+    findCampaignWithLiveCounters(db, id),
+    (async () => db.$queryRaw<Array<ScheduleExtentRow & EngagementCountsRow & DeferredCountsRow>>(Prisma.sql`
+      SELECT x.days, x.first, x.last, d.cap, d.meta, g.clicked, g.clicks, g.replied, g.opted_out
+      FROM (${scheduleExtentSql(id)}) x, (${deferredCountsSql(id)}) d, (${engagementCountsSql(id)}) g`))(),
+    campaignPricing(db, { campaignId: id, day }),
+  ]);
   if (!c) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
   const f = counterFigures(c);
-  const [[figures], ab, cost] = await Promise.all([
-    // the schedule's extent, the deferred recipients and the engagement counts: one statement
-    db.$queryRaw<Array<ScheduleExtentRow & EngagementCountsRow & DeferredCountsRow>>(Prisma.sql`
-      SELECT x.days, x.first, x.last, d.cap, d.meta, g.clicked, g.clicks, g.replied, g.opted_out
-      FROM (${scheduleExtentSql(c.id)}) x, (${deferredCountsSql(c.id)}) d, (${engagementCountsSql(c.id)}) g`),
+  const [ab, cost] = await Promise.all([
     getVariantStats(db, c),
     // estimate, actual spend and budget (lib/marketing/cost)
-    getCampaignCost({ db, campaign: c, day: dayInZone(now, timezone) }),
+    getCampaignCost({ db, campaign: c, day, pricing }),
   ]);
   const extent = readScheduleExtent(figures);
   const engagement = readEngagementStats(figures, f.delivered);

@@ -289,4 +289,17 @@ describe("pricing context", () => {
     // the template's category decides the rates read (a template missing from the library: marketing)
     expect((await campaignPricing(e.db, { templateName: "no_such_template", languageCode: "en_US", day: "2026-06-01" })).category).toBe("marketing");
   });
+
+  it("read by the campaign's id (as GET …/stats does, beside the campaign row) it is the pricing of the campaign's template", async () => {
+    const now = new Date("2026-04-02T09:00:00Z");
+    await e.db.whatsappTemplate.create({ data: { name: "order_update", language: "es", category: "UTILITY", status: "APPROVED" } });
+    const utility = await createCampaign({ db: e.db, now, input: { name: "Utility pricing", template_name: "order_update", language_code: "es" } });
+    const marketing = await createCampaign({ db: e.db, now, input: { name: "Marketing pricing", template_name: "no_such_template" } });
+    for (const [c, category] of [[utility, "utility"], [marketing, "marketing"]] as const) {
+      const byId = await campaignPricing(e.db, { campaignId: c.id, day: "2026-06-01" });
+      const byTemplate = await campaignPricing(e.db, { templateName: c.template_name, languageCode: c.language_code, day: "2026-06-01", campaignId: c.id });
+      expect(byId).toEqual(byTemplate);
+      expect(byId.category).toBe(category);
+    }
+  });
 });
