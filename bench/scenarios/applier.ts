@@ -89,8 +89,9 @@ export async function applierScenarios(ctx: Context): Promise<BenchResult[]> {
     // 7d: a paced stream, the applier working meanwhile as in the route
     {
       const mem = watchMemory();
-      const r = await ask<{ events: number; offeredMs: number; spanMs: number; late: number; lag: LagSummary; peakRssMb: number }>({ stream: true });
-      const peak = { ...mem.stop(), applier: Math.round(r.peakRssMb) };
+      const stream = await ask<{ events: number; offeredMs: number; late: number; peakRssMb: number }>({ stream: true });
+      const peak = { ...mem.stop(), applier: Math.round(stream.peakRssMb) };
+      const r = { ...stream, ...(await ask<{ spanMs: number; lag: LagSummary }>({ lag: true })) };
       const l = r.lag;
       const eps = r.events / (r.spanMs / 1000);
       const mismatch = await recountMismatch(ctx, campaign.id);

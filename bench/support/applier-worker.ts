@@ -6,7 +6,8 @@
  *  - {store: "drain"}: stores the first set's statuses (one INSERT a payload, `clients` clients);
  *  - {apply: true}: one applyInbox drain;
  *  - {stream: true}: stores the second set's statuses paced at `rate` statuses/s while the applier works
- *    as in the route (one applier per process, asked again after every answer), then the lag per status.
+ *    as in the route (one applier per process, asked again after every answer);
+ *  - {lag: true}: then the lag per status (read from commit times once the stream's memory was measured).
  * Each answer carries the process's peak RSS since the previous answer (its high-water mark is reset).
  * The statuses of a payload are built when it is stored; only their keys and answer times are kept.
  */
@@ -50,6 +51,7 @@ const clients = num("CLIENTS");
 const rate = num("RATE");
 const lagBy = Math.max(1, Math.floor((perPost * clients) / 3));
 let sets: { drain: Msg[]; stream: Msg[] } | null = null;
+let streamed: { answeredAt: Map<string, number>; startedAt: number; offeredMs: number } | null = null;
 
 /** the statuses of `msgs` as Meta sends them, cut into payloads of `perPost` */
 function payloadsOf(msgs: Msg[]) {
@@ -117,11 +119,18 @@ async function handle(m: Record<string, unknown>) {
     await Promise.all(appliers);
     await apply(); // whatever the last run left (it is idempotent)
     const peakRssMb = ownPeakRssMb();
+    streamed = { answeredAt, startedAt, offeredMs };
+    return { events: p.events, offeredMs, late, peakRssMb };
+  }
+  if (m.lag) {
+    // measured after the stream (its memory watch has stopped): commit times of every status stored
+    if (!streamed) throw new Error("stream first");
+    const { answeredAt, startedAt, offeredMs } = streamed;
     const lag = await statusLag(db, answeredAt);
     const [{ last }] = await db.$queryRaw<Array<{ last: number | null }>>(Prisma.sql`
       SELECT max(extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000)::float8 AS last FROM webhook_inbox
       WHERE dedupe_key = ANY(${[...answeredAt.keys()]}::text[])`);
-    return { events: p.events, offeredMs, spanMs: last !== null ? last - startedAt : offeredMs, late, lag, peakRssMb };
+    return { spanMs: last !== null ? last - startedAt : offeredMs, lag };
   }
   throw new Error(`unknown message ${JSON.stringify(m)}`);
 }
