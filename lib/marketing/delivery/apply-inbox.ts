@@ -41,7 +41,7 @@ const add = (into: Record<string, number>, from: Record<string, number>) => {
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 };
 
-export async function applyInbox({ db, now, timezone = "UTC", log = console, handlers = WEBHOOK_HANDLERS, chunk = 2000, maxChunks = 1000, lanes = 2, wamids, recipientIds, fold = true }: {
+export async function applyInbox({ db, now, timezone = "UTC", log = console, handlers = WEBHOOK_HANDLERS, chunk = 4000, maxChunks = 1000, lanes = 2, wamids, recipientIds, fold = true }: {
   db: Db; now: Date; timezone?: string; log?: WebhookLog;
   handlers?: ReadonlyArray<WebhookChangeHandler<unknown>>;
   /** rows a chunk transaction claims; at most `maxChunks` chunks in all; `lanes` chunk transactions at once */

@@ -148,7 +148,8 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
 
   result.reconciled = await withRetry(() => reconcileStaleClaims({ db, now: clock(), staleClaimMs: config.staleClaimMs ?? ENGINE_DEFAULTS.staleClaimMs, timezone: tz }));
   // every run drains the webhook inbox (what the webhook's own applier left), then prunes old rows
-  await applyInbox({ db, now: clock(), timezone: tz, maxChunks: 50 });
+  // (at most 25 chunks of 4,000: 100,000 rows, a bounded share of the run's time before any send)
+  await applyInbox({ db, now: clock(), timezone: tz, maxChunks: 25 });
   await pruneInbox({ db, now: clock() });
   await pruneInboundBodies({ db, now: clock() });
   await pruneJobFiles({ db, now: clock() });
