@@ -20,20 +20,23 @@ export async function withRetry<T>(fn: () => Promise<T>, attempts = 5): Promise<
   }
 }
 
+/** A SQLSTATE: five digits or capitals, never one of Prisma's own codes (P1000–P6999; PL/pgSQL's P0001… are SQLSTATEs). */
+const isSqlState = (v: unknown): v is string => typeof v === "string" && /^[0-9A-Z]{5}$/.test(v) && !/^P[1-9][0-9]{3}$/.test(v);
+
 export function pgErrorCode(error: unknown): string | undefined {
-  // driver-adapter errors carry the SQLSTATE in `cause.originalCode` or `meta.code`; pg errors in `code`
+  // pg errors carry the SQLSTATE in `code`; Prisma's error for a failed raw query is its own P2010 with the
+  // driver adapter's error in `meta.driverAdapterError`, whose `cause.originalCode` is the SQLSTATE
   const seen = new Set<unknown>();
-  let e: unknown = error;
-  while (e && typeof e === "object" && !seen.has(e)) {
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    const e = queue.shift();
+    if (!e || typeof e !== "object" || seen.has(e)) continue;
     seen.add(e);
     const o = e as Record<string, unknown>;
     for (const k of ["originalCode", "code"]) {
-      const v = o[k];
-      if (typeof v === "string" && /^[0-9A-Z]{5}$/.test(v)) return v;
+      if (isSqlState(o[k])) return o[k];
     }
-    const meta = o.meta as Record<string, unknown> | undefined;
-    if (meta && typeof meta.code === "string" && /^[0-9A-Z]{5}$/.test(meta.code)) return meta.code;
-    e = o.cause;
+    queue.push(o.meta, o.driverAdapterError, o.cause);
   }
   return undefined;
 }

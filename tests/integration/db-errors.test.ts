@@ -1,0 +1,42 @@
+/**
+ * withRetry against real PostgreSQL through Prisma: a deadlock in a raw query (Prisma's P2010 carrying the
+ * SQLSTATE) is retried. Two transactions lock two rows in opposite orders; PostgreSQL kills one of them
+ * with 40P01, and withRetry runs that unit of work again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pgErrorCode, withRetry } from "@/lib/marketing/db";
+import { createTestDb, type TestDb } from "../support/db";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+  await t.db.$executeRawUnsafe("CREATE TABLE retry_probe (id int PRIMARY KEY, n int NOT NULL DEFAULT 0)");
+  await t.db.$executeRawUnsafe("INSERT INTO retry_probe (id) VALUES (1), (2)");
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+describe("database errors", () => {
+  it("reads the SQLSTATE of a raw query that failed", async () => {
+    const error = await t.db.$queryRaw`SELECT 1 / (SELECT 0) AS x`.catch((e: unknown) => e);
+    expect(pgErrorCode(error)).toBe("22012");
+  });
+
+  it("a deadlock between two raw-query transactions is retried, and both units of work complete", async () => {
+    let attempts = 0;
+    const both = { a: false, b: false };
+    const unit = (first: number, second: number, key: "a" | "b") => withRetry(() => t.db.$transaction(async (tx) => {
+      attempts++;
+      await tx.$executeRaw`UPDATE retry_probe SET n = n + 1 WHERE id = ${first}`;
+      await new Promise((r) => setTimeout(r, 200)); // both hold their first row
+      await tx.$executeRaw`UPDATE retry_probe SET n = n + 1 WHERE id = ${second}`;
+      both[key] = true;
+    }, { timeout: 20_000 }));
+    await Promise.all([unit(1, 2, "a"), unit(2, 1, "b")]);
+    expect(both).toEqual({ a: true, b: true });
+    expect(attempts).toBeGreaterThanOrEqual(3); // one of the two ran again
+    const rows = await t.db.$queryRaw<Array<{ n: number }>>`SELECT n FROM retry_probe ORDER BY id`;
+    expect(rows.map((r) => r.n)).toEqual([2, 2]);
+  });
+});
