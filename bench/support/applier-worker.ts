@@ -11,7 +11,6 @@
  * Each answer carries the process's peak RSS since the previous answer (its high-water mark is reset).
  * The statuses of a payload are built when it is stored; only their keys and answer times are kept.
  */
-import fs from "node:fs";
 import { createDb, pgPoolOf } from "@/lib/db";
 import { Prisma } from "@/lib/marketing/db";
 import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
@@ -20,7 +19,7 @@ import { applyInboxSoon } from "@/lib/server/inbox-applier";
 import { statusPayload, statusStream } from "../scenarios/webhook";
 import { onParentMessage, toParent } from "./children";
 import { statusKey, statusLag } from "./lag";
-import { ownPeakRssMb } from "./memory";
+import { ownPeakRssMb, resetHwm } from "./memory";
 
 type Msg = { id: string; wamid: string; phone: string };
 
@@ -31,14 +30,8 @@ const num = (k: string) => {
   return v;
 };
 
-/** the next answer reports the peak from here */
-const resetPeak = () => {
-  try {
-    fs.writeFileSync(`/proc/${process.pid}/clear_refs`, "5");
-  } catch {
-    // not allowed here: the peak is then since the process started
-  }
-};
+/** the next answer reports the peak from here (where not allowed: since the process started) */
+const resetPeak = () => void resetHwm(process.pid);
 
 const db = createDb(process.env.DATABASE_URL!, { max: 10 });
 // the route's store: the one insert, prepared, on the client's own pool (app/api/whatsapp/webhook/route.ts)
@@ -127,10 +120,7 @@ async function handle(m: Record<string, unknown>) {
     if (!streamed) throw new Error("stream first");
     const { answeredAt, startedAt, offeredMs } = streamed;
     const lag = await statusLag(db, answeredAt);
-    const [{ last }] = await db.$queryRaw<Array<{ last: number | null }>>(Prisma.sql`
-      SELECT max(extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000)::float8 AS last FROM webhook_inbox
-      WHERE dedupe_key = ANY(${[...answeredAt.keys()]}::text[])`);
-    return { spanMs: last !== null ? last - startedAt : offeredMs, lag };
+    return { spanMs: Number.isFinite(lag.lastCommitMs) ? lag.lastCommitMs - startedAt : offeredMs, lag };
   }
   throw new Error(`unknown message ${JSON.stringify(m)}`);
 }

@@ -20,7 +20,8 @@ export function ownPeakRssMb(): number {
   return (readStatusKb(process.pid, "VmHWM") ?? 0) / 1024;
 }
 
-function resetHwm(pid: number): boolean {
+/** Resets a process's peak RSS (VmHWM) to its current RSS; false where that is not allowed. */
+export function resetHwm(pid: number): boolean {
   try {
     fs.writeFileSync(`/proc/${pid}/clear_refs`, "5");
     return true;
