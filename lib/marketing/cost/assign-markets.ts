@@ -36,8 +36,13 @@ export async function assignMarkets(db: DbOrTx, campaignId: string): Promise<num
   const [missing] = await db.$queryRaw<Array<{ n: number }>>(Prisma.sql`
     SELECT recipients AS n FROM campaign_market_counts WHERE campaign_id = ${campaignId}::uuid AND market = ''`);
   if (!missing || Number(missing.n) <= 0) return 0;
+  // the rows are locked in id order, as every other writer of recipients locks them (the applier, the
+  // processor): a join's own order could deadlock with an applier chunk holding some of the same rows
   return forEachMissingMarket(db, campaignId, STEP, (ids, markets) => db.$executeRaw(Prisma.sql`
     UPDATE campaign_recipients r SET market = v.market
-    FROM unnest(${ids}::uuid[], ${markets}::text[]) AS v(id, market)
+    FROM (
+      SELECT x.id, u.market FROM unnest(${ids}::uuid[], ${markets}::text[]) AS u(id, market) JOIN campaign_recipients x ON x.id = u.id
+      WHERE x.market IS NULL ORDER BY x.id FOR NO KEY UPDATE OF x
+    ) v
     WHERE r.id = v.id AND r.market IS NULL`));
 }
