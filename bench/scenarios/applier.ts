@@ -7,8 +7,9 @@
  *  - 7d, lag under load: as many statuses for other messages of the campaign are offered at
  *    `--applier-rate` statuses/s by 8 in-process clients storing one payload at a time (the route's
  *    store, then its "one applier per process, asked again after every answer"), while the applier
- *    works. Per status: the lag from its store's return (the route's 200) to the commit that wrote its
- *    recipient row (bench/support/lag.ts), p50/p99; and the statuses applied per second over the run.
+ *    works. Per message's last status (read): the lag from its store's return (the route's 200) to the
+ *    commit that wrote its recipient row (bench/support/lag.ts), p50/p99; and the statuses applied per
+ *    second over the run.
  * Both end with the campaign's counters compared to a recount. The stores and the applier run in a child
  * process of their own (bench/support/applier-worker.ts), reported as "applier": its peak RSS is theirs, not
  * the benchmark's.
@@ -103,7 +104,7 @@ export async function applierScenarios(ctx: Context): Promise<BenchResult[]> {
         target: "lag p99 < 2 s", met: l.p99 < 2000 && l.notApplied === 0,
         notes: [
           `stored at ${Math.round(offered).toLocaleString("en-US")} statuses/s of ${opts.applierRate.toLocaleString("en-US")} offered`,
-          ...(l.notApplied ? [`${l.notApplied} statuses not applied`] : []),
+          ...(l.notApplied ? [`${l.notApplied} read statuses not applied`] : []),
           ...(mismatch ? [`counters: ${mismatch}`] : []),
         ],
         extra: { recipients: n, offeredRate: opts.applierRate, storedRate: offered, appliedRate: eps, lag: l, latePayloads: r.late, events: r.events },

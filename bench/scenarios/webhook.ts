@@ -111,8 +111,8 @@ export async function webhookIngestion(ctx: Context): Promise<BenchResult[]> {
     notes: Number(check.read) !== messages.length ? [`only ${check.read} of ${messages.length} messages reached read`] : [],
     extra: { posts: bodies.length, appliedAfterLastAnswerMs: drainMs, readRecipients: Number(check.read), readCounter: Number(check.counters ?? 0), requestsPerSecond: bodies.length / (wallMs / 1000), lag },
   }, {
-    id: "5L", scenario: "status webhooks: lag from each status's 200 to its recipient's commit", size: `${lag.n.toLocaleString("en-US")} statuses`,
+    id: "5L", scenario: "status webhooks: lag from each message's last status (read) 200 to its recipient's commit", size: `${lag.n.toLocaleString("en-US")} read statuses`,
     wallMs: drainMs, p50Ms: lag.p50, p99Ms: lag.p99, peakRssMb: {}, target: "lag p99 < 2 s", met: lag.p99 < 2000 && lag.notApplied === 0,
-    notes: lag.notApplied ? [`${lag.notApplied} statuses not applied`] : [], extra: { lag },
+    notes: lag.notApplied ? [`${lag.notApplied} read statuses not applied`] : [], extra: { lag },
   }];
 }

@@ -1,8 +1,9 @@
 /**
- * The applier: folds pending inbox rows into campaign_recipients, whatsapp_messages, user_profiles,
- * templates, account health and campaign pauses. Bounded chunks in arrival order, each claimed with
- * FOR UPDATE SKIP LOCKED in its own transaction (concurrent appliers take different rows), so it is
- * idempotent, forward-only and indifferent to order:
+ * The applier: folds the queued inbox rows (webhook_inbox_pending) into campaign_recipients,
+ * whatsapp_messages, user_profiles, templates, account health and campaign pauses. Bounded chunks in
+ * arrival order, each claimed with FOR UPDATE SKIP LOCKED in its own transaction (concurrent appliers
+ * take different rows); a row leaves the queue in the transaction that applied it (the inbox row itself
+ * is not written, unless quarantined or ignored now). Idempotent, forward-only and indifferent to order:
  *  - statuses (apply-statuses.ts): a status for a message not recorded yet stays pending in the inbox;
  *  - inbound messages (apply-inbound.ts), user_preferences;
  *  - other fields: parsed with their handler's schema now (a value that does not parse is quarantined
@@ -18,11 +19,12 @@ import { Prisma, withRetry, type Db } from "../db";
 import { applyInboundMessages, applyUserPreferences } from "./apply-inbound";
 import { applyStatuses, type StatusRow } from "./apply-statuses";
 import { foldCounterDeltas } from "./counter-deltas";
+import { INBOX_LANES } from "./store-webhook-delivery";
 import { WEBHOOK_HANDLERS } from "./webhook-handlers";
 import type { WebhookChangeHandler, WebhookLog } from "./webhook-handler";
 
 type InboxRecord = {
-  id: bigint; kind: string; field: string; whatsapp_message_id: string | null; recipient_id: string | null;
+  id: bigint; lane: number; kind: string; field: string; whatsapp_message_id: string | null; recipient_id: string | null;
   status: string | null; occurred_at: Date | null; value: unknown;
 };
 
@@ -41,11 +43,11 @@ const add = (into: Record<string, number>, from: Record<string, number>) => {
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 };
 
-export async function applyInbox({ db, now, timezone = "UTC", log = console, handlers = WEBHOOK_HANDLERS, chunk = 4000, maxChunks = 1000, lanes = 2, wamids, recipientIds, fold = true }: {
+export async function applyInbox({ db, now, timezone = "UTC", log = console, handlers = WEBHOOK_HANDLERS, chunk = 4000, maxChunks = 1000, wamids, recipientIds, fold = true }: {
   db: Db; now: Date; timezone?: string; log?: WebhookLog;
   handlers?: ReadonlyArray<WebhookChangeHandler<unknown>>;
-  /** rows a chunk transaction claims; at most `maxChunks` chunks in all; `lanes` chunk transactions at once */
-  chunk?: number; maxChunks?: number; lanes?: number;
+  /** rows a chunk transaction claims; at most `maxChunks` chunks in all */
+  chunk?: number; maxChunks?: number;
   /** only the statuses of these messages / recipients (the processor, right after recording them) */
   wamids?: string[]; recipientIds?: string[];
   /** fold the counter deltas afterwards (default) */
@@ -55,20 +57,20 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
   const targeted = wamids !== undefined || recipientIds !== undefined;
   if (targeted && (wamids ?? []).length === 0 && (recipientIds ?? []).length === 0) return total;
   const filter = targeted
-    ? Prisma.sql`AND (whatsapp_message_id = ANY(${wamids ?? []}::text[]) OR recipient_id = ANY(${recipientIds ?? []}::uuid[]))`
+    ? Prisma.sql`AND (p.whatsapp_message_id = ANY(${wamids ?? []}::text[]) OR p.recipient_id = ANY(${recipientIds ?? []}::uuid[]))`
     : Prisma.empty;
   // the processor waits for rows another applier holds (it may have looked before the send was recorded)
-  const lock = targeted ? Prisma.sql`FOR UPDATE` : Prisma.sql`FOR UPDATE SKIP LOCKED`;
+  const lock = targeted ? Prisma.sql`FOR UPDATE OF p` : Prisma.sql`FOR UPDATE OF p SKIP LOCKED`;
   const handlerOf = new Map(handlers.map((h) => [h.field, h]));
-  // a drain works in `lanes` chunk transactions at once, so PostgreSQL works on one lane's chunk while this
-  // process prepares the other's (one lane left a core idle). Each lane takes the statuses of its own
-  // messages (by a hash of the wamid; every other row is lane 0's): two lanes never wait for each other's
-  // recipient locks, nor step over each other's locked rows. A targeted apply waits for locked rows: one lane.
-  const laneCount = targeted ? 1 : Math.max(1, Math.floor(lanes));
+  // a drain works in INBOX_LANES chunk transactions at once, so PostgreSQL works on one lane's chunk while
+  // this process prepares the other's (one lane left a core idle). Each lane takes the rows queued in its
+  // lane (the statuses of its own messages; every other row is lane 0's): two lanes never wait for each
+  // other's recipient locks, nor step over each other's locked rows. A targeted apply waits for locked
+  // rows, of any lane: one transaction at a time.
+  const laneCount = targeted ? 1 : INBOX_LANES;
   let chunksLeft = maxChunks;
   const lane = async (_: unknown, k: number) => {
-    const mine = laneCount === 1 ? Prisma.empty
-      : Prisma.sql`AND (CASE WHEN kind = 'status' AND whatsapp_message_id IS NOT NULL THEN abs(hashtext(whatsapp_message_id)::bigint) % ${laneCount}::int ELSE 0 END) = ${k}::int`;
+    const mine = targeted ? Prisma.empty : Prisma.sql`AND p.lane = ${k}::smallint`;
     let cursor = 0n;
     while (chunksLeft > 0) {
       chunksLeft--;
@@ -76,9 +78,10 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
         // counter changes of this transaction are appended (no campaign/schedule/analytics row locked), folded below
         await tx.$executeRaw(Prisma.sql`SELECT set_config('wac.defer_counters', 'on', true)`);
         const rows = await tx.$queryRaw<InboxRecord[]>(Prisma.sql`
-          SELECT id, kind, field, whatsapp_message_id, recipient_id, status, occurred_at, value FROM webhook_inbox
-          WHERE state = 'pending' AND id > ${cursor}::bigint ${filter} ${mine}
-          ORDER BY id LIMIT ${chunk}::int ${lock}`);
+          SELECT i.id, p.lane, i.kind, i.field, i.whatsapp_message_id, i.recipient_id, i.status, i.occurred_at, i.value
+          FROM webhook_inbox_pending p JOIN webhook_inbox i ON i.id = p.id
+          WHERE p.id > ${cursor}::bigint ${filter} ${mine}
+          ORDER BY p.id LIMIT ${chunk}::int ${lock}`);
         const out: ApplySummary = { rows: rows.length, applied: 0, waiting: 0, quarantined: 0, ignored: 0, results: {} };
         if (rows.length === 0) return { out, last: cursor };
         const done = new Map<bigint, { state: string; reason: string | null }>();
@@ -152,11 +155,19 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
         }
 
         if (done.size > 0) {
+          // out of the queue (a delete writes no index entry); only rows found bad now change in the inbox
+          const laneOf = new Map(rows.map((x) => [x.id, x.lane]));
           const ids = [...done.keys()];
           await tx.$executeRaw(Prisma.sql`
-            UPDATE webhook_inbox i SET state = v.state, reason = v.reason, applied_at = ${now}
-            FROM unnest(${ids.map(String)}::bigint[], ${ids.map((k) => done.get(k)!.state)}::text[], ${ids.map((k) => done.get(k)!.reason)}::text[]) AS v(id, state, reason)
-            WHERE i.id = v.id`);
+            DELETE FROM webhook_inbox_pending p USING unnest(${ids.map((k) => laneOf.get(k)!)}::smallint[], ${ids.map(String)}::bigint[]) AS v(lane, id)
+            WHERE p.lane = v.lane AND p.id = v.id`);
+          const changed = ids.filter((k) => done.get(k)!.state !== "applied");
+          if (changed.length > 0) {
+            await tx.$executeRaw(Prisma.sql`
+              UPDATE webhook_inbox i SET state = v.state, reason = v.reason
+              FROM unnest(${changed.map(String)}::bigint[], ${changed.map((k) => done.get(k)!.state)}::text[], ${changed.map((k) => done.get(k)!.reason)}::text[]) AS v(id, state, reason)
+              WHERE i.id = v.id`);
+          }
         }
         for (const { state } of done.values()) {
           if (state === "applied") out.applied++;
@@ -188,9 +199,16 @@ export async function pruneInbox({ db, now, limit = 10_000, maxSteps = 10 }: { d
   const cutoff = new Date(now.getTime() - INBOX_RETENTION_MS);
   let total = 0;
   for (let i = 0; i < maxSteps; i++) {
-    const n = await db.$executeRaw(Prisma.sql`
-      DELETE FROM webhook_inbox WHERE id IN (
-        SELECT id FROM webhook_inbox WHERE received_at < ${cutoff}::timestamptz ORDER BY received_at LIMIT ${limit}::int FOR UPDATE SKIP LOCKED)`);
+    // a row still queued (a status whose send was never recorded) leaves the queue with it
+    const [{ n }] = await db.$queryRaw<Array<{ n: number }>>(Prisma.sql`
+      WITH gone AS (
+        DELETE FROM webhook_inbox WHERE id IN (
+          SELECT id FROM webhook_inbox WHERE received_at < ${cutoff}::timestamptz ORDER BY received_at LIMIT ${limit}::int FOR UPDATE SKIP LOCKED)
+        RETURNING id, kind, whatsapp_message_id),
+      unqueued AS (
+        DELETE FROM webhook_inbox_pending p USING gone
+        WHERE p.lane = webhook_inbox_lane(gone.kind, gone.whatsapp_message_id, ${INBOX_LANES}::int) AND p.id = gone.id)
+      SELECT count(*)::int AS n FROM gone`);
     total += n;
     if (n < limit) break;
   }

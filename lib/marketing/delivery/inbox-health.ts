@@ -2,10 +2,12 @@
 import { Prisma, type DbOrTx } from "../db";
 
 export async function getInboxHealth(db: DbOrTx) {
+  // waiting: the applier's queue; quarantined and ignored: the inbox's own state (a partial index each)
   const [counts] = await db.$queryRaw<Array<{ pending: bigint; quarantined: bigint; ignored: bigint; oldest_pending: Date | null }>>(Prisma.sql`
-    SELECT count(*) FILTER (WHERE state = 'pending') AS pending, count(*) FILTER (WHERE state = 'quarantined') AS quarantined,
-           count(*) FILTER (WHERE state = 'ignored') AS ignored, min(received_at) FILTER (WHERE state = 'pending') AS oldest_pending
-    FROM webhook_inbox`);
+    SELECT (SELECT count(*) FROM webhook_inbox_pending) AS pending,
+           (SELECT count(*) FROM webhook_inbox WHERE state = 'quarantined') AS quarantined,
+           (SELECT count(*) FROM webhook_inbox WHERE state = 'ignored') AS ignored,
+           (SELECT received_at FROM webhook_inbox WHERE id = (SELECT min(id) FROM webhook_inbox_pending)) AS oldest_pending`);
   const latest = await db.$queryRaw<Array<{ field: string; kind: string; reason: string | null; received_at: Date }>>(Prisma.sql`
     SELECT field, kind, reason, received_at FROM webhook_inbox WHERE state = 'quarantined' ORDER BY id DESC LIMIT 10`);
   return {

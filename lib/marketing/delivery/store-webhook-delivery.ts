@@ -20,7 +20,8 @@ export type InboxRow = {
   dedupe_key: string;
   kind: "status" | "message" | "change";
   field: string;
-  state: "pending" | "quarantined" | "ignored";
+  /** accepted: work for the applier (it also goes into the queue, webhook_inbox_pending) */
+  state: "accepted" | "quarantined" | "ignored";
   reason: string | null;
   wamid: string | null;
   recipient_id: string | null;
@@ -91,7 +92,7 @@ export function inboxRowsOf(input: unknown, own: OwnAccount = {}): InboxRow[] {
         return;
       }
       if (field !== "messages") {
-        rows.push({ ...where, dedupe_key: `c:${field}:${hash([entryId, entry.time ?? null, value])}`, kind: "change", field, state: "pending", occurred_at: entryAt, value: value ?? null });
+        rows.push({ ...where, dedupe_key: `c:${field}:${hash([entryId, entry.time ?? null, value])}`, kind: "change", field, state: "accepted", occurred_at: entryAt, value: value ?? null });
         return;
       }
       if (!isObject(value)) {
@@ -111,7 +112,7 @@ export function inboxRowsOf(input: unknown, own: OwnAccount = {}): InboxRow[] {
         const biz = parseUuid(s.data.biz_opaque_callback_data);
         rows.push({
           ...where, dedupe_key: `s:${s.data.id}:${status}`, kind: "status", field,
-          state: TRACKED_STATUSES.has(status) ? "pending" : "ignored", reason: TRACKED_STATUSES.has(status) ? null : `status "${status.slice(0, 50)}" is not tracked`,
+          state: TRACKED_STATUSES.has(status) ? "accepted" : "ignored", reason: TRACKED_STATUSES.has(status) ? null : `status "${status.slice(0, 50)}" is not tracked`,
           wamid: s.data.id, recipient_id: biz, status, occurred_at: s.data.timestamp.toISOString(), value: raw,
         });
       });
@@ -124,7 +125,7 @@ export function inboxRowsOf(input: unknown, own: OwnAccount = {}): InboxRow[] {
         // the sender's contact entry: by wa_id, or the only one (a username customer has no wa_id)
         const contact = contacts.find((k) => m.data.from !== undefined && k.wa_id === m.data.from) ?? (contacts.length === 1 ? contacts[0] : undefined);
         rows.push({
-          ...where, dedupe_key: `m:${m.data.id}`, kind: "message", field, state: "pending",
+          ...where, dedupe_key: `m:${m.data.id}`, kind: "message", field, state: "accepted",
           wamid: m.data.id, occurred_at: m.data.timestamp.toISOString(), value: isObject(raw) ? { ...raw, ...(contact ? { contact } : {}) } : raw,
         });
       });
@@ -137,8 +138,17 @@ export function inboxRowsOf(input: unknown, own: OwnAccount = {}): InboxRow[] {
   return rows;
 }
 
-// one statement for both runners below (the same text: a prepared statement on the plain path)
+/**
+ * The applier's lanes (apply-inbox.ts): a drain works in this many chunk transactions at once. Each queued
+ * row is stored with its lane (webhook_inbox_lane(): the statuses of a message share one, other rows are
+ * lane 0), so a lane's claim is an index range of its own.
+ */
+export const INBOX_LANES = 2;
+
+// one statement for both runners below (the same text: a prepared statement on the plain path). The
+// accepted rows are queued for the applier in the same statement.
 const INSERT_INBOX_SQL = `
+    WITH ins AS (
     INSERT INTO webhook_inbox (id, dedupe_key, kind, field, state, reason, whatsapp_message_id, recipient_id, status, occurred_at, entry_id, phone_number_id, value, received_at)
     SELECT y.id, y.dedupe_key, y.kind, y.field, y.state, y.reason, y.wamid, y.recipient_id, y.status, y.occurred_at, y.entry_id, y.phone_number_id,
       coalesce(y.value, 'null'::jsonb), $2::timestamptz
@@ -154,7 +164,13 @@ const INSERT_INBOX_SQL = `
     -- ... while rows are inserted in key order: concurrent deliveries with the same events never deadlock
     ORDER BY y.dedupe_key
     ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING state`;
+    RETURNING id, kind, state, whatsapp_message_id, recipient_id
+    ),
+    queued AS (
+      INSERT INTO webhook_inbox_pending (lane, id, whatsapp_message_id, recipient_id)
+      SELECT webhook_inbox_lane(kind, whatsapp_message_id, $3::int), id, whatsapp_message_id, recipient_id FROM ins WHERE state = 'accepted'
+    )
+    SELECT state FROM ins`;
 
 // the same text as a template whose values ($1, $2, in the order they appear) are bound
 const INSERT_INBOX_PIECES = INSERT_INBOX_SQL.split(/\$(\d)/);
@@ -163,7 +179,7 @@ const insertTemplate = (params: unknown[]) => new Prisma.Sql(
   INSERT_INBOX_PIECES.filter((_, i) => i % 2 === 1).map((n) => params[Number(n) - 1]),
 );
 
-const insertParams = (rows: InboxRow[], now: Date): [string, string] => [JSON.stringify(rows.map((r, ord) => ({ ...r, ord }))), now.toISOString()];
+const insertParams = (rows: InboxRow[], now: Date): [string, string, number] => [JSON.stringify(rows.map((r, ord) => ({ ...r, ord }))), now.toISOString(), INBOX_LANES];
 
 function summaryOf(rows: InboxRow[], inserted: Array<{ state: string }>): StoreSummary {
   return {

@@ -20,7 +20,7 @@ export async function reconcileStaleClaims({ db, now, staleClaimMs, timezone = "
   // marked rows → unknown (claim kept), never-marked rows → pending (claim cleared)
   // (a status in the inbox that echoes the row's id proves the request went out, mark or not)
   const marked = Prisma.sql`((send_started_at IS NOT NULL AND send_started_at >= claimed_at)
-    OR EXISTS (SELECT 1 FROM webhook_inbox e WHERE e.recipient_id = campaign_recipients.id AND e.state = 'pending'))`;
+    OR EXISTS (SELECT 1 FROM webhook_inbox_pending e WHERE e.recipient_id = campaign_recipients.id))`;
   const rows = await db.$queryRaw<Array<{ id: string; status: string }>>(Prisma.sql`
     UPDATE campaign_recipients SET
       status = CASE WHEN ${marked} THEN 'unknown' ELSE 'pending' END,

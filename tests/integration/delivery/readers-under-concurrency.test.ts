@@ -90,7 +90,7 @@ describe("readers while webhooks and the processor write", () => {
       // the round itself lost nothing: every status applied, none left waiting
       const [row] = await t.db.$queryRaw<Array<{ read: bigint; waiting: bigint }>>(Prisma.sql`
         SELECT (SELECT count(*) FROM campaign_recipients WHERE campaign_id = ${campaign.id}::uuid AND status = 'read') AS read,
-               (SELECT count(*) FROM webhook_inbox WHERE state = 'pending') AS waiting`);
+               (SELECT count(*) FROM webhook_inbox_pending) AS waiting`);
       expect({ round, read: Number(row.read), waiting: Number(row.waiting) }).toEqual({ round, read: (round + 1) * PER_ROUND, waiting: 0 });
     }
 

@@ -17,6 +17,7 @@ import { claimBatch } from "@/lib/marketing/processing/claim-batch";
 import { markSending } from "@/lib/marketing/processing/mark-sending";
 import { reconcileStaleClaims } from "@/lib/marketing/processing/reconcile-stale-claims";
 import { getCampaignStats } from "@/lib/marketing/stats/get-campaign-stats";
+import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
 import type { EngineConfig } from "@/lib/marketing/engine-config";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 
@@ -38,6 +39,12 @@ beforeEach(async () => {
 
 const config = (over: Partial<EngineConfig> = {}): EngineConfig => ({ timezone: TZ, messagingLimit: null, timeBudgetMs: 50_000, staleClaimMs: 10 * 60_000, ...over });
 const at = (iso: string) => new Date(iso);
+/** a status delivery as Meta sends it (one entry, one change) */
+const statusWebhook = (status: Record<string, unknown>) => ({
+  object: "whatsapp_business_account",
+  entry: [{ id: "102290129340398", changes: [{ field: "messages", value: {
+    messaging_product: "whatsapp", metadata: { display_phone_number: "15550783881", phone_number_id: "106540352242922" }, statuses: [status] } }] }],
+});
 const run = (now: string, over: Partial<EngineConfig> = {}, date?: string) => runDailyProcessing({ db: e.db, now: at(now), whatsapp: wa, config: config(over), date });
 
 let phoneBase = 12010000000;
@@ -125,15 +132,14 @@ describe("a day of sending", () => {
 
   it("drops kept early statuses that never found their message after Meta's 7 days of retries", async () => {
     const status = (wamid: string, ts: string) => ({ id: wamid, status: "delivered", timestamp: String(Math.floor(Date.parse(ts) / 1000)) });
-    await e.db.webhookInboxEvent.createMany({ data: [
-      { dedupeKey: "s:wamid.NEVER:delivered", kind: "status", field: "messages", whatsappMessageId: "wamid.NEVER", status: "delivered",
-        occurredAt: at("2025-06-01T00:00:00Z"), value: status("wamid.NEVER", "2025-06-01T00:00:00Z"), receivedAt: at("2025-06-01T00:00:00Z") },
-      { dedupeKey: "s:wamid.RECENT:delivered", kind: "status", field: "messages", whatsappMessageId: "wamid.RECENT", status: "delivered",
-        occurredAt: at("2025-06-08T00:00:00Z"), value: status("wamid.RECENT", "2025-06-08T00:00:00Z"), receivedAt: at("2025-06-08T00:00:00Z") },
-    ] });
+    await storeWebhookDelivery({ db: e.db, now: at("2025-06-01T00:00:00Z"), payload: statusWebhook(status("wamid.NEVER", "2025-06-01T00:00:00Z")) });
+    await storeWebhookDelivery({ db: e.db, now: at("2025-06-08T00:00:00Z"), payload: statusWebhook(status("wamid.RECENT", "2025-06-08T00:00:00Z")) });
     await run("2025-06-10T12:00:00Z");
     const left = (await e.db.webhookInboxEvent.findMany({ where: { whatsappMessageId: { in: ["wamid.NEVER", "wamid.RECENT"] } } })).map((p) => p.whatsappMessageId);
     expect(left).toEqual(["wamid.RECENT"]);
+    // the pruned one left the applier's queue with it; the recent one still waits there
+    const queued = (await e.db.webhookInboxPending.findMany({ where: { whatsappMessageId: { in: ["wamid.NEVER", "wamid.RECENT"] } } })).map((p) => p.whatsappMessageId);
+    expect(queued).toEqual(["wamid.RECENT"]);
   });
 });
 
@@ -327,9 +333,8 @@ describe("invariant 3: nobody receives the same campaign twice", () => {
     // a run claimed two and died after WhatsApp accepted them
     await e.db.$executeRaw`UPDATE campaign_recipients SET status = 'sending', claim_id = gen_random_uuid(), claimed_at = ${at("2025-06-01T14:00:00Z")}, send_started_at = ${at("2025-06-01T14:00:00Z")},
       sent_on = '2025-06-01' WHERE id IN (${rows[0].id}::uuid, ${rows[1].id}::uuid)`;
-    await e.db.webhookInboxEvent.create({ data: { dedupeKey: "s:wamid.ECHOED:delivered", kind: "status", field: "messages", whatsappMessageId: "wamid.ECHOED",
-      recipientId: rows[0].id, status: "delivered", occurredAt: at("2025-06-01T14:00:05Z"),
-      value: { id: "wamid.ECHOED", status: "delivered", timestamp: String(Date.parse("2025-06-01T14:00:05Z") / 1000), biz_opaque_callback_data: rows[0].id } } });
+    await storeWebhookDelivery({ db: e.db, now: at("2025-06-01T14:00:06Z"), payload: statusWebhook(
+      { id: "wamid.ECHOED", status: "delivered", timestamp: String(Date.parse("2025-06-01T14:00:05Z") / 1000), biz_opaque_callback_data: rows[0].id }) });
     // a run within the stale window leaves them alone
     const early = await run("2025-06-01T14:05:00Z");
     expect(early.reconciled).toEqual({ recovered: 0, unknown: 0 });

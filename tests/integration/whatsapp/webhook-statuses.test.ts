@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
 import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
-import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
+import { INBOX_LANES, storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
 import { reconcileStaleClaims } from "@/lib/marketing/processing/reconcile-stale-claims";
 import { createTestDb, type TestDb } from "../../support/db";
 import { consistency, createCampaignWithRecipients, envelope, recipientRows, statusesPayload } from "./fixtures";
@@ -155,7 +155,7 @@ describe("statuses", () => {
     ]));
     // a claim in flight is the processor's to record: its status waits in the inbox
     expect((await recipientRows(t.db, campaign.id))[0]).toMatchObject({ status: "sending", whatsapp_message_id: null });
-    expect(await t.db.webhookInboxEvent.count({ where: { whatsappMessageId: "wamid.RECONCILE1", state: "pending" } })).toBe(1);
+    expect(await t.db.webhookInboxPending.count({ where: { whatsappMessageId: "wamid.RECONCILE1" } })).toBe(1);
     // the claim goes stale (its run died): reconciliation applies the echoed status
     expect(await reconcileStaleClaims({ db: t.db, now, staleClaimMs: 600_000 })).toEqual({ recovered: 1, unknown: 0 });
     const rows = await recipientRows(t.db, campaign.id);
@@ -180,7 +180,7 @@ describe("statuses", () => {
     expect(s.results.messages.statuses_pending).toBe(3);
     // stored once, however often it is delivered
     await handle(statusesPayload([{ id: "wamid.EARLY1", status: "sent", at: "2026-03-02T10:00:02Z" }]));
-    const waiting = () => t.db.webhookInboxEvent.count({ where: { whatsappMessageId: { in: ["wamid.EARLY1", "wamid.EARLY2"] }, state: "pending" } });
+    const waiting = () => t.db.webhookInboxPending.count({ where: { whatsappMessageId: { in: ["wamid.EARLY1", "wamid.EARLY2"] } } });
     expect(await waiting()).toBe(3);
     expect(await t.db.webhookInboxEvent.count({ where: { whatsappMessageId: { in: ["wamid.EARLY1", "wamid.EARLY2"] } } })).toBe(3);
 
@@ -191,8 +191,8 @@ describe("statuses", () => {
     expect(applied.results.messages).toMatchObject({ recipients_updated: 1 });
     const rows = await recipientRows(t.db, campaign.id);
     expect(rows[0]).toMatchObject({ status: "delivered", delivered_at: new Date("2026-03-02T10:00:04Z") });
-    expect(await t.db.webhookInboxEvent.count({ where: { whatsappMessageId: "wamid.EARLY1", state: "pending" } })).toBe(0);
-    expect(await t.db.webhookInboxEvent.count({ where: { whatsappMessageId: "wamid.EARLY2", state: "pending" } })).toBe(1);
+    expect(await t.db.webhookInboxPending.count({ where: { whatsappMessageId: "wamid.EARLY1" } })).toBe(0);
+    expect(await t.db.webhookInboxPending.count({ where: { whatsappMessageId: "wamid.EARLY2" } })).toBe(1);
     expect(await applyInbox({ db: t.db, now })).toMatchObject({ applied: 0, waiting: 1 });
     const k = await consistency(t.db, campaign.id);
     expect(k.counters).toEqual(k.recount);
@@ -222,15 +222,15 @@ describe("statuses", () => {
     expect(again.results.messages?.recipients_updated ?? 0).toBe(0);
   });
 
-  it("a drain in several lanes, beside a second drain, applies every stored status once, the same message's statuses split across chunks", async () => {
+  it("a drain in two lanes, beside a second drain, applies every stored status once, the same message's statuses split across chunks", async () => {
     const { campaign, recipients } = await createCampaignWithRecipients(t.db, 300);
     // sent, delivered and read of each message far apart in arrival order: in different chunks and lanes
     const kinds = ["sent", "delivered", "read"] as const;
     const statuses = kinds.flatMap((status, k) => recipients.map((r) => ({ id: r.whatsappMessageId!, status, at: `2026-03-02T10:0${k}:00Z`, pricing: status !== "read" })));
     for (let i = 0; i < statuses.length; i += 100) await storeWebhookDelivery({ db: t.db, now, payload: statusesPayload(statuses.slice(i, i + 100)) });
     const [a, b] = await Promise.all([
-      applyInbox({ db: t.db, now, log: quiet, chunk: 40, lanes: 3 }),
-      applyInbox({ db: t.db, now, log: quiet, chunk: 40, lanes: 2 }),
+      applyInbox({ db: t.db, now, log: quiet, chunk: 40 }),
+      applyInbox({ db: t.db, now, log: quiet, chunk: 40 }),
     ]);
     // (other tests' rows may be pending in the same inbox)
     expect(a.applied + b.applied).toBeGreaterThanOrEqual(900);
@@ -240,7 +240,12 @@ describe("statuses", () => {
     expect(k.analyticsMismatches).toBe(0);
     const states = await t.db.$queryRaw<Array<{ state: string; n: bigint }>>`
       SELECT state, count(*) AS n FROM webhook_inbox WHERE whatsapp_message_id = ANY(${recipients.map((r) => r.whatsappMessageId!)}::text[]) GROUP BY state`;
-    expect(states.map((x) => [x.state, Number(x.n)])).toEqual([["applied", 900]]);
+    expect(states.map((x) => [x.state, Number(x.n)])).toEqual([["accepted", 900]]);
+    // both lanes had work, and nothing is left in the queue
+    const lanes = await t.db.$queryRaw<Array<{ lane: number }>>`
+      SELECT DISTINCT webhook_inbox_lane('status', w, ${INBOX_LANES}::int) AS lane FROM unnest(${recipients.map((r) => r.whatsappMessageId!)}::text[]) AS w ORDER BY 1`;
+    expect(lanes.map((x) => x.lane)).toEqual([0, 1]);
+    expect(await t.db.webhookInboxPending.count({ where: { whatsappMessageId: { in: recipients.map((r) => r.whatsappMessageId!) } } })).toBe(0);
   });
 
   it("concurrent webhooks for the same rows do not deadlock or lose updates", async () => {
