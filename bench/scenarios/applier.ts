@@ -1,6 +1,7 @@
 /**
  * Scenarios 7c and 7d: the delivery applier in-process on a campaign of `--applier-recipients`
- * (1,000,000 by default) whose messages are all sent (queued, with a wamid).
+ * (1,000,000 by default) whose messages are all sent (queued, with a wamid), each with its
+ * whatsapp_messages row as the processor records it (the applier moves both, and sets each message's cost).
  *  - 7c, throughput: `--applier-statuses` statuses (sent/delivered/read of a third as many messages,
  *    interleaved as Meta sends them) are stored first as the webhook route stores them (one INSERT a
  *    payload, 8 clients; not timed), then folded in by one applyInbox drain.
@@ -39,18 +40,28 @@ export async function applierScenarios(ctx: Context): Promise<BenchResult[]> {
   const perRun = Math.min(Math.floor(n / 2), Math.ceil(opts.applierStatuses / 3));
   const campaign = await db.marketingCampaign.create({ data: { name: "Bench: applier at scale", templateName: "bench_promo", dailySendLimit: 10_000 } });
   const setup = await timed(async () => {
+    // as the processor leaves a sent batch: the recipient rows (time-ordered ids, as addRecipients gives
+    // them) and each one's message row (finish-batch.ts), which the applier updates too, with its cost
     await db.$executeRaw(Prisma.sql`
-      INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, market, wa_id, status, whatsapp_message_id, sent_on, scheduled_send_date, sent_at, created_at, updated_at)
-      SELECT x.id, ${campaign.id}::uuid, x.phone, x.customer_id, x.market, x.phone, 'queued', 'wamid.BENCH7C.' || x.id::text,
-        ${ctx.today}::date, ${ctx.today}::date, now(), now(), now()
-      FROM (
-        SELECT gen_random_uuid() AS id, u.whatsapp_phone AS phone, u.id AS customer_id, u.market
-        FROM generate_series(0, ${n - 1}::int) g JOIN user_profiles u ON u.whatsapp_phone = (${FIRST_PHONE}::bigint + g)::text
-        OFFSET 0
-      ) x`);
+      WITH r AS (
+        INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, market, wa_id, status, whatsapp_message_id, sent_on, scheduled_send_date, sent_at, created_at, updated_at)
+        SELECT x.id, ${campaign.id}::uuid, x.phone, x.customer_id, x.market, x.phone, 'queued', 'wamid.BENCH7C.' || x.id::text,
+          ${ctx.today}::date, ${ctx.today}::date, now(), now(), now()
+        FROM (
+          SELECT uuidv7() AS id, u.whatsapp_phone AS phone, u.id AS customer_id, u.market
+          FROM generate_series(0, ${n - 1}::int) g JOIN user_profiles u ON u.whatsapp_phone = (${FIRST_PHONE}::bigint + g)::text
+          OFFSET 0
+        ) x
+        RETURNING id, phone_number, wa_id, whatsapp_message_id, sent_at)
+      INSERT INTO whatsapp_messages (id, direction, campaign_id, recipient_id, phone_number, wa_id, whatsapp_message_id, status,
+        message_type, template_name, language_code, sent_at, created_at, updated_at)
+      SELECT uuidv7(), 'outbound', ${campaign.id}::uuid, r.id, r.phone_number, r.wa_id, r.whatsapp_message_id, 'queued', 'template',
+        ${campaign.templateName}, ${campaign.languageCode}, r.sent_at, now(), now()
+      FROM r ORDER BY r.id`);
     await db.$executeRawUnsafe("VACUUM (ANALYZE) campaign_recipients");
+    await db.$executeRawUnsafe("VACUUM (ANALYZE) whatsapp_messages");
   });
-  ctx.log(`7c: campaign of ${n} sent recipients in ${(setup.ms / 1000).toFixed(1)} s`);
+  ctx.log(`7c: campaign of ${n} sent recipients (and their message rows) in ${(setup.ms / 1000).toFixed(1)} s`);
   const worker = spawnTsx("bench/support/applier-worker.ts", {
     DATABASE_URL: ctx.url, CAMPAIGN_ID: campaign.id, PER_RUN: String(perRun), STATUSES_PER_POST: String(opts.statusesPerPost),
     CLIENTS: String(CLIENTS), RATE: String(opts.applierRate),
