@@ -6,11 +6,12 @@
  *    day the message was sent (the recipient's sent_on, else sent_at, in CAMPAIGN_TIMEZONE);
  *  - a market or category the card does not price: cost stays null, counted as unpriced (never 0).
  * The update only touches messages whose cost is not set yet (a duplicate or later status changes nothing),
- * and in the same statement adds what it set to campaign_cost_daily (campaign sends, not test sends), so
- * the per-campaign and per-day spend always equals the sum over the messages. Keys are written in order
- * (concurrent appliers never deadlock on them).
+ * and in the same statement appends what it set to campaign_cost_daily (campaign sends, not test sends), so
+ * the per-campaign and per-day spend always equals the sum over the messages. Appended, not added to one
+ * row per day: concurrent applier transactions (the lanes of a drain, other instances) would all wait for
+ * the one row of the campaign's day until the holder commits. compactDailyCosts merges the rows later.
  */
-import { Prisma, type Tx } from "../db";
+import { Prisma, type DbOrTx, type Tx } from "../db";
 import { dateToDay } from "../time";
 import { marketOfNumber } from "./market";
 import { FALLBACK_CURRENCY } from "./pricing-context";
@@ -55,12 +56,35 @@ export async function applyMessageCosts(tx: Tx, { wamids, now, timezone }: { wam
       INSERT INTO campaign_cost_daily (campaign_id, date, currency, cost, priced, unpriced)
       SELECT campaign_id, day, cost_currency, coalesce(sum(cost_amount), 0), count(cost_amount), count(*) - count(cost_amount)
       FROM upd WHERE campaign_id IS NOT NULL AND NOT is_test
-      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-      ON CONFLICT (campaign_id, date, currency) DO UPDATE SET
-        cost = campaign_cost_daily.cost + EXCLUDED.cost, priced = campaign_cost_daily.priced + EXCLUDED.priced,
-        unpriced = campaign_cost_daily.unpriced + EXCLUDED.unpriced
+      GROUP BY 1, 2, 3
       RETURNING 1
     )
     SELECT count(*) AS n FROM upd`);
   return Number(n);
+}
+
+/**
+ * Merges the rows of each (campaign, date, currency) that applyMessageCosts appended since, among the
+ * newest `recent` rows' campaign days, into one, in one statement (a reader sees the rows before or after,
+ * the same sums). Rows another compaction holds are skipped (that one merges them). Returns the rows merged.
+ */
+export async function compactDailyCosts(db: DbOrTx, { recent = 10_000 }: { recent?: number } = {}): Promise<number> {
+  const [{ n }] = await db.$queryRaw<Array<{ n: number }>>(Prisma.sql`
+    WITH keys AS (
+      SELECT d.campaign_id, d.date, d.currency FROM campaign_cost_daily d
+      WHERE (d.campaign_id, d.date) IN (SELECT campaign_id, date FROM campaign_cost_daily ORDER BY id DESC LIMIT ${recent}::int)
+      GROUP BY 1, 2, 3 HAVING count(*) > 1
+    ), mine AS (
+      SELECT d.id FROM campaign_cost_daily d JOIN keys k ON k.campaign_id = d.campaign_id AND k.date = d.date AND k.currency = d.currency
+      ORDER BY d.id FOR UPDATE OF d SKIP LOCKED
+    ), gone AS (
+      DELETE FROM campaign_cost_daily d USING mine WHERE d.id = mine.id
+      RETURNING d.campaign_id, d.date, d.currency, d.cost, d.priced, d.unpriced
+    ), merged AS (
+      INSERT INTO campaign_cost_daily (campaign_id, date, currency, cost, priced, unpriced)
+      SELECT campaign_id, date, currency, sum(cost), sum(priced), sum(unpriced) FROM gone GROUP BY 1, 2, 3
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM gone)::int AS n`);
+  return n;
 }

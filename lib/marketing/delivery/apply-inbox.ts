@@ -10,8 +10,9 @@
  *    with the reason), then applied by the handler; a field nobody handles is marked ignored.
  * Called by the webhook route after it answered, by the processor after it recorded a batch (with that
  * batch's messages: it waits for rows another applier holds, so none is skipped), and by every
- * processor run to drain the rest. The counter changes of a chunk are appended to counter_deltas (no hot
- * campaign row is locked while the chunk's transaction is open) and folded after the work.
+ * processor run to drain the rest. The counter changes of a chunk are appended to counter_deltas, and its
+ * spend to campaign_cost_daily (no hot campaign or day row is locked while the chunk's transaction is
+ * open), and folded or merged after the work.
  */
 import type { TInboundMessage } from "@/lib/whatsapp/webhook/schema";
 import { ZInboundMessage } from "@/lib/whatsapp/webhook/schema";
@@ -19,6 +20,7 @@ import { Prisma, withRetry, type Db } from "../db";
 import { applyInboundMessages, applyUserPreferences } from "./apply-inbound";
 import { applyStatuses, type StatusRow } from "./apply-statuses";
 import { foldCounterDeltas } from "./counter-deltas";
+import { compactDailyCosts } from "../cost/apply-message-costs";
 import { INBOX_LANES } from "./store-webhook-delivery";
 import { WEBHOOK_HANDLERS } from "./webhook-handlers";
 import type { WebhookChangeHandler, WebhookLog } from "./webhook-handler";
@@ -188,7 +190,10 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
     }
   };
   await Promise.all(Array.from({ length: laneCount }, lane));
-  if (fold && total.rows > 0) await foldCounterDeltas(db);
+  if (fold && total.rows > 0) {
+    await foldCounterDeltas(db);
+    await compactDailyCosts(db);
+  }
   return total;
 }
 

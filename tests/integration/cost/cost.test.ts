@@ -20,7 +20,10 @@ import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
 import { createCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { resumeCampaign } from "@/lib/marketing/campaigns/resume-campaign";
 import { updateCampaign } from "@/lib/marketing/campaigns/update-campaign";
+import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
 import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
+import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
+import { compactDailyCosts } from "@/lib/marketing/cost/apply-message-costs";
 import { marketOfCountry } from "@/lib/marketing/cost/market";
 import { cardInForce, importRateCard, loadRateCards, parseRateCardCsv } from "@/lib/marketing/cost/rate-card";
 import { campaignPricing } from "@/lib/marketing/cost/pricing-context";
@@ -148,7 +151,7 @@ describe("actual spend from pricing webhooks", () => {
         SELECT r.sent_on AS day, sum(w.cost_amount) AS cost FROM whatsapp_messages w JOIN campaign_recipients r ON r.id = w.recipient_id
         WHERE w.campaign_id = ${campaignId}::uuid AND w.cost_set_at IS NOT NULL GROUP BY 1)
       SELECT coalesce(m.day, d.date) AS day, m.cost::text AS messages, d.cost::text AS daily
-      FROM m FULL JOIN (SELECT * FROM campaign_cost_daily WHERE campaign_id = ${campaignId}::uuid) d ON d.date = m.day`;
+      FROM m FULL JOIN (SELECT date, sum(cost) AS cost FROM campaign_cost_daily WHERE campaign_id = ${campaignId}::uuid GROUP BY 1) d ON d.date = m.day`;
     return rows.map((r) => ({ day: r.day.toISOString().slice(0, 10), messages: Number(r.messages ?? 0), daily: Number(r.daily ?? 0) }));
   };
 
@@ -188,6 +191,29 @@ describe("actual spend from pricing webhooks", () => {
     expect(r).toEqual([{ day: "2026-03-02", messages: expect.any(Number), daily: expect.any(Number) }]);
     close(r[0].daily, r[0].messages);
     close(r[0].daily, total);
+  });
+
+  it("concurrent appliers append a campaign day's spend without sharing a row; merged afterwards it is still the messages' sum", async () => {
+    const phones = Array.from({ length: 40 }, (_, i) => `155503000${String(i).padStart(2, "0")}`);
+    const { campaignId, wamids } = await sentMessages(phones, "2026-03-03T10:00:00Z");
+    const billable = { billable: true, category: "marketing", type: "regular" };
+    await storeWebhookDelivery({ db: e.db, now: new Date("2026-03-03T10:01:00Z"), payload: envelope([{ field: "messages", value: {
+      statuses: wamids.map((w, i) => statusWith(w, "delivered", "2026-03-03T10:00:30Z", billable, phones[i])) } }]) });
+    // two drains at once in small chunks (two lanes each), nothing merged yet: several rows for the one day
+    await Promise.all([1, 2].map(() => applyInbox({ db: e.db, now: new Date("2026-03-03T10:02:00Z"), chunk: 5, fold: false, log: quiet })));
+    const rows = () => e.db.campaignCostDaily.findMany({ where: { campaignId } });
+    expect((await rows()).length).toBeGreaterThan(1);
+    const expected = 40 * rate("North America", "marketing");
+    const [before] = await recount(campaignId);
+    close(before.daily, before.messages);
+    close(before.daily, expected);
+    // two merges at once: one row for the day, the same sum and counts
+    await Promise.all([compactDailyCosts(e.db), compactDailyCosts(e.db)]);
+    const after = await rows();
+    expect(after).toHaveLength(1);
+    close(Number(after[0].cost), expected);
+    expect(after[0]).toMatchObject({ priced: 40, unpriced: 0, currency: "USD" });
+    expect(await compactDailyCosts(e.db)).toBe(0);
   });
 
   it("the rate is the one in force on the day the message was sent", async () => {
