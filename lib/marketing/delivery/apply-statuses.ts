@@ -15,14 +15,15 @@
  *    once the processor records the send.
  *  - An erased customer's rows get nothing written back (no wa_id).
  *  - statuses[].pricing is kept per message (whatsapp_messages.pricing_*), and sets the message's cost once
- *    (cost/apply-message-costs.ts, with the per-campaign, per-day spend).
+ *    in the same update (cost/apply-message-costs.ts prices it first; the per-campaign, per-day spend is
+ *    appended by the same statement).
  * Counters, the schedule and analytics follow campaign_recipients by trigger (counter deltas).
  */
 import { classifyError, errorTitle } from "@/lib/whatsapp/errors";
 import { ZStatusError } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Tx } from "../db";
 import { applyErrorEffects } from "./error-effects";
-import { applyMessageCosts } from "../cost/apply-message-costs";
+import { COST_DAILY_SQL, costSetSql, priceMessages } from "../cost/apply-message-costs";
 import { DELIVERED_SQL } from "../recipients/recipient-status-sql";
 
 export type StatusRow = { id: bigint; wamid: string; recipient_id: string | null; status: string; occurred_at: Date; value: unknown };
@@ -267,12 +268,25 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
       ON CONFLICT (whatsapp_message_id) DO NOTHING`);
   }
 
-  // whatsapp_messages (campaign sends and test sends): the same forward-only rules, and the pricing
+  // each message's actual cost, once, from its pricing (cost/apply-message-costs.ts): computed here, written
+  // by the messages' update below with the rest of the row
+  const costs = await priceMessages(tx, {
+    pricing: new Map(aggs.filter((a) => a.pricing).map((a) => [a.wamid, a.pricing!])),
+    sentAt: new Map(aggs.flatMap((a) => { const at = a.sent ?? a.delivered ?? a.read; return at ? [[a.wamid, at] as const] : []; })),
+    timezone,
+  });
+  const costJson = JSON.stringify([...costs].map(([wamid, c]) => ({ wamid, amount: c.amount, currency: c.currency, market: c.market, card: c.card, day: c.day })));
+
+  // whatsapp_messages (campaign sends and test sends): the same forward-only rules, the pricing and the cost
   const messages = await tx.$queryRaw<Array<{ is_test: boolean; failed_now: boolean; campaign_id: string | null; phone_number: string | null; wa_id: string | null;
     error_code: number | null; error_class: string | null; error_title: string | null; failed_at: Date | null; wamid: string }>>(Prisma.sql`
     WITH ev AS (${EV(json)}),
+    cost AS (
+      SELECT * FROM jsonb_to_recordset(${costJson}::jsonb) AS c(wamid text, amount numeric, currency text, market text, card uuid, day date)
+    ),
     t AS (
-      SELECT w.id AS wid, w.status AS cur, ev.*,
+      SELECT w.id AS wid, w.status AS cur, ev.*, w.cost_set_at IS NULL AS uncosted, cost.wamid IS NOT NULL AS cost_set,
+        cost.amount AS cost_amount, cost.currency AS cost_currency, cost.market AS cost_market, cost.card AS cost_card, cost.day AS cost_day,
         CASE
           WHEN w.status IN ('sending', 'unknown', 'queued', 'sent') AND ev.failed_ts IS NOT NULL AND ev.delivered_ts IS NULL AND ev.read_ts IS NULL THEN 'failed'
           WHEN ev.read_ts IS NOT NULL AND w.status IN ('sending', 'unknown', 'queued', 'sent', 'delivered') THEN 'read'
@@ -280,10 +294,11 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
           WHEN ev.sent_ts IS NOT NULL AND w.status IN ('sending', 'unknown', 'queued') THEN 'sent'
           ELSE w.status
         END AS next
-      FROM ev JOIN whatsapp_messages w ON w.whatsapp_message_id = ev.wamid
+      FROM ev JOIN whatsapp_messages w ON w.whatsapp_message_id = ev.wamid LEFT JOIN cost ON cost.wamid = ev.wamid
       WHERE w.direction = 'outbound'
       ORDER BY w.id FOR UPDATE OF w
-    )
+    ),
+    upd AS (
     UPDATE whatsapp_messages w SET
       status = t.next,
       wa_id = CASE WHEN w.phone_number LIKE 'erased:%' THEN w.wa_id ELSE coalesce(w.wa_id, t.wa_id) END,
@@ -299,11 +314,16 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
       pricing_model = coalesce(t.pricing->>'pricing_model', w.pricing_model),
       pricing_category = coalesce(t.pricing->>'category', w.pricing_category),
       pricing_type = coalesce(t.pricing->>'type', w.pricing_type),
+      ${costSetSql(now)},
       updated_at = ${now}
     FROM t
-    WHERE w.id = t.wid AND (t.next <> t.cur OR (t.pricing IS NOT NULL AND NOT coalesce(w.pricing, '{}'::jsonb) @> t.pricing))
+    WHERE w.id = t.wid AND (t.next <> t.cur OR (t.pricing IS NOT NULL AND NOT coalesce(w.pricing, '{}'::jsonb) @> t.pricing) OR (t.uncosted AND t.cost_set))
     RETURNING w.is_test, (t.next = 'failed' AND t.cur <> 'failed') AS failed_now, w.campaign_id, w.phone_number, w.wa_id,
-      w.error_code, t.error_class, w.error_title, w.failed_at, w.whatsapp_message_id AS wamid`);
+      w.error_code, t.error_class, w.error_title, w.failed_at, w.whatsapp_message_id AS wamid,
+      t.uncosted AND t.cost_set AS costed, w.cost_amount, w.cost_currency, t.cost_day
+    ),
+    daily AS (${COST_DAILY_SQL})
+    SELECT is_test, failed_now, campaign_id, phone_number, wa_id, error_code, error_class, error_title, failed_at, wamid FROM upd`);
   summary.messages_updated = messages.length;
   // a test send is no recipient: its failed status has the same effects, by the number
   const testFailures = messages.filter((m) => m.is_test && m.failed_now && m.error_class);
@@ -317,9 +337,6 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
     summary.campaigns_paused += e.campaigns_paused;
     summary.account_errors += e.account_errors;
   }
-
-  // each message's actual cost, once, from its pricing (cost/apply-message-costs.ts)
-  await applyMessageCosts(tx, { wamids: aggs.filter((a) => a.pricing).map((a) => a.wamid), now, timezone });
 
   // what is still unknown stays in the inbox until the send is recorded: known = seen by the first
   // statement (every later statement sees at least as much) or moved by the recipient update itself

@@ -193,6 +193,21 @@ describe("actual spend from pricing webhooks", () => {
     close(r[0].daily, total);
   });
 
+  it("pricing on a late status that moves nothing (sent after delivered) still prices the message once", async () => {
+    const { campaignId, wamids: [w] } = await sentMessages(["15550400001"], "2026-03-04T10:00:00Z");
+    await deliver([{ id: w, status: "delivered", timestamp: ts("2026-03-04T10:00:08Z"), recipient_id: "15550400001" }], "2026-03-04T10:00:09Z");
+    expect((await e.db.whatsappMessage.findFirstOrThrow({ where: { whatsappMessageId: w } })).costSetAt).toBeNull();
+    const billable = { billable: true, category: "marketing", type: "regular" };
+    await deliver([statusWith(w, "sent", "2026-03-04T10:00:05Z", billable, "15550400001")], "2026-03-04T10:00:20Z");
+    await deliver([statusWith(w, "sent", "2026-03-04T10:00:05Z", billable, "15550400001")], "2026-03-04T10:00:30Z");
+    const m = await e.db.whatsappMessage.findFirstOrThrow({ where: { whatsappMessageId: w } });
+    expect(m.status).toBe("delivered");
+    expect(Number(m.costAmount)).toBe(rate("North America", "marketing"));
+    const r = await recount(campaignId);
+    expect(r).toHaveLength(1);
+    close(r[0].daily, rate("North America", "marketing"));
+  });
+
   it("concurrent appliers append a campaign day's spend without sharing a row; merged afterwards it is still the messages' sum", async () => {
     const phones = Array.from({ length: 40 }, (_, i) => `155503000${String(i).padStart(2, "0")}`);
     const { campaignId, wamids } = await sentMessages(phones, "2026-03-03T10:00:00Z");
