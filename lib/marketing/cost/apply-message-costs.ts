@@ -6,7 +6,7 @@
  *    day the message was sent (the recipient's sent_on, else sent_at, in CAMPAIGN_TIMEZONE);
  *  - a market or category the card does not price: cost stays null, counted as unpriced (never 0).
  * priceMessages computes it before the messages' status update, from the pricing each message will have
- * once the chunk's pricing is stored, and that update writes it (COST_SET_SQL): one write per message row,
+ * once the chunk's pricing is stored, and that update writes it (costSetSql): one write per message row,
  * not a second one for its cost. Only a message whose cost is not set yet gets one (the update checks it
  * again on the locked row, so a duplicate or later status, or a concurrent applier, changes nothing). The
  * same statement appends what it set to campaign_cost_daily (campaign sends, not test sends:
@@ -15,7 +15,7 @@
  * would all wait for the one row of the campaign's day until the holder commits. compactDailyCosts merges
  * the rows later.
  */
-import { Prisma, type DbOrTx, type Tx } from "../db";
+import { Prisma, type Db, type Tx } from "../db";
 import { dateToDay, dayInZone, type Day } from "../time";
 import { marketOfNumber } from "./market";
 import { FALLBACK_CURRENCY } from "./pricing-context";
@@ -87,27 +87,30 @@ export const COST_DAILY_SQL = Prisma.sql`
       RETURNING 1`;
 
 /**
- * Merges the rows of each (campaign, date, currency) that applyMessageCosts appended since, among the
+ * Merges the rows of each (campaign, date, currency) that the status updates appended since, among the
  * newest `recent` rows' campaign days, into one, in one statement (a reader sees the rows before or after,
- * the same sums). Rows another compaction holds are skipped (that one merges them). Returns the rows merged.
+ * the same sums). One merge at a time (a transaction-scoped advisory lock; a second caller returns at once:
+ * the first merges what it would have): two at once would each merge part of a day's rows. The appliers
+ * only insert, so nothing else holds these rows. Returns the rows merged.
  */
-export async function compactDailyCosts(db: DbOrTx, { recent = 10_000 }: { recent?: number } = {}): Promise<number> {
-  const [{ n }] = await db.$queryRaw<Array<{ n: number }>>(Prisma.sql`
-    WITH keys AS (
-      SELECT d.campaign_id, d.date, d.currency FROM campaign_cost_daily d
-      WHERE (d.campaign_id, d.date) IN (SELECT campaign_id, date FROM campaign_cost_daily ORDER BY id DESC LIMIT ${recent}::int)
-      GROUP BY 1, 2, 3 HAVING count(*) > 1
-    ), mine AS (
-      SELECT d.id FROM campaign_cost_daily d JOIN keys k ON k.campaign_id = d.campaign_id AND k.date = d.date AND k.currency = d.currency
-      ORDER BY d.id FOR UPDATE OF d SKIP LOCKED
-    ), gone AS (
-      DELETE FROM campaign_cost_daily d USING mine WHERE d.id = mine.id
-      RETURNING d.campaign_id, d.date, d.currency, d.cost, d.priced, d.unpriced
-    ), merged AS (
-      INSERT INTO campaign_cost_daily (campaign_id, date, currency, cost, priced, unpriced)
-      SELECT campaign_id, date, currency, sum(cost), sum(priced), sum(unpriced) FROM gone GROUP BY 1, 2, 3
-      RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM gone)::int AS n`);
-  return n;
+export async function compactDailyCosts(db: Db, { recent = 10_000 }: { recent?: number } = {}): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const [{ got }] = await tx.$queryRaw<Array<{ got: boolean }>>(Prisma.sql`SELECT pg_try_advisory_xact_lock(hashtext('campaign_cost_daily compaction')) AS got`);
+    if (!got) return 0;
+    const [{ n }] = await tx.$queryRaw<Array<{ n: number }>>(Prisma.sql`
+      WITH keys AS (
+        SELECT d.campaign_id, d.date, d.currency FROM campaign_cost_daily d
+        WHERE (d.campaign_id, d.date) IN (SELECT campaign_id, date FROM campaign_cost_daily ORDER BY id DESC LIMIT ${recent}::int)
+        GROUP BY 1, 2, 3 HAVING count(*) > 1
+      ), gone AS (
+        DELETE FROM campaign_cost_daily d USING keys k WHERE k.campaign_id = d.campaign_id AND k.date = d.date AND k.currency = d.currency
+        RETURNING d.campaign_id, d.date, d.currency, d.cost, d.priced, d.unpriced
+      ), merged AS (
+        INSERT INTO campaign_cost_daily (campaign_id, date, currency, cost, priced, unpriced)
+        SELECT campaign_id, date, currency, sum(cost), sum(priced), sum(unpriced) FROM gone GROUP BY 1, 2, 3
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM gone)::int AS n`);
+    return n;
+  });
 }
