@@ -69,14 +69,14 @@ export async function priceMessages(tx: Tx, { pricing, sentAt, timezone }: {
 
 /**
  * SQL, in the messages' UPDATE (`w` the message, `t` its event row with cost_* from priceMessages and
- * `uncosted`, the locked row's cost_set_at IS NULL): the cost columns, set once.
+ * `costed`: a cost was computed and the locked row has none yet): the cost columns, set once.
  */
 export const costSetSql = (now: Date) => Prisma.sql`
-      cost_amount = CASE WHEN t.uncosted AND t.cost_set THEN t.cost_amount ELSE w.cost_amount END,
-      cost_currency = CASE WHEN t.uncosted AND t.cost_set THEN t.cost_currency ELSE w.cost_currency END,
-      cost_market = CASE WHEN t.uncosted AND t.cost_set THEN t.cost_market ELSE w.cost_market END,
-      cost_rate_card_id = CASE WHEN t.uncosted AND t.cost_set THEN t.cost_card ELSE w.cost_rate_card_id END,
-      cost_set_at = CASE WHEN t.uncosted AND t.cost_set THEN ${now}::timestamptz ELSE w.cost_set_at END`;
+      cost_amount = CASE WHEN t.costed THEN t.cost_amount ELSE w.cost_amount END,
+      cost_currency = CASE WHEN t.costed THEN t.cost_currency ELSE w.cost_currency END,
+      cost_market = CASE WHEN t.costed THEN t.cost_market ELSE w.cost_market END,
+      cost_rate_card_id = CASE WHEN t.costed THEN t.cost_card ELSE w.cost_rate_card_id END,
+      cost_set_at = CASE WHEN t.costed THEN ${now}::timestamptz ELSE w.cost_set_at END`;
 
 /** SQL: a CTE appending the spend of the messages the UPDATE `upd` priced (its RETURNING has costed, campaign_id, is_test, cost_amount, cost_currency, cost_day). */
 export const COST_DAILY_SQL = Prisma.sql`

@@ -4,7 +4,7 @@
  * arrival order, each claimed with FOR UPDATE SKIP LOCKED in its own transaction (concurrent appliers
  * take different rows); a row leaves the queue in the transaction that applied it (the inbox row itself
  * is not written, unless quarantined or ignored now). Idempotent, forward-only and indifferent to order:
- *  - statuses (apply-statuses.ts): a status for a message not recorded yet stays pending in the inbox;
+ *  - statuses (apply-statuses.ts): a status for a message not recorded yet stays in the queue;
  *  - inbound messages (apply-inbound.ts), user_preferences;
  *  - other fields: parsed with their handler's schema now (a value that does not parse is quarantined
  *    with the reason), then applied by the handler; a field nobody handles is marked ignored.

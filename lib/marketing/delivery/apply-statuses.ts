@@ -285,7 +285,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
       SELECT * FROM jsonb_to_recordset(${costJson}::jsonb) AS c(wamid text, amount numeric, currency text, market text, card uuid, day date)
     ),
     t AS (
-      SELECT w.id AS wid, w.status AS cur, ev.*, w.cost_set_at IS NULL AS uncosted, cost.wamid IS NOT NULL AS cost_set,
+      SELECT w.id AS wid, w.status AS cur, ev.*, (w.cost_set_at IS NULL AND cost.wamid IS NOT NULL) AS costed,
         cost.amount AS cost_amount, cost.currency AS cost_currency, cost.market AS cost_market, cost.card AS cost_card, cost.day AS cost_day,
         CASE
           WHEN w.status IN ('sending', 'unknown', 'queued', 'sent') AND ev.failed_ts IS NOT NULL AND ev.delivered_ts IS NULL AND ev.read_ts IS NULL THEN 'failed'
@@ -317,10 +317,10 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
       ${costSetSql(now)},
       updated_at = ${now}
     FROM t
-    WHERE w.id = t.wid AND (t.next <> t.cur OR (t.pricing IS NOT NULL AND NOT coalesce(w.pricing, '{}'::jsonb) @> t.pricing) OR (t.uncosted AND t.cost_set))
+    WHERE w.id = t.wid AND (t.next <> t.cur OR (t.pricing IS NOT NULL AND NOT coalesce(w.pricing, '{}'::jsonb) @> t.pricing) OR t.costed)
     RETURNING w.is_test, (t.next = 'failed' AND t.cur <> 'failed') AS failed_now, w.campaign_id, w.phone_number, w.wa_id,
       w.error_code, t.error_class, w.error_title, w.failed_at, w.whatsapp_message_id AS wamid,
-      t.uncosted AND t.cost_set AS costed, w.cost_amount, w.cost_currency, t.cost_day
+      t.costed, w.cost_amount, w.cost_currency, t.cost_day
     ),
     daily AS (${COST_DAILY_SQL})
     SELECT is_test, failed_now, campaign_id, phone_number, wa_id, error_code, error_class, error_title, failed_at, wamid FROM upd`);
