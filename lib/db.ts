@@ -9,13 +9,16 @@ import type { Db } from "@/lib/marketing/db";
 
 export type { Db };
 
-const pools = new WeakMap<Db, pg.Pool>();
+// on the client itself under a registered symbol, not in a module-level map: the production build bundles
+// this module into each route's chunk, and the client (cached on globalThis) is made by whichever came first
+const POOL = Symbol.for("whatsapp-campaigns.pg-pool");
+type WithPool = { [POOL]?: pg.Pool };
 
 export function createDb(connectionString: string, options: { max?: number } = {}): Db {
   // the client's own pool, kept so the few statements that skip the ORM share its connections
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
-  pools.set(db, pool);
+  (db as unknown as WithPool)[POOL] = pool;
   return db;
 }
 
@@ -24,7 +27,7 @@ export function createDb(connectionString: string, options: { max?: number } = {
  * inbox insert, prepared once per connection). Undefined for a client made otherwise.
  */
 export function pgPoolOf(db: Db): pg.Pool | undefined {
-  return pools.get(db);
+  return (db as unknown as WithPool)[POOL];
 }
 
 const globalForDb = globalThis as unknown as { __db?: Db };

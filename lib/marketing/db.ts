@@ -1,5 +1,6 @@
 /** The database types the domain is written against (the client itself is passed in). */
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { createHash } from "node:crypto";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 export type Db = PrismaClient;
@@ -44,4 +45,35 @@ export function pgErrorCode(error: unknown): string | undefined {
 export function isRetryableDbError(error: unknown): boolean {
   const code = pgErrorCode(error);
   return code === "40001" || code === "40P01";
+}
+
+/**
+ * A plain SQL runner (a pg pool's `query`): reads a hot statement without the ORM's per-query work (about
+ * 1.4 ms of CPU for a findUnique, 0.5 ms for a $queryRaw, 0.1 ms through pg directly), as a named statement:
+ * PostgreSQL parses it once per connection and, after a few runs, stops planning it (planning a statement
+ * of several subqueries took 1–4 ms, more than running it).
+ */
+export type PlainRead = (q: { name: string; text: string; values: unknown[] }) => Promise<{ rows: unknown[] }>;
+
+const statementNames = new Map<string, string>();
+
+/** A prepared statement's name for a text: the same text always gets the same name, another text another. */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `wac_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+    if (statementNames.size > 1000) statementNames.clear();
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * Rows of one statement, through `read` when given, else through the ORM. The two drivers return the same
+ * values only for text, int4, float8, boolean, timestamptz, uuid and json columns: cast bigint, numeric and
+ * date columns (to int, float8 or text) in statements read this way, or read them with Number().
+ */
+export async function readRows<T>(db: DbOrTx, sql: Prisma.Sql, read?: PlainRead): Promise<T[]> {
+  if (!read) return db.$queryRaw<T[]>(sql);
+  return (await read({ name: statementName(sql.text), text: sql.text, values: sql.values })).rows as T[];
 }

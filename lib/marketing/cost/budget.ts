@@ -9,7 +9,7 @@
  *   recipient fits, the campaign pauses (paused_by 'budget') with the reason and an alert.
  */
 import { z } from "zod";
-import { Prisma, type DbOrTx, type Tx } from "../db";
+import { Prisma, readRows, type DbOrTx, type PlainRead, type Tx } from "../db";
 import { AppError } from "../errors";
 import { pauseCampaigns } from "../campaigns/pause-campaign";
 import type { Day } from "../time";
@@ -27,11 +27,11 @@ export type CommittedSpend = {
 };
 
 /** The campaign's committed spend (see above), as exact decimals. */
-export async function committedSpend(db: DbOrTx, campaignId: string, pricing: CampaignPricing): Promise<CommittedSpend> {
+export async function committedSpend(db: DbOrTx, campaignId: string, pricing: CampaignPricing, read?: PlainRead): Promise<CommittedSpend> {
   const maxRate = pricing.card
     ? Prisma.sql`coalesce((SELECT max(rate) FROM rate_card_rates WHERE card_id = ${pricing.card.id}::uuid AND category = ${pricing.category}), 0)`
     : Prisma.sql`0::numeric`;
-  const [row] = await db.$queryRaw<Array<CommittedSpend>>(Prisma.sql`
+  const [row] = await readRows<CommittedSpend>(db, Prisma.sql`
     WITH a AS (
       SELECT coalesce(sum(cost), 0) AS actual, coalesce(sum(unpriced), 0) * ${maxRate} AS unpriced, coalesce(sum(unpriced), 0) AS unpriced_messages
       FROM campaign_cost_daily WHERE campaign_id = ${campaignId}::uuid
@@ -49,7 +49,7 @@ export async function committedSpend(db: DbOrTx, campaignId: string, pricing: Ca
             AND NOT EXISTS (SELECT 1 FROM whatsapp_messages m WHERE m.recipient_id = r.id AND m.direction = 'outbound' AND m.cost_set_at IS NOT NULL)))
     )
     SELECT a.actual::text, a.unpriced::text, f.in_flight::text, (a.actual + a.unpriced + f.in_flight)::text AS committed,
-      a.unpriced_messages::text FROM a, f`);
+      a.unpriced_messages::text FROM a, f`, read);
   return row;
 }
 

@@ -4,7 +4,7 @@
  * (a market without a rate, a number without a country) are counted in `uncovered`, not priced at zero.
  * Amounts are exact decimals (strings in SQL, numbers rounded to 6 decimals in the answer).
  */
-import { Prisma, type DbOrTx } from "../db";
+import { Prisma, readRows, type DbOrTx, type PlainRead } from "../db";
 import { AppError } from "../errors";
 import type { Day } from "../time";
 import { parseCampaignId } from "../campaigns/campaign-id";
@@ -39,9 +39,9 @@ export async function estimateCampaignCost({ db, campaignId, day }: { db: DbOrTx
  * The caller gives the recipients their markets first (assignMarkets; getCampaignCost only when the pricing
  * read found some missing): recipients still without a market are priced as unknown.
  */
-export async function estimateWithPricing(db: DbOrTx, campaignId: string, pricing: CampaignPricing): Promise<CostEstimate> {
+export async function estimateWithPricing(db: DbOrTx, campaignId: string, pricing: CampaignPricing, read?: PlainRead): Promise<CostEstimate> {
   // the total is summed as exact decimals alongside (the same on every row)
-  const rows = await db.$queryRaw<Array<{ market: string; n: bigint; rate: string | null; cost: string | null; total: string }>>(Prisma.sql`
+  const rows = await readRows<{ market: string; n: bigint | string; rate: string | null; cost: string | null; total: string }>(db, Prisma.sql`
     SELECT m.market, m.n, rr.rate::text AS rate, (m.n * rr.rate)::text AS cost, coalesce(sum(m.n * rr.rate) OVER (), 0)::text AS total
     FROM (SELECT market, sum(n)::bigint AS n FROM (
             -- per market, the recipients not skipped: kept by the triggers on campaign_recipients, so the
@@ -51,7 +51,7 @@ export async function estimateWithPricing(db: DbOrTx, campaignId: string, pricin
             FROM campaign_market_counts WHERE campaign_id = ${campaignId}::uuid
           ) u GROUP BY market HAVING sum(n) > 0) m
     LEFT JOIN rate_card_rates rr ON rr.card_id = ${pricing.card?.id ?? null}::uuid AND rr.market = m.market AND rr.category = ${pricing.category}
-    ORDER BY m.n DESC, m.market`);
+    ORDER BY m.n DESC, m.market`, read);
   const markets = rows.map((r) => ({ market: r.market, recipients: Number(r.n), rate: r.rate === null ? null : Number(r.rate), cost: r.cost === null ? null : round6(r.cost) }));
   return {
     currency: pricing.currency,

@@ -7,7 +7,7 @@
  *   budget        the cap (null = none); remaining = budget − committed spend (actual + in-flight estimate),
  *                 never below 0
  */
-import type { Prisma, DbOrTx } from "../db";
+import type { Prisma, DbOrTx, PlainRead } from "../db";
 import { assignMarkets } from "./assign-markets";
 import type { Day } from "../time";
 import { committedSpend } from "./budget";
@@ -30,17 +30,20 @@ export type CampaignCost = {
   markets: MarketEstimate[];
 };
 
-export async function getCampaignCost({ db, campaign, day, pricing: read }: {
+export async function getCampaignCost({ db, campaign, day, pricing: known, read }: {
   db: DbOrTx; day: Day;
-  campaign: { id: string; templateName: string; languageCode: string; budget: Prisma.Decimal | null; messagesDelivered: number };
+  /** budget: the Prisma decimal, or its text from a raw read */
+  campaign: { id: string; templateName: string; languageCode: string; budget: Prisma.Decimal | string | null; messagesDelivered: number };
   /** campaignPricing(…, { campaignId, day }) when the caller read it already (beside the campaign row) */
   pricing?: Awaited<ReturnType<typeof campaignPricing>>;
+  /** a plain pg query for the estimate and the spend (see readRows) */
+  read?: PlainRead;
 }): Promise<CampaignCost> {
   // the pricing, with whether some recipients have no market yet (then they get one first), then the
   // estimate and the committed spend at once
-  const pricing = read ?? await campaignPricing(db, { templateName: campaign.templateName, languageCode: campaign.languageCode, day, campaignId: campaign.id });
+  const pricing = known ?? await campaignPricing(db, { templateName: campaign.templateName, languageCode: campaign.languageCode, day, campaignId: campaign.id });
   if (pricing.missingMarkets > 0) await assignMarkets(db, campaign.id);
-  const [estimate, spend] = await Promise.all([estimateWithPricing(db, campaign.id, pricing), committedSpend(db, campaign.id, pricing)]);
+  const [estimate, spend] = await Promise.all([estimateWithPricing(db, campaign.id, pricing, read), committedSpend(db, campaign.id, pricing, read)]);
   const actual = round6(spend.actual);
   const budget = campaign.budget === null ? null : Number(campaign.budget);
   return {

@@ -14,26 +14,23 @@ export type CampaignPricing = { card: PricingCard | null; category: RateCategory
 /** The currency costs are counted in when no card exists at all (never the case after the migration). */
 export const FALLBACK_CURRENCY = "USD";
 
-/**
- * One statement: the template's category and the card in force on `day` — cardInForce's rule in SQL: the
- * latest card (effective_from, then created_at) in force on the day, else the earliest card.
- */
-export async function campaignPricing(db: DbOrTx, { templateName, languageCode, day, campaignId }: {
-  day: Day;
-  /** also count the campaign's recipients without a market yet (`missingMarkets`: assignMarkets has work) */
-  campaignId?: string;
-} & (
+type PricingTemplate =
   | { templateName: string; languageCode: string }
   /** the campaign's own template, read in the same statement (no campaign row needed first) */
-  | { templateName?: undefined; languageCode?: undefined; campaignId: string }
-)): Promise<CampaignPricing & { missingMarkets: number }> {
+  | { templateName?: undefined; languageCode?: undefined; campaignId: string };
+
+/** The columns campaignPricingSql selects (text and int only: the same values through the ORM or a plain pg query). */
+export type CampaignPricingRow = { category: string | null; card_id: string | null; currency: string | null; effective_from: string | null; missing: number | null };
+
+/** campaignPricing's statement, as a one-row derived table for statements that read it with other figures (GET …/stats). */
+export function campaignPricingSql({ templateName, languageCode, day, campaignId }: { day: Day; campaignId?: string } & PricingTemplate): Prisma.Sql {
   const template = templateName !== undefined
     ? Prisma.sql`name = ${templateName} AND language = ${languageCode}`
     : Prisma.sql`(name, language) = (SELECT template_name, language_code FROM marketing_campaigns WHERE id = ${campaignId}::uuid)`;
   const missing = campaignId
     ? Prisma.sql`(SELECT recipients FROM campaign_market_counts WHERE campaign_id = ${campaignId}::uuid AND market = '')`
     : Prisma.sql`NULL::int`;
-  const [row] = await db.$queryRaw<Array<{ category: string | null; card_id: string | null; currency: string | null; effective_from: string | null; missing: number | null }>>(Prisma.sql`
+  return Prisma.sql`
     SELECT (SELECT category FROM whatsapp_templates WHERE ${template} AND NOT deleted LIMIT 1) AS category,
       k.id::text AS card_id, k.currency, k.effective_from::text, ${missing} AS missing
     FROM (SELECT 1) one LEFT JOIN LATERAL (
@@ -42,9 +39,25 @@ export async function campaignPricing(db: DbOrTx, { templateName, languageCode, 
         UNION ALL
         (SELECT id, currency, effective_from, 1 FROM rate_cards ORDER BY effective_from, created_at LIMIT 1)
       ) c ORDER BY pick LIMIT 1
-    ) k ON true`);
+    ) k ON true`;
+}
+
+export function readCampaignPricing(row: CampaignPricingRow | undefined): CampaignPricing & { missingMarkets: number } {
   const card = row?.card_id ? { id: row.card_id, currency: row.currency!, effectiveFrom: row.effective_from! } : null;
   return { card, category: rateCategory(row?.category) ?? "marketing", currency: card?.currency ?? FALLBACK_CURRENCY, missingMarkets: Number(row?.missing ?? 0) };
+}
+
+/**
+ * One statement: the template's category and the card in force on `day` — cardInForce's rule in SQL: the
+ * latest card (effective_from, then created_at) in force on the day, else the earliest card.
+ */
+export async function campaignPricing(db: DbOrTx, input: {
+  day: Day;
+  /** also count the campaign's recipients without a market yet (`missingMarkets`: assignMarkets has work) */
+  campaignId?: string;
+} & PricingTemplate): Promise<CampaignPricing & { missingMarkets: number }> {
+  const [row] = await db.$queryRaw<CampaignPricingRow[]>(campaignPricingSql(input));
+  return readCampaignPricing(row);
 }
 
 /**

@@ -12,7 +12,7 @@ import { Prisma, type DbOrTx } from "../db";
 
 export type EngagementStats = { clicked: number; clicks: number; click_rate: number; replied: number; reply_rate: number; opted_out: number };
 
-export type EngagementCountsRow = { clicked: bigint; clicks: bigint; replied: bigint; opted_out: bigint };
+export type EngagementCountsRow = { clicked: bigint | number; clicks: bigint | number; replied: bigint | number; opted_out: bigint | number };
 
 /** One row of counts (clicked, clicks, replied, opted_out): a fragment the stats and the live panel read with their other figures. */
 export function engagementCountsSql(campaignId: string): Prisma.Sql {

@@ -93,7 +93,7 @@ export async function scheduleExtent(db: DbOrTx, campaignId: string): Promise<{ 
   return readScheduleExtent(row);
 }
 
-export type ScheduleExtentRow = { days: bigint; first: string | null; last: string | null };
+export type ScheduleExtentRow = { days: bigint | number; first: string | null; last: string | null };
 
 /** scheduleExtent's statement (one row: days, first, last), for a caller that reads it with other figures. */
 export function scheduleExtentSql(campaignId: string): Prisma.Sql {

@@ -1,6 +1,6 @@
 import { Prisma } from "../db";
 
-export type DeferredCountsRow = { cap: bigint; meta: bigint };
+export type DeferredCountsRow = { cap: bigint | number; meta: bigint | number };
 
 /**
  * One row: the campaign's pending recipients waiting because of the frequency cap (`cap`) or Meta's

@@ -31,6 +31,7 @@ import { Prisma } from "@/lib/marketing/db";
 import type { EngineConfig } from "@/lib/marketing/engine-config";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
+import { pgPoolOf } from "@/lib/db";
 import { getCampaignStats } from "@/lib/marketing/stats/get-campaign-stats";
 import { envelope, ts } from "../whatsapp/fixtures";
 
@@ -289,6 +290,11 @@ describe("budget", () => {
     const priced = await getCampaignStats({ db: e.db, campaignId: c.id, now: runAt });
     close(priced.cost.actual, 10 * unit);
     expect(priced.cost).toMatchObject({ in_flight: 0, remaining: 0 });
+    // the route's plain pg reads (named statements on the client's pool) give the same answer as the ORM's
+    const pool = pgPoolOf(e.db)!;
+    for (let i = 0; i < 7; i++) { // a named statement switches to a generic plan after five runs
+      expect(await getCampaignStats({ db: e.db, campaignId: c.id, now: runAt, read: (q) => pool.query(q) })).toEqual(priced);
+    }
 
     // resuming without room is refused; a higher budget lets 2 more go, then it pauses again
     await expect(resumeCampaign({ db: e.db, now: runAt, timezone: TZ, campaignId: c.id })).rejects.toMatchObject({ code: "BUDGET_CONFIRMATION_REQUIRED" });
