@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createDb } from "@/lib/db";
-import type { Db } from "@/lib/marketing/db";
+import { Prisma, type Db } from "@/lib/marketing/db";
 import { insertCustomers } from "@/lib/demo/factories";
 import { addDays, dayInZone } from "@/lib/marketing/time";
 import { ensureDatabase, freePort, startEmbeddedPostgres } from "../scripts/embedded-postgres";
@@ -64,6 +64,7 @@ function extraPostgresSettings(): Record<string, string> {
   if (statementsFile) {
     settings.shared_preload_libraries = [settings.shared_preload_libraries, "pg_stat_statements"].filter(Boolean).join(",");
     settings["pg_stat_statements.track"] = "all";
+    settings["pg_stat_statements.track_planning"] = "on";
   }
   return settings;
 }
@@ -73,11 +74,19 @@ const statementsFile = process.env.BENCH_PG_STATEMENTS || null;
 
 async function writeTopStatements(db: Db, scenario: string) {
   if (!statementsFile) return;
-  const rows = await db.$queryRaw<Array<{ calls: bigint; total: number; mean: number; rows: bigint; query: string }>>`
-    SELECT calls, total_exec_time AS total, mean_exec_time AS mean, rows, regexp_replace(query, '[[:space:]]+', ' ', 'g') AS query
-    FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 25`;
-  fs.appendFileSync(statementsFile, `\n## scenario ${scenario}\n` + rows.map((r) =>
-    `${Math.round(r.total)} ms\t${r.calls} calls\t${r.mean.toFixed(2)} ms\t${r.rows} rows\t${r.query.slice(0, 400)}`).join("\n") + "\n");
+  type Row = { calls: bigint; total: number; mean: number; plan: number; rows: bigint; query: string };
+  const top = (order: Prisma.Sql) => db.$queryRaw<Row[]>(Prisma.sql`
+    SELECT calls, total_exec_time AS total, mean_exec_time AS mean, total_plan_time AS plan, rows, regexp_replace(query, '[[:space:]]+', ' ', 'g') AS query
+    FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY ${order} DESC LIMIT 25`);
+  const line = (r: Row) => `${Math.round(r.total)} ms\t${r.calls} calls\t${r.mean.toFixed(2)} ms\tplan ${Math.round(r.plan)} ms\t${r.rows} rows\t${r.query.slice(0, 400)}`;
+  const [sum] = await db.$queryRaw<Array<{ exec: number; plan: number; calls: bigint }>>`
+    SELECT coalesce(sum(total_exec_time), 0)::float8 AS exec, coalesce(sum(total_plan_time), 0)::float8 AS plan, coalesce(sum(calls), 0)::bigint AS calls
+    FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'`;
+  const byExec = await top(Prisma.sql`total_exec_time`);
+  const byPlan = (await top(Prisma.sql`total_plan_time`)).slice(0, 10);
+  fs.appendFileSync(statementsFile, `\n## scenario ${scenario}\n` +
+    `all statements: ${sum.calls} calls, executing ${Math.round(sum.exec)} ms, planning ${Math.round(sum.plan)} ms\n` +
+    byExec.map(line).join("\n") + "\n### most planning time\n" + byPlan.map(line).join("\n") + "\n");
   await db.$queryRaw`SELECT pg_stat_statements_reset()`;
 }
 

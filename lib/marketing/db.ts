@@ -58,7 +58,7 @@ export type PlainRead = (q: { name: string; text: string; values: unknown[] }) =
 const statementNames = new Map<string, string>();
 
 /** A prepared statement's name for a text: the same text always gets the same name, another text another. */
-function statementName(text: string): string {
+export function statementName(text: string): string {
   let name = statementNames.get(text);
   if (!name) {
     name = `wac_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
