@@ -19,7 +19,9 @@ type WithPool = { [POOL]?: pg.Pool };
  * once per connection and, after five runs, reuses a generic plan when it costs no more than planning anew
  * (planning took 1–4 ms for the statements of several subqueries, more than running them). A text gets a
  * name on its third run; the others stay unnamed, so a text that varies (a list of n values inlined, a
- * literal) prepares nothing. At most `limit` names per process bound what each connection keeps.
+ * literal) prepares nothing. At most `limit` names per process bound what each connection keeps. A
+ * statement names its output columns (never a table's `*` in the output): when a migration adds a column,
+ * a prepared `SELECT u.*` fails on the connections that prepared it until they close.
  */
 export function hotStatementNamer(limit = 200): (query: { sql: string }) => string | undefined {
   const names = new Map<string, string>();

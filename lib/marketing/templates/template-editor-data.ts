@@ -13,14 +13,18 @@ import { listTemplates } from "./list-templates";
 
 export type SampleCustomerData = { name: string | null; city: string | null; customer_tier: string | null; phone_number: string; attributes: Record<string, unknown> | null };
 
+// the columns by name, never u.*: a prepared statement whose * grows with a migration fails on the
+// connections that prepared it ("cached plan must not change result type") until they close
+const SAMPLE_COLUMNS = Prisma.sql`u.name, u.city, u.customer_tier, u.whatsapp_phone, u.attributes`;
+
 export async function findSampleCustomer({ db, campaignId, targetAudience }: { db: Db; campaignId?: string | null; targetAudience?: unknown }): Promise<SampleCustomerData | null> {
   const fromRecipients = campaignId
     // `= ANY('{id}')` in the unique index's order, as the recipients table reads (search-recipients.ts): never
     // the phone_number index filtered for this campaign
-    ? Prisma.sql`SELECT u.* FROM campaign_recipients r JOIN user_profiles u ON u.id = r.customer_id
+    ? Prisma.sql`SELECT ${SAMPLE_COLUMNS} FROM campaign_recipients r JOIN user_profiles u ON u.id = r.customer_id
         WHERE r.campaign_id = ANY(${[campaignId]}::uuid[]) ORDER BY r.campaign_id, r.phone_number LIMIT 1`
     : null;
-  const fromAudience = Prisma.sql`SELECT u.* FROM user_profiles u WHERE ${audienceWhere(readTargetAudience(targetAudience))} AND u.name IS NOT NULL ORDER BY u.whatsapp_phone LIMIT 1`;
+  const fromAudience = Prisma.sql`SELECT ${SAMPLE_COLUMNS} FROM user_profiles u WHERE ${audienceWhere(readTargetAudience(targetAudience))} AND u.name IS NOT NULL ORDER BY u.whatsapp_phone LIMIT 1`;
   for (const query of [fromRecipients, fromAudience]) {
     if (!query) continue;
     const rows = await db.$queryRaw<Array<{ name: string | null; city: string | null; customer_tier: string | null; whatsapp_phone: string; attributes: unknown }>>(query);
