@@ -28,7 +28,9 @@ export async function attributeReplies(tx: Tx, messages: Array<{ wamid: string; 
       JOIN LATERAL (
         SELECT r.id, r.campaign_id FROM campaign_recipients r
         WHERE r.phone_number = m.phone_number AND r.sent_at IS NOT NULL
-          AND r.sent_at <= m.received_at AND r.sent_at > m.received_at - win.w
+          -- Meta's timestamps are whole seconds (received_at is one), ours are not: a reply stamped in the
+          -- second of the send is after it (sent_at < received_at + 1 s is floor(sent_at) <= received_at)
+          AND r.sent_at < m.received_at + interval '1 second' AND r.sent_at > m.received_at - win.w
           AND r.status IN ${SENT_SQL}
         ORDER BY r.sent_at DESC, r.id DESC LIMIT 1
       ) r ON true

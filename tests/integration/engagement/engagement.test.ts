@@ -247,6 +247,20 @@ describe("clicks, replies, stats and follow-ups", () => {
     expect((await call(stats.GET, { params: { campaignId: campaignA.id } })).body).toMatchObject({ replied: 2 });
   });
 
+  it("a reply stamped in the second of the send is attributed to it (Meta's timestamps are whole seconds, ours are not)", async () => {
+    setClock("2025-01-11T12:00:00.100Z");
+    const c = await call(campaigns.POST, { body: { name: "Same second", template_name: "plain_reminder" } });
+    await call(recipients.POST, { params: { campaignId: c.body.id }, body: { phone_numbers: [phone(A, 1)] } });
+    expect((await call(activate.POST, { params: { campaignId: c.body.id }, query: { start_date: today() } })).status).toBe(200);
+    expect((await call(processDaily.GET, { token: CRON, method: "GET" })).body.messages_sent).toBe(1);
+    const sentAt = (await e.db.campaignRecipient.findFirstOrThrow({ where: { campaignId: c.body.id } })).sentAt!;
+    expect(sentAt.getTime()).toBeGreaterThan(Date.parse("2025-01-11T12:00:00Z"));
+    expect(sentAt.getTime()).toBeLessThan(Date.parse("2025-01-11T12:00:01Z"));
+    await deliverWebhook(inboundPayload([{ from: phone(A, 1), id: "wamid.REPLY.A1.SAME_SECOND", at: "2025-01-11T12:00:00Z", body: "ok" }]));
+    expect((await e.db.whatsappMessage.findUniqueOrThrow({ where: { whatsappMessageId: "wamid.REPLY.A1.SAME_SECOND" } })).campaignId).toBe(c.body.id);
+    expect((await e.db.campaignRecipient.findFirstOrThrow({ where: { campaignId: c.body.id } })).replyCount).toBe(1);
+  });
+
   it("the reply window is the workspace setting (settings.reply_window_hours)", async () => {
     const sent6 = (await e.db.campaignRecipient.findFirstOrThrow({ where: { campaignId: campaignA.id, phoneNumber: phone(A, 6) } })).sentAt!;
     const twoHoursLater = new Date(sent6.getTime() + 2 * 3600_000).toISOString();
