@@ -3,6 +3,9 @@ import { campaignCounters, liveAnalytics } from "@/lib/marketing/stats/live-coun
 import { randomUUID } from "node:crypto";
 import { Prisma, type Db } from "@/lib/marketing/db";
 
+/** each message of createCampaignWithRecipients → its recipient's number (a status's default recipient_id) */
+const numberOfMessage = new Map<string, string>();
+
 export async function createCampaignWithRecipients(db: Db, count: number, options: {
   status?: string; sentOn?: string; withWamid?: boolean; phonePrefix?: number; customers?: boolean;
 } = {}) {
@@ -29,6 +32,7 @@ export async function createCampaignWithRecipients(db: Db, count: number, option
       now()
     FROM generate_series(1, ${count}) g`;
   const recipients = await db.campaignRecipient.findMany({ where: { campaignId: campaign.id }, orderBy: { phoneNumber: "asc" } });
+  for (const r of recipients) if (r.whatsappMessageId) numberOfMessage.set(r.whatsappMessageId, r.phoneNumber);
   return { campaign, recipients };
 }
 
@@ -58,7 +62,9 @@ export function status(s: StatusInput): Record<string, unknown> {
     id: s.id,
     status: s.status,
     timestamp: ts(s.at),
-    recipient_id: s.recipient_id ?? "16505551234",
+    // as Meta sends it: the customer's own WhatsApp id (their number), never one shared by several customers
+    // (a wa_id learnt by one customer's profile would then match the others' opt-outs)
+    recipient_id: s.recipient_id ?? numberOfMessage.get(s.id) ?? "16505551234",
     ...(s.biz ? { biz_opaque_callback_data: s.biz } : {}),
     ...(s.pricing
       ? {
