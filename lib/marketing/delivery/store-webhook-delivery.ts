@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { ZInboundMessage, ZStatus, ZUnixTimestamp, ZWebhookEnvelope } from "@/lib/whatsapp/webhook/schema";
-import { Prisma, type Db } from "../db";
+import { Prisma, type Db, type PlainRead } from "../db";
 import { parseUuid } from "../uuid";
 
 export type InboxRow = {
@@ -195,14 +195,12 @@ export async function storeInboxRows(db: Db | Prisma.TransactionClient, rows: In
 }
 
 /**
- * A plain SQL runner (a pg pool's `query`) for the webhook's answer path: the same statement, prepared
- * once per connection, without the ORM's per-query work. Its own implicit transaction, like the ORM's.
+ * With `query` (a plain pg reader, see PlainRead) for the webhook's answer path: the same statement,
+ * prepared once per connection, without the ORM's per-query work. Its own implicit transaction, like the ORM's.
  */
-export type PlainQuery = (q: { name: string; text: string; values: unknown[] }) => Promise<{ rows: Array<{ state: string }> }>;
-
-export async function storeWebhookDelivery({ db, payload, now, own = {}, query }: { db: Db; payload: unknown; now: Date; own?: OwnAccount; query?: PlainQuery }): Promise<StoreSummary> {
+export async function storeWebhookDelivery({ db, payload, now, own = {}, query }: { db: Db; payload: unknown; now: Date; own?: OwnAccount; query?: PlainRead }): Promise<StoreSummary> {
   const rows = inboxRowsOf(payload, own);
   if (!query || rows.length === 0) return storeInboxRows(db, rows, now);
   const { rows: inserted } = await query({ name: "wac_store_inbox_rows", text: INSERT_INBOX_SQL, values: insertParams(rows, now) });
-  return summaryOf(rows, inserted);
+  return summaryOf(rows, inserted as Array<{ state: string }>);
 }

@@ -234,12 +234,18 @@ describe("clicks, replies, stats and follow-ups", () => {
     expect(st.body).toMatchObject({ replied: 2, reply_rate: 50, opted_out: 1 });
   });
 
-  it("a reply goes to the latest campaign message when two campaigns reached the customer", async () => {
-    setClock("2025-01-11T10:00:00Z");
-    const c = await call(campaigns.POST, { body: { name: "Reminder", template_name: "plain_reminder" } });
-    await call(recipients.POST, { params: { campaignId: c.body.id }, body: { phone_numbers: [phone(A, 1)] } });
+  /** a new campaign of the plain reminder to one number, activated today and sent by the daily run */
+  async function sendReminderTo(name: string, number: string) {
+    const c = await call(campaigns.POST, { body: { name, template_name: "plain_reminder" } });
+    await call(recipients.POST, { params: { campaignId: c.body.id }, body: { phone_numbers: [number] } });
     expect((await call(activate.POST, { params: { campaignId: c.body.id }, query: { start_date: today() } })).status).toBe(200);
     expect((await call(processDaily.GET, { token: CRON, method: "GET" })).body.messages_sent).toBe(1);
+    return c;
+  }
+
+  it("a reply goes to the latest campaign message when two campaigns reached the customer", async () => {
+    setClock("2025-01-11T10:00:00Z");
+    const c = await sendReminderTo("Reminder", phone(A, 1));
     await deliverWebhook(inboundPayload([{ from: phone(A, 1), id: "wamid.REPLY.A1.B", at: "2025-01-11T11:00:00Z", body: "thanks!" }]));
     const m = await e.db.whatsappMessage.findUniqueOrThrow({ where: { whatsappMessageId: "wamid.REPLY.A1.B" } });
     expect(m.campaignId).toBe(c.body.id);
@@ -249,10 +255,7 @@ describe("clicks, replies, stats and follow-ups", () => {
 
   it("a reply stamped in the second of the send is attributed to it (Meta's timestamps are whole seconds, ours are not)", async () => {
     setClock("2025-01-11T12:00:00.100Z");
-    const c = await call(campaigns.POST, { body: { name: "Same second", template_name: "plain_reminder" } });
-    await call(recipients.POST, { params: { campaignId: c.body.id }, body: { phone_numbers: [phone(A, 1)] } });
-    expect((await call(activate.POST, { params: { campaignId: c.body.id }, query: { start_date: today() } })).status).toBe(200);
-    expect((await call(processDaily.GET, { token: CRON, method: "GET" })).body.messages_sent).toBe(1);
+    const c = await sendReminderTo("Same second", phone(A, 1));
     const sentAt = (await e.db.campaignRecipient.findFirstOrThrow({ where: { campaignId: c.body.id } })).sentAt!;
     expect(sentAt.getTime()).toBeGreaterThan(Date.parse("2025-01-11T12:00:00Z"));
     expect(sentAt.getTime()).toBeLessThan(Date.parse("2025-01-11T12:00:01Z"));
