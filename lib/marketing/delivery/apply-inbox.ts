@@ -80,7 +80,9 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
         // counter changes of this transaction are appended (no campaign/schedule/analytics row locked), folded below
         await tx.$executeRaw(Prisma.sql`SELECT set_config('wac.defer_counters', 'on', true)`);
         const rows = await tx.$queryRaw<InboxRecord[]>(Prisma.sql`
-          SELECT i.id, p.lane, i.kind, i.field, i.whatsapp_message_id, i.recipient_id, i.status, i.occurred_at, i.value
+          -- a status's id, status, timestamp and echoed id are columns already: not shipped twice
+          SELECT i.id, p.lane, i.kind, i.field, i.whatsapp_message_id, i.recipient_id, i.status, i.occurred_at,
+            CASE WHEN i.kind = 'status' THEN i.value - '{id,status,timestamp,biz_opaque_callback_data}'::text[] ELSE i.value END AS value
           FROM webhook_inbox_pending p JOIN webhook_inbox i ON i.id = p.id
           WHERE p.id > ${cursor}::bigint ${filter} ${mine}
           ORDER BY p.id LIMIT ${chunk}::int ${lock}`);
