@@ -40,7 +40,7 @@ import { hasStrandedRecipients, packSchedule } from "../recipients/pack-schedule
 import { ALERT_ENDPOINT_MANAGER, syncAlertEndpoint } from "../events/alert-endpoint";
 import { deliverEvents, EVENT_DELIVERY } from "../events/deliver-events";
 import { enforceFailureGuard } from "../sending/failure-guard";
-import { firstSendableDay, readSendWindow, windowPhase } from "../sending/send-window";
+import { firstSendableDay, readSendWindow, windowClosesAt, windowPhase } from "../sending/send-window";
 import { pruneInboundBodies } from "../messages/prune-inbound-bodies";
 import { pruneJobFiles } from "../jobs/prune-job-files";
 import { getSendingSettings, type SendingSettings } from "../sending/sending-settings";
@@ -370,12 +370,16 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
         result.outside_window.push(id);
         return sent();
       }
-      // 3. send, outside any transaction; each part marked as going out just before its requests
+      // 3. send, outside any transaction; each part marked as going out just before its requests. No send
+      //    starts after the time budget nor after the send window closes (what is left is released): at a
+      //    low WHATSAPP_MAX_MPS one batch could otherwise go on sending well past the close
+      const closesAt = windowClosesAt(window, clock(), tz);
+      const sendUntil = closesAt === null ? run.sendUntil : Math.min(run.sendUntil, performance.now() + (closesAt.getTime() - clock().getTime()));
       const sendStart = performance.now();
       const gapMs = lastSendEnd === null ? 0 : sendStart - lastSendEnd;
       const sendingBatch = sendBatch({
         recipients: claim.recipients, whatsapp, templateName: campaign.templateName, languageCode: campaign.languageCode,
-        templateFor, render, concurrency: run.concurrency, clock, sendUntil: run.sendUntil, marketingMessages,
+        templateFor, render, concurrency: run.concurrency, clock, sendUntil, marketingMessages,
         mark: (part) => markSending({ db, claimId: claim.claimId, recipients: part, now: clock() }),
       });
       const ahead = failedThisRun ? null : claimNext();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allowedOffsets, describeSendWindow, firstSendableDay, nextAllowedDay, nthAllowedDay, shiftToAllowed, windowPhase, ZSendWindow, type TSendWindow } from "./send-window";
+import { allowedOffsets, describeSendWindow, firstSendableDay, nextAllowedDay, nthAllowedDay, shiftToAllowed, windowClosesAt, windowPhase, ZSendWindow, type TSendWindow } from "./send-window";
 
 const WEEKDAYS: TSendWindow = { start: "09:00", end: "18:00", days: ["mon", "tue", "wed", "thu", "fri"] };
 const NY = "America/New_York";
@@ -32,5 +32,15 @@ describe("send windows", () => {
     expect(windowPhase(null, new Date("2025-02-08T03:00:00Z"), NY)).toBe("open");
     expect(firstSendableDay(WEEKDAYS, new Date("2025-02-07T23:30:00Z"), NY)).toBe("2025-02-10");
     expect(firstSendableDay(WEEKDAYS, new Date("2025-02-07T12:00:00Z"), NY)).toBe("2025-02-07");
+  });
+
+  it("knows when today's window closes (no send of a run starts after it)", () => {
+    expect(windowClosesAt(WEEKDAYS, new Date("2025-02-07T22:59:59.400Z"), NY)?.toISOString()).toBe("2025-02-07T23:00:00.000Z");
+    // 02:00 UTC is still the 6th in New York
+    expect(windowClosesAt(WEEKDAYS, new Date("2025-02-07T02:00:00Z"), NY)?.toISOString()).toBe("2025-02-06T23:00:00.000Z");
+    // across the spring-forward night: 18:00 EDT
+    expect(windowClosesAt(WEEKDAYS, new Date("2025-03-10T15:00:00Z"), NY)?.toISOString()).toBe("2025-03-10T22:00:00.000Z");
+    expect(windowClosesAt({ start: "09:00", end: "24:00", days: ["mon"] }, new Date("2025-02-10T15:00:00Z"), NY)?.toISOString()).toBe("2025-02-11T05:00:00.000Z");
+    expect(windowClosesAt(null, new Date("2025-02-10T15:00:00Z"), NY)).toBeNull();
   });
 });

@@ -102,6 +102,15 @@ export function windowPhase(w: TSendWindow | null, instant: Date, timeZone: stri
   return hhmm < w.end ? "open" : "closed";
 }
 
+/** When the window closes on the day of `instant` in the time zone (null: no window, never). */
+export function windowClosesAt(w: TSendWindow | null, instant: Date, timeZone: string): Date | null {
+  if (!w) return null;
+  const local = new TZDate(instant.getTime(), timeZone);
+  const [h, m] = w.end.split(":").map(Number);
+  // 24:00 is the next day's midnight (the Date arithmetic carries the hour over)
+  return new Date(new TZDate(local.getFullYear(), local.getMonth(), local.getDate(), h, m, 0, 0, timeZone).getTime());
+}
+
 /** The day from which a campaign's pending recipients may still be sent: today, or the next allowed day once today's window has closed. */
 export function firstSendableDay(w: TSendWindow | null, instant: Date, timeZone: string): Day {
   const today = dayInZone(instant, timeZone);

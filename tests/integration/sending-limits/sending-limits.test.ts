@@ -180,9 +180,10 @@ describe("send windows", () => {
     const early = await run("2025-02-07T13:30:00Z");
     expect(early.messages_sent).toBe(0);
     expect(early.outside_window).toContain(c.id);
-    // Friday 17:59:59.4: the window is open for the first batch only (each send takes 300 ms)
+    // Friday 17:59:59.4, each send takes 300 ms, one at a time: a batch of 4 starts its sends at :59.4 and
+    // :59.7; the third would start at 18:00:00.0, after the close: it and the fourth are released
     e.graph.setLatency(300);
-    const closing = await run("2025-02-07T22:59:59.400Z", { batchSize: 2, concurrency: 1 });
+    const closing = await run("2025-02-07T22:59:59.400Z", { batchSize: 4, concurrency: 1 });
     e.graph.setLatency(0);
     expect(closing.messages_sent).toBe(2);
     expect(closing.outside_window).toContain(c.id);
