@@ -96,9 +96,9 @@ export function aggregateStatuses(rows: StatusRow[]): Agg[] {
  * statements below reads: a parameter of a few hundred KB costs the ORM ~15–20 ms of CPU every time it is
  * sent (measured; plain pg: ~1 ms), and the same text makes them the same prepared statements every chunk.
  */
-const EV_SETTING = "wac.status_events"; // the name in EV below
+const EV_SETTING = "wac.status_events";
 const EV = Prisma.sql`
-  SELECT * FROM jsonb_to_recordset(current_setting('wac.status_events')::jsonb) AS e(
+  SELECT * FROM jsonb_to_recordset(current_setting(${EV_SETTING})::jsonb) AS e(
     wamid text, biz uuid, wa_id text, user_id text, sent_ts timestamptz, delivered_ts timestamptz, read_ts timestamptz,
     failed_ts timestamptz, error_code int, error_class text, error_title text, error_details text, pricing jsonb)`;
 
