@@ -8,7 +8,7 @@ export function Skeleton({ className }: { className?: string }) {
 /** A loading page: its placeholders stacked as the loaded page's sections are, announced as busy. */
 export function LoadingPage({ children }: { children: ReactNode }) {
   return (
-    <div className="space-y-6" aria-busy="true" aria-label="Loading">
+    <div className="space-y-6" role="status" aria-busy="true" aria-label="Loading">
       {children}
     </div>
   );
