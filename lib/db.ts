@@ -42,13 +42,55 @@ export function hotStatementNamer(limit = 200): (query: { sql: string }) => stri
   };
 }
 
+/**
+ * PrismaPg, except that a transaction whose COMMIT or ROLLBACK fails still gives its connection back.
+ * Prisma's transaction manager sends COMMIT (or ROLLBACK) and frees the connection only once that
+ * succeeded: when the database goes away mid-commit (a restart, a failover), the connection stayed checked
+ * out of the pool for good, the pool shrank by one, and its end() ($disconnect) waited forever. The failed
+ * connection is destroyed (never reused: its transaction's state is unknown); Prisma's own release after
+ * it is then a no-op.
+ */
+class ReleasingPrismaPg extends PrismaPg {
+  override async connect(): ReturnType<PrismaPg["connect"]> {
+    const adapter = await super.connect();
+    const start = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => releaseOnFailedEnd(await start(isolationLevel));
+    return adapter;
+  }
+}
+
+type Tx = Awaited<ReturnType<Awaited<ReturnType<PrismaPg["connect"]>>["startTransaction"]>>;
+
+function releaseOnFailedEnd(tx: Tx): Tx {
+  // the adapter's transaction holds its pool client as `client` (protected in its type)
+  const client = (tx as unknown as { client: pg.PoolClient }).client;
+  let released = false;
+  const executeRaw = tx.executeRaw.bind(tx);
+  const commit = tx.commit.bind(tx);
+  const rollback = tx.rollback.bind(tx);
+  tx.executeRaw = async (query) => {
+    try {
+      return await executeRaw(query);
+    } catch (error) {
+      if (!released && (query.sql === "COMMIT" || query.sql === "ROLLBACK")) {
+        released = true;
+        client.release(error instanceof Error ? error : new Error(String(error)));
+      }
+      throw error;
+    }
+  };
+  tx.commit = async () => { if (!released) await commit(); };
+  tx.rollback = async () => { if (!released) await rollback(); };
+  return tx;
+}
+
 export function createDb(connectionString: string, options: { max?: number } = {}): Db {
   // the client's own pool, kept so the few statements that skip the ORM share its connections
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
   // (the adapter passes the name to pg's query as is, and pg runs a query without a name unprepared: the
   // adapter's type says string only)
   const statementNameGenerator = hotStatementNamer() as (query: { sql: string }) => string;
-  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true, statementNameGenerator }) });
+  const db = new PrismaClient({ adapter: new ReleasingPrismaPg(pool, { disposeExternalPool: true, statementNameGenerator }) });
   (db as unknown as WithPool)[POOL] = pool;
   return db;
 }

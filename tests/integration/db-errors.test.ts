@@ -1,10 +1,12 @@
 /**
  * withRetry against real PostgreSQL through Prisma: a deadlock in a raw query (Prisma's P2010 carrying the
  * SQLSTATE) is retried. Two transactions lock two rows in opposite orders; PostgreSQL kills one of them
- * with 40P01, and withRetry runs that unit of work again.
+ * with 40P01, and withRetry runs that unit of work again. A transaction whose connection dies before its
+ * COMMIT gives that connection back to the pool (the pool neither shrinks nor hangs on its end).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgErrorCode, withRetry } from "@/lib/marketing/db";
+import { createDb, pgPoolOf } from "@/lib/db";
 import { createTestDb, type TestDb } from "../support/db";
 
 let t: TestDb;
@@ -38,5 +40,22 @@ describe("database errors", () => {
     expect(attempts).toBeGreaterThanOrEqual(3); // one of the two ran again
     const rows = await t.db.$queryRaw<Array<{ n: number }>>`SELECT n FROM retry_probe ORDER BY id`;
     expect(rows.map((r) => r.n)).toEqual([2, 2]);
+  });
+
+  it("a connection that dies before its transaction's COMMIT is given back: the pool does not shrink, and $disconnect ends", async () => {
+    const db = createDb(t.url, { max: 2 });
+    const pool = pgPoolOf(db)!;
+    // the server ends the transaction's connection (as a restart or a failover does) before it commits
+    const ended = await db.$transaction(async (tx) => {
+      const [{ pid }] = await tx.$queryRaw<Array<{ pid: number }>>`SELECT pg_backend_pid() AS pid`;
+      await t.db.$queryRaw`SELECT pg_terminate_backend(${pid}::int)`;
+    }).then(() => null, (e: unknown) => e);
+    expect(ended).toBeInstanceOf(Error);
+    expect(pool.totalCount - pool.idleCount).toBe(0); // nothing checked out
+    // both connections of the pool are usable (before, each such transaction kept one for good)
+    const both = await Promise.all([1, 2].map(() => db.$transaction((tx) => tx.$queryRaw<Array<{ one: number }>>`SELECT 1 AS one`, { maxWait: 5_000 })));
+    expect(both.map((r) => r[0].one)).toEqual([1, 1]);
+    const closed = await Promise.race([db.$disconnect().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 5_000))]);
+    expect(closed).toBe(true);
   });
 });
