@@ -57,7 +57,7 @@ import { recordAccountError } from "../sending/account-health";
 import { sendBatch, type SendOutcome } from "./send-batch";
 import { ensureCampaignMedia } from "../sending/campaign-media";
 import { alertMarketingMessagesTerms, marketingMessagesEnabled, marketingMessagesRoute } from "../sending/marketing-messages";
-import type { MarketingMessagesOptions } from "@/lib/whatsapp/types";
+import type { MarketingMessagesOptions, SendFailure } from "@/lib/whatsapp/types";
 
 type Claimed = Extract<ClaimResult, { kind: "claimed" }>;
 
@@ -353,88 +353,180 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
     return a?.kind === "end" && a.outcome.kind === "sent" ? a.outcome.stop : null;
   };
 
-  // The pipeline: while batch k goes out, batch k + 1 is claimed and batch k − 1 recorded. Once the run
-  // has seen a failure for the campaign (or a send stops it), each batch is recorded and judged by the
-  // failure guard before the next goes out.
+  // The pipeline: while batch k goes out, batch k + 1 is claimed and batch k − 1 recorded. Once every row of
+  // batch k is in a worker's hands (only its last requests are on their way or waiting for the rate), batch
+  // k + 1 starts going out: WhatsApp never waits for the answers that end a batch, nor for the next batch's
+  // first mark, and the shared schedule's instants are not left unused between batches. Batch k is then
+  // settled (recorded, judged) while k + 1 goes out; a template or account error seen by either stops both
+  // at once (nothing more starts, what is left is released). Once the run has seen a failure for the
+  // campaign, batches no longer overlap: each is recorded and judged by the failure guard before the next
+  // goes out.
+  type Sending = { outcomes: SendOutcome[]; stop: SendFailure | null };
+  type Going = { claim: Claimed; claimMs: number; gapMs: number; sendStart: number; sending: Promise<Sending>; handedOut: Promise<void> };
+  const stopped = new AbortController();
   let next = await claimNext();
   let recording: Promise<FinishCounts> | null = null;
   let failedThisRun = false;
   /** when the last batch's sends ended: the time until the next batch's begin is time WhatsApp waits */
   let lastSendEnd: number | null = null;
+  /** the batch whose last requests are still out while the next one goes out */
+  let going: Going | null = null;
+  /** every batch started and not settled yet (on any way out of this function, each is settled) */
+  const unsettled = new Set<Going>();
+
+  const start = (b: Extract<Next, { kind: "batch" }>): Going => {
+    const sendStart = performance.now();
+    const gapMs = going || lastSendEnd === null ? 0 : sendStart - lastSendEnd;
+    let handedOut!: () => void;
+    const handed = new Promise<void>((r) => { handedOut = r; });
+    // no send starts after the time budget nor after the send window closes (what is left is released)
+    const closesAt = windowClosesAt(window, clock(), tz);
+    const sendUntil = closesAt === null ? run.sendUntil : Math.min(run.sendUntil, performance.now() + (closesAt.getTime() - clock().getTime()));
+    // 3. send, outside any transaction; each part marked as going out just before its requests
+    const sending = sendBatch({
+      recipients: b.claim.recipients, whatsapp, templateName: campaign.templateName, languageCode: campaign.languageCode,
+      templateFor, render, concurrency: run.concurrency, clock, sendUntil, marketingMessages: b.marketingMessages,
+      mark: (part) => markSending({ db, claimId: b.claim.claimId, recipients: part, now: clock() }),
+      signal: stopped.signal, onStop: () => stopped.abort(), onHandedOut: handedOut,
+    });
+    sending.catch(() => {});
+    const g = { claim: b.claim, claimMs: b.claimMs, gapMs, sendStart, sending, handedOut: handed };
+    unsettled.add(g);
+    return g;
+  };
+
+  /** a batch's outcomes, recorded (after the batch before it) */
+  const settle = async (b: Going): Promise<Sending> => {
+    unsettled.delete(b);
+    const { outcomes, stop } = await b.sending;
+    const fellBack = outcomes.find((o) => o.kind === "sent" && o.result.fellBack);
+    if (fellBack?.kind === "sent" && fellBack.result.fellBack) {
+      await alertMarketingMessagesTerms(db, { now: clock(), title: fellBack.result.fellBack.title, fellBack: true });
+    }
+    run.rate.started += outcomes.filter((o) => o.kind !== "released").length;
+    const end = performance.now();
+    // time spent sending, counted once where two batches overlap (the rate sizes the batches near the time budget)
+    run.rate.sendingMs += end - Math.max(b.sendStart, lastSendEnd ?? b.sendStart);
+    lastSendEnd = end;
+    if (recording) await recording;
+    recording = record(b.claim, outcomes, { claimMs: b.claimMs, sendMs: end - b.sendStart, gapMs: b.gapMs });
+    recording.catch(() => {});
+    return { outcomes, stop };
+  };
+
+  /**
+   * What a settled batch means for the campaign: null to go on, or the outcome it ends with. Before it ends,
+   * `other` (the batch going out meanwhile) is stopped and settled, and the batch claimed ahead released.
+   */
+  const judge = async ({ outcomes, stop: sendStop }: Sending, ahead: Promise<Next> | null, other: Going | null): Promise<CampaignOutcome | null> => {
+    if (!(sendStop || failedThisRun || outcomes.some((o) => o.kind === "failed"))) return null;
+    const counts = await recording!;
+    recording = null;
+    const haltOther = async () => {
+      if (!other) return;
+      stopped.abort();
+      await settle(other);
+      await recording;
+      recording = null;
+    };
+    if (sendStop?.errorClass === "template") {
+      await haltOther();
+      const runStop = await releaseAhead(ahead);
+      // finishBatch paused the campaign for a failed recipient (error-effects.ts); a stop whose recipients
+      // were released (a malformed request repeated across the batch) pauses it here (a no-op if paused)
+      const reason = templatePauseReason(sendStop);
+      await pauseForTemplate(run, id, reason);
+      log("campaign paused: template error", { campaign_id: id, code: sendStop.code });
+      return { kind: "paused", reason, stop: runStop };
+    }
+    if (sendStop?.errorClass === "account") {
+      await haltOther();
+      await releaseAhead(ahead);
+      log("run stopped: account error", { code: sendStop.code, title: sendStop.title });
+      if (sendStop.code === 131055) await alertMarketingMessagesTerms(db, { now: clock(), title: sendStop.title, fellBack: false });
+      // finishBatch recorded it for a failed recipient; a stop without one (released) is recorded here (deduplicated per hour)
+      await withRetry(() => db.$transaction((tx) => recordAccountError(tx, { now: clock(), code: sendStop.code, title: sendStop.title })));
+      return sent({ reason: "account", detail: `${sendStop.code ?? "?"} ${sendStop.title}` });
+    }
+    // 5. the failure guard, after every batch once this run has seen a failure for the campaign
+    //    (failures of an early batch, below min_attempts, are judged when later batches reach it)
+    failedThisRun ||= counts.failed > 0;
+    if (failedThisRun) {
+      const reason = await guard(run, id);
+      if (reason) {
+        await haltOther();
+        const runStop = await releaseAhead(ahead);
+        return { kind: "paused", reason, stop: runStop };
+      }
+    }
+    return null;
+  };
+
+  /** the claim ahead not taken yet: released if this ends on the way (a failure) */
+  let pendingAhead: Promise<Next> | null = null;
+  /** an outcome judge() ended with: it released the claim ahead itself */
+  const endWith = (o: CampaignOutcome) => {
+    pendingAhead = null;
+    return o;
+  };
   try {
+    let last: Sending | null = null;
     while (next.kind === "batch") {
-      const { claim, marketingMessages } = next;
       if (windowPhase(window, clock(), tz) !== "open") {
         // a batch claimed ahead came up after the send window closed: it goes back untouched
         await releaseAhead(Promise.resolve(next));
         result.outside_window.push(id);
+        if (going) {
+          const g = going;
+          going = null;
+          const ended = await judge(await settle(g), null, null);
+          if (ended) return endWith(ended);
+        }
         return sent();
       }
-      // 3. send, outside any transaction; each part marked as going out just before its requests. No send
-      //    starts after the time budget nor after the send window closes (what is left is released): at a
-      //    low WHATSAPP_MAX_MPS one batch could otherwise go on sending well past the close
-      const closesAt = windowClosesAt(window, clock(), tz);
-      const sendUntil = closesAt === null ? run.sendUntil : Math.min(run.sendUntil, performance.now() + (closesAt.getTime() - clock().getTime()));
-      const sendStart = performance.now();
-      const gapMs = lastSendEnd === null ? 0 : sendStart - lastSendEnd;
-      const sendingBatch = sendBatch({
-        recipients: claim.recipients, whatsapp, templateName: campaign.templateName, languageCode: campaign.languageCode,
-        templateFor, render, concurrency: run.concurrency, clock, sendUntil, marketingMessages,
-        mark: (part) => markSending({ db, claimId: claim.claimId, recipients: part, now: clock() }),
-      });
+      const cur = start(next);
       const ahead = failedThisRun ? null : claimNext();
       ahead?.catch(() => {});
-      const { outcomes, stop: sendStop } = await sendingBatch;
-      const fellBack = outcomes.find((o) => o.kind === "sent" && o.result.fellBack);
-      if (fellBack?.kind === "sent" && fellBack.result.fellBack) {
-        await alertMarketingMessagesTerms(db, { now: clock(), title: fellBack.result.fellBack.title, fellBack: true });
+      pendingAhead = ahead;
+      if (going) {
+        const g = going;
+        going = null;
+        const ended = await judge(await settle(g), ahead, cur);
+        if (ended) return endWith(ended);
       }
-      run.rate.started += outcomes.filter((o) => o.kind !== "released").length;
-      lastSendEnd = performance.now();
-      const sendMs = lastSendEnd - sendStart;
-      run.rate.sendingMs += sendMs;
-      if (recording) await recording;
-      recording = record(claim, outcomes, { claimMs: next.claimMs, sendMs, gapMs });
-      recording.catch(() => {});
-      if (sendStop || failedThisRun || outcomes.some((o) => o.kind === "failed")) {
-        const counts = await recording;
-        recording = null;
-        if (sendStop?.errorClass === "template") {
-          const runStop = await releaseAhead(ahead);
-          // finishBatch paused the campaign for a failed recipient (error-effects.ts); a stop whose recipients
-          // were released (a malformed request repeated across the batch) pauses it here (a no-op if paused)
-          const reason = templatePauseReason(sendStop);
-          await pauseForTemplate(run, id, reason);
-          log("campaign paused: template error", { campaign_id: id, code: sendStop.code });
-          return { kind: "paused", reason, stop: runStop };
-        }
-        if (sendStop?.errorClass === "account") {
-          await releaseAhead(ahead);
-          log("run stopped: account error", { code: sendStop.code, title: sendStop.title });
-          if (sendStop.code === 131055) await alertMarketingMessagesTerms(db, { now: clock(), title: sendStop.title, fellBack: false });
-          // finishBatch recorded it for a failed recipient; a stop without one (released) is recorded here (deduplicated per hour)
-          await withRetry(() => db.$transaction((tx) => recordAccountError(tx, { now: clock(), code: sendStop.code, title: sendStop.title })));
-          return sent({ reason: "account", detail: `${sendStop.code ?? "?"} ${sendStop.title}` });
-        }
-        // 5. the failure guard, after every batch once this run has seen a failure for the campaign
-        //    (failures of an early batch, below min_attempts, are judged when later batches reach it)
-        failedThisRun ||= counts.failed > 0;
-        if (failedThisRun) {
-          const reason = await guard(run, id);
-          if (reason) {
-            const runStop = await releaseAhead(ahead);
-            return { kind: "paused", reason, stop: runStop };
-          }
-        }
+      if (!failedThisRun && !stopped.signal.aborted) {
+        // the next batch starts once this one's rows are all in workers' hands
+        await Promise.race([cur.handedOut, cur.sending]);
+        going = cur;
+        last = null;
+      } else {
+        last = await settle(cur);
+        const ended = await judge(last, ahead, null);
+        if (ended) return endWith(ended);
       }
       next = ahead ? await ahead : await claimNext();
+      pendingAhead = null;
+      if (next.kind === "end" && going) {
+        const g = going;
+        going = null;
+        last = await settle(g);
+        const ended = await judge(last, null, null);
+        if (ended) return endWith(ended);
+      }
       // the claim ahead ran before this batch gave rows back when the time budget ran out: it found
       // nothing left, yet they are still due
       if (next.kind === "end" && next.outcome.kind === "sent" && next.outcome.stop === null
-        && run.outOfTime() && outcomes.some((o) => o.kind === "released")) next = { kind: "end", outcome: { kind: "out_of_time" } };
+        && run.outOfTime() && last?.outcomes.some((o) => o.kind === "released")) next = { kind: "end", outcome: { kind: "out_of_time" } };
     }
     return next.outcome;
   } finally {
+    // a batch still out when this ends (a failure on the way) starts nothing more and is recorded, as far
+    // as the database lets it: nothing is left running behind the run
+    if (unsettled.size > 0) {
+      stopped.abort();
+      for (const g of [...unsettled]) await settle(g).then(() => recording).catch(() => {});
+    }
+    if (pendingAhead) await releaseAhead(pendingAhead).catch(() => {});
     if (recording) await recording;
   }
 }

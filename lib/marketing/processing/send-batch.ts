@@ -12,6 +12,9 @@
  * sends that are about to start: a worker asks for its next row, the workers asking while a mark is
  * in flight are served by the next one (MARK_GROUP_MAX rows a mark at most, MARKS_IN_FLIGHT marks at once). A marked row is always in a worker's hands on its way out
  * (waiting only for the rate limit); a row the mark does not return is not sent ('released').
+ * The processor overlaps batches (run-daily-processing.ts): `onHandedOut` tells it when every row is in a
+ * worker's hands, so the next batch can start while this one's last requests are out; `signal` and
+ * `onStop` let a stop seen by either batch stop both.
  */
 import { CUSTOMER_DATA_CODES, MALFORMED_REQUEST_CODES } from "@/lib/whatsapp/errors";
 import type { RenderedComponents } from "@/lib/whatsapp/render-components";
@@ -35,7 +38,7 @@ export type SendOutcome =
   | { id: string; phone: string; kind: "failed"; result: SendFailure; at: Date }
   | { id: string; phone: string; kind: "released" };
 
-export async function sendBatch({ recipients, whatsapp, templateName, languageCode, templateFor, render, concurrency, clock, sendUntil, marketingMessages, mark }: {
+export async function sendBatch({ recipients, whatsapp, templateName, languageCode, templateFor, render, concurrency, clock, sendUntil, marketingMessages, mark, signal, onStop, onHandedOut }: {
   recipients: ClaimedRecipient[];
   whatsapp: WhatsAppClient;
   templateName: string;
@@ -50,12 +53,29 @@ export async function sendBatch({ recipients, whatsapp, templateName, languageCo
   sendUntil?: number;
   /** marks rows as going out; resolves to the ids that may be sent */
   mark?: (rows: ClaimedRecipient[]) => Promise<Set<string>>;
+  /** once aborted, nothing more starts (what is left is released), as after a stop of this batch */
+  signal?: AbortSignal;
+  /** told of this batch's stop (a template or account error) as soon as it is seen */
+  onStop?: (stop: SendFailure) => void;
+  /** called once every row has been handed to a worker or released: only requests already on their way are left */
+  onHandedOut?: () => void;
 }): Promise<{ outcomes: SendOutcome[]; stop: SendFailure | null }> {
   const outcomes: SendOutcome[] = new Array(recipients.length);
   let next = 0;
   let stop: SendFailure | null = null;
   const malformed = new Map<number, number[]>();
-  const halted = () => sendUntil !== undefined && performance.now() >= sendUntil;
+  const halted = () => (sendUntil !== undefined && performance.now() >= sendUntil) || signal?.aborted === true;
+  let handedOut = false;
+  const checkHandedOut = () => {
+    if (handedOut || next < recipients.length) return;
+    handedOut = true;
+    onHandedOut?.();
+  };
+  const setStop = (failure: SendFailure) => {
+    if (stop) return;
+    stop = failure;
+    onStop?.(failure);
+  };
   const waiting: Array<(i: number | null) => void> = [];
   let marking = 0;
   const release = (i: number) => {
@@ -85,6 +105,7 @@ export async function sendBatch({ recipients, whatsapp, templateName, languageCo
           else if (next < recipients.length) waiting.push(t); // rows held back: ask again
           else t(null);
         });
+        checkHandedOut();
       }
     } finally {
       marking--;
@@ -127,17 +148,19 @@ export async function sendBatch({ recipients, whatsapp, templateName, languageCo
         malformed.set(result.code, seen);
         if (seen.length >= MALFORMED_PAUSE_AFTER) {
           for (const j of seen) outcomes[j] = { id: recipients[j].id, phone: recipients[j].phone, kind: "released" };
-          if (!stop) stop = { ...result, errorClass: "template", title: `${result.title} (the same error for ${seen.length} recipients of one batch: the request itself is malformed)` };
+          setStop({ ...result, errorClass: "template", title: `${result.title} (the same error for ${seen.length} recipients of one batch: the request itself is malformed)` });
           continue;
         }
       }
       if (result.ok) outcomes[i] = { id: r.id, phone: r.phone, kind: "sent", result, at: clock(), template: { name: t.templateName, language: t.languageCode } };
       else {
         outcomes[i] = { id: r.id, phone: r.phone, kind: "failed", result, at: clock() };
-        if ((result.errorClass === "template" || result.errorClass === "account") && !stop) stop = result;
+        if (result.errorClass === "template" || result.errorClass === "account") setStop(result);
       }
     }
   };
+  checkHandedOut();
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, recipients.length)) }, worker));
+  checkHandedOut();
   return { outcomes, stop };
 }
