@@ -221,6 +221,31 @@ describe("WhatsApp errors", () => {
     await expectConsistent(c.id);
   });
 
+  it("batches overlap, and a template error in the next batch stops it while the last one's request is still out: paused, nothing twice, nothing lost", async () => {
+    const c = await campaignWith(40, { limit: 500, start: "2025-03-01" });
+    const nth = (n: number) => (r: { to?: string }) => r.to !== undefined && e.graph.sends.length === n;
+    // the first batch's last request takes 800 ms; the next batch's third request meets a template error
+    e.graph.script({ match: nth(10), latencyMs: 800, times: 1 });
+    e.graph.script({ match: nth(13), error: { code: 132001, title: "Template name does not exist in the translation" }, times: 1 });
+    const r = await runDailyProcessing({ db: e.db, now: at("2025-03-01T16:00:00Z"), whatsapp: wa, config: config({ batchSize: 10, concurrency: 2 }) });
+    const sends = e.graph.sends;
+    // the second batch went out while the first one's last request was still waiting for its answer
+    expect(sends[10].startedAt).toBeLessThan(sends[9].startedAt + 800);
+    expect(r.paused_campaigns).toHaveLength(1);
+    const camp = await e.db.marketingCampaign.findUniqueOrThrow({ where: { id: c.id } });
+    expect([camp.status, camp.pausedBy]).toEqual(["paused", "template"]);
+    // nothing more started after the error (with 2 at a time, at most the one beside it), and the slow
+    // request of the first batch was recorded as sent
+    expect(sends.length).toBeLessThanOrEqual(14);
+    expect(new Set(sends.map((q) => q.to)).size).toBe(sends.length);
+    const slow = await e.db.campaignRecipient.findFirstOrThrow({ where: { campaignId: c.id, phoneNumber: sends[9].to } });
+    expect(slow.status).toBe("queued");
+    expect(r.messages_sent).toBe(sends.length - 1);
+    expect(await e.db.campaignRecipient.count({ where: { campaignId: c.id, status: "sending" } })).toBe(0);
+    expect(await e.db.campaignRecipient.count({ where: { campaignId: c.id, status: "pending" } })).toBe(40 - r.messages_sent);
+    await expectConsistent(c.id);
+  });
+
   it("account error → the whole run stops, claims released, nothing lost", async () => {
     const a = await campaignWith(50, { limit: 500, start: "2025-03-01", priority: 9 });
     const b = await campaignWith(50, { limit: 500, start: "2025-03-01", priority: 8 });
