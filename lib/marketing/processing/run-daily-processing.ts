@@ -469,6 +469,14 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
     pendingAhead = null;
     return o;
   };
+  /** the batch whose last requests were out, settled and judged (nothing when there is none) */
+  const settleGoing = async (ahead: Promise<Next> | null, other: Going | null): Promise<{ last: Sending | null; ended: CampaignOutcome | null }> => {
+    const g = going;
+    if (!g) return { last: null, ended: null };
+    going = null;
+    const last = await settle(g);
+    return { last, ended: await judge(last, ahead, other) };
+  };
   try {
     let last: Sending | null = null;
     while (next.kind === "batch") {
@@ -476,24 +484,16 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
         // a batch claimed ahead came up after the send window closed: it goes back untouched
         await releaseAhead(Promise.resolve(next));
         result.outside_window.push(id);
-        if (going) {
-          const g = going;
-          going = null;
-          const ended = await judge(await settle(g), null, null);
-          if (ended) return endWith(ended);
-        }
+        const { ended } = await settleGoing(null, null);
+        if (ended) return endWith(ended);
         return sent();
       }
       const cur = start(next);
       const ahead = failedThisRun ? null : claimNext();
       ahead?.catch(() => {});
       pendingAhead = ahead;
-      if (going) {
-        const g = going;
-        going = null;
-        const ended = await judge(await settle(g), ahead, cur);
-        if (ended) return endWith(ended);
-      }
+      const { ended } = await settleGoing(ahead, cur);
+      if (ended) return endWith(ended);
       if (!failedThisRun && !stopped.signal.aborted) {
         // the next batch starts once this one's rows are all in workers' hands
         await Promise.race([cur.handedOut, cur.sending]);
@@ -506,12 +506,10 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
       }
       next = ahead ? await ahead : await claimNext();
       pendingAhead = null;
-      if (next.kind === "end" && going) {
-        const g = going;
-        going = null;
-        last = await settle(g);
-        const ended = await judge(last, null, null);
-        if (ended) return endWith(ended);
+      if (next.kind === "end") {
+        const settled = await settleGoing(null, null);
+        last = settled.last ?? last;
+        if (settled.ended) return endWith(settled.ended);
       }
       // the claim ahead ran before this batch gave rows back when the time budget ran out: it found
       // nothing left, yet they are still due
