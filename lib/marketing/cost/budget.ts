@@ -37,13 +37,12 @@ export async function committedSpend(db: DbOrTx, campaignId: string, pricing: Ca
       FROM campaign_cost_daily WHERE campaign_id = ${campaignId}::uuid
     ), f AS (
       -- claims in flight or of unknown outcome, and sends whose pricing has not arrived: both read through
-      -- small indexes (the in-flight statuses; the campaign's unpriced messages), never the whole campaign
+      -- small sets (the in-flight statuses' index; the campaign's unpriced_sends), never the whole campaign
       SELECT coalesce(sum(${unitEstimateSql(pricing)}), 0) AS in_flight FROM campaign_recipients r
       WHERE r.id IN (
         SELECT q.id FROM campaign_recipients q WHERE q.campaign_id = ${campaignId}::uuid AND q.status IN ${IN_FLIGHT_SQL}
         UNION
-        SELECT m.recipient_id FROM whatsapp_messages m
-        WHERE m.campaign_id = ${campaignId}::uuid AND m.direction = 'outbound' AND m.cost_set_at IS NULL AND m.recipient_id IS NOT NULL)
+        SELECT u.recipient_id FROM unpriced_sends u WHERE u.campaign_id = ${campaignId}::uuid)
       AND (r.status IN ${IN_FLIGHT_SQL}
         OR (r.status IN ${SENT_SQL}
             AND NOT EXISTS (SELECT 1 FROM whatsapp_messages m WHERE m.recipient_id = r.id AND m.direction = 'outbound' AND m.cost_set_at IS NOT NULL)))

@@ -328,9 +328,11 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
     WHERE w.id = t.wid AND (t.next <> t.cur OR (t.pricing IS NOT NULL AND NOT coalesce(w.pricing, '{}'::jsonb) @> t.pricing) OR t.costed)
     RETURNING w.is_test, (t.next = 'failed' AND t.cur <> 'failed') AS failed_now, w.campaign_id, w.phone_number, w.wa_id,
       w.error_code, t.error_class, w.error_title, w.failed_at, w.whatsapp_message_id AS wamid,
-      t.costed, w.cost_amount, w.cost_currency, t.cost_day
+      t.costed, w.cost_amount, w.cost_currency, t.cost_day, w.recipient_id
     ),
-    daily AS (${COST_DAILY_SQL})
+    daily AS (${COST_DAILY_SQL}),
+    -- a priced send leaves the budget's in-flight part (unpriced_sends: added by the messages' insert trigger)
+    priced AS (DELETE FROM unpriced_sends u USING upd WHERE upd.costed AND u.recipient_id = upd.recipient_id)
     SELECT is_test, failed_now, campaign_id, phone_number, wa_id, error_code, error_class, error_title, failed_at, wamid FROM upd`);
   summary.messages_updated = messages.length;
   // a test send is no recipient: its failed status has the same effects, by the number
