@@ -18,7 +18,8 @@
 export const INBOX_APPLY_GATHER_MS = 100;
 
 type Pass = { done: Promise<void>; end: () => void };
-type State = { running: Promise<void> | null; again: boolean; next: Pass | null };
+/** `next`: the pass asked for while one runs (null: none asked, the run ends after the current pass) */
+type State = { running: Promise<void> | null; next: Pass | null };
 
 const state = globalThis as unknown as { __inboxApply?: State };
 
@@ -29,9 +30,8 @@ function pass(): Pass {
 }
 
 export function applyInboxSoon(run: () => Promise<void>, { gatherMs = INBOX_APPLY_GATHER_MS }: { gatherMs?: number } = {}): Promise<void> {
-  const s = (state.__inboxApply ??= { running: null, again: false, next: null });
+  const s = (state.__inboxApply ??= { running: null, next: null });
   if (s.running) {
-    s.again = true;
     // settled by the pass that starts after this ask (it reads what this answer stored)
     return (s.next ??= pass()).done;
   }
@@ -39,7 +39,6 @@ export function applyInboxSoon(run: () => Promise<void>, { gatherMs = INBOX_APPL
     try {
       do {
         if (gatherMs > 0) await new Promise((r) => setTimeout(r, gatherMs));
-        s.again = false;
         // the asks made before this pass starts are applied by it
         const current = s.next;
         s.next = null;
@@ -48,7 +47,7 @@ export function applyInboxSoon(run: () => Promise<void>, { gatherMs = INBOX_APPL
         } finally {
           current?.end();
         }
-      } while (s.again);
+      } while (s.next);
     } finally {
       // a run that threw leaves its later asks to the next ask's run: they are not kept waiting
       s.next?.end();
