@@ -97,6 +97,8 @@ export function aggregateStatuses(rows: StatusRow[]): Agg[] {
  * sent (measured; plain pg: ~1 ms), and the same text makes them the same prepared statements every chunk.
  */
 const EV_SETTING = "wac.status_events";
+/** the recipients the chunk's lock statement locked (ids, comma-separated): the only ones it updates */
+const LOCKED_SETTING = "wac.status_locked_recipients";
 const EV = Prisma.sql`
   SELECT * FROM jsonb_to_recordset(current_setting(${EV_SETTING})::jsonb) AS e(
     wamid text, biz uuid, wa_id text, user_id text, sent_ts timestamptz, delivered_ts timestamptz, read_ts timestamptz,
@@ -121,10 +123,13 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
 
   await tx.$executeRaw(Prisma.sql`SELECT set_config(${EV_SETTING}, ${json}, true)`);
 
-  // one statement locks every candidate recipient in id order (no deadlock with the engine or another
-  // applier) and tells the messages recorded before this point: their statuses are applied below whatever
-  // happens concurrently (a send recorded after this statement is picked up by the processor's own apply)
-  const known = await tx.$queryRaw<Array<{ wamid: string }>>(Prisma.sql`
+  // one statement locks every candidate recipient in id order (no deadlock with the engine, another
+  // applier or a reader assigning markets) and tells the messages recorded before this point: their
+  // statuses are applied below whatever happens concurrently. Only the rows locked here are updated below:
+  // a send recorded after this statement would be locked by the update in its join's order, against
+  // writers holding rows in id order (a deadlock, seen with assignMarkets); its statuses stay in the inbox
+  // for the processor's own apply or the next drain
+  const [lock] = await tx.$queryRaw<Array<{ wamids: string[] }>>(Prisma.sql`
     WITH ev AS (${EV}),
     locked AS (
       -- two index lookups (by echoed id, by message id); an OR of the two subqueries would read the whole table
@@ -134,12 +139,13 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
         UNION
         SELECT r2.id FROM ev JOIN campaign_recipients r2 ON r2.whatsapp_message_id = ev.wamid)
       ORDER BY r.id FOR UPDATE
-    ),
-    by_recipient AS (SELECT whatsapp_message_id AS wamid FROM locked WHERE whatsapp_message_id IS NOT NULL)
-    SELECT wamid FROM by_recipient
-    UNION
-    SELECT ev.wamid FROM ev WHERE EXISTS (SELECT 1 FROM whatsapp_messages w WHERE w.whatsapp_message_id = ev.wamid)`);
-
+    )
+    -- the locked ids stay in the server, as a transaction-local setting the update reads
+    SELECT set_config(${LOCKED_SETTING}, coalesce((SELECT string_agg(id::text, ',') FROM locked), ''), true) IS NOT NULL AS set,
+      ARRAY(
+        SELECT whatsapp_message_id FROM locked WHERE whatsapp_message_id IS NOT NULL
+        UNION
+        SELECT ev.wamid FROM ev WHERE EXISTS (SELECT 1 FROM whatsapp_messages w WHERE w.whatsapp_message_id = ev.wamid)) AS wamids`);
   const updated = await tx.$queryRaw<Updated[]>(Prisma.sql`
     WITH ev AS (${EV}),
     m AS (
@@ -148,7 +154,9 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
         UNION ALL
         SELECT r.id, ev.wamid, 2, true FROM ev JOIN campaign_recipients r
           ON r.id = ev.biz AND r.whatsapp_message_id IS NULL AND r.status IN ('unknown', 'pending')
-      ) x ORDER BY x.rid, x.pri
+      ) x
+      WHERE x.rid IN (SELECT unnest(string_to_array(nullif(current_setting(${LOCKED_SETTING}), ''), ','))::uuid)
+      ORDER BY x.rid, x.pri
     ),
     t AS (
       -- a recipient matched by its echoed id has been sent whatever its status says now
@@ -192,11 +200,9 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
       outcome_unknown_at = CASE WHEN d.next <> 'unknown' THEN NULL ELSE r.outcome_unknown_at END,
       updated_at = ${now}
     FROM d
-    -- r.status = d.cur: the next status was computed from the row as this statement's snapshot saw it. A
-    -- recipient not locked above (its send was recorded after the lock statement) may have been moved by
-    -- another applier since; its row is then left alone and its statuses stay in the inbox (not known, not
-    -- updated: unresolved) for the processor's own apply or the next drain, instead of being overwritten
-    -- with a status computed from the old row (a read moved back to delivered).
+    -- r.status = d.cur: the next status was computed from the row as this statement's snapshot saw it (the
+    -- rows are all locked by this transaction, so this holds; kept as the statement's own guard against
+    -- writing a status computed from an old row, a read moved back to delivered).
     WHERE r.id = d.rid AND d.next <> d.cur AND r.status = d.cur
     RETURNING r.id, r.status, d.cur AS prev, r.campaign_id, r.whatsapp_message_id, r.error_code, d.error_class, r.failure_reason, r.customer_id,
       r.phone_number, r.wa_id, r.failed_at, coalesce(r.sent_at, d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts) AS sent_at`);
@@ -350,7 +356,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
 
   // what is still unknown stays in the inbox until the send is recorded: known = seen by the first
   // statement (every later statement sees at least as much) or moved by the recipient update itself
-  const knownSet = new Set([...known.map((k) => k.wamid), ...updated.map((u) => u.whatsapp_message_id).filter((w): w is string => w !== null)]);
+  const knownSet = new Set([...(lock?.wamids ?? []), ...updated.map((u) => u.whatsapp_message_id).filter((w): w is string => w !== null)]);
   const unresolved = new Set(aggs.map((a) => a.wamid).filter((w) => !knownSet.has(w)));
   summary.unresolved = rows.filter((r) => unresolved.has(r.wamid)).length;
   return { summary, unresolved };
