@@ -35,7 +35,7 @@ export default async function setup(project: TestProject) {
     adminUrl = u.toString();
   } else {
     tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "wac-test-pg-"));
-    server = await startEmbeddedPostgres({ dir: path.join(tmpDir, "data"), persistent: false });
+    server = await startEmbeddedPostgres({ dir: path.join(tmpDir, "data"), persistent: false, logFile: process.env.WAC_TEST_PG_LOG });
     adminUrl = server.url("postgres");
   }
   const template = `wac_template_${process.pid}`;
