@@ -301,6 +301,36 @@ describe("budget", () => {
     expect(offending).toEqual([]);
   });
 
+  it("recording a send takes no lock on its recipient: a message insert does not wait for a recipient another transaction holds FOR UPDATE", async () => {
+    const now = new Date("2026-04-02T09:00:00Z");
+    const c = await createCampaign({ db: e.db, now, input: { name: "Unpriced locks", template_name: "promo" } });
+    const [r] = await e.db.$queryRaw<Array<{ id: string }>>`
+      INSERT INTO campaign_recipients (id, campaign_id, phone_number, status, scheduled_send_date, sent_on, whatsapp_message_id, sent_at, updated_at)
+      VALUES (gen_random_uuid(), ${c.id}::uuid, '15550600009', 'queued', '2026-04-02', '2026-04-02', 'wamid.UNPRICED-LOCK', ${now}, now()) RETURNING id::text`;
+    const pool = pgPoolOf(e.db)!;
+    const holder = await pool.connect();
+    const writer = await pool.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT id FROM campaign_recipients WHERE id = $1 FOR UPDATE", [r.id]);
+      await writer.query("BEGIN");
+      await writer.query("SET LOCAL lock_timeout = '2s'");
+      // a foreign key from unpriced_sends to the recipient would take FOR KEY SHARE here and time out
+      await writer.query(`INSERT INTO whatsapp_messages (id, direction, campaign_id, recipient_id, phone_number, whatsapp_message_id, status, sent_at, updated_at)
+        VALUES (uuidv7(), 'outbound', $1, $2, '15550600009', 'wamid.UNPRICED-LOCK', 'queued', now(), now())`, [c.id, r.id]);
+      await writer.query("COMMIT");
+    } finally {
+      await writer.query("ROLLBACK").catch(() => undefined);
+      await holder.query("ROLLBACK").catch(() => undefined);
+      writer.release();
+      holder.release();
+    }
+    expect(await unpricedOf(c.id)).toBe(1);
+    // the recipient's delete still takes its row (a trigger instead of the cascade)
+    await e.db.campaignRecipient.delete({ where: { id: r.id } });
+    expect(await unpricedOf(c.id)).toBe(0);
+  });
+
   it("4 processors at once stop claiming at the message the budget pays for, pause with an alert; resuming needs more budget or a confirmation", async () => {
     const now = new Date("2026-04-01T09:00:00Z");
     const unit = rate("North America", "marketing"); // 0.025
