@@ -1,13 +1,17 @@
 /**
  * The demo workspace `npm run dev` starts with: users for each role, 8,000 customers, campaigns in every
  * state with weeks of history (the counter triggers derive campaign totals, send schedules and
- * campaign_analytics from the recipient rows written here), so the dashboard shows real numbers.
+ * campaign_analytics from the recipient rows written here), so the dashboard shows real numbers. The
+ * history's delivered messages are then priced as WhatsApp prices them: the `delivered` status with its
+ * pricing, as the sandbox sends it, through the delivery applier (the spend is the rate card's, per day).
  */
 import type { Db } from "@/lib/marketing/db";
 import { hashPassword } from "@/lib/marketing/auth/passwords";
 import { seedSandboxTemplates } from "@/lib/marketing/templates/seed-sandbox-templates";
 import type { CampaignStatus } from "@/lib/marketing/campaigns/campaign-status";
 import { addDays, dayInZone } from "@/lib/marketing/time";
+import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
+import { statusPayload } from "@/lib/whatsapp/sandbox";
 import { insertCustomers } from "./factories";
 
 export const DEMO_PASSWORD = "campaigns-demo";
@@ -180,6 +184,27 @@ export async function seedDemo({ db, now, timezone, customers = 8000, guard = { 
       await db.$executeRaw`UPDATE campaign_send_schedule SET status = 'cancelled' WHERE campaign_id = ${campaign.id}::uuid AND messages_remaining > 0`;
     }
   }
+  await priceHistory(db, now, timezone);
   await db.auditLog.create({ data: { actor: "system", action: "demo.seeded", entityType: "workspace", details: { customers } } });
   return { users: DEMO_USERS.map((u) => u.email), password: DEMO_PASSWORD };
+}
+
+/** The pricing WhatsApp sent with each historical delivery (its `delivered` status), applied as a webhook is. */
+async function priceHistory(db: Db, now: Date, timezone: string) {
+  const sends = await db.$queryRaw<Array<{ wamid: string; phone: string; delivered_at: Date }>>`
+    SELECT whatsapp_message_id AS wamid, phone_number AS phone, delivered_at FROM whatsapp_messages
+    WHERE direction = 'outbound' AND campaign_id IS NOT NULL AND delivered_at IS NOT NULL AND cost_set_at IS NULL
+    ORDER BY delivered_at, id`;
+  for (let i = 0; i < sends.length; i += 1000) {
+    const statuses = sends.slice(i, i + 1000).map((m) => {
+      const one = statusPayload({ wamid: m.wamid, status: "delivered", at: m.delivered_at, recipientId: m.phone }) as {
+        entry: Array<{ changes: Array<{ value: { statuses: unknown[] } }> }>;
+      };
+      return { envelope: one, status: one.entry[0].changes[0].value.statuses[0] };
+    });
+    // one delivery of many statuses, as WhatsApp batches them
+    const payload = statuses[0].envelope;
+    payload.entry[0].changes[0].value.statuses = statuses.map((x) => x.status);
+    await handleWebhookPayload({ db, now, payload, timezone, log: { warn: () => {}, info: () => {} } });
+  }
 }
