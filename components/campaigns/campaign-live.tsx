@@ -101,8 +101,9 @@ export function CampaignLive({ campaignId, initial, today }: { campaignId: strin
           <ProgressBar value={progress} label="Campaign progress" />
         </CardBody>
       </Card>
-      <div className="grid grid-cols-1 gap-6 xl:grid-cols-3">
-        <Card className="xl:col-span-2">
+      {/* the schedule's four columns need ~400px: two fifths of the row, not a third (its status was cut off at 1366px) */}
+      <div className="grid grid-cols-1 gap-6 xl:grid-cols-5">
+        <Card className="xl:col-span-3">
           <CardHeader title="Daily results" description="By the day messages were sent; deliveries and reads are added as WhatsApp reports them." />
           <CardBody>
             {data.series.length === 0 ? (
@@ -112,7 +113,7 @@ export function CampaignLive({ campaignId, initial, today }: { campaignId: strin
             )}
           </CardBody>
         </Card>
-        <Card>
+        <Card className="xl:col-span-2">
           <CardHeader title="Send schedule" description={today ? `Today is ${formatDay(today)}.` : undefined} />
           {data.schedule.length === 0 ? (
             <EmptyState title="Not scheduled" description="Activating the campaign spreads its recipients over days within the daily limit." className="py-8" />
