@@ -31,7 +31,12 @@ export async function forEachMissingMarket(db: DbOrTx, campaignId: string, step:
   }
 }
 
-export async function assignMarkets(db: DbOrTx, campaignId: string): Promise<number> {
+/**
+ * `skipLocked`: a reader's pass (GET …/stats, the campaign page) never waits for a recipient another
+ * transaction holds (the processor finishing a batch, an applier chunk): those rows keep no market until a
+ * later pass (the estimate prices them as unknown meanwhile), and the read cannot become part of a lock cycle.
+ */
+export async function assignMarkets(db: DbOrTx, campaignId: string, { skipLocked = false }: { skipLocked?: boolean } = {}): Promise<number> {
   // campaign_market_counts counts the recipients (not skipped) without a market under '': none, nothing to look for
   const [missing] = await db.$queryRaw<Array<{ n: number }>>(Prisma.sql`
     SELECT recipients AS n FROM campaign_market_counts WHERE campaign_id = ${campaignId}::uuid AND market = ''`);
@@ -42,7 +47,7 @@ export async function assignMarkets(db: DbOrTx, campaignId: string): Promise<num
     UPDATE campaign_recipients r SET market = v.market
     FROM (
       SELECT x.id, u.market FROM unnest(${ids}::uuid[], ${markets}::text[]) AS u(id, market) JOIN campaign_recipients x ON x.id = u.id
-      WHERE x.market IS NULL ORDER BY x.id FOR NO KEY UPDATE OF x
+      WHERE x.market IS NULL ORDER BY x.id FOR NO KEY UPDATE OF x ${skipLocked ? Prisma.sql`SKIP LOCKED` : Prisma.empty}
     ) v
     WHERE r.id = v.id AND r.market IS NULL`));
 }

@@ -42,7 +42,7 @@ export async function getCampaignCost({ db, campaign, day, pricing: known, read 
   // the pricing, with whether some recipients have no market yet (then they get one first), then the
   // estimate and the committed spend at once
   const pricing = known ?? await campaignPricing(db, { templateName: campaign.templateName, languageCode: campaign.languageCode, day, campaignId: campaign.id });
-  if (pricing.missingMarkets > 0) await assignMarkets(db, campaign.id);
+  if (pricing.missingMarkets > 0) await assignMarkets(db, campaign.id, { skipLocked: true });
   const [estimate, spend] = await Promise.all([estimateWithPricing(db, campaign.id, pricing, read), committedSpend(db, campaign.id, pricing, read)]);
   const actual = round6(spend.actual);
   const budget = campaign.budget === null ? null : Number(campaign.budget);

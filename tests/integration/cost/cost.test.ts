@@ -301,6 +301,35 @@ describe("budget", () => {
     expect(offending).toEqual([]);
   });
 
+  it("a stats read gives recipients their markets without waiting for one another transaction holds (SKIP LOCKED); a later read gives it its market", async () => {
+    const now = new Date("2026-04-02T09:00:00Z");
+    const c = await createCampaign({ db: e.db, now, input: { name: "Markets while locked", template_name: "promo" } });
+    const phones = ["15550700001", "15550700002", "15550700003"];
+    const ids: string[] = [];
+    for (const phone of phones) {
+      const [r] = await e.db.$queryRaw<Array<{ id: string }>>`
+        INSERT INTO campaign_recipients (id, campaign_id, phone_number, status, updated_at)
+        VALUES (uuidv7(), ${c.id}::uuid, ${phone}, 'pending', now()) RETURNING id::text`;
+      ids.push(r.id);
+    }
+    const marketOf = async (id: string) => (await e.db.campaignRecipient.findUniqueOrThrow({ where: { id }, select: { market: true } })).market;
+    const holder = await pgPoolOf(e.db)!.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT id FROM campaign_recipients WHERE id = $1 FOR UPDATE", [ids[1]]);
+      // the read returns while the row is held (a wait would outlast the timer)
+      const read = getCampaignStats({ db: e.db, campaignId: c.id, now });
+      const outcome = await Promise.race([read.then(() => "read"), new Promise((r) => setTimeout(() => r("waited"), 5000))]);
+      expect(outcome).toBe("read");
+      expect([await marketOf(ids[0]), await marketOf(ids[1]), await marketOf(ids[2])]).toEqual(["North America", null, "North America"]);
+    } finally {
+      await holder.query("ROLLBACK").catch(() => undefined);
+      holder.release();
+    }
+    await getCampaignStats({ db: e.db, campaignId: c.id, now });
+    expect(await marketOf(ids[1])).toBe("North America");
+  });
+
   it("recording a send takes no lock on its recipient: a message insert does not wait for a recipient another transaction holds FOR UPDATE", async () => {
     const now = new Date("2026-04-02T09:00:00Z");
     const c = await createCampaign({ db: e.db, now, input: { name: "Unpriced locks", template_name: "promo" } });
