@@ -117,6 +117,8 @@ type Run = {
   sending: SendingSettings; marketingMessagesOn: boolean;
   /** the rate sends went out at in this run (requests / ms), to size the last batch to the time left */
   rate: { started: number; sendingMs: number };
+  /** aborted when a send meets an account error: no campaign starts another send in this run */
+  halt: AbortController;
 };
 
 export async function runDailyProcessing({ db, now, whatsapp, config, date, log = () => {}, fetch: fetchFn, startedAt }: {
@@ -171,6 +173,7 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     concurrency: config.concurrency ?? Math.max(ENGINE_DEFAULTS.concurrency, Math.ceil(whatsapp.maxMessagesPerSecond * 0.2)),
     maxAttempts: config.maxAttempts ?? ENGINE_DEFAULTS.maxAttempts,
     rate: { started: 0, sendingMs: 0 },
+    halt: new AbortController(),
   };
 
   const campaigns = await db.marketingCampaign.findMany({
@@ -180,20 +183,43 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
   });
 
   let outOfTime = false;
-  for (const { id } of campaigns) {
-    if (run.outOfTime()) {
-      outOfTime = true;
-      break;
-    }
-    const outcome = await processCampaign(run, id, stop);
-    if (outcome.kind === "out_of_time") {
-      outOfTime = true;
-      break;
-    }
+  /** what a campaign came to: the run's stop, the time budget, its completion */
+  const conclude = async (id: string, outcome: CampaignOutcome) => {
+    if (outcome.kind === "out_of_time") outOfTime = true;
     if ((outcome.kind === "sent" || outcome.kind === "paused") && outcome.stop) stop = outcome.stop;
     if (outcome.kind === "sent" || outcome.kind === "outside_window") {
       if (await completeCampaignIfDone(db, { campaignId: id, now: clock() })) result.completed_campaigns.push(id);
     }
+  };
+  // A campaign whose last batch is all in workers' hands (nothing more to claim today) hands over: the next
+  // campaign is prepared and starts going out while that batch's last requests are out, so WhatsApp does
+  // not wait for its answers, its record and the next campaign's first claim. At most the one campaign
+  // before is still settling; it is concluded before the next hand-over.
+  let previous: { id: string; done: Promise<CampaignOutcome> } | null = null;
+  const concludePrevious = async () => {
+    if (!previous) return;
+    const { id, done } = previous;
+    previous = null;
+    await conclude(id, await done);
+  };
+  try {
+    for (const { id } of campaigns) {
+      if (outOfTime || run.outOfTime()) {
+        outOfTime = true;
+        break;
+      }
+      let handOver!: () => void;
+      const handedOver = new Promise<"handed_over">((r) => { handOver = () => r("handed_over"); });
+      const done = processCampaign(run, id, stop, handOver);
+      const first = await Promise.race([done, handedOver]);
+      await concludePrevious();
+      if (first === "handed_over") previous = { id, done };
+      else await conclude(id, first);
+    }
+    await concludePrevious();
+  } finally {
+    // a failure on the way still waits for the campaign that was settling (nothing left running behind the run)
+    if (previous) await previous.done.catch(() => {});
   }
   result.stopped_reason = outOfTime ? "time_budget" : stop?.reason ?? null;
   if (stop?.detail !== undefined) result.stopped_detail = stop.detail;
@@ -226,9 +252,10 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
 /**
  * One campaign of a run: roll its schedule forward, decide an A/B winner that is due, then (unless the run
  * stopped sending, `stop`) claim, send and record batches until its day is done. Adds what it did to the
- * run's result.
+ * run's result. `handOver` is called once nothing more will be claimed for it in this run and only its
+ * last batch's requests are out (the run may start the next campaign meanwhile).
  */
-async function processCampaign(run: Run, id: string, stop: RunStop | null): Promise<CampaignOutcome> {
+async function processCampaign(run: Run, id: string, stop: RunStop | null, handOver: () => void = () => {}): Promise<CampaignOutcome> {
   const { db, whatsapp, config, log, result, clock, due, sending } = run;
   const tz = config.timezone;
   // 1. roll forward whoever a missed day, a backoff, a limit or a closed send window left behind
@@ -287,6 +314,8 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
   const claimNext = async (): Promise<Next> => {
     for (;;) {
       if (run.outOfTime()) return { kind: "end", outcome: { kind: "out_of_time" } };
+      // another campaign's send met an account error: the campaign that saw it reports the stop
+      if (run.halt.signal.aborted) return { kind: "end", outcome: sent() };
       if (windowPhase(window, clock(), tz) !== "open") {
         result.outside_window.push(id);
         return { kind: "end", outcome: sent() };
@@ -364,6 +393,10 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
   type Sending = { outcomes: SendOutcome[]; stop: SendFailure | null };
   type Going = { claim: Claimed; claimMs: number; gapMs: number; sendStart: number; sending: Promise<Sending>; handedOut: Promise<void> };
   const stopped = new AbortController();
+  // an account error seen by another campaign's send stops this one's too
+  const haltThis = () => stopped.abort();
+  run.halt.signal.addEventListener("abort", haltThis, { once: true });
+  if (run.halt.signal.aborted) stopped.abort();
   let next = await claimNext();
   let recording: Promise<FinishCounts> | null = null;
   let failedThisRun = false;
@@ -387,7 +420,11 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
       recipients: b.claim.recipients, whatsapp, templateName: campaign.templateName, languageCode: campaign.languageCode,
       templateFor, render, concurrency: run.concurrency, clock, sendUntil, marketingMessages: b.marketingMessages,
       mark: (part) => markSending({ db, claimId: b.claim.claimId, recipients: part, now: clock() }),
-      signal: stopped.signal, onStop: () => stopped.abort(), onHandedOut: handedOut,
+      signal: stopped.signal, onHandedOut: handedOut,
+      onStop: (failure) => {
+        stopped.abort();
+        if (failure.errorClass === "account") run.halt.abort();
+      },
     });
     sending.catch(() => {});
     const g = { claim: b.claim, claimMs: b.claimMs, gapMs, sendStart, sending, handedOut: handed };
@@ -507,6 +544,8 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
       next = ahead ? await ahead : await claimNext();
       pendingAhead = null;
       if (next.kind === "end") {
+        // nothing more to claim, only the last batch's requests are out: the run may go on to the next campaign
+        if (going && next.outcome.kind === "sent" && next.outcome.stop === null) handOver();
         const settled = await settleGoing(null, null);
         last = settled.last ?? last;
         if (settled.ended) return endWith(settled.ended);
@@ -526,6 +565,7 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null): Prom
     }
     if (pendingAhead) await releaseAhead(pendingAhead).catch(() => {});
     if (recording) await recording;
+    run.halt.signal.removeEventListener("abort", haltThis);
   }
 }
 

@@ -259,6 +259,34 @@ describe("WhatsApp errors", () => {
     await expectConsistent(a.id);
     await expectConsistent(b.id);
   });
+
+  it("the next campaign starts while the last requests of the one before are out; an account error there stops both", async () => {
+    const a = await campaignWith(10, { limit: 500, start: "2025-03-01", priority: 9 });
+    const b = await campaignWith(30, { limit: 500, start: "2025-03-01", priority: 8 });
+    const bPhones = new Set(b.phones);
+    // a's last request is answered 400 ms later with an account error; b's requests take 50 ms each
+    e.graph.script({ to: a.phones[9], latencyMs: 400, error: { code: 190, title: "Access token expired", httpStatus: 401 }, times: 1 });
+    e.graph.script({ match: (q) => q.to !== undefined && bPhones.has(q.to), latencyMs: 50 });
+    const r = await runDailyProcessing({ db: e.db, now: at("2025-03-01T16:00:00Z"), whatsapp: wa, config: config({ concurrency: 2 }) });
+    expect(r.stopped_reason).toBe("account");
+    const sends = e.graph.sends;
+    const slow = sends.find((q) => q.to === a.phones[9])!;
+    const ofB = sends.filter((q) => bPhones.has(q.to!));
+    // b went out while a's last request waited for its answer (the hand-over) …
+    expect(ofB.length).toBeGreaterThan(0);
+    expect(ofB[0].startedAt).toBeLessThan(slow.startedAt + 400);
+    // … and started nothing once that answer was in (2 at a time: a request already on its way may end)
+    expect(ofB.filter((q) => q.startedAt > slow.startedAt + 400 + 60)).toEqual([]);
+    expect(ofB.length).toBeLessThan(30);
+    expect(await e.db.campaignRecipient.count({ where: { campaignId: { in: [a.id, b.id] }, status: "sending" } })).toBe(0);
+    // what did not go out (and the recipient the error answered) is pending again and goes out on the next run
+    const again = await run("2025-03-01T16:05:00Z");
+    expect(again.messages_sent + r.messages_sent).toBe(40);
+    const counts = sendsTo();
+    expect([...a.phones, ...b.phones].map((p) => counts.get(p))).toEqual([...a.phones, ...b.phones].map((p) => (p === a.phones[9] ? 2 : 1)));
+    await expectConsistent(a.id);
+    await expectConsistent(b.id);
+  });
 });
 
 describe("nobody stranded (invariant 4) and paused/cancelled send nothing (invariant 5)", () => {
