@@ -54,6 +54,7 @@ try {
     if (!m.go) return;
     void (async () => {
       const t0 = performance.now();
+      trace("go");
       const totals = { calls: 0, sent: 0, failed: 0, skipped: 0, unknown: 0, retried: 0 };
       for (;;) {
         const r = await runDailyProcessing({ db, now: new Date(), whatsapp, config, log: trace });
@@ -63,6 +64,7 @@ try {
         totals.skipped += r.skipped;
         totals.unknown += r.unknown;
         totals.retried += r.retried;
+        trace("call ended", { sent: r.messages_sent, has_more: r.has_more });
         if (!r.has_more) break;
       }
       const ms = performance.now() - t0;
