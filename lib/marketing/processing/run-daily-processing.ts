@@ -204,6 +204,8 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
   };
   try {
     for (const { id } of campaigns) {
+      // after an account error the campaign that saw it says why the run stops before the next is looked at
+      if (run.halt.signal.aborted) await concludePrevious();
       if (outOfTime || run.outOfTime()) {
         outOfTime = true;
         break;

@@ -260,9 +260,10 @@ describe("WhatsApp errors", () => {
     await expectConsistent(b.id);
   });
 
-  it("the next campaign starts while the last requests of the one before are out; an account error there stops both", async () => {
+  it("the next campaign starts while the last requests of the one before are out; an account error there stops both and every later campaign", async () => {
     const a = await campaignWith(10, { limit: 500, start: "2025-03-01", priority: 9 });
     const b = await campaignWith(30, { limit: 500, start: "2025-03-01", priority: 8 });
+    const c = await campaignWith(5, { limit: 500, start: "2025-03-01", priority: 7 });
     const bPhones = new Set(b.phones);
     // a's last request is answered 400 ms later with an account error; b's requests take 50 ms each
     e.graph.script({ to: a.phones[9], latencyMs: 400, error: { code: 190, title: "Access token expired", httpStatus: 401 }, times: 1 });
@@ -278,14 +279,16 @@ describe("WhatsApp errors", () => {
     // … and started nothing once that answer was in (2 at a time: a request already on its way may end)
     expect(ofB.filter((q) => q.startedAt > slow.startedAt + 400 + 60)).toEqual([]);
     expect(ofB.length).toBeLessThan(30);
-    expect(await e.db.campaignRecipient.count({ where: { campaignId: { in: [a.id, b.id] }, status: "sending" } })).toBe(0);
+    // the campaign after them sends nothing in this run
+    expect(sends.filter((q) => c.phones.includes(q.to!))).toEqual([]);
+    expect(await e.db.campaignRecipient.count({ where: { campaignId: { in: [a.id, b.id, c.id] }, status: "sending" } })).toBe(0);
     // what did not go out (and the recipient the error answered) is pending again and goes out on the next run
     const again = await run("2025-03-01T16:05:00Z");
-    expect(again.messages_sent + r.messages_sent).toBe(40);
+    expect(again.messages_sent + r.messages_sent).toBe(45);
     const counts = sendsTo();
-    expect([...a.phones, ...b.phones].map((p) => counts.get(p))).toEqual([...a.phones, ...b.phones].map((p) => (p === a.phones[9] ? 2 : 1)));
-    await expectConsistent(a.id);
-    await expectConsistent(b.id);
+    const all = [...a.phones, ...b.phones, ...c.phones];
+    expect(all.map((p) => counts.get(p))).toEqual(all.map((p) => (p === a.phones[9] ? 2 : 1)));
+    for (const x of [a, b, c]) await expectConsistent(x.id);
   });
 });
 
