@@ -6,6 +6,7 @@
  *  - a timeout or reset after the request went out → ambiguous: WhatsApp may have sent it
  */
 import { classifyError, errorTitle, retryAfterMsFor } from "./errors";
+import { httpPost, type PostJson } from "./http-post";
 import { fetchPhoneNumberHealth } from "./phone-number";
 import { uploadMediaFromLinkTo } from "./media-upload";
 import { createRateLimiter } from "./rate-limiter";
@@ -107,6 +108,8 @@ function parseJson(text: string): unknown {
 
 export function createCloudWhatsAppClient(config: CloudClientConfig): CloudWhatsAppClient {
   const doFetch = config.fetch ?? fetch;
+  // sends go over node:http (http-post.ts) unless a fetch is given
+  const doPost: PostJson = config.fetch ?? httpPost;
   const base = config.apiUrl.replace(/\/+$/, "");
   const numberUrl = `${base}/${encodeURIComponent(config.apiVersion)}/${encodeURIComponent(config.phoneNumberId)}`;
   const messagesUrl = `${numberUrl}/messages`;
@@ -143,7 +146,7 @@ export function createCloudWhatsAppClient(config: CloudClientConfig): CloudWhats
     let text: string;
     let retryAfterHeader: string | null;
     try {
-      const res = await doFetch(url, {
+      const res = await doPost(url, {
         method: "POST",
         headers: { Authorization: `Bearer ${config.accessToken}`, "Content-Type": "application/json" },
         body,
