@@ -108,7 +108,7 @@ function parseJson(text: string): unknown {
 
 export function createCloudWhatsAppClient(config: CloudClientConfig): CloudWhatsAppClient {
   const doFetch = config.fetch ?? fetch;
-  // sends go over node:http (http-post.ts) unless a fetch is given
+  // sends go through undici's request (http-post.ts) unless a fetch is given
   const doPost: PostJson = config.fetch ?? httpPost;
   const base = config.apiUrl.replace(/\/+$/, "");
   const numberUrl = `${base}/${encodeURIComponent(config.apiVersion)}/${encodeURIComponent(config.phoneNumberId)}`;

@@ -395,10 +395,8 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null, handO
   type Sending = { outcomes: SendOutcome[]; stop: SendFailure | null };
   type Going = { claim: Claimed; claimMs: number; gapMs: number; sendStart: number; sending: Promise<Sending>; handedOut: Promise<void> };
   const stopped = new AbortController();
-  // an account error seen by another campaign's send stops this one's too
-  const haltThis = () => stopped.abort();
-  run.halt.signal.addEventListener("abort", haltThis, { once: true });
-  if (run.halt.signal.aborted) stopped.abort();
+  // this campaign's stop, or an account error seen by another campaign's send
+  const halted = AbortSignal.any([stopped.signal, run.halt.signal]);
   let next = await claimNext();
   let recording: Promise<FinishCounts> | null = null;
   let failedThisRun = false;
@@ -422,7 +420,7 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null, handO
       recipients: b.claim.recipients, whatsapp, templateName: campaign.templateName, languageCode: campaign.languageCode,
       templateFor, render, concurrency: run.concurrency, clock, sendUntil, marketingMessages: b.marketingMessages,
       mark: (part) => markSending({ db, claimId: b.claim.claimId, recipients: part, now: clock() }),
-      signal: stopped.signal, onHandedOut: handedOut,
+      signal: halted, onHandedOut: handedOut,
       onStop: (failure) => {
         stopped.abort();
         if (failure.errorClass === "account") run.halt.abort();
@@ -533,7 +531,7 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null, handO
       pendingAhead = ahead;
       const { ended } = await settleGoing(ahead, cur);
       if (ended) return endWith(ended);
-      if (!failedThisRun && !stopped.signal.aborted) {
+      if (!failedThisRun && !halted.aborted) {
         // the next batch starts once this one's rows are all in workers' hands
         await Promise.race([cur.handedOut, cur.sending]);
         going = cur;
@@ -567,7 +565,6 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null, handO
     }
     if (pendingAhead) await releaseAhead(pendingAhead).catch(() => {});
     if (recording) await recording;
-    run.halt.signal.removeEventListener("abort", haltThis);
   }
 }
 
