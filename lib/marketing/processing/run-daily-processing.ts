@@ -192,9 +192,9 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     }
   };
   // A campaign whose last batch is all in workers' hands (nothing more to claim today) hands over: the next
-  // campaign is prepared and starts going out while that batch's last requests are out, so WhatsApp does
-  // not wait for its answers, its record and the next campaign's first claim. At most the one campaign
-  // before is still settling; it is concluded before the next hand-over.
+  // campaign is prepared (its schedule, failure guard and media) while that batch's last requests are out,
+  // and claims as soon as that batch is recorded, so WhatsApp does not wait for the next campaign's lock and
+  // checks. At most the one campaign before is still settling; it is concluded before the next hand-over.
   let previous: { id: string; done: Promise<CampaignOutcome> } | null = null;
   const concludePrevious = async () => {
     if (!previous) return;
@@ -212,7 +212,7 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
       }
       let handOver!: () => void;
       const handedOver = new Promise<"handed_over">((r) => { handOver = () => r("handed_over"); });
-      const done = processCampaign(run, id, stop, handOver);
+      const done = processCampaign(run, id, stop, handOver, previous?.done);
       const first = await Promise.race([done, handedOver]);
       await concludePrevious();
       if (first === "handed_over") previous = { id, done };
@@ -255,9 +255,10 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
  * One campaign of a run: roll its schedule forward, decide an A/B winner that is due, then (unless the run
  * stopped sending, `stop`) claim, send and record batches until its day is done. Adds what it did to the
  * run's result. `handOver` is called once nothing more will be claimed for it in this run and only its
- * last batch's requests are out (the run may start the next campaign meanwhile).
+ * last batch's requests are out (the run may start the next campaign meanwhile); `settledBefore` is the
+ * campaign handed over before, still settling: this one is prepared meanwhile, and claims once it is done.
  */
-async function processCampaign(run: Run, id: string, stop: RunStop | null, handOver: () => void = () => {}): Promise<CampaignOutcome> {
+async function processCampaign(run: Run, id: string, stop: RunStop | null, handOver: () => void = () => {}, settledBefore: Promise<unknown> = Promise.resolve()): Promise<CampaignOutcome> {
   const { db, whatsapp, config, log, result, clock, due, sending } = run;
   const tz = config.timezone;
   // 1. roll forward whoever a missed day, a backoff, a limit or a closed send window left behind
@@ -314,6 +315,9 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null, handO
   const sent = (runStop: RunStop | null = null): CampaignOutcome => ({ kind: "sent", stop: runStop });
   /** claims the next batch with something to send; `end` (with the campaign's outcome) when it is done for this run */
   const claimNext = async (): Promise<Next> => {
+    // the campaign before must have recorded its last batch: what it learned about a customer (131049's
+    // deferral, the sends the frequency cap counts) holds for this campaign's claims too
+    await settledBefore.catch(() => {});
     for (;;) {
       if (run.outOfTime()) return { kind: "end", outcome: { kind: "out_of_time" } };
       // another campaign's send met an account error: the campaign that saw it reports the stop

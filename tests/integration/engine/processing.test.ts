@@ -260,27 +260,18 @@ describe("WhatsApp errors", () => {
     await expectConsistent(b.id);
   });
 
-  it("the next campaign starts while the last requests of the one before are out; an account error there stops both and every later campaign", async () => {
+  it("the next campaign is prepared while the last requests of the one before are out, and claims once they are recorded: an account error there stops every later campaign", async () => {
     const a = await campaignWith(10, { limit: 500, start: "2025-03-01", priority: 9 });
     const b = await campaignWith(30, { limit: 500, start: "2025-03-01", priority: 8 });
     const c = await campaignWith(5, { limit: 500, start: "2025-03-01", priority: 7 });
     const bPhones = new Set(b.phones);
-    // a's last request is answered 400 ms later with an account error; b's requests take 50 ms each
+    // a's last request is answered 400 ms later with an account error
     e.graph.script({ to: a.phones[9], latencyMs: 400, error: { code: 190, title: "Access token expired", httpStatus: 401 }, times: 1 });
-    e.graph.script({ match: (q) => q.to !== undefined && bPhones.has(q.to), latencyMs: 50 });
     const r = await runDailyProcessing({ db: e.db, now: at("2025-03-01T16:00:00Z"), whatsapp: wa, config: config({ concurrency: 2 }) });
     expect(r.stopped_reason).toBe("account");
     const sends = e.graph.sends;
-    const slow = sends.find((q) => q.to === a.phones[9])!;
-    const ofB = sends.filter((q) => bPhones.has(q.to!));
-    // b went out while a's last request waited for its answer (the hand-over) …
-    expect(ofB.length).toBeGreaterThan(0);
-    expect(ofB[0].startedAt).toBeLessThan(slow.startedAt + 400);
-    // … and started nothing once that answer was in (2 at a time: a request already on its way may end)
-    expect(ofB.filter((q) => q.startedAt > slow.startedAt + 400 + 60)).toEqual([]);
-    expect(ofB.length).toBeLessThan(30);
-    // the campaign after them sends nothing in this run
-    expect(sends.filter((q) => c.phones.includes(q.to!))).toEqual([]);
+    // the campaigns after a claimed nothing: a's last batch was recorded (and its error seen) first
+    expect(sends.filter((q) => bPhones.has(q.to!) || c.phones.includes(q.to!))).toEqual([]);
     expect(await e.db.campaignRecipient.count({ where: { campaignId: { in: [a.id, b.id, c.id] }, status: "sending" } })).toBe(0);
     // what did not go out (and the recipient the error answered) is pending again and goes out on the next run
     const again = await run("2025-03-01T16:05:00Z");
