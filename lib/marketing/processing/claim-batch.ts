@@ -20,6 +20,11 @@
  *    claims in flight or of unknown outcome (they may have been delivered). The count runs under the
  *    same transaction-scoped advisory lock as the messaging limit, so concurrent processors never
  *    overshoot the cap for a customer in two campaigns at once.
+ *  - a customer whose send is in flight in another campaign (claimed there, not recorded yet) is not
+ *    claimed: they stay pending and due, and a later claim takes them once that send is recorded, with
+ *    what it taught (131049's deferral, an unsubscribe, the frequency cap's count). The run's hand-over
+ *    (run-daily-processing.ts) relies on it: the next campaign claims while the last batch of the one
+ *    before is still out.
  *  - an A/B test waiting for its winner sends only its test share (recipients with a variant); the others
  *    wait until the winner is decided (ab/decide-ab-winner.ts).
  */
@@ -130,6 +135,8 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
         WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND scheduled_send_date <= ${due}::date
           AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz) ${onlyIds}
           ${c.holding_for_winner ? Prisma.sql`AND variant IS NOT NULL` : Prisma.empty}
+          AND NOT EXISTS (SELECT 1 FROM campaign_recipients o
+                          WHERE o.phone_number = campaign_recipients.phone_number AND o.status = 'sending' AND o.campaign_id <> ${campaignId}::uuid)
         ORDER BY scheduled_send_date, id
         LIMIT ${n}::int
         FOR UPDATE SKIP LOCKED

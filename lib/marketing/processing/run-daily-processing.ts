@@ -192,9 +192,11 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     }
   };
   // A campaign whose last batch is all in workers' hands (nothing more to claim today) hands over: the next
-  // campaign is prepared (its schedule, failure guard and media) while that batch's last requests are out,
-  // and claims as soon as that batch is recorded, so WhatsApp does not wait for the next campaign's lock and
-  // checks. At most the one campaign before is still settling; it is concluded before the next hand-over.
+  // campaign is prepared (its schedule, failure guard and media) and starts claiming and sending while that
+  // batch's last requests are out, so WhatsApp does not wait for the next campaign's lock, checks and first
+  // claim. Its claims leave out customers whose send is still out in the campaign before (claim-batch.ts);
+  // an account error there stops its sends (run.halt). At most the one campaign before is still settling;
+  // it is concluded before the next hand-over.
   let previous: { id: string; done: Promise<CampaignOutcome> } | null = null;
   const concludePrevious = async () => {
     if (!previous) return;
@@ -256,7 +258,8 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
  * stopped sending, `stop`) claim, send and record batches until its day is done. Adds what it did to the
  * run's result. `handOver` is called once nothing more will be claimed for it in this run and only its
  * last batch's requests are out (the run may start the next campaign meanwhile); `settledBefore` is the
- * campaign handed over before, still settling: this one is prepared meanwhile, and claims once it is done.
+ * campaign handed over before, still settling: this one claims and sends meanwhile, without the customers
+ * whose send is still out there, and looks again for what is due once it is done.
  */
 async function processCampaign(run: Run, id: string, stop: RunStop | null, handOver: () => void = () => {}, settledBefore: Promise<unknown> = Promise.resolve()): Promise<CampaignOutcome> {
   const { db, whatsapp, config, log, result, clock, due, sending } = run;
@@ -311,13 +314,12 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null, handO
   const render = (r: { phone: string; variant?: number | null; customer: { name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null } | null; clickToken?: string | null }) =>
     renderForRecipient(messageFor(r.variant ?? null).components, { ...(r.customer ?? {}), phone_number: r.phone }, { mediaIds: media.mediaIds, clickToken: r.clickToken });
 
+  let beforeSettled = false;
+  void settledBefore.catch(() => {}).finally(() => { beforeSettled = true; });
   type Next = { kind: "batch"; claim: Claimed; marketingMessages: MarketingMessagesOptions | undefined; claimMs: number } | { kind: "end"; outcome: CampaignOutcome };
   const sent = (runStop: RunStop | null = null): CampaignOutcome => ({ kind: "sent", stop: runStop });
   /** claims the next batch with something to send; `end` (with the campaign's outcome) when it is done for this run */
   const claimNext = async (): Promise<Next> => {
-    // the campaign before must have recorded its last batch: what it learned about a customer (131049's
-    // deferral, the sends the frequency cap counts) holds for this campaign's claims too
-    await settledBefore.catch(() => {});
     for (;;) {
       if (run.outOfTime()) return { kind: "end", outcome: { kind: "out_of_time" } };
       // another campaign's send met an account error: the campaign that saw it reports the stop
@@ -350,6 +352,13 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null, handO
         result.paused_campaigns.push({ campaign_id: id, reason: claim.reason });
         log("campaign paused: budget", { campaign_id: id });
         return { kind: "end", outcome: sent() };
+      }
+      if (claim.kind === "nothing_due" && !beforeSettled) {
+        // customers whose send was still out in the campaign before were left out (claim-batch.ts): once
+        // that batch is recorded, with what it learned about them (131049's deferral, an unsubscribe), they are due
+        await settledBefore.catch(() => {});
+        beforeSettled = true;
+        continue;
       }
       if (claim.kind !== "claimed") return { kind: "end", outcome: sent() };
       result.skipped += claim.skipped;

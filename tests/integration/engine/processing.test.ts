@@ -15,6 +15,8 @@ import { retryUnknownRecipients } from "@/lib/marketing/recipients/retry-unknown
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
 import { claimBatch } from "@/lib/marketing/processing/claim-batch";
 import { markSending } from "@/lib/marketing/processing/mark-sending";
+import { finishBatch } from "@/lib/marketing/processing/finish-batch";
+import { classifyError } from "@/lib/whatsapp/errors";
 import { reconcileStaleClaims } from "@/lib/marketing/processing/reconcile-stale-claims";
 import { getCampaignStats } from "@/lib/marketing/stats/get-campaign-stats";
 import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
@@ -56,7 +58,7 @@ async function campaignWith(n: number, opts: { limit?: number; start?: string; n
   phoneBase += 1000;
   if (opts.customers !== false) await seedCustomers(e.db, n, { base });
   const phones = Array.from({ length: n }, (_, i) => String(base + i + 1));
-  await addRecipients({ db: e.db, now, timezone: TZ, campaignId: c.id, phoneNumbers: phones });
+  if (n > 0) await addRecipients({ db: e.db, now, timezone: TZ, campaignId: c.id, phoneNumbers: phones });
   if (opts.start) await activateCampaign({ db: e.db, now, timezone: TZ, campaignId: c.id, startDate: opts.start });
   return { id: c.id, phones };
 }
@@ -260,26 +262,53 @@ describe("WhatsApp errors", () => {
     await expectConsistent(b.id);
   });
 
-  it("the next campaign is prepared while the last requests of the one before are out, and claims once they are recorded: an account error there stops every later campaign", async () => {
+  it("the next campaign claims and sends while the last requests of the one before are out; an account error there stops it mid-way and every later campaign", async () => {
     const a = await campaignWith(10, { limit: 500, start: "2025-03-01", priority: 9 });
-    const b = await campaignWith(30, { limit: 500, start: "2025-03-01", priority: 8 });
+    const b = await campaignWith(300, { limit: 500, start: "2025-03-01", priority: 8 });
     const c = await campaignWith(5, { limit: 500, start: "2025-03-01", priority: 7 });
     const bPhones = new Set(b.phones);
-    // a's last request is answered 400 ms later with an account error
-    e.graph.script({ to: a.phones[9], latencyMs: 400, error: { code: 190, title: "Access token expired", httpStatus: 401 }, times: 1 });
+    // every request takes 10 ms: b's 300 take at least 1.5 s two at a time; a's last one is answered 800 ms
+    // later with an account error
+    e.graph.setLatency(10);
+    e.graph.script({ to: a.phones[9], latencyMs: 800, error: { code: 190, title: "Access token expired", httpStatus: 401 }, times: 1 });
     const r = await runDailyProcessing({ db: e.db, now: at("2025-03-01T16:00:00Z"), whatsapp: wa, config: config({ concurrency: 2 }) });
     expect(r.stopped_reason).toBe("account");
     const sends = e.graph.sends;
-    // the campaigns after a claimed nothing: a's last batch was recorded (and its error seen) first
-    expect(sends.filter((q) => bPhones.has(q.to!) || c.phones.includes(q.to!))).toEqual([]);
+    const bSent = sends.filter((q) => bPhones.has(q.to!)).length;
+    // b went out while a's last request was out, and stopped when its answer came; c was never reached
+    expect(bSent).toBeGreaterThan(0);
+    expect(bSent).toBeLessThan(300);
+    expect(sends.filter((q) => c.phones.includes(q.to!))).toEqual([]);
     expect(await e.db.campaignRecipient.count({ where: { campaignId: { in: [a.id, b.id, c.id] }, status: "sending" } })).toBe(0);
     // what did not go out (and the recipient the error answered) is pending again and goes out on the next run
     const again = await run("2025-03-01T16:05:00Z");
-    expect(again.messages_sent + r.messages_sent).toBe(45);
+    expect(again.messages_sent + r.messages_sent).toBe(315);
     const counts = sendsTo();
     const all = [...a.phones, ...b.phones, ...c.phones];
     expect(all.map((p) => counts.get(p))).toEqual(all.map((p) => (p === a.phones[9] ? 2 : 1)));
     for (const x of [a, b, c]) await expectConsistent(x.id);
+  });
+
+  it("a customer whose send is out in another campaign is not claimed until it is recorded (with what it taught: 131049 defers)", async () => {
+    const a = await campaignWith(3, { limit: 10, start: "2025-03-02", now: "2025-03-01T12:00:00Z" });
+    const b = await campaignWith(0, { limit: 10, now: "2025-03-01T12:00:00Z" });
+    await addRecipients({ db: e.db, now: at("2025-03-01T12:00:00Z"), timezone: TZ, campaignId: b.id, phoneNumbers: a.phones });
+    await activateCampaign({ db: e.db, now: at("2025-03-01T12:00:00Z"), timezone: TZ, campaignId: b.id, startDate: "2025-03-02" });
+    const claim = (campaignId: string, n: number) => claimBatch({ db: e.db, campaignId, today: "2025-03-02", due: "2025-03-02", now: at("2025-03-02T15:00:00Z"), batchSize: n, messagingLimit: null });
+    const inA = await claim(a.id, 1);
+    if (inA.kind !== "claimed") throw new Error(`expected a claim, got ${inA.kind}`);
+    const [x] = inA.recipients;
+    const inB = await claim(b.id, 10);
+    if (inB.kind !== "claimed") throw new Error(`expected a claim, got ${inB.kind}`);
+    expect(inB.recipients.map((r) => r.phone).sort()).toEqual(a.phones.filter((p) => p !== x.phone).sort());
+    expect(await claim(b.id, 10)).toEqual({ kind: "nothing_due" });
+    // a's send to x is answered 131049 and recorded: b's next claim finds x deferred, not sendable
+    await finishBatch({ db: e.db, claimId: inA.claimId, campaignId: a.id, now: at("2025-03-02T15:00:01Z"), timezone: TZ, maxAttempts: 3,
+      templateName: "promo_hello", languageCode: "en_US",
+      outcomes: [{ id: x.id, phone: x.phone, kind: "failed", at: at("2025-03-02T15:00:01Z"),
+        result: { ok: false, errorClass: classifyError(131049), code: 131049, title: "131049 Not delivered to maintain healthy ecosystem engagement" } }] });
+    const after = await claim(b.id, 10);
+    expect(after).toMatchObject({ kind: "claimed", recipients: [], deferred: { meta_cap: 1 } });
   });
 });
 
