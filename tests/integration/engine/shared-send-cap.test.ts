@@ -15,6 +15,7 @@ import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
 import { claimBatch } from "@/lib/marketing/processing/claim-batch";
 import { markSending } from "@/lib/marketing/processing/mark-sending";
+import { finishBatch } from "@/lib/marketing/processing/finish-batch";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
 import { sendSlotLeaser } from "@/lib/marketing/sending/lease-send-slots";
 import { createCloudWhatsAppClient } from "@/lib/whatsapp/cloud-client";
@@ -116,6 +117,16 @@ describe("Meta's pair rate across campaigns", () => {
     const c1 = await claimBatch({ db: e.db, campaignId: one.id, today: "2025-09-02", due: "2025-09-02", now, batchSize: 10, messagingLimit: null });
     if (c1.kind !== "claimed") throw new Error(c1.kind);
     expect((await markSending({ db: e.db, claimId: c1.claimId, recipients: c1.recipients, now })).size).toBe(2);
+    // while campaign one's send is out, campaign two does not claim the number (claim-batch.ts) …
+    const during = await claimBatch({ db: e.db, campaignId: two.id, today: "2025-09-02", due: "2025-09-02", now: new Date(now.getTime() + 1_000), batchSize: 10, messagingLimit: null });
+    if (during.kind !== "claimed") throw new Error(during.kind);
+    expect(during.recipients.map((r) => r.phone)).not.toContain(one.phones[0]);
+    await finishBatch({ db: e.db, claimId: during.claimId, campaignId: two.id, now: new Date(now.getTime() + 1_000), timezone: "UTC", maxAttempts: 3,
+      templateName: "promo_hello", languageCode: "en_US", outcomes: during.recipients.map((r) => ({ id: r.id, phone: r.phone, kind: "released" as const })) });
+    // … and once it is recorded (accepted by WhatsApp), the number is claimed, but the mark holds it back for the pair rate
+    await finishBatch({ db: e.db, claimId: c1.claimId, campaignId: one.id, now: new Date(now.getTime() + 1_500), timezone: "UTC", maxAttempts: 3,
+      templateName: "promo_hello", languageCode: "en_US",
+      outcomes: c1.recipients.map((r) => ({ id: r.id, phone: r.phone, kind: "sent" as const, at: now, result: { ok: true as const, wamid: `wamid.pair-${r.id}`, waId: r.phone, messageStatus: "accepted" } })) });
     const later = new Date(now.getTime() + 2_000);
     const c2 = await claimBatch({ db: e.db, campaignId: two.id, today: "2025-09-02", due: "2025-09-02", now: later, batchSize: 10, messagingLimit: null });
     if (c2.kind !== "claimed") throw new Error(c2.kind);
