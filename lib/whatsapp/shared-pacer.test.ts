@@ -1,18 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { BLOCK_MS, createSharedPacer, HEADROOM, PAIR_GAP_MS, type LeaseSlots } from "./shared-pacer";
+import { BLOCK_MS, createSharedPacer, HEADROOM, LATE_MS, PAIR_GAP_MS, type LeaseSlots } from "./shared-pacer";
 
 /** the shared schedule as the database keeps it: the next free instant, leased in blocks */
 function memorySchedule(clock: () => number) {
   let nextAt = -Infinity;
   const leases: number[] = [];
+  /** every instant handed out */
+  const instants: number[] = [];
   const lease: LeaseSlots = async (slots, intervalMs) => {
     const now = clock();
     const start = Math.max(nextAt, now);
     nextAt = start + slots * intervalMs;
     leases.push(slots);
-    return start - now;
+    for (let i = 0; i < slots; i++) instants.push(start + i * intervalMs);
+    return { firstAt: start, now };
   };
-  return { lease, leases };
+  return { lease, leases, instants };
 }
 
 function busiestSecond(times: number[]): number {
@@ -73,6 +76,38 @@ describe("createSharedPacer", () => {
     expect(busiestSecond(starts)).toBeLessThanOrEqual(1000);
   });
 
+  it("an answer held up on its way back leaves its block where the schedule put it: every start within LATE_MS after an instant of its own", async () => {
+    const clock = () => Date.now();
+    const schedule = memorySchedule(clock);
+    let asked = 0;
+    // the third lease's answer comes back 300 ms after the schedule gave it (a busy database or network)
+    const lease: LeaseSlots = async (slots, intervalMs) => {
+      const answer = await schedule.lease(slots, intervalMs);
+      if (++asked === 3) await new Promise((r) => setTimeout(r, 300));
+      return answer;
+    };
+    const pacer = createSharedPacer({ perSecond: 50, lease, clock });
+    const starts: number[] = [];
+    const all = Promise.all(Array.from({ length: 30 }, async () => {
+      await pacer.acquire();
+      starts.push(clock());
+    }));
+    await vi.runAllTimersAsync();
+    await all;
+    // each start is matched to an instant of the schedule it may use (at or up to LATE_MS after it), each
+    // instant used once: a block moved 300 ms later would start on instants leased after it
+    const free = [...schedule.instants].sort((a, b) => a - b);
+    const unmatched = [...starts].sort((a, b) => a - b).filter((t) => {
+      const i = free.findIndex((at) => at <= t && t <= at + LATE_MS);
+      if (i < 0) return true;
+      free.splice(i, 1);
+      return false;
+    });
+    expect(unmatched).toEqual([]);
+    // the held block's instants had passed when its answer came: given up, not used late
+    expect(pacer.slots!.dropped).toBeGreaterThan(0);
+  });
+
   it("a block leased by a process that died delays the others by at most its span", async () => {
     const clock = () => Date.now();
     const schedule = memorySchedule(clock);
@@ -99,7 +134,7 @@ describe("createSharedPacer", () => {
     let fail = true;
     const lease: LeaseSlots = async () => {
       if (fail) throw new Error("database unavailable");
-      return 0;
+      return { firstAt: clock(), now: clock() };
     };
     const pacer = createSharedPacer({ perSecond: 50, lease, clock });
     await expect(pacer.acquire()).rejects.toThrow("database unavailable");

@@ -11,6 +11,11 @@
  *    durable commit) never stalls the starts; instants a process leased but never used simply pass.
  *  - A lease is nothing but instants in time: a process that dies holding one frees nothing and blocks
  *    nobody; its unused instants simply pass.
+ *  - The instants are placed on this process's clock through the offset between the two clocks, estimated
+ *    from the lease with the shortest round trip among the last OFFSET_SAMPLES of the last minute (within
+ *    half that round trip), not from when each answer arrived: an answer held up on its way back (a busy database, a slow
+ *    network hop, a busy event loop) would otherwise move its whole block later, onto the instants leased
+ *    after it, and a second could hold more than the cap.
  *  - Meta's pair rate: no two requests to the same number start within PAIR_GAP_MS in this process (the
  *    campaign engine holds it across processes when it marks a batch as sending).
  */
@@ -28,11 +33,16 @@ export const BLOCK_MS = 50;
 /** Meta's pair rate limit (131056): about one message to the same user every 6 s */
 export const PAIR_GAP_MS = 6_000;
 
-/**
- * Leases `slots` consecutive start instants `intervalMs` apart from the shared schedule; resolves to how
- * many ms from now the first of them is (0 when it is now, never negative).
- */
-export type LeaseSlots = (slots: number, intervalMs: number) => Promise<number>;
+/** what a lease answers, both read from the schedule's own clock (ms): its first instant, and its now */
+export type Lease = { firstAt: number; now: number };
+
+/** Leases `slots` consecutive start instants `intervalMs` apart from the shared schedule. */
+export type LeaseSlots = (slots: number, intervalMs: number) => Promise<Lease>;
+
+/** how many recent leases the clock offset is estimated from (the one with the shortest round trip wins) */
+export const OFFSET_SAMPLES = 64;
+/** a lease older than this says nothing about the clocks any more (one of them may have been stepped) */
+export const OFFSET_MAX_AGE_MS = 60_000;
 
 export type SendPacer = {
   /** resolves when a request to `to` may start */
@@ -55,9 +65,18 @@ export function createSharedPacer({ perSecond, lease, clock = () => performance.
 
   /** the next block, leased while the current one still has half its instants left (null: none asked) */
   let ahead: Promise<void> | null = null;
+  /** recent estimates of (the schedule's clock − this clock), each within ± err ms (half its round trip) */
+  const offsets: Array<{ offset: number; err: number; at: number }> = [];
   const leaseBlock = async () => {
-    const delay = Math.max(0, await lease(block, intervalMs));
-    const first = clock() + delay;
+    const sentAt = clock();
+    const answer = await lease(block, intervalMs);
+    const receivedAt = clock();
+    offsets.push({ offset: answer.now - (sentAt + receivedAt) / 2, err: (receivedAt - sentAt) / 2, at: receivedAt });
+    while (offsets.length > OFFSET_SAMPLES || receivedAt - offsets[0].at > OFFSET_MAX_AGE_MS) offsets.shift();
+    const best = offsets.reduce((a, b) => (b.err < a.err ? b : a));
+    // the block where the schedule put it, on this clock: an answer that was held up leaves instants
+    // already past (given up below), never a block moved later onto the next process's instants
+    const first = answer.firstAt - best.offset;
     // leases of one process are asked one at a time and the shared schedule only moves forward: in order
     for (let i = 0; i < block; i++) slots.push(first + i * intervalMs);
     counts.leased += block;
