@@ -314,8 +314,9 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null, handO
   const render = (r: { phone: string; variant?: number | null; customer: { name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null } | null; clickToken?: string | null }) =>
     renderForRecipient(messageFor(r.variant ?? null).components, { ...(r.customer ?? {}), phone_number: r.phone }, { mediaIds: media.mediaIds, clickToken: r.clickToken });
 
+  /** the campaign before, recorded (never fails); `beforeSettled` once it is */
   let beforeSettled = false;
-  void settledBefore.catch(() => {}).finally(() => { beforeSettled = true; });
+  const before = settledBefore.then(() => { beforeSettled = true; }, () => { beforeSettled = true; });
   type Next = { kind: "batch"; claim: Claimed; marketingMessages: MarketingMessagesOptions | undefined; claimMs: number } | { kind: "end"; outcome: CampaignOutcome };
   const sent = (runStop: RunStop | null = null): CampaignOutcome => ({ kind: "sent", stop: runStop });
   /** claims the next batch with something to send; `end` (with the campaign's outcome) when it is done for this run */
@@ -356,8 +357,7 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null, handO
       if (claim.kind === "nothing_due" && !beforeSettled) {
         // customers whose send was still out in the campaign before were left out (claim-batch.ts): once
         // that batch is recorded, with what it learned about them (131049's deferral, an unsubscribe), they are due
-        await settledBefore.catch(() => {});
-        beforeSettled = true;
+        await before;
         continue;
       }
       if (claim.kind !== "claimed") return { kind: "end", outcome: sent() };
