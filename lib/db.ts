@@ -5,7 +5,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { statementName, type Db } from "@/lib/marketing/db";
+import { statementName, type Db, type PlainRead } from "@/lib/marketing/db";
 
 export type { Db };
 
@@ -112,4 +112,11 @@ export function getDb(): Db {
     globalForDb.__db = createDb(url, { max: Number(process.env.DATABASE_POOL_MAX ?? 10) });
   }
   return globalForDb.__db;
+}
+
+/** A plain pg query on the pool under a client made by createDb (prepared by name, no ORM work): the domain's
+ *  `read` for statements run many times a second. Undefined for a client made otherwise. */
+export function plainReadOf(db: Db): PlainRead | undefined {
+  const pool = pgPoolOf(db);
+  return pool ? (q) => pool.query(q) : undefined;
 }

@@ -6,7 +6,7 @@
  */
 import { appendFileSync } from "node:fs";
 import path from "node:path";
-import { createDb } from "@/lib/db";
+import { createDb, plainReadOf } from "@/lib/db";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
 import { sendSlotLeaser } from "@/lib/marketing/sending/lease-send-slots";
 import { createCloudWhatsAppClient } from "@/lib/whatsapp/cloud-client";
@@ -34,7 +34,7 @@ if (process.execArgv.includes("--cpu-prof")) process.on("SIGTERM", () => {});
 try {
   const db = createDb(env("DATABASE_URL"), { max: Number(process.env.DATABASE_POOL_MAX ?? "10") });
   await db.$queryRaw`SELECT 1`;
-  const pacer = createSharedPacer({ perSecond: Number(env("WHATSAPP_MAX_MPS")), lease: sendSlotLeaser(db, "1098765432") });
+  const pacer = createSharedPacer({ perSecond: Number(env("WHATSAPP_MAX_MPS")), lease: sendSlotLeaser(db, "1098765432", plainReadOf(db)) });
   // the shared schedule's instants this processor leased, used and gave up, once a second
   if (traceFile) setInterval(() => trace("slots", pacer.slots), 1000).unref();
   const whatsapp = createCloudWhatsAppClient({
@@ -57,7 +57,7 @@ try {
       trace("go");
       const totals = { calls: 0, sent: 0, failed: 0, skipped: 0, unknown: 0, retried: 0 };
       for (;;) {
-        const r = await runDailyProcessing({ db, now: new Date(), whatsapp, config, log: trace });
+        const r = await runDailyProcessing({ db, read: plainReadOf(db), now: new Date(), whatsapp, config, log: trace });
         totals.calls++;
         totals.sent += r.messages_sent;
         totals.failed += r.failed;

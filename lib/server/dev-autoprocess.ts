@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb } from "@/lib/db";
+import { getDb, plainReadOf } from "@/lib/db";
 import { runScheduledProcessing } from "@/lib/marketing/processing/run-scheduled-processing";
 import { getEngine } from "@/lib/server/engine";
 import { getTemplatesApi } from "@/lib/server/templates";
@@ -17,7 +17,7 @@ export function startDevAutoProcessing() {
       const db = getDb();
       const now = new Date();
       const { config, whatsapp } = await getEngine(db, { forRun: true, now });
-      const result = await runScheduledProcessing({ db, now, whatsapp, config: { ...config, timeBudgetMs: 20_000 }, templatesApi: getTemplatesApi() });
+      const result = await runScheduledProcessing({ db, read: plainReadOf(db), now, whatsapp, config: { ...config, timeBudgetMs: 20_000 }, templatesApi: getTemplatesApi() });
       if (result.messages_sent + result.failed + result.skipped > 0) {
         console.log(`[dev] processor: ${result.message}`);
       }

@@ -5,7 +5,7 @@
  * so `npm run dev` shows the funnel moving; flushSandbox() does one round on demand (e.g. from the cron).
  */
 import "server-only";
-import { getDb } from "@/lib/db";
+import { getDb, plainReadOf } from "@/lib/db";
 import { getEnv, isSandbox, whatsappAccessToken } from "@/lib/env";
 import { createWhatsAppClient } from "@/lib/whatsapp/create-client";
 import { SANDBOX_ENGAGEMENT, SANDBOX_FAILURES } from "@/lib/whatsapp/sandbox";
@@ -23,7 +23,7 @@ export function getWhatsAppClient(): WhatsAppClient {
     const env = getEnv();
     // every process sending from this number (cron runs, Run now, test sends, other instances) shares one schedule
     const pacer = env.WHATSAPP_PHONE_NUMBER_ID
-      ? createSharedPacer({ perSecond: env.WHATSAPP_MAX_MPS, lease: sendSlotLeaser(getDb(), env.WHATSAPP_PHONE_NUMBER_ID) })
+      ? createSharedPacer({ perSecond: env.WHATSAPP_MAX_MPS, lease: sendSlotLeaser(getDb(), env.WHATSAPP_PHONE_NUMBER_ID, plainReadOf(getDb())) })
       : undefined;
     globalForWhatsApp.__whatsappClient = createWhatsAppClient({
       apiUrl: env.WHATSAPP_API_URL,

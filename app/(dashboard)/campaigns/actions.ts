@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { getDb } from "@/lib/db";
+import { getDb, plainReadOf } from "@/lib/db";
 import { appUrl, getEnv } from "@/lib/env";
 import { cancelCampaign } from "@/lib/marketing/campaigns/cancel-campaign";
 import { createCampaign, ZCreateCampaign } from "@/lib/marketing/campaigns/create-campaign";
@@ -125,7 +125,7 @@ export async function runProcessingAction(): Promise<ActionState<{ sent: number;
     const startedAt = performance.now();
     // bounded like the cron route: fits a 60 s function whatever page the button is on
     const { config, whatsapp } = await getEngine(db, { maxDurationMs: 60_000, forRun: true, now });
-    const r = await runScheduledProcessing({ db, now, whatsapp, config, templatesApi: getTemplatesApi(), startedAt });
+    const r = await runScheduledProcessing({ db, read: plainReadOf(db), now, whatsapp, config, templatesApi: getTemplatesApi(), startedAt });
     await flushSandbox().catch(() => undefined);
     revalidatePath("/", "layout");
     return {

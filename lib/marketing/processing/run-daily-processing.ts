@@ -33,7 +33,7 @@ import { isHoldingForWinner, readVariants, variantMessages } from "../ab/variant
 import { renderForRecipient } from "@/lib/whatsapp/render-components";
 import type { WhatsAppClient } from "@/lib/whatsapp/types";
 import { lockCampaign } from "../campaigns/lock-campaign";
-import { Prisma, withRetry, type Db } from "../db";
+import { Prisma, withRetry, type Db, type PlainRead } from "../db";
 import { ENGINE_DEFAULTS, type EngineConfig } from "../engine-config";
 import { AppError } from "../errors";
 import { hasStrandedRecipients, packSchedule } from "../recipients/pack-schedule";
@@ -111,7 +111,7 @@ export type CampaignOutcome =
 
 /** What every campaign of one run shares. */
 type Run = {
-  db: Db; whatsapp: WhatsAppClient; config: EngineConfig; log: ProcessingLog; result: DailyProcessingResult;
+  db: Db; read: PlainRead | undefined; whatsapp: WhatsAppClient; config: EngineConfig; log: ProcessingLog; result: DailyProcessingResult;
   clock: () => Date; outOfTime: () => boolean; sendUntil: number; due: Day;
   batchSize: number; concurrency: number; maxAttempts: number;
   sending: SendingSettings; marketingMessagesOn: boolean;
@@ -121,8 +121,10 @@ type Run = {
   halt: AbortController;
 };
 
-export async function runDailyProcessing({ db, now, whatsapp, config, date, log = () => {}, fetch: fetchFn, startedAt }: {
+export async function runDailyProcessing({ db, read, now, whatsapp, config, date, log = () => {}, fetch: fetchFn, startedAt }: {
   db: Db; now: Date; whatsapp: WhatsAppClient; config: EngineConfig; date?: Day; log?: ProcessingLog;
+  /** a plain pg query on the client's pool (the adapter's) for the statements run for every few requests (the marks) */
+  read?: PlainRead;
   /** performance.now() when the request started (`now` is that instant); default: the call */
   startedAt?: number;
   /** for outbound event delivery at the end (default: global fetch) */
@@ -165,7 +167,7 @@ export async function runDailyProcessing({ db, now, whatsapp, config, date, log 
     log("sending is on hold", { reason: sending.sendHold.reason });
   }
   const run: Run = {
-    db, whatsapp, config, log, result, clock, due, sending, marketingMessagesOn,
+    db, read, whatsapp, config, log, result, clock, due, sending, marketingMessagesOn,
     outOfTime: () => performance.now() - t0 >= config.timeBudgetMs,
     sendUntil: t0 + config.timeBudgetMs,
     batchSize: config.batchSize ?? ENGINE_DEFAULTS.batchSize,
@@ -432,7 +434,7 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null, handO
     const sending = sendBatch({
       recipients: b.claim.recipients, whatsapp, templateName: campaign.templateName, languageCode: campaign.languageCode,
       templateFor, render, concurrency: run.concurrency, clock, sendUntil, marketingMessages: b.marketingMessages,
-      mark: (part) => markSending({ db, claimId: b.claim.claimId, recipients: part, now: clock() }),
+      mark: (part) => markSending({ db, read: run.read, claimId: b.claim.claimId, recipients: part, now: clock() }),
       signal: halted, onHandedOut: handedOut,
       onStop: (failure) => {
         stopped.abort();

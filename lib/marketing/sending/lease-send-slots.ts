@@ -6,17 +6,18 @@
  * from the round trips, so clocks of different machines never need to agree). The row lock is held only
  * for the statement: a process that dies after leasing leaves nothing behind but instants that pass unused.
  */
-import { Prisma, type Db } from "../db";
+import { Prisma, readRows, type Db, type PlainRead } from "../db";
 import type { Lease } from "@/lib/whatsapp/shared-pacer";
 
-export function sendSlotLeaser(db: Db, phoneNumberId: string) {
+/** `read`: a plain pg query on the client's pool (the adapter's), without the ORM's per-query work */
+export function sendSlotLeaser(db: Db, phoneNumberId: string, read?: PlainRead) {
   return async function leaseSendSlots(slots: number, intervalMs: number): Promise<Lease> {
     const span = Prisma.sql`make_interval(secs => ${slots * intervalMs}::float8 / 1000)`;
-    const [row] = await db.$queryRaw<Array<{ first_at: number; now: number }>>(Prisma.sql`
+    const [row] = await readRows<{ first_at: number; now: number }>(db, Prisma.sql`
       INSERT INTO whatsapp_send_pacing AS p (phone_number_id, next_slot_at)
       VALUES (${phoneNumberId}, clock_timestamp() + ${span})
       ON CONFLICT (phone_number_id) DO UPDATE SET next_slot_at = greatest(p.next_slot_at, clock_timestamp()) + ${span}
-      RETURNING (extract(epoch FROM (p.next_slot_at - ${span})) * 1000)::float8 AS first_at, (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now`);
+      RETURNING (extract(epoch FROM (p.next_slot_at - ${span})) * 1000)::float8 AS first_at, (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now`, read);
     return { firstAt: row.first_at, now: row.now };
   };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plainReadOf } from "@/lib/db";
 import { apiRoute, parseInput, queryObject } from "@/lib/http/api-route";
 import { runScheduledProcessing } from "@/lib/marketing/processing/run-scheduled-processing";
 import { ZDay } from "@/lib/marketing/time";
@@ -19,7 +20,7 @@ const handler = apiRoute({ auth: "cron", mutation: true }, async ({ db, now, que
   const q = parseInput(ZQuery, queryObject(query));
   const { config, whatsapp } = await getEngine(db, { maxDurationMs: maxDuration * 1000, forRun: true, now });
   return runScheduledProcessing({
-    db, now, whatsapp, config, templatesApi: getTemplatesApi(), date: q.date, startedAt,
+    db, read: plainReadOf(db), now, whatsapp, config, templatesApi: getTemplatesApi(), date: q.date, startedAt,
     log: (message, fields) => console.info(`[process-daily] ${message}`, fields ? JSON.stringify(fields) : ""),
   });
 });
