@@ -11,7 +11,7 @@
  * Each answer carries the process's peak RSS since the previous answer (its high-water mark is reset).
  * The statuses of a payload are built when it is stored; only their keys and answer times are kept.
  */
-import { createDb, pgPoolOf } from "@/lib/db";
+import { createDb, plainReadOf } from "@/lib/db";
 import { Prisma } from "@/lib/marketing/db";
 import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
 import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
@@ -35,8 +35,7 @@ const resetPeak = () => void resetHwm(process.pid);
 
 const db = createDb(process.env.DATABASE_URL!, { max: 10 });
 // the route's store: the one insert, prepared, on the client's own pool (app/api/whatsapp/webhook/route.ts)
-const pool = pgPoolOf(db);
-const query = pool ? (q: { name: string; text: string; values: unknown[] }) => pool.query<{ state: string }>(q) : undefined;
+const query = plainReadOf(db);
 const campaignId = process.env.CAMPAIGN_ID!;
 const perRun = num("PER_RUN");
 const perPost = num("STATUSES_PER_POST");

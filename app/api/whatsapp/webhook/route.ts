@@ -7,7 +7,7 @@
  *         retries). A change that does not match its schema is stored quarantined: still 200.
  */
 import { after, NextResponse, type NextRequest } from "next/server";
-import { getDb, pgPoolOf } from "@/lib/db";
+import { getDb, plainReadOf } from "@/lib/db";
 import { applyInboxSoon } from "@/lib/server/inbox-applier";
 import { getEnv } from "@/lib/env";
 import { plainRoute, readBodyBytes } from "@/lib/http/api-route";
@@ -43,12 +43,11 @@ export const POST = plainRoute(async (req: NextRequest) => {
   }
   const payload = parseJson(raw);
   const db = getDb();
-  const pool = pgPoolOf(db);
   const now = new Date();
   const stored = await storeWebhookDelivery({
     db, payload, now, own: { wabaId: env.WHATSAPP_BUSINESS_ACCOUNT_ID, phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID },
     // the one insert of the answer's path, prepared, on the client's own pool
-    query: pool ? (q) => pool.query<{ state: string }>(q) : undefined,
+    query: plainReadOf(db),
   }).catch((error: unknown) => {
     console.error("[whatsapp webhook] could not store events:", error instanceof Error ? error.name : "unknown");
     throw new AppError("SERVICE_UNAVAILABLE", "The events could not be stored. Retry later.");

@@ -1,10 +1,9 @@
 import { apiRoute } from "@/lib/http/api-route";
-import { pgPoolOf } from "@/lib/db";
+import { plainReadOf } from "@/lib/db";
 import { getCampaignStats } from "@/lib/marketing/stats/get-campaign-stats";
 import { getEngineSettings } from "@/lib/server/engine";
 
 export const GET = apiRoute<{ campaignId: string }>({}, async ({ db, now, params }) => {
   // the first statement on the client's own pool, without the ORM's per-query work
-  const pool = pgPoolOf(db);
-  return getCampaignStats({ db, campaignId: params.campaignId, now, timezone: getEngineSettings().timezone, read: pool ? (q) => pool.query(q) : undefined });
+  return getCampaignStats({ db, campaignId: params.campaignId, now, timezone: getEngineSettings().timezone, read: plainReadOf(db) });
 });
