@@ -13,9 +13,10 @@
  * looked up through the phone indexes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Prisma, type Db } from "@/lib/marketing/db";
+import { Prisma } from "@/lib/marketing/db";
 import { markSending } from "@/lib/marketing/processing/mark-sending";
 import { createTestDb, type TestDb } from "../../support/db";
+import { querySpy } from "../../support/query-spy";
 import { createCampaignWithRecipients } from "../whatsapp/fixtures";
 
 let t: TestDb;
@@ -25,22 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.drop();
 });
-
-/** runs `db`'s statements, and first asks PostgreSQL for each one's generic plan (what a prepared statement runs after five runs) */
-function genericPlans(db: Db) {
-  const plans: string[] = [];
-  const spied = new Proxy(db, {
-    get(target, prop, receiver) {
-      if (prop !== "$queryRaw") return Reflect.get(target, prop, receiver);
-      return async (sql: Prisma.Sql) => {
-        const plan = await target.$queryRawUnsafe<Array<{ "QUERY PLAN": string }>>(`EXPLAIN (GENERIC_PLAN) ${sql.text}`);
-        plans.push(plan.map((p) => p["QUERY PLAN"]).join("\n"));
-        return target.$queryRaw(sql);
-      };
-    },
-  });
-  return { db: spied, plans };
-}
 
 describe("markSending's plan", () => {
   it("finds its rows by primary key and checks each number's recent requests through the phone indexes, however many are in flight or were sent", async () => {
@@ -61,7 +46,7 @@ describe("markSending's plan", () => {
       UPDATE campaign_recipients SET status = 'sending', claim_id = ${claimId}::uuid, claimed_at = ${now}::timestamptz
       WHERE campaign_id = ${campaign.id}::uuid AND phone_number <= ${recipients[1999].phoneNumber}`);
 
-    const spy = genericPlans(t.db);
+    const spy = querySpy(t.db, { explain: "generic" });
     const part = recipients.slice(0, 3).map((r) => ({ id: r.id, phone: r.phoneNumber }));
     const marked = await markSending({ db: spy.db, claimId, recipients: part, now });
     expect([...marked].sort()).toEqual(part.map((r) => r.id).sort());
