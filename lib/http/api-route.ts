@@ -179,6 +179,23 @@ export function apiRoute<P = Record<string, string>>(
   };
 }
 
+/** an answer up to this size goes out uncompressed (see jsonAnswer) */
+export const SMALL_ANSWER_CHARS = 4096;
+
+/**
+ * A handler's result as JSON. Never kept by a cache (it is the caller's own data, read with their token). An
+ * answer of a few KB is sent uncompressed (`no-transform`, which `next start`'s gzip honours, as the webhook's
+ * answer does): it takes one round trip either way, and setting up gzip for each answer took ~5% of the
+ * server's CPU on GET …/stats. Larger answers (lists, pages of recipients) are still compressed.
+ */
+function jsonAnswer(result: unknown): Response {
+  const body = JSON.stringify(result);
+  if (body === undefined) return NextResponse.json(result);
+  return new NextResponse(body, {
+    headers: { "Content-Type": "application/json", "Cache-Control": body.length <= SMALL_ANSWER_CHARS ? "private, no-store, no-transform" : "private, no-store" },
+  });
+}
+
 async function runRoute<P>(
   req: NextRequest,
   context: { params: Promise<P> },
@@ -215,7 +232,7 @@ async function runRoute<P>(
   const run = async (): Promise<Response> => {
     try {
       const result = await handler(ctx);
-      return result instanceof Response ? result : NextResponse.json(result);
+      return result instanceof Response ? result : jsonAnswer(result);
     } catch (error) {
       return toErrorResponse(error, requestId);
     }
