@@ -34,7 +34,9 @@ if (process.execArgv.includes("--cpu-prof")) process.on("SIGTERM", () => {});
 try {
   const db = createDb(env("DATABASE_URL"), { max: Number(process.env.DATABASE_POOL_MAX ?? "10") });
   await db.$queryRaw`SELECT 1`;
-  const pacer = createSharedPacer({ perSecond: Number(env("WHATSAPP_MAX_MPS")), lease: sendSlotLeaser(db, "1098765432", plainReadOf(db)) });
+  // the pool's plain query, for the leases and the marks (runDailyProcessing)
+  const read = plainReadOf(db);
+  const pacer = createSharedPacer({ perSecond: Number(env("WHATSAPP_MAX_MPS")), lease: sendSlotLeaser(db, "1098765432", read) });
   // the shared schedule's instants this processor leased, used and gave up, once a second
   if (traceFile) setInterval(() => trace("slots", pacer.slots), 1000).unref();
   const whatsapp = createCloudWhatsAppClient({
@@ -57,7 +59,7 @@ try {
       trace("go");
       const totals = { calls: 0, sent: 0, failed: 0, skipped: 0, unknown: 0, retried: 0 };
       for (;;) {
-        const r = await runDailyProcessing({ db, read: plainReadOf(db), now: new Date(), whatsapp, config, log: trace });
+        const r = await runDailyProcessing({ db, read, now: new Date(), whatsapp, config, log: trace });
         totals.calls++;
         totals.sent += r.messages_sent;
         totals.failed += r.failed;

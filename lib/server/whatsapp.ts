@@ -22,8 +22,9 @@ export function getWhatsAppClient(): WhatsAppClient {
   if (!globalForWhatsApp.__whatsappClient) {
     const env = getEnv();
     // every process sending from this number (cron runs, Run now, test sends, other instances) shares one schedule
+    const db = getDb();
     const pacer = env.WHATSAPP_PHONE_NUMBER_ID
-      ? createSharedPacer({ perSecond: env.WHATSAPP_MAX_MPS, lease: sendSlotLeaser(getDb(), env.WHATSAPP_PHONE_NUMBER_ID, plainReadOf(getDb())) })
+      ? createSharedPacer({ perSecond: env.WHATSAPP_MAX_MPS, lease: sendSlotLeaser(db, env.WHATSAPP_PHONE_NUMBER_ID, plainReadOf(db)) })
       : undefined;
     globalForWhatsApp.__whatsappClient = createWhatsAppClient({
       apiUrl: env.WHATSAPP_API_URL,
@@ -32,7 +33,7 @@ export function getWhatsAppClient(): WhatsAppClient {
       accessToken: whatsappAccessToken(env),
       maxMps: env.WHATSAPP_MAX_MPS,
       timeoutMs: env.WHATSAPP_REQUEST_TIMEOUT_MS,
-      db: getDb(),
+      db,
       now: () => new Date(),
       // the demo shows taps on tracked buttons and replies moving too
       sandboxEngagement: SANDBOX_ENGAGEMENT,
