@@ -11,11 +11,17 @@
  *    durable commit) never stalls the starts; instants a process leased but never used simply pass.
  *  - A lease is nothing but instants in time: a process that dies holding one frees nothing and blocks
  *    nobody; its unused instants simply pass.
- *  - The instants are placed on this process's clock through the offset between the two clocks, estimated
- *    from the lease with the shortest round trip among the last OFFSET_SAMPLES of the last minute (within
- *    half that round trip), not from when each answer arrived: an answer held up on its way back (a busy database, a slow
- *    network hop, a busy event loop) would otherwise move its whole block later, onto the instants leased
- *    after it, and a second could hold more than the cap.
+ *  - The instants are placed on this process's clock through the offset between the two clocks. The
+ *    schedule reads its clock after the lease waited for its row, so each lease bounds the offset from
+ *    below: (its now − when its answer arrived) is at most the true offset, short of it by the answer's
+ *    way back only. The offset used is the highest such bound among the last OFFSET_SAMPLES leases of the
+ *    last minute: never above the true offset, so an instant is never placed before the schedule's own (where
+ *    it could fall on the block leased before it), and late by the quickest answer's way back, not by
+ *    the answer that was held up (a busy database, a slow network hop, a busy event loop), which would
+ *    otherwise move its whole block later, onto the instants leased after it. Not the middle of the round
+ *    trip: four processes starting at once wait for the row in turn (in the bench's scenario 4 the way
+ *    there took up to 106 ms at p99 and 183 ms at most, the way back 0.3–0.7 ms at p50), and a process whose
+ *    only lease so far waited that long would place its block half the wait early, onto another's.
  *  - Meta's pair rate: no two requests to the same number start within PAIR_GAP_MS in this process (the
  *    campaign engine holds it across processes when it marks a batch as sending).
  */
@@ -65,18 +71,18 @@ export function createSharedPacer({ perSecond, lease, clock = () => performance.
 
   /** the next block, leased while the current one still has half its instants left (null: none asked) */
   let ahead: Promise<void> | null = null;
-  /** recent estimates of (the schedule's clock − this clock), each within ± err ms (half its round trip) */
-  const offsets: Array<{ offset: number; err: number; at: number }> = [];
+  /** recent lower bounds of (the schedule's clock − this clock): each lease's now − when its answer arrived */
+  const offsets: Array<{ atLeast: number; at: number }> = [];
   const leaseBlock = async () => {
-    const sentAt = clock();
     const answer = await lease(block, intervalMs);
     const receivedAt = clock();
-    offsets.push({ offset: answer.now - (sentAt + receivedAt) / 2, err: (receivedAt - sentAt) / 2, at: receivedAt });
+    offsets.push({ atLeast: answer.now - receivedAt, at: receivedAt });
     while (offsets.length > OFFSET_SAMPLES || receivedAt - offsets[0].at > OFFSET_MAX_AGE_MS) offsets.shift();
-    const best = offsets.reduce((a, b) => (b.err < a.err ? b : a));
-    // the block where the schedule put it, on this clock: an answer that was held up leaves instants
-    // already past (given up below), never a block moved later onto the next process's instants
-    const first = answer.firstAt - best.offset;
+    const offset = Math.max(...offsets.map((o) => o.atLeast));
+    // the block where the schedule put it, on this clock, or a little after: never before (onto the block
+    // leased before it); an answer that was held up leaves instants already past (given up below), never a
+    // block moved later onto the next process's instants
+    const first = answer.firstAt - offset;
     // leases of one process are asked one at a time and the shared schedule only moves forward: in order
     for (let i = 0; i < block; i++) slots.push(first + i * intervalMs);
     counts.leased += block;
