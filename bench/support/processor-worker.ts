@@ -36,7 +36,18 @@ try {
   await db.$queryRaw`SELECT 1`;
   // the pool's plain query, for the leases and the marks (runDailyProcessing)
   const read = plainReadOf(db);
-  const pacer = createSharedPacer({ perSecond: Number(env("WHATSAPP_MAX_MPS")), lease: sendSlotLeaser(db, "1098765432", read) });
+  // every block of instants this processor leased (the schedule's clock, ms): the parent checks the schedule
+  // itself never handed out more than the cap in any second, whatever the fake's log shows
+  const leases: Array<[firstAt: number, slots: number, intervalMs: number]> = [];
+  const leaseSlots = sendSlotLeaser(db, "1098765432", read);
+  const pacer = createSharedPacer({
+    perSecond: Number(env("WHATSAPP_MAX_MPS")),
+    lease: async (slots, intervalMs) => {
+      const answer = await leaseSlots(slots, intervalMs);
+      leases.push([answer.firstAt, slots, intervalMs]);
+      return answer;
+    },
+  });
   // the shared schedule's instants this processor leased, used and gave up, once a second
   if (traceFile) setInterval(() => trace("slots", pacer.slots), 1000).unref();
   const whatsapp = createCloudWhatsAppClient({
@@ -71,7 +82,7 @@ try {
       }
       const ms = performance.now() - t0;
       await db.$disconnect();
-      toParent({ done: true, ms, ...totals, peakRssMb: ownPeakRssMb() });
+      toParent({ done: true, ms, ...totals, peakRssMb: ownPeakRssMb(), leases });
       process.exit(0);
     })().catch((error: unknown) => {
       toParent({ error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
