@@ -15,6 +15,7 @@ import { FIRST_PHONE, type Context } from "../support/context";
 import { watchHotUpdates } from "../support/hot";
 import { watchMemory } from "../support/memory";
 import type { BenchResult } from "../support/report";
+import { busiestSecond } from "../support/stats";
 import { PENDING_SQL } from "@/lib/marketing/recipients/recipient-status-sql";
 
 const CAP = 1000;
@@ -72,13 +73,7 @@ function favour(pid: number): boolean {
 
 /** the most instants the shared schedule handed out (to all processors, used or not) in any one second */
 function busiestScheduledSecond(done: Done[]): number {
-  const t = done.flatMap((d) => d.leases.flatMap(([first, slots, interval]) => Array.from({ length: slots }, (_, i) => first + i * interval))).sort((a, b) => a - b);
-  let busiest = 0;
-  for (let i = 0, j = 0; i < t.length; i++) {
-    while (j < t.length && t[j] < t[i] + 1000) j++;
-    busiest = Math.max(busiest, j - i);
-  }
-  return busiest;
+  return busiestSecond(done.flatMap((d) => d.leases.flatMap(([first, slots, interval]) => Array.from({ length: slots }, (_, i) => first + i * interval))));
 }
 
 export async function processing(ctx: Context): Promise<BenchResult[]> {

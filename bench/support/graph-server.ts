@@ -8,6 +8,7 @@ import path from "node:path";
 import { startFakeGraphApi } from "../../tests/support/fake-graph-api";
 import { TEST_TEMPLATES } from "../../tests/support/test-templates";
 import { onParentMessage, toParent } from "./children";
+import { busiestSecond } from "./stats";
 
 const graph = await startFakeGraphApi({ latencyMs: Number(process.env.GRAPH_LATENCY_MS ?? "0"), templates: TEST_TEMPLATES });
 // arrival times of sends (ms), kept to find the busiest second: the cap must hold across processes
@@ -23,12 +24,7 @@ onParentMessage((m) => {
   for (const r of graph.sends) arrivals.push(r.startedAt);
   graph.requests.length = 0;
   const t = arrivals.sort((a, b) => a - b);
-  let busiest = 0;
-  for (let i = 0, j = 0; i < t.length; i++) {
-    while (j < t.length && t[j] < t[i] + 1000) j++;
-    busiest = Math.max(busiest, j - i);
-  }
-  toParent({ busiestSecond: busiest });
+  toParent({ busiestSecond: busiestSecond(t) });
   // BENCH_TRACE_DIR: requests per 100 ms, to see where a run leaves the API idle
   if (process.env.BENCH_TRACE_DIR && t.length > 0) {
     const bins = new Map<number, number>();

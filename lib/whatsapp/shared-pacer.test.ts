@@ -28,6 +28,17 @@ function busiestSecond(times: number[]): number {
   return best;
 }
 
+/** Starts not matched to an instant of their own (each start at or up to LATE_MS after it, each instant used once). */
+function startsWithoutInstant(starts: number[], instants: number[]): number[] {
+  const free = [...instants].sort((a, b) => a - b);
+  return [...starts].sort((a, b) => a - b).filter((t) => {
+    const i = free.findIndex((at) => at <= t && t <= at + LATE_MS);
+    if (i < 0) return true;
+    free.splice(i, 1);
+    return false;
+  });
+}
+
 describe("createSharedPacer", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
@@ -97,13 +108,7 @@ describe("createSharedPacer", () => {
     await all;
     // each start is matched to an instant of the schedule it may use (at or up to LATE_MS after it), each
     // instant used once: a block moved 300 ms later would start on instants leased after it
-    const free = [...schedule.instants].sort((a, b) => a - b);
-    const unmatched = [...starts].sort((a, b) => a - b).filter((t) => {
-      const i = free.findIndex((at) => at <= t && t <= at + LATE_MS);
-      if (i < 0) return true;
-      free.splice(i, 1);
-      return false;
-    });
+    const unmatched = startsWithoutInstant(starts, schedule.instants);
     expect(unmatched).toEqual([]);
     // the held block's instants had passed when its answer came: given up, not used late
     expect(pacer.slots!.dropped).toBeGreaterThan(0);
@@ -128,13 +133,7 @@ describe("createSharedPacer", () => {
     await all;
     // the middle of the round trip would put each block 50 ms before the schedule's instants: onto the
     // block another process leased just before
-    const free = [...schedule.instants].sort((a, b) => a - b);
-    const unmatched = [...starts].sort((a, b) => a - b).filter((t) => {
-      const i = free.findIndex((at) => at <= t && t <= at + LATE_MS);
-      if (i < 0) return true;
-      free.splice(i, 1);
-      return false;
-    });
+    const unmatched = startsWithoutInstant(starts, schedule.instants);
     expect(starts).toHaveLength(30);
     expect(unmatched).toEqual([]);
   });
