@@ -36,6 +36,7 @@ const HELP = `npm run bench -- [flags]
   --applier-recipients N  scenarios 7c, 7d: recipients of the applier's campaign (default 1,000,000, at most --customers)
   --applier-statuses N    scenarios 7c, 7d: statuses applied in each (default 300,000)
   --applier-rate N        scenario 7d: statuses/s offered while the applier works (default 10,000)
+  --number-rate N         scenario 7e: the same at one number's rate (default 3,000: 1,000 msg/s × sent, delivered, read)
   --webhook-messages N    scenario 5: messages of scenario 4 whose sent/delivered/read statuses are posted (default 20,000)
   --webhook-concurrency N scenario 5: concurrent HTTP clients (default 8)
   --statuses-per-post N   scenarios 5, 7: statuses in one webhook POST (default 20)
@@ -95,7 +96,7 @@ function parseOptions(): Options {
     options: {
       quick: { type: "boolean", default: false }, help: { type: "boolean", default: false },
       customers: { type: "string" }, audience: { type: "string" }, processing: { type: "string" }, campaigns: { type: "string" },
-      baseline: { type: "string" }, "applier-recipients": { type: "string" }, "applier-statuses": { type: "string" }, "applier-rate": { type: "string" },
+      baseline: { type: "string" }, "applier-recipients": { type: "string" }, "applier-statuses": { type: "string" }, "applier-rate": { type: "string" }, "number-rate": { type: "string" },
       "webhook-messages": { type: "string" }, "webhook-concurrency": { type: "string" },
       "statuses-per-post": { type: "string" }, "import-concurrency": { type: "string" }, samples: { type: "string" },
       "daily-limit": { type: "string" }, "send-concurrency": { type: "string" }, "batch-size": { type: "string" }, only: { type: "string" }, out: { type: "string" },
@@ -134,6 +135,7 @@ function parseOptions(): Options {
     applierRecipients: Math.min(customers, int(values["applier-recipients"], 1_000_000 / q)),
     applierStatuses: int(values["applier-statuses"], 300_000 / q),
     applierRate: int(values["applier-rate"], 10_000),
+    numberRate: int(values["number-rate"], 3_000),
     sendConcurrency: values["send-concurrency"] ? int(values["send-concurrency"], 64) : null,
     batchSize: values["batch-size"] ? int(values["batch-size"], 500) : null,
     only: values.only ? new Set(values.only.split(",").map((s) => s.trim())) : null,
@@ -238,7 +240,7 @@ async function main() {
     await run("5", webhookIngestion);
     await run("6", readLatency);
     await run("7", baseline);
-    await run("7c", applierScenarios, ["7d"]);
+    await run("7c", applierScenarios, ["7d", "7e"]);
   } finally {
     const serverLog = path.join(tmp, "server.log");
     if (fs.existsSync(serverLog)) {

@@ -2,11 +2,12 @@
  * Child process of scenarios 7c/7d: the webhook route's store and the applier, in-process in one node
  * process of their own (as in one server instance), so the process measured holds what they hold and
  * nothing the benchmark built before. Talks JSON lines (bench/support/children.ts):
- *  - {load}: reads the campaign's two disjoint sets of sent messages (every other row in a random order);
+ *  - {load}: reads the campaign's three disjoint sets of sent messages (every other row of the first
+ *    2 × PER_RUN in a random order, and the next PER_RUN / 3 for 7e's paced stream);
  *  - {store: "drain"}: stores the first set's statuses (one INSERT a payload, `clients` clients);
  *  - {apply: true}: one applyInbox drain;
- *  - {stream: true}: stores the second set's statuses paced at `rate` statuses/s while the applier works
- *    as in the route (one applier per process, asked again after every answer);
+ *  - {stream: "stream" | "paced", rate?}: stores that set's statuses paced at `rate` statuses/s (RATE by
+ *    default) while the applier works as in the route (one applier per process, asked again after every answer);
  *  - {lag: true}: then the lag per status (read from commit times once the stream's memory was measured).
  * Each answer carries the process's peak RSS since the previous answer (its high-water mark is reset).
  * The statuses of a payload are built when it is stored; only their keys and answer times are kept.
@@ -40,9 +41,9 @@ const campaignId = process.env.CAMPAIGN_ID!;
 const perRun = num("PER_RUN");
 const perPost = num("STATUSES_PER_POST");
 const clients = num("CLIENTS");
-const rate = num("RATE");
+const defaultRate = num("RATE");
 const lagBy = Math.max(1, Math.floor((perPost * clients) / 3));
-let sets: { drain: Msg[]; stream: Msg[] } | null = null;
+let sets: { drain: Msg[]; stream: Msg[]; paced: Msg[] } | null = null;
 let streamed: { answeredAt: Map<string, number>; startedAt: number; offeredMs: number } | null = null;
 
 /** the statuses of `msgs` as Meta sends them, cut into payloads of `perPost` */
@@ -55,8 +56,9 @@ async function handle(m: Record<string, unknown>) {
   if (m.load) {
     const rows = await db.$queryRaw<Msg[]>(Prisma.sql`
       SELECT id::text AS id, whatsapp_message_id AS wamid, phone_number AS phone FROM campaign_recipients
-      WHERE campaign_id = ${campaignId}::uuid ORDER BY md5(id::text) LIMIT ${2 * perRun}::int`);
-    sets = { drain: rows.filter((_, i) => i % 2 === 0), stream: rows.filter((_, i) => i % 2 === 1) };
+      WHERE campaign_id = ${campaignId}::uuid ORDER BY md5(id::text) LIMIT ${2 * perRun + Math.ceil(perRun / 3)}::int`);
+    const first = rows.slice(0, 2 * perRun);
+    sets = { drain: first.filter((_, i) => i % 2 === 0), stream: first.filter((_, i) => i % 2 === 1), paced: rows.slice(2 * perRun) };
     resetPeak();
     return { loaded: rows.length };
   }
@@ -82,9 +84,11 @@ async function handle(m: Record<string, unknown>) {
     resetPeak();
     return { applied: r.applied, waiting: r.waiting, ms, peakRssMb };
   }
-  if (m.stream) {
-    const p = payloadsOf(sets.stream);
-    sets.stream = [];
+  if (m.stream === "stream" || m.stream === "paced") {
+    const set = m.stream;
+    const p = payloadsOf(sets[set]);
+    sets[set] = [];
+    const rate = typeof m.rate === "number" && m.rate > 0 ? m.rate : defaultRate;
     const answeredAt = new Map<string, number>();
     const apply = async () => {
       await applyInbox({ db, now: new Date(), timezone: "UTC", log: quiet });

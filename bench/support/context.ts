@@ -26,6 +26,8 @@ export type Options = {
   applierRecipients: number;
   applierStatuses: number;
   applierRate: number;
+  /** scenario 7e: statuses/s offered (one number at Meta's cap) */
+  numberRate: number;
   /** scenario 4: EngineConfig.concurrency / batchSize (null = the engine's defaults) */
   sendConcurrency: number | null;
   batchSize: number | null;
