@@ -119,7 +119,7 @@ function BubbleParts({ preview, testId }: { preview: TemplatePreviewData; testId
       {preview.buttons.length > 0 ? (
         <div className="divide-y divide-slate-100 border-t border-slate-100">
           {preview.buttons.map((b, i) => (
-            <div key={i} className="flex items-center justify-center gap-1.5 py-2 text-sm font-medium text-sky-600" title={b.url ?? b.phoneNumber}>
+            <div key={i} className="flex items-center justify-center gap-1.5 py-2 text-sm font-medium text-sky-700" title={b.url ?? b.phoneNumber}>
               <span aria-hidden="true">{b.type === "URL" ? "↗" : b.type === "PHONE_NUMBER" ? "✆" : b.type === "COPY_CODE" ? "⧉" : b.type === "FLOW" ? "☰" : "↩"}</span>
               {b.text}
             </div>
@@ -154,7 +154,7 @@ export function TemplatePreview({ requirements, components, customer, className 
           ))}
         </div>
       ) : null}
-      {urls.length > 0 ? <p className="mt-2 truncate text-[11px] text-slate-500">{urls.join(" · ")}</p> : null}
+      {urls.length > 0 ? <p className="mt-2 truncate text-[11px] text-slate-600">{urls.join(" · ")}</p> : null}
     </div>
   );
 }

@@ -1,7 +1,8 @@
 /**
  * Every page passes an automated accessibility check (axe-core, WCAG 2 A/AA) at desktop and phone widths:
  * no serious or critical violation. Every route under app/(dashboard) is visited once per width — a
- * campaign page for each state that shows different controls (active, paused, draft) — as the demo
+ * campaign page for each state that shows different controls (active, paused, draft), and one whose
+ * message preview has a link button — as the demo
  * workspace shows it, signed in as an admin (who sees every control); the sign-in page signed out.
  * Charts' "Show data" tables are opened first, so they are checked too.
  *
@@ -30,6 +31,8 @@ const ROUTES = [
   "/campaigns/:campaign-paused",
   "/campaigns/:campaign-draft",
   "/campaigns/:campaign-draft/edit",
+  // the message preview with buttons, one a link (the demo's Summer Sale)
+  "/campaigns/:campaign-buttons",
   "/customers",
   "/customers/:customer",
   "/templates",
@@ -65,15 +68,17 @@ async function signedIn(browser: Browser, size: (typeof WIDTHS)[number]) {
     return (await res.json()) as T;
   };
   const [campaigns, customers, templates] = await Promise.all([
-    json<Array<{ id: string; status: string }>>("/api/marketing/campaigns?limit=100"),
+    json<Array<{ id: string; status: string; template_name: string }>>("/api/marketing/campaigns?limit=100"),
     json<{ customers: Array<{ id: string }> }>("/api/marketing/customers?limit=1"),
-    json<{ templates: Array<{ id: string; status: string }> }>("/api/marketing/templates"),
+    json<{ templates: Array<{ id: string; name: string; status: string; components: unknown }> }>("/api/marketing/templates"),
   ]);
+  const withButtons = new Set(templates.templates.filter((t) => JSON.stringify(t.components ?? null).includes('"URL"')).map((t) => t.name));
   const ids: Record<string, string | undefined> = {
     customer: customers.customers[0]?.id,
     template: templates.templates.find((t) => t.status === "APPROVED")?.id,
   };
   for (const status of ["active", "paused", "draft"]) ids[`campaign-${status}`] = campaigns.find((c) => c.status === status)?.id;
+  ids["campaign-buttons"] = campaigns.find((c) => withButtons.has(c.template_name))?.id;
   return { context, page, ids };
 }
 
