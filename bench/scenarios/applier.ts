@@ -1,5 +1,5 @@
 /**
- * Scenarios 7c and 7d: the delivery applier in-process on a campaign of `--applier-recipients`
+ * Scenarios 7c, 7d and 7e: the delivery applier in-process on a campaign of `--applier-recipients`
  * (1,000,000 by default) whose messages are all sent (queued, with a wamid), each with its
  * whatsapp_messages row as the processor records it (the applier moves both, and sets each message's cost).
  *  - 7c, throughput: `--applier-statuses` statuses (sent/delivered/read of a third as many messages,

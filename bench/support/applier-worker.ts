@@ -1,5 +1,5 @@
 /**
- * Child process of scenarios 7c/7d: the webhook route's store and the applier, in-process in one node
+ * Child process of scenarios 7c–7e: the webhook route's store and the applier, in-process in one node
  * process of their own (as in one server instance), so the process measured holds what they hold and
  * nothing the benchmark built before. Talks JSON lines (bench/support/children.ts):
  *  - {load}: reads the campaign's three disjoint sets of sent messages (every other row of the first
