@@ -81,7 +81,7 @@ function BubbleParts({ preview, testId }: { preview: TemplatePreviewData; testId
         h.link ? (
           <HeaderImage key={h.link} link={h.link} testId={testId} />
         ) : (
-          <div className="mb-1 flex h-32 items-center justify-center rounded-md bg-slate-200 text-xs text-slate-500">Image: add a link</div>
+          <div className="mb-1 flex h-32 items-center justify-center rounded-md bg-slate-200 text-xs text-slate-600">Image: add a link</div>
         )
       ) : null}
       {h?.kind === "video" ? (
