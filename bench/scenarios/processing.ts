@@ -15,7 +15,7 @@ import { FIRST_PHONE, type Context } from "../support/context";
 import { watchHotUpdates } from "../support/hot";
 import { watchMemory } from "../support/memory";
 import type { BenchResult } from "../support/report";
-import { busiestSecond } from "../support/stats";
+import { busiestSecond } from "../../tests/support/busiest-second";
 import { PENDING_SQL } from "@/lib/marketing/recipients/recipient-status-sql";
 
 const CAP = 1000;

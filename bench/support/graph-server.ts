@@ -8,7 +8,7 @@ import path from "node:path";
 import { startFakeGraphApi } from "../../tests/support/fake-graph-api";
 import { TEST_TEMPLATES } from "../../tests/support/test-templates";
 import { onParentMessage, toParent } from "./children";
-import { busiestSecond } from "./stats";
+import { busiestSecond } from "../../tests/support/busiest-second";
 
 const graph = await startFakeGraphApi({ latencyMs: Number(process.env.GRAPH_LATENCY_MS ?? "0"), templates: TEST_TEMPLATES });
 // arrival times of sends (ms), kept to find the busiest second: the cap must hold across processes

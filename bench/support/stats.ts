@@ -19,14 +19,3 @@ export function percentile(values: number[], p: number): number {
 export function latencySummary(values: number[]) {
   return { p50: percentile(values, 50), p99: percentile(values, 99), n: values.length };
 }
-
-/** The most of `times` (ms) that fall in any one-second window. */
-export function busiestSecond(times: number[]): number {
-  const t = [...times].sort((a, b) => a - b);
-  let busiest = 0;
-  for (let i = 0, j = 0; i < t.length; i++) {
-    while (j < t.length && t[j] < t[i] + 1000) j++;
-    busiest = Math.max(busiest, j - i);
-  }
-  return busiest;
-}

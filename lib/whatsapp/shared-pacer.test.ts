@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { BLOCK_MS, createSharedPacer, HEADROOM, LATE_MS, PAIR_GAP_MS, type LeaseSlots } from "./shared-pacer";
+import { busiestSecond } from "@/tests/support/busiest-second";
+import { BLOCK_MS, createSharedPacer, HEADROOM, LATE_MS, PAIR_GAP_MS, type LeaseSlots, type SendPacer } from "./shared-pacer";
 
 /** the shared schedule as the database keeps it: the next free instant, leased in blocks */
 function memorySchedule(clock: () => number) {
@@ -18,14 +19,16 @@ function memorySchedule(clock: () => number) {
   return { lease, leases, instants };
 }
 
-function busiestSecond(times: number[]): number {
-  const t = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < t.length; i++) {
-    while (j < t.length && t[j] < t[i] + 1000) j++;
-    best = Math.max(best, j - i);
-  }
-  return best;
+/** Each pacer's `each` acquires at once, run to the end on the fake timers: when each one started. */
+async function startTimes(pacers: SendPacer[], each: number, clock: () => number): Promise<number[]> {
+  const starts: number[] = [];
+  const all = Promise.all(pacers.flatMap((p) => Array.from({ length: each }, async () => {
+    await p.acquire();
+    starts.push(clock());
+  })));
+  await vi.runAllTimersAsync();
+  await all;
+  return starts;
 }
 
 /** Starts not matched to an instant of their own (each start at or up to LATE_MS after it, each instant used once). */
@@ -47,14 +50,8 @@ describe("createSharedPacer", () => {
     const clock = () => Date.now();
     const schedule = memorySchedule(clock);
     const pacers = Array.from({ length: 4 }, () => createSharedPacer({ perSecond: 50, lease: schedule.lease, clock }));
-    const starts: number[] = [];
     const t0 = clock();
-    const all = Promise.all(pacers.flatMap((p) => Array.from({ length: 100 }, async () => {
-      await p.acquire();
-      starts.push(clock());
-    })));
-    await vi.runAllTimersAsync();
-    await all;
+    const starts = await startTimes(pacers, 100, clock);
     expect(starts).toHaveLength(400);
     expect(busiestSecond(starts)).toBeLessThanOrEqual(50);
     // 400 starts at HEADROOM × 50 per second
@@ -76,13 +73,7 @@ describe("createSharedPacer", () => {
     };
     const pacer = createSharedPacer({ perSecond: 1000, lease, clock });
     const t0 = clock();
-    const starts: number[] = [];
-    const all = Promise.all(Array.from({ length: Math.floor(1000 * HEADROOM) }, async () => {
-      await pacer.acquire();
-      starts.push(clock());
-    }));
-    await vi.runAllTimersAsync();
-    await all;
+    const starts = await startTimes([pacer], Math.floor(1000 * HEADROOM), clock);
     // HEADROOM × 1,000 starts at HEADROOM × 1,000 a second take one second (plus the first lease), not 20 × (50 + 10) ms
     expect(Math.max(...starts) - t0).toBeLessThanOrEqual(1000 + 10 + 2);
     expect(busiestSecond(starts)).toBeLessThanOrEqual(1000);
@@ -99,13 +90,7 @@ describe("createSharedPacer", () => {
       return answer;
     };
     const pacer = createSharedPacer({ perSecond: 50, lease, clock });
-    const starts: number[] = [];
-    const all = Promise.all(Array.from({ length: 30 }, async () => {
-      await pacer.acquire();
-      starts.push(clock());
-    }));
-    await vi.runAllTimersAsync();
-    await all;
+    const starts = await startTimes([pacer], 30, clock);
     // each start is matched to an instant of the schedule it may use (at or up to LATE_MS after it), each
     // instant used once: a block moved 300 ms later would start on instants leased after it
     const unmatched = startsWithoutInstant(starts, schedule.instants);
@@ -124,13 +109,7 @@ describe("createSharedPacer", () => {
       return schedule.lease(slots, intervalMs);
     };
     const pacer = createSharedPacer({ perSecond: 50, lease, clock });
-    const starts: number[] = [];
-    const all = Promise.all(Array.from({ length: 30 }, async () => {
-      await pacer.acquire();
-      starts.push(clock());
-    }));
-    await vi.runAllTimersAsync();
-    await all;
+    const starts = await startTimes([pacer], 30, clock);
     // the middle of the round trip would put each block 50 ms before the schedule's instants: onto the
     // block another process leased just before
     const unmatched = startsWithoutInstant(starts, schedule.instants);

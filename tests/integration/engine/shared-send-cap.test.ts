@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { checkConsistency, seedCustomers, setupEngineTest, type EngineTest } from "./support";
+import { busiestSecond } from "../../support/busiest-second";
 import { createDb } from "@/lib/db";
 import type { Db } from "@/lib/marketing/db";
 import { createCampaign } from "@/lib/marketing/campaigns/create-campaign";
@@ -46,17 +47,6 @@ async function campaignWith(n: number, start: string) {
   await addRecipients({ db: e.db, now, timezone: "UTC", campaignId: c.id, phoneNumbers: phones });
   await activateCampaign({ db: e.db, now, timezone: "UTC", campaignId: c.id, startDate: start });
   return { id: c.id, phones };
-}
-
-/** the most requests that arrived within any one second (a window starting at each arrival) */
-function busiestSecond(arrivals: number[]): number {
-  const t = [...arrivals].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < t.length; i++) {
-    while (j < t.length && t[j] < t[i] + 1000) j++;
-    best = Math.max(best, j - i);
-  }
-  return best;
 }
 
 describe("4 processors, one cap", () => {
