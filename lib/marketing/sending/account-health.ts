@@ -51,9 +51,14 @@ export const ZPhoneQualityValue = z.looseObject({
 });
 export type TPhoneQualityValue = z.infer<typeof ZPhoneQualityValue>;
 
+/** events whose current_limit is the number's throughput level, not its messaging limit (Meta's documented
+ *  example of a throughput upgrade is current_limit TIER_UNLIMITED with no max_daily_conversations_per_business) */
+const THROUGHPUT_EVENTS = new Set(["THROUGHPUT_UPGRADE", "THROUGHPUT_DOWNGRADE"]);
+
 /** The tier a quality event reports (null = none, or TIER_NOT_SET). */
 export function tierOfQualityEvent(v: TPhoneQualityValue): string | null {
-  return knownTier(v.max_daily_conversations_per_business ?? null) ?? knownTier(v.current_limit ?? null);
+  return knownTier(v.max_daily_conversations_per_business ?? null)
+    ?? (THROUGHPUT_EVENTS.has(v.event) ? null : knownTier(v.current_limit ?? null));
 }
 
 /** Puts marketing sending on hold (keeps the first reason and time while already held) with an alert. */

@@ -1,7 +1,8 @@
 /**
  * Account webhooks in Meta's documented 2026 shapes, applied through the webhook handling code:
  *  - phone_number_quality_update reads the messaging limit from max_daily_conversations_per_business
- *    (current_limit, which Meta removes, only when the new field is absent; TIER_NOT_SET says nothing);
+ *    (current_limit, which Meta removes, only when the new field is absent and never on a throughput event,
+ *    where it is the throughput level; TIER_NOT_SET says nothing);
  *  - account_update: a ban (DISABLED_UPDATE with ban_info), a scheduled ban, a deletion or a restriction of
  *    business-initiated messaging (restriction_info[]) hold all sending with an alert; a reinstatement,
  *    a restriction that leaves marketing sends possible and a policy violation (violation_info) only
@@ -37,6 +38,12 @@ describe("phone_number_quality_update", () => {
 
     // both (the documented example): current_limit is the throughput level, the limit is the new field
     await apply(envelope("phone_number_quality_update", at(3), { display_phone_number: "15550783881", event: "THROUGHPUT_UPGRADE", current_limit: "TIER_UNLIMITED", max_daily_conversations_per_business: "TIER_10K" }), at(4));
+    expect((await settings()).messagingLimitTier).toBe("TIER_10K");
+
+    // Meta's documented example of a throughput upgrade: current_limit is the throughput level (TIER_UNLIMITED:
+    // "higher throughput"), not a messaging limit, and the limit is absent: the known limit stays
+    const up = await apply(envelope("phone_number_quality_update", at(4), { display_phone_number: "15550783881", event: "THROUGHPUT_UPGRADE", current_limit: "TIER_UNLIMITED" }), at(4));
+    expect(up.results.phone_number_quality_update).toMatchObject({ quality_applied: 1 });
     expect((await settings()).messagingLimitTier).toBe("TIER_10K");
 
     // the older shape still works while Meta sends it
