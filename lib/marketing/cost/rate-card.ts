@@ -155,9 +155,11 @@ export function cardInForce(cards: RateCard[], day: Day): RateCard | null {
   return found ?? cards[0] ?? null;
 }
 
-/** The category a rate is looked up under: Meta's pricing category or a template's category. */
+/** The category a rate is looked up under: Meta's pricing category or a template's category. Meta's
+ *  statuses spell one with a hyphen (pricing.category "authentication-international"), its rate cards with an
+ *  underscore: both are read. */
 export function rateCategory(category: string | null | undefined): RateCategory | null {
-  const c = (category ?? "").toLowerCase();
+  const c = (category ?? "").toLowerCase().replaceAll("-", "_");
   if (c === "marketing" || c === "marketing_lite") return "marketing";
   if (c === "utility" || c === "authentication" || c === "authentication_international") return c;
   return null;
