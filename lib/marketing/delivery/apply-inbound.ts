@@ -10,7 +10,7 @@ import { subscriptionCommand } from "@/lib/whatsapp/webhook/keywords";
 import { ZUserPreferencesValue, type TInboundMessage } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Tx } from "../db";
 import { attributeReplies } from "../engagement/attribute-replies";
-import { applySubscriptionChanges, type SubscriptionChange } from "./apply-subscription-changes";
+import { applySubscriptionChanges, type SubscriptionChange, type UserIdTouches } from "./apply-subscription-changes";
 import { SUBSCRIPTION_SOURCES } from "./subscription-sources";
 
 export type InboundSummary = { received: number; stored: number; replies: number; unsubscribed: number; subscribed: number; numbers_changed: number; user_ids_updated: number };
@@ -39,7 +39,16 @@ function bodyOf(m: TInboundMessage): string | null {
 
 const userIdOf = (m: TInboundMessage) => m.from_user_id ?? m.contact?.user_id ?? null;
 
-export async function applyInboundMessages(tx: Tx, messages: Array<{ seq: bigint; message: TInboundMessage }>, now: Date): Promise<InboundSummary> {
+/** a customer taking a reaction back (Meta: type reaction with no or an empty emoji) is no reply */
+function isReactionRemoved(m: TInboundMessage): boolean {
+  if (m.type !== "reaction") return false;
+  const r = (m as { reaction?: unknown }).reaction;
+  const emoji = typeof r === "object" && r !== null ? (r as { emoji?: unknown }).emoji : undefined;
+  return typeof emoji !== "string" || emoji === "";
+}
+
+/** `touched` collects the user ids given to customers and held for: the caller settles them (apply-subscription-changes.ts). */
+export async function applyInboundMessages(tx: Tx, messages: Array<{ seq: bigint; message: TInboundMessage }>, now: Date, touched?: UserIdTouches): Promise<InboundSummary> {
   const summary: InboundSummary = { received: messages.length, stored: 0, replies: 0, unsubscribed: 0, subscribed: 0, numbers_changed: 0, user_ids_updated: 0 };
   if (messages.length === 0) return summary;
   const rows = messages.map(({ message: m }) => ({
@@ -66,16 +75,18 @@ export async function applyInboundMessages(tx: Tx, messages: Array<{ seq: bigint
   // a customer's user id is learnt from any message that carries both the number and the id
   const known = messages.filter(({ message: m }) => m.from && PHONE_RE.test(m.from) && userIdOf(m) && m.type !== "system");
   if (known.length > 0) {
-    await tx.$executeRaw(Prisma.sql`
+    const linked = await tx.$queryRaw<Array<{ user_id: string }>>(Prisma.sql`
       UPDATE user_profiles p SET user_id = x.user_id, updated_at = ${now}
       FROM (SELECT DISTINCT ON (phone) phone, user_id FROM unnest(${known.map(({ message: m }) => m.from!)}::text[], ${known.map(({ message: m }) => userIdOf(m)!)}::text[]) AS u(phone, user_id) ORDER BY phone) x
-      WHERE p.whatsapp_phone = x.phone AND p.user_id IS DISTINCT FROM x.user_id`);
+      WHERE p.whatsapp_phone = x.phone AND p.user_id IS DISTINCT FROM x.user_id
+      RETURNING p.user_id`);
+    for (const l of linked) touched?.add(l.user_id);
   }
 
   // a customer's message soon after a campaign message is a reply to it (engagement/attribute-replies.ts)
   const replies = new Map<string, boolean>();
   for (const { message: m } of messages) {
-    if (!fresh.has(m.id) || m.type === "system" || replies.has(m.id)) continue;
+    if (!fresh.has(m.id) || m.type === "system" || replies.has(m.id) || isReactionRemoved(m)) continue;
     replies.set(m.id, inboundCommandText(m).some(({ text }) => subscriptionCommand(text) === "unsubscribe"));
   }
   summary.replies = await attributeReplies(tx, [...replies].map(([wamid, optOut]) => ({ wamid, optOut })), now);
@@ -92,12 +103,10 @@ export async function applyInboundMessages(tx: Tx, messages: Array<{ seq: bigint
       if (m.from && nextNumber && PHONE_RE.test(nextNumber)) summary.numbers_changed += await moveCustomerNumber(tx, { from: m.from, to: nextNumber, now });
       const nextUserId = kind === "user_changed_number" || kind === "user_changed_user_id" ? m.system?.user_id : undefined;
       if (nextUserId) {
-        const previous = m.system?.previous_user_id ?? null;
-        const phone = nextNumber && PHONE_RE.test(nextNumber) ? nextNumber : null;
-        summary.user_ids_updated += await tx.$executeRaw(Prisma.sql`
-          UPDATE user_profiles SET user_id = ${nextUserId}, updated_at = ${now}
-          WHERE (user_id = ${previous} OR whatsapp_phone = ${phone} OR wa_id = ${phone}) AND whatsapp_phone !~ '^erased:'
-            AND user_id IS DISTINCT FROM ${nextUserId}`);
+        // the customer: by the previous user id when Meta names it, else by their number (the new one after a
+        // number change, else the sender's)
+        const phone = [nextNumber, m.from, m.system?.wa_id].find((n) => n !== undefined && PHONE_RE.test(n)) ?? null;
+        summary.user_ids_updated += await replaceUserId(tx, { previous: m.system?.previous_user_id ?? null, phone, next: nextUserId, now, touched });
       }
       continue;
     }
@@ -109,10 +118,29 @@ export async function applyInboundMessages(tx: Tx, messages: Array<{ seq: bigint
       }
     }
   }
-  const r = await applySubscriptionChanges(tx, changes);
+  const r = await applySubscriptionChanges(tx, changes, touched);
   summary.unsubscribed = r.unsubscribed;
   summary.subscribed = r.subscribed;
   return summary;
+}
+
+/**
+ * A customer's business-scoped user id changed (a system message, or the user_id_update field): the
+ * customer with the previous id gets the new one; found by number instead only when Meta does not name the
+ * previous id, or when the customer has none yet or still the previous one (an older change delivered late
+ * never overwrites a newer id). Answers the customers updated.
+ */
+export async function replaceUserId(tx: Tx, { previous, phone, next, now, touched }: {
+  previous: string | null; phone: string | null; next: string; now: Date; touched?: UserIdTouches;
+}): Promise<number> {
+  const rows = await tx.$queryRaw<Array<{ user_id: string }>>(Prisma.sql`
+    UPDATE user_profiles SET user_id = ${next}, updated_at = ${now}
+    WHERE (user_id = ${previous}
+           OR ((whatsapp_phone = ${phone} OR wa_id = ${phone}) AND (${previous}::text IS NULL OR user_id IS NULL OR user_id = ${previous})))
+      AND whatsapp_phone !~ '^erased:' AND user_id IS DISTINCT FROM ${next}
+    RETURNING user_id`);
+  for (const r of rows) touched?.add(r.user_id);
+  return rows.length;
 }
 
 /**
@@ -136,7 +164,7 @@ async function moveCustomerNumber(tx: Tx, { from, to, now }: { from: string; to:
 export type PreferencesSummary = { preferences_received: number; unsubscribed: number; subscribed: number; preferences_ignored: number };
 
 /** user_preferences values (each with its inbox id), parsed here; a value that does not parse is returned as invalid. */
-export async function applyUserPreferences(tx: Tx, rows: Array<{ seq: bigint; value: unknown }>): Promise<PreferencesSummary & { invalid: Array<{ seq: bigint; reason: string }> }> {
+export async function applyUserPreferences(tx: Tx, rows: Array<{ seq: bigint; value: unknown }>, touched?: UserIdTouches): Promise<PreferencesSummary & { invalid: Array<{ seq: bigint; reason: string }> }> {
   const summary = { preferences_received: 0, unsubscribed: 0, subscribed: 0, preferences_ignored: 0, invalid: [] as Array<{ seq: bigint; reason: string }> };
   const changes: SubscriptionChange[] = [];
   for (const row of rows) {
@@ -161,7 +189,7 @@ export async function applyUserPreferences(tx: Tx, rows: Array<{ seq: bigint; va
       });
     }
   }
-  const r = await applySubscriptionChanges(tx, changes);
+  const r = await applySubscriptionChanges(tx, changes, touched);
   summary.unsubscribed = r.unsubscribed;
   summary.subscribed = r.subscribed;
   return summary;

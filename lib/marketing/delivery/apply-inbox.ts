@@ -19,6 +19,7 @@ import { ZInboundMessage } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, withRetry, type Db } from "../db";
 import { applyInboundMessages, applyUserPreferences } from "./apply-inbound";
 import { applyStatuses, type StatusRow } from "./apply-statuses";
+import { settleHeldSubscriptionChanges, type UserIdTouches } from "./apply-subscription-changes";
 import { foldCounterDeltas } from "./counter-deltas";
 import { compactDailyCosts } from "../cost/apply-message-costs";
 import { INBOX_LANES } from "./store-webhook-delivery";
@@ -95,7 +96,9 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
         const out: ApplySummary = { rows: rows.length, applied: 0, waiting: 0, quarantined: 0, ignored: 0, results: {} };
         if (rows.length === 0) return { out, last: cursor };
         const done = new Map<bigint, { state: string; reason: string | null }>();
-        const ctx = { tx, now, timezone, log };
+        // user ids this chunk gave to customers or held a STOP/START for: settled before it commits
+        const touched: UserIdTouches = new Set();
+        const ctx = { tx, now, timezone, log, touched };
 
         const statusRows = rows.filter((x): x is InboxRecord & { whatsapp_message_id: string; status: string; occurred_at: Date } =>
           x.kind === "status" && x.whatsapp_message_id !== null && x.status !== null && x.occurred_at !== null);
@@ -105,7 +108,7 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
           if (statusRows.length > 0) {
             const { summary, unresolved } = await applyStatuses(tx, statusRows.map((x): StatusRow => ({
               id: x.id, wamid: x.whatsapp_message_id, recipient_id: x.recipient_id, status: x.status, occurred_at: x.occurred_at, value: x.value,
-            })), { now, timezone });
+            })), { now, timezone, touched });
             add(res, {
               statuses_received: summary.statuses, recipients_updated: summary.recipients_updated, messages_updated: summary.messages_updated,
               statuses_pending: summary.unresolved, unsubscribed: summary.unsubscribed, deferred: summary.deferred,
@@ -122,14 +125,14 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
             if (m.success) done.set(x.id, { state: "applied", reason: null });
           }
           if (messages.length > 0) {
-            const s = await applyInboundMessages(tx, messages, now);
+            const s = await applyInboundMessages(tx, messages, now, touched);
             add(res, { inbound_received: s.received, inbound_stored: s.stored, unsubscribed: s.unsubscribed, subscribed: s.subscribed, numbers_changed: s.numbers_changed, user_ids_updated: s.user_ids_updated });
           }
         }
 
         const prefs = rows.filter((x) => x.kind === "change" && x.field === "user_preferences");
         if (prefs.length > 0) {
-          const s = await applyUserPreferences(tx, prefs.map((x) => ({ seq: x.id, value: x.value })));
+          const s = await applyUserPreferences(tx, prefs.map((x) => ({ seq: x.id, value: x.value })), touched);
           const bad = new Map(s.invalid.map((v) => [v.seq, v.reason]));
           for (const x of prefs) done.set(x.id, bad.has(x.id) ? { state: "quarantined", reason: bad.get(x.id)! } : { state: "applied", reason: null });
           add((out.results.user_preferences ??= {}), { preferences_received: s.preferences_received, unsubscribed: s.unsubscribed, subscribed: s.subscribed, preferences_ignored: s.preferences_ignored });
@@ -163,6 +166,9 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
           }
           if (values.length > 0) add((out.results[field] ??= {}), await handler.apply(ctx, values));
         }
+
+        const settled = await settleHeldSubscriptionChanges(tx, touched);
+        if (settled > 0) add((out.results.held_subscription_changes ??= {}), { applied: settled });
 
         if (done.size > 0) {
           // out of the queue (a delete writes no index entry); only rows found bad now change in the inbox

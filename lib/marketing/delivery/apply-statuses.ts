@@ -23,6 +23,7 @@ import { classifyError, errorTitle } from "@/lib/whatsapp/errors";
 import { ZStatusError } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Tx } from "../db";
 import { applyErrorEffects } from "./error-effects";
+import type { UserIdTouches } from "./apply-subscription-changes";
 import { COST_DAILY_SQL, costSetSql, priceMessages } from "../cost/apply-message-costs";
 import { DELIVERED_SQL } from "../recipients/recipient-status-sql";
 
@@ -110,7 +111,9 @@ type Updated = {
 };
 
 /** Applies status rows; returns what changed and the wamids that are still unknown (left in the inbox). */
-export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }: { now: Date; timezone: string }): Promise<{ summary: StatusSummary; unresolved: Set<string> }> {
+/** `touched` collects the user ids given to customers (recipient_user_id): the caller settles their held
+ *  subscription changes (apply-subscription-changes.ts) before it commits. */
+export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, touched }: { now: Date; timezone: string; touched?: UserIdTouches }): Promise<{ summary: StatusSummary; unresolved: Set<string> }> {
   const summary: StatusSummary = { statuses: rows.length, recipients_updated: 0, messages_updated: 0, unresolved: 0, unsubscribed: 0, deferred: 0, campaigns_paused: 0, account_errors: 0 };
   const aggs = aggregateStatuses(rows);
   if (aggs.length === 0) return { summary, unresolved: new Set() };
@@ -259,11 +262,13 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone }
         FROM (SELECT DISTINCT ON (c) c, w AS wa_id FROM unnest(${learntIds}::uuid[], ${learntWaIds}::text[]) AS u(c, w) ORDER BY c) x
         WHERE p.id = x.c AND p.wa_id IS NULL AND p.whatsapp_phone <> x.wa_id`);
     }
-    await tx.$executeRaw(Prisma.sql`
+    const linked = await tx.$queryRaw<Array<{ user_id: string }>>(Prisma.sql`
       UPDATE user_profiles p SET user_id = x.user_id, updated_at = ${now}
       FROM (SELECT DISTINCT ON (r.customer_id) r.customer_id, u.user_id FROM unnest(${withUserId.map((a) => a.wamid)}::text[], ${withUserId.map((a) => a.userId!)}::text[]) AS u(wamid, user_id)
             JOIN campaign_recipients r ON r.whatsapp_message_id = u.wamid WHERE r.customer_id IS NOT NULL ORDER BY r.customer_id) x
-      WHERE p.id = x.customer_id AND p.user_id IS DISTINCT FROM x.user_id AND p.whatsapp_phone !~ '^erased:'`);
+      WHERE p.id = x.customer_id AND p.user_id IS DISTINCT FROM x.user_id AND p.whatsapp_phone !~ '^erased:'
+      RETURNING p.user_id`);
+    for (const l of linked) touched?.add(l.user_id);
   }
 
   // a send proven by its echoed id gets its whatsapp_messages row here (it counts towards the limits)

@@ -6,13 +6,18 @@
  */
 import type { z } from "zod";
 import type { Tx } from "../db";
+import type { UserIdTouches } from "./apply-subscription-changes";
 
 export type WebhookLog = {
   info?: (message: string, details?: Record<string, unknown>) => void;
   warn: (message: string, details?: Record<string, unknown>) => void;
 };
 
-export type WebhookContext = { tx: Tx; now: Date; timezone: string; log: WebhookLog };
+export type WebhookContext = {
+  tx: Tx; now: Date; timezone: string; log: WebhookLog;
+  /** user ids the chunk gave to customers: the applier settles their held subscription changes */
+  touched?: UserIdTouches;
+};
 
 export type WebhookChangeHandler<T> = {
   field: string;

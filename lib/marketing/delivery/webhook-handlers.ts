@@ -2,6 +2,7 @@
 import { phoneQualityWebhookHandler } from "../sending/account-health";
 import { accountUpdateWebhookHandler } from "../sending/account-update";
 import { templateCategoryWebhookHandler, templateQualityWebhookHandler, templateStatusWebhookHandler } from "../templates/handle-template-webhook";
+import { userIdUpdateWebhookHandler } from "./user-id-update";
 import { defineWebhookHandler, type WebhookChangeHandler } from "./webhook-handler";
 
 export const WEBHOOK_HANDLERS: ReadonlyArray<WebhookChangeHandler<unknown>> = [
@@ -13,4 +14,6 @@ export const WEBHOOK_HANDLERS: ReadonlyArray<WebhookChangeHandler<unknown>> = [
   defineWebhookHandler(phoneQualityWebhookHandler),
   // account_update: bans and restrictions hold sending (lib/marketing/sending)
   defineWebhookHandler(accountUpdateWebhookHandler),
+  // user_id_update: a customer's business-scoped user id was replaced (lib/marketing/delivery)
+  defineWebhookHandler(userIdUpdateWebhookHandler),
 ];

@@ -2,7 +2,8 @@
  * Replies: an inbound message from a customer within the reply window (settings.reply_window_hours,
  * default 72 h) after a campaign message to them is a reply to the latest such message — the newest
  * recipient row for that number sent (accepted by WhatsApp, not failed) at or before the message and
- * after the window's start. Set-based, for the messages the applier stored for the first time: the
+ * after the window's start. A message without a number (a customer with a username) is matched through
+ * the customer who has its business-scoped user id. Set-based, for the messages the applier stored for the first time: the
  * inbound message is linked to the campaign and recipient (whatsapp_messages.campaign_id / recipient_id),
  * and the recipient gets replied_at (the first), last_replied_at, reply_count and, for an opt-out
  * (STOP), opted_out_at. A re-delivered message is not fresh, so nothing counts twice.
@@ -16,23 +17,30 @@ export async function attributeReplies(tx: Tx, messages: Array<{ wamid: string; 
   if (messages.length === 0) return 0;
   const [row] = await tx.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
     WITH m AS (
-      SELECT w.id, w.phone_number, w.received_at, x.opt_out
+      -- a customer with a username may send no phone: their message is theirs by user id
+      SELECT w.id, w.phone_number, w.received_at, x.opt_out,
+        CASE WHEN w.phone_number IS NULL THEN (SELECT p.id FROM user_profiles p WHERE p.user_id = w.user_id ORDER BY p.id LIMIT 1) END AS customer_id
       FROM unnest(${messages.map((m) => m.wamid)}::text[], ${messages.map((m) => m.optOut)}::boolean[]) AS x(wamid, opt_out)
       JOIN whatsapp_messages w ON w.whatsapp_message_id = x.wamid
-      WHERE w.direction = 'inbound' AND w.phone_number IS NOT NULL AND w.received_at IS NOT NULL
+      WHERE w.direction = 'inbound' AND (w.phone_number IS NOT NULL OR w.user_id IS NOT NULL) AND w.received_at IS NOT NULL
     ), win AS (
       SELECT make_interval(hours => coalesce((SELECT reply_window_hours FROM settings WHERE id = 1), ${DEFAULT_REPLY_WINDOW_HOURS}::int)) AS w
     ), hit AS (
       SELECT m.id AS message_id, m.received_at, m.opt_out, r.id AS recipient_id, r.campaign_id
       FROM m CROSS JOIN win
       JOIN LATERAL (
-        SELECT r.id, r.campaign_id FROM campaign_recipients r
+        SELECT r.id, r.campaign_id, r.sent_at FROM campaign_recipients r
         WHERE r.phone_number = m.phone_number AND r.sent_at IS NOT NULL
           -- Meta's timestamps are whole seconds (received_at is one), ours are not: a reply stamped in the
           -- second of the send is after it (sent_at < received_at + 1 s is floor(sent_at) <= received_at)
           AND r.sent_at < m.received_at + interval '1 second' AND r.sent_at > m.received_at - win.w
           AND r.status IN ${SENT_SQL}
-        ORDER BY r.sent_at DESC, r.id DESC LIMIT 1
+        UNION ALL
+        SELECT r.id, r.campaign_id, r.sent_at FROM campaign_recipients r
+        WHERE m.phone_number IS NULL AND r.customer_id = m.customer_id AND r.sent_at IS NOT NULL
+          AND r.sent_at < m.received_at + interval '1 second' AND r.sent_at > m.received_at - win.w
+          AND r.status IN ${SENT_SQL}
+        ORDER BY sent_at DESC, id DESC LIMIT 1
       ) r ON true
     ), linked AS (
       UPDATE whatsapp_messages w SET campaign_id = hit.campaign_id, recipient_id = hit.recipient_id, updated_at = ${now}::timestamptz

@@ -60,9 +60,10 @@ export const ZInboundMessage = z.looseObject({
   context: z.looseObject({ from: z.string().optional(), id: z.string().optional() }).optional(),
   /**
    * system messages (Meta: field "messages", no contacts array): `user_changed_number` (from = the old
-   * number, wa_id = the new one) and `user_changed_user_id` (no phone: only the business-scoped user id
-   * changed). Both carry the new user_id / parent_user_id and the previous_user_id /
-   * previous_parent_user_id (a number change regenerates the user id too).
+   * number, wa_id = the new one) and `user_changed_user_id` (only the business-scoped user id changed).
+   * Both carry the new user_id / parent_user_id, and may name the previous_user_id /
+   * previous_parent_user_id (a number change regenerates the user id too). The field user_id_update
+   * (ZUserIdUpdateValue) reports the same change with the previous and the current id.
    */
   system: z.looseObject({
     type: z.string().max(100).optional(),
@@ -89,6 +90,25 @@ export const ZUserPreference = z.looseObject({
   value: z.string().max(200),
   timestamp: ZUnixTimestamp,
 });
+
+/** one entry of the field "user_id_update": a customer's business-scoped user id was replaced */
+export const ZUserIdUpdate = z.looseObject({
+  /** the customer's number, when WhatsApp shares it */
+  wa_id: z.string().max(200).optional(),
+  detail: z.string().max(2000).optional(),
+  user_id: z.looseObject({ previous: z.string().max(200).nullish(), current: z.string().min(1).max(200) }),
+  parent_user_id: z.looseObject({ previous: z.string().max(200).nullish(), current: z.string().max(200).nullish() }).nullish(),
+  timestamp: ZUnixTimestamp.optional(),
+});
+
+/** field "user_id_update": business-scoped user ids that changed (Meta's BSUID rotation) */
+export const ZUserIdUpdateValue = z.looseObject({
+  messaging_product: z.string().optional(),
+  metadata: ZMetadata,
+  contacts: z.array(ZContact).max(10_000).optional(),
+  user_id_update: z.array(ZUserIdUpdate).max(10_000),
+});
+export type TUserIdUpdateValue = z.infer<typeof ZUserIdUpdateValue>;
 
 /** field "user_preferences": a customer stopped or resumed marketing messages in WhatsApp itself */
 export const ZUserPreferencesValue = z.looseObject({

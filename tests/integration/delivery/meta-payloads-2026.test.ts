@@ -1,8 +1,8 @@
 /**
  * Meta's payloads as they are today, on their documented shapes: customers with a username (no phone,
  * a business-scoped user id), failed statuses classified like send errors, the system messages
- * user_changed_number and user_changed_user_id (Meta reports business-scoped user id changes on the
- * messages field; user_id_update is no webhook field),
+ * user_changed_number and user_changed_user_id (business-scoped user id changes reported on the messages
+ * field; the user_id_update field, held opt-outs and replies by user id are in username-customers.test.ts),
  * changes for another phone number, statuses[].pricing kept per message, and a customer's own STOP in
  * the same second as our import.
  */
