@@ -5,7 +5,7 @@
  * TIER_2K / TIER_10K / TIER_100K / TIER_UNLIMITED / TIER_NOT_SET; the older current_limit, which Meta
  * removes, is read when the new field is absent), through the limit read from Meta (read-messaging-limit.ts)
  * and through the account errors of sends. They are recorded in settings (quality_rating, messaging_limit_tier):
- *  - FLAGGED, a DOWNGRADE, or a policy/quality account error (368, 131031, 131048, 131064) puts all
+ *  - FLAGGED, a DOWNGRADE, or a policy/quality or payment account error (368, 131031, 131042, 131048, 131064) puts all
  *    marketing sending on hold (settings.send_hold) until an admin releases it (releaseSendHold);
  *  - the reported tier is the effective messaging limit when WHATSAPP_MESSAGING_LIMIT is not set
  *    (lib/server/engine.ts);
@@ -20,8 +20,9 @@ import { alertLiteral } from "../alerts/alert-text";
 import { Prisma, type Db, type DbOrTx, type Tx } from "../db";
 import { AppError } from "../errors";
 
-/** Account error codes that mean WhatsApp is unhappy with how we send: hold everything. */
-export const HOLD_ERROR_CODES: ReadonlySet<number> = new Set([368, 131031, 131048, 131064]);
+/** Account error codes that mean WhatsApp is unhappy with how we send, or will refuse every send until an
+ *  admin acts (131042: the account's payment method): hold everything. */
+export const HOLD_ERROR_CODES: ReadonlySet<number> = new Set([368, 131031, 131042, 131048, 131064]);
 
 const ZUnixTime = z.union([z.string().regex(/^\d{1,12}$/), z.number().int().nonnegative().max(1e12)]).transform((v) => new Date(Number(v) * 1000));
 

@@ -74,6 +74,17 @@ describe("failed statuses are classified like send errors", () => {
   });
 });
 
+describe("a payment problem holds sending", () => {
+  it("a failed status with 131042 (business eligibility payment issue) puts all sending on hold with an alert, not only an alert", async () => {
+    const { recipients } = await createCampaignWithRecipients(t.db, 1);
+    await handle(statusesPayload([{ id: recipients[0].whatsappMessageId!, status: "failed", at: "2026-03-02T10:00:07Z", error: { code: 131042, title: "Business eligibility payment issue" } }]));
+    const settings = await t.db.setting.findUniqueOrThrow({ where: { id: 1 } });
+    expect(settings).toMatchObject({ sendHold: true });
+    expect(settings.sendHoldReason).toContain("payment");
+    await t.db.setting.update({ where: { id: 1 }, data: { sendHold: false, sendHoldReason: null, sendHoldSince: null } });
+  });
+});
+
 describe("system messages", () => {
   it("user_changed_number moves the customer and their pending recipients to the new number", async () => {
     const c = await t.db.userProfile.create({ data: { whatsappPhone: "16505557777" } });
