@@ -19,6 +19,14 @@ const PERMANENT = [131026, 130403, 130472, 130497, 100, 131008, 131009] as const
 const TEMPLATE = [132000, 132001, 132005, 132007, 132012, 132015, 132016, 132018, 132068, 131052, 131053, 131063] as const;
 const ACCOUNT = [131048, 368, 131031, 131064, 131042, 0, 3, 10, 33, 190, 131005, 131037, 131045, 131055, 133010] as const;
 
+/**
+ * Meta's rate limits on the number or the account (130429 throughput, 4 and 80007 call-rate limits): the
+ * request was refused for our pace, not for its recipient. Retried like any retry-class error, but they cost
+ * the recipient no attempt, and many in one batch stop the run (the number is sending faster than WhatsApp
+ * takes, e.g. WHATSAPP_MAX_MPS above the number's throughput).
+ */
+export const THROTTLE_CODES: ReadonlySet<number> = new Set([130429, 4, 80007]);
+
 /** a parameter value Meta refuses: the template's fault when literal, the recipient's when it came from customer data */
 export const CUSTOMER_DATA_CODES: ReadonlySet<number> = new Set([132018]);
 /** a malformed request: one fails its recipient, the same code repeated across a batch pauses the campaign */

@@ -4,6 +4,7 @@
  *   sent       → queued + wamid + wa_id + message status + sent_at, and a whatsapp_messages row
  *   permanent  → failed (failure_reason, error_code)
  *   retry      → pending again with retry_count + 1 and exponential backoff (1 min · 2^n, ≤ 1 h, plus any Retry-After); failed after maxAttempts
+ *                (a refusal for throughput, THROTTLE_CODES, is retried the same way but costs no attempt: it is our pace)
  *   ambiguous  → unknown (never resent blindly)
  *   meta_cap   → pending, deferred ≥ 24 h
  *   opted_out  → skipped ('User unsubscribed')
@@ -11,6 +12,7 @@
  * and, in the same transaction, each error class's effects (error-effects.ts: the customer deferred or
  * unsubscribed, the campaign paused for its template, the account error recorded).
  */
+import { THROTTLE_CODES } from "@/lib/whatsapp/errors";
 import type { Db } from "../db";
 import { Prisma, withRetry } from "../db";
 import { applyInbox } from "../delivery/apply-inbox";
@@ -81,19 +83,21 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
         WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
     }
     if (retry.length > 0) {
+      // a refusal for throughput (THROTTLE_CODES) is our pace, not the recipient's: it costs no attempt
       const n = await tx.$executeRaw(Prisma.sql`
         UPDATE campaign_recipients r SET
-          status = CASE WHEN r.retry_count + 1 >= ${maxAttempts}::int THEN 'failed' ELSE 'pending' END,
-          retry_count = r.retry_count + 1,
-          failure_reason = CASE WHEN r.retry_count + 1 >= ${maxAttempts}::int THEN v.reason || ' (gave up after ' || (r.retry_count + 1) || ' attempts)' ELSE v.reason END,
+          status = CASE WHEN r.retry_count + v.cost >= ${maxAttempts}::int THEN 'failed' ELSE 'pending' END,
+          retry_count = r.retry_count + v.cost,
+          failure_reason = CASE WHEN r.retry_count + v.cost >= ${maxAttempts}::int THEN v.reason || ' (gave up after ' || (r.retry_count + 1) || ' attempts)' ELSE v.reason END,
           error_code = v.code,
-          failed_at = CASE WHEN r.retry_count + 1 >= ${maxAttempts}::int THEN v.at ELSE NULL END,
-          next_attempt_at = CASE WHEN r.retry_count + 1 >= ${maxAttempts}::int THEN NULL
+          failed_at = CASE WHEN r.retry_count + v.cost >= ${maxAttempts}::int THEN v.at ELSE NULL END,
+          next_attempt_at = CASE WHEN r.retry_count + v.cost >= ${maxAttempts}::int THEN NULL
             ELSE v.at + make_interval(secs => least(60 * power(2, r.retry_count), 3600) ) + make_interval(secs => v.after_ms / 1000.0) END,
-          sent_on = CASE WHEN r.retry_count + 1 >= ${maxAttempts}::int THEN r.sent_on ELSE NULL END,
+          sent_on = CASE WHEN r.retry_count + v.cost >= ${maxAttempts}::int THEN r.sent_on ELSE NULL END,
           claim_id = NULL, claimed_at = NULL, updated_at = ${now}::timestamptz
         FROM unnest(${retry.map((o) => o.id)}::uuid[], ${retry.map((o) => o.result.title)}::text[], ${retry.map((o) => o.result.code)}::int[],
-                    ${retry.map((o) => o.at.toISOString())}::timestamptz[], ${retry.map((o) => o.result.retryAfterMs ?? 0)}::int[]) AS v(id, reason, code, at, after_ms)
+                    ${retry.map((o) => o.at.toISOString())}::timestamptz[], ${retry.map((o) => o.result.retryAfterMs ?? 0)}::int[],
+                    ${retry.map((o) => (o.result.code !== null && THROTTLE_CODES.has(o.result.code) ? 0 : 1))}::int[]) AS v(id, reason, code, at, after_ms, cost)
         WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
       counts.retried += n;
     }

@@ -55,6 +55,9 @@ import { pauseCampaigns } from "../campaigns/pause-campaign";
 import { completeCampaignIfDone } from "../campaigns/complete-campaign-if-done";
 import { recordAccountError } from "../sending/account-health";
 import { sendBatch, type SendOutcome } from "./send-batch";
+import { THROTTLE_CODES } from "@/lib/whatsapp/errors";
+import { createAlert } from "../alerts/create-alert";
+import { alertLiteral } from "../alerts/alert-text";
 import { ensureCampaignMedia } from "../sending/campaign-media";
 import { alertMarketingMessagesTerms, marketingMessagesEnabled, marketingMessagesRoute } from "../sending/marketing-messages";
 import type { MarketingMessagesOptions, SendFailure } from "@/lib/whatsapp/types";
@@ -80,7 +83,7 @@ export type DailyProcessingResult = {
   outside_window: string[];
   remaining: number;
   has_more: boolean;
-  stopped_reason: "time_budget" | "account" | "messaging_limit" | "send_hold" | null;
+  stopped_reason: "time_budget" | "account" | "messaging_limit" | "send_hold" | "throttled" | null;
   stopped_detail?: string;
   reconciled: { recovered: number; unknown: number };
   completed_campaigns: string[];
@@ -89,7 +92,7 @@ export type DailyProcessingResult = {
 };
 
 /** Why the run stopped sending (every later campaign is still rolled forward). */
-type RunStop = { reason: "send_hold" | "messaging_limit" | "account"; detail?: string };
+type RunStop = { reason: "send_hold" | "messaging_limit" | "account" | "throttled"; detail?: string };
 
 /** What processing one campaign came to. */
 export type CampaignOutcome =
@@ -251,6 +254,7 @@ export async function runDailyProcessing({ db, read, now, whatsapp, config, date
     + (result.stopped_reason === "account" ? ` (stopped: ${result.stopped_detail})` : "")
     + (result.stopped_reason === "messaging_limit" ? " (WhatsApp messaging limit reached for the moving 24 hours)" : "")
     + (result.stopped_reason === "send_hold" ? ` (sending is on hold: ${result.stopped_detail})` : "")
+    + (result.stopped_reason === "throttled" ? ` (stopped: WhatsApp refused sends for throughput, ${result.stopped_detail})` : "")
     + (result.deferred_by_frequency_cap ? `, ${result.deferred_by_frequency_cap} deferred by the frequency cap` : "");
   return result;
 }
@@ -438,7 +442,8 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null, handO
       signal: halted, onHandedOut: handedOut,
       onStop: (failure) => {
         stopped.abort();
-        if (failure.errorClass === "account") run.halt.abort();
+        // an account error or throttling is the number's, not the campaign's: every campaign's sends stop
+        if (failure.errorClass === "account" || isThrottled(failure)) run.halt.abort();
       },
     });
     sending.catch(() => {});
@@ -499,6 +504,13 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null, handO
       // finishBatch recorded it for a failed recipient; a stop without one (released) is recorded here (deduplicated per hour)
       await withRetry(() => db.$transaction((tx) => recordAccountError(tx, { now: clock(), code: sendStop.code, title: sendStop.title })));
       return sent({ reason: "account", detail: `${sendStop.code ?? "?"} ${sendStop.title}` });
+    }
+    if (sendStop && isThrottled(sendStop)) {
+      await haltOther();
+      await releaseAhead(ahead);
+      log("run stopped: WhatsApp refused sends for throughput", { code: sendStop.code, title: sendStop.title });
+      await alertThrottled(db, { now: clock(), code: sendStop.code, title: sendStop.title, maxPerSecond: whatsapp.maxMessagesPerSecond });
+      return sent({ reason: "throttled", detail: `${sendStop.code ?? "?"} ${sendStop.title}` });
     }
     // 5. the failure guard, after every batch once this run has seen a failure for the campaign
     //    (failures of an early batch, below min_attempts, are judged when later batches reach it)
@@ -596,4 +608,16 @@ async function guard(run: Run, campaignId: string): Promise<string | null> {
   run.result.paused_campaigns.push({ campaign_id: campaignId, reason });
   run.log("campaign paused: failure guard", { campaign_id: campaignId, reason });
   return reason;
+}
+
+/** a batch stopped because WhatsApp refused its sends for throughput (send-batch.ts, THROTTLED_STOP_AFTER) */
+const isThrottled = (failure: SendFailure) => failure.errorClass === "retry" && failure.code !== null && THROTTLE_CODES.has(failure.code);
+
+/** Tells the team (at most once an hour) that WhatsApp takes fewer messages a second than the run sent. */
+async function alertThrottled(db: Db, { now, code, title, maxPerSecond }: { now: Date; code: number | null; title: string; maxPerSecond: number }) {
+  await createAlert(db, {
+    severity: "warning", kind: "throttled", dedupeKey: `throttled:${now.toISOString().slice(0, 13)}`, details: { code, title, max_mps: maxPerSecond },
+    text: `WhatsApp refused sends for throughput (${code ?? "?"} ${alertLiteral(title, 200)}): this run stopped sending, and the recipients stay pending `
+      + `without losing an attempt. If it repeats, WHATSAPP_MAX_MPS (${maxPerSecond}) is above what the number may send: lower it.`,
+  }, now);
 }

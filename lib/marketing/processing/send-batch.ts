@@ -8,6 +8,8 @@
  * 132018 is recipient-class when the message carried customer data (the value is the customer's, not the
  * template's). A malformed-request code (100, 131008, 131009) seen MALFORMED_PAUSE_AFTER times in a batch
  * means every request is malformed: those recipients are released and the batch stops like a template error.
+ * THROTTLED_STOP_AFTER refusals for throughput (130429, 4, 80007) in a batch stop it too (the stop is that
+ * retry-class failure): WhatsApp takes less than we send, and every further request would be refused.
  * With `mark`, rows are marked as going out (mark-sending.ts) in small groups, each group exactly the
  * sends that are about to start: a worker asks for its next row, the workers asking while a mark is
  * in flight are served by the next one (MARK_GROUP_MAX rows a mark at most, MARKS_IN_FLIGHT marks at once). A marked row is always in a worker's hands on its way out
@@ -16,13 +18,15 @@
  * worker's hands, so the next batch can start while this one's last requests are out; `signal` and
  * `onStop` let a stop seen by either batch stop both.
  */
-import { CUSTOMER_DATA_CODES, MALFORMED_REQUEST_CODES } from "@/lib/whatsapp/errors";
+import { CUSTOMER_DATA_CODES, MALFORMED_REQUEST_CODES, THROTTLE_CODES } from "@/lib/whatsapp/errors";
 import type { RenderedComponents } from "@/lib/whatsapp/render-components";
 import type { MarketingMessagesOptions, SendFailure, SendSuccess, WhatsAppClient } from "@/lib/whatsapp/types";
 import type { ClaimedRecipient } from "./claim-batch";
 
 /** the same malformed-request code this many times in one batch pauses the campaign */
 export const MALFORMED_PAUSE_AFTER = 3;
+/** this many refusals for throughput (THROTTLE_CODES) in one batch stop the run's sending */
+export const THROTTLED_STOP_AFTER = 10;
 
 /**
  * At most this many rows are marked by one statement: the first requests of a batch start after a short
@@ -55,7 +59,7 @@ export async function sendBatch({ recipients, whatsapp, templateName, languageCo
   mark?: (rows: ClaimedRecipient[]) => Promise<Set<string>>;
   /** once aborted, nothing more starts (what is left is released), as after a stop of this batch */
   signal?: AbortSignal;
-  /** told of this batch's stop (a template or account error) as soon as it is seen */
+  /** told of this batch's stop (a template or account error, or throttling) as soon as it is seen */
   onStop?: (stop: SendFailure) => void;
   /** called once every row has been handed to a worker or released: only requests already on their way are left */
   onHandedOut?: () => void;
@@ -64,6 +68,7 @@ export async function sendBatch({ recipients, whatsapp, templateName, languageCo
   let next = 0;
   let stop: SendFailure | null = null;
   const malformed = new Map<number, number[]>();
+  let throttled = 0;
   const halted = () => (sendUntil !== undefined && performance.now() >= sendUntil) || signal?.aborted === true;
   let handedOut = false;
   const checkHandedOut = () => {
@@ -156,6 +161,7 @@ export async function sendBatch({ recipients, whatsapp, templateName, languageCo
       else {
         outcomes[i] = { id: r.id, phone: r.phone, kind: "failed", result, at: clock() };
         if (result.errorClass === "template" || result.errorClass === "account") setStop(result);
+        else if (result.code !== null && THROTTLE_CODES.has(result.code) && ++throttled >= THROTTLED_STOP_AFTER) setStop(result);
       }
     }
   };

@@ -171,7 +171,7 @@ describe("WhatsApp errors", () => {
 
   it("retry → pending with backoff, retry_count + 1, failed after the bounded number of tries", async () => {
     const c = await campaignWith(1, { limit: 10, start: "2025-03-01" });
-    e.graph.script({ to: c.phones[0], error: { code: 130429, title: "Rate limit hit", httpStatus: 429 } });
+    e.graph.script({ to: c.phones[0], error: { code: 131000, title: "Something went wrong", httpStatus: 500 } });
     let t = Date.parse("2025-03-01T15:00:00Z");
     const r1 = await runDailyProcessing({ db: e.db, now: new Date(t), whatsapp: wa, config: config({ maxAttempts: 3 }) });
     expect(r1).toMatchObject({ messages_sent: 0, retried: 1 });
@@ -185,10 +185,43 @@ describe("WhatsApp errors", () => {
       await runDailyProcessing({ db: e.db, now: new Date(t), whatsapp: wa, config: config({ maxAttempts: 3 }) });
       row = await e.db.campaignRecipient.findFirstOrThrow({ where: { campaignId: c.id } });
     }
-    expect(row).toMatchObject({ status: "failed", retryCount: 3, errorCode: 130429 });
+    expect(row).toMatchObject({ status: "failed", retryCount: 3, errorCode: 131000 });
     expect(row.failureReason).toContain("gave up after 3 attempts");
     expect(e.graph.sends).toHaveLength(3);
     await expectConsistent(c.id);
+  });
+
+  it("throttling (130429): a refusal costs the recipient no attempt; 10 in a batch stop the run's sending with an alert, nothing failed; the next run sends them", async () => {
+    const c = await campaignWith(60, { limit: 100, start: "2025-03-01" });
+    const other = await campaignWith(20, { limit: 100, start: "2025-03-01", priority: 1 });
+    e.graph.script({ error: { code: 130429, title: "Rate limit hit", httpStatus: 429 } });
+    const t = Date.parse("2025-03-01T15:00:00Z");
+    const r = await runDailyProcessing({ db: e.db, now: new Date(t), whatsapp: wa, config: config({ concurrency: 4, maxAttempts: 2 }) });
+    expect(r).toMatchObject({ messages_sent: 0, failed: 0, stopped_reason: "throttled", has_more: false });
+    expect(r.message).toContain("refused sends for throughput");
+    // it stopped at the 10th refusal (the requests already on their way were answered too)
+    expect(e.graph.sends.length).toBeGreaterThanOrEqual(10);
+    expect(e.graph.sends.length).toBeLessThan(10 + 4);
+    const rows = await e.db.campaignRecipient.findMany({ where: { campaignId: { in: [c.id, other.id] } } });
+    expect(rows.filter((x) => x.status !== "pending")).toEqual([]);
+    expect(rows.filter((x) => x.retryCount !== 0)).toEqual([]);
+    expect(rows.filter((x) => x.errorCode === 130429)).toHaveLength(e.graph.sends.length);
+    const alerts = await e.db.alert.findMany({ where: { kind: "throttled" } });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].text).toContain("WHATSAPP_MAX_MPS");
+    // another throttled run in the same hour: no second alert
+    e.graph.reset();
+    e.graph.script({ error: { code: 130429, title: "Rate limit hit", httpStatus: 429 } });
+    await runDailyProcessing({ db: e.db, now: new Date(t + 5 * 60_000), whatsapp: wa, config: config({ concurrency: 4, maxAttempts: 2 }) });
+    expect(await e.db.alert.count({ where: { kind: "throttled" } })).toBe(1);
+    expect(await e.db.campaignRecipient.count({ where: { campaignId: { in: [c.id, other.id] }, status: { not: "pending" } } })).toBe(0);
+    // WhatsApp takes them again: everyone is sent once, nobody failed for the refusals
+    e.graph.reset();
+    const later = await runDailyProcessing({ db: e.db, now: new Date(t + 30 * 60_000), whatsapp: wa, config: config({ concurrency: 4, maxAttempts: 2 }) });
+    expect(later).toMatchObject({ messages_sent: 80, failed: 0, stopped_reason: null });
+    expect([...sendsTo().values()].every((n) => n === 1)).toBe(true);
+    await expectConsistent(c.id);
+    await expectConsistent(other.id);
   });
 
   it("ambiguous timeout → unknown, never resent blindly; resent only on explicit retryUnknownRecipients", async () => {
