@@ -2,7 +2,9 @@
  * A campaign's states and the groups the rules check — defined here once (SQL statements use the
  * fragments of campaign-status-sql.ts, built from these lists). No imports: client components use it.
  *
- *  draft → active ⇄ paused → completed; draft, active or paused → cancelled.
+ *  draft → active ⇄ paused → completed; draft, active or paused → cancelled. A completed campaign is
+ *  active again when recipients go back to pending (retry-unknown, or a failed status that arrived after
+ *  it completed: reopenCompletedCampaigns).
  */
 export const CAMPAIGN_STATUSES = ["draft", "active", "paused", "completed", "cancelled"] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];

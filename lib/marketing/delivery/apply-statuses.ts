@@ -8,9 +8,15 @@
  *    status proves the send happened, so it is recorded as sent (never dropped, never sent twice).
  *  - Forward only: queued → sent → delivered → read; failed only from queued/sent (and unknown); a 'read'
  *    without 'delivered' sets both; the same status twice changes nothing.
- *  - `failed` is classified like a send error (lib/whatsapp/errors.ts): meta_cap (131049) defers the
- *    recipient ≥ 24 h, anything else fails it; the class's effects on the customer, campaign and account
- *    are error-effects.ts's, the same as a send's answer (a test send's failed status too).
+ *  - `failed` is classified like a send error (lib/whatsapp/errors.ts), and the recipient is treated as
+ *    the send's answer would have it: meta_cap (131049) defers them ≥ 24 h; a template- or account-class
+ *    failure (the template paused, the account restricted or unpaid) puts them back to pending untouched,
+ *    sent again once the campaign resumes or the hold is released (they never got it); a retry-class one
+ *    (131000, …) puts them back with the engine's backoff and costs an attempt (failed after the default
+ *    number of attempts); anything else (131026, 131050, …) fails them. The class's effects on the customer,
+ *    campaign and account are error-effects.ts's, the same as a send's answer (a test send's failed status
+ *    too). A recipient put back keeps the message's id until it is sent again: a late status of the failed
+ *    message (its "sent", arriving after "failed") changes nothing.
  *  - A status for a message we have not recorded yet is left in the inbox (`unresolved`), and applied
  *    once the processor records the send.
  *  - An erased customer's rows get nothing written back (no wa_id).
@@ -23,6 +29,8 @@ import { classifyError, errorTitle } from "@/lib/whatsapp/errors";
 import { ZStatusError } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Tx } from "../db";
 import { applyErrorEffects } from "./error-effects";
+import { ENGINE_DEFAULTS } from "../engine-config";
+import { reopenCompletedCampaigns } from "../campaigns/complete-campaign-if-done";
 import type { UserIdTouches } from "./apply-subscription-changes";
 import { COST_DAILY_SQL, costSetSql, priceMessages } from "../cost/apply-message-costs";
 import { DELIVERED_SQL } from "../recipients/recipient-status-sql";
@@ -163,14 +171,16 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
     ),
     t AS (
       -- a recipient matched by its echoed id has been sent whatever its status says now
-      SELECT m.rid, r.status AS cur, CASE WHEN m.proof THEN 'unknown' ELSE r.status END AS eff, ev.*
+      SELECT m.rid, r.status AS cur, r.retry_count AS tries, CASE WHEN m.proof THEN 'unknown' ELSE r.status END AS eff, ev.*
       FROM m JOIN ev ON ev.wamid = m.wamid JOIN campaign_recipients r ON r.id = m.rid
     ),
     d AS (
       SELECT t.*,
         CASE
           WHEN t.eff IN ('unknown', 'queued', 'sent') AND t.failed_ts IS NOT NULL AND t.delivered_ts IS NULL AND t.read_ts IS NULL
-            THEN CASE WHEN t.error_class = 'meta_cap' THEN 'pending' ELSE 'failed' END
+            THEN CASE WHEN t.error_class IN ('meta_cap', 'template', 'account') THEN 'pending'
+                      WHEN t.error_class = 'retry' AND t.tries + 1 < ${ENGINE_DEFAULTS.maxAttempts}::int THEN 'pending'
+                      ELSE 'failed' END
           WHEN t.read_ts IS NOT NULL AND t.eff IN ('unknown', 'queued', 'sent', 'delivered') THEN 'read'
           WHEN t.delivered_ts IS NOT NULL AND t.eff IN ('unknown', 'queued', 'sent') THEN 'delivered'
           WHEN t.sent_ts IS NOT NULL AND t.eff IN ('unknown', 'queued') THEN 'sent'
@@ -196,10 +206,19 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
       failed_at = CASE WHEN d.next IN ('failed', 'pending') THEN d.failed_ts ELSE r.failed_at END,
       error_code = CASE WHEN d.next IN ('failed', 'pending') THEN d.error_code ELSE r.error_code END,
       failure_reason = CASE WHEN d.next IN ('failed', 'pending') THEN d.error_title ELSE r.failure_reason END,
-      next_attempt_at = CASE WHEN d.next = 'pending' THEN greatest(${now}::timestamptz, d.failed_ts) + interval '24 hours' ELSE r.next_attempt_at END,
-      scheduled_send_date = CASE WHEN d.next = 'pending' THEN ((greatest(${now}::timestamptz, d.failed_ts) + interval '24 hours') AT TIME ZONE ${timezone})::date ELSE r.scheduled_send_date END,
-      deferred_reason = CASE WHEN d.next = 'pending' THEN 'meta_cap' ELSE r.deferred_reason END,
-      retry_count = CASE WHEN d.next = 'pending' THEN r.retry_count + 1 ELSE r.retry_count END,
+      -- back to pending: 131049 a day later (deferred), a retry after the engine's backoff (finish-batch.ts),
+      -- a template or account failure as soon as the campaign may send again
+      next_attempt_at = CASE WHEN d.next <> 'pending' THEN r.next_attempt_at
+        WHEN d.error_class = 'meta_cap' THEN greatest(${now}::timestamptz, d.failed_ts) + interval '24 hours'
+        WHEN d.error_class = 'retry' THEN greatest(${now}::timestamptz, d.failed_ts) + make_interval(secs => least(60 * power(2, r.retry_count), 3600))
+        ELSE NULL END,
+      scheduled_send_date = CASE WHEN d.next <> 'pending' THEN r.scheduled_send_date
+        WHEN d.error_class = 'meta_cap' THEN ((greatest(${now}::timestamptz, d.failed_ts) + interval '24 hours') AT TIME ZONE ${timezone})::date
+        WHEN d.error_class = 'retry' THEN ((greatest(${now}::timestamptz, d.failed_ts) + make_interval(secs => least(60 * power(2, r.retry_count), 3600))) AT TIME ZONE ${timezone})::date
+        ELSE r.scheduled_send_date END,
+      deferred_reason = CASE WHEN d.next <> 'pending' THEN r.deferred_reason WHEN d.error_class = 'meta_cap' THEN 'meta_cap' ELSE NULL END,
+      retry_count = CASE WHEN d.next = 'pending' AND d.error_class IN ('meta_cap', 'retry') THEN r.retry_count + 1
+        WHEN d.next = 'failed' AND d.error_class = 'retry' THEN r.retry_count + 1 ELSE r.retry_count END,
       outcome_unknown_at = CASE WHEN d.next <> 'unknown' THEN NULL ELSE r.outcome_unknown_at END,
       updated_at = ${now}
     FROM d
@@ -215,9 +234,15 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
   // the error class's effects (error-effects.ts): opted_out unsubscribes the customer (ordered among their
   // own WhatsApp events), meta_cap defers them everywhere, template pauses the campaign, account is recorded
   const seqOf = new Map(aggs.map((a) => [a.wamid, a.failedSeq]));
+  // (a failed status is the only way to pending here) a campaign that completed before the failure arrived
+  // is active again, so the next run sends them; before the effects, which may pause it
+  await reopenCompletedCampaigns(tx, {
+    campaignIds: [...new Set(updated.filter((u) => u.status === "pending").map((u) => u.campaign_id))], now,
+    reason: "a failed status put recipients back to pending",
+  });
   const effects = await applyErrorEffects(tx, [
     ...failedNow.filter((u) => u.error_class !== "meta_cap"),
-    ...updated.filter((u) => u.status === "pending" && u.error_class === "meta_cap"),
+    ...updated.filter((u) => u.status === "pending"),
   ].map((u) => ({
     errorClass: u.error_class, code: u.error_code, title: u.failure_reason ?? errorTitle(u.error_code), campaignId: u.campaign_id,
     recipientId: u.id, customerId: u.customer_id, phone: u.phone_number, waId: u.wa_id, at: u.failed_at ?? now,

@@ -1,6 +1,7 @@
 /**
  * Meta's payloads as they are today, on their documented shapes: customers with a username (no phone,
- * a business-scoped user id), failed statuses classified like send errors, the system messages
+ * a business-scoped user id), failed statuses classified like send errors (the recipient treated as the
+ * send's answer would have it), the system messages
  * user_changed_number and user_changed_user_id (business-scoped user id changes reported on the messages
  * field; the user_id_update field, held opt-outs and replies by user id are in username-customers.test.ts),
  * changes for another phone number, statuses[].pricing kept per message, and a customer's own STOP in
@@ -68,9 +69,46 @@ describe("failed statuses are classified like send errors", () => {
     const settings = await t.db.setting.findUniqueOrThrow({ where: { id: 1 } });
     expect(settings.sendHold).toBe(true);
     expect(await t.db.alert.count({ where: { kind: "send_hold" } })).toBeGreaterThan(0);
+    // neither customer got the message, and neither failure is theirs: both are pending again, untouched
+    // (no attempt spent, no deferral), sent once the campaign resumes and the hold is released
+    const rows = await t.db.campaignRecipient.findMany({ where: { campaignId: campaign.id }, orderBy: { phoneNumber: "asc" } });
+    expect(rows.map((r) => [r.status, r.errorCode, r.retryCount, r.deferredReason, r.nextAttemptAt])).toEqual([
+      ["pending", 132015, 0, null, null], ["pending", 131048, 0, null, null],
+    ]);
     const k = await consistency(t.db, campaign.id);
     expect(k.counters).toEqual(k.recount);
     await t.db.setting.update({ where: { id: 1 }, data: { sendHold: false, sendHoldReason: null, sendHoldSince: null } });
+  });
+
+  it("a retry-class code (131000) puts the recipient back with the engine's backoff and costs an attempt; the last attempt fails it; a late 'sent' of the failed message changes nothing", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 2);
+    await t.db.campaignRecipient.update({ where: { id: recipients[1].id }, data: { retryCount: 4 } });
+    await handle(statusesPayload([
+      { id: recipients[0].whatsappMessageId!, status: "failed", at: "2026-03-02T11:59:00Z", error: { code: 131000, title: "Something went wrong" } },
+      { id: recipients[1].whatsappMessageId!, status: "failed", at: "2026-03-02T11:59:00Z", error: { code: 131000, title: "Something went wrong" } },
+    ]));
+    const [a, b] = await Promise.all(recipients.map((r) => t.db.campaignRecipient.findUniqueOrThrow({ where: { id: r.id } })));
+    expect(a).toMatchObject({ status: "pending", retryCount: 1, errorCode: 131000, deferredReason: null, sentOn: null, whatsappMessageId: recipients[0].whatsappMessageId });
+    expect(a.nextAttemptAt).toEqual(new Date(now.getTime() + 60_000));
+    expect(b).toMatchObject({ status: "failed", retryCount: 5, errorCode: 131000 });
+    // Meta's "sent" of the failed message, delivered late
+    await handle(statusesPayload([{ id: recipients[0].whatsappMessageId!, status: "sent", at: "2026-03-02T11:58:59Z" }]));
+    expect((await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: recipients[0].id } })).status).toBe("pending");
+    const k = await consistency(t.db, campaign.id);
+    expect(k.counters).toEqual(k.recount);
+  });
+
+  it("a failure that puts a recipient back to pending after its campaign completed (131049 here) makes the campaign active again, with an audit entry", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 2);
+    await t.db.marketingCampaign.update({ where: { id: campaign.id }, data: { status: "completed", completedAt: now } });
+    await handle(statusesPayload([{ id: recipients[0].whatsappMessageId!, status: "failed", at: "2026-03-02T11:59:00Z", error: { code: 131049, title: "This message was not delivered to maintain healthy ecosystem engagement." } }]));
+    expect(await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: recipients[0].id } })).toMatchObject({ status: "pending", deferredReason: "meta_cap" });
+    expect(await t.db.marketingCampaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ status: "active", completedAt: null });
+    expect(await t.db.auditLog.count({ where: { action: "campaign.reopen", entityId: campaign.id } })).toBe(1);
+    // a permanent failure (131026) leaves a completed campaign completed
+    await t.db.marketingCampaign.update({ where: { id: campaign.id }, data: { status: "completed", completedAt: now } });
+    await handle(statusesPayload([{ id: recipients[1].whatsappMessageId!, status: "failed", at: "2026-03-02T11:59:00Z", error: { code: 131026, title: "Message undeliverable" } }]));
+    expect((await t.db.marketingCampaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("completed");
   });
 });
 
