@@ -25,6 +25,8 @@
  *   - claimBatch defers customers over the frequency cap or under Meta's 131049 deferral;
  *   - the failure guard is checked before a campaign's first claim and after every batch once the run saw a failure;
  *   - an account error records the account's state (maybe a send hold) and an alert;
+ *   - THROTTLED_STOP_AFTER refusals for throughput (130429, 4, 80007) in a batch stop the run's sending with
+ *     an alert (what was not sent goes back to pending; a refusal costs its recipient no attempt);
  *   - completions and automatic pauses raise alerts; the alert outbox is delivered at the end of the run
  *     (never failing it).
  */
