@@ -1,7 +1,7 @@
 import { alertLiteral } from "../alerts/alert-text";
 import { createAlert } from "../alerts/create-alert";
 import { audit } from "../audit";
-import { Prisma, withRetry, type Db, type Tx } from "../db";
+import { Prisma, withRetry, type Db } from "../db";
 import { PENDING_SQL } from "../recipients/recipient-status-sql";
 
 /**
@@ -30,19 +30,23 @@ export async function completeCampaignIfDone(db: Db, { campaignId, now }: { camp
 }
 
 /**
- * completed → active again for campaigns whose recipients went back to pending after the campaign completed
- * (a failed status that arrived after the last batch: Meta's 131049, a retry-class or template-class
- * failure): they are sent by the next run instead of waiting forever in a completed campaign. Inside the
- * caller's transaction; answers the campaigns re-opened.
+ * completed → active again for campaigns with recipients pending again (a failed status that arrived after
+ * the campaign completed: Meta's 131049, a retry-class or template-class failure): the daily processor runs
+ * it at its start, after draining the webhook inbox, so they are sent instead of waiting forever in a
+ * completed campaign. A sweep rather than a step of the applier: the applier's transaction could not see a
+ * completion committed meanwhile (and would lock campaign rows after recipient rows). Answers the
+ * campaigns re-opened.
  */
-export async function reopenCompletedCampaigns(tx: Tx, { campaignIds, now, reason }: { campaignIds: string[]; now: Date; reason: string }): Promise<string[]> {
-  if (campaignIds.length === 0) return [];
-  const reopened = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-    UPDATE marketing_campaigns SET status = 'active', completed_at = NULL, updated_at = ${now}::timestamptz
-    WHERE id = ANY(${campaignIds}::uuid[]) AND status = 'completed'
-    RETURNING id::text AS id`);
-  for (const { id } of reopened) {
-    await audit(tx, { actor: "system", action: "campaign.reopen", entityType: "campaign", entityId: id, details: { reason }, now });
-  }
-  return reopened.map((r) => r.id);
+export async function reopenCompletedCampaigns(db: Db, { now }: { now: Date }): Promise<string[]> {
+  return withRetry(() => db.$transaction(async (tx) => {
+    const reopened = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+      UPDATE marketing_campaigns c SET status = 'active', completed_at = NULL, updated_at = ${now}::timestamptz
+      WHERE c.status = 'completed'
+        AND EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = c.id AND r.status = 'pending')
+      RETURNING c.id::text AS id`);
+    for (const { id } of reopened) {
+      await audit(tx, { actor: "system", action: "campaign.reopen", entityType: "campaign", entityId: id, details: { reason: "recipients pending again after it completed" }, now });
+    }
+    return reopened.map((r) => r.id);
+  }));
 }

@@ -10,7 +10,7 @@ import { subscriptionCommand } from "@/lib/whatsapp/webhook/keywords";
 import { ZUserPreferencesValue, type TInboundMessage } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Tx } from "../db";
 import { attributeReplies } from "../engagement/attribute-replies";
-import { applySubscriptionChanges, type SubscriptionChange, type UserIdTouches } from "./apply-subscription-changes";
+import { applySubscriptionChanges, moveHeldSubscriptionChanges, type SubscriptionChange, type UserIdTouches } from "./apply-subscription-changes";
 import { SUBSCRIPTION_SOURCES } from "./subscription-sources";
 
 export type InboundSummary = { received: number; stored: number; replies: number; unsubscribed: number; subscribed: number; numbers_changed: number; user_ids_updated: number };
@@ -140,6 +140,8 @@ export async function replaceUserId(tx: Tx, { previous, phone, next, now, touche
       AND whatsapp_phone !~ '^erased:' AND user_id IS DISTINCT FROM ${next}
     RETURNING user_id`);
   for (const r of rows) touched?.add(r.user_id);
+  // a STOP held for the previous id (sent before we knew who it was) follows the customer to the new one
+  if (previous !== null && previous !== next) await moveHeldSubscriptionChanges(tx, { previous, next, touched });
   return rows.length;
 }
 

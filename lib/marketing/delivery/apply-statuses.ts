@@ -15,8 +15,10 @@
  *    (131000, …) puts them back with the engine's backoff and costs an attempt (failed after the default
  *    number of attempts); anything else (131026, 131050, …) fails them. The class's effects on the customer,
  *    campaign and account are error-effects.ts's, the same as a send's answer (a test send's failed status
- *    too). A recipient put back keeps the message's id until it is sent again: a late status of the failed
- *    message (its "sent", arriving after "failed") changes nothing.
+ *    too). An account failure that does not hold sending is retried like a retry-class one, and 132018 fails
+ *    the recipient (see putBack). A recipient put back loses the failed message's id: a late status of that
+ *    message (its "sent", arriving after "failed") is applied to its whatsapp_messages row only, and is never
+ *    taken for proof of another attempt.
  *  - A status for a message we have not recorded yet is left in the inbox (`unresolved`), and applied
  *    once the processor records the send.
  *  - An erased customer's rows get nothing written back (no wa_id).
@@ -25,12 +27,12 @@
  *    appended by the same statement).
  * Counters, the schedule and analytics follow campaign_recipients by trigger (counter deltas).
  */
-import { classifyError, errorTitle } from "@/lib/whatsapp/errors";
+import { classifyError, CUSTOMER_DATA_CODES, errorTitle } from "@/lib/whatsapp/errors";
 import { ZStatusError } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Tx } from "../db";
 import { applyErrorEffects } from "./error-effects";
 import { ENGINE_DEFAULTS } from "../engine-config";
-import { reopenCompletedCampaigns } from "../campaigns/complete-campaign-if-done";
+import { HOLD_ERROR_CODES } from "../sending/account-health";
 import type { UserIdTouches } from "./apply-subscription-changes";
 import { COST_DAILY_SQL, costSetSql, priceMessages } from "../cost/apply-message-costs";
 import { DELIVERED_SQL } from "../recipients/recipient-status-sql";
@@ -111,12 +113,37 @@ const LOCKED_SETTING = "wac.status_locked_recipients";
 const EV = Prisma.sql`
   SELECT * FROM jsonb_to_recordset(current_setting(${EV_SETTING})::jsonb) AS e(
     wamid text, biz uuid, wa_id text, user_id text, sent_ts timestamptz, delivered_ts timestamptz, read_ts timestamptz,
-    failed_ts timestamptz, error_code int, error_class text, error_title text, error_details text, pricing jsonb)`;
+    failed_ts timestamptz, error_code int, error_class text, put_back text, error_title text, error_details text, pricing jsonb)`;
 
 type Updated = {
   id: string; status: string; prev: string; campaign_id: string; whatsapp_message_id: string | null; error_code: number | null; error_class: string | null;
   failure_reason: string | null; customer_id: string | null; phone_number: string; wa_id: string | null; failed_at: Date | null; sent_at: Date | null;
 };
+
+/**
+ * A failed status's error class, for its effects (error-effects.ts): a send's (classifyError), except 132018
+ * (a value Meta refuses), which is the recipient's here: whether the value came from customer data is not
+ * known from a status, and one customer's value must not pause the campaign at every resume.
+ */
+function statusErrorClass(code: number | null): string {
+  if (code !== null && CUSTOMER_DATA_CODES.has(code)) return "permanent";
+  return classifyError(code);
+}
+
+/**
+ * What a failed status does to its recipient, when it is not failed: 'defer' (131049: a day later),
+ * 'release' (a template failure, or an account failure that holds sending: sent again once the campaign
+ * resumes or the hold is released, no attempt spent), 'retry' (a retry-class failure, or an account failure
+ * that does not hold sending, which would otherwise be sent again at once, run after run: the backoff and an
+ * attempt). Null: the recipient fails.
+ */
+function putBack(code: number | null): "defer" | "release" | "retry" | null {
+  const c = statusErrorClass(code);
+  if (c === "meta_cap") return "defer";
+  if (c === "template" || (c === "account" && code !== null && HOLD_ERROR_CODES.has(code))) return "release";
+  if (c === "retry" || c === "account") return "retry";
+  return null;
+}
 
 /** Applies status rows; returns what changed and the wamids that are still unknown (left in the inbox). */
 /** `touched` collects the user ids given to customers (recipient_user_id): the caller settles their held
@@ -128,7 +155,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
   const json = JSON.stringify(aggs.map((a) => ({
     wamid: a.wamid, biz: a.biz, wa_id: a.waId, user_id: a.userId,
     sent_ts: a.sent?.toISOString() ?? null, delivered_ts: a.delivered?.toISOString() ?? null, read_ts: a.read?.toISOString() ?? null, failed_ts: a.failed?.toISOString() ?? null,
-    error_code: a.errorCode, error_class: a.failed ? classifyError(a.errorCode) : null,
+    error_code: a.errorCode, error_class: a.failed ? statusErrorClass(a.errorCode) : null, put_back: a.failed ? putBack(a.errorCode) : null,
     error_title: a.errorTitle?.slice(0, 500) ?? null, error_details: a.errorDetails?.slice(0, 2000) ?? null, pricing: a.pricing,
   })));
 
@@ -147,6 +174,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
       SELECT r.id, r.whatsapp_message_id FROM campaign_recipients r
       WHERE r.id IN (
         SELECT r1.id FROM ev JOIN campaign_recipients r1 ON r1.id = ev.biz WHERE r1.whatsapp_message_id IS NULL AND r1.status IN ('unknown', 'pending')
+          AND NOT EXISTS (SELECT 1 FROM whatsapp_messages w WHERE w.whatsapp_message_id = ev.wamid)
         UNION
         SELECT r2.id FROM ev JOIN campaign_recipients r2 ON r2.whatsapp_message_id = ev.wamid)
       ORDER BY r.id FOR UPDATE
@@ -165,6 +193,9 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
         UNION ALL
         SELECT r.id, ev.wamid, 2, true FROM ev JOIN campaign_recipients r
           ON r.id = ev.biz AND r.whatsapp_message_id IS NULL AND r.status IN ('unknown', 'pending')
+          -- a status of a message we recorded proves that message, never another attempt (a recipient put
+          -- back to pending after its message failed gets that message's late "sent")
+          AND NOT EXISTS (SELECT 1 FROM whatsapp_messages w WHERE w.whatsapp_message_id = ev.wamid)
       ) x
       WHERE x.rid IN (SELECT unnest(string_to_array(nullif(current_setting(${LOCKED_SETTING}), ''), ','))::uuid)
       ORDER BY x.rid, x.pri
@@ -178,8 +209,8 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
       SELECT t.*,
         CASE
           WHEN t.eff IN ('unknown', 'queued', 'sent') AND t.failed_ts IS NOT NULL AND t.delivered_ts IS NULL AND t.read_ts IS NULL
-            THEN CASE WHEN t.error_class IN ('meta_cap', 'template', 'account') THEN 'pending'
-                      WHEN t.error_class = 'retry' AND t.tries + 1 < ${ENGINE_DEFAULTS.maxAttempts}::int THEN 'pending'
+            THEN CASE WHEN t.put_back IN ('defer', 'release') THEN 'pending'
+                      WHEN t.put_back = 'retry' AND t.tries + 1 < ${ENGINE_DEFAULTS.maxAttempts}::int THEN 'pending'
                       ELSE 'failed' END
           WHEN t.read_ts IS NOT NULL AND t.eff IN ('unknown', 'queued', 'sent', 'delivered') THEN 'read'
           WHEN t.delivered_ts IS NOT NULL AND t.eff IN ('unknown', 'queued', 'sent') THEN 'delivered'
@@ -190,7 +221,9 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
     )
     UPDATE campaign_recipients r SET
       status = d.next,
-      whatsapp_message_id = CASE WHEN r.whatsapp_message_id IS NULL
+      -- back to pending: the failed message's id goes (it stays on its whatsapp_messages row), so the next
+      -- attempt's statuses, or its proof by echoed id, find the recipient
+      whatsapp_message_id = CASE WHEN d.next = 'pending' THEN NULL WHEN r.whatsapp_message_id IS NULL
         AND NOT EXISTS (SELECT 1 FROM campaign_recipients o WHERE o.whatsapp_message_id = d.wamid) THEN d.wamid ELSE r.whatsapp_message_id END,
       wa_id = CASE WHEN r.phone_number LIKE 'erased:%' THEN r.wa_id ELSE coalesce(r.wa_id, d.wa_id) END,
       claim_id = CASE WHEN d.eff = 'unknown' THEN NULL ELSE r.claim_id END,
@@ -209,16 +242,16 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
       -- back to pending: 131049 a day later (deferred), a retry after the engine's backoff (finish-batch.ts),
       -- a template or account failure as soon as the campaign may send again
       next_attempt_at = CASE WHEN d.next <> 'pending' THEN r.next_attempt_at
-        WHEN d.error_class = 'meta_cap' THEN greatest(${now}::timestamptz, d.failed_ts) + interval '24 hours'
-        WHEN d.error_class = 'retry' THEN greatest(${now}::timestamptz, d.failed_ts) + make_interval(secs => least(60 * power(2, r.retry_count), 3600))
+        WHEN d.put_back = 'defer' THEN greatest(${now}::timestamptz, d.failed_ts) + interval '24 hours'
+        WHEN d.put_back = 'retry' THEN greatest(${now}::timestamptz, d.failed_ts) + make_interval(secs => least(60 * power(2, r.retry_count), 3600))
         ELSE NULL END,
       scheduled_send_date = CASE WHEN d.next <> 'pending' THEN r.scheduled_send_date
-        WHEN d.error_class = 'meta_cap' THEN ((greatest(${now}::timestamptz, d.failed_ts) + interval '24 hours') AT TIME ZONE ${timezone})::date
-        WHEN d.error_class = 'retry' THEN ((greatest(${now}::timestamptz, d.failed_ts) + make_interval(secs => least(60 * power(2, r.retry_count), 3600))) AT TIME ZONE ${timezone})::date
+        WHEN d.put_back = 'defer' THEN ((greatest(${now}::timestamptz, d.failed_ts) + interval '24 hours') AT TIME ZONE ${timezone})::date
+        WHEN d.put_back = 'retry' THEN ((greatest(${now}::timestamptz, d.failed_ts) + make_interval(secs => least(60 * power(2, r.retry_count), 3600))) AT TIME ZONE ${timezone})::date
         ELSE r.scheduled_send_date END,
-      deferred_reason = CASE WHEN d.next <> 'pending' THEN r.deferred_reason WHEN d.error_class = 'meta_cap' THEN 'meta_cap' ELSE NULL END,
-      retry_count = CASE WHEN d.next = 'pending' AND d.error_class IN ('meta_cap', 'retry') THEN r.retry_count + 1
-        WHEN d.next = 'failed' AND d.error_class = 'retry' THEN r.retry_count + 1 ELSE r.retry_count END,
+      deferred_reason = CASE WHEN d.next <> 'pending' THEN r.deferred_reason WHEN d.put_back = 'defer' THEN 'meta_cap' ELSE NULL END,
+      retry_count = CASE WHEN d.next = 'pending' AND d.put_back IN ('defer', 'retry') THEN r.retry_count + 1
+        WHEN d.next = 'failed' AND d.put_back = 'retry' THEN r.retry_count + 1 ELSE r.retry_count END,
       outcome_unknown_at = CASE WHEN d.next <> 'unknown' THEN NULL ELSE r.outcome_unknown_at END,
       updated_at = ${now}
     FROM d
@@ -234,12 +267,8 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
   // the error class's effects (error-effects.ts): opted_out unsubscribes the customer (ordered among their
   // own WhatsApp events), meta_cap defers them everywhere, template pauses the campaign, account is recorded
   const seqOf = new Map(aggs.map((a) => [a.wamid, a.failedSeq]));
-  // (a failed status is the only way to pending here) a campaign that completed before the failure arrived
-  // is active again, so the next run sends them; before the effects, which may pause it
-  await reopenCompletedCampaigns(tx, {
-    campaignIds: [...new Set(updated.filter((u) => u.status === "pending").map((u) => u.campaign_id))], now,
-    reason: "a failed status put recipients back to pending",
-  });
+  // (a failed status is the only way to pending here; a campaign that completed before it arrived is
+  // active again at the start of the next run: reopenCompletedCampaigns)
   const effects = await applyErrorEffects(tx, [
     ...failedNow.filter((u) => u.error_class !== "meta_cap"),
     ...updated.filter((u) => u.status === "pending"),

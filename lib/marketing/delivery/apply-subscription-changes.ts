@@ -112,7 +112,9 @@ export async function applySubscriptionChanges(tx: Tx, changes: SubscriptionChan
   // user id may change between the two statements (another transaction giving it), and the settle, under
   // its lock, is what sees that reliably.
   let held = 0;
-  if (touched) {
+  if (touched && rows.some((r) => r.user_id !== null && r.customer_id === null && r.phone === null && r.wa_id === null)) {
+    // the settle's lock first: a held row is only ever written or locked under it (no lock-order inversion)
+    await lockHeldSubscriptionChanges(tx);
     const heldIds = await tx.$queryRaw<Array<{ user_id: string }>>(Prisma.sql`
       INSERT INTO held_subscription_changes AS h (user_id, action, at, seq, source)
       SELECT DISTINCT ON (c.user_id) c.user_id, c.action, c.at, c.seq, c.source
@@ -124,8 +126,8 @@ export async function applySubscriptionChanges(tx: Tx, changes: SubscriptionChan
       RETURNING h.user_id`);
     held = heldIds.length;
     for (const r of heldIds) touched.add(r.user_id);
-    for (const r of updated) if (r.linked) touched.add(r.linked);
   }
+  if (touched) for (const r of updated) if (r.linked) touched.add(r.linked);
 
   const changed = updated.filter((r) => r.subscription !== r.before);
   return {
@@ -145,7 +147,7 @@ export async function applySubscriptionChanges(tx: Tx, changes: SubscriptionChan
  */
 export async function settleHeldSubscriptionChanges(tx: Tx, touched: UserIdTouches): Promise<number> {
   if (touched.size === 0) return 0;
-  await tx.$executeRaw(Prisma.sql`SELECT pg_advisory_xact_lock(hashtextextended('held_subscription_changes', 0))`);
+  await lockHeldSubscriptionChanges(tx);
   const rows = await tx.$queryRaw<Array<{ user_id: string; action: "unsubscribe" | "subscribe"; at: Date; seq: bigint; source: SubscriptionSource }>>(Prisma.sql`
     SELECT h.user_id, h.action, h.at, h.seq, h.source FROM held_subscription_changes h
     WHERE h.user_id = ANY(${[...touched]}::text[]) AND EXISTS (SELECT 1 FROM user_profiles p WHERE p.user_id = h.user_id)
@@ -154,4 +156,29 @@ export async function settleHeldSubscriptionChanges(tx: Tx, touched: UserIdTouch
   await applySubscriptionChanges(tx, rows.map((r) => ({ action: r.action, at: r.at, seq: r.seq, source: r.source, userId: r.user_id })));
   await tx.$executeRaw(Prisma.sql`DELETE FROM held_subscription_changes WHERE user_id = ANY(${rows.map((r) => r.user_id)}::text[])`);
   return rows.length;
+}
+
+/** The transaction-scoped lock under which held_subscription_changes is written and settled. */
+export async function lockHeldSubscriptionChanges(tx: Tx): Promise<void> {
+  await tx.$executeRaw(Prisma.sql`SELECT pg_advisory_xact_lock(hashtextextended('held_subscription_changes', 0))`);
+}
+
+/**
+ * A user id replaced by WhatsApp (user_id_update, a system message): a change held for the previous id is
+ * now held for the new one (the latest per id wins), and the new id is touched, so it settles if a customer
+ * has it.
+ */
+export async function moveHeldSubscriptionChanges(tx: Tx, { previous, next, touched }: { previous: string; next: string; touched?: UserIdTouches }): Promise<number> {
+  await lockHeldSubscriptionChanges(tx);
+  const [{ moved }] = await tx.$queryRaw<Array<{ moved: bigint }>>(Prisma.sql`
+    WITH gone AS (DELETE FROM held_subscription_changes WHERE user_id = ${previous} RETURNING action, at, seq, source),
+    ins AS (
+      INSERT INTO held_subscription_changes AS h (user_id, action, at, seq, source)
+      SELECT ${next}, action, at, seq, source FROM gone
+      ON CONFLICT (user_id) DO UPDATE SET action = EXCLUDED.action, at = EXCLUDED.at, seq = EXCLUDED.seq, source = EXCLUDED.source, created_at = now()
+        WHERE (h.at, h.seq) < (EXCLUDED.at, EXCLUDED.seq)
+      RETURNING 1)
+    SELECT (SELECT count(*) FROM gone) AS moved`);
+  if (Number(moved) > 0) touched?.add(next);
+  return Number(moved);
 }

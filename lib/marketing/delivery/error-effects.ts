@@ -6,7 +6,8 @@
  *                        attempt (a test send: for 24 hours)
  *   opted_out (131050) → the customer is unsubscribed (source whatsapp_error_131050)
  *   template           → the campaign (when active) is paused with the reason, an audit row and an alert
- *   account            → recorded: a policy or quality code holds sending; every one raises an alert
+ *   account            → recorded: a policy, quality or payment code (HOLD_ERROR_CODES) holds sending; every
+ *                        one raises an alert
  *   retry / permanent / ambiguous → nothing beyond the row
  */
 import type { SendErrorClass } from "@/lib/whatsapp/types";

@@ -54,7 +54,7 @@ import { reconcileStaleClaims } from "./reconcile-stale-claims";
 import { applyInbox, pruneInbox } from "../delivery/apply-inbox";
 import { templatePauseReason } from "../delivery/error-effects";
 import { pauseCampaigns } from "../campaigns/pause-campaign";
-import { completeCampaignIfDone } from "../campaigns/complete-campaign-if-done";
+import { completeCampaignIfDone, reopenCompletedCampaigns } from "../campaigns/complete-campaign-if-done";
 import { recordAccountError } from "../sending/account-health";
 import { sendBatch, type SendOutcome } from "./send-batch";
 import { THROTTLE_CODES } from "@/lib/whatsapp/errors";
@@ -159,6 +159,9 @@ export async function runDailyProcessing({ db, read, now, whatsapp, config, date
   // every run drains the webhook inbox (what the webhook's own applier left), then prunes old rows
   // (at most 25 chunks of 4,000: 100,000 rows, a bounded share of the run's time before any send)
   await applyInbox({ db, now: clock(), timezone: tz, maxChunks: 25 });
+  // a failed status that put recipients back to pending after their campaign completed re-opens it
+  const reopened = await reopenCompletedCampaigns(db, { now: clock() });
+  if (reopened.length > 0) log("re-opened completed campaigns with recipients pending again", { campaigns: reopened });
   await pruneInbox({ db, now: clock() });
   await pruneInboundBodies({ db, now: clock() });
   await pruneJobFiles({ db, now: clock() });

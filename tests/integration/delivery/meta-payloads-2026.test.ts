@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
 import { upsertCustomers } from "@/lib/marketing/customers/upsert-customers";
+import { reopenCompletedCampaigns } from "@/lib/marketing/campaigns/complete-campaign-if-done";
 import { createTestDb, type TestDb } from "../../support/db";
 import { consistency, createCampaignWithRecipients, envelope, statusesPayload, ts } from "../whatsapp/fixtures";
 
@@ -25,6 +26,13 @@ const now = new Date("2026-03-02T12:00:00Z");
 const quiet = { warn: () => {} };
 const OWN = { wabaId: "102290129340398", phoneNumberId: "106540352242922" };
 const handle = (payload: unknown, at = now) => handleWebhookPayload({ db: t.db, now: at, payload, log: quiet, own: OWN });
+
+/** the whatsapp_messages rows the processor writes for accepted sends */
+async function recordSends(campaignId: string, recipients: Array<{ id: string; phoneNumber: string; whatsappMessageId: string | null }>) {
+  await t.db.whatsappMessage.createMany({ data: recipients.map((r) => ({
+    direction: "outbound", campaignId, recipientId: r.id, phoneNumber: r.phoneNumber, whatsappMessageId: r.whatsappMessageId, status: "queued",
+  })) });
+}
 
 describe("customers with a username", () => {
   it("an inbound STOP without a phone (contacts[].user_id only) unsubscribes the customer matched by user id; the delivery is not rejected", async () => {
@@ -82,33 +90,59 @@ describe("failed statuses are classified like send errors", () => {
 
   it("a retry-class code (131000) puts the recipient back with the engine's backoff and costs an attempt; the last attempt fails it; a late 'sent' of the failed message changes nothing", async () => {
     const { campaign, recipients } = await createCampaignWithRecipients(t.db, 2);
+    await recordSends(campaign.id, recipients);
     await t.db.campaignRecipient.update({ where: { id: recipients[1].id }, data: { retryCount: 4 } });
     await handle(statusesPayload([
       { id: recipients[0].whatsappMessageId!, status: "failed", at: "2026-03-02T11:59:00Z", error: { code: 131000, title: "Something went wrong" } },
       { id: recipients[1].whatsappMessageId!, status: "failed", at: "2026-03-02T11:59:00Z", error: { code: 131000, title: "Something went wrong" } },
     ]));
     const [a, b] = await Promise.all(recipients.map((r) => t.db.campaignRecipient.findUniqueOrThrow({ where: { id: r.id } })));
-    expect(a).toMatchObject({ status: "pending", retryCount: 1, errorCode: 131000, deferredReason: null, sentOn: null, whatsappMessageId: recipients[0].whatsappMessageId });
+    expect(a).toMatchObject({ status: "pending", retryCount: 1, errorCode: 131000, deferredReason: null, sentOn: null, whatsappMessageId: null });
     expect(a.nextAttemptAt).toEqual(new Date(now.getTime() + 60_000));
     expect(b).toMatchObject({ status: "failed", retryCount: 5, errorCode: 131000 });
-    // Meta's "sent" of the failed message, delivered late
-    await handle(statusesPayload([{ id: recipients[0].whatsappMessageId!, status: "sent", at: "2026-03-02T11:58:59Z" }]));
+    // Meta's "sent" of the failed message, delivered late (it echoes our recipient id): no proof of anything
+    await handle(statusesPayload([{ id: recipients[0].whatsappMessageId!, status: "sent", at: "2026-03-02T11:58:59Z", biz: recipients[0].id }]));
     expect((await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: recipients[0].id } })).status).toBe("pending");
+    // the next attempt went out but its answer was lost (the recipient's outcome is unknown): its own status,
+    // echoing our recipient id, proves it, so the customer is never sent a third time
+    await t.db.campaignRecipient.update({ where: { id: recipients[0].id }, data: { status: "unknown", outcomeUnknownAt: now } });
+    await handle(statusesPayload([{ id: "wamid.SECOND.ATTEMPT", status: "delivered", at: "2026-03-02T12:01:00Z", biz: recipients[0].id }]));
+    expect(await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: recipients[0].id } })).toMatchObject({ status: "delivered", whatsappMessageId: "wamid.SECOND.ATTEMPT" });
+    // and the first message's late statuses still touch only its own message row
+    await handle(statusesPayload([{ id: recipients[0].whatsappMessageId!, status: "sent", at: "2026-03-02T11:58:59Z", biz: recipients[0].id }]));
+    expect((await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: recipients[0].id } })).whatsappMessageId).toBe("wamid.SECOND.ATTEMPT");
     const k = await consistency(t.db, campaign.id);
     expect(k.counters).toEqual(k.recount);
   });
 
-  it("a failure that puts a recipient back to pending after its campaign completed (131049 here) makes the campaign active again, with an audit entry", async () => {
+  it("an account-class code that does not hold sending (131037) is retried with the backoff and an attempt; 132018 in a status fails only its recipient", async () => {
     const { campaign, recipients } = await createCampaignWithRecipients(t.db, 2);
-    await t.db.marketingCampaign.update({ where: { id: campaign.id }, data: { status: "completed", completedAt: now } });
+    await recordSends(campaign.id, recipients);
+    await handle(statusesPayload([
+      { id: recipients[0].whatsappMessageId!, status: "failed", at: "2026-03-02T11:59:00Z", error: { code: 131037, title: "WhatsApp display name needs approval" } },
+      { id: recipients[1].whatsappMessageId!, status: "failed", at: "2026-03-02T11:59:00Z", error: { code: 132018, title: "Template parameter value not allowed" } },
+    ]));
+    const [a, b] = await Promise.all(recipients.map((r) => t.db.campaignRecipient.findUniqueOrThrow({ where: { id: r.id } })));
+    expect(a).toMatchObject({ status: "pending", retryCount: 1, errorCode: 131037 });
+    expect(a.nextAttemptAt).toEqual(new Date(now.getTime() + 60_000));
+    expect(b).toMatchObject({ status: "failed", errorCode: 132018 });
+    expect((await t.db.marketingCampaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("active");
+    expect((await t.db.setting.findUniqueOrThrow({ where: { id: 1 } })).sendHold).toBe(false);
+  });
+
+  it("a failure that puts a recipient back to pending after its campaign completed (131049 here) makes the campaign active again (the processor's sweep), with an audit entry", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(t.db, 2);
+    const done = await createCampaignWithRecipients(t.db, 1);
+    await t.db.marketingCampaign.updateMany({ where: { id: { in: [campaign.id, done.campaign.id] } }, data: { status: "completed", completedAt: now } });
     await handle(statusesPayload([{ id: recipients[0].whatsappMessageId!, status: "failed", at: "2026-03-02T11:59:00Z", error: { code: 131049, title: "This message was not delivered to maintain healthy ecosystem engagement." } }]));
     expect(await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: recipients[0].id } })).toMatchObject({ status: "pending", deferredReason: "meta_cap" });
+    // a permanent failure (131026) leaves its completed campaign completed
+    await handle(statusesPayload([{ id: done.recipients[0].whatsappMessageId!, status: "failed", at: "2026-03-02T11:59:00Z", error: { code: 131026, title: "Message undeliverable" } }]));
+    expect(await reopenCompletedCampaigns(t.db, { now })).toContain(campaign.id);
     expect(await t.db.marketingCampaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ status: "active", completedAt: null });
+    expect((await t.db.marketingCampaign.findUniqueOrThrow({ where: { id: done.campaign.id } })).status).toBe("completed");
     expect(await t.db.auditLog.count({ where: { action: "campaign.reopen", entityId: campaign.id } })).toBe(1);
-    // a permanent failure (131026) leaves a completed campaign completed
-    await t.db.marketingCampaign.update({ where: { id: campaign.id }, data: { status: "completed", completedAt: now } });
-    await handle(statusesPayload([{ id: recipients[1].whatsappMessageId!, status: "failed", at: "2026-03-02T11:59:00Z", error: { code: 131026, title: "Message undeliverable" } }]));
-    expect((await t.db.marketingCampaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("completed");
+    expect(await reopenCompletedCampaigns(t.db, { now })).not.toContain(campaign.id);
   });
 });
 

@@ -140,6 +140,18 @@ describe("user_id_update (Meta's webhook field for a replaced user id)", () => {
     expect((await profile(c.id)).userId).toBe("US.503.NEWEST");
   });
 
+  it("a STOP held for an id that WhatsApp then replaces follows it: applied when a customer gets the new id", async () => {
+    await handle(usernameText("US.521.OLD", "wamid.UIDU521", "2026-03-02T10:00:00Z", "STOP"));
+    await handle(update([{ previous: "US.521.OLD", current: "US.521.NEW", at: "2026-03-02T10:01:00Z" }]));
+    expect(await held("US.521.OLD")).toBeNull();
+    expect(await held("US.521.NEW")).toMatchObject({ action: "unsubscribe" });
+    const { recipients } = await createCampaignWithRecipients(t.db, 1);
+    await handle(envelope([{ field: "messages", value: { statuses: [{
+      id: recipients[0].whatsappMessageId, status: "delivered", timestamp: ts("2026-03-02T10:40:00Z"), recipient_id: recipients[0].phoneNumber, recipient_user_id: "US.521.NEW",
+    }] } }]));
+    expect(await profile(recipients[0].customerId!)).toMatchObject({ userId: "US.521.NEW", subscription: "unsubscribed" });
+  });
+
   it("without wa_id (the number withheld) the previous id alone finds the customer", async () => {
     const a = await t.db.userProfile.create({ data: { whatsappPhone: "16505550511", userId: "US.511.OLD" } });
     await handle(update([{ previous: "US.511.OLD", current: "US.511.NEW", at: "2026-03-02T10:01:00Z" }]));
