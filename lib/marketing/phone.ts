@@ -31,11 +31,14 @@ export function normalizePhone(input: unknown): NormalizedPhone {
     return { ok: false, reason: digits < 8 ? "too short" : digits > 15 ? "too long" : `not a possible number for +${parsed.countryCallingCode}` };
   }
   const phone = parsed.number.slice(1);
-  if (!/^[0-9]{6,15}$/.test(phone)) return { ok: false, reason: "not a possible number" };
+  if (!isPhoneDigits(phone)) return { ok: false, reason: "not a possible number" };
   // a number whose calling code several countries share but that no country's patterns accept still gets
   // the first country it could belong to by its length, as marketOfNumberParsed decides
   return { ok: true, phone, country: parsed.country ?? parsed.getPossibleCountries()[0] ?? null };
 }
+
+/** E.164 digits without '+' as we store numbers (WhatsApp's `from` / `wa_id` of a customer who shares theirs). */
+export const isPhoneDigits = (value: string): boolean => /^[0-9]{6,15}$/.test(value);
 
 /** A number as a viewer sees it: the first two and last two digits, the rest hidden (+14•••••••01). */
 export function maskPhone(phone: string): string {

@@ -9,13 +9,13 @@
 import { subscriptionCommand } from "@/lib/whatsapp/webhook/keywords";
 import { ZUserPreferencesValue, type TInboundMessage } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Tx } from "../db";
+import { isPhoneDigits } from "../phone";
 import { attributeReplies } from "../engagement/attribute-replies";
 import { applySubscriptionChanges, moveHeldSubscriptionChanges, type SubscriptionChange, type UserIdTouches } from "./apply-subscription-changes";
 import { SUBSCRIPTION_SOURCES } from "./subscription-sources";
 
 export type InboundSummary = { received: number; stored: number; replies: number; unsubscribed: number; subscribed: number; numbers_changed: number; user_ids_updated: number };
 
-const PHONE_RE = /^[0-9]{6,15}$/;
 
 /** The text a customer "said": a text body, a quick-reply button's payload (or its text), an interactive reply. */
 export function inboundCommandText(m: TInboundMessage): Array<{ text: string; source: SubscriptionChange["source"] }> {
@@ -73,7 +73,7 @@ export async function applyInboundMessages(tx: Tx, messages: Array<{ seq: bigint
   const fresh = new Set(stored.map((s) => s.whatsapp_message_id));
 
   // a customer's user id is learnt from any message that carries both the number and the id
-  const known = messages.filter(({ message: m }) => m.from && PHONE_RE.test(m.from) && userIdOf(m) && m.type !== "system");
+  const known = messages.filter(({ message: m }) => m.from && isPhoneDigits(m.from) && userIdOf(m) && m.type !== "system");
   if (known.length > 0) {
     const linked = await tx.$queryRaw<Array<{ user_id: string }>>(Prisma.sql`
       UPDATE user_profiles p SET user_id = x.user_id, updated_at = ${now}
@@ -100,12 +100,12 @@ export async function applyInboundMessages(tx: Tx, messages: Array<{ seq: bigint
       // Meta reports a new business-scoped user id as a system message: user_changed_number (the number
       // changed, which regenerates the user id) or user_changed_user_id (no phone); both name the previous id
       const nextNumber = kind === "user_changed_number" ? m.system?.wa_id : undefined;
-      if (m.from && nextNumber && PHONE_RE.test(nextNumber)) summary.numbers_changed += await moveCustomerNumber(tx, { from: m.from, to: nextNumber, now });
+      if (m.from && nextNumber && isPhoneDigits(nextNumber)) summary.numbers_changed += await moveCustomerNumber(tx, { from: m.from, to: nextNumber, now });
       const nextUserId = kind === "user_changed_number" || kind === "user_changed_user_id" ? m.system?.user_id : undefined;
       if (nextUserId) {
         // the customer: by the previous user id when Meta names it, else by their number (the new one after a
         // number change, else the sender's)
-        const phone = [nextNumber, m.from, m.system?.wa_id].find((n) => n !== undefined && PHONE_RE.test(n)) ?? null;
+        const phone = [nextNumber, m.from, m.system?.wa_id].find((n) => n !== undefined && isPhoneDigits(n)) ?? null;
         summary.user_ids_updated += await replaceUserId(tx, { previous: m.system?.previous_user_id ?? null, phone, next: nextUserId, now, touched });
       }
       continue;

@@ -35,7 +35,7 @@ import { ENGINE_DEFAULTS } from "../engine-config";
 import { HOLD_ERROR_CODES } from "../sending/account-health";
 import type { UserIdTouches } from "./apply-subscription-changes";
 import { COST_DAILY_SQL, costSetSql, priceMessages } from "../cost/apply-message-costs";
-import { DELIVERED_SQL } from "../recipients/recipient-status-sql";
+import { DELIVERED_SQL, RETRY_BACKOFF_SQL } from "../recipients/recipient-status-sql";
 
 export type StatusRow = { id: bigint; wamid: string; recipient_id: string | null; status: string; occurred_at: Date; value: unknown };
 
@@ -243,11 +243,11 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
       -- a template or account failure as soon as the campaign may send again
       next_attempt_at = CASE WHEN d.next <> 'pending' THEN r.next_attempt_at
         WHEN d.put_back = 'defer' THEN greatest(${now}::timestamptz, d.failed_ts) + interval '24 hours'
-        WHEN d.put_back = 'retry' THEN greatest(${now}::timestamptz, d.failed_ts) + make_interval(secs => least(60 * power(2, r.retry_count), 3600))
+        WHEN d.put_back = 'retry' THEN greatest(${now}::timestamptz, d.failed_ts) + ${RETRY_BACKOFF_SQL}
         ELSE NULL END,
       scheduled_send_date = CASE WHEN d.next <> 'pending' THEN r.scheduled_send_date
         WHEN d.put_back = 'defer' THEN ((greatest(${now}::timestamptz, d.failed_ts) + interval '24 hours') AT TIME ZONE ${timezone})::date
-        WHEN d.put_back = 'retry' THEN ((greatest(${now}::timestamptz, d.failed_ts) + make_interval(secs => least(60 * power(2, r.retry_count), 3600))) AT TIME ZONE ${timezone})::date
+        WHEN d.put_back = 'retry' THEN ((greatest(${now}::timestamptz, d.failed_ts) + ${RETRY_BACKOFF_SQL}) AT TIME ZONE ${timezone})::date
         ELSE r.scheduled_send_date END,
       deferred_reason = CASE WHEN d.next <> 'pending' THEN r.deferred_reason WHEN d.put_back = 'defer' THEN 'meta_cap' ELSE NULL END,
       retry_count = CASE WHEN d.next = 'pending' AND d.put_back IN ('defer', 'retry') THEN r.retry_count + 1

@@ -16,6 +16,7 @@
  * dropped because we could not tell who sent it yet.
  */
 import { Prisma, type Tx } from "../db";
+import { isPhoneDigits } from "../phone";
 import type { SubscriptionSource } from "./subscription-sources";
 
 export type SubscriptionChange = {
@@ -35,7 +36,6 @@ export type SubscriptionChange = {
   createIfMissing?: boolean;
 };
 
-const PHONE_RE = /^[0-9]{6,15}$/;
 
 /**
  * The user ids a transaction gave to a customer, or held a change for: settleHeldSubscriptionChanges applies
@@ -55,7 +55,7 @@ export async function applySubscriptionChanges(tx: Tx, changes: SubscriptionChan
   }
   const rows = changes.map((c) => ({
     customer_id: c.customerId ?? null,
-    phone: c.phone && PHONE_RE.test(c.phone) ? c.phone : null,
+    phone: c.phone && isPhoneDigits(c.phone) ? c.phone : null,
     wa_id: c.waId ?? null,
     user_id: c.userId ?? null,
     action: c.action,

@@ -6,10 +6,9 @@
  * changes nothing.
  */
 import { ZUserIdUpdateValue, type TUserIdUpdateValue } from "@/lib/whatsapp/webhook/schema";
+import { isPhoneDigits } from "../phone";
 import { replaceUserId } from "./apply-inbound";
 import type { WebhookChangeHandler } from "./webhook-handler";
-
-const PHONE_RE = /^[0-9]{6,15}$/;
 
 export const userIdUpdateWebhookHandler: WebhookChangeHandler<TUserIdUpdateValue> = {
   field: "user_id_update",
@@ -19,7 +18,7 @@ export const userIdUpdateWebhookHandler: WebhookChangeHandler<TUserIdUpdateValue
       .sort((a, b) => (a.timestamp?.getTime() ?? 0) - (b.timestamp?.getTime() ?? 0));
     let updated = 0;
     for (const u of updates) {
-      const phone = u.wa_id && PHONE_RE.test(u.wa_id) ? u.wa_id : null;
+      const phone = u.wa_id && isPhoneDigits(u.wa_id) ? u.wa_id : null;
       updated += await replaceUserId(tx, { previous: u.user_id.previous ?? null, phone, next: u.user_id.current, now, touched });
     }
     return { user_id_updates: updates.length, user_ids_updated: updated };

@@ -18,7 +18,7 @@ import { Prisma, withRetry } from "../db";
 import { applyInbox } from "../delivery/apply-inbox";
 import { applyErrorEffects, type ErrorFailure } from "../delivery/error-effects";
 import type { SendOutcome } from "./send-batch";
-import { IN_FLIGHT_SQL } from "../recipients/recipient-status-sql";
+import { IN_FLIGHT_SQL, RETRY_BACKOFF_SQL } from "../recipients/recipient-status-sql";
 
 const DAY_MS = 24 * 3600_000;
 
@@ -92,7 +92,7 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
           error_code = v.code,
           failed_at = CASE WHEN r.retry_count + v.cost >= ${maxAttempts}::int THEN v.at ELSE NULL END,
           next_attempt_at = CASE WHEN r.retry_count + v.cost >= ${maxAttempts}::int THEN NULL
-            ELSE v.at + make_interval(secs => least(60 * power(2, r.retry_count), 3600) ) + make_interval(secs => v.after_ms / 1000.0) END,
+            ELSE v.at + ${RETRY_BACKOFF_SQL} + make_interval(secs => v.after_ms / 1000.0) END,
           sent_on = CASE WHEN r.retry_count + v.cost >= ${maxAttempts}::int THEN r.sent_on ELSE NULL END,
           claim_id = NULL, claimed_at = NULL, updated_at = ${now}::timestamptz
         FROM unnest(${retry.map((o) => o.id)}::uuid[], ${retry.map((o) => o.result.title)}::text[], ${retry.map((o) => o.result.code)}::int[],

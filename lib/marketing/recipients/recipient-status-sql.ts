@@ -9,6 +9,9 @@
  */
 import { Prisma } from "../db";
 
+/** A retried recipient's wait (the row aliased r, before its retry_count grows): 1 min · 2^n, at most an hour. */
+export const RETRY_BACKOFF_SQL = Prisma.sql`make_interval(secs => least(60 * power(2, r.retry_count), 3600))`;
+
 /** PENDING_STATUSES */
 export const PENDING_SQL = Prisma.sql`('pending', 'sending')`;
 /** SENT_STATUSES */
