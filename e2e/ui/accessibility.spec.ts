@@ -35,6 +35,9 @@ const ROUTES = [
   "/campaigns/:campaign-buttons",
   "/customers",
   "/customers/:customer",
+  // a customer marked not reachable on WhatsApp (the demo's history counts its 131026 failures), and the list's filter
+  "/customers/:customer-unreachable",
+  "/customers?reachable=no",
   "/templates",
   "/templates/new",
   "/templates/:template/edit",
@@ -67,14 +70,16 @@ async function signedIn(browser: Browser, size: (typeof WIDTHS)[number]) {
     expect(res.status(), path).toBe(200);
     return (await res.json()) as T;
   };
-  const [campaigns, customers, templates] = await Promise.all([
+  const [campaigns, customers, unreachable, templates] = await Promise.all([
     json<Array<{ id: string; status: string; template_name: string }>>("/api/marketing/campaigns?limit=100"),
     json<{ customers: Array<{ id: string }> }>("/api/marketing/customers?limit=1"),
+    json<{ customers: Array<{ id: string }> }>("/api/marketing/customers?limit=1&reachable=false"),
     json<{ templates: Array<{ id: string; name: string; status: string; components: unknown }> }>("/api/marketing/templates"),
   ]);
   const withButtons = new Set(templates.templates.filter((t) => JSON.stringify(t.components ?? null).includes('"URL"')).map((t) => t.name));
   const ids: Record<string, string | undefined> = {
     customer: customers.customers[0]?.id,
+    "customer-unreachable": unreachable.customers[0]?.id,
     template: templates.templates.find((t) => t.status === "APPROVED")?.id,
   };
   for (const status of ["active", "paused", "draft"]) ids[`campaign-${status}`] = campaigns.find((c) => c.status === status)?.id;

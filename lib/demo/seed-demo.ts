@@ -10,6 +10,7 @@ import { hashPassword } from "@/lib/marketing/auth/passwords";
 import { seedSandboxTemplates } from "@/lib/marketing/templates/seed-sandbox-templates";
 import type { CampaignStatus } from "@/lib/marketing/campaigns/campaign-status";
 import { addDays, dayInZone } from "@/lib/marketing/time";
+import { UNDELIVERABLE_AFTER_DEFAULT } from "@/lib/marketing/sending/sending-settings";
 import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
 import { statusPayload } from "@/lib/whatsapp/sandbox";
 import { insertCustomers } from "./factories";
@@ -185,6 +186,18 @@ export async function seedDemo({ db, now, timezone, customers = 8000, guard = { 
     }
   }
   await priceHistory(db, now, timezone);
+  // the history's undeliverable failures (131026) counted on their customers, as the webhook would have:
+  // those who failed in enough campaigns in a row are marked not reachable (customers/undeliverable.ts)
+  await db.$executeRaw`
+    UPDATE user_profiles p SET undeliverable_count = x.n, undeliverable_last_at = x.last_at,
+      undeliverable_since = CASE WHEN x.n >= ${UNDELIVERABLE_AFTER_DEFAULT}::int THEN x.last_at END
+    FROM (
+      SELECT r.customer_id, count(*)::int AS n, max(r.failed_at) AS last_at FROM campaign_recipients r
+      WHERE r.status = 'failed' AND r.error_code = 131026 AND r.customer_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM campaign_recipients d WHERE d.customer_id = r.customer_id AND d.delivered_at > r.failed_at)
+      GROUP BY r.customer_id
+    ) x
+    WHERE p.id = x.customer_id`;
   await db.auditLog.create({ data: { actor: "system", action: "demo.seeded", entityType: "workspace", details: { customers } } });
   return { users: DEMO_USERS.map((u) => u.email), password: DEMO_PASSWORD };
 }

@@ -27,6 +27,13 @@ const ACCOUNT = [131048, 368, 131031, 131064, 131042, 0, 3, 10, 33, 190, 131005,
  */
 export const THROTTLE_CODES: ReadonlySet<number> = new Set([130429, 4, 80007]);
 
+/**
+ * Meta could not deliver to this recipient (131026: the number is not on WhatsApp, the app is too old, the
+ * user has not accepted WhatsApp's terms, …): a property of the number more than of one message. Repeated
+ * across campaigns with nothing delivered in between, the customer is marked not reachable (the domain's rule).
+ */
+export const UNDELIVERABLE_CODES: ReadonlySet<number> = new Set([131026]);
+
 /** a parameter value Meta refuses: the template's fault when literal, the recipient's when it came from customer data */
 export const CUSTOMER_DATA_CODES: ReadonlySet<number> = new Set([132018]);
 /** a malformed request: one fails its recipient, the same code repeated across a batch pauses the campaign */

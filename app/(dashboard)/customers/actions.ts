@@ -4,6 +4,7 @@ import Papa from "papaparse";
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/lib/db";
 import { setCustomerSubscription } from "@/lib/marketing/customers/set-customer-subscription";
+import { clearUndeliverable } from "@/lib/marketing/customers/undeliverable";
 import { jobView, type JobView } from "@/lib/marketing/jobs/job";
 import { startImportCustomersJob, type ImportCustomersInvalid } from "@/lib/marketing/jobs/import-customers-job";
 import { continueJobAfterResponse } from "@/lib/server/jobs";
@@ -55,6 +56,22 @@ export async function setSubscriptionAction(customerId: string, subscription: st
     revalidatePath("/customers", "layout");
     if (!r.changed) return { ok: true, message: "Nothing to change." };
     return { ok: true, message: r.subscription === "subscribed" ? "Subscribed again: they can receive campaigns." : "Unsubscribed: they will receive no campaign messages." };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+/**
+ * A user's decision that a customer marked not reachable on WhatsApp is reachable after all (for example
+ * they confirmed their number): clears the mark and the count (see clearUndeliverable).
+ */
+export async function markReachableAction(customerId: string): Promise<ActionState> {
+  try {
+    const { principal } = await requireActionUser("change");
+    const r = await clearUndeliverable({ db: getDb(), now: new Date(), principal, customerId });
+    revalidatePath("/customers", "layout");
+    if (!r.changed) return { ok: true, message: "Nothing to change." };
+    return { ok: true, message: "Marked reachable: target audiences include them again, and their recipients still waiting will be sent." };
   } catch (error) {
     return actionError(error);
   }

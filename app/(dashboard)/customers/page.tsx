@@ -7,7 +7,7 @@ import { Button, ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input, Select } from "@/components/ui/field";
-import { formatInt } from "@/components/ui/format";
+import { formatDateTime, formatInt } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
@@ -38,14 +38,16 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
   const importJob = recentImport && jobView(recentImport, now);
   const importing = importJob !== null && (importJob.status === "queued" || importJob.status === "running");
   const showImport = (params.import === "1" || importing) && can(user.role, "change");
-  const filtered = Boolean(query.q || query.tier || query.city || query.tag || query.subscription);
+  const filtered = Boolean(query.q || query.tier || query.city || query.tag || query.subscription || query.reachable);
   const subscribed = options.subscriptions.find((s) => s.value === "subscribed")?.count ?? 0;
   const all = options.subscriptions.reduce((a, s) => a + s.count, 0);
   return (
     <>
       <PageHeader
         title="Customers"
-        description={`${formatInt(all)} customers, ${formatInt(subscribed)} subscribed to marketing messages.`}
+        description={`${formatInt(all)} customers, ${formatInt(subscribed)} subscribed to marketing messages${
+          options.notReachable > 0 ? `, ${formatInt(options.notReachable)} not reachable on WhatsApp` : ""
+        }.`}
         actions={
           can(user.role, "change") && !showImport ? (
             <ButtonLink href={hrefWith("/customers", params, { import: 1 })}>Import CSV</ButtonLink>
@@ -77,6 +79,15 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
                 <option value="">Any</option>
                 <option value="subscribed">Subscribed</option>
                 <option value="unsubscribed">Unsubscribed</option>
+              </Select>
+            </div>
+            <div className="col-span-2 sm:col-auto">
+              <label htmlFor="reachable" className="mb-1 block text-xs font-medium text-slate-600">
+                WhatsApp
+              </label>
+              <Select id="reachable" name="reachable" defaultValue={query.reachable ?? ""} className="w-full sm:w-44">
+                <option value="">All</option>
+                <option value="no">Not reachable</option>
               </Select>
             </div>
             <Button type="submit" variant="secondary">
@@ -120,7 +131,10 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
                       </div>
                     </TD>
                     <TD>
-                      <SubscriptionBadge subscription={c.subscription} />
+                      <div className="flex flex-wrap gap-1">
+                        <SubscriptionBadge subscription={c.subscription} />
+                        {c.undeliverableSince ? <NotReachableBadge since={c.undeliverableSince} /> : null}
+                      </div>
                     </TD>
                   </TR>
                 ))}
@@ -131,6 +145,16 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
         )}
       </Card>
     </>
+  );
+}
+
+function NotReachableBadge({ since }: { since: Date }) {
+  const note = `Not reachable on WhatsApp since ${formatDateTime(since)}: left out of audiences and skipped at sending.`;
+  return (
+    <span title={note}>
+      <Badge tone="red">Not reachable</Badge>
+      <span className="sr-only"> since {formatDateTime(since)}</span>
+    </span>
   );
 }
 

@@ -22,6 +22,7 @@ export type SendingSettingsView = {
   test_phone_numbers: string[];
   test_send_limit_per_hour: number;
   inbound_retention_days: number;
+  undeliverable_after: number;
 };
 
 /** Careful sending: default window, frequency cap, failure-guard defaults (admins edit), and the send hold. */
@@ -40,6 +41,7 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
   const [testNumbers, setTestNumbers] = useState(settings.test_phone_numbers.map((p) => `+${p}`).join("\n"));
   const [testLimit, setTestLimit] = useState(String(settings.test_send_limit_per_hour));
   const [retention, setRetention] = useState(String(settings.inbound_retention_days));
+  const [undeliverableAfter, setUndeliverableAfter] = useState(String(settings.undeliverable_after));
   const [confirm, setConfirm] = useState(false);
   const [releasing, startRelease] = useTransition();
   const errors = state.errors ?? {};
@@ -51,6 +53,8 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
     test_phone_numbers: testNumbers.split(/[\s,;]+/).map((n) => n.trim()).filter(Boolean),
     test_send_limit_per_hour: Number(testLimit),
     inbound_retention_days: Number(retention),
+    // an emptied field is an error beside it, not 0 (which would silently turn marking off)
+    undeliverable_after: undeliverableAfter.trim() === "" ? null : Number(undeliverableAfter),
   };
   const testNumberErrors = Object.entries(errors)
     .filter(([key]) => key === "test_phone_numbers" || key.startsWith("test_phone_numbers."))
@@ -117,6 +121,11 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
               <NumberField label="Test numbers per user an hour" id="test-limit" errors={errors["test_send_limit_per_hour"]} hint="How many numbers one person (or API token) may send test messages to in any hour. 0 turns test sends off." min={0} max={10000} value={testLimit} onChange={setTestLimit} />
             </fieldset>
             <fieldset className="space-y-3">
+              <legend className="text-sm font-medium text-slate-700">Customers not on WhatsApp</legend>
+              <NumberField label="Mark a customer not reachable after" id="undeliverable-after" errors={errors["undeliverable_after"]} hint="undeliverable campaign messages in a row (131026); 0 never marks anyone." min={0} max={100} value={undeliverableAfter} onChange={setUndeliverableAfter} />
+              <p className="text-xs text-slate-500">A customer marked not reachable is left out of audiences and skipped at sending, until a message to them is delivered, they write to you, their number changes or someone marks them reachable.</p>
+            </fieldset>
+            <fieldset className="space-y-3">
               <legend className="text-sm font-medium text-slate-700">Privacy</legend>
               <NumberField label="Keep customers' replies for" id="inbound-retention" errors={errors["inbound_retention_days"]} hint="days; after that the text of inbound messages is deleted (the message stays counted)." min={1} max={3650} value={retention} onChange={setRetention} />
             </fieldset>
@@ -129,6 +138,7 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
             <div className="flex justify-between"><dt className="text-slate-500">Test send before activation</dt><dd className="font-medium">{settings.require_test_send ? "Required" : "Optional"}</dd></div>
             <div className="flex justify-between"><dt className="text-slate-500">Test numbers per user an hour</dt><dd className="font-medium">{settings.test_send_limit_per_hour}</dd></div>
             <div className="flex justify-between"><dt className="text-slate-500">Replies kept for</dt><dd className="font-medium">{settings.inbound_retention_days} days</dd></div>
+            <div className="flex justify-between"><dt className="text-slate-500">Not reachable on WhatsApp after</dt><dd className="font-medium">{settings.undeliverable_after === 0 ? "Never" : `${settings.undeliverable_after} undelivered in a row`}</dd></div>
             <div className="flex justify-between"><dt className="text-slate-500">Failure guard</dt><dd className="font-medium">above {settings.failure_guard.threshold_pct}% of the last {settings.failure_guard.window} (from {settings.failure_guard.min_attempts})</dd></div>
           </dl>
         )}

@@ -236,6 +236,12 @@ export const OPERATIONS: Operation[] = [
     responses: { 200: { description: "Erased.", schema: R.ZCustomerErased }, 401: E[401], 403: E[403], 404: err("No such customer (CUSTOMER_NOT_FOUND).") },
   },
   {
+    method: "delete", path: "/api/marketing/customers/{customerId}/undeliverable", operationId: "clearCustomerUndeliverable", tag: "Customers", mutation: true,
+    summary: "Mark a customer reachable on WhatsApp again",
+    description: "Clears the customer's undeliverable count and their not-reachable mark (set after repeated 131026 failures): target audiences include them again and their pending recipients are sent. Audited.",
+    responses: { 200: { description: "Cleared (changed: false when there was nothing to clear).", schema: R.ZCustomerReachable }, 401: E[401], 403: E[403], 404: err("No such customer (CUSTOMER_NOT_FOUND).") },
+  },
+  {
     method: "get", path: "/api/marketing/templates", operationId: "listTemplates", tag: "Templates", summary: "The WhatsApp template library",
     query: ZListTemplatesQuery, responses: { 200: { description: "The templates.", schema: R.ZTemplateList }, 401: E[401], 422: E[422] },
   },

@@ -291,6 +291,8 @@ export const ZCustomer = z
     subscription_changed_at: ZTimestamp.nullable(),
     is_active: z.boolean(),
     marketing_deferred_until: ZTimestamp.nullable(),
+    undeliverable_count: z.int().meta({ description: "Campaign sends that failed as undeliverable (131026) since a message to the customer was last delivered" }),
+    undeliverable_since: ZTimestamp.nullable().meta({ description: "When the customer was marked not reachable on WhatsApp (left out of audiences, skipped at sending); null: not marked" }),
     created_at: ZTimestamp,
     updated_at: ZTimestamp,
   })
@@ -347,8 +349,13 @@ export const ZSendingSettings = z
     messaging_limit_tier: z.string().nullable(),
     require_test_send: z.boolean(),
     test_phone_numbers: z.array(z.string()),
+    undeliverable_after: z.int().meta({ description: "A customer is marked not reachable after this many undeliverable campaign sends in a row (0 = never)" }),
   })
   .meta({ id: "SendingSettings" });
+
+export const ZCustomerReachable = z
+  .looseObject({ id: ZId, changed: z.boolean(), undeliverable_count: z.literal(0), undeliverable_since: z.null() })
+  .meta({ id: "CustomerReachable" });
 
 export const ZAccountHealth = z
   .looseObject({

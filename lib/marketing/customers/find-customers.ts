@@ -13,6 +13,8 @@ export const ZFindCustomers = z
     city: z.string().trim().min(1).max(200).optional(),
     tag: z.union([z.string().trim().min(1).max(100), z.array(z.string().trim().min(1).max(100)).max(20)]).optional(),
     is_active: ZBool.optional(),
+    /** false: only customers marked not reachable on WhatsApp (131026 in a row); true: only the others */
+    reachable: ZBool.optional(),
     /** phone digits prefix or part of the name */
     q: z.string().trim().min(1).max(100).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -33,6 +35,7 @@ export async function findCustomers({ db, query }: { db: DbOrTx; query: TFindCus
     ...(q.city ? { city: { equals: q.city, mode: "insensitive" } } : {}),
     ...(tags ? { tags: { hasEvery: tags } } : {}),
     ...(q.is_active !== undefined ? { isActive: q.is_active } : {}),
+    ...(q.reachable !== undefined ? { undeliverableSince: q.reachable ? null : { not: null } } : {}),
     ...(q.q
       // Prisma puts the text into a LIKE pattern as it is: escaped, so `%`, `_` and `\` are matched literally
       // (and a trailing `\` is not a broken pattern, a 500)
@@ -67,6 +70,8 @@ export async function findCustomers({ db, query }: { db: DbOrTx; query: TFindCus
       subscription_changed_at: u.subscriptionChangedAt?.toISOString() ?? null,
       is_active: u.isActive,
       marketing_deferred_until: u.marketingDeferredUntil?.toISOString() ?? null,
+      undeliverable_count: u.undeliverableCount,
+      undeliverable_since: u.undeliverableSince?.toISOString() ?? null,
       created_at: u.createdAt.toISOString(),
       updated_at: u.updatedAt.toISOString(),
     })),

@@ -1,6 +1,6 @@
 /**
- * The customers table: a filtered, paged list (search by name or phone; tier, city, tag, subscription)
- * and the filter choices.
+ * The customers table: a filtered, paged list (search by name or phone; tier, city, tag, subscription,
+ * not reachable on WhatsApp) and the filter choices.
  * Not findCustomers: the API's list matches a number by its prefix and pages on a cursor; the table finds digits anywhere in the number and numbers its pages.
  */
 import { z } from "zod";
@@ -13,6 +13,8 @@ export const ZCustomerListQuery = z.object({
   city: z.string().trim().max(200).optional().catch(undefined),
   tag: z.string().trim().max(200).optional().catch(undefined),
   subscription: z.enum(["subscribed", "unsubscribed"]).optional().catch(undefined),
+  /** "no": only the customers marked not reachable on WhatsApp (see undeliverable.ts) */
+  reachable: z.enum(["no"]).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
   pageSize: z.coerce.number().int().min(10).max(100).default(25).catch(25),
 });
@@ -29,10 +31,11 @@ export async function searchCustomers({ db, query }: { db: DbOrTx; query: TCusto
   if (query.city) cond.push(Prisma.sql`lower(city) = lower(${query.city})`);
   if (query.tag) cond.push(Prisma.sql`tags @> ARRAY[${query.tag}]::text[]`);
   if (query.subscription) cond.push(Prisma.sql`subscription = ${query.subscription}`);
+  if (query.reachable === "no") cond.push(Prisma.sql`undeliverable_since IS NOT NULL`);
   const where = Prisma.sql`WHERE ${Prisma.join(cond, " AND ")}`;
   const [rows, count] = await Promise.all([
-    db.$queryRaw<Array<{ id: string; whatsapp_phone: string; name: string | null; customer_tier: string | null; city: string | null; tags: string[]; subscription: string; is_active: boolean; updated_at: Date }>>(Prisma.sql`
-      SELECT id, whatsapp_phone, name, customer_tier, city, tags, subscription, is_active, updated_at
+    db.$queryRaw<Array<{ id: string; whatsapp_phone: string; name: string | null; customer_tier: string | null; city: string | null; tags: string[]; subscription: string; is_active: boolean; undeliverable_count: number; undeliverable_since: Date | null; updated_at: Date }>>(Prisma.sql`
+      SELECT id, whatsapp_phone, name, customer_tier, city, tags, subscription, is_active, undeliverable_count, undeliverable_since, updated_at
       FROM user_profiles ${where} ORDER BY created_at DESC, id DESC
       LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`),
     db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`SELECT count(*) AS n FROM user_profiles ${where}`),
@@ -48,6 +51,8 @@ export async function searchCustomers({ db, query }: { db: DbOrTx; query: TCusto
       tags: r.tags,
       subscription: r.subscription,
       isActive: r.is_active,
+      undeliverableCount: r.undeliverable_count,
+      undeliverableSince: r.undeliverable_since,
       updatedAt: r.updated_at,
     })),
   };
@@ -55,12 +60,14 @@ export async function searchCustomers({ db, query }: { db: DbOrTx; query: TCusto
 
 /** The values the filters offer (most common first). */
 export async function customerFilterOptions({ db }: { db: DbOrTx }) {
-  const [tiers, cities, tags, subs] = await Promise.all([
+  const [tiers, cities, tags, subs, notReachable] = await Promise.all([
     db.$queryRaw<Array<{ v: string; n: bigint }>>(Prisma.sql`SELECT customer_tier AS v, count(*) AS n FROM user_profiles WHERE customer_tier IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 50`),
     db.$queryRaw<Array<{ v: string; n: bigint }>>(Prisma.sql`SELECT min(city) AS v, count(*) AS n FROM user_profiles WHERE city IS NOT NULL GROUP BY lower(city) ORDER BY 2 DESC LIMIT 200`),
     db.$queryRaw<Array<{ v: string; n: bigint }>>(Prisma.sql`SELECT t AS v, count(*) AS n FROM user_profiles, unnest(tags) t GROUP BY 1 ORDER BY 2 DESC LIMIT 200`),
     db.$queryRaw<Array<{ v: string; n: bigint }>>(Prisma.sql`SELECT subscription AS v, count(*) AS n FROM user_profiles GROUP BY 1`),
+    // few rows, read from the partial index on undeliverable_since
+    db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`SELECT count(*) AS n FROM user_profiles WHERE undeliverable_since IS NOT NULL`),
   ]);
   const list = (rows: Array<{ v: string; n: bigint }>) => rows.map((r) => ({ value: r.v, count: Number(r.n) }));
-  return { tiers: list(tiers), cities: list(cities), tags: list(tags), subscriptions: list(subs) };
+  return { tiers: list(tiers), cities: list(cities), tags: list(tags), subscriptions: list(subs), notReachable: Number(notReachable[0]?.n ?? 0) };
 }

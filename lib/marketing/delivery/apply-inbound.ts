@@ -4,13 +4,14 @@
  * subscription; system messages move a customer who changed number (with their pending recipients) or
  * record a new business-scoped user id. Also user_preferences (a customer stopped or resumed marketing
  * messages in WhatsApp's own UI). A customer with a username may send no phone: they are matched by
- * their user id.
+ * their user id. A customer who writes is on WhatsApp: their undeliverable mark goes (customers/undeliverable.ts).
  */
 import { subscriptionCommand } from "@/lib/whatsapp/webhook/keywords";
 import { ZUserPreferencesValue, type TInboundMessage } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Tx } from "../db";
 import { isPhoneDigits } from "../phone";
 import { attributeReplies } from "../engagement/attribute-replies";
+import { clearUndeliverableOfSenders } from "../customers/undeliverable";
 import { applySubscriptionChanges, moveHeldSubscriptionChanges, type SubscriptionChange, type UserIdTouches } from "./apply-subscription-changes";
 import { SUBSCRIPTION_SOURCES } from "./subscription-sources";
 
@@ -82,6 +83,17 @@ export async function applyInboundMessages(tx: Tx, messages: Array<{ seq: bigint
       RETURNING p.user_id`);
     for (const l of linked) touched?.add(l.user_id);
   }
+
+  // a customer who writes to us is on WhatsApp: their undeliverable count and mark go (customers/undeliverable.ts)
+  await clearUndeliverableOfSenders(tx, {
+    senders: messages.flatMap(({ message: m }) => {
+      if (!fresh.has(m.id) || m.type === "system") return [];
+      const phone = m.from && isPhoneDigits(m.from) ? m.from : null;
+      const userId = phone ? null : userIdOf(m);
+      return phone || userId ? [{ phone, userId, at: m.timestamp }] : [];
+    }),
+    now,
+  });
 
   // a customer's message soon after a campaign message is a reply to it (engagement/attribute-replies.ts)
   const replies = new Map<string, boolean>();

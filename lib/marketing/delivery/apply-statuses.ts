@@ -9,7 +9,8 @@
  *  - Forward only: queued → sent → delivered → read; failed only from queued/sent (and unknown); a 'read'
  *    without 'delivered' sets both; the same status twice changes nothing.
  *  - `failed` is classified like a send error (lib/whatsapp/errors.ts), and the recipient is treated as
- *    the send's answer would have it: meta_cap (131049) defers them ≥ 24 h; a template- or account-class
+ *    the send's answer would have it: meta_cap (131049) defers them ≥ 24 h and costs an attempt (failed at
+ *    the default number of attempts, so a customer Meta keeps capping does not keep the campaign open); a template- or account-class
  *    failure (the template paused, the account restricted or unpaid) puts them back to pending untouched,
  *    sent again once the campaign resumes or the hold is released (they never got it); a retry-class one
  *    (131000, …) puts them back with the engine's backoff and costs an attempt (failed after the default
@@ -22,6 +23,8 @@
  *  - A status for a message we have not recorded yet is left in the inbox (`unresolved`), and applied
  *    once the processor records the send.
  *  - An erased customer's rows get nothing written back (no wa_id).
+ *  - A message delivered or read clears its customer's undeliverable count (customers/undeliverable.ts); a
+ *    131026 failure adds to it (error-effects.ts).
  *  - statuses[].pricing is kept per message (whatsapp_messages.pricing_*), and sets the message's cost once
  *    in the same update (cost/apply-message-costs.ts prices it first; the per-campaign, per-day spend is
  *    appended by the same statement).
@@ -31,11 +34,12 @@ import { classifyError, CUSTOMER_DATA_CODES, errorTitle } from "@/lib/whatsapp/e
 import { ZStatusError } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Tx } from "../db";
 import { applyErrorEffects } from "./error-effects";
+import { clearUndeliverableOfCustomers } from "../customers/undeliverable";
 import { ENGINE_DEFAULTS } from "../engine-config";
 import { HOLD_ERROR_CODES } from "../sending/account-health";
 import type { UserIdTouches } from "./apply-subscription-changes";
 import { COST_DAILY_SQL, costSetSql, priceMessages } from "../cost/apply-message-costs";
-import { DELIVERED_SQL, RETRY_BACKOFF_SQL } from "../recipients/recipient-status-sql";
+import { DELIVERED_SQL, gaveUpReasonSql, RETRY_BACKOFF_SQL } from "../recipients/recipient-status-sql";
 
 export type StatusRow = { id: bigint; wamid: string; recipient_id: string | null; status: string; occurred_at: Date; value: unknown };
 
@@ -118,6 +122,8 @@ const EV = Prisma.sql`
 type Updated = {
   id: string; status: string; prev: string; campaign_id: string; whatsapp_message_id: string | null; error_code: number | null; error_class: string | null;
   failure_reason: string | null; customer_id: string | null; phone_number: string; wa_id: string | null; failed_at: Date | null; sent_at: Date | null;
+  /** when the message was delivered (or read), once it was */
+  reached_at: Date | null;
 };
 
 /**
@@ -209,8 +215,8 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
       SELECT t.*,
         CASE
           WHEN t.eff IN ('unknown', 'queued', 'sent') AND t.failed_ts IS NOT NULL AND t.delivered_ts IS NULL AND t.read_ts IS NULL
-            THEN CASE WHEN t.put_back IN ('defer', 'release') THEN 'pending'
-                      WHEN t.put_back = 'retry' AND t.tries + 1 < ${ENGINE_DEFAULTS.maxAttempts}::int THEN 'pending'
+            THEN CASE WHEN t.put_back = 'release' THEN 'pending'
+                      WHEN t.put_back IN ('defer', 'retry') AND t.tries + 1 < ${ENGINE_DEFAULTS.maxAttempts}::int THEN 'pending'
                       ELSE 'failed' END
           WHEN t.read_ts IS NOT NULL AND t.eff IN ('unknown', 'queued', 'sent', 'delivered') THEN 'read'
           WHEN t.delivered_ts IS NOT NULL AND t.eff IN ('unknown', 'queued', 'sent') THEN 'delivered'
@@ -238,7 +244,8 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
       read_at = CASE WHEN d.next = 'read' THEN coalesce(r.read_at, d.read_ts) ELSE r.read_at END,
       failed_at = CASE WHEN d.next IN ('failed', 'pending') THEN d.failed_ts ELSE r.failed_at END,
       error_code = CASE WHEN d.next IN ('failed', 'pending') THEN d.error_code ELSE r.error_code END,
-      failure_reason = CASE WHEN d.next IN ('failed', 'pending') THEN d.error_title ELSE r.failure_reason END,
+      failure_reason = CASE WHEN d.next = 'failed' AND d.put_back IN ('defer', 'retry') THEN ${gaveUpReasonSql(Prisma.sql`d.error_title`)}
+        WHEN d.next IN ('failed', 'pending') THEN d.error_title ELSE r.failure_reason END,
       -- back to pending: 131049 a day later (deferred), a retry after the engine's backoff (finish-batch.ts),
       -- a template or account failure as soon as the campaign may send again
       next_attempt_at = CASE WHEN d.next <> 'pending' THEN r.next_attempt_at
@@ -251,7 +258,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
         ELSE r.scheduled_send_date END,
       deferred_reason = CASE WHEN d.next <> 'pending' THEN r.deferred_reason WHEN d.put_back = 'defer' THEN 'meta_cap' ELSE NULL END,
       retry_count = CASE WHEN d.next = 'pending' AND d.put_back IN ('defer', 'retry') THEN r.retry_count + 1
-        WHEN d.next = 'failed' AND d.put_back = 'retry' THEN r.retry_count + 1 ELSE r.retry_count END,
+        WHEN d.next = 'failed' AND d.put_back IN ('defer', 'retry') THEN r.retry_count + 1 ELSE r.retry_count END,
       outcome_unknown_at = CASE WHEN d.next <> 'unknown' THEN NULL ELSE r.outcome_unknown_at END,
       updated_at = ${now}
     FROM d
@@ -260,7 +267,8 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
     -- writing a status computed from an old row, a read moved back to delivered).
     WHERE r.id = d.rid AND d.next <> d.cur AND r.status = d.cur
     RETURNING r.id, r.status, d.cur AS prev, r.campaign_id, r.whatsapp_message_id, r.error_code, d.error_class, r.failure_reason, r.customer_id,
-      r.phone_number, r.wa_id, r.failed_at, coalesce(r.sent_at, d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts) AS sent_at`);
+      r.phone_number, r.wa_id, r.failed_at, coalesce(r.sent_at, d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts) AS sent_at,
+      coalesce(r.delivered_at, r.read_at) AS reached_at`);
   summary.recipients_updated = updated.length;
   const failedNow = updated.filter((u) => u.status === "failed" && u.prev !== "failed");
 
@@ -270,7 +278,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
   // (a failed status is the only way to pending here; a campaign that completed before it arrived is
   // active again at the start of the next run: reopenCompletedCampaigns)
   const effects = await applyErrorEffects(tx, [
-    ...failedNow.filter((u) => u.error_class !== "meta_cap"),
+    ...failedNow,
     ...updated.filter((u) => u.status === "pending"),
   ].map((u) => ({
     errorClass: u.error_class, code: u.error_code, title: u.failure_reason ?? errorTitle(u.error_code), campaignId: u.campaign_id,
@@ -281,6 +289,11 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
   summary.deferred = updated.filter((u) => u.status === "pending" && u.error_class === "meta_cap").length;
   summary.campaigns_paused = effects.campaigns_paused;
   summary.account_errors = effects.account_errors;
+
+  // a message delivered or read proves the number works: the customer's undeliverable count and mark go
+  // (customers/undeliverable.ts; one index probe per customer, a write only for those with a count)
+  const reached = updated.flatMap((u) => (u.customer_id && u.reached_at && (u.status === "delivered" || u.status === "read") ? [{ customerId: u.customer_id, at: u.reached_at }] : []));
+  await clearUndeliverableOfCustomers(tx, { reached, now });
 
   // wa_id / user id learnt for the customer (never for an erased one); only customers that still lack
   // it are locked (in id order: concurrent appliers never deadlock on them) and written. A wa_id equal to

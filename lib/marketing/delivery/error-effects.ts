@@ -3,11 +3,13 @@
  * definition for every path that learns of a WhatsApp error — a send's answer (finish-batch), a test
  * send, a `failed` status (apply-statuses, including statuses applied by reconciliation):
  *   meta_cap (131049)  → the customer gets no marketing message anywhere before the recipient's next
- *                        attempt (a test send: for 24 hours)
+ *                        attempt (a test send, or a recipient failed at its last attempt: for 24 hours)
  *   opted_out (131050) → the customer is unsubscribed (source whatsapp_error_131050)
  *   template           → the campaign (when active) is paused with the reason, an audit row and an alert
  *   account            → recorded: a policy, quality or payment code (HOLD_ERROR_CODES) holds sending; every
  *                        one raises an alert
+ *   an undeliverable code (131026) of a campaign send → counted on the customer, who is marked not reachable
+ *                        after the workspace's number in a row (customers/undeliverable.ts)
  *   retry / permanent / ambiguous → nothing beyond the row
  */
 import type { SendErrorClass } from "@/lib/whatsapp/types";
@@ -16,6 +18,7 @@ import { pauseCampaigns } from "../campaigns/pause-campaign";
 import { recordAccountError } from "../sending/account-health";
 import { applySubscriptionChanges } from "./apply-subscription-changes";
 import { SUBSCRIPTION_SOURCES } from "./subscription-sources";
+import { isUndeliverableCode, recordUndeliverable } from "../customers/undeliverable";
 
 const DAY_MS = 24 * 3600_000;
 
@@ -64,6 +67,10 @@ export async function applyErrorEffects(tx: Tx, failures: ErrorFailure[], { now 
     summary.unsubscribed += r.unsubscribed;
   }
 
+  // one count per recipient: every path calls this once, for the send or status that failed the recipient
+  const undeliverable = failures.filter((f) => f.recipientId && isUndeliverableCode(f.code) && !erased(f));
+  if (undeliverable.length > 0) await recordUndeliverable(tx, { recipientIds: undeliverable.map((f) => f.recipientId!), now });
+
   const templateByCampaign = new Map<string, ErrorFailure>();
   for (const f of failures) if (f.errorClass === "template" && f.campaignId && !templateByCampaign.has(f.campaignId)) templateByCampaign.set(f.campaignId, f);
   for (const [campaignId, f] of [...templateByCampaign].sort(([a], [b]) => a.localeCompare(b))) {
@@ -92,10 +99,11 @@ export async function deferCustomersForMetaCap(tx: Tx, { recipientIds, now }: { 
   return tx.$executeRaw(Prisma.sql`
     UPDATE user_profiles p SET marketing_deferred_until = x.until, updated_at = ${now}
     FROM (
-      SELECT p2.id, max(r.next_attempt_at) AS until
+      -- a recipient that failed at its last attempt defers its customer for 24 hours all the same
+      SELECT p2.id, max(coalesce(r.next_attempt_at, ${now}::timestamptz + interval '24 hours')) AS until
       FROM campaign_recipients r
       JOIN user_profiles p2 ON p2.id = r.customer_id OR (r.customer_id IS NULL AND p2.whatsapp_phone = r.phone_number)
-      WHERE r.id = ANY(${recipientIds}::uuid[]) AND r.next_attempt_at IS NOT NULL
+      WHERE r.id = ANY(${recipientIds}::uuid[])
       GROUP BY p2.id
     ) x
     WHERE p.id = x.id AND (p.marketing_deferred_until IS NULL OR p.marketing_deferred_until < x.until)`);

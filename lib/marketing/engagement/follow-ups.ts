@@ -20,6 +20,7 @@ import { createCampaign, ZCampaignFields } from "../campaigns/create-campaign";
 import { Prisma, type DbOrTx, type Db } from "../db";
 import { AppError } from "../errors";
 import { readSendWindow } from "../sending/send-window";
+import { MAY_RECEIVE_MARKETING_SQL } from "../recipients/add-recipients";
 import { DELIVERED_SQL, MAYBE_SENT_SQL, NOT_YET_DELIVERED_SQL } from "../recipients/recipient-status-sql";
 import { campaignCounters } from "../stats/live-counters";
 
@@ -65,7 +66,7 @@ function outcomeSql(outcome: FollowUpOutcome): Prisma.Sql {
 }
 
 /** the customer behind a recipient may still receive marketing */
-const STILL_SUBSCRIBED = Prisma.sql`u.subscription = 'subscribed' AND u.is_active AND u.whatsapp_phone !~ '^erased:'`;
+const STILL_SUBSCRIBED = MAY_RECEIVE_MARKETING_SQL;
 
 /**
  * How many of the parent's recipients each outcome would select now. The recipients whose message was

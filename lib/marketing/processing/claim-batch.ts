@@ -7,8 +7,9 @@
  *    outbound whatsapp_messages plus claims in flight or of unknown outcome);
  *  - due pending rows are taken with FOR UPDATE SKIP LOCKED (two processors never take the same row) and
  *    marked 'sending' with a claim id; those whose customer unsubscribed or is inactive become 'skipped'
- *    ('User unsubscribed') in the same statement. A recipient without a customer record is sent: the
- *    marketer added the number explicitly.
+ *    ('User unsubscribed') in the same statement, and so do those whose customer is marked not reachable on
+ *    WhatsApp ('Not reachable on WhatsApp', customers/undeliverable.ts). A recipient without a customer
+ *    record is sent: the marketer added the number explicitly.
  *  - careful sending, in the same statement: a customer Meta capped (131049:
  *    user_profiles.marketing_deferred_until in the future) is deferred in every campaign until then
  *    (deferred_reason 'meta_cap'); with a frequency cap {max, days}, a customer who already has `max`
@@ -38,6 +39,7 @@ import type { TFrequencyCap } from "../sending/sending-settings";
 import type { Day } from "../time";
 import { holdingForWinnerSql } from "../ab/variants";
 import { IN_FLIGHT_SQL } from "../recipients/recipient-status-sql";
+import { NOT_REACHABLE_REASON } from "../customers/undeliverable";
 
 /** a recipient's click token: 16 bytes from PostgreSQL's strong random source (122 random bits), base64url */
 const CLICK_TOKEN_SQL = Prisma.sql`translate(encode(uuid_send(gen_random_uuid()), 'base64'), '+/=', '-_')`;
@@ -143,12 +145,14 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
       ), info AS (
         SELECT p.id, r0.phone_number, r0.variant, u.id AS customer_id, u.name, u.city, u.customer_tier, u.attributes,
                (u.id IS NOT NULL AND (u.subscription <> 'subscribed' OR NOT u.is_active)) AS blocked,
+               (u.undeliverable_since IS NOT NULL) AS unreachable,
                CASE WHEN u.marketing_deferred_until > ${now}::timestamptz THEN u.marketing_deferred_until END AS meta_until
         FROM picked p JOIN campaign_recipients r0 ON r0.id = p.id
         LEFT JOIN user_profiles u ON u.whatsapp_phone = r0.phone_number
       )${capped}, decided AS (
         SELECT i.*, cp.until AS cap_until,
           CASE WHEN i.blocked THEN 'skip'
+               WHEN i.unreachable THEN 'unreachable'
                WHEN cp.until IS NOT NULL AND cp.until >= coalesce(i.meta_until, cp.until) THEN 'frequency_cap'
                WHEN i.meta_until IS NOT NULL THEN 'meta_cap'
                ELSE 'send' END AS action,
@@ -156,11 +160,11 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
         FROM info i LEFT JOIN capped cp ON cp.phone = i.phone_number
       )
       UPDATE campaign_recipients r SET
-        status = CASE d.action WHEN 'skip' THEN 'skipped' WHEN 'send' THEN 'sending' ELSE 'pending' END,
+        status = CASE d.action WHEN 'skip' THEN 'skipped' WHEN 'unreachable' THEN 'skipped' WHEN 'send' THEN 'sending' ELSE 'pending' END,
         claim_id = CASE WHEN d.action = 'send' THEN ${claimId}::uuid END,
         claimed_at = CASE WHEN d.action = 'send' THEN ${now}::timestamptz END,
-        sent_on = CASE WHEN d.action IN ('send', 'skip') THEN ${today}::date END,
-        failure_reason = CASE WHEN d.action = 'skip' THEN 'User unsubscribed' ELSE r.failure_reason END,
+        sent_on = CASE WHEN d.action IN ('send', 'skip', 'unreachable') THEN ${today}::date END,
+        failure_reason = CASE d.action WHEN 'skip' THEN 'User unsubscribed' WHEN 'unreachable' THEN ${NOT_REACHABLE_REASON} ELSE r.failure_reason END,
         customer_id = coalesce(r.customer_id, d.customer_id),
         click_token = CASE WHEN d.action = 'send' THEN coalesce(r.click_token, ${CLICK_TOKEN_SQL}) ELSE r.click_token END,
         deferred_reason = CASE WHEN d.action IN ('frequency_cap', 'meta_cap') THEN d.action END,

@@ -1,12 +1,15 @@
 /**
  * Records a batch's outcomes with a few set-based statements in one transaction, each fenced by the
- * batch's claim id (a worker whose claim was reconciled and retried cannot overwrite the newer attempt):
+ * batch's claim id (a worker whose claim was reconciled and retried cannot overwrite the newer attempt).
+ * WhatsApp's answers (accepted, or refused for the recipient: permanent, meta_cap, opted_out) are recorded on
+ * a row still 'sending' or made 'unknown' by reconciliation meanwhile (it keeps the claim id): the answer is
+ * what the unknown outcome was waiting for. Retries and releases apply only to rows still 'sending':
  *   sent       → queued + wamid + wa_id + message status + sent_at, and a whatsapp_messages row
- *   permanent  → failed (failure_reason, error_code)
+ *   permanent  → failed (failure_reason, error_code); an undeliverable number (131026) counts towards the customer's not-reachable mark
  *   retry      → pending again with retry_count + 1 and exponential backoff (1 min · 2^n, ≤ 1 h, plus any Retry-After); failed after maxAttempts
  *                (a refusal for throughput, THROTTLE_CODES, is retried the same way but costs no attempt: it is our pace)
  *   ambiguous  → unknown (never resent blindly)
- *   meta_cap   → pending, deferred ≥ 24 h
+ *   meta_cap   → pending, deferred ≥ 24 h, with retry_count + 1; failed after maxAttempts (the customer is deferred either way)
  *   opted_out  → skipped ('User unsubscribed')
  *   template / account / not started → released back to pending, untouched
  * and, in the same transaction, each error class's effects (error-effects.ts: the customer deferred or
@@ -17,8 +20,9 @@ import type { Db } from "../db";
 import { Prisma, withRetry } from "../db";
 import { applyInbox } from "../delivery/apply-inbox";
 import { applyErrorEffects, type ErrorFailure } from "../delivery/error-effects";
+import { isUndeliverableCode } from "../customers/undeliverable";
 import type { SendOutcome } from "./send-batch";
-import { IN_FLIGHT_SQL, RETRY_BACKOFF_SQL } from "../recipients/recipient-status-sql";
+import { gaveUpReasonSql, IN_FLIGHT_SQL, RETRY_BACKOFF_SQL } from "../recipients/recipient-status-sql";
 
 const DAY_MS = 24 * 3600_000;
 
@@ -75,12 +79,17 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
       counts.sent = Number(row.n);
     }
     if (permanent.length > 0) {
-      counts.failed += await tx.$executeRaw(Prisma.sql`
+      const failedIds = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
         UPDATE campaign_recipients r SET status = 'failed', failed_at = v.at, failure_reason = v.reason, error_code = v.code,
-          claim_id = NULL, claimed_at = NULL, updated_at = ${now}::timestamptz
+          claim_id = NULL, claimed_at = NULL, outcome_unknown_at = NULL, updated_at = ${now}::timestamptz
         FROM unnest(${permanent.map((o) => o.id)}::uuid[], ${permanent.map((o) => o.result.title)}::text[],
                     ${permanent.map((o) => o.result.code)}::int[], ${permanent.map((o) => o.at.toISOString())}::timestamptz[]) AS v(id, reason, code, at)
-        WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
+        WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status IN ${IN_FLIGHT_SQL}
+        RETURNING r.id`);
+      counts.failed += failedIds.length;
+      // an undeliverable number (131026) counts towards the customer's not-reachable mark (error-effects.ts)
+      const failedSet = new Set(failedIds.map((f) => f.id));
+      effects.push(...permanent.filter((o) => failedSet.has(o.id) && isUndeliverableCode(o.result.code)).map((o) => failure(o, campaignId)));
     }
     if (retry.length > 0) {
       // a refusal for throughput (THROTTLE_CODES) is our pace, not the recipient's: it costs no attempt
@@ -88,7 +97,7 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
         UPDATE campaign_recipients r SET
           status = CASE WHEN r.retry_count + v.cost >= ${maxAttempts}::int THEN 'failed' ELSE 'pending' END,
           retry_count = r.retry_count + v.cost,
-          failure_reason = CASE WHEN r.retry_count + v.cost >= ${maxAttempts}::int THEN v.reason || ' (gave up after ' || (r.retry_count + 1) || ' attempts)' ELSE v.reason END,
+          failure_reason = CASE WHEN r.retry_count + v.cost >= ${maxAttempts}::int THEN ${gaveUpReasonSql(Prisma.sql`v.reason`)} ELSE v.reason END,
           error_code = v.code,
           failed_at = CASE WHEN r.retry_count + v.cost >= ${maxAttempts}::int THEN v.at ELSE NULL END,
           next_attempt_at = CASE WHEN r.retry_count + v.cost >= ${maxAttempts}::int THEN NULL
@@ -108,24 +117,36 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
         WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
     }
     if (metaCap.length > 0) {
+      // deferred a day, and it costs an attempt: a customer Meta keeps capping fails after the last one,
+      // so the campaign can complete (the failure guard does not count these: failure-guard.ts)
       const until = new Date(now.getTime() + DAY_MS);
-      const deferred = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-        UPDATE campaign_recipients r SET status = 'pending', deferred_reason = 'meta_cap', next_attempt_at = ${until}::timestamptz,
-          scheduled_send_date = (${until}::timestamptz AT TIME ZONE ${timezone})::date,
-          failure_reason = v.reason, error_code = v.code, sent_on = NULL, claim_id = NULL, claimed_at = NULL, updated_at = ${now}::timestamptz
-        FROM unnest(${metaCap.map((o) => o.id)}::uuid[], ${metaCap.map((o) => o.result.title)}::text[], ${metaCap.map((o) => o.result.code)}::int[]) AS v(id, reason, code)
-        WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'
-        RETURNING r.id`);
-      counts.deferred += deferred.length;
+      const last = Prisma.sql`r.retry_count + 1 >= ${maxAttempts}::int`;
+      const deferred = await tx.$queryRaw<Array<{ id: string; status: string }>>(Prisma.sql`
+        UPDATE campaign_recipients r SET
+          status = CASE WHEN ${last} THEN 'failed' ELSE 'pending' END,
+          retry_count = r.retry_count + 1,
+          deferred_reason = CASE WHEN ${last} THEN NULL ELSE 'meta_cap' END,
+          next_attempt_at = CASE WHEN ${last} THEN NULL ELSE ${until}::timestamptz END,
+          scheduled_send_date = CASE WHEN ${last} THEN r.scheduled_send_date ELSE (${until}::timestamptz AT TIME ZONE ${timezone})::date END,
+          failure_reason = CASE WHEN ${last} THEN ${gaveUpReasonSql(Prisma.sql`v.reason`)} ELSE v.reason END,
+          failed_at = CASE WHEN ${last} THEN v.at ELSE NULL END,
+          error_code = v.code, sent_on = CASE WHEN ${last} THEN r.sent_on ELSE NULL END, claim_id = NULL, claimed_at = NULL,
+          outcome_unknown_at = NULL, updated_at = ${now}::timestamptz
+        FROM unnest(${metaCap.map((o) => o.id)}::uuid[], ${metaCap.map((o) => o.result.title)}::text[], ${metaCap.map((o) => o.result.code)}::int[],
+                    ${metaCap.map((o) => o.at.toISOString())}::timestamptz[]) AS v(id, reason, code, at)
+        WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status IN ${IN_FLIGHT_SQL}
+        RETURNING r.id, r.status`);
+      counts.deferred += deferred.filter((d) => d.status === "pending").length;
+      counts.failed += deferred.filter((d) => d.status === "failed").length;
       const deferredIds = new Set(deferred.map((d) => d.id));
       effects.push(...metaCap.filter((o) => deferredIds.has(o.id)).map((o) => failure(o, campaignId)));
     }
     if (optedOut.length > 0) {
       counts.skipped += await tx.$executeRaw(Prisma.sql`
         UPDATE campaign_recipients r SET status = 'skipped', failure_reason = 'User unsubscribed', error_code = v.code,
-          claim_id = NULL, claimed_at = NULL, updated_at = ${now}::timestamptz
+          claim_id = NULL, claimed_at = NULL, outcome_unknown_at = NULL, updated_at = ${now}::timestamptz
         FROM unnest(${optedOut.map((o) => o.id)}::uuid[], ${optedOut.map((o) => o.result.code)}::int[]) AS v(id, code)
-        WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status = 'sending'`);
+        WHERE r.id = v.id AND r.claim_id = ${claim} AND r.status IN ${IN_FLIGHT_SQL}`);
       effects.push(...optedOut.map((o) => failure(o, campaignId)));
     }
     if (released.length > 0) {

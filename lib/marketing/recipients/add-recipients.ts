@@ -1,7 +1,7 @@
 /**
  * Adds recipients to a draft, active or paused campaign, in one set-based INSERT … SELECT … ON CONFLICT
  * DO NOTHING: explicit numbers (normalised to E.164 digits, up to 100,000 a call) or every subscribed,
- * active customer matching the campaign's target audience. Recipients added to an active or paused
+ * active customer matching the campaign's target audience (and not marked not reachable on WhatsApp). Recipients added to an active or paused
  * campaign are scheduled after the existing ones within the daily limit. In an A/B test each new recipient
  * gets its variant in the same statement (ab/variants.ts: a stable hash, so re-adding changes nothing).
  * A recipient who is a customer gets the customer's pricing market in the same statement (user_profiles.market:
@@ -105,9 +105,15 @@ async function insertPhones(tx: Tx, campaign: AbCampaign, phones: string[], now:
   return { matched: phones.length, inserted: Number(row.inserted) };
 }
 
+/**
+ * The customer `u` may be sent marketing: subscribed, active, not erased, and not marked not reachable on
+ * WhatsApp (customers/undeliverable.ts). Audiences and follow-ups select by it.
+ */
+export const MAY_RECEIVE_MARKETING_SQL = Prisma.sql`u.subscription = 'subscribed' AND u.is_active AND u.whatsapp_phone !~ '^erased:' AND u.undeliverable_since IS NULL`;
+
 /** The audience filter, whitelisted: each key maps to a fixed SQL condition with a bound value. */
 export function audienceWhere(a: TTargetAudience): Prisma.Sql {
-  const conditions: Prisma.Sql[] = [Prisma.sql`u.subscription = 'subscribed'`, Prisma.sql`u.is_active`, Prisma.sql`u.whatsapp_phone !~ '^erased:'`];
+  const conditions: Prisma.Sql[] = [MAY_RECEIVE_MARKETING_SQL];
   if (a.customer_tier !== undefined) conditions.push(Prisma.sql`u.customer_tier = ${a.customer_tier}`);
   if (a.city !== undefined) conditions.push(Prisma.sql`lower(u.city) = lower(${a.city})`);
   if (a.tags !== undefined && a.tags.length > 0) conditions.push(Prisma.sql`u.tags @> ${a.tags}::text[]`);

@@ -12,6 +12,11 @@ import { Prisma } from "../db";
 /** A retried recipient's wait (the row aliased r, before its retry_count grows): 1 min · 2^n, at most an hour. */
 export const RETRY_BACKOFF_SQL = Prisma.sql`make_interval(secs => least(60 * power(2, r.retry_count), 3600))`;
 
+/** A recipient failed at its last attempt (the row aliased r, before its retry_count grows): `reason` and "(gave up after n attempts)". */
+export function gaveUpReasonSql(reason: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`${reason} || ' (gave up after ' || (r.retry_count + 1) || ' attempts)'`;
+}
+
 /** PENDING_STATUSES */
 export const PENDING_SQL = Prisma.sql`('pending', 'sending')`;
 /** SENT_STATUSES */

@@ -2,16 +2,24 @@
  * The failure-rate guard: after each batch, a campaign whose most recent attempts have too many
  * non-retryable failures pauses itself (paused_by 'failure_guard') with the reason and an alert. Set-based:
  * one query over the last `window` attempts (recipients with an outcome: queued/sent/delivered/read or
- * failed — failed covers permanent errors, retries given up and failed status webhooks), by attempt time,
+ * failed — failed covers permanent errors, retries given up and failed status webhooks, but not Meta's
+ * per-user marketing cap), by attempt time,
  * since the guard was last reset (a confirmed resume). Checked once min_attempts such attempts exist;
  * pauses when failures exceed threshold_pct percent (strictly more).
  */
 import { lockCampaign } from "../campaigns/lock-campaign";
 import { Prisma, withRetry, type Db } from "../db";
 import { pauseCampaigns } from "../campaigns/pause-campaign";
-import { ERROR_TITLES } from "@/lib/whatsapp/errors";
+import { ERROR_TITLES, LISTED_ERROR_CODES } from "@/lib/whatsapp/errors";
 import { effectiveFailureGuard, type TFailureGuard } from "./sending-settings";
 import { ATTEMPTED_SQL } from "../recipients/recipient-status-sql";
+
+/**
+ * Not an attempt the guard judges: Meta's per-user marketing cap (131049), failed at the recipient's last
+ * attempt. It is about how much marketing the customer gets from every business, and pausing the campaign
+ * would not change it. (coalesce: a failure without a code stays counted; NOT of a NULL would drop it)
+ */
+const META_CAP_GIVE_UP = Prisma.sql`(status = 'failed' AND coalesce(error_code, 0) = ANY(${[...LISTED_ERROR_CODES.meta_cap]}::int[]))`;
 
 export type GuardVerdict = { attempts: number; failed: number; pct: number; over: boolean; top: Array<{ code: number | null; n: number; label: string }> };
 
@@ -20,7 +28,7 @@ export async function measureFailures(db: Db | Prisma.TransactionClient, campaig
   const rows = await db.$queryRaw<Array<{ code: number | null; reason: string | null; n: bigint; attempts: bigint; failed: bigint }>>(Prisma.sql`
     WITH recent AS (
       SELECT status, error_code, failure_reason FROM campaign_recipients
-      WHERE campaign_id = ${campaignId}::uuid AND status IN ${ATTEMPTED_SQL}
+      WHERE campaign_id = ${campaignId}::uuid AND status IN ${ATTEMPTED_SQL} AND NOT ${META_CAP_GIVE_UP}
         AND coalesce(sent_at, failed_at) IS NOT NULL
         ${since ? Prisma.sql`AND coalesce(sent_at, failed_at) > ${since}::timestamptz` : Prisma.empty}
       ORDER BY coalesce(sent_at, failed_at) DESC

@@ -40,6 +40,9 @@ export const ZFailureGuardOverride = z
   })
   .strict();
 
+/** settings.undeliverable_after's default: three campaigns in a row that Meta could not deliver (131026) */
+export const UNDELIVERABLE_AFTER_DEFAULT = 3;
+
 export const FAILURE_GUARD_DEFAULTS: TFailureGuard = { threshold_pct: 10, window: 500, min_attempts: 100 };
 
 export function readFrequencyCap(value: unknown): TFrequencyCap | null {
@@ -70,6 +73,8 @@ export type SendingSettings = {
   testSendLimitPerHour: number;
   /** inbound message bodies are deleted this many days after they arrived */
   inboundRetentionDays: number;
+  /** a customer is marked not reachable after this many undeliverable campaign sends in a row (0 = never) */
+  undeliverableAfter: number;
 };
 
 export async function getSendingSettings(db: DbOrTx): Promise<SendingSettings> {
@@ -85,6 +90,7 @@ export async function getSendingSettings(db: DbOrTx): Promise<SendingSettings> {
     testPhoneNumbers: row?.testPhoneNumbers ?? [],
     testSendLimitPerHour: row?.testSendLimitPerHour ?? 30,
     inboundRetentionDays: row?.inboundRetentionDays ?? 90,
+    undeliverableAfter: row?.undeliverableAfter ?? UNDELIVERABLE_AFTER_DEFAULT,
   };
 }
 
@@ -111,6 +117,7 @@ export const ZUpdateSendingSettings = z
     test_phone_numbers: ZTestPhoneNumbers.optional(),
     test_send_limit_per_hour: z.number().int().min(0, "0 turns test sends off").max(10_000).optional(),
     inbound_retention_days: z.number().int().min(1, "at least 1 day").max(3650).optional(),
+    undeliverable_after: z.number({ error: "enter a number (0 never marks a customer)" }).int().min(0, "0 never marks a customer").max(100, "at most 100").optional(),
   })
   .strict();
 export type TUpdateSendingSettings = z.input<typeof ZUpdateSendingSettings>;
@@ -127,6 +134,7 @@ export function sendingSettingsJson(s: SendingSettings) {
     test_phone_numbers: s.testPhoneNumbers,
     test_send_limit_per_hour: s.testSendLimitPerHour,
     inbound_retention_days: s.inboundRetentionDays,
+    undeliverable_after: s.undeliverableAfter,
   };
 }
 
@@ -146,6 +154,7 @@ export async function updateSendingSettings({ db, now, input, principal }: { db:
       testPhoneNumbers: data.test_phone_numbers,
       testSendLimitPerHour: data.test_send_limit_per_hour,
       inboundRetentionDays: data.inbound_retention_days,
+      undeliverableAfter: data.undeliverable_after,
       updatedAt: now,
     };
     await tx.setting.upsert({ where: { id: 1 }, create: { id: 1, ...fields }, update: fields });

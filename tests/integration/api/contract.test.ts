@@ -8,7 +8,7 @@ vi.mock("server-only", () => ({}));
 import { MISSING_ID as MISSING, seedCustomers, withEngineTest, type EngineTest } from "../engine/support";
 import { request, type Answer } from "./support";
 import { contractErrors, DOCUMENTED } from "./contract";
-import { activate, alerts, alertsRead, campaign, campaigns, cancel, customer, customers, deliveries, endpointRoute, endpoints, endpointTest, followUp, health, openapi, pause, processDaily, recipients, releaseHold, resend, resume, retryUnknown, sending, stats, templates, templatesSync, testSend } from "./routes";
+import { activate, alerts, alertsRead, campaign, campaigns, cancel, customer, customers, customerUndeliverable, deliveries, endpointRoute, endpoints, endpointTest, followUp, health, openapi, pause, processDaily, recipients, releaseHold, resend, resume, retryUnknown, sending, stats, templates, templatesSync, testSend } from "./routes";
 
 let e: EngineTest;
 withEngineTest({ clock: "2025-01-10T10:00:00Z" }, (engine) => {
@@ -74,6 +74,8 @@ describe("every operation answers what the document says", () => {
     const second = await op(campaigns.POST, "post", "/api/marketing/campaigns", { body: { name: "Contract 2", template_name: "summer_sale_promo" } });
     expect((await op(cancel.POST, "post", `${C}/cancel`, { params: { campaignId: second.body.id } })).status).toBe(200);
     const someone = list.body.customers[0].id as string;
+    expect((await op(customerUndeliverable.DELETE, "delete", "/api/marketing/customers/{customerId}/undeliverable", { params: { customerId: someone } })).body)
+      .toMatchObject({ changed: false });
     expect((await op(customer.DELETE, "delete", "/api/marketing/customers/{customerId}", { params: { customerId: someone } })).status).toBe(200);
   });
 

@@ -18,6 +18,7 @@ export * as testSend from "@/app/api/marketing/campaigns/[campaignId]/test-send/
 export * as followUp from "@/app/api/marketing/campaigns/[campaignId]/follow-up/route";
 export * as customers from "@/app/api/marketing/customers/route";
 export * as customer from "@/app/api/marketing/customers/[customerId]/route";
+export * as customerUndeliverable from "@/app/api/marketing/customers/[customerId]/undeliverable/route";
 export * as templates from "@/app/api/marketing/templates/route";
 export * as templatesSync from "@/app/api/marketing/templates/sync/route";
 export * as sending from "@/app/api/marketing/settings/sending/route";

@@ -495,6 +495,29 @@ describe("claims that never went out", () => {
   });
 });
 
+describe("a worker that finishes after its claim was reconciled", () => {
+  it("records WhatsApp's refusals too, not only its acceptances: 131026 fails (and counts for the customer), 131050 skips and unsubscribes, 131049 defers", async () => {
+    const c = await campaignWith(3, { limit: 10, start: "2025-06-04", now: "2025-06-03T12:00:00Z" });
+    const claim = await claimBatch({ db: e.db, campaignId: c.id, today: "2025-06-04", due: "2025-06-04", now: at("2025-06-04T14:00:00Z"), batchSize: 10, messagingLimit: null });
+    if (claim.kind !== "claimed") throw new Error(`expected a claim, got ${claim.kind}`);
+    await markSending({ db: e.db, claimId: claim.claimId, recipients: claim.recipients, now: at("2025-06-04T14:00:01Z") });
+    // the worker hangs past the stale window: its rows become unknown (claim kept), then its answers arrive
+    await reconcileStaleClaims({ db: e.db, now: at("2025-06-04T14:30:00Z"), staleClaimMs: 10 * 60_000 });
+    const [x, y, z] = [...claim.recipients].sort((p, q) => p.phone.localeCompare(q.phone));
+    const refused = (r: { id: string; phone: string }, code: number) => ({ id: r.id, phone: r.phone, kind: "failed" as const, at: at("2025-06-04T14:30:01Z"),
+      result: { ok: false as const, errorClass: classifyError(code), code, title: `${code} refused` } });
+    await finishBatch({ db: e.db, claimId: claim.claimId, campaignId: c.id, now: at("2025-06-04T14:30:01Z"), timezone: TZ, maxAttempts: 5,
+      templateName: "promo_hello", languageCode: "en_US", outcomes: [refused(x, 131026), refused(y, 131050), refused(z, 131049)] });
+    const after = new Map((await e.db.campaignRecipient.findMany({ where: { campaignId: c.id } })).map((r) => [r.id, r]));
+    expect(after.get(x.id)).toMatchObject({ status: "failed", errorCode: 131026, outcomeUnknownAt: null });
+    expect(after.get(y.id)).toMatchObject({ status: "skipped", errorCode: 131050, outcomeUnknownAt: null });
+    expect(after.get(z.id)).toMatchObject({ status: "pending", deferredReason: "meta_cap", outcomeUnknownAt: null });
+    expect((await e.db.userProfile.findUniqueOrThrow({ where: { whatsappPhone: x.phone } })).undeliverableCount).toBe(1);
+    expect((await e.db.userProfile.findUniqueOrThrow({ where: { whatsappPhone: y.phone } })).subscription).toBe("unsubscribed");
+    await expectConsistent(c.id);
+  });
+});
+
 describe("bounded work", () => {
   it("stops claiming after the time budget, reports remaining, and the next call continues", async () => {
     const c = await campaignWith(60, { limit: 100, start: "2025-07-01", now: "2025-06-30T12:00:00Z" });

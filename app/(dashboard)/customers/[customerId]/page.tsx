@@ -2,11 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
+import { MarkReachableButton } from "@/components/customers/mark-reachable-button";
 import { SubscriptionToggle } from "@/components/customers/subscription-toggle";
 import { Badge, CampaignStatusBadge, RecipientStatusBadge, SubscriptionBadge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { formatDateTime, formatDay } from "@/components/ui/format";
+import { formatDateTime, formatDay, formatInt } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
@@ -43,6 +44,31 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
                 <Row label="Changed">
                   {formatDateTime(c.subscriptionChangedAt)}
                   {c.subscriptionSource ? <span className="text-slate-500"> · {c.subscriptionSource.replaceAll("_", " ")}</span> : null}
+                </Row>
+              ) : null}
+              {c.undeliverableSince ? (
+                <div className="grid grid-cols-[auto_1fr] items-start gap-x-4 gap-y-1.5 py-2.5">
+                  <dt className="text-slate-500">WhatsApp</dt>
+                  <dd className="text-right">
+                    <Badge tone="red">Not reachable</Badge>
+                  </dd>
+                  <dd className="col-span-2 text-slate-900">
+                    <p className="font-medium">Not reachable since {formatDateTime(c.undeliverableSince)}</p>
+                    <p className="mt-0.5 text-xs text-slate-500">
+                      {formatInt(c.undeliverableCount)} campaign message{c.undeliverableCount === 1 ? "" : "s"} in a row could not be delivered (131026). Left out
+                      of audiences and skipped at sending.
+                    </p>
+                    {can(user.role, "change") ? (
+                      <div className="mt-2">
+                        <MarkReachableButton customerId={c.id} />
+                      </div>
+                    ) : null}
+                  </dd>
+                </div>
+              ) : c.undeliverableCount > 0 ? (
+                <Row label="Undelivered">
+                  {formatInt(c.undeliverableCount)} in a row
+                  {c.undeliverableLastAt ? <div className="text-xs font-normal text-slate-500">last {formatDateTime(c.undeliverableLastAt)}</div> : null}
                 </Row>
               ) : null}
               <Row label="Active">{c.isActive ? "Yes" : <Badge tone="gray">Inactive</Badge>}</Row>

@@ -1,0 +1,7 @@
+import { apiRoute } from "@/lib/http/api-route";
+import { clearUndeliverable } from "@/lib/marketing/customers/undeliverable";
+
+/** DELETE /api/marketing/customers/{id}/undeliverable: the customer is reachable on WhatsApp after all (clears the mark). */
+export const DELETE = apiRoute<{ customerId: string }>({ mutation: true }, async ({ db, now, principal, params }) =>
+  clearUndeliverable({ db, now, principal, customerId: params.customerId }),
+);
