@@ -10,8 +10,9 @@ import { subscriptionCommand } from "@/lib/whatsapp/webhook/keywords";
 import { ZUserPreferencesValue, type TInboundMessage } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Tx } from "../db";
 import { isPhoneDigits } from "../phone";
-import { attributeReplies } from "../engagement/attribute-replies";
+import { attributeReplies, replyTargetsSql } from "../engagement/attribute-replies";
 import { clearUndeliverableOfSenders } from "../customers/undeliverable";
+import type { CustomerLockKeys } from "../customers/lock-customers";
 import { applySubscriptionChanges, moveHeldSubscriptionChanges, type SubscriptionChange, type UserIdTouches } from "./apply-subscription-changes";
 import { SUBSCRIPTION_SOURCES } from "./subscription-sources";
 
@@ -46,6 +47,61 @@ function isReactionRemoved(m: TInboundMessage): boolean {
   const r = (m as { reaction?: unknown }).reaction;
   const emoji = typeof r === "object" && r !== null ? (r as { emoji?: unknown }).emoji : undefined;
   return typeof emoji !== "string" || emoji === "";
+}
+
+/**
+ * The customers messages and user_preferences may write (a user id learnt, an undeliverable mark cleared,
+ * a subscription changed, a number or user id moved), as lock keys (customers/lock-customers.ts): the
+ * applier locks them with the rest of its chunk's customers, in one statement.
+ */
+export function inboundLockKeys(messages: TInboundMessage[], preferences: unknown[] = []): CustomerLockKeys {
+  const numbers: string[] = [];
+  const userIds: string[] = [];
+  const add = (n: string | null | undefined, u: string | null | undefined) => {
+    if (n) numbers.push(n);
+    if (u) userIds.push(u);
+  };
+  for (const m of messages) {
+    add(m.from, userIdOf(m));
+    if (m.system) add(m.system.wa_id, m.system.previous_user_id);
+  }
+  for (const value of preferences) {
+    const parsed = ZUserPreferencesValue.safeParse(value);
+    if (!parsed.success) continue;
+    for (const p of parsed.data.user_preferences) add(p.wa_id, p.user_id);
+    for (const c of parsed.data.contacts ?? []) add(c.wa_id, c.user_id);
+  }
+  return { numbers, userIds };
+}
+
+/**
+ * The campaign recipients messages may write (the sends they reply to, the pending recipients of a customer
+ * who changed number), as one subquery of ids: the applier locks them with its chunk's other recipients,
+ * before any customer (customers/lock-customers.ts: recipients first, then customers).
+ */
+export function inboundRecipientsSql(messages: TInboundMessage[]): Prisma.Sql | null {
+  const phones: string[] = [];
+  const userIds: string[] = [];
+  const moved: string[] = [];
+  let from: Date | null = null;
+  let to: Date | null = null;
+  for (const m of messages) {
+    if (m.type === "system") {
+      if (m.system?.type === "user_changed_number" && m.from) moved.push(m.from);
+      continue;
+    }
+    const phone = m.from && isPhoneDigits(m.from) ? m.from : null;
+    if (phone) phones.push(phone);
+    else if (userIdOf(m)) userIds.push(userIdOf(m)!);
+    else continue;
+    if (!from || m.timestamp < from) from = m.timestamp;
+    if (!to || m.timestamp > to) to = m.timestamp;
+  }
+  const parts: Prisma.Sql[] = [];
+  const replies = from && to ? replyTargetsSql({ phones, userIds, from, to }) : null;
+  if (replies) parts.push(replies);
+  if (moved.length > 0) parts.push(Prisma.sql`SELECT r.id FROM campaign_recipients r WHERE r.phone_number = ANY(${moved}::text[]) AND r.status = 'pending'`);
+  return parts.length > 0 ? Prisma.join(parts, " UNION ALL ") : null;
 }
 
 /** `touched` collects the user ids given to customers and held for: the caller settles them (apply-subscription-changes.ts). */

@@ -17,7 +17,8 @@
 import type { TInboundMessage } from "@/lib/whatsapp/webhook/schema";
 import { ZInboundMessage } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, withRetry, type Db } from "../db";
-import { applyInboundMessages, applyUserPreferences } from "./apply-inbound";
+import { applyInboundMessages, applyUserPreferences, inboundLockKeys, inboundRecipientsSql } from "./apply-inbound";
+import { lockCustomers } from "../customers/lock-customers";
 import { applyStatuses, type StatusRow } from "./apply-statuses";
 import { settleHeldSubscriptionChanges, type UserIdTouches } from "./apply-subscription-changes";
 import { foldCounterDeltas } from "./counter-deltas";
@@ -103,34 +104,45 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
         const statusRows = rows.filter((x): x is InboxRecord & { whatsapp_message_id: string; status: string; occurred_at: Date } =>
           x.kind === "status" && x.whatsapp_message_id !== null && x.status !== null && x.occurred_at !== null);
         const messageRows = rows.filter((x) => x.kind === "message");
-        if (statusRows.length > 0 || messageRows.length > 0) {
+        const prefs = rows.filter((x) => x.kind === "change" && x.field === "user_preferences");
+        const messages: Array<{ seq: bigint; message: TInboundMessage }> = [];
+        for (const x of messageRows) {
+          const m = ZInboundMessage.safeParse(x.value);
+          if (m.success) {
+            messages.push({ seq: x.id, message: m.data });
+            done.set(x.id, { state: "applied", reason: null });
+          } else {
+            done.set(x.id, { state: "quarantined", reason: m.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+          }
+        }
+        // the customers the chunk's messages and preferences write are locked with the statuses' own, in one
+        // statement (customers/lock-customers.ts): after the statuses' recipients, before any customer write
+        const senders = inboundLockKeys(messages.map((m) => m.message), prefs.map((x) => x.value));
+        const inboundRecipients = inboundRecipientsSql(messages.map((m) => m.message));
+        if (statusRows.length > 0) {
           const res = (out.results.messages ??= {});
-          if (statusRows.length > 0) {
-            const { summary, unresolved } = await applyStatuses(tx, statusRows.map((x): StatusRow => ({
-              id: x.id, wamid: x.whatsapp_message_id, recipient_id: x.recipient_id, status: x.status, occurred_at: x.occurred_at, value: x.value,
-            })), { now, timezone, touched });
-            add(res, {
-              statuses_received: summary.statuses, recipients_updated: summary.recipients_updated, messages_updated: summary.messages_updated,
-              statuses_pending: summary.unresolved, unsubscribed: summary.unsubscribed, deferred: summary.deferred,
-              campaigns_paused: summary.campaigns_paused, account_errors: summary.account_errors,
-            });
-            for (const x of statusRows) if (!unresolved.has(x.whatsapp_message_id)) done.set(x.id, { state: "applied", reason: null });
-            out.waiting += summary.unresolved;
-          }
-          const messages: Array<{ seq: bigint; message: TInboundMessage }> = [];
-          for (const x of messageRows) {
-            const m = ZInboundMessage.safeParse(x.value);
-            if (m.success) messages.push({ seq: x.id, message: m.data });
-            else done.set(x.id, { state: "quarantined", reason: m.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
-            if (m.success) done.set(x.id, { state: "applied", reason: null });
-          }
+          const { summary, unresolved } = await applyStatuses(tx, statusRows.map((x): StatusRow => ({
+            id: x.id, wamid: x.whatsapp_message_id, recipient_id: x.recipient_id, status: x.status, occurred_at: x.occurred_at, value: x.value,
+          })), { now, timezone, touched, alsoLock: senders, alsoLockRecipients: inboundRecipients });
+          add(res, {
+            statuses_received: summary.statuses, recipients_updated: summary.recipients_updated, messages_updated: summary.messages_updated,
+            statuses_pending: summary.unresolved, unsubscribed: summary.unsubscribed, deferred: summary.deferred,
+            campaigns_paused: summary.campaigns_paused, account_errors: summary.account_errors,
+          });
+          for (const x of statusRows) if (!unresolved.has(x.whatsapp_message_id)) done.set(x.id, { state: "applied", reason: null });
+          out.waiting += summary.unresolved;
+        } else {
+          if (inboundRecipients) await tx.$queryRaw(Prisma.sql`SELECT r.id FROM campaign_recipients r WHERE r.id IN (${inboundRecipients}) ORDER BY r.id FOR UPDATE`);
+          await lockCustomers(tx, senders);
+        }
+        if (messageRows.length > 0) {
+          const res = (out.results.messages ??= {});
           if (messages.length > 0) {
             const s = await applyInboundMessages(tx, messages, now, touched);
             add(res, { inbound_received: s.received, inbound_stored: s.stored, unsubscribed: s.unsubscribed, subscribed: s.subscribed, numbers_changed: s.numbers_changed, user_ids_updated: s.user_ids_updated });
           }
         }
 
-        const prefs = rows.filter((x) => x.kind === "change" && x.field === "user_preferences");
         if (prefs.length > 0) {
           const s = await applyUserPreferences(tx, prefs.map((x) => ({ seq: x.id, value: x.value })), touched);
           const bad = new Map(s.invalid.map((v) => [v.seq, v.reason]));

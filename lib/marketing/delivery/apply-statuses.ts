@@ -33,7 +33,8 @@
 import { classifyError, CUSTOMER_DATA_CODES, errorTitle } from "@/lib/whatsapp/errors";
 import { ZStatusError } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Tx } from "../db";
-import { applyErrorEffects } from "./error-effects";
+import { applyErrorEffects, errorEffectLockKeys, type ErrorFailure } from "./error-effects";
+import { lockCustomers, mergeLockKeys, type CustomerLockKeys } from "../customers/lock-customers";
 import { clearUndeliverableOfCustomers } from "../customers/undeliverable";
 import { ENGINE_DEFAULTS } from "../engine-config";
 import { HOLD_ERROR_CODES } from "../sending/account-health";
@@ -154,7 +155,14 @@ function putBack(code: number | null): "defer" | "release" | "retry" | null {
 /** Applies status rows; returns what changed and the wamids that are still unknown (left in the inbox). */
 /** `touched` collects the user ids given to customers (recipient_user_id): the caller settles their held
  *  subscription changes (apply-subscription-changes.ts) before it commits. */
-export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, touched }: { now: Date; timezone: string; touched?: UserIdTouches }): Promise<{ summary: StatusSummary; unresolved: Set<string> }> {
+/**
+ * `alsoLock` / `alsoLockRecipients`: customers and recipients (a subquery of ids) the caller writes later in
+ * the same transaction, locked with the statuses' own: every recipient in one statement, then every customer
+ * in one statement (customers/lock-customers.ts).
+ */
+export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, touched, alsoLock, alsoLockRecipients }: {
+  now: Date; timezone: string; touched?: UserIdTouches; alsoLock?: CustomerLockKeys; alsoLockRecipients?: Prisma.Sql | null;
+}): Promise<{ summary: StatusSummary; unresolved: Set<string> }> {
   const summary: StatusSummary = { statuses: rows.length, recipients_updated: 0, messages_updated: 0, unresolved: 0, unsubscribed: 0, deferred: 0, campaigns_paused: 0, account_errors: 0 };
   const aggs = aggregateStatuses(rows);
   if (aggs.length === 0) return { summary, unresolved: new Set() };
@@ -182,7 +190,8 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
         SELECT r1.id FROM ev JOIN campaign_recipients r1 ON r1.id = ev.biz WHERE r1.whatsapp_message_id IS NULL AND r1.status IN ('unknown', 'pending')
           AND NOT EXISTS (SELECT 1 FROM whatsapp_messages w WHERE w.whatsapp_message_id = ev.wamid)
         UNION
-        SELECT r2.id FROM ev JOIN campaign_recipients r2 ON r2.whatsapp_message_id = ev.wamid)
+        SELECT r2.id FROM ev JOIN campaign_recipients r2 ON r2.whatsapp_message_id = ev.wamid
+        ${alsoLockRecipients ? Prisma.sql`UNION SELECT x.id FROM (${alsoLockRecipients}) x` : Prisma.empty})
       ORDER BY r.id FOR UPDATE
     )
     -- the locked ids stay in the server, as a transaction-local setting the update reads
@@ -272,63 +281,55 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
   summary.recipients_updated = updated.length;
   const failedNow = updated.filter((u) => u.status === "failed" && u.prev !== "failed");
 
-  // the error class's effects (error-effects.ts): opted_out unsubscribes the customer (ordered among their
-  // own WhatsApp events), meta_cap defers them everywhere, template pauses the campaign, account is recorded
   const seqOf = new Map(aggs.map((a) => [a.wamid, a.failedSeq]));
   // (a failed status is the only way to pending here; a campaign that completed before it arrived is
   // active again at the start of the next run: reopenCompletedCampaigns)
-  const effects = await applyErrorEffects(tx, [
+  const failures: ErrorFailure[] = [
     ...failedNow,
     ...updated.filter((u) => u.status === "pending"),
   ].map((u) => ({
     errorClass: u.error_class, code: u.error_code, title: u.failure_reason ?? errorTitle(u.error_code), campaignId: u.campaign_id,
     recipientId: u.id, customerId: u.customer_id, phone: u.phone_number, waId: u.wa_id, at: u.failed_at ?? now,
     seq: seqOf.get(u.whatsapp_message_id ?? "") ?? 0n,
-  })), { now });
+  }));
+  // a message delivered or read proves the number works: the customer's undeliverable count and mark go
+  const reached = updated.flatMap((u) => (u.customer_id && u.reached_at && (u.status === "delivered" || u.status === "read") ? [{ customerId: u.customer_id, at: u.reached_at }] : []));
+  // wa_id / user id learnt for the customer (never for an erased one). A wa_id equal to the number is not
+  // stored: every match reads the number and the wa_id alike, so it would add nothing, and writing it
+  // touches every index of the customer (wa_id is indexed): the first statuses of a campaign would rewrite
+  // each customer it reached
+  const learnt = updated.filter((u) => u.customer_id && u.wa_id && u.wa_id !== u.phone_number && !u.phone_number.startsWith("erased:"));
+  const withUserId = aggs.filter((a) => a.userId);
+  const learntIds = learnt.map((u) => u.customer_id!);
+  const learntWaIds = learnt.map((u) => u.wa_id!);
+
+  // every customer this chunk writes (the error classes' effects, a cleared count, a wa_id or user id
+  // learnt, and the caller's own: the senders of the chunk's messages), locked in one statement in id order
+  // (customers/lock-customers.ts): each statement below finds its rows held already, so concurrent appliers
+  // and the processor, whose customers cross, never deadlock. Only customers with a count or without a
+  // wa_id are taken for those two rules: a chunk of deliveries locks nobody
+  await lockCustomers(tx, mergeLockKeys(errorEffectLockKeys(failures), alsoLock, {
+    countedIds: reached.map((r) => r.customerId), withoutWaIds: learntIds, messageIds: withUserId.map((a) => a.wamid),
+  }));
+
+  // the error class's effects (error-effects.ts): opted_out unsubscribes the customer (ordered among their
+  // own WhatsApp events), meta_cap defers them everywhere, template pauses the campaign, account is recorded
+  const effects = await applyErrorEffects(tx, failures, { now });
   summary.unsubscribed = effects.unsubscribed;
   summary.deferred = updated.filter((u) => u.status === "pending" && u.error_class === "meta_cap").length;
   summary.campaigns_paused = effects.campaigns_paused;
   summary.account_errors = effects.account_errors;
 
-  // a message delivered or read proves the number works: the customer's undeliverable count and mark go
   // (customers/undeliverable.ts; one index probe per customer, a write only for those with a count)
-  const reached = updated.flatMap((u) => (u.customer_id && u.reached_at && (u.status === "delivered" || u.status === "read") ? [{ customerId: u.customer_id, at: u.reached_at }] : []));
   await clearUndeliverableOfCustomers(tx, { reached, now });
 
-  // wa_id / user id learnt for the customer (never for an erased one); only customers that still lack
-  // it are locked (in id order: concurrent appliers never deadlock on them) and written. A wa_id equal to
-  // the number is not stored: every match reads the number and the wa_id alike, so it would add nothing,
-  // and writing it touches every index of the customer (wa_id is indexed): the first statuses of a
-  // campaign would rewrite each customer it reached
-  const learnt = updated.filter((u) => u.customer_id && u.wa_id && u.wa_id !== u.phone_number && !u.phone_number.startsWith("erased:"));
-  const withUserId = aggs.filter((a) => a.userId);
-  const learntIds = learnt.map((u) => u.customer_id!);
-  const learntWaIds = learnt.map((u) => u.wa_id!);
-  if (withUserId.length === 0 && learnt.length > 0) {
+  if (learnt.length > 0) {
     await tx.$executeRaw(Prisma.sql`
       UPDATE user_profiles p SET wa_id = x.wa_id, updated_at = ${now}
-      FROM (
-        SELECT p.id, x.wa_id FROM user_profiles p
-        JOIN (SELECT DISTINCT ON (c) c, w AS wa_id FROM unnest(${learntIds}::uuid[], ${learntWaIds}::text[]) AS u(c, w) ORDER BY c) x ON x.c = p.id
-        WHERE p.wa_id IS NULL AND p.whatsapp_phone <> x.wa_id
-        ORDER BY p.id FOR UPDATE OF p
-      ) x
-      WHERE p.id = x.id AND p.wa_id IS NULL`);
+      FROM (SELECT DISTINCT ON (c) c, w AS wa_id FROM unnest(${learntIds}::uuid[], ${learntWaIds}::text[]) AS u(c, w) ORDER BY c) x
+      WHERE p.id = x.c AND p.wa_id IS NULL AND p.whatsapp_phone <> x.wa_id`);
   }
   if (withUserId.length > 0) {
-    await tx.$queryRaw(Prisma.sql`
-      SELECT p.id FROM user_profiles p
-      WHERE p.id IN (
-        SELECT q.id FROM user_profiles q WHERE q.id = ANY(${learntIds}::uuid[]) AND q.wa_id IS NULL
-        UNION
-        SELECT r.customer_id FROM campaign_recipients r WHERE r.whatsapp_message_id = ANY(${withUserId.map((a) => a.wamid)}::text[]))
-      ORDER BY p.id FOR UPDATE`);
-    if (learnt.length > 0) {
-      await tx.$executeRaw(Prisma.sql`
-        UPDATE user_profiles p SET wa_id = x.wa_id, updated_at = ${now}
-        FROM (SELECT DISTINCT ON (c) c, w AS wa_id FROM unnest(${learntIds}::uuid[], ${learntWaIds}::text[]) AS u(c, w) ORDER BY c) x
-        WHERE p.id = x.c AND p.wa_id IS NULL AND p.whatsapp_phone <> x.wa_id`);
-    }
     const linked = await tx.$queryRaw<Array<{ user_id: string }>>(Prisma.sql`
       UPDATE user_profiles p SET user_id = x.user_id, updated_at = ${now}
       FROM (SELECT DISTINCT ON (r.customer_id) r.customer_id, u.user_id FROM unnest(${withUserId.map((a) => a.wamid)}::text[], ${withUserId.map((a) => a.userId!)}::text[]) AS u(wamid, user_id)

@@ -19,6 +19,7 @@ import { recordAccountError } from "../sending/account-health";
 import { applySubscriptionChanges } from "./apply-subscription-changes";
 import { SUBSCRIPTION_SOURCES } from "./subscription-sources";
 import { isUndeliverableCode, recordUndeliverable } from "../customers/undeliverable";
+import { lockCustomers, type CustomerLockKeys } from "../customers/lock-customers";
 
 const DAY_MS = 24 * 3600_000;
 
@@ -46,10 +47,36 @@ export function templatePauseReason(f: { code: number | null; title: string }): 
   return `Paused automatically: WhatsApp refused the template (${what})`;
 }
 
+const erased = (f: ErrorFailure) => !!f.phone && f.phone.startsWith("erased:");
+
+/**
+ * The customers the effects of `failures` write (131049, 131050, 131026), as lock keys: a caller that writes
+ * customers for other reasons too locks them all in one statement first (customers/lock-customers.ts).
+ */
+export function errorEffectLockKeys(failures: ErrorFailure[]): CustomerLockKeys {
+  const keys = { recipientIds: [] as string[], customerIds: [] as string[], numbers: [] as string[] };
+  for (const f of failures) {
+    if (erased(f)) continue;
+    const optedOut = f.errorClass === "opted_out";
+    if (!optedOut && f.errorClass !== "meta_cap" && !(f.recipientId && isUndeliverableCode(f.code))) continue;
+    if (f.recipientId) keys.recipientIds.push(f.recipientId);
+    else if (f.phone) keys.numbers.push(f.phone);
+    if (optedOut) {
+      if (f.customerId) keys.customerIds.push(f.customerId);
+      if (f.phone) keys.numbers.push(f.phone);
+      if (f.waId) keys.numbers.push(f.waId);
+    }
+  }
+  return keys;
+}
+
 /** Applies the effects of `failures` in `tx`, each class once per campaign / code. */
 export async function applyErrorEffects(tx: Tx, failures: ErrorFailure[], { now }: { now: Date }): Promise<ErrorEffectsSummary> {
   const summary: ErrorEffectsSummary = { deferred: 0, unsubscribed: 0, campaigns_paused: 0, account_errors: 0, paused: [] };
-  const erased = (f: ErrorFailure) => !!f.phone && f.phone.startsWith("erased:");
+  // every customer the rules below write, locked at once in id order (each rule alone would lock its own
+  // customers in order, but one after the other: crossing another transaction's order); nothing more to
+  // lock when the caller locked them already
+  await lockCustomers(tx, errorEffectLockKeys(failures));
 
   const capped = failures.filter((f) => f.errorClass === "meta_cap" && !erased(f));
   if (capped.length > 0) {

@@ -13,6 +13,24 @@ import { SENT_SQL } from "../recipients/recipient-status-sql";
 
 export const DEFAULT_REPLY_WINDOW_HOURS = 72;
 
+/**
+ * The recipients attributeReplies may write for messages from these numbers or user ids received between
+ * `from` and `to` (a superset: every send to them in the window): the applier locks them with the rest of
+ * its chunk's recipients, in one statement and in id order, before it locks any customer.
+ */
+export function replyTargetsSql({ phones, userIds, from, to }: { phones: string[]; userIds: string[]; from: Date; to: Date }): Prisma.Sql | null {
+  if (phones.length === 0 && userIds.length === 0) return null;
+  const window = Prisma.sql`make_interval(hours => coalesce((SELECT reply_window_hours FROM settings WHERE id = 1), ${DEFAULT_REPLY_WINDOW_HOURS}::int))`;
+  const within = Prisma.sql`r.sent_at IS NOT NULL AND r.status IN ${SENT_SQL}
+    AND r.sent_at < ${to.toISOString()}::timestamptz + interval '1 second' AND r.sent_at > ${from.toISOString()}::timestamptz - ${window}`;
+  const parts: Prisma.Sql[] = [];
+  if (phones.length > 0) parts.push(Prisma.sql`SELECT r.id FROM campaign_recipients r WHERE r.phone_number = ANY(${phones}::text[]) AND ${within}`);
+  if (userIds.length > 0) {
+    parts.push(Prisma.sql`SELECT r.id FROM user_profiles p JOIN campaign_recipients r ON r.customer_id = p.id WHERE p.user_id = ANY(${userIds}::text[]) AND ${within}`);
+  }
+  return Prisma.join(parts, " UNION ALL ");
+}
+
 export async function attributeReplies(tx: Tx, messages: Array<{ wamid: string; optOut: boolean }>, now: Date): Promise<number> {
   if (messages.length === 0) return 0;
   const [row] = await tx.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
