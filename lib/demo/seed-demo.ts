@@ -10,7 +10,7 @@ import { hashPassword } from "@/lib/marketing/auth/passwords";
 import { seedSandboxTemplates } from "@/lib/marketing/templates/seed-sandbox-templates";
 import type { CampaignStatus } from "@/lib/marketing/campaigns/campaign-status";
 import { addDays, dayInZone } from "@/lib/marketing/time";
-import { UNDELIVERABLE_AFTER_DEFAULT } from "@/lib/marketing/sending/sending-settings";
+import { UNDELIVERABLE_AFTER_DEFAULT } from "@/lib/marketing/customers/undeliverable";
 import { handleWebhookPayload } from "@/lib/marketing/delivery/handle-webhook-payload";
 import { statusPayload } from "@/lib/whatsapp/sandbox";
 import { insertCustomers } from "./factories";

@@ -4,16 +4,18 @@
  * not of one message. Sending to it again in every campaign costs a send slot, a share of the messaging
  * limit and the campaign's failure rate (the failure guard pauses campaigns over it), and reaches nobody.
  *
- *  - Each campaign send that fails as undeliverable (UNDELIVERABLE_CODES, from a send's answer or a failed
- *    status) adds one to the customer's undeliverable_count, once per recipient (only a recipient's move to
- *    failed counts, so a status delivered twice counts once).
+ *  - undeliverable_count is the number of the customer's campaign sends that failed as undeliverable
+ *    (UNDELIVERABLE_CODES, from a send's answer or a failed status) after the latest sign that the number
+ *    works, recounted from the rows whenever such a failure or sign arrives for them (a recipient counts
+ *    once, and the order in which Meta's statuses arrive changes nothing).
  *  - At settings.undeliverable_after in a row (default 3; 0 = never), the customer is marked not reachable
  *    (undeliverable_since): left out of target audiences (audienceWhere) and skipped at sending in the
  *    campaigns they are already in (claim-batch.ts: 'Not reachable on WhatsApp'). Never unsubscribed: the
  *    customer said nothing.
- *  - Any sign that the number works clears the count and the mark: a campaign message delivered or read, a
- *    message from the customer, a new number (a trigger: the mark belongs to the number), or a user's
- *    decision (clearUndeliverable, audited).
+ *  - Any sign that the number works clears the count and the mark, unless failures came after it: a campaign
+ *    message delivered or read, a message from the customer, a new number (a trigger: the mark belongs to the
+ *    number), or a user's decision (clearUndeliverable, audited). A change of settings.undeliverable_after
+ *    marks or unmarks the customers with a count at once (reevaluateUndeliverable).
  * Customers are locked in id order before they are written, like every other writer of user_profiles.
  */
 import { UNDELIVERABLE_CODES } from "@/lib/whatsapp/errors";
@@ -21,8 +23,10 @@ import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
 import { Prisma, type Db, type Tx } from "../db";
 import { AppError } from "../errors";
-import { UNDELIVERABLE_AFTER_DEFAULT } from "../sending/sending-settings";
 import { parseCustomerId } from "./erase-customer";
+
+/** settings.undeliverable_after's default: three campaigns in a row that Meta could not deliver (131026) */
+export const UNDELIVERABLE_AFTER_DEFAULT = 3;
 
 /** the reason a recipient of a customer marked not reachable is skipped with */
 export const NOT_REACHABLE_REASON = "Not reachable on WhatsApp";
@@ -31,73 +35,100 @@ export function isUndeliverableCode(code: number | null | undefined): boolean {
   return code !== null && code !== undefined && UNDELIVERABLE_CODES.has(code);
 }
 
+const CODES = [...UNDELIVERABLE_CODES];
+
 /**
- * Counts one undeliverable failure for each recipient's customer (recipients whose send just failed with an
- * undeliverable code); marks those who reach the workspace's threshold.
+ * The count, the last failure and the mark of these customers (already locked), recounted from the rows:
+ * their number's campaign sends failed as undeliverable after the latest sign that the number works (a
+ * campaign message delivered or read, a message from it, a user's decision or a message without a number:
+ * undeliverable_cleared_at). A function of the rows, not of the order the events arrived in: a failure whose
+ * status comes after a later delivery's counts for nothing, whichever was applied first. The mark is set at
+ * settings.undeliverable_after (the instant of the event that reached it) and goes when the count falls below.
  */
+async function recount(tx: Tx, ids: Prisma.Sql, now: Date): Promise<number> {
+  return tx.$executeRaw(Prisma.sql`
+    WITH s AS (SELECT coalesce((SELECT undeliverable_after FROM settings WHERE id = 1), ${UNDELIVERABLE_AFTER_DEFAULT}::int) AS after),
+    c AS (
+      SELECT q.id, count(f.id)::int AS n, max(f.failed_at) AS last_at
+      FROM user_profiles q
+      CROSS JOIN LATERAL (SELECT greatest(q.undeliverable_cleared_at,
+        (SELECT max(d.delivered_at) FROM campaign_recipients d WHERE d.phone_number = q.whatsapp_phone),
+        (SELECT max(w.received_at) FROM whatsapp_messages w WHERE w.phone_number = q.whatsapp_phone AND w.direction = 'inbound'),
+        (SELECT max(w.received_at) FROM whatsapp_messages w WHERE w.phone_number = q.wa_id AND w.direction = 'inbound')) AS at) alive
+      LEFT JOIN campaign_recipients f ON f.phone_number = q.whatsapp_phone AND f.status = 'failed'
+        AND f.error_code = ANY(${CODES}::int[]) AND (alive.at IS NULL OR f.failed_at > alive.at)
+      WHERE q.id IN (${ids}) AND q.whatsapp_phone !~ '^erased:'
+      GROUP BY q.id
+    )
+    UPDATE user_profiles p SET
+      undeliverable_count = c.n,
+      undeliverable_last_at = c.last_at,
+      undeliverable_since = CASE WHEN s.after > 0 AND c.n >= s.after THEN coalesce(p.undeliverable_since, ${now}::timestamptz) END,
+      updated_at = ${now}::timestamptz
+    FROM c, s
+    WHERE p.id = c.id AND (p.undeliverable_count, p.undeliverable_last_at, p.undeliverable_since)
+      IS DISTINCT FROM (c.n, c.last_at, CASE WHEN s.after > 0 AND c.n >= s.after THEN coalesce(p.undeliverable_since, ${now}::timestamptz) END)`);
+}
+
+/** Recounts the customers who have these recipients' numbers (recipients whose send just failed with an undeliverable code). */
 export async function recordUndeliverable(tx: Tx, { recipientIds, now }: { recipientIds: string[]; now: Date }): Promise<void> {
   if (recipientIds.length === 0) return;
-  const customers = Prisma.sql`
-    SELECT p.id, count(DISTINCT r.id)::int AS n, max(coalesce(r.failed_at, ${now}::timestamptz)) AS last_at
-    FROM campaign_recipients r
-    -- the customer who has the number now: a failure of a number the customer has since left counts for nobody
-    JOIN user_profiles p ON p.whatsapp_phone = r.phone_number
-    WHERE r.id = ANY(${recipientIds}::uuid[]) AND p.whatsapp_phone !~ '^erased:'
-    GROUP BY p.id`;
-  await tx.$queryRaw(Prisma.sql`SELECT p.id FROM user_profiles p WHERE p.id IN (SELECT id FROM (${customers}) c) ORDER BY p.id FOR UPDATE`);
-  await tx.$executeRaw(Prisma.sql`
-    WITH s AS (SELECT coalesce((SELECT undeliverable_after FROM settings WHERE id = 1), ${UNDELIVERABLE_AFTER_DEFAULT}::int) AS after)
-      UPDATE user_profiles p SET
-        undeliverable_count = p.undeliverable_count + c.n,
-        undeliverable_last_at = greatest(p.undeliverable_last_at, c.last_at),
-        undeliverable_since = CASE WHEN p.undeliverable_since IS NULL AND s.after > 0 AND p.undeliverable_count + c.n >= s.after
-          THEN ${now}::timestamptz ELSE p.undeliverable_since END,
-        updated_at = ${now}::timestamptz
-      FROM (${customers}) c, s
-      WHERE p.id = c.id`);
+  // the customer who has the number now: a failure of a number the customer has since left counts for nobody
+  const customers = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+    SELECT p.id FROM user_profiles p
+    WHERE p.id IN (SELECT q.id FROM campaign_recipients r JOIN user_profiles q ON q.whatsapp_phone = r.phone_number WHERE r.id = ANY(${recipientIds}::uuid[]))
+    ORDER BY p.id FOR UPDATE`);
+  if (customers.length > 0) await recount(tx, Prisma.sql`SELECT unnest(${customers.map((c) => c.id)}::uuid[])`, now);
 }
 
-const CLEARED = Prisma.sql`undeliverable_count = 0, undeliverable_last_at = NULL, undeliverable_since = NULL`;
-
 /**
- * Clears the count and the mark of these customers: a message to them was delivered or read at `at`. A
- * delivery from before their last undeliverable failure (its status arriving late) clears nothing.
+ * A message to these customers was delivered or read (written to its recipient row already): the count of
+ * those who have one is recounted (to 0, unless failures came after it).
  */
-export async function clearUndeliverableOfCustomers(tx: Tx, { reached, now }: { reached: Array<{ customerId: string; at: Date }>; now: Date }): Promise<number> {
-  if (reached.length === 0) return 0;
-  const latest = new Map<string, Date>();
-  for (const r of reached) if (!latest.has(r.customerId) || latest.get(r.customerId)! < r.at) latest.set(r.customerId, r.at);
-  const ids = [...latest.keys()];
+export async function clearUndeliverableOfCustomers(tx: Tx, { customerIds, now }: { customerIds: string[]; now: Date }): Promise<number> {
+  if (customerIds.length === 0) return 0;
   // the statuses' hot path: each customer is one probe of the partial index of customers with a count
-  // (user_profiles_undeliverable_count_idx, nearly empty); only those found are compared, locked and written
-  return tx.$executeRaw(Prisma.sql`
-    UPDATE user_profiles p SET ${CLEARED}, updated_at = ${now}::timestamptz
-    FROM (SELECT q.id FROM user_profiles q
-          WHERE q.id = ANY(${ids}::uuid[]) AND q.undeliverable_count > 0
-            AND (q.undeliverable_last_at IS NULL OR q.undeliverable_last_at <= (
-              SELECT u.at FROM unnest(${ids}::uuid[], ${ids.map((id) => latest.get(id)!.toISOString())}::timestamptz[]) AS u(c, at) WHERE u.c = q.id))
-          ORDER BY q.id FOR UPDATE) x
-    WHERE p.id = x.id`);
+  // (user_profiles_undeliverable_count_idx, nearly empty); only those found are locked and recounted
+  const counted = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+    SELECT q.id FROM user_profiles q WHERE q.id = ANY(${[...new Set(customerIds)]}::uuid[]) AND q.undeliverable_count > 0 ORDER BY q.id FOR UPDATE`);
+  if (counted.length === 0) return 0;
+  return recount(tx, Prisma.sql`SELECT unnest(${counted.map((c) => c.id)}::uuid[])`, now);
 }
 
 /**
- * Clears the count and the mark of the customers who wrote to us (by number, or by user id when the message
- * has no number) at `at`, unless their last undeliverable failure came after it.
+ * These customers wrote to us (by number, or by user id when the message has no number) at `at`: failures
+ * before it count no more (the message is kept in undeliverable_cleared_at, for a customer whose message has
+ * no number the recount could find), and the count is recounted.
  */
 export async function clearUndeliverableOfSenders(tx: Tx, { senders, now }: { senders: Array<{ phone: string | null; userId: string | null; at: Date }>; now: Date }): Promise<number> {
   if (senders.length === 0) return 0;
   const phones = senders.flatMap((s) => (s.phone ? [s.phone] : []));
   const userIds = senders.flatMap((s) => (!s.phone && s.userId ? [s.userId] : []));
-  return tx.$executeRaw(Prisma.sql`
-    UPDATE user_profiles p SET ${CLEARED}, updated_at = ${now}::timestamptz
-    FROM (SELECT q.id FROM user_profiles q
+  const cleared = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+    UPDATE user_profiles p SET undeliverable_cleared_at = greatest(p.undeliverable_cleared_at, x.at), updated_at = ${now}::timestamptz
+    FROM (SELECT q.id, max(s.at) AS at FROM user_profiles q
           -- Meta's "from" is the WhatsApp id, which may differ from the number we imported (wa_id)
+          JOIN unnest(${senders.map((s) => s.phone)}::text[], ${senders.map((s) => s.userId)}::text[], ${senders.map((s) => s.at.toISOString())}::timestamptz[]) AS s(phone, user_id, at)
+            ON q.whatsapp_phone = s.phone OR q.wa_id = s.phone OR (s.phone IS NULL AND q.user_id = s.user_id)
           WHERE (q.whatsapp_phone = ANY(${phones}::text[]) OR q.wa_id = ANY(${phones}::text[]) OR q.user_id = ANY(${userIds}::text[])) AND q.undeliverable_count > 0
-            AND EXISTS (SELECT 1 FROM unnest(${senders.map((s) => s.phone)}::text[], ${senders.map((s) => s.userId)}::text[], ${senders.map((s) => s.at.toISOString())}::timestamptz[]) AS s(phone, user_id, at)
-                        WHERE (q.whatsapp_phone = s.phone OR q.wa_id = s.phone OR (s.phone IS NULL AND q.user_id = s.user_id))
-                          AND (q.undeliverable_last_at IS NULL OR q.undeliverable_last_at <= s.at))
-          ORDER BY q.id FOR UPDATE) x
-    WHERE p.id = x.id`);
+          GROUP BY q.id ORDER BY q.id) x
+    WHERE p.id = x.id
+    RETURNING p.id`);
+  if (cleared.length === 0) return 0;
+  return recount(tx, Prisma.sql`SELECT unnest(${cleared.map((c) => c.id)}::uuid[])`, now);
+}
+
+/**
+ * settings.undeliverable_after changed to `after`: customers whose count reaches it are marked now, those
+ * marked whose count no longer does (or every one, at 0) are unmarked. One statement over the customers with
+ * a count (a partial index), in id order.
+ */
+export async function reevaluateUndeliverable(tx: Tx, { after, now }: { after: number; now: Date }): Promise<number> {
+  return tx.$executeRaw(Prisma.sql`
+    UPDATE user_profiles p SET undeliverable_since = x.since, updated_at = ${now}::timestamptz
+    FROM (SELECT q.id, CASE WHEN ${after}::int > 0 AND q.undeliverable_count >= ${after}::int THEN coalesce(q.undeliverable_since, ${now}::timestamptz) END AS since
+          FROM user_profiles q WHERE q.undeliverable_count > 0 ORDER BY q.id FOR UPDATE) x
+    WHERE p.id = x.id AND p.undeliverable_since IS DISTINCT FROM x.since`);
 }
 
 /**
@@ -112,7 +143,11 @@ export async function clearUndeliverable({ db, now, principal, customerId }: { d
     if (!before) throw new AppError("CUSTOMER_NOT_FOUND", "No customer with this id.");
     const changed = before.undeliverable_count > 0 || before.undeliverable_since !== null;
     if (changed) {
-      await tx.$executeRaw(Prisma.sql`UPDATE user_profiles SET ${CLEARED}, updated_at = ${now}::timestamptz WHERE id = ${id}::uuid`);
+      // failures before now count no more, whenever their statuses arrive
+      await tx.$executeRaw(Prisma.sql`
+        UPDATE user_profiles SET undeliverable_count = 0, undeliverable_last_at = NULL, undeliverable_since = NULL,
+          undeliverable_cleared_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
+        WHERE id = ${id}::uuid`);
       await audit(tx, {
         actor: principal?.actor ?? "system", action: "customer.mark_reachable", entityType: "customer", entityId: id, now,
         details: { undeliverable_count: before.undeliverable_count, undeliverable_since: before.undeliverable_since?.toISOString() ?? null },

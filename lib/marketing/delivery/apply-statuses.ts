@@ -123,8 +123,6 @@ const EV = Prisma.sql`
 type Updated = {
   id: string; status: string; prev: string; campaign_id: string; whatsapp_message_id: string | null; error_code: number | null; error_class: string | null;
   failure_reason: string | null; customer_id: string | null; phone_number: string; wa_id: string | null; failed_at: Date | null; sent_at: Date | null;
-  /** when the message was delivered (or read), once it was */
-  reached_at: Date | null;
 };
 
 /**
@@ -276,8 +274,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
     -- writing a status computed from an old row, a read moved back to delivered).
     WHERE r.id = d.rid AND d.next <> d.cur AND r.status = d.cur
     RETURNING r.id, r.status, d.cur AS prev, r.campaign_id, r.whatsapp_message_id, r.error_code, d.error_class, r.failure_reason, r.customer_id,
-      r.phone_number, r.wa_id, r.failed_at, coalesce(r.sent_at, d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts) AS sent_at,
-      coalesce(r.delivered_at, r.read_at) AS reached_at`);
+      r.phone_number, r.wa_id, r.failed_at, coalesce(r.sent_at, d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts) AS sent_at`);
   summary.recipients_updated = updated.length;
   const failedNow = updated.filter((u) => u.status === "failed" && u.prev !== "failed");
 
@@ -293,7 +290,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
     seq: seqOf.get(u.whatsapp_message_id ?? "") ?? 0n,
   }));
   // a message delivered or read proves the number works: the customer's undeliverable count and mark go
-  const reached = updated.flatMap((u) => (u.customer_id && u.reached_at && (u.status === "delivered" || u.status === "read") ? [{ customerId: u.customer_id, at: u.reached_at }] : []));
+  const reached = updated.flatMap((u) => (u.customer_id && (u.status === "delivered" || u.status === "read") ? [u.customer_id] : []));
   // wa_id / user id learnt for the customer (never for an erased one). A wa_id equal to the number is not
   // stored: every match reads the number and the wa_id alike, so it would add nothing, and writing it
   // touches every index of the customer (wa_id is indexed): the first statuses of a campaign would rewrite
@@ -309,7 +306,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
   // and the processor, whose customers cross, never deadlock. Only customers with a count or without a
   // wa_id are taken for those two rules: a chunk of deliveries locks nobody
   await lockCustomers(tx, mergeLockKeys(errorEffectLockKeys(failures), alsoLock, {
-    countedIds: reached.map((r) => r.customerId), withoutWaIds: learntIds, messageIds: withUserId.map((a) => a.wamid),
+    countedIds: reached, withoutWaIds: learntIds, messageIds: withUserId.map((a) => a.wamid),
   }));
 
   // the error class's effects (error-effects.ts): opted_out unsubscribes the customer (ordered among their
@@ -321,7 +318,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
   summary.account_errors = effects.account_errors;
 
   // (customers/undeliverable.ts; one index probe per customer, a write only for those with a count)
-  await clearUndeliverableOfCustomers(tx, { reached, now });
+  await clearUndeliverableOfCustomers(tx, { customerIds: reached, now });
 
   if (learnt.length > 0) {
     await tx.$executeRaw(Prisma.sql`

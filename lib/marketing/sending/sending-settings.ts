@@ -10,6 +10,7 @@ import { Prisma, type DbOrTx, type Db } from "../db";
 import { AppError } from "../errors";
 import { normalizePhone } from "../phone";
 import { normalizeSendWindow, readSendWindow, ZSendWindow, type TSendWindow } from "./send-window";
+import { reevaluateUndeliverable, UNDELIVERABLE_AFTER_DEFAULT } from "../customers/undeliverable";
 
 /** At most `max` marketing messages per customer in any `days` × 24 h, across all campaigns. */
 export const ZFrequencyCap = z
@@ -40,8 +41,6 @@ export const ZFailureGuardOverride = z
   })
   .strict();
 
-/** settings.undeliverable_after's default: three campaigns in a row that Meta could not deliver (131026) */
-export const UNDELIVERABLE_AFTER_DEFAULT = 3;
 
 export const FAILURE_GUARD_DEFAULTS: TFailureGuard = { threshold_pct: 10, window: 500, min_attempts: 100 };
 
@@ -158,6 +157,8 @@ export async function updateSendingSettings({ db, now, input, principal }: { db:
       updatedAt: now,
     };
     await tx.setting.upsert({ where: { id: 1 }, create: { id: 1, ...fields }, update: fields });
+    // a new threshold marks (or unmarks) the customers whose count now reaches it (or no longer does)
+    if (data.undeliverable_after !== undefined) await reevaluateUndeliverable(tx, { after: data.undeliverable_after, now });
     await audit(tx, { actor: principal?.actor ?? "system", action: "settings.sending", entityType: "settings", entityId: "1", details: { fields: Object.keys(data) }, now });
   });
   return sendingSettingsJson(await getSendingSettings(db));

@@ -20,6 +20,7 @@ import { NOT_REACHABLE_REASON } from "@/lib/marketing/customers/undeliverable";
 import { findCustomers } from "@/lib/marketing/customers/find-customers";
 import { audienceCountForView } from "@/lib/marketing/customers/audience-count";
 import { followUpCounts } from "@/lib/marketing/engagement/follow-ups";
+import { updateSendingSettings } from "@/lib/marketing/sending/sending-settings";
 import * as undeliverableRoute from "@/app/api/marketing/customers/[customerId]/undeliverable/route";
 
 const { e } = await engineSuite({
@@ -91,6 +92,47 @@ describe("131026 in campaigns in a row marks the customer not reachable on Whats
       phoneNumber: a.whatsappPhone, whatsappMessageId: `wamid.T${c3.id}.1`, status: "queued" } });
     await handle(statusesPayload([{ id: `wamid.T${c3.id}.1`, status: "read", at: "2026-03-02T10:40:00Z" }]));
     expect(await profile(a.id)).toMatchObject({ undeliverableCount: 0, undeliverableSince: null });
+  });
+
+  it("counts the same whatever order Meta's statuses arrive in: a failure from before a delivery counts for nothing", async () => {
+    const { campaigns: [c1, c2, c3], customers: [a, b, c] } = await sentCampaigns(3, 3);
+    // each customer: the first campaign's message undeliverable at 10:00, the second's delivered at 10:10,
+    // the third's undeliverable at 10:20; applied in a different order for each
+    const f1 = (i: number) => failed(c1.recipients[i].whatsappMessageId!, "2026-03-02T10:00:00Z");
+    const d2 = (i: number) => statusesPayload([{ id: c2.recipients[i].whatsappMessageId!, status: "delivered", at: "2026-03-02T10:10:00Z" }]);
+    const f3 = (i: number) => failed(c3.recipients[i].whatsappMessageId!, "2026-03-02T10:20:00Z");
+    for (const p of [f1(0), d2(0), f3(0)]) await handle(p);
+    for (const p of [f3(1), d2(1), f1(1)]) await handle(p);
+    for (const p of [d2(2), f1(2)]) await handle(p);
+    // c's late failure from before the delivery counts for nothing, though c had no count when it came
+    expect(await profile(c.id)).toMatchObject({ undeliverableCount: 0, undeliverableLastAt: null });
+    await handle(f3(2));
+    for (const x of [a, b, c]) {
+      const p = await profile(x.id);
+      expect({ count: p.undeliverableCount, last: p.undeliverableLastAt?.toISOString(), since: p.undeliverableSince })
+        .toEqual({ count: 1, last: "2026-03-02T10:20:00.000Z", since: null });
+    }
+  });
+
+  it("a new threshold (settings) marks and unmarks the customers with a count at once", async () => {
+    const { campaigns: [c1, c2], customers: [a, b] } = await sentCampaigns(2, 2);
+    for (const c of [c1, c2]) await handle(failed(c.recipients[0].whatsappMessageId!, "2026-03-02T10:00:00Z"));
+    await handle(failed(c1.recipients[1].whatsappMessageId!, "2026-03-02T10:00:00Z"));
+    expect([(await profile(a.id)).undeliverableCount, (await profile(b.id)).undeliverableCount]).toEqual([2, 1]);
+    const later = new Date("2026-03-02T13:00:00Z");
+    await updateSendingSettings({ db: e.db, now: later, input: { undeliverable_after: 2 } });
+    expect((await profile(a.id)).undeliverableSince?.toISOString()).toBe(later.toISOString());
+    expect((await profile(b.id)).undeliverableSince).toBeNull();
+    await updateSendingSettings({ db: e.db, now: NOW, input: { undeliverable_after: 1 } });
+    // a keeps the instant it was marked at; b is marked now
+    expect((await profile(a.id)).undeliverableSince?.toISOString()).toBe(later.toISOString());
+    expect((await profile(b.id)).undeliverableSince?.toISOString()).toBe(NOW.toISOString());
+    await updateSendingSettings({ db: e.db, now: NOW, input: { undeliverable_after: 0 } });
+    expect([(await profile(a.id)).undeliverableSince, (await profile(b.id)).undeliverableSince]).toEqual([null, null]);
+    // the counts stay: back at 2, a is marked again
+    await updateSendingSettings({ db: e.db, now: NOW, input: { undeliverable_after: 2 } });
+    expect((await profile(a.id)).undeliverableSince).not.toBeNull();
+    expect((await profile(b.id)).undeliverableSince).toBeNull();
   });
 
   it("a failure of a number the customer has since left (user_changed_number) counts for nobody", async () => {
