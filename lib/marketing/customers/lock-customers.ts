@@ -9,6 +9,10 @@
  * would not lead to a write are filtered in the same statement, so a chunk of delivered statuses locks (and
  * writes) nothing for customers without an undeliverable count.
  * Lock order across tables: campaign recipients first (the engine, the applier), then customers.
+ * FOR NO KEY UPDATE, the lock an UPDATE of these columns takes anyway (every writer of customers here uses
+ * it): it does not wait for the key-share locks that adding recipients holds on their customers until it
+ * commits (campaign_recipients.customer_id's foreign key), so a large audience being added never holds up
+ * the applier's chunks.
  */
 import { Prisma, type Tx } from "../db";
 
@@ -65,6 +69,6 @@ export async function lockCustomers(tx: Tx, keys: CustomerLockKeys): Promise<num
   if (userIds.length > 0) parts.push(Prisma.sql`SELECT q.id FROM user_profiles q WHERE q.user_id = ANY(${userIds}::text[])`);
   if (parts.length === 0) return 0;
   const rows = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-    SELECT p.id FROM user_profiles p WHERE p.id IN (${Prisma.join(parts, " UNION ALL ")}) ORDER BY p.id FOR UPDATE`);
+    SELECT p.id FROM user_profiles p WHERE p.id IN (${Prisma.join(parts, " UNION ALL ")}) ORDER BY p.id FOR NO KEY UPDATE`);
   return rows.length;
 }

@@ -77,7 +77,7 @@ export async function recordUndeliverable(tx: Tx, { recipientIds, now }: { recip
   const customers = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
     SELECT p.id FROM user_profiles p
     WHERE p.id IN (SELECT q.id FROM campaign_recipients r JOIN user_profiles q ON q.whatsapp_phone = r.phone_number WHERE r.id = ANY(${recipientIds}::uuid[]))
-    ORDER BY p.id FOR UPDATE`);
+    ORDER BY p.id FOR NO KEY UPDATE`);
   if (customers.length > 0) await recount(tx, Prisma.sql`SELECT unnest(${customers.map((c) => c.id)}::uuid[])`, now);
 }
 
@@ -90,7 +90,7 @@ export async function clearUndeliverableOfCustomers(tx: Tx, { customerIds, now }
   // the statuses' hot path: each customer is one probe of the partial index of customers with a count
   // (user_profiles_undeliverable_count_idx, nearly empty); only those found are locked and recounted
   const counted = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-    SELECT q.id FROM user_profiles q WHERE q.id = ANY(${[...new Set(customerIds)]}::uuid[]) AND q.undeliverable_count > 0 ORDER BY q.id FOR UPDATE`);
+    SELECT q.id FROM user_profiles q WHERE q.id = ANY(${[...new Set(customerIds)]}::uuid[]) AND q.undeliverable_count > 0 ORDER BY q.id FOR NO KEY UPDATE`);
   if (counted.length === 0) return 0;
   return recount(tx, Prisma.sql`SELECT unnest(${counted.map((c) => c.id)}::uuid[])`, now);
 }
@@ -127,7 +127,7 @@ export async function reevaluateUndeliverable(tx: Tx, { after, now }: { after: n
   return tx.$executeRaw(Prisma.sql`
     UPDATE user_profiles p SET undeliverable_since = x.since, updated_at = ${now}::timestamptz
     FROM (SELECT q.id, CASE WHEN ${after}::int > 0 AND q.undeliverable_count >= ${after}::int THEN coalesce(q.undeliverable_since, ${now}::timestamptz) END AS since
-          FROM user_profiles q WHERE q.undeliverable_count > 0 ORDER BY q.id FOR UPDATE) x
+          FROM user_profiles q WHERE q.undeliverable_count > 0 ORDER BY q.id FOR NO KEY UPDATE) x
     WHERE p.id = x.id AND p.undeliverable_since IS DISTINCT FROM x.since`);
 }
 

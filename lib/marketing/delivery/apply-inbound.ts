@@ -7,7 +7,7 @@
  * their user id. A customer who writes is on WhatsApp: their undeliverable mark goes (customers/undeliverable.ts).
  */
 import { subscriptionCommand } from "@/lib/whatsapp/webhook/keywords";
-import { ZUserPreferencesValue, type TInboundMessage } from "@/lib/whatsapp/webhook/schema";
+import { ZUserIdUpdateValue, ZUserPreferencesValue, type TInboundMessage } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Tx } from "../db";
 import { isPhoneDigits } from "../phone";
 import { attributeReplies, replyTargetsSql } from "../engagement/attribute-replies";
@@ -50,11 +50,11 @@ function isReactionRemoved(m: TInboundMessage): boolean {
 }
 
 /**
- * The customers messages and user_preferences may write (a user id learnt, an undeliverable mark cleared,
- * a subscription changed, a number or user id moved), as lock keys (customers/lock-customers.ts): the
+ * The customers messages, user_preferences and user_id_update may write (a user id learnt, an undeliverable
+ * mark cleared, a subscription changed, a number or user id moved), as lock keys (customers/lock-customers.ts): the
  * applier locks them with the rest of its chunk's customers, in one statement.
  */
-export function inboundLockKeys(messages: TInboundMessage[], preferences: unknown[] = []): CustomerLockKeys {
+export function inboundLockKeys(messages: TInboundMessage[], preferences: unknown[] = [], userIdUpdates: unknown[] = []): CustomerLockKeys {
   const numbers: string[] = [];
   const userIds: string[] = [];
   const add = (n: string | null | undefined, u: string | null | undefined) => {
@@ -70,6 +70,11 @@ export function inboundLockKeys(messages: TInboundMessage[], preferences: unknow
     if (!parsed.success) continue;
     for (const p of parsed.data.user_preferences) add(p.wa_id, p.user_id);
     for (const c of parsed.data.contacts ?? []) add(c.wa_id, c.user_id);
+  }
+  for (const value of userIdUpdates) {
+    const parsed = ZUserIdUpdateValue.safeParse(value);
+    if (!parsed.success) continue;
+    for (const u of parsed.data.user_id_update) add(u.wa_id, u.user_id.previous);
   }
   return { numbers, userIds };
 }

@@ -115,9 +115,10 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
             done.set(x.id, { state: "quarantined", reason: m.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
           }
         }
-        // the customers the chunk's messages and preferences write are locked with the statuses' own, in one
+        // the customers the chunk's messages, preferences and user id updates write are locked with the statuses' own, in one
         // statement (customers/lock-customers.ts): after the statuses' recipients, before any customer write
-        const senders = inboundLockKeys(messages.map((m) => m.message), prefs.map((x) => x.value));
+        const senders = inboundLockKeys(messages.map((m) => m.message), prefs.map((x) => x.value),
+          rows.filter((x) => x.kind === "change" && x.field === "user_id_update").map((x) => x.value));
         const inboundRecipients = inboundRecipientsSql(messages.map((m) => m.message));
         if (statusRows.length > 0) {
           const res = (out.results.messages ??= {});

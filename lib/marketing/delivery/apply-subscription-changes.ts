@@ -81,7 +81,7 @@ export async function applySubscriptionChanges(tx: Tx, changes: SubscriptionChan
       SELECT DISTINCT ON (m.pid) m.pid, cmd.action, cmd.at, cmd.seq, cmd.source, cmd.user_id
       FROM m JOIN cmd ON cmd.n = m.n ORDER BY m.pid, cmd.at DESC, cmd.seq DESC, cmd.n DESC
     ),
-    locked AS (SELECT p.id, p.subscription, p.user_id FROM user_profiles p WHERE p.id IN (SELECT pid FROM latest) ORDER BY p.id FOR UPDATE)
+    locked AS (SELECT p.id, p.subscription, p.user_id FROM user_profiles p WHERE p.id IN (SELECT pid FROM latest) ORDER BY p.id FOR NO KEY UPDATE)
     UPDATE user_profiles p SET
       subscription = CASE WHEN l.action = 'unsubscribe' THEN 'unsubscribed' ELSE 'subscribed' END,
       subscription_changed_at = CASE WHEN p.subscription <> CASE WHEN l.action = 'unsubscribe' THEN 'unsubscribed' ELSE 'subscribed' END

@@ -122,7 +122,7 @@ export async function deferCustomersForMetaCap(tx: Tx, { recipientIds, now }: { 
   if (recipientIds.length === 0) return 0;
   await tx.$queryRaw(Prisma.sql`
     SELECT p.id FROM user_profiles p JOIN campaign_recipients r ON p.id = r.customer_id OR (r.customer_id IS NULL AND p.whatsapp_phone = r.phone_number)
-    WHERE r.id = ANY(${recipientIds}::uuid[]) ORDER BY p.id FOR UPDATE OF p`);
+    WHERE r.id = ANY(${recipientIds}::uuid[]) ORDER BY p.id FOR NO KEY UPDATE OF p`);
   return tx.$executeRaw(Prisma.sql`
     UPDATE user_profiles p SET marketing_deferred_until = x.until, updated_at = ${now}
     FROM (
@@ -138,7 +138,7 @@ export async function deferCustomersForMetaCap(tx: Tx, { recipientIds, now }: { 
 
 /** meta_cap for a message that is not a campaign recipient (a test send): the customer of the number, until `until`. */
 async function deferCustomersByPhone(tx: Tx, { phones, until, now }: { phones: string[]; until: Date; now: Date }): Promise<number> {
-  await tx.$queryRaw(Prisma.sql`SELECT id FROM user_profiles WHERE whatsapp_phone = ANY(${phones}::text[]) ORDER BY id FOR UPDATE`);
+  await tx.$queryRaw(Prisma.sql`SELECT id FROM user_profiles WHERE whatsapp_phone = ANY(${phones}::text[]) ORDER BY id FOR NO KEY UPDATE`);
   return tx.$executeRaw(Prisma.sql`
     UPDATE user_profiles SET marketing_deferred_until = ${until}::timestamptz, updated_at = ${now}
     WHERE whatsapp_phone = ANY(${phones}::text[]) AND (marketing_deferred_until IS NULL OR marketing_deferred_until < ${until}::timestamptz)`);

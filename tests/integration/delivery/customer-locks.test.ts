@@ -104,4 +104,24 @@ describe("concurrent appliers writing the same customers", () => {
     }
     expect(seen.deadlocks).toBe(0);
   });
+
+  it("a failed status is applied while an audience with the same customer is being added (its key-share locks wait for its commit)", async () => {
+    const { campaign, recipients } = await createCampaignWithRecipients(e.db, 1, { phonePrefix: 17205599000 });
+    await e.db.whatsappMessage.create({ data: { direction: "outbound", campaignId: campaign.id, recipientId: recipients[0].id,
+      phoneNumber: recipients[0].phoneNumber, whatsappMessageId: recipients[0].whatsappMessageId, status: "queued" } });
+    const customer = await e.db.userProfile.findUniqueOrThrow({ where: { whatsappPhone: recipients[0].phoneNumber } });
+    const other = await e.db.marketingCampaign.create({ data: { name: "Adding", templateName: "promo", status: "draft" } });
+    await storeWebhookDelivery({ db: e.db, now: NOW, payload: statusesPayload([
+      { id: recipients[0].whatsappMessageId!, status: "failed", at: "2026-03-02T10:00:00Z", error: CLASSES[1] },
+    ]) });
+    const outcome = await e.db.$transaction(async (tx) => {
+      // adding recipients: the foreign key's check holds a key-share lock on the customer until commit
+      await tx.$executeRaw`INSERT INTO campaign_recipients (id, campaign_id, phone_number, customer_id, status, updated_at)
+        VALUES (gen_random_uuid(), ${other.id}::uuid, ${customer.whatsappPhone}, ${customer.id}::uuid, 'pending', now())`;
+      const applied = applyInbox({ db: e.db, now: NOW, log: quiet }).then(() => "applied" as const);
+      return Promise.race([applied, new Promise<"waiting">((r) => setTimeout(() => r("waiting"), 5_000))]);
+    }, { timeout: 20_000 });
+    expect(outcome).toBe("applied");
+    expect(await e.db.userProfile.findUniqueOrThrow({ where: { id: customer.id } })).toMatchObject({ subscription: "unsubscribed" });
+  });
 });
