@@ -35,16 +35,26 @@ export async function eraseCustomer({ db, now, principal, customerId }: {
 }): Promise<EraseCustomerResult> {
   const id = parseCustomerId(customerId);
   return db.$transaction(async (tx) => {
-    const [profile] = await tx.$queryRaw<Array<{ phone: string; wa_id: string | null }>>(Prisma.sql`
-      SELECT whatsapp_phone AS phone, wa_id FROM user_profiles WHERE id = ${id}::uuid FOR UPDATE`);
+    // recipients first, then the customer, like every other writer of both (customers/lock-customers.ts): the
+    // person's recipient rows (linked to the profile, or added by number) are found by the number read
+    // first, locked in id order, then the profile is locked; a number that changed in between (rare) has its
+    // rows locked as well
+    const read = (lock: boolean) => tx.$queryRaw<Array<{ phone: string; wa_id: string | null }>>(Prisma.sql`
+      SELECT whatsapp_phone AS phone, wa_id FROM user_profiles WHERE id = ${id}::uuid ${lock ? Prisma.sql`FOR UPDATE` : Prisma.empty}`);
+    const identitiesOf = (p: { phone: string; wa_id: string | null }) => [p.phone, p.wa_id].filter((x): x is string => !!x && !x.startsWith("erased:"));
+    const lockRecipients = (identities: string[]) => tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+      SELECT id FROM campaign_recipients
+      WHERE customer_id = ${id}::uuid OR phone_number IN (${identities.length ? Prisma.join(identities) : Prisma.sql`NULL`})
+      ORDER BY id FOR UPDATE`);
+    const [seen] = await read(false);
+    if (!seen) throw new AppError("CUSTOMER_NOT_FOUND", "No customer with this id.");
+    let recipients = await lockRecipients(identitiesOf(seen));
+    const [profile] = await read(true);
     if (!profile) throw new AppError("CUSTOMER_NOT_FOUND", "No customer with this id.");
     const token = `erased:${id}`;
-    const identities = [profile.phone, profile.wa_id].filter((x): x is string => !!x && !x.startsWith("erased:"));
+    const identities = identitiesOf(profile);
+    if (identities.join() !== identitiesOf(seen).join()) recipients = await lockRecipients(identities);
     const idents = identities.length ? Prisma.join(identities) : Prisma.sql`NULL`;
-
-    // the recipient rows of this person: linked to the profile, or added by number
-    const recipients = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-      SELECT id FROM campaign_recipients WHERE customer_id = ${id}::uuid OR phone_number IN (${idents}) FOR UPDATE`);
     const rids = recipients.map((r) => r.id);
     let skipped = 0;
     let messages = 0;

@@ -24,8 +24,10 @@ export type CustomerLockKeys = {
   countedIds?: string[];
   /** customers among these that have no wa_id yet (the only ones learning one writes) */
   withoutWaIds?: string[];
-  /** the customers of the recipients of these messages */
-  messageIds?: string[];
+  /** the customers of the recipients of these messages, those among them without this user id (the only ones learning it writes) */
+  messageUserIds?: Array<{ wamid: string; userId: string }>;
+  /** test messages (whatsapp_messages.is_test) whose failure writes the customers of their number */
+  testMessageIds?: string[];
   /** numbers as we know them or as WhatsApp knows them (whatsapp_phone or wa_id) */
   numbers?: string[];
   /** WhatsApp's business-scoped user ids */
@@ -34,10 +36,19 @@ export type CustomerLockKeys = {
 
 /** Merges lock keys (for one statement covering several parts of a transaction). */
 export function mergeLockKeys(...all: Array<CustomerLockKeys | undefined>): CustomerLockKeys {
-  const out: Required<CustomerLockKeys> = { recipientIds: [], customerIds: [], countedIds: [], withoutWaIds: [], messageIds: [], numbers: [], userIds: [] };
+  const out: Required<CustomerLockKeys> = {
+    recipientIds: [], customerIds: [], countedIds: [], withoutWaIds: [], messageUserIds: [], testMessageIds: [], numbers: [], userIds: [],
+  };
   for (const keys of all) {
     if (!keys) continue;
-    for (const k of Object.keys(out) as Array<keyof CustomerLockKeys>) out[k].push(...(keys[k] ?? []));
+    out.recipientIds.push(...(keys.recipientIds ?? []));
+    out.customerIds.push(...(keys.customerIds ?? []));
+    out.countedIds.push(...(keys.countedIds ?? []));
+    out.withoutWaIds.push(...(keys.withoutWaIds ?? []));
+    out.messageUserIds.push(...(keys.messageUserIds ?? []));
+    out.testMessageIds.push(...(keys.testMessageIds ?? []));
+    out.numbers.push(...(keys.numbers ?? []));
+    out.userIds.push(...(keys.userIds ?? []));
   }
   return out;
 }
@@ -50,7 +61,8 @@ export async function lockCustomers(tx: Tx, keys: CustomerLockKeys): Promise<num
   const customerIds = distinct(keys.customerIds);
   const countedIds = distinct(keys.countedIds);
   const withoutWaIds = distinct(keys.withoutWaIds);
-  const messageIds = distinct(keys.messageIds);
+  const messageUserIds = keys.messageUserIds ?? [];
+  const testMessageIds = distinct(keys.testMessageIds);
   const numbers = distinct(keys.numbers);
   const userIds = distinct(keys.userIds);
   const parts: Prisma.Sql[] = [];
@@ -61,7 +73,18 @@ export async function lockCustomers(tx: Tx, keys: CustomerLockKeys): Promise<num
   if (customerIds.length > 0) parts.push(Prisma.sql`SELECT unnest(${customerIds}::uuid[])`);
   if (countedIds.length > 0) parts.push(Prisma.sql`SELECT q.id FROM user_profiles q WHERE q.id = ANY(${countedIds}::uuid[]) AND q.undeliverable_count > 0`);
   if (withoutWaIds.length > 0) parts.push(Prisma.sql`SELECT q.id FROM user_profiles q WHERE q.id = ANY(${withoutWaIds}::uuid[]) AND q.wa_id IS NULL`);
-  if (messageIds.length > 0) parts.push(Prisma.sql`SELECT r.customer_id FROM campaign_recipients r WHERE r.whatsapp_message_id = ANY(${messageIds}::text[])`);
+  if (messageUserIds.length > 0) {
+    parts.push(Prisma.sql`
+      SELECT q.id FROM unnest(${messageUserIds.map((m) => m.wamid)}::text[], ${messageUserIds.map((m) => m.userId)}::text[]) AS u(wamid, user_id)
+      JOIN campaign_recipients r ON r.whatsapp_message_id = u.wamid JOIN user_profiles q ON q.id = r.customer_id
+      WHERE q.user_id IS DISTINCT FROM u.user_id AND q.whatsapp_phone !~ '^erased:'`);
+  }
+  if (testMessageIds.length > 0) {
+    const tests = Prisma.sql`SELECT w.phone_number, w.wa_id FROM whatsapp_messages w WHERE w.whatsapp_message_id = ANY(${testMessageIds}::text[]) AND w.is_test`;
+    parts.push(Prisma.sql`SELECT q.id FROM (${tests}) t JOIN user_profiles q ON q.whatsapp_phone = t.phone_number`);
+    parts.push(Prisma.sql`SELECT q.id FROM (${tests}) t JOIN user_profiles q ON q.whatsapp_phone = t.wa_id`);
+    parts.push(Prisma.sql`SELECT q.id FROM (${tests}) t JOIN user_profiles q ON q.wa_id = t.wa_id`);
+  }
   if (numbers.length > 0) {
     parts.push(Prisma.sql`SELECT q.id FROM user_profiles q WHERE q.whatsapp_phone = ANY(${numbers}::text[])`);
     parts.push(Prisma.sql`SELECT q.id FROM user_profiles q WHERE q.wa_id = ANY(${numbers}::text[])`);

@@ -42,8 +42,10 @@ const CODES = [...UNDELIVERABLE_CODES];
  * their number's campaign sends failed as undeliverable after the latest sign that the number works (a
  * campaign message delivered or read, a message from it, a user's decision or a message without a number:
  * undeliverable_cleared_at). A function of the rows, not of the order the events arrived in: a failure whose
- * status comes after a later delivery's counts for nothing, whichever was applied first. The mark is set at
- * settings.undeliverable_after (the instant of the event that reached it) and goes when the count falls below.
+ * status comes after a later delivery's counts for nothing, whichever was applied first (of transactions that
+ * commit one after the other: a delivery and a failure of the same customer applied at the same instant may
+ * leave a count the next event for them recounts). The mark is set at settings.undeliverable_after (at `now`,
+ * kept while it holds) and goes when the count falls below.
  */
 async function recount(tx: Tx, ids: Prisma.Sql, now: Date): Promise<number> {
   return tx.$executeRaw(Prisma.sql`
@@ -97,8 +99,9 @@ export async function clearUndeliverableOfCustomers(tx: Tx, { customerIds, now }
 
 /**
  * These customers wrote to us (by number, or by user id when the message has no number) at `at`: failures
- * before it count no more (the message is kept in undeliverable_cleared_at, for a customer whose message has
- * no number the recount could find), and the count is recounted.
+ * before it count no more. The message's instant is kept in undeliverable_cleared_at for those with a count,
+ * and for every sender without a number (a message the recount cannot find by number), and the count is
+ * recounted.
  */
 export async function clearUndeliverableOfSenders(tx: Tx, { senders, now }: { senders: Array<{ phone: string | null; userId: string | null; at: Date }>; now: Date }): Promise<number> {
   if (senders.length === 0) return 0;
@@ -110,7 +113,9 @@ export async function clearUndeliverableOfSenders(tx: Tx, { senders, now }: { se
           -- Meta's "from" is the WhatsApp id, which may differ from the number we imported (wa_id)
           JOIN unnest(${senders.map((s) => s.phone)}::text[], ${senders.map((s) => s.userId)}::text[], ${senders.map((s) => s.at.toISOString())}::timestamptz[]) AS s(phone, user_id, at)
             ON q.whatsapp_phone = s.phone OR q.wa_id = s.phone OR (s.phone IS NULL AND q.user_id = s.user_id)
-          WHERE (q.whatsapp_phone = ANY(${phones}::text[]) OR q.wa_id = ANY(${phones}::text[]) OR q.user_id = ANY(${userIds}::text[])) AND q.undeliverable_count > 0
+          -- a message without a number is kept whatever the count (the recount cannot find it by number)
+          WHERE (q.whatsapp_phone = ANY(${phones}::text[]) OR q.wa_id = ANY(${phones}::text[]) OR q.user_id = ANY(${userIds}::text[]))
+            AND (q.undeliverable_count > 0 OR s.phone IS NULL)
           GROUP BY q.id ORDER BY q.id) x
     WHERE p.id = x.id
     RETURNING p.id`);

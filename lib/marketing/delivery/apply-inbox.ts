@@ -68,9 +68,12 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
   const handlerOf = new Map(handlers.map((h) => [h.field, h]));
   // a drain works in INBOX_LANES chunk transactions at once, so PostgreSQL works on one lane's chunk while
   // this process prepares the other's (one lane left a core idle). Each lane takes the rows queued in its
-  // lane (the statuses of its own messages; every other row is lane 0's): two lanes never wait for each
-  // other's recipient locks, nor step over each other's locked rows. A targeted apply waits for locked
-  // rows, of any lane: one transaction at a time.
+  // lane (the statuses of its own messages; every other row is lane 0's): two lanes' statuses never wait for
+  // each other's recipient locks, nor step over each other's locked rows (a customer's reply, in lane 0,
+  // locks the sends it may reply to, whose statuses may be another lane's: one chunk may wait for the
+  // other, never in a cycle, as each locks its recipients in one statement, then its customers in one).
+  // A targeted apply waits for locked rows,
+  // of any lane: one transaction at a time.
   const laneCount = targeted ? 1 : INBOX_LANES;
   let chunksLeft = maxChunks;
   const lane = async (_: unknown, k: number) => {

@@ -23,8 +23,10 @@
  *  - A status for a message we have not recorded yet is left in the inbox (`unresolved`), and applied
  *    once the processor records the send.
  *  - An erased customer's rows get nothing written back (no wa_id).
- *  - A message delivered or read clears its customer's undeliverable count (customers/undeliverable.ts); a
- *    131026 failure adds to it (error-effects.ts).
+ *  - A message delivered or read recounts its customer's undeliverable count when they have one (to 0,
+ *    unless failures came after it: customers/undeliverable.ts); a 131026 failure recounts it (error-effects.ts).
+ *  - Lock order: every recipient the chunk writes in one statement, then every customer it writes in one
+ *    statement (customers/lock-customers.ts), both in id order, before any write.
  *  - statuses[].pricing is kept per message (whatsapp_messages.pricing_*), and sets the message's cost once
  *    in the same update (cost/apply-message-costs.ts prices it first; the per-campaign, per-day spend is
  *    appended by the same statement).
@@ -150,13 +152,13 @@ function putBack(code: number | null): "defer" | "release" | "retry" | null {
   return null;
 }
 
-/** Applies status rows; returns what changed and the wamids that are still unknown (left in the inbox). */
-/** `touched` collects the user ids given to customers (recipient_user_id): the caller settles their held
- *  subscription changes (apply-subscription-changes.ts) before it commits. */
 /**
- * `alsoLock` / `alsoLockRecipients`: customers and recipients (a subquery of ids) the caller writes later in
- * the same transaction, locked with the statuses' own: every recipient in one statement, then every customer
- * in one statement (customers/lock-customers.ts).
+ * Applies status rows; returns what changed and the wamids that are still unknown (left in the inbox).
+ * `touched` collects the user ids given to customers (recipient_user_id): the caller settles their held
+ * subscription changes (apply-subscription-changes.ts) before it commits. `alsoLock` / `alsoLockRecipients`:
+ * customers and recipients (a subquery of ids) the caller writes later in the same transaction, locked with
+ * the statuses' own: every recipient in one statement, then every customer in one statement
+ * (customers/lock-customers.ts).
  */
 export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, touched, alsoLock, alsoLockRecipients }: {
   now: Date; timezone: string; touched?: UserIdTouches; alsoLock?: CustomerLockKeys; alsoLockRecipients?: Prisma.Sql | null;
@@ -303,10 +305,12 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
   // every customer this chunk writes (the error classes' effects, a cleared count, a wa_id or user id
   // learnt, and the caller's own: the senders of the chunk's messages), locked in one statement in id order
   // (customers/lock-customers.ts): each statement below finds its rows held already, so concurrent appliers
-  // and the processor, whose customers cross, never deadlock. Only customers with a count or without a
-  // wa_id are taken for those two rules: a chunk of deliveries locks nobody
+  // and the processor, whose customers cross, never deadlock. Only customers with a count, without a wa_id
+  // or without the status's user id are taken for those rules: a chunk of deliveries locks almost nobody
   await lockCustomers(tx, mergeLockKeys(errorEffectLockKeys(failures), alsoLock, {
-    countedIds: reached, withoutWaIds: learntIds, messageIds: withUserId.map((a) => a.wamid),
+    countedIds: reached, withoutWaIds: learntIds, messageUserIds: withUserId.map((a) => ({ wamid: a.wamid, userId: a.userId! })),
+    // a test send's failure (applied below, once the message rows are) defers or unsubscribes its number's customers
+    testMessageIds: aggs.filter((a) => a.failed && ["meta_cap", "opted_out"].includes(statusErrorClass(a.errorCode))).map((a) => a.wamid),
   }));
 
   // the error class's effects (error-effects.ts): opted_out unsubscribes the customer (ordered among their

@@ -156,9 +156,10 @@ export async function updateSendingSettings({ db, now, input, principal }: { db:
       undeliverableAfter: data.undeliverable_after,
       updatedAt: now,
     };
-    await tx.setting.upsert({ where: { id: 1 }, create: { id: 1, ...fields }, update: fields });
-    // a new threshold marks (or unmarks) the customers whose count now reaches it (or no longer does)
+    // a new threshold marks (or unmarks) the customers whose count now reaches it (or no longer does);
+    // customers before the settings row, the order of every other writer of both (an applier's chunk)
     if (data.undeliverable_after !== undefined) await reevaluateUndeliverable(tx, { after: data.undeliverable_after, now });
+    await tx.setting.upsert({ where: { id: 1 }, create: { id: 1, ...fields }, update: fields });
     await audit(tx, { actor: principal?.actor ?? "system", action: "settings.sending", entityType: "settings", entityId: "1", details: { fields: Object.keys(data) }, now });
   });
   return sendingSettingsJson(await getSendingSettings(db));

@@ -11,6 +11,7 @@ BEGIN
   NEW.undeliverable_count := 0;
   NEW.undeliverable_last_at := NULL;
   NEW.undeliverable_since := NULL;
-  NEW.undeliverable_cleared_at := NULL;
+  -- failures of the new number from before it was the customer's (someone else's, or the bare number's) count for nothing
+  NEW.undeliverable_cleared_at := now();
   RETURN NEW;
 END $$;

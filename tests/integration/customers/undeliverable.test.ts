@@ -264,6 +264,34 @@ describe("a customer marked not reachable", () => {
   });
 });
 
+describe("what clears the count stays cleared, whatever arrives late", () => {
+  it("a failure dated before a user marked the customer reachable counts for nothing when its status comes after", async () => {
+    await e.db.$executeRawUnsafe(`UPDATE settings SET undeliverable_after = 1 WHERE id = 1`);
+    const { campaigns: [c1, c2], customers: [a] } = await sentCampaigns(2, 1);
+    await handle(failed(c1.recipients[0].whatsappMessageId!, "2026-03-02T10:00:00Z"));
+    expect((await profile(a.id)).undeliverableSince).not.toBeNull();
+    // the user marks them reachable (now); the second campaign's failure from before that arrives afterwards
+    expect((await call(undeliverableRoute.DELETE, { method: "DELETE", params: { customerId: a.id } })).status).toBe(200);
+    await handle(failed(c2.recipients[0].whatsappMessageId!, "2026-03-02T11:00:00Z"));
+    expect(await profile(a.id)).toMatchObject({ undeliverableCount: 0, undeliverableSince: null });
+  });
+
+  it("a new number starts at nothing: failures of that number from before it was the customer's count for nobody", async () => {
+    const { campaigns: [c1], customers: [a, b] } = await sentCampaigns(1, 2);
+    // b's number failed before; then b leaves it and a takes it over
+    await handle(failed(c1.recipients[1].whatsappMessageId!, "2026-03-02T10:00:00Z"));
+    const taken = b.whatsappPhone;
+    await e.db.userProfile.update({ where: { id: b.id }, data: { whatsappPhone: String(Number(b.whatsappPhone) + 800) } });
+    await e.db.userProfile.update({ where: { id: a.id }, data: { whatsappPhone: taken } });
+    // a's own first failure on that number (after the change, which the database dated now): one, not two
+    const after = new Date(Date.now() + 60_000);
+    const { campaign: c2, recipients: [r] } = await createCampaignWithRecipients(e.db, 1, { phonePrefix: Number(taken) - 1, customers: false });
+    await e.db.whatsappMessage.create({ data: { direction: "outbound", campaignId: c2.id, recipientId: r.id, phoneNumber: taken, whatsappMessageId: r.whatsappMessageId, status: "queued" } });
+    await handle(failed(r.whatsappMessageId!, after.toISOString()), after);
+    expect((await profile(a.id)).undeliverableCount).toBe(1);
+  });
+});
+
 describe("a send refused with 131026 (the Cloud API's answer)", () => {
   it("counts like a failed status, once per recipient", async () => {
     const now = new Date("2026-03-03T15:00:00Z");
