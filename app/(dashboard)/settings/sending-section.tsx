@@ -122,7 +122,7 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
             </fieldset>
             <fieldset className="space-y-3">
               <legend className="text-sm font-medium text-slate-700">Customers not on WhatsApp</legend>
-              <NumberField label="Mark a customer not reachable after" id="undeliverable-after" errors={errors["undeliverable_after"]} hint="undeliverable campaign messages in a row (131026); 0 never marks anyone." min={0} max={100} value={undeliverableAfter} onChange={setUndeliverableAfter} />
+              <NumberField label="Mark a customer not reachable after" id="undeliverable-after" errors={errors["undeliverable_after"]} hint="undeliverable campaign messages in a row (131026); 0 never marks anyone. A new value applies to current counts at once." min={0} max={100} value={undeliverableAfter} onChange={setUndeliverableAfter} />
               <p className="text-xs text-slate-500">A customer marked not reachable is left out of audiences and skipped at sending, until a message to them is delivered, they write to you, their number changes or someone marks them reachable.</p>
             </fieldset>
             <fieldset className="space-y-3">

@@ -291,7 +291,7 @@ export const ZCustomer = z
     subscription_changed_at: ZTimestamp.nullable(),
     is_active: z.boolean(),
     marketing_deferred_until: ZTimestamp.nullable(),
-    undeliverable_count: z.int().meta({ description: "Campaign sends that failed as undeliverable (131026) since a message to the customer was last delivered" }),
+    undeliverable_count: z.int().meta({ description: "Campaign sends to the customer's number that failed as undeliverable (131026) after the latest sign that the number works (a message delivered or read, a message from the customer, a new number, or a user marking them reachable)" }),
     undeliverable_since: ZTimestamp.nullable().meta({ description: "When the customer was marked not reachable on WhatsApp (left out of audiences, skipped at sending); null: not marked" }),
     created_at: ZTimestamp,
     updated_at: ZTimestamp,
@@ -349,7 +349,7 @@ export const ZSendingSettings = z
     messaging_limit_tier: z.string().nullable(),
     require_test_send: z.boolean(),
     test_phone_numbers: z.array(z.string()),
-    undeliverable_after: z.int().meta({ description: "A customer is marked not reachable after this many undeliverable campaign sends in a row (0 = never)" }),
+    undeliverable_after: z.int().meta({ description: "A customer is marked not reachable after this many undeliverable campaign sends in a row (0 = never). A new value marks or unmarks the customers with a count at once." }),
   })
   .meta({ id: "SendingSettings" });
 
