@@ -72,14 +72,16 @@ async function recount(tx: Tx, ids: Prisma.Sql, now: Date): Promise<number> {
       IS DISTINCT FROM (c.n, c.last_at, CASE WHEN s.after > 0 AND c.n >= s.after THEN coalesce(p.undeliverable_since, ${now}::timestamptz) END)`);
 }
 
-/** Recounts the customers who have these recipients' numbers (recipients whose send just failed with an undeliverable code). */
+/**
+ * Recounts the customers who have these recipients' numbers (recipients whose send just failed with an
+ * undeliverable code). The caller holds their locks (applyErrorEffects: errorEffectLockKeys).
+ */
 export async function recordUndeliverable(tx: Tx, { recipientIds, now }: { recipientIds: string[]; now: Date }): Promise<void> {
   if (recipientIds.length === 0) return;
   // the customer who has the number now: a failure of a number the customer has since left counts for nobody
+  // (the caller, applyErrorEffects, locked them)
   const customers = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-    SELECT p.id FROM user_profiles p
-    WHERE p.id IN (SELECT q.id FROM campaign_recipients r JOIN user_profiles q ON q.whatsapp_phone = r.phone_number WHERE r.id = ANY(${recipientIds}::uuid[]))
-    ORDER BY p.id FOR NO KEY UPDATE`);
+    SELECT DISTINCT q.id FROM campaign_recipients r JOIN user_profiles q ON q.whatsapp_phone = r.phone_number WHERE r.id = ANY(${recipientIds}::uuid[])`);
   if (customers.length > 0) await recount(tx, Prisma.sql`SELECT unnest(${customers.map((c) => c.id)}::uuid[])`, now);
 }
 

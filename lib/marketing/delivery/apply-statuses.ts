@@ -315,7 +315,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
 
   // the error class's effects (error-effects.ts): opted_out unsubscribes the customer (ordered among their
   // own WhatsApp events), meta_cap defers them everywhere, template pauses the campaign, account is recorded
-  const effects = await applyErrorEffects(tx, failures, { now });
+  const effects = await applyErrorEffects(tx, failures, { now, customersLocked: true });
   summary.unsubscribed = effects.unsubscribed;
   summary.deferred = updated.filter((u) => u.status === "pending" && u.error_class === "meta_cap").length;
   summary.campaigns_paused = effects.campaigns_paused;

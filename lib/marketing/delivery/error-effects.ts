@@ -71,12 +71,13 @@ export function errorEffectLockKeys(failures: ErrorFailure[]): CustomerLockKeys 
 }
 
 /** Applies the effects of `failures` in `tx`, each class once per campaign / code. */
-export async function applyErrorEffects(tx: Tx, failures: ErrorFailure[], { now }: { now: Date }): Promise<ErrorEffectsSummary> {
+/** `customersLocked`: the caller locked errorEffectLockKeys(failures) already, with the rest of its customers */
+export async function applyErrorEffects(tx: Tx, failures: ErrorFailure[], { now, customersLocked = false }: { now: Date; customersLocked?: boolean }): Promise<ErrorEffectsSummary> {
   const summary: ErrorEffectsSummary = { deferred: 0, unsubscribed: 0, campaigns_paused: 0, account_errors: 0, paused: [] };
   // every customer the rules below write, locked at once in id order (each rule alone would lock its own
-  // customers in order, but one after the other: crossing another transaction's order); nothing more to
-  // lock when the caller locked them already
-  await lockCustomers(tx, errorEffectLockKeys(failures));
+  // customers in order, but one after the other: crossing another transaction's order). The rules below
+  // take no customer lock of their own but their UPDATE's.
+  if (!customersLocked) await lockCustomers(tx, errorEffectLockKeys(failures));
 
   const capped = failures.filter((f) => f.errorClass === "meta_cap" && !erased(f));
   if (capped.length > 0) {
@@ -118,11 +119,9 @@ export async function applyErrorEffects(tx: Tx, failures: ErrorFailure[], { now 
 }
 
 /** meta_cap (131049): no marketing message to these recipients' customers before their next attempt. */
-export async function deferCustomersForMetaCap(tx: Tx, { recipientIds, now }: { recipientIds: string[]; now: Date }): Promise<number> {
+async function deferCustomersForMetaCap(tx: Tx, { recipientIds, now }: { recipientIds: string[]; now: Date }): Promise<number> {
   if (recipientIds.length === 0) return 0;
-  await tx.$queryRaw(Prisma.sql`
-    SELECT p.id FROM user_profiles p JOIN campaign_recipients r ON p.id = r.customer_id OR (r.customer_id IS NULL AND p.whatsapp_phone = r.phone_number)
-    WHERE r.id = ANY(${recipientIds}::uuid[]) ORDER BY p.id FOR NO KEY UPDATE OF p`);
+  // (the customers are locked by applyErrorEffects)
   return tx.$executeRaw(Prisma.sql`
     UPDATE user_profiles p SET marketing_deferred_until = x.until, updated_at = ${now}
     FROM (
@@ -138,7 +137,6 @@ export async function deferCustomersForMetaCap(tx: Tx, { recipientIds, now }: { 
 
 /** meta_cap for a message that is not a campaign recipient (a test send): the customer of the number, until `until`. */
 async function deferCustomersByPhone(tx: Tx, { phones, until, now }: { phones: string[]; until: Date; now: Date }): Promise<number> {
-  await tx.$queryRaw(Prisma.sql`SELECT id FROM user_profiles WHERE whatsapp_phone = ANY(${phones}::text[]) ORDER BY id FOR NO KEY UPDATE`);
   return tx.$executeRaw(Prisma.sql`
     UPDATE user_profiles SET marketing_deferred_until = ${until}::timestamptz, updated_at = ${now}
     WHERE whatsapp_phone = ANY(${phones}::text[]) AND (marketing_deferred_until IS NULL OR marketing_deferred_until < ${until}::timestamptz)`);
