@@ -36,21 +36,11 @@ export type CustomerLockKeys = {
 
 /** Merges lock keys (for one statement covering several parts of a transaction). */
 export function mergeLockKeys(...all: Array<CustomerLockKeys | undefined>): CustomerLockKeys {
-  const out: Required<CustomerLockKeys> = {
-    recipientIds: [], customerIds: [], countedIds: [], withoutWaIds: [], messageUserIds: [], testMessageIds: [], numbers: [], userIds: [],
-  };
+  const out: Record<string, unknown[]> = {};
   for (const keys of all) {
-    if (!keys) continue;
-    out.recipientIds.push(...(keys.recipientIds ?? []));
-    out.customerIds.push(...(keys.customerIds ?? []));
-    out.countedIds.push(...(keys.countedIds ?? []));
-    out.withoutWaIds.push(...(keys.withoutWaIds ?? []));
-    out.messageUserIds.push(...(keys.messageUserIds ?? []));
-    out.testMessageIds.push(...(keys.testMessageIds ?? []));
-    out.numbers.push(...(keys.numbers ?? []));
-    out.userIds.push(...(keys.userIds ?? []));
+    for (const [k, v] of Object.entries(keys ?? {})) (out[k] ??= []).push(...(v as unknown[]));
   }
-  return out;
+  return out as CustomerLockKeys;
 }
 
 const distinct = (v: string[] | undefined) => [...new Set(v ?? [])];

@@ -37,6 +37,10 @@ export function isUndeliverableCode(code: number | null | undefined): boolean {
 
 const CODES = [...UNDELIVERABLE_CODES];
 
+/** the mark a customer with `count` has at the threshold `after` (0 = never): kept from `since` while it holds, else set at `now` */
+const markSql = (count: Prisma.Sql, after: Prisma.Sql, since: Prisma.Sql, now: Date) =>
+  Prisma.sql`CASE WHEN ${after} > 0 AND ${count} >= ${after} THEN coalesce(${since}, ${now}::timestamptz) END`;
+
 /**
  * The count, the last failure and the mark of these customers (already locked), recounted from the rows:
  * their number's campaign sends failed as undeliverable after the latest sign that the number works (a
@@ -61,15 +65,12 @@ async function recount(tx: Tx, ids: Prisma.Sql, now: Date): Promise<number> {
         AND f.error_code = ANY(${CODES}::int[]) AND (alive.at IS NULL OR f.failed_at > alive.at)
       WHERE q.id IN (${ids}) AND q.whatsapp_phone !~ '^erased:'
       GROUP BY q.id
-    )
-    UPDATE user_profiles p SET
-      undeliverable_count = c.n,
-      undeliverable_last_at = c.last_at,
-      undeliverable_since = CASE WHEN s.after > 0 AND c.n >= s.after THEN coalesce(p.undeliverable_since, ${now}::timestamptz) END,
-      updated_at = ${now}::timestamptz
-    FROM c, s
-    WHERE p.id = c.id AND (p.undeliverable_count, p.undeliverable_last_at, p.undeliverable_since)
-      IS DISTINCT FROM (c.n, c.last_at, CASE WHEN s.after > 0 AND c.n >= s.after THEN coalesce(p.undeliverable_since, ${now}::timestamptz) END)`);
+    ),
+    x AS (SELECT c.*, ${markSql(Prisma.sql`c.n`, Prisma.sql`s.after`, Prisma.sql`q.undeliverable_since`, now)} AS since
+          FROM c CROSS JOIN s JOIN user_profiles q ON q.id = c.id)
+    UPDATE user_profiles p SET undeliverable_count = x.n, undeliverable_last_at = x.last_at, undeliverable_since = x.since, updated_at = ${now}::timestamptz
+    FROM x
+    WHERE p.id = x.id AND (p.undeliverable_count, p.undeliverable_last_at, p.undeliverable_since) IS DISTINCT FROM (x.n, x.last_at, x.since)`);
 }
 
 /**
@@ -87,14 +88,16 @@ export async function recordUndeliverable(tx: Tx, { recipientIds, now }: { recip
 
 /**
  * A message to these customers was delivered or read (written to its recipient row already): the count of
- * those who have one is recounted (to 0, unless failures came after it).
+ * those who have one is recounted (to 0, unless failures came after it). The caller holds the locks of those
+ * with a count (apply-statuses.ts: lockCustomers' countedIds).
  */
 export async function clearUndeliverableOfCustomers(tx: Tx, { customerIds, now }: { customerIds: string[]; now: Date }): Promise<number> {
   if (customerIds.length === 0) return 0;
   // the statuses' hot path: each customer is one probe of the partial index of customers with a count
-  // (user_profiles_undeliverable_count_idx, nearly empty); only those found are locked and recounted
+  // (user_profiles_undeliverable_count_idx, nearly empty); only those found are recounted (the applier's
+  // chunk locked them: lockCustomers' countedIds)
   const counted = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-    SELECT q.id FROM user_profiles q WHERE q.id = ANY(${[...new Set(customerIds)]}::uuid[]) AND q.undeliverable_count > 0 ORDER BY q.id FOR NO KEY UPDATE`);
+    SELECT q.id FROM user_profiles q WHERE q.id = ANY(${[...new Set(customerIds)]}::uuid[]) AND q.undeliverable_count > 0`);
   if (counted.length === 0) return 0;
   return recount(tx, Prisma.sql`SELECT unnest(${counted.map((c) => c.id)}::uuid[])`, now);
 }
@@ -133,7 +136,7 @@ export async function clearUndeliverableOfSenders(tx: Tx, { senders, now }: { se
 export async function reevaluateUndeliverable(tx: Tx, { after, now }: { after: number; now: Date }): Promise<number> {
   return tx.$executeRaw(Prisma.sql`
     UPDATE user_profiles p SET undeliverable_since = x.since, updated_at = ${now}::timestamptz
-    FROM (SELECT q.id, CASE WHEN ${after}::int > 0 AND q.undeliverable_count >= ${after}::int THEN coalesce(q.undeliverable_since, ${now}::timestamptz) END AS since
+    FROM (SELECT q.id, ${markSql(Prisma.sql`q.undeliverable_count`, Prisma.sql`${after}::int`, Prisma.sql`q.undeliverable_since`, now)} AS since
           FROM user_profiles q WHERE q.undeliverable_count > 0 ORDER BY q.id FOR NO KEY UPDATE) x
     WHERE p.id = x.id AND p.undeliverable_since IS DISTINCT FROM x.since`);
 }

@@ -41,6 +41,12 @@ function bodyOf(m: TInboundMessage): string | null {
 
 const userIdOf = (m: TInboundMessage) => m.from_user_id ?? m.contact?.user_id ?? null;
 
+/** who sent a (non-system) message: their number when it has one, else their business-scoped user id */
+function senderOf(m: TInboundMessage): { phone: string | null; userId: string | null } {
+  const phone = m.from && isPhoneDigits(m.from) ? m.from : null;
+  return { phone, userId: phone ? null : userIdOf(m) };
+}
+
 /** a customer taking a reaction back (Meta: type reaction with no or an empty emoji) is no reply */
 function isReactionRemoved(m: TInboundMessage): boolean {
   if (m.type !== "reaction") return false;
@@ -95,9 +101,9 @@ export function inboundRecipientsSql(messages: TInboundMessage[]): Prisma.Sql | 
       if (m.system?.type === "user_changed_number" && m.from) moved.push(m.from);
       continue;
     }
-    const phone = m.from && isPhoneDigits(m.from) ? m.from : null;
+    const { phone, userId } = senderOf(m);
     if (phone) phones.push(phone);
-    else if (userIdOf(m)) userIds.push(userIdOf(m)!);
+    else if (userId) userIds.push(userId);
     else continue;
     if (!from || m.timestamp < from) from = m.timestamp;
     if (!to || m.timestamp > to) to = m.timestamp;
@@ -149,8 +155,7 @@ export async function applyInboundMessages(tx: Tx, messages: Array<{ seq: bigint
   await clearUndeliverableOfSenders(tx, {
     senders: messages.flatMap(({ message: m }) => {
       if (!fresh.has(m.id) || m.type === "system") return [];
-      const phone = m.from && isPhoneDigits(m.from) ? m.from : null;
-      const userId = phone ? null : userIdOf(m);
+      const { phone, userId } = senderOf(m);
       return phone || userId ? [{ phone, userId, at: m.timestamp }] : [];
     }),
     now,

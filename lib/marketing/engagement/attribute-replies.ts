@@ -13,6 +13,18 @@ import { SENT_SQL } from "../recipients/recipient-status-sql";
 
 export const DEFAULT_REPLY_WINDOW_HOURS = 72;
 
+/** the workspace's reply window (settings.reply_window_hours, default 72 h), as an interval */
+const REPLY_WINDOW_SQL = Prisma.sql`make_interval(hours => coalesce((SELECT reply_window_hours FROM settings WHERE id = 1), ${DEFAULT_REPLY_WINDOW_HOURS}::int))`;
+
+/**
+ * A send (campaign_recipients aliased r) that a message received between `from` and `to` may reply to: sent
+ * (accepted by WhatsApp) at or before it, within `window`. Meta's timestamps are whole seconds (received_at
+ * is one), ours are not: a reply stamped in the second of the send is after it (sent_at < received_at + 1 s
+ * is floor(sent_at) <= received_at).
+ */
+const repliedToSql = (from: Prisma.Sql, to: Prisma.Sql, window: Prisma.Sql) => Prisma.sql`r.sent_at IS NOT NULL
+  AND r.sent_at < ${to} + interval '1 second' AND r.sent_at > ${from} - ${window} AND r.status IN ${SENT_SQL}`;
+
 /**
  * The recipients attributeReplies may write for messages from these numbers or user ids received between
  * `from` and `to` (a superset: every send to them in the window): the applier locks them with the rest of
@@ -20,9 +32,7 @@ export const DEFAULT_REPLY_WINDOW_HOURS = 72;
  */
 export function replyTargetsSql({ phones, userIds, from, to }: { phones: string[]; userIds: string[]; from: Date; to: Date }): Prisma.Sql | null {
   if (phones.length === 0 && userIds.length === 0) return null;
-  const window = Prisma.sql`make_interval(hours => coalesce((SELECT reply_window_hours FROM settings WHERE id = 1), ${DEFAULT_REPLY_WINDOW_HOURS}::int))`;
-  const within = Prisma.sql`r.sent_at IS NOT NULL AND r.status IN ${SENT_SQL}
-    AND r.sent_at < ${to.toISOString()}::timestamptz + interval '1 second' AND r.sent_at > ${from.toISOString()}::timestamptz - ${window}`;
+  const within = repliedToSql(Prisma.sql`${from.toISOString()}::timestamptz`, Prisma.sql`${to.toISOString()}::timestamptz`, REPLY_WINDOW_SQL);
   const parts: Prisma.Sql[] = [];
   if (phones.length > 0) parts.push(Prisma.sql`SELECT r.id FROM campaign_recipients r WHERE r.phone_number = ANY(${phones}::text[]) AND ${within}`);
   if (userIds.length > 0) {
@@ -33,6 +43,7 @@ export function replyTargetsSql({ phones, userIds, from, to }: { phones: string[
 
 export async function attributeReplies(tx: Tx, messages: Array<{ wamid: string; optOut: boolean }>, now: Date): Promise<number> {
   if (messages.length === 0) return 0;
+  const replied = repliedToSql(Prisma.sql`m.received_at`, Prisma.sql`m.received_at`, Prisma.sql`win.w`);
   const [row] = await tx.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
     WITH m AS (
       -- a customer with a username may send no phone: their message is theirs by user id
@@ -42,22 +53,16 @@ export async function attributeReplies(tx: Tx, messages: Array<{ wamid: string; 
       JOIN whatsapp_messages w ON w.whatsapp_message_id = x.wamid
       WHERE w.direction = 'inbound' AND (w.phone_number IS NOT NULL OR w.user_id IS NOT NULL) AND w.received_at IS NOT NULL
     ), win AS (
-      SELECT make_interval(hours => coalesce((SELECT reply_window_hours FROM settings WHERE id = 1), ${DEFAULT_REPLY_WINDOW_HOURS}::int)) AS w
+      SELECT ${REPLY_WINDOW_SQL} AS w
     ), hit AS (
       SELECT m.id AS message_id, m.received_at, m.opt_out, r.id AS recipient_id, r.campaign_id
       FROM m CROSS JOIN win
       JOIN LATERAL (
         SELECT r.id, r.campaign_id, r.sent_at FROM campaign_recipients r
-        WHERE r.phone_number = m.phone_number AND r.sent_at IS NOT NULL
-          -- Meta's timestamps are whole seconds (received_at is one), ours are not: a reply stamped in the
-          -- second of the send is after it (sent_at < received_at + 1 s is floor(sent_at) <= received_at)
-          AND r.sent_at < m.received_at + interval '1 second' AND r.sent_at > m.received_at - win.w
-          AND r.status IN ${SENT_SQL}
+        WHERE r.phone_number = m.phone_number AND ${replied}
         UNION ALL
         SELECT r.id, r.campaign_id, r.sent_at FROM campaign_recipients r
-        WHERE m.phone_number IS NULL AND r.customer_id = m.customer_id AND r.sent_at IS NOT NULL
-          AND r.sent_at < m.received_at + interval '1 second' AND r.sent_at > m.received_at - win.w
-          AND r.status IN ${SENT_SQL}
+        WHERE m.phone_number IS NULL AND r.customer_id = m.customer_id AND ${replied}
         ORDER BY sent_at DESC, id DESC LIMIT 1
       ) r ON true
     ), linked AS (
