@@ -1,30 +1,61 @@
 /**
- * `npm test`: typecheck, lint, unit, integration (real PostgreSQL), production build, e2e (Playwright +
- * Debian Chromium). Stops at the first failing step and exits non-zero.
+ * `npm test`: typecheck and lint (side by side), unit, integration (real PostgreSQL), production build, e2e
+ * (Playwright + Debian Chromium). Stops at the first failing step and exits non-zero. `npm test -- unit e2e`
+ * runs only the named steps.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 
-const steps: Array<[string, string, string[]]> = [
-  ["typecheck", "npx", ["tsc", "--noEmit"]],
-  ["lint", "npx", ["eslint", ".", "--max-warnings=0"]],
-  ["lint", "npx", ["knip"]],
-  ["unit", "npx", ["vitest", "run", "--project", "unit"]],
-  ["integration", "npx", ["vitest", "run", "--project", "integration"]],
-  ["build", "npx", ["next", "build"]],
-  ["e2e", "npx", ["playwright", "test"]],
+type Step = { name: string; cmd: string; args: string[] };
+/** steps of one group run at the same time (each prints its output when it ends); the groups one after another */
+const groups: Step[][] = [
+  [
+    { name: "typecheck", cmd: "npx", args: ["tsc", "--noEmit"] },
+    { name: "lint", cmd: "npx", args: ["eslint", ".", "--max-warnings=0"] },
+    { name: "lint", cmd: "npx", args: ["knip"] },
+  ],
+  [{ name: "unit", cmd: "npx", args: ["vitest", "run", "--project", "unit"] }],
+  [{ name: "integration", cmd: "npx", args: ["vitest", "run", "--project", "integration"] }],
+  [{ name: "build", cmd: "npx", args: ["next", "build"] }],
+  [{ name: "e2e", cmd: "npx", args: ["playwright", "test"] }],
 ];
+
+const env = { ...process.env, FORCE_COLOR: process.env.CI ? "0" : "1" };
+
+/** Runs one step: its output goes straight through when it runs alone, and is printed in one piece when it ends otherwise. */
+function run(step: Step, alone: boolean): Promise<{ ok: boolean; secs: string; output: string }> {
+  const t = Date.now();
+  const title = `\n━━ ${step.name} ━━ ${step.cmd} ${step.args.join(" ")}`;
+  if (alone) console.log(title);
+  return new Promise((resolve) => {
+    const child = spawn(step.cmd, step.args, { stdio: alone ? "inherit" : ["ignore", "pipe", "pipe"], env });
+    const chunks: Buffer[] = [];
+    child.stdout?.on("data", (b: Buffer) => chunks.push(b));
+    child.stderr?.on("data", (b: Buffer) => chunks.push(b));
+    const done = (ok: boolean, extra = "") => {
+      const secs = ((Date.now() - t) / 1000).toFixed(1);
+      resolve({ ok, secs, output: alone ? "" : `${title}\n${Buffer.concat(chunks).toString()}${extra}` });
+    };
+    child.on("error", (e) => done(false, `\n${e.message}`));
+    child.on("close", (code) => done(code === 0));
+  });
+}
+
 const only = process.argv.slice(2);
 const started = Date.now();
-for (const [name, cmd, args] of steps) {
-  if (only.length && !only.includes(name)) continue;
-  const t = Date.now();
-  console.log(`\n━━ ${name} ━━ ${cmd} ${args.join(" ")}`);
-  const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.CI ? "0" : "1" } });
-  const secs = ((Date.now() - t) / 1000).toFixed(1);
-  if (r.status !== 0) {
-    console.error(`\n✗ ${name} failed after ${secs}s`);
-    process.exit(r.status ?? 1);
-  }
-  console.log(`✓ ${name} (${secs}s)`);
+for (const group of groups) {
+  const steps = group.filter((s) => only.length === 0 || only.includes(s.name));
+  if (steps.length === 0) continue;
+  const results = await Promise.all(steps.map((s) => run(s, steps.length === 1)));
+  let failed: string | null = null;
+  steps.forEach((step, i) => {
+    const r = results[i];
+    if (r.output) process.stdout.write(r.output);
+    if (r.ok) console.log(`✓ ${step.name} (${r.secs}s)`);
+    else {
+      console.error(`\n✗ ${step.name} failed after ${r.secs}s`);
+      failed ??= step.name;
+    }
+  });
+  if (failed) process.exit(1);
 }
 console.log(`\nAll steps passed in ${((Date.now() - started) / 1000).toFixed(0)}s.`);
