@@ -16,9 +16,8 @@ export default defineConfig({
   timeout: 90_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
-  // the ui stories share one server and its demo data: one at a time. Beside them, on the second worker: the
-  // api spec, the deploy spec (its own server and database) and the accessibility checks (they only read the
-  // demo data, and find their ids when they start)
+  // the ui specs share one server and its demo data: one at a time; the deploy spec (its own server and
+  // database) runs beside them
   workers: 2,
   retries: 0,
   reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
@@ -34,8 +33,6 @@ export default defineConfig({
   projects: [
     { name: "api", testDir: "e2e/api", use: { ...chromium } },
     { name: "ui", testDir: "e2e/ui", workers: 1, use: { ...chromium, viewport: { width: 1280, height: 800 } } },
-    // every page at desktop and phone widths (axe-core): read-only, one page at a time beside the stories
-    { name: "a11y", testDir: "e2e/a11y", workers: 1, use: { ...chromium } },
     // a first deploy: its spec starts its own production server (e2e/deploy/prod-server.ts, ports E2E_PORT + 1)
     { name: "deploy", testDir: "e2e/deploy", use: { ...chromium, viewport: { width: 1280, height: 800 } } },
   ],

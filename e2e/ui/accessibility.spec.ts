@@ -12,7 +12,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { E2E_BASE_URL } from "../support/env";
-import { DEMO_PASSWORD } from "../ui/helpers";
+import { DEMO_PASSWORD } from "./helpers";
 
 // one page per test; axe on a campaign page takes most of a minute on a loaded 2-core machine
 test.describe.configure({ mode: "parallel", timeout: 240_000 });
