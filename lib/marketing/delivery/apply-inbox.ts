@@ -72,8 +72,7 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
   // each other's recipient locks, nor step over each other's locked rows (a customer's reply, in lane 0,
   // locks the sends it may reply to, whose statuses may be another lane's: one chunk may wait for the
   // other, never in a cycle, as each locks its recipients in one statement, then its customers in one).
-  // A targeted apply waits for locked rows,
-  // of any lane: one transaction at a time.
+  // A targeted apply waits for locked rows of any lane: one transaction at a time.
   const laneCount = targeted ? 1 : INBOX_LANES;
   let chunksLeft = maxChunks;
   const lane = async (_: unknown, k: number) => {
