@@ -15,7 +15,9 @@ type ScriptAdapter = {
  * runs that as a single implicit transaction, so a failing migration leaves nothing half-applied.
  */
 function pgAdapter(connectionString: string) {
-  const factory = new PrismaPg({ connectionString });
+  // allowExitOnIdle: the CLI exits as soon as its work is done; without it, pg's pool keeps its idle
+  // connection for idleTimeoutMillis (10 s) and `migrate deploy` sat idle that long after its last migration
+  const factory = new PrismaPg({ connectionString, allowExitOnIdle: true });
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const adapter = await connect();
