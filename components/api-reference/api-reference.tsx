@@ -101,6 +101,7 @@ function OperationView({ method, path, op }: { method: string; path: string; op:
   return (
     <Card id={op.operationId}>
       <CardHeader
+        level={3}
         title={<span className="flex flex-wrap items-center gap-2"><Badge tone={METHOD_TONES[method] ?? "gray"}>{method.toUpperCase()}</Badge><code className="text-sm">{path}</code></span>}
         description={op.summary}
       />
@@ -193,7 +194,7 @@ export function ApiReference({ doc }: { doc: ReferenceDocument }) {
           <h2 className="text-lg font-semibold text-slate-900">Schemas</h2>
           {Object.entries(doc.components.schemas).map(([name, schema]) => (
             <Card key={name} id={`schema-${name}`}>
-              <CardHeader title={<code>{name}</code>} />
+              <CardHeader level={3} title={<code>{name}</code>} />
               <CardBody><SchemaView schema={schema} /></CardBody>
             </Card>
           ))}

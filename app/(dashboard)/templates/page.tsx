@@ -38,7 +38,7 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
               <TH>Category</TH>
               <TH>Status</TH>
               <TH>Reason</TH>
-              <TH />
+              <TH><span className="sr-only">Actions</span></TH>
             </TR>
           </THead>
           <TBody>
