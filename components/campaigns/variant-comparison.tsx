@@ -28,7 +28,7 @@ export function VariantComparison({ stats }: { stats: NonNullable<VariantStats> 
             {decision.note} {formatInt(decision.assigned)} recipients not yet sent were given it.
           </Notice>
         ) : null}
-        <Table>
+        <Table label="Variants compared">
           <TableHeader columns={["Variant", "Template", { label: "Share", numeric: true }, { label: "Recipients", numeric: true }, { label: "Sent", numeric: true }, { label: "Delivered", numeric: true }, { label: "Read", numeric: true }, { label: "Failed", numeric: true }, { label: "Delivery rate", numeric: true }, { label: "Read rate", numeric: true }, { label: "Clicked", numeric: true }, { label: "Replied", numeric: true }]} />
           <TBody>
             {variants.map((v) => (

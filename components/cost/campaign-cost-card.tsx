@@ -46,7 +46,7 @@ export function CampaignCostCard({ campaignId, cost, series, canChangeBudget }: 
           </div>
           <div>
             <h3 className="mb-2 text-sm font-medium text-slate-700">Estimate by market</h3>
-            <Table>
+            <Table label="Estimate by market">
               <TableHeader columns={["Market", { label: "Recipients", numeric: true }, { label: "Rate", numeric: true }, { label: "Cost", numeric: true }]} />
               <TBody>
                 {cost.markets.slice(0, 12).map((row) => (

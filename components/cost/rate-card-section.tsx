@@ -35,7 +35,7 @@ export function RateCardSection({ card, isAdmin, today }: { card: RateCardView; 
       <CardBody className="space-y-4">
         {card ? (
           <>
-            <Table>
+            <Table label="Rate card">
               <TableHeader columns={["Market", { label: "Marketing", numeric: true }, { label: "Utility", numeric: true }, { label: "Authentication", numeric: true }]} />
               <TBody>
                 {rates.map((r) => (

@@ -3,9 +3,10 @@ import { cn } from "./cn";
 
 /**
  * A horizontally scrollable table (phones scroll it sideways instead of squeezing columns). The scroll
- * container is a named, focusable region so keyboard users can scroll it too.
+ * container is a focusable region so keyboard users can scroll it too, named by `label`: what the table
+ * shows, unique on its page (a screen reader lists regions by name; two called "Table" cannot be told apart).
  */
-export function Table({ className, label = "Table", ...props }: ComponentProps<"table"> & { label?: string }) {
+export function Table({ className, label, ...props }: ComponentProps<"table"> & { label: string }) {
   return (
     <div className="relative overflow-x-auto focus-visible:-outline-offset-2" tabIndex={0} role="region" aria-label={label}>
       <table className={cn("w-full border-collapse text-left text-sm", className)} {...props} />

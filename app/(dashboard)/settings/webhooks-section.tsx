@@ -100,7 +100,7 @@ export function WebhooksSection({ endpoints, eventTypes }: { endpoints: Endpoint
               {e.deliveries.length === 0 ? (
                 <p className="px-4 py-3 text-sm text-slate-500">No deliveries yet.</p>
               ) : (
-                <Table aria-label="Delivery log">
+                <Table label={`Delivery log: ${e.url}`}>
                   <THead>
                     <tr><TH>Event</TH><TH>Status</TH><TH numeric>Attempts</TH><TH>Last answer</TH><TH>Created</TH><TH className="text-right"><span className="sr-only">Actions</span></TH></tr>
                   </THead>

@@ -30,7 +30,7 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
       />
       {submitted ? <Notice tone="success" title="Submitted for review">{submitted} is in Meta&apos;s review: its status changes here when the decision arrives.</Notice> : null}
       <Card className="mt-4 overflow-hidden">
-        <Table data-testid="templates-table">
+        <Table label="Templates" data-testid="templates-table">
           <THead>
             <TR>
               <TH>Name</TH>
