@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the Prisma CLI. `prisma generate` and `migrate diff` need no database, but Prisma 6 reads
-// env("DATABASE_URL") from the schema, so a placeholder is supplied when none is set.
+// Runs the Prisma CLI (npm scripts, the dev server, tests and Vercel's build command). `prisma generate` and
+// `migrate diff` need no database, but Prisma 6 reads env("DATABASE_URL") from the schema, so a placeholder
+// is supplied when none is set (a command that needs the database then says it cannot reach it).
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
