@@ -2,8 +2,8 @@
  * Every page passes an automated accessibility check (axe-core: WCAG 2 A/AA and axe's best practices, such
  * as heading order and named table headers) at desktop and phone widths: no violation of any impact. Every
  * route under app/(dashboard) is visited once per width — a campaign page for each state that shows
- * different controls (active, paused, draft), and one whose message preview has a link button — as the
- * demo workspace shows it, signed in as an admin (who sees every control); the sign-in page signed out.
+ * different controls (active, paused, draft), one whose message preview has a link button, and an A/B
+ * draft this spec creates — as the demo workspace shows it, signed in as an admin (who sees every control); the sign-in page signed out.
  * Charts' "Show data" tables are opened first, so they are checked too.
  *
  * Each width shares one signed-in browser context across its pages; each page is its own test, so the
@@ -11,7 +11,7 @@
  */
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { E2E_BASE_URL } from "../support/env";
+import { E2E_API_TOKEN, E2E_BASE_URL } from "../support/env";
 import { DEMO_PASSWORD } from "./helpers";
 
 // one page per test; a generous timeout: axe on a long page takes seconds, several times that on a loaded 2-core machine
@@ -33,6 +33,8 @@ const ROUTES = [
   "/campaigns/:campaign-draft/edit",
   // the message preview with buttons, one a link (the demo's Summer Sale)
   "/campaigns/:campaign-buttons",
+  // an A/B test: the variants compared beside the cost estimate (a draft this spec creates)
+  "/campaigns/:campaign-ab",
   "/customers",
   "/customers/:customer",
   // a customer marked not reachable on WhatsApp (the demo's history counts its 131026 failures), and the list's filter
@@ -85,9 +87,37 @@ async function signedIn(browser: Browser, size: (typeof WIDTHS)[number]) {
     "customer-unreachable": unreachable.customers[0]?.id,
     template: templates.templates.find((t) => t.status === "APPROVED")?.id,
   };
-  for (const status of ["active", "paused", "draft"]) ids[`campaign-${status}`] = campaigns.find((c) => c.status === status)?.id;
+  // the demo's own campaigns, whatever other specs created before: the list is newest first, the demo's are the oldest
+  for (const status of ["active", "paused", "draft"]) ids[`campaign-${status}`] = campaigns.findLast((c) => c.status === status)?.id;
   ids["campaign-buttons"] = campaigns.find((c) => withButtons.has(c.template_name))?.id;
+  ids["campaign-ab"] = await abDraft(context, size.name);
   return { context, page, ids };
+}
+
+/** An A/B draft of two sandbox templates with a few recipients, through the REST API (once per width: each has its own). */
+async function abDraft(context: BrowserContext, width: string): Promise<string> {
+  const image = (link: string) => ({ type: "header", parameters: [{ type: "image", image: { link } }] });
+  const body = (discount: string) => ({ type: "body", parameters: [{ type: "text", text: "friend" }, { type: "text", text: discount }] });
+  const created = await context.request.post("/api/marketing/campaigns", {
+    headers: { Authorization: `Bearer ${E2E_API_TOKEN}` },
+    data: {
+      name: `E2E a11y A/B ${width} ${Date.now().toString(36)}`,
+      variants: [
+        { name: "Flash", template_name: "flash_sale", share: 50, template_components: [image("https://example.com/flash.jpg"), body("25%")] },
+        { name: "VIP", template_name: "vip_early_access", share: 50, template_components: [image("https://example.com/vip.jpg"), body("30%")] },
+      ],
+      ab_test: { test_share: 25, decide_after_hours: 12, metric: "read_rate" },
+    },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  // recipients, so the page also shows their split and the cost estimate by market
+  const added = await context.request.post(`/api/marketing/campaigns/${id}/recipients`, {
+    headers: { Authorization: `Bearer ${E2E_API_TOKEN}` },
+    data: { phone_numbers: ["+1 415 555 0171", "+1 415 555 0172", "+44 7700 900171", "+49 151 12345171"] },
+  });
+  expect(added.ok(), await added.text()).toBe(true);
+  return id;
 }
 
 for (const size of WIDTHS) {
