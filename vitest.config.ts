@@ -12,6 +12,10 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
+          // pure functions, no mocks or module state a file could leave behind (fake timers are restored after
+          // each test): files share their worker's modules instead of importing everything again, 22 s → 8 s,
+          // passing in any order (--sequence.shuffle). A unit test that mocks a module belongs in integration.
+          isolate: false,
           include: ["lib/**/*.test.ts", "tests/unit/**/*.test.ts"],
           environment: "node",
         },
