@@ -3,7 +3,8 @@
  * as heading order and named table headers) at desktop and phone widths: no violation of any impact. Every
  * route under app/(dashboard) is visited once per width — a campaign page for each state that shows
  * different controls (active, paused, draft), one whose message preview has a link button, and an A/B
- * draft this spec creates — as the demo workspace shows it, signed in as an admin (who sees every control); the sign-in page signed out.
+ * draft this spec creates — as the demo workspace shows it, signed in as an admin (who sees every
+ * control); the sign-in page signed out.
  * Charts' "Show data" tables are opened first, so they are checked too.
  *
  * Each width shares one signed-in browser context across its pages; each page is its own test, so the
