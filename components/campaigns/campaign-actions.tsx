@@ -177,26 +177,31 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
           {pending === 0 ? (
             <Notice tone="warning">Add recipients before activating.</Notice>
           ) : (
-            <dl className="grid grid-cols-3 gap-3 rounded-lg bg-slate-50 p-4 text-sm" data-testid="activation-preview">
-              <div>
-                <dt className="text-slate-500">Recipients</dt>
-                <dd className="text-lg font-semibold tabular-nums">{formatInt(pending)}</dd>
-              </div>
-              <div>
-                <dt className="text-slate-500">Send days</dt>
-                <dd className="text-lg font-semibold tabular-nums">{formatInt(preview.days)}</dd>
-              </div>
-              <div>
-                <dt className="text-slate-500">Completes</dt>
-                <dd className="text-lg font-semibold tabular-nums">{preview.lastDay ? formatDay(preview.lastDay) : "—"}</dd>
-              </div>
-              <p className="col-span-3 text-xs text-slate-500">
+            // a definition list holds only its terms and values (axe definition-list): the notes sit beside it
+            <div className="space-y-3 rounded-lg bg-slate-50 p-4 text-sm" data-testid="activation-preview">
+              <dl className="grid grid-cols-3 gap-3">
+                <div>
+                  <dt className="text-slate-500">Recipients</dt>
+                  <dd className="text-lg font-semibold tabular-nums">{formatInt(pending)}</dd>
+                </div>
+                <div>
+                  <dt className="text-slate-500">Send days</dt>
+                  <dd className="text-lg font-semibold tabular-nums">{formatInt(preview.days)}</dd>
+                </div>
+                <div>
+                  <dt className="text-slate-500">Completes</dt>
+                  <dd className="text-lg font-semibold tabular-nums">{preview.lastDay ? formatDay(preview.lastDay) : "—"}</dd>
+                </div>
+              </dl>
+              <p className="text-xs text-slate-500">
                 {formatInt(dailyLimit)} a day{preview.days > 1 ? `; ${formatInt(preview.lastDayCount)} on the last day` : ""}.
               </p>
               {cost ? (
-                <div className="col-span-3 border-t border-slate-200 pt-3" data-testid="activation-cost">
-                  <dt className="text-slate-500">Estimated cost</dt>
-                  <dd className="text-lg font-semibold tabular-nums">{formatMoney(cost.estimated, cost.currency)}</dd>
+                <div className="border-t border-slate-200 pt-3" data-testid="activation-cost">
+                  <dl>
+                    <dt className="text-slate-500">Estimated cost</dt>
+                    <dd className="text-lg font-semibold tabular-nums">{formatMoney(cost.estimated, cost.currency)}</dd>
+                  </dl>
                   <p className="text-xs text-slate-500">
                     Meta’s rate for each recipient’s market
                     {cost.uncovered > 0 ? `; ${formatInt(cost.uncovered)} recipients are not covered by the rate card and not counted` : ""}
@@ -204,7 +209,7 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
                   </p>
                 </div>
               ) : null}
-            </dl>
+            </div>
           )}
         </div>
       </Dialog>

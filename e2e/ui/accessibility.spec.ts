@@ -4,7 +4,7 @@
  * route under app/(dashboard) is visited once per width — a campaign page for each state that shows
  * different controls (active, paused, draft), one whose message preview has a link button, and an A/B
  * draft this spec creates — as the demo workspace shows it, signed in as an admin (who sees every
- * control); the sign-in page signed out.
+ * control); the sign-in page signed out; the activation and pause dialogs open.
  * Charts' "Show data" tables are opened first, so they are checked too.
  *
  * Each width shares one signed-in browser context across its pages; each page is its own test, so the
@@ -141,6 +141,21 @@ for (const size of WIDTHS) {
       await signedOut.close();
       expect(found, found.join("\n")).toEqual([]);
     });
+
+    // dialogs are checked open: activating the A/B draft (its recipients give a preview of days and cost), pausing
+    // (each once its content has loaded: the activation's preview comes after the dialog)
+    const dialogs = [["/campaigns/:campaign-ab", "Activate", "activation-preview"], ["/campaigns/:campaign-active", "Pause", null]] as const;
+    for (const [route, button, loaded] of dialogs) {
+      test(`${route}, ${button} dialog (${size.name})`, async () => {
+        const { page, ids } = session!;
+        await page.goto(route.replace(/:([a-z-]+)/g, (_, key: string) => ids[key]!));
+        await page.getByRole("button", { name: button, exact: true }).click();
+        await expect(page.getByRole("dialog")).toBeVisible();
+        if (loaded) await expect(page.getByRole("dialog").getByTestId(loaded)).toBeVisible();
+        const found = await violations(page);
+        expect(found, `${route}, ${button} dialog:\n${found.join("\n")}`).toEqual([]);
+      });
+    }
 
     for (const route of ROUTES) {
       test(`${route} (${size.name})`, async () => {
