@@ -95,6 +95,14 @@ async function signedIn(browser: Browser, size: (typeof WIDTHS)[number]) {
   return { context, page, ids };
 }
 
+/** A route with its `:key`s replaced by the ids signedIn found (each one must exist). */
+function pathOf(route: string, ids: Record<string, string | undefined>): string {
+  return route.replace(/:([a-z-]+)/g, (_, key: string) => {
+    expect(ids[key], `the demo has a ${key}`).toBeTruthy();
+    return ids[key]!;
+  });
+}
+
 /** An A/B draft of two sandbox templates with a few recipients, through the REST API (once per width: each has its own). */
 async function abDraft(context: BrowserContext, width: string): Promise<string> {
   const image = (link: string) => ({ type: "header", parameters: [{ type: "image", image: { link } }] });
@@ -148,7 +156,7 @@ for (const size of WIDTHS) {
     for (const [route, button, loaded] of dialogs) {
       test(`${route}, ${button} dialog (${size.name})`, async () => {
         const { page, ids } = session!;
-        await page.goto(route.replace(/:([a-z-]+)/g, (_, key: string) => ids[key]!));
+        await page.goto(pathOf(route, ids));
         await page.getByRole("button", { name: button, exact: true }).click();
         await expect(page.getByRole("dialog")).toBeVisible();
         if (loaded) await expect(page.getByRole("dialog").getByTestId(loaded)).toBeVisible();
@@ -160,10 +168,7 @@ for (const size of WIDTHS) {
     for (const route of ROUTES) {
       test(`${route} (${size.name})`, async () => {
         const { page, ids } = session!;
-        const path = route.replace(/:([a-z-]+)/g, (_, key: string) => {
-          expect(ids[key], `the demo has a ${key}`).toBeTruthy();
-          return ids[key]!;
-        });
+        const path = pathOf(route, ids);
         await page.goto(path);
         await page.locator("main").first().waitFor();
         // charts' data tables are part of the page: check them open
