@@ -32,7 +32,8 @@ export async function findCustomers({ db, query }: { db: DbOrTx; query: TFindCus
   const where: Prisma.UserProfileWhereInput = {
     ...(q.subscription ? { subscription: q.subscription } : {}),
     ...(q.customer_tier ? { customerTier: q.customer_tier } : {}),
-    ...(q.city ? { city: { equals: q.city, mode: "insensitive" } } : {}),
+    // a case-insensitive equals is an ILIKE with the text as its pattern: escaped like the search below
+    ...(q.city ? { city: { equals: escapeLike(q.city), mode: "insensitive" } } : {}),
     ...(tags ? { tags: { hasEvery: tags } } : {}),
     ...(q.is_active !== undefined ? { isActive: q.is_active } : {}),
     ...(q.reachable !== undefined ? { undeliverableSince: q.reachable ? null : { not: null } } : {}),

@@ -34,6 +34,22 @@ describe("search text is matched literally", () => {
     expect(await names("%")).toEqual(["Ann 50% off"]);
   });
 
+  it("customers: the city filter is an exact, case-insensitive match of its text, % _ and \\ included", async () => {
+    await e.db.userProfile.createMany({
+      data: [
+        { whatsappPhone: "15551230011", name: "Paris", city: "Paris" },
+        { whatsappPhone: "15551230012", name: "Pa_is", city: "Pa_is" },
+        { whatsappPhone: "15551230013", name: "backslash", city: "Back\\" },
+      ],
+    });
+    const names = async (city: string) => (await findCustomers({ db: e.db, query: { city } })).customers.map((c) => c.name).sort();
+    expect(await names("paris")).toEqual(["Paris"]);
+    expect(await names("Pa_is")).toEqual(["Pa_is"]);
+    expect(await names("%")).toEqual([]);
+    expect(await names("\\")).toEqual([]);
+    expect(await names("back\\")).toEqual(["backslash"]);
+  });
+
   it("templates: a search ending in \\ or holding % finds nothing instead of failing", async () => {
     await e.db.whatsappTemplate.createMany({
       data: [
