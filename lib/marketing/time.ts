@@ -3,8 +3,8 @@
  * `date` columns travel as UTC-midnight Date objects (dayToDate / dateToDay convert).
  */
 import { TZDate } from "@date-fns/tz";
-import { format } from "date-fns";
-import { z } from "zod";
+import { format } from "date-fns/format";
+import { z } from "@/lib/zod";
 
 export type Day = string;
 

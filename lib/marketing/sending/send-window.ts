@@ -9,8 +9,8 @@
  * send-window-sql.ts.
  */
 import { TZDate } from "@date-fns/tz";
-import { format } from "date-fns";
-import { z } from "zod";
+import { format } from "date-fns/format";
+import { z } from "@/lib/zod";
 import { addDays, dayInZone, type Day } from "../time";
 
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
