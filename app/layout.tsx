@@ -1,5 +1,4 @@
 import type { Metadata, Viewport } from "next";
-import { ZodJitless } from "@/components/zod-jitless";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -13,7 +12,6 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">
-        <ZodJitless />
         {children}
       </body>
     </html>

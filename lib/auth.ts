@@ -6,7 +6,7 @@ import { getServerSession } from "next-auth";
 import { encode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { getDb } from "@/lib/db";
 import { authSecret, getEnv } from "@/lib/env";
 import { clientAddress, parseTrustedProxy } from "@/lib/http/client-address";

@@ -2,7 +2,7 @@
  * Every environment variable, parsed once with zod. Call `getEnv()` from server code only; the domain
  * (lib/marketing, lib/whatsapp) never reads it, it is handed the values it needs.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 
 const optionalString = z
   .string()

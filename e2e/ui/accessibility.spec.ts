@@ -5,7 +5,8 @@
  * different controls (active, paused, draft), one whose message preview has a link button, and an A/B
  * draft this spec creates — as the demo workspace shows it, signed in as an admin (who sees every
  * control); the sign-in page signed out; the activation and pause dialogs open.
- * Charts' "Show data" tables are opened first, so they are checked too.
+ * Charts' "Show data" tables are opened first, so they are checked too. Each page also loads without a
+ * Content-Security-Policy violation (zod's eval probe, for one: lib/zod.ts).
  *
  * Each width shares one signed-in browser context across its pages; each page is its own test, so the
  * tests run in parallel when Playwright is given more than one worker.
@@ -65,6 +66,14 @@ async function violations(page: Page) {
 /** A signed-in admin's context at one width, and the demo's ids the routes need (read from the API with the session). */
 async function signedIn(browser: Browser, size: (typeof WIDTHS)[number]) {
   const context = await browser.newContext({ baseURL: E2E_BASE_URL, viewport: { width: size.width, height: size.height } });
+  // what the CSP refused, reported by each page (cleared before each test's page)
+  const csp: string[] = [];
+  await context.exposeFunction("__cspViolation", (v: string) => csp.push(v));
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      (window as unknown as { __cspViolation: (v: string) => void }).__cspViolation(`${location.pathname}: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
   const page = await context.newPage();
   await page.goto("/login");
   await page.getByLabel("Email").fill("admin@example.com");
@@ -92,7 +101,7 @@ async function signedIn(browser: Browser, size: (typeof WIDTHS)[number]) {
   for (const status of ["active", "paused", "draft"]) ids[`campaign-${status}`] = campaigns.findLast((c) => c.status === status)?.id;
   ids["campaign-buttons"] = campaigns.find((c) => withButtons.has(c.template_name))?.id;
   ids["campaign-ab"] = await abDraft(context, size.name);
-  return { context, page, ids };
+  return { context, page, ids, csp };
 }
 
 /** A route with its `:key`s replaced by the ids signedIn found (each one must exist). */
@@ -155,19 +164,22 @@ for (const size of WIDTHS) {
     const dialogs = [["/campaigns/:campaign-ab", "Activate", "activation-preview"], ["/campaigns/:campaign-active", "Pause", null]] as const;
     for (const [route, button, loaded] of dialogs) {
       test(`${route}, ${button} dialog (${size.name})`, async () => {
-        const { page, ids } = session!;
+        const { page, ids, csp } = session!;
+        csp.length = 0;
         await page.goto(pathOf(route, ids));
         await page.getByRole("button", { name: button, exact: true }).click();
         await expect(page.getByRole("dialog")).toBeVisible();
         if (loaded) await expect(page.getByRole("dialog").getByTestId(loaded)).toBeVisible();
         const found = await violations(page);
         expect(found, `${route}, ${button} dialog:\n${found.join("\n")}`).toEqual([]);
+        expect(csp, "Content-Security-Policy violations").toEqual([]);
       });
     }
 
     for (const route of ROUTES) {
       test(`${route} (${size.name})`, async () => {
-        const { page, ids } = session!;
+        const { page, ids, csp } = session!;
+        csp.length = 0;
         const path = pathOf(route, ids);
         await page.goto(path);
         await page.locator("main").first().waitFor();
@@ -175,6 +187,7 @@ for (const size of WIDTHS) {
         await page.locator('[data-testid="chart-data"]').evaluateAll((ds) => ds.forEach((d) => d.setAttribute("open", "")));
         const found = await violations(page);
         expect(found, `${path}:\n${found.join("\n")}`).toEqual([]);
+        expect(csp, "Content-Security-Policy violations").toEqual([]);
       });
     }
   });

@@ -4,7 +4,7 @@
  * read a size-limited JSON body, and map AppError / zod errors to `{ error: { code, message, details } }`.
  */
 import { NextResponse, type NextRequest } from "next/server";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { configuredTokens, getCurrentUser, userPrincipal } from "@/lib/auth";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";

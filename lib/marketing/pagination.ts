@@ -3,7 +3,7 @@
  * key; the next request passes it as `?cursor=` and gets the rows after it, stable while rows are added.
  * A list with a cursor ignores `offset`.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { AppError } from "./errors";
 import { parseUuid } from "./uuid";
 

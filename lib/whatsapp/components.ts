@@ -12,7 +12,7 @@
  * renderForRecipient() (render-components.ts) turns them into exactly what Meta's /messages endpoint takes.
  * Header media is given by `id` (uploaded to /{phone-number-id}/media) or `link`.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 
 const ZUrl = z.string().trim().url().max(2000).refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL");
 

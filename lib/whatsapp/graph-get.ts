@@ -3,7 +3,7 @@
  * the answer's JSON when Meta accepts, otherwise `fail` builds the caller's error with Meta's error code
  * and the HTTP status. An unreachable API, an error answer and a body that is not JSON each fail clearly.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 
 const ZErrorBody = z.object({ error: z.looseObject({ message: z.string().optional(), code: z.number().optional() }) });
 

@@ -7,7 +7,7 @@
  * Plain TypeScript: configuration and fetch are passed in. Throws PhoneNumberApiError when Meta cannot be
  * reached or refuses; the caller decides what that means.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { graphGet } from "./graph-get";
 
 export const PHONE_NUMBER_HEALTH_FIELDS = "whatsapp_business_manager_messaging_limit,quality_rating";

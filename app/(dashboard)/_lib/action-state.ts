@@ -3,7 +3,7 @@
  * message. Errors from use-cases (AppError) become messages; anything else is logged and hidden.
  */
 import "server-only";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { AppError } from "@/lib/marketing/errors";
 import { ActionDenied } from "./session";
 

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { getDb, plainReadOf } from "@/lib/db";
 import { appUrl, getEnv } from "@/lib/env";
 import { cancelCampaign } from "@/lib/marketing/campaigns/cancel-campaign";

@@ -1,6 +1,6 @@
 "use server";
 
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { jobView, type JobView } from "@/lib/marketing/jobs/job";

@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document, generated from OPERATIONS (zod 4's JSON Schema output; OpenAPI 3.1 schemas are
  * JSON Schema draft 2020-12). Named schemas (.meta({ id })) become components; everything else is inlined.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { EVENT_TYPES, TEST_EVENT_TYPE } from "@/lib/marketing/events/event-types";
 import { OPERATIONS, type Operation } from "./operations";
 import { ZOutboundEvent } from "./responses";

@@ -4,7 +4,7 @@
  * exports a method that is not listed here, and the contract tests validate the routes' answers against it.
  * Examples are the spec's own requests and responses (docs/spec: the marketing campaign guide).
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { ZCreateCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { ZFindCampaigns } from "@/lib/marketing/campaigns/find-campaigns";
 import { ZUpdateCampaign } from "@/lib/marketing/campaigns/update-campaign";

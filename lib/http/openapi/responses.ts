@@ -3,7 +3,7 @@
  * contract tests check every route's answers against that document. Objects are open (a new field is
  * not a breaking change); the fields listed are always present.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { CAMPAIGN_STATUSES } from "@/lib/marketing/campaigns/campaign-status";
 import { RECIPIENT_STATUSES } from "@/lib/marketing/recipients/recipient-status";
 import { ZUuid } from "@/lib/marketing/uuid";

@@ -9,7 +9,7 @@
  * decided (decide-ab-winner.ts), then all get the winner. Recipients added after the decision get the
  * winner directly.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { ZCampaignComponents, type TCampaignComponents } from "@/lib/whatsapp/components";
 import { Prisma } from "../db";
 import { ZLanguageCode, ZTemplateName } from "../campaigns/template-fields";

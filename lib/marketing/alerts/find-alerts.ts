@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import type { Principal } from "../auth/api-tokens";
 import { Prisma, type Db, type DbOrTx } from "../db";
 import { AppError } from "../errors";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { ZCampaignComponents } from "@/lib/whatsapp/components";
 import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
 import { assertTrackable } from "../engagement/tracked-link";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import type { DbOrTx } from "../db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { cursorDate, cursorUuid, decodeCursor, encodeCursor, ZCursor } from "../pagination";

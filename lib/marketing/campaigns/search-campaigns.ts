@@ -2,7 +2,7 @@
  * The dashboard's campaigns table: status filter, search by name, sort and page, with the total.
  * Not findCampaigns: the API's list is newest first with a cursor; the table searches, sorts, numbers its pages and counts each status tab.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { Prisma, type DbOrTx } from "../db";
 import { escapeLike } from "../sql-like";
 import { liveCampaignsTable } from "../stats/live-counters";

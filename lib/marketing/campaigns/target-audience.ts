@@ -1,5 +1,5 @@
 /** Which customers a campaign targets. Only these keys exist (they are whitelisted into SQL). */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 
 const ZText = z.string().trim().min(1).max(200);
 

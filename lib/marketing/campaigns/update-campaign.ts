@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
 import type { Principal } from "../auth/api-tokens";
 import { assertTrackable } from "../engagement/tracked-link";

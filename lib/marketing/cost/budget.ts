@@ -8,7 +8,7 @@
  *   concurrent processors see each other's claims and cannot overshoot together. When not even the next
  *   recipient fits, the campaign pauses (paused_by 'budget') with the reason and an alert.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { Prisma, readRows, type DbOrTx, type PlainRead, type Tx } from "../db";
 import { AppError } from "../errors";
 import { pauseCampaigns } from "../campaigns/pause-campaign";

@@ -7,7 +7,7 @@
  * wins a tie); before the first card's date, the first card.
  */
 import Papa from "papaparse";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
 import { Prisma, type DbOrTx, type Db } from "../db";

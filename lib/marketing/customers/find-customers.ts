@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { escapeLike } from "../sql-like";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { DbOrTx } from "../db";

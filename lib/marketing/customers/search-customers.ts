@@ -3,7 +3,7 @@
  * not reachable on WhatsApp) and the filter choices.
  * Not findCustomers: the API's list matches a number by its prefix and pages on a cursor; the table finds digits anywhere in the number and numbers its pages.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { Prisma, type DbOrTx } from "../db";
 import { escapeLike } from "../sql-like";
 

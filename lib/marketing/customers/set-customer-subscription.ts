@@ -4,7 +4,7 @@
  * admin's explicit decision: it needs the admin role and a reason, both kept in the audit log, and it
  * removes the number's suppression entry. The audit entry names the customer id, never the number.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
 import { Prisma, type Db } from "../db";

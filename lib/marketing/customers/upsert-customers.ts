@@ -12,7 +12,7 @@
  * and the number of an erased customer is always written as unsubscribed. Such rows still update the
  * other fields; the answer counts them as `kept_unsubscribed`.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
 import { Prisma, type DbOrTx } from "../db";

@@ -11,7 +11,7 @@
  * Any failure of the insert throws: the route answers 5xx and Meta retries.
  */
 import { createHash } from "node:crypto";
-import type { z } from "zod";
+import type { z } from "@/lib/zod";
 import { ZInboundMessage, ZStatus, ZUnixTimestamp, ZWebhookEnvelope } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Db, type PlainRead } from "../db";
 import { parseUuid } from "../uuid";

@@ -4,7 +4,7 @@
  * does not parse is quarantined with the reason) and calls `apply` with all of a chunk's values of that
  * field at once, inside the chunk's transaction.
  */
-import type { z } from "zod";
+import type { z } from "@/lib/zod";
 import type { Tx } from "../db";
 import type { UserIdTouches } from "./apply-subscription-changes";
 

@@ -11,7 +11,7 @@
  * INSERT … SELECT in the same transaction; it keeps the parent's daily limit, priority and send window,
  * and is linked to it (parent_campaign_id, follow_up_outcome). No matching recipient: 422 NO_RECIPIENTS.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { LISTED_ERROR_CODES } from "@/lib/whatsapp/errors";
 import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
 import type { Principal } from "../auth/api-tokens";

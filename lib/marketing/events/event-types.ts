@@ -1,5 +1,5 @@
 /** The events an endpoint can subscribe to (emitted by database triggers, see the outbound_events migration). */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 
 export const EVENT_TYPES = [
   "campaign.activated",

@@ -2,7 +2,7 @@
  * Webhook endpoints (admins only): where outbound events go. A URL that resolves to a loopback, link-local
  * or private address is refused (422) unless allow_private_network is set.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import type { WebhookEndpoint } from "@/lib/generated/prisma/client";
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";

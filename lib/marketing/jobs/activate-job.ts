@@ -12,7 +12,7 @@
  *
  * A job that fails leaves the draft as it was: its days are cleared again.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import type { Principal } from "../auth/api-tokens";
 import { activateLocked, activationStartDay, assertActivationTemplates } from "../campaigns/activate-campaign";
 import { lockCampaign } from "../campaigns/lock-campaign";

@@ -6,7 +6,7 @@
  * INSERT … SELECT … ON CONFLICT DO NOTHING, so a chunk done twice adds nobody twice.
  * The audience is the one the campaign had when the job started.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
 import { variantSql } from "../ab/variants";

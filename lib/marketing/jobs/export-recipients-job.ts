@@ -11,7 +11,7 @@
  *  - The file is kept EXPORT_RETENTION_MS after the export started, then refused and its parts pruned
  *    (pruneJobFiles, bounded, from every processor run and when an export finishes).
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { randomUUID } from "node:crypto";
 import type { Principal } from "../auth/api-tokens";
 import { Prisma, type Db, type DbOrTx, type Tx } from "../db";

@@ -15,7 +15,7 @@
  *  - No longer all-or-nothing: a job that fails part-way keeps the chunks it wrote (done_rows of them), and
  *    its staged rows are deleted; importing the same file again finishes it (those rows are then updated).
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { ROLES, type Principal, type Role } from "../auth/api-tokens";
 import { Prisma, type Db, type DbOrTx, type Tx } from "../db";
 import { AppError } from "../errors";

@@ -7,7 +7,7 @@
  * A recipient who is a customer gets the customer's pricing market in the same statement (user_profiles.market:
  * null or the market of the customer's current number), so activation has no market left to compute for them.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
 import { readTargetAudience, type TTargetAudience } from "../campaigns/target-audience";

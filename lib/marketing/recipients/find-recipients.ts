@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { parseCampaignId } from "../campaigns/campaign-id";
 import type { DbOrTx } from "../db";
 import { AppError } from "../errors";

@@ -8,7 +8,7 @@
  * Counts come from the campaign's counters (never a recount).
  * Not findRecipients: the API's list is in schedule order, one status at a time, with a total; this table reads by number or a status group, both ways.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { Prisma, type DbOrTx } from "../db";
 import { NOT_YET_DELIVERED_STATUSES, PENDING_STATUSES } from "../recipients/recipient-status";
 import { parseUuid } from "../uuid";

@@ -12,7 +12,7 @@
  *  - each of these raises an alert.
  * Webhook events carry their entry time: one older than the last applied is ignored (safe out of order).
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
 import { createAlert } from "../alerts/create-alert";

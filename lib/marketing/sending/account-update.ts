@@ -11,7 +11,7 @@
  *  - every other event (partner, pricing tier, verification, …) is counted and left alone.
  * Idempotent: holdSending keeps the first reason while held, alerts are keyed by event and entry time.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { createAlert } from "../alerts/create-alert";
 import type { Tx } from "../db";
 import { holdSending } from "./account-health";

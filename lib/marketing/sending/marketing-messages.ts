@@ -8,7 +8,7 @@
  * 131055 (the business has not accepted the Marketing Messages API's terms) raises an account alert;
  * the client then falls back to /messages unless the policy is STRICT (then the send fails account-class).
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import type { MarketingMessagesOptions } from "@/lib/whatsapp/types";
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";

@@ -3,7 +3,7 @@
  * campaigns, the frequency cap across campaigns, the failure-guard defaults, and the account's health
  * (send hold, quality, messaging-limit tier). Admins change the first three (updateSendingSettings).
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
 import { Prisma, type DbOrTx, type Db } from "../db";

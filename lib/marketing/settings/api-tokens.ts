@@ -2,7 +2,7 @@
  * API tokens managed in Settings: create (the secret is returned once, only its hash is stored; optionally
  * expiring after a number of days), list (prefix, role, last use, expiry), revoke.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { audit } from "../audit";
 import { createApiToken, ROLES, type Principal, type Role } from "../auth/api-tokens";
 import type { Db } from "../db";

@@ -12,7 +12,7 @@
  *      { type: "limited_time_offer", parameters: [{ type: "limited_time_offer", limited_time_offer: { expiration_time_ms } }] }
  *    (the copy-code button carries the code). Without it, the component takes no values.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import type { TMetaTemplateComponent } from "@/lib/whatsapp/templates/meta-template";
 import { ZMetaTemplateComponent } from "@/lib/whatsapp/templates/meta-template";
 import type { ParameterFormat, TemplateRequirements } from "./requirements";

@@ -17,7 +17,7 @@
  * `schema` and calls `apply` inside the payload's transaction. The dispatcher adds the entry's `time` to
  * each value as `entry_time`; without it the event is dated `now`.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { Prisma, type Tx } from "../db";
 import { createAlert } from "../alerts/create-alert";
 import { pauseCampaignsForTemplateName, pauseCampaignsForTemplates, type PausedForTemplate } from "./pause-campaigns-for-templates";

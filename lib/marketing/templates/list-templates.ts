@@ -4,7 +4,7 @@
  * (fillEmptySandboxLibrary).
  */
 import { escapeLike } from "../sql-like";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";
 import type { Db } from "../db";

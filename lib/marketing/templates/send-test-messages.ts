@@ -17,7 +17,7 @@
  * customer, 131049 defers them 24 hours, a template error pauses the campaign when it is active, an
  * account error is recorded (a policy code holds sending).
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { ZCampaignComponents, type CustomerData } from "@/lib/whatsapp/components";
 import { renderForRecipient } from "@/lib/whatsapp/render-components";
 import type { TemplatesApi } from "@/lib/whatsapp/templates/templates-api";

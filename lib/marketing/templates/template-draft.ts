@@ -12,7 +12,7 @@
  *    of the URL, with a sample URL), 1 phone number, 1 copy-code button (sample code ≤ 15 characters).
  * Pure: shared by the builder form (live checks and preview) and the use-cases.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import type { TMetaTemplateComponent } from "@/lib/whatsapp/templates/meta-template";
 import type { TemplateCreateRequest } from "@/lib/whatsapp/templates/template-submission-api";
 import { textVariables } from "./requirements";

@@ -1,7 +1,7 @@
 /** The API shape of a library template: Meta's fields plus the parameters it needs. */
 import type { WhatsappTemplate } from "@/lib/generated/prisma/client";
 import { ZMetaTemplateComponent, type TMetaTemplateComponent } from "@/lib/whatsapp/templates/meta-template";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { hasOptOut } from "./opt-out";
 import { deriveTemplateRequirements, type TemplateRequirements } from "./requirements";
 

@@ -4,7 +4,7 @@
  * button the template does not have), each with a path into template_components and a message naming
  * it; then the values themselves are checked with ZCampaignComponents (lengths, URLs, fields).
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { ZCampaignComponents, type TCampaignComponents } from "@/lib/whatsapp/components";
 import { validateCarousel, validateLimitedTimeOffer } from "./carousel";
 import type { ParameterSlot, TemplateRequirements } from "./requirements";

@@ -5,7 +5,7 @@
  * is read under it and the email's unique index backs it, so exactly one user is created. Once anyone
  * exists, nothing happens, even if the variables change later (passwords are changed in Settings).
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { audit } from "../audit";
 import { hashPassword } from "../auth/passwords";
 import type { Db } from "../db";

@@ -4,7 +4,7 @@
  * workspace usable live here: the last active admin can be neither demoted nor disabled, nobody
  * disables themself.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { audit } from "../audit";
 import { ROLES, type Principal, type Role } from "../auth/api-tokens";
 import { hashPassword } from "../auth/passwords";

@@ -4,7 +4,7 @@
  * Parsed leniently: Meta adds fields and component kinds over time, and one odd template must never
  * break the sync of the others.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 
 const ZNamedExample = z.object({ param_name: z.string(), example: z.string().optional() }).passthrough();
 

@@ -8,7 +8,7 @@
  * (delivered by the sandbox pump like its status events).
  */
 import { randomInt } from "node:crypto";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { templateStatusPayload } from "./sandbox-templates";
 import { TemplatesApiError } from "./templates-api";

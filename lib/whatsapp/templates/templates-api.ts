@@ -4,7 +4,7 @@
  *       ?fields=id,name,language,status,category,components,parameter_format,quality_score&limit=…[&name=…]
  * following paging.next to the end. Plain TypeScript: configuration and fetch are passed in.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { graphGet } from "../graph-get";
 import { ZMetaTemplate, type TMetaTemplate } from "./meta-template";
 

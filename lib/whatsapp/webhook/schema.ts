@@ -3,7 +3,7 @@
  * and ignored); only what we rely on is checked. The envelope is parsed first, then each change's value
  * by the schema of its handler (handle-webhook-payload.ts), so an unknown field never fails a payload.
  */
-import { z } from "zod";
+import { z } from "@/lib/zod";
 
 /** Unix seconds as Meta sends them (a string, sometimes a number). */
 /** Seconds since 1970 up to 9999-12-31T23:59:59Z: a later instant has no ISO-8601 form PostgreSQL reads (it is quarantined, never a 5xx). */

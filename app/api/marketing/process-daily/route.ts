@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { plainReadOf } from "@/lib/db";
 import { apiRoute, parseInput, queryObject } from "@/lib/http/api-route";
 import { runScheduledProcessing } from "@/lib/marketing/processing/run-scheduled-processing";

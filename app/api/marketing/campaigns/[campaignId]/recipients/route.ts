@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { apiRoute, parseInput, queryObject } from "@/lib/http/api-route";
 import { parseCampaignId } from "@/lib/marketing/campaigns/campaign-id";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";

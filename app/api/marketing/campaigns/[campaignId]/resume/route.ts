@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { apiRoute, parseInput } from "@/lib/http/api-route";
 import { resumeCampaign } from "@/lib/marketing/campaigns/resume-campaign";
 import { getEngineSettings } from "@/lib/server/engine";
