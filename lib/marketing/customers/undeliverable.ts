@@ -17,6 +17,8 @@
  *    number), or a user's decision (clearUndeliverable, audited). A change of settings.undeliverable_after
  *    marks or unmarks the customers with a count at once (reevaluateUndeliverable).
  * Customers are locked in id order before they are written, like every other writer of user_profiles.
+ * Every processor run recounts the customers with a count that changed lately (recountRecentUndeliverable),
+ * which settles the one case the event-driven recounts can leave behind (see recount).
  */
 import { UNDELIVERABLE_CODES } from "@/lib/whatsapp/errors";
 import type { Principal } from "../auth/api-tokens";
@@ -48,7 +50,7 @@ const markSql = (count: Prisma.Sql, after: Prisma.Sql, since: Prisma.Sql, now: D
  * undeliverable_cleared_at). A function of the rows, not of the order the events arrived in: a failure whose
  * status comes after a later delivery's counts for nothing, whichever was applied first (of transactions that
  * commit one after the other: a delivery and a failure of the same customer applied at the same instant may
- * leave a count the next event for them recounts). The mark is set at settings.undeliverable_after (at `now`,
+ * leave a count too high, which the next event for them or the next processor run recounts). The mark is set at settings.undeliverable_after (at `now`,
  * kept while it holds) and goes when the count falls below.
  */
 async function recount(tx: Tx, ids: Prisma.Sql, now: Date): Promise<number> {
@@ -126,6 +128,37 @@ export async function clearUndeliverableOfSenders(tx: Tx, { senders, now }: { se
     RETURNING p.id`);
   if (cleared.length === 0) return 0;
   return recount(tx, Prisma.sql`SELECT unnest(${cleared.map((c) => c.id)}::uuid[])`, now);
+}
+
+/** how far back the processor's sweep looks: a daily run covers the day before with room to spare */
+const SWEEP_WINDOW_MS = 48 * 60 * 60 * 1000;
+
+/**
+ * The processor's sweep, before any send: recounts the customers with a count whose profile changed in the
+ * last two days. A delivery (or a message from them) and an undeliverable failure of the same customer applied
+ * at the same instant can leave a count too high: the delivery's transaction looked for a count before the
+ * failure's transaction committed one, and the failure's recount could not see the uncommitted delivery. At
+ * the threshold that count would keep a reachable customer out of every audience, and no later event of
+ * theirs might come to recount it. In batches, in id order; customers another transaction holds are skipped
+ * (it recounts them itself). Answers how many changed.
+ */
+export async function recountRecentUndeliverable({ db, now, batch = 500 }: { db: Db; now: Date; batch?: number }): Promise<number> {
+  const since = new Date(now.getTime() - SWEEP_WINDOW_MS);
+  let after = "00000000-0000-0000-0000-000000000000";
+  let changed = 0;
+  for (;;) {
+    const done = await db.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+        SELECT id::text AS id FROM user_profiles
+        WHERE undeliverable_count > 0 AND updated_at >= ${since}::timestamptz AND id > ${after}::uuid
+        ORDER BY id LIMIT ${batch} FOR NO KEY UPDATE SKIP LOCKED`);
+      if (rows.length === 0) return true;
+      after = rows[rows.length - 1].id;
+      changed += await recount(tx, Prisma.sql`SELECT unnest(${rows.map((r) => r.id)}::uuid[])`, now);
+      return rows.length < batch;
+    });
+    if (done) return changed;
+  }
 }
 
 /**

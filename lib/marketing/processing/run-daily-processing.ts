@@ -45,6 +45,7 @@ import { enforceFailureGuard } from "../sending/failure-guard";
 import { firstSendableDay, readSendWindow, windowClosesAt, windowPhase } from "../sending/send-window";
 import { pruneInboundBodies } from "../messages/prune-inbound-bodies";
 import { pruneJobFiles } from "../jobs/prune-job-files";
+import { recountRecentUndeliverable } from "../customers/undeliverable";
 import { getSendingSettings, type SendingSettings } from "../sending/sending-settings";
 import { dateToDay, dayInZone, isDay, type Day } from "../time";
 import { claimBatch, type ClaimResult } from "./claim-batch";
@@ -165,6 +166,9 @@ export async function runDailyProcessing({ db, read, now, whatsapp, config, date
   await pruneInbox({ db, now: clock() });
   await pruneInboundBodies({ db, now: clock() });
   await pruneJobFiles({ db, now: clock() });
+  // counts of undeliverable sends a same-instant delivery left too high are settled before today's audiences are sent
+  const recounted = await withRetry(() => recountRecentUndeliverable({ db, now: clock() }));
+  if (recounted > 0) log("recounted undeliverable customers", { customers: recounted });
   if (result.reconciled.recovered + result.reconciled.unknown > 0) log("reconciled stale claims", result.reconciled);
 
   // the Marketing Messages API route is looked up per batch only while the setting is on

@@ -306,4 +306,23 @@ describe("a send refused with 131026 (the Cloud API's answer)", () => {
     expect(await e.db.campaignRecipient.findFirstOrThrow({ where: { campaignId: c.id } })).toMatchObject({ status: "failed", errorCode: 131026 });
     expect(await e.db.userProfile.findUniqueOrThrow({ where: { whatsappPhone: phone } })).toMatchObject({ undeliverableCount: 1, undeliverableSince: null });
   });
+
+  it("a count too high, as a delivery applied at the same instant as a failure leaves it, is recounted by the next processor run before it sends", async () => {
+    await e.db.$executeRawUnsafe(`UPDATE settings SET undeliverable_after = 1 WHERE id = 1`);
+    const { campaigns: [c1, c2], customers: [a, b] } = await sentCampaigns(2, 2);
+    // both customers' first message undeliverable at 10:00: each is marked
+    for (const r of c1.recipients) await handle(failed(r.whatsappMessageId!, "2026-03-02T10:00:00Z"));
+    expect(await profile(a.id)).toMatchObject({ undeliverableCount: 1, undeliverableSince: NOW });
+    // a's second message was delivered at 10:10, and its transaction committed beside the failure's: it looked
+    // for a count before the failure's committed one (none, so nothing to recount), and the failure's recount
+    // could not see the delivery. The rows say a is reachable; the count still says 1, and marks a.
+    await e.db.campaignRecipient.update({ where: { id: c2.recipients[0].id }, data: { status: "delivered", sentAt: new Date("2026-03-02T10:09:00Z"), deliveredAt: new Date("2026-03-02T10:10:00Z") } });
+    expect(await profile(a.id)).toMatchObject({ undeliverableCount: 1, undeliverableSince: NOW });
+
+    const later = new Date(NOW.getTime() + 60 * 60 * 1000);
+    await runDailyProcessing({ db: e.db, now: later, whatsapp: cloudClient(e.graph), config: { timezone: "UTC", messagingLimit: null, timeBudgetMs: 20_000, staleClaimMs: 600_000 } });
+    expect(await profile(a.id)).toMatchObject({ undeliverableCount: 0, undeliverableSince: null, undeliverableLastAt: null });
+    // b's count agrees with its rows: unchanged, still marked from NOW
+    expect(await profile(b.id)).toMatchObject({ undeliverableCount: 1, undeliverableSince: NOW, updatedAt: NOW });
+  });
 });
