@@ -11,9 +11,15 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await expect(page).toHaveURL(/\/overview$/);
 }
 
-/** A full-page screenshot into the test's output folder, attached to the report. */
+/**
+ * A full-page screenshot into the test's output folder, attached to the report. The focused field is blurred
+ * first: a full-page screenshot resizes the viewport to the page and back, and Chromium then scrolls a focused
+ * text field into view at the next focus change. On a click that is between mousedown and mouseup, so the
+ * mouseup lands elsewhere and the button is never clicked (with reduced motion the scroll is instant).
+ */
 export async function snap(page: Page, testInfo: TestInfo, name: string) {
   const path = testInfo.outputPath(`${name}.png`);
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.screenshot({ path, fullPage: true });
   await testInfo.attach(name, { path, contentType: "image/png" });
 }
