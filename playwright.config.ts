@@ -23,7 +23,7 @@ export default defineConfig({
   reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
   // browsers that ask for less motion (app/globals.css stills every animation): the live dot's endless ping
   // and skeletons' pulse are repainted in software on every frame otherwise, 10–15% of the stories' CPU
-  // (contexts a spec makes itself ask for it too)
+  // (contexts a spec makes with browser.newContext() inherit it, like every option here)
   use: { baseURL: E2E_BASE_URL, reducedMotion: "reduce", trace: "retain-on-failure", screenshot: "only-on-failure" },
   webServer: {
     command: "npx tsx e2e/support/server.ts",

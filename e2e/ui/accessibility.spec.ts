@@ -65,7 +65,7 @@ async function violations(page: Page) {
 
 /** A signed-in admin's context at one width, and the demo's ids the routes need (read from the API with the session). */
 async function signedIn(browser: Browser, size: (typeof WIDTHS)[number]) {
-  const context = await browser.newContext({ baseURL: E2E_BASE_URL, viewport: { width: size.width, height: size.height }, reducedMotion: "reduce" });
+  const context = await browser.newContext({ baseURL: E2E_BASE_URL, viewport: { width: size.width, height: size.height }});
   // what the CSP refused, reported by each page (cleared before each test's page)
   const csp: string[] = [];
   await context.exposeFunction("__cspViolation", (v: string) => csp.push(v));
@@ -151,7 +151,7 @@ for (const size of WIDTHS) {
     });
 
     test(`/login, signed out (${size.name})`, async ({ browser }) => {
-      const signedOut = await browser.newContext({ baseURL: E2E_BASE_URL, viewport: { width: size.width, height: size.height }, reducedMotion: "reduce" });
+      const signedOut = await browser.newContext({ baseURL: E2E_BASE_URL, viewport: { width: size.width, height: size.height }});
       const page = await signedOut.newPage();
       await page.goto("/login");
       const found = await violations(page);

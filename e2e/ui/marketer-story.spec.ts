@@ -254,7 +254,7 @@ test("an admin manages API tokens and users, and reads the audit log", async ({ 
 });
 
 test("pages fit a phone screen", async ({ browser }, testInfo) => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, reducedMotion: "reduce" });
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }});
   const page = await context.newPage();
   await signIn(page, "marketer@example.com");
   for (const path of ["/overview", "/campaigns", "/customers", "/settings"]) {
