@@ -71,7 +71,9 @@ function checkResponse(label: string, res: { status: number; text: string; json:
   if (res.status >= 400) {
     if (!isErrorBody(res.json)) figures.nonJsonErrors++;
     expect(isErrorBody(res.json), `${label} → ${res.text.slice(0, 300)}`).toBe(true);
-    for (const leak of LEAKS) expect(res.text, `${label} leaks ${leak}`).not.toMatch(leak);
+    // one assertion for all the patterns (an expect per pattern and case was 0.5 s of the file's CPU)
+    const leak = LEAKS.find((l) => l.test(res.text));
+    expect(leak, `${label} leaks ${leak}: ${res.text.slice(0, 300)}`).toBeUndefined();
   }
 }
 

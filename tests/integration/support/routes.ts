@@ -91,7 +91,7 @@ export async function callRoute(route: RouteFile, opts: CallOptions): Promise<Ca
   for (const name of route.params) {
     const value = opts.params?.[name] ?? MISSING_ID;
     params[name] = value;
-    urlPath = urlPath.replace(new RegExp(`\\[(\\.\\.\\.)?${name}\\]`), [...Buffer.from(value, "utf8")].map((b) => "%" + b.toString(16).padStart(2, "0")).join(""));
+    urlPath = urlPath.replace(new RegExp(`\\[(\\.\\.\\.)?${name}\\]`), () => percentEncode(value));
   }
   const url = new URL(`http://localhost${urlPath}`);
   if (typeof opts.query === "string") url.search = opts.query;
@@ -116,6 +116,20 @@ export async function callRoute(route: RouteFile, opts: CallOptions): Promise<Ca
     g.__hardeningRequest = undefined;
   }
 }
+
+/**
+ * Every UTF-8 byte percent-encoded (lone surrogates become U+FFFD, as a browser would send them). Through
+ * hex and one regex, and long strings (the fuzzer's few constants of up to 200,000 characters) encoded
+ * once: byte by byte and every time, they took 6.6 s of the fuzzer's 52 s of CPU.
+ */
+export function percentEncode(s: string): string {
+  if (s.length < 1000) return encodeBytes(s);
+  let e = longEncoded.get(s);
+  if (e === undefined) longEncoded.set(s, (e = encodeBytes(s)));
+  return e;
+}
+const longEncoded = new Map<string, string>();
+const encodeBytes = (s: string) => Buffer.from(s, "utf8").toString("hex").replace(/../g, "%$&");
 
 export const SESSION_COOKIE = "next-auth.session-token";
 
