@@ -28,3 +28,17 @@ test("the login page is served and dashboard pages redirect signed-out visitors"
   expect(api.status()).toBe(401);
   expect((await api.json()).error.code).toBeTruthy();
 });
+
+test("the app has its icon in the browser's tab and on a phone's home screen, also signed out", async ({ request }) => {
+  const html = await (await request.get("/login")).text();
+  const links = [...html.matchAll(/<link rel="(icon|apple-touch-icon)" href="([^"]+)"[^>]*>/g)].map((m) => ({ rel: m[1], href: m[2], tag: m[0] }));
+  expect(links.map((l) => l.rel).sort()).toEqual(["apple-touch-icon", "icon", "icon"]);
+  for (const l of links) {
+    const res = await request.get(l.href, { maxRedirects: 0 });
+    expect(res.status(), l.href).toBe(200);
+    expect(res.headers()["content-type"], l.href).toMatch(/^image\/(x-icon|vnd\.microsoft\.icon|svg\+xml|png)/);
+  }
+  // what a browser asks for without reading the page
+  const ico = await request.get("/favicon.ico", { maxRedirects: 0 });
+  expect(ico.status()).toBe(200);
+});
