@@ -133,7 +133,8 @@ export function CampaignLive({ campaignId, initial, today }: { campaignId: strin
                     <TR key={s.id} className={s.sendDate === today ? "bg-brand-50/60" : undefined}>
                       <TD className="whitespace-nowrap px-3">
                         {formatShortDay(s.sendDate)}
-                        {s.sendDate === today ? <span className="ml-1.5 text-xs font-medium text-brand-700">today</span> : null}
+                        {/* under the day on phones: beside it, it widened the day column and pushed Status out of the card */}
+                        {s.sendDate === today ? <span className="block text-xs font-medium text-brand-700 sm:ml-1.5 sm:inline">today</span> : null}
                       </TD>
                       <TD numeric className="px-3">
                         {formatInt(s.messagesSent)}

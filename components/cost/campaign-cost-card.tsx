@@ -9,6 +9,9 @@ import { formatMoney } from "./money";
 import { SpendChart } from "./spend-chart";
 
 /** The campaign page's cost: estimate, spend, budget, spend per day and the estimate by market. */
+/** narrower cells on phones: four columns at the table's usual padding pushed Cost, the one that matters, out of the card */
+const TIGHT = "px-2 sm:px-4";
+
 export function CampaignCostCard({ campaignId, cost, series, canChangeBudget }: { campaignId: string; cost: CampaignCost; series: SpendPoint[]; canChangeBudget: boolean }) {
   const m = (v: number | null) => formatMoney(v, cost.currency);
   const overBudget = cost.budget !== null && cost.remaining === 0;
@@ -47,14 +50,14 @@ export function CampaignCostCard({ campaignId, cost, series, canChangeBudget }: 
           <div>
             <h3 className="mb-2 text-sm font-medium text-slate-700">Estimate by market</h3>
             <Table label="Estimate by market">
-              <TableHeader columns={["Market", { label: "Recipients", numeric: true }, { label: "Rate", numeric: true }, { label: "Cost", numeric: true }]} />
+              <TableHeader columns={[{ label: "Market", className: TIGHT }, { label: "Recipients", numeric: true, className: TIGHT }, { label: "Rate", numeric: true, className: TIGHT }, { label: "Cost", numeric: true, className: TIGHT }]} />
               <TBody>
                 {cost.markets.slice(0, 12).map((row) => (
                   <TR key={row.market}>
-                    <TD>{row.market === "unknown" ? "No country (not priced)" : row.market}</TD>
-                    <TD numeric>{formatInt(row.recipients)}</TD>
-                    <TD numeric>{row.rate === null ? "not on the card" : m(row.rate)}</TD>
-                    <TD numeric>{m(row.cost)}</TD>
+                    <TD className={TIGHT}>{row.market === "unknown" ? "No country (not priced)" : row.market}</TD>
+                    <TD numeric className={TIGHT}>{formatInt(row.recipients)}</TD>
+                    <TD numeric className={TIGHT}>{row.rate === null ? "not on the card" : m(row.rate)}</TD>
+                    <TD numeric className={TIGHT}>{m(row.cost)}</TD>
                   </TR>
                 ))}
               </TBody>
