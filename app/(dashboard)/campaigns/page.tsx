@@ -96,20 +96,24 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
         ) : (
           <>
             <Table label="Campaigns">
-              <TableHeader columns={["Campaign", "Status", "Progress", { label: "Delivered", className: "hidden md:table-cell", numeric: true }, { label: "Read", className: "hidden md:table-cell", numeric: true }, { label: "Failed", className: "hidden lg:table-cell", numeric: true }, { label: "Spent", className: "hidden lg:table-cell", numeric: true }, { label: "Limit / day", className: "hidden lg:table-cell", numeric: true }, { label: "Start", className: "hidden xl:table-cell" }]} />
+              <TableHeader columns={["Campaign", { label: "Status", className: "hidden sm:table-cell" }, "Progress", { label: "Delivered", className: "hidden md:table-cell", numeric: true }, { label: "Read", className: "hidden md:table-cell", numeric: true }, { label: "Failed", className: "hidden lg:table-cell", numeric: true }, { label: "Spent", className: "hidden lg:table-cell", numeric: true }, { label: "Limit / day", className: "hidden lg:table-cell", numeric: true }, { label: "Start", className: "hidden xl:table-cell" }]} />
               <TBody>
                 {rows.map((c) => (
                   <TR key={c.id}>
-                    <TD className="max-w-72">
+                    <TD className="max-w-40 sm:max-w-72">
                       <Link href={`/campaigns/${c.id}`} className="block truncate font-medium text-slate-900 hover:text-brand-700 hover:underline">
                         {c.name}
                       </Link>
                       <div className="truncate font-mono text-xs text-slate-500">{c.templateName}</div>
+                      {/* on phones the status sits under the name: three columns did not fit and hid the progress */}
+                      <div className="mt-1 sm:hidden">
+                        <CampaignStatusBadge status={c.status} />
+                      </div>
                     </TD>
-                    <TD>
+                    <TD className="hidden sm:table-cell">
                       <CampaignStatusBadge status={c.status} />
                     </TD>
-                    <TD className="w-56">
+                    <TD className="w-32 sm:w-56">
                       <CampaignProgress total={c.total} pending={c.pending} compact />
                     </TD>
                     <TD numeric className="hidden md:table-cell">
