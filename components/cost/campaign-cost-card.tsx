@@ -8,10 +8,10 @@ import { BudgetForm } from "./budget-form";
 import { formatMoney } from "./money";
 import { SpendChart } from "./spend-chart";
 
-/** The campaign page's cost: estimate, spend, budget, spend per day and the estimate by market. */
 /** narrower cells on phones: four columns at the table's usual padding pushed Cost, the one that matters, out of the card */
 const TIGHT = "px-2 sm:px-4";
 
+/** The campaign page's cost: estimate, spend, budget, spend per day and the estimate by market. */
 export function CampaignCostCard({ campaignId, cost, series, canChangeBudget }: { campaignId: string; cost: CampaignCost; series: SpendPoint[]; canChangeBudget: boolean }) {
   const m = (v: number | null) => formatMoney(v, cost.currency);
   const overBudget = cost.budget !== null && cost.remaining === 0;

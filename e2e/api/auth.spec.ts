@@ -31,7 +31,7 @@ test("the login page is served and dashboard pages redirect signed-out visitors"
 
 test("the app has its icon in the browser's tab and on a phone's home screen, also signed out", async ({ request }) => {
   const html = await (await request.get("/login")).text();
-  const links = [...html.matchAll(/<link rel="(icon|apple-touch-icon)" href="([^"]+)"[^>]*>/g)].map((m) => ({ rel: m[1], href: m[2], tag: m[0] }));
+  const links = [...html.matchAll(/<link rel="(icon|apple-touch-icon)" href="([^"]+)"[^>]*>/g)].map((m) => ({ rel: m[1], href: m[2] }));
   expect(links.map((l) => l.rel).sort()).toEqual(["apple-touch-icon", "icon", "icon"]);
   for (const l of links) {
     const res = await request.get(l.href, { maxRedirects: 0 });
