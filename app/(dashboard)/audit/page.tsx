@@ -22,6 +22,9 @@ const FILTERS = [
   ["api_token.", "API tokens"],
 ] as const;
 
+/** the columns a phone shows inside the action's cell instead */
+const WIDE_ONLY = "hidden sm:table-cell";
+
 function summary(details: unknown): string {
   if (!details || typeof details !== "object") return "";
   return Object.entries(details as Record<string, unknown>)
@@ -55,21 +58,26 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <EmptyState title="Nothing recorded yet" />
         ) : (
           <Table label="Audit log">
-            <TableHeader columns={["When", "Who", "Action", "Details"]} />
+            <TableHeader columns={[{ label: "When", className: WIDE_ONLY }, { label: "Who", className: WIDE_ONLY }, "Action", { label: "Details", className: WIDE_ONLY }]} />
             <TBody>
               {rows.map((r) => (
                 <TR key={r.id}>
-                  <TD className="whitespace-nowrap">{formatDateTime(r.created_at)}</TD>
-                  <TD className="whitespace-nowrap">{r.user_email ?? r.actor}</TD>
-                  <TD className="whitespace-nowrap">
+                  <TD className={`whitespace-nowrap ${WIDE_ONLY}`}>{formatDateTime(r.created_at)}</TD>
+                  <TD className={`whitespace-nowrap ${WIDE_ONLY}`}>{r.user_email ?? r.actor}</TD>
+                  <TD className="sm:whitespace-nowrap">
                     <Badge tone="gray">{r.action}</Badge>
                     {r.entity_type === "campaign" && r.entity_id ? (
                       <Link href={`/campaigns/${r.entity_id}`} className="ml-2 text-xs text-brand-700 hover:underline">
                         open
                       </Link>
                     ) : null}
+                    {/* on phones one column: when, who and the details under the action */}
+                    <div className="mt-1 text-xs text-slate-500 sm:hidden">
+                      {formatDateTime(r.created_at)} · {r.user_email ?? r.actor}
+                    </div>
+                    <div className="mt-1 text-xs text-slate-500 sm:hidden">{summary(r.details)}</div>
                   </TD>
-                  <TD className="min-w-64 text-xs text-slate-500">{summary(r.details)}</TD>
+                  <TD className={`min-w-64 text-xs text-slate-500 ${WIDE_ONLY}`}>{summary(r.details)}</TD>
                 </TR>
               ))}
             </TBody>

@@ -108,7 +108,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
         ) : (
           <>
             <Table label="Customers">
-              <TableHeader columns={["Customer", "Phone", { label: "Tier", className: "hidden md:table-cell" }, { label: "City", className: "hidden md:table-cell" }, { label: "Tags", className: "hidden lg:table-cell" }, "Subscription"]} />
+              <TableHeader columns={["Customer", { label: "Phone", className: "hidden sm:table-cell" }, { label: "Tier", className: "hidden md:table-cell" }, { label: "City", className: "hidden md:table-cell" }, { label: "Tags", className: "hidden lg:table-cell" }, "Subscription"]} />
               <TBody>
                 {list.rows.map((c) => (
                   <TR key={c.id}>
@@ -117,9 +117,11 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
                         {c.name || "Unnamed customer"}
                       </Link>
                       {!c.isActive ? <span className="ml-2 text-xs text-slate-500">inactive</span> : null}
+                      {/* on phones the number sits under the name: as a column it pushed the table past the screen */}
+                      <div className="font-mono text-xs tabular-nums text-slate-700 sm:hidden">{displayPhone(user.role, c.phone)}</div>
                       <div className="text-xs capitalize text-slate-500 md:hidden">{[c.tier, c.city].filter(Boolean).join(" · ")}</div>
                     </TD>
-                    <TD className="whitespace-nowrap font-mono text-xs tabular-nums">{displayPhone(user.role, c.phone)}</TD>
+                    <TD className="hidden whitespace-nowrap font-mono text-xs tabular-nums sm:table-cell">{displayPhone(user.role, c.phone)}</TD>
                     <TD className="hidden capitalize md:table-cell">{c.tier ?? "—"}</TD>
                     <TD className="hidden whitespace-nowrap md:table-cell">{c.city ?? "—"}</TD>
                     <TD className="hidden lg:table-cell">
