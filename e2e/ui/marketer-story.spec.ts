@@ -282,5 +282,12 @@ test("pages fit a phone screen", async ({ browser }, testInfo) => {
     expect(overflow, `${path} scrolls sideways; too wide: ${wide.join(" | ")}`).toBeLessThanOrEqual(0);
     await snap(page, testInfo, `phone${path.replaceAll("/", "-").slice(0, 40)}`);
   }
+  // the campaign's page is long: its "On this page" links reach the recipients, clear of the sticky top bar
+  await page.goto(campaign!);
+  await page.getByRole("navigation", { name: "On this page" }).getByRole("link", { name: "Recipients" }).click();
+  await expect(page.getByRole("heading", { name: "Recipients", exact: true })).toBeInViewport();
+  const top = await page.getByRole("heading", { name: "Recipients", exact: true }).evaluate((h) => h.getBoundingClientRect().top);
+  const bar = await page.locator("header").first().evaluate((h) => h.getBoundingClientRect().bottom);
+  expect(top, "the heading under the sticky top bar").toBeGreaterThan(bar);
   await context.close();
 });

@@ -154,17 +154,27 @@ export default async function CampaignPage({ params, searchParams }: { params: P
       {c.status === "cancelled" ? <Notice tone="error" className="mb-4">Cancelled {formatDateTime(c.cancelledAt)}. Nothing more is sent; a cancelled campaign cannot be reactivated.</Notice> : null}
       {c.status === "completed" ? <Notice tone="success" className="mb-4">Completed {formatDateTime(c.completedAt)}.</Notice> : null}
 
+      <OnThisPage links={[["#cost", "Cost"], ["#message", "Message"], ...(engagement ? [["#follow-up", "Follow up"] as const] : []), ["#audience", "Audience"], ["#recipients", "Recipients"]]} />
+
       <CampaignLive campaignId={c.id} initial={JSON.parse(JSON.stringify(live))} today={today} />
       {variantStats ? <VariantComparison stats={variantStats} /> : null}
 
-      <CampaignCostCard campaignId={c.id} cost={cost} series={spendSeries} canChangeBudget={canChange && open} />
+      <div id="cost" className={JUMP_TARGET}>
+        <CampaignCostCard campaignId={c.id} cost={cost} series={spendSeries} canChangeBudget={canChange && open} />
+      </div>
 
-      <CampaignTemplateCard campaign={c} canChange={canChange}
-        data={await getTemplateEditorData({ db: getDb(), api: getTemplatesApi(), campaignId: c.id, targetAudience: c.targetAudience })} />
+      <div id="message" className={JUMP_TARGET}>
+        <CampaignTemplateCard campaign={c} canChange={canChange}
+          data={await getTemplateEditorData({ db: getDb(), api: getTemplatesApi(), campaignId: c.id, targetAudience: c.targetAudience })} />
+      </div>
 
-      {engagement ? <CampaignEngagement campaign={c} panel={engagement} labels={FOLLOW_UP_LABELS} canChange={canChange} /> : null}
+      {engagement ? (
+        <div id="follow-up" className={JUMP_TARGET}>
+          <CampaignEngagement campaign={c} panel={engagement} labels={FOLLOW_UP_LABELS} canChange={canChange} />
+        </div>
+      ) : null}
 
-      <div className="mt-6 grid grid-cols-1 gap-6 xl:grid-cols-3">
+      <div id="audience" className={`mt-6 grid grid-cols-1 gap-6 xl:grid-cols-3 ${JUMP_TARGET}`}>
         <Card className={cn(canChange && open ? "xl:col-span-1" : "xl:col-span-3")}>
           <CardHeader title="Message and audience" />
           <CardBody>
@@ -208,7 +218,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
         ) : null}
       </div>
 
-      <Card className="mt-6" id="recipients">
+      <Card className={`mt-6 ${JUMP_TARGET}`} id="recipients">
         <CardHeader title="Recipients" description={query.status ? "Oldest added first." : "Ordered by phone number."} />
         <nav aria-label="Recipient status" className="flex gap-1 overflow-x-auto border-b border-slate-100 px-3">
           {(["all", ...Object.keys(RECIPIENT_FILTERS)] as Array<keyof typeof counts>).map((k) => {
@@ -309,5 +319,22 @@ export default async function CampaignPage({ params, searchParams }: { params: P
         )}
       </Card>
     </>
+  );
+}
+
+/** an in-page link's target: clear of the phone's sticky top bar */
+const JUMP_TARGET = "scroll-mt-20 lg:scroll-mt-6";
+
+/** Links to the page's sections: the page is ~7,000 px tall on a desktop and ~9,600 px on a phone, the recipients last. */
+function OnThisPage({ links }: { links: ReadonlyArray<readonly [href: string, label: string]> }) {
+  return (
+    <nav aria-label="On this page" className="-mt-2 mb-4 flex flex-wrap items-center gap-1.5 text-xs">
+      <span className="mr-1 text-slate-600">Jump to</span>
+      {links.map(([href, label]) => (
+        <a key={href} href={href} className="whitespace-nowrap rounded-full bg-slate-200/70 px-2.5 py-1 font-medium text-slate-700 hover:bg-slate-200 hover:text-slate-900">
+          {label}
+        </a>
+      ))}
+    </nav>
   );
 }
