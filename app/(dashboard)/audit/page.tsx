@@ -22,9 +22,6 @@ const FILTERS = [
   ["api_token.", "API tokens"],
 ] as const;
 
-/** the columns a phone shows inside the action's cell instead */
-const WIDE_ONLY = "hidden sm:table-cell";
-
 function summary(details: unknown): string {
   if (!details || typeof details !== "object") return "";
   return Object.entries(details as Record<string, unknown>)
@@ -58,28 +55,33 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <EmptyState title="Nothing recorded yet" />
         ) : (
           <Table label="Audit log">
-            <TableHeader columns={[{ label: "When", className: WIDE_ONLY }, { label: "Who", className: WIDE_ONLY }, "Action", { label: "Details", className: WIDE_ONLY }]} />
+            <TableHeader columns={[{ label: "When", className: "hidden sm:table-cell" }, { label: "Who", className: "hidden sm:table-cell" }, "Action", { label: "Details", className: "hidden sm:table-cell" }]} />
             <TBody>
-              {rows.map((r) => (
-                <TR key={r.id}>
-                  <TD className={`whitespace-nowrap ${WIDE_ONLY}`}>{formatDateTime(r.created_at)}</TD>
-                  <TD className={`whitespace-nowrap ${WIDE_ONLY}`}>{r.user_email ?? r.actor}</TD>
-                  <TD className="sm:whitespace-nowrap">
-                    <Badge tone="gray">{r.action}</Badge>
-                    {r.entity_type === "campaign" && r.entity_id ? (
-                      <Link href={`/campaigns/${r.entity_id}`} className="ml-2 text-xs text-brand-700 hover:underline">
-                        open
-                      </Link>
-                    ) : null}
-                    {/* on phones one column: when, who and the details under the action */}
-                    <div className="mt-1 text-xs text-slate-500 sm:hidden">
-                      {formatDateTime(r.created_at)} · {r.user_email ?? r.actor}
-                    </div>
-                    <div className="mt-1 text-xs text-slate-500 sm:hidden">{summary(r.details)}</div>
-                  </TD>
-                  <TD className={`min-w-64 text-xs text-slate-500 ${WIDE_ONLY}`}>{summary(r.details)}</TD>
-                </TR>
-              ))}
+              {rows.map((r) => {
+                const when = formatDateTime(r.created_at);
+                const who = r.user_email ?? r.actor;
+                const details = summary(r.details);
+                return (
+                  <TR key={r.id}>
+                    <TD className="hidden whitespace-nowrap sm:table-cell">{when}</TD>
+                    <TD className="hidden whitespace-nowrap sm:table-cell">{who}</TD>
+                    <TD className="sm:whitespace-nowrap">
+                      <Badge tone="gray">{r.action}</Badge>
+                      {r.entity_type === "campaign" && r.entity_id ? (
+                        <Link href={`/campaigns/${r.entity_id}`} className="ml-2 text-xs text-brand-700 hover:underline">
+                          open
+                        </Link>
+                      ) : null}
+                      {/* on phones one column: when, who and the details under the action */}
+                      <div className="mt-1 text-xs text-slate-500 sm:hidden">
+                        {when} · {who}
+                      </div>
+                      <div className="mt-1 text-xs text-slate-500 sm:hidden">{details}</div>
+                    </TD>
+                    <TD className="hidden min-w-64 text-xs text-slate-500 sm:table-cell">{details}</TD>
+                  </TR>
+                );
+              })}
             </TBody>
           </Table>
         )}

@@ -99,7 +99,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
             <EmptyState title="No campaigns yet" description="This customer has not been added to any campaign." />
           ) : (
             <Table label="Campaign history">
-              <TableHeader columns={["Campaign", "Message", ...["Scheduled", "Sent", "Read"].map((label) => ({ label, className: WIDE_ONLY }))]} />
+              <TableHeader columns={["Campaign", "Message", ...["Scheduled", "Sent", "Read"].map((label) => ({ label, className: "hidden sm:table-cell" }))]} />
               <TBody>
                 {history.map((h) => (
                   <TR key={h.recipient_id}>
@@ -119,9 +119,9 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
                         {h.read_at ? `Read ${formatDateTime(h.read_at)}` : h.sent_at ? `Sent ${formatDateTime(h.sent_at)}` : h.scheduled_send_date ? `Scheduled for ${formatDay(h.scheduled_send_date)}` : "Not scheduled"}
                       </div>
                     </TD>
-                    <TD className={`whitespace-nowrap ${WIDE_ONLY}`}>{formatDay(h.scheduled_send_date)}</TD>
-                    <TD className={`whitespace-nowrap ${WIDE_ONLY}`}>{formatDateTime(h.sent_at)}</TD>
-                    <TD className={`whitespace-nowrap ${WIDE_ONLY}`}>{formatDateTime(h.read_at)}</TD>
+                    <TD className="hidden whitespace-nowrap sm:table-cell">{formatDay(h.scheduled_send_date)}</TD>
+                    <TD className="hidden whitespace-nowrap sm:table-cell">{formatDateTime(h.sent_at)}</TD>
+                    <TD className="hidden whitespace-nowrap sm:table-cell">{formatDateTime(h.read_at)}</TD>
                   </TR>
                 ))}
               </TBody>
@@ -132,9 +132,6 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
     </>
   );
 }
-
-/** the history's date columns, from sm up (a phone shows the latest date under the message's status) */
-const WIDE_ONLY = "hidden sm:table-cell";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
