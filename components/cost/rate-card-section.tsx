@@ -36,14 +36,14 @@ export function RateCardSection({ card, isAdmin, today }: { card: RateCardView; 
         {card ? (
           <>
             <Table label="Rate card">
-              <TableHeader columns={["Market", { label: "Marketing", numeric: true }, { label: "Utility", numeric: true }, { label: "Authentication", numeric: true }]} />
+              <TableHeader columns={["Market", { label: "Marketing", numeric: true }, { label: "Utility", numeric: true }, { label: "Authentication", numeric: true, className: "hidden sm:table-cell" }]} />
               <TBody>
                 {rates.map((r) => (
                   <TR key={r.market}>
                     <TD>{r.market}</TD>
                     <TD numeric>{m(r.marketing)}</TD>
                     <TD numeric>{m(r.utility)}</TD>
-                    <TD numeric>{m(r.authentication)}</TD>
+                    <TD numeric className="hidden sm:table-cell">{m(r.authentication)}</TD>
                   </TR>
                 ))}
               </TBody>

@@ -256,20 +256,20 @@ test("an admin manages API tokens and users, and reads the audit log", async ({ 
 test("pages fit a phone screen", async ({ browser }, testInfo) => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }});
   const page = await context.newPage();
-  await signIn(page, "marketer@example.com");
+  await signIn(page, "admin@example.com"); // an admin sees every settings section (users, API tokens)
   // a campaign's page and a customer's page too (reached from the lists)
   await page.goto("/campaigns");
   const campaign = await page.getByRole("link", { name: "Summer Sale 2026" }).first().getAttribute("href");
   await page.goto("/customers");
   const customer = await page.getByRole("region", { name: "Customers" }).getByRole("link").first().getAttribute("href");
   expect(campaign && customer).toBeTruthy();
-  for (const path of ["/overview", "/campaigns", "/customers", "/settings", campaign!, customer!]) {
+  for (const path of ["/overview", "/campaigns", "/customers", "/templates", "/settings", campaign!, customer!]) {
     await page.goto(path);
     await page.waitForLoadState("networkidle");
     // tables narrow enough to fit whole: none hides a column behind a sideways scroll (wide data tables may scroll)
     const cut = await page.evaluate((labels) => labels.flatMap((label) => [...document.querySelectorAll(`[role=region][aria-label="${label}"]`)]
       .filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => `${label}: ${el.scrollWidth} > ${el.clientWidth} px`)),
-    ["Campaigns", "Customers", "Send schedule by day", "Estimate by market", "Campaign history"]);
+    ["Campaigns", "Customers", "Templates", "Users", "API tokens", "Rate card", "Send schedule by day", "Estimate by market", "Campaign history"]);
     expect(cut, `${path}: a table scrolls sideways`).toEqual([]);
     const { overflow, wide } = await page.evaluate(() => ({
       overflow: document.documentElement.scrollWidth - window.innerWidth,

@@ -76,23 +76,30 @@ export function TokensSection({ tokens }: { tokens: TokenRow[] }) {
         ) : (
           <div className="-mx-5">
             <Table label="API tokens">
-              <TableHeader columns={["Name", "Token", "Role", "Created", "Last used", "Expires", "Status", { label: "Actions", srOnly: true, className: "text-right" }]} />
+              <TableHeader columns={["Name", ...["Token", "Role", "Created", "Last used", "Expires"].map((label) => ({ label, className: "hidden lg:table-cell" })), "Status", { label: "Actions", srOnly: true, className: "text-right" }]} />
               <TBody>
                 {tokens.map((t) => (
                   <TR key={t.id}>
-                    <TD className="font-medium text-slate-900">
+                    <TD className="font-medium text-slate-900 lg:min-w-40">
                       {t.name}
                       {t.createdBy ? <div className="text-xs font-normal text-slate-500">by {t.createdBy}</div> : null}
+                      <div className="mt-1 flex flex-wrap items-center gap-2 text-xs font-normal text-slate-500 lg:hidden">
+                        <code className="font-mono">{t.prefix}…</code>
+                        <RoleBadge role={t.role} />
+                      </div>
+                      <div className="mt-1 text-xs font-normal text-slate-500 lg:hidden">
+                        Last used {t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "never"} · expires {t.expiresAt ? formatDateTime(t.expiresAt) : "never"}
+                      </div>
                     </TD>
-                    <TD>
+                    <TD className="hidden lg:table-cell">
                       <code className="font-mono text-xs">{t.prefix}…</code>
                     </TD>
-                    <TD>
+                    <TD className="hidden lg:table-cell">
                       <RoleBadge role={t.role} />
                     </TD>
-                    <TD className="whitespace-nowrap">{formatDateTime(t.createdAt)}</TD>
-                    <TD className="whitespace-nowrap">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "Never"}</TD>
-                    <TD className="whitespace-nowrap">{t.expiresAt ? formatDateTime(t.expiresAt) : "Never"}</TD>
+                    <TD className="hidden whitespace-nowrap lg:table-cell">{formatDateTime(t.createdAt)}</TD>
+                    <TD className="hidden whitespace-nowrap lg:table-cell">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "Never"}</TD>
+                    <TD className="hidden whitespace-nowrap lg:table-cell">{t.expiresAt ? formatDateTime(t.expiresAt) : "Never"}</TD>
                     <TD>
                       {t.revokedAt ? (
                         <Badge tone="red">Revoked</Badge>

@@ -46,15 +46,34 @@ export function UsersSection({ users, currentUserId, roleDescriptions }: { users
       />
       <CardBody className="px-0 py-0">
         <Table label="Users">
-          <TableHeader columns={["User", "Role", "Status", "Last sign-in", { label: "Actions", srOnly: true, className: "text-right" }]} />
+          <TableHeader columns={["User", "Role", { label: "Status", className: "hidden sm:table-cell" }, { label: "Last sign-in", className: "hidden sm:table-cell" }, { label: "Actions", srOnly: true, className: "hidden text-right sm:table-cell" }]} />
           <TBody>
             {users.map((u) => {
               const self = u.id === currentUserId;
+              const status = (
+                <>
+                  {u.disabled ? <Badge tone="gray">Disabled</Badge> : <Badge tone="green">Active</Badge>}
+                  {self ? <span className="ml-2 text-xs text-slate-500">(you)</span> : null}
+                </>
+              );
+              const lastSignIn = u.lastLoginAt ? formatDateTime(u.lastLoginAt) : "Never";
+              const action = self ? null : u.disabled ? (
+                <Button variant="ghost" size="sm" disabled={pending} onClick={() => update(u, { disabled: false })}>
+                  Enable
+                </Button>
+              ) : (
+                <Button variant="ghost" size="sm" className="text-red-600 hover:bg-red-50" disabled={pending} onClick={() => setDisabling(u)}>
+                  Disable
+                </Button>
+              );
               return (
                 <TR key={u.id}>
                   <TD>
-                    <div className="font-medium text-slate-900">{u.name || u.email}</div>
-                    {u.name ? <div className="text-xs text-slate-500">{u.email}</div> : null}
+                    <div className="font-medium break-all text-slate-900">{u.name || u.email}</div>
+                    {u.name ? <div className="text-xs break-all text-slate-500">{u.email}</div> : null}
+                    <div className="mt-1 sm:hidden">{status}</div>
+                    <div className="mt-1 text-xs text-slate-500 sm:hidden">Last sign-in: {lastSignIn}</div>
+                    {action ? <div className="-ml-3 mt-1 sm:hidden">{action}</div> : null}
                   </TD>
                   <TD>
                     <label className="sr-only" htmlFor={`role-${u.id}`}>
@@ -72,19 +91,9 @@ export function UsersSection({ users, currentUserId, roleDescriptions }: { users
                       <option value="viewer">Viewer</option>
                     </Select>
                   </TD>
-                  <TD>{u.disabled ? <Badge tone="gray">Disabled</Badge> : <Badge tone="green">Active</Badge>}{self ? <span className="ml-2 text-xs text-slate-500">(you)</span> : null}</TD>
-                  <TD className="whitespace-nowrap">{u.lastLoginAt ? formatDateTime(u.lastLoginAt) : "Never"}</TD>
-                  <TD className="text-right">
-                    {self ? null : u.disabled ? (
-                      <Button variant="ghost" size="sm" disabled={pending} onClick={() => update(u, { disabled: false })}>
-                        Enable
-                      </Button>
-                    ) : (
-                      <Button variant="ghost" size="sm" className="text-red-600 hover:bg-red-50" disabled={pending} onClick={() => setDisabling(u)}>
-                        Disable
-                      </Button>
-                    )}
-                  </TD>
+                  <TD className="hidden sm:table-cell">{status}</TD>
+                  <TD className="hidden whitespace-nowrap sm:table-cell">{lastSignIn}</TD>
+                  <TD className="hidden text-right sm:table-cell">{action}</TD>
                 </TR>
               );
             })}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Fragment } from "react";
 import { TemplateStatusBadge } from "@/components/templates/template-picker";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -34,21 +35,25 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
           <THead>
             <TR>
               <TH>Name</TH>
-              <TH>Language</TH>
-              <TH>Category</TH>
+              <TH className="hidden sm:table-cell">Language</TH>
+              <TH className="hidden sm:table-cell">Category</TH>
               <TH>Status</TH>
-              <TH>Reason</TH>
+              <TH className="hidden sm:table-cell">Reason</TH>
               <TH><span className="sr-only">Actions</span></TH>
             </TR>
           </THead>
           <TBody>
             {templates.map((t) => (
               <TR key={t.id} data-testid={`template-row-${t.name}`}>
-                <TD className="font-medium text-slate-900">{t.name}</TD>
-                <TD>{t.language}</TD>
-                <TD>{t.category}</TD>
+                <TD>
+                  <div className="font-medium wrap-anywhere text-slate-900">{breakableName(t.name)}</div>
+                  <div className="mt-1 text-xs text-slate-500 sm:hidden">{t.language} · {t.category}</div>
+                  {reasonOf(t) ? <div className="mt-1 text-xs text-slate-600 sm:hidden">{reasonOf(t)}</div> : null}
+                </TD>
+                <TD className="hidden sm:table-cell">{t.language}</TD>
+                <TD className="hidden sm:table-cell">{t.category}</TD>
                 <TD data-testid="template-status"><TemplateStatusBadge status={t.status} /></TD>
-                <TD className="max-w-xs text-sm text-slate-600" data-testid="template-reason">{t.status === "APPROVED" ? "" : (t.reason ?? "")}</TD>
+                <TD className="hidden max-w-xs text-sm text-slate-600 sm:table-cell" data-testid="template-reason">{reasonOf(t)}</TD>
                 <TD className="text-right">
                   {canChange && (EDITABLE_STATUSES as readonly string[]).includes(t.status) ? (
                     <Link href={`/templates/${t.id}/edit`} className="text-sm font-medium text-brand-700 hover:underline">Edit</Link>
@@ -61,4 +66,14 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
       </Card>
     </div>
   );
+}
+
+/** Meta's reason for a template that is not approved (an approved template's old rejection reason is history, not news). */
+function reasonOf(t: { status: string; reason: string | null }): string {
+  return t.status === "APPROVED" ? "" : (t.reason ?? "");
+}
+
+/** A template's snake_case name, allowed to wrap after each underscore on a narrow screen (rather than mid-word). */
+function breakableName(name: string) {
+  return name.split("_").map((part, i) => (i === 0 ? part : <Fragment key={i}>_<wbr />{part}</Fragment>));
 }
