@@ -9,6 +9,7 @@ import { cn } from "@/components/ui/cn";
 import { Field, Textarea } from "@/components/ui/field";
 import { CsvFileInput } from "@/components/ui/csv-file-input";
 import { formatInt } from "@/components/ui/format";
+import { csvFileEncoding } from "@/lib/csv-encoding";
 import { Notice } from "@/components/ui/notice";
 import { ProgressBar } from "@/components/ui/progress";
 import { useToast } from "@/components/ui/toast";
@@ -86,14 +87,16 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
     });
   }
 
-  function readCsv(file: File) {
+  async function readCsv(file: File) {
     setCsvName(file.name);
     setCsvNumbers(null);
     setReading(0);
+    const encoding = await csvFileEncoding(file);
     const numbers: string[] = [];
     let phoneCol = -1;
     let first = true;
     Papa.parse<string[]>(file, {
+      encoding,
       skipEmptyLines: "greedy",
       chunkSize: 512 * 1024,
       chunk: (res) => {
@@ -165,7 +168,7 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
             <CsvFileInput
               id="recipients_csv"
               accept=".csv,text/csv,text/plain"
-              onFile={readCsv}
+              onFile={(f) => void readCsv(f)}
               hint="A “phone” column, or the numbers in the first column. Up to 100,000 numbers a file."
             />
             {reading !== null ? <ProgressBar value={reading} label="Reading the file" /> : null}

@@ -9,6 +9,7 @@ import { Field, Input } from "@/components/ui/field";
 import { formatDay } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
+import { readCsvText } from "@/lib/csv-encoding";
 import { formatMoney } from "./money";
 
 export type RateCardView = {
@@ -65,7 +66,7 @@ export function RateCardSection({ card, isAdmin, today }: { card: RateCardView; 
                 return;
               }
               start(async () => {
-                const csv = await file.text();
+                const csv = await readCsvText(file);
                 const r = await importRateCardAction({ csv, effective_from: effective, source: file.name.slice(0, 300) });
                 const rows = Array.isArray(r.details) ? (r.details as Array<{ path: string; message: string }>).slice(0, 20) : undefined;
                 setResult({ ok: r.ok, message: r.message, rows });

@@ -8,6 +8,7 @@ import { Button, buttonClass } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { formatInt } from "@/components/ui/format";
 import { CsvFileInput } from "@/components/ui/csv-file-input";
+import { csvFileEncoding } from "@/lib/csv-encoding";
 import { Notice } from "@/components/ui/notice";
 import { ProgressBar } from "@/components/ui/progress";
 import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
@@ -85,8 +86,10 @@ export function CustomerImport({ closeHref, openHref, initialJob = null }: { clo
     setPhase({ kind: "reading", pct: 0 });
     const records: string[][] = [];
     try {
+      const encoding = await csvFileEncoding(f);
       await new Promise<void>((resolve, reject) => {
         Papa.parse<string[]>(f, {
+          encoding,
           skipEmptyLines: "greedy",
           chunkSize: 512 * 1024,
           chunk: (results) => {

@@ -8,11 +8,12 @@ import { z } from "@/lib/zod";
 import { configuredTokens, getCurrentUser, userPrincipal } from "@/lib/auth";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import type { Db } from "@/lib/marketing/db";
+import { isUnstorableTextError, type Db } from "@/lib/marketing/db";
 import { consumeApiRequest, type ApiRateState } from "@/lib/marketing/auth/api-rate-limit";
 import { canMutate, verifyBearerToken, type Principal } from "@/lib/marketing/auth/api-tokens";
 import { describeErrorForLog } from "@/lib/redact-secrets";
 import { AppError, ERROR_STATUS, issuesToDetails, type AppErrorCode } from "@/lib/marketing/errors";
+import { findUnstorableText, isStorableText, UNSTORABLE_TEXT_MESSAGE, UNSTORED_TEXT_MESSAGE } from "@/lib/marketing/text";
 import { claimIdempotencyKey, completeIdempotencyKey, IDEMPOTENCY_HEADER, parseIdempotencyKey, requestFingerprint } from "./idempotency";
 import { REQUEST_ID_HEADER, requestIdFor } from "./request-id";
 
@@ -63,6 +64,8 @@ function errorAnswer(error: unknown, requestId?: string): ErrorAnswer {
   if (error instanceof z.ZodError) {
     return { code: "VALIDATION_FAILED", message: "Some values are invalid.", details: issuesToDetails(error.issues), headers: {} };
   }
+  // a path that does not check its text at the boundary: still a clear 422, never a 500 (nothing was written)
+  if (isUnstorableTextError(error)) return { code: "VALIDATION_FAILED", message: UNSTORED_TEXT_MESSAGE, headers: {} };
   console.error(`[api] unexpected error${requestId ? ` request_id=${requestId}` : ""}:`, describeErrorForLog(error));
   return { code: "INTERNAL", message: "Something went wrong on our side. Try again.", headers: {} };
 }
@@ -108,16 +111,19 @@ function parseJsonBody(bytes: Buffer): unknown {
   } catch {
     throw new AppError("INVALID_JSON", "The request body is not valid JSON.");
   }
-  if (!isWellFormed(value)) throw new AppError("INVALID_JSON", "The request body contains text that is not valid Unicode (a lone surrogate).");
+  refuseUnstorableText(value);
   return value;
 }
 
-/** JSON may escape lone surrogates ("\ud800"), which PostgreSQL cannot store: refuse them at the boundary. */
-function isWellFormed(value: unknown, depth = 0): boolean {
-  if (typeof value === "string") return value.isWellFormed();
-  if (depth > 64 || value === null || typeof value !== "object") return true;
-  if (Array.isArray(value)) return value.every((v) => isWellFormed(v, depth + 1));
-  return Object.entries(value).every(([k, v]) => k.isWellFormed() && isWellFormed(v, depth + 1));
+/**
+ * JSON may carry what PostgreSQL cannot store: lone surrogates ("\ud800", which also are not valid Unicode:
+ * 400 as before) and NUL characters ("\u0000": 422 naming the field). Refused at the boundary, before any write.
+ */
+function refuseUnstorableText(value: unknown) {
+  const found = findUnstorableText(value);
+  if (!found) return;
+  if (!found.text.isWellFormed()) throw new AppError("INVALID_JSON", "The request body contains text that is not valid Unicode (a lone surrogate).");
+  throw new AppError("VALIDATION_FAILED", "Some values are invalid.", [{ path: found.path, message: UNSTORABLE_TEXT_MESSAGE }]);
 }
 
 async function authenticate(req: NextRequest, db: Db, now: Date, allowCron: boolean): Promise<{ principal: Principal; viaSession: boolean } | null> {
@@ -215,6 +221,9 @@ async function runRoute<P>(
   if (options.mutation) {
     if (auth.viaSession && !sameOrigin(req)) return errorResponse("FORBIDDEN", "Cross-origin request refused.");
     if (!canMutate(auth.principal)) return errorResponse("FORBIDDEN", "Your role can view but not change anything.");
+  }
+  for (const [name, value] of req.nextUrl.searchParams) {
+    if (!isStorableText(name) || !isStorableText(value)) return errorResponse("VALIDATION_FAILED", "Some values are invalid.", [{ path: name, message: UNSTORABLE_TEXT_MESSAGE }]);
   }
   const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let bytes: Promise<Buffer> | undefined;

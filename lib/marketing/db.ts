@@ -47,6 +47,12 @@ export function isRetryableDbError(error: unknown): boolean {
   return code === "40001" || code === "40P01";
 }
 
+/** PostgreSQL refused text it cannot store: a NUL character in text (22021) or in jsonb (22P05). */
+export function isUnstorableTextError(error: unknown): boolean {
+  const code = pgErrorCode(error);
+  return code === "22021" || code === "22P05";
+}
+
 /**
  * A plain SQL runner (a pg pool's `query`): reads a hot statement without the ORM's per-query work (about
  * 1.4 ms of CPU for a findUnique, 0.5 ms for a $queryRaw, 0.1 ms through pg directly), as a named statement:

@@ -4,7 +4,9 @@
  */
 import "server-only";
 import { z } from "@/lib/zod";
+import { isUnstorableTextError } from "@/lib/marketing/db";
 import { AppError } from "@/lib/marketing/errors";
+import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE, UNSTORED_TEXT_MESSAGE } from "@/lib/marketing/text";
 import { ActionDenied } from "./session";
 
 export type { ActionState } from "@/components/forms/action-state";
@@ -35,15 +37,23 @@ export function actionError(error: unknown): ActionState<never> {
     }
     return { ok: false, message: error.message, code: error.code, details: error.details, errors: Object.keys(errors).length ? errors : undefined };
   }
+  if (isUnstorableTextError(error)) return { ok: false, message: UNSTORED_TEXT_MESSAGE };
   console.error("[action] unexpected error:", describeErrorForLog(error));
   return { ok: false, message: "Something went wrong on our side. Try again." };
 }
 
-/** The JSON a client form posts in its "payload" field; unreadable JSON is an empty object, which the schema then rejects. */
+/**
+ * The JSON a client form posts in its "payload" field; unreadable JSON is an empty object, which the schema
+ * then rejects. Text the database cannot store (a pasted NUL character) is refused beside its field.
+ */
 export function readPayload(formData: FormData): unknown {
+  let payload: unknown;
   try {
-    return JSON.parse(String(formData.get("payload") ?? "{}"));
+    payload = JSON.parse(String(formData.get("payload") ?? "{}"));
   } catch {
     return {};
   }
+  const bad = findUnstorableText(payload);
+  if (bad) throw new AppError("VALIDATION_FAILED", "Check the highlighted fields.", [{ path: bad.path, message: UNSTORABLE_TEXT_MESSAGE }]);
+  return payload;
 }

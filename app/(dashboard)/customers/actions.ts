@@ -2,6 +2,7 @@
 
 import Papa from "papaparse";
 import { revalidatePath } from "next/cache";
+import { readCsvText } from "@/lib/csv-encoding";
 import { getDb } from "@/lib/db";
 import { setCustomerSubscription } from "@/lib/marketing/customers/set-customer-subscription";
 import { clearUndeliverable } from "@/lib/marketing/customers/undeliverable";
@@ -28,7 +29,7 @@ export async function importCustomersAction(formData: FormData): Promise<ActionS
     const file = formData.get("file");
     if (!(file instanceof File) || file.size === 0) return { ok: false, message: "Choose a CSV file to import." };
     if (file.size > MAX_FILE_BYTES) return { ok: false, message: "The file is larger than 5 MB: split it into smaller files." };
-    const parsed = Papa.parse<string[]>(await file.text(), { skipEmptyLines: "greedy" });
+    const parsed = Papa.parse<string[]>(await readCsvText(file), { skipEmptyLines: "greedy" });
     if (parsed.errors.some((e) => e.type === "Quotes")) {
       const e = parsed.errors.find((x) => x.type === "Quotes");
       return { ok: false, message: `The file is not valid CSV (line ${(e?.row ?? 0) + 1}: ${e?.message ?? "bad quotes"}).` };

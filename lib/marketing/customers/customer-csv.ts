@@ -9,6 +9,7 @@
  * Any other column is an error: a misspelt column would otherwise be silently dropped.
  */
 import { normalizePhone } from "../phone";
+import { isStorableText } from "../text";
 
 const ALIASES: Record<string, string> = {
   phone: "phone",
@@ -95,6 +96,12 @@ export function mapCustomerRecords(
     let ok = true;
     for (const { index, field, header } of columns) {
       const value = (record[index] ?? "").trim();
+      if (!isStorableText(value)) {
+        const shown = value.replaceAll("\u0000", "␀").toWellFormed();
+        fail({ line, column: header, value: shown.length > 40 ? `${shown.slice(0, 40)}…` : shown, message: "contains the NUL character (\\u0000), which cannot be stored: save the file as CSV UTF-8" });
+        ok = false;
+        continue;
+      }
       if (field === "phone") {
         const n = normalizePhone(value);
         if (!n.ok) {

@@ -15,6 +15,7 @@ import type { z } from "@/lib/zod";
 import { ZInboundMessage, ZStatus, ZUnixTimestamp, ZWebhookEnvelope } from "@/lib/whatsapp/webhook/schema";
 import { Prisma, type Db, type PlainRead } from "../db";
 import { parseUuid } from "../uuid";
+import { storableTextOf } from "../text";
 
 export type InboxRow = {
   dedupe_key: string;
@@ -45,29 +46,12 @@ function reasonOf(error: z.ZodError, prefix: string): string {
   return error.issues.slice(0, 5).map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join(".")}: ${i.message}`).join("; ").slice(0, 1000);
 }
 
-/** What PostgreSQL's jsonb cannot hold (NUL characters, lone surrogates) becomes U+FFFD: the event is kept, never refused. */
-function storable(v: unknown): unknown {
-  if (typeof v === "string") return v.replaceAll("\u0000", "\uFFFD").toWellFormed();
-  if (Array.isArray(v)) return v.map(storable);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [storable(k) as string, storable(x)]));
-  return v;
-}
-
-/** Whether anything in `v` needs storable()'s repair (nearly never: then nothing is copied). */
-function needsRepair(v: unknown): boolean {
-  if (typeof v === "string") return v.includes("\u0000") || !v.isWellFormed();
-  if (Array.isArray(v)) return v.some(needsRepair);
-  if (v && typeof v === "object") {
-    for (const k in v) if (needsRepair(k) || needsRepair((v as Record<string, unknown>)[k])) return true;
-  }
-  return false;
-}
-
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The inbox rows of one delivery (pure: exported for tests and the sandbox). */
 export function inboxRowsOf(input: unknown, own: OwnAccount = {}): InboxRow[] {
-  const payload = needsRepair(input) ? storable(input) : input;
+  // what jsonb cannot hold (NUL, lone surrogates) becomes U+FFFD: the event is kept, never refused
+  const payload = storableTextOf(input);
   const base = { wamid: null, recipient_id: null, status: null, occurred_at: null, entry_id: null, phone_number_id: null, reason: null };
   const envelope = ZWebhookEnvelope.safeParse(payload);
   if (!envelope.success) {
