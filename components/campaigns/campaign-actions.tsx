@@ -25,6 +25,8 @@ type Props = {
   pending: number;
   dailyLimit: number;
   today: string;
+  /** the latest start date activation accepts (a year ahead) */
+  latestStart: string;
   canChange: boolean;
   canManage: boolean;
   /** who paused it: a campaign the failure guard paused asks for an explicit confirmation */
@@ -47,7 +49,7 @@ function addDay(day: string, n: number) {
   return d.toISOString().slice(0, 10);
 }
 
-export function CampaignActions({ campaignId, status, pending, dailyLimit, today, canChange, canManage, pausedBy = null, sendWindow = null, cost = null, activateJob = null, exportJob = null }: Props) {
+export function CampaignActions({ campaignId, status, pending, dailyLimit, today, latestStart, canChange, canManage, pausedBy = null, sendWindow = null, cost = null, activateJob = null, exportJob = null }: Props) {
   const guardPaused = pausedBy === "failure_guard";
   const budgetPaused = pausedBy === "budget";
   const router = useRouter();
@@ -172,7 +174,7 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
           {activationError && !error ? <Notice tone="error">{activationError}</Notice> : null}
           {activation.job && activation.open ? <JobProgress job={activation.job} label="Activating" unit="recipients scheduled" /> : null}
           <Field label="Start date" htmlFor="start_date" errors={error?.errors?.start_date} hint={`Today is ${formatDay(today)}.`}>
-            <Input id="start_date" type="date" min={today} value={startDate} onChange={(e) => setStartDate(e.target.value)} />
+            <Input id="start_date" type="date" min={today} max={latestStart} value={startDate} onChange={(e) => setStartDate(e.target.value)} />
           </Field>
           {pending === 0 ? (
             <Notice tone="warning">Add recipients before activating.</Notice>

@@ -169,7 +169,7 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "post", path: `${C}/activate`, operationId: "activateCampaign", tag: "Campaigns", mutation: true,
-    summary: "Activate a campaign and schedule its sends", description: "start_date defaults to today (in CAMPAIGN_TIMEZONE).",
+    summary: "Activate a campaign and schedule its sends", description: "start_date defaults to tomorrow (in CAMPAIGN_TIMEZONE); a date in the past (START_DATE_IN_PAST) or more than a year ahead (VALIDATION_FAILED) is refused with 422.",
     query: z.object({ start_date: ZDayParam.optional() }),
     responses: { 200: { description: "The schedule.", schema: R.ZActivation, example: spec.activateResponse }, 401: E[401], 403: E[403], 404: E[404], 409: E[409], 422: E[422] },
   },

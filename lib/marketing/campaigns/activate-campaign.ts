@@ -8,6 +8,7 @@ import { packSchedule, scheduleExtent } from "../recipients/pack-schedule";
 import { readSendWindow } from "../sending/send-window";
 import { addDays, dayInZone, dayToDate, ZDay, type Day } from "../time";
 import { parseCampaignId } from "./campaign-id";
+import { campaignInStatus } from "./campaign-status";
 import { lockCampaign } from "./lock-campaign";
 import { estimateCampaignCost } from "../cost/estimate-campaign-cost";
 import { stageMarkets } from "../cost/stage-markets";
@@ -37,12 +38,22 @@ export async function activateCampaign({ db, now, timezone, campaignId, startDat
   return { ...activated, estimated_cost: estimate.estimated, cost_currency: estimate.currency, cost_uncovered_recipients: estimate.uncovered };
 }
 
-/** The first send day: start_date (not in the past), default tomorrow in the campaign time zone. */
+/** How far ahead a campaign may be scheduled to start (a start years away is a typo, and its schedule's end could pass year 9999). */
+export const MAX_START_DAYS_AHEAD = 365;
+
+/** The latest start date a campaign may be given today. */
+export function latestStartDay(now: Date, timezone: string): Day {
+  return addDays(dayInZone(now, timezone), MAX_START_DAYS_AHEAD);
+}
+
+/** The first send day: start_date (not in the past, at most a year ahead), default tomorrow in the campaign time zone. */
 export function activationStartDay({ now, timezone, startDate }: { now: Date; timezone: string; startDate?: Day }): Day {
   const today = dayInZone(now, timezone);
   const start = startDate ?? addDays(today, 1);
   if (!ZDay.safeParse(start).success) throw new AppError("VALIDATION_FAILED", "start_date must be a date YYYY-MM-DD.", [{ path: "start_date", message: "must be a date YYYY-MM-DD" }]);
   if (start < today) throw new AppError("START_DATE_IN_PAST", `start_date ${start} is in the past (today is ${today} in ${timezone}).`, { start_date: start, today, timezone });
+  const latest = latestStartDay(now, timezone);
+  if (start > latest) throw new AppError("VALIDATION_FAILED", `start_date ${start} is more than a year ahead: the latest is ${latest}.`, [{ path: "start_date", message: `must be within a year: ${latest} at the latest` }]);
   return start;
 }
 
@@ -56,12 +67,17 @@ export async function assertActivationTemplates({ db, now, campaignId, templates
   }
 }
 
+/** Only a draft is activated (409 INVALID_TRANSITION otherwise; a paused campaign is resumed instead). */
+export function assertActivatable(status: string) {
+  if (status !== "draft") throw new AppError("INVALID_TRANSITION", `${campaignInStatus(status)} cannot be activated${status === "paused" ? " (resume it)" : ""}.`, { status });
+}
+
 /** The draft → active transition itself, in the caller's transaction (the campaign is locked here). */
 export async function activateLocked(tx: Tx, { now, timezone, campaignId, start, actor }: {
   now: Date; timezone: string; campaignId: string; start: Day; actor: string;
 }) {
   const c = await lockCampaign(tx, campaignId);
-  if (c.status !== "draft") throw new AppError("INVALID_TRANSITION", `A ${c.status} campaign cannot be activated${c.status === "paused" ? " (resume it)" : ""}.`, { status: c.status });
+  assertActivatable(c.status);
   await assertTestSendDone({ db: tx, campaign: c }); // 409 TEST_SEND_REQUIRED
   const [{ n }] = await tx.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
     SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND status = 'pending'`);

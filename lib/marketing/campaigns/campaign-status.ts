@@ -23,3 +23,8 @@ export function isOpenCampaign(status: string): status is (typeof OPEN_CAMPAIGN_
 export function isRunningCampaign(status: string): status is (typeof RUNNING_CAMPAIGN_STATUSES)[number] {
   return (RUNNING_CAMPAIGN_STATUSES as readonly string[]).includes(status);
 }
+
+/** "An active campaign", "A paused campaign": the start of a refusal's message. */
+export function campaignInStatus(status: string): string {
+  return `${/^[aeiou]/i.test(status) ? "An" : "A"} ${status} campaign`;
+}

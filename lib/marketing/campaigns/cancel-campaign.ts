@@ -3,7 +3,7 @@ import { audit } from "../audit";
 import { Prisma, type Db } from "../db";
 import { AppError } from "../errors";
 import { lockCampaign } from "./lock-campaign";
-import { isOpenCampaign } from "./campaign-status";
+import { campaignInStatus, isOpenCampaign } from "./campaign-status";
 
 /**
  * draft | active | paused → cancelled, for good. Unsent recipients stay 'pending' (never sent: the
@@ -14,7 +14,7 @@ export async function cancelCampaign({ db, now, campaignId, principal }: {
 }) {
   return db.$transaction(async (tx) => {
     const c = await lockCampaign(tx, campaignId);
-    if (!isOpenCampaign(c.status)) throw new AppError("INVALID_TRANSITION", `A ${c.status} campaign cannot be cancelled.`, { status: c.status });
+    if (!isOpenCampaign(c.status)) throw new AppError("INVALID_TRANSITION", `${campaignInStatus(c.status)} cannot be cancelled.`, { status: c.status });
     await tx.marketingCampaign.update({ where: { id: c.id }, data: { status: "cancelled", cancelledAt: now, updatedAt: now } });
     await tx.$executeRaw(Prisma.sql`
       UPDATE campaign_send_schedule SET status = 'cancelled', updated_at = ${now}::timestamptz

@@ -15,7 +15,7 @@ import { dateToDay } from "../time";
 import { lockCampaign } from "./lock-campaign";
 import { checkVariants, reassignVariants } from "../ab/check-variants";
 import { readAbTest, readVariants } from "../ab/variants";
-import { isRunningCampaign } from "./campaign-status";
+import { campaignInStatus, isRunningCampaign } from "./campaign-status";
 
 /**
  * Everything of a draft can change; of an active or paused campaign only name, description, priority, the
@@ -68,7 +68,7 @@ export async function updateCampaign({ db, now, campaignId, input, principal, te
     if (c.status !== "draft") {
       const frozen = keys.filter((k) => !LIVE_EDITABLE.has(k));
       if (c.status === "completed" || c.status === "cancelled" || frozen.length > 0) {
-        throw new AppError("INVALID_TRANSITION", `A ${c.status} campaign cannot change ${frozen.length ? frozen.join(", ") : "any more"}.`, { status: c.status, fields: frozen });
+        throw new AppError("INVALID_TRANSITION", `${campaignInStatus(c.status)} cannot change ${frozen.length ? frozen.join(", ") : "any more"}.`, { status: c.status, fields: frozen });
       }
     }
     const u = await tx.marketingCampaign.update({

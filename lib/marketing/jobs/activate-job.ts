@@ -14,7 +14,7 @@
  */
 import { z } from "@/lib/zod";
 import type { Principal } from "../auth/api-tokens";
-import { activateLocked, activationStartDay, assertActivationTemplates } from "../campaigns/activate-campaign";
+import { activateLocked, activationStartDay, assertActivatable, assertActivationTemplates } from "../campaigns/activate-campaign";
 import { lockCampaign } from "../campaigns/lock-campaign";
 import { estimateCampaignCost } from "../cost/estimate-campaign-cost";
 import { Prisma, type Db, type Tx } from "../db";
@@ -36,7 +36,7 @@ export async function startActivateJob({ db, now, timezone, campaignId, startDat
   await assertActivationTemplates({ db, now, campaignId, templates });
   return db.$transaction(async (tx) => {
     const c = await lockCampaign(tx, campaignId);
-    if (c.status !== "draft") throw new AppError("INVALID_TRANSITION", `A ${c.status} campaign cannot be activated${c.status === "paused" ? " (resume it)" : ""}.`, { status: c.status });
+    assertActivatable(c.status);
     const [{ n }] = await tx.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
       SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND status = 'pending'`);
     if (Number(n) === 0) throw new AppError("NO_RECIPIENTS", "The campaign has no recipients to send to: add recipients first.");
@@ -48,7 +48,7 @@ async function activateChunk(tx: Tx, job: Job, { now, chunkRows }: { now: Date; 
   const input = ZInput.parse(job.input);
   const start = input.start_date as Day;
   const c = await lockCampaign(tx, job.campaignId ?? "");
-  if (c.status !== "draft") throw new AppError("INVALID_TRANSITION", `A ${c.status} campaign cannot be activated${c.status === "paused" ? " (resume it)" : ""}.`, { status: c.status });
+  assertActivatable(c.status);
   const offsets = allowedOffsets(readSendWindow(c.sendWindow), start);
   const used = offsets[0] === 0 ? Math.min(await attemptsOnDay(tx, c.id, start), c.dailySendLimit) : 0;
   // the next rows without a day get the days packSchedule would give them: rank = rows done before + row_number

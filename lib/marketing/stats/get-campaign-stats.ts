@@ -86,7 +86,8 @@ export async function getCampaignStats({ db, campaignId, now = new Date(), timez
     parent_campaign_id: row.parent_campaign_id,
     follow_up_outcome: row.follow_up_outcome,
     daily_send_limit: row.daily_send_limit,
-    remaining_send_days: extent.days,
+    // a cancelled campaign sends nothing more: its pending recipients stay listed, but no day is left
+    remaining_send_days: row.status === "cancelled" ? 0 : extent.days,
     estimated_completion_date: estimated,
     deferred_by_frequency_cap: Number(row.cap),
     deferred_by_meta_cap: Number(row.meta),

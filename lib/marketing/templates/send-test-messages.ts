@@ -31,7 +31,7 @@ import { AppError } from "../errors";
 import { normalizePhone } from "../phone";
 import { assertTemplateApproved, checkCampaignTemplate } from "./check-campaign-template";
 import { campaignTemplateHash } from "./template-hash";
-import { isOpenCampaign } from "../campaigns/campaign-status";
+import { campaignInStatus, isOpenCampaign } from "../campaigns/campaign-status";
 
 export const MAX_TEST_NUMBERS = 10;
 export const ZTestSend = z
@@ -49,7 +49,7 @@ export async function sendTestMessages({ db, now, whatsapp, api, campaignId, pho
   const campaign = await db.marketingCampaign.findUnique({ where: { id: campaignId } });
   if (!campaign) throw new AppError("CAMPAIGN_NOT_FOUND", "Campaign not found.");
   if (!isOpenCampaign(campaign.status)) {
-    throw new AppError("INVALID_TRANSITION", `A ${campaign.status} campaign cannot send test messages.`, { status: campaign.status });
+    throw new AppError("INVALID_TRANSITION", `${campaignInStatus(campaign.status)} cannot send test messages.`, { status: campaign.status });
   }
 
   // the same checks as creating and activating: never send what WhatsApp will refuse

@@ -201,6 +201,9 @@ describe("activation and lifecycle", () => {
     await call(recipients.POST, { params: { campaignId: c.body.id }, body: { phone_numbers: ["13125550201"] } });
     const past = await call(activate.POST, { params: { campaignId: c.body.id }, query: { start_date: "2025-01-09" } });
     expect([past.status, past.body.error.code]).toEqual([422, "START_DATE_IN_PAST"]);
+    const far = await call(activate.POST, { params: { campaignId: c.body.id }, query: { start_date: "9999-12-30" } });
+    expect([far.status, far.body.error.code, far.body.error.details]).toEqual([422, "VALIDATION_FAILED", [{ path: "start_date", message: "must be within a year: 2026-01-10 at the latest" }]]);
+    expect((await call(activate.POST, { params: { campaignId: c.body.id }, query: { start_date: "2026-01-11" } })).status).toBe(422);
     for (const bad of ["2025-02-30", "tomorrow", "2025-1-5"]) {
       expect((await call(activate.POST, { params: { campaignId: c.body.id }, query: { start_date: bad } })).status).toBe(422);
     }
@@ -220,8 +223,12 @@ describe("activation and lifecycle", () => {
     expect((await call(pause.POST, { params: p })).status).toBe(409);
     const resumed = await call(resume.POST, { params: p });
     expect(resumed.body).toMatchObject({ campaign_id: c.body.id, status: "active", message: "Campaign 'Lifecycle' resumed" });
+    expect((await call(activate.POST, { params: p })).body.error.message).toBe("An active campaign cannot be activated.");
+    expect((await call(stats.GET, { params: p })).body).toMatchObject({ pending: 1, remaining_send_days: 1, estimated_completion_date: "2025-01-10" });
     const cancelled = await call(cancel.POST, { params: p });
     expect(cancelled.body).toEqual({ campaign_id: c.body.id, status: "cancelled", message: "Campaign 'Lifecycle' cancelled" });
+    // nothing more is sent: no day left, no completion date (the pending recipient stays listed)
+    expect((await call(stats.GET, { params: p })).body).toMatchObject({ pending: 1, remaining_send_days: 0, estimated_completion_date: null });
     for (const h of [resume.POST, activate.POST, pause.POST, cancel.POST]) {
       const r = await call(h, { params: p });
       expect([r.status, r.body.error.code]).toEqual([409, "INVALID_TRANSITION"]);

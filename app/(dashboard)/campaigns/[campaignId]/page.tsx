@@ -27,6 +27,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
 import { readTargetAudience } from "@/lib/marketing/campaigns/target-audience";
+import { latestStartDay } from "@/lib/marketing/campaigns/activate-campaign";
 import { getCampaignLive } from "@/lib/marketing/stats/get-campaign-live";
 import { audienceCountForView, type AudienceCount } from "@/lib/marketing/customers/audience-count";
 import { RECIPIENT_FILTERS, recipientFilterCounts, searchRecipients, ZRecipientsPageQuery } from "@/lib/marketing/recipients/search-recipients";
@@ -135,6 +136,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
             pending={c.messagesPending}
             dailyLimit={c.dailySendLimit}
             today={today}
+            latestStart={latestStartDay(new Date(), getEnv().CAMPAIGN_TIMEZONE)}
             canChange={canChange}
             canManage={can(user.role, "manage")}
             pausedBy={c.pausedBy}
