@@ -11,6 +11,13 @@ describe("normalizePhone", () => {
     expect(normalizePhone("0044 20 7946 0958")).toEqual({ ok: true, phone: "442079460958", country: "GB" });
     expect(normalizePhone("15551234567")).toMatchObject({ ok: true, phone: "15551234567" });
   });
+  it("reads numbers pasted with Unicode spaces, dashes, full-width digits and direction marks", () => {
+    for (const pasted of ["+1\u00a0469\u00a0465\u00a02751", "+1\u202f(469)\u2009465\u20112751", "\u202a+1 469-465-2751\u202c", "\u200e+1 469 465 2751",
+      "＋１ ４６９ ４６５ ２７５１", "1\u2212469\u2013465\u20142751"]) {
+      expect(normalizePhone(pasted), JSON.stringify(pasted)).toEqual({ ok: true, phone: "14694652751", country: "US" });
+    }
+    expect(normalizePhone("+1 469 465 2751 ✓").ok).toBe(false);
+  });
   it("rejects what is not a number", () => {
     for (const bad of ["", "abc", "123", "+1+2", "1234567890123456789", null, {}, "1' OR 1=1"]) {
       expect(normalizePhone(bad).ok).toBe(false);

@@ -1,6 +1,9 @@
 /**
  * Phone numbers are stored as E.164 digits without '+' (e.g. "14694652751"). Input may carry '+',
  * spaces, dashes, dots or parentheses, or a leading "00"; it must include the country code.
+ * Text pasted from spreadsheets, contact cards and WhatsApp itself is read as a person sees it: non-breaking
+ * and other Unicode spaces, Unicode dashes, full-width digits and the invisible direction marks around a
+ * copied number count as what they look like.
  * The number's country comes from the same parse, so whoever stores the number can store its pricing
  * market too (cost/market.ts marketOfParsedCountry) without parsing it again.
  */
@@ -16,7 +19,7 @@ export type NormalizedPhone =
 
 export function normalizePhone(input: unknown): NormalizedPhone {
   if (typeof input !== "string" && typeof input !== "number") return { ok: false, reason: "not a string" };
-  const raw = String(input).trim();
+  const raw = plainPhoneText(String(input)).trim();
   if (raw === "") return { ok: false, reason: "empty" };
   if (raw.length > 40) return { ok: false, reason: "too long" };
   if (!/^[+0-9 ().\-]+$/.test(raw)) return { ok: false, reason: "contains characters that are not part of a phone number" };
@@ -45,4 +48,13 @@ export function maskPhone(phone: string): string {
   if (!/^[0-9]+$/.test(phone)) return phone.startsWith("erased:") ? "erased" : "•••";
   if (phone.length <= 4) return "+" + "•".repeat(phone.length);
   return `+${phone.slice(0, 2)}${"•".repeat(phone.length - 4)}${phone.slice(-2)}`;
+}
+
+/** Unicode look-alikes of a number's characters as ASCII (only for input that has non-ASCII characters: imports stay fast). */
+function plainPhoneText(s: string): string {
+  if (/^[\x00-\x7f]*$/.test(s)) return s;
+  return s
+    .normalize("NFKC") // full-width digits and plus, NBSP, narrow NBSP, figure and thin spaces
+    .replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, "") // zero-width characters and direction marks
+    .replace(/[\u2010-\u2015\u2212]/g, "-"); // hyphens, dashes, minus
 }
