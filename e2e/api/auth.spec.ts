@@ -42,3 +42,18 @@ test("the app has its icon in the browser's tab and on a phone's home screen, al
   const ico = await request.get("/favicon.ico", { maxRedirects: 0 });
   expect(ico.status()).toBe(200);
 });
+
+test("an /api path no route serves answers JSON 404 with a request id; real routes still win", async ({ request }) => {
+  for (const [method, path] of [["GET", "/api/marketing/nonexistent"], ["POST", "/api/marketing/campaigns/00000000-0000-4000-8000-000000000000/launch"], ["DELETE", "/api/nothing/here"]] as const) {
+    const res = await request.fetch(path, { method, maxRedirects: 0 });
+    expect(res.status(), `${method} ${path}`).toBe(404);
+    expect(res.headers()["content-type"]).toContain("application/json");
+    expect(res.headers()["x-request-id"]).toBeTruthy();
+    expect((await res.json()).error.code).toBe("NOT_FOUND");
+  }
+  // the catch-all takes nothing from the real routes: these still answer for themselves
+  expect((await request.get("/api/marketing/campaigns")).status()).toBe(401);
+  expect((await request.get("/api/marketing/openapi.json")).status()).toBe(401);
+  expect((await request.get("/api/auth/providers")).status()).toBe(200);
+  expect((await request.get("/api/whatsapp/webhook")).status()).toBe(403);
+});
