@@ -301,6 +301,8 @@ function withHeader(res: Response, name: string, value: string): Response {
 /** Parses with zod, throwing VALIDATION_FAILED (422) with field details. */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const parsed = schema.safeParse(value);
+  // no body at all (an empty POST): say so, rather than "expected object, received undefined" at path ""
+  if (!parsed.success && value === undefined) throw new AppError("VALIDATION_FAILED", "The request needs a JSON body.", [{ path: "", message: "a JSON body is required" }]);
   if (!parsed.success) throw new AppError("VALIDATION_FAILED", "Some values are invalid.", issuesToDetails(parsed.error.issues));
   return parsed.data;
 }

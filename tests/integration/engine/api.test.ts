@@ -61,7 +61,8 @@ describe("campaigns", () => {
       expect(Array.isArray(r.body.error.details)).toBe(true);
     }
     expect((await call(campaigns.POST, { body: [] })).status).toBe(422);
-    expect((await call(campaigns.POST, {})).status).toBe(422);
+    const empty = await call(campaigns.POST, { method: "POST" });
+    expect([empty.status, empty.body.error.message, empty.body.error.details]).toEqual([422, "The request needs a JSON body.", [{ path: "", message: "a JSON body is required" }]]);
   });
   it("lists newest first with status filter and a capped page size", async () => {
     setClock("2025-01-10T10:00:01Z");
