@@ -16,6 +16,7 @@ import { handTypedComponents, handTypedFromComponents, type HandTypedTemplate } 
 import type { SampleCustomer, TemplateOption } from "@/components/templates/types";
 import { SendWindowFields, type SendWindowValue } from "@/components/careful/send-window-fields";
 import { AbTestFields, type AbValue } from "@/components/campaigns/ab-test-fields";
+import { submitKeepingValues } from "@/components/forms/keep-values";
 
 export type CampaignFormInitial = {
   id?: string;
@@ -139,7 +140,7 @@ export function CampaignForm({
       .flatMap(([, v]) => v);
 
   return (
-    <form action={formAction} className="space-y-6" noValidate>
+    <form action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-6" noValidate>
       <input type="hidden" name="campaignId" value={initial.id ?? ""} />
       <input type="hidden" name="payload" value={JSON.stringify(payload)} />
       {!state.ok && state.message ? <Notice tone="error">{state.message}</Notice> : null}

@@ -8,6 +8,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Field, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { saveMarketingMessagesAction } from "./marketing-messages-actions";
+import { submitKeepingValues } from "@/components/forms/keep-values";
 
 export type MarketingMessagesView = {
   enabled: boolean;
@@ -31,7 +32,7 @@ export function MarketingMessagesSection({ settings, isAdmin }: { settings: Mark
       />
       <CardBody>
         {isAdmin ? (
-          <form action={formAction} className="space-y-4" noValidate>
+          <form action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-4" noValidate>
             <input type="hidden" name="payload" value={JSON.stringify(payload)} />
             {state.message ? <Notice tone={state.ok ? "success" : "error"}>{state.message}</Notice> : null}
             <label className="flex items-center gap-2 text-sm">

@@ -12,6 +12,7 @@ import { Field, NumberField, Textarea } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { useToast } from "@/components/ui/toast";
 import { releaseSendHoldAction, saveSendingSettingsAction } from "./sending-actions";
+import { submitKeepingValues } from "@/components/forms/keep-values";
 
 export type SendingSettingsView = {
   default_send_window: SendWindowValue;
@@ -82,7 +83,7 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
           </Notice>
         ) : null}
         {isAdmin ? (
-          <form action={formAction} className="space-y-6" noValidate>
+          <form action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-6" noValidate>
             <input type="hidden" name="payload" value={JSON.stringify(payload)} />
             {state.message ? <Notice tone={state.ok ? "success" : "error"}>{state.message}</Notice> : null}
             <div>

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState, useTransition } from "react";
+import { useActionState, useEffect, useRef, useState, useTransition } from "react";
 import { RoleBadge, Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -13,6 +13,7 @@ import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { initialActionState, type ActionState } from "@/components/forms/action-state";
 import { createApiTokenAction, revokeApiTokenAction } from "./actions";
+import { submitKeepingValues } from "@/components/forms/keep-values";
 
 type TokenRow = { id: string; name: string; prefix: string; role: string; createdAt: string; lastUsedAt: string | null; expiresAt: string | null; expired: boolean; revokedAt: string | null; createdBy: string | null };
 
@@ -23,12 +24,17 @@ export function TokensSection({ tokens }: { tokens: TokenRow[] }) {
   const [copied, setCopied] = useState(false);
   const toast = useToast();
   const created = state.ok ? state.data : undefined;
+  // a refused form keeps what was typed (submitKeepingValues); a created token empties it for the next one
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (state.ok) formRef.current?.reset();
+  }, [state]);
 
   return (
     <Card>
       <CardHeader title="API tokens" description="For integrations calling /api/marketing with Authorization: Bearer <token>." />
       <CardBody className="space-y-5">
-        <form action={formAction} className="grid grid-cols-1 gap-4 sm:grid-cols-[1fr_12rem_10rem_auto] sm:items-start">
+        <form ref={formRef} action={formAction} onSubmit={submitKeepingValues(formAction)} className="grid grid-cols-1 gap-4 sm:grid-cols-[1fr_12rem_10rem_auto] sm:items-start">
           <Field label="Name" htmlFor="token-name" errors={state.errors?.name}>
             <Input id="token-name" name="name" placeholder="e.g. CRM sync" invalid={Boolean(state.errors?.name)} maxLength={100} />
           </Field>

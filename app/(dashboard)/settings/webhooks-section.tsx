@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useTransition } from "react";
+import { useActionState, useEffect, useRef, useTransition } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -11,6 +11,7 @@ import { Notice } from "@/components/ui/notice";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { initialActionState, type ActionState } from "@/components/forms/action-state";
+import { submitKeepingValues } from "@/components/forms/keep-values";
 import {
   createWebhookEndpointAction, deleteWebhookEndpointAction, resendDeliveryAction, sendTestEventAction, setWebhookEndpointEnabledAction,
 } from "./webhook-actions";
@@ -28,6 +29,11 @@ export function WebhooksSection({ endpoints, eventTypes }: { endpoints: Endpoint
   const [state, formAction, pending] = useActionState(createWebhookEndpointAction, initialActionState as ActionState<{ secret: string }>);
   const [busy, start] = useTransition();
   const toast = useToast();
+  // a refused form keeps what was typed (submitKeepingValues); an added endpoint empties it for the next one
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (state.ok) formRef.current?.reset();
+  }, [state]);
   const run = (fn: () => Promise<ActionState>) =>
     start(async () => {
       const r = await fn();
@@ -41,7 +47,7 @@ export function WebhooksSection({ endpoints, eventTypes }: { endpoints: Endpoint
         description="POSTs signed JSON to your endpoints when campaigns change state, customers opt in or out, messages fail, customers reply or an alert is raised (ALERT_WEBHOOK_URL is listed here too)."
       />
       <CardBody className="space-y-5">
-        <form action={formAction} className="space-y-3">
+        <form ref={formRef} action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-3">
           <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
             <Field label="Endpoint URL" htmlFor="webhook-url" errors={state.errors?.url}>
               <Input id="webhook-url" name="url" type="url" placeholder="https://shop.example.com/hooks/whatsapp" invalid={Boolean(state.errors?.url)} required />

@@ -10,6 +10,7 @@ import { buildComponents, type SlotValues } from "@/lib/marketing/templates/form
 import { deriveTemplateRequirements, textVariables } from "@/lib/marketing/templates/requirements";
 import { draftComponents, ZTemplateDraft, type TTemplateDraftInput } from "@/lib/marketing/templates/template-draft";
 import { TemplatePreview } from "../template-preview";
+import { submitKeepingValues } from "@/components/forms/keep-values";
 
 type Header = NonNullable<TTemplateDraftInput["header"]>;
 type DraftButton = NonNullable<TTemplateDraftInput["buttons"]>[number];
@@ -60,7 +61,7 @@ export function TemplateBuilder({ initial, templateId }: { initial: TTemplateDra
   const setButton = (i: number, b: DraftButton) => set({ buttons: buttons.map((x, j) => (j === i ? b : x)) });
 
   return (
-    <form action={formAction} className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]" data-testid="template-builder">
+    <form action={formAction} onSubmit={submitKeepingValues(formAction)} className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]" data-testid="template-builder">
       <input type="hidden" name="payload" value={JSON.stringify({ ...draft, footer: draft.footer || undefined })} />
       <input type="hidden" name="templateId" value={templateId ?? ""} />
       <div className="space-y-5">
