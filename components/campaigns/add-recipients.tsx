@@ -10,6 +10,7 @@ import { Field, Textarea } from "@/components/ui/field";
 import { CsvFileInput } from "@/components/ui/csv-file-input";
 import { formatInt } from "@/components/ui/format";
 import { csvFileEncoding } from "@/lib/csv-encoding";
+import { isPhoneHeader } from "@/lib/marketing/customers/customer-csv";
 import { Notice } from "@/components/ui/notice";
 import { ProgressBar } from "@/components/ui/progress";
 import { useToast } from "@/components/ui/toast";
@@ -103,7 +104,7 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
         for (const row of res.data) {
           if (first) {
             first = false;
-            const idx = row.findIndex((h) => /^(phone|phone_number|whatsapp_phone|mobile|number)$/i.test(h.trim()));
+            const idx = row.findIndex(isPhoneHeader);
             if (idx >= 0) {
               phoneCol = idx;
               continue;

@@ -5,7 +5,7 @@ import { useCallback, useState, useTransition } from "react";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { Field, Input, Textarea } from "@/components/ui/field";
-import { formatDay, formatInt } from "@/components/ui/format";
+import { countOf, formatDay, formatInt } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 import { formatMoney } from "@/components/cost/money";
 import { useToast } from "@/components/ui/toast";
@@ -79,7 +79,7 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
     (job: JobView) => {
       if (job.status !== "done") return;
       const r = job.result as ActivationResult;
-      toast.show(`Activated: ${formatInt(r.recipients_scheduled)} recipients over ${r.estimated_days} days, last on ${r.estimated_completion_date}.`);
+      toast.show(`Activated: ${countOf(r.recipients_scheduled, "recipient")} over ${countOf(r.estimated_days, "day")}, last on ${r.estimated_completion_date}.`);
       setDialog(null);
       router.refresh();
     },

@@ -1,7 +1,7 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatShortDay } from "@/components/ui/format";
+import { countOf, formatShortDay } from "@/components/ui/format";
 import { ChartData } from "@/components/charts/chart-data";
 import { formatMoney } from "./money";
 
@@ -14,7 +14,7 @@ export function SpendChart({ data, currency, label, height = 220 }: { data: Spen
     <div>
       <figure style={{ height }} className="w-full" aria-label={label} data-testid="spend-chart">
         <figcaption className="sr-only">
-          {label}: {formatMoney(total, currency)} over {data.length} days.
+          {label}: {formatMoney(total, currency)} over {countOf(data.length, "day")}.
         </figcaption>
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -4 }}>

@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { formatInt } from "@/components/ui/format";
+import { countOf, formatInt } from "@/components/ui/format";
 import { CsvFileInput } from "@/components/ui/csv-file-input";
 import { csvFileEncoding } from "@/lib/csv-encoding";
 import { Notice } from "@/components/ui/notice";
@@ -36,7 +36,7 @@ const SAMPLE = "phone,name,customer_tier,city,tags,subscription,attributes.loyal
 function jobOutcome(job: JobView): Phase {
   if (job.status === "done") {
     const message = (job.result as { message?: unknown } | null)?.message;
-    return { kind: "done", message: typeof message === "string" ? message : `Imported ${formatInt(job.done_rows)} customers.` };
+    return { kind: "done", message: typeof message === "string" ? message : `Imported ${countOf(job.done_rows, "customer")}.` };
   }
   const saved = job.done_rows > 0 ? `The first ${formatInt(job.done_rows)} of ${formatInt(job.total_rows)} rows are saved; ` : "Nothing was saved; ";
   const why = job.error && job.error.code !== "INTERNAL" ? `: ${job.error.message}` : " on an unexpected error.";
@@ -201,10 +201,10 @@ export function CustomerImport({ closeHref, openHref, initialJob = null }: { clo
             </>
           ) : null}
           {phase.kind === "ready" ? (
-            <Notice tone="success" title={`${formatInt(phase.rows)} rows look good`}>
+            <Notice tone="success" title={`${countOf(phase.rows, "row")} ${phase.rows === 1 ? "looks" : "look"} good`}>
               The server checks every row again before writing any; then they are saved in chunks with progress shown here. If the import stops part-way, the rows saved stay and importing the file again finishes it.
               <div className="mt-2 flex flex-wrap gap-2">
-                <Button onClick={save}>Import {formatInt(phase.rows)} customers</Button>
+                <Button onClick={save}>Import {countOf(phase.rows, "customer")}</Button>
                 <Button variant="secondary" onClick={reset}>
                   Choose another file
                 </Button>

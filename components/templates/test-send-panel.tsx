@@ -5,6 +5,7 @@ import { useState, useTransition } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Field, Textarea } from "@/components/ui/field";
+import { formatDateTime } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 
 type Result = { phone_number: string; status: "sent" | "failed"; whatsapp_message_id?: string; error?: string };
@@ -51,7 +52,7 @@ export function TestSendPanel({ campaignId, rememberedNumbers, lastTestSendAt, r
         Send this exact message to up to 10 numbers now. Values come from each number&apos;s customer record, or the fallbacks. Tests are not recipients and change no campaign numbers.
         {requireTestSend ? " A successful test of the current template and values is required before activation." : ""}
       </p>
-      {lastTestSendAt ? <p className="text-xs text-slate-500">Last successful test: {new Date(lastTestSendAt).toLocaleString("en-US")}</p> : null}
+      {lastTestSendAt ? <p className="text-xs text-slate-500">Last successful test: {formatDateTime(lastTestSendAt)}</p> : null}
       <Field label="Test numbers" htmlFor="test-numbers" hint="One per line, with the country code">
         <Textarea id="test-numbers" rows={3} value={numbers} onChange={(e) => setNumbers(e.target.value)} placeholder="+1 415 555 0100" />
       </Field>
@@ -75,7 +76,8 @@ export function TestSendPanel({ campaignId, rememberedNumbers, lastTestSendAt, r
           {results.map((r) => (
             <li key={r.phone_number} className="flex items-start gap-2">
               <Badge tone={r.status === "sent" ? "green" : "red"}>{r.status}</Badge>
-              <span className="font-mono">+{r.phone_number.replace(/^\+/, "")}</span>
+              {/* what was typed, when it is not a number ("abc"), stays as typed */}
+              <span className="font-mono">{/^\+?[0-9]+$/.test(r.phone_number) ? `+${r.phone_number.replace(/^\+/, "")}` : r.phone_number}</span>
               {r.error ? <span className="text-slate-600">{r.error}</span> : null}
             </li>
           ))}

@@ -6,6 +6,11 @@ export function formatInt(n: number | bigint | null | undefined): string {
   return n === null || n === undefined ? "—" : int.format(n);
 }
 
+/** A count with its noun: "1 customer", "2,500 customers" ("1 day", "40 days"; `many` for irregular plurals). */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${int.format(n)} ${n === 1 ? one : many}`;
+}
+
 export function formatPct(n: number | null | undefined, digits = 1): string {
   if (n === null || n === undefined || Number.isNaN(n)) return "—";
   return `${n.toFixed(digits)}%`;

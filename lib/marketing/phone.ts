@@ -43,9 +43,12 @@ export function normalizePhone(input: unknown): NormalizedPhone {
 /** E.164 digits without '+' as we store numbers (WhatsApp's `from` / `wa_id` of a customer who shares theirs). */
 export const isPhoneDigits = (value: string): boolean => /^[0-9]{6,15}$/.test(value);
 
+/** What an erased customer's numbers become in campaign_recipients: this prefix and the customer's id (erase-customer.ts). */
+export const ERASED_PHONE_PREFIX = "erased:";
+
 /** A number as a viewer sees it: the first two and last two digits, the rest hidden (+14•••••••01). */
 export function maskPhone(phone: string): string {
-  if (!/^[0-9]+$/.test(phone)) return phone.startsWith("erased:") ? "erased" : "•••";
+  if (!/^[0-9]+$/.test(phone)) return phone.startsWith(ERASED_PHONE_PREFIX) ? "erased" : "•••";
   if (phone.length <= 4) return "+" + "•".repeat(phone.length);
   return `+${phone.slice(0, 2)}${"•".repeat(phone.length - 4)}${phone.slice(-2)}`;
 }

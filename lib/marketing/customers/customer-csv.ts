@@ -44,6 +44,15 @@ export type CustomerCsvRow = {
 
 export type MappedColumns = { ok: true; columns: Array<{ index: number; field: string; header: string }> } | { ok: false; errors: CsvRowError[] };
 
+/** A header cell as the columns are matched: trimmed, without a byte-order mark, lower case, spaces and dashes as _. */
+const headerKey = (raw: string) => raw.trim().replace(/^\uFEFF/, "").toLowerCase().replace(/[\s-]+/g, "_");
+
+/** Whether a CSV header cell names the phone column ("Phone", "Phone Number", "whatsapp-phone", "mobile", "number"). */
+export function isPhoneHeader(raw: string): boolean {
+  const key = headerKey(raw);
+  return ALIASES[key] === "phone" || key === "number";
+}
+
 export function mapHeader(header: string[]): MappedColumns {
   const errors: CsvRowError[] = [];
   const columns: Array<{ index: number; field: string; header: string }> = [];
@@ -51,7 +60,7 @@ export function mapHeader(header: string[]): MappedColumns {
   header.forEach((raw, index) => {
     const h = raw.trim().replace(/^\uFEFF/, "");
     if (h === "") return;
-    const key = h.toLowerCase().replace(/[\s-]+/g, "_");
+    const key = headerKey(h);
     let field = ALIASES[key];
     if (!field && /^(attributes|attribute|attr)\.[a-z0-9_]{1,64}$/i.test(key)) field = `attributes.${key.split(".")[1]}`;
     if (!field) {

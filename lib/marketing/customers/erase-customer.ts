@@ -20,6 +20,7 @@ import type { Principal } from "../auth/api-tokens";
 import { Prisma, type Db } from "../db";
 import { AppError } from "../errors";
 import { phoneHash } from "./opt-outs";
+import { ERASED_PHONE_PREFIX } from "../phone";
 import { parseUuid } from "../uuid";
 
 export type EraseCustomerResult = { id: string; erased: true; recipients_erased: number; recipients_skipped: number; messages_erased: number };
@@ -51,7 +52,7 @@ export async function eraseCustomer({ db, now, principal, customerId }: {
     let recipients = await lockRecipients(identitiesOf(seen));
     const [profile] = await read(true);
     if (!profile) throw new AppError("CUSTOMER_NOT_FOUND", "No customer with this id.");
-    const token = `erased:${id}`;
+    const token = `${ERASED_PHONE_PREFIX}${id}`;
     const identities = identitiesOf(profile);
     if (identities.join() !== identitiesOf(seen).join()) recipients = await lockRecipients(identities);
     const idents = identities.length ? Prisma.join(identities) : Prisma.sql`NULL`;

@@ -121,5 +121,5 @@ export async function upsertCustomers({ db, now, rows, principal, source = "api"
   const keptUnsubscribed = Number(res.kept);
   await audit(db, { actor: principal?.actor ?? "system", action: "customers.upsert", entityType: "customer", details: { created, updated, kept_unsubscribed: keptUnsubscribed, source }, now });
   const kept = keptUnsubscribed > 0 ? `; ${keptUnsubscribed} stay unsubscribed (they opted out on WhatsApp or were erased)` : "";
-  return { created, updated, total: clean.length, kept_unsubscribed: keptUnsubscribed, message: `Saved ${clean.length} customers (${created} new, ${updated} updated${kept})` };
+  return { created, updated, total: clean.length, kept_unsubscribed: keptUnsubscribed, message: `Saved ${clean.length} ${clean.length === 1 ? "customer" : "customers"} (${created} new, ${updated} updated${kept})` };
 }

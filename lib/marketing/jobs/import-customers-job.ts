@@ -103,7 +103,7 @@ async function importChunk(tx: Tx, job: Job, { now, chunkRows }: { now: Date; ch
 function importMessage(c: ImportCustomersCounts): string {
   const n = (x: number) => x.toLocaleString("en-US");
   const kept = c.kept_unsubscribed > 0 ? `; ${n(c.kept_unsubscribed)} stay unsubscribed (they opted out on WhatsApp or were erased)` : "";
-  return `Imported ${n(c.total)} customers (${n(c.created)} new, ${n(c.updated)} updated${kept}).`;
+  return `Imported ${n(c.total)} ${c.total === 1 ? "customer" : "customers"} (${n(c.created)} new, ${n(c.updated)} updated${kept}).`;
 }
 
 /** A failed import keeps the chunks it wrote; its staged rows go. */

@@ -7,7 +7,7 @@
  *    outbound whatsapp_messages plus claims in flight or of unknown outcome);
  *  - due pending rows are taken with FOR UPDATE SKIP LOCKED (two processors never take the same row) and
  *    marked 'sending' with a claim id; those whose customer unsubscribed or is inactive become 'skipped'
- *    ('User unsubscribed') in the same statement, and so do those whose customer is marked not reachable on
+ *    ('User unsubscribed' as the spec says, or 'Customer inactive') in the same statement, and so do those whose customer is marked not reachable on
  *    WhatsApp ('Not reachable on WhatsApp', customers/undeliverable.ts). A recipient without a customer
  *    record is sent: the marketer added the number explicitly.
  *  - careful sending, in the same statement: a customer Meta capped (131049:
@@ -40,6 +40,9 @@ import type { Day } from "../time";
 import { holdingForWinnerSql } from "../ab/variants";
 import { IN_FLIGHT_SQL } from "../recipients/recipient-status-sql";
 import { NOT_REACHABLE_REASON } from "../customers/undeliverable";
+
+/** why a recipient whose customer is subscribed but marked inactive is skipped (the spec names only unsubscribed ones) */
+const INACTIVE_REASON = "Customer inactive";
 
 /** a recipient's click token: 16 bytes from PostgreSQL's strong random source (122 random bits), base64url */
 const CLICK_TOKEN_SQL = Prisma.sql`translate(encode(uuid_send(gen_random_uuid()), 'base64'), '+/=', '-_')`;
@@ -145,6 +148,7 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
       ), info AS (
         SELECT p.id, r0.phone_number, r0.variant, u.id AS customer_id, u.name, u.city, u.customer_tier, u.attributes,
                (u.id IS NOT NULL AND (u.subscription <> 'subscribed' OR NOT u.is_active)) AS blocked,
+               (u.id IS NOT NULL AND u.subscription = 'subscribed' AND NOT u.is_active) AS inactive,
                (u.undeliverable_since IS NOT NULL) AS unreachable,
                CASE WHEN u.marketing_deferred_until > ${now}::timestamptz THEN u.marketing_deferred_until END AS meta_until
         FROM picked p JOIN campaign_recipients r0 ON r0.id = p.id
@@ -164,7 +168,7 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
         claim_id = CASE WHEN d.action = 'send' THEN ${claimId}::uuid END,
         claimed_at = CASE WHEN d.action = 'send' THEN ${now}::timestamptz END,
         sent_on = CASE WHEN d.action IN ('send', 'skip', 'unreachable') THEN ${today}::date END,
-        failure_reason = CASE d.action WHEN 'skip' THEN 'User unsubscribed' WHEN 'unreachable' THEN ${NOT_REACHABLE_REASON} ELSE r.failure_reason END,
+        failure_reason = CASE d.action WHEN 'skip' THEN CASE WHEN d.inactive THEN ${INACTIVE_REASON} ELSE 'User unsubscribed' END WHEN 'unreachable' THEN ${NOT_REACHABLE_REASON} ELSE r.failure_reason END,
         customer_id = coalesce(r.customer_id, d.customer_id),
         click_token = CASE WHEN d.action = 'send' THEN coalesce(r.click_token, ${CLICK_TOKEN_SQL}) ELSE r.click_token END,
         deferred_reason = CASE WHEN d.action IN ('frequency_cap', 'meta_cap') THEN d.action END,

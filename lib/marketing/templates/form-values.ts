@@ -41,7 +41,9 @@ function param(req: TemplateRequirements, slot: ParameterSlot, v: SlotValue | un
       return { type: "document", document: { link: (value.text ?? "").trim(), ...(filename ? { filename } : {}) } };
     }
     case "location": {
-      const loc: Record<string, unknown> = { latitude: Number(value.latitude ?? NaN), longitude: Number(value.longitude ?? NaN) };
+      // an empty field is no coordinate (Number("") would be 0: a pin off the coast of Africa); NaN fails validation
+      const coordinate = (v: string | undefined) => (v?.trim() ? Number(v) : NaN);
+      const loc: Record<string, unknown> = { latitude: coordinate(value.latitude), longitude: coordinate(value.longitude) };
       if (value.name) loc.name = value.name;
       if (value.address) loc.address = value.address;
       return { type: "location", location: loc };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sandboxTemplates } from "@/lib/whatsapp/templates/sandbox-templates";
+import { ZCampaignComponents } from "@/lib/whatsapp/components";
 import { ZMetaTemplate } from "@/lib/whatsapp/templates/meta-template";
 import { buildComponents, defaultValues, valuesFromComponents } from "./form-values";
 import { hasOptOut, OPT_OUT_WARNING, templateWarnings } from "./opt-out";
@@ -142,6 +143,19 @@ describe("validateTemplateComponents / zodSchemaForTemplate", () => {
       { type: "body", parameters: [{ type: "text", text: "a" }, { type: "text", text: "b" }, { type: "currency", currency: { fallback_value: "$5", code: "USD", amount_1000: 5000 } }] },
     ]);
     expect(s.ok).toBe(true);
+  });
+
+  it("a location header left empty is no coordinate (not 0, 0): the components are refused", () => {
+    const { req } = byName("store_opening_event");
+    const header = (latitude: string, longitude: string) => {
+      const values = defaultValues(req);
+      values[req.slots.find((x) => x.kind === "location")!.key] = { latitude, longitude, name: "", address: "" };
+      return buildComponents(req, values).find((c) => c.type === "header") as { parameters: Array<{ location: { latitude: number; longitude: number } }> };
+    };
+    expect(header("", " ").parameters[0].location).toEqual({ latitude: NaN, longitude: NaN });
+    expect(ZCampaignComponents.safeParse([header("", "")]).success).toBe(false);
+    expect(header("41.88", "-87.63").parameters[0].location).toEqual({ latitude: 41.88, longitude: -87.63 });
+    expect(ZCampaignComponents.safeParse([header("0", "0")]).success).toBe(true);
   });
 
   it("a static text header and no-variable body take no values", () => {

@@ -1,6 +1,6 @@
 /** What each dashboard role may do. Viewers see everything and change nothing; only admins manage the workspace. */
 import type { Role } from "../auth/api-tokens";
-import { maskPhone } from "../phone";
+import { ERASED_PHONE_PREFIX, maskPhone } from "../phone";
 
 export type Permission = "view" | "change" | "manage";
 
@@ -21,7 +21,8 @@ export function canSeePhoneNumbers(role: Role): boolean {
   return role !== "viewer";
 }
 
-/** A phone number (E.164 digits) as this role may see it, with its '+'. */
+/** A phone number (E.164 digits) as this role may see it, with its '+'; an erased customer's placeholder as such. */
 export function displayPhone(role: Role, phone: string): string {
+  if (phone.startsWith(ERASED_PHONE_PREFIX)) return "Erased customer";
   return canSeePhoneNumbers(role) ? `+${phone}` : maskPhone(phone);
 }

@@ -119,14 +119,14 @@ describe("a day of sending", () => {
     await expectConsistent(c.id);
   });
 
-  it("re-checks the subscription at send time: unsubscribed or inactive → skipped 'User unsubscribed'", async () => {
+  it("re-checks the subscription at send time: unsubscribed → skipped 'User unsubscribed', inactive → skipped 'Customer inactive'", async () => {
     const c = await campaignWith(4, { limit: 10, start: "2025-03-01" });
     await e.db.userProfile.update({ where: { whatsappPhone: c.phones[0] }, data: { subscription: "unsubscribed" } });
     await e.db.userProfile.update({ where: { whatsappPhone: c.phones[1] }, data: { isActive: false } });
     const r = await run("2025-03-01T16:00:00Z");
     expect(r).toMatchObject({ messages_sent: 2, skipped: 2 });
     const skipped = await e.db.campaignRecipient.findMany({ where: { campaignId: c.id, status: "skipped" } });
-    expect(skipped.map((s) => [s.phoneNumber, s.failureReason]).sort()).toEqual([[c.phones[0], "User unsubscribed"], [c.phones[1], "User unsubscribed"]]);
+    expect(skipped.map((s) => [s.phoneNumber, s.failureReason]).sort()).toEqual([[c.phones[0], "User unsubscribed"], [c.phones[1], "Customer inactive"]]);
     expect([...sendsTo().keys()].sort()).toEqual([c.phones[2], c.phones[3]]);
     expect((await e.db.marketingCampaign.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("completed");
     await expectConsistent(c.id);

@@ -145,6 +145,8 @@ describe("exports and viewers", () => {
     expect(displayPhone("viewer", "14155550101")).toBe("+14•••••••01");
     expect(displayPhone("marketer", "14155550101")).toBe("+14155550101");
     expect(displayPhone("admin", "442079460958")).toBe("+442079460958");
+    // an erased customer's placeholder is shown as such, never as "+erased:<id>"
+    for (const role of ["viewer", "marketer", "admin"] as const) expect(displayPhone(role, "erased:fff18640-577a-4226-ac86-fd316415ca08")).toBe("Erased customer");
     expect(maskPhone("erased:0000")).toBe("erased");
   });
 });

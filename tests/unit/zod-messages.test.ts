@@ -1,0 +1,29 @@
+/** zod's messages as people read them beside a field or in the API's error details (lib/zod.ts). */
+import { describe, expect, it } from "vitest";
+import { z } from "@/lib/zod";
+
+const message = (schema: z.ZodType, value: unknown) => {
+  const r = schema.safeParse(value);
+  return r.success ? null : r.error.issues[0].message;
+};
+
+describe("plain validation messages", () => {
+  it("says what is wanted, in words", () => {
+    expect(message(z.object({ name: z.string() }), {})).toBe("Required");
+    expect(message(z.string().min(1), "")).toBe("Required");
+    expect(message(z.string().min(3), "ab")).toBe("At least 3 characters");
+    expect(message(z.string().max(200), "x".repeat(201))).toBe("At most 200 characters");
+    expect(message(z.number().int().min(1).max(10), 0)).toBe("At least 1");
+    expect(message(z.number().int().min(1).max(100_000), 100_001)).toBe("At most 100,000");
+    expect(message(z.number().positive(), 0)).toBe("More than 0");
+    expect(message(z.array(z.string()).min(1), [])).toBe("At least 1 item");
+    expect(message(z.array(z.string()).max(10), Array(11).fill("a"))).toBe("At most 10 items");
+    expect(message(z.number(), "250")).toBe("Expected a number");
+    expect(message(z.string(), 5)).toBe("Expected text");
+  });
+
+  it("a schema's own message still wins", () => {
+    expect(message(z.string().min(1, "Give the campaign a name"), "")).toBe("Give the campaign a name");
+    expect(message(z.email(), "nope")).toBe("Invalid email address");
+  });
+});
