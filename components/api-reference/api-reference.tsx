@@ -73,12 +73,12 @@ function SchemaView({ schema, depth = 0 }: { schema: Schema | undefined; depth?:
       <tbody>
         {Object.entries(properties).map(([name, p]) => (
           <tr key={name} className="border-t border-slate-100 align-top">
-            <td className="py-1 pr-3 font-mono text-xs">{name}{required.has(name) ? <span className="text-red-600" title="required"> *</span> : null}</td>
-            <td className="py-1 pr-3 font-mono text-xs">
+            <td className="min-w-24 py-1 pr-3 font-mono text-xs wrap-anywhere">{name}{required.has(name) ? <span className="text-red-600" title="required"> *</span> : null}</td>
+            <td className="min-w-16 py-1 pr-3 font-mono text-xs wrap-anywhere">
               {typeLabel(p)}
               {p.type === "object" && p.properties && depth < 2 ? <div className="mt-1"><SchemaView schema={p} depth={depth + 1} /></div> : null}
             </td>
-            <td className="py-1 text-xs text-slate-600">{[p.description, constraints(p)].filter(Boolean).join(" — ")}</td>
+            <td className="py-1 text-xs text-slate-600 wrap-anywhere">{[p.description, constraints(p)].filter(Boolean).join(" — ")}</td>
           </tr>
         ))}
       </tbody>
@@ -102,7 +102,7 @@ function OperationView({ method, path, op }: { method: string; path: string; op:
     <Card id={op.operationId}>
       <CardHeader
         level={3}
-        title={<span className="flex flex-wrap items-center gap-2"><Badge tone={METHOD_TONES[method] ?? "gray"}>{method.toUpperCase()}</Badge><code className="text-sm">{path}</code></span>}
+        title={<span className="flex flex-wrap items-center gap-2"><Badge tone={METHOD_TONES[method] ?? "gray"}>{method.toUpperCase()}</Badge><code className="text-sm wrap-anywhere">{path}</code></span>}
         description={op.summary}
       />
       <CardBody className="space-y-4">
@@ -114,10 +114,10 @@ function OperationView({ method, path, op }: { method: string; path: string; op:
               <tbody>
                 {op.parameters.map((p) => (
                   <tr key={`${p.in}:${p.name}`} className="border-t border-slate-100 align-top">
-                    <td className="py-1 pr-3 font-mono text-xs">{p.name}{p.required ? <span className="text-red-600"> *</span> : null}</td>
+                    <td className="min-w-24 py-1 pr-3 font-mono text-xs wrap-anywhere">{p.name}{p.required ? <span className="text-red-600"> *</span> : null}</td>
                     <td className="py-1 pr-3 text-xs text-slate-500">{p.in}</td>
-                    <td className="py-1 pr-3 font-mono text-xs">{typeLabel(p.schema)}</td>
-                    <td className="py-1 text-xs text-slate-600">{[p.description, constraints(p.schema)].filter(Boolean).join(" — ")}</td>
+                    <td className="min-w-16 py-1 pr-3 font-mono text-xs wrap-anywhere">{typeLabel(p.schema)}</td>
+                    <td className="py-1 text-xs text-slate-600 wrap-anywhere">{[p.description, constraints(p.schema)].filter(Boolean).join(" — ")}</td>
                   </tr>
                 ))}
               </tbody>

@@ -271,7 +271,7 @@ test("pages fit a phone screen", async ({ browser }, testInfo) => {
   await page.goto("/customers");
   const customer = await page.getByRole("region", { name: "Customers" }).getByRole("link").first().getAttribute("href");
   expect(campaign && customer).toBeTruthy();
-  for (const path of ["/overview", "/campaigns", "/customers", "/templates", "/settings", campaign!, customer!]) {
+  for (const path of ["/overview", "/campaigns", "/customers", "/templates", "/settings", "/api-reference", campaign!, customer!]) {
     await page.goto(path);
     await page.waitForLoadState("networkidle");
     // tables narrow enough to fit whole: none hides a column behind a sideways scroll (wide data tables may scroll)
