@@ -173,7 +173,7 @@ export function CampaignForm({
         <CardHeader title="Message template" description="An approved WhatsApp template and the values of its variables." />
         <CardBody className="space-y-6">
           {useLibrary && templateLibrary ? (
-            <TemplateComposer templates={templateLibrary.templates} sampleCustomer={templateLibrary.sampleCustomer} initial={initial} onChange={(picked) => update({ picked })} />
+            <TemplateComposer templates={templateLibrary.templates} sampleCustomer={templateLibrary.sampleCustomer} initial={initial} onChange={(picked) => update({ picked })} markProblems={Boolean(state.errors)} />
           ) : (
             <HandTypedTemplateEditor value={form.handTyped} onChange={(handTyped) => update({ handTyped })} errors={errors} />
           )}

@@ -2,7 +2,7 @@
 
 import { useMemo, useState } from "react";
 import { Notice } from "@/components/ui/notice";
-import { buildComponents, defaultValues, valuesFromComponents, type SlotValues } from "@/lib/marketing/templates/form-values";
+import { buildComponents, defaultValues, slotErrorPaths, valuesFromComponents, type SlotValues } from "@/lib/marketing/templates/form-values";
 import { OPT_OUT_WARNING } from "@/lib/marketing/templates/opt-out";
 import { validateTemplateComponents } from "@/lib/marketing/templates/validate-components";
 import { TemplateParameterFields } from "./template-parameter-fields";
@@ -17,9 +17,11 @@ export type TemplateChoice = { template_name: string; language_code: string; tem
  * and see the message as a customer will (live WhatsApp bubble for a sample customer of the audience).
  * Controlled through onChange; the server checks the same rules again (checkCampaignTemplate).
  */
-export function TemplateComposer({ templates, initial, sampleCustomer, onChange, canSync = true, idPrefix = "tpl" }: {
+export function TemplateComposer({ templates, initial, sampleCustomer, onChange, canSync = true, idPrefix = "tpl", markProblems = false }: {
   /** prefixes the fields' ids (several composers on one page) */
   idPrefix?: string;
+  /** after a refused save: mark each field that still needs a value, besides listing them */
+  markProblems?: boolean;
   templates: TemplateOption[];
   initial: { template_name: string; language_code: string; template_components: unknown };
   sampleCustomer?: SampleCustomer | null;
@@ -31,10 +33,18 @@ export function TemplateComposer({ templates, initial, sampleCustomer, onChange,
   const [values, setValues] = useState<SlotValues>(() => (selected ? valuesFromComponents(selected.parameters, initial.template_components) : {}));
 
   const components = useMemo(() => (selected ? buildComponents(selected.parameters, values) : []), [selected, values]);
-  const problems = useMemo(() => {
-    if (!selected) return [];
+  const { problems, bySlot } = useMemo(() => {
+    if (!selected) return { problems: [], bySlot: {} };
     const r = validateTemplateComponents(selected.parameters, components);
-    return r.ok ? [] : r.problems.map((p) => p.message);
+    if (r.ok) return { problems: [], bySlot: {} };
+    // each problem under the field whose component (or body parameter) it is about
+    const paths = Object.entries(slotErrorPaths(selected.parameters, components));
+    const slots: Record<string, string[]> = {};
+    for (const p of r.problems) {
+      const slot = paths.find(([, at]) => p.path === at || p.path.startsWith(`${at}.`));
+      if (slot) (slots[slot[0]] ??= []).push(p.message);
+    }
+    return { problems: r.problems.map((p) => p.message), bySlot: slots };
   }, [selected, components]);
 
   const update = (t: TemplateOption, v: SlotValues) => {
@@ -71,7 +81,7 @@ export function TemplateComposer({ templates, initial, sampleCustomer, onChange,
               </Notice>
             ) : null}
             {selected.category === "MARKETING" && !selected.has_opt_out ? <Notice tone="warning">{OPT_OUT_WARNING}</Notice> : null}
-            <TemplateParameterFields requirements={selected.parameters} values={values} onChange={(v) => update(selected, v)} idPrefix={idPrefix} />
+            <TemplateParameterFields requirements={selected.parameters} values={values} onChange={(v) => update(selected, v)} idPrefix={idPrefix} errors={markProblems ? bySlot : undefined} />
             {problems.length > 0 ? (
               <Notice tone="warning" title="Still needed">
                 <ul className="list-disc pl-5" data-testid="template-problems">

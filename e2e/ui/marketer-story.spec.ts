@@ -91,11 +91,16 @@ test("a marketer imports customers, runs a campaign and watches it send", async 
   await snap(page, testInfo, "05-campaign-form");
   // a refused save keeps every choice on screen (React 19 reset selects to their first option after a server action)
   await page.getByLabel("Priority").fill("0");
+  await page.locator("#tpl-header-text").fill("");
   await page.getByRole("button", { name: "Create draft" }).click();
   await expect(page.locator("#priority-error")).toBeVisible();
+  await expect(page.locator("#priority-error")).toHaveText("At least 1");
+  // the template's missing image link is marked at its field, not only listed
+  await expect(page.locator("#tpl-header-text-error")).toContainText("needs a link");
   await expect(page.getByLabel("Customer tier")).toHaveValue("vip");
   await expect(page.locator("#tpl-body-1-mode")).toHaveValue("variable");
   await page.getByLabel("Priority").fill("5");
+  await page.locator("#tpl-header-text").fill("https://example.com/banner.jpg");
   await page.getByRole("button", { name: "Create draft" }).click();
   await expect(page).toHaveURL(/\/campaigns\/[0-9a-f-]{36}\?saved=1/);
   const campaignUrl = page.url().replace(/\?.*$/, "");
