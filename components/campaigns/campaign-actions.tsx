@@ -174,7 +174,7 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
           {activationError && !error ? <Notice tone="error">{activationError}</Notice> : null}
           {activation.job && activation.open ? <JobProgress job={activation.job} label="Activating" unit="recipients scheduled" /> : null}
           <Field label="Start date" htmlFor="start_date" errors={error?.errors?.start_date} hint={`Today is ${formatDay(today)}.`}>
-            <Input id="start_date" type="date" min={today} max={latestStart} value={startDate} onChange={(e) => setStartDate(e.target.value)} />
+            <Input id="start_date" type="date" min={today} max={latestStart} value={startDate} invalid={Boolean(error?.errors?.start_date)} onChange={(e) => { setStartDate(e.target.value); setError(null); }} />
           </Field>
           {pending === 0 ? (
             <Notice tone="warning">Add recipients before activating.</Notice>
