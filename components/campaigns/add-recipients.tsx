@@ -2,7 +2,7 @@
 
 import Papa from "papaparse";
 import { useRouter } from "next/navigation";
-import { useCallback, useState, useTransition } from "react";
+import { useCallback, useMemo, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
@@ -18,6 +18,7 @@ import { addRecipientsAction } from "@/app/(dashboard)/campaigns/actions";
 import { startAddAudienceJobAction } from "@/app/(dashboard)/campaigns/job-actions";
 import type { JobView } from "@/lib/marketing/jobs/job";
 import { JobProgress, useCampaignJob } from "./job-progress";
+import { UnprefixedNumbersNotice, unprefixedOf } from "@/components/customers/unprefixed-numbers-notice";
 import type { AddRecipientsResult } from "@/lib/marketing/recipients/add-recipients";
 
 type Tab = "paste" | "csv" | "audience";
@@ -128,6 +129,8 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
   }
 
   const pasted = splitNumbers(text);
+  const pastedUnprefixed = useMemo(() => unprefixedOf(splitNumbers(text)), [text]);
+  const csvUnprefixed = useMemo(() => (csvNumbers ? unprefixedOf(csvNumbers) : null), [csvNumbers]);
   return (
     <Card>
       <CardHeader title="Add recipients" description="Numbers need their country code. Duplicates and numbers already in the campaign are skipped." />
@@ -156,8 +159,9 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
         {tab === "paste" ? (
           <div className="space-y-3">
             <Field label="Phone numbers" htmlFor="paste_numbers" hint="One per line, or separated by commas.">
-              <Textarea id="paste_numbers" rows={5} value={text} onChange={(e) => setText(e.target.value)} placeholder={"+1 469 465 2751\n19453083188"} className="font-mono" />
+              <Textarea id="paste_numbers" rows={5} value={text} onChange={(e) => setText(e.target.value)} placeholder={"+1 469 465 2751\n+19453083188"} className="font-mono" />
             </Field>
+            <UnprefixedNumbersNotice unprefixed={pastedUnprefixed} />
             <Button onClick={() => submit({ source: "numbers", phone_numbers: pasted })} disabled={pasted.length === 0} pending={busy}>
               Add {pasted.length > 0 ? formatInt(pasted.length) : ""} number{pasted.length === 1 ? "" : "s"}
             </Button>
@@ -173,6 +177,7 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
               hint="A “phone” column, or the numbers in the first column. Up to 100,000 numbers a file."
             />
             {reading !== null ? <ProgressBar value={reading} label="Reading the file" /> : null}
+            {csvUnprefixed ? <UnprefixedNumbersNotice unprefixed={csvUnprefixed} /> : null}
             {csvNumbers ? (
               <Button onClick={() => submit({ source: "numbers", phone_numbers: csvNumbers })} disabled={csvNumbers.length === 0} pending={busy}>
                 Add {formatInt(csvNumbers.length)} numbers from {csvName}

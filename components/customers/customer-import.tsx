@@ -16,7 +16,8 @@ import { useToast } from "@/components/ui/toast";
 import type { ActionState } from "@/components/forms/action-state";
 import { JobProgress, useJob } from "@/components/campaigns/job-progress";
 import { importCustomersAction, type ImportCustomersStart } from "@/app/(dashboard)/customers/actions";
-import { CSV_COLUMNS_HELP, mapCustomerRecords, mapHeader, MAX_IMPORT_ROWS, type CsvRowError } from "@/lib/marketing/customers/customer-csv";
+import { CSV_COLUMNS_HELP, mapCustomerRecords, mapHeader, MAX_IMPORT_ROWS, type CsvRowError, type UnprefixedNumbers } from "@/lib/marketing/customers/customer-csv";
+import { UnprefixedNumbersNotice } from "./unprefixed-numbers-notice";
 import type { JobView } from "@/lib/marketing/jobs/job";
 
 type Phase =
@@ -24,7 +25,7 @@ type Phase =
   | { kind: "reading"; pct: number }
   | { kind: "checking"; pct: number; rows: number }
   | { kind: "invalid"; errors: CsvRowError[]; errorCount: number; rows: number; serverSide?: boolean }
-  | { kind: "ready"; rows: number }
+  | { kind: "ready"; rows: number; unprefixed: UnprefixedNumbers }
   | { kind: "saving"; rows: number }
   | { kind: "job" }
   | { kind: "done"; message: string }
@@ -122,15 +123,18 @@ export function CustomerImport({ closeHref, openHref, initialJob = null }: { clo
     const seen = new Map<string, number>();
     const errors: CsvRowError[] = [];
     let errorCount = 0;
+    const unprefixed: UnprefixedNumbers = { count: 0, example: null };
     const SLICE = 5000;
     for (let i = 1; i < records.length; i += SLICE) {
       const r = mapCustomerRecords(header.columns, records.slice(i, i + SLICE), i + 1, seen);
       errorCount += r.errorCount;
+      unprefixed.count += r.unprefixed.count;
+      unprefixed.example ??= r.unprefixed.example;
       for (const e of r.errors) if (errors.length < 1000) errors.push(e);
       setPhase({ kind: "checking", pct: (100 * Math.min(records.length, i + SLICE)) / records.length, rows: rowCount });
       await new Promise((res) => setTimeout(res, 0));
     }
-    setPhase(errorCount > 0 ? { kind: "invalid", errors, errorCount, rows: rowCount } : { kind: "ready", rows: rowCount });
+    setPhase(errorCount > 0 ? { kind: "invalid", errors, errorCount, rows: rowCount } : { kind: "ready", rows: rowCount, unprefixed });
   }
 
   function save() {
@@ -203,6 +207,9 @@ export function CustomerImport({ closeHref, openHref, initialJob = null }: { clo
           {phase.kind === "ready" ? (
             <Notice tone="success" title={`${countOf(phase.rows, "row")} ${phase.rows === 1 ? "looks" : "look"} good`}>
               The server checks every row again before writing any; then they are saved in chunks with progress shown here. If the import stops part-way, the rows saved stay and importing the file again finishes it.
+              <div className="mt-2">
+                <UnprefixedNumbersNotice unprefixed={phase.unprefixed} />
+              </div>
               <div className="mt-2 flex flex-wrap gap-2">
                 <Button onClick={save}>Import {countOf(phase.rows, "customer")}</Button>
                 <Button variant="secondary" onClick={reset}>

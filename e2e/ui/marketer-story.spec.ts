@@ -111,6 +111,9 @@ test("a marketer imports customers, runs a campaign and watches it send", async 
   await page.getByRole("button", { name: `Add ${CUSTOMERS - 1} matching customers` }).click();
   await expect(page.getByTestId("add-recipients-result")).toContainText(`Added${CUSTOMERS - 1}`);
   await page.getByRole("tab", { name: "Paste numbers" }).click();
+  // a US number typed without +1 is read as Egypt's (+20): the page says so before anything is added
+  await page.getByLabel("Phone numbers").fill("(202) 555-0973");
+  await expect(page.getByTestId("unprefixed-numbers")).toContainText("+2025550973 (Egypt)");
   await page.getByLabel("Phone numbers").fill(`+1 650 555 1999\n${phone(1)}\n12`);
   await page.getByRole("button", { name: "Add 3 numbers" }).click();
   const result = page.getByTestId("add-recipients-result");

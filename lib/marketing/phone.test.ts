@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { getCountries, getCountryCallingCode } from "libphonenumber-js";
 import { describe, expect, it } from "vitest";
 import { marketOfNumberParsed, marketOfParsedCountry } from "./cost/market";
-import { normalizePhone } from "./phone";
+import { hasCountryPrefix, normalizePhone } from "./phone";
 
 describe("normalizePhone", () => {
   it("normalises to E.164 digits", () => {
@@ -17,6 +17,10 @@ describe("normalizePhone", () => {
       expect(normalizePhone(pasted), JSON.stringify(pasted)).toEqual({ ok: true, phone: "14694652751", country: "US" });
     }
     expect(normalizePhone("+1 469 465 2751 ✓").ok).toBe(false);
+  });
+  it("tells a number written with + or 00 from one whose country code is only assumed", () => {
+    for (const w of ["+1 202 555 0100", "0044 20 7946 0958", "\u202a+1 202 555 0100", "＋1 202 555 0100", " +12025550100"]) expect(hasCountryPrefix(w), w).toBe(true);
+    for (const w of ["2025559095", "(202) 555-0973", "12025550100"]) expect(hasCountryPrefix(w), w).toBe(false);
   });
   it("rejects what is not a number", () => {
     for (const bad of ["", "abc", "123", "+1+2", "1234567890123456789", null, {}, "1' OR 1=1"]) {

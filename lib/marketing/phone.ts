@@ -43,6 +43,15 @@ export function normalizePhone(input: unknown): NormalizedPhone {
 /** E.164 digits without '+' as we store numbers (WhatsApp's `from` / `wa_id` of a customer who shares theirs). */
 export const isPhoneDigits = (value: string): boolean => /^[0-9]{6,15}$/.test(value);
 
+/**
+ * Whether a number was written with an international prefix ("+" or "00"). Without one its first digits are
+ * read as the country code: a US number typed as 2025559095 is +20, Egypt. The dashboard warns before adding.
+ */
+export function hasCountryPrefix(raw: string): boolean {
+  const plain = plainPhoneText(raw).trim();
+  return plain.startsWith("+") || plain.startsWith("00");
+}
+
 /** What an erased customer's numbers become in campaign_recipients: this prefix and the customer's id (erase-customer.ts). */
 export const ERASED_PHONE_PREFIX = "erased:";
 

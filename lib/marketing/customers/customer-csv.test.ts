@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPhoneHeader, mapHeader } from "./customer-csv";
+import { isPhoneHeader, mapCustomerRecords, mapHeader } from "./customer-csv";
 
 describe("customer CSV headers", () => {
   it("the phone column is found however a spreadsheet names it (recipient uploads use the same match)", () => {
@@ -8,5 +8,13 @@ describe("customer CSV headers", () => {
     }
     for (const h of ["name", "phones", "tel", ""]) expect(isPhoneHeader(h), h).toBe(false);
     expect(mapHeader(["Name", "Phone Number"])).toEqual({ ok: true, columns: [{ index: 0, field: "name", header: "Name" }, { index: 1, field: "phone", header: "Phone Number" }] });
+  });
+
+  it("counts valid numbers written without + or 00 (read with their country code first), with the first as an example", () => {
+    const header = mapHeader(["phone"]);
+    if (!header.ok) throw new Error("header");
+    const r = mapCustomerRecords(header.columns, [["+1 202 555 0100"], ["2025559095"], ["0044 20 7946 0958"], ["(202) 555-0973"]]);
+    expect(r.errorCount).toBe(0);
+    expect(r.unprefixed).toEqual({ count: 2, example: { line: 3, value: "2025559095", phone: "2025559095", country: "EG" } });
   });
 });

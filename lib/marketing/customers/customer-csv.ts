@@ -8,7 +8,7 @@
  *   is_active (true/false, yes/no, 1/0), attributes.<key> (custom attributes, e.g. attributes.loyalty_points)
  * Any other column is an error: a misspelt column would otherwise be silently dropped.
  */
-import { normalizePhone } from "../phone";
+import { hasCountryPrefix, normalizePhone } from "../phone";
 import { isStorableText } from "../text";
 
 const ALIASES: Record<string, string> = {
@@ -41,6 +41,9 @@ export type CustomerCsvRow = {
   is_active?: boolean;
   attributes?: Record<string, string>;
 };
+
+/** Valid numbers written without "+" or "00" (their first digits were read as the country code), and the first of them. */
+export type UnprefixedNumbers = { count: number; example: { line: number | null; value: string; phone: string; country: string | null } | null };
 
 export type MappedColumns = { ok: true; columns: Array<{ index: number; field: string; header: string }> } | { ok: false; errors: CsvRowError[] };
 
@@ -90,8 +93,9 @@ export function mapCustomerRecords(
   records: string[][],
   firstLine = 2,
   seenPhones: Map<string, number> = new Map(),
-): { rows: CustomerCsvRow[]; errors: CsvRowError[]; errorCount: number } {
+): { rows: CustomerCsvRow[]; errors: CsvRowError[]; errorCount: number; unprefixed: UnprefixedNumbers } {
   const rows: CustomerCsvRow[] = [];
+  const unprefixed: UnprefixedNumbers = { count: 0, example: null };
   const errors: CsvRowError[] = [];
   let errorCount = 0;
   const fail = (e: CsvRowError) => {
@@ -124,6 +128,10 @@ export function mapCustomerRecords(
           } else {
             seenPhones.set(n.phone, line);
             row.phone = n.phone;
+            if (!hasCountryPrefix(value)) {
+              unprefixed.count++;
+              unprefixed.example ??= { line, value, phone: n.phone, country: n.country };
+            }
           }
         }
       } else if (value === "") {
@@ -160,5 +168,5 @@ export function mapCustomerRecords(
     }
     if (ok) rows.push(row);
   });
-  return errorCount > 0 ? { rows: [], errors, errorCount } : { rows, errors, errorCount };
+  return errorCount > 0 ? { rows: [], errors, errorCount, unprefixed } : { rows, errors, errorCount, unprefixed };
 }
