@@ -1,6 +1,8 @@
 /** Shared by the e2e server script and the specs. */
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3200);
-export const E2E_PG_PORT = Number(process.env.E2E_PG_PORT ?? 54339);
+// below Linux's ephemeral range (32768–60999): a port there can be taken at any moment as the local end of
+// some outgoing connection, and PostgreSQL then cannot listen on it (a CI run failed so, on 54340)
+export const E2E_PG_PORT = Number(process.env.E2E_PG_PORT ?? 25439);
 export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
 export const E2E_DATABASE_URL = `postgresql://postgres:postgres@127.0.0.1:${E2E_PG_PORT}/wac_e2e`;
 export const E2E_API_TOKEN = "e2e-marketing-api-token-0123456789";
