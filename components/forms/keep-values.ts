@@ -1,4 +1,4 @@
-import { startTransition, type FormEvent } from "react";
+import { startTransition, useEffect, useRef, type FormEvent } from "react";
 
 /**
  * A form's onSubmit that runs its server action without React 19's automatic form reset. With only
@@ -14,4 +14,13 @@ export function submitKeepingValues(dispatch: (formData: FormData) => void) {
     const formData = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
     startTransition(() => dispatch(formData));
   };
+}
+
+/** For a form that stays on the page after a success (a token, an endpoint): a ref that empties it then, and only then. */
+export function useResetAfterSuccess(state: { ok: boolean }) {
+  const ref = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (state.ok) ref.current?.reset();
+  }, [state]);
+  return ref;
 }

@@ -3,7 +3,7 @@
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Field, Input, Select } from "@/components/ui/field";
-import { slotErrorPaths } from "@/lib/marketing/templates/form-values";
+import { errorsBySlot } from "@/lib/marketing/templates/form-values";
 import {
   HAND_TYPED_HEADERS, handTypedComponents, handTypedEdits, handTypedRequirements, MAX_HAND_TYPED_BUTTONS,
   type HandTypedShape, type HandTypedTemplate,
@@ -25,10 +25,7 @@ export function HandTypedTemplateEditor({ value, onChange, errors }: {
   errors: Record<string, string[]>;
 }) {
   const req = handTypedRequirements(value.shape);
-  const paths = slotErrorPaths(req, handTypedComponents(value));
-  const errorsUnder = (path: string | undefined) =>
-    path === undefined ? [] : Object.entries(errors).filter(([k]) => k === path || k.startsWith(`${path}.`)).flatMap(([, v]) => v);
-  const slotErrors = Object.fromEntries(req.slots.map((s) => [s.key, errorsUnder(paths[s.key])]).filter(([, v]) => v.length > 0));
+  const slotErrors = errorsBySlot(req, handTypedComponents(value), errors);
   const fields = (slot: ParameterSlot | undefined) =>
     slot ? (
       <TemplateParameterFields requirements={{ ...req, slots: [slot] }} values={value.values} onChange={(values) => onChange({ ...value, values })} errors={slotErrors} idPrefix="hand" />

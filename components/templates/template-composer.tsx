@@ -2,7 +2,7 @@
 
 import { useMemo, useState } from "react";
 import { Notice } from "@/components/ui/notice";
-import { buildComponents, defaultValues, slotErrorPaths, valuesFromComponents, type SlotValues } from "@/lib/marketing/templates/form-values";
+import { buildComponents, defaultValues, errorsBySlot, valuesFromComponents, type SlotValues } from "@/lib/marketing/templates/form-values";
 import { OPT_OUT_WARNING } from "@/lib/marketing/templates/opt-out";
 import { validateTemplateComponents } from "@/lib/marketing/templates/validate-components";
 import { TemplateParameterFields } from "./template-parameter-fields";
@@ -38,13 +38,9 @@ export function TemplateComposer({ templates, initial, sampleCustomer, onChange,
     const r = validateTemplateComponents(selected.parameters, components);
     if (r.ok) return { problems: [], bySlot: {} };
     // each problem under the field whose component (or body parameter) it is about
-    const paths = Object.entries(slotErrorPaths(selected.parameters, components));
-    const slots: Record<string, string[]> = {};
-    for (const p of r.problems) {
-      const slot = paths.find(([, at]) => p.path === at || p.path.startsWith(`${at}.`));
-      if (slot) (slots[slot[0]] ??= []).push(p.message);
-    }
-    return { problems: r.problems.map((p) => p.message), bySlot: slots };
+    const byPath: Record<string, string[]> = {};
+    for (const p of r.problems) (byPath[p.path] ??= []).push(p.message);
+    return { problems: r.problems.map((p) => p.message), bySlot: errorsBySlot(selected.parameters, components, byPath) };
   }, [selected, components]);
 
   const update = (t: TemplateOption, v: SlotValues) => {

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useState, useTransition } from "react";
+import { useActionState, useState, useTransition } from "react";
 import { RoleBadge, Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -13,7 +13,7 @@ import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { initialActionState, type ActionState } from "@/components/forms/action-state";
 import { createApiTokenAction, revokeApiTokenAction } from "./actions";
-import { submitKeepingValues } from "@/components/forms/keep-values";
+import { submitKeepingValues, useResetAfterSuccess } from "@/components/forms/keep-values";
 
 type TokenRow = { id: string; name: string; prefix: string; role: string; createdAt: string; lastUsedAt: string | null; expiresAt: string | null; expired: boolean; revokedAt: string | null; createdBy: string | null };
 
@@ -25,10 +25,7 @@ export function TokensSection({ tokens }: { tokens: TokenRow[] }) {
   const toast = useToast();
   const created = state.ok ? state.data : undefined;
   // a refused form keeps what was typed (submitKeepingValues); a created token empties it for the next one
-  const formRef = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (state.ok) formRef.current?.reset();
-  }, [state]);
+  const formRef = useResetAfterSuccess(state);
 
   return (
     <Card>

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useTransition } from "react";
+import { useActionState, useTransition } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -11,7 +11,7 @@ import { Notice } from "@/components/ui/notice";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { initialActionState, type ActionState } from "@/components/forms/action-state";
-import { submitKeepingValues } from "@/components/forms/keep-values";
+import { submitKeepingValues, useResetAfterSuccess } from "@/components/forms/keep-values";
 import {
   createWebhookEndpointAction, deleteWebhookEndpointAction, resendDeliveryAction, sendTestEventAction, setWebhookEndpointEnabledAction,
 } from "./webhook-actions";
@@ -30,10 +30,7 @@ export function WebhooksSection({ endpoints, eventTypes }: { endpoints: Endpoint
   const [busy, start] = useTransition();
   const toast = useToast();
   // a refused form keeps what was typed (submitKeepingValues); an added endpoint empties it for the next one
-  const formRef = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (state.ok) formRef.current?.reset();
-  }, [state]);
+  const formRef = useResetAfterSuccess(state);
   const run = (fn: () => Promise<ActionState>) =>
     start(async () => {
       const r = await fn();

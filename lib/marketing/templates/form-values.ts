@@ -166,6 +166,14 @@ export function defaultValues(req: TemplateRequirements): SlotValues {
   return values;
 }
 
+/** Error messages by path ("template_components.0.parameters.1…") → the messages of each slot whose component or parameter they are under. */
+export function errorsBySlot(req: TemplateRequirements, components: Array<Record<string, unknown>>, errors: Record<string, string[]>): Record<string, string[]> {
+  const paths = slotErrorPaths(req, components);
+  const under = (path: string | undefined) =>
+    path === undefined ? [] : Object.entries(errors).filter(([k]) => k === path || k.startsWith(`${path}.`)).flatMap(([, v]) => v);
+  return Object.fromEntries(req.slots.map((s) => [s.key, under(paths[s.key])] as const).filter(([, v]) => v.length > 0));
+}
+
 /**
  * Where the server's error paths (`template_components.<i>…`) point, per slot key, for components built
  * by buildComponents: a header or button slot owns its whole component, a body slot its parameter.
