@@ -1,5 +1,6 @@
 "use client";
 
+import { countryName } from "@/components/ui/format";
 import Papa from "papaparse";
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState, useTransition } from "react";
@@ -31,8 +32,10 @@ function splitNumbers(text: string): string[] {
     .filter(Boolean);
 }
 
-export function AddRecipients({ campaignId, audienceSummary, audienceCount, audienceCountApproximate = false, audienceJob = null }: {
+export function AddRecipients({ campaignId, audienceSummary, audienceCount, audienceCountApproximate = false, audienceJob = null, defaultCountry = null }: {
   campaignId: string; audienceSummary: string; audienceCount: number;
+  /** the workspace's default country for numbers without + or 00 (Settings) */
+  defaultCountry?: string | null;
   /** the count is an earlier count or an estimate (a large audience), not a live one */
   audienceCountApproximate?: boolean;
   /** the campaign's latest audience job (still running after a reload, or its result) */
@@ -129,11 +132,14 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
   }
 
   const pasted = splitNumbers(text);
-  const pastedUnprefixed = useMemo(() => unprefixedOf(splitNumbers(text)), [text]);
-  const csvUnprefixed = useMemo(() => (csvNumbers ? unprefixedOf(csvNumbers) : null), [csvNumbers]);
+  const pastedUnprefixed = useMemo(() => unprefixedOf(splitNumbers(text), defaultCountry), [text, defaultCountry]);
+  const csvUnprefixed = useMemo(() => (csvNumbers ? unprefixedOf(csvNumbers, defaultCountry) : null), [csvNumbers, defaultCountry]);
   return (
     <Card>
-      <CardHeader title="Add recipients" description="Numbers need their country code. Duplicates and numbers already in the campaign are skipped." />
+      <CardHeader
+        title="Add recipients"
+        description={`${defaultCountry ? `Numbers without + or 00 are read as ${countryName(defaultCountry)} numbers.` : "Numbers need their country code."} Duplicates and numbers already in the campaign are skipped.`}
+      />
       <CardBody className="space-y-4">
         <div role="tablist" aria-label="How to add recipients" className="inline-flex rounded-lg border border-slate-200 bg-slate-50 p-1">
           {(
@@ -161,7 +167,7 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
             <Field label="Phone numbers" htmlFor="paste_numbers" hint="One per line, or separated by commas.">
               <Textarea id="paste_numbers" rows={5} value={text} onChange={(e) => setText(e.target.value)} placeholder={"+1 469 465 2751\n+19453083188"} className="font-mono" />
             </Field>
-            <UnprefixedNumbersNotice unprefixed={pastedUnprefixed} />
+            <UnprefixedNumbersNotice unprefixed={pastedUnprefixed} defaultCountry={defaultCountry} />
             <Button onClick={() => submit({ source: "numbers", phone_numbers: pasted })} disabled={pasted.length === 0} pending={busy}>
               Add {pasted.length > 0 ? formatInt(pasted.length) : ""} number{pasted.length === 1 ? "" : "s"}
             </Button>
@@ -177,7 +183,7 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
               hint="A “phone” column, or the numbers in the first column. Up to 100,000 numbers a file."
             />
             {reading !== null ? <ProgressBar value={reading} label="Reading the file" /> : null}
-            {csvUnprefixed ? <UnprefixedNumbersNotice unprefixed={csvUnprefixed} /> : null}
+            {csvUnprefixed ? <UnprefixedNumbersNotice unprefixed={csvUnprefixed} defaultCountry={defaultCountry} /> : null}
             {csvNumbers ? (
               <Button onClick={() => submit({ source: "numbers", phone_numbers: csvNumbers })} disabled={csvNumbers.length === 0} pending={busy}>
                 Add {formatInt(csvNumbers.length)} numbers from {csvName}

@@ -18,6 +18,7 @@ import { JobProgress, useJob } from "@/components/campaigns/job-progress";
 import { importCustomersAction, type ImportCustomersStart } from "@/app/(dashboard)/customers/actions";
 import { CSV_COLUMNS_HELP, mapCustomerRecords, mapHeader, MAX_IMPORT_ROWS, type CsvRowError, type UnprefixedNumbers } from "@/lib/marketing/customers/customer-csv";
 import { UnprefixedNumbersNotice } from "./unprefixed-numbers-notice";
+import { isPhoneCountry } from "@/lib/marketing/phone";
 import type { JobView } from "@/lib/marketing/jobs/job";
 
 type Phase =
@@ -56,7 +57,11 @@ function initialPhase(job: JobView | null): Phase {
  * whose progress (rows done of total) is shown here, also after a reload (`initialJob`: the user's
  * latest import). `openHref`: this page with the import card open, where a finished import's result stays.
  */
-export function CustomerImport({ closeHref, openHref, initialJob = null }: { closeHref?: string; openHref?: string; initialJob?: JobView | null }) {
+export function CustomerImport({ closeHref, openHref, initialJob = null, defaultCountry = null }: {
+  closeHref?: string; openHref?: string; initialJob?: JobView | null;
+  /** the workspace's default country for numbers without + or 00 (Settings): the check reads them as the server will */
+  defaultCountry?: string | null;
+}) {
   const [phase, setPhase] = useState<Phase>(() => initialPhase(initialJob));
   const [file, setFile] = useState<File | null>(null);
   const [, startTransition] = useTransition();
@@ -74,6 +79,8 @@ export function CustomerImport({ closeHref, openHref, initialJob = null }: { clo
     [openHref, router, toast],
   );
   const importJob = useJob("/api/dashboard/jobs", initialJob, onJobFinished);
+  // how the check reads numbers without + or 00, as the server will (a ref: the hydration pick-up below runs once; the setting is changed on another page)
+  const reading = useRef({ defaultCountry: isPhoneCountry(defaultCountry) ? defaultCountry : null });
 
   // a file chosen before the page became interactive (slow connection) fired its change event before
   // React listened: pick it up once hydrated
@@ -126,7 +133,7 @@ export function CustomerImport({ closeHref, openHref, initialJob = null }: { clo
     const unprefixed: UnprefixedNumbers = { count: 0, example: null };
     const SLICE = 5000;
     for (let i = 1; i < records.length; i += SLICE) {
-      const r = mapCustomerRecords(header.columns, records.slice(i, i + SLICE), i + 1, seen);
+      const r = mapCustomerRecords(header.columns, records.slice(i, i + SLICE), i + 1, seen, reading.current);
       errorCount += r.errorCount;
       unprefixed.count += r.unprefixed.count;
       unprefixed.example ??= r.unprefixed.example;
@@ -208,7 +215,7 @@ export function CustomerImport({ closeHref, openHref, initialJob = null }: { clo
             <Notice tone="success" title={`${countOf(phase.rows, "row")} ${phase.rows === 1 ? "looks" : "look"} good`}>
               The server checks every row again before writing any; then they are saved in chunks with progress shown here. If the import stops part-way, the rows saved stay and importing the file again finishes it.
               <div className="mt-2">
-                <UnprefixedNumbersNotice unprefixed={phase.unprefixed} />
+                <UnprefixedNumbersNotice unprefixed={phase.unprefixed} defaultCountry={defaultCountry} />
               </div>
               <div className="mt-2 flex flex-wrap gap-2">
                 <Button onClick={save}>Import {countOf(phase.rows, "customer")}</Button>

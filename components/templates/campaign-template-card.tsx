@@ -47,6 +47,7 @@ export function CampaignTemplateCard({ campaign: c, canChange, data }: {
               rememberedNumbers={data.testPhoneNumbers}
               lastTestSendAt={c.lastTestSendAt?.toISOString() ?? null}
               requireTestSend={data.requireTestSend}
+              defaultCountry={data.defaultCountry}
             />
           </div>
         ) : null}

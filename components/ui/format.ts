@@ -39,3 +39,8 @@ export function formatDateTime(d: Date | string | null | undefined, timeZone = "
   return date.toLocaleString(LOCALE, { month: "short", day: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone });
 }
 
+
+const regions = new Intl.DisplayNames(["en"], { type: "region" });
+
+/** A country's name in English ("United States") from its ISO 3166 code, or the code when there is no name for it. */
+export const countryName = (code: string): string => regions.of(code) ?? code;

@@ -27,6 +27,45 @@ describe("normalizePhone", () => {
       expect(normalizePhone(bad).ok).toBe(false);
     }
   });
+  it("reads a number without + or 00 in the workspace's default country when it is a valid number there", () => {
+    const us = { defaultCountry: "US" } as const;
+    // the US number typed without +1 that was read as Egypt (+20) before there was a default country
+    expect(normalizePhone("(202) 555-0973")).toMatchObject({ ok: true, phone: "2025550973" });
+    expect(normalizePhone("(202) 555-0973", us)).toEqual({ ok: true, phone: "12025550973", country: "US" });
+    expect(normalizePhone("2025550973", us)).toEqual({ ok: true, phone: "12025550973", country: "US" });
+    // the spec's digits with their country code read the same
+    expect(normalizePhone("14694652751", us)).toEqual({ ok: true, phone: "14694652751", country: "US" });
+    // not a US number: read by its country code as without a default
+    expect(normalizePhone("447911123456", us)).toEqual(normalizePhone("447911123456"));
+    expect(normalizePhone("447911123456", us)).toMatchObject({ ok: true, phone: "447911123456" });
+    // + and 00 always say the country
+    expect(normalizePhone("+20 2 2555 0973", us)).toEqual(normalizePhone("+20 2 2555 0973"));
+    expect(normalizePhone("0020 2 2555 0973", us)).toEqual(normalizePhone("+20 2 2555 0973"));
+    // national numbers with their trunk 0, and without it as spreadsheets drop it
+    const gb = { defaultCountry: "GB" } as const;
+    expect(normalizePhone("020 7946 0958", gb)).toEqual({ ok: true, phone: "442079460958", country: "GB" });
+    expect(normalizePhone("2079460958", gb)).toEqual({ ok: true, phone: "442079460958", country: "GB" });
+    expect(normalizePhone("098765 43210", { defaultCountry: "IN" })).toMatchObject({ ok: true, phone: "919876543210", country: "IN" });
+    expect(normalizePhone("11 98765-4321", { defaultCountry: "BR" })).toMatchObject({ ok: true, phone: "5511987654321", country: "BR" });
+    // the country's own calling code in front: read with it, though Germany's loose numbering would accept +49 4915…
+    const de = { defaultCountry: "DE" } as const;
+    expect(normalizePhone("4915112345678", de)).toEqual({ ok: true, phone: "4915112345678", country: "DE" });
+    expect(normalizePhone("0151 12345678", de)).toEqual({ ok: true, phone: "4915112345678", country: "DE" });
+  });
+  it("explains a national number it cannot read", () => {
+    expect(normalizePhone("07911 123456")).toEqual({ ok: false, reason: "starts with 0, as a national number does: write it with its country code (or choose a default country in Settings)" });
+    expect(normalizePhone("0123", { defaultCountry: "GB" })).toEqual({ ok: false, reason: "not a valid number in GB, and a country code never starts with 0" });
+    expect(normalizePhone("07911 123456", { defaultCountry: "GB" })).toMatchObject({ ok: true, phone: "447911123456" });
+  });
+  it("with a default country, stays what it was for every number written with + or 00", () => {
+    const cc = fc.constantFrom(...getCountries());
+    fc.assert(
+      fc.property(cc, fc.string({ unit: fc.constantFrom(..."0123456789"), minLength: 6, maxLength: 14 }), fc.constantFrom("+", "00"), (country, digits, prefix) => {
+        expect(normalizePhone(`${prefix}${digits}`, { defaultCountry: country })).toEqual(normalizePhone(`+${digits}`));
+      }),
+      { numRuns: 1000 },
+    );
+  });
   it("tells the country a full parse of the stored number tells, for any number it accepts, however written", () => {
     const codes = [...new Set(getCountries().map((c) => getCountryCallingCode(c)))];
     // shared calling codes (+1, +7, +44 …) more often: there the country depends on the national digits

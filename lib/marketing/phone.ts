@@ -1,13 +1,16 @@
 /**
  * Phone numbers are stored as E.164 digits without '+' (e.g. "14694652751"). Input may carry '+',
- * spaces, dashes, dots or parentheses, or a leading "00"; it must include the country code.
+ * spaces, dashes, dots or parentheses, or a leading "00". Without '+' or "00" it starts with its country code
+ * (the spec's "14694652751"), unless the workspace has a default country (Settings): then a number that is
+ * valid there is read as a national number of it ("(202) 555-0973" in the US, "07911 123456" in the UK),
+ * except one that starts with that country's own calling code and is valid so ("4915112345678" in Germany).
  * Text pasted from spreadsheets, contact cards and WhatsApp itself is read as a person sees it: non-breaking
  * and other Unicode spaces, Unicode dashes, full-width digits and the invisible direction marks around a
  * copied number count as what they look like.
  * The number's country comes from the same parse, so whoever stores the number can store its pricing
  * market too (cost/market.ts marketOfParsedCountry) without parsing it again.
  */
-import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+import { getCountries, getCountryCallingCode, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from "libphonenumber-js";
 
 export type NormalizedPhone =
   | {
@@ -17,22 +20,58 @@ export type NormalizedPhone =
   }
   | { ok: false; reason: string };
 
-export function normalizePhone(input: unknown): NormalizedPhone {
+/** The countries a workspace may read national numbers in (ISO 3166 alpha-2, as libphonenumber knows them). */
+export const PHONE_COUNTRIES: readonly CountryCode[] = getCountries();
+
+export function isPhoneCountry(value: unknown): value is CountryCode {
+  return typeof value === "string" && (PHONE_COUNTRIES as readonly string[]).includes(value);
+}
+
+export type PhoneReading = {
+  /** the workspace's default country (Settings): numbers without + or 00 that are valid there are read as its national numbers */
+  defaultCountry?: CountryCode | null;
+};
+
+export function normalizePhone(input: unknown, { defaultCountry = null }: PhoneReading = {}): NormalizedPhone {
   if (typeof input !== "string" && typeof input !== "number") return { ok: false, reason: "not a string" };
   const raw = plainPhoneText(String(input)).trim();
   if (raw === "") return { ok: false, reason: "empty" };
   if (raw.length > 40) return { ok: false, reason: "too long" };
   if (!/^[+0-9 ().\-]+$/.test(raw)) return { ok: false, reason: "contains characters that are not part of a phone number" };
   let candidate = raw.replace(/[ ().\-]/g, "");
+  const prefixed = candidate.startsWith("+") || candidate.startsWith("00");
+  if (!prefixed && defaultCountry && /^[0-9]+$/.test(candidate)) {
+    const national = nationalReading(candidate, defaultCountry);
+    if (national) return national;
+  }
+  if (!prefixed && candidate.startsWith("0")) {
+    return { ok: false, reason: defaultCountry ? `not a valid number in ${defaultCountry}, and a country code never starts with 0` : "starts with 0, as a national number does: write it with its country code (or choose a default country in Settings)" };
+  }
   if (candidate.startsWith("00")) candidate = `+${candidate.slice(2)}`;
   if (!candidate.startsWith("+")) candidate = `+${candidate}`;
   if (!/^\+[0-9]+$/.test(candidate)) return { ok: false, reason: "'+' may only come first" };
   const parsed = parsePhoneNumberFromString(candidate);
-  if (!parsed) return { ok: false, reason: "not a phone number with a country code" };
+  if (!parsed) return { ok: false, reason: defaultCountry && !prefixed ? `not a valid number in ${defaultCountry}, nor one with a country code` : "not a phone number with a country code" };
   if (!parsed.isPossible()) {
     const digits = candidate.length - 1;
     return { ok: false, reason: digits < 8 ? "too short" : digits > 15 ? "too long" : `not a possible number for +${parsed.countryCallingCode}` };
   }
+  return storedOf(parsed);
+}
+
+/**
+ * `digits` (no + or 00) as a national number of `country`, when it is a valid one there, unless it starts
+ * with the country's own calling code and is valid read so: a German list's 4915112345678 is +49 151…,
+ * not +49 4915112345678 (which Germany's loose numbering would also accept).
+ */
+function nationalReading(digits: string, country: CountryCode): NormalizedPhone | null {
+  if (digits.startsWith(getCountryCallingCode(country)) && parsePhoneNumberFromString(`+${digits}`)?.isValid()) return null;
+  const parsed = parsePhoneNumberFromString(digits, country);
+  if (!parsed?.isValid()) return null;
+  return storedOf(parsed);
+}
+
+function storedOf(parsed: PhoneNumber): NormalizedPhone {
   const phone = parsed.number.slice(1);
   if (!isPhoneDigits(phone)) return { ok: false, reason: "not a possible number" };
   // a number whose calling code several countries share but that no country's patterns accept still gets

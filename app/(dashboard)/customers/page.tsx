@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { phoneReading } from "@/lib/marketing/sending/sending-settings";
 import Link from "next/link";
 import { CustomerImport } from "@/components/customers/customer-import";
 import { FilterForm } from "@/components/forms/filter-form";
@@ -34,7 +35,9 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
   const [list, options] = await Promise.all([searchCustomers({ db, query }), customerFilterOptions({ db })]);
   // the user's latest import: one under way is shown (with its progress) even when the card was closed
   const now = new Date();
-  const recentImport = can(user.role, "change") ? await findRecentImportJob({ db, actor: userPrincipal(user).actor, now }) : null;
+  const [recentImport, reading] = can(user.role, "change")
+    ? await Promise.all([findRecentImportJob({ db, actor: userPrincipal(user).actor, now }), phoneReading(db)])
+    : [null, null];
   const importJob = recentImport && jobView(recentImport, now);
   const importing = importJob !== null && (importJob.status === "queued" || importJob.status === "running");
   const showImport = (params.import === "1" || importing) && can(user.role, "change");
@@ -56,7 +59,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
       />
       {showImport ? (
         <div className="mb-6">
-          <CustomerImport closeHref={hrefWith("/customers", params, { import: null })} openHref={hrefWith("/customers", params, { import: 1 })} initialJob={importJob} />
+          <CustomerImport closeHref={hrefWith("/customers", params, { import: null })} openHref={hrefWith("/customers", params, { import: 1 })} initialJob={importJob} defaultCountry={reading?.defaultCountry ?? null} />
         </div>
       ) : null}
       <Card>

@@ -1,5 +1,6 @@
 "use client";
 
+import { countryName } from "@/components/ui/format";
 import { useRouter } from "next/navigation";
 import { useActionState, useState, useTransition } from "react";
 import { SendWindowFields, describeWindow, type SendWindowValue } from "@/components/careful/send-window-fields";
@@ -8,7 +9,9 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/dialog";
-import { Field, NumberField, Textarea } from "@/components/ui/field";
+import { Field, NumberField, Select, Textarea } from "@/components/ui/field";
+import { PHONE_COUNTRIES } from "@/lib/marketing/phone";
+import { getCountryCallingCode } from "libphonenumber-js";
 import { Notice } from "@/components/ui/notice";
 import { useToast } from "@/components/ui/toast";
 import { releaseSendHoldAction, saveSendingSettingsAction } from "./sending-actions";
@@ -24,7 +27,12 @@ export type SendingSettingsView = {
   test_send_limit_per_hour: number;
   inbound_retention_days: number;
   undeliverable_after: number;
+  default_country: string | null;
 };
+
+/** Every country a number can be read in, by name, with its calling code ("United States (+1)"). */
+const COUNTRY_OPTIONS = PHONE_COUNTRIES.map((code) => ({ code, label: `${countryName(code)} (+${getCountryCallingCode(code)})` }))
+  .sort((a, b) => a.label.localeCompare(b.label, "en"));
 
 /** Careful sending: default window, frequency cap, failure-guard defaults (admins edit), and the send hold. */
 export function SendingSection({ settings, timezone, isAdmin }: { settings: SendingSettingsView; timezone: string; isAdmin: boolean }) {
@@ -43,6 +51,7 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
   const [testLimit, setTestLimit] = useState(String(settings.test_send_limit_per_hour));
   const [retention, setRetention] = useState(String(settings.inbound_retention_days));
   const [undeliverableAfter, setUndeliverableAfter] = useState(String(settings.undeliverable_after));
+  const [defaultCountry, setDefaultCountry] = useState(settings.default_country ?? "");
   const [confirm, setConfirm] = useState(false);
   const [releasing, startRelease] = useTransition();
   const errors = state.errors ?? {};
@@ -56,6 +65,7 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
     inbound_retention_days: Number(retention),
     // an emptied field is an error beside it, not 0 (which would silently turn marking off)
     undeliverable_after: undeliverableAfter.trim() === "" ? null : Number(undeliverableAfter),
+    default_country: defaultCountry === "" ? null : defaultCountry,
   };
   const testNumberErrors = Object.entries(errors)
     .filter(([key]) => key === "test_phone_numbers" || key.startsWith("test_phone_numbers."))
@@ -112,11 +122,27 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
               </div>
             </fieldset>
             <fieldset className="space-y-3">
+              <legend className="text-sm font-medium text-slate-700">Phone numbers</legend>
+              <Field
+                label="Default country"
+                htmlFor="default-country"
+                errors={errors["default_country"]}
+                hint="Numbers written without + or 00 (in imports, pasted lists, test numbers and the API) are read as this country’s numbers where they are valid there, so (202) 555-0973 is +1 202 555 0973 for the United States. Numbers written with + or 00 never change. Without one, such numbers must start with their country code."
+              >
+                <Select id="default-country" value={defaultCountry} onChange={(e) => setDefaultCountry(e.target.value)} invalid={Boolean(errors["default_country"])}>
+                  <option value="">None: numbers start with their country code</option>
+                  {COUNTRY_OPTIONS.map((c) => (
+                    <option key={c.code} value={c.code}>{c.label}</option>
+                  ))}
+                </Select>
+              </Field>
+            </fieldset>
+            <fieldset className="space-y-3">
               <legend className="text-sm font-medium text-slate-700">Test sends</legend>
               <label className="flex items-center gap-2 text-sm">
                 <input type="checkbox" checked={requireTest} onChange={(e) => setRequireTest(e.target.checked)} /> Require a successful test send before a campaign can be activated
               </label>
-              <Field label="Team test numbers" htmlFor="test-numbers" errors={testNumberErrors.length ? testNumberErrors : undefined} hint="Up to 10, one per line, with the country code. Offered in every campaign's test-send panel.">
+              <Field label="Team test numbers" htmlFor="test-numbers" errors={testNumberErrors.length ? testNumberErrors : undefined} hint={`Up to 10, one per line${defaultCountry ? "" : ", with the country code"}. Offered in every campaign's test-send panel.`}>
                 <Textarea id="test-numbers" rows={3} value={testNumbers} onChange={(e) => setTestNumbers(e.target.value)} invalid={testNumberErrors.length > 0} placeholder="+1 415 555 0100" />
               </Field>
               <NumberField label="Test numbers per user an hour" id="test-limit" errors={errors["test_send_limit_per_hour"]} hint="How many numbers one person (or API token) may send test messages to in any hour. 0 turns test sends off." min={0} max={10000} value={testLimit} onChange={setTestLimit} />
@@ -136,6 +162,7 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
           <dl className="grid gap-2 text-sm">
             <div className="flex justify-between"><dt className="text-slate-500">Default send window</dt><dd className="font-medium">{describeWindow(settings.default_send_window)}</dd></div>
             <div className="flex justify-between"><dt className="text-slate-500">Frequency cap</dt><dd className="font-medium">{settings.frequency_cap ? `${settings.frequency_cap.max} in ${settings.frequency_cap.days} days` : "Off"}</dd></div>
+            <div className="flex justify-between"><dt className="text-slate-500">Default country for numbers</dt><dd className="font-medium">{settings.default_country ? countryName(settings.default_country) : "None"}</dd></div>
             <div className="flex justify-between"><dt className="text-slate-500">Test send before activation</dt><dd className="font-medium">{settings.require_test_send ? "Required" : "Optional"}</dd></div>
             <div className="flex justify-between"><dt className="text-slate-500">Test numbers per user an hour</dt><dd className="font-medium">{settings.test_send_limit_per_hour}</dd></div>
             <div className="flex justify-between"><dt className="text-slate-500">Replies kept for</dt><dd className="font-medium">{settings.inbound_retention_days} days</dd></div>

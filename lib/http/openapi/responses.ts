@@ -7,6 +7,7 @@ import { z } from "@/lib/zod";
 import { CAMPAIGN_STATUSES } from "@/lib/marketing/campaigns/campaign-status";
 import { RECIPIENT_STATUSES } from "@/lib/marketing/recipients/recipient-status";
 import { ZUuid } from "@/lib/marketing/uuid";
+import { DEFAULT_COUNTRY_HELP } from "@/lib/marketing/sending/sending-settings";
 
 const ZId = ZUuid;
 const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).meta({ description: "a calendar day, YYYY-MM-DD (in CAMPAIGN_TIMEZONE)" });
@@ -350,6 +351,7 @@ export const ZSendingSettings = z
     require_test_send: z.boolean(),
     test_phone_numbers: z.array(z.string()),
     undeliverable_after: z.int().meta({ description: "A customer is marked not reachable after this many undeliverable campaign sends in a row (0 = never). A new value marks or unmarks the customers with a count at once." }),
+    default_country: z.string().nullable().meta({ description: DEFAULT_COUNTRY_HELP }),
   })
   .meta({ id: "SendingSettings" });
 

@@ -17,4 +17,15 @@ describe("customer CSV headers", () => {
     expect(r.errorCount).toBe(0);
     expect(r.unprefixed).toEqual({ count: 2, example: { line: 3, value: "2025559095", phone: "2025559095", country: "EG" } });
   });
+
+  it("reads them in the workspace's default country when it has one, and gives each row its number with its +", () => {
+    const header = mapHeader(["phone"]);
+    if (!header.ok) throw new Error("header");
+    const r = mapCustomerRecords(header.columns, [["+1 202 555 0100"], ["2025559095"], ["0044 20 7946 0958"], ["(202) 555-0973"]], 2, new Map(), { defaultCountry: "US" });
+    expect(r.rows.map((row) => row.phone)).toEqual(["+12025550100", "+12025559095", "+442079460958", "+12025550973"]);
+    expect(r.unprefixed).toEqual({ count: 2, example: { line: 3, value: "2025559095", phone: "12025559095", country: "US" } });
+    // the same number written both ways is one customer: the second is refused by line
+    const twice = mapCustomerRecords(header.columns, [["+1 202 555 0100"], ["202 555 0100"]], 2, new Map(), { defaultCountry: "US" });
+    expect(twice.errors).toEqual([{ line: 3, column: "phone", value: "202 555 0100", message: "the same number as line 2" }]);
+  });
 });

@@ -8,7 +8,7 @@
  *   is_active (true/false, yes/no, 1/0), attributes.<key> (custom attributes, e.g. attributes.loyalty_points)
  * Any other column is an error: a misspelt column would otherwise be silently dropped.
  */
-import { hasCountryPrefix, normalizePhone } from "../phone";
+import { hasCountryPrefix, normalizePhone, type PhoneReading } from "../phone";
 import { isStorableText } from "../text";
 
 const ALIASES: Record<string, string> = {
@@ -87,12 +87,15 @@ const FALSE = new Set(["false", "no", "n", "0"]);
 /**
  * Maps and checks every row. `firstLine` is the file line of records[0] (2 when the header is line 1).
  * Returns all valid rows when there is no error; otherwise the errors (the first MAX_ERRORS) and no rows.
+ * Each row's phone is E.164 with its '+' (read once, in the workspace's `reading`), so storing it later
+ * reads it the same whatever the default country is then.
  */
 export function mapCustomerRecords(
   columns: Array<{ index: number; field: string; header: string }>,
   records: string[][],
   firstLine = 2,
   seenPhones: Map<string, number> = new Map(),
+  reading: PhoneReading = {},
 ): { rows: CustomerCsvRow[]; errors: CsvRowError[]; errorCount: number; unprefixed: UnprefixedNumbers } {
   const rows: CustomerCsvRow[] = [];
   const unprefixed: UnprefixedNumbers = { count: 0, example: null };
@@ -116,7 +119,7 @@ export function mapCustomerRecords(
         continue;
       }
       if (field === "phone") {
-        const n = normalizePhone(value);
+        const n = normalizePhone(value, reading);
         if (!n.ok) {
           fail({ line, column: header, value, message: n.reason });
           ok = false;
@@ -127,7 +130,7 @@ export function mapCustomerRecords(
             ok = false;
           } else {
             seenPhones.set(n.phone, line);
-            row.phone = n.phone;
+            row.phone = `+${n.phone}`;
             if (!hasCountryPrefix(value)) {
               unprefixed.count++;
               unprefixed.example ??= { line, value, phone: n.phone, country: n.country };

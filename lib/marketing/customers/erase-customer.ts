@@ -85,7 +85,8 @@ export async function eraseCustomer({ db, now, principal, customerId }: {
       DELETE FROM job_parts WHERE job_id IN (
         SELECT j.id FROM jobs j WHERE j.kind = 'export_recipients'
           AND j.campaign_id IN (SELECT campaign_id FROM campaign_recipients WHERE id = ANY(${ridArray})))`);
-    if (identities.length) await tx.$executeRaw(Prisma.sql`DELETE FROM job_rows WHERE data->>'phone' = ANY(${identities}::text[])`);
+    // (staged numbers carry their '+' since 2026-12-06: customer-csv.ts; earlier ones are bare digits)
+    if (identities.length) await tx.$executeRaw(Prisma.sql`DELETE FROM job_rows WHERE ltrim(data->>'phone', '+') = ANY(${identities}::text[])`);
     messages = await tx.$executeRaw(Prisma.sql`
       UPDATE whatsapp_messages SET phone_number = ${token}, wa_id = NULL, body = NULL, payload = NULL, updated_at = ${now}::timestamptz
       WHERE phone_number IN (${idents}) OR wa_id IN (${idents})

@@ -18,6 +18,7 @@ import { audit } from "../audit";
 import { Prisma, type DbOrTx } from "../db";
 import { AppError } from "../errors";
 import { normalizePhone } from "../phone";
+import { phoneReading } from "../sending/sending-settings";
 import { marketOfParsedCountry } from "../cost/market";
 import { ERASED_NUMBER_SOURCE, suppressedSql, whatsappOptOutSql } from "./opt-outs";
 
@@ -49,13 +50,14 @@ export async function upsertCustomers({ db, now, rows, principal, source = "api"
   const errors: RowError[] = [];
   const clean: Array<Record<string, unknown>> = [];
   const firstRow = new Map<string, number>();
+  const reading = await phoneReading(db);
   rows.forEach((raw, row) => {
     const parsed = ZCustomerRow.safeParse(raw);
     if (!parsed.success) {
       for (const i of parsed.error.issues) errors.push({ row, field: i.path.map(String).join(".") || "(row)", message: i.message });
       return;
     }
-    const phone = normalizePhone(parsed.data.phone);
+    const phone = normalizePhone(parsed.data.phone, reading);
     if (!phone.ok) {
       errors.push({ row, field: "phone", message: phone.reason });
       return;

@@ -15,6 +15,7 @@ import { lockCampaign } from "../campaigns/lock-campaign";
 import { Prisma, type Db, type Tx } from "../db";
 import { AppError } from "../errors";
 import { normalizePhone } from "../phone";
+import { phoneReading } from "../sending/sending-settings";
 import { dateToDay, dayInZone } from "../time";
 import { packSchedule } from "./pack-schedule";
 import { readSendWindow } from "../sending/send-window";
@@ -50,8 +51,9 @@ export async function addRecipients(args: {
   if (!args.useTargetAudience) {
     if (args.phoneNumbers.length > MAX_PHONE_NUMBERS) throw new AppError("TOO_MANY_RECIPIENTS", `At most ${MAX_PHONE_NUMBERS} numbers a request.`);
     const seen = new Set<string>();
+    const reading = await phoneReading(db);
     args.phoneNumbers.forEach((raw, index) => {
-      const n = normalizePhone(raw);
+      const n = normalizePhone(raw, reading);
       if (!n.ok) {
         invalidCount++;
         if (invalid.length < MAX_INVALID_LISTED) invalid.push({ index, phone_number: String(raw).slice(0, 100), reason: n.reason });

@@ -8,7 +8,8 @@ import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
 import { Prisma, type DbOrTx, type Db } from "../db";
 import { AppError } from "../errors";
-import { normalizePhone } from "../phone";
+import { isPhoneCountry, normalizePhone, PHONE_COUNTRIES, type PhoneReading } from "../phone";
+import type { CountryCode } from "libphonenumber-js";
 import { normalizeSendWindow, readSendWindow, ZSendWindow, type TSendWindow } from "./send-window";
 import { reevaluateUndeliverable, UNDELIVERABLE_AFTER_DEFAULT } from "../customers/undeliverable";
 
@@ -42,6 +43,9 @@ export const ZFailureGuardOverride = z
   .strict();
 
 
+export const DEFAULT_COUNTRY_HELP =
+  "ISO 3166 country (e.g. US) in which phone numbers written without + or 00 are read, wherever numbers come in (API, imports, test sends), when they are a valid number there: (202) 555-0973 is then +1 202 555 0973. A number that starts with that country's own calling code and is valid so keeps it. null (the default): such numbers start with their country code, as in 14694652751.";
+
 export const FAILURE_GUARD_DEFAULTS: TFailureGuard = { threshold_pct: 10, window: 500, min_attempts: 100 };
 
 export function readFrequencyCap(value: unknown): TFrequencyCap | null {
@@ -74,6 +78,8 @@ export type SendingSettings = {
   inboundRetentionDays: number;
   /** a customer is marked not reachable after this many undeliverable campaign sends in a row (0 = never) */
   undeliverableAfter: number;
+  /** numbers written without + or 00 are read as this country's when valid there (phone.ts); null = with their country code */
+  defaultCountry: CountryCode | null;
 };
 
 export async function getSendingSettings(db: DbOrTx): Promise<SendingSettings> {
@@ -90,22 +96,31 @@ export async function getSendingSettings(db: DbOrTx): Promise<SendingSettings> {
     testSendLimitPerHour: row?.testSendLimitPerHour ?? 30,
     inboundRetentionDays: row?.inboundRetentionDays ?? 90,
     undeliverableAfter: row?.undeliverableAfter ?? UNDELIVERABLE_AFTER_DEFAULT,
+    defaultCountry: isPhoneCountry(row?.defaultCountry) ? row.defaultCountry : null,
   };
 }
 
-/** Up to 10 test numbers, each normalised to E.164 digits (an invalid one is a field error). */
-export const ZTestPhoneNumbers = z
-  .array(z.string().max(40))
-  .max(10, "at most 10 test numbers")
-  .transform((numbers, ctx) => {
-    const out: string[] = [];
-    numbers.forEach((raw, i) => {
-      const n = normalizePhone(raw);
-      if (!n.ok) ctx.addIssue({ code: "custom", path: [i], message: `${raw}: ${n.reason}` });
-      else if (!out.includes(n.phone)) out.push(n.phone);
-    });
-    return out;
+/** How the workspace reads numbers written without + or 00 (its default country), for whoever normalises typed or uploaded numbers. */
+export async function phoneReading(db: DbOrTx): Promise<PhoneReading> {
+  const row = await db.setting.findUnique({ where: { id: 1 }, select: { defaultCountry: true } });
+  return { defaultCountry: isPhoneCountry(row?.defaultCountry) ? row.defaultCountry : null };
+}
+
+/** Up to 10 test numbers (normalised by updateSendingSettings, in the workspace's default country). */
+export const ZTestPhoneNumbers = z.array(z.string().max(40)).max(10, "at most 10 test numbers");
+
+/** The test numbers as E.164 digits, each bad one a field error beside its place in the list. */
+function normalizeTestNumbers(numbers: string[], reading: PhoneReading): string[] {
+  const out: string[] = [];
+  const errors: Array<{ path: string; message: string }> = [];
+  numbers.forEach((raw, i) => {
+    const n = normalizePhone(raw, reading);
+    if (!n.ok) errors.push({ path: `test_phone_numbers.${i}`, message: `${raw}: ${n.reason}` });
+    else if (!out.includes(n.phone)) out.push(n.phone);
   });
+  if (errors.length > 0) throw new AppError("VALIDATION_FAILED", "Some values are invalid.", errors);
+  return out;
+}
 
 export const ZUpdateSendingSettings = z
   .object({
@@ -117,6 +132,7 @@ export const ZUpdateSendingSettings = z
     test_send_limit_per_hour: z.number().int().min(0, "0 turns test sends off").max(10_000).optional(),
     inbound_retention_days: z.number().int().min(1, "at least 1 day").max(3650).optional(),
     undeliverable_after: z.number({ error: "enter a number (0 never marks a customer)" }).int().min(0, "0 never marks a customer").max(100, "at most 100").optional(),
+    default_country: z.enum(PHONE_COUNTRIES as [CountryCode, ...CountryCode[]], { error: "a country code such as US, GB or DE (ISO 3166)" }).nullable().optional().meta({ description: DEFAULT_COUNTRY_HELP }),
   })
   .strict();
 export type TUpdateSendingSettings = z.input<typeof ZUpdateSendingSettings>;
@@ -134,6 +150,7 @@ export function sendingSettingsJson(s: SendingSettings) {
     test_send_limit_per_hour: s.testSendLimitPerHour,
     inbound_retention_days: s.inboundRetentionDays,
     undeliverable_after: s.undeliverableAfter,
+    default_country: s.defaultCountry,
   };
 }
 
@@ -143,6 +160,9 @@ export async function updateSendingSettings({ db, now, input, principal }: { db:
   const parsed = ZUpdateSendingSettings.safeParse(input);
   if (!parsed.success) throw new AppError("VALIDATION_FAILED", "Some values are invalid.", parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })));
   const data = parsed.data;
+  // test numbers are read in the default country this same change leaves in force
+  const reading = data.default_country !== undefined ? { defaultCountry: data.default_country } : await phoneReading(db);
+  const testPhoneNumbers = data.test_phone_numbers === undefined ? undefined : normalizeTestNumbers(data.test_phone_numbers, reading);
   const json = (v: object | null | undefined) => (v === undefined ? undefined : v === null ? Prisma.DbNull : v);
   await db.$transaction(async (tx) => {
     const fields = {
@@ -150,7 +170,8 @@ export async function updateSendingSettings({ db, now, input, principal }: { db:
       frequencyCap: json(data.frequency_cap),
       failureGuard: data.failure_guard,
       requireTestSend: data.require_test_send,
-      testPhoneNumbers: data.test_phone_numbers,
+      testPhoneNumbers,
+      defaultCountry: data.default_country,
       testSendLimitPerHour: data.test_send_limit_per_hour,
       inboundRetentionDays: data.inbound_retention_days,
       undeliverableAfter: data.undeliverable_after,

@@ -29,6 +29,7 @@ import { phoneHash } from "../customers/opt-outs";
 import { getSendingSettings } from "../sending/sending-settings";
 import { AppError } from "../errors";
 import { normalizePhone } from "../phone";
+import { phoneReading } from "../sending/sending-settings";
 import { assertTemplateApproved, checkCampaignTemplate } from "./check-campaign-template";
 import { campaignTemplateHash } from "./template-hash";
 import { campaignInStatus, isOpenCampaign } from "../campaigns/campaign-status";
@@ -59,8 +60,9 @@ export async function sendTestMessages({ db, now, whatsapp, api, campaignId, pho
 
   const results: TestSendResult[] = [];
   const numbers: string[] = [];
+  const reading = await phoneReading(db);
   for (const raw of input.phone_numbers) {
-    const n = normalizePhone(raw);
+    const n = normalizePhone(raw, reading);
     if (!n.ok) results.push({ phone_number: raw, status: "failed", error: `Not a valid phone number: ${n.reason}.` });
     else if (numbers.includes(n.phone)) continue;
     else numbers.push(n.phone);

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { phoneReading } from "@/lib/marketing/sending/sending-settings";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { after } from "next/server";
@@ -84,7 +85,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   const audience = readTargetAudience(c.targetAudience);
   const open = isOpenCampaign(c.status);
   // every read of the page at once (each on its own pooled connection)
-  const [live, page, audienceCount, cost, spendSeries, engagement, jobs, exportJob, variantStats] = await Promise.all([
+  const [live, page, audienceCount, cost, spendSeries, engagement, jobs, exportJob, variantStats, reading] = await Promise.all([
     getCampaignLive({ db, campaignId: c.id, today, timezone: getEnv().CAMPAIGN_TIMEZONE }),
     searchRecipients({ db, campaignId: c.id, query }),
     // a large audience is not recounted on every view: its last count (or an estimate), refreshed after the answer
@@ -96,6 +97,8 @@ export default async function CampaignPage({ params, searchParams }: { params: P
     recentCampaignJobs({ db, campaignId: c.id, now: new Date() }),
     findRecentExportJob({ db, campaignId: c.id, actor: userPrincipal(user).actor, now: new Date() }),
     getVariantStats(db, c),
+    // how typed and uploaded numbers without + or 00 are read (the add-recipients card says so)
+    open ? phoneReading(db) : Promise.resolve(null),
   ]);
   if (!live) notFound();
   if (audienceCount?.refresh) after(audienceCount.refresh);
@@ -215,7 +218,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
         </Card>
         {canChange && open ? (
           <div className="xl:col-span-2">
-            <AddRecipients campaignId={c.id} audienceSummary={audienceSummary} audienceCount={audienceCount?.value.count ?? 0} audienceCountApproximate={audienceCount?.value.kind !== "exact"} audienceJob={jobs.add_audience} />
+            <AddRecipients campaignId={c.id} audienceSummary={audienceSummary} audienceCount={audienceCount?.value.count ?? 0} audienceCountApproximate={audienceCount?.value.kind !== "exact"} audienceJob={jobs.add_audience} defaultCountry={reading?.defaultCountry ?? null} />
           </div>
         ) : null}
       </div>
