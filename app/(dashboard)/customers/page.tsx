@@ -17,7 +17,7 @@ import { userPrincipal } from "@/lib/auth";
 import { jobView } from "@/lib/marketing/jobs/job";
 import { findRecentImportJob } from "@/lib/marketing/jobs/import-customers-job";
 import { customerFilterOptions, searchCustomers, ZCustomerListQuery } from "@/lib/marketing/customers/search-customers";
-import { can, displayPhone } from "@/lib/marketing/users/permissions";
+import { can, canSearchPartOfNumbers, displayPhone } from "@/lib/marketing/users/permissions";
 import { flatParams, hrefWith, type SearchParams } from "../_lib/search-params";
 import { requirePageUser } from "../_lib/session";
 
@@ -32,7 +32,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
   const { import: _import, ...filters } = params;
   const query = ZCustomerListQuery.parse(filters);
   const db = getDb();
-  const [list, options] = await Promise.all([searchCustomers({ db, query }), customerFilterOptions({ db })]);
+  const [list, options] = await Promise.all([searchCustomers({ db, query, role: user.role }), customerFilterOptions({ db })]);
   // the user's latest import: one under way is shown (with its progress) even when the card was closed
   const now = new Date();
   const [recentImport, reading] = can(user.role, "change")
@@ -69,7 +69,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
               <label htmlFor="q" className="mb-1 block text-xs font-medium text-slate-600">
                 Search
               </label>
-              <Input id="q" name="q" type="search" placeholder="Name or phone number" defaultValue={query.q ?? ""} />
+              <Input id="q" name="q" type="search" placeholder={canSearchPartOfNumbers(user.role) ? "Name or phone number" : "Name or whole phone number"} defaultValue={query.q ?? ""} />
             </div>
             <FilterSelect id="tier" label="Tier" value={query.tier} options={options.tiers} />
             <FilterSelect id="city" label="City" value={query.city} options={options.cities} />

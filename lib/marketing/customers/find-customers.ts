@@ -3,6 +3,8 @@ import { escapeLike } from "../sql-like";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { DbOrTx } from "../db";
 import { cursorDate, cursorUuid, decodeCursor, encodeCursor, ZCursor } from "../pagination";
+import type { Role } from "../auth/api-tokens";
+import { apiPhone, canSearchPartOfNumbers } from "../users/permissions";
 
 const ZBool = z.enum(["true", "false"]).transform((v) => v === "true");
 
@@ -26,7 +28,7 @@ export const ZFindCustomers = z
 export type TFindCustomers = z.input<typeof ZFindCustomers>;
 
 /** A filtered page of customers, newest first: the API's list; the customers table is searchCustomers. */
-export async function findCustomers({ db, query }: { db: DbOrTx; query: TFindCustomers | Record<string, unknown> }) {
+export async function findCustomers({ db, query, role }: { db: DbOrTx; query: TFindCustomers | Record<string, unknown>; role: Role }) {
   const q = ZFindCustomers.parse(query);
   const tags = q.tag === undefined ? undefined : Array.isArray(q.tag) ? q.tag : [q.tag];
   const where: Prisma.UserProfileWhereInput = {
@@ -40,7 +42,10 @@ export async function findCustomers({ db, query }: { db: DbOrTx; query: TFindCus
     ...(q.q
       // Prisma puts the text into a LIKE pattern as it is: escaped, so `%`, `_` and `\` are matched literally
       // (and a trailing `\` is not a broken pattern, a 500)
-      ? { OR: [{ whatsappPhone: { startsWith: escapeLike(q.q.replace(/^\+/, "")) } }, { name: { contains: escapeLike(q.q), mode: "insensitive" } }] }
+      ? { OR: [
+        canSearchPartOfNumbers(role) ? { whatsappPhone: { startsWith: escapeLike(q.q.replace(/^\+/, "")) } } : { whatsappPhone: q.q.replace(/[^0-9]/g, "") },
+        { name: { contains: escapeLike(q.q), mode: "insensitive" } },
+      ] }
       : {}),
   };
   // newest first: the rows after the cursor's (created_at, id)
@@ -61,7 +66,7 @@ export async function findCustomers({ db, query }: { db: DbOrTx; query: TFindCus
     next_cursor: found.length > q.limit ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
     customers: rows.map((u) => ({
       id: u.id,
-      phone: u.whatsappPhone,
+      phone: apiPhone(role, u.whatsappPhone),
       name: u.name,
       customer_tier: u.customerTier,
       city: u.city,

@@ -6,6 +6,8 @@
 import { z } from "@/lib/zod";
 import { Prisma, type DbOrTx } from "../db";
 import { escapeLike } from "../sql-like";
+import type { Role } from "../auth/api-tokens";
+import { canSearchPartOfNumbers } from "../users/permissions";
 
 export const ZCustomerListQuery = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
@@ -20,12 +22,13 @@ export const ZCustomerListQuery = z.object({
 });
 export type TCustomerListQuery = z.infer<typeof ZCustomerListQuery>;
 
-export async function searchCustomers({ db, query }: { db: DbOrTx; query: TCustomerListQuery }) {
+export async function searchCustomers({ db, query, role }: { db: DbOrTx; query: TCustomerListQuery; role: Role }) {
   const cond: Prisma.Sql[] = [Prisma.sql`whatsapp_phone NOT LIKE 'erased:%'`];
   if (query.q) {
     const digits = query.q.replace(/[^0-9]/g, "");
     const byName = Prisma.sql`name ILIKE ${"%" + escapeLike(query.q) + "%"}`;
-    cond.push(digits.length >= 3 && /^[+0-9 ()-]+$/.test(query.q) ? Prisma.sql`whatsapp_phone LIKE ${"%" + digits + "%"}` : byName);
+    const byNumber = canSearchPartOfNumbers(role) ? Prisma.sql`whatsapp_phone LIKE ${"%" + digits + "%"}` : Prisma.sql`whatsapp_phone = ${digits}`;
+    cond.push(digits.length >= 3 && /^[+0-9 ()-]+$/.test(query.q) ? byNumber : byName);
   }
   if (query.tier) cond.push(Prisma.sql`customer_tier = ${query.tier}`);
   if (query.city) cond.push(Prisma.sql`lower(city) = lower(${query.city})`);

@@ -5,6 +5,8 @@ import { AppError } from "../errors";
 import { dateToDay } from "../time";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { cursorDate, cursorUuid, decodeCursor, encodeCursor, ZCursor } from "../pagination";
+import type { Role } from "../auth/api-tokens";
+import { apiPhone, canSearchPartOfNumbers } from "../users/permissions";
 import { RECIPIENT_STATUSES } from "./recipient-status";
 
 export const ZFindRecipients = z
@@ -20,12 +22,12 @@ export const ZFindRecipients = z
 export type TFindRecipients = z.input<typeof ZFindRecipients>;
 
 /** A page of a campaign's recipients, in schedule order (the API's list; the campaign page's table is searchRecipients). */
-export async function findRecipients({ db, campaignId, query }: { db: DbOrTx; campaignId: string; query: TFindRecipients | Record<string, unknown> }) {
+export async function findRecipients({ db, campaignId, query, role }: { db: DbOrTx; campaignId: string; query: TFindRecipients | Record<string, unknown>; role: Role }) {
   const id = parseCampaignId(campaignId);
   const q = ZFindRecipients.parse(query);
   const campaign = await db.marketingCampaign.findUnique({ where: { id }, select: { id: true } });
   if (!campaign) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
-  const where = { campaignId: id, ...(q.status ? { status: q.status } : {}), ...(q.phone ? { phoneNumber: { startsWith: q.phone } } : {}) };
+  const where = { campaignId: id, ...(q.status ? { status: q.status } : {}), ...(q.phone ? { phoneNumber: canSearchPartOfNumbers(role) ? { startsWith: q.phone } : q.phone } : {}) };
   // schedule order (unscheduled last), then created_at, id: the rows after the cursor's key
   const key = q.cursor ? decodeCursor(q.cursor, 3) : null;
   let after: Prisma.CampaignRecipientWhereInput = {};
@@ -52,7 +54,7 @@ export async function findRecipients({ db, campaignId, query }: { db: DbOrTx; ca
     next_cursor: found.length > q.limit ? encodeCursor([last.scheduledSendDate?.toISOString() ?? null, last.createdAt.toISOString(), last.id]) : null,
     recipients: rows.map((r) => ({
       id: r.id,
-      phone_number: r.phoneNumber,
+      phone_number: apiPhone(role, r.phoneNumber),
       status: r.status,
       scheduled_send_date: r.scheduledSendDate ? dateToDay(r.scheduledSendDate) : null,
       sent_on: r.sentOn ? dateToDay(r.sentOn) : null,

@@ -12,6 +12,8 @@ import { z } from "@/lib/zod";
 import { Prisma, type DbOrTx } from "../db";
 import { NOT_YET_DELIVERED_STATUSES, PENDING_STATUSES } from "../recipients/recipient-status";
 import { parseUuid } from "../uuid";
+import type { Role } from "../auth/api-tokens";
+import { canSearchPartOfNumbers } from "../users/permissions";
 
 /** The filter groups the table offers, and the statuses each covers. */
 export const RECIPIENT_FILTERS = {
@@ -60,15 +62,19 @@ const COLUMNS = Prisma.sql`r.id, r.phone_number, r.status, r.scheduled_send_date
 
 const cursorId = (v: string | undefined) => (v && parseUuid(v) !== null ? v : null);
 
-export async function searchRecipients({ db, campaignId, query }: { db: DbOrTx; campaignId: string; query: TRecipientsPageQuery }) {
+export async function searchRecipients({ db, campaignId, query, role }: { db: DbOrTx; campaignId: string; query: TRecipientsPageQuery; role: Role }) {
   const take = query.limit + 1;
   const beforeId = cursorId(query.before);
   const afterId = beforeId ? null : cursorId(query.after);
   const backwards = beforeId !== null;
   const dir = backwards ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   // the numbers starting with the digits: from the digits to the next such prefix ("1419" → "142"), where a scan stops
-  const nextPrefix = query.phone ? afterPrefix(query.phone) : null;
-  const phoneBounds = query.phone
+  // (a viewer's search matches a whole number only: permissions.ts canSearchPartOfNumbers)
+  const wholeNumber = !canSearchPartOfNumbers(role);
+  const nextPrefix = query.phone && !wholeNumber ? afterPrefix(query.phone) : null;
+  const phoneBounds = query.phone && wholeNumber
+    ? [Prisma.sql`r.phone_number = ${query.phone}`]
+    : query.phone
     ? [Prisma.sql`r.phone_number >= ${query.phone} AND r.phone_number LIKE ${query.phone + "%"}`, ...(nextPrefix ? [Prisma.sql`r.phone_number < ${nextPrefix}`] : [])]
     : [];
   const phoneRange = phoneBounds.length > 0 ? Prisma.sql`AND ${Prisma.join(phoneBounds, " AND ")}` : Prisma.empty;
@@ -109,7 +115,7 @@ export async function searchRecipients({ db, campaignId, query }: { db: DbOrTx; 
   }
   const hasMore = rows.length > query.limit;
   // back at the top: the first page, full (rows added meanwhile would otherwise leave it short)
-  if (backwards && !hasMore) return searchRecipients({ db, campaignId, query: { ...query, before: undefined, after: undefined } });
+  if (backwards && !hasMore) return searchRecipients({ db, campaignId, role, query: { ...query, before: undefined, after: undefined } });
   const page = rows.slice(0, query.limit).map(toRow);
   if (backwards) page.reverse();
   const first = page[0];

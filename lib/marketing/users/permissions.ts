@@ -21,6 +21,19 @@ export function canSeePhoneNumbers(role: Role): boolean {
   return role !== "viewer";
 }
 
+/**
+ * Whether a search by number may match part of it. Viewers find a number only by typing it whole: a match
+ * on a part, with its count, would let them read every number digit by digit that the lists mask.
+ */
+export function canSearchPartOfNumbers(role: Role): boolean {
+  return canSeePhoneNumbers(role);
+}
+
+/** A stored number as the API gives it to this role: E.164 digits, or masked (+14•••••••01) for viewers. */
+export function apiPhone(role: Role, phone: string): string {
+  return canSeePhoneNumbers(role) ? phone : maskPhone(phone);
+}
+
 /** A phone number (E.164 digits) as this role may see it, with its '+'; an erased customer's placeholder as such. */
 export function displayPhone(role: Role, phone: string): string {
   if (phone.startsWith(ERASED_PHONE_PREFIX)) return "Erased customer";

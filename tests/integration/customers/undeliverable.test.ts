@@ -192,12 +192,12 @@ describe("a customer marked not reachable", () => {
 
   it("is listed by the API with reachable=false and the mark's fields", async () => {
     const { a } = await markedCustomer();
-    const page = await findCustomers({ db: e.db, query: { reachable: "false", limit: 200 } });
+    const page = await findCustomers({ db: e.db, query: { reachable: "false", limit: 200 }, role: "admin" });
     const row = page.customers.find((c) => c.id === a.id);
     expect(row).toMatchObject({ undeliverable_count: 1 });
     expect(row?.undeliverable_since).toBe(NOW.toISOString());
     expect(page.customers.every((c) => c.undeliverable_since !== null)).toBe(true);
-    const reachable = await findCustomers({ db: e.db, query: { reachable: "true", limit: 200 } });
+    const reachable = await findCustomers({ db: e.db, query: { reachable: "true", limit: 200 }, role: "admin" });
     expect(reachable.customers.some((c) => c.id === a.id)).toBe(false);
   });
 

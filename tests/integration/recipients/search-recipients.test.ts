@@ -26,10 +26,10 @@ const ids = (p: Page) => p.rows.map((r) => r.id);
 /** Every page forwards from the first, then every page backwards from the last. */
 async function walk(campaignId: string, base: Partial<TRecipientsPageQuery>) {
   const q = (extra: Record<string, string>) => ZRecipientsPageQuery.parse({ ...base, limit: 10, ...extra });
-  const forward: Page[] = [await searchRecipients({ db: t.db, campaignId, query: q({}) })];
-  while (forward.at(-1)!.nextCursor) forward.push(await searchRecipients({ db: t.db, campaignId, query: q({ after: forward.at(-1)!.nextCursor! }) }));
+  const forward: Page[] = [await searchRecipients({ db: t.db, campaignId, role: "admin", query: q({}) })];
+  while (forward.at(-1)!.nextCursor) forward.push(await searchRecipients({ db: t.db, campaignId, role: "admin", query: q({ after: forward.at(-1)!.nextCursor! }) }));
   const backward: Page[] = [forward.at(-1)!];
-  while (backward.at(-1)!.prevCursor) backward.push(await searchRecipients({ db: t.db, campaignId, query: q({ before: backward.at(-1)!.prevCursor! }) }));
+  while (backward.at(-1)!.prevCursor) backward.push(await searchRecipients({ db: t.db, campaignId, role: "admin", query: q({ before: backward.at(-1)!.prevCursor! }) }));
   return { forward, backward };
 }
 
@@ -70,7 +70,7 @@ describe("recipients table paging", () => {
       for (const p of forward.slice(0, -1)) expect(p.rows).toHaveLength(10);
       // from a page reached backwards, Next goes where it came from
       if (backward.length > 2) {
-        const next = await searchRecipients({ db: t.db, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ ...base, limit: 10, after: backward[1].nextCursor! }) });
+        const next = await searchRecipients({ db: t.db, campaignId: campaign.id, role: "admin", query: ZRecipientsPageQuery.parse({ ...base, limit: 10, after: backward[1].nextCursor! }) });
         expect(ids(next)).toEqual(ids(backward[0]));
       }
     }
@@ -79,11 +79,11 @@ describe("recipients table paging", () => {
   it("going back to the top after rows left the filter shows a full first page", async () => {
     const { campaign } = await createCampaignWithRecipients(t.db, 25, { status: "pending", phonePrefix: 15552000000 });
     const q = (extra: Record<string, string>) => ZRecipientsPageQuery.parse({ status: "pending", limit: 10, ...extra });
-    const first = await searchRecipients({ db: t.db, campaignId: campaign.id, query: q({}) });
-    const second = await searchRecipients({ db: t.db, campaignId: campaign.id, query: q({ after: first.nextCursor! }) });
+    const first = await searchRecipients({ db: t.db, campaignId: campaign.id, role: "admin", query: q({}) });
+    const second = await searchRecipients({ db: t.db, campaignId: campaign.id, role: "admin", query: q({ after: first.nextCursor! }) });
     // five of the first page are sent meanwhile: fewer than a page is left before the second
     await t.db.campaignRecipient.updateMany({ where: { id: { in: ids(first).slice(0, 5) } }, data: { status: "queued" } });
-    const back = await searchRecipients({ db: t.db, campaignId: campaign.id, query: q({ before: second.prevCursor! }) });
+    const back = await searchRecipients({ db: t.db, campaignId: campaign.id, role: "admin", query: q({ before: second.prevCursor! }) });
     expect(ids(back)).toEqual([...ids(first).slice(5), ...ids(second).slice(0, 5)]);
     expect(back.prevCursor).toBeNull();
     expect(back.nextCursor).toBe(ids(second)[4]);
@@ -96,8 +96,8 @@ describe("recipients table paging", () => {
     const mid = recipients[1000];
     const midById = recipients.map((r) => r.id).sort()[1000];
     const { db: spy, plans } = querySpy(t.db, { explain: true });
-    await searchRecipients({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ before: mid.id }) });
-    await searchRecipients({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ status: "pending", before: midById }) });
+    await searchRecipients({ db: spy, campaignId: campaign.id, role: "admin", query: ZRecipientsPageQuery.parse({ before: mid.id }) });
+    await searchRecipients({ db: spy, campaignId: campaign.id, role: "admin", query: ZRecipientsPageQuery.parse({ status: "pending", before: midById }) });
     expect(plans).toHaveLength(2);
     // the page's rows are found by walking an index backwards from the cursor, LIMIT rows and no more
     for (const plan of plans) expect(plan).toMatch(/Limit[\s\S]*Index (Only )?Scan Backward using \w+ on campaign_recipients/);
@@ -106,16 +106,16 @@ describe("recipients table paging", () => {
   it("reads a large campaign's page on its own index range when other campaigns hold the lower numbers", async () => {
     // the bench's shape: one campaign with most of the table, others on the same low numbers before it.
     // Walking the phone_number index would read every other campaign's row before this campaign's first
-    const others = [];
+    const others: Array<Awaited<ReturnType<typeof createCampaignWithRecipients>>> = [];
     for (let i = 0; i < 4; i++) others.push(await createCampaignWithRecipients(t.db, 3000, { status: "queued", phonePrefix: 15554000000 }));
     const { campaign, recipients } = await createCampaignWithRecipients(t.db, 30_000, { status: "pending", phonePrefix: 15559000000, customers: false });
     await t.db.$executeRawUnsafe("ANALYZE campaign_recipients");
     const { db: spy, plans } = querySpy(t.db, { explain: true });
-    const first = await searchRecipients({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({}) });
+    const first = await searchRecipients({ db: spy, campaignId: campaign.id, role: "admin", query: ZRecipientsPageQuery.parse({}) });
     expect(ids(first)).toEqual(recipients.slice(0, 50).map((r) => r.id));
-    const back = await searchRecipients({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ before: recipients[15_000].id }) });
+    const back = await searchRecipients({ db: spy, campaignId: campaign.id, role: "admin", query: ZRecipientsPageQuery.parse({ before: recipients[15_000].id }) });
     expect(ids(back)).toEqual(recipients.slice(14_950, 15_000).map((r) => r.id));
-    const byStatus = await searchRecipients({ db: spy, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ status: "pending" }) });
+    const byStatus = await searchRecipients({ db: spy, campaignId: campaign.id, role: "admin", query: ZRecipientsPageQuery.parse({ status: "pending" }) });
     expect(ids(byStatus)).toEqual(recipients.map((r) => r.id).sort().slice(0, 50));
     expect(plans).toHaveLength(3);
     // a status group reads its (campaign_id, status, id) ranges, never the primary key filtered for the campaign
@@ -130,9 +130,13 @@ describe("recipients table paging", () => {
     expect(sample?.phone_number).toBe("15554000001");
     expect(plans[0]).toMatch(/Index Scan using unique_campaign_recipient on campaign_recipients r/);
     // a phone prefix reads by the prefix's range (on either index: the planner knows how many numbers start so)
-    const prefix = await searchRecipients({ db: t.db, campaignId: campaign.id, query: ZRecipientsPageQuery.parse({ phone: "15559029" }) });
+    const prefix = await searchRecipients({ db: t.db, campaignId: campaign.id, role: "admin", query: ZRecipientsPageQuery.parse({ phone: "15559029" }) });
     expect(ids(prefix)).toEqual(recipients.filter((r) => r.phoneNumber.startsWith("15559029")).slice(0, 50).map((r) => r.id));
-    const shared = await searchRecipients({ db: t.db, campaignId: others[0].campaign.id, query: ZRecipientsPageQuery.parse({ phone: "1555400299" }) });
+    const shared = await searchRecipients({ db: t.db, campaignId: others[0].campaign.id, role: "admin", query: ZRecipientsPageQuery.parse({ phone: "1555400299" }) });
     expect(shared.rows.map((r) => r.phoneNumber)).toEqual(["15554002990", "15554002991", "15554002992", "15554002993", "15554002994", "15554002995", "15554002996", "15554002997", "15554002998", "15554002999"]);
+    // a viewer (who sees numbers masked) finds a number only by typing it whole: a part would read them digit by digit
+    const viewer = (phone: string) => searchRecipients({ db: t.db, campaignId: others[0].campaign.id, role: "viewer", query: ZRecipientsPageQuery.parse({ phone }) });
+    expect((await viewer("1555400299")).rows).toEqual([]);
+    expect((await viewer("+15554002995")).rows.map((r) => r.phoneNumber)).toEqual(["15554002995"]);
   });
 });

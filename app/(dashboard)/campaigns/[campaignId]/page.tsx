@@ -32,7 +32,7 @@ import { latestStartDay } from "@/lib/marketing/campaigns/activate-campaign";
 import { getCampaignLive } from "@/lib/marketing/stats/get-campaign-live";
 import { audienceCountForView, type AudienceCount } from "@/lib/marketing/customers/audience-count";
 import { RECIPIENT_FILTERS, recipientFilterCounts, searchRecipients, ZRecipientsPageQuery } from "@/lib/marketing/recipients/search-recipients";
-import { can, displayPhone } from "@/lib/marketing/users/permissions";
+import { can, canSearchPartOfNumbers, displayPhone } from "@/lib/marketing/users/permissions";
 import { flatParams, hrefWith, type SearchParams } from "../../_lib/search-params";
 import { requirePageUser } from "../../_lib/session";
 import { today as todayInZone } from "@/lib/server/today";
@@ -87,7 +87,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   // every read of the page at once (each on its own pooled connection)
   const [live, page, audienceCount, cost, spendSeries, engagement, jobs, exportJob, variantStats, reading] = await Promise.all([
     getCampaignLive({ db, campaignId: c.id, today, timezone: getEnv().CAMPAIGN_TIMEZONE }),
-    searchRecipients({ db, campaignId: c.id, query }),
+    searchRecipients({ db, campaignId: c.id, query, role: user.role }),
     // a large audience is not recounted on every view: its last count (or an estimate), refreshed after the answer
     open ? audienceCountForView({ db, audience, now: new Date() }) : Promise.resolve(null),
     getCampaignCost({ db, campaign: c, day: today }),
@@ -250,7 +250,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
           <label htmlFor="phone" className="sr-only">
             Phone number starts with
           </label>
-          <Input id="phone" name="phone" inputMode="numeric" placeholder="Phone starts with…" defaultValue={query.phone ?? ""} className="w-56" />
+          <Input id="phone" name="phone" inputMode="numeric" placeholder={canSearchPartOfNumbers(user.role) ? "Phone starts with…" : "Whole phone number"} defaultValue={query.phone ?? ""} className="w-56" />
           <Button type="submit" variant="secondary">
             Find
           </Button>

@@ -6,7 +6,7 @@ import { upsertCustomers, ZUpsertCustomers } from "@/lib/marketing/customers/ups
 // Performance, 2026-12-05: 1,000,000 imported in 100 such requests). 60 s is far above that.
 export const maxDuration = 60;
 
-export const GET = apiRoute({}, async ({ db, query }) => findCustomers({ db, query: queryObject(query) }));
+export const GET = apiRoute({}, async ({ db, principal, query }) => findCustomers({ db, query: queryObject(query), role: principal.role }));
 
 /** body {customers: [{phone, name?, customer_tier?, city?, tags?, subscription?, is_active?, attributes?}, ...]} ≤ 10,000 */
 export const POST = apiRoute({ mutation: true, maxBodyBytes: 8_000_000 }, async ({ db, now, principal, json }) => {

@@ -14,8 +14,8 @@ type Params = { campaignId: string };
 
 const ZPostQuery = z.object({ use_target_audience: z.enum(["true", "false", "1", "0"]).optional() }).strict();
 
-export const GET = apiRoute<Params>({}, async ({ db, params, query }) =>
-  findRecipients({ db, campaignId: params.campaignId, query: queryObject(query) }),
+export const GET = apiRoute<Params>({}, async ({ db, principal, params, query }) =>
+  findRecipients({ db, campaignId: params.campaignId, query: queryObject(query), role: principal.role }),
 );
 
 /** body {phone_numbers: [...]} (up to 100,000), or ?use_target_audience=true */
