@@ -201,6 +201,8 @@ describe("clicks, replies, stats and follow-ups", () => {
   });
 
   it("replies inside the window are attributed to the latest campaign message; outside it, or from others, they are not", async () => {
+    // an integration listening for replies (outbound events): each reply.received names the campaign it answered
+    const endpoint = await e.db.webhookEndpoint.create({ data: { url: "http://127.0.0.1:9/replies", secret: "whsec_replies", eventTypes: ["reply.received"], allowPrivateNetwork: true } });
     // inside the 72 h window: customer 2 replies, customer 4 says STOP
     await deliverWebhook(inboundPayload([
       { from: phone(A, 2), id: "wamid.REPLY.A2", at: "2025-01-10T13:00:00Z", body: "Is the sale on in stores too?" },
@@ -232,6 +234,15 @@ describe("clicks, replies, stats and follow-ups", () => {
 
     const st = await call(stats.GET, { params: { campaignId: campaignA.id } });
     expect(st.body).toMatchObject({ replied: 2, reply_rate: 50, opted_out: 1 });
+
+    // once per message (the re-delivery adds none), with the campaign its attribution found (it was null for every reply)
+    const events = await e.db.outboundEvent.findMany({ where: { type: "reply.received" }, orderBy: { id: "asc" } });
+    const byMessage = Object.fromEntries(events.map((ev) => { const d = ev.data as { whatsapp_message_id: string; campaign_id: string | null }; return [d.whatsapp_message_id, d.campaign_id]; }));
+    expect(events).toHaveLength(5);
+    expect(byMessage).toEqual({
+      "wamid.REPLY.A2": campaignA.id, "wamid.REPLY.A4": campaignA.id, "wamid.REPLY.STRANGER": null, "wamid.REPLY.A3.LATE": null, "wamid.REPLY.A1.EARLY": null,
+    });
+    await e.db.webhookEndpoint.delete({ where: { id: endpoint.id } });
   });
 
   /** a new campaign of the plain reminder to one number, activated today and sent by the daily run */
