@@ -12,7 +12,8 @@
  *     is recorded without their number or WhatsApp id (triggers on whatsapp_messages and
  *     campaign_recipients, see the erased_in_flight migration);
  *   - the number leaves the team's test numbers (settings) and every audit entry that mentions it;
- *   - exports kept for download of their campaigns are withdrawn, and an import's staged row of the number is dropped.
+ *   - exports kept for download of their campaigns are withdrawn, and an import's staged row of the number is dropped;
+ *   - outbound events for integrations that name them keep no number, WhatsApp id or message text.
  * One transaction; the audit entry names the customer id only.
  */
 import { audit } from "../audit";
@@ -22,6 +23,9 @@ import { AppError } from "../errors";
 import { phoneHash } from "./opt-outs";
 import { ERASED_PHONE_PREFIX } from "../phone";
 import { parseUuid } from "../uuid";
+
+/** what identifies a person in an outbound event's data (the events' triggers: customer.*, message.failed, reply.received) */
+const OUTBOUND_PERSONAL_KEYS = ["phone", "phone_number", "wa_id", "body", "whatsapp_message_id"];
 
 export type EraseCustomerResult = { id: string; erased: true; recipients_erased: number; recipients_skipped: number; messages_erased: number };
 
@@ -79,6 +83,15 @@ export async function eraseCustomer({ db, now, principal, customerId }: {
       WHERE recipient_id = ANY(${ridArray})
          OR whatsapp_message_id IN (SELECT whatsapp_message_id FROM campaign_recipients WHERE id = ANY(${ridArray}) AND whatsapp_message_id IS NOT NULL)
          OR EXISTS (SELECT 1 FROM unnest(${identities}::text[]) AS i(x) WHERE position(i.x IN value::text) > 0)`);
+    // outbound events for the team's integrations (queued or kept with their delivery log) that name the
+    // person lose what identifies them: a delivery still to go (or sent again) carries no number, WhatsApp id
+    // or message text, and says so ("erased": true)
+    await tx.$executeRaw(Prisma.sql`
+      UPDATE outbound_events SET data = (data - ${OUTBOUND_PERSONAL_KEYS}::text[]) || '{"erased": true}'::jsonb
+      WHERE data->>'customer_id' = ${id}
+         OR data->>'recipient_id' = ANY(${ridArray}::text[])
+         OR data->>'phone' = ANY(${identities}::text[]) OR data->>'phone_number' = ANY(${identities}::text[])
+         OR data->>'wa_id' = ANY(${identities}::text[])`);
     // an export file kept for download of a campaign they are in is withdrawn whole (its download then
     // says it expired), and a staged import row of their number is dropped before it is written
     await tx.$executeRaw(Prisma.sql`

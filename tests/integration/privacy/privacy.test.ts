@@ -86,6 +86,33 @@ describe("erasure", () => {
   });
 });
 
+describe("erasure and the team's integrations", () => {
+  it("outbound events that name the customer keep no number, WhatsApp id or message text, queued or delivered", async () => {
+    const PHONE = "15557005678";
+    await e.db.webhookEndpoint.create({ data: { url: "http://127.0.0.1:9/events", secret: "whsec_erase", eventTypes: ["customer.unsubscribed", "customer.subscribed", "reply.received"], allowPrivateNetwork: true } });
+    const customer = await e.db.userProfile.create({ data: { whatsappPhone: PHONE, name: "Leaving" } });
+    await e.db.userProfile.update({ where: { id: customer.id }, data: { subscription: "unsubscribed", subscriptionSource: "reply_stop", subscriptionChangedAt: new Date() } });
+    await e.db.whatsappMessage.create({ data: { direction: "inbound", phoneNumber: PHONE, waId: PHONE, whatsappMessageId: "wamid.erase-me", status: "received", messageType: "text", body: "please forget me", receivedAt: new Date() } });
+    // another customer's event stays as it was
+    const other = await e.db.userProfile.create({ data: { whatsappPhone: `${PHONE}9` } });
+    await e.db.userProfile.update({ where: { id: other.id }, data: { subscription: "unsubscribed", subscriptionSource: "api", subscriptionChangedAt: new Date() } });
+    expect(await e.db.outboundEvent.count()).toBe(3);
+    expect(await rowsMentioning(PHONE)).toEqual(expect.arrayContaining(["outbound_events: 3"]));
+
+    await eraseCustomer({ db: e.db, now: new Date(), principal: admin, customerId: customer.id });
+    expect(await rowsMentioning("please forget me")).toEqual([]);
+    // what still names the number is the other customer's (whose number contains it) only
+    expect((await rowsMentioning(PHONE)).sort()).toEqual(["outbound_events: 1", "user_profiles: 1"]);
+    const events = await e.db.outboundEvent.findMany({ orderBy: { id: "asc" } });
+    expect(events.map((ev) => [ev.type, ev.data])).toEqual([
+      ["customer.unsubscribed", expect.objectContaining({ customer_id: customer.id, erased: true, subscription: "unsubscribed" })],
+      ["reply.received", expect.objectContaining({ erased: true, message_type: "text" })],
+      ["customer.unsubscribed", expect.objectContaining({ customer_id: other.id, phone: `${PHONE}9` })],
+    ]);
+    for (const ev of events.slice(0, 2)) expect(Object.keys(ev.data as object)).not.toEqual(expect.arrayContaining(["phone"]));
+  });
+});
+
 describe("inbound message retention", () => {
   it("deletes bodies older than the retention period (default 90 days, a setting), in bounded steps, from the processor run", async () => {
     const now = new Date("2026-06-01T12:00:00Z");
