@@ -5,8 +5,9 @@
  * IDEMPOTENCY_KEY_REUSED; a retry while the first is still running is 409 IDEMPOTENCY_KEY_IN_PROGRESS.
  *
  * The claim is one INSERT … ON CONFLICT, so concurrent retries race on the primary key and exactly one runs.
- * An answer of 5xx is not kept (the work rolled back or its outcome is unknown): the key is released and a
- * retry runs again. A claim left unanswered for 15 minutes (its instance died) may be claimed again.
+ * An answer of 5xx is not kept (the work rolled back or its outcome is unknown), nor a refusal that may not
+ * hold later (409: the campaign's state or a send hold; 429: a limit that frees up): nothing was done, the key
+ * is released and a retry with it runs again (a 429 is retried after its Retry-After, as clients do). A claim left unanswered for 15 minutes (its instance died) may be claimed again.
  */
 import { createHash } from "node:crypto";
 import { Prisma, type Db } from "@/lib/marketing/db";
@@ -18,6 +19,9 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 export const IDEMPOTENCY_ABANDONED_MS = 15 * 60 * 1000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const PRUNE_BATCH = 100;
+
+/** answers a retry gets back as they were; the others release the key (see above) */
+const KEPT = (status: number) => status < 500 && status !== 409 && status !== 429;
 
 export type IdempotencyClaim =
   | { kind: "claimed"; principal: string; key: string; createdAt: Date }
@@ -76,7 +80,7 @@ export async function claimIdempotencyKey({ db, principal, key, fingerprint, now
 export async function completeIdempotencyKey({ db, claim, status, body, now }: {
   db: Db; claim: Extract<IdempotencyClaim, { kind: "claimed" }>; status: number; body: string; now: Date;
 }): Promise<void> {
-  if (status >= 500) {
+  if (!KEPT(status)) {
     await db.$executeRaw(Prisma.sql`
       DELETE FROM api_idempotency_keys
       WHERE principal = ${claim.principal} AND key = ${claim.key} AND created_at = ${claim.createdAt}::timestamptz AND status IS NULL`);

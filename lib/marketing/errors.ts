@@ -53,6 +53,10 @@ export class AppError extends Error {
 }
 
 /** zod issues → `details` of a VALIDATION_FAILED error: [{ path: "a.b", message }] */
-export function issuesToDetails(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>) {
-  return issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+export function issuesToDetails(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: ReadonlyArray<string> }>) {
+  return issues.flatMap((i) =>
+    // an unknown field is named in its own path (zod puts the object's path, "" at the top, and lists the keys)
+    i.code === "unrecognized_keys" && i.keys?.length
+      ? i.keys.map((k) => ({ path: [...i.path.map(String), k].join("."), message: "Not a known field" }))
+      : [{ path: i.path.map(String).join("."), message: i.message }]);
 }

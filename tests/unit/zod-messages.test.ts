@@ -1,6 +1,7 @@
 /** zod's messages as people read them beside a field or in the API's error details (lib/zod.ts). */
 import { describe, expect, it } from "vitest";
 import { z } from "@/lib/zod";
+import { issuesToDetails } from "@/lib/marketing/errors";
 
 const message = (schema: z.ZodType, value: unknown) => {
   const r = schema.safeParse(value);
@@ -25,5 +26,15 @@ describe("plain validation messages", () => {
   it("a schema's own message still wins", () => {
     expect(message(z.string().min(1, "Give the campaign a name"), "")).toBe("Give the campaign a name");
     expect(message(z.email(), "nope")).toBe("Invalid email address");
+  });
+
+  it("an unknown field is named in the error's path (zod gives the object's path, empty at the top)", () => {
+    const r = z.object({ name: z.string(), window: z.object({ start: z.string() }).strict() }).strict().safeParse({ name: "x", nmae: "y", colour: 1, window: { start: "09:00", stop: "10:00" } });
+    expect(r.success).toBe(false);
+    expect(issuesToDetails(r.error!.issues)).toEqual([
+      { path: "window.stop", message: "Not a known field" },
+      { path: "nmae", message: "Not a known field" },
+      { path: "colour", message: "Not a known field" },
+    ]);
   });
 });

@@ -20,7 +20,8 @@ export function campaignJson(c: MarketingCampaign) {
     paused_by: c.pausedBy,
     /** the most the campaign may spend, in the rate card's currency (null = no cap) */
     budget: c.budget === null ? null : Number(c.budget),
-    template_verified: c.templateVerified,
+    // checked against the library and found good; a row never checked (older data, the demo seed) is not verified
+    template_verified: c.templateVerified === true,
     template_warnings: c.templateWarnings,
     last_test_send_at: c.lastTestSendAt?.toISOString() ?? null,
     parent_campaign_id: c.parentCampaignId,

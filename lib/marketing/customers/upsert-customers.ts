@@ -41,7 +41,10 @@ export const ZCustomerRow = z
 
 export const ZUpsertCustomers = z.object({ customers: z.array(z.unknown()).min(1).max(MAX_CUSTOMERS_PER_REQUEST) }).strict();
 
-export type RowError = { row: number; field: string; message: string };
+/** a row's problem: `path` as every other VALIDATION_FAILED names it ("customers.3.phone"), and the row and field apart */
+export type RowError = { path: string; row: number; field: string; message: string };
+const rowError = (row: number, field: string, message: string): RowError =>
+  ({ path: field === "(row)" ? `customers.${row}` : `customers.${row}.${field}`, row, field, message });
 
 export async function upsertCustomers({ db, now, rows, principal, source = "api" }: {
   db: DbOrTx; now: Date; rows: unknown[]; principal?: Principal | null; source?: string;
@@ -54,17 +57,17 @@ export async function upsertCustomers({ db, now, rows, principal, source = "api"
   rows.forEach((raw, row) => {
     const parsed = ZCustomerRow.safeParse(raw);
     if (!parsed.success) {
-      for (const i of parsed.error.issues) errors.push({ row, field: i.path.map(String).join(".") || "(row)", message: i.message });
+      for (const i of parsed.error.issues) errors.push(rowError(row, i.path.map(String).join(".") || "(row)", i.message));
       return;
     }
     const phone = normalizePhone(parsed.data.phone, reading);
     if (!phone.ok) {
-      errors.push({ row, field: "phone", message: phone.reason });
+      errors.push(rowError(row, "phone", phone.reason));
       return;
     }
     const earlier = firstRow.get(phone.phone);
     if (earlier !== undefined) {
-      errors.push({ row, field: "phone", message: `the same number as row ${earlier}` });
+      errors.push(rowError(row, "phone", `the same number as row ${earlier}`));
       return;
     }
     firstRow.set(phone.phone, row);

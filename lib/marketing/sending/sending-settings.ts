@@ -131,7 +131,7 @@ export const ZUpdateSendingSettings = z
     test_phone_numbers: ZTestPhoneNumbers.optional(),
     test_send_limit_per_hour: z.number().int().min(0, "0 turns test sends off").max(10_000).optional(),
     inbound_retention_days: z.number().int().min(1, "at least 1 day").max(3650).optional(),
-    undeliverable_after: z.number({ error: "enter a number (0 never marks a customer)" }).int().min(0, "0 never marks a customer").max(100, "at most 100").optional(),
+    undeliverable_after: z.number({ error: "enter a number (0 never marks a customer)" }).int().min(0, "At least 0 (0 never marks a customer)").max(100, "at most 100").optional(),
     default_country: z.enum(PHONE_COUNTRIES as [CountryCode, ...CountryCode[]], { error: "a country code such as US, GB or DE (ISO 3166)" }).nullable().optional().meta({ description: DEFAULT_COUNTRY_HELP }),
   })
   .strict();

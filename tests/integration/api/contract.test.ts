@@ -51,6 +51,10 @@ describe("every operation answers what the document says", () => {
     expect((await op(campaigns.GET, "get", "/api/marketing/campaigns")).status).toBe(200);
     expect((await op(campaign.GET, "get", C, { params })).status).toBe(200);
     expect((await op(campaign.GET, "get", C, { params: { campaignId: MISSING } })).status).toBe(404);
+    // a campaign whose template was never checked (older data, the demo seed): still a boolean
+    const unchecked = await e.db.marketingCampaign.create({ data: { name: "Unchecked", templateName: "summer_sale_promo" } });
+    expect((await op(campaign.GET, "get", C, { params: { campaignId: unchecked.id } })).body.template_verified).toBe(false);
+    await e.db.marketingCampaign.delete({ where: { id: unchecked.id } });
     expect((await op(campaign.PATCH, "patch", C, { params, body: { priority: 7 } })).status).toBe(200);
     expect((await op(recipients.POST, "post", `${C}/recipients`, { params, query: { use_target_audience: "true" } })).status).toBe(200);
     expect((await op(recipients.POST, "post", `${C}/recipients`, { params, body: { phone_numbers: ["14155550101", "not a phone"] } })).status).toBe(200);

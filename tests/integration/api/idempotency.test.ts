@@ -88,6 +88,23 @@ describe("Idempotency-Key", () => {
     expect(await countNamed("Bad key")).toBe(0);
   });
 
+  it("a refusal that may not hold later (409, 429) is not kept: a retry with the key runs once the cause is gone", async () => {
+    const draft = await create(undefined, { name: "Later paused" });
+    const path = `/api/marketing/campaigns/${draft.body.id}/pause`;
+    const pauseIt = () => request(pause.POST, { path, params: { campaignId: draft.body.id }, method: "POST", headers: { "idempotency-key": "key-409" } });
+    const refused = await pauseIt();
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe("INVALID_TRANSITION");
+    await e.db.marketingCampaign.update({ where: { id: draft.body.id }, data: { status: "active", startedAt: new Date() } });
+    const paused = await pauseIt();
+    expect(paused.status).toBe(200);
+    expect(paused.headers.get("idempotent-replayed")).toBeNull();
+    // from here on the key keeps its answer
+    const again = await pauseIt();
+    expect(again.status).toBe(200);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+  });
+
   it("without a key every POST does the work; keys older than 24 hours are claimed afresh and pruned", async () => {
     await create(undefined, { name: "No key" });
     await create(undefined, { name: "No key" });

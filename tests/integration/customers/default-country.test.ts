@@ -70,7 +70,7 @@ describe("the workspace's default country", () => {
     await setCountry("GB");
     const bad = await call(customers.POST, { body: { customers: [{ phone: "0123" }] } });
     expect(bad.status).toBe(422);
-    expect(bad.body.error.details).toEqual([{ row: 0, field: "phone", message: "not a valid number in GB, and a country code never starts with 0" }]);
+    expect(bad.body.error.details).toEqual([{ path: "customers.0.phone", row: 0, field: "phone", message: "not a valid number in GB, and a country code never starts with 0" }]);
   });
 
   it("recipients by number, test numbers and test sends read the same way", async () => {

@@ -320,6 +320,10 @@ describe("failure guard", () => {
     expect(refused.body.error.code).toBe("GUARD_CONFIRMATION_REQUIRED");
     const health = await call(healthRoute.GET);
     expect(health.body.guard_paused_campaigns.map((c: { id: string }) => c.id)).toContain(b.id);
+    // a confirmation that is not true or false is refused, never read as "not confirmed"
+    const unclear = await call(resumeRoute.POST, { params: { campaignId: b.id }, query: { confirm: "yes" } });
+    expect(unclear.status).toBe(422);
+    expect(unclear.body.error.details).toEqual([{ path: "confirm", message: "true or false" }]);
     const resumed = await call(resumeRoute.POST, { params: { campaignId: b.id }, query: { confirm: "true" } });
     expect(resumed.status).toBe(200);
     // the guard now judges only what is sent after the resume: the 50 left go out
