@@ -5,6 +5,7 @@ export const EVENT_TYPES = [
   "campaign.activated",
   "campaign.paused",
   "campaign.completed",
+  "campaign.cancelled",
   "customer.unsubscribed",
   "customer.subscribed",
   "message.failed",

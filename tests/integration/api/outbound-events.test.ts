@@ -18,6 +18,7 @@ import * as campaigns from "@/app/api/marketing/campaigns/route";
 import * as recipients from "@/app/api/marketing/campaigns/[campaignId]/recipients/route";
 import * as activate from "@/app/api/marketing/campaigns/[campaignId]/activate/route";
 import * as pause from "@/app/api/marketing/campaigns/[campaignId]/pause/route";
+import * as cancel from "@/app/api/marketing/campaigns/[campaignId]/cancel/route";
 import { Prisma } from "@/lib/marketing/db";
 import { deliverEvents } from "@/lib/marketing/events/deliver-events";
 import { EVENT_TYPES } from "@/lib/marketing/events/event-types";
@@ -91,8 +92,10 @@ describe("outbound events", () => {
       INSERT INTO whatsapp_messages (id, direction, phone_number, wa_id, whatsapp_message_id, status, message_type, body, received_at, created_at, updated_at)
       VALUES (gen_random_uuid(), 'inbound', '15550001002', '15550001002', 'wamid.inbound-1', 'received', 'text', 'Is the sale still on?', now(), now(), now())`);
     await e.db.$executeRaw(Prisma.sql`UPDATE marketing_campaigns SET status = 'completed', completed_at = now() WHERE id = ${params.campaignId}::uuid`);
+    const dropped = await request(campaigns.POST, { body: { name: "Dropped", template_name: "summer_sale_promo" } });
+    expect((await request(cancel.POST, { params: { campaignId: dropped.body.id }, method: "POST" })).status).toBe(200);
 
-    const expected = ["campaign.activated", "campaign.paused", "customer.unsubscribed", "message.failed", "reply.received", "campaign.completed"];
+    const expected = ["campaign.activated", "campaign.paused", "customer.unsubscribed", "message.failed", "reply.received", "campaign.completed", "campaign.cancelled"];
     expect(await countEvents()).toBe(expected.length);
 
     const t0 = Date.now();
@@ -122,6 +125,7 @@ describe("outbound events", () => {
     expect(events[2].data).toMatchObject({ phone: "15550001003", source: "reply_stop" });
     expect(events[3].data).toMatchObject({ error_code: 131026, class: expect.any(String), phone_number: "15550001001" });
     expect(events[4].data).toMatchObject({ body: "Is the sale still on?", phone_number: "15550001002" });
+    expect(events[6].data).toMatchObject({ campaign_id: dropped.body.id, status: "cancelled", previous_status: "draft" });
 
     // the delivery log, and "send again"
     const log = await request(deliveries.GET, { params: { endpointId: endpoint.id }, query: { limit: "4" } });
@@ -129,9 +133,9 @@ describe("outbound events", () => {
     expect(log.body.deliveries.length).toBe(4);
     expect(log.body.deliveries.every((d: { status: string }) => d.status === "delivered")).toBe(true);
     const next = await request(deliveries.GET, { params: { endpointId: endpoint.id }, query: { limit: "4", cursor: log.body.next_cursor } });
-    expect(next.body.deliveries.length).toBe(2);
+    expect(next.body.deliveries.length).toBe(3);
     expect(next.body.next_cursor).toBeNull();
-    const first = next.body.deliveries[1] as { id: string; attempts: number };
+    const first = next.body.deliveries[2] as { id: string; attempts: number };
     expect(first.attempts).toBe(3);
     const again = await request(retry.POST, { method: "POST", params: { endpointId: endpoint.id, deliveryId: first.id } });
     expect(again.status).toBe(200);
