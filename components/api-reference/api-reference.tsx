@@ -16,7 +16,7 @@ type OperationDoc = {
   tags?: string[];
   parameters?: Parameter[];
   requestBody?: { required?: boolean; content: Record<string, Media> };
-  responses: Record<string, { description: string; content?: Record<string, Media> }>;
+  responses: Record<string, { description: string; content?: Record<string, Media>; headers?: Record<string, { description?: string }> }>;
 };
 export type ReferenceDocument = {
   info: { title: string; version: string; description?: string };
@@ -139,6 +139,9 @@ function OperationView({ method, path, op }: { method: string; path: string; op:
               return (
                 <li key={status}>
                   <p className="text-sm"><Badge tone={status.startsWith("2") ? "green" : "red"}>{status}</Badge> <span className="text-slate-700">{r.description}</span> {media?.schema ? <span className="font-mono text-xs">{typeLabel(media.schema)}</span> : null}</p>
+                  {Object.entries(r.headers ?? {}).filter(([name]) => !EVERY_ANSWER_HEADERS.has(name)).map(([name, h]) => (
+                    <p key={name} className="mt-1 text-xs text-slate-600"><span className="font-mono text-slate-800">{name}</span> header{h.description ? `: ${h.description}` : ""}</p>
+                  ))}
                   <Example value={media?.example} />
                 </li>
               );
@@ -149,6 +152,9 @@ function OperationView({ method, path, op }: { method: string; path: string; op:
     </Card>
   );
 }
+
+/** headers every answer (or every 429) carries, described once in the introduction: an operation lists only its own */
+const EVERY_ANSWER_HEADERS = new Set(["X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"]);
 
 export function ApiReference({ doc }: { doc: ReferenceDocument }) {
   const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));

@@ -7,7 +7,8 @@
  * The claim is one INSERT … ON CONFLICT, so concurrent retries race on the primary key and exactly one runs.
  * An answer of 5xx is not kept (the work rolled back or its outcome is unknown), nor a refusal that may not
  * hold later (409: the campaign's state or a send hold; 429: a limit that frees up): nothing was done, the key
- * is released and a retry with it runs again (a 429 is retried after its Retry-After, as clients do). A claim left unanswered for 15 minutes (its instance died) may be claimed again.
+ * is released and a retry with it runs again (a 429 is retried after its Retry-After, as clients do).
+ * A claim left unanswered for 15 minutes (its instance died) may be claimed again.
  */
 import { createHash } from "node:crypto";
 import { Prisma, type Db } from "@/lib/marketing/db";

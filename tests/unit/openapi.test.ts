@@ -64,6 +64,27 @@ describe("OpenAPI document", () => {
     expect(Object.keys(doc.webhooks)).toEqual(expect.arrayContaining([...EVENT_TYPES]));
   });
 
+  it("documents the answers every operation may give: 401 (TOKEN_EXPIRED too), 429 with the rate headers, 400/413 for a body, 403 for a viewer's change", () => {
+    type Op = { operationId: string; description?: string; requestBody?: unknown; responses: Record<string, { description: string; headers: Record<string, unknown> }> };
+    const ops = Object.values(doc.paths).flatMap((p) => Object.entries(p)) as Array<[string, Op]>;
+    for (const [method, o] of ops) {
+      const statuses = Object.keys(o.responses);
+      expect(statuses, o.operationId).toEqual(expect.arrayContaining(["401", "429"]));
+      expect(o.responses["401"].description, o.operationId).toMatch(/TOKEN_EXPIRED/);
+      expect(Object.keys(o.responses["429"].headers), o.operationId).toEqual(expect.arrayContaining(["Retry-After", "X-RateLimit-Remaining", "X-RateLimit-Reset"]));
+      expect(Object.keys(o.responses["200"] ?? o.responses["201"]).length, o.operationId).toBeGreaterThan(0);
+      if (o.requestBody) expect(statuses, o.operationId).toEqual(expect.arrayContaining(["400", "413"]));
+      if (method !== "get" && o.operationId !== "runDailyProcessing") {
+        expect(statuses, o.operationId).toContain("403");
+        expect(o.description ?? "", o.operationId).toMatch(/Viewer tokens get 403|Admins only/);
+      }
+    }
+    const testSend = doc.paths["/api/marketing/campaigns/{campaignId}/test-send"].post as Op;
+    expect(testSend.responses["429"].description).toMatch(/TEST_SEND_LIMIT_REACHED/);
+    expect(testSend.responses["409"].description).toMatch(/SEND_HOLD/);
+    expect((doc.paths["/api/marketing/campaigns/{campaignId}/activate"].post as Op).responses["409"].description).toMatch(/TEST_SEND_REQUIRED/);
+  });
+
   it("renders as the dashboard's reference page: every operation, its parameters, the schemas and the spec's examples", () => {
     const html = renderToStaticMarkup(createElement(ApiReference, { doc: doc as unknown as ReferenceDocument }));
     for (const ops of Object.values(doc.paths)) {
@@ -73,6 +94,9 @@ describe("OpenAPI document", () => {
     expect(html).toContain("Idempotency-Key");
     for (const type of EVENT_TYPES) expect(html).toContain(`id="event-${type}"`);
     expect(html).toContain("use_target_audience");
+    // an operation's own response headers (the campaign list's cursor), not the ones every answer carries
+    expect(html).toContain("X-Next-Cursor</span> header");
+    expect(html).not.toContain("X-RateLimit-Remaining</span> header");
     expect(html).toContain("Campaign activated. Sending 250 messages/day starting 2025-01-15");
     expect(html).not.toMatch(/<script|https?:\/\/cdn/);
   });

@@ -5,7 +5,7 @@
 import { z } from "@/lib/zod";
 import { EVENT_TYPES, TEST_EVENT_TYPE } from "@/lib/marketing/events/event-types";
 import { OPERATIONS, type Operation } from "./operations";
-import { ZOutboundEvent } from "./responses";
+import { ZErrorResponse, ZOutboundEvent } from "./responses";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -15,7 +15,9 @@ export const OPENAPI_INFO = {
   description: [
     "Create WhatsApp marketing campaigns, add recipients, activate, and read their statistics.",
     "",
-    "Authenticate with `Authorization: Bearer <token>` (an API token from Settings). Every answer carries `X-Request-Id`.",
+    "Authenticate with `Authorization: Bearer <token>` (an API token from Settings). Every answer carries `X-Request-Id`;",
+    "answers to a token made in Settings carry `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (429 RATE_LIMITED with `Retry-After` past the limit).",
+    "A viewer's token reads everything (phone numbers masked) and may change nothing (403 FORBIDDEN).",
     "Errors are `{ \"error\": { \"code\", \"message\", \"details\" } }`.",
     "Every POST accepts an `Idempotency-Key` header: a retry with the same key and request within 24 hours returns the first answer",
     "(with `Idempotent-Replayed: true`) without doing the work again.",
@@ -65,6 +67,28 @@ const IDEMPOTENCY_PARAMETER = {
   schema: { type: "string", minLength: 1, maxLength: 255 },
 };
 
+const RATE_HEADERS = {
+  "X-RateLimit-Limit": "Requests a token may make in a minute (API tokens made in Settings).",
+  "X-RateLimit-Remaining": "Requests left in this minute.",
+  "X-RateLimit-Reset": "When the minute ends (Unix seconds).",
+};
+
+/**
+ * What every operation may answer besides its own documented statuses: authentication (an expired token
+ * too), the per-token rate limit, and for a body its JSON and size. An operation's own entry for a status wins.
+ */
+function commonResponses(op: Operation): Record<string, { description: string; headers?: Record<string, string> }> {
+  return {
+    ...(op.body ? {
+      400: { description: "The body is not valid JSON, or not valid Unicode (INVALID_JSON)." },
+      413: { description: "The body is larger than this operation accepts (PAYLOAD_TOO_LARGE)." },
+    } : {}),
+    401: { description: "No valid bearer token or session (UNAUTHENTICATED), or the token has expired (TOKEN_EXPIRED)." },
+    ...(op.mutation || op.adminOnly ? { 403: { description: op.adminOnly ? "Only an admin may do this; other roles' tokens get FORBIDDEN." : "A viewer's token or session may read but not change anything (FORBIDDEN)." } } : {}),
+    429: { description: "This API token used its requests for the minute (RATE_LIMITED): retry after Retry-After seconds.", headers: { "Retry-After": "Seconds until the next request is accepted." } },
+  };
+}
+
 export function buildOpenApiDocument(operations: readonly Operation[] = OPERATIONS) {
   const components: Record<string, JsonSchema> = {};
   const convert = converter(components);
@@ -76,12 +100,23 @@ export function buildOpenApiDocument(operations: readonly Operation[] = OPERATIO
         description: r.description,
         headers: {
           "X-Request-Id": { $ref: "#/components/headers/RequestId" },
-          ...Object.fromEntries(Object.entries(r.headers ?? {}).map(([name, description]) => [name, { description, schema: { type: "string" } }])),
+          ...Object.fromEntries(Object.entries({ ...RATE_HEADERS, ...r.headers }).map(([name, description]) => [name, { description, schema: { type: "string" } }])),
         },
         content: { "application/json": { schema: convert(r.schema, "output"), ...(r.example === undefined ? {} : { example: r.example }) } },
       };
     }
-    const notes = [op.description, op.adminOnly ? "Admins only." : null, op.cron ? "Also accepts the CRON_SECRET as bearer token." : null].filter(Boolean);
+    for (const [status, r] of Object.entries(commonResponses(op))) {
+      if (responses[status]) continue;
+      responses[status] = {
+        description: r.description,
+        headers: {
+          "X-Request-Id": { $ref: "#/components/headers/RequestId" },
+          ...Object.fromEntries(Object.entries({ ...RATE_HEADERS, ...r.headers }).map(([name, description]) => [name, { description, schema: { type: "string" } }])),
+        },
+        content: { "application/json": { schema: convert(ZErrorResponse, "output") } },
+      };
+    }
+    const notes = [op.description, op.adminOnly ? "Admins only." : op.mutation ? "Viewer tokens get 403." : null, op.cron ? "Also accepts the CRON_SECRET as bearer token." : null].filter(Boolean);
     paths[op.path] ??= {};
     paths[op.path][op.method] = {
       operationId: op.operationId,

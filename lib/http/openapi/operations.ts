@@ -49,7 +49,7 @@ const CAMPAIGN_ID = "123e4567-e89b-12d3-a456-426614174000";
 
 const err = (description: string): OperationResponse => ({ description, schema: R.ZErrorResponse });
 const E = {
-  401: err("No valid bearer token or session (UNAUTHENTICATED)."),
+  401: err("No valid bearer token or session (UNAUTHENTICATED), or the token has expired (TOKEN_EXPIRED)."),
   403: err("The caller's role may not do this (FORBIDDEN)."),
   404: err("No such campaign (CAMPAIGN_NOT_FOUND)."),
   409: err("Not allowed in the campaign's current status (INVALID_TRANSITION), or the Idempotency-Key is still in use (IDEMPOTENCY_KEY_IN_PROGRESS)."),
@@ -171,7 +171,11 @@ export const OPERATIONS: Operation[] = [
     method: "post", path: `${C}/activate`, operationId: "activateCampaign", tag: "Campaigns", mutation: true,
     summary: "Activate a campaign and schedule its sends", description: "start_date defaults to tomorrow (in CAMPAIGN_TIMEZONE); a date in the past (START_DATE_IN_PAST) or more than a year ahead (VALIDATION_FAILED) is refused with 422.",
     query: z.object({ start_date: ZDayParam.optional() }),
-    responses: { 200: { description: "The schedule.", schema: R.ZActivation, example: spec.activateResponse }, 401: E[401], 403: E[403], 404: E[404], 409: E[409], 422: E[422] },
+    responses: {
+      200: { description: "The schedule.", schema: R.ZActivation, example: spec.activateResponse }, 401: E[401], 403: E[403], 404: E[404],
+      409: err("Not allowed in the campaign's current status (INVALID_TRANSITION); the workspace requires a successful test send of the current template and values first (TEST_SEND_REQUIRED); or the Idempotency-Key is still in use (IDEMPOTENCY_KEY_IN_PROGRESS)."),
+      422: err("Invalid input (VALIDATION_FAILED), a start date in the past (START_DATE_IN_PAST), no recipients (NO_RECIPIENTS), a template that is not approved (TEMPLATE_NOT_APPROVED), or the Idempotency-Key was used with another request (IDEMPOTENCY_KEY_REUSED)."),
+    },
   },
   {
     method: "post", path: `${C}/pause`, operationId: "pauseCampaign", tag: "Campaigns", mutation: true, summary: "Pause an active campaign",
@@ -182,7 +186,11 @@ export const OPERATIONS: Operation[] = [
     summary: "Resume a paused campaign", description: "A campaign the failure guard paused needs confirm=true (409 GUARD_CONFIRMATION_REQUIRED otherwise). A campaign the budget paused needs room in its budget for the next message (raise it with PATCH budget) or confirm=true (409 BUDGET_CONFIRMATION_REQUIRED otherwise).",
     query: z.object({ confirm: z.enum(["true", "false"]).optional() }),
     body: { schema: z.object({ confirm: z.boolean().optional() }).strict(), required: false, example: { confirm: true } },
-    responses: { 200: { description: "Resumed.", schema: R.ZResumption, example: spec.resumeResponse }, 401: E[401], 403: E[403], 404: E[404], 409: E[409], 422: E[422] },
+    responses: {
+      200: { description: "Resumed.", schema: R.ZResumption, example: spec.resumeResponse }, 401: E[401], 403: E[403], 404: E[404],
+      409: err("Not paused (INVALID_TRANSITION); paused by the failure guard or the budget and not confirmed (GUARD_CONFIRMATION_REQUIRED, BUDGET_CONFIRMATION_REQUIRED); or the Idempotency-Key is still in use (IDEMPOTENCY_KEY_IN_PROGRESS)."),
+      422: E[422],
+    },
   },
   {
     method: "post", path: `${C}/cancel`, operationId: "cancelCampaign", tag: "Campaigns", mutation: true, summary: "Cancel a campaign (final)",
@@ -215,7 +223,12 @@ export const OPERATIONS: Operation[] = [
     method: "post", path: `${C}/test-send`, operationId: "testSendCampaign", tag: "Campaigns", mutation: true,
     summary: "Send the campaign's message to 1 to 10 test numbers",
     body: { schema: ZTestSend, required: true, example: { phone_numbers: ["+14694652751"] } },
-    responses: { 200: { description: "One result per number.", schema: R.ZTestSendResult }, 401: E[401], 403: E[403], 404: E[404], 409: E[409], 422: E[422] },
+    responses: {
+      200: { description: "One result per number.", schema: R.ZTestSendResult }, 401: E[401], 403: E[403], 404: E[404],
+      409: err("The campaign is completed or cancelled (INVALID_TRANSITION); all sending is on hold (SEND_HOLD); or the Idempotency-Key is still in use (IDEMPOTENCY_KEY_IN_PROGRESS)."),
+      422: E[422],
+      429: { ...err("This user or token sent test messages to settings.test_send_limit_per_hour numbers in the last hour (TEST_SEND_LIMIT_REACHED), or the token used its requests for the minute (RATE_LIMITED)."), headers: { "Retry-After": "Seconds until a test send to one more number is accepted." } },
+    },
   },
   {
     method: "get", path: "/api/marketing/customers", operationId: "listCustomers", tag: "Customers", summary: "List customers, newest first",
