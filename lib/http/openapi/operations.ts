@@ -151,7 +151,7 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "patch", path: C, operationId: "updateCampaign", tag: "Campaigns", mutation: true,
-    summary: "Change a campaign", description: "A draft changes any field; an active or paused campaign only its name, description and priority.",
+    summary: "Change a campaign", description: "A draft changes any field; an active or paused campaign only its name, description, priority, budget, send_window and failure_guard.",
     body: { schema: ZUpdateCampaign, required: true, example: { daily_send_limit: 100, priority: 9 } },
     responses: { 200: { description: "The changed campaign.", schema: R.ZCampaign }, 401: E[401], 403: E[403], 404: E[404], 409: E[409], 422: E[422] },
   },
@@ -333,7 +333,7 @@ export const OPERATIONS: Operation[] = [
   {
     method: "post", path: "/api/marketing/webhook-endpoints/{endpointId}/test", operationId: "sendTestEvent", tag: "Events", mutation: true, adminOnly: true,
     summary: "Send a test event (endpoint.test) to this endpoint now",
-    responses: { 200: { description: "The test event's delivery.", schema: R.ZWebhookDelivery }, 401: E[401], 403: E[403], 404: err("No such endpoint (NOT_FOUND).") },
+    responses: { 200: { description: "The test event's delivery.", schema: R.ZWebhookDelivery }, 401: E[401], 403: E[403], 404: err("No such endpoint (NOT_FOUND)."), 409: err("The endpoint is disabled (CONFLICT): enable it first.") },
   },
   {
     method: "get", path: "/api/marketing/webhook-endpoints/{endpointId}/deliveries", operationId: "listWebhookDeliveries", tag: "Events", adminOnly: true,

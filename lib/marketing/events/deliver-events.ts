@@ -166,6 +166,8 @@ async function drainEndpoint(deps: Deps, endpoint: EndpointRow, result: DeliverE
 export async function sendTestEvent(deps: Deps & { endpointId: string; principal?: Principal | null }) {
   assertAdmin(deps.principal);
   const endpoint = await loadEndpoint(deps.db, deps.endpointId);
+  // a disabled endpoint is sent nothing: the test would only sit there as pending
+  if (!endpoint.enabled) throw new AppError("CONFLICT", "This endpoint is disabled: enable it to send a test event.");
   const [row] = await deps.db.$queryRaw<Array<{ id: bigint }>>(Prisma.sql`
     WITH ev AS (INSERT INTO outbound_events (type, data, created_at)
       VALUES (${TEST_EVENT_TYPE}, ${JSON.stringify({ endpoint_id: endpoint.id, message: "A test event from WhatsApp Campaigns." })}::jsonb, ${deps.now}::timestamptz)

@@ -150,6 +150,12 @@ describe("outbound events", () => {
     expect(t.status).toBe(200);
     expect(t.body).toMatchObject({ event_type: "endpoint.test", status: "delivered" });
     expect(receiver.received.length).toBe(before + 1);
+    // a disabled endpoint is sent nothing: its test is refused with why, not left pending
+    await e.db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { enabled: false } });
+    const disabled = await request(testEvent.POST, { method: "POST", params: { endpointId: endpoint.id } });
+    expect(disabled.status).toBe(409);
+    expect(disabled.body.error).toMatchObject({ code: "CONFLICT", message: "This endpoint is disabled: enable it to send a test event." });
+    await e.db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { enabled: true } });
 
     const dead = await startReceiver(Number.MAX_SAFE_INTEGER);
     const made = await request(endpoints.POST, { body: { url: dead.url, event_types: ["campaign.paused", "campaign.activated"], allow_private_network: true } });
