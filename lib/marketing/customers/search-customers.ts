@@ -64,9 +64,9 @@ export async function searchCustomers({ db, query, role }: { db: DbOrTx; query: 
 /** The values the filters offer (most common first). */
 export async function customerFilterOptions({ db }: { db: DbOrTx }) {
   const [tiers, cities, tags, subs, notReachable] = await Promise.all([
-    db.$queryRaw<Array<{ v: string; n: bigint }>>(Prisma.sql`SELECT customer_tier AS v, count(*) AS n FROM user_profiles WHERE customer_tier IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 50`),
-    db.$queryRaw<Array<{ v: string; n: bigint }>>(Prisma.sql`SELECT min(city) AS v, count(*) AS n FROM user_profiles WHERE city IS NOT NULL GROUP BY lower(city) ORDER BY 2 DESC LIMIT 200`),
-    db.$queryRaw<Array<{ v: string; n: bigint }>>(Prisma.sql`SELECT t AS v, count(*) AS n FROM user_profiles, unnest(tags) t GROUP BY 1 ORDER BY 2 DESC LIMIT 200`),
+    db.$queryRaw<Array<{ v: string; n: bigint }>>(Prisma.sql`SELECT customer_tier AS v, count(*) AS n FROM user_profiles WHERE customer_tier IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50`),
+    db.$queryRaw<Array<{ v: string; n: bigint }>>(Prisma.sql`SELECT min(city) AS v, count(*) AS n FROM user_profiles WHERE city IS NOT NULL GROUP BY lower(city) ORDER BY 2 DESC, 1 LIMIT 200`),
+    db.$queryRaw<Array<{ v: string; n: bigint }>>(Prisma.sql`SELECT t AS v, count(*) AS n FROM user_profiles, unnest(tags) t GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 200`),
     db.$queryRaw<Array<{ v: string; n: bigint }>>(Prisma.sql`SELECT subscription AS v, count(*) AS n FROM user_profiles GROUP BY 1`),
     // few rows, read from the partial index on undeliverable_since
     db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`SELECT count(*) AS n FROM user_profiles WHERE undeliverable_since IS NOT NULL`),

@@ -6,6 +6,6 @@ export async function topFailureReasons({ db, campaignIds }: { db: DbOrTx; campa
   const rows = await db.$queryRaw<Array<{ reason: string | null; code: number | null; n: bigint }>>(Prisma.sql`
     SELECT failure_reason AS reason, error_code AS code, count(*) AS n FROM campaign_recipients
     WHERE campaign_id = ANY(${campaignIds}::uuid[]) AND status = 'failed'
-    GROUP BY 1, 2 ORDER BY n DESC LIMIT 5`);
+    GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 5`);
   return rows.map((r) => ({ reason: r.reason ?? "No reason recorded", code: r.code, count: Number(r.n) }));
 }
