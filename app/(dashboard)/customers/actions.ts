@@ -6,6 +6,7 @@ import { readCsvText } from "@/lib/csv-encoding";
 import { getDb } from "@/lib/db";
 import { setCustomerSubscription } from "@/lib/marketing/customers/set-customer-subscription";
 import { clearUndeliverable } from "@/lib/marketing/customers/undeliverable";
+import { eraseCustomer } from "@/lib/marketing/customers/erase-customer";
 import { jobView, type JobView } from "@/lib/marketing/jobs/job";
 import { startImportCustomersJob, type ImportCustomersInvalid } from "@/lib/marketing/jobs/import-customers-job";
 import { continueJobAfterResponse } from "@/lib/server/jobs";
@@ -73,6 +74,20 @@ export async function markReachableAction(customerId: string): Promise<ActionSta
     revalidatePath("/customers", "layout");
     if (!r.changed) return { ok: true, message: "Nothing to change." };
     return { ok: true, message: "Marked reachable: target audiences include them again, and their recipients still waiting will be sent." };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+/** The right to erasure from the customer page: the same erasure as DELETE /api/marketing/customers/{id}. */
+export async function eraseCustomerAction(customerId: string): Promise<ActionState> {
+  try {
+    const { principal } = await requireActionUser("change");
+    const r = await eraseCustomer({ db: getDb(), now: new Date(), principal, customerId });
+    revalidatePath("/customers", "layout");
+    revalidatePath("/campaigns", "layout");
+    const skipped = r.recipients_skipped > 0 ? ` ${r.recipients_skipped.toLocaleString("en-US")} waiting campaign message${r.recipients_skipped === 1 ? " was" : "s were"} skipped.` : "";
+    return { ok: true, message: `Customer erased: their number, name and messages are gone everywhere; campaign totals stay.${skipped}` };
   } catch (error) {
     return actionError(error);
   }

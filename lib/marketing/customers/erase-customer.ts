@@ -14,7 +14,8 @@
  *   - the number leaves the team's test numbers (settings) and every audit entry that mentions it;
  *   - exports kept for download of their campaigns are withdrawn, and an import's staged row of the number is dropped;
  *   - outbound events for integrations that name them keep no number, WhatsApp id or message text.
- * One transaction; the audit entry names the customer id only.
+ * One transaction; the audit entry names the customer id only. Admins and marketers may erase (the API and the
+ * customer page); viewers may not.
  */
 import { audit } from "../audit";
 import type { Principal } from "../auth/api-tokens";
@@ -23,6 +24,7 @@ import { AppError } from "../errors";
 import { phoneHash } from "./opt-outs";
 import { ERASED_PHONE_PREFIX } from "../phone";
 import { parseUuid } from "../uuid";
+import { can } from "../users/permissions";
 
 /** what identifies a person in an outbound event's data (the events' triggers: customer.*, message.failed, reply.received) */
 const OUTBOUND_PERSONAL_KEYS = ["phone", "phone_number", "wa_id", "body", "whatsapp_message_id"];
@@ -38,6 +40,7 @@ export function parseCustomerId(value: unknown): string {
 export async function eraseCustomer({ db, now, principal, customerId }: {
   db: Db; now: Date; principal: Principal; customerId: string;
 }): Promise<EraseCustomerResult> {
+  if (!can(principal.role, "change")) throw new AppError("FORBIDDEN", "Your role can view but not change anything.");
   const id = parseCustomerId(customerId);
   return db.$transaction(async (tx) => {
     // recipients first, then the customer, like every other writer of both (customers/lock-customers.ts): the

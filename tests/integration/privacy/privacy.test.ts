@@ -86,6 +86,18 @@ describe("erasure", () => {
   });
 });
 
+describe("who may erase", () => {
+  it("admins and marketers; a viewer is refused and nothing changes", async () => {
+    const customer = await e.db.userProfile.create({ data: { whatsappPhone: "15557004321", name: "Stays" } });
+    const refused = await eraseCustomer({ db: e.db, now: new Date(), principal: viewer, customerId: customer.id }).catch((x: unknown) => x);
+    expect(refused).toMatchObject({ code: "FORBIDDEN" });
+    expect(await e.db.userProfile.count({ where: { id: customer.id } })).toBe(1);
+    const marketer: Principal = { kind: "user", id: "00000000-0000-4000-8000-0000000000b1", role: "marketer", actor: "user:marketer", email: "m@example.com" };
+    expect(await eraseCustomer({ db: e.db, now: new Date(), principal: marketer, customerId: customer.id })).toMatchObject({ id: customer.id, erased: true });
+    expect(await e.db.userProfile.count({ where: { id: customer.id } })).toBe(0);
+  });
+});
+
 describe("erasure and the team's integrations", () => {
   it("outbound events that name the customer keep no number, WhatsApp id or message text, queued or delivered", async () => {
     const PHONE = "15557005678";

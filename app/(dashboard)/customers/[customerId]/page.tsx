@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
+import { EraseCustomerButton } from "@/components/customers/erase-customer-button";
 import { MarkReachableButton } from "@/components/customers/mark-reachable-button";
 import { SubscriptionToggle } from "@/components/customers/subscription-toggle";
 import { Badge, CampaignStatusBadge, RecipientStatusBadge, SubscriptionBadge } from "@/components/ui/badge";
@@ -91,6 +92,12 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
               ) : null}
               <Row label="Customer since">{formatDay(c.createdAt)}</Row>
             </dl>
+            {can(user.role, "change") ? (
+              <div className="mt-4 border-t border-slate-100 pt-4">
+                <p className="mb-2 text-xs text-slate-500">A customer who asks to be forgotten can be erased: their personal data goes everywhere, campaign totals stay.</p>
+                <EraseCustomerButton customerId={c.id} shownNumber={displayPhone(user.role, c.whatsappPhone)} />
+              </div>
+            ) : null}
           </CardBody>
         </Card>
         <Card className="lg:col-span-2">
