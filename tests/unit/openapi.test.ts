@@ -62,6 +62,12 @@ describe("OpenAPI document", () => {
     const create = doc.paths["/api/marketing/campaigns"].post as { requestBody: { content: { "application/json": { example: { name: string } } } } };
     expect(create.requestBody.content["application/json"].example.name).toBe("Summer Sale 2025");
     expect(Object.keys(doc.webhooks)).toEqual(expect.arrayContaining([...EVENT_TYPES]));
+    // each event documents its own data (the integration test holds real events to these schemas)
+    const body = (type: string) => (doc.webhooks as unknown as Record<string, { post: { requestBody: { content: { "application/json": { schema: { properties: { type: unknown; data: { properties: Record<string, unknown> } } } } } } } }>)[type]
+      .post.requestBody.content["application/json"].schema.properties;
+    expect(body("reply.received").type).toEqual({ type: "string", const: "reply.received" });
+    expect(Object.keys(body("reply.received").data.properties)).toEqual(expect.arrayContaining(["campaign_id", "phone_number", "body", "received_at"]));
+    expect(Object.keys(body("campaign.cancelled").data.properties)).toEqual(expect.arrayContaining(["campaign_id", "status", "previous_status"]));
   });
 
   it("documents the answers every operation may give: 401 (TOKEN_EXPIRED too), 429 with the rate headers, 400/413 for a body, 403 for a viewer's change", () => {

@@ -5,7 +5,7 @@
 import { z } from "@/lib/zod";
 import { EVENT_TYPES, TEST_EVENT_TYPE } from "@/lib/marketing/events/event-types";
 import { OPERATIONS, type Operation } from "./operations";
-import { ZErrorResponse, ZOutboundEvent } from "./responses";
+import { OUTBOUND_EVENT_DATA, ZErrorResponse, ZOutboundEvent } from "./responses";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -136,7 +136,6 @@ export function buildOpenApiDocument(operations: readonly Operation[] = OPERATIO
     };
   }
   // what we POST to registered endpoints (OpenAPI 3.1 webhooks)
-  const eventSchema = convert(ZOutboundEvent, "output");
   const webhooks = Object.fromEntries([...EVENT_TYPES, TEST_EVENT_TYPE].map((type) => [type, {
     post: {
       operationId: `event:${type}`,
@@ -147,7 +146,7 @@ export function buildOpenApiDocument(operations: readonly Operation[] = OPERATIO
         { name: "X-WAC-Event-Id", in: "header", required: true, schema: { type: "string" } },
         { name: "X-WAC-Event-Type", in: "header", required: true, schema: { type: "string", const: type } },
       ],
-      requestBody: { required: true, content: { "application/json": { schema: eventSchema } } },
+      requestBody: { required: true, content: { "application/json": { schema: convert(ZOutboundEvent.extend({ type: z.literal(type), data: OUTBOUND_EVENT_DATA[type] }), "output") } } },
       responses: { "2XX": { description: "Any 2xx answer within 5 seconds acknowledges the event." } },
     },
   }]));

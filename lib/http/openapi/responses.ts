@@ -448,3 +448,40 @@ export const ZOutboundEvent = z
     data: z.looseObject({}),
   })
   .meta({ id: "OutboundEvent" });
+
+// each event's data, as its database trigger writes it (prisma/migrations: outbound_events and later); a
+// timestamp in data is PostgreSQL's ISO 8601 (2026-12-06T01:30:19.166+00:00). An event that named a customer
+// erased since keeps no number, WhatsApp id or text and carries erased: true.
+const erased = { erased: z.literal(true).optional().meta({ description: "the customer was erased: their number, WhatsApp id and message text were removed" }) };
+const ZCampaignEventData = z.looseObject({
+  campaign_id: ZId, name: z.string(), status: ZCampaignStatus, previous_status: ZCampaignStatus,
+  paused_by: z.string().nullable().meta({ description: "user, failure_guard, template, account or budget (a paused campaign)" }),
+  paused_by_actor: z.string().nullable().meta({ description: "who paused it, for a user's pause: user:<id>, token:<id> or env-token" }),
+  pause_reason: z.string().nullable(), total_target: z.int(), messages_sent: z.int(), messages_delivered: z.int(), messages_failed: z.int(),
+});
+const ZCustomerEventData = z.looseObject({
+  customer_id: ZId, phone: z.string().optional(), subscription: z.enum(["subscribed", "unsubscribed"]),
+  source: z.string().nullable().meta({ description: "what changed it: reply_stop, user_preferences, api, csv_import, dashboard, …" }), changed_at: z.string().nullable(), ...erased,
+});
+export const OUTBOUND_EVENT_DATA: Record<string, z.ZodType> = {
+  "campaign.activated": ZCampaignEventData,
+  "campaign.paused": ZCampaignEventData,
+  "campaign.completed": ZCampaignEventData,
+  "campaign.cancelled": ZCampaignEventData,
+  "customer.unsubscribed": ZCustomerEventData,
+  "customer.subscribed": ZCustomerEventData,
+  "message.failed": z.looseObject({
+    campaign_id: ZId, recipient_id: ZId, phone_number: z.string().optional(), whatsapp_message_id: z.string().nullable().optional(),
+    error_code: z.int().nullable(), class: z.enum(["retry", "ambiguous", "meta_cap", "opted_out", "permanent", "template", "account"]).meta({ description: "how the error is handled: retry (sent again later), meta_cap (Meta's per-user marketing limit, 131049), opted_out (131050), permanent, template (the campaign pauses), account (sending holds), ambiguous" }),
+    failure_reason: z.string().nullable(), failed_at: z.string().nullable(), ...erased,
+  }),
+  "reply.received": z.looseObject({
+    message_id: ZId, whatsapp_message_id: z.string().optional(), phone_number: z.string().nullable().optional(), wa_id: z.string().nullable().optional(),
+    campaign_id: ZId.nullable().meta({ description: "the campaign whose message this answered (the reply window after a send), or null" }),
+    message_type: z.string(), body: z.string().nullable().optional(), received_at: z.string(), ...erased,
+  }),
+  "alert.created": z.looseObject({
+    alert_id: ZId, severity: z.enum(["info", "warning", "critical"]), kind: z.string(), campaign_id: ZId.nullable(), text: z.string(), details: ZJson, created_at: z.string(),
+  }),
+  "endpoint.test": z.looseObject({ endpoint_id: ZId, message: z.string() }),
+};

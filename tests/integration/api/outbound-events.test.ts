@@ -22,6 +22,7 @@ import * as cancel from "@/app/api/marketing/campaigns/[campaignId]/cancel/route
 import { Prisma } from "@/lib/marketing/db";
 import { deliverEvents } from "@/lib/marketing/events/deliver-events";
 import { EVENT_TYPES } from "@/lib/marketing/events/event-types";
+import { OUTBOUND_EVENT_DATA } from "@/lib/http/openapi/responses";
 import { verifySignatureHeader } from "@/lib/marketing/events/sign-payload";
 
 type Received = { body: string; signature: string | null; eventId: string | null; answered: number };
@@ -126,6 +127,8 @@ describe("outbound events", () => {
     expect(events[3].data).toMatchObject({ error_code: 131026, class: expect.any(String), phone_number: "15550001001" });
     expect(events[4].data).toMatchObject({ body: "Is the sale still on?", phone_number: "15550001002" });
     expect(events[6].data).toMatchObject({ campaign_id: dropped.body.id, status: "cancelled", previous_status: "draft" });
+    // each event's data is what the API document says it is
+    for (const ev of events) expect(OUTBOUND_EVENT_DATA[ev.type].safeParse(ev.data).error?.issues ?? [], ev.type).toEqual([]);
 
     // the delivery log, and "send again"
     const log = await request(deliveries.GET, { params: { endpointId: endpoint.id }, query: { limit: "4" } });
