@@ -122,6 +122,7 @@ export function AbTestFields({ initial, primary, templateLibrary, errors, onChan
                       onChange={(choice) => setExtra(x.key, { choice })}
                       canSync={false}
                       idPrefix={`variant-${n}-tpl`}
+                      errors={[...errUnder(`variants.${n}.template_name`), ...errUnder(`variants.${n}.language_code`)]}
                     />
                   ) : (
                     <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">

@@ -3,7 +3,7 @@
 import { countryName } from "@/components/ui/format";
 import Papa from "papaparse";
 import { useRouter } from "next/navigation";
-import { useCallback, useMemo, useState, useTransition } from "react";
+import { useCallback, useMemo, useRef, useState, useTransition, type KeyboardEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
@@ -23,6 +23,11 @@ import { UnprefixedNumbersNotice, unprefixedOf } from "@/components/customers/un
 import type { AddRecipientsResult } from "@/lib/marketing/recipients/add-recipients";
 
 type Tab = "paste" | "csv" | "audience";
+const TABS: ReadonlyArray<readonly [Tab, string]> = [
+  ["paste", "Paste numbers"],
+  ["csv", "Upload CSV"],
+  ["audience", "Target audience"],
+];
 
 /** Numbers from pasted text: one per line, or separated by commas, semicolons or tabs. */
 function splitNumbers(text: string): string[] {
@@ -42,6 +47,15 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
   audienceJob?: JobView | null;
 }) {
   const [tab, setTab] = useState<Tab>(audienceJob ? "audience" : "paste");
+  const tabButtons = useRef<Array<HTMLButtonElement | null>>([]);
+  const onTabKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const at = TABS.findIndex(([k]) => k === tab);
+    const to = e.key === "ArrowRight" ? (at + 1) % TABS.length : e.key === "ArrowLeft" ? (at + TABS.length - 1) % TABS.length : e.key === "Home" ? 0 : e.key === "End" ? TABS.length - 1 : null;
+    if (to === null) return;
+    e.preventDefault();
+    setTab(TABS[to][0]);
+    tabButtons.current[to]?.focus();
+  };
   const [text, setText] = useState("");
   const [csvNumbers, setCsvNumbers] = useState<string[] | null>(null);
   const [csvName, setCsvName] = useState("");
@@ -141,19 +155,21 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
         description={`${defaultCountry ? `Numbers without + or 00 are read as ${countryName(defaultCountry)} numbers.` : "Numbers need their country code."} Duplicates and numbers already in the campaign are skipped.`}
       />
       <CardBody className="space-y-4">
-        <div role="tablist" aria-label="How to add recipients" className="inline-flex rounded-lg border border-slate-200 bg-slate-50 p-1">
-          {(
-            [
-              ["paste", "Paste numbers"],
-              ["csv", "Upload CSV"],
-              ["audience", "Target audience"],
-            ] as const
-          ).map(([k, label]) => (
+        {/* tabs (the ARIA pattern): one Tab stop, the arrow keys (and Home / End) move between them and select, the panel follows */}
+        <div role="tablist" aria-label="How to add recipients" onKeyDown={onTabKey} className="inline-flex rounded-lg border border-slate-200 bg-slate-50 p-1">
+          {TABS.map(([k, label], i) => (
             <button
               key={k}
+              ref={(el) => {
+                tabButtons.current[i] = el;
+              }}
               type="button"
               role="tab"
+              id={`add-recipients-tab-${k}`}
               aria-selected={tab === k}
+              // only the shown panel exists
+              aria-controls={tab === k ? "add-recipients-panel" : undefined}
+              tabIndex={tab === k ? 0 : -1}
               onClick={() => setTab(k)}
               className={cn("rounded-md px-3 py-1.5 text-sm font-medium", tab === k ? "bg-white text-slate-900 shadow-sm" : "text-slate-600 hover:text-slate-900")}
             >
@@ -162,50 +178,52 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
           ))}
         </div>
 
-        {tab === "paste" ? (
-          <div className="space-y-3">
-            <Field label="Phone numbers" htmlFor="paste_numbers" hint="One per line, or separated by commas.">
-              <Textarea id="paste_numbers" rows={5} value={text} onChange={(e) => setText(e.target.value)} placeholder={"+1 469 465 2751\n+19453083188"} className="font-mono" />
-            </Field>
-            <UnprefixedNumbersNotice unprefixed={pastedUnprefixed} defaultCountry={defaultCountry} />
-            <Button onClick={() => submit({ source: "numbers", phone_numbers: pasted })} disabled={pasted.length === 0} pending={busy}>
-              Add {pasted.length > 0 ? formatInt(pasted.length) : ""} number{pasted.length === 1 ? "" : "s"}
-            </Button>
-          </div>
-        ) : null}
-
-        {tab === "csv" ? (
-          <div className="space-y-3">
-            <CsvFileInput
-              id="recipients_csv"
-              accept=".csv,text/csv,text/plain"
-              onFile={(f) => void readCsv(f)}
-              hint="A “phone” column, or the numbers in the first column. Up to 100,000 numbers a file."
-            />
-            {reading !== null ? <ProgressBar value={reading} label="Reading the file" /> : null}
-            {csvUnprefixed ? <UnprefixedNumbersNotice unprefixed={csvUnprefixed} defaultCountry={defaultCountry} /> : null}
-            {csvNumbers ? (
-              <Button onClick={() => submit({ source: "numbers", phone_numbers: csvNumbers })} disabled={csvNumbers.length === 0} pending={busy}>
-                Add {formatInt(csvNumbers.length)} numbers from {csvName}
+        <div role="tabpanel" id="add-recipients-panel" aria-labelledby={`add-recipients-tab-${tab}`}>
+          {tab === "paste" ? (
+            <div className="space-y-3">
+              <Field label="Phone numbers" htmlFor="paste_numbers" hint="One per line, or separated by commas.">
+                <Textarea id="paste_numbers" rows={5} value={text} onChange={(e) => setText(e.target.value)} placeholder={"+1 469 465 2751\n+19453083188"} className="font-mono" />
+              </Field>
+              <UnprefixedNumbersNotice unprefixed={pastedUnprefixed} defaultCountry={defaultCountry} />
+              <Button onClick={() => submit({ source: "numbers", phone_numbers: pasted })} disabled={pasted.length === 0} pending={busy}>
+                Add {pasted.length > 0 ? formatInt(pasted.length) : ""} number{pasted.length === 1 ? "" : "s"}
               </Button>
-            ) : null}
-          </div>
-        ) : null}
+            </div>
+          ) : null}
 
-        {tab === "audience" ? (
-          <div className="space-y-3">
-            <p className="text-sm text-slate-700">
-              Adds every subscribed, active customer matching the campaign’s audience: <span className="font-medium">{audienceSummary}</span>.
-            </p>
-            <Button onClick={startAudience} pending={busy || audience.open} disabled={audience.open}>
-              Add {audienceCountApproximate ? "about " : ""}{formatInt(audienceCount)} matching customers
-            </Button>
-            {audience.job && audience.open ? <JobProgress job={audience.job} label="Adding the audience" unit="customers" /> : null}
-            {audience.pollError && audience.open ? <p className="text-xs text-slate-500">{audience.pollError}</p> : null}
-            {jobError ? <Notice tone="error">{jobError}</Notice> : null}
-            {jobResult ? <AddResult result={jobResult} /> : null}
-          </div>
-        ) : null}
+          {tab === "csv" ? (
+            <div className="space-y-3">
+              <CsvFileInput
+                id="recipients_csv"
+                accept=".csv,text/csv,text/plain"
+                onFile={(f) => void readCsv(f)}
+                hint="A “phone” column, or the numbers in the first column. Up to 100,000 numbers a file."
+              />
+              {reading !== null ? <ProgressBar value={reading} label="Reading the file" /> : null}
+              {csvUnprefixed ? <UnprefixedNumbersNotice unprefixed={csvUnprefixed} defaultCountry={defaultCountry} /> : null}
+              {csvNumbers ? (
+                <Button onClick={() => submit({ source: "numbers", phone_numbers: csvNumbers })} disabled={csvNumbers.length === 0} pending={busy}>
+                  Add {formatInt(csvNumbers.length)} numbers from {csvName}
+                </Button>
+              ) : null}
+            </div>
+          ) : null}
+
+          {tab === "audience" ? (
+            <div className="space-y-3">
+              <p className="text-sm text-slate-700">
+                Adds every subscribed, active customer matching the campaign’s audience: <span className="font-medium">{audienceSummary}</span>.
+              </p>
+              <Button onClick={startAudience} pending={busy || audience.open} disabled={audience.open}>
+                Add {audienceCountApproximate ? "about " : ""}{formatInt(audienceCount)} matching customers
+              </Button>
+              {audience.job && audience.open ? <JobProgress job={audience.job} label="Adding the audience" unit="customers" /> : null}
+              {audience.pollError && audience.open ? <p className="text-xs text-slate-500">{audience.pollError}</p> : null}
+              {jobError ? <Notice tone="error">{jobError}</Notice> : null}
+              {jobResult ? <AddResult result={jobResult} /> : null}
+            </div>
+          ) : null}
+        </div>
 
         {busy && tab !== "audience" ? (
           <div aria-live="polite" className="space-y-1.5">

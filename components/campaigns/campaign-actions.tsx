@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useCallback, useState, useTransition } from "react";
+import { useCallback, useEffect, useRef, useState, useTransition } from "react";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { Field, Input, Textarea } from "@/components/ui/field";
@@ -58,6 +58,11 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
   const [startDate, setStartDate] = useState(addDay(today, 1));
   const [reason, setReason] = useState("");
   const [error, setError] = useState<ActionState | null>(null);
+  const startDateInput = useRef<HTMLInputElement>(null);
+  // a refused start date: focus goes to the date, which its message describes
+  useEffect(() => {
+    if (error?.errors?.start_date) startDateInput.current?.focus();
+  }, [error]);
   const [busy, start] = useTransition();
   const [processing, startProcessing] = useTransition();
 
@@ -174,7 +179,7 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
           {activationError && !error ? <Notice tone="error">{activationError}</Notice> : null}
           {activation.job && activation.open ? <JobProgress job={activation.job} label="Activating" unit="recipients scheduled" /> : null}
           <Field label="Start date" htmlFor="start_date" errors={error?.errors?.start_date} hint={`Today is ${formatDay(today)}.`}>
-            <Input id="start_date" type="date" min={today} max={latestStart} value={startDate} invalid={Boolean(error?.errors?.start_date)} onChange={(e) => { setStartDate(e.target.value); setError(null); }} />
+            <Input ref={startDateInput} id="start_date" type="date" min={today} max={latestStart} value={startDate} onChange={(e) => { setStartDate(e.target.value); setError(null); }} />
           </Field>
           {pending === 0 ? (
             <Notice tone="warning">Add recipients before activating.</Notice>

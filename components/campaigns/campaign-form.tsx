@@ -16,7 +16,7 @@ import { handTypedComponents, handTypedFromComponents, type HandTypedTemplate } 
 import type { SampleCustomer, TemplateOption } from "@/components/templates/types";
 import { SendWindowFields, type SendWindowValue } from "@/components/careful/send-window-fields";
 import { AbTestFields, type AbValue } from "@/components/campaigns/ab-test-fields";
-import { submitKeepingValues } from "@/components/forms/keep-values";
+import { submitKeepingValues, useActionFormRef } from "@/components/forms/keep-values";
 
 export type CampaignFormInitial = {
   id?: string;
@@ -89,6 +89,7 @@ export function CampaignForm({
   templateLibrary?: { templates: TemplateOption[]; sampleCustomer: SampleCustomer | null } | null;
 }) {
   const [state, formAction, pending] = useActionState(saveCampaignAction, initialActionState);
+  const formRef = useActionFormRef(state);
   const [form, update] = useReducer(formReducer, initial, initialFormState);
   const useLibrary = Boolean(templateLibrary && templateLibrary.templates.length > 0);
 
@@ -120,8 +121,9 @@ export function CampaignForm({
     description: form.description.trim() ? form.description : null,
     template_name: template.template_name,
     language_code: template.language_code,
-    daily_send_limit: Number(form.dailyLimit),
-    priority: Number(form.priority),
+    // an emptied number field is sent as null (Number("") is 0, refused as "At least 1"): refused, and shown as "Required"
+    daily_send_limit: form.dailyLimit.trim() === "" ? null : Number(form.dailyLimit),
+    priority: form.priority.trim() === "" ? null : Number(form.priority),
     // blank: no cap; anything else is checked by the server's schema (a number ≥ 0, 4 decimals)
     budget: form.budget.trim() === "" ? null : Number(form.budget.trim()),
     send_window: form.sendWindow,
@@ -133,6 +135,8 @@ export function CampaignForm({
 
   const errors = state.errors ?? {};
   const err = (path: string) => errors[path];
+  /** a number field's errors: "Required" while it is empty (the server's words are about the null it was sent) */
+  const numberErr = (path: string, text: string) => (errors[path] && text.trim() === "" ? ["Required"] : errors[path]);
   /** errors at or under a path (e.g. every problem of one component) */
   const errUnder = (prefix: string) =>
     Object.entries(errors)
@@ -140,7 +144,7 @@ export function CampaignForm({
       .flatMap(([, v]) => v);
 
   return (
-    <form action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-6" noValidate>
+    <form ref={formRef} action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-6" noValidate>
       <input type="hidden" name="campaignId" value={initial.id ?? ""} />
       <input type="hidden" name="payload" value={JSON.stringify(payload)} />
       {!state.ok && state.message ? <Notice tone="error">{state.message}</Notice> : null}
@@ -154,11 +158,11 @@ export function CampaignForm({
           <Field label="Description" htmlFor="description" errors={err("description")} className="sm:col-span-2" optional>
             <Textarea id="description" rows={2} value={form.description} onChange={(e) => update({ description: e.target.value })} maxLength={2000} />
           </Field>
-          <Field label="Daily limit" htmlFor="daily_send_limit" errors={err("daily_send_limit")} hint="Messages per day; 250 is safe for WhatsApp.">
-            <Input id="daily_send_limit" type="number" inputMode="numeric" min={1} max={100000} value={form.dailyLimit} onChange={(e) => update({ dailyLimit: e.target.value })} invalid={Boolean(err("daily_send_limit"))} />
+          <Field label="Daily limit" htmlFor="daily_send_limit" errors={numberErr("daily_send_limit", form.dailyLimit)} hint="Messages per day; 250 is safe for WhatsApp.">
+            <Input id="daily_send_limit" type="number" inputMode="numeric" min={1} max={100000} value={form.dailyLimit} onChange={(e) => update({ dailyLimit: e.target.value })} />
           </Field>
-          <Field label="Priority" htmlFor="priority" errors={err("priority")} hint="1 (low) to 10 (high): higher priority sends first.">
-            <Input id="priority" type="number" inputMode="numeric" min={1} max={10} value={form.priority} onChange={(e) => update({ priority: e.target.value })} invalid={Boolean(err("priority"))} />
+          <Field label="Priority" htmlFor="priority" errors={numberErr("priority", form.priority)} hint="1 (low) to 10 (high): higher priority sends first.">
+            <Input id="priority" type="number" inputMode="numeric" min={1} max={10} value={form.priority} onChange={(e) => update({ priority: e.target.value })} />
           </Field>
           <Field label="Budget" htmlFor="budget" errors={err("budget")} optional hint="The most this campaign may spend at Meta's rates (the rate card's currency, e.g. USD). Sending pauses before it would be exceeded.">
             <Input id="budget" type="number" inputMode="decimal" min={0} step="0.01" value={form.budget} onChange={(e) => update({ budget: e.target.value })} invalid={Boolean(err("budget"))} placeholder="No cap" />
@@ -173,7 +177,8 @@ export function CampaignForm({
         <CardHeader title="Message template" description="An approved WhatsApp template and the values of its variables." />
         <CardBody className="space-y-6">
           {useLibrary && templateLibrary ? (
-            <TemplateComposer templates={templateLibrary.templates} sampleCustomer={templateLibrary.sampleCustomer} initial={initial} onChange={(picked) => update({ picked })} markProblems={Boolean(state.errors)} />
+            <TemplateComposer templates={templateLibrary.templates} sampleCustomer={templateLibrary.sampleCustomer} initial={initial} onChange={(picked) => update({ picked })} markProblems={Boolean(state.errors)}
+              errors={[...(err("template_name") ?? []), ...(err("language_code") ?? [])]} />
           ) : (
             <HandTypedTemplateEditor value={form.handTyped} onChange={(handTyped) => update({ handTyped })} errors={errors} />
           )}
@@ -229,7 +234,7 @@ export function CampaignForm({
               {[...new Set([...options.tags, ...form.tags])].map((t) => {
                 const on = form.tags.includes(t);
                 return (
-                  <label key={t} className={cn("cursor-pointer rounded-full border px-3 py-1 text-sm", on ? "border-brand-600 bg-brand-50 text-brand-700" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50")}>
+                  <label key={t} className={cn("cursor-pointer rounded-full border px-3 py-1 text-sm has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-brand-600", on ? "border-brand-600 bg-brand-50 text-brand-700" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50")}>
                     <input type="checkbox" className="sr-only" checked={on} onChange={() => update((s) => ({ tags: s.tags.includes(t) ? s.tags.filter((x) => x !== t) : [...s.tags, t] }))} />
                     {on ? "✓ " : ""}
                     {t}
@@ -243,7 +248,7 @@ export function CampaignForm({
         </CardBody>
       </Card>
 
-      <div className="sticky bottom-0 -mx-4 flex flex-wrap items-center justify-end gap-2 border-t border-slate-200 bg-slate-50/95 px-4 py-3 backdrop-blur sm:static sm:mx-0 sm:border-0 sm:bg-transparent sm:p-0">
+      <div data-sticky-actions className="sticky bottom-0 -mx-4 flex flex-wrap items-center justify-end gap-2 border-t border-slate-200 bg-slate-50/95 px-4 py-3 backdrop-blur sm:static sm:mx-0 sm:border-0 sm:bg-transparent sm:p-0">
         <ButtonLink href={initial.id ? `/campaigns/${initial.id}` : "/campaigns"} variant="secondary">
           Cancel
         </ButtonLink>

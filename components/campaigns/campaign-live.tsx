@@ -60,7 +60,8 @@ export function CampaignLive({ campaignId, initial, today }: { campaignId: strin
 
   return (
     <div className="space-y-6">
-      <div className="flex items-center justify-end gap-2 text-xs text-slate-500" aria-live="polite">
+      {/* not a live region: announcing "updating…" and "updated …" at every poll (every 4 s) would talk over the page; the numbers below say what changed */}
+      <div className="flex items-center justify-end gap-2 text-xs text-slate-500">
         {c.status === "active" ? (
           <>
             <span className="relative flex size-2">

@@ -7,7 +7,7 @@ import { formatInt } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 import { initialActionState } from "@/components/forms/action-state";
 import { createFollowUpAction } from "@/app/(dashboard)/campaigns/follow-up-actions";
-import { submitKeepingValues } from "@/components/forms/keep-values";
+import { submitKeepingValues, useActionFormRef } from "@/components/forms/keep-values";
 
 export type FollowUpOutcomeOption = { value: string; label: string; count: number };
 
@@ -19,12 +19,13 @@ export function FollowUpForm({ campaignId, campaignName, outcomes, template }: {
   template: { name: string; language: string; components: unknown[] };
 }) {
   const [state, action, pending] = useActionState(createFollowUpAction, initialActionState);
+  const formRef = useActionFormRef(state);
   const first = outcomes.find((o) => o.count > 0) ?? outcomes[0];
   const [outcome, setOutcome] = useState(first.value);
   const chosen = outcomes.find((o) => o.value === outcome) ?? first;
   const err = (k: string) => state.errors?.[k];
   return (
-    <form action={action} onSubmit={submitKeepingValues(action)} className="space-y-4" aria-label="Create a follow-up campaign">
+    <form ref={formRef} action={action} onSubmit={submitKeepingValues(action)} className="space-y-4" aria-label="Create a follow-up campaign">
       <input type="hidden" name="campaignId" value={campaignId} />
       {state.message && !state.ok ? <Notice tone="error">{state.message}</Notice> : null}
       <Field label="Who" htmlFor="follow-up-outcome" errors={err("outcome")} hint={`${formatInt(chosen.count)} still-subscribed recipients of this campaign now`}>

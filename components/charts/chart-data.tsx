@@ -9,7 +9,9 @@ export type ChartColumn<P> = { label: string; value: (p: P) => string };
 export function ChartData<P extends { date: string }>({ caption, rows, columns }: { caption: string; rows: P[]; columns: Array<ChartColumn<P>> }) {
   return (
     <details className="mt-2 text-sm" data-testid="chart-data">
-      <summary className="inline-block cursor-pointer rounded text-xs font-medium text-slate-600 hover:text-slate-900 hover:underline">Show data</summary>
+      <summary className="inline-block cursor-pointer rounded text-xs font-medium text-slate-600 hover:text-slate-900 hover:underline">
+        Show data<span className="sr-only">: {caption}</span>
+      </summary>
       {rows.length === 0 ? (
         <p className="mt-2 text-xs text-slate-500">No data yet.</p>
       ) : (

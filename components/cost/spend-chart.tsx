@@ -17,7 +17,8 @@ export function SpendChart({ data, currency, label, height = 220 }: { data: Spen
           {label}: {formatMoney(total, currency)} over {countOf(data.length, "day")}.
         </figcaption>
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -4 }}>
+          {/* no keyboard layer: the figure's caption and the "Show data" table are the chart's text */}
+          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -4 }} accessibilityLayer={false}>
             <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="date" tickFormatter={(d: string) => formatShortDay(d)} tick={{ fontSize: 12, fill: "#64748b" }} tickLine={false} axisLine={false} minTickGap={24} />
             <YAxis tick={{ fontSize: 12, fill: "#64748b" }} tickLine={false} axisLine={false} tickFormatter={(v: number) => formatMoney(v, currency)} width={72} />

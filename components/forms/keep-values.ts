@@ -1,4 +1,5 @@
 import { startTransition, useEffect, useRef, type FormEvent } from "react";
+import type { ActionState } from "./action-state";
 
 /**
  * A form's onSubmit that runs its server action without React 19's automatic form reset. With only
@@ -16,11 +17,30 @@ export function submitKeepingValues(dispatch: (formData: FormData) => void) {
   };
 }
 
-/** For a form that stays on the page after a success (a token, an endpoint): a ref that empties it then, and only then. */
-export function useResetAfterSuccess(state: { ok: boolean }) {
+/**
+ * The ref of a useActionState form, for what follows a save. Refused: the submit button was disabled while
+ * pending, so focus fell to <body> and the errors may be off-screen; focus moves to the form's first invalid
+ * field (aria-invalid="true"), or to its error message when no field is marked. Accepted, with
+ * `resetAfterSuccess` (a form that stays on the page: a token, an endpoint): the form is emptied, and only then.
+ */
+export function useActionFormRef(state: ActionState, { resetAfterSuccess = false }: { resetAfterSuccess?: boolean } = {}) {
   const ref = useRef<HTMLFormElement>(null);
   useEffect(() => {
-    if (state.ok) ref.current?.reset();
-  }, [state]);
+    const form = ref.current;
+    if (!form) return;
+    if (state.ok) {
+      if (resetAfterSuccess) form.reset();
+    } else if (state.errors || state.message) {
+      focusFirstProblem(form);
+    }
+  }, [state, resetAfterSuccess]);
   return ref;
+}
+
+/** Focuses a form's first invalid field, or else its first error message (made focusable for this). */
+export function focusFirstProblem(form: HTMLElement) {
+  const target = form.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form.querySelector<HTMLElement>('[role="alert"]');
+  if (!target) return;
+  if (!target.matches("input, select, textarea, button, a[href], [tabindex]")) target.tabIndex = -1;
+  target.focus();
 }

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Badge, RoleBadge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import { SignOutButton } from "./sign-out-button";
@@ -36,6 +36,18 @@ export function AppShell({
 }) {
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  // the open phone menu closes on Escape, and focus goes back to its button
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape") return;
+      setOpen(false);
+      menuButton.current?.focus();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [open]);
   const items = user.role === "admin" ? [...NAV, API, AUDIT] : [...NAV, API];
   const isActive = (href: string) => pathname === href || pathname.startsWith(href + "/");
 
@@ -92,6 +104,7 @@ export function AppShell({
         <div className="flex h-14 items-center justify-between px-4">
           <Brand sandbox={sandbox} />
           <button
+            ref={menuButton}
             type="button"
             className="rounded-md p-2 text-slate-700 hover:bg-slate-100"
             aria-expanded={open}

@@ -48,7 +48,7 @@ export function HandTypedTemplateEditor({ value, onChange, errors }: {
         <legend className="text-sm font-semibold text-slate-900">Header</legend>
         <div className="flex flex-wrap gap-2" role="radiogroup" aria-label="Header type">
           {HAND_TYPED_HEADERS.map((k) => (
-            <label key={k} className={cn("cursor-pointer rounded-lg border px-3 py-1.5 text-sm capitalize", value.shape.header === k ? "border-brand-600 bg-brand-50 text-brand-700" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50")}>
+            <label key={k} className={cn("cursor-pointer rounded-lg border px-3 py-1.5 text-sm capitalize has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-brand-600", value.shape.header === k ? "border-brand-600 bg-brand-50 text-brand-700" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50")}>
               <input type="radio" name="header_kind" value={k} checked={value.shape.header === k} onChange={() => onChange(handTypedEdits.setHeader(value, k))} className="sr-only" />
               {k === "none" ? "No header" : k}
             </label>

@@ -17,7 +17,9 @@ export type TemplateChoice = { template_name: string; language_code: string; tem
  * and see the message as a customer will (live WhatsApp bubble for a sample customer of the audience).
  * Controlled through onChange; the server checks the same rules again (checkCampaignTemplate).
  */
-export function TemplateComposer({ templates, initial, sampleCustomer, onChange, canSync = true, idPrefix = "tpl", markProblems = false }: {
+export function TemplateComposer({ templates, initial, sampleCustomer, onChange, canSync = true, idPrefix = "tpl", markProblems = false, errors }: {
+  /** a refused save's errors about the template itself (its name or language), shown at the picker */
+  errors?: string[];
   /** prefixes the fields' ids (several composers on one page) */
   idPrefix?: string;
   /** after a refused save: mark each field that still needs a value, besides listing them */
@@ -57,6 +59,8 @@ export function TemplateComposer({ templates, initial, sampleCustomer, onChange,
           selected={selected ? { name: selected.name, language: selected.language } : null}
           canSync={canSync}
           idPrefix={idPrefix}
+          // nothing picked: the server's words are about an empty name, the user's task is to pick one
+          errors={errors?.length ? (selected ? errors : ["Pick a template from the library."]) : undefined}
           onSelect={(t) => update(t, selected && t.id === selected.id ? values : defaultValues(t.parameters))}
         />
         {initial.template_name && !selected ? (

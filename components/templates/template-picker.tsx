@@ -16,10 +16,16 @@ export function TemplateStatusBadge({ status }: { status: string }) {
   return <Badge tone={STATUS_TONES[status] ?? "gray"} dot>{status.charAt(0) + status.slice(1).toLowerCase().replaceAll("_", " ")}</Badge>;
 }
 
-/** Pick a template from the library: search by name, filter by category and language. */
-export function TemplatePicker({ templates, selected, onSelect, canSync = true, idPrefix = "tpl" }: {
+/**
+ * Pick a template from the library: search by name, filter by category and language. A refused save's errors
+ * about the template show at the picker's top and mark its first control, the search, invalid and described
+ * by them (where focus goes after the refusal), and the list red.
+ */
+export function TemplatePicker({ templates, selected, onSelect, canSync = true, idPrefix = "tpl", errors }: {
   /** prefixes the filters' ids (several pickers on one page) */
   idPrefix?: string;
+  /** why the template was refused (none picked, for one) */
+  errors?: string[];
   templates: TemplateOption[];
   selected: { name: string; language: string } | null;
   onSelect: (t: TemplateOption) => void;
@@ -38,11 +44,18 @@ export function TemplatePicker({ templates, selected, onSelect, canSync = true, 
       (!language || t.language === language) &&
       (!search.trim() || t.name.toLowerCase().includes(search.trim().toLowerCase().replace(/\s+/g, "_"))),
   );
+  const invalid = Boolean(errors?.length);
+  const errorId = `${idPrefix}-picker-error`;
   return (
     <div className="space-y-3" data-testid="template-picker">
+      {invalid ? (
+        <p id={errorId} role="alert" className="text-sm font-medium text-red-600">
+          {errors!.join(" ")}
+        </p>
+      ) : null}
       <div className="flex flex-wrap items-end gap-3">
         <Field label="Search templates" htmlFor={`${idPrefix}-search`} className="min-w-48 flex-1">
-          <Input id={`${idPrefix}-search`} type="search" value={search} placeholder="summer_sale" onChange={(e) => setSearch(e.target.value)} />
+          <Input id={`${idPrefix}-search`} type="search" invalid={invalid} aria-describedby={invalid ? errorId : undefined} value={search} placeholder="summer_sale" onChange={(e) => setSearch(e.target.value)} />
         </Field>
         <Field label="Category" htmlFor={`${idPrefix}-category`} className="w-40">
           <Select id={`${idPrefix}-category`} value={category} onChange={(e) => setCategory(e.target.value)}>
@@ -66,7 +79,7 @@ export function TemplatePicker({ templates, selected, onSelect, canSync = true, 
       {list.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 p-4 text-center text-sm text-slate-500">No template matches. Templates are created and approved in WhatsApp Manager, then synced here.</p>
       ) : (
-        <ul className="max-h-72 divide-y divide-slate-100 overflow-y-auto rounded-lg border border-slate-200" aria-label="Templates">
+        <ul className={cn("max-h-72 divide-y divide-slate-100 overflow-y-auto rounded-lg border", invalid ? "border-red-400" : "border-slate-200")} aria-label="Templates">
           {list.map((t) => {
             const active = selected?.name === t.name && selected.language === t.language;
             return (

@@ -5,7 +5,7 @@ import { Button, type ButtonVariant } from "./button";
 
 /**
  * A modal dialog on the native <dialog> element: focus is trapped, Escape closes it, focus returns to
- * the control that opened it.
+ * the control that opened it. Opening focuses the first focusable control inside (showModal's rule).
  */
 export function Dialog({
   open,
@@ -26,6 +26,7 @@ export function Dialog({
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const descriptionId = useId();
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -36,6 +37,8 @@ export function Dialog({
     <dialog
       ref={ref}
       aria-labelledby={titleId}
+      // its content (and the description) renders only while open
+      aria-describedby={open && description ? descriptionId : undefined}
       onClose={onClose}
       onCancel={(e) => {
         e.preventDefault();
@@ -51,7 +54,7 @@ export function Dialog({
           <h2 id={titleId} className="text-lg font-semibold">
             {title}
           </h2>
-          {description ? <div className="mt-1 text-sm text-slate-600">{description}</div> : null}
+          {description ? <div id={descriptionId} className="mt-1 text-sm text-slate-600">{description}</div> : null}
           {children ? <div className="mt-4">{children}</div> : null}
           {footer ? <div className="mt-5 flex flex-wrap justify-end gap-2">{footer}</div> : null}
         </div>
@@ -60,7 +63,11 @@ export function Dialog({
   );
 }
 
-/** "Are you sure?" before a destructive or irreversible action. */
+/**
+ * "Are you sure?" before a destructive or irreversible action. Focus starts on the first control in the
+ * dialog: a field of `children` (a reason) where there is one, else "Keep as is", never the action itself,
+ * so an Enter pressed out of habit does not confirm it.
+ */
 export function ConfirmDialog({
   open,
   onClose,
@@ -93,7 +100,7 @@ export function ConfirmDialog({
           <Button variant="secondary" onClick={onClose} disabled={pending}>
             Keep as is
           </Button>
-          <Button variant={variant} onClick={onConfirm} pending={pending} autoFocus>
+          <Button variant={variant} onClick={onConfirm} pending={pending}>
             {confirmLabel}
           </Button>
         </>

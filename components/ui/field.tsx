@@ -1,4 +1,6 @@
-import type { ComponentProps, ReactNode } from "react";
+"use client";
+
+import { createContext, use, type ComponentProps, type ReactNode } from "react";
 import { cn } from "./cn";
 
 const control =
@@ -9,7 +11,25 @@ function controlClass(invalid: boolean, className?: string) {
   return cn(control, invalid ? "border-red-400" : "border-slate-300", className);
 }
 
-/** A labelled form control with an optional hint and the field's validation errors beside it. */
+/** What a Field tells the control it labels: whether its errors show, and the ids of the hint and errors it renders. */
+const FieldContext = createContext<{ id: string; invalid: boolean; describedBy: string | undefined } | null>(null);
+
+/**
+ * A control's invalid state and aria-describedby: its own `invalid` prop, or its Field's errors, and the
+ * Field's hint and error ids, only those rendered (a control outside a Field, or not the one the Field
+ * labels, names its own descriptions).
+ */
+function useFieldControl(id: string | undefined, invalid: boolean) {
+  const field = use(FieldContext);
+  const own = field !== null && id !== undefined && field.id === id;
+  return { invalid: invalid || (own && field.invalid), "aria-describedby": own ? field.describedBy : undefined };
+}
+
+/**
+ * A labelled form control with an optional hint and the field's validation errors beside it. The hint stays
+ * when errors show (it often holds the unit: "% failed"); the control inside (Input, Select, Textarea with
+ * the `htmlFor` id) is marked invalid and described by both.
+ */
 export function Field({
   label,
   htmlFor,
@@ -28,58 +48,47 @@ export function Field({
   optional?: boolean;
 }) {
   const list = typeof errors === "string" ? [errors] : (errors ?? []);
+  const hintId = hint ? `${htmlFor}-hint` : undefined;
+  const errorId = list.length > 0 ? `${htmlFor}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
   return (
-    <div className={cn("space-y-1.5", className)}>
-      <label htmlFor={htmlFor} className="block text-sm font-medium text-slate-800">
-        {label}
-        {optional ? <span className="ml-1 font-normal text-slate-500">(optional)</span> : null}
-      </label>
-      {children}
-      {hint && list.length === 0 ? <p id={`${htmlFor}-hint`} className="text-xs text-slate-500">{hint}</p> : null}
-      {list.length > 0 ? (
-        <p id={`${htmlFor}-error`} className="text-xs font-medium text-red-600" role="alert">
-          {list.join(" ")}
-        </p>
-      ) : null}
-    </div>
+    <FieldContext value={{ id: htmlFor, invalid: list.length > 0, describedBy }}>
+      <div className={cn("space-y-1.5", className)}>
+        <label htmlFor={htmlFor} className="block text-sm font-medium text-slate-800">
+          {label}
+          {optional ? <span className="ml-1 font-normal text-slate-500">(optional)</span> : null}
+        </label>
+        {children}
+        {hintId ? <p id={hintId} className="text-xs text-slate-500">{hint}</p> : null}
+        {errorId ? (
+          <p id={errorId} className="text-xs font-medium text-red-600" role="alert">
+            {list.join(" ")}
+          </p>
+        ) : null}
+      </div>
+    </FieldContext>
   );
 }
 
 type InvalidProps = { invalid?: boolean };
 
 export function Input({ className, invalid = false, ...props }: ComponentProps<"input"> & InvalidProps) {
-  return (
-    <input
-      className={controlClass(invalid, cn("h-10", className))}
-      aria-invalid={invalid || undefined}
-      aria-describedby={props.id ? (invalid ? `${props.id}-error` : `${props.id}-hint`) : undefined}
-      {...props}
-    />
-  );
+  const a11y = useFieldControl(props.id, invalid);
+  return <input className={controlClass(a11y.invalid, cn("h-10", className))} aria-invalid={a11y.invalid || undefined} aria-describedby={a11y["aria-describedby"]} {...props} />;
 }
 
 export function Select({ className, invalid = false, children, ...props }: ComponentProps<"select"> & InvalidProps) {
+  const a11y = useFieldControl(props.id, invalid);
   return (
-    <select
-      className={controlClass(invalid, cn("h-10 pr-8", className))}
-      aria-invalid={invalid || undefined}
-      aria-describedby={props.id && invalid ? `${props.id}-error` : undefined}
-      {...props}
-    >
+    <select className={controlClass(a11y.invalid, cn("h-10 pr-8", className))} aria-invalid={a11y.invalid || undefined} aria-describedby={a11y["aria-describedby"]} {...props}>
       {children}
     </select>
   );
 }
 
 export function Textarea({ className, invalid = false, ...props }: ComponentProps<"textarea"> & InvalidProps) {
-  return (
-    <textarea
-      className={controlClass(invalid, cn("py-2", className))}
-      aria-invalid={invalid || undefined}
-      aria-describedby={props.id ? (invalid ? `${props.id}-error` : `${props.id}-hint`) : undefined}
-      {...props}
-    />
-  );
+  const a11y = useFieldControl(props.id, invalid);
+  return <textarea className={controlClass(a11y.invalid, cn("py-2", className))} aria-invalid={a11y.invalid || undefined} aria-describedby={a11y["aria-describedby"]} {...props} />;
 }
 
 export function Checkbox({ label, className, ...props }: ComponentProps<"input"> & { label: ReactNode }) {

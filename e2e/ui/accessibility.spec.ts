@@ -14,7 +14,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { E2E_API_TOKEN, E2E_BASE_URL } from "../support/env";
-import { DEMO_PASSWORD } from "./helpers";
+import { DEMO_PASSWORD, signIn } from "./helpers";
 
 // one page per test; a generous timeout: axe on a long page takes seconds, several times that on a loaded 2-core machine
 test.describe.configure({ mode: "parallel", timeout: 240_000 });
@@ -192,3 +192,85 @@ for (const size of WIDTHS) {
     }
   });
 }
+
+/** Every aria-describedby on the page that names an id no element has (a description a screen reader cannot find). */
+async function danglingDescriptions(page: Page) {
+  return page.locator("[aria-describedby]").evaluateAll((els) =>
+    els.flatMap((el) => (el.getAttribute("aria-describedby") ?? "").split(/\s+/).filter((id) => id && !document.getElementById(id)).map((id) => `${el.id || el.tagName}: ${id}`)),
+  );
+}
+
+test.describe("forms, by keyboard and screen reader", () => {
+  test("sign-in refuses empty fields beside them, without asking the server", async ({ browser }) => {
+    const context = await browser.newContext({ baseURL: E2E_BASE_URL });
+    const page = await context.newPage();
+    await page.goto("/login");
+    const posts: string[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST") posts.push(r.url());
+    });
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const email = page.getByLabel("Email");
+    await expect(email).toHaveAttribute("aria-invalid", "true");
+    await expect(email).toHaveAccessibleDescription("Enter your email address.");
+    await expect(email).toBeFocused();
+    await expect(page.getByLabel("Password")).toHaveAccessibleDescription("Enter your password.");
+    await email.fill("admin@example.com");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByLabel("Password")).toBeFocused();
+    await expect(email).not.toHaveAttribute("aria-invalid", "true");
+    expect(posts, "no request for empty fields").toEqual([]);
+    await context.close();
+  });
+
+  test("a refused campaign save marks the template picker and an emptied number, and focuses the first", async ({ page }) => {
+    await signIn(page, "admin@example.com");
+    await page.goto("/campaigns/new");
+    expect(await danglingDescriptions(page)).toEqual([]);
+    await page.getByLabel("Name", { exact: true }).fill(`E2E refused ${Date.now().toString(36)}`);
+    await page.getByLabel("Daily limit", { exact: true }).fill("");
+    await page.getByRole("button", { name: "Create draft" }).click();
+    const limit = page.getByLabel("Daily limit", { exact: true });
+    // the first invalid field, in the form's order, has focus; its hint stays beside the error
+    await expect(limit).toBeFocused();
+    await expect(limit).toHaveAttribute("aria-invalid", "true");
+    await expect(limit).toHaveAccessibleDescription(/Messages per day.*Required/);
+    const search = page.getByLabel("Search templates");
+    await expect(search).toHaveAttribute("aria-invalid", "true");
+    await expect(search).toHaveAccessibleDescription("Pick a template from the library.");
+    await expect(page.getByTestId("template-picker").getByText("Pick a template from the library.")).toBeVisible();
+    expect(await danglingDescriptions(page)).toEqual([]);
+    await expect(page).toHaveURL(/\/campaigns\/new$/);
+  });
+
+  test("a refused number in the sending settings is marked, keeps its unit and gets focus", async ({ page }) => {
+    await signIn(page, "admin@example.com");
+    await page.goto("/settings");
+    expect(await danglingDescriptions(page)).toEqual([]);
+    const pct = page.getByLabel("Pause above", { exact: true });
+    // a value typed before the page is interactive is replaced by its state: again until the save is refused
+    await expect(async () => {
+      await pct.fill("0");
+      await page.getByRole("button", { name: "Save sending settings" }).click();
+      await expect(pct).toHaveAttribute("aria-invalid", "true", { timeout: 3_000 });
+    }).toPass();
+    await expect(pct).toBeFocused();
+    await expect(pct).toHaveAccessibleDescription(/% failed.*more than 0/);
+    expect(await danglingDescriptions(page)).toEqual([]);
+  });
+
+  test("the template builder keeps Submit in reach and shows errors on submit, focusing the first", async ({ page }) => {
+    await signIn(page, "admin@example.com");
+    await page.goto("/templates/new");
+    expect(await danglingDescriptions(page)).toEqual([]);
+    await page.getByLabel("Body", { exact: true }).fill("H");
+    const submit = page.getByRole("button", { name: "Submit for review" });
+    await expect(submit).toBeEnabled();
+    await expect(page.getByTestId("template-builder").getByRole("alert")).toHaveCount(0);
+    await submit.click();
+    const name = page.getByLabel("Template name", { exact: true });
+    await expect(name).toHaveAttribute("aria-invalid", "true");
+    await expect(name).toBeFocused();
+    expect(await danglingDescriptions(page)).toEqual([]);
+  });
+});

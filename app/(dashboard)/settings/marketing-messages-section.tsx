@@ -8,7 +8,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Field, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { saveMarketingMessagesAction } from "./marketing-messages-actions";
-import { submitKeepingValues } from "@/components/forms/keep-values";
+import { submitKeepingValues, useActionFormRef } from "@/components/forms/keep-values";
 
 export type MarketingMessagesView = {
   enabled: boolean;
@@ -19,6 +19,7 @@ export type MarketingMessagesView = {
 /** The Marketing Messages API: MARKETING templates go through /marketing_messages when it is on. */
 export function MarketingMessagesSection({ settings, isAdmin }: { settings: MarketingMessagesView; isAdmin: boolean }) {
   const [state, formAction, saving] = useActionState(saveMarketingMessagesAction, initialActionState);
+  const formRef = useActionFormRef(state);
   const [enabled, setEnabled] = useState(settings.enabled);
   const [policy, setPolicy] = useState(settings.product_policy);
   const [sharing, setSharing] = useState(settings.message_activity_sharing === null ? "default" : settings.message_activity_sharing ? "on" : "off");
@@ -32,7 +33,7 @@ export function MarketingMessagesSection({ settings, isAdmin }: { settings: Mark
       />
       <CardBody>
         {isAdmin ? (
-          <form action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-4" noValidate>
+          <form ref={formRef} action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-4" noValidate>
             <input type="hidden" name="payload" value={JSON.stringify(payload)} />
             {state.message ? <Notice tone={state.ok ? "success" : "error"}>{state.message}</Notice> : null}
             <label className="flex items-center gap-2 text-sm">

@@ -15,7 +15,7 @@ import { getCountryCallingCode } from "libphonenumber-js";
 import { Notice } from "@/components/ui/notice";
 import { useToast } from "@/components/ui/toast";
 import { releaseSendHoldAction, saveSendingSettingsAction } from "./sending-actions";
-import { submitKeepingValues } from "@/components/forms/keep-values";
+import { submitKeepingValues, useActionFormRef } from "@/components/forms/keep-values";
 
 export type SendingSettingsView = {
   default_send_window: SendWindowValue;
@@ -39,6 +39,7 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
   const router = useRouter();
   const toast = useToast();
   const [state, formAction, saving] = useActionState(saveSendingSettingsAction, initialActionState);
+  const formRef = useActionFormRef(state);
   const [defaultWindow, setDefaultWindow] = useState<SendWindowValue>(settings.default_send_window);
   const [capOn, setCapOn] = useState(settings.frequency_cap !== null);
   const [capMax, setCapMax] = useState(String(settings.frequency_cap?.max ?? 2));
@@ -93,7 +94,7 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
           </Notice>
         ) : null}
         {isAdmin ? (
-          <form action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-6" noValidate>
+          <form ref={formRef} action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-6" noValidate>
             <input type="hidden" name="payload" value={JSON.stringify(payload)} />
             {state.message ? <Notice tone={state.ok ? "success" : "error"}>{state.message}</Notice> : null}
             <div>

@@ -13,7 +13,7 @@ import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { initialActionState, type ActionState } from "@/components/forms/action-state";
 import { createApiTokenAction, revokeApiTokenAction } from "./actions";
-import { submitKeepingValues, useResetAfterSuccess } from "@/components/forms/keep-values";
+import { submitKeepingValues, useActionFormRef } from "@/components/forms/keep-values";
 
 type TokenRow = { id: string; name: string; prefix: string; role: string; createdAt: string; lastUsedAt: string | null; expiresAt: string | null; expired: boolean; revokedAt: string | null; createdBy: string | null };
 
@@ -25,7 +25,7 @@ export function TokensSection({ tokens }: { tokens: TokenRow[] }) {
   const toast = useToast();
   const created = state.ok ? state.data : undefined;
   // a refused form keeps what was typed (submitKeepingValues); a created token empties it for the next one
-  const formRef = useResetAfterSuccess(state);
+  const formRef = useActionFormRef(state, { resetAfterSuccess: true });
 
   return (
     <Card>
@@ -53,8 +53,8 @@ export function TokensSection({ tokens }: { tokens: TokenRow[] }) {
           <Button type="submit" pending={pending} className="sm:mt-[26px]">
             Create token
           </Button>
+          {!state.ok && state.message && !state.errors ? <Notice tone="error" className="sm:col-span-4">{state.message}</Notice> : null}
         </form>
-        {!state.ok && state.message && !state.errors ? <Notice tone="error">{state.message}</Notice> : null}
         {created ? (
           <Notice tone="success" title={`Copy your new token “${created.name}” now`}>
             <p>It is shown only once; we store only a hash of it.</p>

@@ -12,7 +12,7 @@ import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { initialActionState } from "@/components/forms/action-state";
 import { createUserAction, updateUserAction } from "./actions";
-import { submitKeepingValues } from "@/components/forms/keep-values";
+import { submitKeepingValues, useActionFormRef } from "@/components/forms/keep-values";
 
 type UserRow = { id: string; email: string; name: string | null; role: string; disabled: boolean; lastLoginAt: string | null; createdAt: string };
 
@@ -118,6 +118,7 @@ export function UsersSection({ users, currentUserId, roleDescriptions }: { users
 function AddUserDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const [state, formAction, pending] = useActionState(createUserAction, initialActionState);
   const toast = useToast();
+  const formRef = useActionFormRef(state);
   const handled = useRef(state);
   useEffect(() => {
     if (state === handled.current) return;
@@ -129,7 +130,7 @@ function AddUserDialog({ open, onClose }: { open: boolean; onClose: () => void }
   }, [state, toast, onClose]);
   return (
     <Dialog open={open} onClose={onClose} title="Add a user" description="They sign in with this email and password; share the password with them securely.">
-      <form action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-4">
+      <form ref={formRef} action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-4">
         {!state.ok && state.message && !state.errors ? <Notice tone="error">{state.message}</Notice> : null}
         <Field label="Email" htmlFor="new-user-email" errors={state.errors?.email}>
           <Input id="new-user-email" name="email" type="email" autoComplete="off" invalid={Boolean(state.errors?.email)} required />

@@ -11,7 +11,7 @@ import { Notice } from "@/components/ui/notice";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { initialActionState, type ActionState } from "@/components/forms/action-state";
-import { submitKeepingValues, useResetAfterSuccess } from "@/components/forms/keep-values";
+import { submitKeepingValues, useActionFormRef } from "@/components/forms/keep-values";
 import {
   createWebhookEndpointAction, deleteWebhookEndpointAction, resendDeliveryAction, sendTestEventAction, setWebhookEndpointEnabledAction,
 } from "./webhook-actions";
@@ -30,7 +30,7 @@ export function WebhooksSection({ endpoints, eventTypes }: { endpoints: Endpoint
   const [busy, start] = useTransition();
   const toast = useToast();
   // a refused form keeps what was typed (submitKeepingValues); an added endpoint empties it for the next one
-  const formRef = useResetAfterSuccess(state);
+  const formRef = useActionFormRef(state, { resetAfterSuccess: true });
   const run = (fn: () => Promise<ActionState>) =>
     start(async () => {
       const r = await fn();
@@ -67,9 +67,9 @@ export function WebhooksSection({ endpoints, eventTypes }: { endpoints: Endpoint
             {state.errors?.event_types ? <p className="mt-1 text-sm text-red-600">{state.errors.event_types.join(" ")}</p> : null}
           </fieldset>
           <Checkbox name="allow_private_network" label="Allow a private-network address (loopback, 10.x, 192.168.x …) — only for receivers you run yourself" />
+          {!state.ok && state.message ? <Notice tone="error">{state.message}</Notice> : null}
           <div><Button type="submit" pending={pending}>Add endpoint</Button></div>
         </form>
-        {!state.ok && state.message ? <Notice tone="error">{state.message}</Notice> : null}
         {state.ok && state.data ? (
           <Notice tone="success" title="Endpoint added">
             Signing secret: <code data-testid="new-webhook-secret" className="break-all font-mono text-xs">{state.data.secret}</code>

@@ -56,7 +56,9 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
                 <TD className="hidden max-w-xs text-sm text-slate-600 sm:table-cell" data-testid="template-reason">{reasonOf(t)}</TD>
                 <TD className="text-right">
                   {canChange && (EDITABLE_STATUSES as readonly string[]).includes(t.status) ? (
-                    <Link href={`/templates/${t.id}/edit`} className="text-sm font-medium text-brand-700 hover:underline">Edit</Link>
+                    <Link href={`/templates/${t.id}/edit`} className="text-sm font-medium text-brand-700 hover:underline">
+                      Edit<span className="sr-only"> {t.name} ({t.language})</span>
+                    </Link>
                   ) : null}
                 </TD>
               </TR>

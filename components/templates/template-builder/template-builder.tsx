@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useMemo, useState } from "react";
+import { useActionState, useEffect, useMemo, useState, type FocusEvent, type FormEvent } from "react";
 import { submitTemplateAction } from "@/app/(dashboard)/templates/actions";
 import { initialActionState } from "@/components/forms/action-state";
 import { Button } from "@/components/ui/button";
@@ -10,7 +10,7 @@ import { buildComponents, type SlotValues } from "@/lib/marketing/templates/form
 import { deriveTemplateRequirements, textVariables } from "@/lib/marketing/templates/requirements";
 import { draftComponents, ZTemplateDraft, type TTemplateDraftInput } from "@/lib/marketing/templates/template-draft";
 import { TemplatePreview } from "../template-preview";
-import { submitKeepingValues } from "@/components/forms/keep-values";
+import { focusFirstProblem, submitKeepingValues, useActionFormRef } from "@/components/forms/keep-values";
 
 type Header = NonNullable<TTemplateDraftInput["header"]>;
 type DraftButton = NonNullable<TTemplateDraftInput["buttons"]>[number];
@@ -21,20 +21,37 @@ const NEW_BUTTON: Record<DraftButton["type"], DraftButton> = {
   PHONE_NUMBER: { type: "PHONE_NUMBER", text: "", phone_number: "+" },
   COPY_CODE: { type: "COPY_CODE", example: "" },
 };
+/** The id of the field a ZTemplateDraft issue path is about ("buttons.0.phone_number" → "tb-button-0-phone"). */
+function fieldIdOf(path: string): string {
+  if (path === "body.text") return "tb-body";
+  const example = /^body\.examples\.(\d+)$/.exec(path);
+  if (example) return `tb-example-${example[1]}`;
+  const button = /^buttons\.(\d+)\.(\w+)$/.exec(path);
+  if (button) return `tb-button-${button[1]}-${button[2] === "phone_number" ? "phone" : button[2]}`;
+  return `tb-${path.replaceAll(".", "-")}`;
+}
+
 const BUTTON_LABEL: Record<DraftButton["type"], string> = { QUICK_REPLY: "Quick reply", URL: "Website link", PHONE_NUMBER: "Call a number", COPY_CODE: "Copy offer code" };
 
 /**
  * Writes a template for Meta's review: name, category, language, header, body with numbered variables and
  * the sample value Meta requires for each, footer and buttons, with a live WhatsApp preview filled with
- * the samples. The same checks as the server (ZTemplateDraft) run as you type; editing keeps the name and
- * language (Meta's rule) and resubmits for review.
+ * the samples. The same checks as the server (ZTemplateDraft) run as you type, and show beside a field once
+ * the user has left it, or on every field when they submit (a draft that fails them is not sent: focus moves
+ * to its first error; the submit button stays enabled, so it stays in the Tab order). Editing keeps the name
+ * and language (Meta's rule) and resubmits for review.
  */
 export function TemplateBuilder({ initial, templateId }: { initial: TTemplateDraftInput; templateId?: string }) {
   const [draft, setDraft] = useState<TTemplateDraftInput>(initial);
-  const [touched, setTouched] = useState(false);
+  /** edited since the last submit: the server's errors were about an older draft */
+  const [edited, setEdited] = useState(false);
+  /** the fields the user has left (their ids), and how many submits the checks refused */
+  const [left, setLeft] = useState<ReadonlySet<string>>(() => new Set());
+  const [refused, setRefused] = useState(0);
   const [state, formAction, pending] = useActionState(submitTemplateAction, initialActionState);
+  const formRef = useActionFormRef(state);
   const set = (patch: Partial<TTemplateDraftInput>) => {
-    setTouched(true);
+    setEdited(true);
     setDraft((d) => ({ ...d, ...patch }));
   };
   const header: Header = draft.header ?? { format: "NONE" };
@@ -44,9 +61,32 @@ export function TemplateBuilder({ initial, templateId }: { initial: TTemplateDra
 
   const check = useMemo(() => ZTemplateDraft.safeParse(draft), [draft]);
   const local: Record<string, string[]> = {};
-  if (!check.success && touched) for (const i of check.error.issues) (local[i.path.map(String).join(".") || "_form"] ??= []).push(i.message);
-  const errors = touched ? local : (state.errors ?? {});
+  if (!check.success) {
+    for (const i of check.error.issues) {
+      const path = i.path.map(String).join(".") || "_form";
+      if (refused > 0 || left.has(fieldIdOf(path))) (local[path] ??= []).push(i.message);
+    }
+  }
+  const errors = edited ? local : { ...(state.errors ?? {}), ...local };
   const err = (path: string) => errors[path];
+  // after a refused submit has rendered its errors: to the first one
+  useEffect(() => {
+    if (refused > 0 && formRef.current) focusFirstProblem(formRef.current);
+  }, [refused, formRef]);
+  const submit = submitKeepingValues(formAction);
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    if (!check.success) {
+      event.preventDefault();
+      setRefused((n) => n + 1);
+      return;
+    }
+    setEdited(false);
+    submit(event);
+  };
+  const onBlur = (event: FocusEvent<HTMLFormElement>) => {
+    const id = event.target.id;
+    if (id && !left.has(id)) setLeft((s) => new Set(s).add(id));
+  };
 
   // the preview: the draft's components as Meta will list them, filled with the sample values
   const preview = useMemo(() => {
@@ -61,7 +101,7 @@ export function TemplateBuilder({ initial, templateId }: { initial: TTemplateDra
   const setButton = (i: number, b: DraftButton) => set({ buttons: buttons.map((x, j) => (j === i ? b : x)) });
 
   return (
-    <form action={formAction} onSubmit={submitKeepingValues(formAction)} className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]" data-testid="template-builder">
+    <form ref={formRef} action={formAction} onSubmit={onSubmit} onBlur={onBlur} noValidate className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]" data-testid="template-builder">
       <input type="hidden" name="payload" value={JSON.stringify({ ...draft, footer: draft.footer || undefined })} />
       <input type="hidden" name="templateId" value={templateId ?? ""} />
       <div className="space-y-5">
@@ -173,7 +213,7 @@ export function TemplateBuilder({ initial, templateId }: { initial: TTemplateDra
           ) : null}
         </div>
         <div className="flex items-center gap-3">
-          <Button type="submit" pending={pending} disabled={touched && !check.success}>{templateId ? "Submit edit for review" : "Submit for review"}</Button>
+          <Button type="submit" pending={pending}>{templateId ? "Submit edit for review" : "Submit for review"}</Button>
           <p className="text-xs text-slate-500">Meta reviews every new template and every edit; the status here changes when its decision arrives.</p>
         </div>
       </div>

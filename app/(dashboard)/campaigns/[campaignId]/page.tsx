@@ -327,8 +327,8 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   );
 }
 
-/** an in-page link's target: clear of the phone's sticky top bar */
-const JUMP_TARGET = "scroll-mt-20 lg:scroll-mt-6";
+/** an in-page link's target: a little space above it (html's scroll-padding-top already clears the phone's sticky top bar) */
+const JUMP_TARGET = "scroll-mt-2 lg:scroll-mt-6";
 
 /** Links to the page's sections: the page is ~7,000 px tall on a desktop and ~9,600 px on a phone, the recipients last. */
 function OnThisPage({ links }: { links: ReadonlyArray<readonly [href: string, label: string]> }) {
