@@ -24,7 +24,8 @@ const EXPECTED: Record<string, string> = {
 export function plainIssueMessage(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case "invalid_type":
-      if (issue.input === undefined) return "Required";
+      // null: an emptied field a form sends as null (a number field), or an API value left out as null
+      if (issue.input === undefined || issue.input === null) return "Required";
       return `Expected ${EXPECTED[issue.expected] ?? issue.expected}`;
     case "too_small": {
       const min = issue.minimum;

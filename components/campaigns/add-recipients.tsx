@@ -1,6 +1,6 @@
 "use client";
 
-import { countryName } from "@/components/ui/format";
+import type { NamedCountry } from "@/components/ui/format";
 import Papa from "papaparse";
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useRef, useState, useTransition, type KeyboardEvent } from "react";
@@ -40,7 +40,7 @@ function splitNumbers(text: string): string[] {
 export function AddRecipients({ campaignId, audienceSummary, audienceCount, audienceCountApproximate = false, audienceJob = null, defaultCountry = null }: {
   campaignId: string; audienceSummary: string; audienceCount: number;
   /** the workspace's default country for numbers without + or 00 (Settings) */
-  defaultCountry?: string | null;
+  defaultCountry?: NamedCountry | null;
   /** the count is an earlier count or an estimate (a large audience), not a live one */
   audienceCountApproximate?: boolean;
   /** the campaign's latest audience job (still running after a reload, or its result) */
@@ -146,13 +146,13 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
   }
 
   const pasted = splitNumbers(text);
-  const pastedUnprefixed = useMemo(() => unprefixedOf(splitNumbers(text), defaultCountry), [text, defaultCountry]);
-  const csvUnprefixed = useMemo(() => (csvNumbers ? unprefixedOf(csvNumbers, defaultCountry) : null), [csvNumbers, defaultCountry]);
+  const pastedUnprefixed = useMemo(() => unprefixedOf(splitNumbers(text), defaultCountry?.code ?? null), [text, defaultCountry]);
+  const csvUnprefixed = useMemo(() => (csvNumbers ? unprefixedOf(csvNumbers, defaultCountry?.code ?? null) : null), [csvNumbers, defaultCountry]);
   return (
     <Card>
       <CardHeader
         title="Add recipients"
-        description={`${defaultCountry ? `Numbers without + or 00 are read as ${countryName(defaultCountry)} numbers.` : "Numbers need their country code."} Duplicates and numbers already in the campaign are skipped.`}
+        description={`${defaultCountry ? `Numbers without + or 00 are read as ${defaultCountry.name} numbers.` : "Numbers need their country code."} Duplicates and numbers already in the campaign are skipped.`}
       />
       <CardBody className="space-y-4">
         {/* tabs (the ARIA pattern): one Tab stop, the arrow keys (and Home / End) move between them and select, the panel follows */}

@@ -121,7 +121,7 @@ export function CampaignForm({
     description: form.description.trim() ? form.description : null,
     template_name: template.template_name,
     language_code: template.language_code,
-    // an emptied number field is sent as null (Number("") is 0, refused as "At least 1"): refused, and shown as "Required"
+    // an emptied number field is sent as null (Number("") is 0, refused as "At least 1"): refused as "Required" (lib/zod.ts)
     daily_send_limit: form.dailyLimit.trim() === "" ? null : Number(form.dailyLimit),
     priority: form.priority.trim() === "" ? null : Number(form.priority),
     // blank: no cap; anything else is checked by the server's schema (a number ≥ 0, 4 decimals)
@@ -135,8 +135,6 @@ export function CampaignForm({
 
   const errors = state.errors ?? {};
   const err = (path: string) => errors[path];
-  /** a number field's errors: "Required" while it is empty (the server's words are about the null it was sent) */
-  const numberErr = (path: string, text: string) => (errors[path] && text.trim() === "" ? ["Required"] : errors[path]);
   /** errors at or under a path (e.g. every problem of one component) */
   const errUnder = (prefix: string) =>
     Object.entries(errors)
@@ -158,10 +156,10 @@ export function CampaignForm({
           <Field label="Description" htmlFor="description" errors={err("description")} className="sm:col-span-2" optional>
             <Textarea id="description" rows={2} value={form.description} onChange={(e) => update({ description: e.target.value })} maxLength={2000} />
           </Field>
-          <Field label="Daily limit" htmlFor="daily_send_limit" errors={numberErr("daily_send_limit", form.dailyLimit)} hint="Messages per day; 250 is safe for WhatsApp.">
+          <Field label="Daily limit" htmlFor="daily_send_limit" errors={err("daily_send_limit")} hint="Messages per day; 250 is safe for WhatsApp.">
             <Input id="daily_send_limit" type="number" inputMode="numeric" min={1} max={100000} value={form.dailyLimit} onChange={(e) => update({ dailyLimit: e.target.value })} />
           </Field>
-          <Field label="Priority" htmlFor="priority" errors={numberErr("priority", form.priority)} hint="1 (low) to 10 (high): higher priority sends first.">
+          <Field label="Priority" htmlFor="priority" errors={err("priority")} hint="1 (low) to 10 (high): higher priority sends first.">
             <Input id="priority" type="number" inputMode="numeric" min={1} max={10} value={form.priority} onChange={(e) => update({ priority: e.target.value })} />
           </Field>
           <Field label="Budget" htmlFor="budget" errors={err("budget")} optional hint="The most this campaign may spend at Meta's rates (the rate card's currency, e.g. USD). Sending pauses before it would be exceeded.">

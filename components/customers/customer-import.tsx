@@ -19,6 +19,7 @@ import { importCustomersAction, type ImportCustomersStart } from "@/app/(dashboa
 import { CSV_COLUMNS_HELP, mapCustomerRecords, mapHeader, MAX_IMPORT_ROWS, type CsvRowError, type UnprefixedNumbers } from "@/lib/marketing/customers/customer-csv";
 import { UnprefixedNumbersNotice } from "./unprefixed-numbers-notice";
 import { isPhoneCountry } from "@/lib/marketing/phone";
+import type { NamedCountry } from "@/components/ui/format";
 import type { JobView } from "@/lib/marketing/jobs/job";
 
 type Phase =
@@ -60,7 +61,7 @@ function initialPhase(job: JobView | null): Phase {
 export function CustomerImport({ closeHref, openHref, initialJob = null, defaultCountry = null }: {
   closeHref?: string; openHref?: string; initialJob?: JobView | null;
   /** the workspace's default country for numbers without + or 00 (Settings): the check reads them as the server will */
-  defaultCountry?: string | null;
+  defaultCountry?: NamedCountry | null;
 }) {
   const [phase, setPhase] = useState<Phase>(() => initialPhase(initialJob));
   const [file, setFile] = useState<File | null>(null);
@@ -80,7 +81,7 @@ export function CustomerImport({ closeHref, openHref, initialJob = null, default
   );
   const importJob = useJob("/api/dashboard/jobs", initialJob, onJobFinished);
   // how the check reads numbers without + or 00, as the server will (a ref: the hydration pick-up below runs once; the setting is changed on another page)
-  const reading = useRef({ defaultCountry: isPhoneCountry(defaultCountry) ? defaultCountry : null });
+  const reading = useRef({ defaultCountry: isPhoneCountry(defaultCountry?.code) ? defaultCountry.code : null });
 
   // a file chosen before the page became interactive (slow connection) fired its change event before
   // React listened: pick it up once hydrated

@@ -1,5 +1,5 @@
 import { Notice } from "@/components/ui/notice";
-import { countOf, countryName } from "@/components/ui/format";
+import { countOf, countryName, type NamedCountry } from "@/components/ui/format";
 import type { UnprefixedNumbers } from "@/lib/marketing/customers/customer-csv";
 import { hasCountryPrefix, isPhoneCountry, normalizePhone } from "@/lib/marketing/phone";
 
@@ -8,7 +8,7 @@ import { hasCountryPrefix, isPhoneCountry, normalizePhone } from "@/lib/marketin
  * first digits are the country code, so a US number typed as (202) 555-0973 becomes +20 2555 0973 in Egypt,
  * and is sent and priced there: a warning. With one (Settings), they are that country's numbers where valid.
  */
-export function UnprefixedNumbersNotice({ unprefixed, defaultCountry }: { unprefixed: UnprefixedNumbers; defaultCountry: string | null }) {
+export function UnprefixedNumbersNotice({ unprefixed, defaultCountry }: { unprefixed: UnprefixedNumbers; defaultCountry: NamedCountry | null }) {
   const { count, example } = unprefixed;
   if (count === 0 || !example) return null;
   const where = example.country ? ` (${countryName(example.country)})` : "";
@@ -22,7 +22,7 @@ export function UnprefixedNumbersNotice({ unprefixed, defaultCountry }: { unpref
     <div data-testid="unprefixed-numbers">
       {defaultCountry ? (
         <Notice tone="info" title={`${countOf(count, "number")} without + or 00 in front`}>
-          Read as {countryName(defaultCountry)} numbers where they are one, otherwise with their first digits as the country code: {shown}.
+          Read as {defaultCountry.name} numbers where they are one, otherwise with their first digits as the country code: {shown}.
           The default country is in Settings › Careful sending.
         </Notice>
       ) : (

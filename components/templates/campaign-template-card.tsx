@@ -5,6 +5,7 @@
 import type { MarketingCampaign } from "@/lib/generated/prisma/client";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
+import { namedCountry } from "@/components/ui/format";
 import type { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
 import { TemplateCategoryNotice, TemplateNotices } from "./template-notices";
 import { TemplateStatusBadge } from "./template-picker";
@@ -47,7 +48,7 @@ export function CampaignTemplateCard({ campaign: c, canChange, data }: {
               rememberedNumbers={data.testPhoneNumbers}
               lastTestSendAt={c.lastTestSendAt?.toISOString() ?? null}
               requireTestSend={data.requireTestSend}
-              defaultCountry={data.defaultCountry}
+              defaultCountry={namedCountry(data.defaultCountry)}
             />
           </div>
         ) : null}

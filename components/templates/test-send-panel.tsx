@@ -1,6 +1,6 @@
 "use client";
 
-import { countryName } from "@/components/ui/format";
+import type { NamedCountry } from "@/components/ui/format";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Badge } from "@/components/ui/badge";
@@ -18,7 +18,7 @@ type Result = { phone_number: string; status: "sent" | "failed"; whatsapp_messag
 export function TestSendPanel({ campaignId, rememberedNumbers, lastTestSendAt, requireTestSend, disabled, defaultCountry = null }: {
   campaignId: string;
   /** the workspace's default country: numbers without + or 00 are read as its numbers where valid */
-  defaultCountry?: string | null;
+  defaultCountry?: NamedCountry | null;
   rememberedNumbers: string[];
   lastTestSendAt?: string | null;
   requireTestSend?: boolean;
@@ -56,7 +56,7 @@ export function TestSendPanel({ campaignId, rememberedNumbers, lastTestSendAt, r
         {requireTestSend ? " A successful test of the current template and values is required before activation." : ""}
       </p>
       {lastTestSendAt ? <p className="text-xs text-slate-500">Last successful test: {formatDateTime(lastTestSendAt)}</p> : null}
-      <Field label="Test numbers" htmlFor="test-numbers" hint={defaultCountry ? `One per line; without + or 00, read as ${countryName(defaultCountry)} numbers` : "One per line, with the country code"}>
+      <Field label="Test numbers" htmlFor="test-numbers" hint={defaultCountry ? `One per line; without + or 00, read as ${defaultCountry.name} numbers` : "One per line, with the country code"}>
         <Textarea id="test-numbers" rows={3} value={numbers} onChange={(e) => setNumbers(e.target.value)} placeholder="+1 415 555 0100" />
       </Field>
       {rememberedNumbers.length > 0 ? (

@@ -42,5 +42,14 @@ export function formatDateTime(d: Date | string | null | undefined, timeZone = "
 
 const regions = new Intl.DisplayNames(["en"], { type: "region" });
 
-/** A country's name in English ("United States") from its ISO 3166 code, or the code when there is no name for it. */
+/**
+ * A country's name in English ("United States") from its ISO 3166 code, or the code when there is no name for it.
+ * Node and browsers name some regions differently ("Hong Kong SAR China" / "Hong Kong"): what a client component
+ * renders before any input (hydration) gets its names from the server (namedCountry), or React re-renders the
+ * page and drops what was typed meanwhile.
+ */
 export const countryName = (code: string): string => regions.of(code) ?? code;
+
+/** A country with its name, for client components (named on the server: see countryName). */
+export type NamedCountry = { code: string; name: string };
+export const namedCountry = (code: string | null | undefined): NamedCountry | null => (code ? { code, name: countryName(code) } : null);

@@ -75,6 +75,10 @@ async function signedIn(browser: Browser, size: (typeof WIDTHS)[number]) {
     });
   });
   const page = await context.newPage();
+  // errors thrown in the page: a hydration mismatch (React's #418) re-renders the whole page on the client and
+  // drops what the user typed meanwhile (a country name that Node and Chromium spell differently did)
+  const pageErrors: string[] = [];
+  page.on("pageerror", (e) => pageErrors.push(`${new URL(page.url()).pathname}: ${e.message.slice(0, 200)}`));
   await page.goto("/login");
   await page.getByLabel("Email").fill("admin@example.com");
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
@@ -101,7 +105,7 @@ async function signedIn(browser: Browser, size: (typeof WIDTHS)[number]) {
   for (const status of ["active", "paused", "draft"]) ids[`campaign-${status}`] = campaigns.findLast((c) => c.status === status)?.id;
   ids["campaign-buttons"] = campaigns.find((c) => withButtons.has(c.template_name))?.id;
   ids["campaign-ab"] = await abDraft(context, size.name);
-  return { context, page, ids, csp };
+  return { context, page, ids, csp, pageErrors };
 }
 
 /** A route with its `:key`s replaced by the ids signedIn found (each one must exist). */
@@ -178,8 +182,9 @@ for (const size of WIDTHS) {
 
     for (const route of ROUTES) {
       test(`${route} (${size.name})`, async () => {
-        const { page, ids, csp } = session!;
+        const { page, ids, csp, pageErrors } = session!;
         csp.length = 0;
+        pageErrors.length = 0;
         const path = pathOf(route, ids);
         await page.goto(path);
         await page.locator("main").first().waitFor();
@@ -188,6 +193,8 @@ for (const size of WIDTHS) {
         const found = await violations(page);
         expect(found, `${path}:\n${found.join("\n")}`).toEqual([]);
         expect(csp, "Content-Security-Policy violations").toEqual([]);
+        // (axe has run meanwhile: the page has hydrated)
+        expect(pageErrors, "errors in the page (a hydration mismatch is React's #418)").toEqual([]);
       });
     }
   });

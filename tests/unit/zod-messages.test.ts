@@ -20,6 +20,7 @@ describe("plain validation messages", () => {
     expect(message(z.array(z.string()).min(1), [])).toBe("At least 1 item");
     expect(message(z.array(z.string()).max(10), Array(11).fill("a"))).toBe("At most 10 items");
     expect(message(z.number(), "250")).toBe("Expected a number");
+    expect(message(z.number().int().min(1), null)).toBe("Required");
     expect(message(z.string(), 5)).toBe("Expected text");
   });
 

@@ -8,7 +8,7 @@ import { Button, ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input, Select } from "@/components/ui/field";
-import { formatDateTime, formatInt } from "@/components/ui/format";
+import { formatDateTime, formatInt, namedCountry } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
@@ -59,7 +59,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
       />
       {showImport ? (
         <div className="mb-6">
-          <CustomerImport closeHref={hrefWith("/customers", params, { import: null })} openHref={hrefWith("/customers", params, { import: 1 })} initialJob={importJob} defaultCountry={reading?.defaultCountry ?? null} />
+          <CustomerImport closeHref={hrefWith("/customers", params, { import: null })} openHref={hrefWith("/customers", params, { import: 1 })} initialJob={importJob} defaultCountry={namedCountry(reading?.defaultCountry)} />
         </div>
       ) : null}
       <Card>

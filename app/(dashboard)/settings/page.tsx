@@ -2,7 +2,9 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { formatInt } from "@/components/ui/format";
+import { countryName, formatInt } from "@/components/ui/format";
+import { PHONE_COUNTRIES } from "@/lib/marketing/phone";
+import { getCountryCallingCode } from "libphonenumber-js";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/lib/db";
@@ -27,6 +29,10 @@ import { findDeliveries } from "@/lib/marketing/events/deliver-events";
 import { listWebhookEndpoints } from "@/lib/marketing/events/webhook-endpoints";
 
 export const metadata: Metadata = { title: "Settings" };
+
+/** Every country a number can be read in, by name, with its calling code ("United States (+1)"), named here on the server. */
+const PHONE_COUNTRY_OPTIONS = PHONE_COUNTRIES.map((code) => ({ code, label: `${countryName(code)} (+${getCountryCallingCode(code)})` }))
+  .sort((a, b) => a.label.localeCompare(b.label, "en"));
 
 export default async function SettingsPage() {
   const user = await requirePageUser();
@@ -121,7 +127,7 @@ export default async function SettingsPage() {
             </CardBody>
           </Card>
         </div>
-        <SendingSection settings={sending} timezone={config.timezone} isAdmin={isAdmin} />
+        <SendingSection settings={sending} timezone={config.timezone} isAdmin={isAdmin} countries={PHONE_COUNTRY_OPTIONS} />
         <RateCardSection card={rateCard} isAdmin={isAdmin} today={todayInZone()} />
         <MarketingMessagesSection settings={await getMarketingMessagesSettings(db)} isAdmin={isAdmin} />
         {isAdmin ? (

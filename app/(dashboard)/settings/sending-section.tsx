@@ -1,6 +1,5 @@
 "use client";
 
-import { countryName } from "@/components/ui/format";
 import { useRouter } from "next/navigation";
 import { useActionState, useState, useTransition } from "react";
 import { SendWindowFields, describeWindow, type SendWindowValue } from "@/components/careful/send-window-fields";
@@ -10,8 +9,6 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { Field, NumberField, Select, Textarea } from "@/components/ui/field";
-import { PHONE_COUNTRIES } from "@/lib/marketing/phone";
-import { getCountryCallingCode } from "libphonenumber-js";
 import { Notice } from "@/components/ui/notice";
 import { useToast } from "@/components/ui/toast";
 import { releaseSendHoldAction, saveSendingSettingsAction } from "./sending-actions";
@@ -30,12 +27,14 @@ export type SendingSettingsView = {
   default_country: string | null;
 };
 
-/** Every country a number can be read in, by name, with its calling code ("United States (+1)"). */
-const COUNTRY_OPTIONS = PHONE_COUNTRIES.map((code) => ({ code, label: `${countryName(code)} (+${getCountryCallingCode(code)})` }))
-  .sort((a, b) => a.label.localeCompare(b.label, "en"));
+
 
 /** Careful sending: default window, frequency cap, failure-guard defaults (admins edit), and the send hold. */
-export function SendingSection({ settings, timezone, isAdmin }: { settings: SendingSettingsView; timezone: string; isAdmin: boolean }) {
+export function SendingSection({ settings, timezone, isAdmin, countries }: {
+  settings: SendingSettingsView; timezone: string; isAdmin: boolean;
+  /** every country a number can be read in, named on the server ("United States (+1)"; see countryName) */
+  countries: Array<{ code: string; label: string }>;
+}) {
   const router = useRouter();
   const toast = useToast();
   const [state, formAction, saving] = useActionState(saveSendingSettingsAction, initialActionState);
@@ -132,7 +131,7 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
               >
                 <Select id="default-country" value={defaultCountry} onChange={(e) => setDefaultCountry(e.target.value)} invalid={Boolean(errors["default_country"])}>
                   <option value="">None: numbers start with their country code</option>
-                  {COUNTRY_OPTIONS.map((c) => (
+                  {countries.map((c) => (
                     <option key={c.code} value={c.code}>{c.label}</option>
                   ))}
                 </Select>
@@ -163,7 +162,7 @@ export function SendingSection({ settings, timezone, isAdmin }: { settings: Send
           <dl className="grid gap-2 text-sm">
             <div className="flex justify-between"><dt className="text-slate-500">Default send window</dt><dd className="font-medium">{describeWindow(settings.default_send_window)}</dd></div>
             <div className="flex justify-between"><dt className="text-slate-500">Frequency cap</dt><dd className="font-medium">{settings.frequency_cap ? `${settings.frequency_cap.max} in ${settings.frequency_cap.days} days` : "Off"}</dd></div>
-            <div className="flex justify-between"><dt className="text-slate-500">Default country for numbers</dt><dd className="font-medium">{settings.default_country ? countryName(settings.default_country) : "None"}</dd></div>
+            <div className="flex justify-between"><dt className="text-slate-500">Default country for numbers</dt><dd className="font-medium">{countries.find((c) => c.code === settings.default_country)?.label ?? "None"}</dd></div>
             <div className="flex justify-between"><dt className="text-slate-500">Test send before activation</dt><dd className="font-medium">{settings.require_test_send ? "Required" : "Optional"}</dd></div>
             <div className="flex justify-between"><dt className="text-slate-500">Test numbers per user an hour</dt><dd className="font-medium">{settings.test_send_limit_per_hour}</dd></div>
             <div className="flex justify-between"><dt className="text-slate-500">Replies kept for</dt><dd className="font-medium">{settings.inbound_retention_days} days</dd></div>

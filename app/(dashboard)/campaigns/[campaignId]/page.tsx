@@ -22,7 +22,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/field";
-import { formatDateTime, formatDay, formatInt } from "@/components/ui/format";
+import { formatDateTime, formatDay, formatInt, namedCountry } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
@@ -218,7 +218,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
         </Card>
         {canChange && open ? (
           <div className="xl:col-span-2">
-            <AddRecipients campaignId={c.id} audienceSummary={audienceSummary} audienceCount={audienceCount?.value.count ?? 0} audienceCountApproximate={audienceCount?.value.kind !== "exact"} audienceJob={jobs.add_audience} defaultCountry={reading?.defaultCountry ?? null} />
+            <AddRecipients campaignId={c.id} audienceSummary={audienceSummary} audienceCount={audienceCount?.value.count ?? 0} audienceCountApproximate={audienceCount?.value.kind !== "exact"} audienceJob={jobs.add_audience} defaultCountry={namedCountry(reading?.defaultCountry)} />
           </div>
         ) : null}
       </div>
