@@ -101,10 +101,11 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
                 {rows.map((c) => (
                   <TR key={c.id}>
                     <TD className="max-w-40 sm:max-w-72">
-                      <Link href={`/campaigns/${c.id}`} className="block truncate font-medium text-slate-900 hover:text-brand-700 hover:underline">
+                      {/* the name wraps on a phone (cut there, three of the demo's names read alike); one line from sm, whole in its title */}
+                      <Link href={`/campaigns/${c.id}`} title={c.name} className="block font-medium text-slate-900 [overflow-wrap:anywhere] hover:text-brand-700 hover:underline sm:truncate">
                         {c.name}
                       </Link>
-                      <div className="truncate font-mono text-xs text-slate-500">{c.templateName}</div>
+                      <div className="truncate font-mono text-xs text-slate-500" title={c.templateName}>{c.templateName}</div>
                       {/* on phones the status sits under the name: three columns did not fit and hid the progress */}
                       <div className="mt-1 sm:hidden">
                         <CampaignStatusBadge status={c.status} />
