@@ -45,6 +45,7 @@ import { enforceFailureGuard } from "../sending/failure-guard";
 import { firstSendableDay, readSendWindow, windowClosesAt, windowPhase } from "../sending/send-window";
 import { pruneInboundBodies } from "../messages/prune-inbound-bodies";
 import { pruneJobFiles } from "../jobs/prune-job-files";
+import { pruneOutboundEvents } from "../events/prune-events";
 import { recountRecentUndeliverable } from "../customers/undeliverable";
 import { getSendingSettings, type SendingSettings } from "../sending/sending-settings";
 import { dateToDay, dayInZone, isDay, type Day } from "../time";
@@ -165,6 +166,7 @@ export async function runDailyProcessing({ db, read, now, whatsapp, config, date
   if (reopened.length > 0) log("re-opened completed campaigns with recipients pending again", { campaigns: reopened });
   await pruneInbox({ db, now: clock() });
   await pruneInboundBodies({ db, now: clock() });
+  await pruneOutboundEvents({ db, now: clock() });
   await pruneJobFiles({ db, now: clock() });
   // counts of undeliverable sends a same-instant delivery left too high are settled before today's audiences are sent
   const recounted = await withRetry(() => recountRecentUndeliverable({ db, now: clock() }));

@@ -15,6 +15,7 @@ import { createCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { eraseCustomer } from "@/lib/marketing/customers/erase-customer";
 import { recipientsCsv, startRecipientsExport } from "@/lib/marketing/recipients/export-recipients";
 import { pruneInboundBodies } from "@/lib/marketing/messages/prune-inbound-bodies";
+import { pruneOutboundEvents } from "@/lib/marketing/events/prune-events";
 import { maskPhone } from "@/lib/marketing/phone";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
@@ -149,6 +150,37 @@ describe("inbound message retention", () => {
       expect(await e.db.whatsappMessage.count({ where: { phoneNumber: "15557002000" } })).toBe(5);
     } finally {
       await updateSendingSettings({ db: e.db, now, input: { inbound_retention_days: 90 } });
+    }
+  });
+});
+
+describe("outbound event retention", () => {
+  it("events and their delivery log go after 30 days, a reply's text with the inbound retention when it is sooner, in bounded steps, from the processor run", async () => {
+    const now = new Date("2026-07-01T12:00:00Z");
+    const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+    await e.db.outboundEvent.deleteMany();
+    const endpoint = await e.db.webhookEndpoint.create({ data: { url: "http://127.0.0.1:9/kept", secret: "whsec_kept", eventTypes: ["reply.received"], enabled: false, allowPrivateNetwork: true } });
+    const reply = (d: number, text: string) => ({ type: "reply.received", data: { message_id: "00000000-0000-4000-8000-000000000001", phone_number: "15557003000", body: text, message_type: "text" }, createdAt: daysAgo(d) });
+    await e.db.outboundEvent.createMany({ data: [reply(45, "oldest"), reply(31, "old"), reply(20, "mid"), reply(2, "new")] });
+    const events = await e.db.outboundEvent.findMany({ orderBy: { createdAt: "asc" } });
+    await e.db.webhookDelivery.createMany({ data: events.map((ev) => ({ endpointId: endpoint.id, eventId: ev.id, status: "delivered" })) });
+    const left = async () => (await e.db.outboundEvent.findMany({ orderBy: { createdAt: "asc" } })).map((ev) => (ev.data as { body?: string }).body ?? "(no text)");
+
+    expect(await pruneOutboundEvents({ db: e.db, now, limit: 1 })).toEqual({ deleted: 1, bodiesRemoved: 0 });
+    expect(await left()).toEqual(["old", "mid", "new"]);
+    // the processor run takes the next step; the deliveries of deleted events go with them
+    await runDailyProcessing({ db: e.db, now, whatsapp: cloudClient(e.graph), config: { timezone: "UTC", messagingLimit: null, timeBudgetMs: 30_000, staleClaimMs: 600_000 } });
+    expect(await left()).toEqual(["mid", "new"]);
+    expect(await e.db.webhookDelivery.count({ where: { endpointId: endpoint.id } })).toBe(2);
+
+    // replies' texts are kept no longer than the inbound messages' own
+    await updateSendingSettings({ db: e.db, now, input: { inbound_retention_days: 10 } });
+    try {
+      expect(await pruneOutboundEvents({ db: e.db, now })).toEqual({ deleted: 0, bodiesRemoved: 1 });
+      expect(await left()).toEqual(["(no text)", "new"]);
+    } finally {
+      await updateSendingSettings({ db: e.db, now, input: { inbound_retention_days: 90 } });
+      await e.db.webhookEndpoint.delete({ where: { id: endpoint.id } });
     }
   });
 });
