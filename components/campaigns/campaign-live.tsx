@@ -76,7 +76,7 @@ export function CampaignLive({ campaignId, initial, today }: { campaignId: strin
       </div>
       <div className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6" data-testid="campaign-stats">
         <StatCard label="Recipients" value={formatInt(c.total)} sub={`${formatInt(c.dailySendLimit)} / day`} />
-        <StatCard label="Sent" value={formatInt(c.sent)} sub={`${formatInt(data.sentToday)} today`} />
+        <StatCard label="Sent" value={formatInt(c.sent)} sub={`${formatInt(data.sentToday)} attempted today`} />
         <StatCard label="Delivered" value={formatInt(c.delivered)} sub={`${formatPct(pct(c.delivered, c.sent))} of sent`} tone="green" />
         <StatCard label="Read" value={formatInt(c.read)} sub={`${formatPct(pct(c.read, c.sent))} of sent`} />
         <StatCard label="Failed" value={formatInt(c.failed)} sub={c.unknown > 0 ? `${formatInt(c.unknown)} unknown` : `${formatPct(pct(c.failed, c.sent + c.failed))} of attempts`} tone={c.failed > 0 ? "red" : undefined} />
@@ -115,7 +115,7 @@ export function CampaignLive({ campaignId, initial, today }: { campaignId: strin
           </CardBody>
         </Card>
         <Card className="xl:col-span-2">
-          <CardHeader title="Send schedule" description={today ? `Today is ${formatDay(today)}.` : undefined} />
+          <CardHeader title="Send schedule" description={`Each day's planned batch and how much of it has gone out${today ? `; today is ${formatDay(today)}` : ""}.`} />
           {data.schedule.length === 0 ? (
             <EmptyState title="Not scheduled" description="Activating the campaign spreads its recipients over days within the daily limit." className="py-8" />
           ) : (
