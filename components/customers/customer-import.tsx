@@ -16,7 +16,7 @@ import { useToast } from "@/components/ui/toast";
 import type { ActionState } from "@/components/forms/action-state";
 import { JobProgress, useJob } from "@/components/campaigns/job-progress";
 import { importCustomersAction, type ImportCustomersStart } from "@/app/(dashboard)/customers/actions";
-import { CSV_COLUMNS_HELP, mapCustomerRecords, mapHeader, MAX_IMPORT_ROWS, type CsvRowError, type UnprefixedNumbers } from "@/lib/marketing/customers/customer-csv";
+import { CSV_COLUMNS_HELP, mapCustomerRecords, mapHeader, MAX_IMPORT_ROWS, noUnprefixedNumbers, type CsvRowError, type UnprefixedNumbers } from "@/lib/marketing/customers/customer-csv";
 import { UnprefixedNumbersNotice } from "./unprefixed-numbers-notice";
 import { isPhoneCountry } from "@/lib/marketing/phone";
 import type { NamedCountry } from "@/components/ui/format";
@@ -131,13 +131,15 @@ export function CustomerImport({ closeHref, openHref, initialJob = null, default
     const seen = new Map<string, number>();
     const errors: CsvRowError[] = [];
     let errorCount = 0;
-    const unprefixed: UnprefixedNumbers = { count: 0, example: null };
+    const unprefixed = noUnprefixedNumbers();
     const SLICE = 5000;
     for (let i = 1; i < records.length; i += SLICE) {
       const r = mapCustomerRecords(header.columns, records.slice(i, i + SLICE), i + 1, seen, reading.current);
       errorCount += r.errorCount;
       unprefixed.count += r.unprefixed.count;
       unprefixed.example ??= r.unprefixed.example;
+      unprefixed.national.count += r.unprefixed.national.count;
+      unprefixed.national.example ??= r.unprefixed.national.example;
       for (const e of r.errors) if (errors.length < 1000) errors.push(e);
       setPhase({ kind: "checking", pct: (100 * Math.min(records.length, i + SLICE)) / records.length, rows: rowCount });
       await new Promise((res) => setTimeout(res, 0));

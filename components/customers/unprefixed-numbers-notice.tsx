@@ -1,51 +1,52 @@
 import { Notice } from "@/components/ui/notice";
 import { countOf, countryName, type NamedCountry } from "@/components/ui/format";
-import type { UnprefixedNumbers } from "@/lib/marketing/customers/customer-csv";
+import { countUnprefixed, noUnprefixedNumbers, type UnprefixedExample, type UnprefixedNumbers } from "@/lib/marketing/customers/customer-csv";
 import { hasCountryPrefix, isPhoneCountry, normalizePhone } from "@/lib/marketing/phone";
 
 /**
- * Before adding numbers written without "+" or "00", how they were read. Without a default country their
- * first digits are the country code, so a US number typed as (202) 555-0973 becomes +20 2555 0973 in Egypt,
- * and is sent and priced there: a warning. With one (Settings), they are that country's numbers where valid.
+ * Before adding numbers written without "+" or "00", how they were read. Those whose first digits were read as
+ * the country code get a warning: a US number typed as (202) 555-0973 becomes +20 2555 0973 in Egypt, and is
+ * sent and priced there. With a default country (Settings), those read as its numbers get a note.
  */
 export function UnprefixedNumbersNotice({ unprefixed, defaultCountry }: { unprefixed: UnprefixedNumbers; defaultCountry: NamedCountry | null }) {
-  const { count, example } = unprefixed;
-  if (count === 0 || !example) return null;
-  const where = example.country ? ` (${countryName(example.country)})` : "";
-  const shown = (
-    <>
-      {example.line ? `line ${example.line}, ` : ""}
-      <span className="font-mono">{example.value}</span> is <span className="font-mono">+{example.phone}</span>{where}
-    </>
-  );
+  const { count, example, national } = unprefixed;
+  if ((count === 0 || !example) && (national.count === 0 || !national.example)) return null;
   return (
-    <div data-testid="unprefixed-numbers">
-      {defaultCountry ? (
-        <Notice tone="info" title={`${countOf(count, "number")} without + or 00 in front`}>
-          Read as {defaultCountry.name} numbers where they are one, otherwise with their first digits as the country code: {shown}.
-          The default country is in Settings › Careful sending.
+    <div data-testid="unprefixed-numbers" className="space-y-2">
+      {count > 0 && example ? (
+        <Notice tone="warning" title={`${countOf(count, "number")} without + or 00 in front${defaultCountry ? ` that ${count === 1 ? "is" : "are"} not ${defaultCountry.name} numbers` : ""}`}>
+          Their first digits were read as the country code: <Example example={example} withCountry />. If they are national numbers,
+          add their country code (+1 for the US and Canada) before adding them
+          {defaultCountry ? "." : ", or have an admin choose a default country in Settings › Careful sending."}
         </Notice>
-      ) : (
-        <Notice tone="warning" title={`${countOf(count, "number")} without + or 00 in front`}>
-          Their first digits were read as the country code: {shown}. If they are national numbers, add their country code
-          (+1 for the US and Canada) before adding them, or have an admin choose a default country in Settings › Careful sending.
+      ) : null}
+      {defaultCountry && national.count > 0 && national.example ? (
+        <Notice tone="info" title={`${countOf(national.count, "number")} read as ${defaultCountry.name} numbers`}>
+          Written without + or 00 and valid in {defaultCountry.name} (the default country, Settings › Careful sending): <Example example={national.example} />.
         </Notice>
-      )}
+      ) : null}
     </div>
   );
 }
 
-/** The same for a plain list of typed or uploaded numbers: how many lack a prefix, and the first of them that is a number. */
+function Example({ example, withCountry = false }: { example: UnprefixedExample; withCountry?: boolean }) {
+  return (
+    <>
+      {example.line ? `line ${example.line}, ` : ""}
+      <span className="font-mono">{example.value}</span> is <span className="font-mono">+{example.phone}</span>
+      {withCountry && example.country ? ` (${countryName(example.country)})` : ""}
+    </>
+  );
+}
+
+/** The same for a plain list of typed or uploaded numbers: how many lack a prefix, by how they were read, and the first of each. */
 export function unprefixedOf(numbers: string[], defaultCountry: string | null): UnprefixedNumbers {
   const reading = { defaultCountry: isPhoneCountry(defaultCountry) ? defaultCountry : null };
-  let count = 0;
-  let example: UnprefixedNumbers["example"] = null;
+  const out = noUnprefixedNumbers();
   for (const value of numbers) {
     if (hasCountryPrefix(value)) continue;
-    count++;
-    if (example) continue;
     const n = normalizePhone(value, reading);
-    if (n.ok) example = { line: null, value, phone: n.phone, country: n.country };
+    if (n.ok) countUnprefixed(out, value, n, null);
   }
-  return { count, example };
+  return out;
 }

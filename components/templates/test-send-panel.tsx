@@ -80,7 +80,8 @@ export function TestSendPanel({ campaignId, rememberedNumbers, lastTestSendAt, r
             <li key={r.phone_number} className="flex items-start gap-2">
               <Badge tone={r.status === "sent" ? "green" : "red"}>{r.status}</Badge>
               {/* what was typed, when it is not a number ("abc"), stays as typed */}
-              <span className="font-mono">{/^\+?[0-9]+$/.test(r.phone_number) ? `+${r.phone_number.replace(/^\+/, "")}` : r.phone_number}</span>
+              <span className="font-mono">{/* a number that was read is E.164 digits; one refused is shown as typed */}
+                {/^[1-9][0-9]{5,14}$/.test(r.phone_number) ? `+${r.phone_number}` : r.phone_number}</span>
               {r.error ? <span className="text-slate-600">{r.error}</span> : null}
             </li>
           ))}

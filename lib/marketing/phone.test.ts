@@ -31,8 +31,8 @@ describe("normalizePhone", () => {
     const us = { defaultCountry: "US" } as const;
     // the US number typed without +1 that was read as Egypt (+20) before there was a default country
     expect(normalizePhone("(202) 555-0973")).toMatchObject({ ok: true, phone: "2025550973" });
-    expect(normalizePhone("(202) 555-0973", us)).toEqual({ ok: true, phone: "12025550973", country: "US" });
-    expect(normalizePhone("2025550973", us)).toEqual({ ok: true, phone: "12025550973", country: "US" });
+    expect(normalizePhone("(202) 555-0973", us)).toEqual({ ok: true, phone: "12025550973", country: "US", national: true });
+    expect(normalizePhone("2025550973", us)).toEqual({ ok: true, phone: "12025550973", country: "US", national: true });
     // the spec's digits with their country code read the same
     expect(normalizePhone("14694652751", us)).toEqual({ ok: true, phone: "14694652751", country: "US" });
     // not a US number: read by its country code as without a default
@@ -43,15 +43,32 @@ describe("normalizePhone", () => {
     expect(normalizePhone("0020 2 2555 0973", us)).toEqual(normalizePhone("+20 2 2555 0973"));
     // national numbers with their trunk 0, and without it as spreadsheets drop it
     const gb = { defaultCountry: "GB" } as const;
-    expect(normalizePhone("020 7946 0958", gb)).toEqual({ ok: true, phone: "442079460958", country: "GB" });
-    expect(normalizePhone("2079460958", gb)).toEqual({ ok: true, phone: "442079460958", country: "GB" });
+    expect(normalizePhone("020 7946 0958", gb)).toEqual({ ok: true, phone: "442079460958", country: "GB", national: true });
+    expect(normalizePhone("2079460958", gb)).toEqual({ ok: true, phone: "442079460958", country: "GB", national: true });
     expect(normalizePhone("098765 43210", { defaultCountry: "IN" })).toMatchObject({ ok: true, phone: "919876543210", country: "IN" });
+    expect(normalizePhone("9876543210", { defaultCountry: "IN" })).toMatchObject({ ok: true, phone: "919876543210", country: "IN" });
     expect(normalizePhone("11 98765-4321", { defaultCountry: "BR" })).toMatchObject({ ok: true, phone: "5511987654321", country: "BR" });
+    expect(normalizePhone("15112345678", { defaultCountry: "DE" })).toMatchObject({ ok: true, phone: "4915112345678", country: "DE", national: true });
     // the country's own calling code in front: read with it, though Germany's loose numbering would accept +49 4915…
     const de = { defaultCountry: "DE" } as const;
     expect(normalizePhone("4915112345678", de)).toEqual({ ok: true, phone: "4915112345678", country: "DE" });
-    expect(normalizePhone("0151 12345678", de)).toEqual({ ok: true, phone: "4915112345678", country: "DE" });
+    expect(normalizePhone("0151 12345678", de)).toEqual({ ok: true, phone: "4915112345678", country: "DE", national: true });
   });
+
+  it("where national numbers are written with a trunk 0, a valid international number without + stays one (what the API itself answers)", () => {
+    // a German, Austrian, Brazilian, Indian workspace: the API's own format (E.164 digits) round-trips
+    for (const country of ["DE", "AT", "BR", "IN", "GB", "FR"] as const) {
+      for (const digits of ["447911123457", "12025550973", "33612345678", "4915112345678", "14694652751"]) {
+        const read = normalizePhone(digits, { defaultCountry: country });
+        expect(read, `${country} ${digits}`).toEqual(normalizePhone(`+${digits}`));
+      }
+    }
+    // where they are written without one (the US and Canada), the national reading comes first, but a number
+    // that is no valid national one is still read by its country code
+    expect(normalizePhone("3345551234", { defaultCountry: "US" })).toMatchObject({ phone: "13345551234", national: true });
+    expect(normalizePhone("33612345678", { defaultCountry: "US" })).toEqual(normalizePhone("+33612345678"));
+  });
+
   it("explains a national number it cannot read", () => {
     expect(normalizePhone("07911 123456")).toEqual({ ok: false, reason: "starts with 0, as a national number does: write it with its country code (or choose a default country in Settings)" });
     expect(normalizePhone("0123", { defaultCountry: "GB" })).toEqual({ ok: false, reason: "not a valid number in GB, and a country code never starts with 0" });

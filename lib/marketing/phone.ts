@@ -10,13 +10,15 @@
  * The number's country comes from the same parse, so whoever stores the number can store its pricing
  * market too (cost/market.ts marketOfParsedCountry) without parsing it again.
  */
-import { getCountries, getCountryCallingCode, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from "libphonenumber-js";
+import { getCountries, getCountryCallingCode, Metadata, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from "libphonenumber-js";
 
 export type NormalizedPhone =
   | {
     ok: true; phone: string;
     /** the number's country as a full parse of `phone` tells it (cost/market.ts marketOfNumberParsed); null when it has none */
     country: CountryCode | null;
+    /** read as a national number of the workspace's default country (written without + or 00) */
+    national?: true;
   }
   | { ok: false; reason: string };
 
@@ -54,21 +56,43 @@ export function normalizePhone(input: unknown, { defaultCountry = null }: PhoneR
   if (!parsed) return { ok: false, reason: defaultCountry && !prefixed ? `not a valid number in ${defaultCountry}, nor one with a country code` : "not a phone number with a country code" };
   if (!parsed.isPossible()) {
     const digits = candidate.length - 1;
-    return { ok: false, reason: digits < 8 ? "too short" : digits > 15 ? "too long" : `not a possible number for +${parsed.countryCallingCode}` };
+    if (digits < 8) return { ok: false, reason: "too short" };
+    if (digits > 15) return { ok: false, reason: "too long" };
+    return { ok: false, reason: defaultCountry && !prefixed ? `not a valid number in ${defaultCountry}, nor one with a country code` : `not a possible number for +${parsed.countryCallingCode}` };
   }
   return storedOf(parsed);
 }
 
 /**
- * `digits` (no + or 00) as a national number of `country`, when it is a valid one there, unless it starts
- * with the country's own calling code and is valid read so: a German list's 4915112345678 is +49 151…,
- * not +49 4915112345678 (which Germany's loose numbering would also accept).
+ * `digits` (no + or 00) as a national number of `country`, when it is a valid one there and it is not better
+ * read as an international number, which it is when it is a valid one and
+ *  - it starts with the country's own calling code (a German list's 4915112345678 is +49 151…, not
+ *    +49 4915112345678, which Germany's loose numbering would also accept), or
+ *  - the country writes its national numbers with a trunk 0 (GB, DE, FR, IN, BR …) and these digits have none:
+ *    447911123457 in a German workspace is the UK number the API itself answers, not +49 447911123457.
+ *    Digits that are no valid international number are still read nationally there (a UK 7911 123456 whose
+ *    0 a spreadsheet dropped).
+ * Where national numbers are written without one (the US and Canada's (202) 555-0973, Italy), the national
+ * reading comes first.
  */
 function nationalReading(digits: string, country: CountryCode): NormalizedPhone | null {
-  if (digits.startsWith(getCountryCallingCode(country)) && parsePhoneNumberFromString(`+${digits}`)?.isValid()) return null;
+  const international = parsePhoneNumberFromString(`+${digits}`)?.isValid() === true;
+  if (international && digits.startsWith(getCountryCallingCode(country))) return null;
+  const trunk = trunkPrefixOf(country);
+  if (international && trunk?.startsWith("0") && !digits.startsWith(trunk)) return null;
   const parsed = parsePhoneNumberFromString(digits, country);
   if (!parsed?.isValid()) return null;
-  return storedOf(parsed);
+  const stored = storedOf(parsed);
+  return stored.ok ? { ...stored, national: true } : stored;
+}
+
+const plans = new Metadata();
+/** The prefix a country's national numbers are dialled with at home ("0" in the UK, "1" in the US), if any. */
+function trunkPrefixOf(country: CountryCode): string | undefined {
+  plans.selectNumberingPlan(country);
+  // (nationalPrefix() is in libphonenumber-js's metadata API, not in its type declarations)
+  const prefix: unknown = (plans.numberingPlan as unknown as { nationalPrefix(): unknown } | undefined)?.nationalPrefix();
+  return typeof prefix === "string" && prefix !== "" ? prefix : undefined;
 }
 
 function storedOf(parsed: PhoneNumber): NormalizedPhone {

@@ -60,7 +60,8 @@ export function SendingSection({ settings, timezone, isAdmin, countries }: {
     frequency_cap: capOn ? { max: Number(capMax), days: Number(capDays) } : null,
     failure_guard: { threshold_pct: Number(pct), window: Number(win), min_attempts: Number(min) },
     require_test_send: requireTest,
-    test_phone_numbers: testNumbers.split(/[\s,;]+/).map((n) => n.trim()).filter(Boolean),
+    // one per line (or , ;): a number written with spaces ("+1 415 555 0100", the placeholder) is one number
+    test_phone_numbers: testNumbers.split(/[\n,;]+/).map((n) => n.trim()).filter(Boolean),
     test_send_limit_per_hour: Number(testLimit),
     inbound_retention_days: Number(retention),
     // an emptied field is an error beside it, not 0 (which would silently turn marking off)

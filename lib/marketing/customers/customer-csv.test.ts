@@ -15,7 +15,7 @@ describe("customer CSV headers", () => {
     if (!header.ok) throw new Error("header");
     const r = mapCustomerRecords(header.columns, [["+1 202 555 0100"], ["2025559095"], ["0044 20 7946 0958"], ["(202) 555-0973"]]);
     expect(r.errorCount).toBe(0);
-    expect(r.unprefixed).toEqual({ count: 2, example: { line: 3, value: "2025559095", phone: "2025559095", country: "EG" } });
+    expect(r.unprefixed).toEqual({ count: 2, example: { line: 3, value: "2025559095", phone: "2025559095", country: "EG" }, national: { count: 0, example: null } });
   });
 
   it("reads them in the workspace's default country when it has one, and gives each row its number with its +", () => {
@@ -23,7 +23,13 @@ describe("customer CSV headers", () => {
     if (!header.ok) throw new Error("header");
     const r = mapCustomerRecords(header.columns, [["+1 202 555 0100"], ["2025559095"], ["0044 20 7946 0958"], ["(202) 555-0973"]], 2, new Map(), { defaultCountry: "US" });
     expect(r.rows.map((row) => row.phone)).toEqual(["+12025550100", "+12025559095", "+442079460958", "+12025550973"]);
-    expect(r.unprefixed).toEqual({ count: 2, example: { line: 3, value: "2025559095", phone: "12025559095", country: "US" } });
+    expect(r.unprefixed).toEqual({ count: 0, example: null, national: { count: 2, example: { line: 3, value: "2025559095", phone: "12025559095", country: "US" } } });
+    // with a default country, a number that is not one of its numbers is still read by its country code, and flagged
+    const mixed = mapCustomerRecords(header.columns, [["07911 123456"], ["2025559095"]], 2, new Map(), { defaultCountry: "GB" });
+    expect(mixed.unprefixed).toEqual({
+      count: 1, example: { line: 3, value: "2025559095", phone: "2025559095", country: "EG" },
+      national: { count: 1, example: { line: 2, value: "07911 123456", phone: "447911123456", country: "GG" } },
+    });
     // the same number written both ways is one customer: the second is refused by line
     const twice = mapCustomerRecords(header.columns, [["+1 202 555 0100"], ["202 555 0100"]], 2, new Map(), { defaultCountry: "US" });
     expect(twice.errors).toEqual([{ line: 3, column: "phone", value: "202 555 0100", message: "the same number as line 2" }]);

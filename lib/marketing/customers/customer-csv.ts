@@ -42,8 +42,22 @@ export type CustomerCsvRow = {
   attributes?: Record<string, string>;
 };
 
-/** Valid numbers written without "+" or "00" (their first digits were read as the country code), and the first of them. */
-export type UnprefixedNumbers = { count: number; example: { line: number | null; value: string; phone: string; country: string | null } | null };
+/** A number written without "+" or "00", as it was read. */
+export type UnprefixedExample = { line: number | null; value: string; phone: string; country: string | null };
+/**
+ * Valid numbers written without "+" or "00": those whose first digits were read as the country code, and
+ * (`national`) those read as numbers of the workspace's default country; how many, and the first of each.
+ */
+export type UnprefixedNumbers = { count: number; example: UnprefixedExample | null; national: { count: number; example: UnprefixedExample | null } };
+export const noUnprefixedNumbers = (): UnprefixedNumbers => ({ count: 0, example: null, national: { count: 0, example: null } });
+
+/** Counts `value` (a valid number) in `into` when it was written without + or 00, by how it was read. */
+export function countUnprefixed(into: UnprefixedNumbers, value: string, read: { phone: string; country: string | null; national?: true }, line: number | null) {
+  if (hasCountryPrefix(value)) return;
+  const group = read.national ? into.national : into;
+  group.count++;
+  group.example ??= { line, value, phone: read.phone, country: read.country };
+}
 
 export type MappedColumns = { ok: true; columns: Array<{ index: number; field: string; header: string }> } | { ok: false; errors: CsvRowError[] };
 
@@ -98,7 +112,7 @@ export function mapCustomerRecords(
   reading: PhoneReading = {},
 ): { rows: CustomerCsvRow[]; errors: CsvRowError[]; errorCount: number; unprefixed: UnprefixedNumbers } {
   const rows: CustomerCsvRow[] = [];
-  const unprefixed: UnprefixedNumbers = { count: 0, example: null };
+  const unprefixed = noUnprefixedNumbers();
   const errors: CsvRowError[] = [];
   let errorCount = 0;
   const fail = (e: CsvRowError) => {
@@ -131,10 +145,7 @@ export function mapCustomerRecords(
           } else {
             seenPhones.set(n.phone, line);
             row.phone = `+${n.phone}`;
-            if (!hasCountryPrefix(value)) {
-              unprefixed.count++;
-              unprefixed.example ??= { line, value, phone: n.phone, country: n.country };
-            }
+            countUnprefixed(unprefixed, value, n, line);
           }
         }
       } else if (value === "") {

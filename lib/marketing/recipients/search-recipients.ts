@@ -30,7 +30,8 @@ export type RecipientFilter = keyof typeof RECIPIENT_FILTERS;
 export const ZRecipientsPageQuery = z.object({
   status: z.enum(Object.keys(RECIPIENT_FILTERS) as [RecipientFilter, ...RecipientFilter[]]).optional().catch(undefined),
   /** digits the phone number starts with */
-  phone: z.string().trim().regex(/^\+?[0-9]{1,15}$/).transform((v) => v.replace(/^\+/, "")).optional().catch(undefined),
+  // as typed or pasted: spaces, dashes, dots and parentheses are not part of the number (+44 7911 123510)
+  phone: z.string().transform((v) => v.replace(/[\s().-]/g, "")).pipe(z.string().regex(/^\+?[0-9]{1,15}$/)).transform((v) => v.replace(/^\+/, "")).optional().catch(undefined),
   after: z.string().max(64).optional().catch(undefined),
   before: z.string().max(64).optional().catch(undefined),
   limit: z.coerce.number().int().min(10).max(200).default(50).catch(50),

@@ -44,7 +44,7 @@ export const ZFailureGuardOverride = z
 
 
 export const DEFAULT_COUNTRY_HELP =
-  "ISO 3166 country (e.g. US) in which phone numbers written without + or 00 are read, wherever numbers come in (API, imports, test sends), when they are a valid number there: (202) 555-0973 is then +1 202 555 0973. A number that starts with that country's own calling code and is valid so keeps it. null (the default): such numbers start with their country code, as in 14694652751.";
+  "ISO 3166 country (e.g. US) in which phone numbers written without + or 00 are read, wherever numbers come in (API, imports, test sends), when they are a valid number there: (202) 555-0973 is then +1 202 555 0973. A valid international number keeps its country when it starts with that country's own calling code, or, where national numbers are written with a trunk 0 (GB, DE, FR, IN, BR …), when it lacks that 0: 447911123457 stays the UK's in a German workspace. null (the default): such numbers start with their country code, as in 14694652751.";
 
 export const FAILURE_GUARD_DEFAULTS: TFailureGuard = { threshold_pct: 10, window: 500, min_attempts: 100 };
 
