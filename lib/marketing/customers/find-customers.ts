@@ -5,6 +5,8 @@ import type { DbOrTx } from "../db";
 import { cursorDate, cursorUuid, decodeCursor, encodeCursor, ZCursor } from "../pagination";
 import type { Role } from "../auth/api-tokens";
 import { apiPhone, canSearchPartOfNumbers } from "../users/permissions";
+import { normalizePhone } from "../phone";
+import { phoneReading } from "../sending/sending-settings";
 
 const ZBool = z.enum(["true", "false"]).transform((v) => v === "true");
 
@@ -31,6 +33,8 @@ export type TFindCustomers = z.input<typeof ZFindCustomers>;
 export async function findCustomers({ db, query, role }: { db: DbOrTx; query: TFindCustomers | Record<string, unknown>; role: Role }) {
   const q = ZFindCustomers.parse(query);
   const tags = q.tag === undefined ? undefined : Array.isArray(q.tag) ? q.tag : [q.tag];
+  // a whole number as the workspace reads it too (07911 123457 in a UK workspace is 447911123457)
+  const whole = q.q ? normalizePhone(q.q, await phoneReading(db)) : null;
   const where: Prisma.UserProfileWhereInput = {
     ...(q.subscription ? { subscription: q.subscription } : {}),
     ...(q.customer_tier ? { customerTier: q.customer_tier } : {}),
@@ -44,6 +48,7 @@ export async function findCustomers({ db, query, role }: { db: DbOrTx; query: TF
       // (and a trailing `\` is not a broken pattern, a 500)
       ? { OR: [
         canSearchPartOfNumbers(role) ? { whatsappPhone: { startsWith: escapeLike(q.q.replace(/^\+/, "")) } } : { whatsappPhone: q.q.replace(/[^0-9]/g, "") },
+        ...(whole?.ok ? [{ whatsappPhone: whole.phone }] : []),
         { name: { contains: escapeLike(q.q), mode: "insensitive" } },
       ] }
       : {}),

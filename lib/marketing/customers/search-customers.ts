@@ -8,6 +8,8 @@ import { Prisma, type DbOrTx } from "../db";
 import { escapeLike } from "../sql-like";
 import type { Role } from "../auth/api-tokens";
 import { canSearchPartOfNumbers } from "../users/permissions";
+import { normalizePhone } from "../phone";
+import { phoneReading } from "../sending/sending-settings";
 
 export const ZCustomerListQuery = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
@@ -27,8 +29,13 @@ export async function searchCustomers({ db, query, role }: { db: DbOrTx; query: 
   if (query.q) {
     const digits = query.q.replace(/[^0-9]/g, "");
     const byName = Prisma.sql`name ILIKE ${"%" + escapeLike(query.q) + "%"}`;
-    const byNumber = canSearchPartOfNumbers(role) ? Prisma.sql`whatsapp_phone LIKE ${"%" + digits + "%"}` : Prisma.sql`whatsapp_phone = ${digits}`;
-    cond.push(digits.length >= 3 && /^[+0-9 ()-]+$/.test(query.q) ? byNumber : byName);
+    // a whole number also as the workspace reads it (07911 123457 in a UK workspace is 447911123457)
+    const whole = normalizePhone(query.q, await phoneReading(db));
+    const exact = whole.ok ? [...new Set([digits, whole.phone])] : [digits];
+    const byNumber = canSearchPartOfNumbers(role)
+      ? Prisma.sql`(whatsapp_phone LIKE ${"%" + digits + "%"} OR whatsapp_phone = ANY(${exact}::text[]))`
+      : Prisma.sql`whatsapp_phone = ANY(${exact}::text[])`;
+    cond.push(digits.length >= 3 && /^[+0-9 ().-]+$/.test(query.q) ? byNumber : byName);
   }
   if (query.tier) cond.push(Prisma.sql`customer_tier = ${query.tier}`);
   if (query.city) cond.push(Prisma.sql`lower(city) = lower(${query.city})`);

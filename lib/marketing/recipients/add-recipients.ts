@@ -86,7 +86,7 @@ export async function addRecipients(args: {
       invalid_count: invalidCount,
       invalid,
       total_recipients: total.totalTargetCustomers,
-      message: `Added ${inserted} recipients to campaign`,
+      message: `Added ${inserted} ${inserted === 1 ? "recipient" : "recipients"} to campaign`,
     };
   }, { timeout: 120_000, maxWait: 10_000 });
 }

@@ -17,6 +17,7 @@ import { runJob } from "@/lib/marketing/jobs/run-job";
 import { Prisma } from "@/lib/marketing/db";
 import { getSendingSettings, updateSendingSettings } from "@/lib/marketing/sending/sending-settings";
 import { sendTestMessages } from "@/lib/marketing/templates/send-test-messages";
+import { searchCustomers, ZCustomerListQuery } from "@/lib/marketing/customers/search-customers";
 
 const NOW = new Date("2026-03-01T15:00:00Z");
 const marketer: Principal = { kind: "user", id: "00000000-0000-4000-8000-0000000000d1", role: "marketer", actor: "user:00000000-0000-4000-8000-0000000000d1", email: "m@example.com" };
@@ -71,6 +72,10 @@ describe("the workspace's default country", () => {
     const bad = await call(customers.POST, { body: { customers: [{ phone: "0123" }] } });
     expect(bad.status).toBe(422);
     expect(bad.body.error.details).toEqual([{ path: "customers.0.phone", row: 0, field: "phone", message: "not a valid number in GB, and a country code never starts with 0" }]);
+
+    // a search by a whole number written as the workspace writes it finds the customer (API and dashboard)
+    expect((await call(customers.GET, { query: { q: "07911 123456" } })).body).toMatchObject({ total: 1, customers: [{ phone: "447911123456" }] });
+    expect((await searchCustomers({ db: e.db, role: "viewer", query: ZCustomerListQuery.parse({ q: "07911 123456" }) })).total).toBe(1);
   });
 
   it("recipients by number, test numbers and test sends read the same way", async () => {
