@@ -5,15 +5,17 @@
 import type { MarketingCampaign } from "@/lib/generated/prisma/client";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
-import { namedCountry } from "@/components/ui/format";
+import type { NamedCountry } from "@/components/ui/format";
 import type { getTemplateEditorData } from "@/lib/marketing/templates/template-editor-data";
 import { TemplateCategoryNotice, TemplateNotices } from "./template-notices";
 import { TemplateStatusBadge } from "./template-picker";
 import { TemplatePreview } from "./template-preview";
 import { TestSendPanel } from "./test-send-panel";
 
-export function CampaignTemplateCard({ campaign: c, canChange, data }: {
+export function CampaignTemplateCard({ campaign: c, canChange, data, defaultCountry = null }: {
   campaign: MarketingCampaign; canChange: boolean; data: Awaited<ReturnType<typeof getTemplateEditorData>>;
+  /** how typed test numbers without + or 00 are read (the workspace's default country) */
+  defaultCountry?: NamedCountry | null;
 }) {
   const template = data.templates.find((t) => t.name === c.templateName && t.language === c.languageCode) ?? null;
   const open = c.status === "draft" || c.status === "active" || c.status === "paused";
@@ -48,7 +50,7 @@ export function CampaignTemplateCard({ campaign: c, canChange, data }: {
               rememberedNumbers={data.testPhoneNumbers}
               lastTestSendAt={c.lastTestSendAt?.toISOString() ?? null}
               requireTestSend={data.requireTestSend}
-              defaultCountry={namedCountry(data.defaultCountry)}
+              defaultCountry={defaultCountry}
             />
           </div>
         ) : null}

@@ -40,22 +40,23 @@ export function normalizePhone(input: unknown, { defaultCountry = null }: PhoneR
   if (raw === "") return { ok: false, reason: "empty" };
   if (raw.length > 40) return { ok: false, reason: "too long" };
   if (!/^[+0-9 ().\-]+$/.test(raw)) return { ok: false, reason: "contains characters that are not part of a phone number" };
-  let candidate = raw.replace(/[ ().\-]/g, "");
+  const candidate = raw.replace(/[ ().\-]/g, "");
   const prefixed = candidate.startsWith("+") || candidate.startsWith("00");
+  const international = candidate.startsWith("00") ? `+${candidate.slice(2)}` : candidate.startsWith("+") ? candidate : `+${candidate}`;
+  const wellFormed = /^\+[0-9]+$/.test(international);
+  // parsed once, for both readings (a country code never starts with 0)
+  const parsed = !wellFormed || (!prefixed && candidate.startsWith("0")) ? undefined : parsePhoneNumberFromString(international);
   if (!prefixed && defaultCountry && /^[0-9]+$/.test(candidate)) {
-    const national = nationalReading(candidate, defaultCountry);
+    const national = nationalReading(candidate, defaultCountry, parsed);
     if (national) return national;
   }
   if (!prefixed && candidate.startsWith("0")) {
     return { ok: false, reason: defaultCountry ? `not a valid number in ${defaultCountry}, and a country code never starts with 0` : "starts with 0, as a national number does: write it with its country code (or choose a default country in Settings)" };
   }
-  if (candidate.startsWith("00")) candidate = `+${candidate.slice(2)}`;
-  if (!candidate.startsWith("+")) candidate = `+${candidate}`;
-  if (!/^\+[0-9]+$/.test(candidate)) return { ok: false, reason: "'+' may only come first" };
-  const parsed = parsePhoneNumberFromString(candidate);
+  if (!wellFormed) return { ok: false, reason: "'+' may only come first" };
   if (!parsed) return { ok: false, reason: defaultCountry && !prefixed ? `not a valid number in ${defaultCountry}, nor one with a country code` : "not a phone number with a country code" };
   if (!parsed.isPossible()) {
-    const digits = candidate.length - 1;
+    const digits = international.length - 1;
     if (digits < 8) return { ok: false, reason: "too short" };
     if (digits > 15) return { ok: false, reason: "too long" };
     return { ok: false, reason: defaultCountry && !prefixed ? `not a valid number in ${defaultCountry}, nor one with a country code` : `not a possible number for +${parsed.countryCallingCode}` };
@@ -75,8 +76,8 @@ export function normalizePhone(input: unknown, { defaultCountry = null }: PhoneR
  * Where national numbers are written without one (the US and Canada's (202) 555-0973, Italy), the national
  * reading comes first.
  */
-function nationalReading(digits: string, country: CountryCode): NormalizedPhone | null {
-  const international = parsePhoneNumberFromString(`+${digits}`)?.isValid() === true;
+function nationalReading(digits: string, country: CountryCode, asInternational: PhoneNumber | undefined): NormalizedPhone | null {
+  const international = asInternational?.isValid() === true;
   if (international && digits.startsWith(getCountryCallingCode(country))) return null;
   const trunk = trunkPrefixOf(country);
   if (international && trunk?.startsWith("0") && !digits.startsWith(trunk)) return null;

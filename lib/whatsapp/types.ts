@@ -46,7 +46,8 @@ export type MarketingMessagesOptions = {
  *  template   – the template is the problem: pause the campaign with the reason
  *  account    – the account/number/token is the problem: hold all sending and surface it
  */
-export type SendErrorClass = "retry" | "ambiguous" | "meta_cap" | "opted_out" | "permanent" | "template" | "account";
+export const SEND_ERROR_CLASSES = ["retry", "ambiguous", "meta_cap", "opted_out", "permanent", "template", "account"] as const;
+export type SendErrorClass = (typeof SEND_ERROR_CLASSES)[number];
 
 export type SendSuccess = {
   ok: true;

@@ -8,6 +8,7 @@ import { CAMPAIGN_STATUSES } from "@/lib/marketing/campaigns/campaign-status";
 import { RECIPIENT_STATUSES } from "@/lib/marketing/recipients/recipient-status";
 import { ZUuid } from "@/lib/marketing/uuid";
 import { DEFAULT_COUNTRY_HELP } from "@/lib/marketing/sending/sending-settings";
+import { SEND_ERROR_CLASSES } from "@/lib/whatsapp/types";
 
 const ZId = ZUuid;
 const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).meta({ description: "a calendar day, YYYY-MM-DD (in CAMPAIGN_TIMEZONE)" });
@@ -472,7 +473,7 @@ export const OUTBOUND_EVENT_DATA: Record<string, z.ZodType> = {
   "customer.subscribed": ZCustomerEventData,
   "message.failed": z.looseObject({
     campaign_id: ZId, recipient_id: ZId, phone_number: z.string().optional(), whatsapp_message_id: z.string().nullable().optional(),
-    error_code: z.int().nullable(), class: z.enum(["retry", "ambiguous", "meta_cap", "opted_out", "permanent", "template", "account"]).meta({ description: "how the error is handled: retry (sent again later), meta_cap (Meta's per-user marketing limit, 131049), opted_out (131050), permanent, template (the campaign pauses), account (sending holds), ambiguous" }),
+    error_code: z.int().nullable(), class: z.enum(SEND_ERROR_CLASSES).meta({ description: "how the error is handled: retry (sent again later), meta_cap (Meta's per-user marketing limit, 131049), opted_out (131050), permanent, template (the campaign pauses), account (sending holds), ambiguous" }),
     failure_reason: z.string().nullable(), failed_at: z.string().nullable(), ...erased,
   }),
   "reply.received": z.looseObject({

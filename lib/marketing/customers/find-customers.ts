@@ -34,7 +34,7 @@ export async function findCustomers({ db, query, role }: { db: DbOrTx; query: TF
   const q = ZFindCustomers.parse(query);
   const tags = q.tag === undefined ? undefined : Array.isArray(q.tag) ? q.tag : [q.tag];
   // a whole number as the workspace reads it too (07911 123457 in a UK workspace is 447911123457)
-  const whole = q.q ? normalizePhone(q.q, await phoneReading(db)) : null;
+  const whole = q.q && /^[+0-9 ().-]+$/.test(q.q) ? normalizePhone(q.q, await phoneReading(db)) : null;
   const where: Prisma.UserProfileWhereInput = {
     ...(q.subscription ? { subscription: q.subscription } : {}),
     ...(q.customer_tier ? { customerTier: q.customer_tier } : {}),

@@ -28,14 +28,14 @@ export async function searchCustomers({ db, query, role }: { db: DbOrTx; query: 
   const cond: Prisma.Sql[] = [Prisma.sql`whatsapp_phone NOT LIKE 'erased:%'`];
   if (query.q) {
     const digits = query.q.replace(/[^0-9]/g, "");
-    const byName = Prisma.sql`name ILIKE ${"%" + escapeLike(query.q) + "%"}`;
-    // a whole number also as the workspace reads it (07911 123457 in a UK workspace is 447911123457)
-    const whole = normalizePhone(query.q, await phoneReading(db));
-    const exact = whole.ok ? [...new Set([digits, whole.phone])] : [digits];
-    const byNumber = canSearchPartOfNumbers(role)
-      ? Prisma.sql`(whatsapp_phone LIKE ${"%" + digits + "%"} OR whatsapp_phone = ANY(${exact}::text[]))`
-      : Prisma.sql`whatsapp_phone = ANY(${exact}::text[])`;
-    cond.push(digits.length >= 3 && /^[+0-9 ().-]+$/.test(query.q) ? byNumber : byName);
+    if (digits.length >= 3 && /^[+0-9 ().-]+$/.test(query.q)) {
+      // a whole number also as the workspace reads it (07911 123457 in a UK workspace is 447911123457)
+      const whole = normalizePhone(query.q, await phoneReading(db));
+      const exact = whole.ok ? [...new Set([digits, whole.phone])] : [digits];
+      cond.push(canSearchPartOfNumbers(role)
+        ? Prisma.sql`(whatsapp_phone LIKE ${"%" + digits + "%"} OR whatsapp_phone = ANY(${exact}::text[]))`
+        : Prisma.sql`whatsapp_phone = ANY(${exact}::text[])`);
+    } else cond.push(Prisma.sql`name ILIKE ${"%" + escapeLike(query.q) + "%"}`);
   }
   if (query.tier) cond.push(Prisma.sql`customer_tier = ${query.tier}`);
   if (query.city) cond.push(Prisma.sql`lower(city) = lower(${query.city})`);

@@ -6,6 +6,7 @@
  * continues.
  */
 import { Prisma, type Db } from "../db";
+import { inboundRetentionDays } from "../messages/prune-inbound-bodies";
 
 export const OUTBOUND_EVENT_RETENTION_DAYS = 30;
 export const OUTBOUND_PRUNE_BATCH = 5_000;
@@ -16,8 +17,7 @@ export async function pruneOutboundEvents({ db, now, limit = OUTBOUND_PRUNE_BATC
     DELETE FROM outbound_events WHERE id IN (
       SELECT id FROM outbound_events WHERE created_at < ${new Date(now.getTime() - OUTBOUND_EVENT_RETENTION_DAYS * DAY_MS)}::timestamptz
       ORDER BY created_at LIMIT ${limit}::int)`);
-  const row = await db.setting.findUnique({ where: { id: 1 }, select: { inboundRetentionDays: true } });
-  const retentionDays = row?.inboundRetentionDays ?? 90;
+  const retentionDays = await inboundRetentionDays(db);
   const bodiesRemoved = retentionDays >= OUTBOUND_EVENT_RETENTION_DAYS ? 0 : await db.$executeRaw(Prisma.sql`
     UPDATE outbound_events SET data = (data - 'body') || '{"body_deleted": true}'::jsonb WHERE id IN (
       SELECT id FROM outbound_events

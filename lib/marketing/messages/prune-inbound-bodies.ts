@@ -8,9 +8,14 @@ import { Prisma, type Db } from "../db";
 
 export const INBOUND_PRUNE_BATCH = 5_000;
 
-export async function pruneInboundBodies({ db, now, limit = INBOUND_PRUNE_BATCH }: { db: Db; now: Date; limit?: number }): Promise<{ pruned: number; retentionDays: number }> {
+/** settings.inbound_retention_days (default 90): how long inbound message texts are kept, wherever they are */
+export async function inboundRetentionDays(db: Db): Promise<number> {
   const row = await db.setting.findUnique({ where: { id: 1 }, select: { inboundRetentionDays: true } });
-  const retentionDays = row?.inboundRetentionDays ?? 90;
+  return row?.inboundRetentionDays ?? 90;
+}
+
+export async function pruneInboundBodies({ db, now, limit = INBOUND_PRUNE_BATCH }: { db: Db; now: Date; limit?: number }): Promise<{ pruned: number; retentionDays: number }> {
+  const retentionDays = await inboundRetentionDays(db);
   const cutoff = new Date(now.getTime() - retentionDays * 24 * 60 * 60_000);
   const pruned = await db.$executeRaw(Prisma.sql`
     UPDATE whatsapp_messages SET body = NULL, payload = NULL, updated_at = ${now}::timestamptz

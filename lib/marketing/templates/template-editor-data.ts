@@ -40,7 +40,7 @@ export async function getTemplateEditorData({ db, api, campaignId, targetAudienc
   const [library, sampleCustomer, settings] = await Promise.all([
     listTemplates({ db, api, query: {} }),
     findSampleCustomer({ db, campaignId, targetAudience }),
-    db.setting.findUnique({ where: { id: 1 }, select: { testPhoneNumbers: true, requireTestSend: true, defaultCountry: true } }),
+    db.setting.findUnique({ where: { id: 1 }, select: { testPhoneNumbers: true, requireTestSend: true } }),
   ]);
   return {
     templates: library.templates,
@@ -48,7 +48,5 @@ export async function getTemplateEditorData({ db, api, campaignId, targetAudienc
     sampleCustomer,
     testPhoneNumbers: settings?.testPhoneNumbers ?? [],
     requireTestSend: settings?.requireTestSend ?? false,
-    /** how typed test numbers without + or 00 are read (the workspace's default country) */
-    defaultCountry: settings?.defaultCountry ?? null,
   };
 }

@@ -169,7 +169,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
       </div>
 
       <div id="message" className={JUMP_TARGET}>
-        <CampaignTemplateCard campaign={c} canChange={canChange}
+        <CampaignTemplateCard campaign={c} canChange={canChange} defaultCountry={namedCountry(reading?.defaultCountry)}
           data={await getTemplateEditorData({ db: getDb(), api: getTemplatesApi(), campaignId: c.id, targetAudience: c.targetAudience })} />
       </div>
 
