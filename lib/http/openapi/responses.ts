@@ -12,7 +12,7 @@ import { SEND_ERROR_CLASSES } from "@/lib/whatsapp/types";
 
 const ZId = ZUuid;
 const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).meta({ description: "a calendar day, YYYY-MM-DD (in CAMPAIGN_TIMEZONE)" });
-const ZTimestamp = z.iso.datetime({ offset: true }).meta({ description: "an ISO 8601 timestamp (UTC)" });
+const ZTimestamp = z.iso.datetime().meta({ description: "an ISO 8601 timestamp in UTC (2026-12-06T03:58:02.123Z)" });
 const ZCampaignStatus = z.enum(CAMPAIGN_STATUSES);
 const ZRecipientStatus = z.enum(RECIPIENT_STATUSES);
 const ZJson = z.unknown();
@@ -462,7 +462,7 @@ const ZCampaignEventData = z.looseObject({
 });
 const ZCustomerEventData = z.looseObject({
   customer_id: ZId, phone: z.string().optional(), subscription: z.enum(["subscribed", "unsubscribed"]),
-  source: z.string().nullable().meta({ description: "what changed it: reply_stop, user_preferences, api, csv_import, dashboard, …" }), changed_at: z.string().nullable(), ...erased,
+  source: z.string().nullable().meta({ description: "what changed it: reply_stop, user_preferences, api, csv_import, dashboard, …" }), changed_at: ZTimestamp.nullable(), ...erased,
 });
 export const OUTBOUND_EVENT_DATA: Record<string, z.ZodType> = {
   "campaign.activated": ZCampaignEventData,
@@ -474,15 +474,15 @@ export const OUTBOUND_EVENT_DATA: Record<string, z.ZodType> = {
   "message.failed": z.looseObject({
     campaign_id: ZId, recipient_id: ZId, phone_number: z.string().optional(), whatsapp_message_id: z.string().nullable().optional(),
     error_code: z.int().nullable(), class: z.enum(SEND_ERROR_CLASSES).meta({ description: "how the error is handled: retry (sent again later), meta_cap (Meta's per-user marketing limit, 131049), opted_out (131050), permanent, template (the campaign pauses), account (sending holds), ambiguous" }),
-    failure_reason: z.string().nullable(), failed_at: z.string().nullable(), ...erased,
+    failure_reason: z.string().nullable(), failed_at: ZTimestamp.nullable(), ...erased,
   }),
   "reply.received": z.looseObject({
     message_id: ZId, whatsapp_message_id: z.string().optional(), phone_number: z.string().nullable().optional(), wa_id: z.string().nullable().optional(),
     campaign_id: ZId.nullable().meta({ description: "the campaign whose message this answered (the reply window after a send), or null" }),
-    message_type: z.string(), body: z.string().nullable().optional(), received_at: z.string(), ...erased,
+    message_type: z.string(), body: z.string().nullable().optional(), received_at: ZTimestamp, ...erased,
   }),
   "alert.created": z.looseObject({
-    alert_id: ZId, severity: z.enum(["info", "warning", "critical"]), kind: z.string(), campaign_id: ZId.nullable(), text: z.string(), details: ZJson, created_at: z.string(),
+    alert_id: ZId, severity: z.enum(["info", "warning", "critical"]), kind: z.string(), campaign_id: ZId.nullable(), text: z.string(), details: ZJson, created_at: ZTimestamp,
   }),
   "endpoint.test": z.looseObject({ endpoint_id: ZId, message: z.string() }),
 };

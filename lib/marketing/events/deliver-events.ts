@@ -37,14 +37,26 @@ type Deps = { db: Db; now: Date; fetch?: typeof fetch; resolve?: Resolve; /** pe
 type EndpointRow = { id: string; url: string; secret: string; allow_private_network: boolean; format: string };
 type DueRow = { id: bigint; event_id: bigint; attempts: number; next_attempt_at: Date | null; first_attempt_at: Date | null; type: string; data: unknown; created_at: Date };
 
-/** The JSON body of an event: { id, type, created_at, data } (message.failed gets the error's class). */
-export function eventBody(ev: { eventId: bigint; type: string; data: unknown; createdAt: Date }): string {
-  let data = ev.data;
-  if (ev.type === "message.failed" && data && typeof data === "object") {
-    const code = (data as { error_code?: unknown }).error_code;
-    data = { ...data, class: classifyError(typeof code === "number" ? code : null) };
+/**
+ * An event's data as delivered: its timestamps (the fields named `…_at`) in the form of every other
+ * timestamp of the API, `2026-12-06T03:58:02.123Z` (the database's triggers write them as PostgreSQL
+ * renders them, `…+00:00`, or in the session's time zone), and message.failed gets the error's class.
+ */
+function deliveredData(type: string, data: unknown): unknown {
+  if (!data || typeof data !== "object" || Array.isArray(data)) return data;
+  const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(out)) {
+    if (!key.endsWith("_at") || typeof value !== "string") continue;
+    const t = new Date(value);
+    if (!Number.isNaN(t.getTime())) out[key] = t.toISOString();
   }
-  return JSON.stringify({ id: `evt_${ev.eventId}`, type: ev.type, created_at: ev.createdAt.toISOString(), data });
+  if (type === "message.failed") out.class = classifyError(typeof out.error_code === "number" ? out.error_code : null);
+  return out;
+}
+
+/** The JSON body of an event: { id, type, created_at, data }. */
+export function eventBody(ev: { eventId: bigint; type: string; data: unknown; createdAt: Date }): string {
+  return JSON.stringify({ id: `evt_${ev.eventId}`, type: ev.type, created_at: ev.createdAt.toISOString(), data: deliveredData(ev.type, ev.data) });
 }
 
 /**
@@ -53,15 +65,14 @@ export function eventBody(ev: { eventId: bigint; type: string; data: unknown; cr
  * alert-text.ts). Any other event: only its type and id in `text` (customer-controlled strings stay in `data`).
  */
 export function slackBody(ev: { eventId: bigint; type: string; data: unknown; createdAt: Date }): string {
-  const data = (ev.data && typeof ev.data === "object" ? ev.data : {}) as Record<string, unknown>;
+  const data = (deliveredData(ev.type, ev.data) ?? {}) as Record<string, unknown>;
   if (ev.type === "alert.created") {
-    const createdAt = typeof data.created_at === "string" ? new Date(data.created_at) : ev.createdAt;
     return JSON.stringify({
       text: data.text, severity: data.severity, kind: data.kind, campaign_id: data.campaign_id ?? null,
-      created_at: createdAt.toISOString(), details: data.details ?? {},
+      created_at: typeof data.created_at === "string" ? data.created_at : ev.createdAt.toISOString(), details: data.details ?? {},
     });
   }
-  return JSON.stringify({ text: `WhatsApp Campaigns event ${ev.type} (evt_${ev.eventId})`, type: ev.type, created_at: ev.createdAt.toISOString(), data: ev.data });
+  return JSON.stringify({ text: `WhatsApp Campaigns event ${ev.type} (evt_${ev.eventId})`, type: ev.type, created_at: ev.createdAt.toISOString(), data });
 }
 
 function bodyFor(format: string, ev: { eventId: bigint; type: string; data: unknown; createdAt: Date }): string {
