@@ -12,7 +12,7 @@ import { SEND_ERROR_CLASSES } from "@/lib/whatsapp/types";
 
 const ZId = ZUuid;
 const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).meta({ description: "a calendar day, YYYY-MM-DD (in CAMPAIGN_TIMEZONE)" });
-const ZTimestamp = z.iso.datetime().meta({ description: "an ISO 8601 timestamp in UTC (2026-12-06T03:58:02.123Z)" });
+const ZTimestamp = z.iso.datetime().meta({ description: "an ISO 8601 timestamp in UTC, ending in Z" });
 const ZCampaignStatus = z.enum(CAMPAIGN_STATUSES);
 const ZRecipientStatus = z.enum(RECIPIENT_STATUSES);
 const ZJson = z.unknown();
