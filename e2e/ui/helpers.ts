@@ -25,7 +25,7 @@ export async function snap(page: Page, testInfo: TestInfo, name: string) {
 }
 
 /**
- * Creates a draft of the sandbox's summer_sale_promo (header image, first name and a discount) through the
+ * Creates a draft of the sandbox's summer_sale_personal (header image, first name and a discount) through the
  * REST API, with `extra` fields (target_audience, daily_send_limit, budget …); answers its id.
  */
 export async function createSummerSaleCampaign(page: Page, name: string, extra: Record<string, unknown> = {}): Promise<{ id: string; budget: number }> {
@@ -33,7 +33,7 @@ export async function createSummerSaleCampaign(page: Page, name: string, extra: 
     headers: { Authorization: `Bearer ${E2E_API_TOKEN}` },
     data: {
       name,
-      template_name: "summer_sale_promo",
+      template_name: "summer_sale_personal",
       template_components: [
         { type: "header", parameters: [{ type: "image", image: { link: "https://example.com/banners/sale.jpg" } }] },
         { type: "body", parameters: [{ type: "text", variable: { field: "first_name", fallback: "there" } }, { type: "text", text: "30%" }] },

@@ -79,7 +79,7 @@ test("a marketer imports customers, runs a campaign and watches it send", async 
   await page.getByLabel("Name", { exact: true }).fill(`E2E Launch ${run}`);
   await page.getByLabel("Daily limit").fill("20");
   // the template comes from the library (sandbox): its fields are generated from it (components/templates)
-  await page.getByTestId("template-option-summer_sale_promo").click();
+  await page.getByTestId("template-option-summer_sale_personal").click();
   await page.locator("#tpl-header-text").fill("https://example.com/banner.jpg");
   await page.locator("#tpl-body-1-mode").selectOption("variable");
   await page.locator("#tpl-body-1-fallback").fill("there");

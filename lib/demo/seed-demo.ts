@@ -26,6 +26,8 @@ type DemoCampaign = {
   name: string;
   description: string;
   templateName: string;
+  /** the template's values (default PROMO_COMPONENTS: image header, first name, discount) */
+  components?: object[];
   status: CampaignStatus;
   dailySendLimit: number;
   priority: number;
@@ -50,10 +52,16 @@ const PROMO_COMPONENTS = [
   },
 ];
 
+/** summer_sale_promo, filled as the spec's example request fills it: the banner and the discount */
+const SUMMER_COMPONENTS = [
+  { type: "header", parameters: [{ type: "image", image: { link: "https://example.com/sale-banner.jpg" } }] },
+  { type: "body", parameters: [{ type: "text", text: "30%" }] },
+];
+
 const CAMPAIGNS: DemoCampaign[] = [
   { name: "Back to School 2026", description: "Backpacks and shoes for the new term", templateName: "back_to_school", status: "completed", dailySendLimit: 250, priority: 5, audience: { tags: ["shoes"] }, recipients: 1500, startOffset: -70 },
   { name: "Spring Collection Launch", description: "New arrivals for premium customers", templateName: "spring_collection", status: "completed", dailySendLimit: 250, priority: 6, audience: { customer_tier: "premium" }, recipients: 2000, startOffset: -40 },
-  { name: "Summer Sale 2026", description: "30% off everything, all subscribed customers", templateName: "summer_sale_promo", status: "active", dailySendLimit: 250, priority: 5, audience: {}, recipients: 7000, startOffset: -14, daysSent: 14 },
+  { name: "Summer Sale 2026", description: "30% off everything, all subscribed customers", templateName: "summer_sale_promo", components: SUMMER_COMPONENTS, status: "active", dailySendLimit: 250, priority: 5, audience: {}, recipients: 7000, startOffset: -14, daysSent: 14 },
   { name: "VIP Early Access", description: "48 hours early access for VIPs", templateName: "vip_early_access", status: "active", dailySendLimit: 100, priority: 9, audience: { customer_tier: "vip" }, recipients: 700, startOffset: -3, daysSent: 3 },
   { name: "Weekend Flash Sale", description: "Fashion and accessories in New York", templateName: "flash_sale", status: "paused", dailySendLimit: 150, priority: 7, audience: { tags: ["fashion"] }, recipients: 1200, startOffset: -6, daysSent: 4, pauseReason: "Paused by Maya Marketer: waiting for new stock" },
   { name: "Loyalty Points Reminder", description: "Remind customers of their points", templateName: "loyalty_points", status: "draft", dailySendLimit: 250, priority: 4, audience: { city: "Chicago" }, recipients: 900, startOffset: null },
@@ -115,7 +123,7 @@ export async function seedDemo({ db, now, timezone, customers = 8000, guard = { 
         dailySendLimit: c.dailySendLimit,
         priority: c.priority,
         targetAudience: c.audience,
-        templateComponents: PROMO_COMPONENTS,
+        templateComponents: c.components ?? PROMO_COMPONENTS,
         startDate: startDate ? new Date(`${startDate}T00:00:00Z`) : null,
         startedAt: startDate ? new Date(`${startDate}T08:00:00Z`) : null,
         pausedAt: c.status === "paused" ? now : null,

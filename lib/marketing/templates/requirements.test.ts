@@ -15,7 +15,7 @@ const byName = (name: string) => {
 
 describe("deriveTemplateRequirements", () => {
   it("image header + positional body + URL (static) + quick reply", () => {
-    const { req } = byName("summer_sale_promo");
+    const { req } = byName("summer_sale_personal");
     expect(req.parameterFormat).toBe("POSITIONAL");
     expect(req.header).toMatchObject({ format: "IMAGE" });
     expect(req.body.variables).toEqual(["1", "2"]);
@@ -65,7 +65,7 @@ describe("deriveTemplateRequirements", () => {
 });
 
 describe("validateTemplateComponents / zodSchemaForTemplate", () => {
-  const promo = byName("summer_sale_promo").req;
+  const promo = byName("summer_sale_personal").req;
   const image = { type: "header", parameters: [{ type: "image", image: { link: "https://cdn.example.com/a.jpg" } }] };
   const body2 = { type: "body", parameters: [{ type: "text", variable: { field: "first_name", fallback: "there" } }, { type: "text", text: "30%" }] };
 
@@ -202,7 +202,7 @@ describe("preview and form values", () => {
   });
 
   it("image header preview and positional form round trip", () => {
-    const { req } = byName("summer_sale_promo");
+    const { req } = byName("summer_sale_personal");
     const values = { header: { text: "https://cdn.example.com/a.jpg" }, "body.1": { mode: "variable" as const, field: "first_name", fallback: "there" }, "body.2": { mode: "literal" as const, text: "30%" } };
     const components = buildComponents(req, values);
     expect(validateTemplateComponents(req, components).ok).toBe(true);

@@ -1,7 +1,7 @@
 /**
  * The sandbox's template library (no WHATSAPP_ACCESS_TOKEN): realistic templates in exactly the shape
- * Meta's GET /message_templates returns, covering every component kind — an image-header promotion with a
- * name and a discount variable, a text newsletter with a STOP quick reply, a NAMED-parameter template with a
+ * Meta's GET /message_templates returns, covering every component kind — the spec's example template
+ * (an image header and a discount), image-header promotions with a name and a discount variable, a text newsletter with a STOP quick reply, a NAMED-parameter template with a
  * URL button whose suffix is a variable, a copy-code offer, video / document / location headers, one
  * PENDING and one REJECTED — plus the templates the demo campaigns use.
  * templateStatusPayload() builds Meta's message_template_status_update webhook so the sandbox can emit it.
@@ -50,7 +50,14 @@ function promo(id: string, name: string, text: string, extra: Component[] = []):
 }
 
 export const SANDBOX_TEMPLATES: TMetaTemplateInput[] = [
-  promo("900000000000001", "summer_sale_promo", "Hi {{1}}! ☀️ Our Summer Sale is on: take {{2}} off everything in store and online until Sunday.", [
+  // the spec's own example request (an image header, the discount as the one body value) fills this one as it is
+  template("900000000000001", "summer_sale_promo", [
+    imageHeader("summer_sale_promo"),
+    body("☀️ Our Summer Sale is on: take {{1}} off everything in store and online until Sunday.", "30%"),
+    UNSUBSCRIBE,
+    buttons({ type: "URL", text: "Shop the sale", url: "https://shop.example.com/summer" }, STOP_BUTTON),
+  ]),
+  promo("900000000000022", "summer_sale_personal", "Hi {{1}}! ☀️ Our Summer Sale is on: take {{2}} off everything in store and online until Sunday.", [
     UNSUBSCRIBE,
     buttons({ type: "URL", text: "Shop the sale", url: "https://shop.example.com/summer" }, STOP_BUTTON),
   ]),

@@ -11,6 +11,7 @@ import { call, seedCustomers, setClock, setupEngineTest, type EngineTest } from 
 import * as templatesRoute from "@/app/api/marketing/templates/route";
 import * as syncRoute from "@/app/api/marketing/templates/sync/route";
 import * as testSendRoute from "@/app/api/marketing/campaigns/[campaignId]/test-send/route";
+import { OPERATIONS } from "@/lib/http/openapi/operations";
 import * as campaignsRoute from "@/app/api/marketing/campaigns/route";
 import * as campaignRoute from "@/app/api/marketing/campaigns/[campaignId]/route";
 import * as recipientsRoute from "@/app/api/marketing/campaigns/[campaignId]/recipients/route";
@@ -58,7 +59,7 @@ beforeEach(() => {
 
 async function campaign(data: { templateName?: string; status?: string; components?: unknown; recipients?: string[] } = {}) {
   const c = await e.db.marketingCampaign.create({
-    data: { name: `C ${Math.random()}`, templateName: data.templateName ?? "summer_sale_promo", languageCode: "en_US", status: data.status ?? "draft", templateComponents: (data.components ?? PROMO) as object[] },
+    data: { name: `C ${Math.random()}`, templateName: data.templateName ?? "summer_sale_personal", languageCode: "en_US", status: data.status ?? "draft", templateComponents: (data.components ?? PROMO) as object[] },
   });
   if (data.recipients?.length) {
     await e.db.campaignRecipient.createMany({ data: data.recipients.map((p) => ({ campaignId: c.id, phoneNumber: p, scheduledSendDate: new Date("2025-03-02") })) });
@@ -100,8 +101,8 @@ describe("sync", () => {
   it("upserts every template in one go, marks vanished ones deleted, revives them, and pauses campaigns whose template stopped being approved", async () => {
     const r = await syncTemplates({ db: e.db, now: T0, api });
     expect(r).toMatchObject({ synced: SANDBOX_TEMPLATES.length, deleted: 0, paused_campaigns: [], source: "cloud" });
-    const promo = await e.db.whatsappTemplate.findUniqueOrThrow({ where: { name_language: { name: "summer_sale_promo", language: "en_US" } } });
-    expect(promo).toMatchObject({ metaId: "900000000000001", category: "MARKETING", status: "APPROVED", qualityScore: "GREEN", parameterFormat: "POSITIONAL", deleted: false });
+    const promo = await e.db.whatsappTemplate.findUniqueOrThrow({ where: { name_language: { name: "summer_sale_personal", language: "en_US" } } });
+    expect(promo).toMatchObject({ metaId: "900000000000022", category: "MARKETING", status: "APPROVED", qualityScore: "GREEN", parameterFormat: "POSITIONAL", deleted: false });
     const rejected = await e.db.whatsappTemplate.findUniqueOrThrow({ where: { name_language: { name: "cyber_monday_blast", language: "en_US" } } });
     expect(rejected).toMatchObject({ status: "REJECTED", reason: "PROMOTIONAL" });
     expect((await e.db.setting.findUnique({ where: { id: 1 } }))?.lastTemplateSyncAt).toEqual(T0);
@@ -173,7 +174,7 @@ describe("campaign checks", () => {
   });
 
   it("TEMPLATE_PARAMETERS_MISMATCH names each problem", async () => {
-    const err = (await check("summer_sale_promo", [{ type: "header", parameters: [{ type: "image", image: {} }] }, { type: "body", parameters: [{ type: "text", text: "Ana" }, { type: "text", text: "30%" }, { type: "text", text: "x" }] }]).catch((x: AppError) => x)) as AppError;
+    const err = (await check("summer_sale_personal", [{ type: "header", parameters: [{ type: "image", image: {} }] }, { type: "body", parameters: [{ type: "text", text: "Ana" }, { type: "text", text: "30%" }, { type: "text", text: "x" }] }]).catch((x: AppError) => x)) as AppError;
     expect(err.code).toBe("TEMPLATE_PARAMETERS_MISMATCH");
     expect(err.details).toEqual([
       { path: "template_components.0.parameters.0", message: "the header image needs a link (an https URL of the image)" },
@@ -185,7 +186,7 @@ describe("campaign checks", () => {
   });
 
   it("verified, with the opt-out warning for a MARKETING template without one; unverified when the library is unavailable", async () => {
-    expect(await check("summer_sale_promo", PROMO)).toMatchObject({ verified: true, warnings: [] });
+    expect(await check("summer_sale_personal", PROMO)).toMatchObject({ verified: true, warnings: [] });
     expect((await check("vip_early_access", PROMO)).warnings).toEqual([OPT_OUT_WARNING]);
     expect(await check("anything_at_all", PROMO, null)).toMatchObject({ verified: false, warnings: [NOT_CONFIGURED_NOTICE] });
     e.graph.script({ error: { code: 2, httpStatus: 503, title: "Service temporarily unavailable" } });
@@ -194,7 +195,7 @@ describe("campaign checks", () => {
 
   it("TEMPLATE_NOT_APPROVED with the status and reason", async () => {
     const approve = (name: string) => assertTemplateApproved({ db: e.db, now: at(300), api, templateName: name, languageCode: "en_US" });
-    expect(await approve("summer_sale_promo")).toEqual({ verified: true });
+    expect(await approve("summer_sale_personal")).toEqual({ verified: true });
     const rejected = await approve("cyber_monday_blast").catch((x: AppError) => x);
     expect(rejected).toMatchObject({ code: "TEMPLATE_NOT_APPROVED", status: 422, details: { status: "REJECTED", reason: "PROMOTIONAL" } });
     expect(await codeOf(approve("black_friday_preview"))).toBe("TEMPLATE_NOT_APPROVED");
@@ -280,7 +281,7 @@ describe("test sends", () => {
 });
 
 describe("the campaign API with the library available", () => {
-  const create = (body: Record<string, unknown>) => call(campaignsRoute.POST, { body: { name: "Templated", template_name: "summer_sale_promo", template_components: PROMO, ...body } });
+  const create = (body: Record<string, unknown>) => call(campaignsRoute.POST, { body: { name: "Templated", template_name: "summer_sale_personal", template_components: PROMO, ...body } });
 
   it("create / update: 422 TEMPLATE_NOT_FOUND and TEMPLATE_PARAMETERS_MISMATCH with details; verified campaigns carry their warnings", async () => {
     const missing = await create({ template_name: "nope_not_here" });
@@ -322,10 +323,10 @@ describe("the campaign API with the library available", () => {
       await e.db.setting.update({ where: { id: 1 }, data: { requireTestSend: false } });
     }
     // the template gets paused by Meta: the campaign pauses, and cannot resume until it is approved again
-    await handleWebhookPayload({ db: e.db, now: at(450), payload: templateStatusPayload({ wabaId: WABA, at: at(450), event: "PAUSED", templateId: "900000000000001", name: "summer_sale_promo", language: "en_US", reason: "Low quality" }) });
+    await handleWebhookPayload({ db: e.db, now: at(450), payload: templateStatusPayload({ wabaId: WABA, at: at(450), event: "PAUSED", templateId: "900000000000022", name: "summer_sale_personal", language: "en_US", reason: "Low quality" }) });
     expect((await e.db.marketingCampaign.findUniqueOrThrow({ where: { id: c.body.id } })).status).toBe("paused");
     expect((await call(resumeRoute.POST, { params: { campaignId: c.body.id }, method: "POST" })).body.error).toMatchObject({ code: "TEMPLATE_NOT_APPROVED", details: { status: "PAUSED" } });
-    await handleWebhookPayload({ db: e.db, now: at(460), payload: templateStatusPayload({ wabaId: WABA, at: at(460), event: "APPROVED", templateId: "900000000000001", name: "summer_sale_promo", language: "en_US" }) });
+    await handleWebhookPayload({ db: e.db, now: at(460), payload: templateStatusPayload({ wabaId: WABA, at: at(460), event: "APPROVED", templateId: "900000000000022", name: "summer_sale_personal", language: "en_US" }) });
     expect((await call(resumeRoute.POST, { params: { campaignId: c.body.id }, method: "POST" })).body.status).toBe("active");
   });
 });
@@ -339,7 +340,7 @@ describe("template webhooks", () => {
     await syncTemplates({ db: e.db, now: at(400), api });
     const [a, b] = [await campaign({ templateName: "flash_sale", status: "active" }), await campaign({ templateName: "flash_sale", status: "active" })];
     const draft = await campaign({ templateName: "flash_sale", status: "draft" });
-    const other = await campaign({ templateName: "summer_sale_promo", status: "active" });
+    const other = await campaign({ templateName: "summer_sale_personal", status: "active" });
 
     const r = await status("PAUSED", 500, "Low quality: customers blocked or reported it");
     expect(r.results.message_template_status_update).toMatchObject({ template_status_applied: 1, campaigns_paused: 2 });
@@ -398,10 +399,18 @@ describe("sandbox library", () => {
     expect(await e.db.whatsappTemplate.count()).toBe(SANDBOX_TEMPLATES.length);
     expect(await e.db.whatsappTemplate.count({ where: { status: "PENDING" } })).toBe(1);
     expect(await e.db.whatsappTemplate.count({ where: { status: "REJECTED" } })).toBe(1);
-    for (const name of ["back_to_school", "spring_collection", "summer_sale_promo", "vip_early_access", "flash_sale", "loyalty_points", "black_friday_preview", "holiday_newsletter"]) {
-      const r = await checkCampaignTemplate({ db: e.db, now: at(902), api: { mode: "sandbox", list: async () => [], lookup: async () => [] }, templateName: name, languageCode: "en_US", components: PROMO });
+    const sandboxApi = { mode: "sandbox" as const, list: async () => [], lookup: async () => [] };
+    for (const name of ["back_to_school", "spring_collection", "summer_sale_personal", "vip_early_access", "flash_sale", "loyalty_points", "black_friday_preview", "holiday_newsletter"]) {
+      const r = await checkCampaignTemplate({ db: e.db, now: at(902), api: sandboxApi, templateName: name, languageCode: "en_US", components: PROMO });
       expect(r.verified, name).toBe(true);
     }
+  });
+
+  it("the spec's example request creates a campaign of the demo's summer_sale_promo as it is (an image header and the discount)", async () => {
+    const specExample = OPERATIONS.find((o) => o.operationId === "createCampaign")?.body?.example;
+    expect(specExample).toMatchObject({ template_name: "summer_sale_promo", template_components: [{ type: "header" }, { type: "body", parameters: [{ text: "30%" }] }] });
+    const created = await call(campaignsRoute.POST, { body: specExample });
+    expect(created).toMatchObject({ status: 201, body: { status: "draft", template_name: "summer_sale_promo", template_verified: true, template_warnings: [] } });
   });
 
   it("in sandbox mode an empty library is filled at server start, never by a read; the editor gets a sample customer from the audience", async () => {
