@@ -262,6 +262,36 @@ async function runRoute<P>(
   return res;
 }
 
+/** The methods a route file may export (Next answers HEAD from GET by itself). */
+const ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
+type RouteMethod = (typeof ROUTE_METHODS)[number];
+type ServedMethod = Exclude<RouteMethod, "HEAD" | "OPTIONS">;
+/** On the handlers otherMethods() makes: the methods their route serves (tests read it). */
+export const SERVES = Symbol.for("wac.route.serves");
+
+/**
+ * The methods a route does not serve, answered like every other API error instead of Next's empty 405:
+ * 405 METHOD_NOT_ALLOWED in JSON with X-Request-Id and `Allow`, and OPTIONS a 204 with the same `Allow`
+ * (Next's own OPTIONS would list these handlers as served). They authenticate first, like the catch-all's
+ * 404, so that a signed-out caller learns nothing of which paths exist; `{ auth: false }` for a route whose
+ * path is public anyway (the WhatsApp webhook). A route file ends with
+ *
+ *   export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET", "POST"]);
+ */
+export function otherMethods(served: ServedMethod[], options: { auth?: boolean } = {}) {
+  const allow = [...served, ...(served.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+  const answer = (req: NextRequest): Response => {
+    if (req.method === "OPTIONS") return new NextResponse(null, { status: 204, headers: { Allow: allow } });
+    const path = new URL(req.url).pathname;
+    return errorResponse("METHOD_NOT_ALLOWED", `${req.method} is not served at ${path}: it answers ${served.join(", ")}.`, { allow: served }, { Allow: allow });
+  };
+  const inner = options.auth === false ? plainRoute(async (req) => answer(req)) : apiRoute({}, async ({ req }) => answer(req));
+  // a handler for any route's context (its params are not read)
+  const handler = (req: NextRequest, _context?: unknown): Promise<Response> => inner(req, { params: Promise.resolve({}) });
+  Object.defineProperty(handler, SERVES, { value: served });
+  return Object.fromEntries(ROUTE_METHODS.map((m) => [m, handler])) as Record<RouteMethod, typeof handler>;
+}
+
 /**
  * For routes that authenticate themselves (the WhatsApp webhook checks Meta's signature; next-auth signs in):
  * the same conventions without our auth — X-Request-Id on every answer, and a thrown AppError / ZodError /

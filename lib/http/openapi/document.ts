@@ -18,7 +18,7 @@ export const OPENAPI_INFO = {
     "Authenticate with `Authorization: Bearer <token>` (an API token from Settings). Every answer carries `X-Request-Id`;",
     "answers to a token made in Settings carry `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (429 RATE_LIMITED with `Retry-After` past the limit).",
     "A viewer's token reads everything (phone numbers masked) and may change nothing (403 FORBIDDEN).",
-    "Errors are `{ \"error\": { \"code\", \"message\", \"details\" } }`.",
+    "Errors are `{ \"error\": { \"code\", \"message\", \"details\" } }`; a method a path does not serve is a 405 METHOD_NOT_ALLOWED with `Allow`.",
     "Every POST accepts an `Idempotency-Key` header: a retry with the same key and request within 24 hours returns the first answer",
     "(with `Idempotent-Replayed: true`) without doing the work again.",
   ].join("\n"),

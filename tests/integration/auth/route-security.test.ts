@@ -191,3 +191,44 @@ describe("API tokens", () => {
     expect(audit.map((a) => a.action)).toContain("api_token.revoke");
   });
 });
+
+describe("a method a path does not serve", () => {
+  const all = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+  const files = () => routes.filter((r) => r.file !== "app/api/[...path]/route.ts");
+  const allowOf = (r: RouteFile) => {
+    const served = all.filter((m) => r.handlers[m]);
+    return [...served, ...(served.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+  };
+
+  it("is answered by the file itself (Next's own 405 is empty, and its OPTIONS would count these as served)", () => {
+    for (const r of files()) {
+      for (const m of all) expect(Boolean(r.handlers[m]) !== Boolean(r.notServed[m]), `${r.file} ${m}`).toBe(true);
+      expect(r.notServed.OPTIONS, r.file).toBeDefined();
+      if (!r.handlers.GET) expect(r.notServed.HEAD, r.file).toBeDefined();
+    }
+  });
+
+  it("answers 405 METHOD_NOT_ALLOWED in JSON with Allow and a request id; OPTIONS 204 with Allow; signed out 401 like any path", async () => {
+    const bearer = { authorization: `Bearer ${SECRETS.MARKETING_API_TOKEN}` };
+    for (const r of files()) {
+      const open = isAuthRoute(r) || isWebhook(r);
+      for (const m of Object.keys(r.notServed) as Array<keyof RouteFile["notServed"]>) {
+        calls++;
+        const res = await callRoute(r, { method: m, headers: bearer, body: m === "GET" || m === "HEAD" || m === "OPTIONS" ? undefined : "{}" });
+        const what = `${m} ${r.file}`;
+        expect(res.headers.get("allow"), what).toBe(allowOf(r));
+        expect(res.headers.get("x-request-id"), what).toBeTruthy();
+        if (m === "OPTIONS") {
+          expect(res.status, what).toBe(204);
+          continue;
+        }
+        expect(res.status, what).toBe(405);
+        if (m !== "HEAD") expect((res.json as { error: { code: string } }).error.code, what).toBe("METHOD_NOT_ALLOWED");
+        if (open) continue;
+        calls++;
+        const signedOut = await callRoute(r, { method: m });
+        expect(signedOut.status, `${what} signed out`).toBe(401);
+      }
+    }
+  });
+});

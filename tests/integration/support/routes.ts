@@ -17,6 +17,12 @@ export const MISSING_ID = "00000000-0000-4000-8000-000000000000";
 export const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type Method = (typeof METHODS)[number];
 
+/**
+ * SERVES of lib/http/api-route.ts, by its registered key: importing that module here would import next-auth
+ * before the test files' vi.mock("next-auth") factory (which imports this file) has finished.
+ */
+const SERVES = Symbol.for("wac.route.serves");
+
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
 
 export type RouteFile = {
@@ -27,6 +33,8 @@ export type RouteFile = {
   /** names of the dynamic segments */
   params: string[];
   handlers: Partial<Record<Method, Handler>>;
+  /** the methods the file answers 405 (otherMethods in lib/http/api-route.ts), with OPTIONS and HEAD */
+  notServed: Partial<Record<Method | "HEAD" | "OPTIONS", Handler>>;
 };
 
 function listRouteFiles(dir: string): string[] {
@@ -49,8 +57,14 @@ export async function loadRoutes(): Promise<RouteFile[]> {
     const params = segments.filter((s) => /^\[.+\]$/.test(s)).map((s) => s.replace(/^\[(\.\.\.)?|\]$/g, ""));
     const mod = (await import(/* @vite-ignore */ abs)) as Record<string, unknown>;
     const handlers: RouteFile["handlers"] = {};
-    for (const m of METHODS) if (typeof mod[m] === "function") handlers[m] = mod[m] as Handler;
-    routes.push({ file, urlPath: "/" + segments.join("/"), params, handlers });
+    const notServed: RouteFile["notServed"] = {};
+    for (const m of [...METHODS, "HEAD", "OPTIONS"] as const) {
+      const h = mod[m];
+      if (typeof h !== "function") continue;
+      if (SERVES in h) notServed[m] = h as unknown as Handler;
+      else if (m !== "HEAD" && m !== "OPTIONS") handlers[m] = h as Handler;
+    }
+    routes.push({ file, urlPath: "/" + segments.join("/"), params, handlers, notServed });
   }
   return routes;
 }
@@ -73,7 +87,8 @@ export async function sessionAwareNextAuth(importOriginal: () => Promise<unknown
 }
 
 export type CallOptions = {
-  method: Method;
+  /** a method the file serves, or one it answers 405 (HEAD, OPTIONS too) */
+  method: Method | "HEAD" | "OPTIONS";
   params?: Record<string, string>;
   query?: string | Record<string, string>;
   headers?: Record<string, string>;
@@ -84,7 +99,7 @@ export type CallResult = { status: number; text: string; json: unknown; headers:
 
 /** Calls a route handler in-process with a real NextRequest; the session (if any) comes from its cookies. */
 export async function callRoute(route: RouteFile, opts: CallOptions): Promise<CallResult> {
-  const handler = route.handlers[opts.method];
+  const handler = (opts.method === "HEAD" || opts.method === "OPTIONS" ? undefined : route.handlers[opts.method]) ?? route.notServed[opts.method];
   if (!handler) throw new Error(`${route.file} has no ${opts.method}`);
   let urlPath = route.urlPath;
   const params: Record<string, string | string[]> = {};
@@ -99,7 +114,7 @@ export async function callRoute(route: RouteFile, opts: CallOptions): Promise<Ca
   const req = new NextRequest(url, {
     method: opts.method,
     headers: { host: "localhost", ...opts.headers },
-    body: opts.method === "GET" ? undefined : (opts.body as BodyInit | undefined),
+    body: opts.method === "GET" || opts.method === "HEAD" ? undefined : (opts.body as BodyInit | undefined),
   });
   g.__hardeningRequest = req;
   try {

@@ -10,7 +10,7 @@ import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 import { authOptions, clientKeyFromHeaders } from "@/lib/auth";
 import { getDb } from "@/lib/db";
-import { plainRoute } from "@/lib/http/api-route";
+import { plainRoute, otherMethods } from "@/lib/http/api-route";
 import { AppError } from "@/lib/marketing/errors";
 import { loginLockedFor } from "@/lib/marketing/auth/login";
 
@@ -53,3 +53,6 @@ export const POST = plainRoute(async (req: NextRequest, ctx: Context): Promise<R
 }, { errorFields: signInErrorUrl });
 
 export const GET = plainRoute((req: NextRequest, ctx: Context) => handler(req, ctx));
+
+// the methods this path does not serve: 405 METHOD_NOT_ALLOWED with Allow (see otherMethods)
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET", "POST"], { auth: false });

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { apiRoute, created, NEXT_CURSOR_HEADER, parseInput, queryObject } from "@/lib/http/api-route";
+import { apiRoute, created, NEXT_CURSOR_HEADER, parseInput, queryObject, otherMethods } from "@/lib/http/api-route";
 import { createCampaign, ZCreateCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { findCampaigns } from "@/lib/marketing/campaigns/find-campaigns";
 import { getTemplatesApi } from "@/lib/server/templates";
@@ -14,3 +14,6 @@ export const GET = apiRoute({}, async ({ db, query }) => {
 export const POST = apiRoute({ mutation: true }, async ({ db, now, principal, json }) =>
   created(await createCampaign({ db, now, principal, templates: getTemplatesApi(), appUrl: appUrl(), input: parseInput(ZCreateCampaign, await json()) })),
 );
+
+// the methods this path does not serve: 405 METHOD_NOT_ALLOWED with Allow (see otherMethods)
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET", "POST"]);

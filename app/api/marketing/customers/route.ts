@@ -1,4 +1,4 @@
-import { apiRoute, parseInput, queryObject } from "@/lib/http/api-route";
+import { apiRoute, parseInput, queryObject, otherMethods } from "@/lib/http/api-route";
 import { findCustomers } from "@/lib/marketing/customers/find-customers";
 import { upsertCustomers, ZUpsertCustomers } from "@/lib/marketing/customers/upsert-customers";
 
@@ -13,3 +13,6 @@ export const POST = apiRoute({ mutation: true, maxBodyBytes: 8_000_000 }, async 
   const body = parseInput(ZUpsertCustomers, await json());
   return upsertCustomers({ db, now, principal, rows: body.customers });
 });
+
+// the methods this path does not serve: 405 METHOD_NOT_ALLOWED with Allow (see otherMethods)
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET", "POST"]);

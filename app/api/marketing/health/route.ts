@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/http/api-route";
+import { apiRoute, otherMethods } from "@/lib/http/api-route";
 import { getInboxHealth } from "@/lib/marketing/delivery/inbox-health";
 import { getAccountHealth } from "@/lib/marketing/sending/get-account-health";
 import { getEngine } from "@/lib/server/engine";
@@ -10,3 +10,6 @@ export const GET = apiRoute({}, async ({ db, now }) => {
   const { config } = await getEngine(db);
   return { ...(await getAccountHealth({ db, now, messagingLimit: config.messagingLimit })), webhook_inbox: await getInboxHealth(db) };
 });
+
+// the methods this path does not serve: 405 METHOD_NOT_ALLOWED with Allow (see otherMethods)
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

@@ -1,6 +1,6 @@
 import { z } from "@/lib/zod";
 import { plainReadOf } from "@/lib/db";
-import { apiRoute, parseInput, queryObject } from "@/lib/http/api-route";
+import { apiRoute, parseInput, queryObject, otherMethods } from "@/lib/http/api-route";
 import { runScheduledProcessing } from "@/lib/marketing/processing/run-scheduled-processing";
 import { ZDay } from "@/lib/marketing/time";
 import { getEngine } from "@/lib/server/engine";
@@ -27,3 +27,6 @@ const handler = apiRoute({ auth: "cron", mutation: true }, async ({ db, now, que
 
 export const GET = handler;
 export const POST = handler;
+
+// the methods this path does not serve: 405 METHOD_NOT_ALLOWED with Allow (see otherMethods)
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET", "POST"]);

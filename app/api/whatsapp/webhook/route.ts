@@ -10,7 +10,7 @@ import { after, NextResponse, type NextRequest } from "next/server";
 import { getDb, plainReadOf } from "@/lib/db";
 import { applyInboxSoon } from "@/lib/server/inbox-applier";
 import { getEnv } from "@/lib/env";
-import { plainRoute, readBodyBytes } from "@/lib/http/api-route";
+import { plainRoute, readBodyBytes, otherMethods } from "@/lib/http/api-route";
 import { AppError } from "@/lib/marketing/errors";
 import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
 import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
@@ -79,3 +79,6 @@ function parseJson(raw: Buffer): unknown {
     throw new AppError("INVALID_JSON", "The request body is not valid JSON.");
   }
 }
+
+// the methods this path does not serve: 405 METHOD_NOT_ALLOWED with Allow (see otherMethods)
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET", "POST"], { auth: false });

@@ -2,7 +2,7 @@
  * A job that belongs to no campaign (a customer import) as the page polls it: done_rows of total_rows,
  * then the answer or the failure. A job left without a live runner is resumed after the answer.
  */
-import { apiRoute } from "@/lib/http/api-route";
+import { apiRoute, otherMethods } from "@/lib/http/api-route";
 import { AppError } from "@/lib/marketing/errors";
 import { getJob, jobView } from "@/lib/marketing/jobs/job";
 import { continueJobAfterResponse } from "@/lib/server/jobs";
@@ -19,3 +19,6 @@ export const GET = apiRoute<{ jobId: string }>({}, async ({ db, params, now }) =
   if (view.resumable) continueJobAfterResponse(view.id, { maxDurationSeconds: maxDuration });
   return Response.json(view, { headers: { "Cache-Control": "no-store" } });
 });
+
+// the methods this path does not serve: 405 METHOD_NOT_ALLOWED with Allow (see otherMethods)
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

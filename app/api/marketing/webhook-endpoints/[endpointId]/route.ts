@@ -1,4 +1,4 @@
-import { apiRoute, parseInput } from "@/lib/http/api-route";
+import { apiRoute, parseInput, otherMethods } from "@/lib/http/api-route";
 import { deleteWebhookEndpoint, getWebhookEndpoint, updateWebhookEndpoint, ZUpdateWebhookEndpoint } from "@/lib/marketing/events/webhook-endpoints";
 
 type Params = { endpointId: string };
@@ -12,3 +12,6 @@ export const PATCH = apiRoute<Params>({ mutation: true }, async ({ db, now, prin
 export const DELETE = apiRoute<Params>({ mutation: true }, async ({ db, now, principal, params }) =>
   deleteWebhookEndpoint({ db, now, principal, endpointId: params.endpointId }),
 );
+
+// the methods this path does not serve: 405 METHOD_NOT_ALLOWED with Allow (see otherMethods)
+export const { POST, PUT, OPTIONS } = otherMethods(["GET", "PATCH", "DELETE"]);

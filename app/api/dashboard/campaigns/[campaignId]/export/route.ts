@@ -1,5 +1,5 @@
 /** Downloads a campaign's recipients as CSV, streamed in batches (100,000+ rows never sit in memory); audited, masked for viewers. */
-import { apiRoute } from "@/lib/http/api-route";
+import { apiRoute, otherMethods } from "@/lib/http/api-route";
 import { csvDownload } from "@/lib/http/csv-download";
 import { recipientsCsv, startRecipientsExport } from "@/lib/marketing/recipients/export-recipients";
 import { recipientsCsvFileName } from "@/lib/marketing/recipients/recipients-csv-file-name";
@@ -15,3 +15,6 @@ export const GET = apiRoute<{ campaignId: string }>({}, async ({ db, now, princi
   const chunks = recipientsCsv({ db, campaignId: campaign.id, mask });
   return csvDownload(chunks, recipientsCsvFileName(campaign.name));
 });
+
+// the methods this path does not serve: 405 METHOD_NOT_ALLOWED with Allow (see otherMethods)
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

@@ -1,5 +1,5 @@
 import { z } from "@/lib/zod";
-import { apiRoute, parseInput, queryObject } from "@/lib/http/api-route";
+import { apiRoute, parseInput, queryObject, otherMethods } from "@/lib/http/api-route";
 import { parseCampaignId } from "@/lib/marketing/campaigns/campaign-id";
 import { activateCampaign } from "@/lib/marketing/campaigns/activate-campaign";
 import { ZDay } from "@/lib/marketing/time";
@@ -17,3 +17,6 @@ export const POST = apiRoute<{ campaignId: string }>({ mutation: true }, async (
   const q = parseInput(ZQuery, queryObject(query));
   return activateCampaign({ db, now, timezone: getEngineSettings().timezone, campaignId, startDate: q.start_date, principal, templates: getTemplatesApi() });
 });
+
+// the methods this path does not serve: 405 METHOD_NOT_ALLOWED with Allow (see otherMethods)
+export const { GET, PUT, PATCH, DELETE, HEAD, OPTIONS } = otherMethods(["POST"]);

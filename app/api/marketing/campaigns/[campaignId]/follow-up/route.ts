@@ -1,4 +1,4 @@
-import { apiRoute, created, parseInput } from "@/lib/http/api-route";
+import { apiRoute, created, parseInput, otherMethods } from "@/lib/http/api-route";
 import { appUrl } from "@/lib/env";
 import { parseCampaignId } from "@/lib/marketing/campaigns/campaign-id";
 import { createFollowUp, followUpCounts, listFollowUps, ZCreateFollowUp } from "@/lib/marketing/engagement/follow-ups";
@@ -18,3 +18,6 @@ export const GET = apiRoute<Params>({}, async ({ db, params }) => {
 export const POST = apiRoute<Params>({ mutation: true }, async ({ db, now, principal, params, json }) =>
   created(await createFollowUp({ db, now, principal, templates: getTemplatesApi(), appUrl: appUrl(), campaignId: params.campaignId, input: parseInput(ZCreateFollowUp, await json()) })),
 );
+
+// the methods this path does not serve: 405 METHOD_NOT_ALLOWED with Allow (see otherMethods)
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET", "POST"]);

@@ -1,5 +1,5 @@
 import { z } from "@/lib/zod";
-import { apiRoute, parseInput, queryObject } from "@/lib/http/api-route";
+import { apiRoute, parseInput, queryObject, otherMethods } from "@/lib/http/api-route";
 import { parseCampaignId } from "@/lib/marketing/campaigns/campaign-id";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
 import { ZAddRecipientsRequest } from "@/lib/marketing/recipients/add-recipients-request";
@@ -28,3 +28,6 @@ export const POST = apiRoute<Params>({ mutation: true, maxBodyBytes: 4_000_000 }
     ? addRecipients({ db, now, timezone, campaignId, principal, useTargetAudience: true })
     : addRecipients({ db, now, timezone, campaignId, principal, phoneNumbers: input.phone_numbers });
 });
+
+// the methods this path does not serve: 405 METHOD_NOT_ALLOWED with Allow (see otherMethods)
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET", "POST"]);

@@ -1,5 +1,5 @@
 import { z } from "@/lib/zod";
-import { apiRoute, parseInput, queryObject } from "@/lib/http/api-route";
+import { apiRoute, parseInput, queryObject, otherMethods } from "@/lib/http/api-route";
 import { resumeCampaign } from "@/lib/marketing/campaigns/resume-campaign";
 import { getEngineSettings } from "@/lib/server/engine";
 import { getTemplatesApi } from "@/lib/server/templates";
@@ -15,3 +15,6 @@ export const POST = apiRoute<{ campaignId: string }>({ mutation: true }, async (
   const confirm = q.confirm === "true" || body?.confirm === true;
   return resumeCampaign({ db, now, timezone: getEngineSettings().timezone, principal, templates: getTemplatesApi(), campaignId: params.campaignId, confirm });
 });
+
+// the methods this path does not serve: 405 METHOD_NOT_ALLOWED with Allow (see otherMethods)
+export const { GET, PUT, PATCH, DELETE, HEAD, OPTIONS } = otherMethods(["POST"]);

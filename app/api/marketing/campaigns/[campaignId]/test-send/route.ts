@@ -1,4 +1,4 @@
-import { apiRoute, parseInput } from "@/lib/http/api-route";
+import { apiRoute, parseInput, otherMethods } from "@/lib/http/api-route";
 import { parseCampaignId } from "@/lib/marketing/campaigns/campaign-id";
 import { sendTestMessages, ZTestSend } from "@/lib/marketing/templates/send-test-messages";
 import { getTemplatesApi } from "@/lib/server/templates";
@@ -10,3 +10,6 @@ export const POST = apiRoute<{ campaignId: string }>({ mutation: true }, async (
   const body = parseInput(ZTestSend, await json());
   return sendTestMessages({ db, now, whatsapp: getWhatsAppClient(), api: getTemplatesApi(), campaignId, phoneNumbers: body.phone_numbers, principal });
 });
+
+// the methods this path does not serve: 405 METHOD_NOT_ALLOWED with Allow (see otherMethods)
+export const { GET, PUT, PATCH, DELETE, HEAD, OPTIONS } = otherMethods(["POST"]);

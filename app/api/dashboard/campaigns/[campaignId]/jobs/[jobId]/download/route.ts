@@ -2,7 +2,7 @@
  * Downloads a finished export job's CSV: its parts streamed in order (never the whole file in memory).
  * Only who made the export, while it is kept (see openRecipientsExport).
  */
-import { apiRoute } from "@/lib/http/api-route";
+import { apiRoute, otherMethods } from "@/lib/http/api-route";
 import { csvDownload } from "@/lib/http/csv-download";
 import { openRecipientsExport } from "@/lib/marketing/jobs/export-recipients-job";
 
@@ -14,3 +14,6 @@ export const GET = apiRoute<{ campaignId: string; jobId: string }>({}, async ({ 
   const { fileName, parts } = await openRecipientsExport({ db, now, principal, campaignId: params.campaignId, jobId: params.jobId });
   return csvDownload(parts, fileName);
 });
+
+// the methods this path does not serve: 405 METHOD_NOT_ALLOWED with Allow (see otherMethods)
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);
