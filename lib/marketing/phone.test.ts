@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { getCountries, getCountryCallingCode } from "libphonenumber-js";
 import { describe, expect, it } from "vitest";
 import { marketOfNumberParsed, marketOfParsedCountry } from "./cost/market";
-import { hasCountryPrefix, normalizePhone } from "./phone";
+import { hasCountryPrefix, normalizePhone, phoneFilterOf } from "./phone";
 
 describe("normalizePhone", () => {
   it("normalises to E.164 digits", () => {
@@ -97,4 +97,20 @@ describe("normalizePhone", () => {
       { numRuns: 2000 },
     );
   }, 60_000);
+});
+
+describe("phoneFilterOf (a number typed into the recipients filter)", () => {
+  it("is a whole number when the workspace reads it as a national one, else the digits numbers start with", () => {
+    expect(phoneFilterOf("(202) 555-0973", { defaultCountry: "US" })).toEqual({ whole: "12025550973", startsWith: "12025550973" });
+    expect(phoneFilterOf("(202) 555-0973")).toEqual({ whole: null, startsWith: "2025550973" });
+    expect(phoneFilterOf("07911 123457", { defaultCountry: "GB" })).toEqual({ whole: "447911123457", startsWith: "447911123457" });
+    // a part of a national number: its trunk 0 stands for the country code
+    expect(phoneFilterOf("07911", { defaultCountry: "GB" })).toEqual({ whole: null, startsWith: "447911" });
+    expect(phoneFilterOf("0151", { defaultCountry: "DE" })).toEqual({ whole: null, startsWith: "49151" });
+    // written with + or 00: the digits as they are, whatever the default country
+    expect(phoneFilterOf("+44 7911", { defaultCountry: "US" })).toEqual({ whole: null, startsWith: "447911" });
+    expect(phoneFilterOf("0044 7911", { defaultCountry: "GB" })).toEqual({ whole: null, startsWith: "447911" });
+    expect(phoneFilterOf("Maria")).toBeNull();
+    expect(phoneFilterOf("+")).toBeNull();
+  });
 });

@@ -87,6 +87,26 @@ function nationalReading(digits: string, country: CountryCode, asInternational: 
   return stored.ok ? { ...stored, national: true } : stored;
 }
 
+/**
+ * What a number typed into a filter matches (the recipients table): `whole`, the number the workspace reads a
+ * whole national number as (07911 123457 in a UK workspace is 447911123457), or else the digits numbers
+ * start with, `startsWith`: without "+" or "00", and with a national number's trunk prefix standing for the
+ * default country's calling code (07911 → 447911). null when it is not a number at all.
+ */
+export function phoneFilterOf(typed: string, reading: PhoneReading = {}): { whole: string | null; startsWith: string } | null {
+  const candidate = plainPhoneText(typed).trim().replace(/[ ().\-]/g, "");
+  if (!/^(\+|00)?[0-9]{1,15}$/.test(candidate)) return null;
+  const prefixed = candidate.startsWith("+") || candidate.startsWith("00");
+  const digits = candidate.replace(/^(\+|00)/, "");
+  const country = reading.defaultCountry ?? null;
+  if (prefixed || !country || digits === "") return digits === "" ? null : { whole: null, startsWith: digits };
+  const read = normalizePhone(digits, reading);
+  if (read.ok && read.national) return { whole: read.phone, startsWith: read.phone };
+  const trunk = trunkPrefixOf(country);
+  const startsWith = trunk && digits.startsWith(trunk) ? getCountryCallingCode(country) + digits.slice(trunk.length) : digits;
+  return { whole: null, startsWith };
+}
+
 const plans = new Metadata();
 /** The prefix a country's national numbers are dialled with at home ("0" in the UK, "1" in the US), if any. */
 function trunkPrefixOf(country: CountryCode): string | undefined {

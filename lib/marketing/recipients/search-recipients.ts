@@ -14,6 +14,8 @@ import { NOT_YET_DELIVERED_STATUSES, PENDING_STATUSES } from "../recipients/reci
 import { parseUuid } from "../uuid";
 import type { Role } from "../auth/api-tokens";
 import { canSearchPartOfNumbers } from "../users/permissions";
+import { phoneFilterOf } from "../phone";
+import { phoneReading } from "../sending/sending-settings";
 
 /** The filter groups the table offers, and the statuses each covers. */
 export const RECIPIENT_FILTERS = {
@@ -29,9 +31,9 @@ export type RecipientFilter = keyof typeof RECIPIENT_FILTERS;
 
 export const ZRecipientsPageQuery = z.object({
   status: z.enum(Object.keys(RECIPIENT_FILTERS) as [RecipientFilter, ...RecipientFilter[]]).optional().catch(undefined),
-  /** digits the phone number starts with */
+  /** a whole number, or the digits numbers start with (phoneFilterOf), as typed */
   // as typed or pasted: spaces, dashes, dots and parentheses are not part of the number (+44 7911 123510)
-  phone: z.string().transform((v) => v.replace(/[\s().-]/g, "")).pipe(z.string().regex(/^\+?[0-9]{1,15}$/)).transform((v) => v.replace(/^\+/, "")).optional().catch(undefined),
+  phone: z.string().transform((v) => v.replace(/[\s().-]/g, "")).pipe(z.string().regex(/^\+?[0-9]{1,15}$/)).optional().catch(undefined),
   after: z.string().max(64).optional().catch(undefined),
   before: z.string().max(64).optional().catch(undefined),
   limit: z.coerce.number().int().min(10).max(200).default(50).catch(50),
@@ -71,12 +73,15 @@ export async function searchRecipients({ db, campaignId, query, role }: { db: Db
   const dir = backwards ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   // the numbers starting with the digits: from the digits to the next such prefix ("1419" → "142"), where a scan stops
   // (a viewer's search matches a whole number only: permissions.ts canSearchPartOfNumbers)
-  const wholeNumber = !canSearchPartOfNumbers(role);
-  const nextPrefix = query.phone && !wholeNumber ? afterPrefix(query.phone) : null;
-  const phoneBounds = query.phone && wholeNumber
-    ? [Prisma.sql`r.phone_number = ${query.phone}`]
-    : query.phone
-    ? [Prisma.sql`r.phone_number >= ${query.phone} AND r.phone_number LIKE ${query.phone + "%"}`, ...(nextPrefix ? [Prisma.sql`r.phone_number < ${nextPrefix}`] : [])]
+  // a whole number written as the workspace writes them (07911 123457 in the UK) is that number
+  const filter = query.phone ? phoneFilterOf(query.phone, await phoneReading(db)) : null;
+  const exact = filter ? (filter.whole ?? (canSearchPartOfNumbers(role) ? null : filter.startsWith)) : null;
+  const prefix = filter && exact === null ? filter.startsWith : null;
+  const nextPrefix = prefix ? afterPrefix(prefix) : null;
+  const phoneBounds = exact !== null
+    ? [Prisma.sql`r.phone_number = ${exact}`]
+    : prefix
+    ? [Prisma.sql`r.phone_number >= ${prefix} AND r.phone_number LIKE ${prefix + "%"}`, ...(nextPrefix ? [Prisma.sql`r.phone_number < ${nextPrefix}`] : [])]
     : [];
   const phoneRange = phoneBounds.length > 0 ? Prisma.sql`AND ${Prisma.join(phoneBounds, " AND ")}` : Prisma.empty;
   let rows: Array<Record<string, unknown>>;

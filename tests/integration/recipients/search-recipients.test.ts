@@ -139,4 +139,24 @@ describe("recipients table paging", () => {
     expect((await viewer("1555400299")).rows).toEqual([]);
     expect((await viewer("+1 555 400-2995")).rows.map((r) => r.phoneNumber)).toEqual(["15554002995"]); // as pasted: spaces and dashes are not part of it
   });
+
+  it("reads a number as the workspace writes them: a whole national number, and a trunk 0 standing for the country code", async () => {
+    const { campaign } = await createCampaignWithRecipients(t.db, 20, { status: "pending", phonePrefix: 447911123400 });
+    const find = async (phone: string, role: "admin" | "viewer" = "admin") =>
+      (await searchRecipients({ db: t.db, campaignId: campaign.id, role, query: ZRecipientsPageQuery.parse({ phone }) })).rows.map((r) => r.phoneNumber);
+    // without a default country a number written with its trunk 0 is no number anyone has
+    expect(await find("07911 123405")).toEqual([]);
+    await t.db.setting.update({ where: { id: 1 }, data: { defaultCountry: "GB" } });
+    try {
+      expect(await find("07911 123405")).toEqual(["447911123405"]);
+      expect(await find("07911 123405", "viewer")).toEqual(["447911123405"]);
+      expect(await find("0791112341")).toEqual(Array.from({ length: 10 }, (_, i) => `4479111234${10 + i}`));
+      expect(await find("0791112341", "viewer")).toEqual([]); // a part of a number: not for a viewer
+      expect(await find("+44 7911 123405")).toEqual(["447911123405"]);
+      expect(await find("00447911123405")).toEqual(["447911123405"]);
+      expect(await find("447911123405")).toEqual(["447911123405"]);
+    } finally {
+      await t.db.setting.update({ where: { id: 1 }, data: { defaultCountry: null } });
+    }
+  });
 });
