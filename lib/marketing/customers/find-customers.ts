@@ -5,7 +5,7 @@ import type { DbOrTx } from "../db";
 import { cursorDate, cursorUuid, decodeCursor, encodeCursor, ZCursor } from "../pagination";
 import type { Role } from "../auth/api-tokens";
 import { apiPhone, canSearchPartOfNumbers } from "../users/permissions";
-import { normalizePhone } from "../phone";
+import { normalizePhone, phoneFilterOf } from "../phone";
 import { phoneReading } from "../sending/sending-settings";
 
 const ZBool = z.enum(["true", "false"]).transform((v) => v === "true");
@@ -34,7 +34,10 @@ export async function findCustomers({ db, query, role }: { db: DbOrTx; query: TF
   const q = ZFindCustomers.parse(query);
   const tags = q.tag === undefined ? undefined : Array.isArray(q.tag) ? q.tag : [q.tag];
   // a whole number as the workspace reads it too (07911 123457 in a UK workspace is 447911123457)
-  const whole = q.q && /^[+0-9 ().-]+$/.test(q.q) ? normalizePhone(q.q, await phoneReading(db)) : null;
+  const reading = q.q && /^[+0-9 ().-]+$/.test(q.q) ? await phoneReading(db) : null;
+  const whole = q.q && reading ? normalizePhone(q.q, reading) : null;
+  // a part of a national number: its trunk 0 stands for the country code (07911 finds +44 7911…)
+  const part = q.q && reading && canSearchPartOfNumbers(role) ? phoneFilterOf(q.q, reading)?.startsWith : undefined;
   const where: Prisma.UserProfileWhereInput = {
     ...(q.subscription ? { subscription: q.subscription } : {}),
     ...(q.customer_tier ? { customerTier: q.customer_tier } : {}),
@@ -49,6 +52,7 @@ export async function findCustomers({ db, query, role }: { db: DbOrTx; query: TF
       ? { OR: [
         canSearchPartOfNumbers(role) ? { whatsappPhone: { startsWith: escapeLike(q.q.replace(/^\+/, "")) } } : { whatsappPhone: q.q.replace(/[^0-9]/g, "") },
         ...(whole?.ok ? [{ whatsappPhone: whole.phone }] : []),
+        ...(part ? [{ whatsappPhone: { startsWith: part } }] : []),
         { name: { contains: escapeLike(q.q), mode: "insensitive" } },
       ] }
       : {}),

@@ -8,7 +8,7 @@ import { Prisma, type DbOrTx } from "../db";
 import { escapeLike } from "../sql-like";
 import type { Role } from "../auth/api-tokens";
 import { canSearchPartOfNumbers } from "../users/permissions";
-import { normalizePhone } from "../phone";
+import { normalizePhone, phoneFilterOf } from "../phone";
 import { phoneReading } from "../sending/sending-settings";
 
 export const ZCustomerListQuery = z.object({
@@ -30,10 +30,13 @@ export async function searchCustomers({ db, query, role }: { db: DbOrTx; query: 
     const digits = query.q.replace(/[^0-9]/g, "");
     if (digits.length >= 3 && /^[+0-9 ().-]+$/.test(query.q)) {
       // a whole number also as the workspace reads it (07911 123457 in a UK workspace is 447911123457)
-      const whole = normalizePhone(query.q, await phoneReading(db));
+      const reading = await phoneReading(db);
+      const whole = normalizePhone(query.q, reading);
       const exact = whole.ok ? [...new Set([digits, whole.phone])] : [digits];
+      // a part of a national number: its trunk 0 stands for the country code (07911 finds +44 7911…)
+      const start = phoneFilterOf(query.q, reading)?.startsWith ?? digits;
       cond.push(canSearchPartOfNumbers(role)
-        ? Prisma.sql`(whatsapp_phone LIKE ${"%" + digits + "%"} OR whatsapp_phone = ANY(${exact}::text[]))`
+        ? Prisma.sql`(whatsapp_phone LIKE ${"%" + digits + "%"} OR whatsapp_phone LIKE ${start + "%"} OR whatsapp_phone = ANY(${exact}::text[]))`
         : Prisma.sql`whatsapp_phone = ANY(${exact}::text[])`);
     } else cond.push(Prisma.sql`name ILIKE ${"%" + escapeLike(query.q) + "%"}`);
   }

@@ -76,6 +76,10 @@ describe("the workspace's default country", () => {
     // a search by a whole number written as the workspace writes it finds the customer (API and dashboard)
     expect((await call(customers.GET, { query: { q: "07911 123456" } })).body).toMatchObject({ total: 1, customers: [{ phone: "447911123456" }] });
     expect((await searchCustomers({ db: e.db, role: "viewer", query: ZCustomerListQuery.parse({ q: "07911 123456" }) })).total).toBe(1);
+    // and a part of one, its trunk 0 standing for the country code (not for a viewer, who types numbers whole)
+    expect((await call(customers.GET, { query: { q: "07911 1234" } })).body).toMatchObject({ total: 1, customers: [{ phone: "447911123456" }] });
+    expect((await searchCustomers({ db: e.db, role: "marketer", query: ZCustomerListQuery.parse({ q: "07911 1234" }) })).total).toBe(1);
+    expect((await searchCustomers({ db: e.db, role: "viewer", query: ZCustomerListQuery.parse({ q: "07911 1234" }) })).total).toBe(0);
   });
 
   it("recipients by number, test numbers and test sends read the same way", async () => {
