@@ -458,6 +458,7 @@ const ZCampaignEventData = z.looseObject({
   campaign_id: ZId, name: z.string(), status: ZCampaignStatus, previous_status: ZCampaignStatus,
   paused_by: z.string().nullable().meta({ description: "user, failure_guard, template, account or budget (a paused campaign)" }),
   paused_by_actor: z.string().nullable().meta({ description: "who paused it, for a user's pause: user:<id>, token:<id> or env-token" }),
+  cancelled_by_actor: z.string().nullable().optional().meta({ description: "who cancelled it (campaign.cancelled): user:<id>, token:<id>, env-token or system" }),
   pause_reason: z.string().nullable(), total_target: z.int(), messages_sent: z.int(), messages_delivered: z.int(), messages_failed: z.int(),
 });
 const ZCustomerEventData = z.looseObject({

@@ -15,11 +15,12 @@ export async function cancelCampaign({ db, now, campaignId, principal }: {
   return db.$transaction(async (tx) => {
     const c = await lockCampaign(tx, campaignId);
     if (!isOpenCampaign(c.status)) throw new AppError("INVALID_TRANSITION", `${campaignInStatus(c.status)} cannot be cancelled.`, { status: c.status });
-    await tx.marketingCampaign.update({ where: { id: c.id }, data: { status: "cancelled", cancelledAt: now, updatedAt: now } });
+    const actor = principal?.actor ?? "system";
+    await tx.marketingCampaign.update({ where: { id: c.id }, data: { status: "cancelled", cancelledAt: now, cancelledByActor: actor, updatedAt: now } });
     await tx.$executeRaw(Prisma.sql`
       UPDATE campaign_send_schedule SET status = 'cancelled', updated_at = ${now}::timestamptz
       WHERE campaign_id = ${c.id}::uuid AND status IN ('pending', 'processing')`);
-    await audit(tx, { actor: principal?.actor ?? "system", action: "campaign.cancel", entityType: "campaign", entityId: c.id, details: { from: c.status }, now });
+    await audit(tx, { actor, action: "campaign.cancel", entityType: "campaign", entityId: c.id, details: { from: c.status }, now });
     return { campaign_id: c.id, status: "cancelled" as const, message: `Campaign '${c.name}' cancelled` };
   });
 }

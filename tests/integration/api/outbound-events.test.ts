@@ -126,7 +126,7 @@ describe("outbound events", () => {
     expect(events[2].data).toMatchObject({ phone: "15550001003", source: "reply_stop" });
     expect(events[3].data).toMatchObject({ error_code: 131026, class: expect.any(String), phone_number: "15550001001" });
     expect(events[4].data).toMatchObject({ body: "Is the sale still on?", phone_number: "15550001002" });
-    expect(events[6].data).toMatchObject({ campaign_id: dropped.body.id, status: "cancelled", previous_status: "draft" });
+    expect(events[6].data).toMatchObject({ campaign_id: dropped.body.id, status: "cancelled", previous_status: "draft", cancelled_by_actor: "env-token" });
     // each event's data is what the API document says it is
     for (const ev of events) expect(OUTBOUND_EVENT_DATA[ev.type].safeParse(ev.data).error?.issues ?? [], ev.type).toEqual([]);
 
