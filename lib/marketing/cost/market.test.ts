@@ -9,6 +9,10 @@ describe("marketOfNumber", () => {
     expect(marketOfNumber("17872345678")).toBe("Rest of Latin America"); // +1 787: Puerto Rico
     expect(marketOfNumber("919876543210")).toBe("India");
     expect(marketOfNumber("442079460958")).toBe("United Kingdom");
+    // Guernsey, Jersey and the Isle of Man dial with +44: priced as the United Kingdom, not as "Other"
+    expect(marketOfNumber("447911123456")).toBe("United Kingdom"); // +44 7911 1…: a Guernsey range
+    expect(marketOfNumber("447797123456")).toBe("United Kingdom"); // +44 7797: Jersey
+    expect(marketOfNumber("447624123456")).toBe("United Kingdom"); // +44 7624: the Isle of Man
     expect(marketOfNumber("erased:abc")).toBe(UNKNOWN_MARKET);
     expect(marketOfNumber("80012345678")).toBe(marketOfNumberParsed("80012345678")); // +800: no country
   });

@@ -26,8 +26,16 @@ const REGIONS: Record<string, string[]> = {
   "Rest of Western Europe": ["AT", "BE", "DK", "FI", "IE", "NO", "PT", "SE", "CH", "AD"],
 };
 
+/**
+ * Places that dial with another country's calling code and that Meta's market list does not name: Meta
+ * prices "by the recipient's country calling code", so they go with that country's market. Guernsey, Jersey
+ * and the Isle of Man have ranges of +44 (libphonenumber tells them apart: +44 7911 1… is Guernsey's).
+ */
+const SHARES_CALLING_CODE_WITH: Record<string, string> = { GG: "GB", JE: "GB", IM: "GB" };
+
 const BY_COUNTRY = new Map<string, string>(Object.entries(STANDALONE));
 for (const [market, countries] of Object.entries(REGIONS)) for (const c of countries) BY_COUNTRY.set(c, market);
+for (const [place, country] of Object.entries(SHARES_CALLING_CODE_WITH)) BY_COUNTRY.set(place, BY_COUNTRY.get(country)!);
 
 /** Every market name the shipped mapping can produce (a rate card should price each of them). */
 export const KNOWN_MARKETS: ReadonlySet<string> = new Set([...Object.values(STANDALONE), ...Object.keys(REGIONS), "Other"]);
