@@ -92,7 +92,8 @@ describe("a customer's market", () => {
   }, 120_000);
 
   it("depends on the national digits where a calling code is shared, and is stored by the CSV import too", async () => {
-    const phones = { "+1 787 234 5678": "Rest of Latin America", "+1 416 555 0123": "North America", "+7 701 234 5678": "Other", "+7 912 345 6789": "Russia", "+44 7781 123456": "Other", "+44 7700 900123": "United Kingdom" };
+    // +44 7781 is Guernsey's (libphonenumber tells it apart), priced as the United Kingdom: Meta prices by the calling code
+    const phones = { "+1 787 234 5678": "Rest of Latin America", "+1 416 555 0123": "North America", "+7 701 234 5678": "Other", "+7 912 345 6789": "Russia", "+44 7781 123456": "United Kingdom", "+44 7700 900123": "United Kingdom" };
     const r = await importCustomersCsv({ db: e.db, now, principal: marketer, records: [["phone", "name"], ...Object.keys(phones).map((p) => [p, "CSV"])] });
     expect(r).toMatchObject({ ok: true, total: 6 });
     const stored = await customerMarkets(["17872345678", "14165550123", "77012345678", "79123456789", "447781123456", "447700900123"]);
