@@ -31,17 +31,18 @@ export async function completeCampaignIfDone(db: Db, { campaignId, now }: { camp
 
 /**
  * completed → active again for campaigns with recipients pending again (a failed status that arrived after
- * the campaign completed: Meta's 131049, a retry-class or template-class failure): the daily processor runs
- * it at its start, after draining the webhook inbox, so they are sent instead of waiting forever in a
- * completed campaign. A sweep rather than a step of the applier: the applier's transaction could not see a
- * completion committed meanwhile (and would lock campaign rows after recipient rows). Answers the
- * campaigns re-opened.
+ * the campaign completed: Meta's 131049, a retry-class or template-class failure), so they are sent instead of
+ * waiting forever in a completed campaign. The applier runs it for the campaigns of the recipients it put back,
+ * once its chunks have committed (`campaignIds`), and the daily processor for all at its start, after draining
+ * the webhook inbox. Not a step inside the applier's transaction: that could not see a completion committed
+ * meanwhile (and would lock campaign rows after recipient rows). Answers the campaigns re-opened.
  */
-export async function reopenCompletedCampaigns(db: Db, { now }: { now: Date }): Promise<string[]> {
+export async function reopenCompletedCampaigns(db: Db, { now, campaignIds }: { now: Date; campaignIds?: string[] }): Promise<string[]> {
+  const only = campaignIds ? Prisma.sql`AND c.id = ANY(${campaignIds}::uuid[])` : Prisma.empty;
   return withRetry(() => db.$transaction(async (tx) => {
     const reopened = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
       UPDATE marketing_campaigns c SET status = 'active', completed_at = NULL, updated_at = ${now}::timestamptz
-      WHERE c.status = 'completed'
+      WHERE c.status = 'completed' ${only}
         AND EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = c.id AND r.status = 'pending')
       RETURNING c.id::text AS id`);
     for (const { id } of reopened) {

@@ -23,6 +23,7 @@ import { applyStatuses, type StatusRow } from "./apply-statuses";
 import { settleHeldSubscriptionChanges, type UserIdTouches } from "./apply-subscription-changes";
 import { foldCounterDeltas } from "./counter-deltas";
 import { compactDailyCosts } from "../cost/apply-message-costs";
+import { reopenCompletedCampaigns } from "../campaigns/complete-campaign-if-done";
 import { INBOX_LANES } from "./store-webhook-delivery";
 import { WEBHOOK_HANDLERS } from "./webhook-handlers";
 import type { WebhookChangeHandler, WebhookLog } from "./webhook-handler";
@@ -75,6 +76,8 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
   // A targeted apply waits for locked rows of any lane: one transaction at a time.
   const laneCount = targeted ? 1 : INBOX_LANES;
   let chunksLeft = maxChunks;
+  // campaigns whose recipients a failed status put back to pending (reopened below, once those chunks committed)
+  const requeued = new Set<string>();
   const lane = async (_: unknown, k: number) => {
     const mine = targeted ? Prisma.empty : Prisma.sql`AND p.lane = ${k}::smallint`;
     let cursor = 0n;
@@ -132,6 +135,7 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
             statuses_pending: summary.unresolved, unsubscribed: summary.unsubscribed, deferred: summary.deferred,
             campaigns_paused: summary.campaigns_paused, account_errors: summary.account_errors,
           });
+          for (const id of summary.requeued_campaigns) requeued.add(id);
           for (const x of statusRows) if (!unresolved.has(x.whatsapp_message_id)) done.set(x.id, { state: "applied", reason: null });
           out.waiting += summary.unresolved;
         } else {
@@ -223,6 +227,10 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
     await foldCounterDeltas(db);
     await compactDailyCosts(db);
   }
+  // a campaign that completed before a 131049 (or a retry) put some of its recipients back is active again now,
+  // not only at the next run's start: its stats and events say so at once (its own transaction, after the chunks':
+  // theirs lock recipients before campaigns, and could not see a completion committed meanwhile)
+  if (requeued.size > 0) await reopenCompletedCampaigns(db, { now, campaignIds: [...requeued] });
   return total;
 }
 

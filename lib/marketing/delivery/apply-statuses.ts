@@ -55,6 +55,8 @@ type Agg = {
 export type StatusSummary = {
   statuses: number; recipients_updated: number; messages_updated: number; unresolved: number;
   unsubscribed: number; deferred: number; campaigns_paused: number; account_errors: number;
+  /** campaigns with recipients this put back to pending (a 131049, a retry- or template-class failure) */
+  requeued_campaigns: string[];
 };
 
 const earliest = (a: Date | null, b: Date) => (a && a.getTime() <= b.getTime() ? a : b);
@@ -163,7 +165,7 @@ function putBack(code: number | null): "defer" | "release" | "retry" | null {
 export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, touched, alsoLock, alsoLockRecipients }: {
   now: Date; timezone: string; touched?: UserIdTouches; alsoLock?: CustomerLockKeys; alsoLockRecipients?: Prisma.Sql | null;
 }): Promise<{ summary: StatusSummary; unresolved: Set<string> }> {
-  const summary: StatusSummary = { statuses: rows.length, recipients_updated: 0, messages_updated: 0, unresolved: 0, unsubscribed: 0, deferred: 0, campaigns_paused: 0, account_errors: 0 };
+  const summary: StatusSummary = { statuses: rows.length, recipients_updated: 0, messages_updated: 0, unresolved: 0, unsubscribed: 0, deferred: 0, campaigns_paused: 0, account_errors: 0, requeued_campaigns: [] };
   const aggs = aggregateStatuses(rows);
   if (aggs.length === 0) return { summary, unresolved: new Set() };
   const json = JSON.stringify(aggs.map((a) => ({
@@ -281,8 +283,9 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
   const failedNow = updated.filter((u) => u.status === "failed" && u.prev !== "failed");
 
   const seqOf = new Map(aggs.map((a) => [a.wamid, a.failedSeq]));
-  // (a failed status is the only way to pending here; a campaign that completed before it arrived is
-  // active again at the start of the next run: reopenCompletedCampaigns)
+  // (a failed status is the only way to pending here; a campaign that completed before it arrived is active
+  // again as soon as this chunk has committed: applyInbox's reopenCompletedCampaigns, and at the start of every run)
+  summary.requeued_campaigns = [...new Set(updated.filter((u) => u.status === "pending").map((u) => u.campaign_id))];
   const failures: ErrorFailure[] = [
     ...failedNow,
     ...updated.filter((u) => u.status === "pending"),

@@ -130,19 +130,22 @@ describe("failed statuses are classified like send errors", () => {
     expect((await t.db.setting.findUniqueOrThrow({ where: { id: 1 } })).sendHold).toBe(false);
   });
 
-  it("a failure that puts a recipient back to pending after its campaign completed (131049 here) makes the campaign active again (the processor's sweep), with an audit entry", async () => {
+  it("a failure that puts a recipient back to pending after its campaign completed (131049 here) makes the campaign active again as it is applied, with an audit entry", async () => {
     const { campaign, recipients } = await createCampaignWithRecipients(t.db, 2);
     const done = await createCampaignWithRecipients(t.db, 1);
     await t.db.marketingCampaign.updateMany({ where: { id: { in: [campaign.id, done.campaign.id] } }, data: { status: "completed", completedAt: now } });
     await handle(statusesPayload([{ id: recipients[0].whatsappMessageId!, status: "failed", at: "2026-03-02T11:59:00Z", error: { code: 131049, title: "This message was not delivered to maintain healthy ecosystem engagement." } }]));
     expect(await t.db.campaignRecipient.findUniqueOrThrow({ where: { id: recipients[0].id } })).toMatchObject({ status: "pending", deferredReason: "meta_cap" });
+    // active again at once (stats no longer say completed with a recipient pending until the next run)
+    expect(await t.db.marketingCampaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ status: "active", completedAt: null });
     // a permanent failure (131026) leaves its completed campaign completed
     await handle(statusesPayload([{ id: done.recipients[0].whatsappMessageId!, status: "failed", at: "2026-03-02T11:59:00Z", error: { code: 131026, title: "Message undeliverable" } }]));
-    expect(await reopenCompletedCampaigns(t.db, { now })).toContain(campaign.id);
-    expect(await t.db.marketingCampaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ status: "active", completedAt: null });
     expect((await t.db.marketingCampaign.findUniqueOrThrow({ where: { id: done.campaign.id } })).status).toBe("completed");
     expect(await t.db.auditLog.count({ where: { action: "campaign.reopen", entityId: campaign.id } })).toBe(1);
+    // the processor's sweep (every run's start) finds nothing left to reopen; it reopens what it finds
     expect(await reopenCompletedCampaigns(t.db, { now })).not.toContain(campaign.id);
+    await t.db.marketingCampaign.update({ where: { id: campaign.id }, data: { status: "completed", completedAt: now } });
+    expect(await reopenCompletedCampaigns(t.db, { now })).toContain(campaign.id);
   });
 });
 
