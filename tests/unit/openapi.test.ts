@@ -80,6 +80,11 @@ describe("OpenAPI document", () => {
       expect(Object.keys(o.responses["429"].headers), o.operationId).toEqual(expect.arrayContaining(["Retry-After", "X-RateLimit-Remaining", "X-RateLimit-Reset"]));
       expect(Object.keys(o.responses["200"] ?? o.responses["201"]).length, o.operationId).toBeGreaterThan(0);
       if (o.requestBody) expect(statuses, o.operationId).toEqual(expect.arrayContaining(["400", "413"]));
+      // an Idempotency-Key still in use, or used with another request
+      if (method === "post") {
+        expect(o.responses["409"]?.description, o.operationId).toMatch(/IDEMPOTENCY_KEY_IN_PROGRESS/);
+        expect(o.responses["422"]?.description, o.operationId).toMatch(/IDEMPOTENCY_KEY_REUSED/);
+      }
       if (method !== "get" && o.operationId !== "runDailyProcessing") {
         expect(statuses, o.operationId).toContain("403");
         expect(o.description ?? "", o.operationId).toMatch(/Viewer tokens get 403|Admins only/);

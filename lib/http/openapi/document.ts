@@ -85,6 +85,11 @@ function commonResponses(op: Operation): Record<string, { description: string; h
     } : {}),
     401: { description: "No valid bearer token or session (UNAUTHENTICATED), or the token has expired (TOKEN_EXPIRED)." },
     ...(op.mutation || op.adminOnly ? { 403: { description: op.adminOnly ? "Only an admin may do this; other roles' tokens get FORBIDDEN." : "A viewer's token or session may read but not change anything (FORBIDDEN)." } } : {}),
+    // every POST takes an Idempotency-Key (an operation's own 409 / 422 name these codes beside its others)
+    ...(op.method === "post" ? {
+      409: { description: "The Idempotency-Key is still in use by the first request (IDEMPOTENCY_KEY_IN_PROGRESS): retry shortly." },
+      422: { description: "The Idempotency-Key was used with another request (IDEMPOTENCY_KEY_REUSED)." },
+    } : {}),
     429: { description: "This API token used its requests for the minute (RATE_LIMITED): retry after Retry-After seconds.", headers: { "Retry-After": "Seconds until the next request is accepted." } },
   };
 }

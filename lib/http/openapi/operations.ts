@@ -189,7 +189,7 @@ export const OPERATIONS: Operation[] = [
     responses: {
       200: { description: "Resumed.", schema: R.ZResumption, example: spec.resumeResponse }, 401: E[401], 403: E[403], 404: E[404],
       409: err("Not paused (INVALID_TRANSITION); paused by the failure guard or the budget and not confirmed (GUARD_CONFIRMATION_REQUIRED, BUDGET_CONFIRMATION_REQUIRED); or the Idempotency-Key is still in use (IDEMPOTENCY_KEY_IN_PROGRESS)."),
-      422: E[422],
+      422: err("Invalid input (VALIDATION_FAILED with details), a template that is not approved (TEMPLATE_NOT_APPROVED, with its status and reason), or the Idempotency-Key was used with another request (IDEMPOTENCY_KEY_REUSED)."),
     },
   },
   {
@@ -333,7 +333,7 @@ export const OPERATIONS: Operation[] = [
   {
     method: "post", path: "/api/marketing/webhook-endpoints/{endpointId}/test", operationId: "sendTestEvent", tag: "Events", mutation: true, adminOnly: true,
     summary: "Send a test event (endpoint.test) to this endpoint now",
-    responses: { 200: { description: "The test event's delivery.", schema: R.ZWebhookDelivery }, 401: E[401], 403: E[403], 404: err("No such endpoint (NOT_FOUND)."), 409: err("The endpoint is disabled (CONFLICT): enable it first.") },
+    responses: { 200: { description: "The test event's delivery.", schema: R.ZWebhookDelivery }, 401: E[401], 403: E[403], 404: err("No such endpoint (NOT_FOUND)."), 409: err("The endpoint is disabled (CONFLICT): enable it first; or the Idempotency-Key is still in use (IDEMPOTENCY_KEY_IN_PROGRESS).") },
   },
   {
     method: "get", path: "/api/marketing/webhook-endpoints/{endpointId}/deliveries", operationId: "listWebhookDeliveries", tag: "Events", adminOnly: true,
