@@ -169,8 +169,9 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "post", path: `${C}/activate`, operationId: "activateCampaign", tag: "Campaigns", mutation: true,
-    summary: "Activate a campaign and schedule its sends", description: "start_date defaults to tomorrow (in CAMPAIGN_TIMEZONE); a date in the past (START_DATE_IN_PAST) or more than a year ahead (VALIDATION_FAILED) is refused with 422.",
+    summary: "Activate a campaign and schedule its sends", description: "start_date (in the query, as the spec passes it, or in a JSON body) defaults to tomorrow (in CAMPAIGN_TIMEZONE); a date in the past (START_DATE_IN_PAST) or more than a year ahead (VALIDATION_FAILED) is refused with 422.",
     query: z.object({ start_date: ZDayParam.optional() }),
+    body: { schema: z.object({ start_date: ZDayParam.optional() }).strict(), required: false, example: { start_date: "2025-01-15" } },
     responses: {
       200: { description: "The schedule.", schema: R.ZActivation, example: spec.activateResponse }, 401: E[401], 403: E[403], 404: E[404],
       409: err("Not allowed in the campaign's current status (INVALID_TRANSITION); the workspace requires a successful test send of the current template and values first (TEST_SEND_REQUIRED); or the Idempotency-Key is still in use (IDEMPOTENCY_KEY_IN_PROGRESS)."),

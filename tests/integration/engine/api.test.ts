@@ -212,6 +212,18 @@ describe("activation and lifecycle", () => {
     const ok = await call(activate.POST, { params: { campaignId: c.body.id } });
     expect(ok.body).toMatchObject({ start_date: "2025-01-11", estimated_days: 1, estimated_completion_date: "2025-01-11" });
   });
+  it("takes start_date from a JSON body too; refuses other body fields and a body that disagrees with the query", async () => {
+    const c = await create({ name: "Body start" });
+    await call(recipients.POST, { params: { campaignId: c.body.id }, body: { phone_numbers: ["13125550301"] } });
+    const params = { campaignId: c.body.id };
+    const unknown = await call(activate.POST, { params, body: { start: "2025-01-20" } });
+    expect([unknown.status, unknown.body.error.details]).toEqual([422, [{ path: "start", message: "Not a known field" }]]);
+    const disagree = await call(activate.POST, { params, query: { start_date: "2025-01-21" }, body: { start_date: "2025-01-20" } });
+    expect([disagree.status, disagree.body.error.details[0].path]).toEqual([422, "start_date"]);
+    expect((await call(activate.POST, { params, body: { start_date: "2025-01-09" } })).body.error.code).toBe("START_DATE_IN_PAST");
+    const ok = await call(activate.POST, { params, body: { start_date: "2025-01-20" } });
+    expect(ok.body).toMatchObject({ status: "active", start_date: "2025-01-20", estimated_completion_date: "2025-01-20" });
+  });
   it("pauses, resumes, cancels; forbidden transitions are 409", async () => {
     const c = await create({ name: "Lifecycle" });
     const p = { campaignId: c.body.id };
