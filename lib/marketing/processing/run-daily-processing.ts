@@ -293,10 +293,15 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null, handO
       const { moved } = await packSchedule(tx, { campaignId: c.id, fromDay, dailyLimit: c.dailySendLimit, now: clock(), timezone: tz, window });
       if (moved > 0) log("rolled recipients forward", { campaign_id: c.id, moved, from: fromDay });
     }
-    return c;
+    // the spec's "campaigns processed" are those with a schedule for today still to send (not every active
+    // campaign: one that starts next month, or whose day is done, is not processed today)
+    const [{ scheduled }] = await tx.$queryRaw<Array<{ scheduled: boolean }>>(Prisma.sql`
+      SELECT EXISTS (SELECT 1 FROM campaign_send_schedule WHERE campaign_id = ${c.id}::uuid AND send_date = ${due}::date
+        AND status IN ('pending', 'processing')) AS scheduled`);
+    return { ...c, scheduledToday: scheduled };
   }, { timeout: 120_000, maxWait: 30_000 }));
   if (!campaign) return { kind: "not_active" };
-  result.campaigns_processed++;
+  if (campaign.scheduledToday) result.campaigns_processed++;
   // an A/B test whose test period is over gets its winner (once, under the campaign's lock)
   if (isHoldingForWinner(campaign)) {
     const decision = await decideAbWinner({ db, now: clock(), campaignId: id });
