@@ -1,11 +1,14 @@
 /**
  * One WHATSAPP_MAX_MPS across every process sending from the number: 4 processor instances, each with
  * its own database pool and its own Cloud API client (its own in-process limiter at the cap), share the
- * send schedule in PostgreSQL (whatsapp_send_pacing). The fake Graph API's request log (arrival times)
- * must show no one-second window with more requests than the cap, and nobody sent twice.
+ * send schedule in PostgreSQL (whatsapp_send_pacing). The fake Graph API's request log (arrival times, stamped
+ * in a process of its own: graph-child.ts) must show no one-second window with more requests than the cap,
+ * and nobody sent twice.
  * Also: a lease held by a process that died costs at most its own span; Meta's pair rate (one message
  * to a user about every 6 s) holds across campaigns when a batch is marked as going out.
  */
+import { fork } from "node:child_process";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { checkConsistency, seedCustomers, setupEngineTest, type EngineTest } from "./support";
 import { busiestSecond } from "../../support/busiest-second";
@@ -28,10 +31,12 @@ const CAP = 50;
 const PHONE_NUMBER_ID = "1098765432";
 let e: EngineTest;
 const pools: Db[] = [];
+const children: Array<{ stop: () => Promise<void> }> = [];
 beforeAll(async () => {
   e = await setupEngineTest({ poolMax: 8 });
 });
 afterAll(async () => {
+  await Promise.all(children.map((c) => c.stop()));
   await Promise.all(pools.map((p) => p.$disconnect()));
   await e?.stop();
 });
@@ -49,18 +54,42 @@ async function campaignWith(n: number, start: string) {
   return { id: c.id, phones };
 }
 
+type ChildSend = { startedAt: number; to?: string };
+
+/** The fake Graph API in a child process of its own (graph-child.ts): its log's arrival times are its own loop's. */
+async function graphInChild(latencyMs: number) {
+  const child = fork(path.resolve(import.meta.dirname, "../../support/graph-child.ts"), [], {
+    execArgv: ["--import", "tsx"], env: { ...process.env, GRAPH_LATENCY_MS: String(latencyMs) }, stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once("message", (m: { url?: string }) => (m.url ? resolve(m.url) : reject(new Error("no url"))));
+    child.once("exit", (code) => reject(new Error(`the fake Graph API exited (${code})`)));
+  });
+  return {
+    url,
+    sends: () => new Promise<ChildSend[]>((resolve) => {
+      child.once("message", (m: { sends: ChildSend[] }) => resolve(m.sends));
+      child.send({ report: true });
+    }),
+    stop: () => new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      child.disconnect();
+    }),
+  };
+}
+
 describe("4 processors, one cap", () => {
   it(`never more than ${CAP} requests in any second in the fake's log; every recipient once`, async () => {
     const a = await campaignWith(180, "2025-09-01");
     const b = await campaignWith(180, "2025-09-01");
-    e.graph.reset();
-    e.graph.setLatency(30);
+    const graph = await graphInChild(30);
+    children.push(graph);
     const processors = Array.from({ length: 4 }, () => {
       const db = createDb(e.t.url, { max: 4 });
       pools.push(db);
       const pacer = createSharedPacer({ perSecond: CAP, lease: sendSlotLeaser(db, PHONE_NUMBER_ID) });
       const whatsapp = createCloudWhatsAppClient({
-        apiUrl: e.graph.url, apiVersion: "v23.0", phoneNumberId: PHONE_NUMBER_ID, accessToken: "fake-access-token", maxMps: CAP, timeoutMs: 10_000, pacer,
+        apiUrl: graph.url, apiVersion: "v23.0", phoneNumberId: PHONE_NUMBER_ID, accessToken: "fake-access-token", maxMps: CAP, timeoutMs: 10_000, pacer,
       });
       return { db, whatsapp };
     });
@@ -69,7 +98,7 @@ describe("4 processors, one cap", () => {
       config: { timezone: "UTC", messagingLimit: null, timeBudgetMs: 120_000, staleClaimMs: 10 * 60_000, batchSize: 40 },
     })));
 
-    const sends = e.graph.sends;
+    const sends = await graph.sends();
     expect(sends.length).toBe(360);
     expect(busiestSecond(sends.map((s) => s.startedAt))).toBeLessThanOrEqual(CAP);
     const perPhone = new Map<string, number>();
