@@ -52,6 +52,9 @@ const PROMO_COMPONENTS = [
   },
 ];
 
+/** The target_audience of the spec's example createCampaign request, as customer fields. */
+const SPEC_EXAMPLE_AUDIENCE = { customerTier: "premium", city: "New York", tags: ["fashion", "accessories"] };
+
 /** summer_sale_promo, filled as the spec's example request fills it: the banner and the discount */
 const SUMMER_COMPONENTS = [
   { type: "header", parameters: [{ type: "image", image: { link: "https://example.com/sale-banner.jpg" } }] },
@@ -106,6 +109,9 @@ export async function seedDemo({ db, now, timezone, customers = 8000, guard = { 
     await db.user.upsert({ where: { email: u.email }, update: {}, create: { email: u.email, name: u.name, role: u.role, passwordHash } });
   }
   await insertCustomers(db, { count: customers, firstPhone: 12025550000n });
+  // the spec's example audience (premium, New York, fashion and accessories) finds customers too: following
+  // the guide's create / add-by-audience / activate steps against the demo adds them instead of nobody
+  await insertCustomers(db, { count: 60, firstPhone: 12125557000n, unsubscribedShare: 0, fixed: SPEC_EXAMPLE_AUDIENCE });
   // the sandbox's approved-template library (the demo campaigns use its templates); the PENDING one is
   // approved a couple of minutes later by a sandbox status webhook
   await seedSandboxTemplates({ db, now, approvePendingAfterMs: 2 * 60_000 });
