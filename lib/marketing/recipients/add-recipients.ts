@@ -116,7 +116,8 @@ export const MAY_RECEIVE_MARKETING_SQL = Prisma.sql`u.subscription = 'subscribed
 /** The audience filter, whitelisted: each key maps to a fixed SQL condition with a bound value. */
 export function audienceWhere(a: TTargetAudience): Prisma.Sql {
   const conditions: Prisma.Sql[] = [MAY_RECEIVE_MARKETING_SQL];
-  if (a.customer_tier !== undefined) conditions.push(Prisma.sql`u.customer_tier = ${a.customer_tier}`);
+  // tier and city in any case: an import's "Premium" is the audience's "premium" (tags match as written)
+  if (a.customer_tier !== undefined) conditions.push(Prisma.sql`lower(u.customer_tier) = lower(${a.customer_tier})`);
   if (a.city !== undefined) conditions.push(Prisma.sql`lower(u.city) = lower(${a.city})`);
   if (a.tags !== undefined && a.tags.length > 0) conditions.push(Prisma.sql`u.tags @> ${a.tags}::text[]`);
   return Prisma.join(conditions, " AND ");

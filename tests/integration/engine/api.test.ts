@@ -123,11 +123,11 @@ describe("recipients", () => {
     const camp = await e.db.marketingCampaign.findUniqueOrThrow({ where: { id: c.body.id } });
     expect([camp.totalTargetCustomers, camp.messagesPending]).toEqual([5, 5]);
   });
-  it("selects the target audience: subscribed, active, tier, city (any case), all tags", async () => {
+  it("selects the target audience: subscribed, active, tier and city (any case), all tags", async () => {
     const add = (rows: unknown[]) => call(customers.POST, { body: { customers: rows } });
     expect((await add([
       { phone: "17770000001", customer_tier: "premium", city: "New York", tags: ["fashion", "accessories", "x"] },
-      { phone: "17770000002", customer_tier: "premium", city: "new york", tags: ["fashion", "accessories"] },
+      { phone: "17770000002", customer_tier: "Premium", city: "new york", tags: ["fashion", "accessories"] },
       { phone: "17770000003", customer_tier: "premium", city: "NEW YORK", tags: ["fashion"] },
       { phone: "17770000004", customer_tier: "basic", city: "New York", tags: ["fashion", "accessories"] },
       { phone: "17770000005", customer_tier: "premium", city: "Boston", tags: ["fashion", "accessories"] },
