@@ -86,7 +86,10 @@ export async function addRecipients(args: {
       invalid_count: invalidCount,
       invalid,
       total_recipients: total.totalTargetCustomers,
-      message: `Added ${inserted} ${inserted === 1 ? "recipient" : "recipients"} to campaign`,
+      // an audience that matches nobody says so (a tag or a city written otherwise than the customers' is the usual cause)
+      message: !phones && matched === 0
+        ? "Added 0 recipients to campaign: no subscribed, active customer matches the campaign's target_audience"
+        : `Added ${inserted} ${inserted === 1 ? "recipient" : "recipients"} to campaign`,
     };
   }, { timeout: 120_000, maxWait: 10_000 });
 }

@@ -139,7 +139,11 @@ describe("recipients", () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ recipients_added: 2, total_recipients: 2 });
     const again = await call(recipients.POST, { params: { campaignId: c.body.id }, query: { use_target_audience: "true" } });
-    expect(again.body).toMatchObject({ recipients_added: 0, duplicates_skipped: 2, total_recipients: 2 });
+    expect(again.body).toMatchObject({ recipients_added: 0, duplicates_skipped: 2, total_recipients: 2, message: "Added 0 recipients to campaign" });
+    // an audience that matches nobody says so
+    const none = await create({ name: "Nobody", target_audience: { tags: ["Fashion"] } });
+    const r0 = await call(recipients.POST, { params: { campaignId: none.body.id }, query: { use_target_audience: "true" } });
+    expect(r0.body).toMatchObject({ recipients_added: 0, message: "Added 0 recipients to campaign: no subscribed, active customer matches the campaign's target_audience" });
   });
   it("refuses bad input and closed campaigns", async () => {
     const c = await create({ name: "Bad recipients" });
