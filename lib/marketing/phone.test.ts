@@ -114,3 +114,12 @@ describe("phoneFilterOf (a number typed into the recipients filter)", () => {
     expect(phoneFilterOf("+")).toBeNull();
   });
 });
+
+describe("a phone number sent as a JSON number", () => {
+  it("is read when it is a whole positive number, never by dropping a decimal point or a minus sign", () => {
+    expect(normalizePhone(14694652751)).toMatchObject({ ok: true, phone: "14694652751" });
+    for (const n of [1469465275.1, -14694652751, 1e21, Number.NaN, 0]) {
+      expect(normalizePhone(n)).toEqual({ ok: false, reason: "not a whole positive number: send the phone number as a string" });
+    }
+  });
+});

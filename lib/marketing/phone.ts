@@ -36,6 +36,9 @@ export type PhoneReading = {
 
 export function normalizePhone(input: unknown, { defaultCountry = null }: PhoneReading = {}): NormalizedPhone {
   if (typeof input !== "string" && typeof input !== "number") return { ok: false, reason: "not a string" };
+  // a JSON number is a phone number's digits only when it is a whole one: 1469465275.1 and -14694652751 read as
+  // text would lose their "." or "-" and become a valid number nobody wrote
+  if (typeof input === "number" && !(Number.isSafeInteger(input) && input > 0)) return { ok: false, reason: "not a whole positive number: send the phone number as a string" };
   const raw = plainPhoneText(String(input)).trim();
   if (raw === "") return { ok: false, reason: "empty" };
   if (raw.length > 40) return { ok: false, reason: "too long" };
