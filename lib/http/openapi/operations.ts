@@ -8,6 +8,7 @@ import { z } from "@/lib/zod";
 import { ZCreateCampaign } from "@/lib/marketing/campaigns/create-campaign";
 import { ZFindCampaigns } from "@/lib/marketing/campaigns/find-campaigns";
 import { ZUpdateCampaign } from "@/lib/marketing/campaigns/update-campaign";
+import { ZPauseRequest } from "@/lib/marketing/campaigns/pause-campaign";
 import { ZCreateFollowUp } from "@/lib/marketing/engagement/follow-ups";
 import { ZMarkAlertsRead } from "@/lib/marketing/alerts/find-alerts";
 import { ZFindCustomers } from "@/lib/marketing/customers/find-customers";
@@ -180,7 +181,9 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "post", path: `${C}/pause`, operationId: "pauseCampaign", tag: "Campaigns", mutation: true, summary: "Pause an active campaign",
-    responses: { 200: { description: "Paused.", schema: R.ZCampaignTransition, example: spec.pauseResponse }, 401: E[401], 403: E[403], 404: E[404], 409: E[409] },
+    description: "An optional reason is kept with the pause: shown on the campaign and sent in campaign.paused (pause_reason).",
+    body: { schema: ZPauseRequest.unwrap(), required: false, example: { reason: "Waiting for new stock" } },
+    responses: { 200: { description: "Paused.", schema: R.ZCampaignTransition, example: spec.pauseResponse }, 401: E[401], 403: E[403], 404: E[404], 409: E[409], 422: E[422] },
   },
   {
     method: "post", path: `${C}/resume`, operationId: "resumeCampaign", tag: "Campaigns", mutation: true,

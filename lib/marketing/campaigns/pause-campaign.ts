@@ -1,3 +1,4 @@
+import { z } from "@/lib/zod";
 import { alertLiteral } from "../alerts/alert-text";
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
@@ -60,6 +61,9 @@ export async function pauseCampaigns(tx: Tx, { by, now, actor = "system", pauses
   }
   return paused;
 }
+
+/** The API's pause body: an optional reason, shown on the campaign and in campaign.paused (the dashboard asks for one too). */
+export const ZPauseRequest = z.object({ reason: z.string().trim().max(500).optional() }).strict().optional();
 
 /** A user (or API token) pauses an active campaign. Sends already in flight finish; nothing new is claimed. */
 export async function pauseCampaign({ db, now, campaignId, principal, reason }: {

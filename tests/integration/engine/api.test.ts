@@ -240,6 +240,12 @@ describe("activation and lifecycle", () => {
     expect((await call(pause.POST, { params: p })).status).toBe(409);
     const resumed = await call(resume.POST, { params: p });
     expect(resumed.body).toMatchObject({ campaign_id: c.body.id, status: "active", message: "Campaign 'Lifecycle' resumed" });
+    // a pause may say why (kept and shown, as the dashboard's); other body fields are refused
+    const unknownField = await call(pause.POST, { params: p, body: { why: "stock" } });
+    expect([unknownField.status, unknownField.body.error.details]).toEqual([422, [{ path: "why", message: "Not a known field" }]]);
+    expect((await call(pause.POST, { params: p, body: { reason: "Waiting for new stock " } })).status).toBe(200);
+    expect((await call(campaign.GET, { params: p })).body).toMatchObject({ status: "paused", pause_reason: "Waiting for new stock" });
+    expect((await call(resume.POST, { params: p })).body.status).toBe("active");
     expect((await call(activate.POST, { params: p })).body.error.message).toBe("An active campaign cannot be activated.");
     expect((await call(stats.GET, { params: p })).body).toMatchObject({ pending: 1, remaining_send_days: 1, estimated_completion_date: "2025-01-10" });
     const cancelled = await call(cancel.POST, { params: p });
