@@ -5,6 +5,7 @@
  * history's delivered messages are then priced as WhatsApp prices them: the `delivered` status with its
  * pricing, as the sandbox sends it, through the delivery applier (the spend is the rate card's, per day).
  */
+import { SPEC_EXAMPLES } from "@/lib/http/openapi/operations";
 import type { Db } from "@/lib/marketing/db";
 import { hashPassword } from "@/lib/marketing/auth/passwords";
 import { seedSandboxTemplates } from "@/lib/marketing/templates/seed-sandbox-templates";
@@ -52,14 +53,10 @@ const PROMO_COMPONENTS = [
   },
 ];
 
-/** The target_audience of the spec's example createCampaign request, as customer fields. */
-const SPEC_EXAMPLE_AUDIENCE = { customerTier: "premium", city: "New York", tags: ["fashion", "accessories"] };
-
-/** summer_sale_promo, filled as the spec's example request fills it: the banner and the discount */
-const SUMMER_COMPONENTS = [
-  { type: "header", parameters: [{ type: "image", image: { link: "https://example.com/sale-banner.jpg" } }] },
-  { type: "body", parameters: [{ type: "text", text: "30%" }] },
-];
+/** The spec's example createCampaign request (the API document's example): the demo fits it as it is. */
+const { target_audience: specAudience, template_components: SUMMER_COMPONENTS } = SPEC_EXAMPLES.createRequest;
+/** its target_audience, as customer fields */
+const SPEC_EXAMPLE_AUDIENCE = { customerTier: specAudience.customer_tier, city: specAudience.city, tags: specAudience.tags };
 
 const CAMPAIGNS: DemoCampaign[] = [
   { name: "Back to School 2026", description: "Backpacks and shoes for the new term", templateName: "back_to_school", status: "completed", dailySendLimit: 250, priority: 5, audience: { tags: ["shoes"] }, recipients: 1500, startOffset: -70 },

@@ -7,7 +7,7 @@ import { getDb, plainReadOf } from "@/lib/db";
 import { appUrl, getEnv } from "@/lib/env";
 import { cancelCampaign } from "@/lib/marketing/campaigns/cancel-campaign";
 import { createCampaign, ZCreateCampaign } from "@/lib/marketing/campaigns/create-campaign";
-import { pauseCampaign } from "@/lib/marketing/campaigns/pause-campaign";
+import { pauseCampaign, PAUSE_REASON_MAX } from "@/lib/marketing/campaigns/pause-campaign";
 import { resumeCampaign } from "@/lib/marketing/campaigns/resume-campaign";
 import { updateCampaign, ZUpdateCampaign } from "@/lib/marketing/campaigns/update-campaign";
 import { ZTargetAudience } from "@/lib/marketing/campaigns/target-audience";
@@ -61,7 +61,7 @@ export async function countAudienceAction(audience: unknown): Promise<{ count: n
 export async function pauseCampaignAction(campaignId: string, reason: string): Promise<ActionState> {
   try {
     const { principal } = await requireActionUser("change");
-    const text = reason.trim().slice(0, 500);
+    const text = reason.trim().slice(0, PAUSE_REASON_MAX);
     await pauseCampaign({ db: getDb(), now: new Date(), campaignId, principal, reason: text || undefined });
     revalidatePath(`/campaigns/${campaignId}`);
     return { ok: true, message: "Paused: nothing more is sent until you resume." };

@@ -57,7 +57,8 @@ const E = {
   422: err("Invalid input (VALIDATION_FAILED with details), or the Idempotency-Key was used with another request (IDEMPOTENCY_KEY_REUSED)."),
 };
 
-const spec = {
+/** The spec's own example requests and answers (../shared/spec/marketing-campaign-guide.md); the demo workspace is built to fit them. */
+export const SPEC_EXAMPLES = {
   createRequest: {
     name: "Summer Sale 2025",
     description: "Promotional campaign for summer sale",
@@ -136,15 +137,15 @@ export const OPERATIONS: Operation[] = [
     method: "get", path: "/api/marketing/campaigns", operationId: "listCampaigns", tag: "Campaigns", summary: "List campaigns, newest first",
     query: ZFindCampaigns, responses: {
       200: {
-        description: "A page of campaigns.", schema: R.ZCampaignList, example: spec.listResponse,
+        description: "A page of campaigns.", schema: R.ZCampaignList, example: SPEC_EXAMPLES.listResponse,
         headers: { "X-Next-Cursor": "The next page's cursor (pass as ?cursor=); absent on the last page." },
       }, 401: E[401], 422: E[422] },
   },
   {
     method: "post", path: "/api/marketing/campaigns", operationId: "createCampaign", tag: "Campaigns", mutation: true,
     summary: "Create a campaign (starts as a draft)",
-    body: { schema: ZCreateCampaign, required: true, example: spec.createRequest },
-    responses: { 201: { description: "The new draft campaign.", schema: R.ZCreatedCampaign, example: spec.createResponse }, 401: E[401], 403: E[403], 409: E[409], 422: E[422] },
+    body: { schema: ZCreateCampaign, required: true, example: SPEC_EXAMPLES.createRequest },
+    responses: { 201: { description: "The new draft campaign.", schema: R.ZCreatedCampaign, example: SPEC_EXAMPLES.createResponse }, 401: E[401], 403: E[403], 409: E[409], 422: E[422] },
   },
   {
     method: "get", path: C, operationId: "getCampaign", tag: "Campaigns", summary: "Get one campaign",
@@ -165,8 +166,8 @@ export const OPERATIONS: Operation[] = [
     summary: "Add recipients: explicit phone numbers, or ?use_target_audience=true",
     description: "With use_target_audience=true every subscribed customer matching the campaign's target_audience is added (send no body). Duplicates are skipped.",
     query: z.object({ use_target_audience: z.enum(["true", "false", "1", "0"]).optional() }),
-    body: { schema: ZAddRecipients, required: false, example: spec.addRecipientsRequest },
-    responses: { 200: { description: "How many were added.", schema: R.ZRecipientsAdded, example: spec.addRecipientsResponse }, 401: E[401], 403: E[403], 404: E[404], 409: E[409], 422: E[422] },
+    body: { schema: ZAddRecipients, required: false, example: SPEC_EXAMPLES.addRecipientsRequest },
+    responses: { 200: { description: "How many were added.", schema: R.ZRecipientsAdded, example: SPEC_EXAMPLES.addRecipientsResponse }, 401: E[401], 403: E[403], 404: E[404], 409: E[409], 422: E[422] },
   },
   {
     method: "post", path: `${C}/activate`, operationId: "activateCampaign", tag: "Campaigns", mutation: true,
@@ -174,7 +175,7 @@ export const OPERATIONS: Operation[] = [
     query: z.object({ start_date: ZDayParam.optional() }),
     body: { schema: z.object({ start_date: ZDayParam.optional() }).strict(), required: false, example: { start_date: "2025-01-15" } },
     responses: {
-      200: { description: "The schedule.", schema: R.ZActivation, example: spec.activateResponse }, 401: E[401], 403: E[403], 404: E[404],
+      200: { description: "The schedule.", schema: R.ZActivation, example: SPEC_EXAMPLES.activateResponse }, 401: E[401], 403: E[403], 404: E[404],
       409: err("Not allowed in the campaign's current status (INVALID_TRANSITION); the workspace requires a successful test send of the current template and values first (TEST_SEND_REQUIRED); or the Idempotency-Key is still in use (IDEMPOTENCY_KEY_IN_PROGRESS)."),
       422: err("Invalid input (VALIDATION_FAILED), a start date in the past (START_DATE_IN_PAST), no recipients (NO_RECIPIENTS), a template that is not approved (TEMPLATE_NOT_APPROVED), or the Idempotency-Key was used with another request (IDEMPOTENCY_KEY_REUSED)."),
     },
@@ -183,7 +184,7 @@ export const OPERATIONS: Operation[] = [
     method: "post", path: `${C}/pause`, operationId: "pauseCampaign", tag: "Campaigns", mutation: true, summary: "Pause an active campaign",
     description: "An optional reason is kept with the pause: shown on the campaign and sent in campaign.paused (pause_reason).",
     body: { schema: ZPauseRequest.unwrap(), required: false, example: { reason: "Waiting for new stock" } },
-    responses: { 200: { description: "Paused.", schema: R.ZCampaignTransition, example: spec.pauseResponse }, 401: E[401], 403: E[403], 404: E[404], 409: E[409], 422: E[422] },
+    responses: { 200: { description: "Paused.", schema: R.ZCampaignTransition, example: SPEC_EXAMPLES.pauseResponse }, 401: E[401], 403: E[403], 404: E[404], 409: E[409], 422: E[422] },
   },
   {
     method: "post", path: `${C}/resume`, operationId: "resumeCampaign", tag: "Campaigns", mutation: true,
@@ -191,14 +192,14 @@ export const OPERATIONS: Operation[] = [
     query: z.object({ confirm: z.enum(["true", "false"]).optional() }),
     body: { schema: z.object({ confirm: z.boolean().optional() }).strict(), required: false, example: { confirm: true } },
     responses: {
-      200: { description: "Resumed.", schema: R.ZResumption, example: spec.resumeResponse }, 401: E[401], 403: E[403], 404: E[404],
+      200: { description: "Resumed.", schema: R.ZResumption, example: SPEC_EXAMPLES.resumeResponse }, 401: E[401], 403: E[403], 404: E[404],
       409: err("Not paused (INVALID_TRANSITION); paused by the failure guard or the budget and not confirmed (GUARD_CONFIRMATION_REQUIRED, BUDGET_CONFIRMATION_REQUIRED); or the Idempotency-Key is still in use (IDEMPOTENCY_KEY_IN_PROGRESS)."),
       422: err("Invalid input (VALIDATION_FAILED with details), a template that is not approved (TEMPLATE_NOT_APPROVED, with its status and reason), or the Idempotency-Key was used with another request (IDEMPOTENCY_KEY_REUSED)."),
     },
   },
   {
     method: "post", path: `${C}/cancel`, operationId: "cancelCampaign", tag: "Campaigns", mutation: true, summary: "Cancel a campaign (final)",
-    responses: { 200: { description: "Cancelled.", schema: R.ZCampaignTransition, example: spec.cancelResponse }, 401: E[401], 403: E[403], 404: E[404], 409: E[409] },
+    responses: { 200: { description: "Cancelled.", schema: R.ZCampaignTransition, example: SPEC_EXAMPLES.cancelResponse }, 401: E[401], 403: E[403], 404: E[404], 409: E[409] },
   },
   {
     method: "post", path: `${C}/retry-unknown`, operationId: "retryUnknownRecipients", tag: "Recipients", mutation: true,
@@ -207,7 +208,7 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "get", path: `${C}/stats`, operationId: "getCampaignStats", tag: "Campaigns", summary: "A campaign's delivery statistics",
-    responses: { 200: { description: "The statistics.", schema: R.ZCampaignStats, example: spec.statsResponse }, 401: E[401], 404: E[404] },
+    responses: { 200: { description: "The statistics.", schema: R.ZCampaignStats, example: SPEC_EXAMPLES.statsResponse }, 401: E[401], 404: E[404] },
   },
   {
     method: "get", path: `${C}/follow-up`, operationId: "getFollowUps", tag: "Campaigns", summary: "Follow-up outcomes and the follow-ups created",
@@ -299,13 +300,13 @@ export const OPERATIONS: Operation[] = [
     method: "get", path: "/api/marketing/process-daily", operationId: "processDailyCron", tag: "Processing", mutation: true, cron: true,
     summary: "Send what is due now (Vercel Cron calls GET with CRON_SECRET)",
     query: z.object({ date: ZDayParam.optional() }),
-    responses: { 200: { description: "What this run did.", schema: R.ZProcessingRun, example: spec.processDailyResponse }, 401: E[401], 403: E[403], 422: E[422] },
+    responses: { 200: { description: "What this run did.", schema: R.ZProcessingRun, example: SPEC_EXAMPLES.processDailyResponse }, 401: E[401], 403: E[403], 422: E[422] },
   },
   {
     method: "post", path: "/api/marketing/process-daily", operationId: "processDaily", tag: "Processing", mutation: true, cron: true,
     summary: "Send what is due now",
     query: z.object({ date: ZDayParam.optional() }),
-    responses: { 200: { description: "What this run did.", schema: R.ZProcessingRun, example: spec.processDailyResponse }, 401: E[401], 403: E[403], 422: E[422] },
+    responses: { 200: { description: "What this run did.", schema: R.ZProcessingRun, example: SPEC_EXAMPLES.processDailyResponse }, 401: E[401], 403: E[403], 422: E[422] },
   },
   {
     method: "get", path: "/api/marketing/webhook-endpoints", operationId: "listWebhookEndpoints", tag: "Events", adminOnly: true,

@@ -63,7 +63,8 @@ export async function pauseCampaigns(tx: Tx, { by, now, actor = "system", pauses
 }
 
 /** The API's pause body: an optional reason, shown on the campaign and in campaign.paused (the dashboard asks for one too). */
-export const ZPauseRequest = z.object({ reason: z.string().trim().max(500).optional() }).strict().optional();
+export const PAUSE_REASON_MAX = 500;
+export const ZPauseRequest = z.object({ reason: z.string().trim().max(PAUSE_REASON_MAX).optional() }).strict().optional();
 
 /** A user (or API token) pauses an active campaign. Sends already in flight finish; nothing new is claimed. */
 export async function pauseCampaign({ db, now, campaignId, principal, reason }: {
