@@ -191,10 +191,11 @@ export const ZVariantStats = z
     failed: z.int(),
     clicked: z.int().meta({ description: "recipients who tapped a tracked link" }),
     replied: z.int().meta({ description: "recipients whose reply was attributed to this campaign" }),
+    reached: z.int().meta({ description: "delivered, plus recipients who clicked or replied before their delivered status arrived: what click_rate and reply_rate are out of" }),
     delivery_rate: z.number(),
     read_rate: z.number(),
-    click_rate: z.number().meta({ description: "% of delivered" }),
-    reply_rate: z.number().meta({ description: "% of delivered" }),
+    click_rate: z.number().meta({ description: "clicked, % of reached" }),
+    reply_rate: z.number().meta({ description: "replied, % of reached" }),
   })
   .meta({ id: "VariantStats" });
 
@@ -211,6 +212,8 @@ export const ZAbDecision = z
     assigned: z.int().meta({ description: "recipients not yet sent that were given the winner" }),
   })
   .meta({ id: "AbDecision" });
+
+const ENGAGEMENT_RATE = "% of delivered: a recipient who clicked or replied before the delivered status arrived counts as delivered here (a tap or a reply proves the message arrived), so the rate stays within 100";
 
 export const ZCampaignStats = z
   .looseObject({
@@ -230,9 +233,9 @@ export const ZCampaignStats = z
     read_rate: z.number(),
     clicked: z.int().meta({ description: "recipients who tapped the tracked link (link previews excluded)" }),
     clicks: z.int().meta({ description: "every counted tap on the tracked link" }),
-    click_rate: z.number().meta({ description: "clicked, % of delivered" }),
+    click_rate: z.number().meta({ description: "clicked, " + ENGAGEMENT_RATE }),
     replied: z.int().meta({ description: "recipients with a reply attributed to this campaign (within the reply window after its message)" }),
-    reply_rate: z.number().meta({ description: "replied, % of delivered" }),
+    reply_rate: z.number().meta({ description: "replied, " + ENGAGEMENT_RATE }),
     opted_out: z.int().meta({ description: "recipients whose attributed reply was an opt-out (STOP)" }),
     parent_campaign_id: ZId.nullable(),
     follow_up_outcome: z.string().nullable(),

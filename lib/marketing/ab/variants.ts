@@ -46,7 +46,11 @@ export const AB_METRICS = ["read_rate", "click_rate", "reply_rate"] as const;
 export type TAbMetric = (typeof AB_METRICS)[number];
 
 /** One variant's figures (variant-stats.ts): the counts a metric is computed from. */
-export type VariantCounts = { recipients: number; sent: number; delivered: number; read: number; failed: number; clicked: number; replied: number };
+export type VariantCounts = {
+  recipients: number; sent: number; delivered: number; read: number; failed: number; clicked: number; replied: number;
+  /** delivered, or clicked or replied before the delivered status came: a tap or a reply proves the message arrived */
+  reached: number;
+};
 
 /**
  * How each winner metric is measured: `count` out of `of`, both per-variant counts. A metric is offered only
@@ -54,8 +58,8 @@ export type VariantCounts = { recipients: number; sent: number; delivered: numbe
  */
 export const AB_METRIC_DEFINITIONS: Partial<Record<TAbMetric, { count: keyof VariantCounts; of: keyof VariantCounts; label: string }>> = {
   read_rate: { count: "read", of: "sent", label: "read rate (read / sent)" },
-  click_rate: { count: "clicked", of: "delivered", label: "click rate (clicked / delivered)" },
-  reply_rate: { count: "replied", of: "delivered", label: "reply rate (replied / delivered)" },
+  click_rate: { count: "clicked", of: "reached", label: "click rate (clicked / delivered)" },
+  reply_rate: { count: "replied", of: "reached", label: "reply rate (replied / delivered)" },
 };
 
 export const ZAbTest = z

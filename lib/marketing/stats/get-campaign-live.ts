@@ -31,7 +31,7 @@ export async function getCampaignLive({ db, campaignId, today, timezone = "UTC" 
     getCampaignDetailExtras({ db, campaignId, today, timezone }),
     // the recipients waiting for the frequency cap and the engagement counts: one statement
     db.$queryRaw<Array<DeferredCountsRow & EngagementCountsRow>>(Prisma.sql`
-      SELECT d.cap, d.meta, g.clicked, g.clicks, g.replied, g.opted_out FROM (${deferredCountsSql(campaignId)}) d, (${engagementCountsSql(campaignId)}) g`),
+      SELECT d.cap, d.meta, g.clicked, g.clicks, g.replied, g.opted_out, g.engaged_undelivered FROM (${deferredCountsSql(campaignId)}) d, (${engagementCountsSql(campaignId)}) g`),
   ]);
   const engagement = readEngagementStats(figures, c.messagesDelivered);
   return {

@@ -42,7 +42,7 @@ export async function getCampaignStats({ db, campaignId, now = new Date(), timez
       c.parent_campaign_id::text AS parent_campaign_id, c.follow_up_outcome, c.daily_send_limit, c.send_window, c.pause_reason, c.paused_by,
       c.variants, c.ab_test, c.ab_decision, ${liveCampaignCounterColumns()},
       x.days::int AS days, x.first, x.last, d.cap::int AS cap, d.meta::int AS meta,
-      g.clicked::int AS clicked, g.clicks::float8 AS clicks, g.replied::int AS replied, g.opted_out::int AS opted_out,
+      g.clicked::int AS clicked, g.clicks::float8 AS clicks, g.replied::int AS replied, g.opted_out::int AS opted_out, g.engaged_undelivered::int AS engaged_undelivered,
       p.category, p.card_id, p.currency, p.effective_from, p.missing
     FROM marketing_campaigns c ${unfoldedCampaignDeltas()}
       CROSS JOIN (${scheduleExtentSql(id)}) x CROSS JOIN (${deferredCountsSql(id)}) d CROSS JOIN (${engagementCountsSql(id)}) g

@@ -245,6 +245,27 @@ describe("clicks, replies, stats and follow-ups", () => {
     await e.db.webhookEndpoint.delete({ where: { id: endpoint.id } });
   });
 
+  it("a tap or a reply before WhatsApp's delivered status counts the message as delivered in the rates: they never pass 100%", async () => {
+    // four recipients: 1 delivered and tapped, 2 tapped and replied with no delivered status yet, 3 replied with none, 4 delivered
+    const B = 15551100000;
+    const c = await sendCampaign({ name: "Statuses lag", template_components: TRACKED }, B, 4);
+    const s = (i: number) => ({ id: c.byPhone.get(phone(B, i))!.wamid, status: "delivered", at: "2025-01-11T09:00:05Z", to: phone(B, i) });
+    await deliverWebhook(statusPayload([s(1), s(4)]));
+    expect((await click(c.byPhone.get(phone(B, 1))!.token!)).status).toBe(302);
+    expect((await click(c.byPhone.get(phone(B, 2))!.token!)).status).toBe(302);
+    await deliverWebhook(inboundPayload([
+      { from: phone(B, 2), id: "wamid.REPLY.B2", at: "2025-01-11T09:01:00Z", body: "Do you ship to Leeds?" },
+      { from: phone(B, 3), id: "wamid.REPLY.B3", at: "2025-01-11T09:02:00Z", body: "Yes please" },
+    ]));
+    const st = await call(stats.GET, { params: { campaignId: c.id } });
+    // out of delivered alone (2) these were 100% and 100%; the recipients who tapped or replied reached too: 4 in all
+    expect(st.body).toMatchObject({ sent: 4, delivered: 2, clicked: 2, replied: 2, click_rate: 50, reply_rate: 50 });
+
+    // once the statuses arrive, the denominator is the delivered count and the rates do not move
+    await deliverWebhook(statusPayload([s(2), s(3)]));
+    expect((await call(stats.GET, { params: { campaignId: c.id } })).body).toMatchObject({ delivered: 4, click_rate: 50, reply_rate: 50 });
+  });
+
   /** a new campaign of the plain reminder to one number, activated today and sent by the daily run */
   async function sendReminderTo(name: string, number: string) {
     const c = await call(campaigns.POST, { body: { name, template_name: "plain_reminder" } });
