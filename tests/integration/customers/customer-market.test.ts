@@ -8,8 +8,11 @@
  *    number change from WhatsApp (user_changed_number) never keeps the old number's market, neither on
  *    the customer nor on the recipients moved with it;
  *  - recipients added from customers (audience, explicit numbers, the add-audience job, follow-ups'
- *    source) copy the market in the same INSERT, so activation computes none.
+ *    source) copy the market in the same INSERT, so activation computes none;
+ *  - the data migration that moved +44 recipients stored with "Other" (Crown dependencies) to the UK.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import fc from "fast-check";
 import { getCountries, getCountryCallingCode, getExampleNumber, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 import examples from "libphonenumber-js/examples.mobile.json";
@@ -179,5 +182,23 @@ describe("recipients added from customers", () => {
       const counts = await countsAndRecount(id);
       expect(counts.kept).toEqual(counts.recount);
     }
+  });
+});
+
+describe("the migration of Crown-dependency markets (20261206070000)", () => {
+  it("moves the recipients that copied 'Other' for a +44 number to the United Kingdom, and their market counts with them", async () => {
+    await upsertCustomers({ db: e.db, now, rows: [{ phone: "+44 7781 123400" }, { phone: "+44 7700 900400" }, { phone: "+7 701 234 0400" }], principal: marketer });
+    const c = await createCampaign({ db: e.db, now, input: { name: "Before the fix", template_name: "promo" } });
+    await addRecipients({ db: e.db, now, timezone: "UTC", campaignId: c.id, phoneNumbers: ["447781123400", "447700900400", "77012340400"] });
+    // as a campaign made before 20261206050500 has them: Guernsey's number copied the customer's old "Other"
+    await e.db.$executeRaw`UPDATE campaign_recipients SET market = 'Other' WHERE campaign_id = ${c.id}::uuid AND phone_number = '447781123400'`;
+    expect(await recipientMarkets(c.id)).toEqual(new Map([["447781123400", "Other"], ["447700900400", "United Kingdom"], ["77012340400", "Other"]]));
+
+    const sql = readFileSync(path.join(process.cwd(), "prisma/migrations/20261206070000_crown_dependencies_recipients_market/migration.sql"), "utf8");
+    await e.db.$executeRawUnsafe(sql);
+    // Kazakhstan's +7 number stays "Other": only +44 numbers move
+    expect(await recipientMarkets(c.id)).toEqual(new Map([["447781123400", "United Kingdom"], ["447700900400", "United Kingdom"], ["77012340400", "Other"]]));
+    const counts = await countsAndRecount(c.id);
+    expect(counts.kept).toEqual(counts.recount);
   });
 });
