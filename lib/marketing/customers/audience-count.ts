@@ -15,6 +15,7 @@
 import { Prisma, type DbOrTx } from "../db";
 import type { TTargetAudience } from "../campaigns/target-audience";
 import { audienceWhere } from "../recipients/add-recipients";
+import { customerMatchKey } from "./customer-match";
 
 export const EXACT_UP_TO = 10_000;
 export const FRESH_MS = 10 * 60_000;
@@ -27,13 +28,9 @@ export type AudienceCount =
   /** the planner's estimate (no full count yet) */
   | { kind: "estimated"; count: number };
 
-/** The audience as a stable key: the same filter always gives the same key (tags sorted, keys ordered). */
+/** The audience as a stable key: the same filter always gives the same key (any case, tags sorted, keys ordered). */
 export function audienceKey(a: TTargetAudience): string {
-  return JSON.stringify({
-    customer_tier: a.customer_tier ?? null,
-    city: a.city?.toLowerCase() ?? null,
-    tags: a.tags && a.tags.length > 0 ? [...new Set(a.tags)].sort() : null,
-  });
+  return JSON.stringify(customerMatchKey(a));
 }
 
 export async function audienceCountForView({ db, audience, now }: { db: DbOrTx; audience: TTargetAudience; now: Date }): Promise<{

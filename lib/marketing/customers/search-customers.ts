@@ -6,6 +6,7 @@
 import { z } from "@/lib/zod";
 import { Prisma, type DbOrTx } from "../db";
 import { escapeLike } from "../sql-like";
+import { customerMatchSql, filterValuesSql } from "./customer-match";
 import type { Role } from "../auth/api-tokens";
 import { canSearchPartOfNumbers } from "../users/permissions";
 import { normalizePhone, phoneFilterOf } from "../phone";
@@ -40,9 +41,8 @@ export async function searchCustomers({ db, query, role }: { db: DbOrTx; query: 
         : Prisma.sql`whatsapp_phone = ANY(${exact}::text[])`);
     } else cond.push(Prisma.sql`name ILIKE ${"%" + escapeLike(query.q) + "%"}`);
   }
-  if (query.tier) cond.push(Prisma.sql`customer_tier = ${query.tier}`);
-  if (query.city) cond.push(Prisma.sql`lower(city) = lower(${query.city})`);
-  if (query.tag) cond.push(Prisma.sql`tags @> ARRAY[${query.tag}]::text[]`);
+  // tier, city and tag in any case, as an audience matches them (customer-match.ts)
+  cond.push(...customerMatchSql("", { customer_tier: query.tier || undefined, city: query.city || undefined, tags: query.tag ? [query.tag] : undefined }));
   if (query.subscription) cond.push(Prisma.sql`subscription = ${query.subscription}`);
   if (query.reachable === "no") cond.push(Prisma.sql`undeliverable_since IS NOT NULL`);
   const where = Prisma.sql`WHERE ${Prisma.join(cond, " AND ")}`;
@@ -74,9 +74,9 @@ export async function searchCustomers({ db, query, role }: { db: DbOrTx; query: 
 /** The values the filters offer (most common first). */
 export async function customerFilterOptions({ db }: { db: DbOrTx }) {
   const [tiers, cities, tags, subs, notReachable] = await Promise.all([
-    db.$queryRaw<Array<{ v: string; n: bigint }>>(Prisma.sql`SELECT customer_tier AS v, count(*) AS n FROM user_profiles WHERE customer_tier IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50`),
-    db.$queryRaw<Array<{ v: string; n: bigint }>>(Prisma.sql`SELECT min(city) AS v, count(*) AS n FROM user_profiles WHERE city IS NOT NULL GROUP BY lower(city) ORDER BY 2 DESC, 1 LIMIT 200`),
-    db.$queryRaw<Array<{ v: string; n: bigint }>>(Prisma.sql`SELECT t AS v, count(*) AS n FROM user_profiles, unnest(tags) t GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 200`),
+    db.$queryRaw<Array<{ v: string; n: bigint }>>(filterValuesSql("customer_tier", 50)),
+    db.$queryRaw<Array<{ v: string; n: bigint }>>(filterValuesSql("city", 200)),
+    db.$queryRaw<Array<{ v: string; n: bigint }>>(filterValuesSql("tags", 200)),
     db.$queryRaw<Array<{ v: string; n: bigint }>>(Prisma.sql`SELECT subscription AS v, count(*) AS n FROM user_profiles GROUP BY 1`),
     // few rows, read from the partial index on undeliverable_since
     db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`SELECT count(*) AS n FROM user_profiles WHERE undeliverable_since IS NOT NULL`),

@@ -12,6 +12,7 @@ import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
 import { readTargetAudience, type TTargetAudience } from "../campaigns/target-audience";
 import { lockCampaign } from "../campaigns/lock-campaign";
+import { customerMatchSql } from "../customers/customer-match";
 import { Prisma, type Db, type Tx } from "../db";
 import { AppError } from "../errors";
 import { normalizePhone } from "../phone";
@@ -118,12 +119,8 @@ export const MAY_RECEIVE_MARKETING_SQL = Prisma.sql`u.subscription = 'subscribed
 
 /** The audience filter, whitelisted: each key maps to a fixed SQL condition with a bound value. */
 export function audienceWhere(a: TTargetAudience): Prisma.Sql {
-  const conditions: Prisma.Sql[] = [MAY_RECEIVE_MARKETING_SQL];
-  // tier and city in any case: an import's "Premium" is the audience's "premium" (tags match as written)
-  if (a.customer_tier !== undefined) conditions.push(Prisma.sql`lower(u.customer_tier) = lower(${a.customer_tier})`);
-  if (a.city !== undefined) conditions.push(Prisma.sql`lower(u.city) = lower(${a.city})`);
-  if (a.tags !== undefined && a.tags.length > 0) conditions.push(Prisma.sql`u.tags @> ${a.tags}::text[]`);
-  return Prisma.join(conditions, " AND ");
+  // tier, city and tags in any case: an import's "Premium" is the audience's "premium" (customer-match.ts)
+  return Prisma.join([MAY_RECEIVE_MARKETING_SQL, ...customerMatchSql("u", a)], " AND ");
 }
 
 async function insertAudience(tx: Tx, campaign: AbCampaign, audience: TTargetAudience, now: Date) {

@@ -123,11 +123,11 @@ describe("recipients", () => {
     const camp = await e.db.marketingCampaign.findUniqueOrThrow({ where: { id: c.body.id } });
     expect([camp.totalTargetCustomers, camp.messagesPending]).toEqual([5, 5]);
   });
-  it("selects the target audience: subscribed, active, tier and city (any case), all tags", async () => {
+  it("selects the target audience: subscribed, active, tier, city and all tags (each in any case)", async () => {
     const add = (rows: unknown[]) => call(customers.POST, { body: { customers: rows } });
     expect((await add([
       { phone: "17770000001", customer_tier: "premium", city: "New York", tags: ["fashion", "accessories", "x"] },
-      { phone: "17770000002", customer_tier: "Premium", city: "new york", tags: ["fashion", "accessories"] },
+      { phone: "17770000002", customer_tier: "Premium", city: "new york", tags: ["Fashion", "ACCESSORIES"] },
       { phone: "17770000003", customer_tier: "premium", city: "NEW YORK", tags: ["fashion"] },
       { phone: "17770000004", customer_tier: "basic", city: "New York", tags: ["fashion", "accessories"] },
       { phone: "17770000005", customer_tier: "premium", city: "Boston", tags: ["fashion", "accessories"] },
@@ -140,8 +140,14 @@ describe("recipients", () => {
     expect(r.body).toMatchObject({ recipients_added: 2, total_recipients: 2 });
     const again = await call(recipients.POST, { params: { campaignId: c.body.id }, query: { use_target_audience: "true" } });
     expect(again.body).toMatchObject({ recipients_added: 0, duplicates_skipped: 2, total_recipients: 2, message: "Added 0 recipients to campaign" });
+    // the customer list filtered by the same values, written otherwise, finds the same customers (and the
+    // unsubscribed and inactive ones, which the list shows and an audience leaves out)
+    const listed = await call(customers.GET, { query: { customer_tier: "PREMIUM", city: "new YORK", tag: "ACCESSORIES", limit: "200" } });
+    expect(listed.status).toBe(200);
+    expect(listed.body.customers.map((x: { phone: string }) => x.phone).sort()).toEqual(["17770000001", "17770000002", "17770000006", "17770000007"]);
+    expect(listed.body.total).toBe(4);
     // an audience that matches nobody says so
-    const none = await create({ name: "Nobody", target_audience: { tags: ["Fashion"] } });
+    const none = await create({ name: "Nobody", target_audience: { tags: ["vintage"] } });
     const r0 = await call(recipients.POST, { params: { campaignId: none.body.id }, query: { use_target_audience: "true" } });
     expect(r0.body).toMatchObject({ recipients_added: 0, message: "Added 0 recipients to campaign: no subscribed, active customer matches the campaign's target_audience" });
   });
