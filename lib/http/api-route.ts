@@ -57,7 +57,7 @@ export function errorResponse(code: AppErrorCode, message: string, details?: unk
 function errorAnswer(error: unknown, requestId?: string): ErrorAnswer {
   if (error instanceof AppError) {
     const headers: Record<string, string> = {};
-    const retry = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+    const retry = (error.details as { retry_after_seconds?: number } | undefined)?.retry_after_seconds;
     if (error.status === 429 && retry) headers["Retry-After"] = String(retry);
     return { code: error.code, message: error.message, details: error.details, headers };
   }
@@ -160,9 +160,9 @@ export function setRateLimitHeaders(headers: Headers, rate: { limit: number; rem
 
 function rateStateOf(error: unknown): ApiRateState | null {
   if (!(error instanceof AppError) || error.code !== "RATE_LIMITED") return null;
-  const d = error.details as { limitPerMinute?: number; resetAt?: string } | undefined;
-  if (typeof d?.limitPerMinute !== "number" || typeof d.resetAt !== "string") return null;
-  return { limit: d.limitPerMinute, count: d.limitPerMinute + 1, remaining: 0, resetAt: new Date(d.resetAt) };
+  const d = error.details as { limit_per_minute?: number; reset_at?: string } | undefined;
+  if (typeof d?.limit_per_minute !== "number" || typeof d.reset_at !== "string") return null;
+  return { limit: d.limit_per_minute, count: d.limit_per_minute + 1, remaining: 0, resetAt: new Date(d.reset_at) };
 }
 
 export function apiRoute<P = Record<string, string>>(

@@ -22,7 +22,15 @@ export const ZErrorResponse = z
     error: z.looseObject({
       code: z.string().meta({ description: "a stable, machine-readable code, e.g. VALIDATION_FAILED, CAMPAIGN_NOT_FOUND" }),
       message: z.string().meta({ description: "a sentence for humans" }),
-      details: ZJson.optional().meta({ description: "for VALIDATION_FAILED: [{ path, message }]" }),
+      details: ZJson.optional().meta({
+        description: "what the code needs to be acted on, its shape set by the code: VALIDATION_FAILED [{ path, message }] (one per field); " +
+          "INVALID_TRANSITION { status } (the current status; fields when a change names frozen fields); " +
+          "RATE_LIMITED { retry_after_seconds, limit_per_minute?, reset_at? }; TEST_SEND_LIMIT_REACHED { limit, remaining, retry_after_seconds }; " +
+          "TEMPLATE_PARAMETERS_MISMATCH [{ path, message }] (like VALIDATION_FAILED); TEMPLATE_NOT_FOUND { template_name, language_code, available_languages }; " +
+          "TEMPLATE_NOT_APPROVED { template_name, language_code, status, reason }; START_DATE_IN_PAST { start_date, today, timezone }; CONFLICT { job_id, kind } (the job already running); " +
+          "GUARD_CONFIRMATION_REQUIRED { paused_by, pause_reason }; BUDGET_CONFIRMATION_REQUIRED { paused_by, budget, committed, currency }; TEMPLATE_NOT_TRACKABLE { buttons }; NO_RECIPIENTS { outcome } (follow-ups); " +
+          "IDEMPOTENCY_KEY_IN_PROGRESS / IDEMPOTENCY_KEY_REUSED { idempotency_key }. Other codes carry none.",
+      }),
     }),
   })
   .meta({ id: "Error" });

@@ -28,7 +28,7 @@ export async function consumeApiRequest({ db, key, now, limitPerMinute }: { db: 
   if (count > limitPerMinute) {
     const retryAfterSeconds = Math.max(1, Math.ceil((resetAt.getTime() - now.getTime()) / 1000));
     throw new AppError("RATE_LIMITED", `This API token is limited to ${limitPerMinute} requests a minute: retry after ${retryAfterSeconds} s.`,
-      { retryAfterSeconds, limitPerMinute, resetAt: resetAt.toISOString() });
+      { retry_after_seconds: retryAfterSeconds, limit_per_minute: limitPerMinute, reset_at: resetAt.toISOString() });
   }
   return { limit: limitPerMinute, count, remaining: limitPerMinute - count, resetAt };
 }

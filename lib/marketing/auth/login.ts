@@ -99,7 +99,7 @@ export async function authenticateUser({ db, email, password, clientKey, now }: 
   const refused = counted.filter((c) => c.refused && c.locked_until);
   if (refused.length > 0) {
     const until = Math.max(...refused.map((c) => c.locked_until!.getTime()));
-    throw new AppError("RATE_LIMITED", "Too many sign-in attempts. Try again later.", { retryAfterSeconds: Math.max(1, Math.ceil((until - now.getTime()) / 1000)) });
+    throw new AppError("RATE_LIMITED", "Too many sign-in attempts. Try again later.", { retry_after_seconds: Math.max(1, Math.ceil((until - now.getTime()) / 1000)) });
   }
 
   const user = await db.user.findUnique({ where: { email: normalizedEmail } });

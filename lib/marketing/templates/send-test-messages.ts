@@ -183,7 +183,7 @@ async function reserveTestSends({ db, now, actor, campaign, numbers }: {
         numbers > limit
           ? `At most ${limit} test numbers an hour: send to fewer numbers.`
           : `Test sends are limited to ${limit} numbers an hour per user; ${left} left now. Try again later.`,
-        { limit, remaining: left, retryAfterSeconds: Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)) });
+        { limit, remaining: left, retry_after_seconds: Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)) });
     }
     const entry = await tx.auditLog.create({
       data: {

@@ -46,7 +46,7 @@ async function attempt(email: string, password: string, clientKey = "203.0.113.7
   try {
     return { user: await authenticateUser({ db, email, password, clientKey, now: when }) };
   } catch (error) {
-    if (error instanceof AppError && error.code === "RATE_LIMITED") return { limited: (error.details as { retryAfterSeconds: number }).retryAfterSeconds };
+    if (error instanceof AppError && error.code === "RATE_LIMITED") return { limited: (error.details as { retry_after_seconds: number }).retry_after_seconds };
     throw error;
   }
 }

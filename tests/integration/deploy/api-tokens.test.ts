@@ -99,7 +99,7 @@ describe("per-token rate limit (API_RATE_LIMIT_PER_MINUTE=5 here)", () => {
     expect(limited.body.error.code).toBe("RATE_LIMITED");
     expect(limited.retryAfter).toBe("15");
     expect(limited.rate).toEqual({ limit: "5", remaining: "0", reset: windowEnd });
-    expect(limited.body.error.details).toMatchObject({ retryAfterSeconds: 15, limitPerMinute: 5 });
+    expect(limited.body.error.details).toMatchObject({ retry_after_seconds: 15, limit_per_minute: 5 });
     const other = await get(b.token);
     expect(other.status).toBe(200);
     expect(other.rate).toEqual({ limit: "5", remaining: "4", reset: windowEnd });

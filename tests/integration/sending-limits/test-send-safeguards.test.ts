@@ -36,7 +36,7 @@ describe("test sends", () => {
     const c = await campaign();
     for (let i = 0; i < 3; i++) expect((await send(c.id, ann, numbers(i * 10, 10), at(i * 10))).sent).toBe(10);
     const over = await errorOf(send(c.id, ann, numbers(100, 1), at(35)));
-    expect(over).toMatchObject({ code: "TEST_SEND_LIMIT_REACHED", status: 429, details: { limit: 30, remaining: 0, retryAfterSeconds: 25 * 60 } });
+    expect(over).toMatchObject({ code: "TEST_SEND_LIMIT_REACHED", status: 429, details: { limit: 30, remaining: 0, retry_after_seconds: 25 * 60 } });
     expect(e.graph.sends).toHaveLength(30);
     // another user has their own hour
     expect((await send(c.id, bob, numbers(200, 5), at(35))).sent).toBe(5);
@@ -67,10 +67,10 @@ describe("test sends", () => {
         method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ phone_numbers: numbers(601, 1) }),
       }), { params: Promise.resolve({ campaignId: c.id }) });
       expect(res.status).toBe(429);
-      const body = (await res.json()) as { error: { code: string; details: { limit: number; remaining: number; retryAfterSeconds: number } } };
+      const body = (await res.json()) as { error: { code: string; details: { limit: number; remaining: number; retry_after_seconds: number } } };
       expect(body.error).toMatchObject({ code: "TEST_SEND_LIMIT_REACHED", details: { limit: 1, remaining: 0 } });
-      expect(body.error.details.retryAfterSeconds).toBeGreaterThan(3500);
-      expect(res.headers.get("retry-after")).toBe(String(body.error.details.retryAfterSeconds));
+      expect(body.error.details.retry_after_seconds).toBeGreaterThan(3500);
+      expect(res.headers.get("retry-after")).toBe(String(body.error.details.retry_after_seconds));
     } finally {
       await updateSendingSettings({ db: e.db, now: T0, input: { test_send_limit_per_hour: 30 } });
     }

@@ -37,7 +37,7 @@ async function credentialsEmail(req: NextRequest): Promise<string | null> {
 function signInErrorUrl(req: NextRequest, error: { code: string; details?: unknown }) {
   const url = new URL("/login", req.nextUrl.origin);
   url.searchParams.set("error", error.code);
-  const wait = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+  const wait = (error.details as { retry_after_seconds?: number } | undefined)?.retry_after_seconds;
   if (wait) url.searchParams.set("retry_after", String(wait));
   return { url: url.toString() };
 }
@@ -47,7 +47,7 @@ export const POST = plainRoute(async (req: NextRequest, ctx: Context): Promise<R
   if (segments[0] === "callback" && segments[1] === "credentials") {
     const email = await credentialsEmail(req);
     const wait = await loginLockedFor({ db: getDb(), email: email ?? "", clientKey: clientKeyFromHeaders(req.headers), now: new Date() }).catch(() => null);
-    if (wait !== null) throw new AppError("RATE_LIMITED", "Too many sign-in attempts. Try again later.", { retryAfterSeconds: wait });
+    if (wait !== null) throw new AppError("RATE_LIMITED", "Too many sign-in attempts. Try again later.", { retry_after_seconds: wait });
   }
   return handler(req, ctx);
 }, { errorFields: signInErrorUrl });
