@@ -52,7 +52,7 @@ export default async function OverviewPage() {
             {formatInt(o.sentToday)}
             <span className="text-base font-normal text-slate-500"> / {formatInt(o.dailyCapacity)}</span>
           </p>
-          <ProgressBar className="mt-2" value={usedPct} label="Today's sends against the daily limits" tone={usedPct >= 100 ? "amber" : "brand"} />
+          <ProgressBar className="mt-2" value={usedPct} label="Today's sends against what the daily limits allow today" tone={usedPct >= 100 && o.activeCount > 0 ? "amber" : "brand"} />
         </div>
         <StatCard label="Delivery rate" value={formatPct(o.deliveryRate30)} sub={`${formatInt(o.totals30.delivered)} of ${formatInt(o.totals30.sent)} sent · 30 days`} />
         <StatCard label="Read rate" value={formatPct(o.readRate30)} sub={`${formatInt(o.totals30.read)} read · 30 days`} />

@@ -84,6 +84,7 @@ export async function getOverview({ db, today }: { db: DbOrTx; today: string }) 
   });
   const active = campaigns.filter((c) => c.status === "active");
   const todayPoint = series[series.length - 1];
+  const sentToday = todayPoint ? todayPoint.sent + todayPoint.failed : 0;
   const totals30 = series.reduce(
     (acc, p) => ({ sent: acc.sent + p.sent, delivered: acc.delivered + p.delivered, read: acc.read + p.read, failed: acc.failed + p.failed }),
     { sent: 0, delivered: 0, read: 0, failed: 0 },
@@ -109,8 +110,8 @@ export async function getOverview({ db, today }: { db: DbOrTx; today: string }) 
     today,
     counts: Object.fromEntries(statusCounts.map((s) => [s.status, Number(s.n)])) as Record<string, number>,
     activeCount: active.length,
-    sentToday: todayPoint ? todayPoint.sent + todayPoint.failed : 0,
-    dailyCapacity: active.reduce((a, c) => a + c.dailySendLimit, 0),
+    sentToday,
+    dailyCapacity: todayCapacity(sentToday, active),
     activeCampaigns: active,
     totals30,
     deliveryRate30: totals30.sent > 0 ? (100 * totals30.delivered) / totals30.sent : null,
@@ -120,4 +121,14 @@ export async function getOverview({ db, today }: { db: DbOrTx; today: string }) 
     failureReasons,
     closestToCompletion: [...active].filter((c) => c.total > 0).sort((a, b) => b.progress - a.progress).slice(0, 5),
   };
+}
+
+/**
+ * What today allows: what every campaign sent today (a campaign paused, cancelled or completed since keeps
+ * what it sent) plus what the active campaigns may still send under their daily limits. Sends today are
+ * never above it, whichever campaigns stopped; the active campaigns' limits alone were (a paused campaign's
+ * sends counted, its limit not).
+ */
+export function todayCapacity(sentToday: number, active: Array<Pick<OverviewCampaign, "dailySendLimit" | "sentToday">>): number {
+  return sentToday + active.reduce((a, c) => a + Math.max(0, c.dailySendLimit - c.sentToday), 0);
 }
