@@ -38,7 +38,10 @@ function splitNumbers(text: string): string[] {
 }
 
 export function AddRecipients({ campaignId, audienceSummary, audienceCount, audienceCountApproximate = false, audienceJob = null, defaultCountry = null }: {
-  campaignId: string; audienceSummary: string; audienceCount: number;
+  campaignId: string;
+  /** the campaign's audience in words; null: it has none to add (a follow-up), and no Target audience tab */
+  audienceSummary: string | null;
+  audienceCount: number;
   /** the workspace's default country for numbers without + or 00 (Settings) */
   defaultCountry?: NamedCountry | null;
   /** the count is an earlier count or an estimate (a large audience), not a live one */
@@ -46,14 +49,15 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
   /** the campaign's latest audience job (still running after a reload, or its result) */
   audienceJob?: JobView | null;
 }) {
-  const [tab, setTab] = useState<Tab>(audienceJob ? "audience" : "paste");
+  const tabs = audienceSummary === null ? TABS.filter(([k]) => k !== "audience") : TABS;
+  const [tab, setTab] = useState<Tab>(audienceJob && audienceSummary !== null ? "audience" : "paste");
   const tabButtons = useRef<Array<HTMLButtonElement | null>>([]);
   const onTabKey = (e: KeyboardEvent<HTMLDivElement>) => {
-    const at = TABS.findIndex(([k]) => k === tab);
-    const to = e.key === "ArrowRight" ? (at + 1) % TABS.length : e.key === "ArrowLeft" ? (at + TABS.length - 1) % TABS.length : e.key === "Home" ? 0 : e.key === "End" ? TABS.length - 1 : null;
+    const at = tabs.findIndex(([k]) => k === tab);
+    const to = e.key === "ArrowRight" ? (at + 1) % tabs.length : e.key === "ArrowLeft" ? (at + tabs.length - 1) % tabs.length : e.key === "Home" ? 0 : e.key === "End" ? tabs.length - 1 : null;
     if (to === null) return;
     e.preventDefault();
-    setTab(TABS[to][0]);
+    setTab(tabs[to][0]);
     tabButtons.current[to]?.focus();
   };
   const [text, setText] = useState("");
@@ -157,7 +161,7 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
       <CardBody className="space-y-4">
         {/* tabs (the ARIA pattern): one Tab stop, the arrow keys (and Home / End) move between them and select, the panel follows */}
         <div role="tablist" aria-label="How to add recipients" onKeyDown={onTabKey} className="inline-flex rounded-lg border border-slate-200 bg-slate-50 p-1">
-          {TABS.map(([k, label], i) => (
+          {tabs.map(([k, label], i) => (
             <button
               key={k}
               ref={(el) => {
@@ -209,7 +213,7 @@ export function AddRecipients({ campaignId, audienceSummary, audienceCount, audi
             </div>
           ) : null}
 
-          {tab === "audience" ? (
+          {tab === "audience" && audienceSummary !== null ? (
             <div className="space-y-3">
               <p className="text-sm text-slate-700">
                 Adds every subscribed, active customer matching the campaign’s audience: <span className="font-medium">{audienceSummary}</span>.

@@ -1,6 +1,7 @@
 /**
  * A marketer follows up a sent campaign in the browser: the "Follow up" card shows how many recipients
- * each outcome selects, creates a draft for one of them, and parent and follow-up link to each other.
+ * each outcome selects, creates a draft for one of them, and parent and follow-up link to each other; the
+ * draft has its recipients and offers no target audience to add.
  */
 import { expect, test } from "@playwright/test";
 import { signIn, snap } from "./helpers";
@@ -34,6 +35,11 @@ test("a marketer creates a follow-up for the recipients who did not read", async
   await expect(parent.getByRole("link", { name: "Back to School 2026" })).toHaveAttribute("href", new URL(parentUrl).pathname);
   const tabs = page.getByRole("navigation", { name: "Recipient status" });
   await expect(tabs.getByRole("link", { name: /^all/i })).toContainText(count.toLocaleString("en-US"));
+  // its recipients are already there, and it offers no target audience (which would be the whole customer list)
+  await expect(page.getByText(`Its ${count.toLocaleString("en-US")} recipients are added: check the message, then activate when you are ready.`)).toBeVisible();
+  await expect(page.getByText(/a follow-up of Back to School 2026, to its recipients with the outcome “Delivered, not read”/)).toBeVisible();
+  await expect(page.getByRole("tab", { name: "Paste numbers" })).toBeVisible();
+  await expect(page.getByRole("tab", { name: "Target audience" })).toHaveCount(0);
   await snap(page, testInfo, "follow-up-draft");
 
   await page.goto(parentUrl);

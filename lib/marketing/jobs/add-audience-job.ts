@@ -11,7 +11,7 @@ import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
 import { variantSql } from "../ab/variants";
 import { lockCampaign } from "../campaigns/lock-campaign";
-import { readTargetAudience, ZTargetAudience } from "../campaigns/target-audience";
+import { audienceToAdd, ZTargetAudience } from "../campaigns/target-audience";
 import { Prisma, type Db, type Tx } from "../db";
 import { AppError } from "../errors";
 import { audienceWhere, type AddRecipientsResult } from "../recipients/add-recipients";
@@ -34,7 +34,7 @@ export async function startAddAudienceJob({ db, now, timezone, campaignId, princ
   return db.$transaction(async (tx) => {
     const c = await lockCampaign(tx, campaignId);
     if (!isOpenCampaign(c.status)) throw new AppError("INVALID_TRANSITION", `Recipients cannot be added to a ${c.status} campaign.`, { status: c.status });
-    const audience = readTargetAudience(c.targetAudience);
+    const audience = audienceToAdd(c);
     const [{ n }] = await tx.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`SELECT count(*) AS n FROM user_profiles u WHERE ${audienceWhere(audience)}`);
     return createCampaignJob({ db: tx, now, campaignId: c.id, kind: "add_audience", input: { audience, timezone }, totalRows: Number(n), principal });
   });

@@ -10,7 +10,7 @@
 import { z } from "@/lib/zod";
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
-import { readTargetAudience, type TTargetAudience } from "../campaigns/target-audience";
+import { audienceToAdd, type TTargetAudience } from "../campaigns/target-audience";
 import { lockCampaign } from "../campaigns/lock-campaign";
 import { customerMatchSql } from "../customers/customer-match";
 import { Prisma, type Db, type Tx } from "../db";
@@ -69,7 +69,7 @@ export async function addRecipients(args: {
     if (!isOpenCampaign(c.status)) throw new AppError("INVALID_TRANSITION", `Recipients cannot be added to a ${c.status} campaign.`, { status: c.status });
     const { matched, inserted } = phones
       ? await insertPhones(tx, c, phones, now)
-      : await insertAudience(tx, c, readTargetAudience(c.targetAudience), now);
+      : await insertAudience(tx, c, audienceToAdd(c), now);
     if (inserted > 0 && isRunningCampaign(c.status)) {
       const today = dayInZone(now, timezone);
       const start = c.startDate ? dateToDay(c.startDate) : today;

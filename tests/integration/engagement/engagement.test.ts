@@ -22,6 +22,7 @@ import * as redirect from "@/app/r/[token]/route";
 import * as webhook from "@/app/api/whatsapp/webhook/route";
 import { createCampaignWithRecipients } from "../whatsapp/fixtures";
 import { followUpCounts } from "@/lib/marketing/engagement/follow-ups";
+import { startAddAudienceJob } from "@/lib/marketing/jobs/add-audience-job";
 import { querySpy } from "../../support/query-spy";
 import { recipientsCsv } from "@/lib/marketing/recipients/export-recipients";
 import { signatureHeader } from "@/lib/whatsapp/webhook/signature";
@@ -342,6 +343,22 @@ describe("clicks, replies, stats and follow-ups", () => {
     }
     const listed = await call(followUp.GET, { params: { campaignId: campaignA.id } });
     expect(listed.body.follow_ups.map((f: { outcome: string }) => f.outcome).sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it("a follow-up has no target audience to add: adding it is refused (422), never the whole customer list", async () => {
+    const f = await call(followUp.POST, { params: { campaignId: campaignA.id }, body: { outcome: "clicked", name: "Clicked again", template_name: "plain_reminder" } });
+    expect(f.status).toBe(201);
+    const customers = await e.db.userProfile.count({ where: { subscription: "subscribed", isActive: true } });
+    expect(customers).toBeGreaterThan(2);
+    const r = await call(recipients.POST, { params: { campaignId: f.body.id }, query: { use_target_audience: "true" } });
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatchObject({ code: "VALIDATION_FAILED", details: [{ path: "use_target_audience", message: "a follow-up has no target audience of its own" }] });
+    // the dashboard's way (a job for a large audience) is refused the same way
+    await expect(startAddAudienceJob({ db: e.db, now: new Date(), timezone: "UTC", campaignId: f.body.id })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    expect(await e.db.campaignRecipient.count({ where: { campaignId: f.body.id } })).toBe(2);
+    // numbers can still be added by hand
+    const added = await call(recipients.POST, { params: { campaignId: f.body.id }, body: { phone_numbers: [phone(A, 2)] } });
+    expect(added.body).toMatchObject({ recipients_added: 1, total_recipients: 3 });
   });
 
   it("a campaign that has attempted nothing yet, or only just, counts from its live counters", async () => {

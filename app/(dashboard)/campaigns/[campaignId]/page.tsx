@@ -27,7 +27,7 @@ import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
-import { readTargetAudience } from "@/lib/marketing/campaigns/target-audience";
+import { isWholeList, readTargetAudience } from "@/lib/marketing/campaigns/target-audience";
 import { latestStartDay } from "@/lib/marketing/campaigns/activate-campaign";
 import { getCampaignLive } from "@/lib/marketing/stats/get-campaign-live";
 import { audienceCountForView, type AudienceCount } from "@/lib/marketing/customers/audience-count";
@@ -84,12 +84,14 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   const query = ZRecipientsPageQuery.parse({ status: sp.status, phone: sp.phone, after: sp.after, before: sp.before });
   const audience = readTargetAudience(c.targetAudience);
   const open = isOpenCampaign(c.status);
+  // a follow-up's recipients are its parent's with one outcome: it has no audience to count or add
+  const followUpOnly = c.parentCampaignId !== null && isWholeList(audience);
   // every read of the page at once (each on its own pooled connection)
   const [live, page, audienceCount, cost, spendSeries, engagement, jobs, exportJob, variantStats, reading] = await Promise.all([
     getCampaignLive({ db, campaignId: c.id, today, timezone: getEnv().CAMPAIGN_TIMEZONE }),
     searchRecipients({ db, campaignId: c.id, query, role: user.role }),
     // a large audience is not recounted on every view: its last count (or an estimate), refreshed after the answer
-    open ? audienceCountForView({ db, audience, now: new Date() }) : Promise.resolve(null),
+    open && !followUpOnly ? audienceCountForView({ db, audience, now: new Date() }) : Promise.resolve(null),
     getCampaignCost({ db, campaign: c, day: today }),
     campaignSpendSeries(db, c.id),
     getCampaignEngagementPanel({ db, campaignId: c.id, role: user.role }),
@@ -105,8 +107,10 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   const counts = recipientFilterCounts(c);
   const canChange = can(user.role, "change");
   const components = (Array.isArray(c.templateComponents) ? c.templateComponents : []) as Component[];
-  const audienceSummary =
-    [audience.customer_tier && `tier ${audience.customer_tier}`, audience.city && `in ${audience.city}`, audience.tags?.length && `tagged ${audience.tags.join(" + ")}`].filter(Boolean).join(", ") ||
+  const outcome = c.followUpOutcome ? (FOLLOW_UP_LABELS as Record<string, string>)[c.followUpOutcome] ?? c.followUpOutcome : null;
+  const audienceSummary = followUpOnly
+    ? `none: a follow-up of ${engagement?.parent?.name ?? "another campaign"}, to its recipients with the outcome “${outcome ?? "chosen"}” (added when it was made)`
+    : [audience.customer_tier && `tier ${audience.customer_tier}`, audience.city && `in ${audience.city}`, audience.tags?.length && `tagged ${audience.tags.join(" + ")}`].filter(Boolean).join(", ") ||
     "all customers";
   const base = `/campaigns/${c.id}`;
   const keep = { status: query.status, phone: query.phone };
@@ -150,7 +154,14 @@ export default async function CampaignPage({ params, searchParams }: { params: P
           />
         }
       />
-      {sp.saved === "1" ? <Notice tone="success" className="mb-4">Saved.{c.status === "draft" ? " Add recipients, then activate when you are ready." : ""}</Notice> : null}
+      {sp.saved === "1" ? (
+        <Notice tone="success" className="mb-4">
+          Saved.
+          {c.status !== "draft" ? "" : followUpOnly
+            ? ` Its ${formatInt(live.campaign.total)} recipients are added: check the message, then activate when you are ready.`
+            : " Add recipients, then activate when you are ready."}
+        </Notice>
+      ) : null}
       {c.status === "paused" && c.pauseReason ? (
         <Notice tone="warning" title="Paused" className="mb-4">
           {c.pauseReason}
@@ -218,7 +229,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
         </Card>
         {canChange && open ? (
           <div className="xl:col-span-2">
-            <AddRecipients campaignId={c.id} audienceSummary={audienceSummary} audienceCount={audienceCount?.value.count ?? 0} audienceCountApproximate={audienceCount?.value.kind !== "exact"} audienceJob={jobs.add_audience} defaultCountry={namedCountry(reading?.defaultCountry)} />
+            <AddRecipients campaignId={c.id} audienceSummary={followUpOnly ? null : audienceSummary} audienceCount={audienceCount?.value.count ?? 0} audienceCountApproximate={audienceCount?.value.kind !== "exact"} audienceJob={jobs.add_audience} defaultCountry={namedCountry(reading?.defaultCountry)} />
           </div>
         ) : null}
       </div>
