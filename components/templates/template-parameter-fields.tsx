@@ -13,6 +13,12 @@ export const VARIABLE_FIELDS = [
   { value: "phone_number", label: "Phone number" },
 ];
 
+/**
+ * A template's sample value as a field's placeholder, marked as an example: a bare "Maria" in an empty field
+ * reads as a value already given (the sample is never sent; the marketer gives each value).
+ */
+const example = (slot: ParameterSlot) => (slot.example ? `e.g. ${slot.example}` : "");
+
 const fieldId = (prefix: string, slot: ParameterSlot, part: string) => `${prefix}-${slot.key.replace(/\W/g, "-")}-${part}`;
 
 /** An ISO time as a datetime-local input's value (the browser's time zone). */
@@ -58,7 +64,7 @@ export function TemplateParameterFields({ requirements, values, onChange, errors
                 {mode === "literal" || mode === "tracked" ? (
                   <Field label={mode === "tracked" ? "Link" : "Text"} htmlFor={fieldId(idPrefix, slot, "text")} className="min-w-48 flex-1" errors={err}
                     hint={mode === "tracked" ? "Where a tap goes; the button's URL must be this app's /r/{{1}}" : undefined}>
-                    <Input id={fieldId(idPrefix, slot, "text")} value={v.text ?? ""} placeholder={mode === "tracked" ? "https://" : (slot.example ?? "")} invalid={!!err?.length} onChange={(e) => set(slot.key, { text: e.target.value })} />
+                    <Input id={fieldId(idPrefix, slot, "text")} value={v.text ?? ""} placeholder={mode === "tracked" ? "https://" : example(slot)} invalid={!!err?.length} onChange={(e) => set(slot.key, { text: e.target.value })} />
                   </Field>
                 ) : (
                   <>
@@ -116,7 +122,7 @@ export function TemplateParameterFields({ requirements, values, onChange, errors
           <Fragment key={slot.key}>
           <Field label={label} htmlFor={fieldId(idPrefix, slot, "text")} optional={!slot.required} errors={err}
             hint={slot.kind === "image" || slot.kind === "video" || slot.kind === "document" ? "A public https link" : slot.kind === "coupon_code" ? "Up to 15 characters" : undefined}>
-            <Input id={fieldId(idPrefix, slot, "text")} value={v.text ?? ""} placeholder={slot.example ?? ""} invalid={!!err?.length} type={slot.kind === "payload" || slot.kind === "coupon_code" ? "text" : "url"}
+            <Input id={fieldId(idPrefix, slot, "text")} value={v.text ?? ""} placeholder={example(slot)} invalid={!!err?.length} type={slot.kind === "payload" || slot.kind === "coupon_code" ? "text" : "url"}
               maxLength={slot.kind === "coupon_code" ? 15 : undefined} onChange={(e) => set(slot.key, { text: e.target.value })} />
           </Field>
           {filename}

@@ -30,12 +30,15 @@ test("composes a carousel campaign with a live preview, and submits a new templa
   const preview = page.getByTestId("template-preview");
   await expect(preview.getByTestId("preview-carousel")).toBeVisible();
   await expect(page.getByTestId("template-problems")).toContainText("card 0: the header image needs a link");
-  for (const [i, item] of ["coat", "boots", "scarf"].entries()) {
+  // every value starts empty (the template's samples are only placeholders): the greeting by first name, each card's values
+  await page.locator("#tpl-body-1-mode").selectOption("variable");
+  await page.locator("#tpl-body-1-fallback").fill("there");
+  for (const [i, [item, price]] of [["coat", "$89"], ["boots", "$120"], ["scarf", "$25"]].entries()) {
     await page.locator(`#tpl-card-${i}-header-text`).fill(`https://cdn.example.com/${item}.jpg`);
     await page.locator(`#tpl-card-${i}-body-1-text`).fill(`Wool ${item}`);
+    await page.locator(`#tpl-card-${i}-body-2-text`).fill(price);
     await page.locator(`#tpl-card-${i}-button-0-text`).fill(item);
   }
-  await page.locator("#tpl-card-1-body-2-text").fill("$120");
   await expect(preview.getByTestId("preview-card-0")).toContainText("Wool coat, now $89");
   await expect(preview.getByTestId("preview-card-1")).toContainText("Wool boots, now $120");
   await expect(preview.getByTestId("preview-card-2-header-image")).toHaveAttribute("src", "https://cdn.example.com/scarf.jpg");

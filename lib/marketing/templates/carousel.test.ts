@@ -152,7 +152,14 @@ describe("limited-time offers with a copy-code button", () => {
 
   it("the form turns a date into expiration_time_ms and the preview shows it", () => {
     const req = byName("weekend_flash_offer");
-    const values: SlotValues = { ...defaultValues(req), header: { text: "https://cdn.example.com/flash.jpg" }, limited_time_offer: { text: new Date(at).toISOString() } };
+    const values: SlotValues = {
+      ...defaultValues(req),
+      header: { text: "https://cdn.example.com/flash.jpg" },
+      "body.1": { mode: "variable", field: "first_name", fallback: "there" },
+      "body.2": { mode: "literal", text: "25%" },
+      "button.0": { text: "FLASH25" },
+      limited_time_offer: { text: new Date(at).toISOString() },
+    };
     const built = buildComponents(req, values);
     expect(built.find((c) => c.type === "limited_time_offer")).toEqual({ type: "limited_time_offer", parameters: [{ type: "limited_time_offer", limited_time_offer: { expiration_time_ms: at } }] });
     expect(messages(validateTemplateComponents(req, built))).toEqual([]);

@@ -150,17 +150,21 @@ export function valuesFromComponents(req: TemplateRequirements, components: unkn
   return values;
 }
 
-/** Starting values for a freshly picked template: the template's own text examples, names as customer variables. */
+/**
+ * Starting values for a freshly picked template: every value empty, to be given by the marketer (the form
+ * lists each under "Still needed" and a save is refused until it is filled). A template's examples are the
+ * samples Meta approved it with, not a campaign's text: sent as they are, every customer would be greeted
+ * as the example's "Maria". They show as the fields' placeholders only. A variable named for a name (NAMED
+ * templates: {{first_name}}, {{customer_name}}) is the customer's first name, "there" when it is missing.
+ */
 export function defaultValues(req: TemplateRequirements): SlotValues {
   const values: SlotValues = {};
   for (const s of req.slots) {
-    if (s.kind === "text" && s.component !== "button" && /name/i.test(s.name ?? "") ) values[s.key] = { mode: "variable", field: "first_name", fallback: "there" };
-    else if (s.kind === "text") values[s.key] = { mode: "literal", text: s.example ?? "" };
+    if (s.kind === "text" && s.component !== "button" && /name/i.test(s.name ?? "")) values[s.key] = { mode: "variable", field: "first_name", fallback: "there" };
+    else if (s.kind === "text") values[s.key] = { mode: "literal", text: "" };
     else if (s.kind === "location") values[s.key] = { latitude: "", longitude: "", name: "", address: "" };
     else if (s.kind === "payload") values[s.key] = {};
-    else if (s.kind === "coupon_code") values[s.key] = { text: s.example ?? "" };
-    else if (s.kind === "expiration" || s.kind === "flow") values[s.key] = { text: "" };
-    // media: Meta's example handles are not sendable links, the marketer gives one
+    // media: Meta's example handles are not sendable links either; coupon codes, expirations, flow tokens: the marketer's
     else values[s.key] = { text: "" };
   }
   return values;
