@@ -1,14 +1,14 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useActionState, useCallback, useDeferredValue, useMemo, useReducer } from "react";
+import { useActionState, useCallback, useDeferredValue, useMemo, useReducer, useState } from "react";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { Field, Input, Select, Textarea } from "@/components/ui/field";
 import { formatInt } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
-import { initialActionState } from "@/components/forms/action-state";
+import { initialActionState, type ActionState } from "@/components/forms/action-state";
 import { countAudienceAction, saveCampaignAction } from "@/app/(dashboard)/campaigns/actions";
 import { HandTypedTemplateEditor } from "@/components/templates/hand-typed-template-editor";
 import { TemplateComposer, type TemplateChoice } from "@/components/templates/template-composer";
@@ -17,6 +17,41 @@ import type { SampleCustomer, TemplateOption } from "@/components/templates/type
 import { SendWindowFields, type SendWindowValue } from "@/components/careful/send-window-fields";
 import { AbTestFields, type AbValue } from "@/components/campaigns/ab-test-fields";
 import { submitKeepingValues, useActionFormRef } from "@/components/forms/keep-values";
+
+/**
+ * Errors of a refused save that the user has since edited away: a path clears its own errors and those
+ * under it ("target_audience.city", "variants.1.template_name"); `{ exact }` only its own (the A/B test's
+ * "variants", a refusal of the split, not of every variant's fields).
+ */
+export type ClearedPath = string | { exact: string };
+const clears = (c: ClearedPath, key: string) => (typeof c === "string" ? key === c || key.startsWith(`${c}.`) : key === c.exact);
+
+/**
+ * A refused save's errors, each until the user changes its field (the next save checks everything again):
+ * a "Required" under a name since typed, or "Pick a template" once one is picked, misleads.
+ */
+function useFieldErrors(state: ActionState) {
+  const [cleared, setCleared] = useState<{ of: ActionState; paths: ClearedPath[] }>({ of: state, paths: [] });
+  // a new answer from the server starts afresh
+  const paths = cleared.of === state ? cleared.paths : [];
+  const errors = Object.fromEntries(Object.entries(state.errors ?? {}).filter(([key]) => !paths.some((c) => clears(c, key))));
+  const clear = useCallback(
+    (...more: ClearedPath[]) => setCleared((c) => ({ of: state, paths: [...(c.of === state ? c.paths : []), ...more] })),
+    [state],
+  );
+  const refused = !state.ok && Boolean(state.errors || state.message);
+  return {
+    errors,
+    clear,
+    /** the save was refused and every error it had is edited away: its "Check the highlighted fields." no longer applies */
+    allCleared: Boolean(state.errors) && Object.keys(errors).length === 0,
+    /**
+     * After a refused save, a template's fields are marked with what each still needs (besides the list),
+     * until another template is picked there (`pickPath`): a fresh pick is marked at the next save.
+     */
+    markTemplate: (pickPath: string) => refused && !paths.some((c) => c === pickPath),
+  };
+}
 
 export type CampaignFormInitial = {
   id?: string;
@@ -133,8 +168,18 @@ export function CampaignForm({
     ab_test: form.ab.ab_test,
   };
 
-  const errors = state.errors ?? {};
+  const { errors, clear, allCleared, markTemplate } = useFieldErrors(state);
   const err = (path: string) => errors[path];
+  /** a field's change: its state, and its errors cleared */
+  const edit = (path: string, patch: Partial<FormState>) => {
+    clear(path);
+    update(patch);
+  };
+  // a template picked (or typed) again: whatever was said about the template and its values no longer holds
+  const pickTemplate = (choice: TemplateChoice) => {
+    if (choice.template_name !== template.template_name || choice.language_code !== template.language_code) clear("template_name", "language_code", "template_components");
+    else clear("template_components");
+  };
   /** errors at or under a path (e.g. every problem of one component) */
   const errUnder = (prefix: string) =>
     Object.entries(errors)
@@ -145,28 +190,28 @@ export function CampaignForm({
     <form ref={formRef} action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-6" noValidate>
       <input type="hidden" name="campaignId" value={initial.id ?? ""} />
       <input type="hidden" name="payload" value={JSON.stringify(payload)} />
-      {!state.ok && state.message ? <Notice tone="error">{state.message}</Notice> : null}
+      {!state.ok && state.message && !allCleared ? <Notice tone="error">{state.message}</Notice> : null}
 
       <Card>
         <CardHeader title="Campaign" description="What the campaign is called and how fast it sends." />
         <CardBody className="grid grid-cols-1 gap-5 sm:grid-cols-2">
           <Field label="Name" htmlFor="name" errors={err("name")} className="sm:col-span-2">
-            <Input id="name" value={form.name} onChange={(e) => update({ name: e.target.value })} maxLength={200} invalid={Boolean(err("name"))} placeholder="Summer Sale 2026" />
+            <Input id="name" value={form.name} onChange={(e) => edit("name", { name: e.target.value })} maxLength={200} invalid={Boolean(err("name"))} placeholder="Summer Sale 2026" />
           </Field>
           <Field label="Description" htmlFor="description" errors={err("description")} className="sm:col-span-2" optional>
-            <Textarea id="description" rows={2} value={form.description} onChange={(e) => update({ description: e.target.value })} maxLength={2000} />
+            <Textarea id="description" rows={2} value={form.description} onChange={(e) => edit("description", { description: e.target.value })} maxLength={2000} />
           </Field>
           <Field label="Daily limit" htmlFor="daily_send_limit" errors={err("daily_send_limit")} hint="Messages per day; 250 is safe for WhatsApp.">
-            <Input id="daily_send_limit" type="number" inputMode="numeric" min={1} max={100000} value={form.dailyLimit} onChange={(e) => update({ dailyLimit: e.target.value })} />
+            <Input id="daily_send_limit" type="number" inputMode="numeric" min={1} max={100000} value={form.dailyLimit} onChange={(e) => edit("daily_send_limit", { dailyLimit: e.target.value })} />
           </Field>
           <Field label="Priority" htmlFor="priority" errors={err("priority")} hint="1 (low) to 10 (high): higher priority sends first.">
-            <Input id="priority" type="number" inputMode="numeric" min={1} max={10} value={form.priority} onChange={(e) => update({ priority: e.target.value })} />
+            <Input id="priority" type="number" inputMode="numeric" min={1} max={10} value={form.priority} onChange={(e) => edit("priority", { priority: e.target.value })} />
           </Field>
           <Field label="Budget" htmlFor="budget" errors={err("budget")} optional hint="The most this campaign may spend at Meta's rates (the rate card's currency, e.g. USD). Sending pauses before it would be exceeded.">
-            <Input id="budget" type="number" inputMode="decimal" min={0} step="0.01" value={form.budget} onChange={(e) => update({ budget: e.target.value })} invalid={Boolean(err("budget"))} placeholder="No cap" />
+            <Input id="budget" type="number" inputMode="decimal" min={0} step="0.01" value={form.budget} onChange={(e) => edit("budget", { budget: e.target.value })} invalid={Boolean(err("budget"))} placeholder="No cap" />
           </Field>
           <div className="sm:col-span-2">
-            <SendWindowFields value={form.sendWindow} onChange={(sendWindow) => update({ sendWindow })} errors={errors} timezone={timezone ?? "the workspace time zone"} />
+            <SendWindowFields value={form.sendWindow} onChange={(sendWindow) => edit("send_window", { sendWindow })} errors={errors} timezone={timezone ?? "the workspace time zone"} />
           </div>
         </CardBody>
       </Card>
@@ -175,10 +220,10 @@ export function CampaignForm({
         <CardHeader title="Message template" description="An approved WhatsApp template and the values of its variables." />
         <CardBody className="space-y-6">
           {useLibrary && templateLibrary ? (
-            <TemplateComposer templates={templateLibrary.templates} sampleCustomer={templateLibrary.sampleCustomer} initial={initial} onChange={(picked) => update({ picked })} markProblems={Boolean(state.errors)}
+            <TemplateComposer templates={templateLibrary.templates} sampleCustomer={templateLibrary.sampleCustomer} initial={initial} onChange={(picked) => { pickTemplate(picked); update({ picked }); }} markProblems={markTemplate("template_name")}
               errors={[...(err("template_name") ?? []), ...(err("language_code") ?? [])]} />
           ) : (
-            <HandTypedTemplateEditor value={form.handTyped} onChange={(handTyped) => update({ handTyped })} errors={errors} />
+            <HandTypedTemplateEditor value={form.handTyped} onChange={(handTyped) => { pickTemplate({ template_name: handTyped.template_name, language_code: handTyped.language_code, template_components: [] }); update({ handTyped }); }} errors={errors} />
           )}
           {errors.template_components ? <p className="text-sm font-medium text-red-600">{errors.template_components.join(" ")}</p> : null}
         </CardBody>
@@ -189,6 +234,8 @@ export function CampaignForm({
         primary={template}
         templateLibrary={templateLibrary}
         errors={errors}
+        clearErrors={clear}
+        markTemplate={markTemplate}
         onChange={setAb}
       />
 
@@ -207,7 +254,7 @@ export function CampaignForm({
         />
         <CardBody className="grid grid-cols-1 gap-5 sm:grid-cols-2">
           <Field label="Customer tier" htmlFor="aud_tier" errors={errUnder("target_audience.customer_tier")} optional>
-            <Select id="aud_tier" value={form.tier} onChange={(e) => update({ tier: e.target.value })}>
+            <Select id="aud_tier" value={form.tier} onChange={(e) => edit("target_audience.customer_tier", { tier: e.target.value })}>
               <option value="">Any tier</option>
               {[...new Set([...options.tiers, ...(form.tier ? [form.tier] : [])])].map((t) => (
                 <option key={t} value={t}>
@@ -217,7 +264,7 @@ export function CampaignForm({
             </Select>
           </Field>
           <Field label="City" htmlFor="aud_city" errors={errUnder("target_audience.city")} hint="Matched ignoring case." optional>
-            <Input id="aud_city" list="aud_city_options" value={form.city} onChange={(e) => update({ city: e.target.value })} placeholder="Any city" />
+            <Input id="aud_city" list="aud_city_options" value={form.city} onChange={(e) => edit("target_audience.city", { city: e.target.value })} placeholder="Any city" />
             <datalist id="aud_city_options">
               {options.cities.map((c) => (
                 <option key={c} value={c} />
@@ -233,7 +280,7 @@ export function CampaignForm({
                 const on = form.tags.includes(t);
                 return (
                   <label key={t} className={cn("cursor-pointer rounded-full border px-3 py-1 text-sm has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-brand-600", on ? "border-brand-600 bg-brand-50 text-brand-700" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50")}>
-                    <input type="checkbox" className="sr-only" checked={on} onChange={() => update((s) => ({ tags: s.tags.includes(t) ? s.tags.filter((x) => x !== t) : [...s.tags, t] }))} />
+                    <input type="checkbox" className="sr-only" checked={on} onChange={() => { clear("target_audience.tags"); update((s) => ({ tags: s.tags.includes(t) ? s.tags.filter((x) => x !== t) : [...s.tags, t] })); }} />
                     {on ? "✓ " : ""}
                     {t}
                   </label>

@@ -12,6 +12,7 @@ import { resumeCampaign } from "@/lib/marketing/campaigns/resume-campaign";
 import { updateCampaign, ZUpdateCampaign } from "@/lib/marketing/campaigns/update-campaign";
 import { ZTargetAudience } from "@/lib/marketing/campaigns/target-audience";
 import { countAudience } from "@/lib/marketing/customers/audience-count";
+import { AppError } from "@/lib/marketing/errors";
 import { runScheduledProcessing } from "@/lib/marketing/processing/run-scheduled-processing";
 import { addRecipients, MAX_PHONE_NUMBERS, type AddRecipientsResult } from "@/lib/marketing/recipients/add-recipients";
 import { flushSandbox } from "@/lib/server/whatsapp";
@@ -41,9 +42,27 @@ export async function saveCampaignAction(_prev: ActionState, formData: FormData)
     revalidatePath("/campaigns");
     revalidatePath(`/campaigns/${id}`);
   } catch (error) {
-    return actionError(error);
+    return templateMismatch(error) ?? actionError(error);
   }
   redirect(`/campaigns/${id}?saved=1`);
+}
+
+type Problem = { path?: unknown; message?: unknown };
+
+/**
+ * Values that do not fit their template, beside their fields: the API's message strings every problem into
+ * one sentence naming the template ("The values do not fit template 'x' (en_US): body value #1 is empty; …").
+ * `details` is the problems ({ path, message }), or for an A/B variant { variant, problems }.
+ */
+function templateMismatch(error: unknown): ActionState<never> | null {
+  if (!(error instanceof AppError) || error.code !== "TEMPLATE_PARAMETERS_MISMATCH") return null;
+  const variant = error.details && !Array.isArray(error.details) ? (error.details as { variant?: unknown; problems?: unknown }) : null;
+  const problems = (variant ? variant.problems : error.details) as Problem[] | null;
+  if (!Array.isArray(problems)) return null;
+  const prefix = variant && typeof variant.variant === "number" ? `variants.${variant.variant}.` : "";
+  const errors: Record<string, string[]> = {};
+  for (const p of problems) if (typeof p?.path === "string" && typeof p.message === "string") (errors[prefix + p.path] ??= []).push(p.message);
+  return Object.keys(errors).length ? { ok: false, code: error.code, message: "Check the highlighted fields.", errors } : null;
 }
 
 /** The live count of subscribed, active customers matching the audience filters. */
