@@ -103,7 +103,11 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
     });
   }
 
-  const preview = activationPreview({ pending, dailyLimit, startDate, sendWindow });
+  // the earliest start: today, or the server's today when it refused a day before it (the page may be from yesterday)
+  const refusedToday = error?.code === "START_DATE_IN_PAST" ? (error.details as { today?: unknown } | undefined)?.today : undefined;
+  const earliest = typeof refusedToday === "string" && refusedToday > today ? refusedToday : today;
+  // a day before it is refused: no completion date computed from it
+  const preview = activationPreview({ pending, dailyLimit, startDate: startDate >= earliest ? startDate : "", sendWindow });
   const exporting = useRecipientsExport(campaignId, exportJob);
   if (!canChange) return <>{exporting.button}{exporting.panel}</>;
 
@@ -175,11 +179,12 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
         }
       >
         <div className="space-y-4">
-          {error?.message ? <Notice tone="error">{error.message}</Notice> : null}
+          {/* a refused date is said beside the date */}
+          {error?.message && !error.errors?.start_date ? <Notice tone="error">{error.message}</Notice> : null}
           {activationError && !error ? <Notice tone="error">{activationError}</Notice> : null}
           {activation.job && activation.open ? <JobProgress job={activation.job} label="Activating" unit="recipients scheduled" /> : null}
           <Field label="Start date" htmlFor="start_date" errors={error?.errors?.start_date} hint={`Today is ${formatDay(today)}.`}>
-            <Input ref={startDateInput} id="start_date" type="date" min={today} max={latestStart} value={startDate} onChange={(e) => { setStartDate(e.target.value); setError(null); }} />
+            <Input ref={startDateInput} id="start_date" type="date" min={earliest} max={latestStart} value={startDate} onChange={(e) => { setStartDate(e.target.value); setError(null); }} />
           </Field>
           {pending === 0 ? (
             <Notice tone="warning">Add recipients before activating.</Notice>

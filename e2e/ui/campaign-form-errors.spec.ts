@@ -1,10 +1,12 @@
 /**
- * What a marketer sees when the campaign form refuses something: every message beside its field (marked
- * invalid, described by it, the first one focused), gone once the field is changed; and a picked template's
- * values start empty, its samples only hints.
+ * What a marketer sees when the campaign form or the activation dialog refuses something: every message
+ * beside its field (marked invalid, described by it, the first one focused), gone once the field is changed,
+ * never a server's words naming an internal field; and a picked template's values start empty, its samples
+ * only hints.
  */
 import { expect, test } from "@playwright/test";
-import { signIn, snap } from "./helpers";
+import { E2E_API_TOKEN } from "../support/env";
+import { createSummerSaleCampaign, signIn, snap } from "./helpers";
 
 const run = Date.now().toString(36);
 
@@ -97,4 +99,34 @@ test("an A/B test's refused split and values are marked at their fields", async 
   await expect(shareA).not.toHaveAttribute("aria-invalid", "true");
   await expect(shareB).not.toHaveAttribute("aria-invalid", "true");
   await expect(page.getByText("the shares must sum to 100")).toHaveCount(0);
+});
+
+test("a past start date is refused beside the date, in plain words, and the preview computes nothing from it", async ({ page }, testInfo) => {
+  await signIn(page, "marketer@example.com");
+  const { id } = await createSummerSaleCampaign(page, `E2E past start ${run}`);
+  const added = await page.request.post(`/api/marketing/campaigns/${id}/recipients`, {
+    headers: { Authorization: `Bearer ${E2E_API_TOKEN}` },
+    data: { phone_numbers: ["+1 650 555 2301"] },
+  });
+  expect(added.ok()).toBeTruthy();
+  await page.goto(`/campaigns/${id}`);
+  await page.getByRole("button", { name: "Activate" }).click();
+  const dialog = page.getByRole("dialog");
+  const past = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10);
+  const today = new Date().toLocaleDateString("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
+  const date = dialog.getByLabel("Start date");
+  await date.fill(past);
+  await expect(dialog.getByTestId("activation-preview").locator("dd").nth(2)).toHaveText("—");
+  await dialog.getByRole("button", { name: "Activate" }).click();
+  await expect(date).toHaveAttribute("aria-invalid", "true");
+  await expect(date).toBeFocused();
+  await expect(dialog.locator("#start_date-error")).toHaveText(`Pick today or a later day: today is ${today} (UTC).`);
+  await expect(date).toHaveAccessibleDescription(new RegExp(`Pick today or a later day`));
+  await expect(dialog).not.toContainText("start_date");
+  await expect(dialog).not.toContainText("is in the past");
+  await snap(page, testInfo, "form-errors-03-past-start");
+  // another day picked: the message goes
+  await date.fill(new Date().toISOString().slice(0, 10));
+  await expect(dialog.locator("#start_date-error")).toHaveCount(0);
+  await expect(date).not.toHaveAttribute("aria-invalid", "true");
 });

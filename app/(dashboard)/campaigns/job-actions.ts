@@ -3,6 +3,8 @@
 import { z } from "@/lib/zod";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { formatDay } from "@/components/ui/format";
+import { AppError } from "@/lib/marketing/errors";
 import { jobView, type JobView } from "@/lib/marketing/jobs/job";
 import { startActivateJob } from "@/lib/marketing/jobs/activate-job";
 import { startAddAudienceJob } from "@/lib/marketing/jobs/add-audience-job";
@@ -41,8 +43,24 @@ export async function startActivateJobAction(campaignId: string, startDate: stri
     continueJobAfterResponse(job.id, { maxDurationSeconds: MAX_DURATION_SECONDS });
     return { ok: true, data: jobView(job, now) };
   } catch (error) {
-    return actionError(error);
+    return startDateInPast(error) ?? actionError(error);
   }
+}
+
+/**
+ * A start date in the past, said beside the date in the dialog's words: the API's message names its field
+ * ("start_date 2026-12-01 is in the past …"). `details.today` is the campaign time zone's today, which the
+ * dialog takes as the earliest day (the page's may be a day behind after midnight).
+ */
+function startDateInPast(error: unknown): ActionState<never> | null {
+  if (!(error instanceof AppError) || error.code !== "START_DATE_IN_PAST") return null;
+  const { today, timezone } = error.details as { start_date: string; today: string; timezone: string };
+  return {
+    ok: false,
+    code: error.code,
+    details: { today },
+    errors: { start_date: [`Pick today or a later day: today is ${formatDay(today)} (${timezone}).`] },
+  };
 }
 
 /** Starts exporting the campaign's recipients (a viewer's file is masked), or answers the user's export under way. */
