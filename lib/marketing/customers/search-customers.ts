@@ -18,8 +18,11 @@ export const ZCustomerListQuery = z.object({
   city: z.string().trim().max(200).optional().catch(undefined),
   tag: z.string().trim().max(200).optional().catch(undefined),
   subscription: z.enum(["subscribed", "unsubscribed"]).optional().catch(undefined),
-  /** "no": only the customers marked not reachable on WhatsApp (see undeliverable.ts) */
-  reachable: z.enum(["no"]).optional().catch(undefined),
+  /**
+   * "no": only the customers marked not reachable on WhatsApp (see undeliverable.ts); "false", the API's
+   * spelling (GET /api/marketing/customers?reachable=false), means the same here
+   */
+  reachable: z.enum(["no", "false"]).transform((): "no" => "no").optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
   pageSize: z.coerce.number().int().min(10).max(100).default(25).catch(25),
 });
