@@ -44,6 +44,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
   const filtered = Boolean(query.q || query.tier || query.city || query.tag || query.subscription || query.reachable);
   const subscribed = options.subscriptions.find((s) => s.value === "subscribed")?.count ?? 0;
   const all = options.subscriptions.reduce((a, s) => a + s.count, 0);
+  const lastPage = Math.max(1, Math.ceil(list.total / query.pageSize));
   return (
     <>
       <PageHeader
@@ -103,7 +104,14 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
             ) : null}
           </FilterForm>
         </div>
-        {list.rows.length === 0 ? (
+        {list.rows.length === 0 && list.total > 0 ? (
+          // a page past the last one (an old link, a hand-typed ?page=): the customers exist, this page has none of them
+          <EmptyState
+            title={`Page ${formatInt(query.page)} is past the end`}
+            description={`${filtered ? "These filters match" : "There are"} ${formatInt(list.total)} ${list.total === 1 ? "customer" : "customers"} on ${formatInt(lastPage)} ${lastPage === 1 ? "page" : "pages"}.`}
+            action={<ButtonLink href={hrefWith("/customers", params, { page: lastPage === 1 ? null : lastPage })} variant="secondary">Go to the last page</ButtonLink>}
+          />
+        ) : list.rows.length === 0 ? (
           <EmptyState
             title={filtered ? "No customers match these filters" : "No customers yet"}
             description={filtered ? "Try fewer filters or another search." : "Import a CSV file or add customers through the API."}
