@@ -18,6 +18,8 @@ test("a marketer erases a customer who asked to be forgotten", async ({ page }) 
   await page.goto(`/customers?q=${phone}`);
   await page.getByRole("link", { name: "Forget Me" }).click();
   await expect(page.getByRole("heading", { name: "Forget Me" })).toBeVisible();
+  // the page says what erasing does before the dialog does: the data is removed, not spread
+  await expect(page.getByText("their number, name, WhatsApp id and message texts are removed everywhere; campaign totals stay as they were")).toBeVisible();
   await page.getByRole("button", { name: "Erase customer…" }).click();
   const dialog = page.getByRole("dialog", { name: "Erase +14155557321?" });
   await expect(dialog).toContainText("This cannot be undone.");

@@ -94,7 +94,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
             </dl>
             {can(user.role, "change") ? (
               <div className="mt-4 border-t border-slate-100 pt-4">
-                <p className="mb-2 text-xs text-slate-500">A customer who asks to be forgotten can be erased: their personal data goes everywhere, campaign totals stay.</p>
+                <p className="mb-2 text-xs text-slate-500">A customer who asks to be forgotten can be erased: their profile is deleted and their number, name, WhatsApp id and message texts are removed everywhere; campaign totals stay as they were.</p>
                 <EraseCustomerButton customerId={c.id} shownNumber={displayPhone(user.role, c.whatsappPhone)} />
               </div>
             ) : null}
