@@ -86,18 +86,31 @@ function SchemaView({ schema, depth = 0 }: { schema: Schema | undefined; depth?:
   );
 }
 
-function Example({ value }: { value: unknown }) {
+/**
+ * An example body under a disclosure. Its code block scrolls sideways on narrow screens, so it is focusable
+ * (keyboard users scroll it with the arrow keys) and named after what it shows: a group, since a <pre>
+ * itself may not carry a name.
+ */
+function Example({ value, label }: { value: unknown; label: string }) {
   if (value === undefined) return null;
   return (
-    <details className="mt-2">
+    <details className="mt-2" data-testid="api-example">
       <summary className="cursor-pointer text-xs font-medium text-slate-600">Example</summary>
-      <pre className="mt-1 overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100">{JSON.stringify(value, null, 2)}</pre>
+      <pre
+        tabIndex={0}
+        role="group"
+        aria-label={label}
+        className="mt-1 overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100"
+      >
+        {JSON.stringify(value, null, 2)}
+      </pre>
     </details>
   );
 }
 
 function OperationView({ method, path, op }: { method: string; path: string; op: OperationDoc }) {
   const body = op.requestBody?.content["application/json"];
+  const name = op.summary ?? `${method.toUpperCase()} ${path}`;
   return (
     <Card id={op.operationId}>
       <CardHeader
@@ -128,7 +141,7 @@ function OperationView({ method, path, op }: { method: string; path: string; op:
           <div>
             <h4 className="mb-1 text-sm font-semibold text-slate-800">Request body{op.requestBody?.required ? "" : " (optional)"}</h4>
             <SchemaView schema={body.schema} />
-            <Example value={body.example} />
+            <Example value={body.example} label={`Example request for ${name}`} />
           </div>
         ) : null}
         <div>
@@ -142,7 +155,7 @@ function OperationView({ method, path, op }: { method: string; path: string; op:
                   {Object.entries(r.headers ?? {}).filter(([name]) => !EVERY_ANSWER_HEADERS.has(name)).map(([name, h]) => (
                     <p key={name} className="mt-1 text-xs text-slate-600"><span className="font-mono text-slate-800">{name}</span> header{h.description ? `: ${h.description}` : ""}</p>
                   ))}
-                  <Example value={media?.example} />
+                  <Example value={media?.example} label={`Example ${status} response for ${name}`} />
                 </li>
               );
             })}

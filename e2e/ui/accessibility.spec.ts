@@ -5,7 +5,7 @@
  * different controls (active, paused, draft), one whose message preview has a link button, and an A/B
  * draft this spec creates — as the demo workspace shows it, signed in as an admin (who sees every
  * control); the sign-in page signed out; the activation and pause dialogs open.
- * Charts' "Show data" tables are opened first, so they are checked too. Each page also loads without a
+ * Charts' "Show data" tables and the API reference's examples are opened first, so they are checked too. Each page also loads without a
  * Content-Security-Policy violation (zod's eval probe, for one: lib/zod.ts).
  *
  * Each width shares one signed-in browser context across its pages; each page is its own test, so the
@@ -188,8 +188,9 @@ for (const size of WIDTHS) {
         const path = pathOf(route, ids);
         await page.goto(path);
         await page.locator("main").first().waitFor();
-        // charts' data tables are part of the page: check them open
-        await page.locator('[data-testid="chart-data"]').evaluateAll((ds) => ds.forEach((d) => d.setAttribute("open", "")));
+        // charts' data tables and the API reference's examples are part of the page: check them open (an
+        // example's code block is wider than a phone: it must be focusable and named to be scrolled by keyboard)
+        await page.locator('[data-testid="chart-data"], [data-testid="api-example"]').evaluateAll((ds) => ds.forEach((d) => d.setAttribute("open", "")));
         const found = await violations(page);
         expect(found, `${path}:\n${found.join("\n")}`).toEqual([]);
         expect(csp, "Content-Security-Policy violations").toEqual([]);

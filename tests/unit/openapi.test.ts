@@ -111,4 +111,18 @@ describe("OpenAPI document", () => {
     expect(html).toContain("Campaign activated. Sending 250 messages/day starting 2025-01-15");
     expect(html).not.toMatch(/<script|https?:\/\/cdn/);
   });
+
+  it("makes every example's code block reachable by keyboard, each named after its operation (they scroll sideways on phones)", () => {
+    const html = renderToStaticMarkup(createElement(ApiReference, { doc: doc as unknown as ReferenceDocument }));
+    const blocks = [...html.matchAll(/<details[^>]*data-testid="api-example"[^>]*>.*?<\/summary>(<pre[^>]*>)/gs)].map((m) => m[1]);
+    expect(blocks.length).toBeGreaterThan(10);
+    const labels = blocks.map((pre) => {
+      expect(pre).toContain('tabindex="0"');
+      return /aria-label="([^"]*)"/.exec(pre)?.[1];
+    });
+    expect(labels).toContain("Example request for Create a campaign (starts as a draft)");
+    for (const label of labels) expect(label).toMatch(/^Example (request|\d{3} response) for \S/);
+    // a screen reader's list of them tells each apart
+    expect(new Set(labels).size).toBe(labels.length);
+  });
 });
