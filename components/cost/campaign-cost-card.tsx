@@ -37,7 +37,7 @@ export function CampaignCostCard({ campaignId, cost, series, canChangeBudget }: 
             tone={overBudget ? "red" : undefined}
           />
         </div>
-        {canChangeBudget ? <BudgetForm campaignId={campaignId} budget={cost.budget} currency={cost.currency} /> : null}
+        {canChangeBudget ? <BudgetForm campaignId={campaignId} budget={cost.budget} currency={cost.currency} spend={{ actual: cost.actual, in_flight: cost.in_flight }} /> : null}
         <div className="mt-6 grid grid-cols-1 gap-6 xl:grid-cols-2">
           <div>
             <h3 className="mb-2 text-sm font-medium text-slate-700">Spend per day</h3>

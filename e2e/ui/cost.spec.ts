@@ -54,6 +54,19 @@ test("estimate in the activation dialog, spend and budget on the campaign page, 
   await expect(page.getByTestId("spend-chart")).toBeVisible();
   await snap(page, testInfo, "cost-02-campaign-page");
 
+  // a budget below what is already spent is said beside the field before saving, with what it will do
+  const budget = page.getByLabel("Budget (USD)");
+  await budget.fill("0.01");
+  await expect(budget).toHaveAccessibleDescription(/Below the \$0\.\d{4} already spent: no further message will be sent, and the campaign pauses automatically \(paused by the budget\) before its next message\./);
+  await expect(budget).not.toHaveAttribute("aria-invalid", "true");
+  // a negative budget is refused beside the field (no browser bubble), which gets focus
+  await budget.fill("-5");
+  await page.getByRole("button", { name: "Save budget" }).click();
+  await expect(budget).toHaveAttribute("aria-invalid", "true");
+  await expect(budget).toHaveAccessibleDescription(/At least 0/);
+  await expect(budget).toBeFocused();
+  expect((await (await page.request.get(`/api/marketing/campaigns/${campaign.id}/stats`, { headers: auth })).json()).cost.budget).toBe(0.2);
+
   await page.goto("/campaigns");
   await expect(page.getByRole("row", { name: new RegExp(`Costed ${run}`) }).getByTestId("campaign-spent")).not.toHaveText("$0.00");
   await page.goto("/overview");
