@@ -1,7 +1,8 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useEffect, useRef, useState, useTransition } from "react";
+import { focusFirstProblem } from "@/components/forms/keep-values";
 import { importRateCardAction } from "@/app/(dashboard)/settings/cost-actions";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -22,7 +23,13 @@ export function RateCardSection({ card, isAdmin, today }: { card: RateCardView; 
   const router = useRouter();
   const [file, setFile] = useState<File | null>(null);
   const [effective, setEffective] = useState(today);
-  const [result, setResult] = useState<{ ok: boolean; message?: string; rows?: Array<{ path: string; message: string }> } | null>(null);
+  const [result, setResult] = useState<{ ok: boolean; message?: string; rows?: Array<{ path: string; message: string }>; errors?: Record<string, string[]> } | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  // a refused upload: focus goes to the first field marked invalid (the file, the date)
+  useEffect(() => {
+    if (result && !result.ok && result.errors && formRef.current) focusFirstProblem(formRef.current);
+  }, [result]);
+  const fieldErrors = result?.ok === false ? result.errors : undefined;
   const [busy, start] = useTransition();
   const [showAll, setShowAll] = useState(false);
   const rates = card ? (showAll ? card.rates : card.rates.slice(0, 8)) : [];
@@ -58,32 +65,36 @@ export function RateCardSection({ card, isAdmin, today }: { card: RateCardView; 
         ) : null}
         {isAdmin ? (
           <form
-            className="grid grid-cols-1 gap-4 border-t border-slate-100 pt-4 sm:grid-cols-[1fr_12rem_auto] sm:items-end"
+            ref={formRef}
+            noValidate
+            className="grid grid-cols-1 gap-4 border-t border-slate-100 pt-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start"
             onSubmit={(e) => {
               e.preventDefault();
               if (!file) {
-                setResult({ ok: false, message: "Choose Meta's rate-card CSV first." });
+                setResult({ ok: false, errors: { csv: ["Choose Meta's rate-card CSV first."] } });
                 return;
               }
               start(async () => {
                 const csv = await readCsvText(file);
                 const r = await importRateCardAction({ csv, effective_from: effective, source: file.name.slice(0, 300) });
                 const rows = Array.isArray(r.details) ? (r.details as Array<{ path: string; message: string }>).slice(0, 20) : undefined;
-                setResult({ ok: r.ok, message: r.message, rows });
+                // the form's own fields beside them; a bad row of the file stays in the message with its line
+                const errors = r.errors?.csv || r.errors?.effective_from ? { csv: r.errors.csv, effective_from: r.errors.effective_from } : undefined;
+                setResult({ ok: r.ok, message: errors ? undefined : r.message, rows, errors });
                 if (r.ok) router.refresh();
               });
             }}
           >
-            <Field label="Meta's rate card (CSV)" htmlFor="rate_card_file" hint="Columns Market, Currency, Marketing, Utility, Authentication (and optionally Authentication-International); one row per market, with an “Other” row.">
+            <Field label="Meta's rate card (CSV)" htmlFor="rate_card_file" errors={fieldErrors?.csv} hint="Columns Market, Currency, Marketing, Utility, Authentication (and optionally Authentication-International); one row per market, with an “Other” row.">
               <Input id="rate_card_file" type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
             </Field>
-            <Field label="In force from" htmlFor="rate_card_effective">
+            <Field label="In force from" htmlFor="rate_card_effective" errors={fieldErrors?.effective_from}>
               <Input id="rate_card_effective" type="date" value={effective} onChange={(e) => setEffective(e.target.value)} />
             </Field>
-            <Button type="submit" pending={busy}>Upload card</Button>
+            <Button type="submit" pending={busy} className="sm:mt-[26px]">Upload card</Button>
           </form>
         ) : null}
-        {result ? (
+        {result?.message ? (
           <Notice tone={result.ok ? "success" : "error"}>
             {result.message}
             {result.rows && result.rows.length > 1 ? (

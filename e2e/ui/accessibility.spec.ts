@@ -267,6 +267,31 @@ test.describe("forms, by keyboard and screen reader", () => {
     expect(await danglingDescriptions(page)).toEqual([]);
   });
 
+  test("settings forms refuse a bad endpoint URL and an empty new user beside their fields, not with the browser's bubbles", async ({ page }) => {
+    await signIn(page, "admin@example.com");
+    await page.goto("/settings");
+    const url = page.getByLabel("Endpoint URL", { exact: true });
+    // a value typed before the page is interactive is replaced by its state: again until the save is refused
+    await expect(async () => {
+      await url.fill("not a url");
+      await page.getByRole("button", { name: "Add endpoint" }).click();
+      await expect(url).toHaveAttribute("aria-invalid", "true", { timeout: 3_000 });
+    }).toPass();
+    await expect(url).toBeFocused();
+    await expect(url).toHaveAccessibleDescription(/URL/);
+    await expect(url).toHaveValue("not a url");
+    expect(await danglingDescriptions(page)).toEqual([]);
+
+    await page.getByRole("button", { name: "Add user" }).click();
+    const dialog = page.getByRole("dialog", { name: "Add a user" });
+    await dialog.getByRole("button", { name: "Add user" }).click();
+    const email = dialog.getByLabel("Email", { exact: true });
+    await expect(email).toHaveAttribute("aria-invalid", "true");
+    await expect(email).toBeFocused();
+    await expect(dialog.getByLabel("Password", { exact: true })).toHaveAttribute("aria-invalid", "true");
+    expect(await danglingDescriptions(page)).toEqual([]);
+  });
+
   test("the template builder keeps Submit in reach and shows errors on submit, focusing the first", async ({ page }) => {
     await signIn(page, "admin@example.com");
     await page.goto("/templates/new");

@@ -31,7 +31,7 @@ export function TokensSection({ tokens }: { tokens: TokenRow[] }) {
     <Card>
       <CardHeader title="API tokens" description="For integrations calling /api/marketing with Authorization: Bearer <token>." />
       <CardBody className="space-y-5">
-        <form ref={formRef} action={formAction} onSubmit={submitKeepingValues(formAction)} className="grid grid-cols-1 gap-4 sm:grid-cols-[1fr_12rem_10rem_auto] sm:items-start">
+        <form ref={formRef} action={formAction} onSubmit={submitKeepingValues(formAction)} className="grid grid-cols-1 gap-4 sm:grid-cols-[1fr_12rem_10rem_auto] sm:items-start" noValidate>
           <Field label="Name" htmlFor="token-name" errors={state.errors?.name}>
             <Input id="token-name" name="name" placeholder="e.g. CRM sync" invalid={Boolean(state.errors?.name)} maxLength={100} />
           </Field>

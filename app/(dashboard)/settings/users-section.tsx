@@ -130,7 +130,8 @@ function AddUserDialog({ open, onClose }: { open: boolean; onClose: () => void }
   }, [state, toast, onClose]);
   return (
     <Dialog open={open} onClose={onClose} title="Add a user" description="They sign in with this email and password; share the password with them securely.">
-      <form ref={formRef} action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-4">
+      {/* noValidate: the server's messages show beside the fields, not the browser's bubbles (type="email", required) */}
+      <form ref={formRef} action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-4" noValidate>
         {!state.ok && state.message && !state.errors ? <Notice tone="error">{state.message}</Notice> : null}
         <Field label="Email" htmlFor="new-user-email" errors={state.errors?.email}>
           <Input id="new-user-email" name="email" type="email" autoComplete="off" invalid={Boolean(state.errors?.email)} required />

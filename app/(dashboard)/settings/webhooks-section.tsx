@@ -44,7 +44,8 @@ export function WebhooksSection({ endpoints, eventTypes }: { endpoints: Endpoint
         description="POSTs signed JSON to your endpoints when campaigns change state, customers opt in or out, messages fail, customers reply or an alert is raised (ALERT_WEBHOOK_URL is listed here too)."
       />
       <CardBody className="space-y-5">
-        <form ref={formRef} action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-3">
+        {/* noValidate: the server's messages show beside the fields (a type="url" field otherwise stopped the save with the browser's own bubble) */}
+        <form ref={formRef} action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-3" noValidate>
           <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
             <Field label="Endpoint URL" htmlFor="webhook-url" errors={state.errors?.url}>
               <Input id="webhook-url" name="url" type="url" placeholder="https://shop.example.com/hooks/whatsapp" invalid={Boolean(state.errors?.url)} required />
@@ -59,15 +60,15 @@ export function WebhooksSection({ endpoints, eventTypes }: { endpoints: Endpoint
               </Select>
             </Field>
           </div>
-          <fieldset>
+          <fieldset aria-describedby={state.errors?.event_types ? "webhook-events-error" : undefined}>
             <legend className="mb-1 text-sm font-medium text-slate-700">Events</legend>
             <div className="flex flex-wrap gap-x-4 gap-y-1">
               {eventTypes.map((t) => <Checkbox key={t} name="event_types" value={t} label={<code className="text-xs">{t}</code>} defaultChecked />)}
             </div>
-            {state.errors?.event_types ? <p className="mt-1 text-sm text-red-600">{state.errors.event_types.join(" ")}</p> : null}
+            {state.errors?.event_types ? <p id="webhook-events-error" role="alert" className="mt-1 text-xs font-medium text-red-600">{state.errors.event_types.join(" ")}</p> : null}
           </fieldset>
           <Checkbox name="allow_private_network" label="Allow a private-network address (loopback, 10.x, 192.168.x …) — only for receivers you run yourself" />
-          {!state.ok && state.message ? <Notice tone="error">{state.message}</Notice> : null}
+          {!state.ok && state.message && !state.errors ? <Notice tone="error">{state.message}</Notice> : null}
           <div><Button type="submit" pending={pending}>Add endpoint</Button></div>
         </form>
         {state.ok && state.data ? (
