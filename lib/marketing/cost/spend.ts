@@ -3,15 +3,25 @@
  * a campaign's spend per day, spend per campaign for lists, and the month to date (per day, per campaign).
  */
 import { Prisma, type DbOrTx } from "../db";
-import { dateToDay, type Day } from "../time";
+import { addDays, dateToDay, type Day } from "../time";
 import { round6 } from "./estimate-campaign-cost";
 
 export type SpendPoint = { date: Day; cost: number };
 
+/** A campaign's spend per day, from its first day with spend to its last: every day, 0 where nothing was billed. */
 export async function campaignSpendSeries(db: DbOrTx, campaignId: string): Promise<SpendPoint[]> {
   const rows = await db.$queryRaw<Array<{ date: Date; cost: string }>>(Prisma.sql`
     SELECT date, sum(cost)::text AS cost FROM campaign_cost_daily WHERE campaign_id = ${campaignId}::uuid GROUP BY date ORDER BY date`);
-  return rows.map((r) => ({ date: dateToDay(r.date), cost: round6(r.cost) }));
+  return everySpendDay(rows.map((r) => ({ date: dateToDay(r.date), cost: round6(r.cost) })));
+}
+
+/** Points in day order with the days between them added at 0 (a chart's axis then counts days, like the daily results beside it). */
+export function everySpendDay(points: SpendPoint[]): SpendPoint[] {
+  if (points.length === 0) return [];
+  const byDay = new Map(points.map((p) => [p.date, p.cost]));
+  const out: SpendPoint[] = [];
+  for (let d = points[0].date, last = points[points.length - 1].date; d <= last; d = addDays(d, 1)) out.push({ date: d, cost: byDay.get(d) ?? 0 });
+  return out;
 }
 
 /** campaign id → actual spend (campaigns without spend are absent). */
