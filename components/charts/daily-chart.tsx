@@ -7,15 +7,17 @@ import { ChartData } from "./chart-data";
 /** clicks / replies: a campaign's recipients who first clicked / replied that day (drawn when present) */
 export type ChartPoint = { date: string; sent: number; delivered: number; read: number; failed: number; clicks?: number; replies?: number };
 
+// Delivered (green-600) and Replied (pink-600) were emerald and teal, hard to tell apart; both now stand
+// out from each other and the rest, at 3.3:1 and 4.6:1 on white (WCAG's 3:1 for graphics)
 const SERIES = [
   { key: "sent", name: "Sent", color: "#0ea5e9" },
-  { key: "delivered", name: "Delivered", color: "#10b981" },
+  { key: "delivered", name: "Delivered", color: "#16a34a" },
   { key: "read", name: "Read", color: "#8b5cf6" },
   { key: "failed", name: "Failed", color: "#ef4444" },
 ] as const;
 const ENGAGEMENT_SERIES = [
   { key: "clicks", name: "Clicked", color: "#f59e0b" },
-  { key: "replies", name: "Replied", color: "#14b8a6" },
+  { key: "replies", name: "Replied", color: "#db2777" },
 ] as const;
 
 /**
@@ -51,7 +53,7 @@ export function DailyChart({ data, height = 288, label }: { data: ChartPoint[]; 
               formatter={(v, name) => [formatInt(Number(v)), String(name)]}
               contentStyle={{ borderRadius: 8, borderColor: "#e2e8f0", fontSize: 13 }}
             />
-            {/* the swatch carries the series colour; the text is slate (the colours are 2.1–3.8:1 on white, too light for 12 px text) */}
+            {/* the swatch carries the series colour; the text is slate (the colours are 2.1–4.6:1 on white, too light for 12 px text) */}
             <Legend itemSorter={null} iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12, paddingTop: 4 }} formatter={(value) => <span className="text-slate-600">{value}</span>} />
             {series.map((s) => (
               <Area key={s.key} type="monotone" dataKey={s.key} name={s.name} stroke={s.color} strokeWidth={2} fill={`url(#fill-${s.key})`} isAnimationActive={false} dot={false} />
