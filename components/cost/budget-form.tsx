@@ -43,7 +43,7 @@ export function BudgetForm({ campaignId, budget, currency, spend }: {
     <form
       ref={formRef}
       noValidate
-      className="mt-4 flex flex-wrap items-start gap-3"
+      className="mt-4"
       onSubmit={(e) => {
         e.preventDefault();
         start(async () => {
@@ -71,22 +71,25 @@ export function BudgetForm({ campaignId, budget, currency, spend }: {
           </>
         }
       >
-        <Input
-          id="campaign_budget"
-          type="text"
-          inputMode="decimal"
-          autoComplete="off"
-          value={value}
-          onChange={(e) => {
-            setValue(e.target.value);
-            setError(undefined);
-          }}
-          className="w-40"
-        />
+        {/* the button beside the field, the field's hint and messages under both */}
+        <div className="flex flex-wrap items-center gap-3">
+          <Input
+            id="campaign_budget"
+            type="text"
+            inputMode="decimal"
+            autoComplete="off"
+            value={value}
+            onChange={(e) => {
+              setValue(e.target.value);
+              setError(undefined);
+            }}
+            className="w-40"
+          />
+          <Button type="submit" variant="secondary" pending={busy}>
+            Save budget
+          </Button>
+        </div>
       </Field>
-      <Button type="submit" variant="secondary" pending={busy} className="mt-[26px]">
-        Save budget
-      </Button>
     </form>
   );
 }
