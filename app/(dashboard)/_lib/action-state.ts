@@ -26,15 +26,20 @@ export function invalid(error: z.ZodError, message = "Check the highlighted fiel
   return { ok: false, errors: fieldErrors(error), message };
 }
 
+/** Per-field messages from an error's details ([{ path, message }]), each path under `prefix`; others are skipped. */
+export function fieldErrorsOf(details: unknown, prefix = ""): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  if (!Array.isArray(details)) return errors;
+  for (const d of details as Array<{ path?: unknown; message?: unknown }>) {
+    if (typeof d?.path === "string" && d.path && typeof d.message === "string" && d.message) (errors[prefix + d.path] ??= []).push(d.message);
+  }
+  return errors;
+}
+
 export function actionError(error: unknown): ActionState<never> {
   if (error instanceof ActionDenied) return { ok: false, message: error.message };
   if (error instanceof AppError) {
-    const errors: Record<string, string[]> = {};
-    if (error.code === "VALIDATION_FAILED" && Array.isArray(error.details)) {
-      for (const d of error.details as Array<{ path?: string; message?: string }>) {
-        if (d?.path && d.message) (errors[d.path] ??= []).push(d.message);
-      }
-    }
+    const errors = error.code === "VALIDATION_FAILED" ? fieldErrorsOf(error.details) : {};
     return { ok: false, message: error.message, code: error.code, details: error.details, errors: Object.keys(errors).length ? errors : undefined };
   }
   if (isUnstorableTextError(error)) return { ok: false, message: UNSTORED_TEXT_MESSAGE };

@@ -18,7 +18,7 @@ import { addRecipients, MAX_PHONE_NUMBERS, type AddRecipientsResult } from "@/li
 import { flushSandbox } from "@/lib/server/whatsapp";
 import { getEngine } from "@/lib/server/engine";
 import { getTemplatesApi } from "@/lib/server/templates";
-import { actionError, readPayload, invalid, type ActionState } from "../_lib/action-state";
+import { actionError, fieldErrorsOf, readPayload, invalid, type ActionState } from "../_lib/action-state";
 import { requireActionUser } from "../_lib/session";
 
 /** Creates a draft (campaignId empty) or saves a draft's changes; the same zod schemas as the API. */
@@ -47,8 +47,6 @@ export async function saveCampaignAction(_prev: ActionState, formData: FormData)
   redirect(`/campaigns/${id}?saved=1`);
 }
 
-type Problem = { path?: unknown; message?: unknown };
-
 /**
  * Values that do not fit their template, beside their fields: the API's message strings every problem into
  * one sentence naming the template ("The values do not fit template 'x' (en_US): body value #1 is empty; …").
@@ -57,11 +55,8 @@ type Problem = { path?: unknown; message?: unknown };
 function templateMismatch(error: unknown): ActionState<never> | null {
   if (!(error instanceof AppError) || error.code !== "TEMPLATE_PARAMETERS_MISMATCH") return null;
   const variant = error.details && !Array.isArray(error.details) ? (error.details as { variant?: unknown; problems?: unknown }) : null;
-  const problems = (variant ? variant.problems : error.details) as Problem[] | null;
-  if (!Array.isArray(problems)) return null;
   const prefix = variant && typeof variant.variant === "number" ? `variants.${variant.variant}.` : "";
-  const errors: Record<string, string[]> = {};
-  for (const p of problems) if (typeof p?.path === "string" && typeof p.message === "string") (errors[prefix + p.path] ??= []).push(p.message);
+  const errors = fieldErrorsOf(variant ? variant.problems : error.details, prefix);
   return Object.keys(errors).length ? { ok: false, code: error.code, message: "Check the highlighted fields.", errors } : null;
 }
 

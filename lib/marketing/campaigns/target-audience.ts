@@ -22,8 +22,13 @@ export function readTargetAudience(value: unknown): TTargetAudience {
 }
 
 /** No filter at all: every subscribed, active customer. */
-export function isWholeList(a: TTargetAudience): boolean {
+function isWholeList(a: TTargetAudience): boolean {
   return !a.customer_tier && !a.city && !(a.tags && a.tags.length > 0);
+}
+
+/** A follow-up without a target_audience of its own: it has no audience to count or add (audienceToAdd). */
+export function isFollowUpWithoutAudience(c: { targetAudience: unknown; parentCampaignId: string | null }): boolean {
+  return c.parentCampaignId !== null && isWholeList(readTargetAudience(c.targetAudience));
 }
 
 /**
@@ -34,7 +39,7 @@ export function isWholeList(a: TTargetAudience): boolean {
  */
 export function audienceToAdd(c: { targetAudience: unknown; parentCampaignId: string | null }): TTargetAudience {
   const audience = readTargetAudience(c.targetAudience);
-  if (c.parentCampaignId !== null && isWholeList(audience)) {
+  if (isFollowUpWithoutAudience(c)) {
     const message = "A follow-up has no target audience: its recipients are the parent campaign's recipients with the outcome it was made for, added when it was created. Add numbers instead.";
     throw new AppError("VALIDATION_FAILED", message, [{ path: "use_target_audience", message: "a follow-up has no target audience of its own" }]);
   }

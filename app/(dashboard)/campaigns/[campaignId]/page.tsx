@@ -27,7 +27,7 @@ import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
-import { isWholeList, readTargetAudience } from "@/lib/marketing/campaigns/target-audience";
+import { isFollowUpWithoutAudience, readTargetAudience } from "@/lib/marketing/campaigns/target-audience";
 import { latestStartDay } from "@/lib/marketing/campaigns/activate-campaign";
 import { getCampaignLive } from "@/lib/marketing/stats/get-campaign-live";
 import { audienceCountForView, type AudienceCount } from "@/lib/marketing/customers/audience-count";
@@ -85,7 +85,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   const audience = readTargetAudience(c.targetAudience);
   const open = isOpenCampaign(c.status);
   // a follow-up's recipients are its parent's with one outcome: it has no audience to count or add
-  const followUpOnly = c.parentCampaignId !== null && isWholeList(audience);
+  const followUpOnly = isFollowUpWithoutAudience(c);
   // every read of the page at once (each on its own pooled connection)
   const [live, page, audienceCount, cost, spendSeries, engagement, jobs, exportJob, variantStats, reading] = await Promise.all([
     getCampaignLive({ db, campaignId: c.id, today, timezone: getEnv().CAMPAIGN_TIMEZONE }),
