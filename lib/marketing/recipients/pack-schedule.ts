@@ -6,19 +6,19 @@
  *  - ready recipients (no backoff/deferral pending) are packed in order (current day, created_at, id):
  *    recipients scheduled before fromDay (stranded) come first, unscheduled ones (just added) last,
  *    and fromDay only gets what is left of its limit after the attempts already made that day;
- *  - deferred recipients (next_attempt_at in the future: retry backoff, Meta's 24 h cap) go to the day
- *    they become eligible, never earlier than fromDay.
+ *  - deferred recipients (next_attempt_at in the future: retry backoff, Meta's 24 h cap) take the slots
+ *    after the ready ones, each on the first day with room on or after the day it becomes eligible (never
+ *    earlier than fromDay): no day is planned above the limit.
  *
  * Only rows whose day changes are written, so rolling a few stranded recipients forward through a
  * long schedule touches a few rows per day, not the whole campaign.
  *
  * With a send window only its allowed days are used: the b-th batch goes to the b-th allowed
  * day from fromDay (arithmetic on the week's allowed offsets, still one UPDATE), and deferred recipients
- * go to the first allowed day on or after they become eligible.
+ * count their eligible day as the first allowed day on or after it.
  */
 import { Prisma, type DbOrTx } from "../db";
 import { allowedOffsets, type TSendWindow } from "../sending/send-window";
-import { isAllowedDaySql, nextAllowedDaySql } from "../sending/send-window-sql";
 import type { Day } from "../time";
 import { STAGED_MARKETS_SQL } from "../cost/stage-markets";
 import { PENDING_SQL, SEND_STARTED_SQL } from "./recipient-status-sql";
@@ -58,11 +58,36 @@ export async function packSchedule(db: DbOrTx, args: {
       ${staged ? Prisma.sql`LEFT JOIN ${STAGED_MARKETS_SQL} sm ON sm.id = b.id` : Prisma.empty}
     ) x
     WHERE r.id = x.id AND (r.scheduled_send_date IS DISTINCT FROM x.d OR (r.market IS NULL AND x.market IS NOT NULL))`);
-  const eligible = Prisma.sql`greatest(${fromDay}::date, (next_attempt_at AT TIME ZONE ${timezone})::date)`;
+  // deferred recipients take the send slots after the ready ones, each on or after the day it becomes
+  // eligible: the greedy fill of days with release times, in one statement. With slots numbered across send
+  // days (fromDay's first free slot is `used`), the m-th deferred recipient in (release, created_at, id)
+  // order gets slot m + max(used + ready, max over j <= m of (release_j * limit - j)), where release is the
+  // index of its first allowed day; the day is that slot's. No day gets more than the limit (they went to
+  // their eligible day whatever was planned there, so a day could be planned 151 of 150).
+  const eligible = Prisma.sql`greatest(${fromDay}::date, (r.next_attempt_at AT TIME ZONE ${timezone})::date)`;
+  const len = offsets.length;
+  const dayOfSlot = (slot: Prisma.Sql) => Prisma.sql`(${fromDay}::date + (((${slot}) / ${dailyLimit}::int / ${len}::int) * 7
+    + (${offsets}::int[])[(${slot}) / ${dailyLimit}::int % ${len}::int + 1])::int)`;
   const deferred = await db.$executeRaw(Prisma.sql`
-    UPDATE campaign_recipients SET scheduled_send_date = ${nextAllowedDaySql(window, eligible)}, updated_at = ${now}::timestamptz
-    WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND next_attempt_at > ${now}::timestamptz
-      AND (scheduled_send_date IS NULL OR scheduled_send_date < ${eligible} OR NOT ${isAllowedDaySql(window, Prisma.sql`scheduled_send_date`)})`);
+    UPDATE campaign_recipients r SET scheduled_send_date = x.d, updated_at = ${now}::timestamptz
+    FROM (
+      SELECT id, ${dayOfSlot(Prisma.sql`m + greatest(${used}::int + (
+          SELECT count(*) FROM campaign_recipients
+          WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz)
+        )::int, max(release * ${dailyLimit}::int - m) OVER (ORDER BY release, created_at, id ROWS UNBOUNDED PRECEDING))`)} AS d
+      FROM (
+        SELECT id, created_at, release, (row_number() OVER (ORDER BY release, created_at, id) - 1)::int AS m
+        FROM (
+          SELECT r.id, r.created_at,
+            -- the index of the first allowed day on or after the eligible day, counted from fromDay
+            ((${eligible} - ${fromDay}::date) / 7 * ${len}::int
+              + (SELECT count(*) FROM unnest(${offsets}::int[]) o WHERE o < (${eligible} - ${fromDay}::date) % 7))::int AS release
+          FROM campaign_recipients r
+          WHERE r.campaign_id = ${campaignId}::uuid AND r.status = 'pending' AND r.next_attempt_at > ${now}::timestamptz
+        ) e
+      ) b
+    ) x
+    WHERE r.id = x.id AND r.scheduled_send_date IS DISTINCT FROM x.d`);
   return { moved: ready + deferred };
 }
 
