@@ -41,6 +41,10 @@ export function plainIssueMessage(issue: z.core.$ZodRawIssue): string | undefine
       if (issue.origin === "array" || issue.origin === "set") return `At most ${n(max)} ${Number(max) === 1 ? "item" : "items"}`;
       return undefined;
     }
+    case "invalid_format":
+      // "Invalid URL" says neither what is wrong nor what is wanted
+      if (issue.format === "url") return "Not a URL: write the whole web address, like https://shop.example.com/page";
+      return undefined;
     default:
       return undefined;
   }

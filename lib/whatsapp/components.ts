@@ -14,7 +14,8 @@
  */
 import { z } from "@/lib/zod";
 
-const ZUrl = z.string().trim().url().max(2000).refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL");
+// one message a value: a value that is no URL at all is not also told it is not http(s)
+const ZUrl = z.string().trim().max(2000).url({ abort: true }).refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL");
 
 export const CUSTOMER_FIELDS = ["name", "first_name", "city", "customer_tier", "phone_number"] as const;
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "@/lib/zod";
 import { issuesToDetails } from "@/lib/marketing/errors";
+import { ZTrackedLinkParam } from "@/lib/whatsapp/components";
 
 const message = (schema: z.ZodType, value: unknown) => {
   const r = schema.safeParse(value);
@@ -22,6 +23,17 @@ describe("plain validation messages", () => {
     expect(message(z.number(), "250")).toBe("Expected a number");
     expect(message(z.number().int().min(1), null)).toBe("Required");
     expect(message(z.string(), 5)).toBe("Expected text");
+    expect(message(z.string().url(), "not a url")).toBe("Not a URL: write the whole web address, like https://shop.example.com/page");
+  });
+
+  it("a link that is no URL gets one message, not also that it is not http(s)", () => {
+    const all = (link: string) => {
+      const r = ZTrackedLinkParam.safeParse({ type: "text", tracked_link: link });
+      return r.success ? [] : r.error.issues.map((i) => i.message);
+    };
+    expect(all("")).toEqual(["Not a URL: write the whole web address, like https://shop.example.com/page"]);
+    expect(all("ftp://files.example.com/a.jpg")).toEqual(["must be an http(s) URL"]);
+    expect(all("https://shop.example.com/sale")).toEqual([]);
   });
 
   it("a schema's own message still wins", () => {
