@@ -23,8 +23,10 @@ function budgetValue(text: string): number | string | null {
  * the campaign already spent is said beside the field as it is typed (what the processor will then do, from
  * budgetRoom), and again when it is saved; a refused value is shown beside the field, which gets focus.
  */
-export function BudgetForm({ campaignId, budget, currency, spend }: {
+export function BudgetForm({ campaignId, budget, currency, spend, status }: {
   campaignId: string; budget: number | null; currency: string;
+  /** the campaign's status (a paused campaign meets its budget once resumed) */
+  status: string;
   /** the campaign's spend so far: billed, and estimated for messages awaiting pricing */
   spend: { actual: number; in_flight: number };
 }) {
@@ -38,7 +40,7 @@ export function BudgetForm({ campaignId, budget, currency, spend }: {
     if (error && formRef.current) focusFirstProblem(formRef.current);
   }, [error]);
   const typed = budgetValue(value);
-  const room = budgetRoom(typeof typed === "number" ? typed : null, spend, (v) => formatMoney(v, currency));
+  const room = budgetRoom(typeof typed === "number" ? typed : null, spend, (v) => formatMoney(v, currency), status);
   return (
     <form
       ref={formRef}

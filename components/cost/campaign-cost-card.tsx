@@ -12,7 +12,7 @@ import { SpendChart } from "./spend-chart";
 const TIGHT = "px-2 sm:px-4";
 
 /** The campaign page's cost: estimate, spend, budget, spend per day and the estimate by market. */
-export function CampaignCostCard({ campaignId, cost, series, canChangeBudget }: { campaignId: string; cost: CampaignCost; series: SpendPoint[]; canChangeBudget: boolean }) {
+export function CampaignCostCard({ campaignId, status, cost, series, canChangeBudget }: { campaignId: string; status: string; cost: CampaignCost; series: SpendPoint[]; canChangeBudget: boolean }) {
   const m = (v: number | null) => formatMoney(v, cost.currency);
   const overBudget = cost.budget !== null && cost.remaining === 0;
   return (
@@ -37,7 +37,7 @@ export function CampaignCostCard({ campaignId, cost, series, canChangeBudget }: 
             tone={overBudget ? "red" : undefined}
           />
         </div>
-        {canChangeBudget ? <BudgetForm campaignId={campaignId} budget={cost.budget} currency={cost.currency} spend={{ actual: cost.actual, in_flight: cost.in_flight }} /> : null}
+        {canChangeBudget ? <BudgetForm campaignId={campaignId} status={status} budget={cost.budget} currency={cost.currency} spend={{ actual: cost.actual, in_flight: cost.in_flight }} /> : null}
         <div className="mt-6 grid grid-cols-1 gap-6 xl:grid-cols-2">
           <div>
             <h3 className="mb-2 text-sm font-medium text-slate-700">Spend per day</h3>

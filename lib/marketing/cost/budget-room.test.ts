@@ -13,6 +13,12 @@ describe("budgetRoom: what a new budget does to a campaign that has spent", () =
     });
   });
 
+  it("says what happens to a paused campaign: nothing until it is resumed, then the pause by the budget", () => {
+    const r = budgetRoom(5, { actual: 17.15, in_flight: 0 }, money, "paused");
+    expect(r.kind === "no_room" && r.message).toBe(
+      "Below the $17.15 already spent: once resumed, the campaign sends no further message and pauses again (paused by the budget) before its next one.");
+  });
+
   it("counts what awaits pricing as spent, as the processor's claim does", () => {
     const r = budgetRoom(17.5, { actual: 17.15, in_flight: 0.4 }, money);
     expect(r).toMatchObject({ kind: "no_room", below_spent: false });

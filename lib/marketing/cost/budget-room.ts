@@ -12,7 +12,9 @@ export type BudgetRoom =
   /** the budget is not above what is already spent (actual) plus what awaits pricing (in flight) */
   | { kind: "no_room"; below_spent: boolean; message: string };
 
-export function budgetRoom(budget: number | null, spend: { actual: number; in_flight: number }, money: (amount: number) => string): BudgetRoom {
+export function budgetRoom(budget: number | null, spend: { actual: number; in_flight: number }, money: (amount: number) => string,
+  /** the campaign's status: a paused campaign only meets the budget once it is resumed */
+  status = "active"): BudgetRoom {
   const committed = spend.actual + spend.in_flight;
   if (budget === null || !Number.isFinite(budget) || budget < 0 || committed <= 0 || budget > committed) return { kind: "room" };
   const below_spent = budget < spend.actual;
@@ -20,6 +22,8 @@ export function budgetRoom(budget: number | null, spend: { actual: number; in_fl
   return {
     kind: "no_room",
     below_spent,
-    message: `${below_spent ? "Below" : "No room beyond"} ${spent}: no further message will be sent, and the campaign pauses automatically (paused by the budget) before its next message.`,
+    message: `${below_spent ? "Below" : "No room beyond"} ${spent}: ${status === "paused"
+      ? "once resumed, the campaign sends no further message and pauses again (paused by the budget) before its next one."
+      : "no further message will be sent, and the campaign pauses automatically (paused by the budget) before its next message."}`,
   };
 }

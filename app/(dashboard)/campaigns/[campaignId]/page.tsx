@@ -176,7 +176,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
       {variantStats ? <VariantComparison stats={variantStats} /> : null}
 
       <div id="cost" className={JUMP_TARGET}>
-        <CampaignCostCard campaignId={c.id} cost={cost} series={spendSeries} canChangeBudget={canChange && open} />
+        <CampaignCostCard campaignId={c.id} status={c.status} cost={cost} series={spendSeries} canChangeBudget={canChange && open} />
       </div>
 
       <div id="message" className={JUMP_TARGET}>
