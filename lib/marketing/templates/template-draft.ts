@@ -6,7 +6,7 @@
  *  - header: none, TEXT (≤ 60 characters, at most one variable {{1}} with its sample) or IMAGE / VIDEO /
  *    DOCUMENT with a sample media handle (from Meta's resumable upload);
  *  - body: ≤ 1024 characters with positional variables {{1}}…{{n}} numbered in sequence, each with the
- *    sample value Meta requires for review;
+ *    sample value Meta requires for review, none at the very start or end of the body;
  *  - footer: ≤ 60 characters, no variables;
  *  - buttons: up to 10 — quick replies (≤ 25 characters), up to 2 URL buttons (a variable only at the end
  *    of the URL, with a sample URL), 1 phone number, 1 copy-code button (sample code ≤ 15 characters).
@@ -63,6 +63,9 @@ export const ZTemplateDraft = z
       const gap = [...vars].sort((a, b) => Number(a) - Number(b)).findIndex((v, i) => v !== String(i + 1));
       if (gap >= 0) issue(["body", "text"], `number the variables {{1}} to {{${vars.length}}} without gaps: {{${gap + 1}}} is missing`);
     }
+    // one of Meta's common reasons to reject a template: a variable at the very start or end of the body
+    const body = d.body.text.trim();
+    if (/^\{\{[^}]*\}\}/.test(body) || /\{\{[^}]*\}\}$/.test(body)) issue(["body", "text"], "a variable cannot start or end the body: Meta rejects such templates (write text before and after it)");
     vars.forEach((v, i) => {
       if (!d.body.examples[i]) issue(["body", "examples", i], `give a sample value for {{${i + 1}}}`);
     });
