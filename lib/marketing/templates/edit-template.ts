@@ -55,11 +55,11 @@ export async function editTemplate({ db, now, api, templateId, input, actor }: {
         const lastDay = edits.filter((x) => x.submittedAt.getTime() > now.getTime() - DAY_MS);
         if (lastDay.length >= APPROVED_EDITS_PER_DAY) {
           const next = new Date(lastDay[lastDay.length - 1].submittedAt.getTime() + DAY_MS);
-          throw new AppError("RATE_LIMITED", `Meta allows one edit a day of an approved template: the next edit of ${t.name} is possible from ${next.toISOString()}.`, { next_edit_at: next.toISOString() });
+          throw new AppError("RATE_LIMITED", `Meta allows one edit a day of an approved template: the next edit of ${t.name} is possible from ${whenUtc(next)}.`, { next_edit_at: next.toISOString() });
         }
         if (edits.length >= APPROVED_EDITS_PER_30_DAYS) {
           const next = new Date(edits[edits.length - 1].submittedAt.getTime() + 30 * DAY_MS);
-          throw new AppError("RATE_LIMITED", `Meta allows 10 edits of an approved template in 30 days: the next edit of ${t.name} is possible from ${next.toISOString()}.`, { next_edit_at: next.toISOString() });
+          throw new AppError("RATE_LIMITED", `Meta allows 10 edits of an approved template in 30 days: the next edit of ${t.name} is possible from ${whenUtc(next)}.`, { next_edit_at: next.toISOString() });
         }
         const active = await tx.marketingCampaign.findMany({ where: { templateName: t.name, languageCode: t.language, status: "active" }, select: { name: true }, take: 5 });
         if (active.length > 0) {
@@ -84,4 +84,9 @@ export async function editTemplate({ db, now, api, templateId, input, actor }: {
     { timeout: 30_000, maxWait: 10_000 },
   );
   return templateJson(row);
+}
+
+/** An instant as people read it in a message ("Dec 7, 2026, 8:01 AM UTC"); details keep the ISO form for machines. */
+function whenUtc(at: Date): string {
+  return `${new Intl.DateTimeFormat("en-US", { timeZone: "UTC", dateStyle: "medium", timeStyle: "short" }).format(at)} UTC`;
 }
