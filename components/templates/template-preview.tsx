@@ -12,14 +12,20 @@ const FORMATTING: Array<[RegExp, "strong" | "em" | "s"]> = [
 ];
 const PLACEHOLDER = /(\{\{\s*[A-Za-z0-9_]+\s*\}\})/;
 
-function styled(text: string, key: number): React.ReactNode {
-  for (const [pattern, tag] of FORMATTING) {
+/** `text` with WhatsApp's formatting from FORMATTING[from] on as elements: each kind, and kinds inside each other (*_both_*). */
+function styled(text: string, key: number, from = 0): React.ReactNode {
+  for (let k = from; k < FORMATTING.length; k++) {
+    const [pattern, tag] = FORMATTING[k];
     if (!pattern.test(text)) continue;
-    // split with a capture group: odd pieces are the formatted ones
+    // split with a capture group: odd pieces are the formatted ones; every piece may hold the later kinds
     const pieces = text.split(new RegExp(pattern.source, "g"));
     return (
       <span key={key}>
-        {pieces.map((x, j) => (j % 2 === 1 ? (tag === "strong" ? <strong key={j}>{x}</strong> : tag === "em" ? <em key={j}>{x}</em> : <s key={j}>{x}</s>) : x))}
+        {pieces.map((x, j) => {
+          const inner = styled(x, j, k + 1);
+          if (j % 2 === 0) return inner;
+          return tag === "strong" ? <strong key={j}>{inner}</strong> : tag === "em" ? <em key={j}>{inner}</em> : <s key={j}>{inner}</s>;
+        })}
       </span>
     );
   }
@@ -27,7 +33,7 @@ function styled(text: string, key: number): React.ReactNode {
 }
 
 /** WhatsApp's *bold*, _italic_ and ~strike~ as elements; placeholders left unfilled are highlighted. */
-function Rich({ text }: { text: string }) {
+export function Rich({ text }: { text: string }) {
   return (
     <>
       {text.split(PLACEHOLDER).map((chunk, i) =>
