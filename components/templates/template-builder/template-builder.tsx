@@ -84,6 +84,11 @@ export function TemplateBuilder({ initial, templateId }: { initial: TTemplateDra
     submit(event);
   };
   const onBlur = (event: FocusEvent<HTMLFormElement>) => {
+    // leaving a field for this form's submit button: the submit checks every field at once. Marking the
+    // field first would show its error between the button's press and release, push the button down, and
+    // lose the click (QA: a footer's error ate the first click on Submit for review)
+    const to = event.relatedTarget;
+    if (to instanceof HTMLButtonElement && to.type === "submit" && to.form === event.currentTarget) return;
     const id = event.target.id;
     if (id && !left.has(id)) setLeft((s) => new Set(s).add(id));
   };
