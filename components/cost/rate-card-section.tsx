@@ -23,7 +23,7 @@ export function RateCardSection({ card, isAdmin, today }: { card: RateCardView; 
   const router = useRouter();
   const [file, setFile] = useState<File | null>(null);
   const [effective, setEffective] = useState(today);
-  const [result, setResult] = useState<{ ok: boolean; message?: string; rows?: Array<{ path: string; message: string }>; errors?: Record<string, string[]> } | null>(null);
+  const [result, setResult] = useState<{ ok: boolean; message?: string; rows?: RowProblem[]; errors?: Record<string, string[]> } | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   // a refused upload: focus goes to the first field marked invalid (the file, the date)
   useEffect(() => {
@@ -77,7 +77,7 @@ export function RateCardSection({ card, isAdmin, today }: { card: RateCardView; 
               start(async () => {
                 const csv = await readCsvText(file);
                 const r = await importRateCardAction({ csv, effective_from: effective, source: file.name.slice(0, 300) });
-                const rows = Array.isArray(r.details) ? (r.details as Array<{ path: string; message: string }>).slice(0, 20) : undefined;
+                const rows = Array.isArray(r.details) ? (r.details as RowProblem[]).slice(0, 20) : undefined;
                 // the form's own fields beside them; a bad row of the file stays in the message with its line
                 const errors = r.errors?.csv || r.errors?.effective_from ? { csv: r.errors.csv, effective_from: r.errors.effective_from } : undefined;
                 setResult({ ok: r.ok, message: errors ? undefined : r.message, rows, errors });
@@ -96,10 +96,11 @@ export function RateCardSection({ card, isAdmin, today }: { card: RateCardView; 
         ) : null}
         {result?.message ? (
           <Notice tone={result.ok ? "success" : "error"}>
-            {result.message}
+            {/* with the list below, its first line is not said twice */}
+            {result.rows && result.rows.length > 1 ? result.message.replace(/ Line \d+.*$/s, "") : result.message}
             {result.rows && result.rows.length > 1 ? (
               <ul className="mt-2 list-disc pl-5 text-xs">
-                {result.rows.map((r, i) => <li key={i}>{r.path}: {r.message}</li>)}
+                {result.rows.map((r, i) => <li key={i}>{rowProblem(r)}</li>)}
               </ul>
             ) : null}
           </Notice>
@@ -107,4 +108,12 @@ export function RateCardSection({ card, isAdmin, today }: { card: RateCardView; 
       </CardBody>
     </Card>
   );
+}
+
+/** One problem of a refused card: its file line and column, as the server lists them. */
+type RowProblem = { path: string; message: string; row?: number; field?: string | null };
+
+function rowProblem(r: RowProblem): string {
+  if (typeof r.row !== "number") return `${r.path}: ${r.message}`;
+  return `Line ${r.row}${r.field ? ` (${r.field})` : ""}: ${r.message}`;
 }

@@ -23,8 +23,9 @@ export const MAX_RATE_CARD_ROWS = 500;
 /** A rate per message is at most this (in any of Meta's currencies, e.g. IDR) */
 const MAX_RATE = 100_000;
 
+// one message a value: text that is no number is not also told it is too large
 const ZRate = z.string().trim()
-  .regex(/^\d+(\.\d{1,6})?$/, "must be a non-negative number with at most 6 decimals (e.g. 0.0625)")
+  .regex(/^\d+(\.\d{1,6})?$/, { error: "must be a non-negative number with at most 6 decimals (e.g. 0.0625)", abort: true })
   .refine((v) => Number(v) <= MAX_RATE, `must be at most ${MAX_RATE}`);
 
 export const ZRateCardRow = z.object({
@@ -102,7 +103,8 @@ export type TImportRateCard = z.input<typeof ZImportRateCard>;
 /**
  * Stores a new rate card (422 RATE_CARD_INVALID with every bad row, by line, when any row is wrong;
  * nothing is written then). Markets the shipped market table does not know are accepted (Meta adds
- * markets) and listed in `unknown_markets`: no number maps to them until the table knows them.
+ * markets) and listed in `unknown_markets`: no number maps to them until the table knows them. Known
+ * markets the card leaves out are listed in `missing_markets`: their numbers' messages are not covered.
  */
 export async function importRateCard({ db, now, input, principal }: { db: Db; now: Date; input: TImportRateCard; principal?: Principal | null }) {
   const data = ZImportRateCard.parse(input);
@@ -110,7 +112,7 @@ export async function importRateCard({ db, now, input, principal }: { db: Db; no
   if (!parsed.ok) {
     const first = parsed.errors[0];
     throw new AppError("VALIDATION_FAILED", `The rate card has ${parsed.errors.length === 200 ? "200 or more" : parsed.errors.length} error${parsed.errors.length === 1 ? "" : "s"}; nothing was stored. Line ${first.row}${first.field ? ` (${first.field})` : ""}: ${first.message}`,
-      parsed.errors.map((e) => ({ path: `row ${e.row}${e.field ? `.${e.field}` : ""}`, message: e.message, row: e.row })));
+      parsed.errors.map((e) => ({ path: `row ${e.row}${e.field ? `.${e.field}` : ""}`, message: e.message, row: e.row, field: e.field ?? null })));
   }
   const card = await db.$transaction(async (tx) => {
     const c = await tx.rateCard.create({
@@ -125,6 +127,9 @@ export async function importRateCard({ db, now, input, principal }: { db: Db; no
   return {
     id: card.id, currency: card.currency, effective_from: data.effective_from, source: card.source, markets: parsed.rows.length,
     unknown_markets: parsed.rows.map((r) => r.market).filter((m) => !KNOWN_MARKETS.has(m)),
+    // markets numbers map to that the card leaves out: their messages count as not covered (an estimate
+    // never prices them at "Other", which is Meta's rate for countries outside every named market)
+    missing_markets: [...KNOWN_MARKETS].filter((m) => !parsed.rows.some((r) => r.market === m)).sort(),
   };
 }
 

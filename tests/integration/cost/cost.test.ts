@@ -84,7 +84,21 @@ describe("rate card", () => {
     expect(await e.db.rateCardRate.count({ where: { market: "India", rate: new Prisma.Decimal("0.0118") } })).toBe(0);
     // unknown columns and a missing "Other" are refused too
     expect(parseRateCardCsv("Market,Currency,Marketing,Utility,Authentication,Price\nIndia,USD,1,1,1,1")).toMatchObject({ ok: false, errors: [{ row: 1, field: "price" }] });
-    expect(parseRateCardCsv("Market,Currency,Marketing,Utility,Authentication\nIndia,USD,1,1,1")).toMatchObject({ ok: false, errors: [{ row: 2, message: expect.stringContaining("Other") }] });
+    expect(parseRateCardCsv("Market,Currency,Marketing,Utility,Authentication\nIndia,USD,1,1,1")).toMatchObject({ ok: false, errors: [{ row: 2, message: expect.stringContaining("Other") }] });    // a value that is no number is told so once, not also that it is too large; details name the column
+    expect(parseRateCardCsv("Market,Currency,Marketing,Utility,Authentication\nIndia,USD,abc,1,1\nOther,USD,1,1,1")).toEqual({
+      ok: false, errors: [{ row: 2, field: "marketing", message: "must be a non-negative number with at most 6 decimals (e.g. 0.0625)" }],
+    });
+    expect(details[0]).toMatchObject({ row: 3, field: "marketing" });
+  });
+
+  it("a card that leaves out markets numbers map to says which: their messages are not covered, not priced at Other", async () => {
+    const csv = ["Market,Currency,Marketing,Utility,Authentication", "India,USD,0.0118,0.0014,0.0014", "United States,USD,0.025,0.004,0.004", "Other,USD,0.0604,0.0077,0.0077"].join("\n");
+    const card = await importRateCard({ db: e.db, now: new Date("2026-03-01T10:00:00Z"), input: { csv, effective_from: "2099-01-01", source: "partial card" } });
+    expect(card.unknown_markets).toEqual(["United States"]);
+    expect(card.missing_markets).toContain("North America");
+    expect(card.missing_markets).not.toContain("India");
+    expect(card.missing_markets).not.toContain("Other");
+    await e.db.rateCard.delete({ where: { id: card.id } });
   });
 });
 
