@@ -62,7 +62,8 @@ export function Field({
         {hintId ? <p id={hintId} className="text-xs text-slate-500">{hint}</p> : null}
         {errorId ? (
           <p id={errorId} className="text-xs font-medium text-red-600" role="alert">
-            {list.join(" ")}
+            {/* each message on its own line: run together they read as one garbled sentence */}
+            {list.length === 1 ? list[0] : list.map((m, i) => <span key={i} className="block">{m}</span>)}
           </p>
         ) : null}
       </div>
