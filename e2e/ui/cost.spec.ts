@@ -57,7 +57,8 @@ test("estimate in the activation dialog, spend and budget on the campaign page, 
   // a budget below what is already spent is said beside the field before saving, with what it will do
   const budget = page.getByLabel("Budget (USD)");
   await budget.fill("0.01");
-  await expect(budget).toHaveAccessibleDescription(/Below the \$0\.\d{4} already spent: no further message will be sent, and the campaign pauses automatically \(paused by the budget\) before its next message\./);
+  // the campaign is paused by its budget here: what a lower budget does is said for a paused campaign
+  await expect(budget).toHaveAccessibleDescription(/Below the \$0\.\d{4} already spent: once resumed, the campaign sends no further message and pauses again \(paused by the budget\) before its next one\./);
   await expect(budget).not.toHaveAttribute("aria-invalid", "true");
   // a negative budget is refused beside the field (no browser bubble), which gets focus
   await budget.fill("-5");

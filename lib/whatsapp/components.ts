@@ -14,8 +14,18 @@
  */
 import { z } from "@/lib/zod";
 
-// one message a value: a value that is no URL at all is not also told it is not http(s)
-const ZUrl = z.string().trim().max(2000).url({ abort: true }).refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL");
+// one check, so one message a value (a URL check and an http(s) check told a non-URL both); not `abort`,
+// which would also stop the checks of the objects around it (an A/B test's share sum went unsaid)
+const ZUrl = z.string().trim().max(2000).refine(isHttpUrl, "must be an http(s) URL, like https://shop.example.com/page");
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
+  } catch {
+    return false;
+  }
+}
 
 export const CUSTOMER_FIELDS = ["name", "first_name", "city", "customer_tier", "phone_number"] as const;
 

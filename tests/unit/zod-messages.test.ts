@@ -31,8 +31,9 @@ describe("plain validation messages", () => {
       const r = ZTrackedLinkParam.safeParse({ type: "text", tracked_link: link });
       return r.success ? [] : r.error.issues.map((i) => i.message);
     };
-    expect(all("")).toEqual(["Not a URL: write the whole web address, like https://shop.example.com/page"]);
-    expect(all("ftp://files.example.com/a.jpg")).toEqual(["must be an http(s) URL"]);
+    expect(all("")).toEqual(["must be an http(s) URL, like https://shop.example.com/page"]);
+    expect(all("not a url")).toEqual(["must be an http(s) URL, like https://shop.example.com/page"]);
+    expect(all("ftp://files.example.com/a.jpg")).toEqual(["must be an http(s) URL, like https://shop.example.com/page"]);
     expect(all("https://shop.example.com/sale")).toEqual([]);
   });
 

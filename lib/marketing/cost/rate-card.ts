@@ -24,9 +24,10 @@ export const MAX_RATE_CARD_ROWS = 500;
 const MAX_RATE = 100_000;
 
 // one message a value: text that is no number is not also told it is too large
+const RATE_FORMAT = /^\d+(\.\d{1,6})?$/;
 const ZRate = z.string().trim()
-  .regex(/^\d+(\.\d{1,6})?$/, { error: "must be a non-negative number with at most 6 decimals (e.g. 0.0625)", abort: true })
-  .refine((v) => Number(v) <= MAX_RATE, `must be at most ${MAX_RATE}`);
+  .regex(RATE_FORMAT, "must be a non-negative number with at most 6 decimals (e.g. 0.0625)")
+  .refine((v) => !RATE_FORMAT.test(v) || Number(v) <= MAX_RATE, `must be at most ${MAX_RATE}`);
 
 export const ZRateCardRow = z.object({
   market: z.string().trim().min(1, "is empty").max(100),

@@ -39,8 +39,8 @@ const ZHeader = z.discriminatedUnion("format", [
 
 export const ZTemplateDraft = z
   .object({
-    // an empty name is told that alone, not also which characters a name takes
-    name: z.string().trim().min(1, { error: "give the template a name", abort: true }).max(512).regex(/^[a-z0-9_]+$/, "lowercase letters, digits and _ only"),
+    // an empty name is told that alone, not also which characters a name takes (`*`: "" is min's to refuse)
+    name: z.string().trim().min(1, "give the template a name").max(512).regex(/^[a-z0-9_]*$/, "lowercase letters, digits and _ only"),
     language: z.string().trim().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, "a language code such as en_US"),
     category: z.enum(["MARKETING", "UTILITY"]),
     header: ZHeader.default({ format: "NONE" }),
