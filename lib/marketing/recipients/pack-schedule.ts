@@ -44,11 +44,14 @@ export async function packSchedule(db: DbOrTx, args: {
   // fromDay's own attempts only count when fromDay is a send day
   const used = offsets[0] === 0 ? Math.min(await attemptsOnDay(db, campaignId, fromDay), dailyLimit) : 0;
   const staged = args.stagedMarkets ?? false;
+  /** the n-th send day from fromDay (0: the first), an SQL integer: n / (send days a week) weeks on, at that offset */
+  const nthSendDay = (n: Prisma.Sql) =>
+    Prisma.sql`(${fromDay}::date + ((${n} / ${offsets.length}::int) * 7 + (${offsets}::int[])[${n} % ${offsets.length}::int + 1])::int)`;
   const ready = await db.$executeRaw(Prisma.sql`
     UPDATE campaign_recipients r SET scheduled_send_date = x.d, updated_at = ${now}::timestamptz
       ${staged ? Prisma.sql`, market = coalesce(r.market, x.market)` : Prisma.empty}
     FROM (
-      SELECT b.id, (${fromDay}::date + ((b.n / ${offsets.length}::int) * 7 + (${offsets}::int[])[b.n % ${offsets.length}::int + 1])::int) AS d,
+      SELECT b.id, ${nthSendDay(Prisma.sql`b.n`)} AS d,
         ${staged ? Prisma.sql`sm.market` : Prisma.sql`NULL::text`} AS market
       FROM (
         SELECT id, ((row_number() OVER (ORDER BY scheduled_send_date NULLS LAST, created_at, id) - 1 + ${used}::int) / ${dailyLimit}::int)::int AS n
@@ -66,8 +69,7 @@ export async function packSchedule(db: DbOrTx, args: {
   // their eligible day whatever was planned there, so a day could be planned 151 of 150).
   const eligible = Prisma.sql`greatest(${fromDay}::date, (r.next_attempt_at AT TIME ZONE ${timezone})::date)`;
   const len = offsets.length;
-  const dayOfSlot = (slot: Prisma.Sql) => Prisma.sql`(${fromDay}::date + (((${slot}) / ${dailyLimit}::int / ${len}::int) * 7
-    + (${offsets}::int[])[(${slot}) / ${dailyLimit}::int % ${len}::int + 1])::int)`;
+  const dayOfSlot = (slot: Prisma.Sql) => nthSendDay(Prisma.sql`((${slot}) / ${dailyLimit}::int)`);
   const deferred = await db.$executeRaw(Prisma.sql`
     UPDATE campaign_recipients r SET scheduled_send_date = x.d, updated_at = ${now}::timestamptz
     FROM (
