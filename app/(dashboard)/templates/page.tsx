@@ -20,7 +20,7 @@ export const dynamic = "force-dynamic";
 export default async function TemplatesPage({ searchParams }: { searchParams: Promise<{ submitted?: string }> }) {
   const user = await requirePageUser();
   const { submitted } = await searchParams;
-  const { templates } = await listTemplates({ db: getDb(), api: getTemplatesApi(), query: { status: "ALL" } });
+  const { templates } = await listTemplates({ db: getDb(), api: getTemplatesApi(), query: {} });
   const canChange = can(user.role, "change");
   return (
     <div className="mx-auto max-w-6xl">

@@ -148,6 +148,24 @@ describe("sync", () => {
     expect(promo.parameters.slots.map((s: { key: string; kind: string }) => `${s.key}:${s.kind}`)).toEqual(["header:image", "body.1:text", "body.2:text", "button.1:payload"]);
     expect(promo.has_opt_out).toBe(true);
     expect((await call(templatesRoute.GET, { query: { bogus: "1" } })).status).toBe(422);
+    // several statuses at once; a status or category that does not exist is refused, not answered with nothing
+    const approvedOrRejected = await call(templatesRoute.GET, { query: { status: "approved, REJECTED" } });
+    expect(new Set(approvedOrRejected.body.templates.map((t: { status: string }) => t.status))).toEqual(new Set(["APPROVED", "REJECTED"]));
+    const bogusStatus = await call(templatesRoute.GET, { query: { status: "approved,bogus" } });
+    expect(bogusStatus.status).toBe(422);
+    expect(bogusStatus.body.error.details).toEqual([{ path: "status", message: expect.stringContaining("must be ALL or one or more of APPROVED, PENDING") }]);
+    expect((await call(templatesRoute.GET, { query: { category: "promo" } })).status).toBe(422);
+    // a language without a region is every locale of it; any case
+    const extra = [{ name: "promo_uk", language: "en_GB" }, { name: "promo_es", language: "es" }, { name: "promo_eng", language: "eng" }];
+    await e.db.whatsappTemplate.createMany({ data: extra.map((t) => ({ ...t, category: "MARKETING", status: "APPROVED" })) });
+    const languages = async (language: string) => (await call(templatesRoute.GET, { query: { language } })).body.templates.map((t: { language: string }) => t.language);
+    const enUS = SANDBOX_TEMPLATES.filter((t) => t.language === "en_US").length;
+    expect(enUS).toBeGreaterThan(0);
+    expect((await languages("en")).sort()).toEqual([...Array(enUS).fill("en_US"), "en_GB"].sort());
+    expect(await languages("EN_gb")).toEqual(["en_GB"]);
+    expect(await languages("es")).toEqual(["es"]);
+    expect((await call(templatesRoute.GET, { query: { language: "e%" } })).status).toBe(422);
+    await e.db.whatsappTemplate.deleteMany({ where: { name: { in: extra.map((t) => t.name) } } });
 
     const synced = await call(syncRoute.POST, { method: "POST" });
     expect(synced.status).toBe(200);
