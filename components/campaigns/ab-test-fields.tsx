@@ -14,6 +14,12 @@ export type AbValue = { variants: unknown[] | null; ab_test: { test_share: numbe
 type StoredVariant = { name?: string; template_name?: string; language_code?: string; template_components?: unknown; share?: number };
 type Extra = { key: number; name: string; share: string; choice: TemplateChoice | null; templateName: string; language: string; body: string[] };
 
+/** 100% split over n variants in whole percents: the first takes what the even split leaves (3 → 34, 33, 33) */
+function evenShares(n: number): number[] {
+  const each = Math.floor(100 / n);
+  return [100 - each * (n - 1), ...Array<number>(n - 1).fill(each)];
+}
+
 const LETTERS = ["A", "B", "C", "D"];
 const MAX_VARIANTS = 4;
 
@@ -86,6 +92,12 @@ export function AbTestFields({ initial, primary, templateLibrary, errors, clearE
    */
   const errUnder = (prefix: string) => Object.entries(errors).filter(([k]) => k === prefix || k.startsWith(prefix + ".")).flatMap(([, v]) => v?.slice(0, 1) ?? []);
   const total = Number(shareA) + extras.reduce((s, x) => s + Number(x.share || 0), 0);
+  /** a variant added or removed: every variant gets an even share again (A the remainder), so the split adds up */
+  const resplit = (next: Extra[]) => {
+    const [first, ...rest] = evenShares(next.length + 1);
+    setShareA(String(first));
+    setExtras(next.map((x, i) => ({ ...x, share: String(rest[i]) })));
+  };
   // the form always sends 2 to 4 variants with distinct fields, so the list refused as a whole is its split:
   // said once beside the total, every share marked and described by it
   const splitErrors = errors.variants ?? [];
@@ -134,7 +146,7 @@ export function AbTestFields({ initial, primary, templateLibrary, errors, clearE
                       <Input id={`variant_${n}_share`} type="number" min={1} max={99} value={x.share} {...shareProps(n)} onChange={(e) => { editShare(n); setExtra(x.key, { share: e.target.value }); }} />
                     </Field>
                     {extras.length > 1 ? (
-                      <Button variant="ghost" size="sm" className="mt-7" onClick={() => { clearErrors("variants"); setExtras((all) => all.filter((y) => y.key !== x.key)); }}>
+                      <Button variant="ghost" size="sm" className="mt-7" onClick={() => { clearErrors("variants"); resplit(extras.filter((y) => y.key !== x.key)); }}>
                         Remove
                       </Button>
                     ) : null}
@@ -178,7 +190,7 @@ export function AbTestFields({ initial, primary, templateLibrary, errors, clearE
             })}
             <div className="flex flex-wrap items-center gap-3">
               <Button variant="secondary" size="sm" disabled={extras.length + 1 >= MAX_VARIANTS}
-                onClick={() => { clearErrors({ exact: "variants" }); setExtras((all) => [...all, toExtra({ name: LETTERS[all.length + 1], share: 0 }, Math.max(0, ...all.map((y) => y.key)) + 1)]); }}>
+                onClick={() => { clearErrors({ exact: "variants" }); resplit([...extras, toExtra({ name: LETTERS[extras.length + 1] }, Math.max(0, ...extras.map((y) => y.key)) + 1)]); }}>
                 Add variant
               </Button>
               <span className={total === 100 ? "text-sm text-slate-500" : "text-sm font-medium text-red-600"} data-testid="variant-share-total">Shares: {total}% of 100%</span>

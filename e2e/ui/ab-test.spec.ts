@@ -36,6 +36,17 @@ test("a marketer creates an A/B campaign with a test-then-winner split and sees 
   await b.locator("#variant-1-tpl-body-2-text").fill("30%");
   await expect(page.getByTestId("variant-share-total")).toHaveText("Shares: 100% of 100%");
 
+  // a variant added or removed splits the shares evenly again, so they still add up
+  await page.getByRole("button", { name: "Add variant" }).click();
+  await expect(page.getByLabel("Variant A share (%)")).toHaveValue("34");
+  await expect(page.getByTestId("variant-1").getByLabel("Variant B share (%)")).toHaveValue("33");
+  await expect(page.getByTestId("variant-2").getByLabel("Variant C share (%)")).toHaveValue("33");
+  await expect(page.getByTestId("variant-share-total")).toHaveText("Shares: 100% of 100%");
+  await page.getByTestId("variant-2").getByRole("button", { name: "Remove" }).click();
+  await expect(page.getByTestId("variant-2")).toHaveCount(0);
+  await expect(page.getByLabel("Variant A share (%)")).toHaveValue("50");
+  await expect(page.getByTestId("variant-share-total")).toHaveText("Shares: 100% of 100%");
+
   // a split that does not add up is refused with the reason
   await page.getByLabel("Variant A share (%)").fill("60");
   await expect(page.getByTestId("variant-share-total")).toHaveText("Shares: 110% of 100%");
