@@ -45,4 +45,18 @@ describe("a campaign's spend per day", () => {
     ]);
     expect(everySpendDay([])).toEqual([]);
   });
+
+  it("goes on to today at 0 after the last spend, and shows a long campaign's last 90 days", () => {
+    expect(everySpendDay([{ date: "2026-02-27", cost: 1.2 }], "2026-03-01")).toEqual([
+      { date: "2026-02-27", cost: 1.2 },
+      { date: "2026-02-28", cost: 0 },
+      { date: "2026-03-01", cost: 0 },
+    ]);
+    // a today before the last spend (another time zone's day) never cuts spend off
+    expect(everySpendDay([{ date: "2026-03-02", cost: 0.5 }], "2026-03-01")).toEqual([{ date: "2026-03-02", cost: 0.5 }]);
+    const long = everySpendDay([{ date: "2026-01-01", cost: 1 }, { date: "2026-06-30", cost: 2 }], "2026-07-01");
+    expect(long).toHaveLength(90);
+    expect(long[0].date).toBe("2026-04-03");
+    expect(long.at(-1)).toEqual({ date: "2026-07-01", cost: 0 });
+  });
 });

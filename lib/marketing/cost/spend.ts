@@ -8,19 +8,31 @@ import { round6 } from "./estimate-campaign-cost";
 
 export type SpendPoint = { date: Day; cost: number };
 
-/** A campaign's spend per day, from its first day with spend to its last: every day, 0 where nothing was billed. */
-export async function campaignSpendSeries(db: DbOrTx, campaignId: string): Promise<SpendPoint[]> {
+/**
+ * A campaign's spend per day, as its daily results chart shows days: from its first day with spend to
+ * today (or its last day with spend, if later), every day, 0 where nothing was billed; a long campaign its
+ * last 90 days.
+ */
+export async function campaignSpendSeries(db: DbOrTx, campaignId: string, today: Day): Promise<SpendPoint[]> {
   const rows = await db.$queryRaw<Array<{ date: Date; cost: string }>>(Prisma.sql`
     SELECT date, sum(cost)::text AS cost FROM campaign_cost_daily WHERE campaign_id = ${campaignId}::uuid GROUP BY date ORDER BY date`);
-  return everySpendDay(rows.map((r) => ({ date: dateToDay(r.date), cost: round6(r.cost) })));
+  return everySpendDay(rows.map((r) => ({ date: dateToDay(r.date), cost: round6(r.cost) })), today);
 }
 
-/** Points in day order with the days between them added at 0 (a chart's axis then counts days, like the daily results beside it). */
-export function everySpendDay(points: SpendPoint[]): SpendPoint[] {
+/** the most days a campaign's spend chart shows (its daily results show as many) */
+const SPEND_DAYS = 90;
+
+/**
+ * Points in day order with the days between them added at 0, on to `today` when it is later (a chart's
+ * axis then counts days, like the daily results beside it), the last SPEND_DAYS of them.
+ */
+export function everySpendDay(points: SpendPoint[], today?: Day): SpendPoint[] {
   if (points.length === 0) return [];
   const byDay = new Map(points.map((p) => [p.date, p.cost]));
+  const last = today !== undefined && today > points[points.length - 1].date ? today : points[points.length - 1].date;
+  const earliest = addDays(last, -(SPEND_DAYS - 1));
   const out: SpendPoint[] = [];
-  for (let d = points[0].date, last = points[points.length - 1].date; d <= last; d = addDays(d, 1)) out.push({ date: d, cost: byDay.get(d) ?? 0 });
+  for (let d = points[0].date < earliest ? earliest : points[0].date; d <= last; d = addDays(d, 1)) out.push({ date: d, cost: byDay.get(d) ?? 0 });
   return out;
 }
 

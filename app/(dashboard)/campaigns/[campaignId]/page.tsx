@@ -93,7 +93,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
     // a large audience is not recounted on every view: its last count (or an estimate), refreshed after the answer
     open && !followUpOnly ? audienceCountForView({ db, audience, now: new Date() }) : Promise.resolve(null),
     getCampaignCost({ db, campaign: c, day: today }),
-    campaignSpendSeries(db, c.id),
+    campaignSpendSeries(db, c.id, today),
     getCampaignEngagementPanel({ db, campaignId: c.id, role: user.role }),
     // long work started from this page (adding the audience, activating, the user's export): a reload follows it again
     recentCampaignJobs({ db, campaignId: c.id, now: new Date() }),
