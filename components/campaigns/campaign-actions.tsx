@@ -28,7 +28,6 @@ type Props = {
   /** the latest start date activation accepts (a year ahead) */
   latestStart: string;
   canChange: boolean;
-  canManage: boolean;
   /** who paused it: a campaign the failure guard paused asks for an explicit confirmation */
   pausedBy?: string | null;
   /** the campaign's send window (the activation preview counts its allowed days only) */
@@ -49,7 +48,7 @@ function addDay(day: string, n: number) {
   return d.toISOString().slice(0, 10);
 }
 
-export function CampaignActions({ campaignId, status, pending, dailyLimit, today, latestStart, canChange, canManage, pausedBy = null, sendWindow = null, cost = null, activateJob = null, exportJob = null }: Props) {
+export function CampaignActions({ campaignId, status, pending, dailyLimit, today, latestStart, canChange, pausedBy = null, sendWindow = null, cost = null, activateJob = null, exportJob = null }: Props) {
   const guardPaused = pausedBy === "failure_guard";
   const budgetPaused = pausedBy === "budget";
   const router = useRouter();
@@ -119,7 +118,7 @@ export function CampaignActions({ campaignId, status, pending, dailyLimit, today
           Edit
         </ButtonLink>
       ) : null}
-      {canManage && status === "active" ? (
+      {canChange && status === "active" ? (
         <Button
           variant="secondary"
           pending={processing}

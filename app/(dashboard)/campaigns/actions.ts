@@ -130,10 +130,13 @@ export async function addRecipientsAction(campaignId: string, input: unknown): P
   }
 }
 
-/** Runs today's processing now (admins), as the scheduler would; in the sandbox also delivers due status events. */
+/**
+ * Runs today's processing now, as the scheduler would (marketers and admins: whoever may activate a campaign
+ * may send its day, as POST /api/marketing/process-daily allows them); in the sandbox also delivers due status events.
+ */
 export async function runProcessingAction(): Promise<ActionState<{ sent: number; failed: number; skipped: number; remaining: number }>> {
   try {
-    await requireActionUser("manage");
+    await requireActionUser("change");
     const db = getDb();
     const now = new Date();
     const startedAt = performance.now();

@@ -39,7 +39,7 @@ export default async function OverviewPage() {
         description={`Today is ${formatDay(o.today)}. Numbers update as WhatsApp reports deliveries and reads.`}
         actions={
           <div className="flex gap-2">
-            {can(user.role, "manage") ? <RunNowButton /> : null}
+            {can(user.role, "change") ? <RunNowButton /> : null}
             {can(user.role, "change") ? <ButtonLink href="/campaigns/new">New campaign</ButtonLink> : null}
           </div>
         }

@@ -145,7 +145,6 @@ export default async function CampaignPage({ params, searchParams }: { params: P
             today={today}
             latestStart={latestStartDay(new Date(), getEnv().CAMPAIGN_TIMEZONE)}
             canChange={canChange}
-            canManage={can(user.role, "manage")}
             pausedBy={c.pausedBy}
             sendWindow={readSendWindow(c.sendWindow)}
             cost={{ currency: cost.currency, estimated: cost.estimated, uncovered: cost.uncovered, budget: cost.budget }}
