@@ -60,7 +60,15 @@ export function AccountHealthCard({ health, isAdmin }: { health: AccountHealth; 
             </span>
           </div>
           {health.messaging_limit !== null ? (
-            <ProgressBar value={health.messaging_limit_used_pct ?? 0} label="Unique customers reached against the messaging limit" tone={(health.messaging_limit_used_pct ?? 0) >= 90 ? "amber" : "brand"} />
+            <>
+              <ProgressBar value={health.messaging_limit_used_pct ?? 0} label="Unique customers reached against the messaging limit"
+                tone={(health.messaging_limit_used_pct ?? 0) >= 100 ? "red" : (health.messaging_limit_used_pct ?? 0) >= 90 ? "amber" : "brand"} />
+              {(health.messaging_limit_used_pct ?? 0) >= 100 ? (
+                <p className="mt-1 text-xs font-medium text-red-700">
+                  Limit reached: campaign sends wait until earlier ones leave the 24-hour window.
+                </p>
+              ) : null}
+            </>
           ) : null}
         </div>
         <p className="text-xs text-slate-500">
