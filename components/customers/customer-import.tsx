@@ -8,7 +8,7 @@ import { Button, buttonClass } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { countOf, formatInt } from "@/components/ui/format";
 import { CsvFileInput } from "@/components/ui/csv-file-input";
-import { csvFileEncoding } from "@/lib/csv-encoding";
+import { csvFileEncoding, fileNotCsvReason } from "@/lib/csv-encoding";
 import { Notice } from "@/components/ui/notice";
 import { ProgressBar } from "@/components/ui/progress";
 import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
@@ -16,7 +16,7 @@ import { useToast } from "@/components/ui/toast";
 import type { ActionState } from "@/components/forms/action-state";
 import { JobProgress, useJob } from "@/components/campaigns/job-progress";
 import { importCustomersAction, type ImportCustomersStart } from "@/app/(dashboard)/customers/actions";
-import { CSV_COLUMNS_HELP, mapCustomerRecords, mapHeader, MAX_IMPORT_ROWS, noUnprefixedNumbers, type CsvRowError, type UnprefixedNumbers } from "@/lib/marketing/customers/customer-csv";
+import { CSV_COLUMNS_HELP, FILE_TOO_LARGE_MESSAGE, mapCustomerRecords, mapHeader, MAX_IMPORT_FILE_BYTES, MAX_IMPORT_ROWS, noUnprefixedNumbers, type CsvRowError, type UnprefixedNumbers } from "@/lib/marketing/customers/customer-csv";
 import { UnprefixedNumbersNotice } from "./unprefixed-numbers-notice";
 import { isPhoneCountry } from "@/lib/marketing/phone";
 import type { NamedCountry } from "@/components/ui/format";
@@ -93,7 +93,19 @@ export function CustomerImport({ closeHref, openHref, initialJob = null, default
   async function check(f: File) {
     setFile(f);
     setPhase({ kind: "reading", pct: 0 });
+    // what the server refuses before it reads a row is said here, before the upload
+    if (f.size > MAX_IMPORT_FILE_BYTES) {
+      setPhase({ kind: "failed", message: FILE_TOO_LARGE_MESSAGE });
+      return;
+    }
+    const notCsv = await fileNotCsvReason(f);
+    if (notCsv) {
+      setPhase({ kind: "failed", message: notCsv });
+      return;
+    }
     const records: string[][] = [];
+    // broken quotes, as the server reports them (Papa's row of the first, counted from the first record)
+    const bad: { quotes: { row: number; message: string } | null } = { quotes: null };
     try {
       const encoding = await csvFileEncoding(f);
       await new Promise<void>((resolve, reject) => {
@@ -102,6 +114,8 @@ export function CustomerImport({ closeHref, openHref, initialJob = null, default
           skipEmptyLines: "greedy",
           chunkSize: 512 * 1024,
           chunk: (results) => {
+            const quotes = results.errors.find((e) => e.type === "Quotes");
+            if (quotes && !bad.quotes) bad.quotes = { row: records.length + (quotes.row ?? 0), message: quotes.message };
             for (const r of results.data) records.push(r);
             setPhase({ kind: "reading", pct: (100 * results.meta.cursor) / Math.max(1, f.size) });
           },
@@ -111,6 +125,10 @@ export function CustomerImport({ closeHref, openHref, initialJob = null, default
       });
     } catch {
       setPhase({ kind: "failed", message: "This file could not be read as CSV." });
+      return;
+    }
+    if (bad.quotes) {
+      setPhase({ kind: "failed", message: `The file is not valid CSV (line ${bad.quotes.row + 1}: ${bad.quotes.message}).` });
       return;
     }
     if (records.length < 2) {
@@ -134,7 +152,7 @@ export function CustomerImport({ closeHref, openHref, initialJob = null, default
     const unprefixed = noUnprefixedNumbers();
     const SLICE = 5000;
     for (let i = 1; i < records.length; i += SLICE) {
-      const r = mapCustomerRecords(header.columns, records.slice(i, i + SLICE), i + 1, seen, reading.current);
+      const r = mapCustomerRecords(header, records.slice(i, i + SLICE), i + 1, seen, reading.current);
       errorCount += r.errorCount;
       unprefixed.count += r.unprefixed.count;
       unprefixed.example ??= r.unprefixed.example;
@@ -245,7 +263,7 @@ export function CustomerImport({ closeHref, openHref, initialJob = null, default
           ) : null}
           {phase.kind === "invalid" ? (
             <div className="space-y-3">
-              <Notice tone="error" title={`${formatInt(phase.errorCount)} problem${phase.errorCount === 1 ? "" : "s"} in ${formatInt(phase.rows)} rows — nothing was imported`}>
+              <Notice tone="error" title={`${formatInt(phase.errorCount)} problem${phase.errorCount === 1 ? "" : "s"} in ${formatInt(phase.rows)} row${phase.rows === 1 ? "" : "s"} — nothing was imported`}>
                 Fix the rows below in your file and choose it again.{phase.errorCount > phase.errors.length ? ` The first ${formatInt(phase.errors.length)} are listed.` : ""}
               </Notice>
               <div className="max-h-80 overflow-y-auto rounded-lg border border-slate-200">

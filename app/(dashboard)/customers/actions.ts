@@ -2,18 +2,18 @@
 
 import Papa from "papaparse";
 import { revalidatePath } from "next/cache";
-import { readCsvText } from "@/lib/csv-encoding";
+import { fileNotCsvReason, readCsvText } from "@/lib/csv-encoding";
 import { getDb } from "@/lib/db";
 import { setCustomerSubscription } from "@/lib/marketing/customers/set-customer-subscription";
 import { clearUndeliverable } from "@/lib/marketing/customers/undeliverable";
 import { eraseCustomer } from "@/lib/marketing/customers/erase-customer";
 import { jobView, type JobView } from "@/lib/marketing/jobs/job";
 import { startImportCustomersJob, type ImportCustomersInvalid } from "@/lib/marketing/jobs/import-customers-job";
+import { FILE_TOO_LARGE_MESSAGE, MAX_IMPORT_FILE_BYTES } from "@/lib/marketing/customers/customer-csv";
 import { continueJobAfterResponse } from "@/lib/server/jobs";
 import { actionError, type ActionState } from "../_lib/action-state";
 import { requireActionUser } from "../_lib/session";
 
-const MAX_FILE_BYTES = 5 * 1024 * 1024;
 /** the customers page's maxDuration: the import works this long after the answer, then the page's polls resume it */
 const MAX_DURATION_SECONDS = 300;
 
@@ -29,7 +29,9 @@ export async function importCustomersAction(formData: FormData): Promise<ActionS
     const { principal } = await requireActionUser("change");
     const file = formData.get("file");
     if (!(file instanceof File) || file.size === 0) return { ok: false, message: "Choose a CSV file to import." };
-    if (file.size > MAX_FILE_BYTES) return { ok: false, message: "The file is larger than 5 MB: split it into smaller files." };
+    if (file.size > MAX_IMPORT_FILE_BYTES) return { ok: false, message: FILE_TOO_LARGE_MESSAGE };
+    const notCsv = await fileNotCsvReason(file);
+    if (notCsv) return { ok: false, message: notCsv };
     const parsed = Papa.parse<string[]>(await readCsvText(file), { skipEmptyLines: "greedy" });
     if (parsed.errors.some((e) => e.type === "Quotes")) {
       const e = parsed.errors.find((x) => x.type === "Quotes");

@@ -28,6 +28,9 @@ const ALIASES: Record<string, string> = {
 
 export const CSV_COLUMNS_HELP = "phone (required), name, customer_tier, city, tags (separated by ;), subscription, is_active, attributes.<key>";
 export const MAX_IMPORT_ROWS = 100_000;
+/** the largest file a person may upload (the server action's body limit is set above it, in next.config.js) */
+export const MAX_IMPORT_FILE_BYTES = 5 * 1024 * 1024;
+export const FILE_TOO_LARGE_MESSAGE = "The file is larger than 5 MB: split it into smaller files.";
 const MAX_ERRORS = 1000;
 
 export type CsvRowError = { line: number; column: string; value: string; message: string };
@@ -59,7 +62,9 @@ export function countUnprefixed(into: UnprefixedNumbers, value: string, read: { 
   group.example ??= { line, value, phone: read.phone, country: read.country };
 }
 
-export type MappedColumns = { ok: true; columns: Array<{ index: number; field: string; header: string }> } | { ok: false; errors: CsvRowError[] };
+/** the header's columns that map to a field, and how many cells the header has (a row may not have more) */
+export type CustomerCsvHeader = { columns: Array<{ index: number; field: string; header: string }>; width: number };
+export type MappedColumns = ({ ok: true } & CustomerCsvHeader) | { ok: false; errors: CsvRowError[] };
 
 /** A header cell as the columns are matched: trimmed, without a byte-order mark, lower case, spaces and dashes as _. */
 const headerKey = (raw: string) => raw.trim().replace(/^\uFEFF/, "").toLowerCase().replace(/[\s-]+/g, "_");
@@ -92,7 +97,7 @@ export function mapHeader(header: string[]): MappedColumns {
     columns.push({ index, field, header: h });
   });
   if (!seen.has("phone")) errors.push({ line: 1, column: "phone", value: "", message: "the file needs a phone column" });
-  return errors.length ? { ok: false, errors } : { ok: true, columns };
+  return errors.length ? { ok: false, errors } : { ok: true, columns, width: header.length };
 }
 
 const TRUE = new Set(["true", "yes", "y", "1"]);
@@ -105,7 +110,7 @@ const FALSE = new Set(["false", "no", "n", "0"]);
  * reads it the same whatever the default country is then.
  */
 export function mapCustomerRecords(
-  columns: Array<{ index: number; field: string; header: string }>,
+  { columns, width }: CustomerCsvHeader,
   records: string[][],
   firstLine = 2,
   seenPhones: Map<string, number> = new Map(),
@@ -122,6 +127,12 @@ export function mapCustomerRecords(
   records.forEach((record, i) => {
     const line = firstLine + i;
     if (record.every((v) => v.trim() === "")) return;
+    // a value with an unquoted comma splits into two and shifts every column after it: refused, never stored shifted
+    const extra = record.slice(width).filter((v) => v.trim() !== "").length;
+    if (extra > 0) {
+      fail({ line, column: "(row)", value: record.slice(width).join(", ").slice(0, 40), message: `${record.length} values where the header has ${width} columns: put a value that contains a comma in double quotes ("Doe, Jane")` });
+      return;
+    }
     const row: CustomerCsvRow = { phone: "" };
     let ok = true;
     for (const { index, field, header } of columns) {

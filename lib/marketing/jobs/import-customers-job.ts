@@ -55,7 +55,7 @@ export async function startImportCustomersJob({ db, now, principal, records }: {
   if (rowCount > MAX_IMPORT_ROWS) throw new AppError("VALIDATION_FAILED", `At most ${MAX_IMPORT_ROWS.toLocaleString("en-US")} rows a file.`);
   const header = mapHeader(records[0]);
   if (!header.ok) return { ok: false, errors: header.errors, errorCount: header.errors.length, rowCount };
-  const mapped = mapCustomerRecords(header.columns, records.slice(1), 2, new Map(), await phoneReading(db));
+  const mapped = mapCustomerRecords(header, records.slice(1), 2, new Map(), await phoneReading(db));
   if (mapped.errorCount > 0) return { ok: false, errors: mapped.errors, errorCount: mapped.errorCount, rowCount };
 
   const input = { principal: { kind: principal.kind, id: principal.id, role: principal.role, actor: principal.actor } };

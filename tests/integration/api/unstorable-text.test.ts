@@ -83,7 +83,7 @@ describe("text the database cannot store", () => {
   it("a customer CSV cell with a NUL character is an error on its line", () => {
     const header = mapHeader(["phone", "name"]);
     if (!header.ok) throw new Error("header");
-    const result = mapCustomerRecords(header.columns, [["+12025550100", "Ann"], ["+12025550101", `B${NUL}o${NUL}b`]]);
+    const result = mapCustomerRecords(header, [["+12025550100", "Ann"], ["+12025550101", `B${NUL}o${NUL}b`]]);
     expect(result.rows).toEqual([]);
     expect(result.errors).toEqual([{ line: 3, column: "name", value: "B␀o␀b", message: expect.stringContaining("NUL character") }]);
   });
