@@ -121,8 +121,10 @@ test("a large import and an export show progress, also after a reload, then the 
   await snap(page, testInfo, "export-02-ready-desktop");
   const [download] = await Promise.all([page.waitForEvent("download"), ready.getByRole("link", { name: "Download CSV" }).click()]);
   expect(download.suggestedFilename()).toBe(`export-${run}-recipients.csv`);
-  const file = fs.readFileSync(await download.path(), "utf8");
-  const lines = file.split("\n").filter(Boolean);
+  const bytes = fs.readFileSync(await download.path(), "utf8");
+  // a byte-order mark first, for spreadsheets to read the names as UTF-8
+  expect(bytes.startsWith("\uFEFF")).toBe(true);
+  const lines = bytes.slice(1).split("\n").filter(Boolean);
   expect(lines).toHaveLength(ROWS + 1);
   expect(lines[0]).toMatch(/^phone_number,customer_name,status,/);
   expect(lines[1]).toMatch(new RegExp(`^${phone(1)},Imported 1,pending,`));

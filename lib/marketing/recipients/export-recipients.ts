@@ -35,8 +35,8 @@ const HEADER = ["phone_number", "customer_name", "status", "scheduled_send_date"
 function cell(v: unknown): string {
   if (v === null || v === undefined) return "";
   const s = v instanceof Date ? v.toISOString() : String(v);
-  // quote when needed; neutralise spreadsheet formulas
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  // quote when needed; neutralise spreadsheet formulas (not a masked number such as +12•••••••01, which is none)
+  const safe = /^[=+\-@\t\r]/.test(s) && !/^\+[0-9•]+$/.test(s) ? `'${s}` : s;
   return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 

@@ -1,5 +1,9 @@
-/** The download name of a campaign's recipients CSV: its name as a slug (at most 60 characters), "campaign" when nothing is left. */
+/**
+ * The download name of a campaign's recipients CSV: its name as a slug in any script (accents dropped:
+ * "Été Sale" → "ete-sale"; at most 60 characters), "campaign" when nothing is left.
+ */
 export function recipientsCsvFileName(campaignName: string): string {
-  const slug = campaignName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "campaign";
+  const slug = campaignName.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").slice(0, 60).replace(/-$/, "") || "campaign";
   return `${slug}-recipients.csv`;
 }
