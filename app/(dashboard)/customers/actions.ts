@@ -2,16 +2,20 @@
 
 import Papa from "papaparse";
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { fileNotCsvReason, readCsvText } from "@/lib/csv-encoding";
 import { getDb } from "@/lib/db";
 import { setCustomerSubscription } from "@/lib/marketing/customers/set-customer-subscription";
 import { clearUndeliverable } from "@/lib/marketing/customers/undeliverable";
 import { eraseCustomer } from "@/lib/marketing/customers/erase-customer";
+import { createCustomer, type ExistingCustomerDetails } from "@/lib/marketing/customers/create-customer";
+import { updateCustomer } from "@/lib/marketing/customers/update-customer";
+import { AppError } from "@/lib/marketing/errors";
 import { jobView, type JobView } from "@/lib/marketing/jobs/job";
 import { startImportCustomersJob, type ImportCustomersInvalid } from "@/lib/marketing/jobs/import-customers-job";
 import { FILE_TOO_LARGE_MESSAGE, MAX_IMPORT_FILE_BYTES } from "@/lib/marketing/customers/customer-csv";
 import { continueJobAfterResponse } from "@/lib/server/jobs";
-import { actionError, type ActionState } from "../_lib/action-state";
+import { actionError, readPayload, type ActionState } from "../_lib/action-state";
 import { requireActionUser } from "../_lib/session";
 
 /** the customers page's maxDuration: the import works this long after the answer, then the page's polls resume it */
@@ -93,4 +97,41 @@ export async function eraseCustomerAction(customerId: string): Promise<ActionSta
   } catch (error) {
     return actionError(error);
   }
+}
+
+/** What the customer form learns of a number that already belongs to a customer: whom, to link to them. */
+export type CustomerFormData = { existingCustomerId: string | null };
+
+/** Adds one customer from the dashboard's form (see createCustomer), then opens their page. */
+export async function addCustomerAction(_prev: ActionState<CustomerFormData>, formData: FormData): Promise<ActionState<CustomerFormData>> {
+  let id: string;
+  try {
+    const { principal } = await requireActionUser("change");
+    id = (await createCustomer({ db: getDb(), now: new Date(), principal, input: readPayload(formData) })).id;
+    revalidatePath("/customers", "layout");
+  } catch (error) {
+    return existingCustomer(error) ?? actionError(error);
+  }
+  redirect(`/customers/${id}?added=1`);
+}
+
+/** Saves the corrections of one customer's profile (see updateCustomer), then opens their page. */
+export async function updateCustomerAction(_prev: ActionState<CustomerFormData>, formData: FormData): Promise<ActionState<CustomerFormData>> {
+  let id: string;
+  try {
+    const { principal } = await requireActionUser("change");
+    id = (await updateCustomer({ db: getDb(), now: new Date(), principal, customerId: String(formData.get("customerId") ?? ""), input: readPayload(formData) })).id;
+    revalidatePath("/customers", "layout");
+  } catch (error) {
+    return actionError(error);
+  }
+  redirect(`/customers/${id}?saved=1`);
+}
+
+/** A number that already belongs to a customer, beside the phone field, with that customer's id for a link. */
+function existingCustomer(error: unknown): ActionState<CustomerFormData> | null {
+  if (!(error instanceof AppError) || error.code !== "CONFLICT" || !Array.isArray(error.details)) return null;
+  const [d] = error.details as ExistingCustomerDetails;
+  if (d?.path !== "phone") return null;
+  return { ok: false, code: error.code, message: "Check the highlighted fields.", errors: { phone: [d.message] }, data: { existingCustomerId: d.customer_id } };
 }

@@ -53,8 +53,11 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
           options.notReachable > 0 ? `, ${formatInt(options.notReachable)} not reachable on WhatsApp` : ""
         }.`}
         actions={
-          can(user.role, "change") && !showImport ? (
-            <ButtonLink href={hrefWith("/customers", params, { import: 1 })}>Import CSV</ButtonLink>
+          can(user.role, "change") ? (
+            <>
+              <ButtonLink href="/customers/new" variant={showImport ? "primary" : "secondary"}>Add customer</ButtonLink>
+              {!showImport ? <ButtonLink href={hrefWith("/customers", params, { import: 1 })}>Import CSV</ButtonLink> : null}
+            </>
           ) : null
         }
       />
@@ -114,7 +117,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
         ) : list.rows.length === 0 ? (
           <EmptyState
             title={filtered ? "No customers match these filters" : "No customers yet"}
-            description={filtered ? "Try fewer filters or another search." : "Import a CSV file or add customers through the API."}
+            description={filtered ? "Try fewer filters or another search." : "Add a customer, import a CSV file or add customers through the API."}
           />
         ) : (
           <>

@@ -6,21 +6,26 @@ import { EraseCustomerButton } from "@/components/customers/erase-customer-butto
 import { MarkReachableButton } from "@/components/customers/mark-reachable-button";
 import { SubscriptionToggle } from "@/components/customers/subscription-toggle";
 import { Badge, CampaignStatusBadge, RecipientStatusBadge, SubscriptionBadge } from "@/components/ui/badge";
+import { ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime, formatDay, formatInt } from "@/components/ui/format";
+import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableHeader, TBody, TD, TR } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
 import { getCustomerWithHistory } from "@/lib/marketing/customers/get-customer-with-history";
+import { ERASED_NUMBER_SOURCE } from "@/lib/marketing/customers/opt-outs";
 import { can, displayPhone } from "@/lib/marketing/users/permissions";
+import { flatParams, type SearchParams } from "../../_lib/search-params";
 import { requirePageUser } from "../../_lib/session";
 
 export const metadata: Metadata = { title: "Customer" };
 
-export default async function CustomerPage({ params }: { params: Promise<{ customerId: string }> }) {
+export default async function CustomerPage({ params, searchParams }: { params: Promise<{ customerId: string }>; searchParams: Promise<SearchParams> }) {
   const user = await requirePageUser();
   const { customerId } = await params;
+  const sp = flatParams(await searchParams);
   const found = await getCustomerWithHistory({ db: getDb(), customerId });
   if (!found) notFound();
   const { customer: c, history } = found;
@@ -31,8 +36,23 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
         back={{ href: "/customers", label: "Customers" }}
         title={c.name || "Unnamed customer"}
         description={<span className="font-mono tabular-nums">{displayPhone(user.role, c.whatsappPhone)}</span>}
-        actions={<SubscriptionToggle customerId={c.id} subscription={c.subscription} canChange={can(user.role, "change")} needsReason={found.stickyOptOut} isAdmin={user.role === "admin"} />}
+        actions={
+          <>
+            {can(user.role, "change") ? <ButtonLink href={`/customers/${c.id}/edit`} variant="secondary">Edit</ButtonLink> : null}
+            <SubscriptionToggle customerId={c.id} subscription={c.subscription} canChange={can(user.role, "change")} needsReason={found.stickyOptOut} isAdmin={user.role === "admin"} />
+          </>
+        }
       />
+      {sp.added === "1" ? (
+        <Notice tone="success" className="mb-4">
+          Customer added.
+          {c.subscriptionSource === ERASED_NUMBER_SOURCE
+            ? " This number belonged to an erased customer, so they stay unsubscribed: only an admin can subscribe them again, with a reason."
+            : ""}
+        </Notice>
+      ) : sp.saved === "1" ? (
+        <Notice tone="success" className="mb-4">Saved.</Notice>
+      ) : null}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <Card>
           <CardHeader title="Profile" />
