@@ -28,6 +28,7 @@ export type CustomerFormInitial = {
 };
 
 const blank = (v: string) => (v.trim() === "" ? null : v.trim());
+const shortened = (text: string) => (text.length > 24 ? `${text.slice(0, 23)}…` : text);
 const splitTags = (text: string) => text.split(",").map((t) => t.trim()).filter(Boolean);
 
 /**
@@ -76,15 +77,19 @@ export function CustomerForm({ initial, options, defaultCountry = null }: {
     attributes,
   };
 
-  const errors = state.errors ?? {};
+  // a refused save's errors, each until its field is edited (the next save checks everything again)
+  const [edited, setEdited] = useState<{ of: ActionState<CustomerFormData>; fields: string[] }>({ of: state, fields: [] });
+  const editedFields = edited.of === state ? edited.fields : [];
+  const errors = Object.fromEntries(Object.entries(state.errors ?? {}).filter(([k]) => !editedFields.some((f) => k === f || k.startsWith(`${f}.`))));
+  const touch = (field: string) => setEdited((e) => ({ of: state, fields: [...(e.of === state ? e.fields : []), field] }));
   const tagErrors = Object.entries(errors)
     .filter(([k]) => k === "tags" || k.startsWith("tags."))
     .flatMap(([k, messages]) => {
       const i = Number(k.split(".")[1]);
-      return messages.map((m) => (Number.isInteger(i) && tagList[i] !== undefined ? `“${tagList[i]}”: ${m}` : m));
+      return messages.map((m) => (Number.isInteger(i) && tagList[i] !== undefined ? `“${shortened(tagList[i])}”: ${m}` : m));
     });
   const attributeErrors = (key: string) => errors[`attributes.${key.trim()}`];
-  const existingId = state.data?.existingCustomerId ?? null;
+  const existingId = errors.phone ? (state.data?.existingCustomerId ?? null) : null;
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     const problems: Record<number, string> = {};
@@ -92,7 +97,7 @@ export function CustomerForm({ initial, options, defaultCountry = null }: {
     for (const r of used) {
       const key = r.key.trim();
       if (key === "") problems[r.rowId] = "Give this value a name.";
-      else if (seen.has(key)) problems[r.rowId] = `“${key}” is used twice: keep one.`;
+      else if (seen.has(key)) problems[r.rowId] = `“${shortened(key)}” is used twice: keep one.`;
       seen.add(key);
     }
     if (Object.keys(problems).length > 0) {
@@ -110,7 +115,7 @@ export function CustomerForm({ initial, options, defaultCountry = null }: {
       <input type="hidden" name="payload" value={JSON.stringify(payload)} />
       {!state.ok && state.message && !state.errors ? <Notice tone="error">{state.message}</Notice> : null}
       <Card>
-        <CardHeader title="Profile" description={editing ? "Changes apply to campaigns from their next message." : "They start subscribed to marketing messages, unless this number was erased before."} />
+        <CardHeader title="Profile" description={editing ? "Tier, city and tags choose which campaign audiences they are in." : "They start subscribed to marketing messages, unless this number was erased before."} />
         <CardBody className="grid grid-cols-1 gap-5 sm:grid-cols-2">
           {editing ? (
             <div className="space-y-1.5 sm:col-span-2">
@@ -128,41 +133,44 @@ export function CustomerForm({ initial, options, defaultCountry = null }: {
                 <Link href={`/customers/${existingId}`} className="font-medium text-brand-700 underline hover:text-brand-800">Open the customer with this number</Link>
               ) : defaultCountry ? `With its country code (+44 7911 123456), or as a ${defaultCountry.name} number.` : "With its country code, for example +44 7911 123456."}
             >
-              <Input id="customer-phone" type="tel" autoComplete="off" inputMode="tel" value={phone} onChange={(e) => setPhone(e.target.value)} maxLength={40} placeholder="+44 7911 123456" />
+              <Input id="customer-phone" type="tel" autoComplete="off" inputMode="tel" value={phone} onChange={(e) => { touch("phone"); setPhone(e.target.value); }} maxLength={40} placeholder="+44 7911 123456" />
             </Field>
           )}
           <Field label="Name" htmlFor="customer-name" errors={errors.name} optional>
-            <Input id="customer-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={200} autoComplete="off" />
+            <Input id="customer-name" value={name} onChange={(e) => { touch("name"); setName(e.target.value); }} maxLength={200} autoComplete="off" />
           </Field>
           <Field label="Tier" htmlFor="customer-tier" errors={errors.customer_tier} optional>
-            <Input id="customer-tier" value={tier} onChange={(e) => setTier(e.target.value)} maxLength={100} list="customer-tier-options" autoComplete="off" />
+            <Input id="customer-tier" value={tier} onChange={(e) => { touch("customer_tier"); setTier(e.target.value); }} maxLength={100} list="customer-tier-options" autoComplete="off" />
           </Field>
           <datalist id="customer-tier-options">{options.tiers.map((t) => <option key={t} value={t} />)}</datalist>
           <Field label="City" htmlFor="customer-city" errors={errors.city} optional>
-            <Input id="customer-city" value={city} onChange={(e) => setCity(e.target.value)} maxLength={200} list="customer-city-options" autoComplete="off" />
+            <Input id="customer-city" value={city} onChange={(e) => { touch("city"); setCity(e.target.value); }} maxLength={200} list="customer-city-options" autoComplete="off" />
           </Field>
           <datalist id="customer-city-options">{options.cities.map((c) => <option key={c} value={c} />)}</datalist>
           <Field label="Tags" htmlFor="customer-tags" errors={tagErrors.length ? tagErrors : undefined} hint="Separate tags with commas." optional>
-            <Input id="customer-tags" value={tags} onChange={(e) => setTags(e.target.value)} autoComplete="off" placeholder="vip, newsletter" />
+            <Input id="customer-tags" value={tags} onChange={(e) => { touch("tags"); setTags(e.target.value); }} autoComplete="off" placeholder="vip, newsletter" />
           </Field>
         </CardBody>
       </Card>
       <Card>
-        <CardHeader title="Attributes" description="Other facts about the customer, each a name and a value (for example loyalty_points: 120)." />
+        <CardHeader title="Attributes" description="Other facts about the customer, each a name and a value (for example loyalty_points and 120)." />
         <CardBody className="space-y-3">
           {rows.length === 0 ? <p className="text-sm text-slate-500">No attributes.</p> : null}
           {rows.map((r, i) => {
             const keyError = rowErrors.errors[r.rowId];
             const valueError = keyError ? undefined : attributeErrors(r.key);
-            const update = (patch: Partial<AttributeRow>) => setRows((all) => all.map((x) => (x.rowId === r.rowId ? { ...x, ...patch } : x)));
+            const update = (patch: Partial<AttributeRow>) => {
+              setRows((all) => all.map((x) => (x.rowId === r.rowId ? { ...x, ...patch } : x)));
+              if (keyError) setRowErrors((e) => ({ errors: Object.fromEntries(Object.entries(e.errors).filter(([id]) => Number(id) !== r.rowId)), at: e.at }));
+            };
             return (
               <fieldset key={r.rowId} className="grid grid-cols-[1fr_auto] items-end gap-3 sm:grid-cols-[1fr_1fr_auto]">
                 <legend className="sr-only">Attribute {i + 1}</legend>
-                <Field label="Name" htmlFor={`attribute-${r.rowId}-key`} errors={keyError} className="col-span-2 sm:col-span-1">
-                  <Input id={`attribute-${r.rowId}-key`} value={r.key} onChange={(e) => update({ key: e.target.value })} maxLength={64} autoComplete="off" />
+                <Field label="Attribute" htmlFor={`attribute-${r.rowId}-key`} errors={keyError} className="col-span-2 sm:col-span-1">
+                  <Input id={`attribute-${r.rowId}-key`} value={r.key} onChange={(e) => { touch(`attributes.${r.key.trim()}`); update({ key: e.target.value }); }} maxLength={64} autoComplete="off" />
                 </Field>
                 <Field label="Value" htmlFor={`attribute-${r.rowId}-value`} errors={valueError}>
-                  <Input id={`attribute-${r.rowId}-value`} value={r.value} onChange={(e) => update({ value: e.target.value })} maxLength={1000} autoComplete="off" />
+                  <Input id={`attribute-${r.rowId}-value`} value={r.value} onChange={(e) => { touch(`attributes.${r.key.trim()}`); update({ value: e.target.value }); }} maxLength={1000} autoComplete="off" />
                 </Field>
                 <Button variant="ghost" onClick={() => setRows((all) => all.filter((x) => x.rowId !== r.rowId))} aria-label={`Remove attribute ${r.key.trim() || i + 1}`}>
                   Remove

@@ -38,7 +38,9 @@ const ROUTES = [
   // an A/B test: the variants compared beside the cost estimate (a draft this spec creates)
   "/campaigns/:campaign-ab",
   "/customers",
+  "/customers/new",
   "/customers/:customer",
+  "/customers/:customer/edit",
   // a customer marked not reachable on WhatsApp (the demo's history counts its 131026 failures), and the list's filter
   "/customers/:customer-unreachable",
   "/customers?reachable=no",

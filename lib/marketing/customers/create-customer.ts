@@ -37,6 +37,7 @@ export async function createCustomer({ db, now, principal, input }: {
 }): Promise<CreateCustomerResult> {
   requireChangeRole(principal);
   const data = parseCustomerInput(ZCreateCustomer, input);
+  if (String(data.phone).trim() === "") throw new AppError("VALIDATION_FAILED", "Check the highlighted fields.", [{ path: "phone", message: "Enter their WhatsApp number." }]);
   const phone = normalizePhone(data.phone, await phoneReading(db));
   if (!phone.ok) {
     throw new AppError("VALIDATION_FAILED", "Check the highlighted fields.", [{ path: "phone", message: `${phone.reason[0].toUpperCase()}${phone.reason.slice(1)}.` }]);
