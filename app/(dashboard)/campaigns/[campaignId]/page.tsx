@@ -72,6 +72,12 @@ function describeParam(p: Record<string, unknown>): string {
   return String(p.type ?? "value");
 }
 
+/** the recipients table's tabs: each recipient's status now, said so where it differs from the cumulative totals above */
+const RECIPIENT_TAB_LABELS: Record<"all" | keyof typeof RECIPIENT_FILTERS, string> = {
+  all: "All", pending: "Pending", sent: "Sent, not delivered", delivered: "Delivered, not read", read: "Read",
+  failed: "Failed", skipped: "Skipped", unknown: "Unknown",
+};
+
 export default async function CampaignPage({ params, searchParams }: { params: Promise<{ campaignId: string }>; searchParams: Promise<SearchParams> }) {
   const user = await requirePageUser();
   const { campaignId } = await params;
@@ -234,7 +240,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
       </div>
 
       <Card className={`mt-6 ${JUMP_TARGET}`} id="recipients">
-        <CardHeader title="Recipients" description={query.status ? "Oldest added first." : "Ordered by phone number."} />
+        <CardHeader title="Recipients" description={`Each under the status they have now (the totals above count every message that got that far). ${query.status ? "Oldest added first." : "Ordered by phone number."}`} />
         <nav aria-label="Recipient status" className="flex gap-1 overflow-x-auto border-b border-slate-100 px-3">
           {(["all", ...Object.keys(RECIPIENT_FILTERS)] as Array<keyof typeof counts>).map((k) => {
             const active = (query.status ?? "all") === k;
@@ -245,11 +251,11 @@ export default async function CampaignPage({ params, searchParams }: { params: P
                 href={hrefWith(base, {}, { status: k === "all" ? undefined : k, phone: query.phone }) + "#recipients"}
                 aria-current={active ? "page" : undefined}
                 className={cn(
-                  "-mb-px flex items-center gap-2 whitespace-nowrap border-b-2 px-3 py-2.5 text-sm font-medium capitalize focus-visible:-outline-offset-2",
+                  "-mb-px flex items-center gap-2 whitespace-nowrap border-b-2 px-3 py-2.5 text-sm font-medium focus-visible:-outline-offset-2",
                   active ? "border-brand-600 text-brand-700" : "border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-800",
                 )}
               >
-                {k}
+                {RECIPIENT_TAB_LABELS[k]}
                 <span className={cn("rounded-full px-1.5 text-xs tabular-nums", active ? "bg-brand-100 text-brand-700" : "bg-slate-100 text-slate-600")}>{formatInt(counts[k])}</span>
               </Link>
             );
