@@ -80,7 +80,9 @@ export function CampaignLive({ campaignId, initial, today }: { campaignId: strin
         <StatCard label="Delivered" value={formatInt(c.delivered)} sub={`${formatPct(pct(c.delivered, c.sent))} of sent`} tone="green" />
         <StatCard label="Read" value={formatInt(c.read)} sub={`${formatPct(pct(c.read, c.sent))} of sent`} />
         <StatCard label="Failed" value={formatInt(c.failed)} sub={c.unknown > 0 ? `${formatInt(c.unknown)} unknown` : `${formatPct(pct(c.failed, c.sent + c.failed))} of attempts`} tone={c.failed > 0 ? "red" : undefined} />
-        <StatCard label="Pending" value={formatInt(c.pending)} sub={`${formatInt(c.skipped)} skipped${c.deferredByCap > 0 ? ` · ${formatInt(c.deferredByCap)} waiting for the frequency cap` : ""}`} />
+        {/* a cancelled campaign sends nothing more: what was still pending is "not sent", not work to come */}
+        <StatCard label={c.status === "cancelled" ? "Not sent (cancelled)" : "Pending"} value={formatInt(c.pending)}
+          sub={`${formatInt(c.skipped)} skipped${c.deferredByCap > 0 && c.status !== "cancelled" ? ` · ${formatInt(c.deferredByCap)} waiting for the frequency cap` : ""}`} />
       </div>
       {data.engagement && c.sent > 0 ? (
         <div className="grid grid-cols-2 gap-4 md:grid-cols-3" data-testid="campaign-engagement-stats">
