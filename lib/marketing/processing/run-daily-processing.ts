@@ -38,7 +38,7 @@ import { lockCampaign } from "../campaigns/lock-campaign";
 import { Prisma, withRetry, type Db, type PlainRead } from "../db";
 import { ENGINE_DEFAULTS, type EngineConfig } from "../engine-config";
 import { AppError } from "../errors";
-import { hasStrandedRecipients, packSchedule } from "../recipients/pack-schedule";
+import { hasOverfilledDay, hasStrandedRecipients, packSchedule } from "../recipients/pack-schedule";
 import { ALERT_ENDPOINT_MANAGER, syncAlertEndpoint } from "../events/alert-endpoint";
 import { deliverEvents, EVENT_DELIVERY } from "../events/deliver-events";
 import { enforceFailureGuard } from "../sending/failure-guard";
@@ -292,6 +292,13 @@ async function processCampaign(run: Run, id: string, stop: RunStop | null, handO
     if (await hasStrandedRecipients(tx, c.id, fromDay)) {
       const { moved } = await packSchedule(tx, { campaignId: c.id, fromDay, dailyLimit: c.dailySendLimit, now: clock(), timezone: tz, window });
       if (moved > 0) log("rolled recipients forward", { campaign_id: c.id, moved, from: fromDay });
+    } else if (await hasOverfilledDay(tx, c.id, fromDay, c.dailySendLimit)) {
+      // recipients deferred onto a full day (by the last run's claims or by statuses) take the next days with room
+      const args = { campaignId: c.id, fromDay, dailyLimit: c.dailySendLimit, now: clock(), timezone: tz, window };
+      let { moved } = await packSchedule(tx, { ...args, deferredOnly: true });
+      // a day overfilled by anything else (not expected) gets the whole schedule packed again
+      if (await hasOverfilledDay(tx, c.id, fromDay, c.dailySendLimit)) moved += (await packSchedule(tx, args)).moved;
+      if (moved > 0) log("moved deferred recipients to days with room", { campaign_id: c.id, moved, from: fromDay });
     }
     // the spec's "campaigns processed" are those with a schedule for today still to send (not every active
     // campaign: one that starts next month, or whose day is done, is not processed today)

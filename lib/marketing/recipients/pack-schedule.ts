@@ -37,17 +37,29 @@ export async function packSchedule(db: DbOrTx, args: {
   window?: TSendWindow | null;
   /** markets staged in this transaction (cost/stage-markets.ts): set in the same write as the day */
   stagedMarkets?: boolean;
+  /** only the deferred recipients: the ready ones are packed already (no day before fromDay, none without a
+   *  day) and deferred ones landed on days without room (hasOverfilledDay); skips sorting every ready row */
+  deferredOnly?: boolean;
 }): Promise<{ moved: number }> {
   const { campaignId, fromDay, dailyLimit, now, timezone } = args;
   const window = args.window ?? null;
   const offsets = allowedOffsets(window, fromDay);
   // fromDay's own attempts only count when fromDay is a send day
-  const used = offsets[0] === 0 ? Math.min(await attemptsOnDay(db, campaignId, fromDay), dailyLimit) : 0;
+  let used = offsets[0] === 0 ? Math.min(await attemptsOnDay(db, campaignId, fromDay), dailyLimit) : 0;
+  if (args.deferredOnly) {
+    // the ready recipients keep their days: fromDay's slots they do not fill count as taken (a slot an attempt
+    // freed, e.g. a send deferred back to pending, stays empty), so they occupy the slots right after `used`
+    const [{ n }] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
+      SELECT count(*) AS n FROM campaign_recipients
+      WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND scheduled_send_date = ${fromDay}::date
+        AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz)`);
+    used = offsets[0] === 0 ? Math.max(used, dailyLimit - Number(n)) : 0;
+  }
   const staged = args.stagedMarkets ?? false;
   /** the n-th send day from fromDay (0: the first), an SQL integer: n / (send days a week) weeks on, at that offset */
   const nthSendDay = (n: Prisma.Sql) =>
     Prisma.sql`(${fromDay}::date + ((${n} / ${offsets.length}::int) * 7 + (${offsets}::int[])[${n} % ${offsets.length}::int + 1])::int)`;
-  const ready = await db.$executeRaw(Prisma.sql`
+  const ready = args.deferredOnly ? 0 : await db.$executeRaw(Prisma.sql`
     UPDATE campaign_recipients r SET scheduled_send_date = x.d, updated_at = ${now}::timestamptz
       ${staged ? Prisma.sql`, market = coalesce(r.market, x.market)` : Prisma.empty}
     FROM (
@@ -109,6 +121,29 @@ export async function hasStrandedRecipients(db: DbOrTx, campaignId: string, day:
                      WHERE campaign_id = ${campaignId}::uuid AND status = 'pending'
                      ORDER BY scheduled_send_date DESC NULLS FIRST LIMIT 1), false) AS stranded`);
   return row?.stranded === true;
+}
+
+/**
+ * True when `day` or a later one has more recipients planned (still to send or being sent) than the daily
+ * limit (on `day`, what was sent already is not counted: such a day is rolled forward tomorrow anyway).
+ * A recipient deferred at sending time (Meta's per-user cap 131049, the frequency cap) or put back by a
+ * status (a retry's backoff) goes to the day it becomes eligible, whatever is planned there; the schedule
+ * then shows "0/102" for a day of 100 and the completion date a day early until the overflow is packed
+ * (packSchedule, deferredOnly).
+ * Read from the schedule (the campaign's day rows and the counter deltas not folded yet), not the rows.
+ */
+export async function hasOverfilledDay(db: DbOrTx, campaignId: string, day: Day, dailyLimit: number): Promise<boolean> {
+  const [row] = await db.$queryRaw<Array<{ overfilled: boolean }>>(Prisma.sql`
+    SELECT EXISTS (
+      SELECT 1 FROM (
+        SELECT send_date AS d, messages_remaining::bigint AS n FROM campaign_send_schedule
+        WHERE campaign_id = ${campaignId}::uuid AND send_date >= ${day}::date
+        UNION ALL
+        SELECT scheduled_send_date, n FROM counter_deltas
+        WHERE campaign_id = ${campaignId}::uuid AND status IN ${PENDING_SQL} AND scheduled_send_date >= ${day}::date
+      ) u GROUP BY d HAVING sum(n) > ${dailyLimit}::int
+    ) AS overfilled`);
+  return row?.overfilled === true;
 }
 
 /**
