@@ -16,7 +16,7 @@ import { useToast } from "@/components/ui/toast";
 import type { ActionState } from "@/components/forms/action-state";
 import { JobProgress, useJob } from "@/components/campaigns/job-progress";
 import { importCustomersAction, type ImportCustomersStart } from "@/app/(dashboard)/customers/actions";
-import { CSV_COLUMNS_HELP, FILE_TOO_LARGE_MESSAGE, mapCustomerRecords, mapHeader, MAX_IMPORT_FILE_BYTES, MAX_IMPORT_ROWS, noUnprefixedNumbers, type CsvRowError, type UnprefixedNumbers } from "@/lib/marketing/customers/customer-csv";
+import { CSV_COLUMNS_HELP, FILE_TOO_LARGE_MESSAGE, isSeparatorLine, mapCustomerRecords, mapHeader, MAX_IMPORT_FILE_BYTES, MAX_IMPORT_ROWS, noUnprefixedNumbers, type CsvRowError, type UnprefixedNumbers } from "@/lib/marketing/customers/customer-csv";
 import { UnprefixedNumbersNotice } from "./unprefixed-numbers-notice";
 import { isPhoneCountry } from "@/lib/marketing/phone";
 import type { NamedCountry } from "@/components/ui/format";
@@ -131,6 +131,9 @@ export function CustomerImport({ closeHref, openHref, initialJob = null, default
       setPhase({ kind: "failed", message: `The file is not valid CSV (line ${bad.quotes.row + 1}: ${bad.quotes.message}).` });
       return;
     }
+    // Excel's "sep=;" line above the header, as the server drops it
+    const offset = isSeparatorLine(records[0]) ? 1 : 0;
+    if (offset) records.shift();
     if (records.length < 2) {
       setPhase({ kind: "failed", message: "The file has no rows under its header." });
       return;
@@ -140,7 +143,7 @@ export function CustomerImport({ closeHref, openHref, initialJob = null, default
       setPhase({ kind: "failed", message: `The file has ${formatInt(rowCount)} rows; at most ${formatInt(MAX_IMPORT_ROWS)} a file.` });
       return;
     }
-    const header = mapHeader(records[0]);
+    const header = mapHeader(records[0], 1 + offset);
     if (!header.ok) {
       setPhase({ kind: "invalid", errors: header.errors, errorCount: header.errors.length, rows: rowCount });
       return;
@@ -152,7 +155,7 @@ export function CustomerImport({ closeHref, openHref, initialJob = null, default
     const unprefixed = noUnprefixedNumbers();
     const SLICE = 5000;
     for (let i = 1; i < records.length; i += SLICE) {
-      const r = mapCustomerRecords(header, records.slice(i, i + SLICE), i + 1, seen, reading.current);
+      const r = mapCustomerRecords(header, records.slice(i, i + SLICE), i + 1 + offset, seen, reading.current);
       errorCount += r.errorCount;
       unprefixed.count += r.unprefixed.count;
       unprefixed.example ??= r.unprefixed.example;

@@ -26,6 +26,12 @@ test("the import check refuses shifted rows, broken quotes, workbooks and files 
   await expect(page.getByText('5 values where the header has 4 columns: put a value that contains a comma in double quotes ("Doe, Jane")')).toBeVisible();
   await expect(page.getByRole("button", { name: /^Import \d/ })).toHaveCount(0);
 
+  // Excel's "sep=;" line above the header is skipped; lines are still the file's own
+  await choose("excel.csv", "sep=;\nphone;name\n12;Too short\n+14155550163;Fine\n");
+  await expect(page.getByText("1 problem in 2 rows — nothing was imported")).toBeVisible({ timeout: 30_000 });
+  const bad = page.getByRole("row").filter({ has: page.getByRole("cell", { name: "12", exact: true }) });
+  await expect(bad.getByRole("cell").first()).toHaveText("3");
+
   await choose("quotes.csv", 'phone,name\n+14155550401,"Bad quote\n+14155550402,Fine\n');
   await expect(page.getByText(/The file is not valid CSV \(line 2: /)).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole("button", { name: /^Import \d/ })).toHaveCount(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPhoneHeader, mapCustomerRecords, mapHeader } from "./customer-csv";
+import { isPhoneHeader, isSeparatorLine, mapCustomerRecords, mapHeader } from "./customer-csv";
 
 describe("customer CSV headers", () => {
   it("the phone column is found however a spreadsheet names it (recipient uploads use the same match)", () => {
@@ -44,5 +44,14 @@ describe("customer CSV headers", () => {
     // the same number written both ways is one customer: the second is refused by line
     const twice = mapCustomerRecords(header, [["+1 202 555 0100"], ["202 555 0100"]], 2, new Map(), { defaultCountry: "US" });
     expect(twice.errors).toEqual([{ line: 3, column: "phone", value: "202 555 0100", message: "the same number as line 2" }]);
+  });
+
+  it("knows Excel's sep= line above the header, however the delimiter split it", () => {
+    expect(isSeparatorLine(["sep=;"])).toBe(true);
+    expect(isSeparatorLine(["sep=", ""])).toBe(true);
+    expect(isSeparatorLine([" SEP=, "])).toBe(true);
+    expect(isSeparatorLine(["sep=;", "phone"])).toBe(false);
+    expect(isSeparatorLine(["phone", "name"])).toBe(false);
+    expect(isSeparatorLine(undefined)).toBe(false);
   });
 });

@@ -75,7 +75,15 @@ export function isPhoneHeader(raw: string): boolean {
   return ALIASES[key] === "phone" || key === "number";
 }
 
-export function mapHeader(header: string[]): MappedColumns {
+/**
+ * Whether a parsed record is Excel's "sep=;" line (the delimiter a spreadsheet wrote first, above the
+ * header): it is dropped, and the header is the line after it.
+ */
+export function isSeparatorLine(record: string[] | undefined): boolean {
+  return !!record && /^sep=.?$/i.test((record[0] ?? "").trim()) && record.slice(1).every((v) => v.trim() === "");
+}
+
+export function mapHeader(header: string[], line = 1): MappedColumns {
   const errors: CsvRowError[] = [];
   const columns: Array<{ index: number; field: string; header: string }> = [];
   const seen = new Set<string>();
@@ -86,17 +94,17 @@ export function mapHeader(header: string[]): MappedColumns {
     let field = ALIASES[key];
     if (!field && /^(attributes|attribute|attr)\.[a-z0-9_]{1,64}$/i.test(key)) field = `attributes.${key.split(".")[1]}`;
     if (!field) {
-      errors.push({ line: 1, column: h, value: "", message: `unknown column “${h}”; use ${CSV_COLUMNS_HELP}` });
+      errors.push({ line, column: h, value: "", message: `unknown column “${h}”; use ${CSV_COLUMNS_HELP}` });
       return;
     }
     if (seen.has(field)) {
-      errors.push({ line: 1, column: h, value: "", message: `column “${h}” repeats ${field}` });
+      errors.push({ line, column: h, value: "", message: `column “${h}” repeats ${field}` });
       return;
     }
     seen.add(field);
     columns.push({ index, field, header: h });
   });
-  if (!seen.has("phone")) errors.push({ line: 1, column: "phone", value: "", message: "the file needs a phone column" });
+  if (!seen.has("phone")) errors.push({ line, column: "phone", value: "", message: "the file needs a phone column" });
   return errors.length ? { ok: false, errors } : { ok: true, columns, width: header.length };
 }
 

@@ -20,7 +20,7 @@ import { ROLES, type Principal, type Role } from "../auth/api-tokens";
 import { Prisma, type Db, type DbOrTx, type Tx } from "../db";
 import { AppError } from "../errors";
 import { can } from "../users/permissions";
-import { mapCustomerRecords, mapHeader, MAX_IMPORT_ROWS, type CsvRowError, type CustomerCsvRow } from "../customers/customer-csv";
+import { isSeparatorLine, mapCustomerRecords, mapHeader, MAX_IMPORT_ROWS, type CsvRowError, type CustomerCsvRow } from "../customers/customer-csv";
 import { MAX_CUSTOMERS_PER_REQUEST, upsertCustomers } from "../customers/upsert-customers";
 import { phoneReading } from "../sending/sending-settings";
 import type { Job } from "./job";
@@ -50,12 +50,15 @@ export async function startImportCustomersJob({ db, now, principal, records }: {
   db: Db; now: Date; principal: Principal; records: string[][];
 }): Promise<{ ok: true; job: Job } | ImportCustomersInvalid> {
   if (!can(principal.role, "change")) throw new AppError("FORBIDDEN", "Your role can view but not change anything.");
+  // Excel's "sep=;" line above the header is not the header (lines are still counted from the file's first)
+  const offset = isSeparatorLine(records[0]) ? 1 : 0;
+  if (offset) records = records.slice(1);
   if (records.length < 2) throw new AppError("VALIDATION_FAILED", "The file has no rows under its header.");
   const rowCount = records.length - 1;
   if (rowCount > MAX_IMPORT_ROWS) throw new AppError("VALIDATION_FAILED", `At most ${MAX_IMPORT_ROWS.toLocaleString("en-US")} rows a file.`);
-  const header = mapHeader(records[0]);
+  const header = mapHeader(records[0], 1 + offset);
   if (!header.ok) return { ok: false, errors: header.errors, errorCount: header.errors.length, rowCount };
-  const mapped = mapCustomerRecords(header, records.slice(1), 2, new Map(), await phoneReading(db));
+  const mapped = mapCustomerRecords(header, records.slice(1), 2 + offset, new Map(), await phoneReading(db));
   if (mapped.errorCount > 0) return { ok: false, errors: mapped.errors, errorCount: mapped.errorCount, rowCount };
 
   const input = { principal: { kind: principal.kind, id: principal.id, role: principal.role, actor: principal.actor } };
