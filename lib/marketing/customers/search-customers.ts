@@ -12,7 +12,8 @@ import { canSearchPartOfNumbers } from "../users/permissions";
 import { normalizePhone, phoneFilterOf } from "../phone";
 import { phoneReading } from "../sending/sending-settings";
 
-export const ZCustomerListQuery = z.object({
+/** the table's filters (also what a customers export exports: export-customers.ts) */
+export const ZCustomerListFilters = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
   tier: z.string().trim().max(200).optional().catch(undefined),
   city: z.string().trim().max(200).optional().catch(undefined),
@@ -23,32 +24,49 @@ export const ZCustomerListQuery = z.object({
    * spelling (GET /api/marketing/customers?reachable=false), means the same here
    */
   reachable: z.enum(["no", "false"]).transform((): "no" => "no").optional().catch(undefined),
+});
+export type TCustomerListFilters = z.infer<typeof ZCustomerListFilters>;
+
+export const ZCustomerListQuery = ZCustomerListFilters.extend({
   page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
   pageSize: z.coerce.number().int().min(10).max(100).default(25).catch(25),
 });
 export type TCustomerListQuery = z.infer<typeof ZCustomerListQuery>;
 
-export async function searchCustomers({ db, query, role }: { db: DbOrTx; query: TCustomerListQuery; role: Role }) {
+/** Whether a search is for a phone number (whole, or part of one) rather than a name. */
+export function isPhoneSearch(q: string): boolean {
+  return q.replace(/[^0-9]/g, "").length >= 3 && /^[+0-9 ().-]+$/.test(q);
+}
+
+/**
+ * The WHERE clause of the customers the filters choose, as this role may search (a viewer finds a number
+ * only whole): the table's rows and count, and a customers export, are this one rule.
+ */
+export async function customerListWhere({ db, filters, role }: { db: DbOrTx; filters: TCustomerListFilters; role: Role }): Promise<Prisma.Sql> {
   const cond: Prisma.Sql[] = [Prisma.sql`whatsapp_phone NOT LIKE 'erased:%'`];
-  if (query.q) {
-    const digits = query.q.replace(/[^0-9]/g, "");
-    if (digits.length >= 3 && /^[+0-9 ().-]+$/.test(query.q)) {
+  if (filters.q) {
+    const digits = filters.q.replace(/[^0-9]/g, "");
+    if (isPhoneSearch(filters.q)) {
       // a whole number also as the workspace reads it (07911 123457 in a UK workspace is 447911123457)
       const reading = await phoneReading(db);
-      const whole = normalizePhone(query.q, reading);
+      const whole = normalizePhone(filters.q, reading);
       const exact = whole.ok ? [...new Set([digits, whole.phone])] : [digits];
       // a part of a national number: its trunk 0 stands for the country code (07911 finds +44 7911…)
-      const start = phoneFilterOf(query.q, reading)?.startsWith ?? digits;
+      const start = phoneFilterOf(filters.q, reading)?.startsWith ?? digits;
       cond.push(canSearchPartOfNumbers(role)
         ? Prisma.sql`(whatsapp_phone LIKE ${"%" + digits + "%"} OR whatsapp_phone LIKE ${start + "%"} OR whatsapp_phone = ANY(${exact}::text[]))`
         : Prisma.sql`whatsapp_phone = ANY(${exact}::text[])`);
-    } else cond.push(Prisma.sql`name ILIKE ${"%" + escapeLike(query.q) + "%"}`);
+    } else cond.push(Prisma.sql`name ILIKE ${"%" + escapeLike(filters.q) + "%"}`);
   }
   // tier, city and tag in any case, as an audience matches them (customer-match.ts)
-  cond.push(...customerMatchSql("", { customer_tier: query.tier || undefined, city: query.city || undefined, tags: query.tag ? [query.tag] : undefined }));
-  if (query.subscription) cond.push(Prisma.sql`subscription = ${query.subscription}`);
-  if (query.reachable === "no") cond.push(Prisma.sql`undeliverable_since IS NOT NULL`);
-  const where = Prisma.sql`WHERE ${Prisma.join(cond, " AND ")}`;
+  cond.push(...customerMatchSql("", { customer_tier: filters.tier || undefined, city: filters.city || undefined, tags: filters.tag ? [filters.tag] : undefined }));
+  if (filters.subscription) cond.push(Prisma.sql`subscription = ${filters.subscription}`);
+  if (filters.reachable === "no") cond.push(Prisma.sql`undeliverable_since IS NOT NULL`);
+  return Prisma.sql`WHERE ${Prisma.join(cond, " AND ")}`;
+}
+
+export async function searchCustomers({ db, query, role }: { db: DbOrTx; query: TCustomerListQuery; role: Role }) {
+  const where = await customerListWhere({ db, filters: query, role });
   const [rows, count] = await Promise.all([
     db.$queryRaw<Array<{ id: string; whatsapp_phone: string; name: string | null; customer_tier: string | null; city: string | null; tags: string[]; subscription: string; is_active: boolean; undeliverable_count: number; undeliverable_since: Date | null; updated_at: Date }>>(Prisma.sql`
       SELECT id, whatsapp_phone, name, customer_tier, city, tags, subscription, is_active, undeliverable_count, undeliverable_since, updated_at
