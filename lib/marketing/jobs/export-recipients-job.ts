@@ -21,6 +21,7 @@ import { parseCampaignId } from "../campaigns/campaign-id";
 import { campaignVariantNames, recipientsCsvPage, RECIPIENTS_CSV_HEADER, startRecipientsExport } from "../recipients/export-recipients";
 import { recipientsCsvFileName } from "../recipients/recipients-csv-file-name";
 import { getJob, type Job } from "./job";
+import { readJobParts } from "./job-parts";
 import { EXPORT_RETENTION_MS, pruneJobFiles } from "./prune-job-files";
 import type { ChunkOutcome, JobHandler } from "./run-job";
 
@@ -113,15 +114,5 @@ export async function openRecipientsExport({ db, now, principal, campaignId, job
   const expired = now.getTime() >= job.createdAt.getTime() + EXPORT_RETENTION_MS;
   const first = expired ? null : await db.jobPart.findUnique({ where: { jobId_seq: { jobId: job.id, seq: 0 } }, select: { seq: true } });
   if (!first) throw new AppError("NOT_FOUND", "This export has expired (files are kept for 24 hours): export the recipients again.");
-  return { fileName: input.file_name, parts: readParts(db, job.id) };
-}
-
-async function* readParts(db: DbOrTx, jobId: string): AsyncGenerator<string> {
-  let after = -1;
-  for (;;) {
-    const parts = await db.jobPart.findMany({ where: { jobId, seq: { gt: after } }, orderBy: { seq: "asc" }, take: 4, select: { seq: true, body: true } });
-    for (const p of parts) yield p.body;
-    if (parts.length < 4) return;
-    after = parts[parts.length - 1].seq;
-  }
+  return { fileName: input.file_name, parts: readJobParts(db, job.id) };
 }

@@ -7,6 +7,7 @@
 import type { Principal } from "../auth/api-tokens";
 import { audit } from "../audit";
 import { Prisma, type DbOrTx } from "../db";
+import { csvCell } from "../csv-cell";
 import { AppError } from "../errors";
 import { maskPhone } from "../phone";
 import { canSeePhoneNumbers } from "../users/permissions";
@@ -31,14 +32,6 @@ export async function startRecipientsExport({ db, now, principal, campaignId, jo
 
 const HEADER = ["phone_number", "customer_name", "status", "scheduled_send_date", "sent_at", "delivered_at", "read_at", "failed_at", "failure_reason", "error_code", "retry_count",
   "click_count", "first_clicked_at", "replied_at", "opted_out_at", "variant"];
-
-function cell(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  const s = v instanceof Date ? v.toISOString() : String(v);
-  // quote when needed; neutralise spreadsheet formulas (not a masked number such as +12•••••••01, which is none)
-  const safe = /^[=+\-@\t\r]/.test(s) && !/^\+[0-9•]+$/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
 
 /** the CSV's first line */
 export const RECIPIENTS_CSV_HEADER = HEADER.join(",") + "\n";
@@ -66,7 +59,7 @@ export async function recipientsCsvPage({ db, campaignId, after, limit, mask, va
   for (const r of rows) {
     const day = r.scheduled_send_date instanceof Date ? r.scheduled_send_date.toISOString().slice(0, 10) : null;
     csv += [mask ? maskPhone(String(r.phone_number)) : r.phone_number, r.customer_name, r.status, day, r.sent_at, r.delivered_at, r.read_at, r.failed_at, r.failure_reason, r.error_code, r.retry_count,
-      r.click_count, r.first_clicked_at, r.replied_at, r.opted_out_at, r.variant === null ? null : variantNames[Number(r.variant)]].map(cell).join(",") + "\n";
+      r.click_count, r.first_clicked_at, r.replied_at, r.opted_out_at, r.variant === null ? null : variantNames[Number(r.variant)]].map(csvCell).join(",") + "\n";
   }
   return { csv, rows: rows.length, last: rows.length ? String(rows[rows.length - 1].phone_number) : null };
 }
