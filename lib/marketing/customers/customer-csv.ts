@@ -6,7 +6,9 @@
  *   phone (or phone_number, whatsapp_phone, mobile) — required, with country code
  *   name, customer_tier (or tier), city, tags (separated by ; or |), subscription (subscribed/unsubscribed),
  *   is_active (true/false, yes/no, 1/0), attributes.<key> (custom attributes, e.g. attributes.loyalty_points)
- * Any other column is an error: a misspelt column would otherwise be silently dropped.
+ * A customers export's own columns (EXPORT_ONLY_COLUMNS: what the export records but an import does not
+ * set) are read past, so an exported file imports as it is. Any other column is an error: a misspelt
+ * column would otherwise be silently dropped.
  */
 import { hasCountryPrefix, normalizePhone, type PhoneReading } from "../phone";
 import { isStorableText } from "../text";
@@ -25,6 +27,14 @@ const ALIASES: Record<string, string> = {
   is_active: "is_active",
   active: "is_active",
 };
+
+/**
+ * The columns a customers export writes beside the importable ones (export-customers.ts): the import skips
+ * them. other_attributes holds, as JSON, the attributes whose key no attributes.<key> column can carry.
+ */
+export const EXPORT_ONLY_COLUMNS = ["subscription_source", "subscription_changed_at", "undeliverable_since", "created_at", "other_attributes"] as const;
+/** an attribute key an attributes.<key> column reads back as itself */
+export const IMPORTABLE_ATTRIBUTE_KEY = /^[a-z0-9_]{1,64}$/;
 
 export const CSV_COLUMNS_HELP = "phone (required), name, customer_tier, city, tags (separated by ;), subscription, is_active, attributes.<key>";
 export const MAX_IMPORT_ROWS = 100_000;
@@ -91,8 +101,10 @@ export function mapHeader(header: string[], line = 1): MappedColumns {
     const h = raw.trim().replace(/^\uFEFF/, "");
     if (h === "") return;
     const key = headerKey(h);
+    if ((EXPORT_ONLY_COLUMNS as readonly string[]).includes(key)) return;
     let field = ALIASES[key];
-    if (!field && /^(attributes|attribute|attr)\.[a-z0-9_]{1,64}$/i.test(key)) field = `attributes.${key.split(".")[1]}`;
+    const attribute = /^(?:attributes|attribute|attr)\.(.*)$/.exec(key)?.[1];
+    if (!field && attribute !== undefined && IMPORTABLE_ATTRIBUTE_KEY.test(attribute)) field = `attributes.${attribute}`;
     if (!field) {
       errors.push({ line, column: h, value: "", message: `unknown column “${h}”; use ${CSV_COLUMNS_HELP}` });
       return;
