@@ -13,6 +13,8 @@ import { updateCustomer } from "@/lib/marketing/customers/update-customer";
 import { AppError } from "@/lib/marketing/errors";
 import { jobView, type JobView } from "@/lib/marketing/jobs/job";
 import { startImportCustomersJob, type ImportCustomersInvalid } from "@/lib/marketing/jobs/import-customers-job";
+import { startExportCustomersJob } from "@/lib/marketing/jobs/export-customers-job";
+import { ZCustomerListFilters } from "@/lib/marketing/customers/search-customers";
 import { FILE_TOO_LARGE_MESSAGE, MAX_IMPORT_FILE_BYTES } from "@/lib/marketing/customers/customer-csv";
 import { continueJobAfterResponse } from "@/lib/server/jobs";
 import { actionError, readPayload, type ActionState } from "../_lib/action-state";
@@ -48,6 +50,24 @@ export async function importCustomersAction(formData: FormData): Promise<ActionS
     }
     continueJobAfterResponse(result.job.id, { maxDurationSeconds: MAX_DURATION_SECONDS });
     return { ok: true, message: "Import started.", data: { ok: true, job: jobView(result.job, now) } };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+/**
+ * Starts exporting the customers the table's filters choose (a viewer's file is masked), or answers the
+ * user's customers export under way; the page polls its progress and then offers the file.
+ */
+export async function startExportCustomersJobAction(filters: unknown): Promise<ActionState<JobView>> {
+  try {
+    const { principal } = await requireActionUser("view");
+    const parsed = ZCustomerListFilters.safeParse(filters);
+    if (!parsed.success) return { ok: false, message: "The filters could not be read: reload the page." };
+    const now = new Date();
+    const { job } = await startExportCustomersJob({ db: getDb(), now, principal, filters: parsed.data });
+    continueJobAfterResponse(job.id, { maxDurationSeconds: MAX_DURATION_SECONDS });
+    return { ok: true, data: jobView(job, now) };
   } catch (error) {
     return actionError(error);
   }

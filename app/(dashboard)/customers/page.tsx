@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { phoneReading } from "@/lib/marketing/sending/sending-settings";
 import Link from "next/link";
 import { CustomerImport } from "@/components/customers/customer-import";
+import { CustomersExport } from "@/components/customers/export-customers";
 import { FilterForm } from "@/components/forms/filter-form";
 import { Badge, SubscriptionBadge } from "@/components/ui/badge";
 import { Button, ButtonLink } from "@/components/ui/button";
@@ -16,7 +17,8 @@ import { getDb } from "@/lib/db";
 import { userPrincipal } from "@/lib/auth";
 import { jobView } from "@/lib/marketing/jobs/job";
 import { findRecentImportJob } from "@/lib/marketing/jobs/import-customers-job";
-import { customerFilterOptions, searchCustomers, ZCustomerListQuery } from "@/lib/marketing/customers/search-customers";
+import { findRecentCustomersExportJob } from "@/lib/marketing/jobs/export-customers-job";
+import { customerFilterOptions, searchCustomers, ZCustomerListQuery, type TCustomerListFilters, type TCustomerListQuery } from "@/lib/marketing/customers/search-customers";
 import { can, canSearchPartOfNumbers, displayPhone } from "@/lib/marketing/users/permissions";
 import { flatParams, hrefWith, type SearchParams } from "../_lib/search-params";
 import { requirePageUser } from "../_lib/session";
@@ -35,9 +37,12 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
   const [list, options] = await Promise.all([searchCustomers({ db, query, role: user.role }), customerFilterOptions({ db })]);
   // the user's latest import: one under way is shown (with its progress) even when the card was closed
   const now = new Date();
-  const [recentImport, reading] = can(user.role, "change")
-    ? await Promise.all([findRecentImportJob({ db, actor: userPrincipal(user).actor, now }), phoneReading(db)])
-    : [null, null];
+  const actor = userPrincipal(user).actor;
+  const [[recentImport, reading], recentExport] = await Promise.all([
+    can(user.role, "change") ? Promise.all([findRecentImportJob({ db, actor, now }), phoneReading(db)]) : Promise.resolve([null, null] as const),
+    // the user's latest customers export still kept: under way or ready to download after a reload
+    findRecentCustomersExportJob({ db, actor, now }),
+  ]);
   const importJob = recentImport && jobView(recentImport, now);
   const importing = importJob !== null && (importJob.status === "queued" || importJob.status === "running");
   const showImport = (params.import === "1" || importing) && can(user.role, "change");
@@ -53,12 +58,16 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
           options.notReachable > 0 ? `, ${formatInt(options.notReachable)} not reachable on WhatsApp` : ""
         }.`}
         actions={
-          can(user.role, "change") ? (
-            <>
-              <ButtonLink href="/customers/new" variant={showImport ? "primary" : "secondary"}>Add customer</ButtonLink>
-              {!showImport ? <ButtonLink href={hrefWith("/customers", params, { import: 1 })}>Import CSV</ButtonLink> : null}
-            </>
-          ) : null
+          <>
+            {can(user.role, "change") ? (
+              <>
+                <ButtonLink href="/customers/new" variant={showImport ? "primary" : "secondary"}>Add customer</ButtonLink>
+                {!showImport ? <ButtonLink href={hrefWith("/customers", params, { import: 1 })}>Import CSV</ButtonLink> : null}
+              </>
+            ) : null}
+            {/* what the table below shows: its filters, its count */}
+            <CustomersExport filters={exportFilters(query)} count={list.total} initialJob={recentExport && jobView(recentExport, now)} />
+          </>
         }
       />
       {showImport ? (
@@ -162,6 +171,11 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
       </Card>
     </>
   );
+}
+
+/** the table's filters without its paging: what an export exports */
+function exportFilters({ page: _page, pageSize: _pageSize, ...filters }: TCustomerListQuery): TCustomerListFilters {
+  return filters;
 }
 
 function NotReachableBadge({ since }: { since: Date }) {

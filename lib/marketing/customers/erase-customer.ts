@@ -101,6 +101,8 @@ export async function eraseCustomer({ db, now, principal, customerId }: {
       DELETE FROM job_parts WHERE job_id IN (
         SELECT j.id FROM jobs j WHERE j.kind = 'export_recipients'
           AND j.campaign_id IN (SELECT campaign_id FROM campaign_recipients WHERE id = ANY(${ridArray})))`);
+    // so is every customers export kept (any of them may list the customer; a few parts each, kept 24 hours)
+    await tx.$executeRaw(Prisma.sql`DELETE FROM job_parts WHERE job_id IN (SELECT j.id FROM jobs j WHERE j.kind = 'export_customers')`);
     // (staged numbers carry their '+' since 2026-12-06: customer-csv.ts; earlier ones are bare digits)
     if (identities.length) await tx.$executeRaw(Prisma.sql`DELETE FROM job_rows WHERE ltrim(data->>'phone', '+') = ANY(${identities}::text[])`);
     messages = await tx.$executeRaw(Prisma.sql`

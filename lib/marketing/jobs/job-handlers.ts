@@ -3,6 +3,7 @@ import type { JobKind } from "./job";
 import type { JobHandler } from "./run-job";
 import { activateJob } from "./activate-job";
 import { addAudienceJob } from "./add-audience-job";
+import { exportCustomersJob } from "./export-customers-job";
 import { exportRecipientsJob } from "./export-recipients-job";
 import { importCustomersJob } from "./import-customers-job";
 
@@ -11,4 +12,5 @@ export const JOB_HANDLERS: Record<JobKind, JobHandler> = {
   activate: activateJob,
   import_customers: importCustomersJob,
   export_recipients: exportRecipientsJob,
+  export_customers: exportCustomersJob,
 };

@@ -14,7 +14,7 @@ export type { Job };
 /** the kinds of which a campaign has at most one unfinished job (they change its recipients) */
 export const CAMPAIGN_EXCLUSIVE_KINDS = ["add_audience", "activate"] as const;
 export type CampaignJobKind = (typeof CAMPAIGN_EXCLUSIVE_KINDS)[number];
-export type JobKind = CampaignJobKind | "import_customers" | "export_recipients";
+export type JobKind = CampaignJobKind | "import_customers" | "export_recipients" | "export_customers";
 export type JobStatus = "queued" | "running" | "done" | "failed";
 
 /** A runner that wrote no heartbeat for this long is gone (crashed, or its function was frozen): another may take over. */
