@@ -10,6 +10,16 @@ describe("customer CSV headers", () => {
     expect(mapHeader(["Name", "Phone Number"])).toEqual({ ok: true, columns: [{ index: 0, field: "name", header: "Name" }, { index: 1, field: "phone", header: "Phone Number" }], width: 2 });
   });
 
+  it("reads past a customers export's own columns, so an exported file imports as it is; a misspelt column is still refused", () => {
+    const header = ["phone", "name", "attributes.points", "other_attributes", "subscription_source", "subscription_changed_at", "undeliverable_since", "created_at"];
+    expect(mapHeader(header)).toEqual({
+      ok: true, width: 8,
+      columns: [{ index: 0, field: "phone", header: "phone" }, { index: 1, field: "name", header: "name" }, { index: 2, field: "attributes.points", header: "attributes.points" }],
+    });
+    expect(mapHeader(["phone", "created"]).ok).toBe(false);
+    expect(mapHeader(["phone", "attributes.a.b"]).ok).toBe(false);
+  });
+
   it("refuses a row with more values than the header (an unquoted comma), and takes empty trailing cells", () => {
     const header = mapHeader(["phone", "name", "customer_tier", "city"]);
     if (!header.ok) throw new Error("header");
