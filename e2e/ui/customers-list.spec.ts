@@ -1,6 +1,7 @@
 /**
  * The customers table's URL: a page past the last one says so and links to the last page (it said "No
- * customers yet"), and the API's ?reachable=false filters it as the dashboard's ?reachable=no does.
+ * customers yet"), and the API's ?reachable=false filters it as the dashboard's ?reachable=no does. A
+ * filter given in another case (tier=PREMIUM) shows the option it matched, not "Any".
  */
 import { expect, test } from "@playwright/test";
 import { signIn } from "./helpers";
@@ -20,4 +21,13 @@ test("a page past the end links to the last page, and reachable=false filters li
   await page.goto("/customers?reachable=false");
   await expect(page.getByLabel("WhatsApp")).toHaveValue("no");
   await expect(page.getByRole("navigation", { name: "Pagination" }).locator("p")).toHaveText(notReachable ?? "");
+});
+
+test("a filter in another case shows the option it matched", async ({ page }) => {
+  await signIn(page, "admin@example.com");
+  await page.goto("/customers?tier=PREMIUM");
+  await expect(page.getByLabel("Tier")).toHaveValue("premium");
+  // a value no listed option has stays shown as the filter in force
+  await page.goto("/customers?tag=no-such-tag-anywhere");
+  await expect(page.getByLabel("Tag")).toHaveValue("no-such-tag-anywhere");
 });

@@ -189,13 +189,17 @@ function NotReachableBadge({ since }: { since: Date }) {
 }
 
 function FilterSelect({ id, label, value, options }: { id: string; label: string; value?: string; options: Array<{ value: string; count: number }> }) {
+  // the filter matches in any case (tier=gold is "Gold"): the select shows the option it matched, or the
+  // value itself when it is not among the listed ones, never "Any" while a filter applies
+  const matched = value ? options.find((o) => o.value.toLowerCase() === value.toLowerCase())?.value : undefined;
   return (
     <div>
       <label htmlFor={id} className="mb-1 block text-xs font-medium text-slate-600">
         {label}
       </label>
-      <Select id={id} name={id} defaultValue={value ?? ""} className="w-full sm:w-40">
+      <Select id={id} name={id} defaultValue={matched ?? value ?? ""} className="w-full sm:w-40">
         <option value="">Any</option>
+        {value && !matched ? <option value={value}>{value}</option> : null}
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.value} ({formatInt(o.count)})
