@@ -147,7 +147,10 @@ export async function runProcessingAction(): Promise<ActionState<{ sent: number;
     revalidatePath("/", "layout");
     return {
       ok: true,
-      message: `Processed ${r.campaigns_processed} campaign${r.campaigns_processed === 1 ? "" : "s"}: ${r.messages_sent.toLocaleString("en-US")} sent, ${r.failed} failed, ${r.skipped} skipped${r.has_more ? "; more remains for today, run again" : ""}.`,
+      message: r.campaigns_processed === 0 && r.messages_sent === 0 && r.stopped_reason === null
+        // "Processed 0 campaigns" read as if nothing ran: say why nothing was sent
+        ? `Nothing to send now: no active campaign has recipients left for today${r.outside_window.length ? ` (${r.outside_window.length} outside their send window)` : ""}.`
+        : `Processed ${r.campaigns_processed} campaign${r.campaigns_processed === 1 ? "" : "s"}: ${r.messages_sent.toLocaleString("en-US")} sent, ${r.failed} failed, ${r.skipped} skipped${r.has_more ? "; more remains for today, run again" : ""}.`,
       data: { sent: r.messages_sent, failed: r.failed, skipped: r.skipped, remaining: r.remaining },
     };
   } catch (error) {
