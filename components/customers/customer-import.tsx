@@ -271,14 +271,21 @@ export function CustomerImport({ closeHref, openHref, initialJob = null, default
               </Notice>
               <div className="max-h-80 overflow-y-auto rounded-lg border border-slate-200">
                 <Table label="Rows with errors" data-testid="import-errors">
-                  <TableHeader columns={[{ label: "Line", numeric: true }, "Column", "Value", "Problem"]} />
+                  {/* on a phone the column and the value go above the problem: four columns left the problem a word wide */}
+                  <TableHeader columns={[{ label: "Line", numeric: true }, { label: "Column", className: "hidden md:table-cell" }, { label: "Value", className: "hidden md:table-cell" }, "Problem"]} />
                   <TBody>
                     {phase.errors.map((e, i) => (
                       <TR key={i}>
-                        <TD numeric>{e.line}</TD>
-                        <TD className="whitespace-nowrap font-medium">{e.column}</TD>
-                        <TD className="max-w-48 truncate font-mono text-xs">{e.value || "—"}</TD>
-                        <TD>{e.message}</TD>
+                        <TD numeric className="align-top">{e.line}</TD>
+                        <TD className="hidden whitespace-nowrap font-medium md:table-cell">{e.column}</TD>
+                        <TD className="hidden max-w-48 truncate font-mono text-xs md:table-cell">{e.value || "—"}</TD>
+                        <TD>
+                          <span className="mb-0.5 block text-xs text-slate-500 md:hidden">
+                            <span className="font-medium text-slate-700">{e.column}</span>
+                            {e.value ? <> · <span className="break-all font-mono">{e.value}</span></> : null}
+                          </span>
+                          {e.message}
+                        </TD>
                       </TR>
                     ))}
                   </TBody>

@@ -5,9 +5,9 @@
  * under a .csv name, and a file over the 5 MB limit (it used to fail after the upload as "interrupted").
  */
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD } from "./helpers";
+import { DEMO_PASSWORD, snap } from "./helpers";
 
-test("the import check refuses shifted rows, broken quotes, workbooks and files over 5 MB, nothing uploaded", async ({ page }) => {
+test("the import check refuses shifted rows, broken quotes, workbooks and files over 5 MB, nothing uploaded", async ({ page }, testInfo) => {
   test.setTimeout(180_000);
   await page.goto("/login");
   await page.getByLabel("Email").fill("marketer@example.com");
@@ -43,4 +43,11 @@ test("the import check refuses shifted rows, broken quotes, workbooks and files 
   await choose("big.csv", "phone,name,customer_tier\n" + row.repeat(Math.ceil((5.2 * 1024 * 1024) / row.length)));
   await expect(page.getByText("The file is larger than 5 MB: split it into smaller files.")).toBeVisible({ timeout: 30_000 });
   expect(actions).toEqual([]);
+
+  // on a phone the problems read as sentences: column and value above each, nothing wider than the screen
+  await page.setViewportSize({ width: 390, height: 844 });
+  await choose("shifted-phone.csv", "phone,name,customer_tier,city\n+14155550161,Doe, Jane,premium,Austin,extra\n");
+  await expect(page.getByText(/6 values where the header has 4 columns/)).toBeVisible({ timeout: 30_000 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  await snap(page, testInfo, "import-errors-phone");
 });
