@@ -19,11 +19,10 @@ import { randomUUID } from "node:crypto";
 import { ROLES, type Principal, type Role } from "../auth/api-tokens";
 import { Prisma, type Db, type DbOrTx, type Tx } from "../db";
 import { AppError } from "../errors";
-import { canSeePhoneNumbers } from "../users/permissions";
 import { customersCsvColumns, customersCsvHeader, customersCsvPage, startCustomersExport } from "../customers/export-customers";
 import { ZCustomerListFilters, type TCustomerListFilters } from "../customers/search-customers";
 import { getJob, type Job } from "./job";
-import { readJobParts } from "./job-parts";
+import { openExportFile } from "./job-parts";
 import { EXPORT_RETENTION_MS, pruneJobFiles } from "./prune-job-files";
 import type { ChunkOutcome, JobHandler } from "./run-job";
 
@@ -109,13 +108,5 @@ export async function openCustomersExport({ db, now, principal, jobId }: {
 }): Promise<{ fileName: string; parts: AsyncGenerator<string> }> {
   const job = await getJob({ db, jobId });
   if (job.kind !== "export_customers") throw new AppError("NOT_FOUND", "No such export.");
-  if (job.actor !== principal.actor) throw new AppError("FORBIDDEN", "An export is downloaded by who made it: export the customers yourself.");
-  const input = ZInput.parse(job.input);
-  if (!input.mask && !canSeePhoneNumbers(principal.role)) throw new AppError("FORBIDDEN", "Your role sees phone numbers masked: export the customers again.");
-  if (job.status === "failed") throw new AppError("CONFLICT", job.errorMessage ?? "The export failed: export the customers again.");
-  if (job.status !== "done") throw new AppError("CONFLICT", "The export is not finished yet.");
-  const expired = now.getTime() >= job.createdAt.getTime() + EXPORT_RETENTION_MS;
-  const first = expired ? null : await db.jobPart.findUnique({ where: { jobId_seq: { jobId: job.id, seq: 0 } }, select: { seq: true } });
-  if (!first) throw new AppError("NOT_FOUND", "This export has expired (files are kept for 24 hours): export the customers again.");
-  return { fileName: input.file_name, parts: readJobParts(db, job.id) };
+  return openExportFile({ db, now, principal, job, input: ZInput.parse(job.input), what: "customers" });
 }

@@ -16,12 +16,11 @@ import { randomUUID } from "node:crypto";
 import type { Principal } from "../auth/api-tokens";
 import { Prisma, type Db, type DbOrTx, type Tx } from "../db";
 import { AppError } from "../errors";
-import { canSeePhoneNumbers } from "../users/permissions";
 import { parseCampaignId } from "../campaigns/campaign-id";
 import { campaignVariantNames, recipientsCsvPage, RECIPIENTS_CSV_HEADER, startRecipientsExport } from "../recipients/export-recipients";
 import { recipientsCsvFileName } from "../recipients/recipients-csv-file-name";
 import { getJob, type Job } from "./job";
-import { readJobParts } from "./job-parts";
+import { openExportFile } from "./job-parts";
 import { EXPORT_RETENTION_MS, pruneJobFiles } from "./prune-job-files";
 import type { ChunkOutcome, JobHandler } from "./run-job";
 
@@ -106,13 +105,5 @@ export async function openRecipientsExport({ db, now, principal, campaignId, job
 }): Promise<{ fileName: string; parts: AsyncGenerator<string> }> {
   const job = await getJob({ db, jobId, campaignId });
   if (job.kind !== "export_recipients") throw new AppError("NOT_FOUND", "No such export.");
-  if (job.actor !== principal.actor) throw new AppError("FORBIDDEN", "An export is downloaded by who made it: export the recipients yourself.");
-  const input = ZInput.parse(job.input);
-  if (!input.mask && !canSeePhoneNumbers(principal.role)) throw new AppError("FORBIDDEN", "Your role sees phone numbers masked: export the recipients again.");
-  if (job.status === "failed") throw new AppError("CONFLICT", job.errorMessage ?? "The export failed: export the recipients again.");
-  if (job.status !== "done") throw new AppError("CONFLICT", "The export is not finished yet.");
-  const expired = now.getTime() >= job.createdAt.getTime() + EXPORT_RETENTION_MS;
-  const first = expired ? null : await db.jobPart.findUnique({ where: { jobId_seq: { jobId: job.id, seq: 0 } }, select: { seq: true } });
-  if (!first) throw new AppError("NOT_FOUND", "This export has expired (files are kept for 24 hours): export the recipients again.");
-  return { fileName: input.file_name, parts: readJobParts(db, job.id) };
+  return openExportFile({ db, now, principal, job, input: ZInput.parse(job.input), what: "recipients" });
 }

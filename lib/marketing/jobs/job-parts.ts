@@ -1,5 +1,28 @@
 /** An export job's file as it is downloaded: its parts (job_parts) in order, read a few at a time, never the whole file in memory. */
+import type { Job } from "@/lib/generated/prisma/client";
+import type { Principal } from "../auth/api-tokens";
 import type { DbOrTx } from "../db";
+import { AppError } from "../errors";
+import { canSeePhoneNumbers } from "../users/permissions";
+import { EXPORT_RETENTION_MS } from "./prune-job-files";
+
+/**
+ * A finished export's file for download (`what`: "recipients", "customers"): its name and its parts in
+ * order. Only the actor who made it may download it, a file with whole numbers only a role that may see
+ * them, and only while it is kept.
+ */
+export async function openExportFile({ db, now, principal, job, input, what }: {
+  db: DbOrTx; now: Date; principal: Principal; job: Job; input: { mask: boolean; file_name: string }; what: string;
+}): Promise<{ fileName: string; parts: AsyncGenerator<string> }> {
+  if (job.actor !== principal.actor) throw new AppError("FORBIDDEN", `An export is downloaded by who made it: export the ${what} yourself.`);
+  if (!input.mask && !canSeePhoneNumbers(principal.role)) throw new AppError("FORBIDDEN", `Your role sees phone numbers masked: export the ${what} again.`);
+  if (job.status === "failed") throw new AppError("CONFLICT", job.errorMessage ?? `The export failed: export the ${what} again.`);
+  if (job.status !== "done") throw new AppError("CONFLICT", "The export is not finished yet.");
+  const expired = now.getTime() >= job.createdAt.getTime() + EXPORT_RETENTION_MS;
+  const first = expired ? null : await db.jobPart.findUnique({ where: { jobId_seq: { jobId: job.id, seq: 0 } }, select: { seq: true } });
+  if (!first) throw new AppError("NOT_FOUND", `This export has expired (files are kept for 24 hours): export the ${what} again.`);
+  return { fileName: input.file_name, parts: readJobParts(db, job.id) };
+}
 
 export async function* readJobParts(db: DbOrTx, jobId: string): AsyncGenerator<string> {
   let after = -1;
