@@ -1,13 +1,13 @@
 "use client";
 
 import { useCallback, useState, useTransition, type ReactNode } from "react";
-import { Button, buttonClass } from "@/components/ui/button";
-import { formatDateTime, formatInt } from "@/components/ui/format";
-import { Notice } from "@/components/ui/notice";
+import { Button } from "@/components/ui/button";
+import { formatDateTime } from "@/components/ui/format";
 import { useToast } from "@/components/ui/toast";
 import { startExportJobAction } from "@/app/(dashboard)/campaigns/job-actions";
 import type { JobView } from "@/lib/marketing/jobs/job";
-import { JobProgress, useCampaignJob } from "./job-progress";
+import { ExportPanel } from "./export-panel";
+import { useCampaignJob } from "./job-progress";
 
 type ExportResult = { rows: number; masked: boolean; file_name: string; expires_at: string };
 
@@ -46,27 +46,9 @@ export function useRecipientsExport(campaignId: string, initialJob: JobView | nu
     </Button>
   );
   const panel = (
-    <>
-      {job && exp.open ? (
-        <div className="w-full sm:w-80">
-          <JobProgress job={job} label="Exporting recipients" unit="rows" />
-        </div>
-      ) : null}
-      {result ? (
-        <div className="w-full rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900 sm:w-80" data-testid="export-ready" role="status">
-          <p className="font-semibold">Export ready: {formatInt(result.rows)} rows{result.masked ? ", numbers masked" : ""}</p>
-          <p className="mt-1 text-xs">Kept until {formatDateTime(result.expires_at)} UTC.</p>
-          <a href={`/api/dashboard/campaigns/${campaignId}/jobs/${job?.id}/download`} className={buttonClass("secondary", "sm", "mt-2")} download={result.file_name}>
-            Download CSV
-          </a>
-        </div>
-      ) : null}
-      {error || job?.status === "failed" ? (
-        <Notice tone="error" className="w-full sm:w-80">
-          {error ?? `The export failed: ${job?.error?.message ?? "try again."}`}
-        </Notice>
-      ) : null}
-    </>
+    <ExportPanel job={job} open={exp.open} label="Exporting recipients" result={result} error={error}
+      href={`/api/dashboard/campaigns/${campaignId}/jobs/${job?.id}/download`}
+      detail={result ? <p className="mt-1 text-xs">Kept until {formatDateTime(result.expires_at)} UTC.</p> : null} />
   );
   return { button, panel };
 }

@@ -1,11 +1,11 @@
 "use client";
 
 import { useCallback, useState, useTransition } from "react";
-import { Button, buttonClass } from "@/components/ui/button";
+import { Button } from "@/components/ui/button";
 import { formatDateTime, formatInt } from "@/components/ui/format";
-import { Notice } from "@/components/ui/notice";
 import { useToast } from "@/components/ui/toast";
-import { JobProgress, useJob } from "@/components/campaigns/job-progress";
+import { ExportPanel } from "@/components/campaigns/export-panel";
+import { useJob } from "@/components/campaigns/job-progress";
 import { startExportCustomersJobAction } from "@/app/(dashboard)/customers/actions";
 import type { TCustomerListFilters } from "@/lib/marketing/customers/search-customers";
 import type { JobView } from "@/lib/marketing/jobs/job";
@@ -56,25 +56,8 @@ export function CustomersExport({ filters, count, initialJob }: { filters: TCust
       <Button variant="secondary" onClick={begin} pending={busy || exp.open} disabled={exp.open || count === 0} data-testid="export-customers">
         Export {formatInt(count)} {count === 1 ? "customer" : "customers"}
       </Button>
-      {job && exp.open ? (
-        <div className="w-full sm:w-80">
-          <JobProgress job={job} label="Exporting customers" unit="rows" />
-        </div>
-      ) : null}
-      {result ? (
-        <div className="w-full rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900 sm:w-80" data-testid="export-ready" role="status">
-          <p className="font-semibold">Export ready: {formatInt(result.rows)} rows{result.masked ? ", numbers masked" : ""}</p>
-          <p className="mt-1 break-words text-xs">{filtersLabel(result.filters)} · kept until {formatDateTime(result.expires_at)} UTC.</p>
-          <a href={`/api/dashboard/jobs/${job?.id}/download`} className={buttonClass("secondary", "sm", "mt-2")} download={result.file_name}>
-            Download CSV
-          </a>
-        </div>
-      ) : null}
-      {error || job?.status === "failed" ? (
-        <Notice tone="error" className="w-full sm:w-80">
-          {error ?? `The export failed: ${job?.error?.message ?? "try again."}`}
-        </Notice>
-      ) : null}
+      <ExportPanel job={job} open={exp.open} label="Exporting customers" result={result} error={error} href={`/api/dashboard/jobs/${job?.id}/download`}
+        detail={result ? <p className="mt-1 break-words text-xs">{filtersLabel(result.filters)} · kept until {formatDateTime(result.expires_at)} UTC.</p> : null} />
     </>
   );
 }

@@ -22,7 +22,7 @@ import { AppError } from "../errors";
 import { customersCsvColumns, customersCsvHeader, customersCsvPage, startCustomersExport } from "../customers/export-customers";
 import { ZCustomerListFilters, type TCustomerListFilters } from "../customers/search-customers";
 import { getJob, type Job } from "./job";
-import { openExportFile } from "./job-parts";
+import { openExportFile, writeJobPart } from "./job-parts";
 import { EXPORT_RETENTION_MS, pruneJobFiles } from "./prune-job-files";
 import type { ChunkOutcome, JobHandler } from "./run-job";
 
@@ -64,11 +64,7 @@ async function exportChunk(tx: Tx, job: Job, { now, chunkRows }: { now: Date; ch
   const columns = cursor?.columns ?? (await customersCsvColumns({ db: tx, filters: input.filters, role: input.role }));
   const page = await customersCsvPage({ db: tx, filters: input.filters, role: input.role, after: cursor?.after ?? null, limit: chunkRows, mask: input.mask, columns });
   const body = (seq === 0 ? customersCsvHeader(columns) : "") + page.csv;
-  if (body !== "") {
-    await tx.$executeRaw(Prisma.sql`
-      INSERT INTO job_parts (job_id, seq, rows, body, created_at) VALUES (${job.id}::uuid, ${seq}::int, ${page.rows}::int, ${body}, ${now}::timestamptz)
-      ON CONFLICT (job_id, seq) DO UPDATE SET rows = excluded.rows, body = excluded.body, created_at = excluded.created_at`);
-  }
+  if (body !== "") await writeJobPart(tx, { jobId: job.id, seq, rows: page.rows, body, now });
   const doneRows = job.doneRows + page.rows;
   const parts = body === "" ? seq : seq + 1;
   if (page.rows === chunkRows && page.last !== null) {

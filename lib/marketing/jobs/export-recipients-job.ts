@@ -20,7 +20,7 @@ import { parseCampaignId } from "../campaigns/campaign-id";
 import { campaignVariantNames, recipientsCsvPage, RECIPIENTS_CSV_HEADER, startRecipientsExport } from "../recipients/export-recipients";
 import { recipientsCsvFileName } from "../recipients/recipients-csv-file-name";
 import { getJob, type Job } from "./job";
-import { openExportFile } from "./job-parts";
+import { openExportFile, writeJobPart } from "./job-parts";
 import { EXPORT_RETENTION_MS, pruneJobFiles } from "./prune-job-files";
 import type { ChunkOutcome, JobHandler } from "./run-job";
 
@@ -62,11 +62,7 @@ async function exportChunk(tx: Tx, job: Job, { now, chunkRows }: { now: Date; ch
     db: tx, campaignId, after: cursor?.after ?? null, limit: chunkRows, mask: input.mask, variantNames: await campaignVariantNames(tx, campaignId),
   });
   const body = (seq === 0 ? RECIPIENTS_CSV_HEADER : "") + page.csv;
-  if (body !== "") {
-    await tx.$executeRaw(Prisma.sql`
-      INSERT INTO job_parts (job_id, seq, rows, body, created_at) VALUES (${job.id}::uuid, ${seq}::int, ${page.rows}::int, ${body}, ${now}::timestamptz)
-      ON CONFLICT (job_id, seq) DO UPDATE SET rows = excluded.rows, body = excluded.body, created_at = excluded.created_at`);
-  }
+  if (body !== "") await writeJobPart(tx, { jobId: job.id, seq, rows: page.rows, body, now });
   const doneRows = job.doneRows + page.rows;
   const parts = body === "" ? seq : seq + 1;
   if (page.rows === chunkRows && page.last !== null) {

@@ -1,7 +1,7 @@
 /** An export job's file as it is downloaded: its parts (job_parts) in order, read a few at a time, never the whole file in memory. */
 import type { Job } from "@/lib/generated/prisma/client";
 import type { Principal } from "../auth/api-tokens";
-import type { DbOrTx } from "../db";
+import { Prisma, type DbOrTx } from "../db";
 import { AppError } from "../errors";
 import { canSeePhoneNumbers } from "../users/permissions";
 import { EXPORT_RETENTION_MS } from "./prune-job-files";
@@ -32,4 +32,11 @@ export async function* readJobParts(db: DbOrTx, jobId: string): AsyncGenerator<s
     if (parts.length < 4) return;
     after = parts[parts.length - 1].seq;
   }
+}
+
+/** Writes part `seq` of an export job's file (again, if a chunk is retried: the same part is replaced). */
+export async function writeJobPart(db: DbOrTx, { jobId, seq, rows, body, now }: { jobId: string; seq: number; rows: number; body: string; now: Date }) {
+  await db.$executeRaw(Prisma.sql`
+    INSERT INTO job_parts (job_id, seq, rows, body, created_at) VALUES (${jobId}::uuid, ${seq}::int, ${rows}::int, ${body}, ${now}::timestamptz)
+    ON CONFLICT (job_id, seq) DO UPDATE SET rows = excluded.rows, body = excluded.body, created_at = excluded.created_at`);
 }
