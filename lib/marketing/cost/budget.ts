@@ -3,7 +3,7 @@
  *   committed = actual spend (campaign_cost_daily; unpriced messages at the category's highest rate)
  *             + the estimate of every message that may still be billed: claims in flight or of unknown
  *               outcome, and sends whose pricing has not arrived yet;
- *   a claim takes only the next due recipients (in claim order) whose running estimated cost fits in
+ *   a claim takes only the next due recipients (in claim order, recipients/due-recipients.ts) whose running estimated cost fits in
  *   budget − committed. It runs inside the claim's transaction, after the campaign row is locked, so
  *   concurrent processors see each other's claims and cannot overshoot together. When not even the next
  *   recipient fits, the campaign pauses (paused_by 'budget') with the reason and an alert.
@@ -16,6 +16,7 @@ import type { Day } from "../time";
 import { assignMarkets } from "./assign-markets";
 import { campaignPricing, unitEstimateSql, type CampaignPricing } from "./pricing-context";
 import { IN_FLIGHT_SQL, SENT_SQL } from "../recipients/recipient-status-sql";
+import { DUE_ORDER, dueRecipientsSql } from "../recipients/due-recipients";
 
 /** A budget: at most 1,000,000,000 in the card's currency, 4 decimals; null removes it. */
 export const ZBudget = z.number().min(0).max(1_000_000_000).multipleOf(0.0001, "at most 4 decimals");
@@ -72,25 +73,17 @@ export async function budgetAllowance(tx: Tx, { campaignId, n, due, now, today }
   const pricing = await campaignPricing(tx, { templateName: c.template_name, languageCode: c.language_code, day: today });
   const spend = await committedSpend(tx, campaignId, pricing);
   const picked = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-    WITH cand AS (
-      SELECT r.id, r.scheduled_send_date, r.market FROM campaign_recipients r
-      WHERE r.campaign_id = ${campaignId}::uuid AND r.status = 'pending' AND r.scheduled_send_date <= ${due}::date
-        AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ${now}::timestamptz)
-      ORDER BY r.scheduled_send_date, r.id
-      LIMIT ${n}::int
-      FOR UPDATE SKIP LOCKED
+    WITH cand AS (${dueRecipientsSql({ campaignId, due, now, limit: n, lock: true })}
     ), priced AS (
-      SELECT r.id, r.scheduled_send_date, ${unitEstimateSql(pricing)} AS unit FROM cand r
+      SELECT c.id, c.queue, c.held_day, ${unitEstimateSql(pricing)} AS unit FROM cand c JOIN campaign_recipients r ON r.id = c.id
     ), running AS (
-      SELECT id, sum(unit) OVER (ORDER BY scheduled_send_date, id) AS cum FROM priced
+      SELECT id, sum(unit) OVER (ORDER BY ${DUE_ORDER}) AS cum FROM priced
     )
     SELECT id::text FROM running WHERE cum <= ${c.budget}::numeric - ${spend.committed}::numeric ORDER BY cum, id`);
   if (picked.length > 0) return { kind: "fits", ids: picked.map((p) => p.id) };
-  const [{ due_n }] = await tx.$queryRaw<Array<{ due_n: bigint }>>(Prisma.sql`
-    SELECT count(*) AS due_n FROM campaign_recipients r
-    WHERE r.campaign_id = ${campaignId}::uuid AND r.status = 'pending' AND r.scheduled_send_date <= ${due}::date
-      AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ${now}::timestamptz)`);
-  if (Number(due_n) === 0) return { kind: "fits", ids: [] };
+  // none fits: paused only when a recipient is due (not when the claim would find nothing anyway)
+  const due1 = await tx.$queryRaw<Array<{ id: string }>>(dueRecipientsSql({ campaignId, due, now, limit: 1 }));
+  if (due1.length === 0) return { kind: "fits", ids: [] };
   const reason = `Paused automatically: the budget of ${c.budget.replace(/\.?0+$/, "")} ${pricing.currency} is reached `
     + `(${round2(spend.actual)} spent, ${round2(spend.in_flight)} in flight; the next message would go over it). Raise the budget to continue.`;
   const details = { budget: c.budget, currency: pricing.currency, ...spend };
@@ -115,7 +108,7 @@ export async function assertBudgetAllowsResume(tx: Tx, { campaignId, today, conf
   const spend = await committedSpend(tx, campaignId, pricing);
   const [next] = await tx.$queryRaw<Array<{ unit: string }>>(Prisma.sql`
     SELECT ${unitEstimateSql(pricing)}::text AS unit FROM campaign_recipients r
-    WHERE r.campaign_id = ${campaignId}::uuid AND r.status = 'pending' ORDER BY r.scheduled_send_date, r.id LIMIT 1`);
+    WHERE r.id = (SELECT x.id FROM (${dueRecipientsSql({ campaignId, due: null, now: null, limit: 1 })}) x)`);
   const [{ fits }] = await tx.$queryRaw<Array<{ fits: boolean }>>(Prisma.sql`
     SELECT (${c.budget}::numeric - ${spend.committed}::numeric) >= ${next?.unit ?? "0"}::numeric AS fits`);
   if (fits) return;

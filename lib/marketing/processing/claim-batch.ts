@@ -5,7 +5,8 @@
  *    CAMPAIGN_TIMEZONE day of the actual attempt), and, when a messaging limit is set, what is left of the
  *    unique users reachable in the moving 24 h (counted under a transaction-scoped advisory lock from
  *    outbound whatsapp_messages plus claims in flight or of unknown outcome);
- *  - due pending rows are taken with FOR UPDATE SKIP LOCKED (two processors never take the same row) and
+ *  - due pending rows are taken in claim order (recipients/due-recipients.ts: deferred and backed-off rows
+ *    by day, then the others by id) with FOR UPDATE SKIP LOCKED (two processors never take the same row) and
  *    marked 'sending' with a claim id; those whose customer unsubscribed or is inactive become 'skipped'
  *    ('User unsubscribed' as the spec says, or 'Customer inactive') in the same statement, and so do those whose customer is marked not reachable on
  *    WhatsApp ('Not reachable on WhatsApp', customers/undeliverable.ts). A recipient without a customer
@@ -39,6 +40,7 @@ import type { TFrequencyCap } from "../sending/sending-settings";
 import type { Day } from "../time";
 import { holdingForWinnerSql } from "../ab/variants";
 import { IN_FLIGHT_SQL } from "../recipients/recipient-status-sql";
+import { dueRecipientsSql } from "../recipients/due-recipients";
 import { NOT_REACHABLE_REASON } from "../customers/undeliverable";
 
 /** why a recipient whose customer is subscribed but marked inactive is skipped (the spec names only unsubscribed ones) */
@@ -117,7 +119,7 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
     const budget = c.budget === null ? { kind: "no_budget" as const } : await budgetAllowance(tx, { campaignId, n, due, now, today });
     if (budget.kind === "exhausted") return { kind: "budget", reason: budget.reason } as const;
     if (budget.kind === "fits" && budget.ids.length === 0) return { kind: "nothing_due" } as const;
-    const onlyIds = budget.kind === "fits" ? Prisma.sql`AND id = ANY(${budget.ids}::uuid[])` : Prisma.empty;
+    const onlyIds = budget.kind === "fits" ? Prisma.sql`AND r.id = ANY(${budget.ids}::uuid[])` : Prisma.empty;
     const claimId = randomUUID();
     const capSince = frequencyCap ? new Date(now.getTime() - frequencyCap.days * 24 * 3600_000) : now;
     // the instant the customer is next eligible under the frequency cap: when the (c − max + 1)-th
@@ -136,15 +138,10 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
       name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null;
     }>>(Prisma.sql`
       WITH picked AS (
-        SELECT id FROM campaign_recipients
-        WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND scheduled_send_date <= ${due}::date
-          AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz) ${onlyIds}
-          ${c.holding_for_winner ? Prisma.sql`AND variant IS NOT NULL` : Prisma.empty}
+        ${dueRecipientsSql({ campaignId, due, now, limit: n, lock: true, where: Prisma.sql`
+          ${onlyIds} ${c.holding_for_winner ? Prisma.sql`AND r.variant IS NOT NULL` : Prisma.empty}
           AND NOT EXISTS (SELECT 1 FROM campaign_recipients o
-                          WHERE o.phone_number = campaign_recipients.phone_number AND o.status = 'sending' AND o.campaign_id <> ${campaignId}::uuid)
-        ORDER BY scheduled_send_date, id
-        LIMIT ${n}::int
-        FOR UPDATE SKIP LOCKED
+                          WHERE o.phone_number = r.phone_number AND o.status = 'sending' AND o.campaign_id <> ${campaignId}::uuid)` })}
       ), info AS (
         SELECT p.id, r0.phone_number, r0.variant, u.id AS customer_id, u.name, u.city, u.customer_tier, u.attributes,
                (u.id IS NOT NULL AND (u.subscription <> 'subscribed' OR NOT u.is_active)) AS blocked,

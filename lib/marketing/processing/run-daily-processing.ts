@@ -39,6 +39,7 @@ import { Prisma, withRetry, type Db, type PlainRead } from "../db";
 import { ENGINE_DEFAULTS, type EngineConfig } from "../engine-config";
 import { AppError } from "../errors";
 import { hasOverfilledDay, hasStrandedRecipients, packSchedule } from "../recipients/pack-schedule";
+import { pendingUpToSql } from "../recipients/due-recipients";
 import { ALERT_ENDPOINT_MANAGER, syncAlertEndpoint } from "../events/alert-endpoint";
 import { deliverEvents, EVENT_DELIVERY } from "../events/deliver-events";
 import { enforceFailureGuard } from "../sending/failure-guard";
@@ -255,8 +256,7 @@ export async function runDailyProcessing({ db, read, now, whatsapp, config, date
   }
 
   const [{ n }] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
-    SELECT count(*) AS n FROM campaign_recipients r JOIN marketing_campaigns c ON c.id = r.campaign_id
-    WHERE c.status = 'active' AND r.status = 'pending' AND r.scheduled_send_date <= ${due}::date`);
+    SELECT coalesce(sum(${pendingUpToSql(Prisma.sql`c.id`, due)}), 0) AS n FROM marketing_campaigns c WHERE c.status = 'active'`);
   result.remaining = Number(n);
   result.has_more = result.stopped_reason === "time_budget";
   result.message = `Processed ${result.campaigns_processed} campaigns, sent ${result.messages_sent} messages`

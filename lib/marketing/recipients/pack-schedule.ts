@@ -22,6 +22,7 @@ import { allowedOffsets, type TSendWindow } from "../sending/send-window";
 import type { Day } from "../time";
 import { STAGED_MARKETS_SQL } from "../cost/stage-markets";
 import { PENDING_SQL, SEND_STARTED_SQL } from "./recipient-status-sql";
+import { pendingUpToSql } from "./due-recipients";
 
 
 export async function attemptsOnDay(db: DbOrTx, campaignId: string, day: Day): Promise<number> {
@@ -106,20 +107,19 @@ export async function packSchedule(db: DbOrTx, args: {
 }
 
 /**
- * True when some pending recipient has no day or a day before `day` (it must be rolled forward).
- * Two reads at the ends of the due index (campaign_id, scheduled_send_date) of the campaign's pending rows:
- * its earliest day, and whether a row without a day sorts last. Not `… AND (no day OR day < $day) LIMIT 1`:
- * with many due rows in other campaigns the planner expects to find one at once and scans the table, which
- * for a campaign of 1,000,000 scheduled on later days finds none (0.5-1.9 s on every run, under the lock).
+ * True when some pending recipient has no day or a day before `day` (it must be rolled forward). Read from
+ * the schedule, not the rows (no index has the day: due-recipients.ts): recipients still to send on days
+ * before `day` less those in flight, and the campaign's recipients still to send less those the schedule
+ * has a day for (the counters count a recipient without a day in messages_pending only). A few index
+ * probes, whatever the campaign's size; it runs for every active campaign on every run, under the lock.
  */
 export async function hasStrandedRecipients(db: DbOrTx, campaignId: string, day: Day): Promise<boolean> {
+  const id = Prisma.sql`${campaignId}::uuid`;
   const [row] = await db.$queryRaw<Array<{ stranded: boolean }>>(Prisma.sql`
-    SELECT coalesce((SELECT scheduled_send_date < ${day}::date FROM campaign_recipients
-                     WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND scheduled_send_date IS NOT NULL
-                     ORDER BY scheduled_send_date LIMIT 1), false)
-        OR coalesce((SELECT scheduled_send_date IS NULL FROM campaign_recipients
-                     WHERE campaign_id = ${campaignId}::uuid AND status = 'pending'
-                     ORDER BY scheduled_send_date DESC NULLS FIRST LIMIT 1), false) AS stranded`);
+    SELECT ${pendingUpToSql(id, day, { before: true })} > 0
+        OR (SELECT messages_pending FROM marketing_campaigns WHERE id = ${id})
+           + (SELECT coalesce(sum(n), 0) FROM counter_deltas WHERE campaign_id = ${id} AND status IN ${PENDING_SQL} AND scheduled_send_date IS NULL)
+           - (SELECT coalesce(sum(messages_remaining), 0) FROM campaign_send_schedule WHERE campaign_id = ${id}) > 0 AS stranded`);
   return row?.stranded === true;
 }
 
