@@ -12,6 +12,8 @@ import path from "node:path";
 import pg from "pg";
 import { ensureDatabase, startEmbeddedPostgres } from "../scripts/embedded-postgres";
 import { ATTEMPTED_STATUSES, DELIVERED_STATUSES, SENT_STATUSES } from "@/lib/marketing/recipients/recipient-status";
+import { Prisma } from "@/lib/marketing/db";
+import { dueRecipientsSql } from "@/lib/marketing/recipients/due-recipients";
 
 /** a status group as a literal SQL list, `('a', 'b')` (the plans below are of literal values) */
 const literalList = (group: readonly string[]) => `(${group.map((s) => `'${s}'`).join(", ")})`;
@@ -49,7 +51,19 @@ SELECT '00000000-0000-7000-8000-00000000000b', u.whatsapp_phone, u.id, 'pending'
 FROM generate_series(${count}, ${count + 50_000 - 1}) g JOIN user_profiles u ON u.whatsapp_phone = (12025500000 + g)::text;
 `;
 
-const A = "'00000000-0000-7000-8000-00000000000a'::uuid";
+const A_ID = "00000000-0000-7000-8000-00000000000a";
+const A = `'${A_ID}'::uuid`;
+/** the claim's due day (tomorrow: two days of campaign A's pending rows) and clock, as literals in the plans below */
+const DUE = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+const NOW = new Date();
+
+/** a domain statement with its values written in as literals (EXPLAIN of the statement as the app runs it) */
+function sqlOf(q: Prisma.Sql): string {
+  return q.text.replace(/\$(\d+)/g, (_, i: string) => {
+    const v = q.values[Number(i) - 1];
+    return `'${(v instanceof Date ? v.toISOString() : String(v)).replace(/'/g, "''")}'`;
+  });
+}
 const B = "'00000000-0000-7000-8000-00000000000b'::uuid";
 
 /** index → the statements that need it (where: the module that runs them) */
@@ -62,11 +76,13 @@ export const QUERIES: Array<{ index: string; where: string; sql: string }> = [
     sql: `SELECT r.id, r.campaign_id FROM campaign_recipients r WHERE r.phone_number = '12025500011' AND r.sent_at IS NOT NULL AND r.sent_at <= now() AND r.sent_at > now() - interval '72 hours' AND r.status IN ${literalList(SENT_STATUSES)} ORDER BY r.sent_at DESC, r.id DESC LIMIT 1` },
   { index: "campaign_recipients_customer_id_idx", where: "customers/erase-customer.ts, customers/get-customer-with-history.ts (with the phone index, BitmapOr); ON DELETE SET NULL of user_profiles",
     sql: `SELECT id FROM campaign_recipients WHERE customer_id = (SELECT id FROM user_profiles WHERE whatsapp_phone = '12025500011') OR phone_number IN ('12025500011')` },
-  { index: "campaign_recipients_due_idx", where: "processing/claim-batch.ts (the due rows of a campaign, by day)",
-    sql: `SELECT id FROM campaign_recipients WHERE campaign_id = ${A} AND status = 'pending' AND scheduled_send_date <= current_date + 1 AND (next_attempt_at IS NULL OR next_attempt_at <= now()) ORDER BY scheduled_send_date, id LIMIT 500 FOR UPDATE SKIP LOCKED` },
+  { index: "campaign_recipients_queue_idx", where: "processing/claim-batch.ts, cost/budget.ts via recipients/due-recipients.ts (fresh due rows in id order, the day a filter; only when the schedule says some are due)",
+    sql: sqlOf(dueRecipientsSql({ campaignId: A_ID, due: DUE, now: NOW, limit: 500, lock: true })) },
+  { index: "campaign_recipients_held_idx", where: "recipients/due-recipients.ts (deferred or backed-off rows: the claim's first branch, and the gate's count)",
+    sql: `SELECT count(*) FROM campaign_recipients r WHERE r.campaign_id = ${A} AND r.status = 'pending' AND (r.deferred_reason IS NOT NULL OR r.next_attempt_at IS NOT NULL) AND r.scheduled_send_date <= current_date + 1` },
   { index: "campaign_recipients_sending_idx", where: "processing/reconcile-stale-claims.ts (claims older than the cutoff, every run)",
     sql: `SELECT id FROM campaign_recipients WHERE status = 'sending' AND claimed_at < now() - interval '10 minutes'` },
-  { index: "campaign_recipients_campaign_status_id_idx", where: "recipients/search-recipients.ts (a status, by id); activation's pending count; recipients/pack-schedule.ts attemptsOnDay",
+  { index: "campaign_recipients_campaign_status_id_idx", where: "recipients/search-recipients.ts (a status, by id); activation's pending count; recipients/pack-schedule.ts attemptsOnDay; recipients/due-recipients.ts (a campaign's claims in flight, subtracted from the schedule)",
     sql: `SELECT r.id FROM campaign_recipients r WHERE r.campaign_id = ${A} AND r.status = 'failed' ORDER BY r.id LIMIT 51` },
   { index: "campaign_recipients_deferred_idx", where: "stats/get-campaign-stats.ts, the campaign page (deferred counts)",
     sql: `SELECT deferred_reason, count(*) FROM campaign_recipients WHERE campaign_id = ${A} AND status = 'pending' AND deferred_reason IS NOT NULL GROUP BY 1` },

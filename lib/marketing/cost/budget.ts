@@ -75,7 +75,7 @@ export async function budgetAllowance(tx: Tx, { campaignId, n, due, now, today }
   const picked = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
     WITH cand AS (${dueRecipientsSql({ campaignId, due, now, limit: n, lock: true })}
     ), priced AS (
-      SELECT c.id, c.queue, c.held_day, ${unitEstimateSql(pricing)} AS unit FROM cand c JOIN campaign_recipients r ON r.id = c.id
+      SELECT c.id, c.queue, c.held_day, c.created_at, ${unitEstimateSql(pricing)} AS unit FROM cand c JOIN campaign_recipients r ON r.id = c.id
     ), running AS (
       SELECT id, sum(unit) OVER (ORDER BY ${DUE_ORDER}) AS cum FROM priced
     )

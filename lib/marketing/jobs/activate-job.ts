@@ -27,6 +27,8 @@ import { createCampaignJob, type Job } from "./job";
 import type { ChunkOutcome, JobHandler } from "./run-job";
 
 const ZInput = z.object({ start_date: ZDay, timezone: z.string() });
+/** where the last chunk stopped: its last row in (created_at, id) order */
+const ZCursor = z.object({ id: z.string(), created_at: z.string() });
 
 /** Checks what can be checked up front (dates, templates, state, recipients), then queues the activation. */
 export async function startActivateJob({ db, now, timezone, campaignId, startDate, principal, templates = null }: {
@@ -51,8 +53,16 @@ async function activateChunk(tx: Tx, job: Job, { now, chunkRows }: { now: Date; 
   assertActivatable(c.status);
   const offsets = allowedOffsets(readSendWindow(c.sendWindow), start);
   const used = offsets[0] === 0 ? Math.min(await attemptsOnDay(tx, c.id, start), c.dailySendLimit) : 0;
-  // the next rows without a day get the days packSchedule would give them: rank = rows done before + row_number
-  const scheduled = await tx.$executeRaw(Prisma.sql`
+  // the next rows without a day get the days packSchedule would give them: rank = rows done before + row_number.
+  // Read in the queue index's order (recipients/due-recipients.ts) from where the last chunk stopped, so a
+  // chunk reads its own rows, not the campaign's; rows with a deferral or a backoff (none in a draft that
+  // was never sent) are left to packSchedule, which corrects whatever the chunks did not do
+  const cursor = ZCursor.safeParse(job.cursor);
+  const after = cursor.success
+    ? Prisma.sql`AND (created_at, id) > (${cursor.data.created_at}::timestamptz, ${cursor.data.id}::uuid)`
+    : Prisma.empty;
+  const [{ scheduled, last_id, last_at }] = await tx.$queryRaw<Array<{ scheduled: number; last_id: string | null; last_at: string | null }>>(Prisma.sql`
+    WITH s AS (
     UPDATE campaign_recipients r SET scheduled_send_date = x.d, updated_at = ${now}::timestamptz
     FROM (
       SELECT b.id, (${start}::date + ((b.n / ${offsets.length}::int) * 7 + (${offsets}::int[])[b.n % ${offsets.length}::int + 1])::int) AS d
@@ -60,15 +70,19 @@ async function activateChunk(tx: Tx, job: Job, { now, chunkRows }: { now: Date; 
         SELECT s.id, ((row_number() OVER (ORDER BY s.created_at, s.id) - 1 + ${job.doneRows}::int + ${used}::int) / ${c.dailySendLimit}::int)::int AS n
         FROM (
           SELECT id, created_at FROM campaign_recipients
-          WHERE campaign_id = ${c.id}::uuid AND status = 'pending' AND scheduled_send_date IS NULL
-            AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz)
+          WHERE campaign_id = ${c.id}::uuid AND status = 'pending' AND deferred_reason IS NULL AND next_attempt_at IS NULL
+            AND scheduled_send_date IS NULL ${after}
           ORDER BY created_at, id LIMIT ${chunkRows}
         ) s
       ) b
     ) x
-    WHERE r.id = x.id`);
+    WHERE r.id = x.id
+    RETURNING r.id, r.created_at)
+    SELECT (SELECT count(*) FROM s)::int AS scheduled, l.id::text AS last_id,
+      to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS last_at
+    FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT id, created_at FROM s ORDER BY created_at DESC, id DESC LIMIT 1) l ON true`);
   const done = job.doneRows + scheduled;
-  if (scheduled === chunkRows) return { doneRows: done, cursor: null, result: { scheduled: done }, finished: false };
+  if (scheduled === chunkRows) return { doneRows: done, cursor: last_id && last_at ? { id: last_id, created_at: last_at } : null, result: { scheduled: done }, finished: false };
   const activated = await activateLocked(tx, { now, timezone: input.timezone, campaignId: c.id, start, actor: job.actor });
   const estimate = await estimateCampaignCost({ db: tx, campaignId: c.id, day: start });
   const result = { ...activated, estimated_cost: estimate.estimated, cost_currency: estimate.currency, cost_uncovered_recipients: estimate.uncovered };

@@ -6,7 +6,7 @@
  *    unique users reachable in the moving 24 h (counted under a transaction-scoped advisory lock from
  *    outbound whatsapp_messages plus claims in flight or of unknown outcome);
  *  - due pending rows are taken in claim order (recipients/due-recipients.ts: deferred and backed-off rows
- *    by day, then the others by id) with FOR UPDATE SKIP LOCKED (two processors never take the same row) and
+ *    by day, then the others in the order they were packed) with FOR UPDATE SKIP LOCKED (two processors never take the same row) and
  *    marked 'sending' with a claim id; those whose customer unsubscribed or is inactive become 'skipped'
  *    ('User unsubscribed' as the spec says, or 'Customer inactive') in the same statement, and so do those whose customer is marked not reachable on
  *    WhatsApp ('Not reachable on WhatsApp', customers/undeliverable.ts). A recipient without a customer

@@ -7,11 +7,12 @@
  *  - a recipient is due on `due` when it is pending, its day is on or before `due`, and any backoff or
  *    deferral it has is over (next_attempt_at ≤ now);
  *  - claim order: first the held rows (a deferral or a backoff, campaign_recipients_held_idx: few) by
- *    (day, id), then the fresh rows (campaign_recipients_queue_idx) by id. Fresh rows are packed in
- *    (created_at, id) order and their ids are time-ordered, so in id order a campaign's due rows come first
- *    and the scan stops after the n it takes; the day is a filter, so a row out of id order (retry-unknown's
- *    old ids on later days, a concurrent import) is never taken early, only read past;
- *  - when no fresh row is due that id-order scan would read the whole campaign, so it runs only when the
+ *    (day, id), then the fresh rows (campaign_recipients_queue_idx) by (created_at, id), the order
+ *    packSchedule packs them in, so a campaign's due rows come first and the scan stops after the n it
+ *    takes (ids are time-ordered too: this is id order but for recipients added by two transactions at
+ *    once). The day is a filter, so a row out of that order (retry-unknown's old rows repacked to a later
+ *    day) is never taken early, only read past;
+ *  - when no fresh row is due that scan would read the whole campaign, so it runs only when the
  *    schedule says one is: the campaign's recipients still to send on days up to `due`
  *    (campaign_send_schedule plus the unfolded counter_deltas, the figures the triggers keep equal to the
  *    rows: they count 'pending' and 'sending') less those in flight ('sending') less the held ones. Exact
@@ -61,14 +62,11 @@ function freshDueSql(campaignId: string, due: Day): Prisma.Sql {
 
 /**
  * SQL, a whole statement: the first `limit` due recipients of the campaign in claim order, as rows
- * (id, queue, held_day) — DUE_ORDER ranks them. With `lock` they are locked FOR UPDATE SKIP LOCKED, only
+ * (id, queue, held_day, created_at) — DUE_ORDER ranks them. With `lock` they are locked FOR UPDATE SKIP LOCKED, only
  * as many as are taken (each branch has its LockRows under its own LIMIT, and the fresh branch runs only
  * for what the held rows left). `where`: more conditions on the row, aliased r (e.g. `AND r.variant IS
  * NOT NULL`). `due: null`: whatever the day (and then no gate is needed: the first fresh row is the
  * answer); `now: null`: whatever the wait.
- * The fresh branch starts at the campaign's first fresh id (one index probe): whichever index the planner
- * takes for the id order (the queue index, or the primary key when the campaign is most of the table), it
- * never reads the rows of older campaigns first.
  */
 export function dueRecipientsSql({ campaignId, due, now, limit, where = Prisma.empty, lock = false }: {
   campaignId: string; due: Day | null; now: Date | null; limit: number; where?: Prisma.Sql; lock?: boolean;
@@ -78,20 +76,23 @@ export function dueRecipientsSql({ campaignId, due, now, limit, where = Prisma.e
   const waitOver = now === null ? Prisma.empty : Prisma.sql`AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ${now}::timestamptz)`;
   const forUpdate = lock ? Prisma.sql`FOR UPDATE OF r SKIP LOCKED` : Prisma.empty;
   const gate = due === null ? Prisma.empty : Prisma.sql`AND ${freshDueSql(campaignId, due)}`;
-  return Prisma.sql`SELECT u.id, u.queue, u.held_day FROM (
+  // the fresh rows' day filter as an expression the planner has no statistics for (it assumes half the rows
+  // pass): with the day's own statistics (stale just after an activation, or 1,000 due of 1,000,000) it
+  // expected to read most of the campaign before finding n, and sorted a sequential scan of it instead of
+  // reading the queue index in order, which stops after the n it takes
+  const freshOnDay = due === null ? Prisma.empty : Prisma.sql`AND coalesce(r.scheduled_send_date <= ${due}::date, false)`;
+  return Prisma.sql`SELECT u.id, u.queue, u.held_day, u.created_at FROM (
     SELECT * FROM (
-      SELECT r.id, 0 AS queue, r.scheduled_send_date AS held_day FROM campaign_recipients r
+      SELECT r.id, 0 AS queue, r.scheduled_send_date AS held_day, NULL::timestamptz AS created_at FROM campaign_recipients r
       WHERE r.campaign_id = ${id} AND ${HELD} ${onDay} ${waitOver} ${where}
       ORDER BY r.scheduled_send_date, r.id LIMIT ${limit}::int ${forUpdate}) held
     UNION ALL
     SELECT * FROM (
-      SELECT r.id, 1 AS queue, NULL::date AS held_day FROM campaign_recipients r
-      WHERE r.campaign_id = ${id} AND ${FRESH} ${onDay} ${where} ${gate}
-        AND r.id >= (SELECT f.id FROM campaign_recipients f WHERE f.campaign_id = ${id}
-                     AND f.status = 'pending' AND f.deferred_reason IS NULL AND f.next_attempt_at IS NULL ORDER BY f.id LIMIT 1)
-      ORDER BY r.id LIMIT ${limit}::int ${forUpdate}) fresh
+      SELECT r.id, 1 AS queue, NULL::date AS held_day, r.created_at FROM campaign_recipients r
+      WHERE r.campaign_id = ${id} AND ${FRESH} ${freshOnDay} ${where} ${gate}
+      ORDER BY r.created_at, r.id LIMIT ${limit}::int ${forUpdate}) fresh
   ) u LIMIT ${limit}::int`;
 }
 
 /** dueRecipientsSql's order, over its columns (a window's or a query's ORDER BY) */
-export const DUE_ORDER = Prisma.sql`queue, held_day, id`;
+export const DUE_ORDER = Prisma.sql`queue, held_day, created_at, id`;
