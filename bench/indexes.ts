@@ -97,7 +97,7 @@ export const QUERIES: Array<{ index: string; where: string; sql: string }> = [
   { index: "campaign_recipients_click_token_key", where: "engagement/record-click.ts (a tap → its recipient); unique once set",
     sql: `SELECT r.variant FROM campaign_recipients r WHERE r.click_token = md5('11')` },
   { index: "campaign_recipients_market_missing_idx", where: "cost/assign-markets.ts, cost/stage-markets.ts (recipients without a market, keyset by id)",
-    sql: `SELECT id, phone_number FROM campaign_recipients WHERE campaign_id = ${B} AND market IS NULL AND id > '00000000-0000-0000-0000-000000000000' ORDER BY id LIMIT 20000` },
+    sql: `SELECT id, phone_number FROM campaign_recipients WHERE campaign_id = ANY(ARRAY[${B}]) AND market IS NULL ORDER BY campaign_id, id LIMIT 5000` },
 ];
 
 async function main() {

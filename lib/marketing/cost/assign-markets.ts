@@ -18,11 +18,15 @@ export async function forEachMissingMarket(db: DbOrTx, campaignId: string, step:
   let total = 0;
   let after: string | null = null;
   for (;;) {
-    // keyset over campaign_recipients_market_missing_idx (campaign_id, id) WHERE market IS NULL
+    // keyset over campaign_recipients_market_missing_idx (campaign_id, id) WHERE market IS NULL. The
+    // campaign as `= ANY(ARRAY[…])` and the order as (campaign_id, id) leave that index the only one in the
+    // right order: with `campaign_id = …` the order is id alone, which the primary key has too, and the
+    // planner, taking the campaign's rows to be spread over the ids, read the primary key from the table's
+    // first row when they were its last (time-ordered ids: 198 ms a page instead of 17 ms at 200,000 + 50,000)
     const rows: Array<{ id: string; phone_number: string; wa_id: string | null }> = await db.$queryRaw(Prisma.sql`
       SELECT id::text, phone_number, wa_id FROM campaign_recipients
-      WHERE campaign_id = ${campaignId}::uuid AND market IS NULL ${after ? Prisma.sql`AND id > ${after}::uuid` : Prisma.empty}
-      ORDER BY id LIMIT ${step}::int`);
+      WHERE campaign_id = ANY(ARRAY[${campaignId}::uuid]) AND market IS NULL ${after ? Prisma.sql`AND id > ${after}::uuid` : Prisma.empty}
+      ORDER BY campaign_id, id LIMIT ${step}::int`);
     if (rows.length === 0) return total;
     await write(rows.map((r) => r.id), rows.map((r) => marketOfNumber(/^[0-9]+$/.test(r.phone_number) ? r.phone_number : r.wa_id)));
     total += rows.length;

@@ -12,11 +12,14 @@
  *    takes (ids are time-ordered too: this is id order but for recipients added by two transactions at
  *    once). The day is a filter, so a row out of that order (retry-unknown's old rows repacked to a later
  *    day) is never taken early, only read past;
- *  - when no fresh row is due that scan would read the whole campaign, so it runs only when the
- *    schedule says one is: the campaign's recipients still to send on days up to `due`
- *    (campaign_send_schedule plus the unfolded counter_deltas, the figures the triggers keep equal to the
- *    rows: they count 'pending' and 'sending') less those in flight ('sending') less the held ones. Exact
- *    at the statement's snapshot, so it never hides a due recipient.
+ *  - the scan stops once it has read every fresh row that is due, whether or not the claim may take it:
+ *    the schedule says how many there are (campaign_send_schedule plus the unfolded counter_deltas, the
+ *    figures the triggers keep equal to the rows: they count 'pending' and 'sending', less those in flight
+ *    ('sending') less the held ones; exact at the statement's snapshot), and a running count of the due
+ *    rows read is the window's run condition, which ends the index scan. So a claim reads at most the due
+ *    rows plus the few out of order before them, as the old index on the day did: nothing when nothing is
+ *    due, and not the rest of the campaign when due rows may not go (an A/B test holding for its winner
+ *    takes only variant rows; a customer still in flight in another campaign waits).
  */
 import { Prisma } from "../db";
 import type { Day } from "../time";
@@ -53,11 +56,11 @@ export function pendingUpToSql(campaignId: Prisma.Sql, day: Day, { before = fals
   return Prisma.sql`(${scheduledUpToSql(campaignId, day, before)} - ${sendingUpToSql(campaignId, day, before)})`;
 }
 
-/** SQL (a boolean): some fresh pending recipient of the campaign has a day on or before `due` (the gate of the id-order scan). */
-function freshDueSql(campaignId: string, due: Day): Prisma.Sql {
+/** SQL (a bigint): the campaign's fresh pending recipients with a day on or before `due` (the bound of the queue scan). */
+function freshDueCountSql(campaignId: string, due: Day): Prisma.Sql {
   const id = Prisma.sql`${campaignId}::uuid`;
   return Prisma.sql`(${pendingUpToSql(id, due)} - (SELECT count(*) FROM campaign_recipients r
-    WHERE r.campaign_id = ${id} AND ${HELD} AND r.scheduled_send_date <= ${due}::date) > 0)`;
+    WHERE r.campaign_id = ${id} AND ${HELD} AND r.scheduled_send_date <= ${due}::date))`;
 }
 
 /**
@@ -65,8 +68,8 @@ function freshDueSql(campaignId: string, due: Day): Prisma.Sql {
  * (id, queue, held_day, created_at) — DUE_ORDER ranks them. With `lock` they are locked FOR UPDATE SKIP LOCKED, only
  * as many as are taken (each branch has its LockRows under its own LIMIT, and the fresh branch runs only
  * for what the held rows left). `where`: more conditions on the row, aliased r (e.g. `AND r.variant IS
- * NOT NULL`). `due: null`: whatever the day (and then no gate is needed: the first fresh row is the
- * answer); `now: null`: whatever the wait.
+ * NOT NULL`). `due: null`: whatever the day (the first fresh row is the answer, no count needed);
+ * `now: null`: whatever the wait.
  */
 export function dueRecipientsSql({ campaignId, due, now, limit, where = Prisma.empty, lock = false }: {
   campaignId: string; due: Day | null; now: Date | null; limit: number; where?: Prisma.Sql; lock?: boolean;
@@ -75,22 +78,42 @@ export function dueRecipientsSql({ campaignId, due, now, limit, where = Prisma.e
   const onDay = due === null ? Prisma.empty : Prisma.sql`AND r.scheduled_send_date <= ${due}::date`;
   const waitOver = now === null ? Prisma.empty : Prisma.sql`AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ${now}::timestamptz)`;
   const forUpdate = lock ? Prisma.sql`FOR UPDATE OF r SKIP LOCKED` : Prisma.empty;
-  const gate = due === null ? Prisma.empty : Prisma.sql`AND ${freshDueSql(campaignId, due)}`;
-  // the fresh rows' day filter as an expression the planner has no statistics for (it assumes half the rows
-  // pass): with the day's own statistics (stale just after an activation, or 1,000 due of 1,000,000) it
-  // expected to read most of the campaign before finding n, and sorted a sequential scan of it instead of
-  // reading the queue index in order, which stops after the n it takes
-  const freshOnDay = due === null ? Prisma.empty : Prisma.sql`AND coalesce(r.scheduled_send_date <= ${due}::date, false)`;
-  return Prisma.sql`SELECT u.id, u.queue, u.held_day, u.created_at FROM (
-    SELECT * FROM (
+  const held = Prisma.sql`SELECT * FROM (
       SELECT r.id, 0 AS queue, r.scheduled_send_date AS held_day, NULL::timestamptz AS created_at FROM campaign_recipients r
       WHERE r.campaign_id = ${id} AND ${HELD} ${onDay} ${waitOver} ${where}
-      ORDER BY r.scheduled_send_date, r.id LIMIT ${limit}::int ${forUpdate}) held
-    UNION ALL
-    SELECT * FROM (
+      ORDER BY r.scheduled_send_date, r.id LIMIT ${limit}::int ${forUpdate}) held`;
+  // whatever the day, the first fresh row is the answer
+  const fresh = due === null
+    ? Prisma.sql`SELECT * FROM (
       SELECT r.id, 1 AS queue, NULL::date AS held_day, r.created_at FROM campaign_recipients r
-      WHERE r.campaign_id = ${id} AND ${FRESH} ${freshOnDay} ${where} ${gate}
-      ORDER BY r.created_at, r.id LIMIT ${limit}::int ${forUpdate}) fresh
+      WHERE r.campaign_id = ${id} AND ${FRESH} ${where}
+      ORDER BY r.created_at, r.id LIMIT ${limit}::int ${forUpdate}) fresh`
+    // the queue in order with a running count of the due rows before each (the window's run condition
+    // ends the index scan after the last due row); each due row is then checked, and locked, on its own
+    // (LATERAL: always a nested loop on the primary key, never a join that reads the table). The day
+    // test is an expression without statistics on purpose: with the day's own (stale just after an
+    // activation, or 1,000 due of 1,000,000) the planner expected to read most of the campaign and sorted
+    // a sequential scan of it instead of reading the queue index in order. The innermost LIMIT takes
+    // nothing away (2^31 − 1, more rows than a campaign has) but, not being a constant, tells the planner
+    // only part of the scan will be read, so it reads the index in order rather than sorting all the
+    // campaign's rows first (a join above the window makes it plan the window for every row otherwise).
+    : Prisma.sql`SELECT x.id, 1 AS queue, NULL::date AS held_day, q.created_at FROM (
+        SELECT q.id, q.created_at, coalesce(q.scheduled_send_date <= ${due}::date, false) AS is_due,
+          count(*) FILTER (WHERE coalesce(q.scheduled_send_date <= ${due}::date, false))
+            OVER (ORDER BY q.created_at, q.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS due_before
+        FROM (
+          SELECT q.id, q.created_at, q.scheduled_send_date FROM campaign_recipients q
+          WHERE q.campaign_id = ${id} AND q.status = 'pending' AND q.deferred_reason IS NULL AND q.next_attempt_at IS NULL
+          ORDER BY q.created_at, q.id LIMIT (SELECT 2147483647)) q) q
+      CROSS JOIN LATERAL (
+        SELECT r.id FROM campaign_recipients r
+        WHERE r.id = q.id AND r.campaign_id = ${id} AND ${FRESH} ${onDay} ${where} ${forUpdate}) x
+      WHERE q.due_before < ${freshDueCountSql(campaignId, due)} AND q.is_due
+      LIMIT ${limit}::int`;
+  return Prisma.sql`SELECT u.id, u.queue, u.held_day, u.created_at FROM (
+    ${held}
+    UNION ALL
+    SELECT * FROM (${fresh}) fresh
   ) u LIMIT ${limit}::int`;
 }
 
