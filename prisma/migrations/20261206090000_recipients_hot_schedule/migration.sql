@@ -13,8 +13,10 @@
 --    key from the table's first row, through every older campaign's rows;
 --  - pending rows with a deferral or a backoff (their day was written with their reason, never HOT) are
 --    few: the held index; the claim takes them by day, then id, after reading them all;
---  - whether anything is due at all comes from the schedule (campaign_send_schedule plus unfolded
---    counter_deltas), so a claim that finds nothing due reads no recipient row.
+--  - how many fresh rows are due comes from the schedule (campaign_send_schedule plus unfolded
+--    counter_deltas), and the claim's scan of the queue index ends after the last of them: nothing due
+--    reads one row, and due rows that may not go (an A/B test holding for its winner) are read, not the
+--    rest of the campaign.
 DROP INDEX "campaign_recipients_due_idx";
 
 CREATE INDEX "campaign_recipients_queue_idx" ON "campaign_recipients" ("campaign_id", "created_at", "id")
