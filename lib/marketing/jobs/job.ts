@@ -67,6 +67,17 @@ export async function getJob({ db, jobId, campaignId }: { db: DbOrTx; jobId: str
   return job;
 }
 
+/**
+ * A job that belongs to no campaign (a customer import or export) as its page polls it: only who started
+ * it, or an admin, may read it (its answer can hold customers' rows); anyone else gets the same 404 as
+ * for a job that does not exist. A campaign's jobs are read under their campaign.
+ */
+export async function getOwnJob({ db, jobId, principal }: { db: DbOrTx; jobId: string; principal: Principal }): Promise<Job> {
+  const job = await getJob({ db, jobId });
+  if (job.campaignId !== null || (job.actor !== principal.actor && principal.role !== "admin")) throw new AppError("NOT_FOUND", "No such job.");
+  return job;
+}
+
 /** The campaign's newest job of `kind` started within `withinMs` (what a reloaded page shows), or null. */
 export async function findRecentCampaignJob({ db, campaignId, kind, now, withinMs = 60 * 60_000 }: {
   db: DbOrTx; campaignId: string; kind: JobKind; now: Date; withinMs?: number;

@@ -21,7 +21,7 @@ import { Prisma } from "@/lib/marketing/db";
 import { startAddAudienceJob } from "@/lib/marketing/jobs/add-audience-job";
 import { findRecentExportJob, openRecipientsExport, startExportRecipientsJob } from "@/lib/marketing/jobs/export-recipients-job";
 import { findRecentImportJob, importCustomersJob, startImportCustomersJob } from "@/lib/marketing/jobs/import-customers-job";
-import { getJob, jobView, JOB_STALE_AFTER_MS, type Job } from "@/lib/marketing/jobs/job";
+import { getJob, getOwnJob, jobView, JOB_STALE_AFTER_MS, type Job } from "@/lib/marketing/jobs/job";
 import { JOB_HANDLERS } from "@/lib/marketing/jobs/job-handlers";
 import { EXPORT_RETENTION_MS, pruneJobFiles } from "@/lib/marketing/jobs/prune-job-files";
 import { runJob } from "@/lib/marketing/jobs/run-job";
@@ -180,6 +180,18 @@ describe("customer import as a job", () => {
     const other = await pollRoute.GET(new NextRequest(`http://localhost/api/dashboard/jobs/${exp.job.id}`, { headers: { authorization: `Bearer ${TOKEN}` } }), { params: Promise.resolve({ jobId: exp.job.id }) });
     expect(other.status).toBe(404);
     await run(exp.job.id);
+  });
+
+  it("a customer import's progress is read by who started it or an admin; anyone else gets the 404 of a job that does not exist", async () => {
+    const job = await startImport(csvRecords(21, 3));
+    await run(job.id);
+    expect((await getOwnJob({ db: e.db, jobId: job.id, principal: marketer })).id).toBe(job.id);
+    expect((await getOwnJob({ db: e.db, jobId: job.id, principal: envToken })).id).toBe(job.id);
+    const otherMarketer: Principal = { ...marketer, id: "00000000-0000-4000-8000-0000000000b2", actor: "user:00000000-0000-4000-8000-0000000000b2" };
+    for (const principal of [viewer, otherMarketer]) {
+      await expect(getOwnJob({ db: e.db, jobId: job.id, principal })).rejects.toMatchObject({ code: "NOT_FOUND", message: "No such job." });
+    }
+    await expect(getOwnJob({ db: e.db, jobId: "00000000-0000-4000-8000-00000000dead", principal: viewer })).rejects.toMatchObject({ code: "NOT_FOUND", message: "No such job." });
   });
 });
 
