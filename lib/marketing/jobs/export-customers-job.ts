@@ -9,13 +9,15 @@
  *  - A chunk writes the next keyset page (phone order) as part `seq` in the transaction that advances the
  *    job: a chunk rolled back is written again with the same seq, never twice. Each chunk applies the
  *    filters again: a customer changed meanwhile is exported as they are when their page is read.
- *  - An export belongs to who started it (the actor the audit entry names): only they download it, and
- *    an actor has at most one customers export under way (starting again answers it).
+ *  - An export belongs to who started it (the actor the audit entry names): only they download it.
+ *    Starting an export of the same filters while one is under way answers that one; other filters
+ *    start their own (the page follows the newest).
  *  - The file is kept EXPORT_RETENTION_MS after the export started, then refused and its parts pruned
  *    (pruneJobFiles); erasing a customer withdraws every customers export kept (erase-customer.ts).
  */
 import { z } from "@/lib/zod";
 import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import { ROLES, type Principal, type Role } from "../auth/api-tokens";
 import { Prisma, type Db, type DbOrTx, type Tx } from "../db";
 import { AppError } from "../errors";
@@ -35,15 +37,21 @@ export type ExportCustomersResult = {
   rows: number; parts: number; masked: boolean; file_name: string; expires_at: string; filters: TCustomerListFilters;
 };
 
-/** Audits the export and queues it; the actor's customers export still under way is answered instead. */
+/** the same choice of customers (the stored input went through JSON: no undefined keys, any key order) */
+function sameFilters(a: TCustomerListFilters, b: TCustomerListFilters): boolean {
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
+}
+
+/** Audits the export and queues it; the actor's export of the same filters still under way is answered instead. */
 export async function startExportCustomersJob({ db, now, principal, filters }: {
   db: Db; now: Date; principal: Principal; filters: TCustomerListFilters;
 }): Promise<{ job: Job; created: boolean }> {
   return db.$transaction(async (tx) => {
     // one start at a time per actor
     await tx.$executeRaw(Prisma.sql`SELECT pg_advisory_xact_lock(hashtextextended(${`export_customers:${principal.actor}`}, 0))`);
-    const open = await tx.job.findFirst({ where: { kind: "export_customers", actor: principal.actor, status: { in: ["queued", "running"] } } });
-    if (open) return { job: open, created: false };
+    const open = await tx.job.findMany({ where: { kind: "export_customers", actor: principal.actor, status: { in: ["queued", "running"] } } });
+    const same = open.find((j) => sameFilters(ZInput.parse(j.input).filters, filters));
+    if (same) return { job: same, created: false };
     const id = randomUUID();
     const { rows, mask } = await startCustomersExport({ db: tx, now, principal, filters, jobId: id });
     const input: z.input<typeof ZInput> = { filters, role: principal.role, mask, file_name: `customers-${now.toISOString().slice(0, 10)}.csv` };

@@ -88,8 +88,14 @@ describe("customers export as a job", () => {
     const { job, created } = await startExportCustomersJob({ db: e.db, now: NOW, principal: marketer, filters });
     expect(created).toBe(true);
     expect(jobView(job, NOW)).toMatchObject({ kind: "export_customers", campaign_id: null, status: "queued", total_rows: table.total });
-    // starting again while it is under way answers the same export
-    expect(await startExportCustomersJob({ db: e.db, now: NOW, principal: marketer, filters: {} })).toMatchObject({ created: false, job: { id: job.id } });
+    // starting again with the same filters (in any key order) while it is under way answers the same export;
+    // other filters start their own
+    const again = ZCustomerListFilters.parse({ city: "lisbon", tier: "premium", tag: "EXP-A" });
+    expect(await startExportCustomersJob({ db: e.db, now: NOW, principal: marketer, filters: again })).toMatchObject({ created: false, job: { id: job.id } });
+    const other = await startExportCustomersJob({ db: e.db, now: NOW, principal: marketer, filters: ZCustomerListFilters.parse({ tag: "EXP-A" }) });
+    expect(other.created).toBe(true);
+    expect(other.job.id).not.toBe(job.id);
+    expect(await run(other.job.id)).toMatchObject({ status: "done" });
 
     const crash = new Error("process killed");
     await expect(run(job.id, { chunkRows: 100, beforeChunk: (i) => { if (i === 2) throw crash; } })).rejects.toBe(crash);
@@ -110,8 +116,13 @@ describe("customers export as a job", () => {
     expect(phones).toEqual(table.phones.map((p) => `+${p}`));
     expect(rowsOf(text)[0]).toMatchObject({ customer_tier: "Premium", city: "Lisbon", tags: "exp-a", is_active: "true" });
 
+    // audited once (the start answered with the running export wrote nothing), and the other filters' export once
     const audits = await e.db.auditLog.findMany({ where: { action: "customers.export", actor: marketer.actor } });
-    expect(audits.map((a) => a.details)).toEqual([{ filters: { tag: "EXP-A", tier: "premium", city: "lisbon" }, rows: table.total, masked: false, job_id: job.id }]);
+    expect(audits).toHaveLength(2);
+    expect(audits.map((a) => a.details)).toEqual(expect.arrayContaining([
+      { filters: { tag: "EXP-A", tier: "premium", city: "lisbon" }, rows: table.total, masked: false, job_id: job.id },
+      expect.objectContaining({ filters: { tag: "EXP-A" }, masked: false, job_id: other.job.id }),
+    ]));
     expect((await findRecentCustomersExportJob({ db: e.db, actor: marketer.actor, now: later(60 * 60_000) }))?.id).toBe(job.id);
   });
 
