@@ -76,7 +76,7 @@ export const QUERIES: Array<{ index: string; where: string; sql: string }> = [
     sql: `SELECT r.id, r.campaign_id FROM campaign_recipients r WHERE r.phone_number = '12025500011' AND r.sent_at IS NOT NULL AND r.sent_at <= now() AND r.sent_at > now() - interval '72 hours' AND r.status IN ${literalList(SENT_STATUSES)} ORDER BY r.sent_at DESC, r.id DESC LIMIT 1` },
   { index: "campaign_recipients_customer_id_idx", where: "customers/erase-customer.ts, customers/get-customer-with-history.ts (with the phone index, BitmapOr); ON DELETE SET NULL of user_profiles",
     sql: `SELECT id FROM campaign_recipients WHERE customer_id = (SELECT id FROM user_profiles WHERE whatsapp_phone = '12025500011') OR phone_number IN ('12025500011')` },
-  { index: "campaign_recipients_queue_idx", where: "processing/claim-batch.ts, cost/budget.ts via recipients/due-recipients.ts (fresh due rows in id order, the day a filter; only when the schedule says some are due)",
+  { index: "campaign_recipients_queue_idx", where: "processing/claim-batch.ts, cost/budget.ts via recipients/due-recipients.ts (fresh due rows in queue order, the day a filter; the scan ends after the last due row the schedule counts)",
     sql: sqlOf(dueRecipientsSql({ campaignId: A_ID, due: DUE, now: NOW, limit: 500, lock: true })) },
   { index: "campaign_recipients_held_idx", where: "recipients/due-recipients.ts (deferred or backed-off rows: the claim's first branch, and the gate's count)",
     sql: `SELECT count(*) FROM campaign_recipients r WHERE r.campaign_id = ${A} AND r.status = 'pending' AND (r.deferred_reason IS NOT NULL OR r.next_attempt_at IS NOT NULL) AND r.scheduled_send_date <= current_date + 1` },

@@ -90,7 +90,7 @@ export function dueRecipientsSql({ campaignId, due, now, limit, where = Prisma.e
       ORDER BY r.created_at, r.id LIMIT ${limit}::int ${forUpdate}) fresh`
     // the queue in order with a running count of the due rows before each (the window's run condition
     // ends the index scan after the last due row); each due row is then checked, and locked, on its own
-    // (LATERAL: always a nested loop on the primary key, never a join that reads the table). The day
+    // (LATERAL: always a nested loop, each row found by its id, never a join that reads the table). The day
     // test is an expression without statistics on purpose: with the day's own (stale just after an
     // activation, or 1,000 due of 1,000,000) the planner expected to read most of the campaign and sorted
     // a sequential scan of it instead of reading the queue index in order. The innermost LIMIT takes
