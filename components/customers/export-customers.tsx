@@ -1,11 +1,8 @@
 "use client";
 
-import { useCallback, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { formatDateTime, formatInt } from "@/components/ui/format";
-import { useToast } from "@/components/ui/toast";
-import { ExportPanel } from "@/components/campaigns/export-panel";
-import { useJob } from "@/components/campaigns/job-progress";
+import { ExportPanel, useExportJob } from "@/components/campaigns/export-panel";
 import { startExportCustomersJobAction } from "@/app/(dashboard)/customers/actions";
 import type { TCustomerListFilters } from "@/lib/marketing/customers/search-customers";
 import type { JobView } from "@/lib/marketing/jobs/job";
@@ -29,34 +26,14 @@ function filtersLabel(filters: TCustomerListFilters): string {
  * again, still running or ready.
  */
 export function CustomersExport({ filters, count, initialJob }: { filters: TCustomerListFilters; count: number; initialJob: JobView | null }) {
-  const toast = useToast();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, start] = useTransition();
-  const onFinished = useCallback(
-    (job: JobView) => {
-      if (job.status === "done") toast.show("The export is ready to download.");
-    },
-    [toast],
-  );
-  const exp = useJob("/api/dashboard/jobs", initialJob, onFinished);
-  const job = exp.job;
-  const result = job?.status === "done" ? (job.result as ExportResult | null) : null;
-
-  function begin() {
-    setError(null);
-    start(async () => {
-      const r = await startExportCustomersJobAction(filters);
-      if (r.ok && r.data) exp.start(r.data);
-      else setError(r.message ?? "The export could not start.");
-    });
-  }
+  const { job, open, result, error, busy, begin } = useExportJob<ExportResult>("/api/dashboard/jobs", initialJob, () => startExportCustomersJobAction(filters));
 
   return (
     <>
-      <Button variant="secondary" onClick={begin} pending={busy || exp.open} disabled={exp.open || count === 0} data-testid="export-customers">
+      <Button variant="secondary" onClick={begin} pending={busy || open} disabled={open || count === 0} data-testid="export-customers">
         Export {formatInt(count)} {count === 1 ? "customer" : "customers"}
       </Button>
-      <ExportPanel job={job} open={exp.open} label="Exporting customers" result={result} error={error} href={`/api/dashboard/jobs/${job?.id}/download`}
+      <ExportPanel job={job} open={open} label="Exporting customers" result={result} error={error} href={`/api/dashboard/jobs/${job?.id}/download`}
         detail={result ? <p className="mt-1 break-words text-xs">{filtersLabel(result.filters)} · kept until {formatDateTime(result.expires_at)} UTC.</p> : null} />
     </>
   );

@@ -23,8 +23,8 @@ import { Prisma, type Db, type DbOrTx, type Tx } from "../db";
 import { AppError } from "../errors";
 import { customersCsvColumns, customersCsvHeader, customersCsvPage, startCustomersExport } from "../customers/export-customers";
 import { ZCustomerListFilters, type TCustomerListFilters } from "../customers/search-customers";
-import { getJob, type Job } from "./job";
-import { openExportFile, writeJobPart } from "./job-parts";
+import { findNewestJob, getJob, type Job } from "./job";
+import { dropJobParts, openExportFile, writeJobPart } from "./job-parts";
 import { EXPORT_RETENTION_MS, pruneJobFiles } from "./prune-job-files";
 import type { ChunkOutcome, JobHandler } from "./run-job";
 
@@ -87,19 +87,11 @@ async function exportChunk(tx: Tx, job: Job, { now, chunkRows }: { now: Date; ch
   return { doneRows, totalRows: doneRows, cursor: null, result, finished: true };
 }
 
-/** A failed export leaves no partial file. */
-async function dropParts(db: Db, job: Job) {
-  await db.$executeRaw(Prisma.sql`DELETE FROM job_parts WHERE job_id = ${job.id}::uuid`);
-}
-
-export const exportCustomersJob: JobHandler = { chunk: exportChunk, onFailed: dropParts };
+export const exportCustomersJob: JobHandler = { chunk: exportChunk, onFailed: dropJobParts };
 
 /** The actor's newest customers export whose file is still kept (what the customers page offers after a reload), or null. */
 export async function findRecentCustomersExportJob({ db, actor, now }: { db: DbOrTx; actor: string; now: Date }): Promise<Job | null> {
-  return db.job.findFirst({
-    where: { kind: "export_customers", actor, createdAt: { gt: new Date(now.getTime() - EXPORT_RETENTION_MS) } },
-    orderBy: { createdAt: "desc" },
-  });
+  return findNewestJob({ db, kind: "export_customers", actor, created: { gt: new Date(now.getTime() - EXPORT_RETENTION_MS) } });
 }
 
 /**

@@ -19,8 +19,8 @@ import { AppError } from "../errors";
 import { parseCampaignId } from "../campaigns/campaign-id";
 import { campaignVariantNames, recipientsCsvPage, RECIPIENTS_CSV_HEADER, startRecipientsExport } from "../recipients/export-recipients";
 import { recipientsCsvFileName } from "../recipients/recipients-csv-file-name";
-import { getJob, type Job } from "./job";
-import { openExportFile, writeJobPart } from "./job-parts";
+import { findNewestJob, getJob, type Job } from "./job";
+import { dropJobParts, openExportFile, writeJobPart } from "./job-parts";
 import { EXPORT_RETENTION_MS, pruneJobFiles } from "./prune-job-files";
 import type { ChunkOutcome, JobHandler } from "./run-job";
 
@@ -76,19 +76,11 @@ async function exportChunk(tx: Tx, job: Job, { now, chunkRows }: { now: Date; ch
   return { doneRows, totalRows: doneRows, cursor: null, result, finished: true };
 }
 
-/** A failed export leaves no partial file. */
-async function dropParts(db: Db, job: Job) {
-  await db.$executeRaw(Prisma.sql`DELETE FROM job_parts WHERE job_id = ${job.id}::uuid`);
-}
-
-export const exportRecipientsJob: JobHandler = { chunk: exportChunk, onFailed: dropParts };
+export const exportRecipientsJob: JobHandler = { chunk: exportChunk, onFailed: dropJobParts };
 
 /** The actor's newest export of the campaign whose file is still kept (what the campaign page offers after a reload), or null. */
 export async function findRecentExportJob({ db, campaignId, actor, now }: { db: DbOrTx; campaignId: string; actor: string; now: Date }): Promise<Job | null> {
-  return db.job.findFirst({
-    where: { kind: "export_recipients", campaignId: parseCampaignId(campaignId), actor, createdAt: { gt: new Date(now.getTime() - EXPORT_RETENTION_MS) } },
-    orderBy: { createdAt: "desc" },
-  });
+  return findNewestJob({ db, kind: "export_recipients", campaignId, actor, created: { gt: new Date(now.getTime() - EXPORT_RETENTION_MS) } });
 }
 
 /**

@@ -23,7 +23,7 @@ import { can } from "../users/permissions";
 import { isSeparatorLine, mapCustomerRecords, mapHeader, MAX_IMPORT_ROWS, type CsvRowError, type CustomerCsvRow } from "../customers/customer-csv";
 import { MAX_CUSTOMERS_PER_REQUEST, upsertCustomers } from "../customers/upsert-customers";
 import { phoneReading } from "../sending/sending-settings";
-import type { Job } from "./job";
+import { findNewestJob, type Job } from "./job";
 import type { ChunkOutcome, JobHandler } from "./run-job";
 
 /** staged rows inserted by one statement */
@@ -119,8 +119,5 @@ export const importCustomersJob: JobHandler = { chunk: importChunk, onFailed: dr
 
 /** The newest import this actor started in the last hour (what the customers page follows after a reload), or null. */
 export async function findRecentImportJob({ db, actor, now }: { db: DbOrTx; actor: string; now: Date }): Promise<Job | null> {
-  return db.job.findFirst({
-    where: { kind: "import_customers", actor, createdAt: { gte: new Date(now.getTime() - RECENT_IMPORT_MS) } },
-    orderBy: { createdAt: "desc" },
-  });
+  return findNewestJob({ db, kind: "import_customers", actor, created: { gte: new Date(now.getTime() - RECENT_IMPORT_MS) } });
 }

@@ -40,3 +40,8 @@ export async function writeJobPart(db: DbOrTx, { jobId, seq, rows, body, now }: 
     INSERT INTO job_parts (job_id, seq, rows, body, created_at) VALUES (${jobId}::uuid, ${seq}::int, ${rows}::int, ${body}, ${now}::timestamptz)
     ON CONFLICT (job_id, seq) DO UPDATE SET rows = excluded.rows, body = excluded.body, created_at = excluded.created_at`);
 }
+
+/** A failed export leaves no partial file: its parts go (a JobHandler's onFailed). */
+export async function dropJobParts(db: DbOrTx, job: Pick<Job, "id">) {
+  await db.$executeRaw(Prisma.sql`DELETE FROM job_parts WHERE job_id = ${job.id}::uuid`);
+}

@@ -78,14 +78,24 @@ export async function getOwnJob({ db, jobId, principal }: { db: DbOrTx; jobId: s
   return job;
 }
 
+/**
+ * The newest job of `kind` (what a reloaded page follows), or null: of this campaign and/or this actor when
+ * given, created after `created` (`gte`: at or after; `gt`: strictly after, as an export file still kept).
+ */
+export async function findNewestJob({ db, kind, campaignId, actor, created }: {
+  db: DbOrTx; kind: JobKind; campaignId?: string; actor?: string; created: { gte: Date } | { gt: Date };
+}): Promise<Job | null> {
+  return db.job.findFirst({
+    where: { kind, ...(campaignId !== undefined ? { campaignId: parseCampaignId(campaignId) } : {}), ...(actor !== undefined ? { actor } : {}), createdAt: created },
+    orderBy: { createdAt: "desc" },
+  });
+}
+
 /** The campaign's newest job of `kind` started within `withinMs` (what a reloaded page shows), or null. */
 export async function findRecentCampaignJob({ db, campaignId, kind, now, withinMs = 60 * 60_000 }: {
   db: DbOrTx; campaignId: string; kind: JobKind; now: Date; withinMs?: number;
 }): Promise<Job | null> {
-  return db.job.findFirst({
-    where: { campaignId: parseCampaignId(campaignId), kind, createdAt: { gte: new Date(now.getTime() - withinMs) } },
-    orderBy: { createdAt: "desc" },
-  });
+  return findNewestJob({ db, kind, campaignId, created: { gte: new Date(now.getTime() - withinMs) } });
 }
 
 /** What the campaign page follows after a reload: the newest job of each kind started in the last hour. */
