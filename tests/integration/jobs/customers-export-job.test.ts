@@ -11,6 +11,7 @@ vi.mock("server-only", () => ({}));
 import Papa from "papaparse";
 import { NextRequest } from "next/server";
 import { seedCustomers, setClock, setupEngineTest, TOKEN, type EngineTest } from "../engine/support";
+import { envToken, later, marketer, NOW, runJobAt, viewer } from "./support";
 import * as downloadRoute from "@/app/api/dashboard/jobs/[jobId]/download/route";
 import * as pollRoute from "@/app/api/dashboard/jobs/[jobId]/route";
 import type { Principal } from "@/lib/marketing/auth/api-tokens";
@@ -21,17 +22,9 @@ import { Prisma } from "@/lib/marketing/db";
 import { findRecentCustomersExportJob, openCustomersExport, startExportCustomersJob } from "@/lib/marketing/jobs/export-customers-job";
 import { startImportCustomersJob } from "@/lib/marketing/jobs/import-customers-job";
 import { getJob, jobView, JOB_STALE_AFTER_MS } from "@/lib/marketing/jobs/job";
-import { JOB_HANDLERS } from "@/lib/marketing/jobs/job-handlers";
 import { EXPORT_RETENTION_MS } from "@/lib/marketing/jobs/prune-job-files";
-import { runJob } from "@/lib/marketing/jobs/run-job";
 import { maskPhone } from "@/lib/marketing/phone";
 
-const NOW = new Date("2026-03-01T15:00:00Z");
-const later = (ms: number) => new Date(NOW.getTime() + ms);
-const marketer: Principal = { kind: "user", id: "00000000-0000-4000-8000-0000000000b1", role: "marketer", actor: "user:00000000-0000-4000-8000-0000000000b1", email: "m@example.com" };
-const viewer: Principal = { kind: "user", id: "00000000-0000-4000-8000-0000000000c1", role: "viewer", actor: "user:00000000-0000-4000-8000-0000000000c1", email: "v@example.com" };
-// the principal of the test's Bearer token: its exports can be downloaded over HTTP
-const envToken: Principal = { kind: "env-token", id: null, role: "admin", actor: "env-token" };
 
 let e: EngineTest;
 beforeAll(async () => {
@@ -39,8 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => e?.stop());
 
-const run = (jobId: string, over: Partial<Parameters<typeof runJob>[0]> = {}) =>
-  runJob({ db: e.db, jobId, handlers: JOB_HANDLERS, clock: () => NOW, chunkRows: 1000, ...over });
+const run = (jobId: string, over: Parameters<typeof runJobAt>[2] = {}) => runJobAt(e.db, jobId, over);
 
 /** exports with these filters as `principal`, runs the job to its end, and answers the file's text */
 async function exportFile(filters: Record<string, string>, principal: Principal = marketer) {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 vi.mock("server-only", () => ({}));
 import { NextRequest } from "next/server";
 import { cloudClient, seedCustomers, setClock, setupEngineTest, TOKEN, type EngineTest } from "../engine/support";
+import { envToken, later, marketer, NOW, runJobAt, viewer } from "./support";
 import { runDailyProcessing } from "@/lib/marketing/processing/run-daily-processing";
 import * as downloadRoute from "@/app/api/dashboard/campaigns/[campaignId]/jobs/[jobId]/download/route";
 import * as pollRoute from "@/app/api/dashboard/jobs/[jobId]/route";
@@ -24,17 +25,10 @@ import { findRecentImportJob, importCustomersJob, startImportCustomersJob } from
 import { getJob, getOwnJob, jobView, JOB_STALE_AFTER_MS, type Job } from "@/lib/marketing/jobs/job";
 import { JOB_HANDLERS } from "@/lib/marketing/jobs/job-handlers";
 import { EXPORT_RETENTION_MS, pruneJobFiles } from "@/lib/marketing/jobs/prune-job-files";
-import { runJob } from "@/lib/marketing/jobs/run-job";
 import { addRecipients } from "@/lib/marketing/recipients/add-recipients";
 import { recipientsCsv } from "@/lib/marketing/recipients/export-recipients";
 import { maskPhone } from "@/lib/marketing/phone";
 
-const NOW = new Date("2026-03-01T15:00:00Z");
-const later = (ms: number) => new Date(NOW.getTime() + ms);
-const marketer: Principal = { kind: "user", id: "00000000-0000-4000-8000-0000000000b1", role: "marketer", actor: "user:00000000-0000-4000-8000-0000000000b1", email: "m@example.com" };
-const viewer: Principal = { kind: "user", id: "00000000-0000-4000-8000-0000000000c1", role: "viewer", actor: "user:00000000-0000-4000-8000-0000000000c1", email: "v@example.com" };
-// the principal of the test's Bearer token: its exports can be downloaded over HTTP
-const envToken: Principal = { kind: "env-token", id: null, role: "admin", actor: "env-token" };
 
 let e: EngineTest;
 beforeAll(async () => {
@@ -42,8 +36,7 @@ beforeAll(async () => {
 });
 afterAll(async () => e?.stop());
 
-const run = (jobId: string, over: Partial<Parameters<typeof runJob>[0]> = {}) =>
-  runJob({ db: e.db, jobId, handlers: JOB_HANDLERS, clock: () => NOW, chunkRows: 1000, ...over });
+const run = (jobId: string, over: Parameters<typeof runJobAt>[2] = {}) => runJobAt(e.db, jobId, over);
 
 const count = async (sql: Prisma.Sql) => Number((await e.db.$queryRaw<Array<{ n: bigint }>>(sql))[0].n);
 const stagedRows = (jobId: string) => count(Prisma.sql`SELECT count(*) AS n FROM job_rows WHERE job_id = ${jobId}::uuid`);
