@@ -69,8 +69,9 @@ export async function applierScenarios(ctx: Context): Promise<BenchResult[]> {
   const worker = spawnTsx("bench/support/applier-worker.ts", {
     DATABASE_URL: ctx.url, CAMPAIGN_ID: campaign.id, PER_RUN: String(perRun), STATUSES_PER_POST: String(opts.statusesPerPost),
     CLIENTS: String(CLIENTS), RATE: String(opts.applierRate),
-    // the heap bound of `npm start` (package.json), the process the route's store and applier run in
-  }, ["--max-old-space-size=320"]);
+    // the heap bound of `npm start` (package.json), the process the route's store and applier run in;
+    // BENCH_APPLIER_NODE_FLAGS: more node flags, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  }, ["--max-old-space-size=320", ...(process.env.BENCH_APPLIER_NODE_FLAGS ?? "").split(" ").filter(Boolean)]);
   const ask = async <T>(message: Record<string, unknown>) => {
     worker.send(message);
     return worker.next<T>((m) => m.done === true);
