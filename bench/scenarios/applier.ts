@@ -86,20 +86,21 @@ export async function applierScenarios(ctx: Context): Promise<BenchResult[]> {
     {
       const store = await ask<{ stored: number; ms: number; peakRssMb: number }>({ store: true });
       const mem = watchMemory();
-      const apply = await ask<{ applied: number; waiting: number; ms: number; peakRssMb: number }>({ apply: true });
+      const apply = await ask<{ applied: number; waiting: number; ms: number; cpuMs: number; peakRssMb: number }>({ apply: true });
       const peak = { ...mem.stop(), applier: Math.round(apply.peakRssMb) };
       const eps = store.stored / (apply.ms / 1000);
       const mismatch = await recountMismatch(ctx, campaign.id);
-      ctx.log(`7c: stored ${store.stored} statuses in ${Math.round(store.ms)} ms (${CLIENTS} clients), applied in ${Math.round(apply.ms)} ms (${Math.round(eps)}/s; ${apply.applied} applied, ${apply.waiting} waiting)${mismatch ? `; ${mismatch}` : ""}`);
+      ctx.log(`7c: stored ${store.stored} statuses in ${Math.round(store.ms)} ms (${CLIENTS} clients), applied in ${Math.round(apply.ms)} ms (${Math.round(eps)}/s; ${apply.applied} applied, ${apply.waiting} waiting; the applier's process used ${(apply.cpuMs / 1000).toFixed(1)} s of CPU)${mismatch ? `; ${mismatch}` : ""}`);
       results.push({
         id: "7c", scenario: "applier in-process: stored statuses folded in by one applyInbox drain", size: size(store.stored), wallMs: apply.ms,
         rate: { value: eps, unit: "events/s" }, peakRssMb: peak,
         target: "≥ 10,000 statuses/s at 1,000,000 recipients", met: eps >= 10_000 && n >= 1_000_000,
         notes: [
           `storing them first (one INSERT per ${opts.statusesPerPost}-status payload, ${CLIENTS} clients): ${(store.ms / 1000).toFixed(1)} s, applier process peak ${Math.round(store.peakRssMb)} MB`,
+          `the applier's process used ${(apply.cpuMs / 1000).toFixed(1)} s of CPU over the drain (${((apply.cpuMs / apply.ms) * 100).toFixed(0)}% of one core)`,
           ...(mismatch ? [`counters: ${mismatch}`] : []),
         ],
-        extra: { recipients: n, storeMs: store.ms, applyMs: apply.ms, applied: apply.applied, waiting: apply.waiting, events: store.stored, setupMs: setup.ms },
+        extra: { recipients: n, storeMs: store.ms, applyMs: apply.ms, applyCpuMs: apply.cpuMs, applied: apply.applied, waiting: apply.waiting, events: store.stored, setupMs: setup.ms },
       });
     }
 

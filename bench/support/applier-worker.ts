@@ -82,11 +82,14 @@ async function handle(m: Record<string, unknown>) {
   }
   if (m.apply) {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const r = await applyInbox({ db, now: new Date(), timezone: "UTC", log: quiet });
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     const peakRssMb = ownPeakRssMb();
     resetPeak();
-    return { applied: r.applied, waiting: r.waiting, ms, peakRssMb };
+    // the process's own CPU over the drain (user + system): what the applier costs beside PostgreSQL's
+    return { applied: r.applied, waiting: r.waiting, ms, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb };
   }
   if (m.stream === "stream" || m.stream === "paced") {
     const set = m.stream;
