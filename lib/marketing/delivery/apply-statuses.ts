@@ -117,8 +117,8 @@ export function aggregateStatuses(rows: StatusRow[]): Agg[] {
  * sent (measured; plain pg: ~1 ms), and the same text makes them the same prepared statements every chunk.
  */
 const EV_SETTING = "wac.status_events";
-/** how many times the recipients' statement runs for a chunk whose rows were changed concurrently (see there) */
-const MAX_ROUNDS = 4;
+/** the recipients the chunk's lock statement locked (ids, comma-separated): the only ones it updates */
+const LOCKED_SETTING = "wac.status_locked_recipients";
 const EV = Prisma.sql`
   SELECT * FROM jsonb_to_recordset(current_setting(${EV_SETTING})::jsonb) AS e(
     wamid text, biz uuid, wa_id text, user_id text, sent_ts timestamptz, delivered_ts timestamptz, read_ts timestamptz,
@@ -177,130 +177,108 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
 
   await tx.$executeRaw(Prisma.sql`SELECT set_config(${EV_SETTING}, ${json}, true)`);
 
-  // One statement locks every candidate recipient in id order (no deadlock with the engine, another applier
-  // or a reader assigning markets) and updates them from the rows it locked. FOR UPDATE returns each row as
-  // it is once locked (a concurrent writer's change included), so the next status is computed from that
-  // version, never from the statement's older snapshot; and only the rows locked here are updated: a send
-  // recorded after the statement began would be locked by the update in its join's order, against writers
-  // holding rows in id order (a deadlock, seen with assignMarkets); its statuses stay in the inbox for the
-  // processor's own apply or the next drain. One row (kind 'w') names the messages the statement knew of:
-  // their statuses are applied whatever happens concurrently.
-  //
-  // A row another transaction changed between the statement's start and its lock is not updated by the
-  // statement's UPDATE (PostgreSQL skips a row that the same command locked when the version it reads is
-  // stale). The statement names those (kind 's') and runs again for them alone: this transaction holds them
-  // now, so the next statement reads them as they are.
-  // Rare: it needs a concurrent writer of the same recipient. Still skipped after MAX_ROUNDS: left in the inbox.
-  const updated: Updated[] = [];
-  const knownWamids = new Set<string>();
-  let stale: Array<{ id: string; wamid: string }> = [];
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const rowsOut = await tx.$queryRaw<Array<Updated & { kind: "u" | "w" | "s"; wamids: string[] | null }>>(Prisma.sql`
-      WITH ev AS (${EV}),
-      locked AS MATERIALIZED (
-        -- two index lookups (by echoed id, by message id); an OR of the two subqueries would read the whole table
-        SELECT r.id, r.whatsapp_message_id, r.status, r.retry_count FROM campaign_recipients r
-        WHERE ${stale.length > 0 ? Prisma.sql`r.id = ANY(${stale.map((x) => x.id)}::uuid[])` : Prisma.sql`r.id IN (
-          SELECT r1.id FROM ev JOIN campaign_recipients r1 ON r1.id = ev.biz WHERE r1.whatsapp_message_id IS NULL AND r1.status IN ('unknown', 'pending')
-            AND NOT EXISTS (SELECT 1 FROM whatsapp_messages w WHERE w.whatsapp_message_id = ev.wamid)
-          UNION
-          SELECT r2.id FROM ev JOIN campaign_recipients r2 ON r2.whatsapp_message_id = ev.wamid
-          ${alsoLockRecipients ? Prisma.sql`UNION SELECT x.id FROM (${alsoLockRecipients}) x` : Prisma.empty})`}
-        ORDER BY r.id FOR UPDATE
-      ),
-      m AS (
-        SELECT DISTINCT ON (x.rid) x.rid, x.wamid, x.proof FROM (
-          SELECT l.id AS rid, ev.wamid, 1 AS pri, false AS proof FROM ev JOIN locked l ON l.whatsapp_message_id = ev.wamid
-          UNION ALL
-          SELECT l.id, ev.wamid, 2, true FROM ev JOIN locked l
-            ON l.id = ev.biz AND l.whatsapp_message_id IS NULL AND l.status IN ('unknown', 'pending')
-            -- a status of a message we recorded proves that message, never another attempt (a recipient put
-            -- back to pending after its message failed gets that message's late "sent")
-            AND NOT EXISTS (SELECT 1 FROM whatsapp_messages w WHERE w.whatsapp_message_id = ev.wamid)
-        ) x
-        ORDER BY x.rid, x.pri
-      ),
-      t AS (
-        -- a recipient matched by its echoed id has been sent whatever its status says now
-        SELECT m.rid, l.status AS cur, l.retry_count AS tries, CASE WHEN m.proof THEN 'unknown' ELSE l.status END AS eff, ev.*
-        FROM m JOIN ev ON ev.wamid = m.wamid JOIN locked l ON l.id = m.rid
-      ),
-      d AS (
-        SELECT t.*,
-          CASE
-            WHEN t.eff IN ('unknown', 'queued', 'sent') AND t.failed_ts IS NOT NULL AND t.delivered_ts IS NULL AND t.read_ts IS NULL
-              THEN CASE WHEN t.put_back = 'release' THEN 'pending'
-                        WHEN t.put_back IN ('defer', 'retry') AND t.tries + 1 < ${ENGINE_DEFAULTS.maxAttempts}::int THEN 'pending'
-                        ELSE 'failed' END
-            WHEN t.read_ts IS NOT NULL AND t.eff IN ('unknown', 'queued', 'sent', 'delivered') THEN 'read'
-            WHEN t.delivered_ts IS NOT NULL AND t.eff IN ('unknown', 'queued', 'sent') THEN 'delivered'
-            WHEN t.sent_ts IS NOT NULL AND t.eff IN ('unknown', 'queued') THEN 'sent'
-            ELSE t.cur
-          END AS next
-        FROM t
-      ),
-      upd AS (
-      UPDATE campaign_recipients r SET
-        status = d.next,
-        -- back to pending: the failed message's id goes (it stays on its whatsapp_messages row), so the next
-        -- attempt's statuses, or its proof by echoed id, find the recipient
-        whatsapp_message_id = CASE WHEN d.next = 'pending' THEN NULL WHEN r.whatsapp_message_id IS NULL
-          AND NOT EXISTS (SELECT 1 FROM campaign_recipients o WHERE o.whatsapp_message_id = d.wamid) THEN d.wamid ELSE r.whatsapp_message_id END,
-        wa_id = CASE WHEN r.phone_number LIKE 'erased:%' THEN r.wa_id ELSE coalesce(r.wa_id, d.wa_id) END,
-        claim_id = CASE WHEN d.eff = 'unknown' THEN NULL ELSE r.claim_id END,
-        claimed_at = CASE WHEN d.eff = 'unknown' THEN NULL ELSE r.claimed_at END,
-        sent_on = CASE WHEN d.next = 'pending' THEN NULL
-          ELSE coalesce(r.sent_on, (coalesce(d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts) AT TIME ZONE ${timezone})::date) END,
-        sent_at = CASE
-          WHEN d.next IN ('sent', 'delivered', 'read') AND d.eff IN ('unknown', 'queued') AND d.sent_ts IS NOT NULL THEN d.sent_ts
-          WHEN d.next IN ('sent', 'delivered', 'read') THEN coalesce(r.sent_at, d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts)
-          ELSE r.sent_at END,
-        delivered_at = CASE WHEN d.next IN ${DELIVERED_SQL} THEN coalesce(r.delivered_at, d.delivered_ts, d.read_ts) ELSE r.delivered_at END,
-        read_at = CASE WHEN d.next = 'read' THEN coalesce(r.read_at, d.read_ts) ELSE r.read_at END,
-        failed_at = CASE WHEN d.next IN ('failed', 'pending') THEN d.failed_ts ELSE r.failed_at END,
-        error_code = CASE WHEN d.next IN ('failed', 'pending') THEN d.error_code ELSE r.error_code END,
-        failure_reason = CASE WHEN d.next = 'failed' AND d.put_back IN ('defer', 'retry') THEN ${gaveUpReasonSql(Prisma.sql`d.error_title`)}
-          WHEN d.next IN ('failed', 'pending') THEN d.error_title ELSE r.failure_reason END,
-        -- back to pending: 131049 a day later (deferred), a retry after the engine's backoff (finish-batch.ts),
-        -- a template or account failure as soon as the campaign may send again
-        next_attempt_at = CASE WHEN d.next <> 'pending' THEN r.next_attempt_at
-          WHEN d.put_back = 'defer' THEN greatest(${now}::timestamptz, d.failed_ts) + interval '24 hours'
-          WHEN d.put_back = 'retry' THEN greatest(${now}::timestamptz, d.failed_ts) + ${RETRY_BACKOFF_SQL}
-          ELSE NULL END,
-        scheduled_send_date = CASE WHEN d.next <> 'pending' THEN r.scheduled_send_date
-          WHEN d.put_back = 'defer' THEN ((greatest(${now}::timestamptz, d.failed_ts) + interval '24 hours') AT TIME ZONE ${timezone})::date
-          WHEN d.put_back = 'retry' THEN ((greatest(${now}::timestamptz, d.failed_ts) + ${RETRY_BACKOFF_SQL}) AT TIME ZONE ${timezone})::date
-          ELSE r.scheduled_send_date END,
-        deferred_reason = CASE WHEN d.next <> 'pending' THEN r.deferred_reason WHEN d.put_back = 'defer' THEN 'meta_cap' ELSE NULL END,
-        retry_count = CASE WHEN d.next = 'pending' AND d.put_back IN ('defer', 'retry') THEN r.retry_count + 1
-          WHEN d.next = 'failed' AND d.put_back IN ('defer', 'retry') THEN r.retry_count + 1 ELSE r.retry_count END,
-        outcome_unknown_at = CASE WHEN d.next <> 'unknown' THEN NULL ELSE r.outcome_unknown_at END,
-        updated_at = ${now}
-      FROM d
-      -- r.status = d.cur: the next status was computed from the locked row (this transaction holds it, so
-      -- this holds even where the statement's snapshot saw an older version: the update then applies to the
-      -- newest); kept as the statement's own guard against writing a status computed from an old row.
-      WHERE r.id = d.rid AND d.next <> d.cur AND r.status = d.cur
-      RETURNING r.id, r.status, d.cur AS prev, r.campaign_id, r.whatsapp_message_id, r.error_code, d.error_class, r.failure_reason, r.customer_id,
-        r.phone_number, r.wa_id, r.failed_at, coalesce(r.sent_at, d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts) AS sent_at
-      )
-      SELECT 'u' AS kind, upd.*, NULL::text[] AS wamids FROM upd
-      UNION ALL
-      SELECT 's', d.rid, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ARRAY[d.wamid]
-      FROM d WHERE d.next <> d.cur AND NOT EXISTS (SELECT 1 FROM upd WHERE upd.id = d.rid)
-      UNION ALL
-      SELECT 'w', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ARRAY(
+  // one statement locks every candidate recipient in id order (no deadlock with the engine, another
+  // applier or a reader assigning markets) and tells the messages recorded before this point: their
+  // statuses are applied below whatever happens concurrently. Only the rows locked here are updated below:
+  // a send recorded after this statement would be locked by the update in its join's order, against
+  // writers holding rows in id order (a deadlock, seen with assignMarkets); its statuses stay in the inbox
+  // for the processor's own apply or the next drain
+  const [lock] = await tx.$queryRaw<Array<{ wamids: string[] }>>(Prisma.sql`
+    WITH ev AS (${EV}),
+    locked AS (
+      -- two index lookups (by echoed id, by message id); an OR of the two subqueries would read the whole table
+      SELECT r.id, r.whatsapp_message_id FROM campaign_recipients r
+      WHERE r.id IN (
+        SELECT r1.id FROM ev JOIN campaign_recipients r1 ON r1.id = ev.biz WHERE r1.whatsapp_message_id IS NULL AND r1.status IN ('unknown', 'pending')
+          AND NOT EXISTS (SELECT 1 FROM whatsapp_messages w WHERE w.whatsapp_message_id = ev.wamid)
+        UNION
+        SELECT r2.id FROM ev JOIN campaign_recipients r2 ON r2.whatsapp_message_id = ev.wamid
+        ${alsoLockRecipients ? Prisma.sql`UNION SELECT x.id FROM (${alsoLockRecipients}) x` : Prisma.empty})
+      ORDER BY r.id FOR UPDATE
+    )
+    -- the locked ids stay in the server, as a transaction-local setting the update reads
+    SELECT set_config(${LOCKED_SETTING}, coalesce((SELECT string_agg(id::text, ',') FROM locked), ''), true) IS NOT NULL AS set,
+      ARRAY(
         SELECT whatsapp_message_id FROM locked WHERE whatsapp_message_id IS NOT NULL
         UNION
-        SELECT ev.wamid FROM ev WHERE EXISTS (SELECT 1 FROM whatsapp_messages w WHERE w.whatsapp_message_id = ev.wamid))`);
-    for (const r of rowsOut) {
-      if (r.kind === "u") updated.push(r);
-      else if (r.kind === "w") for (const w of r.wamids ?? []) knownWamids.add(w);
-    }
-    stale = rowsOut.flatMap((r) => (r.kind === "s" ? [{ id: r.id, wamid: r.wamids![0] }] : []));
-    if (stale.length === 0) break;
-  }
-  for (const x of stale) knownWamids.delete(x.wamid);
+        SELECT ev.wamid FROM ev WHERE EXISTS (SELECT 1 FROM whatsapp_messages w WHERE w.whatsapp_message_id = ev.wamid)) AS wamids`);
+  const updated = await tx.$queryRaw<Updated[]>(Prisma.sql`
+    WITH ev AS (${EV}),
+    m AS (
+      SELECT DISTINCT ON (x.rid) x.rid, x.wamid, x.proof FROM (
+        SELECT r.id AS rid, ev.wamid, 1 AS pri, false AS proof FROM ev JOIN campaign_recipients r ON r.whatsapp_message_id = ev.wamid
+        UNION ALL
+        SELECT r.id, ev.wamid, 2, true FROM ev JOIN campaign_recipients r
+          ON r.id = ev.biz AND r.whatsapp_message_id IS NULL AND r.status IN ('unknown', 'pending')
+          -- a status of a message we recorded proves that message, never another attempt (a recipient put
+          -- back to pending after its message failed gets that message's late "sent")
+          AND NOT EXISTS (SELECT 1 FROM whatsapp_messages w WHERE w.whatsapp_message_id = ev.wamid)
+      ) x
+      WHERE x.rid IN (SELECT unnest(string_to_array(nullif(current_setting(${LOCKED_SETTING}), ''), ','))::uuid)
+      ORDER BY x.rid, x.pri
+    ),
+    t AS (
+      -- a recipient matched by its echoed id has been sent whatever its status says now
+      SELECT m.rid, r.status AS cur, r.retry_count AS tries, CASE WHEN m.proof THEN 'unknown' ELSE r.status END AS eff, ev.*
+      FROM m JOIN ev ON ev.wamid = m.wamid JOIN campaign_recipients r ON r.id = m.rid
+    ),
+    d AS (
+      SELECT t.*,
+        CASE
+          WHEN t.eff IN ('unknown', 'queued', 'sent') AND t.failed_ts IS NOT NULL AND t.delivered_ts IS NULL AND t.read_ts IS NULL
+            THEN CASE WHEN t.put_back = 'release' THEN 'pending'
+                      WHEN t.put_back IN ('defer', 'retry') AND t.tries + 1 < ${ENGINE_DEFAULTS.maxAttempts}::int THEN 'pending'
+                      ELSE 'failed' END
+          WHEN t.read_ts IS NOT NULL AND t.eff IN ('unknown', 'queued', 'sent', 'delivered') THEN 'read'
+          WHEN t.delivered_ts IS NOT NULL AND t.eff IN ('unknown', 'queued', 'sent') THEN 'delivered'
+          WHEN t.sent_ts IS NOT NULL AND t.eff IN ('unknown', 'queued') THEN 'sent'
+          ELSE t.cur
+        END AS next
+      FROM t
+    )
+    UPDATE campaign_recipients r SET
+      status = d.next,
+      -- back to pending: the failed message's id goes (it stays on its whatsapp_messages row), so the next
+      -- attempt's statuses, or its proof by echoed id, find the recipient
+      whatsapp_message_id = CASE WHEN d.next = 'pending' THEN NULL WHEN r.whatsapp_message_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM campaign_recipients o WHERE o.whatsapp_message_id = d.wamid) THEN d.wamid ELSE r.whatsapp_message_id END,
+      wa_id = CASE WHEN r.phone_number LIKE 'erased:%' THEN r.wa_id ELSE coalesce(r.wa_id, d.wa_id) END,
+      claim_id = CASE WHEN d.eff = 'unknown' THEN NULL ELSE r.claim_id END,
+      claimed_at = CASE WHEN d.eff = 'unknown' THEN NULL ELSE r.claimed_at END,
+      sent_on = CASE WHEN d.next = 'pending' THEN NULL
+        ELSE coalesce(r.sent_on, (coalesce(d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts) AT TIME ZONE ${timezone})::date) END,
+      sent_at = CASE
+        WHEN d.next IN ('sent', 'delivered', 'read') AND d.eff IN ('unknown', 'queued') AND d.sent_ts IS NOT NULL THEN d.sent_ts
+        WHEN d.next IN ('sent', 'delivered', 'read') THEN coalesce(r.sent_at, d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts)
+        ELSE r.sent_at END,
+      delivered_at = CASE WHEN d.next IN ${DELIVERED_SQL} THEN coalesce(r.delivered_at, d.delivered_ts, d.read_ts) ELSE r.delivered_at END,
+      read_at = CASE WHEN d.next = 'read' THEN coalesce(r.read_at, d.read_ts) ELSE r.read_at END,
+      failed_at = CASE WHEN d.next IN ('failed', 'pending') THEN d.failed_ts ELSE r.failed_at END,
+      error_code = CASE WHEN d.next IN ('failed', 'pending') THEN d.error_code ELSE r.error_code END,
+      failure_reason = CASE WHEN d.next = 'failed' AND d.put_back IN ('defer', 'retry') THEN ${gaveUpReasonSql(Prisma.sql`d.error_title`)}
+        WHEN d.next IN ('failed', 'pending') THEN d.error_title ELSE r.failure_reason END,
+      -- back to pending: 131049 a day later (deferred), a retry after the engine's backoff (finish-batch.ts),
+      -- a template or account failure as soon as the campaign may send again
+      next_attempt_at = CASE WHEN d.next <> 'pending' THEN r.next_attempt_at
+        WHEN d.put_back = 'defer' THEN greatest(${now}::timestamptz, d.failed_ts) + interval '24 hours'
+        WHEN d.put_back = 'retry' THEN greatest(${now}::timestamptz, d.failed_ts) + ${RETRY_BACKOFF_SQL}
+        ELSE NULL END,
+      scheduled_send_date = CASE WHEN d.next <> 'pending' THEN r.scheduled_send_date
+        WHEN d.put_back = 'defer' THEN ((greatest(${now}::timestamptz, d.failed_ts) + interval '24 hours') AT TIME ZONE ${timezone})::date
+        WHEN d.put_back = 'retry' THEN ((greatest(${now}::timestamptz, d.failed_ts) + ${RETRY_BACKOFF_SQL}) AT TIME ZONE ${timezone})::date
+        ELSE r.scheduled_send_date END,
+      deferred_reason = CASE WHEN d.next <> 'pending' THEN r.deferred_reason WHEN d.put_back = 'defer' THEN 'meta_cap' ELSE NULL END,
+      retry_count = CASE WHEN d.next = 'pending' AND d.put_back IN ('defer', 'retry') THEN r.retry_count + 1
+        WHEN d.next = 'failed' AND d.put_back IN ('defer', 'retry') THEN r.retry_count + 1 ELSE r.retry_count END,
+      outcome_unknown_at = CASE WHEN d.next <> 'unknown' THEN NULL ELSE r.outcome_unknown_at END,
+      updated_at = ${now}
+    FROM d
+    -- r.status = d.cur: the next status was computed from the row as this statement's snapshot saw it (the
+    -- rows are all locked by this transaction, so this holds; kept as the statement's own guard against
+    -- writing a status computed from an old row, a read moved back to delivered).
+    WHERE r.id = d.rid AND d.next <> d.cur AND r.status = d.cur
+    RETURNING r.id, r.status, d.cur AS prev, r.campaign_id, r.whatsapp_message_id, r.error_code, d.error_class, r.failure_reason, r.customer_id,
+      r.phone_number, r.wa_id, r.failed_at, coalesce(r.sent_at, d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts) AS sent_at`);
   summary.recipients_updated = updated.length;
   const failedNow = updated.filter((u) => u.status === "failed" && u.prev !== "failed");
 
@@ -455,7 +433,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
 
   // what is still unknown stays in the inbox until the send is recorded: known = seen by the first
   // statement (every later statement sees at least as much) or moved by the recipient update itself
-  const knownSet = new Set([...knownWamids, ...updated.map((u) => u.whatsapp_message_id).filter((w): w is string => w !== null)]);
+  const knownSet = new Set([...(lock?.wamids ?? []), ...updated.map((u) => u.whatsapp_message_id).filter((w): w is string => w !== null)]);
   const unresolved = new Set(aggs.map((a) => a.wamid).filter((w) => !knownSet.has(w)));
   summary.unresolved = rows.filter((r) => unresolved.has(r.wamid)).length;
   return { summary, unresolved };
