@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { ensureDatabase, startEmbeddedPostgres } from "../scripts/embedded-postgres";
-import { ATTEMPTED_STATUSES, DELIVERED_STATUSES, SENT_STATUSES } from "@/lib/marketing/recipients/recipient-status";
+import { DELIVERED_STATUSES, SENT_STATUSES } from "@/lib/marketing/recipients/recipient-status";
 import { Prisma } from "@/lib/marketing/db";
 import { dueRecipientsSql } from "@/lib/marketing/recipients/due-recipients";
 
@@ -69,7 +69,7 @@ const B = "'00000000-0000-7000-8000-00000000000b'::uuid";
 /** index → the statements that need it (where: the module that runs them) */
 export const QUERIES: Array<{ index: string; where: string; sql: string }> = [
   { index: "campaign_recipients_pkey", where: "processing/finish-batch.ts (every finish, by recipient id)",
-    sql: `SELECT r.id FROM campaign_recipients r JOIN unnest(ARRAY(SELECT id FROM campaign_recipients WHERE campaign_id = ${A} AND status = 'sending' LIMIT 500)) v(id) ON r.id = v.id` },
+    sql: `SELECT r.id FROM campaign_recipients r JOIN unnest(ARRAY(SELECT id FROM campaign_recipients WHERE campaign_id = ${A} AND stage = 'sending' LIMIT 500)) v(id) ON r.id = v.id` },
   { index: "unique_campaign_recipient", where: "recipients/add-recipients.ts (ON CONFLICT arbiter); recipients/search-recipients.ts (all recipients, by number)",
     sql: `INSERT INTO campaign_recipients (campaign_id, phone_number, status, updated_at) SELECT ${B}, (12025500000 + g)::text, 'pending', now() FROM generate_series(1, 10) g ON CONFLICT ON CONSTRAINT unique_campaign_recipient DO NOTHING` },
   { index: "campaign_recipients_phone_number_idx", where: "processing/mark-sending.ts (the pair rate: a number's recent send_started_at); processing/claim-batch.ts recentMarketingSendsSql; engagement/attribute-replies.ts; delivery/apply-inbound.ts (number change); customers/erase-customer.ts",
@@ -79,15 +79,15 @@ export const QUERIES: Array<{ index: string; where: string; sql: string }> = [
   { index: "campaign_recipients_queue_idx", where: "processing/claim-batch.ts, cost/budget.ts via recipients/due-recipients.ts (fresh due rows in queue order, the day a filter; the scan ends after the last due row the schedule counts)",
     sql: sqlOf(dueRecipientsSql({ campaignId: A_ID, due: DUE, now: NOW, limit: 500, lock: true })) },
   { index: "campaign_recipients_held_idx", where: "recipients/due-recipients.ts (deferred or backed-off rows: the claim's first branch, and the gate's count)",
-    sql: `SELECT count(*) FROM campaign_recipients r WHERE r.campaign_id = ${A} AND r.status = 'pending' AND (r.deferred_reason IS NOT NULL OR r.next_attempt_at IS NOT NULL) AND r.scheduled_send_date <= current_date + 1` },
+    sql: `SELECT count(*) FROM campaign_recipients r WHERE r.campaign_id = ${A} AND r.stage = 'pending' AND (r.deferred_reason IS NOT NULL OR r.next_attempt_at IS NOT NULL) AND r.scheduled_send_date <= current_date + 1` },
   { index: "campaign_recipients_sending_idx", where: "processing/reconcile-stale-claims.ts (claims older than the cutoff, every run)",
-    sql: `SELECT id FROM campaign_recipients WHERE status = 'sending' AND claimed_at < now() - interval '10 minutes'` },
-  { index: "campaign_recipients_campaign_status_id_idx", where: "recipients/search-recipients.ts (a status, by id); activation's pending count; recipients/pack-schedule.ts attemptsOnDay; recipients/due-recipients.ts (a campaign's claims in flight, subtracted from the schedule)",
-    sql: `SELECT r.id FROM campaign_recipients r WHERE r.campaign_id = ${A} AND r.status = 'failed' ORDER BY r.id LIMIT 51` },
+    sql: `SELECT id FROM campaign_recipients WHERE stage = 'sending' AND claimed_at < now() - interval '10 minutes'` },
+  { index: "campaign_recipients_campaign_stage_id_idx", where: "recipients/search-recipients.ts (a status, by id within its stage); recipients/find-recipients.ts; activation's pending count; recipients/pack-schedule.ts attemptsOnDay; recipients/due-recipients.ts (a campaign's claims in flight, subtracted from the schedule)",
+    sql: `SELECT r.id FROM campaign_recipients r WHERE r.campaign_id = ${A} AND r.stage = 'failed' ORDER BY r.id LIMIT 51` },
   { index: "campaign_recipients_deferred_idx", where: "stats/get-campaign-stats.ts, the campaign page (deferred counts)",
-    sql: `SELECT deferred_reason, count(*) FROM campaign_recipients WHERE campaign_id = ${A} AND status = 'pending' AND deferred_reason IS NOT NULL GROUP BY 1` },
+    sql: `SELECT deferred_reason, count(*) FROM campaign_recipients WHERE campaign_id = ${A} AND stage = 'pending' AND deferred_reason IS NOT NULL GROUP BY 1` },
   { index: "campaign_recipients_guard_attempts_idx", where: "sending/failure-guard.ts measureFailures (the last `window` attempts)",
-    sql: `SELECT status, error_code FROM campaign_recipients WHERE campaign_id = ${A} AND status IN ${literalList(ATTEMPTED_STATUSES)} AND coalesce(sent_at, failed_at) IS NOT NULL ORDER BY coalesce(sent_at, failed_at) DESC LIMIT 500` },
+    sql: `SELECT status, error_code FROM campaign_recipients WHERE campaign_id = ${A} AND stage IN ('out', 'failed') AND coalesce(sent_at, failed_at) IS NOT NULL ORDER BY coalesce(sent_at, failed_at) DESC LIMIT 500` },
   { index: "campaign_recipients_clicked_idx", where: "engagement/engagement-stats.ts (clickers of a campaign)",
     sql: `SELECT count(*) FROM campaign_recipients WHERE campaign_id = ${A} AND first_clicked_at IS NOT NULL` },
   { index: "campaign_recipients_replied_idx", where: "engagement/engagement-stats.ts (repliers of a campaign)",

@@ -49,7 +49,7 @@ function scheduleSql(campaignId: string, fromDay: string, dailyLimit: number, no
     FROM (
       SELECT id, (${lit(fromDay)}::date + ((row_number() OVER (ORDER BY scheduled_send_date NULLS LAST, created_at, id) - 1 + 0) / ${dailyLimit}::int)::int) AS d
       FROM campaign_recipients
-      WHERE campaign_id = ${lit(campaignId)}::uuid AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${lit(now.toISOString())}::timestamptz)
+      WHERE campaign_id = ${lit(campaignId)}::uuid AND stage = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${lit(now.toISOString())}::timestamptz)
     ) x
     WHERE r.id = x.id AND r.scheduled_send_date IS DISTINCT FROM x.d`;
 }

@@ -41,7 +41,7 @@ export async function decideAbWinner({ db, now, campaignId }: { db: Db; now: Dat
       : `'${best.name}' (${best.rate}%) beat '${second.name}' (${second.rate}%) beyond chance (${best.of} and ${second.of} sent, z = ${z.toFixed(2)}).`;
     const assigned = await tx.$executeRaw(Prisma.sql`
       UPDATE campaign_recipients SET variant = ${best.variant}::smallint, updated_at = ${now}::timestamptz
-      WHERE campaign_id = ${c.id}::uuid AND status = 'pending' AND variant IS DISTINCT FROM ${best.variant}::smallint`);
+      WHERE campaign_id = ${c.id}::uuid AND stage = 'pending' AND variant IS DISTINCT FROM ${best.variant}::smallint`);
     const decision: AbDecision = {
       winner: best.variant,
       winner_name: best.name,

@@ -80,7 +80,7 @@ export async function activateLocked(tx: Tx, { now, timezone, campaignId, start,
   assertActivatable(c.status);
   await assertTestSendDone({ db: tx, campaign: c }); // 409 TEST_SEND_REQUIRED
   const [{ n }] = await tx.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
-    SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND status = 'pending'`);
+    SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND stage = 'pending'`);
   const pending = Number(n);
   if (pending === 0) throw new AppError("NO_RECIPIENTS", "The campaign has no recipients to send to: add recipients first.");
   // each recipient is written once: its day and (when it has none yet) its market in one UPDATE

@@ -15,7 +15,7 @@ export async function completeCampaignIfDone(db: Db, { campaignId, now }: { camp
     const n = await tx.$executeRaw(Prisma.sql`
       UPDATE marketing_campaigns c SET status = 'completed', completed_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
       WHERE c.id = ${campaignId}::uuid AND c.status = 'active'
-        AND NOT EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = c.id AND r.status IN ${PENDING_SQL})`);
+        AND NOT EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = c.id AND r.stage IN ${PENDING_SQL})`);
     if (n > 0) {
       await audit(tx, { actor: "system", action: "campaign.complete", entityType: "campaign", entityId: campaignId, now });
       const c = await tx.marketingCampaign.findUniqueOrThrow({ where: { id: campaignId } });
@@ -43,7 +43,7 @@ export async function reopenCompletedCampaigns(db: Db, { now, campaignIds }: { n
     const reopened = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
       UPDATE marketing_campaigns c SET status = 'active', completed_at = NULL, updated_at = ${now}::timestamptz
       WHERE c.status = 'completed' ${only}
-        AND EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = c.id AND r.status = 'pending')
+        AND EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = c.id AND r.stage = 'pending')
       RETURNING c.id::text AS id`);
     for (const { id } of reopened) {
       await audit(tx, { actor: "system", action: "campaign.reopen", entityType: "campaign", entityId: id, details: { reason: "recipients pending again after it completed" }, now });

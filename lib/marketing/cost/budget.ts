@@ -41,7 +41,7 @@ export async function committedSpend(db: DbOrTx, campaignId: string, pricing: Ca
       -- small sets (the in-flight statuses' index; the campaign's unpriced_sends), never the whole campaign
       SELECT coalesce(sum(${unitEstimateSql(pricing)}), 0) AS in_flight FROM campaign_recipients r
       WHERE r.id IN (
-        SELECT q.id FROM campaign_recipients q WHERE q.campaign_id = ${campaignId}::uuid AND q.status IN ${IN_FLIGHT_SQL}
+        SELECT q.id FROM campaign_recipients q WHERE q.campaign_id = ${campaignId}::uuid AND q.stage IN ${IN_FLIGHT_SQL}
         UNION
         SELECT u.recipient_id FROM unpriced_sends u WHERE u.campaign_id = ${campaignId}::uuid)
       AND (r.status IN ${IN_FLIGHT_SQL}

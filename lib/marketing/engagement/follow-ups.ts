@@ -21,7 +21,7 @@ import { Prisma, type DbOrTx, type Db } from "../db";
 import { AppError } from "../errors";
 import { readSendWindow } from "../sending/send-window";
 import { MAY_RECEIVE_MARKETING_SQL } from "../recipients/add-recipients";
-import { DELIVERED_SQL, MAYBE_SENT_SQL, NOT_YET_DELIVERED_SQL } from "../recipients/recipient-status-sql";
+import { DELIVERED_SQL, MAYBE_SENT_STAGES_SQL, NOT_YET_DELIVERED_SQL } from "../recipients/recipient-status-sql";
 import { campaignCounters } from "../stats/live-counters";
 
 export const FOLLOW_UP_OUTCOMES = ["not_read", "not_delivered", "clicked", "not_clicked", "replied"] as const;
@@ -85,7 +85,7 @@ export async function followUpCounts(db: DbOrTx, campaignId: string): Promise<Re
   const [row] = await db.$queryRaw<Array<{ counts: Array<number | string> }>>(Prisma.sql`
     SELECT ARRAY[${Prisma.join(FOLLOW_UP_OUTCOMES.map((o) => Prisma.sql`count(*) FILTER (WHERE ${outcomeSql(o)})`), ", ")}]::int[] AS counts
     FROM campaign_recipients r JOIN user_profiles u ON u.whatsapp_phone = r.phone_number
-    WHERE r.campaign_id = ${id}::uuid AND r.status IN ${MAYBE_SENT_SQL} AND ${STILL_SUBSCRIBED}`);
+    WHERE r.campaign_id = ${id}::uuid AND r.stage IN ${MAYBE_SENT_STAGES_SQL} AND ${STILL_SUBSCRIBED}`);
   return Object.fromEntries(FOLLOW_UP_OUTCOMES.map((o, i) => [o, Number(row.counts[i])])) as Record<FollowUpOutcome, number>;
 }
 

@@ -40,7 +40,7 @@ export async function startActivateJob({ db, now, timezone, campaignId, startDat
     const c = await lockCampaign(tx, campaignId);
     assertActivatable(c.status);
     const [{ n }] = await tx.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
-      SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND status = 'pending'`);
+      SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND stage = 'pending'`);
     if (Number(n) === 0) throw new AppError("NO_RECIPIENTS", "The campaign has no recipients to send to: add recipients first.");
     return createCampaignJob({ db: tx, now, campaignId: c.id, kind: "activate", input: { start_date: start, timezone }, totalRows: Number(n), principal });
   });
@@ -70,7 +70,7 @@ async function activateChunk(tx: Tx, job: Job, { now, chunkRows }: { now: Date; 
         SELECT s.id, ((row_number() OVER (ORDER BY s.created_at, s.id) - 1 + ${job.doneRows}::int + ${used}::int) / ${c.dailySendLimit}::int)::int AS n
         FROM (
           SELECT id, created_at FROM campaign_recipients
-          WHERE campaign_id = ${c.id}::uuid AND status = 'pending' AND deferred_reason IS NULL AND next_attempt_at IS NULL
+          WHERE campaign_id = ${c.id}::uuid AND stage = 'pending' AND deferred_reason IS NULL AND next_attempt_at IS NULL
             AND scheduled_send_date IS NULL ${after}
           ORDER BY created_at, id LIMIT ${chunkRows}
         ) s
@@ -98,7 +98,7 @@ async function clearDraftDays(db: Db, job: Job, now: Date) {
     if (c.status !== "draft") return;
     await tx.$executeRaw(Prisma.sql`
       UPDATE campaign_recipients SET scheduled_send_date = NULL, updated_at = ${now}::timestamptz
-      WHERE campaign_id = ${c.id}::uuid AND status = 'pending' AND scheduled_send_date IS NOT NULL`);
+      WHERE campaign_id = ${c.id}::uuid AND stage = 'pending' AND scheduled_send_date IS NOT NULL`);
   }, { timeout: 120_000, maxWait: 10_000 });
 }
 

@@ -74,7 +74,7 @@ export async function uniqueUsersReached(db: Db | Prisma.TransactionClient, sinc
       SELECT phone_number FROM whatsapp_messages
       WHERE direction = 'outbound' AND sent_at > ${since}::timestamptz AND phone_number IS NOT NULL
       UNION
-      SELECT phone_number FROM campaign_recipients WHERE status IN ${IN_FLIGHT_SQL} AND claimed_at > ${since}::timestamptz
+      SELECT phone_number FROM campaign_recipients WHERE stage IN ${IN_FLIGHT_SQL} AND claimed_at > ${since}::timestamptz
     ) reached`);
   return Number(row.n);
 }

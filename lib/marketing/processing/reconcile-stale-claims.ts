@@ -30,7 +30,7 @@ export async function reconcileStaleClaims({ db, now, staleClaimMs, timezone = "
       claim_id = CASE WHEN ${marked} THEN claim_id END,
       claimed_at = CASE WHEN ${marked} THEN claimed_at END,
       updated_at = ${now}::timestamptz
-    WHERE status = 'sending' AND claimed_at < ${cutoff}::timestamptz
+    WHERE stage = 'sending' AND claimed_at < ${cutoff}::timestamptz
     RETURNING id, status`);
   const stale = rows.filter((r) => r.status === "unknown");
   if (stale.length === 0) return { recovered: 0, unknown: 0 };

@@ -25,10 +25,10 @@ import { Prisma } from "../db";
 import type { Day } from "../time";
 import { PENDING_SQL } from "./recipient-status-sql";
 
-/** a pending row with a deferral or a backoff (campaign_recipients_held_idx's predicate), aliased r */
-const HELD = Prisma.sql`r.status = 'pending' AND (r.deferred_reason IS NOT NULL OR r.next_attempt_at IS NOT NULL)`;
+/** a pending row with a deferral or a backoff (campaign_recipients_held_idx's predicate: the stage, which is the status for 'pending'), aliased r */
+const HELD = Prisma.sql`r.stage = 'pending' AND (r.deferred_reason IS NOT NULL OR r.next_attempt_at IS NOT NULL)`;
 /** a pending row without either (campaign_recipients_queue_idx's predicate), aliased r */
-const FRESH = Prisma.sql`r.status = 'pending' AND r.deferred_reason IS NULL AND r.next_attempt_at IS NULL`;
+const FRESH = Prisma.sql`r.stage = 'pending' AND r.deferred_reason IS NULL AND r.next_attempt_at IS NULL`;
 
 /**
  * SQL (a bigint): the campaign's recipients still to send ('pending' or 'sending', what the schedule counts)
@@ -44,11 +44,11 @@ function scheduledUpToSql(campaignId: Prisma.Sql, day: Day, before: boolean): Pr
        WHERE d.campaign_id = ${campaignId} AND d.status IN ${PENDING_SQL} AND d.scheduled_send_date ${cmp} ${day}::date))`;
 }
 
-/** SQL (a bigint): the campaign's claims in flight with a day on or before `day` (`before`: strictly before); few, by campaign_recipients_campaign_status_id_idx. */
+/** SQL (a bigint): the campaign's claims in flight with a day on or before `day` (`before`: strictly before); few, by campaign_recipients_campaign_stage_id_idx. */
 function sendingUpToSql(campaignId: Prisma.Sql, day: Day, before: boolean): Prisma.Sql {
   const cmp = before ? Prisma.sql`<` : Prisma.sql`<=`;
   return Prisma.sql`(SELECT count(*) FROM campaign_recipients q
-    WHERE q.campaign_id = ${campaignId} AND q.status = 'sending' AND q.scheduled_send_date ${cmp} ${day}::date)`;
+    WHERE q.campaign_id = ${campaignId} AND q.stage = 'sending' AND q.scheduled_send_date ${cmp} ${day}::date)`;
 }
 
 /** SQL (a bigint): the campaign's pending recipients (due now or not) with a day on or before `day` (`before`: strictly before), read from the schedule. */
@@ -103,7 +103,7 @@ export function dueRecipientsSql({ campaignId, due, now, limit, where = Prisma.e
             OVER (ORDER BY q.created_at, q.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS due_before
         FROM (
           SELECT q.id, q.created_at, q.scheduled_send_date FROM campaign_recipients q
-          WHERE q.campaign_id = ${id} AND q.status = 'pending' AND q.deferred_reason IS NULL AND q.next_attempt_at IS NULL
+          WHERE q.campaign_id = ${id} AND q.stage = 'pending' AND q.deferred_reason IS NULL AND q.next_attempt_at IS NULL
           ORDER BY q.created_at, q.id LIMIT (SELECT 2147483647)) q) q
       CROSS JOIN LATERAL (
         SELECT r.id FROM campaign_recipients r

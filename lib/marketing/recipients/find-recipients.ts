@@ -7,7 +7,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { cursorDate, cursorUuid, decodeCursor, encodeCursor, ZCursor } from "../pagination";
 import type { Role } from "../auth/api-tokens";
 import { apiPhone, canSearchPartOfNumbers } from "../users/permissions";
-import { RECIPIENT_STATUSES } from "./recipient-status";
+import { RECIPIENT_STATUSES, stageOf } from "./recipient-status";
 
 export const ZFindRecipients = z
   .object({
@@ -27,7 +27,7 @@ export async function findRecipients({ db, campaignId, query, role }: { db: DbOr
   const q = ZFindRecipients.parse(query);
   const campaign = await db.marketingCampaign.findUnique({ where: { id }, select: { id: true } });
   if (!campaign) throw new AppError("CAMPAIGN_NOT_FOUND", "No campaign with this id.");
-  const where = { campaignId: id, ...(q.status ? { status: q.status } : {}), ...(q.phone ? { phoneNumber: canSearchPartOfNumbers(role) ? { startsWith: q.phone } : q.phone } : {}) };
+  const where = { campaignId: id, ...(q.status ? { stage: stageOf(q.status), status: q.status } : {}), ...(q.phone ? { phoneNumber: canSearchPartOfNumbers(role) ? { startsWith: q.phone } : q.phone } : {}) };
   // schedule order (unscheduled last), then created_at, id: the rows after the cursor's key
   const key = q.cursor ? decodeCursor(q.cursor, 3) : null;
   let after: Prisma.CampaignRecipientWhereInput = {};

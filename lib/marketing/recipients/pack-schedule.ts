@@ -21,14 +21,14 @@ import { Prisma, type DbOrTx } from "../db";
 import { allowedOffsets, type TSendWindow } from "../sending/send-window";
 import type { Day } from "../time";
 import { STAGED_MARKETS_SQL } from "../cost/stage-markets";
-import { PENDING_SQL, SEND_STARTED_SQL } from "./recipient-status-sql";
+import { PENDING_SQL, SEND_STARTED_STAGES_SQL } from "./recipient-status-sql";
 import { pendingUpToSql } from "./due-recipients";
 
 
 export async function attemptsOnDay(db: DbOrTx, campaignId: string, day: Day): Promise<number> {
   const [row] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
     SELECT count(*) AS n FROM campaign_recipients
-    WHERE campaign_id = ${campaignId}::uuid AND sent_on = ${day}::date AND status IN ${SEND_STARTED_SQL}`);
+    WHERE campaign_id = ${campaignId}::uuid AND sent_on = ${day}::date AND stage IN ${SEND_STARTED_STAGES_SQL}`);
   return Number(row.n);
 }
 
@@ -52,7 +52,7 @@ export async function packSchedule(db: DbOrTx, args: {
     // freed, e.g. a send deferred back to pending, stays empty), so they occupy the slots right after `used`
     const [{ n }] = await db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
       SELECT count(*) AS n FROM campaign_recipients
-      WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND scheduled_send_date = ${fromDay}::date
+      WHERE campaign_id = ${campaignId}::uuid AND stage = 'pending' AND scheduled_send_date = ${fromDay}::date
         AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz)`);
     used = offsets[0] === 0 ? Math.max(used, dailyLimit - Number(n)) : 0;
   }
@@ -69,7 +69,7 @@ export async function packSchedule(db: DbOrTx, args: {
       FROM (
         SELECT id, ((row_number() OVER (ORDER BY scheduled_send_date NULLS LAST, created_at, id) - 1 + ${used}::int) / ${dailyLimit}::int)::int AS n
         FROM campaign_recipients
-        WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz)
+        WHERE campaign_id = ${campaignId}::uuid AND stage = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz)
       ) b
       ${staged ? Prisma.sql`LEFT JOIN ${STAGED_MARKETS_SQL} sm ON sm.id = b.id` : Prisma.empty}
     ) x
@@ -88,7 +88,7 @@ export async function packSchedule(db: DbOrTx, args: {
     FROM (
       SELECT id, ${dayOfSlot(Prisma.sql`m + greatest(${used}::int + (
           SELECT count(*) FROM campaign_recipients
-          WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz)
+          WHERE campaign_id = ${campaignId}::uuid AND stage = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${now}::timestamptz)
         )::int, max(release * ${dailyLimit}::int - m) OVER (ORDER BY release, created_at, id ROWS UNBOUNDED PRECEDING))`)} AS d
       FROM (
         SELECT id, created_at, release, (row_number() OVER (ORDER BY release, created_at, id) - 1)::int AS m
@@ -98,7 +98,7 @@ export async function packSchedule(db: DbOrTx, args: {
             ((${eligible} - ${fromDay}::date) / 7 * ${len}::int
               + (SELECT count(*) FROM unnest(${offsets}::int[]) o WHERE o < (${eligible} - ${fromDay}::date) % 7))::int AS release
           FROM campaign_recipients r
-          WHERE r.campaign_id = ${campaignId}::uuid AND r.status = 'pending' AND r.next_attempt_at > ${now}::timestamptz
+          WHERE r.campaign_id = ${campaignId}::uuid AND r.stage = 'pending' AND r.next_attempt_at > ${now}::timestamptz
         ) e
       ) b
     ) x

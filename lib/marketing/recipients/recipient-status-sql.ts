@@ -33,3 +33,19 @@ export const IN_FLIGHT_SQL = Prisma.sql`('sending', 'unknown')`;
 export const MAYBE_SENT_SQL = Prisma.sql`('queued', 'sent', 'delivered', 'read', 'failed', 'unknown')`;
 /** SEND_STARTED_STATUSES */
 export const SEND_STARTED_SQL = Prisma.sql`('sending', 'queued', 'sent', 'delivered', 'read', 'failed', 'unknown')`;
+
+/**
+ * The groups as stages (campaign_recipients.stage, recipient-status.ts's stageOf): `stage IN ${ATTEMPTED_STAGES_SQL}`.
+ * The indexes of campaign_recipients name the stage, never the status (a delivery status is then a HOT
+ * update), and the planner cannot prove an index's `stage` predicate from a condition on `status`: a query
+ * that needs one of them says the stage. A group without an out state (PENDING, IN_FLIGHT, 'failed', …) is
+ * the same list as a stage: `stage IN ${PENDING_SQL}`.
+ */
+/** SENT_STATUSES: the one stage 'out' */
+export const SENT_STAGE_SQL = Prisma.sql`'out'`;
+/** ATTEMPTED_STATUSES */
+export const ATTEMPTED_STAGES_SQL = Prisma.sql`('out', 'failed')`;
+/** MAYBE_SENT_STATUSES */
+export const MAYBE_SENT_STAGES_SQL = Prisma.sql`('out', 'failed', 'unknown')`;
+/** SEND_STARTED_STATUSES */
+export const SEND_STARTED_STAGES_SQL = Prisma.sql`('sending', 'out', 'failed', 'unknown')`;

@@ -26,9 +26,9 @@ export async function retryUnknownRecipients({ db, now, timezone, campaignId, pr
       UPDATE campaign_recipients SET status = 'pending', claim_id = NULL, claimed_at = NULL, sent_on = NULL,
         scheduled_send_date = NULL, next_attempt_at = NULL, deferred_reason = NULL,
         failure_reason = NULL, error_code = NULL, updated_at = ${now}::timestamptz
-      WHERE campaign_id = ${c.id}::uuid AND status = 'unknown' AND (outcome_unknown_at IS NULL OR outcome_unknown_at <= ${quietSince}::timestamptz)`);
+      WHERE campaign_id = ${c.id}::uuid AND stage = 'unknown' AND (outcome_unknown_at IS NULL OR outcome_unknown_at <= ${quietSince}::timestamptz)`);
     const [{ waiting }] = await tx.$queryRaw<Array<{ waiting: bigint }>>(Prisma.sql`
-      SELECT count(*) AS waiting FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND status = 'unknown'`);
+      SELECT count(*) AS waiting FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid AND stage = 'unknown'`);
     if (count > 0) {
       const today = dayInZone(now, timezone);
       const start = c.startDate ? dateToDay(c.startDate) : today;

@@ -12,7 +12,7 @@ import { Prisma, withRetry, type Db } from "../db";
 import { pauseCampaigns } from "../campaigns/pause-campaign";
 import { ERROR_TITLES, LISTED_ERROR_CODES } from "@/lib/whatsapp/errors";
 import { effectiveFailureGuard, type TFailureGuard } from "./sending-settings";
-import { ATTEMPTED_SQL } from "../recipients/recipient-status-sql";
+import { ATTEMPTED_STAGES_SQL } from "../recipients/recipient-status-sql";
 
 /**
  * Not an attempt the guard judges: Meta's per-user marketing cap (131049), failed at the recipient's last
@@ -28,7 +28,7 @@ export async function measureFailures(db: Db | Prisma.TransactionClient, campaig
   const rows = await db.$queryRaw<Array<{ code: number | null; reason: string | null; n: bigint; attempts: bigint; failed: bigint }>>(Prisma.sql`
     WITH recent AS (
       SELECT status, error_code, failure_reason FROM campaign_recipients
-      WHERE campaign_id = ${campaignId}::uuid AND status IN ${ATTEMPTED_SQL} AND NOT ${META_CAP_GIVE_UP}
+      WHERE campaign_id = ${campaignId}::uuid AND stage IN ${ATTEMPTED_STAGES_SQL} AND NOT ${META_CAP_GIVE_UP}
         AND coalesce(sent_at, failed_at) IS NOT NULL
         ${since ? Prisma.sql`AND coalesce(sent_at, failed_at) > ${since}::timestamptz` : Prisma.empty}
       ORDER BY coalesce(sent_at, failed_at) DESC

@@ -10,5 +10,5 @@ export type DeferredCountsRow = { cap: bigint | number; meta: bigint | number };
 export function deferredCountsSql(campaignId: string): Prisma.Sql {
   return Prisma.sql`
     SELECT count(*) FILTER (WHERE deferred_reason = 'frequency_cap') AS cap, count(*) FILTER (WHERE deferred_reason = 'meta_cap') AS meta
-    FROM campaign_recipients WHERE campaign_id = ${campaignId}::uuid AND status = 'pending' AND deferred_reason IS NOT NULL`;
+    FROM campaign_recipients WHERE campaign_id = ${campaignId}::uuid AND stage = 'pending' AND deferred_reason IS NOT NULL`;
 }

@@ -118,8 +118,8 @@ describe("recipients table paging", () => {
     const byStatus = await searchRecipients({ db: spy, campaignId: campaign.id, role: "admin", query: ZRecipientsPageQuery.parse({ status: "pending" }) });
     expect(ids(byStatus)).toEqual(recipients.map((r) => r.id).sort().slice(0, 50));
     expect(plans).toHaveLength(3);
-    // a status group reads its (campaign_id, status, id) ranges, never the primary key filtered for the campaign
-    expect(plans.pop()).toMatch(/Limit[\s\S]*Index (Only )?Scan using campaign_recipients_campaign_status_id_idx on campaign_recipients r/);
+    // a status group reads its (campaign_id, stage, id) ranges, never the primary key filtered for the campaign
+    expect(plans.pop()).toMatch(/Limit[\s\S]*Index (Only )?Scan using campaign_recipients_campaign_stage_id_idx on campaign_recipients r/);
     for (const plan of plans) {
       expect(plan).toMatch(/Limit[\s\S]*Index Scan (Backward )?using unique_campaign_recipient on campaign_recipients r/);
       expect(plan).not.toMatch(/phone_number_idx/);

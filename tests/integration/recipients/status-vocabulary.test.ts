@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CAMPAIGN_STATUSES } from "@/lib/marketing/campaigns/campaign-status";
-import { DELIVERED_STATUSES, PENDING_STATUSES, RECIPIENT_STATUSES, SENT_STATUSES } from "@/lib/marketing/recipients/recipient-status";
+import { DELIVERED_STATUSES, PENDING_STATUSES, RECIPIENT_STATUSES, SENT_STATUSES, stageOf } from "@/lib/marketing/recipients/recipient-status";
 import { createTestDb, type TestDb } from "../../support/db";
 
 let t: TestDb;
@@ -44,5 +44,16 @@ describe("status vocabulary", () => {
     const plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
     expect(plan).not.toContain("wac_sent_statuses");
     expect(plan).toContain("{queued,sent,delivered,read}");
+  });
+
+  it("the generated stage of every status is stageOf's", async () => {
+    const c = await t.db.marketingCampaign.create({ data: { name: "Stages", templateName: "promo" } });
+    await t.db.$executeRaw`
+      INSERT INTO campaign_recipients (campaign_id, phone_number, status, claim_id, claimed_at)
+      SELECT ${c.id}::uuid, (15550100000 + i)::text, s, gen_random_uuid(), now()
+      FROM unnest(${[...RECIPIENT_STATUSES]}::text[]) WITH ORDINALITY AS x(s, i)`;
+    const rows = await t.db.$queryRaw<Array<{ status: string; stage: string }>>`
+      SELECT status, stage FROM campaign_recipients WHERE campaign_id = ${c.id}::uuid ORDER BY phone_number`;
+    expect(rows).toEqual(RECIPIENT_STATUSES.map((s) => ({ status: s, stage: stageOf(s) })));
   });
 });

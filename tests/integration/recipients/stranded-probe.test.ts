@@ -36,9 +36,9 @@ describe("hasStrandedRecipients", () => {
     expect(await hasStrandedRecipients(spy, ahead.id, TODAY)).toBe(false);
     expect(plans).toHaveLength(1);
     expect(plans[0]).not.toMatch(/Seq Scan/);
-    // the only recipient rows read are the campaign's claims in flight (by campaign and status)
+    // the only recipient rows read are the campaign's claims in flight (by campaign and stage)
     expect(plans[0].match(/on campaign_recipients /g)).toHaveLength(1);
-    expect(plans[0]).toMatch(/Index Scan using campaign_recipients_campaign_status_id_idx on campaign_recipients /);
+    expect(plans[0]).toMatch(/Index Scan using campaign_recipients_campaign_stage_id_idx on campaign_recipients /);
 
     // a day already past, or no day at all, among the pending: stranded
     const { campaign: past, recipients: pastRows } = await createCampaignWithRecipients(t.db, 5, { status: "pending", sentOn: "2026-03-12", customers: false });
