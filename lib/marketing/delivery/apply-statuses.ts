@@ -247,8 +247,11 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
       claimed_at = CASE WHEN d.eff = 'unknown' THEN NULL ELSE r.claimed_at END,
       sent_on = CASE WHEN d.next = 'pending' THEN NULL
         ELSE coalesce(r.sent_on, (coalesce(d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts) AT TIME ZONE ${timezone})::date) END,
+      -- a send we recorded keeps its time (the spec's sent_at = NOW() at the send, as its whatsapp_messages
+      -- row does): a delivery status then changes no indexed column (the failure guard's index has sent_at),
+      -- so its update is HOT. A send whose outcome was unknown takes WhatsApp's sent time.
       sent_at = CASE
-        WHEN d.next IN ('sent', 'delivered', 'read') AND d.eff IN ('unknown', 'queued') AND d.sent_ts IS NOT NULL THEN d.sent_ts
+        WHEN d.next IN ('sent', 'delivered', 'read') AND d.eff = 'unknown' AND d.sent_ts IS NOT NULL THEN d.sent_ts
         WHEN d.next IN ('sent', 'delivered', 'read') THEN coalesce(r.sent_at, d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts)
         ELSE r.sent_at END,
       delivered_at = CASE WHEN d.next IN ${DELIVERED_SQL} THEN coalesce(r.delivered_at, d.delivered_ts, d.read_ts) ELSE r.delivered_at END,
