@@ -190,6 +190,9 @@ for (const size of WIDTHS) {
         const path = pathOf(route, ids);
         await page.goto(path);
         await page.locator("main").first().waitFor();
+        // the route's own content, not its loading.tsx skeleton (a status region, aria-busy, without the page's
+        // h1): axe once ran on the skeleton of a customer's edit page on a slow machine
+        await expect(page.locator('main [role="status"][aria-busy="true"]')).toHaveCount(0);
         // charts' data tables and the API reference's examples are part of the page: check them open (an
         // example's code block is wider than a phone: it must be focusable and named to be scrolled by keyboard)
         await page.locator('[data-testid="chart-data"], [data-testid="api-example"]').evaluateAll((ds) => ds.forEach((d) => d.setAttribute("open", "")));
