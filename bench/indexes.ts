@@ -12,6 +12,7 @@ import path from "node:path";
 import pg from "pg";
 import { ensureDatabase, startEmbeddedPostgres } from "../scripts/embedded-postgres";
 import { DELIVERED_STATUSES, SENT_STATUSES } from "@/lib/marketing/recipients/recipient-status";
+import { ATTEMPTED_STAGES_SQL } from "@/lib/marketing/recipients/recipient-status-sql";
 import { Prisma } from "@/lib/marketing/db";
 import { dueRecipientsSql } from "@/lib/marketing/recipients/due-recipients";
 
@@ -87,7 +88,7 @@ export const QUERIES: Array<{ index: string; where: string; sql: string }> = [
   { index: "campaign_recipients_deferred_idx", where: "stats/get-campaign-stats.ts, the campaign page (deferred counts)",
     sql: `SELECT deferred_reason, count(*) FROM campaign_recipients WHERE campaign_id = ${A} AND stage = 'pending' AND deferred_reason IS NOT NULL GROUP BY 1` },
   { index: "campaign_recipients_guard_attempts_idx", where: "sending/failure-guard.ts measureFailures (the last `window` attempts)",
-    sql: `SELECT status, error_code FROM campaign_recipients WHERE campaign_id = ${A} AND stage IN ('out', 'failed') AND coalesce(sent_at, failed_at) IS NOT NULL ORDER BY coalesce(sent_at, failed_at) DESC LIMIT 500` },
+    sql: `SELECT status, error_code FROM campaign_recipients WHERE campaign_id = ${A} AND stage IN ${ATTEMPTED_STAGES_SQL.sql} AND coalesce(sent_at, failed_at) IS NOT NULL ORDER BY coalesce(sent_at, failed_at) DESC LIMIT 500` },
   { index: "campaign_recipients_clicked_idx", where: "engagement/engagement-stats.ts (clickers of a campaign)",
     sql: `SELECT count(*) FROM campaign_recipients WHERE campaign_id = ${A} AND first_clicked_at IS NOT NULL` },
   { index: "campaign_recipients_replied_idx", where: "engagement/engagement-stats.ts (repliers of a campaign)",

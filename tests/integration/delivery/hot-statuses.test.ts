@@ -26,11 +26,11 @@ async function tableUpdates(tx: Tx) {
 }
 
 /** Applies one status to every recipient in one transaction; the table's updates and HOT updates in it. */
-async function applyToAll(recipients: Array<{ whatsappMessageId: string | null }>, kind: string, at: string) {
+async function applyToAll(recipients: Array<{ whatsappMessageId: string | null }>, kind: string, at: string, error?: { code: number; title: string }) {
   return e.db.$transaction(async (tx) => {
     const rows: StatusRow[] = recipients.map((r, i) => ({
       id: BigInt(i + 1), wamid: r.whatsappMessageId!, recipient_id: null, status: kind, occurred_at: new Date(at),
-      value: status({ id: r.whatsappMessageId!, status: kind, at }),
+      value: status({ id: r.whatsappMessageId!, status: kind, at, error }),
     }));
     const before = await tableUpdates(tx);
     const { summary } = await applyStatuses(tx, rows, { now: NOW, timezone: "UTC" });
@@ -54,16 +54,8 @@ describe("delivery statuses are HOT updates", () => {
 
   it("a failure changes the stage: not HOT, and the failed rows are found by the stage", async () => {
     const { campaign, recipients } = await createCampaignWithRecipients(e.db, 20, { phonePrefix: 17205599500 });
-    const failed = await e.db.$transaction(async (tx) => {
-      const rows: StatusRow[] = recipients.map((r, i) => ({
-        id: BigInt(i + 1), wamid: r.whatsappMessageId!, recipient_id: null, status: "failed", occurred_at: new Date("2026-03-02T10:01:00Z"),
-        value: status({ id: r.whatsappMessageId!, status: "failed", at: "2026-03-02T10:01:00Z", error: { code: 131026, title: "Message undeliverable" } }),
-      }));
-      const before = await tableUpdates(tx);
-      await applyStatuses(tx, rows, { now: NOW, timezone: "UTC" });
-      const after = await tableUpdates(tx);
-      return { updated: after.updated - before.updated, hot: after.hot - before.hot };
-    });
+    const { updated, hot } = await applyToAll(recipients, "failed", "2026-03-02T10:01:00Z", { code: 131026, title: "Message undeliverable" });
+    const failed = { updated, hot };
     expect(failed).toEqual({ updated: 20, hot: 0 });
     const [{ n }] = await e.db.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
       SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ${campaign.id}::uuid AND stage = 'failed' AND status = 'failed'`);
