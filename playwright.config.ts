@@ -14,6 +14,9 @@ export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results/e2e",
   timeout: 90_000,
+  // the whole run (~5 min on a clean clone here): a browser that wedges fails the suite in bounded time
+  // instead of holding CI (a test's own timeout, and then its teardown's, can each be up to 10 minutes)
+  globalTimeout: 25 * 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
   // the ui specs share one server and its demo data: one at a time; the deploy spec (its own server and

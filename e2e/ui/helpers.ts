@@ -20,9 +20,21 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 export async function snap(page: Page, testInfo: TestInfo, name: string) {
   const path = testInfo.outputPath(`${name}.png`);
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.screenshot({ path, fullPage: true });
+  try {
+    await page.screenshot({ path, fullPage: true, timeout: SNAP_TIMEOUT_MS });
+  } catch (error) {
+    // Chromium once never produced the full page's frame after a viewport change (a clean-clone CI run:
+    // the screenshot waited until the test's timeout, then the context's teardown as long again). A
+    // screenshot is for people to look at, asserted by nothing: the viewport's own frame is taken instead,
+    // and the test says so; a page that cannot give even that fails the test here, in bounded time.
+    testInfo.annotations.push({ type: "warning", description: `${name}: the full-page screenshot failed (${error instanceof Error ? error.message.split("\n")[0] : "unknown"}); the viewport's instead` });
+    await page.screenshot({ path, timeout: SNAP_TIMEOUT_MS });
+  }
   await testInfo.attach(name, { path, contentType: "image/png" });
 }
+
+/** How long a screenshot may take (a full page takes well under a second here). */
+const SNAP_TIMEOUT_MS = 30_000;
 
 /**
  * Creates a draft of the sandbox's summer_sale_personal (header image, first name and a discount) through the
