@@ -193,9 +193,7 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
           // out of the queue (a delete writes no index entry); only rows found bad now change in the inbox
           const laneOf = new Map(rows.map((x) => [x.id, x.lane]));
           const ids = [...done.keys()];
-          await tx.$executeRaw(Prisma.sql`
-            DELETE FROM webhook_inbox_pending p USING unnest(${ids.map((k) => laneOf.get(k)!)}::smallint[], ${ids.map(String)}::bigint[]) AS v(lane, id)
-            WHERE p.lane = v.lane AND p.id = v.id`);
+          await tx.$executeRaw(unqueueSql(ids.map((id) => ({ id, lane: laneOf.get(id)! }))));
           const changed = ids.filter((k) => done.get(k)!.state !== "applied");
           if (changed.length > 0) {
             await tx.$executeRaw(Prisma.sql`
@@ -234,6 +232,22 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
   return total;
 }
 
+/**
+ * The statement that takes a chunk's rows out of the queue. Its plan must not depend on the queue's
+ * statistics, which lag behind it: it grows from empty to a backlog of 100,000s between two ANALYZEs, and
+ * the statement is prepared (a generic plan, made when the queue looked empty). As a join of the ids'
+ * unnest() to the queue on (lane, id) it got a nested loop that read the whole queue once per id: the
+ * chunk's DELETE then ran 20 s to minutes on the CPU (caught in a bench run: both lanes' DELETEs active
+ * 16–25 s, no lock waited for), holding its recipients' locks. Matched by `= ANY` of two arrays instead,
+ * the worst plan is one pass over the queue with the ids hashed; the usual one is the primary key's
+ * index (lane first, the few lanes of the chunk, then the ids: an id is unique across lanes).
+ */
+export function unqueueSql(rows: ReadonlyArray<{ id: bigint; lane: number }>): Prisma.Sql {
+  const lanes = [...new Set(rows.map((r) => r.lane))];
+  return Prisma.sql`
+    DELETE FROM webhook_inbox_pending p WHERE p.lane = ANY(${lanes}::smallint[]) AND p.id = ANY(${rows.map((r) => String(r.id))}::bigint[])`;
+}
+
 /** Meta retries a delivery for up to 7 days: after that, inbox rows (applied or not) are pruned in bounded steps. */
 export const INBOX_RETENTION_MS = 7 * 24 * 3600_000;
 
@@ -247,9 +261,11 @@ export async function pruneInbox({ db, now, limit = 10_000, maxSteps = 10 }: { d
         DELETE FROM webhook_inbox WHERE id IN (
           SELECT id FROM webhook_inbox WHERE received_at < ${cutoff}::timestamptz ORDER BY received_at LIMIT ${limit}::int FOR UPDATE SKIP LOCKED)
         RETURNING id, kind, whatsapp_message_id),
+      -- by two arrays, as unqueueSql: a join to the queue could read all of it once per pruned row
       unqueued AS (
-        DELETE FROM webhook_inbox_pending p USING gone
-        WHERE p.lane = webhook_inbox_lane(gone.kind, gone.whatsapp_message_id, ${INBOX_LANES}::int) AND p.id = gone.id)
+        DELETE FROM webhook_inbox_pending p
+        WHERE p.lane = ANY(ARRAY(SELECT DISTINCT webhook_inbox_lane(gone.kind, gone.whatsapp_message_id, ${INBOX_LANES}::int) FROM gone))
+          AND p.id = ANY(ARRAY(SELECT gone.id FROM gone)))
       SELECT count(*)::int AS n FROM gone`);
     total += n;
     if (n < limit) break;
