@@ -96,7 +96,7 @@ export async function applierScenarios(ctx: Context): Promise<BenchResult[]> {
         rate: { value: eps, unit: "events/s" }, peakRssMb: peak,
         target: "≥ 10,000 statuses/s at 1,000,000 recipients", met: eps >= 10_000 && n >= 1_000_000,
         notes: [
-          `storing them first (one INSERT per ${opts.statusesPerPost}-status payload, ${CLIENTS} clients): ${(store.ms / 1000).toFixed(1)} s, applier process peak ${Math.round(store.peakRssMb)} MB`,
+          `storing them first (${opts.statusesPerPost}-status payloads, ${CLIENTS} clients, the route's store): ${(store.ms / 1000).toFixed(1)} s, applier process peak ${Math.round(store.peakRssMb)} MB`,
           `the applier's process used ${(apply.cpuMs / 1000).toFixed(1)} s of CPU over the drain (${((apply.cpuMs / apply.ms) * 100).toFixed(0)}% of one core)`,
           ...(mismatch ? [`counters: ${mismatch}`] : []),
         ],

@@ -4,7 +4,8 @@
  * nothing the benchmark built before. Talks JSON lines (bench/support/children.ts):
  *  - {load}: reads the campaign's three disjoint sets of sent messages (every other row of the first
  *    2 × PER_RUN in a random order, and the next PER_RUN / 3 for 7e's paced stream);
- *  - {store: "drain"}: stores the first set's statuses (one INSERT a payload, `clients` clients);
+ *  - {store: "drain"}: stores the first set's statuses (a payload at a time by each of `clients` clients, through
+ *    the route's batched store: the payloads that arrive while its inserts are busy share one);
  *  - {apply: true}: one applyInbox drain;
  *  - {stream: "stream" | "paced", rate?}: stores that set's statuses paced at `rate` statuses/s (RATE by
  *    default) while the applier works as in the route (one applier per process, asked again after every answer);
@@ -12,11 +13,12 @@
  * Each answer carries the process's peak RSS since the previous answer (its high-water mark is reset).
  * The statuses of a payload are built when it is stored; only their keys and answer times are kept.
  */
-import { createDb, plainReadOf } from "@/lib/db";
+import { createDb } from "@/lib/db";
 import { Prisma } from "@/lib/marketing/db";
 import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
-import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
+import { inboxRowsOf } from "@/lib/marketing/delivery/store-webhook-delivery";
 import { applyInboxSoon } from "@/lib/server/inbox-applier";
+import { inboxStoreOf } from "@/lib/server/inbox-store";
 import { statusPayload, statusStream } from "../scenarios/webhook";
 import { onParentMessage, toParent } from "./children";
 import { statusKey, statusLag } from "./lag";
@@ -39,8 +41,9 @@ const resetPeak = () => void resetHwm(process.pid);
 if (process.execArgv.includes("--cpu-prof")) process.on("SIGTERM", () => process.exit(0));
 
 const db = createDb(process.env.DATABASE_URL!, { max: 10 });
-// the route's store: the one insert, prepared, on the client's own pool (app/api/whatsapp/webhook/route.ts)
-const query = plainReadOf(db);
+// the route's store (app/api/whatsapp/webhook/route.ts): the one insert, prepared, on the client's own pool,
+// shared by the deliveries that arrive while the process's inserts are busy (lib/server/inbox-store.ts)
+const store = (payload: unknown) => inboxStoreOf(db)(inboxRowsOf(payload));
 const campaignId = process.env.CAMPAIGN_ID!;
 const perRun = num("PER_RUN");
 const perPost = num("STATUSES_PER_POST");
@@ -73,7 +76,7 @@ async function handle(m: Record<string, unknown>) {
     const t0 = performance.now();
     let next = 0;
     await Promise.all(Array.from({ length: clients }, async () => {
-      for (let i = next++; i < p.count; i = next++) await storeWebhookDelivery({ db, now: new Date(), payload: statusPayload(p.at(i)), query });
+      for (let i = next++; i < p.count; i = next++) await store(statusPayload(p.at(i)));
     }));
     const ms = performance.now() - t0;
     const peakRssMb = ownPeakRssMb();
@@ -112,7 +115,7 @@ async function handle(m: Record<string, unknown>) {
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         else if (wait < -interval) late++;
         const events = p.at(i);
-        await storeWebhookDelivery({ db, now: new Date(), payload: statusPayload(events), query });
+        await store(statusPayload(events));
         const at = Date.now();
         for (const e of events) answeredAt.set(statusKey(e.m.wamid, e.status), at);
         appliers.push(applyInboxSoon(apply));

@@ -153,13 +153,14 @@ const INSERT_INBOX_SQL = `
     -- ... while rows are inserted in key order: concurrent deliveries with the same events never deadlock
     ORDER BY y.dedupe_key
     ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING id, kind, state, whatsapp_message_id, recipient_id
+    RETURNING id, dedupe_key, kind, state, whatsapp_message_id, recipient_id
     ),
     queued AS (
       INSERT INTO webhook_inbox_pending (lane, id, whatsapp_message_id, recipient_id)
       SELECT webhook_inbox_lane(kind, whatsapp_message_id, $3::int), id, whatsapp_message_id, recipient_id FROM ins WHERE state = 'accepted'
     )
-    SELECT state FROM ins`;
+    -- the keys stored now: a statement may hold several deliveries (storeInboxDeliveries), each told its own
+    SELECT dedupe_key, state FROM ins`;
 
 // the same text as a template whose values ($1, $2, in the order they appear) are bound
 const INSERT_INBOX_PIECES = INSERT_INBOX_SQL.split(/\$(\d)/);
@@ -170,26 +171,55 @@ const insertTemplate = (params: unknown[]) => new Prisma.Sql(
 
 const insertParams = (rows: InboxRow[], now: Date): [string, string, number] => [JSON.stringify(rows.map((r, ord) => ({ ...r, ord }))), now.toISOString(), INBOX_LANES];
 
-function summaryOf(rows: InboxRow[], inserted: Array<{ state: string }>): StoreSummary {
-  return {
-    events: rows.length, stored: inserted.length, duplicates: rows.length - inserted.length,
-    quarantined: inserted.filter((r) => r.state === "quarantined").length, ignored: inserted.filter((r) => r.state === "ignored").length,
-  };
+/**
+ * Each delivery's summary from the keys the statement stored. A key listed by several deliveries of one
+ * statement was stored for the first of them (the statement keeps the first row of a key, in their order):
+ * a duplicate for the others, as if each had been stored after the one before.
+ */
+function summariesOf(deliveries: InboxRow[][], inserted: Array<{ dedupe_key: string; state: string }>): StoreSummary[] {
+  const stored = new Map(inserted.map((r) => [r.dedupe_key, r.state]));
+  return deliveries.map((rows) => {
+    const summary: StoreSummary = { events: rows.length, stored: 0, duplicates: 0, quarantined: 0, ignored: 0 };
+    for (const r of rows) {
+      const state = stored.get(r.dedupe_key);
+      if (state === undefined) {
+        summary.duplicates++;
+        continue;
+      }
+      stored.delete(r.dedupe_key);
+      summary.stored++;
+      if (state === "quarantined") summary.quarantined++;
+      else if (state === "ignored") summary.ignored++;
+    }
+    return summary;
+  });
+}
+
+/**
+ * Stores the rows of several deliveries in ONE statement (one commit), in their order; re-deliveries (same
+ * keys) add nothing. Answers each delivery's summary. The statement stores all of them or none: a failure
+ * throws, and no delivery of it may be answered as stored.
+ * With `query` (a plain pg reader, see PlainRead), as on the webhook's answer path: the same statement,
+ * prepared once per connection, without the ORM's per-query work. Its own implicit transaction, like the ORM's.
+ */
+export async function storeInboxDeliveries(db: Db | Prisma.TransactionClient, deliveries: InboxRow[][], now: Date, query?: PlainRead): Promise<StoreSummary[]> {
+  const rows = deliveries.flat();
+  if (rows.length === 0) return summariesOf(deliveries, []);
+  const params = insertParams(rows, now);
+  const inserted = query
+    ? (await query({ name: "wac_store_inbox_deliveries", text: INSERT_INBOX_SQL, values: params })).rows
+    : await db.$queryRaw<unknown[]>(insertTemplate(params));
+  return summariesOf(deliveries, inserted as Array<{ dedupe_key: string; state: string }>);
 }
 
 /** Stores a delivery's rows in one statement; re-deliveries (same keys) add nothing. */
 export async function storeInboxRows(db: Db | Prisma.TransactionClient, rows: InboxRow[], now: Date): Promise<StoreSummary> {
-  if (rows.length === 0) return summaryOf(rows, []);
-  return summaryOf(rows, await db.$queryRaw<Array<{ state: string }>>(insertTemplate(insertParams(rows, now))));
+  const [summary] = await storeInboxDeliveries(db, [rows], now);
+  return summary;
 }
 
-/**
- * With `query` (a plain pg reader, see PlainRead) for the webhook's answer path: the same statement,
- * prepared once per connection, without the ORM's per-query work. Its own implicit transaction, like the ORM's.
- */
+/** One delivery's rows stored by themselves (see storeInboxDeliveries; the route batches them: lib/server/inbox-store.ts). */
 export async function storeWebhookDelivery({ db, payload, now, own = {}, query }: { db: Db; payload: unknown; now: Date; own?: OwnAccount; query?: PlainRead }): Promise<StoreSummary> {
-  const rows = inboxRowsOf(payload, own);
-  if (!query || rows.length === 0) return storeInboxRows(db, rows, now);
-  const { rows: inserted } = await query({ name: "wac_store_inbox_rows", text: INSERT_INBOX_SQL, values: insertParams(rows, now) });
-  return summaryOf(rows, inserted as Array<{ state: string }>);
+  const [summary] = await storeInboxDeliveries(db, [inboxRowsOf(payload, own)], now, query);
+  return summary;
 }

@@ -2,18 +2,19 @@
  * WhatsApp Cloud API webhook.
  *  GET  – Meta's subscription check: hub.mode=subscribe and hub.verify_token → hub.challenge (text/plain).
  *  POST – raw body (≤ 3 MB) → X-Hub-Signature-256 check → JSON → the delivery's events stored in the
- *         webhook inbox in one statement → 200; the applier runs after the answer (after()).
+ *         webhook inbox in one statement (with the deliveries that arrived meanwhile: lib/server/inbox-store.ts) → 200; the applier runs after the answer (after()).
  *         401 bad signature, 413 too large, 400 not JSON, 503 when the events could not be stored (Meta
  *         retries). A change that does not match its schema is stored quarantined: still 200.
  */
 import { after, NextResponse, type NextRequest } from "next/server";
-import { getDb, plainReadOf } from "@/lib/db";
+import { getDb } from "@/lib/db";
 import { applyInboxSoon } from "@/lib/server/inbox-applier";
 import { getEnv } from "@/lib/env";
 import { plainRoute, readBodyBytes, otherMethods } from "@/lib/http/api-route";
 import { AppError } from "@/lib/marketing/errors";
 import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
-import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
+import { inboxRowsOf } from "@/lib/marketing/delivery/store-webhook-delivery";
+import { inboxStoreOf } from "@/lib/server/inbox-store";
 import { verifyWebhookSignature } from "@/lib/whatsapp/webhook/signature";
 import { verifyChallengeToken } from "@/lib/whatsapp/webhook/verify-challenge";
 
@@ -43,12 +44,10 @@ export const POST = plainRoute(async (req: NextRequest) => {
   }
   const payload = parseJson(raw);
   const db = getDb();
-  const now = new Date();
-  const stored = await storeWebhookDelivery({
-    db, payload, now, own: { wabaId: env.WHATSAPP_BUSINESS_ACCOUNT_ID, phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID },
-    // the one insert of the answer's path, prepared, on the client's own pool
-    query: plainReadOf(db),
-  }).catch((error: unknown) => {
+  const own = { wabaId: env.WHATSAPP_BUSINESS_ACCOUNT_ID, phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID };
+  // the one insert of the answer's path (prepared, on the client's own pool), shared with the deliveries
+  // that arrive meanwhile (group commit); answered once it committed
+  const stored = await (async () => inboxStoreOf(db)(inboxRowsOf(payload, own)))().catch((error: unknown) => {
     console.error("[whatsapp webhook] could not store events:", error instanceof Error ? error.name : "unknown");
     throw new AppError("SERVICE_UNAVAILABLE", "The events could not be stored. Retry later.");
   });

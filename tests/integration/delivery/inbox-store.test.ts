@@ -1,0 +1,137 @@
+/**
+ * The webhook's store with group commit (lib/server/inbox-store.ts), on a real PostgreSQL: deliveries that
+ * arrive while the process's inserts are busy are stored together in one statement, each answered with its
+ * own summary once that statement committed; a statement that fails fails every delivery in it and stores
+ * none of them, and the next deliveries are stored as usual. Statuses on Meta's documented shape.
+ * Each statement's rows get its own received_at from the store's clock, so the test counts statements by them.
+ * No timing: the first statements wait on a table lock the test holds until it lets them go.
+ */
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inboxRowsOf, type InboxRow } from "@/lib/marketing/delivery/store-webhook-delivery";
+import { batchedInboxStore } from "@/lib/server/inbox-store";
+import { Prisma } from "@/lib/marketing/db";
+import { createTestDb, type TestDb } from "../../support/db";
+import { statusesPayload } from "../whatsapp/fixtures";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+/** one delivery of `n` statuses of messages `wamid.<tag>.<i>` (Meta's shape: statuses[] of a messages change) */
+const delivery = (tag: string, from: number, n: number, status = "delivered"): InboxRow[] =>
+  inboxRowsOf(statusesPayload(Array.from({ length: n }, (_, i) => ({ id: `wamid.${tag}.${from + i}`, status, at: "2026-03-02T10:00:05Z" }))));
+
+/** a clock that gives each statement its own instant */
+function steppingClock() {
+  let ms = Date.parse("2026-03-02T12:00:00Z");
+  return () => new Date((ms += 1000));
+}
+
+async function statementsOf(tag: string) {
+  return t.db.$queryRaw<Array<{ received_at: Date; n: number }>>(Prisma.sql`
+    SELECT received_at, count(*)::int AS n FROM webhook_inbox WHERE whatsapp_message_id LIKE ${`wamid.${tag}.%`} GROUP BY received_at ORDER BY received_at`);
+}
+
+/** holds a lock that makes every insert into the inbox wait, until released */
+async function holdInbox() {
+  const client = new pg.Client({ connectionString: t.url });
+  await client.connect();
+  await client.query("BEGIN");
+  await client.query("LOCK TABLE webhook_inbox IN SHARE MODE");
+  return async () => {
+    await client.query("ROLLBACK");
+    await client.end();
+  };
+}
+
+/** until `n` inserts into the inbox wait for the lock */
+async function waitingInserts(n: number) {
+  for (let i = 0; i < 200; i++) {
+    const [{ waiting }] = await t.db.$queryRaw<Array<{ waiting: number }>>(Prisma.sql`
+      SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO webhook_inbox%'`);
+    if (waiting >= n) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`${n} inserts never waited`);
+}
+
+describe("the webhook's batched inbox store", () => {
+  it("stores what arrives while two statements are busy in one statement; each delivery gets its own summary, a key shared by two stored once", async () => {
+    const store = batchedInboxStore(t.db, { clock: steppingClock() });
+    const release = await holdInbox();
+    let answers: Array<Awaited<ReturnType<typeof store>>>;
+    try {
+      // the first two go at once, alone (nothing was busy), and wait on the lock
+      const first = [store(delivery("G", 0, 20)), store(delivery("G", 20, 20))];
+      await waitingInserts(2);
+      // these ten arrive while both are busy: one statement once one of them ends. The last repeats the
+      // first five statuses of the one before it, and of the first delivery (stored already by then)
+      const later = Array.from({ length: 10 }, (_, k) => store(delivery("G", 40 + k * 20, 20)));
+      later.push(store([...delivery("G", 40 + 9 * 20, 5), ...delivery("G", 0, 5)]));
+      const all = Promise.all([...first, ...later]);
+      await release();
+      answers = await all;
+    } catch (error) {
+      await release();
+      throw error;
+    }
+    expect(answers.slice(0, 12).map((a) => a.stored)).toEqual(Array(12).fill(20));
+    expect(answers[12]).toEqual({ events: 10, stored: 0, duplicates: 10, quarantined: 0, ignored: 0 });
+    const statements = await statementsOf("G");
+    expect(statements.map((s) => s.n)).toEqual([20, 20, 200]);
+    const [{ queued }] = await t.db.$queryRaw<Array<{ queued: number }>>(Prisma.sql`
+      SELECT count(*)::int AS queued FROM webhook_inbox_pending WHERE whatsapp_message_id LIKE 'wamid.G.%'`);
+    expect(queued).toBe(240);
+  });
+
+  it("a statement that fails fails every delivery in it and stores none of them; the next ones are stored", async () => {
+    const store = batchedInboxStore(t.db, { clock: steppingClock(), maxInFlight: 1 });
+    const release = await holdInbox();
+    const bad: InboxRow[] = [{ ...delivery("F", 100, 1)[0], recipient_id: "not-a-uuid", dedupe_key: "s:wamid.F.bad:delivered" }];
+    let results: PromiseSettledResult<unknown>[];
+    try {
+      const first = store(delivery("F", 0, 20));
+      await waitingInserts(1);
+      // one statement: a good delivery with a row the database refuses
+      const together = [store(delivery("F", 20, 20)), store(bad), store(delivery("F", 40, 20))];
+      // settled from here on: the rejections are awaited, not left unhandled while the lock is released
+      const settled = Promise.allSettled([first, ...together]);
+      await release();
+      results = await settled;
+    } catch (error) {
+      await release();
+      throw error;
+    }
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "rejected", "rejected"]);
+    expect((await statementsOf("F")).map((s) => s.n)).toEqual([20]);
+    // Meta retries them: stored as usual
+    const again = await Promise.all([store(delivery("F", 20, 20)), store(delivery("F", 40, 20))]);
+    expect(again.map((a) => a.stored)).toEqual([20, 20]);
+    expect((await statementsOf("F")).reduce((s, x) => s + x.n, 0)).toBe(60);
+  });
+
+  it("a delivery larger than a statement's rows goes alone; an empty one stores nothing and touches nothing", async () => {
+    const store = batchedInboxStore(t.db, { clock: steppingClock(), maxRows: 50 });
+    const release = await holdInbox();
+    let answers: Array<Awaited<ReturnType<typeof store>>>;
+    try {
+      const busy = [store(delivery("L", 0, 10)), store(delivery("L", 10, 10))];
+      await waitingInserts(2);
+      const rest = [store(delivery("L", 20, 30)), store(delivery("L", 50, 30)), store(delivery("L", 80, 80)), store([])];
+      const all = Promise.all([...busy, ...rest]);
+      await release();
+      answers = await all;
+    } catch (error) {
+      await release();
+      throw error;
+    }
+    expect(answers.map((a) => a.stored)).toEqual([10, 10, 30, 30, 80, 0]);
+    // 30 + 30 > 50: each of those alone, and the 80 alone
+    expect((await statementsOf("L")).map((s) => s.n)).toEqual([10, 10, 30, 30, 80]);
+  });
+});
