@@ -37,16 +37,14 @@ async function statementsOf(tag: string) {
     SELECT received_at, count(*)::int AS n FROM webhook_inbox WHERE whatsapp_message_id LIKE ${`wamid.${tag}.%`} GROUP BY received_at ORDER BY received_at`);
 }
 
-/** holds a lock that makes every insert into the inbox wait, until released */
+/** holds a lock that makes every insert into the inbox wait, until released (once) */
 async function holdInbox() {
   const client = new pg.Client({ connectionString: t.url });
   await client.connect();
   await client.query("BEGIN");
   await client.query("LOCK TABLE webhook_inbox IN SHARE MODE");
-  return async () => {
-    await client.query("ROLLBACK");
-    await client.end();
-  };
+  let released: Promise<void> | null = null;
+  return () => (released ??= client.query("ROLLBACK").then(() => client.end()));
 }
 
 /** until `n` inserts into the inbox wait for the lock */
@@ -60,26 +58,38 @@ async function waitingInserts(n: number) {
   throw new Error(`${n} inserts never waited`);
 }
 
+/**
+ * `busy()`'s deliveries start while the inbox is locked, and wait (until `waiting` inserts wait for the lock);
+ * `queued()`'s arrive while those are busy. Then the lock goes, and every delivery's outcome is returned.
+ */
+async function whileBusy<T>(waiting: number, busy: () => Array<Promise<T>>, queued: () => Array<Promise<T>>): Promise<Array<PromiseSettledResult<T>>> {
+  const release = await holdInbox();
+  try {
+    const first = busy();
+    await waitingInserts(waiting);
+    // settled from here on: a rejection is awaited, not left unhandled while the lock is released
+    const settled = Promise.allSettled([...first, ...queued()]);
+    await release();
+    return await settled;
+  } finally {
+    await release();
+  }
+}
+
+const values = <T>(results: Array<PromiseSettledResult<T>>) => results.map((r) => {
+  if (r.status === "rejected") throw r.reason;
+  return r.value;
+});
+
 describe("the webhook's batched inbox store", () => {
   it("stores what arrives while two statements are busy in one statement; each delivery gets its own summary, a key shared by two stored once", async () => {
     const store = batchedInboxStore(t.db, { clock: steppingClock() });
-    const release = await holdInbox();
-    let answers: Array<Awaited<ReturnType<typeof store>>>;
-    try {
+    const answers = values(await whileBusy(2,
       // the first two go at once, alone (nothing was busy), and wait on the lock
-      const first = [store(delivery("G", 0, 20)), store(delivery("G", 20, 20))];
-      await waitingInserts(2);
+      () => [store(delivery("G", 0, 20)), store(delivery("G", 20, 20))],
       // these ten arrive while both are busy: one statement once one of them ends. The last repeats the
       // first five statuses of the one before it, and of the first delivery (stored already by then)
-      const later = Array.from({ length: 10 }, (_, k) => store(delivery("G", 40 + k * 20, 20)));
-      later.push(store([...delivery("G", 40 + 9 * 20, 5), ...delivery("G", 0, 5)]));
-      const all = Promise.all([...first, ...later]);
-      await release();
-      answers = await all;
-    } catch (error) {
-      await release();
-      throw error;
-    }
+      () => [...Array.from({ length: 10 }, (_, k) => store(delivery("G", 40 + k * 20, 20))), store([...delivery("G", 40 + 9 * 20, 5), ...delivery("G", 0, 5)])]));
     const statements = await statementsOf("G");
     const seen = JSON.stringify({ answers, statements: statements.map((s) => s.n) });
     expect(answers.slice(0, 12).map((a) => a.stored), seen).toEqual(Array(12).fill(20));
@@ -92,22 +102,11 @@ describe("the webhook's batched inbox store", () => {
 
   it("a delivery the database refuses fails alone: the statement it shared fails, and each of its deliveries is stored again by itself", async () => {
     const store = batchedInboxStore(t.db, { clock: steppingClock(), maxInFlight: 1 });
-    const release = await holdInbox();
     const bad: InboxRow[] = [{ ...delivery("F", 100, 1)[0], recipient_id: "not-a-uuid", dedupe_key: "s:wamid.F.bad:delivered" }];
-    let results: PromiseSettledResult<unknown>[];
-    try {
-      const first = store(delivery("F", 0, 20));
-      await waitingInserts(1);
+    const results = await whileBusy(1,
+      () => [store(delivery("F", 0, 20))],
       // one statement: a good delivery with a row the database refuses
-      const together = [store(delivery("F", 20, 20)), store(bad), store(delivery("F", 40, 20))];
-      // settled from here on: the rejections are awaited, not left unhandled while the lock is released
-      const settled = Promise.allSettled([first, ...together]);
-      await release();
-      results = await settled;
-    } catch (error) {
-      await release();
-      throw error;
-    }
+      () => [store(delivery("F", 20, 20)), store(bad), store(delivery("F", 40, 20))]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
     expect(String((results[2] as PromiseRejectedResult).reason)).toContain("uuid");
     // the first alone, the shared statement's rows none (it failed), then the two good deliveries each alone
@@ -118,19 +117,9 @@ describe("the webhook's batched inbox store", () => {
 
   it("a delivery larger than a statement's rows goes alone; an empty one stores nothing and touches nothing", async () => {
     const store = batchedInboxStore(t.db, { clock: steppingClock(), maxRows: 50 });
-    const release = await holdInbox();
-    let answers: Array<Awaited<ReturnType<typeof store>>>;
-    try {
-      const busy = [store(delivery("L", 0, 10)), store(delivery("L", 10, 10))];
-      await waitingInserts(2);
-      const rest = [store(delivery("L", 20, 30)), store(delivery("L", 50, 30)), store(delivery("L", 80, 80)), store([])];
-      const all = Promise.all([...busy, ...rest]);
-      await release();
-      answers = await all;
-    } catch (error) {
-      await release();
-      throw error;
-    }
+    const answers = values(await whileBusy(2,
+      () => [store(delivery("L", 0, 10)), store(delivery("L", 10, 10))],
+      () => [store(delivery("L", 20, 30)), store(delivery("L", 50, 30)), store(delivery("L", 80, 80)), store([])]));
     expect(answers.map((a) => a.stored)).toEqual([10, 10, 30, 30, 80, 0]);
     // 30 + 30 > 50: each of those alone, and the 80 alone
     expect((await statementsOf("L")).map((s) => s.n)).toEqual([10, 10, 30, 30, 80]);
