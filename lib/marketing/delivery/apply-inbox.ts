@@ -248,6 +248,25 @@ export function unqueueSql(rows: ReadonlyArray<{ id: bigint; lane: number }>): P
     DELETE FROM webhook_inbox_pending p WHERE p.lane = ANY(${lanes}::smallint[]) AND p.id = ANY(${rows.map((r) => String(r.id))}::bigint[])`;
 }
 
+/**
+ * One step of the prune: up to `limit` inbox rows received before `cutoff`, and their rows still in the queue
+ * (a status whose send was never recorded leaves the queue with it). Answers n, the rows pruned.
+ */
+export function pruneStepSql(cutoff: Date, limit: number): Prisma.Sql {
+  return Prisma.sql`
+    WITH gone AS (
+      DELETE FROM webhook_inbox WHERE id IN (
+        SELECT id FROM webhook_inbox WHERE received_at < ${cutoff}::timestamptz ORDER BY received_at LIMIT ${limit}::int FOR UPDATE SKIP LOCKED)
+      RETURNING id, kind, whatsapp_message_id),
+    -- by two arrays, as unqueueSql, so that no statistics of the queue decide how often it is read (as a join
+    -- of "gone" it got a hash join in unqueue-plan.test.ts's state: not shown at risk, matched the same way)
+    unqueued AS (
+      DELETE FROM webhook_inbox_pending p
+      WHERE p.lane = ANY(ARRAY(SELECT DISTINCT webhook_inbox_lane(gone.kind, gone.whatsapp_message_id, ${INBOX_LANES}::int) FROM gone))
+        AND p.id = ANY(ARRAY(SELECT gone.id FROM gone)))
+    SELECT count(*)::int AS n FROM gone`;
+}
+
 /** Meta retries a delivery for up to 7 days: after that, inbox rows (applied or not) are pruned in bounded steps. */
 export const INBOX_RETENTION_MS = 7 * 24 * 3600_000;
 
@@ -255,18 +274,7 @@ export async function pruneInbox({ db, now, limit = 10_000, maxSteps = 10 }: { d
   const cutoff = new Date(now.getTime() - INBOX_RETENTION_MS);
   let total = 0;
   for (let i = 0; i < maxSteps; i++) {
-    // a row still queued (a status whose send was never recorded) leaves the queue with it
-    const [{ n }] = await db.$queryRaw<Array<{ n: number }>>(Prisma.sql`
-      WITH gone AS (
-        DELETE FROM webhook_inbox WHERE id IN (
-          SELECT id FROM webhook_inbox WHERE received_at < ${cutoff}::timestamptz ORDER BY received_at LIMIT ${limit}::int FOR UPDATE SKIP LOCKED)
-        RETURNING id, kind, whatsapp_message_id),
-      -- by two arrays, as unqueueSql: a join to the queue could read all of it once per pruned row
-      unqueued AS (
-        DELETE FROM webhook_inbox_pending p
-        WHERE p.lane = ANY(ARRAY(SELECT DISTINCT webhook_inbox_lane(gone.kind, gone.whatsapp_message_id, ${INBOX_LANES}::int) FROM gone))
-          AND p.id = ANY(ARRAY(SELECT gone.id FROM gone)))
-      SELECT count(*)::int AS n FROM gone`);
+    const [{ n }] = await db.$queryRaw<Array<{ n: number }>>(pruneStepSql(cutoff, limit));
     total += n;
     if (n < limit) break;
   }
