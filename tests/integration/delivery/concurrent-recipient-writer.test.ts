@@ -11,22 +11,12 @@ import { engineSuite } from "../engine/support";
 import { createCampaignWithRecipients, statusesPayload } from "../whatsapp/fixtures";
 import { storeWebhookDelivery } from "@/lib/marketing/delivery/store-webhook-delivery";
 import { applyInbox } from "@/lib/marketing/delivery/apply-inbox";
+import { waitUntilBlockedBy } from "../../support/locks";
 
 const { e } = await engineSuite({ noTemplateLibrary: true, poolMax: 8 });
 
 const quiet = { warn: () => {} };
 const NOW = new Date("2026-03-02T12:00:00Z");
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Resolves once another session waits for a lock that backend `pid` holds (at most 20 s). */
-async function waitUntilBlockedBy(pid: number) {
-  for (const until = Date.now() + 20_000; Date.now() < until; await sleep(20)) {
-    const [{ n }] = await e.db.$queryRaw<Array<{ n: number }>>`
-      SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${pid}::int = ANY(pg_blocking_pids(pid))`;
-    if (n > 0) return;
-  }
-  throw new Error("the applier never waited for the held recipient");
-}
 
 describe("a recipient written by another transaction while the chunk waits for it", () => {
   it("gets the chunk's status applied to the row as it is once locked", async () => {
@@ -44,7 +34,7 @@ describe("a recipient written by another transaction while the chunk waits for i
       const [{ pid }] = await tx.$queryRaw<Array<{ pid: number }>>`SELECT pg_backend_pid() AS pid`;
       applying = applyInbox({ db: e.db, now: NOW, log: quiet });
       // the row is changed only once the applier's statement waits for it (its snapshot taken before the change)
-      await waitUntilBlockedBy(pid);
+      await waitUntilBlockedBy(e.db, pid);
       await tx.$executeRaw`UPDATE campaign_recipients SET status = 'delivered', sent_at = '2026-03-02T10:00:00Z', delivered_at = '2026-03-02T10:01:00Z', updated_at = now()
         WHERE id = ${middle.id}::uuid`;
     }, { timeout: 20_000 });

@@ -12,6 +12,7 @@ import { inboxRowsOf, type InboxRow } from "@/lib/marketing/delivery/store-webho
 import { batchedInboxStore } from "@/lib/server/inbox-store";
 import { Prisma } from "@/lib/marketing/db";
 import { createTestDb, type TestDb } from "../../support/db";
+import { waitUntilBlockedBy } from "../../support/locks";
 import { statusesPayload } from "../whatsapp/fixtures";
 
 let t: TestDb;
@@ -37,36 +38,26 @@ async function statementsOf(tag: string) {
     SELECT received_at, count(*)::int AS n FROM webhook_inbox WHERE whatsapp_message_id LIKE ${`wamid.${tag}.%`} GROUP BY received_at ORDER BY received_at`);
 }
 
-/** holds a lock that makes every insert into the inbox wait, until released (once) */
+/** holds a lock that makes every insert into the inbox wait, until released (once); `pid`: its backend */
 async function holdInbox() {
   const client = new pg.Client({ connectionString: t.url });
   await client.connect();
   await client.query("BEGIN");
   await client.query("LOCK TABLE webhook_inbox IN SHARE MODE");
+  const { rows: [{ pid }] } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
   let released: Promise<void> | null = null;
-  return () => (released ??= client.query("ROLLBACK").then(() => client.end()));
-}
-
-/** until `n` inserts into the inbox wait for the lock */
-async function waitingInserts(n: number) {
-  for (let i = 0; i < 200; i++) {
-    const [{ waiting }] = await t.db.$queryRaw<Array<{ waiting: number }>>(Prisma.sql`
-      SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO webhook_inbox%'`);
-    if (waiting >= n) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`${n} inserts never waited`);
+  return { pid, release: () => (released ??= client.query("ROLLBACK").then(() => client.end())) };
 }
 
 /**
- * `busy()`'s deliveries start while the inbox is locked, and wait (until `waiting` inserts wait for the lock);
+ * `busy()`'s deliveries start while the inbox is locked, and wait (until `waiting` sessions wait for the lock);
  * `queued()`'s arrive while those are busy. Then the lock goes, and every delivery's outcome is returned.
  */
 async function whileBusy<T>(waiting: number, busy: () => Array<Promise<T>>, queued: () => Array<Promise<T>>): Promise<Array<PromiseSettledResult<T>>> {
-  const release = await holdInbox();
+  const { pid, release } = await holdInbox();
   try {
     const first = busy();
-    await waitingInserts(waiting);
+    await waitUntilBlockedBy(t.db, pid, waiting);
     // settled from here on: a rejection is awaited, not left unhandled while the lock is released
     const settled = Promise.allSettled([...first, ...queued()]);
     await release();
