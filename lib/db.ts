@@ -2,10 +2,11 @@
  * THE Prisma client of the app (one per process, cached on globalThis so dev reloads reuse it).
  * Domain code receives a `Db` as a parameter; scripts and tests create their own with createDb().
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { statementName, type Db, type PlainRead } from "@/lib/marketing/db";
+import { setTransactionRunner, statementName, type Db, type PlainRead, type RunInTransaction } from "@/lib/marketing/db";
 
 export type { Db };
 
@@ -54,7 +55,19 @@ class ReleasingPrismaPg extends PrismaPg {
   override async connect(): ReturnType<PrismaPg["connect"]> {
     const adapter = await super.connect();
     const start = adapter.startTransaction.bind(adapter);
-    adapter.startTransaction = async (isolationLevel) => releaseOnFailedEnd(await start(isolationLevel));
+    adapter.startTransaction = async (isolationLevel) => {
+      const tx = releaseOnFailedEnd(await start(isolationLevel));
+      // the transaction a runner of createDb (below) is starting in this async context: its connection
+      const starting = startingTransaction.getStore();
+      if (starting && !starting.client) {
+        starting.client = (tx as unknown as { client: pg.PoolClient }).client;
+        const commit = tx.commit.bind(tx);
+        const rollback = tx.rollback.bind(tx);
+        tx.commit = async () => { starting.ended = true; await commit(); };
+        tx.rollback = async () => { starting.ended = true; await rollback(); };
+      }
+      return tx;
+    };
     return adapter;
   }
 }
@@ -84,6 +97,33 @@ function releaseOnFailedEnd(tx: Tx): Tx {
   return tx;
 }
 
+/** the connection of the transaction that a runner of createDb is starting, and whether it has ended */
+type Starting = { client?: pg.PoolClient; ended?: boolean };
+const startingTransaction = new AsyncLocalStorage<Starting>();
+
+/**
+ * Prisma's interactive transaction, with a plain `read` on its own connection (RunInTransaction): the
+ * adapter's startTransaction (above) runs in the async context of the $transaction call, and hands the
+ * connection it took to this call's holder. `read` refuses to run once the transaction has ended (the
+ * connection is back in the pool, maybe another's); without a connection (a client not made here) the
+ * unit of work gets no `read` and uses the ORM.
+ */
+function plainTransactionRunner(db: Db): RunInTransaction {
+  return (fn, options) => {
+    const starting: Starting = {};
+    return startingTransaction.run(starting, () => db.$transaction(async (tx) => {
+      const client = starting.client;
+      const read: PlainRead | undefined = client
+        ? (q) => {
+            if (starting.ended) return Promise.reject(new Error("The transaction has ended: its connection is no longer its own."));
+            return client.query(q);
+          }
+        : undefined;
+      return fn(tx, read);
+    }, options));
+  };
+}
+
 export function createDb(connectionString: string, options: { max?: number } = {}): Db {
   // the client's own pool, kept so the few statements that skip the ORM share its connections
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
@@ -92,6 +132,7 @@ export function createDb(connectionString: string, options: { max?: number } = {
   const statementNameGenerator = hotStatementNamer() as (query: { sql: string }) => string;
   const db = new PrismaClient({ adapter: new ReleasingPrismaPg(pool, { disposeExternalPool: true, statementNameGenerator }) });
   (db as unknown as WithPool)[POOL] = pool;
+  setTransactionRunner(db, plainTransactionRunner(db));
   return db;
 }
 

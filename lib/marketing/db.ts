@@ -59,7 +59,7 @@ export function isUnstorableTextError(error: unknown): boolean {
  * PostgreSQL parses it once per connection and, after a few runs, stops planning it (planning a statement
  * of several subqueries took 1–4 ms, more than running it).
  */
-export type PlainRead = (q: { name: string; text: string; values: unknown[] }) => Promise<{ rows: unknown[] }>;
+export type PlainRead = (q: { name: string; text: string; values: unknown[] }) => Promise<{ rows: unknown[]; rowCount?: number | null }>;
 
 const statementNames = new Map<string, string>();
 
@@ -82,4 +82,35 @@ export function statementName(text: string): string {
 export async function readRows<T>(db: DbOrTx, sql: Prisma.Sql, read?: PlainRead): Promise<T[]> {
   if (!read) return db.$queryRaw<T[]>(sql);
   return (await read({ name: statementName(sql.text), text: sql.text, values: sql.values })).rows as T[];
+}
+
+/** A statement's count of rows changed, through `read` when given (as readRows), else through the ORM ($executeRaw). */
+export async function executeRows(db: DbOrTx, sql: Prisma.Sql, read?: PlainRead): Promise<number> {
+  if (!read) return db.$executeRaw(sql);
+  return (await read({ name: statementName(sql.text), text: sql.text, values: sql.values })).rowCount ?? 0;
+}
+
+/**
+ * A unit of work in one transaction (as `db.$transaction`). `read`, when given, runs a statement on that
+ * transaction's own connection without the ORM's per-query work (as readRows' `read`): for the few
+ * statements of a hot transaction whose rows are many, e.g. the applier's chunk (the ORM's CPU for their
+ * rows was about half of the applier's process in a profile of bench 7c).
+ */
+export type RunInTransaction = <T>(
+  fn: (tx: Tx, read: PlainRead | undefined) => Promise<T>,
+  options: { timeout: number; maxWait: number },
+) => Promise<T>;
+
+// on the client under a registered symbol (see lib/db.ts: the production build may bundle that module twice)
+const RUN_IN_TRANSACTION = Symbol.for("whatsapp-campaigns.run-in-transaction");
+type WithRunner = { [RUN_IN_TRANSACTION]?: RunInTransaction };
+
+/** Gives `db` a transaction runner that also offers a plain `read` (lib/db.ts createDb does). */
+export function setTransactionRunner(db: Db, run: RunInTransaction): void {
+  (db as unknown as WithRunner)[RUN_IN_TRANSACTION] = run;
+}
+
+/** The runner its maker gave `db` (lib/db.ts createDb), else Prisma's transaction without a plain `read`. */
+export function transactionRunnerOf(db: Db): RunInTransaction {
+  return (db as unknown as WithRunner)[RUN_IN_TRANSACTION] ?? ((fn, options) => db.$transaction((tx) => fn(tx, undefined), options));
 }

@@ -2,10 +2,11 @@
  * withRetry against real PostgreSQL through Prisma: a deadlock in a raw query (Prisma's P2010 carrying the
  * SQLSTATE) is retried. Two transactions lock two rows in opposite orders; PostgreSQL kills one of them
  * with 40P01, and withRetry runs that unit of work again. A transaction whose connection dies before its
- * COMMIT gives that connection back to the pool (the pool neither shrinks nor hangs on its end).
+ * COMMIT gives that connection back to the pool (the pool neither shrinks nor hangs on its end). The client's
+ * transaction runner gives its unit of work a plain `read` on the transaction's own connection.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pgErrorCode, withRetry } from "@/lib/marketing/db";
+import { pgErrorCode, readRows, transactionRunnerOf, withRetry, Prisma, type PlainRead } from "@/lib/marketing/db";
 import { createDb, pgPoolOf } from "@/lib/db";
 import { createTestDb, type TestDb } from "../support/db";
 
@@ -57,5 +58,37 @@ describe("database errors", () => {
     expect(both.map((r) => r[0].one)).toEqual([1, 1]);
     const closed = await Promise.race([db.$disconnect().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 5_000))]);
     expect(closed).toBe(true);
+  });
+
+  it("the client's transaction runner gives each unit of work a plain read on its own transaction's connection, refused once it ended", async () => {
+    const run = transactionRunnerOf(t.db);
+    let kept: PlainRead | undefined;
+    let reads = 0;
+    let bothRead!: () => void;
+    const both = new Promise<void>((r) => { bothRead = r; });
+    // two at once: each read is its own transaction's (the same backend, its uncommitted row seen, the other's not)
+    const seen = await Promise.all([1, 2].map((id) => run(async (tx, read) => {
+      expect(read).toBeDefined();
+      kept = read;
+      await tx.$executeRaw`UPDATE retry_probe SET n = n + 100 WHERE id = ${id}`;
+      const [{ pid }] = await tx.$queryRaw<Array<{ pid: number }>>`SELECT pg_backend_pid() AS pid`;
+      await new Promise((r) => setTimeout(r, 100)); // both open
+      const rows = await readRows<{ pid: number; ns: number[] }>(tx, Prisma.sql`
+        SELECT pg_backend_pid() AS pid, ARRAY(SELECT n FROM retry_probe ORDER BY id) AS ns`, read);
+      if (++reads === 2) bothRead();
+      await both; // neither commits before the other has read
+      return { pid, read: rows[0] };
+    }, { timeout: 10_000, maxWait: 5_000 })));
+    for (const s of seen) expect(s.read.pid).toBe(s.pid);
+    expect(seen[0].pid).not.toBe(seen[1].pid);
+    expect(seen.map((s) => s.read.ns)).toEqual([[102, 2], [2, 102]]);
+    await expect(kept!({ name: "", text: "SELECT 1", values: [] })).rejects.toThrow(/transaction has ended/);
+    // a unit of work that throws is rolled back, its read's writes with it
+    await expect(run(async (tx, read) => {
+      await readRows(tx, Prisma.sql`UPDATE retry_probe SET n = 0 RETURNING id`, read);
+      throw new Error("boom");
+    }, { timeout: 10_000, maxWait: 5_000 })).rejects.toThrow("boom");
+    const rows = await t.db.$queryRaw<Array<{ n: number }>>`SELECT n FROM retry_probe ORDER BY id`;
+    expect(rows.map((r) => r.n)).toEqual([102, 102]);
   });
 });

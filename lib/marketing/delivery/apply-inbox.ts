@@ -16,7 +16,7 @@
  */
 import type { TInboundMessage } from "@/lib/whatsapp/webhook/schema";
 import { ZInboundMessage } from "@/lib/whatsapp/webhook/schema";
-import { Prisma, withRetry, type Db } from "../db";
+import { executeRows, Prisma, readRows, transactionRunnerOf, withRetry, type Db } from "../db";
 import { applyInboundMessages, applyUserPreferences, inboundLockKeys, inboundRecipientsSql } from "./apply-inbound";
 import { lockCustomers } from "../customers/lock-customers";
 import { applyStatuses, type StatusRow } from "./apply-statuses";
@@ -76,6 +76,8 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
   // A targeted apply waits for locked rows of any lane: one transaction at a time.
   const laneCount = targeted ? 1 : INBOX_LANES;
   let chunksLeft = maxChunks;
+  // the chunk's statements of many rows (its own read, the statuses' updates) skip the ORM where the client allows
+  const inTransaction = transactionRunnerOf(db);
   // campaigns whose recipients a failed status put back to pending (reopened below, once those chunks committed)
   const requeued = new Set<string>();
   const lane = async (_: unknown, k: number) => {
@@ -83,20 +85,21 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
     let cursor = 0n;
     while (chunksLeft > 0) {
       chunksLeft--;
-      const r = await withRetry(() => db.$transaction(async (tx) => {
+      const r = await withRetry(() => inTransaction(async (tx, read) => {
         // counter changes of this transaction are appended (no campaign/schedule/analytics row locked), folded below.
         // A lane's chunk is read in the queue's key order (lane, id), never by a bitmap scan: the queue's
         // statistics lag behind a backlog (ids past the last ANALYZE's histogram look like a few hundred rows),
         // and a bitmap plan then reads, joins and sorts the whole backlog for every chunk (1.1–1.7 s a chunk
         // at 145,000 waiting, against milliseconds for the first 4,000 in key order)
         await tx.$executeRaw(Prisma.sql`SELECT set_config('wac.defer_counters', 'on', true)${targeted ? Prisma.empty : Prisma.sql`, set_config('enable_bitmapscan', 'off', true)`}`);
-        const rows = await tx.$queryRaw<InboxRecord[]>(Prisma.sql`
+        // (the id as text: bigint is read alike by both drivers only so)
+        const rows = (await readRows<InboxRecord & { id: string }>(tx, Prisma.sql`
           -- a status's id, status, timestamp and echoed id are columns already: not shipped twice
-          SELECT i.id, p.lane, i.kind, i.field, i.whatsapp_message_id, i.recipient_id, i.status, i.occurred_at,
+          SELECT i.id::text AS id, p.lane, i.kind, i.field, i.whatsapp_message_id, i.recipient_id, i.status, i.occurred_at,
             CASE WHEN i.kind = 'status' THEN i.value - '{id,status,timestamp,biz_opaque_callback_data}'::text[] ELSE i.value END AS value
           FROM webhook_inbox_pending p JOIN webhook_inbox i ON i.id = p.id
           WHERE p.id > ${cursor}::bigint ${filter} ${mine}
-          ORDER BY p.id LIMIT ${chunk}::int ${lock}`);
+          ORDER BY p.id LIMIT ${chunk}::int ${lock}`, read)).map((x): InboxRecord => ({ ...x, id: BigInt(x.id) }));
         // the chunk's own statements plan as usual (a bitmap scan is what they want for many ids at once)
         if (!targeted) await tx.$executeRaw(Prisma.sql`SET LOCAL enable_bitmapscan TO DEFAULT`);
         const out: ApplySummary = { rows: rows.length, applied: 0, waiting: 0, quarantined: 0, ignored: 0, results: {} };
@@ -129,7 +132,7 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
           const res = (out.results.messages ??= {});
           const { summary, unresolved } = await applyStatuses(tx, statusRows.map((x): StatusRow => ({
             id: x.id, wamid: x.whatsapp_message_id, recipient_id: x.recipient_id, status: x.status, occurred_at: x.occurred_at, value: x.value,
-          })), { now, timezone, touched, alsoLock: senders, alsoLockRecipients: inboundRecipients });
+          })), { now, timezone, touched, alsoLock: senders, alsoLockRecipients: inboundRecipients, read });
           add(res, {
             statuses_received: summary.statuses, recipients_updated: summary.recipients_updated, messages_updated: summary.messages_updated,
             statuses_pending: summary.unresolved, unsubscribed: summary.unsubscribed, deferred: summary.deferred,
@@ -193,7 +196,7 @@ export async function applyInbox({ db, now, timezone = "UTC", log = console, han
           // out of the queue (a delete writes no index entry); only rows found bad now change in the inbox
           const laneOf = new Map(rows.map((x) => [x.id, x.lane]));
           const ids = [...done.keys()];
-          await tx.$executeRaw(unqueueSql(ids.map((id) => ({ id, lane: laneOf.get(id)! }))));
+          await executeRows(tx, unqueueSql(ids.map((id) => ({ id, lane: laneOf.get(id)! }))), read);
           const changed = ids.filter((k) => done.get(k)!.state !== "applied");
           if (changed.length > 0) {
             await tx.$executeRaw(Prisma.sql`

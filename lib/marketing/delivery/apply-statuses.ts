@@ -34,7 +34,7 @@
  */
 import { classifyError, CUSTOMER_DATA_CODES, errorTitle } from "@/lib/whatsapp/errors";
 import { ZStatusError } from "@/lib/whatsapp/webhook/schema";
-import { Prisma, type Tx } from "../db";
+import { executeRows, Prisma, readRows, type PlainRead, type Tx } from "../db";
 import { applyErrorEffects, errorEffectLockKeys, type ErrorFailure } from "./error-effects";
 import { lockCustomers, mergeLockKeys, type CustomerLockKeys } from "../customers/lock-customers";
 import { clearUndeliverableOfCustomers } from "../customers/undeliverable";
@@ -162,8 +162,10 @@ function putBack(code: number | null): "defer" | "release" | "retry" | null {
  * the statuses' own: every recipient in one statement, then every customer in one statement
  * (customers/lock-customers.ts).
  */
-export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, touched, alsoLock, alsoLockRecipients }: {
+export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, touched, alsoLock, alsoLockRecipients, read }: {
   now: Date; timezone: string; touched?: UserIdTouches; alsoLock?: CustomerLockKeys; alsoLockRecipients?: Prisma.Sql | null;
+  /** a plain query on `tx`'s own connection (RunInTransaction): the statements below that return a row per recipient or message use it */
+  read?: PlainRead;
 }): Promise<{ summary: StatusSummary; unresolved: Set<string> }> {
   const summary: StatusSummary = { statuses: rows.length, recipients_updated: 0, messages_updated: 0, unresolved: 0, unsubscribed: 0, deferred: 0, campaigns_paused: 0, account_errors: 0, requeued_campaigns: [] };
   const aggs = aggregateStatuses(rows);
@@ -175,7 +177,8 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
     error_title: a.errorTitle?.slice(0, 500) ?? null, error_details: a.errorDetails?.slice(0, 2000) ?? null, pricing: a.pricing,
   })));
 
-  await tx.$executeRaw(Prisma.sql`SELECT set_config(${EV_SETTING}, ${json}, true)`);
+  // (the value set is not sent back)
+  await executeRows(tx, Prisma.sql`SELECT set_config(${EV_SETTING}, ${json}, true) IS NOT NULL AS set`, read);
 
   // one statement locks every candidate recipient in id order (no deadlock with the engine, another
   // applier or a reader assigning markets) and tells the messages recorded before this point: their
@@ -202,7 +205,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
         SELECT whatsapp_message_id FROM locked WHERE whatsapp_message_id IS NOT NULL
         UNION
         SELECT ev.wamid FROM ev WHERE EXISTS (SELECT 1 FROM whatsapp_messages w WHERE w.whatsapp_message_id = ev.wamid)) AS wamids`);
-  const updated = await tx.$queryRaw<Updated[]>(Prisma.sql`
+  const updated = await readRows<Updated>(tx, Prisma.sql`
     WITH ev AS (${EV}),
     m AS (
       SELECT DISTINCT ON (x.rid) x.rid, x.wamid, x.proof FROM (
@@ -281,7 +284,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
     -- writing a status computed from an old row, a read moved back to delivered).
     WHERE r.id = d.rid AND d.next <> d.cur AND r.status = d.cur
     RETURNING r.id, r.status, d.cur AS prev, r.campaign_id, r.whatsapp_message_id, r.error_code, d.error_class, r.failure_reason, r.customer_id,
-      r.phone_number, r.wa_id, r.failed_at, coalesce(r.sent_at, d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts) AS sent_at`);
+      r.phone_number, r.wa_id, r.failed_at, coalesce(r.sent_at, d.sent_ts, d.delivered_ts, d.read_ts, d.failed_ts) AS sent_at`, read);
   summary.recipients_updated = updated.length;
   const failedNow = updated.filter((u) => u.status === "failed" && u.prev !== "failed");
 
@@ -372,8 +375,8 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
   const costJson = JSON.stringify([...costs].map(([wamid, c]) => ({ wamid, amount: c.amount, currency: c.currency, market: c.market, card: c.card, day: c.day })));
 
   // whatsapp_messages (campaign sends and test sends): the same forward-only rules, the pricing and the cost
-  const messages = await tx.$queryRaw<Array<{ is_test: boolean; failed_now: boolean; campaign_id: string | null; phone_number: string | null; wa_id: string | null;
-    error_code: number | null; error_class: string | null; error_title: string | null; failed_at: Date | null; wamid: string }>>(Prisma.sql`
+  const messages = await readRows<{ is_test: boolean; failed_now: boolean; campaign_id: string | null; phone_number: string | null; wa_id: string | null;
+    error_code: number | null; error_class: string | null; error_title: string | null; failed_at: Date | null; wamid: string }>(tx, Prisma.sql`
     WITH ev AS (${EV}),
     cost AS (
       SELECT * FROM jsonb_to_recordset(${costJson}::jsonb) AS c(wamid text, amount numeric, currency text, market text, card uuid, day date)
@@ -419,7 +422,7 @@ export async function applyStatuses(tx: Tx, rows: StatusRow[], { now, timezone, 
     daily AS (${COST_DAILY_SQL}),
     -- a priced send leaves the budget's in-flight part (unpriced_sends: added by the messages' insert trigger)
     priced AS (DELETE FROM unpriced_sends u USING upd WHERE upd.costed AND u.recipient_id = upd.recipient_id)
-    SELECT is_test, failed_now, campaign_id, phone_number, wa_id, error_code, error_class, error_title, failed_at, wamid FROM upd`);
+    SELECT is_test, failed_now, campaign_id, phone_number, wa_id, error_code, error_class, error_title, failed_at, wamid FROM upd`, read);
   summary.messages_updated = messages.length;
   // a test send is no recipient: its failed status has the same effects, by the number
   const testFailures = messages.filter((m) => m.is_test && m.failed_now && m.error_class);
