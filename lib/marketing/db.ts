@@ -98,7 +98,7 @@ export async function executeRows(db: DbOrTx, sql: Prisma.Sql, read?: PlainRead)
  */
 export type RunInTransaction = <T>(
   fn: (tx: Tx, read: PlainRead | undefined) => Promise<T>,
-  options: { timeout: number; maxWait: number },
+  options?: { timeout?: number; maxWait?: number },
 ) => Promise<T>;
 
 // on the client under a registered symbol (see lib/db.ts: the production build may bundle that module twice)

@@ -31,7 +31,7 @@
  *    wait until the winner is decided (ab/decide-ab-winner.ts).
  */
 import { randomUUID } from "node:crypto";
-import { Prisma, type Db } from "../db";
+import { Prisma, readRows, transactionRunnerOf, type Db } from "../db";
 import { attemptsOnDay } from "../recipients/pack-schedule";
 import type { TSendWindow } from "../sending/send-window";
 import { nextAllowedDaySql } from "../sending/send-window-sql";
@@ -99,7 +99,8 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
   window?: TSendWindow | null;
   timezone?: string;
 }): Promise<ClaimResult> {
-  return db.$transaction(async (tx) => {
+  // the claimed rows (with each customer's fields) come back without the ORM's per-row work where the client allows (RunInTransaction)
+  return transactionRunnerOf(db)(async (tx, read) => {
     if (messagingLimit !== null || frequencyCap !== null) await tx.$executeRaw(Prisma.sql`SELECT pg_advisory_xact_lock(${MESSAGING_LIMIT_LOCK}::bigint)`);
     const [c] = await tx.$queryRaw<Array<{ status: string; daily_send_limit: number; budget: string | null; holding_for_winner: boolean }>>(Prisma.sql`
       SELECT status, daily_send_limit, budget::text, ${holdingForWinnerSql} AS holding_for_winner FROM marketing_campaigns WHERE id = ${campaignId}::uuid FOR UPDATE`);
@@ -133,10 +134,10 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
           SELECT phone, at + make_interval(days => ${frequencyCap.days}::int) AS until FROM sends WHERE c >= ${frequencyCap.max}::int AND k = c - ${frequencyCap.max}::int + 1
         )`
       : Prisma.sql`, capped AS (SELECT NULL::text AS phone, NULL::timestamptz AS until WHERE false)`;
-    const rows = await tx.$queryRaw<Array<{
+    const rows = await readRows<{
       id: string; phone_number: string; status: string; deferred_reason: string | null; click_token: string | null; has_customer: boolean; variant: number | null;
       name: string | null; city: string | null; customer_tier: string | null; attributes: Record<string, unknown> | null;
-    }>>(Prisma.sql`
+    }>(tx, Prisma.sql`
       WITH picked AS (
         ${dueRecipientsSql({ campaignId, due, now, limit: n, lock: true, where: Prisma.sql`
           ${onlyIds} ${c.holding_for_winner ? Prisma.sql`AND r.variant IS NOT NULL` : Prisma.empty}
@@ -175,7 +176,7 @@ export async function claimBatch({ db, campaignId, today, due, now, batchSize, m
           ELSE r.scheduled_send_date END,
         updated_at = ${now}::timestamptz
       FROM decided d WHERE r.id = d.id
-      RETURNING r.id, r.phone_number, r.status, r.deferred_reason, r.click_token, d.variant, (d.customer_id IS NOT NULL) AS has_customer, d.name, d.city, d.customer_tier, d.attributes`);
+      RETURNING r.id, r.phone_number, r.status, r.deferred_reason, r.click_token, d.variant, (d.customer_id IS NOT NULL) AS has_customer, d.name, d.city, d.customer_tier, d.attributes`, read);
     if (rows.length === 0) return { kind: "nothing_due" } as const;
     const recipients = rows
       .filter((r) => r.status === "sending")

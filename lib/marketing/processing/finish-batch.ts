@@ -17,7 +17,7 @@
  */
 import { THROTTLE_CODES } from "@/lib/whatsapp/errors";
 import type { Db } from "../db";
-import { Prisma, withRetry } from "../db";
+import { Prisma, readRows, transactionRunnerOf, withRetry } from "../db";
 import { applyInbox } from "../delivery/apply-inbox";
 import { applyErrorEffects, type ErrorFailure } from "../delivery/error-effects";
 import { isUndeliverableCode } from "../customers/undeliverable";
@@ -50,12 +50,13 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
   const notSent = outcomes.filter((o) => o.kind === "released").map((o) => o.id);
   const counts: FinishCounts = { sent: 0, failed: 0, retried: 0, unknown: 0, deferred: 0, skipped: 0, released: 0 };
 
-  await withRetry(() => db.$transaction(async (tx) => {
+  // the batch's arrays go to its statements without the ORM's per-value work where the client allows (RunInTransaction)
+  await withRetry(() => transactionRunnerOf(db)(async (tx, read) => {
     counts.sent = counts.failed = counts.retried = counts.unknown = counts.deferred = counts.skipped = counts.released = 0;
     const effects: ErrorFailure[] = [];
     if (sent.length > 0) {
       const ids = sent.map((o) => o.id);
-      const [row] = await tx.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`
+      const [row] = await readRows<{ n: number }>(tx, Prisma.sql`
         WITH v AS (
           SELECT * FROM unnest(${ids}::uuid[], ${sent.map((o) => o.result.wamid)}::text[], ${sent.map((o) => o.result.waId)}::text[],
                                ${sent.map((o) => o.result.messageStatus)}::text[], ${sent.map((o) => o.at.toISOString())}::timestamptz[],
@@ -75,8 +76,8 @@ export async function finishBatch({ db, claimId, campaignId, outcomes, now, time
           SELECT uuidv7(), 'outbound', ${campaignId}::uuid, v.id, v.phone, v.wa_id, v.wamid, 'queued', v.mstatus, 'template',
             v.template_name, v.language_code, v.sent_at, ${now}::timestamptz, ${now}::timestamptz
           FROM v ON CONFLICT (whatsapp_message_id) DO NOTHING RETURNING 1)
-        SELECT count(*) AS n FROM upd`);
-      counts.sent = Number(row.n);
+        SELECT count(*)::int AS n FROM upd`, read);
+      counts.sent = row.n;
     }
     if (permanent.length > 0) {
       const failedIds = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
