@@ -105,8 +105,8 @@ const startingTransaction = new AsyncLocalStorage<Starting>();
  * Prisma's interactive transaction, with a plain `read` on its own connection (RunInTransaction): the
  * adapter's startTransaction (above) runs in the async context of the $transaction call, and hands the
  * connection it took to this call's holder. `read` refuses to run once the transaction has ended (the
- * connection is back in the pool, maybe another's); without a connection (a client not made here) the
- * unit of work gets no `read` and uses the ORM.
+ * connection is back in the pool, maybe another's). Should the adapter not have seen this context (no
+ * connection handed over), the unit of work gets no `read` and its statements use the ORM.
  */
 function plainTransactionRunner(db: Db): RunInTransaction {
   return (fn, options) => {

@@ -81,14 +81,17 @@ export function statementName(text: string): string {
  */
 export async function readRows<T>(db: DbOrTx, sql: Prisma.Sql, read?: PlainRead): Promise<T[]> {
   if (!read) return db.$queryRaw<T[]>(sql);
-  return (await read({ name: statementName(sql.text), text: sql.text, values: sql.values })).rows as T[];
+  return (await runPlain(read, sql)).rows as T[];
 }
 
 /** A statement's count of rows changed, through `read` when given (as readRows), else through the ORM ($executeRaw). */
 export async function executeRows(db: DbOrTx, sql: Prisma.Sql, read?: PlainRead): Promise<number> {
   if (!read) return db.$executeRaw(sql);
-  return (await read({ name: statementName(sql.text), text: sql.text, values: sql.values })).rowCount ?? 0;
+  return (await runPlain(read, sql)).rowCount ?? 0;
 }
+
+/** `sql` through `read`, as the named statement of its text */
+const runPlain = (read: PlainRead, sql: Prisma.Sql) => read({ name: statementName(sql.text), text: sql.text, values: sql.values });
 
 /**
  * A unit of work in one transaction (as `db.$transaction`). `read`, when given, runs a statement on that
